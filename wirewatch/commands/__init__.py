@@ -1,0 +1,1 @@
+"""Command families of the ``wirewatch`` CLI; each module exposes ``register(group)``."""

@@ -1,0 +1,171 @@
+"""Configuration: one YAML file plus ``WIREWATCH_`` environment overrides (``__`` nests).
+
+Precedence, highest first: keyword arguments, environment, YAML file, defaults. Validation runs at
+start; :func:`load_settings` turns pydantic's errors into a :class:`ConfigError` naming each key.
+Secrets are :class:`SecretStr` and print masked everywhere (``wirewatch config show``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from wirewatch.errors import ConfigError
+
+__all__ = ["HttpSettings", "KafkaSettings", "Settings", "load_settings"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KafkaSettings(_Section):
+    # None = embedded mode (JSONL + SQLite), no broker needed
+    bootstrap_servers: str | None = None
+    topic_prefix: str = "wirewatch"
+    client_id: str = "wirewatch"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    ssl_password: SecretStr | None = None
+    compression: Literal["none", "gzip", "zstd", "lz4", "snappy"] = "zstd"
+    linger_ms: int = Field(default=5, ge=0)
+    batch_size: int = Field(default=64 * 1024, gt=0)
+    max_request_size: int = Field(default=1_048_576, gt=0)
+    # bounded buffering: at most this many records in flight; send() blocks beyond it
+    max_pending: int = Field(default=20_000, gt=0)
+    max_block_ms: int = Field(default=10_000, gt=0)
+    delivery_timeout_ms: int = Field(default=30_000, gt=0)
+    request_timeout_ms: int = Field(default=10_000, gt=0)
+    bootstrap_timeout_ms: int = Field(default=10_000, gt=0)
+    partitions: int = Field(default=6, gt=0)
+    replication_factor: int = Field(default=1, gt=0)
+    retention_ms: int = Field(default=7 * 24 * 3600 * 1000)
+    deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000)
+    group_prefix: str = "wirewatch"
+
+
+class HttpSettings(_Section):
+    user_agent: str = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
+    allowed_hosts: list[str] = Field(default_factory=list)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=20.0, gt=0)
+    total_timeout: float = Field(default=60.0, gt=0)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(default=5, ge=0)
+    per_host_concurrency: int = Field(default=2, gt=0)
+    per_host_delay: float = Field(default=1.0, ge=0)
+    verify_tls: bool = True
+    obey_robots: bool = True
+
+
+class PollSettings(_Section):
+    min_interval: float = Field(default=60.0, gt=0)
+    max_interval: float = Field(default=3600.0, gt=0)
+    default_interval: float = Field(default=600.0, gt=0)
+    jitter: float = Field(default=0.1, ge=0, le=0.5)
+    backoff_base: float = Field(default=60.0, gt=0)
+    backoff_cap: float = Field(default=6 * 3600.0, gt=0)
+    stale_factor: float = Field(default=5.0, gt=1)
+    concurrency: int = Field(default=64, gt=0)
+
+
+class StorageSettings(_Section):
+    state_path: str = "wirewatch-state.db"
+    out_dir: str = "out"
+
+
+class MetricsSettings(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=0, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="forbid", yaml_file=None
+    )
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    poll: PollSettings = Field(default_factory=PollSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        yaml_path = os.environ.get("WIREWATCH_CONFIG")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if yaml_path:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
+        sources.append(file_secret_settings)
+        return tuple(sources)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.kafka.bootstrap_servers
+
+    def masked(self) -> dict[str, Any]:
+        """Effective config as plain data, secrets replaced by '**********'."""
+        return self.model_dump(mode="json")
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from ``path`` (or $WIREWATCH_CONFIG), the environment and ``overrides``."""
+    old = os.environ.get("WIREWATCH_CONFIG")
+    try:
+        if path is not None:
+            p = Path(path)
+            if not p.is_file():
+                raise ConfigError(f"config file not found: {p}")
+            try:
+                data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise ConfigError(f"config file {p} is not valid YAML: {exc}") from exc
+            if data is not None and not isinstance(data, dict):
+                raise ConfigError(f"config file {p}: top level must be a mapping")
+            os.environ["WIREWATCH_CONFIG"] = str(p)
+        try:
+            return Settings(**overrides)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from None
+    finally:
+        if path is not None:
+            if old is None:
+                os.environ.pop("WIREWATCH_CONFIG", None)
+            else:
+                os.environ["WIREWATCH_CONFIG"] = old
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = ["invalid configuration:"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"  {key}: {msg}")
+    return "\n".join(lines)

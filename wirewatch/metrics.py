@@ -1,0 +1,133 @@
+"""Metrics as typed events: components ``emit(SomeEvent(...))``; one place maps events to
+Prometheus series. No component touches prometheus_client directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+__all__ = [
+    "REGISTRY",
+    "ArticleFetched",
+    "DeadLettered",
+    "DeliveryResult",
+    "FeedPolled",
+    "FeedStale",
+    "IncidentsExtracted",
+    "StageLatency",
+    "emit",
+]
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+_polls = Counter("wirewatch_polls_total", "Feed polls by result", ["result"], registry=REGISTRY)
+_new_entries = Counter("wirewatch_entries_total", "Entries emitted", ["kind"], registry=REGISTRY)
+_fetches = Counter("wirewatch_fetches_total", "Article fetches by status", ["status"],
+                   registry=REGISTRY)
+_articles = Counter("wirewatch_articles_total", "Articles by page kind", ["page_kind"],
+                    registry=REGISTRY)
+_incidents = Counter("wirewatch_incidents_total", "Incidents by event type", ["event_type"],
+                     registry=REGISTRY)
+_dead = Counter("wirewatch_dead_letters_total", "Dead letters by stage and reason",
+                ["stage", "reason"], registry=REGISTRY)
+_delivery = Counter("wirewatch_sink_deliveries_total", "Sink delivery results",
+                    ["sink", "topic", "result"], registry=REGISTRY)
+_latency = Histogram("wirewatch_stage_seconds", "Per-record stage latency", ["stage"],
+                     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+                     registry=REGISTRY)
+_stale = Gauge("wirewatch_stale_feeds", "Feeds silent for N times their usual interval",
+               registry=REGISTRY)
+_lag = Gauge("wirewatch_consumer_lag", "Consumer lag by stage and partition",
+             ["stage", "topic", "partition"], registry=REGISTRY)
+
+
+@dataclass(frozen=True)
+class FeedPolled:
+    result: str  # new | unchanged | not_modified | error.<class> | disabled
+    new_entries: int = 0
+    updated_entries: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleFetched:
+    status: str  # HTTP status code as text, or error class
+    page_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentsExtracted:
+    event_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeadLettered:
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    sink: str
+    topic: str
+    ok: bool
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class StageLatency:
+    stage: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FeedStale:
+    count: int
+
+
+@dataclass(frozen=True)
+class ConsumerLag:
+    stage: str
+    topic: str
+    partition: int
+    lag: int
+
+
+Event = (FeedPolled | ArticleFetched | IncidentsExtracted | DeadLettered | DeliveryResult
+         | StageLatency | FeedStale | ConsumerLag)
+
+
+def emit(event: Event) -> None:
+    match event:
+        case FeedPolled():
+            _polls.labels(event.result).inc()
+            if event.new_entries:
+                _new_entries.labels("new").inc(event.new_entries)
+            if event.updated_entries:
+                _new_entries.labels("update").inc(event.updated_entries)
+        case ArticleFetched():
+            _fetches.labels(event.status).inc()
+            if event.page_kind:
+                _articles.labels(event.page_kind).inc()
+        case IncidentsExtracted():
+            for t in event.event_types:
+                _incidents.labels(t).inc()
+        case DeadLettered():
+            _dead.labels(event.stage, event.reason).inc()
+        case DeliveryResult():
+            _delivery.labels(event.sink, event.topic, "ok" if event.ok else "error").inc(
+                event.count
+            )
+        case StageLatency():
+            _latency.labels(event.stage).observe(event.seconds)
+        case FeedStale():
+            _stale.set(event.count)
+        case ConsumerLag():
+            _lag.labels(event.stage, event.topic, str(event.partition)).set(event.lag)
+
+
+def sample(name: str, labels: dict[str, str] | None = None) -> float:
+    """Current value of a series (tests and diagnostics)."""
+    v = REGISTRY.get_sample_value(name, labels or {})
+    return 0.0 if v is None else v

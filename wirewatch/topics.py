@@ -1,0 +1,108 @@
+"""Topic names, record keys and CloudEvents headers (Kafka protocol binding, binary mode)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from wirewatch.contracts import Article, DeadLetter, FeedEntry, Incident
+
+__all__ = ["TOPIC_KINDS", "Topics", "cloudevent_headers", "record_key", "record_value"]
+
+# kind -> (CloudEvents type, compacted?) ; compacted where the key is an identity
+TOPIC_KINDS: dict[str, tuple[str, bool]] = {
+    "entries": ("io.wirewatch.entry.v1", True),
+    "articles": ("io.wirewatch.article.v1", True),
+    "incidents": ("io.wirewatch.incident.v1", True),
+    "deadletter": ("io.wirewatch.deadletter.v1", False),
+    "feeds": ("io.wirewatch.feed.v1", True),
+    "feedstate": ("io.wirewatch.feedstate.v1", True),
+}
+
+
+@dataclass(frozen=True)
+class Topics:
+    prefix: str = "wirewatch"
+
+    def name(self, kind: str) -> str:
+        if kind not in TOPIC_KINDS:
+            raise KeyError(f"unknown topic kind {kind!r}; known: {', '.join(TOPIC_KINDS)}")
+        return f"{self.prefix}.{kind}.v1"
+
+    @property
+    def entries(self) -> str:
+        return self.name("entries")
+
+    @property
+    def articles(self) -> str:
+        return self.name("articles")
+
+    @property
+    def incidents(self) -> str:
+        return self.name("incidents")
+
+    @property
+    def deadletter(self) -> str:
+        return self.name("deadletter")
+
+    @property
+    def feeds(self) -> str:
+        return self.name("feeds")
+
+    @property
+    def feedstate(self) -> str:
+        return self.name("feedstate")
+
+    def all(self) -> list[str]:
+        return [self.name(k) for k in TOPIC_KINDS]
+
+    def kind_of(self, topic: str) -> str | None:
+        for kind in TOPIC_KINDS:
+            if self.name(kind) == topic:
+                return kind
+        return None
+
+
+def record_key(record: BaseModel) -> str:
+    """Kafka key: entries by URL hash, articles by article_id, incidents by incident_id."""
+    if isinstance(record, FeedEntry):
+        return record.url_key
+    if isinstance(record, Article):
+        return record.article_id
+    if isinstance(record, Incident):
+        return record.incident_id
+    if isinstance(record, DeadLetter):
+        return record.key or record.dead_letter_id
+    raise TypeError(f"no key rule for {type(record).__name__}")
+
+
+def record_value(record: BaseModel) -> bytes:
+    return record.model_dump_json(exclude_none=False).encode("utf-8")
+
+
+def _kind_of_record(record: BaseModel) -> str:
+    return {
+        FeedEntry: "entries",
+        Article: "articles",
+        Incident: "incidents",
+        DeadLetter: "deadletter",
+    }[type(record)]
+
+
+def cloudevent_headers(
+    record: BaseModel, source: str, *, event_id: str | None = None, time: datetime | None = None
+) -> list[tuple[str, bytes]]:
+    """CloudEvents 1.0 Kafka binding, binary mode: attributes as ``ce_*`` headers."""
+    ce_type = TOPIC_KINDS[_kind_of_record(record)][0]
+    when = (time or datetime.now(UTC)).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", (event_id or str(uuid.uuid4())).encode()),
+        ("ce_source", source.encode()),
+        ("ce_type", ce_type.encode()),
+        ("ce_time", when.encode()),
+        ("content-type", b"application/json"),
+    ]
