@@ -43,11 +43,18 @@ class AppContext:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wirewatch")
 @click.option(
-    "-c", "--config", "config_path", envvar="WIREWATCH_CONFIG", type=click.Path(dir_okay=False),
+    "-c",
+    "--config",
+    "config_path",
+    envvar="WIREWATCH_CONFIG",
+    type=click.Path(dir_okay=False),
     help="YAML config file (env: WIREWATCH_CONFIG; WIREWATCH_SECTION__KEY overrides keys).",
 )
 @click.option(
-    "--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
     help="Allow fetching from this otherwise refused (private/loopback) host. Repeatable.",
 )
 @click.pass_context

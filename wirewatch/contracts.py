@@ -31,7 +31,7 @@ __all__ = [
     "utcnow",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 
 def stable_key(canonical_url: str) -> str:
@@ -95,7 +95,7 @@ class Timings(_Contract):
 
 
 class Article(_Contract):
-    """Text and metadata of one article page. Topic: ``<prefix>.articles.v1``, key: ``article_id``."""
+    """Text and metadata of one page. Topic: ``<prefix>.articles.v1``, key: ``article_id``."""
 
     schema_version: Literal["1.0"] = SCHEMA_VERSION
     article_id: str = Field(description="stable_key(canonical url)")
@@ -115,7 +115,8 @@ class Article(_Contract):
     charset: str | None = None
     page_kind: PageKind = "article"
     extraction_path: str = Field(
-        default="trafilatura", description="trafilatura | trafilatura-fallback | feed-content | none"
+        default="trafilatura",
+        description="trafilatura | trafilatura-fallback | feed-content | none",
     )
     fetched_at: datetime = Field(default_factory=utcnow)
     timings: Timings = Field(default_factory=Timings)

@@ -24,23 +24,43 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 _polls = Counter("wirewatch_polls_total", "Feed polls by result", ["result"], registry=REGISTRY)
 _new_entries = Counter("wirewatch_entries_total", "Entries emitted", ["kind"], registry=REGISTRY)
-_fetches = Counter("wirewatch_fetches_total", "Article fetches by status", ["status"],
-                   registry=REGISTRY)
-_articles = Counter("wirewatch_articles_total", "Articles by page kind", ["page_kind"],
-                    registry=REGISTRY)
-_incidents = Counter("wirewatch_incidents_total", "Incidents by event type", ["event_type"],
-                     registry=REGISTRY)
-_dead = Counter("wirewatch_dead_letters_total", "Dead letters by stage and reason",
-                ["stage", "reason"], registry=REGISTRY)
-_delivery = Counter("wirewatch_sink_deliveries_total", "Sink delivery results",
-                    ["sink", "topic", "result"], registry=REGISTRY)
-_latency = Histogram("wirewatch_stage_seconds", "Per-record stage latency", ["stage"],
-                     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-                     registry=REGISTRY)
-_stale = Gauge("wirewatch_stale_feeds", "Feeds silent for N times their usual interval",
-               registry=REGISTRY)
-_lag = Gauge("wirewatch_consumer_lag", "Consumer lag by stage and partition",
-             ["stage", "topic", "partition"], registry=REGISTRY)
+_fetches = Counter(
+    "wirewatch_fetches_total", "Article fetches by status", ["status"], registry=REGISTRY
+)
+_articles = Counter(
+    "wirewatch_articles_total", "Articles by page kind", ["page_kind"], registry=REGISTRY
+)
+_incidents = Counter(
+    "wirewatch_incidents_total", "Incidents by event type", ["event_type"], registry=REGISTRY
+)
+_dead = Counter(
+    "wirewatch_dead_letters_total",
+    "Dead letters by stage and reason",
+    ["stage", "reason"],
+    registry=REGISTRY,
+)
+_delivery = Counter(
+    "wirewatch_sink_deliveries_total",
+    "Sink delivery results",
+    ["sink", "topic", "result"],
+    registry=REGISTRY,
+)
+_latency = Histogram(
+    "wirewatch_stage_seconds",
+    "Per-record stage latency",
+    ["stage"],
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    registry=REGISTRY,
+)
+_stale = Gauge(
+    "wirewatch_stale_feeds", "Feeds silent for N times their usual interval", registry=REGISTRY
+)
+_lag = Gauge(
+    "wirewatch_consumer_lag",
+    "Consumer lag by stage and partition",
+    ["stage", "topic", "partition"],
+    registry=REGISTRY,
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +114,16 @@ class ConsumerLag:
     lag: int
 
 
-Event = (FeedPolled | ArticleFetched | IncidentsExtracted | DeadLettered | DeliveryResult
-         | StageLatency | FeedStale | ConsumerLag)
+Event = (
+    FeedPolled
+    | ArticleFetched
+    | IncidentsExtracted
+    | DeadLettered
+    | DeliveryResult
+    | StageLatency
+    | FeedStale
+    | ConsumerLag
+)
 
 
 def emit(event: Event) -> None:

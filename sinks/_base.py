@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from wirewatch.config import Settings
+
+Healthcheck = Callable[[], bool]
+
+
+@dataclass
+class DeliveryStats:
+    """Counts of what a sink was handed and what became of it."""
+
+    added: int = 0
+    delivered: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def bump(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + n)
+
+    @property
+    def pending(self) -> int:
+        return self.added - self.delivered - self.failed
+
+
+class Sink(Protocol):
+    stats: DeliveryStats
+
+    def setup(self) -> None: ...
+
+    def add(self, record: BaseModel, *, source: str | None = None) -> None: ...
+
+    def flush(self, timeout: float | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+    def healthcheck(self) -> bool: ...
+
+
+def build(
+    settings: Settings, *, source: str = "wirewatch", out_dir: str | Path | None = None
+) -> tuple[Sink, Healthcheck]:
+    """The sink the config asks for: Kafka when bootstrap servers are set, else JSONL files."""
+    from wirewatch.topics import Topics
+
+    topics = Topics(settings.kafka.topic_prefix)
+    if settings.embedded:
+        from sinks.jsonl import JsonlSink
+
+        jsonl = JsonlSink(Path(out_dir or settings.storage.out_dir), topics=topics)
+        return jsonl, jsonl.healthcheck
+    from sinks.kafka import KafkaSink
+
+    kafka = KafkaSink(settings.kafka, source=source, topics=topics)
+    return kafka, kafka.healthcheck

@@ -1,0 +1,354 @@
+"""Kafka sink on kafka-python: idempotent, acks=all, bounded, counted.
+
+* Bounded buffering: at most ``max_pending`` records are in flight; ``add()`` blocks (up to
+  ``max_block_ms``) for a slot, so a slow broker slows the producer down instead of growing
+  memory. kafka-python 3 has no ``buffer_memory`` of its own, hence the semaphore.
+* Delivery results are counted from the futures' callbacks. A record the broker refuses for good
+  (too large for the broker, invalid) is collected there and dead-lettered by the caller's thread
+  on the next ``add``/``flush``: callbacks run on the I/O thread, which must never block on a send.
+* Errors of kafka-python are translated into :mod:`wirewatch.errors` here and only here.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka import errors as kerr
+from pydantic import BaseModel
+
+from sinks._base import DeliveryStats
+from wirewatch.config import KafkaSettings
+from wirewatch.contracts import DeadLetter
+from wirewatch.errors import (
+    BrokerUnavailable,
+    DeliveryFailed,
+    RecordTooLarge,
+    SinkError,
+    TopicMissing,
+)
+from wirewatch.metrics import DeadLettered, DeliveryResult, emit
+from wirewatch.topics import Topics, _kind_of_record, cloudevent_headers, record_key, record_value
+
+__all__ = ["KafkaSink", "kafka_client_config", "translate_kafka_error"]
+
+log = logging.getLogger("wirewatch.sinks.kafka")
+
+# payload kept in a dead letter of an oversized record: enough to identify it, never too large
+_DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024
+
+
+@dataclass
+class _Refused:
+    topic: str
+    key: str | None
+    value: bytes
+    headers: list[tuple[str, bytes]]
+    attempts: int
+    exc: BaseException | None = None
+
+
+def kafka_client_config(cfg: KafkaSettings) -> dict[str, Any]:
+    """Connection and security options shared by producers, consumers and admin clients."""
+    out: dict[str, Any] = {
+        "bootstrap_servers": [s.strip() for s in (cfg.bootstrap_servers or "").split(",") if s],
+        "client_id": cfg.client_id,
+        "security_protocol": cfg.security_protocol,
+        "request_timeout_ms": cfg.request_timeout_ms,
+    }
+    if cfg.sasl_mechanism:
+        out["sasl_mechanism"] = cfg.sasl_mechanism
+        out["sasl_plain_username"] = cfg.sasl_username
+        out["sasl_plain_password"] = (
+            cfg.sasl_password.get_secret_value() if cfg.sasl_password else None
+        )
+    if cfg.security_protocol in ("SSL", "SASL_SSL"):
+        ctx = ssl.create_default_context(cafile=cfg.ssl_cafile)
+        if cfg.ssl_certfile:
+            ctx.load_cert_chain(
+                cfg.ssl_certfile,
+                cfg.ssl_keyfile,
+                cfg.ssl_password.get_secret_value() if cfg.ssl_password else None,
+            )
+        out["ssl_context"] = ctx
+    return out
+
+
+_NO_BROKERS = tuple(
+    c for c in (getattr(kerr, "NoBrokersAvailable", None), kerr.KafkaConnectionError) if c
+)
+
+
+def translate_kafka_error(
+    exc: BaseException, *, topic: str | None = None, connecting: bool = False
+) -> SinkError:
+    """Map kafka-python exceptions onto the wirewatch error tree (messages carry no secrets).
+
+    ``connecting``: the error happened while bootstrapping, where kafka-python 3 reports an
+    unreachable cluster as a timeout.
+    """
+    if isinstance(exc, SinkError):
+        return exc
+    if isinstance(exc, _NO_BROKERS) or (connecting and isinstance(exc, kerr.KafkaTimeoutError)):
+        return BrokerUnavailable(f"no Kafka broker reachable: {exc}")
+    if isinstance(exc, kerr.MessageSizeTooLargeError | kerr.RecordListTooLargeError):
+        return RecordTooLarge(f"record too large for {topic}: {exc}")
+    if isinstance(exc, kerr.UnknownTopicOrPartitionError):
+        return TopicMissing(f"topic {topic} does not exist (auto-create is off): {exc}")
+    if isinstance(exc, kerr.KafkaTimeoutError):
+        return DeliveryFailed(f"timed out producing to {topic}: {exc}", reason="sink.timeout")
+    return DeliveryFailed(f"{type(exc).__name__} producing to {topic}: {exc}")
+
+
+class KafkaSink:
+    """Publishes contract records with CloudEvents headers, keyed per topic contract."""
+
+    def __init__(
+        self,
+        cfg: KafkaSettings,
+        *,
+        source: str = "wirewatch",
+        topics: Topics | None = None,
+        dead_letter_oversized: bool = True,
+        producer_factory: type[KafkaProducer] = KafkaProducer,
+    ) -> None:
+        if not cfg.bootstrap_servers:
+            raise SinkError("KafkaSink needs kafka.bootstrap_servers")
+        self.cfg = cfg
+        self.source = source
+        self.topics = topics or Topics(cfg.topic_prefix)
+        self.dead_letter_oversized = dead_letter_oversized
+        self.stats = DeliveryStats()
+        self._producer_factory = producer_factory
+        self._producer: KafkaProducer | None = None
+        self._slots = threading.BoundedSemaphore(cfg.max_pending)
+        self._refused: deque[_Refused] = deque()
+        self.max_attempts = 2
+        self._known_topics: set[str] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+    def setup(self) -> None:
+        compression = None if self.cfg.compression == "none" else self.cfg.compression
+        try:
+            self._producer = self._producer_factory(
+                **kafka_client_config(self.cfg),
+                acks="all",
+                enable_idempotence=True,
+                compression_type=compression,
+                linger_ms=self.cfg.linger_ms,
+                batch_size=self.cfg.batch_size,
+                max_request_size=self.cfg.max_request_size,
+                max_block_ms=self.cfg.max_block_ms,
+                delivery_timeout_ms=self.cfg.delivery_timeout_ms,
+                bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms,
+                allow_auto_create_topics=False,
+            )
+        except Exception as exc:
+            raise translate_kafka_error(exc, connecting=True) from exc
+
+    @property
+    def producer(self) -> KafkaProducer:
+        if self._producer is None:
+            self.setup()
+        assert self._producer is not None
+        return self._producer
+
+    def healthcheck(self) -> bool:
+        try:
+            return bool(self.producer.bootstrap_connected())
+        except Exception:
+            return False
+
+    def check_topics(
+        self, kinds: tuple[str, ...] = ("entries", "articles", "incidents", "deadletter")
+    ) -> None:
+        """Raise TopicMissing naming every configured topic that does not exist."""
+        missing = [t for t in (self.topics.name(k) for k in kinds) if not self._topic_exists(t)]
+        if missing:
+            raise TopicMissing(
+                f"missing topics: {', '.join(missing)} (run `wirewatch topics create`)"
+            )
+
+    def _topic_exists(self, topic: str) -> bool:
+        if topic in self._known_topics:
+            return True
+        try:
+            parts = self.producer.partitions_for(topic)
+        except kerr.KafkaTimeoutError:
+            return False
+        if parts:
+            self._known_topics.add(topic)
+        return bool(parts)
+
+    # ------------------------------------------------------------------ produce
+    def add(
+        self,
+        record: BaseModel,
+        *,
+        source: str | None = None,
+        topic: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Hand one record over; blocks for backpressure; raises a SinkError on refusal."""
+        self._drain_refused()
+        topic = topic or self.topics.name(_kind_of_record(record))
+        key_s = key or record_key(record)
+        value = record_value(record)
+        headers = cloudevent_headers(record, source or self.source)
+        self._send(topic, key_s, value, headers)
+
+    def send_raw(
+        self, topic: str, key: str | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        self._drain_refused()
+        self._send(topic, key, value, headers)
+
+    def _send(
+        self,
+        topic: str,
+        key: str | None,
+        value: bytes,
+        headers: list[tuple[str, bytes]],
+        attempts: int = 1,
+    ) -> None:
+        size = len(value) + len(key or "") + sum(len(k) + len(v) for k, v in headers)
+        if size > self.cfg.max_request_size:
+            err: SinkError = RecordTooLarge(
+                f"record of {size} bytes for {topic} exceeds max_request_size "
+                f"{self.cfg.max_request_size}"
+            )
+            self.stats.bump("added")
+            self.stats.bump("failed")
+            emit(DeliveryResult("kafka", topic, False))
+            if self.dead_letter_oversized and topic != self.topics.deadletter:
+                self._dead_letter(topic, key, value, err)
+                return
+            raise err
+        if not self._slots.acquire(timeout=self.cfg.max_block_ms / 1000):
+            raise DeliveryFailed(
+                f"backpressure: {self.cfg.max_pending} records pending for "
+                f"{self.cfg.max_block_ms} ms",
+                reason="sink.backpressure",
+            )
+        try:
+            fut = self.producer.send(
+                topic,
+                key=key.encode() if key is not None else None,
+                value=value,
+                headers=headers,
+            )
+        except Exception as exc:
+            self._slots.release()
+            failure = translate_kafka_error(exc, topic=topic)
+            if (
+                isinstance(failure, DeliveryFailed)
+                and failure.reason == "sink.timeout"
+                and (not self._topic_exists(topic))
+            ):
+                failure = TopicMissing(
+                    f"topic {topic} does not exist and auto-create is off "
+                    "(run `wirewatch topics create`)"
+                )
+            raise failure from exc
+        if attempts == 1:
+            self.stats.bump("added")
+        fut.add_callback(self._on_ok, topic)
+        fut.add_errback(self._on_error, _Refused(topic, key, value, headers, attempts))
+
+    def _on_ok(self, topic: str, _meta: Any) -> None:
+        self._slots.release()
+        self.stats.bump("delivered")
+        emit(DeliveryResult("kafka", topic, True))
+
+    def _on_error(self, refused: _Refused, exc: BaseException) -> None:
+        self._slots.release()
+        log.warning("delivery to %s failed: %s", refused.topic, type(exc).__name__)
+        refused.exc = exc
+        self._refused.append(refused)
+
+    def _producer_is_fatal(self) -> bool:
+        tm = getattr(self._producer, "_transaction_manager", None)
+        return bool(tm is not None and tm.has_fatal_error())
+
+    def _drain_refused(self) -> None:
+        """Settle refused records in the caller's thread.
+
+        kafka-python 3 turns an idempotent producer fatal on a non-retriable broker error (e.g.
+        a record over the topic's max.message.bytes) and aborts every batch in flight with the
+        same error. So: replace the producer, resend small records first, then the large ones
+        one by one with a flush between, and dead-letter what is refused again.
+        """
+        if not self._refused:
+            return
+        batch = list(self._refused)
+        self._refused.clear()
+        if self._producer_is_fatal():
+            old, self._producer = self._producer, None
+            assert old is not None
+            old.close(timeout=0)
+            self.setup()
+        retry: list[_Refused] = []
+        for r in batch:
+            err = translate_kafka_error(r.exc or DeliveryFailed("refused"), topic=r.topic)
+            if r.attempts < self.max_attempts and r.topic != self.topics.deadletter:
+                retry.append(r)
+                continue
+            self.stats.bump("failed")
+            emit(DeliveryResult("kafka", r.topic, False))
+            if r.topic != self.topics.deadletter:
+                self._dead_letter(r.topic, r.key, r.value, err)
+        retry.sort(key=lambda r: len(r.value))
+        for r in retry:
+            self._send(r.topic, r.key, r.value, r.headers, attempts=r.attempts + 1)
+            if len(r.value) > self.cfg.batch_size:
+                self.producer.flush(timeout=self.cfg.delivery_timeout_ms / 1000)
+
+    def _dead_letter(self, topic: str, key: str | None, value: bytes, err: SinkError) -> None:
+        payload = value[:_DEAD_LETTER_PAYLOAD_BYTES].decode("utf-8", "replace")
+        letter = DeadLetter(
+            dead_letter_id=str(uuid.uuid4()),
+            stage="sink",
+            reason=err.reason,
+            error=str(err),
+            source_topic=topic,
+            key=key,
+            payload=payload,
+            context={"original_bytes": len(value), "truncated": len(value) > len(payload)},
+        )
+        self.stats.bump("dead_lettered")
+        emit(DeadLettered("sink", err.reason))
+        self._send(
+            self.topics.deadletter,
+            key or letter.dead_letter_id,
+            record_value(letter),
+            cloudevent_headers(letter, self.source),
+        )
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait for every record handed over so far; dead-letter what the broker refused."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self.producer.flush(timeout=timeout)
+        while self._refused:
+            self._drain_refused()
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self.producer.flush(timeout=remaining)
+        if self.stats.pending > 0:
+            raise DeliveryFailed(
+                f"{self.stats.pending} records still pending after flush", reason="sink.timeout"
+            )
+
+    def close(self, timeout: float | None = 30.0) -> None:
+        if self._producer is None:
+            return
+        try:
+            self.flush(timeout)
+        finally:
+            self._producer.close(timeout=timeout)
+            self._producer = None
