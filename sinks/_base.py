@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -16,17 +15,19 @@ Healthcheck = Callable[[], bool]
 
 @dataclass
 class DeliveryStats:
-    """Counts of what a sink was handed and what became of it."""
+    """Counts of what a sink was handed and what became of it.
+
+    Each counter has one writer thread (``delivered`` the producer's I/O thread, the others the
+    caller's), so plain increments are safe under the GIL and cost nothing on the hot path.
+    """
 
     added: int = 0
     delivered: int = 0
     failed: int = 0
     dead_lettered: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def bump(self, name: str, n: int = 1) -> None:
-        with self._lock:
-            setattr(self, name, getattr(self, name) + n)
+        setattr(self, name, getattr(self, name) + n)
 
     @property
     def pending(self) -> int:

@@ -1,8 +1,11 @@
 """Kafka sink on kafka-python: idempotent, acks=all, bounded, counted.
 
 * Bounded buffering: at most ``max_pending`` records are in flight; ``add()`` blocks (up to
-  ``max_block_ms``) for a slot, so a slow broker slows the producer down instead of growing
-  memory. kafka-python 3 has no ``buffer_memory`` of its own, hence the semaphore.
+  ``max_block_ms``) for room, so a slow broker slows the producer down instead of growing
+  memory. kafka-python 3 has no ``buffer_memory`` of its own.
+* In-flight records sit in a FIFO of (future, record); the caller's thread reaps finished
+  futures from its head. No per-record callbacks: they cost a closure and GIL hand-offs to the
+  I/O thread per record (measured: ~20 us/record, a third of the produce path).
 * Delivery results are counted from the futures' callbacks. A record the broker refuses for good
   (too large for the broker, invalid) is collected there and dead-lettered by the caller's thread
   on the next ``add``/``flush``: callbacks run on the I/O thread, which must never block on a send.
@@ -13,12 +16,10 @@ from __future__ import annotations
 
 import logging
 import ssl
-import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kafka import KafkaProducer
 from kafka import errors as kerr
@@ -45,14 +46,13 @@ log = logging.getLogger("wirewatch.sinks.kafka")
 _DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024
 
 
-@dataclass
-class _Refused:
+class _InFlight(NamedTuple):
+    future: Any
     topic: str
     key: str | None
     value: bytes
     headers: list[tuple[str, bytes]]
     attempts: int
-    exc: BaseException | None = None
 
 
 def kafka_client_config(cfg: KafkaSettings) -> dict[str, Any]:
@@ -128,8 +128,9 @@ class KafkaSink:
         self.stats = DeliveryStats()
         self._producer_factory = producer_factory
         self._producer: KafkaProducer | None = None
-        self._slots = threading.BoundedSemaphore(cfg.max_pending)
-        self._refused: deque[_Refused] = deque()
+        self._emitted_ok = 0  # delivered count already reported as a metric
+        self._inflight: deque[_InFlight] = deque()
+        self._refused: deque[_InFlight] = deque()
         self.max_attempts = 2
         self._known_topics: set[str] = set()
 
@@ -197,17 +198,23 @@ class KafkaSink:
         key: str | None = None,
     ) -> None:
         """Hand one record over; blocks for backpressure; raises a SinkError on refusal."""
-        self._drain_refused()
+        if not self.stats.added & 0xFF:  # keep counts and refusals fresh, cheaply
+            self._reap()
+        if self._refused:
+            self._drain_refused()
         topic = topic or self.topics.name(_kind_of_record(record))
         key_s = key or record_key(record)
         value = record_value(record)
-        headers = cloudevent_headers(record, source or self.source)
+        headers = cloudevent_headers(record, source or self.source, value=value)
         self._send(topic, key_s, value, headers)
 
     def send_raw(
         self, topic: str, key: str | None, value: bytes, headers: list[tuple[str, bytes]]
     ) -> None:
-        self._drain_refused()
+        if not self.stats.added & 0xFF:
+            self._reap()
+        if self._refused:
+            self._drain_refused()
         self._send(topic, key, value, headers)
 
     def _send(
@@ -224,19 +231,15 @@ class KafkaSink:
                 f"record of {size} bytes for {topic} exceeds max_request_size "
                 f"{self.cfg.max_request_size}"
             )
-            self.stats.bump("added")
-            self.stats.bump("failed")
+            self.stats.added += 1
+            self.stats.failed += 1
             emit(DeliveryResult("kafka", topic, False))
             if self.dead_letter_oversized and topic != self.topics.deadletter:
                 self._dead_letter(topic, key, value, err)
                 return
             raise err
-        if not self._slots.acquire(timeout=self.cfg.max_block_ms / 1000):
-            raise DeliveryFailed(
-                f"backpressure: {self.cfg.max_pending} records pending for "
-                f"{self.cfg.max_block_ms} ms",
-                reason="sink.backpressure",
-            )
+        if len(self._inflight) >= self.cfg.max_pending:
+            self._wait_for_room(topic)
         try:
             fut = self.producer.send(
                 topic,
@@ -245,7 +248,6 @@ class KafkaSink:
                 headers=headers,
             )
         except Exception as exc:
-            self._slots.release()
             failure = translate_kafka_error(exc, topic=topic)
             if (
                 isinstance(failure, DeliveryFailed)
@@ -258,20 +260,43 @@ class KafkaSink:
                 )
             raise failure from exc
         if attempts == 1:
-            self.stats.bump("added")
-        fut.add_callback(self._on_ok, topic)
-        fut.add_errback(self._on_error, _Refused(topic, key, value, headers, attempts))
+            self.stats.added += 1
+        self._inflight.append(_InFlight(fut, topic, key, value, headers, attempts))
 
-    def _on_ok(self, topic: str, _meta: Any) -> None:
-        self._slots.release()
-        self.stats.bump("delivered")
-        emit(DeliveryResult("kafka", topic, True))
+    def _reap(self) -> None:
+        """Count finished records at the head of the in-flight FIFO; collect refusals."""
+        q = self._inflight
+        while q and q[0].future.is_done:
+            item = q.popleft()
+            if item.future.exception is None:
+                self.stats.delivered += 1
+            else:
+                log.warning(
+                    "delivery to %s failed: %s", item.topic, type(item.future.exception).__name__
+                )
+                self._refused.append(item)
+        done = self.stats.delivered
+        if done > self._emitted_ok:  # metrics in bulk, not per record
+            emit(DeliveryResult("kafka", self.topics.prefix, True, count=done - self._emitted_ok))
+            self._emitted_ok = done
 
-    def _on_error(self, refused: _Refused, exc: BaseException) -> None:
-        self._slots.release()
-        log.warning("delivery to %s failed: %s", refused.topic, type(exc).__name__)
-        refused.exc = exc
-        self._refused.append(refused)
+    def _wait_for_room(self, topic: str) -> None:
+        """Backpressure: block the caller until the broker has acked enough, or give up."""
+        deadline = time.monotonic() + self.cfg.max_block_ms / 1000
+        self._reap()
+        while len(self._inflight) >= self.cfg.max_pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise DeliveryFailed(
+                    f"backpressure: {len(self._inflight)} records pending for {topic} after "
+                    f"{self.cfg.max_block_ms} ms",
+                    reason="sink.backpressure",
+                )
+            try:
+                self._inflight[0].future.get(timeout=min(left, 0.5))
+            except Exception:  # noqa: S110 - its outcome is read by _reap
+                pass
+            self._reap()
 
     def _producer_is_fatal(self) -> bool:
         tm = getattr(self._producer, "_transaction_manager", None)
@@ -294,21 +319,24 @@ class KafkaSink:
             assert old is not None
             old.close(timeout=0)
             self.setup()
-        retry: list[_Refused] = []
+        retry: list[_InFlight] = []
         for r in batch:
-            err = translate_kafka_error(r.exc or DeliveryFailed("refused"), topic=r.topic)
+            exc = r.future.exception or DeliveryFailed("refused")
             if r.attempts < self.max_attempts and r.topic != self.topics.deadletter:
                 retry.append(r)
                 continue
-            self.stats.bump("failed")
+            self.stats.failed += 1
             emit(DeliveryResult("kafka", r.topic, False))
             if r.topic != self.topics.deadletter:
-                self._dead_letter(r.topic, r.key, r.value, err)
+                self._dead_letter(
+                    r.topic, r.key, r.value, translate_kafka_error(exc, topic=r.topic)
+                )
         retry.sort(key=lambda r: len(r.value))
         for r in retry:
             self._send(r.topic, r.key, r.value, r.headers, attempts=r.attempts + 1)
             if len(r.value) > self.cfg.batch_size:
                 self.producer.flush(timeout=self.cfg.delivery_timeout_ms / 1000)
+                self._reap()
 
     def _dead_letter(self, topic: str, key: str | None, value: bytes, err: SinkError) -> None:
         payload = value[:_DEAD_LETTER_PAYLOAD_BYTES].decode("utf-8", "replace")
@@ -335,10 +363,12 @@ class KafkaSink:
         """Wait for every record handed over so far; dead-letter what the broker refused."""
         deadline = None if timeout is None else time.monotonic() + timeout
         self.producer.flush(timeout=timeout)
+        self._reap()
         while self._refused:
             self._drain_refused()
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             self.producer.flush(timeout=remaining)
+            self._reap()
         if self.stats.pending > 0:
             raise DeliveryFailed(
                 f"{self.stats.pending} records still pending after flush", reason="sink.timeout"

@@ -19,12 +19,14 @@ fi
 echo "fetching Kafka $VERSION jars into $LIBS ..." >&2
 mkdir -p "$CACHE"
 # Copy into a temp dir then swap, so an interrupted fetch never looks complete.
-TMP="$(mktemp -d "$CACHE/libs.tmp.XXXXXX")"
+TMP="$(mktemp -d "$CACHE/fetch.tmp.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
-# mvn output goes to stderr: stdout is reserved for the libs path.
-mvn -q -B --no-transfer-progress -f "$POM" dependency:copy-dependencies \
-  -DoutputDirectory="$TMP" -DincludeScope=runtime >&2
+# stdout is reserved for the libs path; mvn's output is shown only on failure.
+if ! mvn -q -B --no-transfer-progress -f "$POM" dependency:copy-dependencies \
+    -DoutputDirectory="$TMP/libs" -DincludeScope=runtime >"$TMP/mvn.log" 2>&1; then
+  cat "$TMP/mvn.log" >&2; echo "fetch.sh: mvn failed" >&2; exit 1
+fi
 rm -rf "$LIBS"
-mv "$TMP" "$LIBS"
+mv "$TMP/libs" "$LIBS"
 echo "$WANT" >"$STAMP"
 echo "$LIBS"

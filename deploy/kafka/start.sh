@@ -16,10 +16,6 @@ BOOTSTRAP="127.0.0.1:$PORT"
 PIDFILE="$DATA/broker.pid"
 LOG="$DATA/broker.log"
 
-mkdir -p "$DATA"
-DATA="$(cd "$DATA" && pwd)"   # absolute: the broker must not depend on our cwd
-PIDFILE="$DATA/broker.pid"; LOG="$DATA/broker.log"
-
 ready() { "$PYTHON" "$HERE/wait_ready.py" --bootstrap "$BOOTSTRAP" --timeout "$TIMEOUT" --log "$LOG" "$@"; }
 
 # Already running from this data dir: just confirm it is ready.
@@ -39,6 +35,9 @@ for p in "$PORT" "$CONTROLLER_PORT"; do
 done
 
 LIBS="$("$HERE/fetch.sh")"
+mkdir -p "$DATA"
+DATA="$(cd "$DATA" && pwd)"   # absolute: the broker must not depend on our cwd
+PIDFILE="$DATA/broker.pid"; LOG="$DATA/broker.log"
 
 # Rewritten on every start so env changes apply. Static quorum
 # (controller.quorum.voters) rather than --standalone: the voter endpoint is
@@ -76,11 +75,16 @@ if [[ ! -f "$DATA/logs/meta.properties" ]]; then
 fi
 
 # nohup + own stdin so the broker outlives this script and the calling shell.
+# WIREWATCH_KAFKA_JAVA_OPTS is split on spaces on purpose (several flags).
 echo "starting kafka on $BOOTSTRAP (data $DATA, log $LOG)" >&2
+# shellcheck disable=SC2086
 nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
   -Djava.awt.headless=true -Dlog4j2.configurationFile="$HERE/log4j2.properties" \
   ${WIREWATCH_KAFKA_JAVA_OPTS:-} -cp "$LIBS/*" kafka.Kafka "$DATA/server.properties" \
   </dev/null >>"$LOG" 2>&1 &
-echo $! >"$PIDFILE"
+PID=$!
+echo "$PID" >"$PIDFILE"
 
-ready --pid "$(cat "$PIDFILE")"
+# On failure leave a live broker for inspection (stop.sh), but drop the pid
+# file of a dead one.
+ready --pid "$PID" || { rc=$?; kill -0 "$PID" 2>/dev/null || rm -f "$PIDFILE"; exit "$rc"; }
