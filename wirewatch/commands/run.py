@@ -1,0 +1,172 @@
+"""``wirewatch run`` (all stages in one process), ``wirewatch worker STAGE`` (one stage on a
+Kafka consumer group) and ``wirewatch feeds ...`` (the distributed feed list)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _feeds_from(path: str) -> list[Any]:
+    from ingest import import_opml, load_feed_list
+
+    p = Path(path)
+    if p.suffix.lower() in (".opml", ".xml"):
+        return import_opml(p)
+    return load_feed_list(p)
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("run")
+    @click.option(
+        "--feeds",
+        "feeds_path",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="Feed list (YAML `feeds:` or OPML).",
+    )
+    @click.option("--once", is_flag=True, help="One pass over the feeds, then exit.")
+    @click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="JSONL output directory (embedded mode; default storage.out_dir).",
+    )
+    @click.option(
+        "--state",
+        "state_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite state file (default storage.state_path).",
+    )
+    @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
+    @click.pass_obj
+    def run(
+        app: Any,
+        feeds_path: str,
+        once: bool,
+        out_dir: str | None,
+        state_path: str | None,
+        timeout: float | None,
+    ) -> None:
+        """Run poll -> fetch -> process -> sink in one process.
+
+        Without kafka.bootstrap_servers this is the embedded mode: one JSONL file per topic in
+        --out and feed state in SQLite. SIGINT/SIGTERM finish what is in flight, flush, commit
+        and exit 0.
+        """
+        from ingest import SqliteStateStore
+        from sinks import build
+        from wirewatch.logs import setup_logging
+        from wirewatch.pipeline import Pipeline
+
+        settings = app.settings
+        setup_logging(settings.log_level, settings.log_format)
+        feeds = _feeds_from(feeds_path)
+        if out_dir:
+            settings.storage.out_dir = out_dir
+        sink, _health = build(settings, source="wirewatch/run", out_dir=out_dir)
+        sink.setup()
+        state_file = Path(
+            state_path
+            or (
+                Path(settings.storage.out_dir) / "wirewatch-state.db"
+                if out_dir
+                else settings.storage.state_path
+            )
+        )
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        store = SqliteStateStore(state_file)
+        pipeline = Pipeline(settings, feeds, sink, store)
+
+        async def main() -> Any:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, pipeline.request_stop)
+            return await pipeline.run(once=once, timeout=timeout)
+
+        try:
+            stats = asyncio.run(main())
+        finally:
+            sink.close()
+            store.close()
+        click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
+        if not settings.embedded:
+            return
+        click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
+
+    @cli.command("worker")
+    @click.argument("stage", type=click.Choice(["poll", "fetch", "process"]))
+    @click.option("--max-records", type=int, default=None, help="Stop after N input records.")
+    @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
+    @click.pass_obj
+    def worker(app: Any, stage: str, max_records: int | None, timeout: float | None) -> None:
+        """Run one stage as a member of its Kafka consumer group (exactly-once hops)."""
+        from wirewatch.logs import setup_logging
+        from wirewatch.workers import run_worker
+
+        settings = app.settings
+        setup_logging(settings.log_level, settings.log_format)
+        if settings.embedded:
+            raise click.UsageError(
+                "workers need Kafka: set kafka.bootstrap_servers "
+                "(WIREWATCH_KAFKA__BOOTSTRAP_SERVERS); `wirewatch run` works without it"
+            )
+        run_worker(settings, stage, max_records=max_records, timeout=timeout)
+
+    @cli.group("feeds")
+    def feeds_group() -> None:
+        """Manage the feed list in the compacted feeds topic (distributed mode)."""
+
+    @feeds_group.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--sync", is_flag=True, help="Also remove feeds not in the file.")
+    @click.pass_obj
+    def feeds_import(app: Any, path: str, sync: bool) -> None:
+        """Write every feed of a YAML or OPML list to the feeds topic."""
+        from wirewatch.workers import FeedRegistry
+
+        reg = FeedRegistry(app.settings.kafka)
+        added, removed = reg.sync(_feeds_from(path), remove_missing=sync)
+        click.echo(f"feeds written: {added}, removed: {removed}")
+
+    @feeds_group.command("add")
+    @click.argument("url")
+    @click.option("--name", default=None)
+    @click.option("--interval", type=float, default=None)
+    @click.pass_obj
+    def feeds_add(app: Any, url: str, name: str | None, interval: float | None) -> None:
+        """Add (or update) one feed."""
+        from ingest import FeedSpec
+        from wirewatch.workers import FeedRegistry
+
+        spec = FeedSpec(url=url, name=name, interval=interval)
+        FeedRegistry(app.settings.kafka).put([spec])
+        click.echo(f"added {spec.feed_id} {spec.url}")
+
+    @feeds_group.command("remove")
+    @click.argument("feed_id_or_url")
+    @click.pass_obj
+    def feeds_remove(app: Any, feed_id_or_url: str) -> None:
+        """Remove one feed (a tombstone in the compacted topic)."""
+        from wirewatch.workers import FeedRegistry
+
+        reg = FeedRegistry(app.settings.kafka)
+        fid = reg.remove(feed_id_or_url)
+        click.echo(f"removed {fid}")
+
+    @feeds_group.command("list")
+    @click.pass_obj
+    def feeds_list(app: Any) -> None:
+        """Print the current feed list (read from the topic)."""
+        from wirewatch.workers import FeedRegistry
+
+        for spec in FeedRegistry(app.settings.kafka).load().values():
+            sys.stdout.write(f"{spec.feed_id}  {spec.url}  {spec.name or ''}\n")

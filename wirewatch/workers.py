@@ -1,0 +1,701 @@
+"""Stage workers on Kafka consumer groups, each consume -> produce hop one transaction.
+
+    feeds topic --[poll worker]--> entries (+ feedstate) --[fetch worker]--> articles
+                --[process worker]--> incidents        (failures -> deadletter, same txn)
+
+Every hop follows the same shape (:class:`StageWorker`):
+
+1. ``consumer.poll()`` a batch (``isolation_level=read_committed``, no auto-commit);
+2. do the work *outside* the transaction (HTTP, extraction), so transactions stay short and a
+   worker killed mid-work leaves nothing open for long;
+3. ``begin_transaction``; send outputs and dead letters; ``send_offsets_to_transaction`` with the
+   consumer's group metadata (KIP-447: a zombie from an older generation is fenced at commit);
+   ``commit_transaction``;
+4. on any failure: abort, rewind the consumer to the batch start, and retry. A crash or a
+   rebalance therefore neither loses nor duplicates a record in the output topics.
+
+Poll workers read the compacted feeds topic as a table of their assigned partitions and keep
+per-feed state in the compacted feedstate topic (same partition as the feed), written in the
+same transaction as the entries the poll produced and restored when a partition is assigned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import errors as kerr
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.structs import OffsetAndMetadata
+from pydantic import BaseModel, ValidationError
+
+from ingest import ArticleFetcher, FeedSpec, HttpClient, MemoryStateStore, Poller, PollResult
+from ingest.state import FeedState, SeenEntry
+from sinks.kafka import kafka_client_config, translate_kafka_error
+from wirewatch.config import KafkaSettings, Settings
+from wirewatch.contracts import Article, DeadLetter, FeedEntry
+from wirewatch.metrics import StageLatency, emit
+from wirewatch.pipeline import dead_letter, process_article
+from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
+
+__all__ = [
+    "FeedRegistry",
+    "FetchWorker",
+    "PollWorker",
+    "ProcessWorker",
+    "StageWorker",
+    "run_worker",
+]
+
+log = logging.getLogger("wirewatch.workers")
+
+# seen entries kept per feed in its state record: enough to recognise a feed's current items
+_SEEN_PER_FEED = 500
+
+
+# --------------------------------------------------------------------------- feed registry
+
+
+class FeedRegistry:
+    """The feed list as a compacted topic keyed by feed id (tombstone = removed)."""
+
+    def __init__(self, cfg: KafkaSettings) -> None:
+        self.cfg = cfg
+        self.topic = Topics(cfg.topic_prefix).feeds
+
+    def _producer(self) -> KafkaProducer:
+        try:
+            return KafkaProducer(
+                **kafka_client_config(self.cfg), acks="all", enable_idempotence=True
+            )
+        except Exception as exc:
+            raise translate_kafka_error(exc, connecting=True) from exc
+
+    def put(self, specs: Iterable[FeedSpec]) -> int:
+        p = self._producer()
+        n = 0
+        try:
+            for spec in specs:
+                p.send(
+                    self.topic,
+                    key=spec.feed_id.encode(),
+                    value=spec.model_dump_json(exclude_none=True).encode(),
+                )
+                n += 1
+            p.flush(timeout=30)
+        finally:
+            p.close()
+        return n
+
+    def load(self) -> dict[str, FeedSpec]:
+        feeds: dict[str, FeedSpec] = {}
+        for _tp, key, value in read_table(self.cfg, self.topic):
+            if value is None:
+                feeds.pop(key, None)
+            else:
+                feeds[key] = FeedSpec.model_validate_json(value)
+        return feeds
+
+    def remove(self, feed_id_or_url: str) -> str:
+        from ingest.feeds import feed_id_for
+
+        feeds = self.load()
+        fid = feed_id_or_url if feed_id_or_url in feeds else feed_id_for(feed_id_or_url)
+        p = self._producer()
+        try:
+            p.send(self.topic, key=fid.encode(), value=None)
+            p.flush(timeout=30)
+        finally:
+            p.close()
+        return fid
+
+    def sync(self, specs: Sequence[FeedSpec], *, remove_missing: bool = False) -> tuple[int, int]:
+        added = self.put(specs)
+        removed = 0
+        if remove_missing:
+            keep = {s.feed_id for s in specs}
+            for fid in self.load():
+                if fid not in keep:
+                    self.remove(fid)
+                    removed += 1
+        return added, removed
+
+
+def read_table(
+    cfg: KafkaSettings, topic: str, partitions: Iterable[int] | None = None
+) -> list[tuple[int, str, bytes | None]]:
+    """Read committed records of ``topic`` (given partitions, else all) from start to end."""
+    consumer = KafkaConsumer(
+        **kafka_client_config(cfg),
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    try:
+        parts = (
+            partitions
+            if partitions is not None
+            else (consumer.partitions_for_topic(topic) or set())
+        )
+        tps = [TopicPartition(topic, p) for p in parts]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        out: list[tuple[int, str, bytes | None]] = []
+        deadline = time.monotonic() + 60
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"reading {topic} to its end took over 60 s")
+            for tp, msgs in consumer.poll(timeout_ms=500).items():
+                for m in msgs:
+                    out.append((tp.partition, m.key.decode() if m.key else "", m.value))
+        return out
+    finally:
+        consumer.close()
+
+
+# --------------------------------------------------------------------------- stage workers
+
+Output = tuple[str, str, BaseModel, int | None]  # topic, key, record, partition
+
+
+class StageWorker:
+    """A consume -> transform -> produce loop with one Kafka transaction per batch."""
+
+    stage = "stage"
+    input_kind = "entries"
+    batch_size = 50
+
+    def __init__(self, settings: Settings, *, instance: str | None = None) -> None:
+        self.settings = settings
+        self.cfg = settings.kafka
+        self.topics = Topics(self.cfg.topic_prefix)
+        self.group_id = f"{self.cfg.group_prefix}.{self.stage}"
+        self.instance = instance or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.consumer: KafkaConsumer | None = None
+        self.producer: KafkaProducer | None = None
+        self.processed = 0  # input records whose transaction committed
+        self.produced = 0
+        self.transactions = 0
+        self.aborts = 0
+        self.stop_event = threading.Event()
+        self.loop = asyncio.new_event_loop()
+
+    # ------------------------------------------------------------------ lifecycle
+    def input_topic(self) -> str:
+        return self.topics.name(self.input_kind)
+
+    def listener(self) -> ConsumerRebalanceListener | None:
+        return None
+
+    def setup(self) -> None:
+        self.consumer = KafkaConsumer(
+            **kafka_client_config(self.cfg),
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",
+            max_poll_records=self.batch_size,
+            session_timeout_ms=10_000,
+            heartbeat_interval_ms=2_000,
+            max_poll_interval_ms=300_000,
+        )
+        listener = self.listener()
+        if listener is not None:
+            self.consumer.subscribe([self.input_topic()], listener=listener)
+        else:
+            self.consumer.subscribe([self.input_topic()])
+        self._new_producer()
+
+    def _new_producer(self) -> None:
+        if self.producer is not None:
+            try:
+                self.producer.close(timeout=1)
+            except Exception:  # noqa: S110 - replacing a broken producer
+                pass
+        compression = None if self.cfg.compression == "none" else self.cfg.compression
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.producer = KafkaProducer(
+                    **kafka_client_config(self.cfg),
+                    transactional_id=f"{self.group_id}-{self.instance}-{uuid.uuid4().hex[:6]}",
+                    enable_idempotence=True,
+                    acks="all",
+                    compression_type=compression,
+                    linger_ms=self.cfg.linger_ms,
+                    transaction_timeout_ms=30_000,
+                    max_block_ms=self.cfg.max_block_ms,
+                    allow_auto_create_topics=False,
+                )
+                self.producer.init_transactions()
+                return
+            except Exception as exc:
+                if time.monotonic() > deadline or self.stop_event.is_set():
+                    raise translate_kafka_error(exc, connecting=True) from exc
+                log.warning(
+                    "producer not ready, retrying: %s",
+                    type(exc).__name__,
+                    extra={"stage": self.stage},
+                )
+                time.sleep(1.0)
+
+    def close(self) -> None:
+        for c in (self.consumer, self.producer):
+            if c is not None:
+                try:
+                    c.close()
+                except Exception:  # noqa: S110 - closing on the way out
+                    pass
+        self.loop.close()
+
+    # ------------------------------------------------------------------ work
+    def handle(self, records: list[Any]) -> list[Output]:
+        raise NotImplementedError
+
+    def _parse(self, msg: Any, model: type[BaseModel]) -> BaseModel | DeadLetter:
+        try:
+            return model.model_validate_json(msg.value)
+        except (ValidationError, ValueError, TypeError) as exc:
+            return dead_letter(
+                self.stage,
+                exc,
+                reason="contract.invalid",
+                payload=msg.value,
+                key=msg.key.decode("utf-8", "replace") if msg.key else None,
+                source_topic=msg.topic,
+                source_partition=msg.partition,
+                source_offset=msg.offset,
+            )
+
+    def _dl_output(self, letter: DeadLetter) -> Output:
+        return (self.topics.deadletter, letter.key or letter.dead_letter_id, letter, None)
+
+    def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
+        """Consume until stopped, ``max_records`` inputs committed, or ``timeout`` seconds."""
+        if self.consumer is None:
+            self.setup()
+        assert self.consumer is not None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.stop_event.is_set():
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            if max_records is not None and self.processed >= max_records:
+                break
+            try:
+                batch = self.consumer.poll(timeout_ms=500)
+            except kerr.KafkaError as exc:
+                log.warning("poll failed: %s", exc, extra={"stage": self.stage})
+                time.sleep(0.5)
+                continue
+            self.tick()
+            records = [m for msgs in batch.values() for m in msgs]
+            if not records:
+                continue
+            t0 = time.perf_counter()
+            outputs = self.handle(records)
+            self._commit(batch, outputs)
+            emit(StageLatency(self.stage, (time.perf_counter() - t0) / len(records)))
+
+    def tick(self) -> None:
+        """Called on every loop turn (poll workers schedule feeds here)."""
+
+    def _commit(self, batch: dict[Any, list[Any]], outputs: list[Output]) -> bool:
+        assert self.consumer is not None and self.producer is not None
+        offsets = {
+            tp: OffsetAndMetadata(msgs[-1].offset + 1, "", -1) for tp, msgs in batch.items() if msgs
+        }
+        try:
+            self._transact(outputs, offsets)
+        except Exception as exc:
+            self.aborts += 1
+            log.warning(
+                "transaction failed, rewinding: %s: %s",
+                type(exc).__name__,
+                exc,
+                extra={"stage": self.stage},
+            )
+            self._abort_and_rewind(batch)
+            return False
+        self.processed += sum(len(m) for m in batch.values())
+        return True
+
+    def _transact(self, outputs: list[Output], offsets: dict[Any, Any]) -> None:
+        assert self.consumer is not None and self.producer is not None
+        p = self.producer
+        p.begin_transaction()
+        futures = []
+        for topic, key, record, partition in outputs:
+            value = record_value(record)
+            futures.append(
+                p.send(
+                    topic,
+                    key=key.encode(),
+                    value=value,
+                    partition=partition,
+                    headers=cloudevent_headers(record, f"wirewatch/{self.stage}", value=value),
+                )
+            )
+        if offsets:
+            p.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
+        p.commit_transaction()
+        for f in futures:  # all acked by now; surface any per-record error
+            f.get(timeout=0)
+        self.produced += len(outputs)
+        self.transactions += 1
+
+    def _abort_and_rewind(self, batch: dict[Any, list[Any]]) -> None:
+        assert self.consumer is not None
+        try:
+            assert self.producer is not None
+            self.producer.abort_transaction()
+        except Exception:
+            self._new_producer()
+        assigned = self.consumer.assignment()
+        for tp, msgs in batch.items():
+            if msgs and tp in assigned:
+                self.consumer.seek(tp, msgs[0].offset)
+        time.sleep(0.5)
+
+
+class ProcessWorker(StageWorker):
+    """articles -> incidents."""
+
+    stage = "process"
+    input_kind = "articles"
+    batch_size = 100
+
+    def handle(self, records: list[Any]) -> list[Output]:
+        out: list[Output] = []
+        for msg in records:
+            article = self._parse(msg, Article)
+            if isinstance(article, DeadLetter):
+                out.append(self._dl_output(article))
+                continue
+            assert isinstance(article, Article)
+            try:
+                incidents = process_article(article)
+            except Exception as exc:
+                log.exception("extractor crashed", extra={"article_id": article.article_id})
+                out.append(
+                    self._dl_output(
+                        dead_letter(
+                            self.stage,
+                            exc,
+                            payload=msg.value,
+                            key=article.article_id,
+                            source_topic=msg.topic,
+                            source_partition=msg.partition,
+                            source_offset=msg.offset,
+                        )
+                    )
+                )
+                continue
+            out.extend((self.topics.incidents, i.incident_id, i, None) for i in incidents)
+        return out
+
+
+class FetchWorker(StageWorker):
+    """entries -> articles (HTTP + extraction outside the transaction)."""
+
+    stage = "fetch"
+    input_kind = "entries"
+    batch_size = 16
+
+    def __init__(self, settings: Settings, **kw: Any) -> None:
+        super().__init__(settings, **kw)
+        self.client: HttpClient | None = None
+        self.fetcher: ArticleFetcher | None = None
+        # url_key -> version already fetched (entries topic is keyed by url_key, so one
+        # partition sees every copy of an article: skip re-fetching the same version)
+        self._done: OrderedDict[str, str] = OrderedDict()
+
+    def setup(self) -> None:
+        super().setup()
+
+        async def make() -> None:
+            self.client = HttpClient(self.settings.http)
+            self.fetcher = ArticleFetcher(self.client)
+
+        self.loop.run_until_complete(make())
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.loop.run_until_complete(self.client.aclose())
+        super().close()
+
+    def handle(self, records: list[Any]) -> list[Output]:
+        parsed: list[tuple[Any, BaseModel | DeadLetter]] = [
+            (m, self._parse(m, FeedEntry)) for m in records
+        ]
+        todo: list[tuple[Any, FeedEntry]] = []
+        out: list[Output] = []
+        for msg, entry in parsed:
+            if isinstance(entry, DeadLetter):
+                out.append(self._dl_output(entry))
+            elif isinstance(entry, FeedEntry):
+                version = str(entry.updated_at or entry.published_at or "")
+                if self._done.get(entry.url_key) == version and not entry.is_update:
+                    continue
+                todo.append((msg, entry))
+
+        async def fetch_all() -> list[Article | BaseException]:
+            assert self.fetcher is not None
+            return await asyncio.gather(
+                *(self.fetcher.fetch(e) for _m, e in todo), return_exceptions=True
+            )
+
+        results = self.loop.run_until_complete(fetch_all()) if todo else []
+        for (msg, entry), res in zip(todo, results, strict=True):
+            if isinstance(res, BaseException):
+                out.append(
+                    self._dl_output(
+                        dead_letter(
+                            self.stage,
+                            res,
+                            payload=msg.value,
+                            key=entry.url_key,
+                            source_topic=msg.topic,
+                            source_partition=msg.partition,
+                            source_offset=msg.offset,
+                        )
+                    )
+                )
+            else:
+                out.append((self.topics.articles, res.article_id, res, None))
+            self._done[entry.url_key] = str(entry.updated_at or entry.published_at or "")
+            if len(self._done) > 100_000:
+                self._done.popitem(last=False)
+        return out
+
+
+class _PollAssignments(ConsumerRebalanceListener):
+    def __init__(self, worker: PollWorker) -> None:
+        self.worker = worker
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self.worker.drop_partitions({tp.partition for tp in revoked})
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.worker.take_partitions({tp.partition for tp in assigned})
+
+
+class PollWorker(StageWorker):
+    """feeds (a table) -> entries + feedstate, in one transaction per round of due feeds."""
+
+    stage = "poll"
+    input_kind = "feeds"
+    batch_size = 500
+
+    def __init__(self, settings: Settings, **kw: Any) -> None:
+        super().__init__(settings, **kw)
+        self.store = MemoryStateStore()
+        self.feeds: dict[str, tuple[int, FeedSpec]] = {}  # feed_id -> (partition, spec)
+        self.partitions: set[int] = set()
+        self.client: HttpClient | None = None
+        self.poller: Poller | None = None
+        self._pending_seek: set[int] = set()
+        self.polls = 0
+
+    def listener(self) -> ConsumerRebalanceListener:
+        return _PollAssignments(self)
+
+    def setup(self) -> None:
+        super().setup()
+
+        async def make() -> None:
+            self.client = HttpClient(self.settings.http)
+            self.poller = Poller(self.client, self.store, self.settings.poll)
+
+        self.loop.run_until_complete(make())
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.loop.run_until_complete(self.client.aclose())
+        super().close()
+
+    # ------------------------------------------------------------------ assignment
+    def take_partitions(self, parts: set[int]) -> None:
+        """Restore state of newly assigned partitions; re-read their feed table from the start."""
+        self.partitions |= parts
+        rows = read_table(self.cfg, self.topics.feedstate, parts)
+        for _p, fid, value in rows:
+            if value is None:
+                self.store.feeds.pop(fid, None)
+                continue
+            data = json.loads(value)
+            self.store.feeds[fid] = FeedState(**data["state"])
+            for s in data.get("seen", []):
+                seen = SeenEntry(**s)
+                self.store.by_url[seen.url_key] = seen
+                self.store.by_id[(seen.feed_id, seen.entry_id)] = seen
+        self._pending_seek |= parts
+        log.info(
+            "partitions assigned",
+            extra={"stage": self.stage, "partitions": sorted(parts), "states": len(rows)},
+        )
+
+    def drop_partitions(self, parts: set[int]) -> None:
+        self.partitions -= parts
+        for fid in [f for f, (p, _s) in self.feeds.items() if p in parts]:
+            del self.feeds[fid]
+            self.store.feeds.pop(fid, None)
+
+    # ------------------------------------------------------------------ loop
+    def handle(self, records: list[Any]) -> list[Output]:
+        """Feed-table updates produce nothing by themselves (offsets still commit)."""
+        for m in records:
+            fid = m.key.decode() if m.key else ""
+            if m.value is None:
+                self.feeds.pop(fid, None)
+                continue
+            try:
+                self.feeds[fid] = (m.partition, FeedSpec.model_validate_json(m.value))
+            except (ValidationError, ValueError) as exc:
+                log.warning("invalid feed record %s: %s", fid, exc, extra={"stage": self.stage})
+        return []
+
+    def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
+        if self.consumer is None:
+            self.setup()
+        assert self.consumer is not None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.stop_event.is_set():
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            if max_records is not None and self.polls >= max_records:
+                break
+            try:
+                batch = self.consumer.poll(timeout_ms=200)
+            except kerr.KafkaError as exc:
+                log.warning("poll failed: %s", exc, extra={"stage": self.stage})
+                time.sleep(0.5)
+                continue
+            if self._pending_seek:
+                tps = [
+                    TopicPartition(self.input_topic(), p)
+                    for p in self._pending_seek
+                    if p in self.partitions
+                ]
+                self._pending_seek.clear()
+                if tps:
+                    self.consumer.seek_to_beginning(*tps)
+            if batch:
+                self.handle([m for msgs in batch.values() for m in msgs])
+            self.tick()
+
+    def tick(self) -> None:
+        assert self.poller is not None and self.consumer is not None
+        mine = [spec for p, spec in self.feeds.values() if p in self.partitions]
+        due = self.poller.due(mine)[: self.settings.poll.concurrency]
+        if not due:
+            return
+        part_of = {fid: p for fid, (p, _s) in self.feeds.items()}
+
+        async def poll_all() -> list[PollResult]:
+            assert self.poller is not None
+            return list(
+                await asyncio.gather(*(self.poller.poll_once(f, commit=False) for f in due))
+            )
+
+        results = self.loop.run_until_complete(poll_all())
+        self.polls += len(results)
+        outputs: list[Output] = []
+        for r in results:
+            for e in r.entries:
+                outputs.append((self.topics.entries, e.url_key, e, None))
+            outputs.append(
+                (
+                    self.topics.feedstate,
+                    r.feed.feed_id,
+                    _StateRecord.of(r, self.store),
+                    part_of.get(r.feed.feed_id),
+                )
+            )
+        try:
+            self._transact(outputs, self._table_offsets())
+        except Exception as exc:
+            self.aborts += 1
+            log.warning(
+                "poll transaction failed; feeds will be polled again: %s",
+                exc,
+                extra={"stage": self.stage},
+            )
+            try:
+                assert self.producer is not None
+                self.producer.abort_transaction()
+            except Exception:
+                self._new_producer()
+            return
+        for r in results:
+            self.poller.commit(r)
+
+    def _table_offsets(self) -> dict[Any, Any]:
+        assert self.consumer is not None
+        out = {}
+        for tp in self.consumer.assignment():
+            try:
+                out[tp] = OffsetAndMetadata(self.consumer.position(tp), "", -1)
+            except Exception:  # noqa: S112 - position unknown while seeking; skip it
+                continue
+        return out
+
+
+class _StateRecord(BaseModel):
+    """Value of the feedstate topic: a feed's state and its recent seen entries."""
+
+    state: dict[str, Any]
+    seen: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, result: PollResult, store: MemoryStateStore) -> _StateRecord:
+        fid = result.feed.feed_id
+        seen = [s for s in store.by_id.values() if s.feed_id == fid]
+        seen += list(result.pending_seen)
+        seen = sorted(seen, key=lambda s: s.first_seen)[-_SEEN_PER_FEED:]
+        return cls(state=asdict(result.state), seen=[asdict(s) for s in seen])
+
+
+def _state_key(record: BaseModel) -> str:
+    return record_key(record)
+
+
+WORKERS: dict[str, type[StageWorker]] = {
+    "poll": PollWorker,
+    "fetch": FetchWorker,
+    "process": ProcessWorker,
+}
+
+
+def run_worker(
+    settings: Settings, stage: str, *, max_records: int | None = None, timeout: float | None = None
+) -> StageWorker:
+    """Run one stage until SIGINT/SIGTERM (then finish the batch, commit, exit 0)."""
+    import signal
+
+    worker = WORKERS[stage](settings)
+
+    def stop(_sig: int, _frame: Any) -> None:
+        worker.stop_event.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        worker.setup()
+        worker.run(max_records=max_records, timeout=timeout)
+    finally:
+        worker.close()
+    return worker
