@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "wirewatch.commands.kafka",
     "wirewatch.commands.ingest",
     "wirewatch.commands.incidents",
+    "wirewatch.commands.gazetteer",
     "wirewatch.commands.run",
 )
 

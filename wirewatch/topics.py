@@ -84,6 +84,9 @@ def record_value(record: BaseModel) -> bytes:
 
 
 def _kind_of_record(record: BaseModel) -> str:
+    kind = getattr(type(record), "topic_kind", None)  # internal records (feeds, feedstate)
+    if isinstance(kind, str):
+        return kind
     return {
         FeedEntry: "entries",
         Article: "articles",

@@ -32,7 +32,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ClassVar
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as kerr
@@ -656,6 +656,8 @@ class PollWorker(StageWorker):
 
 class _StateRecord(BaseModel):
     """Value of the feedstate topic: a feed's state and its recent seen entries."""
+
+    topic_kind: ClassVar[str] = "feedstate"
 
     state: dict[str, Any]
     seen: list[dict[str, Any]]

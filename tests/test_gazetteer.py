@@ -1,0 +1,190 @@
+"""Offline gazetteer: finding place names in news text and resolving them with article context.
+
+One index is loaded for the module (built into a per-session cache dir when missing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from processors.build_gazetteer import index_path
+from processors.gazetteer import Gazetteer, Mention, Place
+from processors.geo_data import fold
+from wirewatch.contracts import Location
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    # reuse the developer's prepared index when there is one; else build it once
+    return Gazetteer.default()
+
+
+def _found(gaz: Gazetteer, text: str) -> dict[str, Mention]:
+    return {m.surface: m for m in gaz.find(text)}
+
+
+def _resolve_all(gaz: Gazetteer, text: str) -> dict[str, Place | None]:
+    mentions = gaz.find(text)
+    ctx = gaz.context_countries(mentions)
+    return {m.surface: gaz.resolve(m, ctx) for m in mentions}
+
+
+def test_fold_removes_diacritics_apostrophes_and_hyphens() -> None:
+    assert fold("Abū Ghurayb") == "abu ghurayb"
+    assert fold("Sana'a") == "sanaa"
+    assert fold("Ain al-Asad") == "ain al asad"
+    assert fold("Côte d’Ivoire") == "cote divoire"
+    assert fold("U.S.") == "us"
+
+
+def test_abu_ghraib_news_spelling_resolves_to_geonames_place(gaz: Gazetteer) -> None:
+    text = "A drone struck a vehicle near Abu Ghraib, west of Baghdad, Iraqi officials said."
+    places = _resolve_all(gaz, text)
+    p = places["Abu Ghraib"]
+    assert p is not None
+    assert (p.name, p.country_iso3, p.admin1, p.feature) == (
+        "Abū Ghurayb",
+        "IRQ",
+        "Baghdad",
+        "city",
+    )
+    assert p.lat == pytest.approx(33.31, abs=0.02) and p.lon == pytest.approx(44.18, abs=0.02)
+    assert p.geonames_id == 100077
+
+
+def test_baghdad_is_the_city_not_the_governorate(gaz: Gazetteer) -> None:
+    p = gaz.resolve("Baghdad", ["IRQ"])
+    assert p is not None
+    assert (p.feature, p.country_iso3, p.admin1) == ("city", "IRQ", "Baghdad")
+    assert p.lat == pytest.approx(33.34, abs=0.05) and p.lon == pytest.approx(44.40, abs=0.05)
+    loc = p.to_location()
+    assert isinstance(loc, Location)
+    assert loc.precision == "town" and loc.country == "Iraq"
+
+
+def test_ain_al_asad_base_is_a_landmark_in_anbar(gaz: Gazetteer) -> None:
+    text = "the Iraqi Ain Al-Asad base, which houses American soldiers, was attacked"
+    found = _found(gaz, text)
+    assert "Ain Al-Asad base" in found
+    p = gaz.resolve(found["Ain Al-Asad base"], ["IRQ"])
+    assert p is not None
+    assert (p.feature, p.kind, p.admin1, p.country_iso3) == (
+        "landmark",
+        "military_base",
+        "Al Anbar",
+        "IRQ",
+    )
+    assert (p.lat, p.lon) == pytest.approx((33.79, 42.44), abs=0.01)
+    assert p.to_location().precision == "exact"
+    near = p.to_location(precision="near", name="near Ain al-Asad Air Base")
+    assert (near.name, near.precision, near.admin1) == (
+        "near Ain al-Asad Air Base",
+        "near",
+        "Al Anbar",
+    )
+
+
+def test_tripoli_follows_the_article_country(gaz: Gazetteer) -> None:
+    lebanon = _resolve_all(gaz, "Clashes in Tripoli left three dead, the Lebanese army said.")
+    assert lebanon["Tripoli"] is not None and lebanon["Tripoli"].country_iso3 == "LBN"
+    alone = gaz.resolve("Tripoli")
+    assert alone is not None and alone.country_iso3 == "LBY"
+    assert gaz.resolve("Tripoli", context_countries=["LB"]).country_iso3 == "LBN"  # type: ignore[union-attr]
+    paris = gaz.resolve("Paris")
+    assert paris is not None and paris.country_iso3 == "FRA"
+
+
+def test_village_on_another_continent_with_context(gaz: Gazetteer) -> None:
+    places = _resolve_all(gaz, "Police fired tear gas in Ollantaytambo, Peru, on Sunday.")
+    p = places["Ollantaytambo"]
+    assert p is not None
+    assert (p.country_iso3, p.admin1, p.feature) == ("PER", "Cusco", "city")
+    assert 1_000 <= p.population < 15_000
+    # without any country in the article a village name is not trusted ...
+    assert gaz.resolve("Ollantaytambo") is None
+    # ... unless the caller asks for it
+    assert gaz.resolve("Ollantaytambo", small_needs_context=False) == p
+
+
+def test_country_aliases_and_demonyms(gaz: Gazetteer) -> None:
+    text = "U.S. and UK envoys met DRC officials; Congolese, Ivorian and Burmese refugees fled."
+    found = _found(gaz, text)
+    assert {"U.S.", "UK", "DRC", "Congolese", "Ivorian", "Burmese"} <= set(found)
+    assert found["Congolese"].demonym and not found["DRC"].demonym
+    iso3 = {s: gaz.resolve(m).country_iso3 for s, m in found.items()}  # type: ignore[union-attr]
+    assert iso3["U.S."] == "USA" and iso3["UK"] == "GBR" and iso3["DRC"] == "COD"
+    assert iso3["Congolese"] == "COD" and iso3["Ivorian"] == "CIV" and iso3["Burmese"] == "MMR"
+    assert gaz.context_countries(found.values()) == {"USA", "GBR", "COD", "CIV", "MMR"}
+    for code in ("IRQ", "IQ", "Iraq", "Iraqi"):
+        c = gaz.country(code)
+        assert c is not None and (c.feature, c.country_iso3, c.name) == ("country", "IRQ", "Iraq")
+    assert gaz.country("Ivory Coast").country_iso3 == "CIV"  # type: ignore[union-attr]
+    assert gaz.country("Burma").country_iso3 == "MMR"  # type: ignore[union-attr]
+    assert gaz.country("Gaza") is None  # a landmark, not a country
+    assert gaz.resolve("Gaza").country_iso3 == "PSE"  # type: ignore[union-attr]
+
+
+def test_admin1_names_aliases_and_suffixes(gaz: Gazetteer) -> None:
+    places = _resolve_all(
+        gaz,
+        "Shelling hit Idlib province, the Kursk region and Kharkiv Oblast in Syria and Ukraine.",
+    )
+    idlib, kursk, kharkiv = (
+        places["Idlib province"],
+        places["Kursk region"],
+        places["Kharkiv Oblast"],
+    )
+    assert idlib is not None and (idlib.feature, idlib.country_iso3) == ("admin1", "SYR")
+    assert kursk is not None and (kursk.feature, kursk.country_iso3) == ("admin1", "RUS")
+    assert kharkiv is not None and (kharkiv.feature, kharkiv.country_iso3) == ("admin1", "UKR")
+    anbar = gaz.resolve("Anbar", ["IRQ"])
+    assert anbar is not None and (anbar.feature, anbar.name) == ("admin1", "Al Anbar")
+    assert anbar.to_location().precision == "admin1"
+    # "Kyiv region" is the oblast around the capital; "Kyiv" alone is the city
+    region = gaz.resolve("Kyiv region")
+    assert region is not None and (region.feature, region.name) == ("admin1", "Kyivska oblast")
+    kyiv = gaz.resolve("Kyiv")
+    assert kyiv is not None and (kyiv.feature, kyiv.country_iso3) == ("city", "UKR")
+    # an admin1 named in the article picks the same-named town inside it
+    assert gaz.resolve("Paris", ["US"], ["Texas"]).admin1 == "Texas"  # type: ignore[union-attr]
+
+
+def test_no_false_positives_on_common_capitalized_words(gaz: Gazetteer) -> None:
+    text = (
+        "Police said the Army fired at dawn on Monday in the Central Market, "
+        "Mobile teams and Most residents fled; Patrick Ryder told Reuters. Hamas denied it."
+    )
+    assert gaz.find(text) == []
+    text = "Police said the Army fired at dawn on Monday in the Central Market of Mosul."
+    assert [m.surface for m in gaz.find(text)] == ["Mosul"]
+
+
+def test_surname_is_not_read_as_a_town_later(gaz: Gazetteer) -> None:
+    # Weaver, Iowa exists; after "Nicole Weaver" the lone "Weaver" is the person
+    found = gaz.find("Nicole Weaver, a nurse in Iowa, said Weaver Street was closed. Weaver left.")
+    assert [m.surface for m in found] == ["Iowa"]
+
+
+def test_mention_offsets_match_text(gaz: Gazetteer) -> None:
+    text = "Strikes on Kharkiv's outskirts and in Gaza City, near the Rafah crossing."
+    for m in gaz.find(text):
+        assert text[m.start : m.end] == m.surface
+    surfaces = [m.surface for m in gaz.find(text)]
+    assert surfaces == ["Kharkiv", "Gaza City", "Rafah crossing"]
+    cands = gaz.find(text)[1].candidates
+    assert cands[0].feature == "city" and cands[0].country_iso3 == "PSE"
+
+
+@pytest.mark.slow
+def test_index_is_built_into_an_empty_cache_dir(tmp_path: Path) -> None:
+    # the lazy build must work on a fresh machine: point a loader at an empty directory
+    target = index_path(tmp_path)
+    assert not target.exists()
+    with pytest.raises(OSError):
+        Gazetteer.load(target, build=False)
+    fresh = Gazetteer.load(target)
+    assert target.exists()
+    again = Gazetteer.load(target, build=False)
+    assert fresh.resolve("Mosul") == again.resolve("Mosul")

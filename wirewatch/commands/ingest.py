@@ -1,0 +1,125 @@
+"""Ingest commands: ``check-feed``, ``extract``, ``poll`` and ``feeds validate|import-opml``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wirewatch.config import Settings
+
+
+def _settings(app: Any) -> Settings:
+    return app.settings  # type: ignore[no-any-return]
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("check-feed")
+    @click.argument("url")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+    @click.pass_obj
+    def check_feed_cmd(app: Any, url: str, as_json: bool) -> None:
+        """Fetch a feed once and report status, validators, format, entries and problems.
+
+        Exits 1 when the feed cannot be fetched or parsed."""
+        from dataclasses import asdict
+
+        from ingest.diagnostics import check_feed
+        from ingest.http import HttpClient
+
+        settings = _settings(app)
+
+        async def go() -> Any:
+            async with HttpClient(settings.http, disabled={"robots"}) as client:
+                return await check_feed(client, url, settings.poll)
+
+        report = asyncio.run(go())
+        if as_json:
+            click.echo(json.dumps(asdict(report), indent=2))
+        else:
+            click.echo("\n".join(report.lines()))
+        if not report.ok:
+            raise SystemExit(1)
+
+    @cli.command("extract")
+    @click.argument("source")
+    @click.option("--url", "page_url", default=None, help="URL the local page was served from.")
+    @click.pass_obj
+    def extract_cmd(app: Any, source: str, page_url: str | None) -> None:
+        """Print the Article JSON of one page: a local HTML file (gzip or not) or a URL."""
+        from ingest.extract import extract_article, maybe_gunzip
+
+        if source.startswith(("http://", "https://")):
+            from ingest.fetcher import ArticleFetcher
+            from ingest.http import HttpClient
+
+            settings = _settings(app)
+
+            async def go() -> Any:
+                async with HttpClient(settings.http) as client:
+                    return await ArticleFetcher(client).fetch(source)
+
+            article = asyncio.run(go())
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
+            body = maybe_gunzip(path.read_bytes())
+            article = extract_article(body, page_url or path.resolve().as_uri())
+        click.echo(article.model_dump_json(indent=2))
+
+    @cli.command("poll")
+    @click.argument("feed_list", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--once/--forever", default=True, help="One round of due feeds (default).")
+    @click.option("--state", "state_path", default=None, help="SQLite state file.")
+    @click.pass_obj
+    def poll_cmd(app: Any, feed_list: str, once: bool, state_path: str | None) -> None:
+        """Poll the feeds of FEED_LIST; print new entries as JSON lines, a summary on stderr."""
+        from ingest.feeds import load_feed_list
+        from ingest.http import HttpClient
+        from ingest.poller import Poller, PollResult
+        from ingest.state import SqliteStateStore
+
+        settings = _settings(app)
+        feeds = load_feed_list(feed_list)
+        store = SqliteStateStore(state_path or settings.storage.state_path)
+
+        async def show(result: PollResult) -> None:
+            for e in result.entries:
+                sys.stdout.write(e.model_dump_json() + "\n")
+            detail = result.error_reason or f"{result.new_count} new, {result.updated_count} upd"
+            click.echo(f"{result.status:13} {detail:28} {result.feed.name or result.url}", err=True)
+
+        async def go() -> None:
+            async with HttpClient(settings.http) as client:
+                await Poller(client, store, settings.poll).run(feeds, show, once=once)
+
+        try:
+            asyncio.run(go())
+        finally:
+            store.close()
+
+    @cli.group("feeds")
+    def feeds_group() -> None:
+        """Feed lists: validate, import OPML."""
+
+    @feeds_group.command("validate")
+    @click.argument("feed_list", type=click.Path(exists=True, dir_okay=False))
+    def validate_cmd(feed_list: str) -> None:
+        """Check a feed list (YAML or OPML); errors name the feed and the field."""
+        from ingest.feeds import load_feed_list
+
+        feeds = load_feed_list(feed_list)
+        click.echo(f"{len(feeds)} feeds OK")
+
+    @feeds_group.command("import-opml")
+    @click.argument("opml", type=click.Path(exists=True, dir_okay=False))
+    def import_cmd(opml: str) -> None:
+        """Print an OPML subscription list as a wirewatch feed list (YAML)."""
+        from ingest.feeds import dump_feed_list, import_opml
+
+        click.echo(dump_feed_list(import_opml(opml)), nl=False)
