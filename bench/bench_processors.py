@@ -1,0 +1,117 @@
+"""Speed of the incident extractor, measured side by side in one run (not a test).
+
+1. Short reports per second on one core: the dev-set reports (bench/devset/devset.jsonl) when
+   present, plus the seed article's paragraphs, extracted repeatedly. Goal: >= 1,000/s.
+2. Corpus pages (../shared/corpus/pages/*.html.gz): per page, time trafilatura's extraction of
+   the text, then our extractor on that text. Goal: process <= 0.5 x trafilatura.
+
+Usage: .venv/bin/python bench/bench_processors.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from processors import extract_from_text  # noqa: E402
+from processors.language import detect_language  # noqa: E402
+from processors.places import gazetteer  # noqa: E402
+
+PAGES = ROOT.parent / "shared" / "corpus" / "pages"
+DEVSET = ROOT / "bench" / "devset" / "devset.jsonl"
+SEED = ROOT / "tests" / "fixtures" / "seed-article.json"
+
+
+def _short_reports() -> list[dict]:
+    docs: list[dict] = []
+    if DEVSET.exists():
+        for line in DEVSET.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                docs.append({"text": d["text"], "published_at": d.get("published_at")})
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    for para in seed["text"].split("\n"):
+        if len(para) > 80:
+            docs.append({"text": para, "published_at": seed["published_at"]})
+    return docs
+
+
+def bench_reports(rounds: int) -> None:
+    docs = _short_reports()
+    chars = sum(len(d["text"]) for d in docs) / len(docs)
+    for d in docs[:20]:  # warm-up (regex caches, lazy imports)
+        extract_from_text(d["text"], d["published_at"])
+    n = 0
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            extract_from_text(d["text"], d["published_at"])
+            n += 1
+    elapsed = time.perf_counter() - t0
+    rate = n / elapsed
+    print(
+        f"short reports: {n} extractions of {len(docs)} reports (mean {chars:.0f} chars) "
+        f"in {elapsed:.2f}s -> {rate:,.0f} reports/s on one core "
+        f"(goal >= 1,000/s: {'OK' if rate >= 1000 else 'MISSED'}, ratio {rate / 1000:.2f}x)"
+    )
+
+
+def bench_pages() -> None:
+    if not PAGES.is_dir():
+        print(f"pages: skipped, {PAGES} not found")
+        return
+    import trafilatura
+
+    files = sorted(PAGES.glob("*.html.gz"))
+    extract_total = process_total = 0.0
+    ratios: list[float] = []
+    incidents = 0
+    for f in files:
+        html = gzip.decompress(f.read_bytes()).decode("utf-8", errors="replace")
+        t0 = time.perf_counter()
+        text = trafilatura.extract(html) or ""
+        t1 = time.perf_counter()
+        found = extract_from_text(text, None)
+        t2 = time.perf_counter()
+        incidents += len(found)
+        extract_total += t1 - t0
+        process_total += t2 - t1
+        if t1 > t0:
+            ratios.append((t2 - t1) / (t1 - t0))
+    ratio = process_total / extract_total if extract_total else float("nan")
+    print(
+        f"pages: {len(files)} pages, trafilatura {extract_total * 1000:.0f} ms, "
+        f"extractor {process_total * 1000:.0f} ms ({incidents} incidents)"
+    )
+    print(
+        f"pages: process/extract ratio total {ratio:.3f}, per page median "
+        f"{statistics.median(ratios):.3f}, max {max(ratios):.3f} "
+        f"(goal <= 0.5: {'OK' if ratio <= 0.5 else 'MISSED'})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    gazetteer()
+    detect_language("Des hommes armés ont tué cinq villageois dans le nord du pays.")  # model load
+    print(
+        f"gazetteer and language model load: {time.perf_counter() - t0:.2f}s"
+        " (once per process, not timed below)"
+    )
+    bench_reports(args.rounds)
+    bench_pages()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+"""The incident extractor: Article in, Incidents out (pure functions, no I/O).
+
+Pipeline, each step a small function of the modules next to this one:
+
+1. split the text into sentences (offsets kept), drop page furniture, flag aggregate statistics;
+2. find event triggers, dates and place names once over the whole text;
+3. per sentence: mask back-references ("in response to ..."), cluster triggers into mentions
+   (one sentence may tell two events), classify each mention's sub-event type, read its counts,
+   date, places;
+4. group mentions into incidents: a mention joins an earlier incident of a compatible type when
+   it refers back to it ("the strike", "this attack") or directly continues it (next sentence),
+   unless dates or places disagree or the text says it is another event;
+5. fill each incident from its most informative mention (the anchor) and the others, order them
+   by salience (position of the anchor; old background events last).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from processors import lexicon as lx
+from processors.actors import find_actors, find_sources, find_weapons
+from processors.casualties import Casualties, find_casualties
+from processors.classify import (
+    GENERIC_LABELS,
+    Resolution,
+    Trigger,
+    cluster,
+    find_triggers,
+    is_aggregate,
+    resolve,
+    suppressed_spans,
+)
+from processors.dates import DateMention, find_dates
+from processors.language import detect_language
+from processors.numbers import Count
+from processors.places import ArticlePlaces, PlaceHit, article_places, choose_location
+from processors.sentences import Sentence, datelines, split_sentences
+from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident
+
+__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "extract_from_text", "extract_incidents"]
+
+EXTRACTOR_NAME = "wirewatch-rules"
+EXTRACTOR_VERSION = "0.1.0"
+_EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
+
+NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
+_WEAK = 0.6  # weight of bare outcome words (killed, wounded): they alone do not make an event
+
+_ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|same|said|last|latest|today's|yesterday's|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day's)\s+(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NEW_EVENT_RE = re.compile(
+    r"\b(?:another|a separate|separately|a second|a third|in a separate|in another|elsewhere|"
+    r"meanwhile|earlier that day|later that day|a similar|in a similar|similarly|also on)\b",
+    re.IGNORECASE,
+)
+_TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
+_ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
+
+
+@dataclass(slots=True)
+class _Mention:
+    sentence: Sentence
+    start: int
+    end: int
+    triggers: list[Trigger]
+    res: Resolution
+    generic: bool
+    casualty_only: bool
+    anaphoric: bool
+    new_cue: bool
+    own_date: DateMention | None
+    ctx_date: DateMention | None
+    casualties: Casualties
+    specific_place: PlaceHit | None
+    masked: str = ""  # the sentence with back-references blanked
+    specificity: float = 0.0
+
+
+@dataclass(slots=True)
+class _Incident:
+    mentions: list[_Mention] = field(default_factory=list)
+    last_sentence: int = -1
+
+    @property
+    def anchor(self) -> _Mention:
+        return max(self.mentions, key=lambda m: (m.specificity, -m.start))
+
+    @property
+    def sub(self) -> str:
+        return self.anchor.res.sub_event_type
+
+    @property
+    def generic_only(self) -> bool:
+        """Only bare violence words so far ("the attack", "killed"): any kind may follow."""
+        return all({t.label for t in m.triggers} <= {lx.VIOLENCE, lx.FIRE} for m in self.mentions)
+
+    @property
+    def date(self) -> DateMention | None:
+        for m in self.mentions:
+            if m.own_date is not None:
+                return m.own_date
+        return None
+
+    @property
+    def place(self) -> PlaceHit | None:
+        return next((m.specific_place for m in self.mentions if m.specific_place), None)
+
+
+def _to_date(value: datetime | date | str | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _masked(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> str:
+    """The sentence text with suppressed spans blanked (same length, offsets unchanged)."""
+    seg = text[s:e]
+    if not spans:
+        return seg
+    chars = list(seg)
+    for a, b in spans:
+        for i in range(max(a, s) - s, min(b, e) - s):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _compatible(m: _Mention, inc: _Incident) -> bool:
+    sub = inc.sub
+    if inc.generic_only and not m.casualty_only:
+        type_ok = True
+    elif m.generic:
+        labels = {t.label for t in m.triggers}
+        if labels <= {lx.VIOLENCE, lx.FIRE}:
+            type_ok = True
+        elif lx.STRIKE in labels or lx.MISSILE in labels:
+            type_ok = sub in (lx.AIR, lx.SHELL)
+        else:  # explosion
+            type_ok = lx.EVENT_TYPE_OF[sub] == "Explosions/Remote violence" or sub in (
+                lx.MANMADE,
+                lx.DISRUPTED,
+            )
+    else:
+        ms = m.res.sub_event_type
+        type_ok = ms == sub or (ms in _ESCALATION and sub in _ESCALATION)
+    if not type_ok:
+        return False
+    d = inc.date
+    if m.own_date is not None and d is not None and m.own_date.precision == d.precision == "day":
+        if m.own_date.date != d.date:
+            return False
+    p = inc.place
+    if m.specific_place is not None and p is not None:
+        a, b = m.specific_place.place, p.place
+        if a.name != b.name and (a.country_iso3 != b.country_iso3 or _km(a, b) > 40):
+            return False
+    return True
+
+
+def _km(a: object, b: object) -> float:
+    la1, lo1 = getattr(a, "lat", None), getattr(a, "lon", None)
+    la2, lo2 = getattr(b, "lat", None), getattr(b, "lon", None)
+    if None in (la1, lo1, la2, lo2):
+        return 0.0
+    return float(((la1 - la2) ** 2 + (lo1 - lo2) ** 2) ** 0.5 * 111.0)  # type: ignore[operator]
+
+
+def _pick_date(mentions: list[DateMention], lo: int, hi: int) -> DateMention | None:
+    for d in mentions:
+        if lo <= d.start < hi and d.kind != "since":
+            return d
+    return None
+
+
+def _extract(
+    text: str,
+    *,
+    article_id: str,
+    published: date | None,
+    title: str | None,
+    declared_language: str | None,
+) -> list[Incident]:
+    if not text.strip():
+        return []
+    language = detect_language(text, declared_language)
+    warnings: list[str] = []
+    if language != "en":
+        warnings.append(NON_ENGLISH_WARNING)
+    if published is None:
+        warnings.append("no-published-date: relative dates left unresolved")
+
+    sentences = split_sentences(text)
+    triggers = find_triggers(text)
+    trig_pos = [t.start for t in triggers]
+    filed = datelines(text)
+    dates = [d for d in find_dates(text, published) if not _in_spans(d.start, filed)]
+    date_pos = [d.start for d in dates]
+    places: ArticlePlaces = article_places(
+        text, title, exclude=filed, regions=_place_regions(text, sentences, trig_pos)
+    )
+    hit_pos = [h.start for h in places.hits]
+
+    incidents: list[_Incident] = []
+    current: _Incident | None = None
+    prev_aggregate = False
+    context_date: DateMention | None = None
+
+    for sent in sentences:
+        if sent.furniture:
+            continue
+        if is_aggregate(sent.text, prev_aggregate):
+            prev_aggregate = True
+            current = None
+            continue
+        prev_aggregate = False
+        s0, s1 = sent.start, sent.end
+        i0, i1 = bisect_left(trig_pos, s0), bisect_left(trig_pos, s1)
+        sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
+        if i0 == i1:
+            context_date = _pick_date(sent_dates_all, s0, s1) or context_date
+            continue
+        supp = suppressed_spans(text, s0, s1)
+        trigs = [t for t in triggers[i0:i1] if not _in_spans(t.start, supp)]
+        sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
+        sentence_date = _pick_date(sent_dates, s0, s1)
+        if not trigs:
+            context_date = sentence_date or context_date
+            continue
+        masked = _masked(text, s0, s1, supp)
+        sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]
+        for seg_start, seg_end, members in cluster(trigs, text, s0, s1):
+            seg = masked[seg_start - s0 : seg_end - s0]
+            res = resolve(members, seg)
+            strength = max(t.weight for t in members)
+            labels = {t.label for t in members}
+            generic = labels <= (GENERIC_LABELS | {lx.STRIKE, lx.MISSILE}) and not res.explicit_cue
+            first = members[0]
+            anaphoric = bool(_ANAPHOR_RE.search(text, max(s0, first.start - 40), first.start))
+            own_date = _pick_date(sent_dates, seg_start, seg_end) or sentence_date
+            spec_hits = [
+                h
+                for h in sent_hits
+                if seg_start <= h.start < seg_end
+                and h.rank >= 3
+                and (h.locative or h.rank == 4)
+                and not _in_spans(h.start, supp)
+            ]
+            cas = find_casualties(masked, seg_start - s0, seg_end - s0)
+            m = _Mention(
+                sentence=sent,
+                start=seg_start,
+                end=seg_end,
+                triggers=members,
+                res=res,
+                generic=generic,
+                casualty_only=strength <= _WEAK,
+                anaphoric=anaphoric,
+                new_cue=bool(_NEW_EVENT_RE.search(seg)),
+                own_date=own_date,
+                ctx_date=context_date,
+                casualties=cas,
+                specific_place=spec_hits[0] if spec_hits else None,
+                masked=masked,
+            )
+            m.specificity = (
+                strength
+                + (1.0 if res.explicit_cue else 0.0)
+                + (0.3 if spec_hits else 0.0)
+                + (0.3 if cas.fatalities or cas.injured else 0.0)
+                + (0.2 if own_date else 0.0)
+                - (1.0 if m.casualty_only else 0.0)
+            )
+            target = _attach(m, incidents, current, sent.index)
+            if target is None:
+                if (
+                    m.casualty_only
+                    and not (cas.fatalities and cas.fatalities.lower)
+                    and not (cas.injured and cas.injured.lower)
+                ):
+                    continue
+                target = _Incident()
+                incidents.append(target)
+            if not target.mentions:
+                m.specificity += 0.3  # the first telling of an event is its lead
+            target.mentions.append(m)
+            target.last_sentence = sent.index
+            current = target
+        context_date = sentence_date or context_date
+
+    return _build(incidents, text, article_id, published, places, language, warnings)
+
+
+_LEAD_CHARS = 1500  # long texts: search places in the lead and in sentences with triggers only
+
+
+def _place_regions(
+    text: str, sentences: list[Sentence], trig_pos: list[int]
+) -> list[tuple[int, int]] | None:
+    if len(text) <= 2 * _LEAD_CHARS:
+        return None
+    lead = max((s.end for s in sentences if s.end <= _LEAD_CHARS), default=_LEAD_CHARS)
+    regions: list[tuple[int, int]] = [(0, lead)]
+    for sent in sentences:
+        if sent.end <= lead:
+            continue
+        if bisect_left(trig_pos, sent.start) == bisect_left(trig_pos, sent.end):
+            continue
+        a = max(sent.start, regions[-1][1])
+        if a == regions[-1][1] and a > 0:
+            regions[-1] = (regions[-1][0], sent.end)
+        elif a < sent.end:
+            regions.append((a, sent.end))
+    return regions
+
+
+def _attach(
+    m: _Mention, incidents: list[_Incident], current: _Incident | None, sent_index: int
+) -> _Incident | None:
+    """The incident a mention continues, or None when it starts a new one."""
+    if m.new_cue and not m.casualty_only:
+        return None
+    compatible = [inc for inc in reversed(incidents) if _compatible(m, inc)]
+    # a bare "the strike" goes to the latest incident of its own default kind first
+    compatible.sort(key=lambda inc: inc.sub != m.res.sub_event_type)
+    if compatible:
+        best = compatible[0]
+        if m.anaphoric and (m.generic or m.casualty_only or sent_index - best.last_sentence <= 6):
+            return best
+        if sent_index - best.last_sentence <= 1 and (
+            best is current or m.casualty_only or m.generic
+        ):
+            return best
+        if sent_index - best.last_sentence <= 1 and best.sub == m.res.sub_event_type:
+            return best
+    if m.casualty_only and current is not None and sent_index - current.last_sentence <= 2:
+        return current
+    return None
+
+
+def _count_fields(count: Count | None) -> tuple[int | None, int | None]:
+    if count is None:
+        return None, None
+    return count.value, count.minimum
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    return s, e
+
+
+def _build(
+    incidents: list[_Incident],
+    text: str,
+    article_id: str,
+    published: date | None,
+    places: ArticlePlaces,
+    language: str,
+    base_warnings: list[str],
+) -> list[Incident]:
+    demonyms: dict[str, str] = {}
+    for h in places.hits:
+        if h.place.feature == "country" and h.place.country:
+            demonyms[h.surface.lower()] = h.place.country
+    out: list[tuple[tuple[int, int], Incident]] = []
+    source_cache: dict[int, list[str]] = {}
+    for inc in incidents:
+        anchor = inc.anchor
+        res = anchor.res
+        warnings = list(base_warnings)
+        ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
+        # date: the anchor's own date, else any mention's, else context, else publication day
+        d = next((m.own_date for m in ordered if m.own_date is not None), None)
+        d = d or next((m.ctx_date for m in inc.mentions if m.ctx_date is not None), None)
+        if d is not None:
+            when, precision = d.date.isoformat(), d.precision
+        elif published is not None:
+            when, precision = published.isoformat(), "day"
+            warnings.append("date-assumed: publication date")
+        else:
+            when, precision = None, None
+        spans = [(m.start, m.end) for m in ordered]
+        location, loc_quality = choose_location(
+            text, places.hits, spans, (anchor.start, anchor.end), places.main_country
+        )
+        if location is None:
+            warnings.append("no-location")
+        cas = Casualties()
+        for m in inc.mentions:
+            cas.merge_max(m.casualties)
+        fatalities, fatalities_min = _count_fields(cas.fatalities)
+        injured, injured_min = _count_fields(cas.injured)
+        if cas.fatalities is None and cas.injured is not None:
+            fatalities = 0  # injuries reported, no deaths: the seed annotation's convention
+        a0 = anchor.sentence.start
+        actors = find_actors(
+            anchor.masked, 0, anchor.end - a0, anchor.triggers[0].start - a0, demonyms
+        )
+        for m in ordered[1:]:  # "The attack was claimed by ..." in a follow-up sentence
+            if "claim" not in m.sentence.text:
+                continue
+            m0 = m.sentence.start
+            for actor in find_actors(m.masked, 0, m.end - m0, m.triggers[0].start - m0, demonyms):
+                if actor.role == "claimant" and all(a.name != actor.name for a in actors):
+                    actors.append(actor)
+        weapons: list[str] = []
+        sources: list[str] = []
+        for m in ordered:
+            s0 = m.sentence.start
+            for w in find_weapons(m.masked, m.start - s0, m.end - s0):
+                if w not in weapons:
+                    weapons.append(w)
+            key = m.sentence.index
+            if key not in source_cache:
+                source_cache[key] = find_sources(text, m.sentence.start, m.sentence.end)
+            for s in source_cache[key]:
+                if s not in sources:
+                    sources.append(s)
+        ev_s, ev_e = _trim(text, anchor.start, anchor.end)
+        if ev_e <= ev_s:
+            ev_s, ev_e = anchor.start, anchor.end
+        background = (
+            published is not None
+            and d is not None
+            and d.kind != "since"
+            and d.date < published - timedelta(days=45)
+        )
+        conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
+        conf += 0.1 * loc_quality + (0.05 if d is not None else 0.0)
+        conf += 0.05 if len(inc.mentions) > 1 else 0.0
+        if anchor.generic:
+            conf -= 0.1
+        if background:
+            conf *= 0.5
+            warnings.append("background: event long before publication")
+        if language != "en":
+            conf = min(conf, 0.2)
+        conf = round(max(0.05, min(conf, 0.95)), 3)
+        digest = hashlib.sha256(
+            f"{article_id}|{ev_s}-{ev_e}|{res.sub_event_type}".encode()
+        ).hexdigest()[:32]
+        incident = Incident(
+            incident_id=digest,
+            article_id=article_id,
+            event_type=res.event_type,
+            sub_event_type=res.sub_event_type,
+            date=when,
+            date_precision=precision,
+            actors=actors,
+            location=location,
+            fatalities=fatalities,
+            fatalities_min=fatalities_min,
+            injured=injured,
+            injured_min=injured_min,
+            weapons=weapons,
+            sources=sources,
+            evidence=Evidence(text=text[ev_s:ev_e], start=ev_s, end=ev_e),
+            confidence=conf,
+            language=language,
+            warnings=warnings,
+            extractor=_EXTRACTOR,
+        )
+        out.append(((1 if background else 0, ev_s), incident))
+    out.sort(key=lambda pair: pair[0])
+    return [inc for _k, inc in out]
+
+
+def extract_incidents(article: Article) -> list[Incident]:
+    """Incidents told by ``article``, most salient first (pure; deterministic)."""
+    return _extract(
+        article.text,
+        article_id=article.article_id,
+        published=_to_date(article.published_at),
+        title=article.title,
+        declared_language=article.language,
+    )
+
+
+def extract_from_text(
+    text: str,
+    published_at: datetime | date | str | None = None,
+    title: str | None = None,
+    doc_id: str = "text",
+    language: str | None = None,
+) -> list[Incident]:
+    """Like :func:`extract_incidents` for a bare text (``doc_id`` becomes the article_id)."""
+    return _extract(
+        text,
+        article_id=doc_id,
+        published=_to_date(published_at),
+        title=title,
+        declared_language=language,
+    )

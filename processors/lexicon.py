@@ -1,0 +1,420 @@
+"""Rule tables of the incident extractor, kept as data so they can be read and extended.
+
+Nothing here runs at import beyond building dicts and tuples; the regexes that use these tables
+are compiled once in the modules that need them (:mod:`processors.classify`,
+:mod:`processors.numbers`, ...). Sub-event names follow the ACLED codebook (plus the wirewatch
+``Disasters`` extension).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EVENT_TYPE_OF",
+    "MAGNITUDES",
+    "NUMBER_WORDS",
+    "QUALIFIER_MIN",
+    "VAGUE_AMOUNTS",
+]
+
+# ------------------------------------------------------------------------------ event taxonomy
+
+AIR = "Air/drone strike"
+SHELL = "Shelling/artillery/missile attack"
+IED = "Remote explosive/landmine/IED"
+SUICIDE = "Suicide bomb"
+GRENADE = "Grenade"
+CHEMICAL = "Chemical weapon"
+CLASH = "Armed clash"
+GOV_REGAINS = "Government regains territory"
+NSA_OVERTAKES = "Non-state actor overtakes territory"
+ATTACK = "Attack"
+ABDUCTION = "Abduction/forced disappearance"
+SEXUAL = "Sexual violence"
+PEACEFUL = "Peaceful protest"
+INTERVENTION = "Protest with intervention"
+EXCESSIVE = "Excessive force against protesters"
+VIOLENT_DEMO = "Violent demonstration"
+MOB = "Mob violence"
+AGREEMENT = "Agreement"
+ARRESTS = "Arrests"
+CHANGE_GROUP = "Change to group/activity"
+DISRUPTED = "Disrupted weapons use"
+HQ = "Headquarters or base established"
+LOOTING = "Looting/property destruction"
+TRANSFER = "Non-violent transfer of territory"
+OTHER = "Other"
+NATURAL = "Natural disaster"
+MANMADE = "Man-made disaster"
+
+EVENT_TYPE_OF: dict[str, str] = {
+    **dict.fromkeys((CLASH, GOV_REGAINS, NSA_OVERTAKES), "Battles"),
+    **dict.fromkeys((AIR, SHELL, IED, SUICIDE, GRENADE, CHEMICAL), "Explosions/Remote violence"),
+    **dict.fromkeys((ATTACK, ABDUCTION, SEXUAL), "Violence against civilians"),
+    **dict.fromkeys((PEACEFUL, INTERVENTION, EXCESSIVE), "Protests"),
+    **dict.fromkeys((VIOLENT_DEMO, MOB), "Riots"),
+    **dict.fromkeys(
+        (AGREEMENT, ARRESTS, CHANGE_GROUP, DISRUPTED, HQ, LOOTING, TRANSFER, OTHER),
+        "Strategic developments",
+    ),
+    **dict.fromkeys((NATURAL, MANMADE), "Disasters"),
+}
+
+# Pseudo-labels of triggers whose sub-event type depends on context (see processors.classify).
+VIOLENCE = "~violence"  # attack / killed / shot dead: Attack on civilians, else Armed clash
+STRIKE = "~strike"  # military "strike(s)": air strike unless a ground-launched weapon is named
+MISSILE = "~missile"  # missiles / rockets: shelling unless fired from the air
+EXPLOSION = "~explosion"  # bomb / blast / explosion: IED unless air, suicide or grenade cues
+PROTEST = "~protest"  # protest / demonstration / rally: peaceful unless intervention cues
+FIRE = "~fire"  # fire / blaze: man-made disaster unless set on purpose (arson)
+
+# ------------------------------------------------------------------------------ triggers
+# (regex, label, weight). Regexes are case-insensitive, matched on word boundaries; the longest
+# alternatives must come first because one alternation is built from the whole table.
+TRIGGERS: tuple[tuple[str, str, float], ...] = (
+    # --- explosions / remote violence
+    (
+        r"suicide[\s-](?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vest|car[\s-]bomb(?:er)?)",
+        SUICIDE,
+        3.0,
+    ),
+    (
+        r"blew (?:himself|herself|themselves) up|"
+        r"detonated (?:his|her|their) (?:explosive )?(?:vest|belt)",
+        SUICIDE,
+        3.0,
+    ),
+    (r"(?:air|drone|aerial)[\s-]?strikes?|airstrikes?|air[\s-]raids?", AIR, 3.0),
+    (
+        r"(?:aerial|air) (?:bombardment|bombing|attacks?)|drone (?:attacks?|bombing|bombings)",
+        AIR,
+        3.0,
+    ),
+    (r"(?:kamikaze|suicide|attack|armed|unmanned) (?:drones?|UAVs?)", AIR, 2.0),
+    (r"(?:bombed|strafed) by (?:warplanes|jets|aircraft|helicopters|drones)", AIR, 3.0),
+    (
+        r"(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|drones?|helicopters?|gunships?|"
+        r"air force|UAVs?|bombers?) (?:\w+ ){0,2}(?:struck|hit|bombed|pounded|targeted|attacked|"
+        r"fired (?:missiles|rockets|on|at)|strafed|raided|bombarded|dropped (?:bombs|explosives))|"
+        r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
+        r"helicopters?)",
+        AIR,
+        3.0,
+    ),
+    (r"shell(?:ing|ed|s)|artillery|mortars?(?: rounds?| shells?| fire| attacks?)?", SHELL, 2.5),
+    (r"(?:rocket|missile|artillery) (?:fire|barrages?|attacks?)|barrages?", SHELL, 2.5),
+    (r"(?:missile|rocket)[\s-]strikes?", MISSILE, 2.5),
+    (
+        r"(?:close-range |short-range |long-range )?(?:ballistic |cruise |guided |anti-tank |"
+        r"surface-to-surface )?missiles?|rockets?",
+        MISSILE,
+        2.0,
+    ),
+    (
+        r"(?:improvised explosive devices?|IEDs?|roadside bombs?|landmines?|land mines?|car bombs?|"
+        r"vehicle-borne (?:IED|improvised explosive device)s?|VBIEDs?|explosive devices?|"
+        r"booby[\s-]traps?|magnetic bombs?|sticky bombs?|unexploded ordnance)",
+        IED,
+        3.0,
+    ),
+    (r"hit (?:a|an) (?:land)?mine|mine (?:blast|explosion)|stepped on a (?:land)?mine", IED, 3.0),
+    (r"(?:hand )?grenades?", GRENADE, 3.0),
+    (
+        r"chemical (?:weapons?|attacks?|agents?)|chlorine gas|sarin|nerve agent|mustard gas",
+        CHEMICAL,
+        3.0,
+    ),
+    (
+        r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)",
+        EXPLOSION,
+        1.5,
+    ),
+    (r"strikes?", STRIKE, 1.2),
+    (r"struck|hit by", VIOLENCE, 1.0),
+    # --- battles
+    (
+        r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
+        r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battled?|engaged",
+        CLASH,
+        2.5,
+    ),
+    (r"ambush(?:ed|es)?", CLASH, 2.0),
+    (
+        r"(?:re-?captured|retook|regained (?:control|territory)|liberated|re-?took control|"
+        r"recovered control|regain(?:ed)? control)",
+        GOV_REGAINS,
+        3.0,
+    ),
+    (
+        r"(?:seized control|took control|taken control|gained control|overran|overrun|took over|"
+        r"(?:captured|seized|took|taken|occupied|overran)(?: control of)? (?:the )?(?:(?:strategic|"
+        r"key|northern|southern|eastern|western|border|rural|remote) )*(?:town|city|village|"
+        r"villages|district|base|area|territory|locality|hill|hilltop|airport|county|region|"
+        r"positions?|outposts?|garrison|camp|headquarters|crossing|strongholds?)|"
+        r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
+        r"under (?:the )?(?:full )?control of|pushed (?:\w+ )?out of|drove (?:\w+ )?out of|"
+        r"expelled (?:\w+ )?from|advanced into)",
+        NSA_OVERTAKES,
+        2.5,
+    ),
+    # --- violence against civilians
+    (
+        r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|taken hostage|took hostage|"
+        r"held hostage|hostage-taking|forcibly disappeared|enforced disappearance|went missing",
+        ABDUCTION,
+        3.0,
+    ),
+    (
+        r"rap(?:ed|e|es|ing)|sexual(?:ly)? (?:violence|assault(?:ed)?|abuse[d]?)|gang-raped",
+        SEXUAL,
+        3.0,
+    ),
+    (
+        r"massacre[ds]?|execut(?:ed|ion|ions)|lynch(?:ed|ing)?|beheaded|hacked to death|"
+        r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured",
+        VIOLENCE,
+        2.0,
+    ),
+    (
+        r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
+        r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ion)",
+        VIOLENCE,
+        1.2,
+    ),
+    (r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y)", VIOLENCE, 0.6),
+    # --- protests and riots
+    (
+        r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|"
+        r"(?-i:[Mm]arch(?:ed|es|ers)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
+        r"general strike|went on strike|walk-?outs?|vigil",
+        PROTEST,
+        2.5,
+    ),
+    (
+        r"riot(?:s|ed|ing|ers)?|stone-pelting|pelted|threw (?:stones|rocks|petrol bombs|"
+        r"molotov cocktails|bottles)|hurled (?:stones|rocks)",
+        VIOLENT_DEMO,
+        2.0,
+    ),
+    (
+        r"torched|set (?:fire|ablaze) to|set on fire|set (?:\w+ ){1,3}(?:on fire|ablaze)|"
+        r"vandali[sz]ed|arson",
+        LOOTING,
+        2.0,
+    ),
+    (r"mob(?:s)?|vigilantes?|lynch mob", MOB, 2.5),
+    # --- strategic developments
+    (
+        r"arrest(?:ed|s|ing)?|detain(?:ed|s)?|detention|apprehended|taken into custody|rounded up",
+        ARRESTS,
+        2.0,
+    ),
+    (
+        r"defus(?:ed|ing)|disarmed|dismantl(?:ed|ing) (?:a|an|the|two|three|several)? ?"
+        r"(?:bomb|explosive|IED|device)s?|foiled|thwarted|intercepted|shot down|"
+        r"(?:seized|confiscated|recovered) (?:a )?(?:cache|weapons|arms|ammunition|explosives)|"
+        r"weapons cache|arms cache",
+        DISRUPTED,
+        3.0,
+    ),
+    (
+        r"ceasefire|cease-fire|truce|peace (?:deal|agreement|accord)|signed an agreement|"
+        r"prisoner (?:swap|exchange)|released (?:\w+ )?(?:prisoners|hostages|detainees)",
+        AGREEMENT,
+        2.0,
+    ),
+    (
+        r"loot(?:ed|ing|s)?|pillag(?:ed|ing)|ransack(?:ed|ing)|plunder(?:ed)?|"
+        r"demolish(?:ed)?|burn(?:ed|t) (?:down )?(?:houses|homes|shops|villages|huts)",
+        LOOTING,
+        2.0,
+    ),
+    (
+        r"withdr[eaw]+n? (?:\w+ )?from|withdrawal (?:\w+ ){0,2}from|handed over (?:control|the)|"
+        r"hand(?:ed)? over|pulled out (?:of|from)|retreated from|without (?:a fight|resistance|"
+        r"fighting|a shot)|peacefully (?:took|handed|entered)|(?:were|was) evacuated from|"
+        r"left (?:the )?(?:town|city|base|country)",
+        TRANSFER,
+        2.6,
+    ),
+    (
+        r"(?:established|set up|opened|built|constructed|erected|installed) (?:a |an |its |their )?"
+        r"(?:new |permanent |forward |military |temporary )*"
+        r"(?:bases?|headquarters|camps?|outposts?|"
+        r"command (?:post|centre|center)|garrison|checkpoints?|positions?|airbase|military "
+        r"presence)|(?:moved|relocated) (?:its|their) (?:headquarters|base)|deployed (?:\w+ ){0,3}"
+        r"to (?:a|the) new base",
+        HQ,
+        2.6,
+    ),
+    (
+        r"recruit(?:ed|ing|ment)|defected|defection|merged|merger|pledged allegiance|new leader|"
+        r"named (?:the )?new|announced (?:the|its) (?:formation|creation|dissolution|disbandment|"
+        r"suspension)|(?:formed|founded|launched) (?:a )?new (?:armed |militant |rebel )?(?:group|"
+        r"coalition|alliance|militia|movement)|disband(?:ed|ing)|dissolved|renamed|rebranded|"
+        r"splinter(?:ed)?|split from|joined forces|appointed (?:a )?new|succeed(?:ed|s) \w+ as",
+        CHANGE_GROUP,
+        2.2,
+    ),
+    # --- disasters
+    (
+        r"earthquakes?|quakes?|tremors?|floods?|flooding|flash floods?|landslides?|mudslides?|"
+        r"cyclones?|hurricanes?|typhoons?|tornado(?:es|s)?|storms?|wildfires?|bushfires?|"
+        r"forest fires?|"
+        r"droughts?|tsunamis?|volcan(?:o|ic eruption)|eruption|avalanches?|heatwaves?|heat wave|"
+        r"torrential rain|downpours?|lightning|magnitude \d",
+        NATURAL,
+        3.2,
+    ),
+    (
+        r"(?:building|bridge|mine|dam|roof|stampede|wall) collapse[ds]?|collapsed|stampedes?|"
+        r"derail(?:ed|ment)|(?:plane|train|bus|road|boat|ferry|helicopter) (?:crash|accident|"
+        r"capsized)|crash(?:ed|es)?|capsized|sank|gas leak|chemical (?:spill|leak)|"
+        r"oil spill|(?:factory|industrial|gas|pipeline|boiler) (?:explosion|blast|fire)",
+        MANMADE,
+        3.0,
+    ),
+    (r"fires?|blaze[ds]?|engulfed|flames", FIRE, 1.5),
+)
+
+# ------------------------------------------------------------------------------ context cues
+
+AIR_CUES = (
+    r"aircraft|warplanes?|war planes?|jets?|fighter jets?|planes?|helicopters?|gunships?|"
+    r"drones?|UAVs?|unmanned aerial|air ?forces?|aerial|airstrikes?|air strikes?|bombers?|"
+    r"AC-130|F-16s?|F-35s?|Su-\d+|MQ-9|Reaper|Bayraktar|TB2|Shahed|from the air|air raids?"
+)
+GROUND_LAUNCH_CUES = (
+    r"ballistic|rockets?|artillery|mortars?|howitzers?|MLRS|Grad|Katyusha|HIMARS|Iskander|"
+    r"launchers?|shell(?:s|ing|ed)|surface-to-surface|cruise missiles?"
+)
+CIVILIAN_CUES = (
+    r"civilians?|villagers?|residents?|farmers?|herders?|worshippers?|students?|pupils?|"
+    r"children|child|women|woman|girls?|boys?|passengers?|travell?ers?|traders?|shoppers?|"
+    r"market|mosque|church|school|hospital|clinic|homes?|houses?|displaced|IDPs?|refugees?|"
+    r"aid workers?|journalists?|teachers?|doctors?|nurses?|medics?|miners?|fishermen|pastors?|"
+    r"priests?|imams?|family|families|motorists?|drivers?|wedding|funeral|camp for|"
+    r"(?:a|one|two|three|\d+) (?:men|man)\b|people|persons|individuals|locals?|inhabitants"
+)
+ARMED_CUES = (
+    r"soldiers?|troops?|army|military|servicem[ae]n|officers?|police(?:men|man)?|"
+    r"policemen|gendarmes?|militants?|fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|"
+    r"security forces|forces|guards?|checkpoint|base|outpost|barracks|convoy|patrol|"
+    r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel"
+)
+PROTEST_INTERVENTION_CUES = (
+    r"tear ?gas|water cannons?|dispers(?:ed|e|ing)|batons?|baton-charged|rubber bullets|"
+    r"arrested|detained|broke up|cracked down|crackdown|beat(?:en)?|intervened|pepper spray|"
+    r"stun grenades?|forcibly (?:removed|evicted|cleared)|cleared (?:the|a) (?:camp|square|"
+    r"encampment|protest)|riot police|pushed back|blocked (?:the|them)|charged at|kettled|"
+    r"hauled away|dragged|taken into custody|in custody"
+)
+PROTEST_EXCESSIVE_CUES = (
+    r"(?:opened fire|fired live|live (?:ammunition|rounds|bullets|fire)|shot (?:dead|and killed)|"
+    r"(?:killed|killing|shot|shooting) (?:\w+ ){0,3}(?:protesters|demonstrators|marchers)|"
+    r"(?:protesters|demonstrators|marchers) (?:were |was )?(?:killed|shot dead|shot))"
+)
+PROTEST_VIOLENT_CUES = (
+    r"threw (?:stones|rocks|petrol bombs|molotov)|torched|set (?:fire|ablaze)|burn(?:ed|t|ing) "
+    r"(?:tyres|tires|cars|vehicles|buildings)|rioters?|rioting|looted|vandali[sz]ed|clashed with"
+)
+ARSON_CUES = r"set (?:fire|ablaze)|arson|torched|petrol bomb|molotov|attackers|gunmen|militants"
+SUICIDE_CUES = r"suicide|blew (?:himself|herself|themselves) up|explosive (?:vest|belt)"
+DEFUSED_CUES = r"defused|defusing|disarmed|dismantled|controlled explosion|bomb disposal|foiled"
+
+# Triggers that mean "no event here": labour strikes, sports, idioms, figurative uses.
+NEGATIVE_CONTEXTS = (
+    r"strike (?:a|the) (?:deal|balance|chord|note|pose)|struck (?:a|the) (?:deal|balance|chord|"
+    r"note)|lucky strike|strike price|strike rate|first strike|struck by lightning|"
+    r"attacking midfielder|heart attack|panic attack|cyber ?attacks?|price war|trade war|"
+    r"shot at (?:the )?(?:title|goal|glory|redemption|presidency)|fire sale|firestorm of criticism|"
+    r"under fire|opened fire on (?:critics|the government)|political attack"
+)
+
+# ------------------------------------------------------------------------------ numbers
+
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+# "a" / "an" count as one only inside casualty phrases ("a soldier was killed"), handled there.
+MAGNITUDES: dict[str, int] = {
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+}
+
+# vague amounts -> conventional minimum (seed annotation: "several" -> null, min 2)
+VAGUE_AMOUNTS: dict[str, int] = {
+    "several": 2,
+    "a number of": 2,
+    "a few": 2,
+    "few": 2,
+    "many": 2,
+    "some": 2,
+    "multiple": 2,
+    "numerous": 2,
+    "a handful of": 2,
+    "dozens of": 24,
+    "dozens": 24,
+    "scores of": 40,
+    "scores": 40,
+    "hundreds of": 200,
+    "hundreds": 200,
+    "thousands of": 2000,
+    "thousands": 2000,
+    "tens of": 20,
+    "a couple of": 2,
+}
+
+# qualifiers before a number; True when the number is a lower bound
+QUALIFIER_MIN: dict[str, bool] = {
+    "at least": True,
+    "more than": True,
+    "over": True,
+    "upwards of": True,
+    "no fewer than": True,
+    "no less than": True,
+    "in excess of": True,
+    "about": False,
+    "around": False,
+    "approximately": False,
+    "nearly": False,
+    "almost": False,
+    "some": False,
+    "roughly": False,
+    "up to": False,
+    "an estimated": False,
+    "estimated": False,
+    "as many as": False,
+    "a total of": False,
+    "another": False,
+    "a further": False,
+    "an additional": False,
+}

@@ -1,0 +1,288 @@
+"""Event locations: gazetteer hits of an article, weighed by how the text uses them.
+
+The gazetteer (:mod:`processors.gazetteer`) finds every name; this module decides which ones
+place an event. A name after a locative preposition ("in Iraq", "near the town of Djibo") or
+followed by a place noun ("the Abu Ghraib area") is a location; a demonym ("Iraqi") or a name
+used as a subject ("Washington said") is context only. "30 km west of Baghdad" keeps Baghdad as
+the anchor with precision ``near`` and moves the point by the stated distance. The article's
+countries (named places and demonyms) disambiguate names such as "Baghdad" or "Tripoli".
+
+The gazetteer is loaded once per process (lazily, by :func:`gazetteer`); if it cannot be
+loaded, extraction still works and incidents carry no location (and say so in warnings).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wirewatch.contracts import Location
+
+if TYPE_CHECKING:
+    from processors.gazetteer import Gazetteer, Place
+
+__all__ = ["ArticlePlaces", "PlaceHit", "article_places", "choose_location", "gazetteer"]
+
+log = logging.getLogger(__name__)
+
+_RANK = {"country": 0, "admin1": 1, "near": 2, "city": 3, "landmark": 4}
+_DIRECTIONS = {
+    "north": (1.0, 0.0),
+    "south": (-1.0, 0.0),
+    "east": (0.0, 1.0),
+    "west": (0.0, -1.0),
+    "northeast": (0.7071, 0.7071),
+    "northwest": (0.7071, -0.7071),
+    "southeast": (-0.7071, 0.7071),
+    "southwest": (-0.7071, -0.7071),
+}
+_PLACE_NOUN = (
+    r"town|city|village|villages|district|province|region|state|county|area|governorate|capital|"
+    r"suburb|neighbou?rhood|outskirts|camp|municipality|commune|locality|department|prefecture|"
+    r"territory|oblast|settlement|port|border|island|valley|river|base|market"
+)
+_LOCATIVE_RE = re.compile(
+    rf"(?:\b(?:in|at|near|outside|inside|into|across|around|from|to|toward|towards|on|off|"
+    rf"within|between|via|through|throughout|hit|struck|targeted|shelled|bombed|attacked|"
+    rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?(?:(?:(?:north|south|east|west)"
+    rf"(?:ern|-?(?:east|west)(?:ern)?)?|central|northern|southern|eastern|western|"
+    rf"restive|besieged|embattled|occupied|rural|coastal|border)\s+)*"
+    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+_NEAR_RE = re.compile(
+    r"(?:(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
+    r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?)?(?P<dir>(?:north|south)"
+    r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+of|\bnear|\bnearby|\boutside|outskirts of|"
+    r"close to|vicinity of|not far from|on the road (?:to|between)|just off)\s+(?:the\s+)?"
+    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+_PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
+_SUBJECT_AFTER_RE = re.compile(
+    r"\s*(?:'s\s+(?:government|president|army|military|leader|foreign|prime|envoy)|said|says|"
+    r"announced|claimed|accused|denied|has|have|will|would)\b",
+    re.IGNORECASE,
+)
+_IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
+
+_GAZ: Any = None
+_GAZ_FAILED = False
+
+
+def gazetteer() -> Gazetteer | None:
+    """The process-wide gazetteer, loaded on first use; None when it cannot be loaded."""
+    global _GAZ, _GAZ_FAILED
+    if _GAZ is None and not _GAZ_FAILED:
+        try:
+            from processors.gazetteer import Gazetteer
+
+            _GAZ = Gazetteer.default()
+        except Exception as exc:  # a broken gazetteer must not stop extraction
+            log.warning("gazetteer unavailable, incidents get no location: %s", exc)
+            _GAZ_FAILED = True
+    return _GAZ  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHit:
+    """A gazetteer name at ``start:end`` resolved to ``place``, with how the text uses it."""
+
+    start: int
+    end: int
+    surface: str
+    place: Place
+    locative: bool
+    near: bool
+    demonym: bool
+    offset_km: tuple[float, float] | None  # (north, east) displacement for "30 km west of X"
+
+    @property
+    def rank(self) -> int:
+        if self.near:
+            return _RANK["near"]
+        return _RANK.get(self.place.feature, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePlaces:
+    hits: list[PlaceHit]
+    countries: tuple[str, ...]  # ISO3, most mentioned first
+    main_country: Place | None
+
+
+def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> list[Any]:
+    """Gazetteer mentions of ``text`` (or only of ``regions`` of it), offsets into ``text``."""
+    if regions is None:
+        return [(m.start, m.end, m) for m in gaz.find(text)]
+    out: list[Any] = []
+    for a, b in regions:
+        out.extend((a + m.start, a + m.end, m) for m in gaz.find(text[a:b]))
+    return out
+
+
+def article_places(
+    text: str,
+    title: str | None = None,
+    exclude: list[tuple[int, int]] | None = None,
+    regions: list[tuple[int, int]] | None = None,
+) -> ArticlePlaces:
+    """Resolve every place name of ``text`` with the article's countries as context.
+
+    Names inside ``exclude`` (datelines) count as country context but never as event places.
+    ``regions`` (sorted, disjoint spans) limits the search on long texts to the parts that
+    matter (the lead and the sentences that tell events).
+    """
+    gaz = gazetteer()
+    if gaz is None:
+        return ArticlePlaces([], (), None)
+    found = _find(gaz, text, regions)
+    mentions = [m for _s, _e, m in found]
+    starts = [s for s, _e, _m in found]
+    title_mentions = gaz.find(title) if title else []
+    weights: dict[str, float] = {}
+    city_weights: dict[str, float] = {}
+    for i, m in enumerate([*mentions, *title_mentions]):
+        cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
+        isos = {p.country_iso3 for p in cands if p.country_iso3}
+        first = cands[0] if cands else None
+        if first is None:
+            continue
+        in_title = i >= len(mentions)
+        if first.feature == "country" and first.country_iso3:
+            w = 1.0 if m.demonym else 2.0
+            if (
+                not m.demonym
+                and not in_title
+                and _LOCATIVE_RE.search(text, max(0, starts[i] - 40), starts[i]) is not None
+            ):
+                w += 1.0
+            iso = first.country_iso3
+            weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
+        elif len(isos) == 1 and first.feature in ("city", "landmark", "admin1"):
+            only = next(iter(isos))
+            city_weights[only] = city_weights.get(only, 0.0) + 1.0
+    # countries named in the article decide; towns' countries only break ties or fill in
+    named_any = bool(weights)
+    for iso, w in city_weights.items():
+        weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
+    ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
+    named = {iso for iso in ranked if weights[iso] >= 1.0}
+    admin1 = tuple(
+        m.candidates[0].name
+        for m in mentions
+        if m.candidates and m.candidates[0].feature == "admin1"
+    )
+    hits: list[PlaceHit] = []
+    for start, end, m in found:
+        if exclude and any(a <= start < b for a, b in exclude):
+            continue
+        place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
+        if place is None:
+            continue
+        if named and place.feature != "country" and place.country_iso3 not in named:
+            continue  # "Bulo" of "Bulo Burte" in the Philippines, in an article on Somalia
+        hits.append(_hit(text, start, end, m.surface, place, m.demonym))
+    main = gaz.country(ranked[0]) if ranked else None
+    return ArticlePlaces(hits, ranked, main)
+
+
+_NEAR_HINT_RE = re.compile(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
+
+
+def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: bool) -> PlaceHit:
+    if demonym:  # "Iraqi": country context only, never a place of the event
+        return PlaceHit(start, end, surface, place, False, False, True, None)
+    lo = max(0, start - 60)
+    near_m = _NEAR_RE.search(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
+    locative = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
+    locative = locative or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
+    if _SUBJECT_AFTER_RE.match(text, end) and not _PLACE_NOUN_AFTER_RE.match(text, end):
+        locative = False
+    offset = None
+    if near_m is not None and near_m.group("dist") and near_m.group("dir"):
+        dist = float(near_m.group("dist")) * (1.609 if near_m.group("mi") else 1.0)
+        key = near_m.group("dir").lower().replace("-", "")
+        dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
+        # "30 km west of X": the event is west of X, so move from X towards the west
+        offset = (dn * dist, de * dist)
+    return PlaceHit(
+        start,
+        end,
+        surface,
+        place,
+        locative or near_m is not None,
+        near_m is not None,
+        demonym,
+        offset,
+    )
+
+
+def _moved(place: Place, offset: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    if place.lat is None or place.lon is None or offset is None:
+        return place.lat, place.lon
+    dn, de = offset
+    lat = place.lat + dn / 111.0
+    lon = place.lon + de / (111.0 * max(0.1, math.cos(math.radians(place.lat))))
+    return round(lat, 4), round(lon, 4)
+
+
+def to_location(hit: PlaceHit, force_near: bool = False) -> Location:
+    precision = "near" if (hit.near or force_near) else None
+    # towns keep the article's spelling ("Abu Ghraib", not "Abū Ghurayb")
+    name = hit.surface if hit.place.feature == "city" and not hit.surface.isupper() else None
+    loc = hit.place.to_location(precision=precision, name=name)
+    if hit.offset_km is not None:
+        lat, lon = _moved(hit.place, hit.offset_km)
+        loc = loc.model_copy(update={"lat": lat, "lon": lon})
+    return loc
+
+
+def choose_location(
+    text: str,
+    hits: list[PlaceHit],
+    spans: list[tuple[int, int]],
+    anchor: tuple[int, int],
+    main_country: Place | None,
+) -> tuple[Location | None, float]:
+    """Best location for an incident told in ``spans`` (anchor span first), with a quality 0..1.
+
+    The most precise usable name wins (landmark > town > near > region > country); ties go to
+    the anchor sentence, then to the earliest mention.
+    """
+    best: tuple[tuple[int, int, int], PlaceHit] | None = None
+    for hit in hits:
+        if hit.demonym:
+            continue
+        inside = next((k for k, (a, b) in enumerate(spans) if a <= hit.start and hit.end <= b), -1)
+        if inside < 0:
+            continue
+        feature = hit.place.feature
+        usable = hit.locative or feature == "landmark"
+        if not usable and feature == "city" and hit.place.population >= 5000:
+            usable = not _SUBJECT_AFTER_RE.match(text, hit.end)
+            rank_penalty = 1
+        else:
+            rank_penalty = 0
+        if not usable:
+            continue
+        in_anchor = anchor[0] <= hit.start < anchor[1]
+        key = (hit.rank - rank_penalty, 1 if in_anchor else 0, -hit.start)
+        if best is None or key > best[0]:
+            best = (key, hit)
+    if best is not None and best[1].rank >= _RANK["near"]:
+        return to_location(best[1]), 1.0
+    # "in the area": near the last precise place named before the incident's anchor
+    a0, a1 = anchor
+    if _IN_AREA_RE.search(text, a0, a1):
+        prior = [h for h in hits if h.end <= a0 and h.rank >= _RANK["city"] and a0 - h.end < 600]
+        if prior:
+            return to_location(prior[-1], force_near=True), 0.8
+    if best is not None:
+        return to_location(best[1]), 0.7 if best[1].rank == _RANK["admin1"] else 0.6
+    if main_country is not None:
+        return main_country.to_location(precision="country"), 0.4
+    return None, 0.0

@@ -1,0 +1,438 @@
+"""Deployment artifacts agree with the code: commands, probe paths and ports, env var names
+(every WIREWATCH_A__B must be a real Settings key with a valid value), non-root users, KEDA
+topics and consumer groups, the example config. Parsed, never deployed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from wirewatch.config import Settings, load_settings
+from wirewatch.ops import OpsServer
+from wirewatch.topics import Topics
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+STAGES = ("poll", "fetch", "process")
+# the topic each stage consumes (and so the lag KEDA scales it on)
+STAGE_INPUT = {"poll": "feeds", "fetch": "entries", "process": "articles"}
+UID = 10001
+DEFAULTS = Settings.model_construct()  # defaults without reading the environment
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def settings_field(env_name: str) -> tuple[str, ...]:
+    """``WIREWATCH_KAFKA__BOOTSTRAP_SERVERS`` -> ("kafka", "bootstrap_servers"), checked against
+    the Settings model: raises AssertionError for a name that is no setting."""
+    assert env_name.startswith("WIREWATCH_"), env_name
+    path = tuple(p.lower() for p in env_name.removeprefix("WIREWATCH_").split("__"))
+    model: type[BaseModel] = Settings
+    for i, part in enumerate(path):
+        fields = model.model_fields
+        assert part in fields, f"{env_name}: {'.'.join(path[: i + 1])} is not a Settings key"
+        ann = fields[part].annotation
+        if i < len(path) - 1:
+            assert isinstance(ann, type) and issubclass(ann, BaseModel), (
+                f"{env_name}: {part} is not a section"
+            )
+            model = ann
+    return path
+
+
+def settings_from_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings built from exactly these WIREWATCH_ variables (validates the values too)."""
+    for name in list(os.environ):
+        if name.startswith("WIREWATCH_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        settings_field(name)
+        monkeypatch.setenv(name, str(value))
+    return load_settings()
+
+
+def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
+    out: list[tuple[str, str]] = []
+    buf = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not buf and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            buf += line[:-1] + " "
+            continue
+        buf += line
+        word, _, rest = buf.partition(" ")
+        out.append((word.upper(), rest.strip()))
+        buf = ""
+    return out
+
+
+def final_stage(instr: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    last_from = max(i for i, (k, _) in enumerate(instr) if k == "FROM")
+    return instr[last_from:]
+
+
+def one(instr: list[tuple[str, str]], key: str) -> str:
+    values = [v for k, v in instr if k == key]
+    assert len(values) == 1, f"expected one {key}, found {values}"
+    return values[0]
+
+
+def env_instructions(instr: list[tuple[str, str]]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for k, v in instr:
+        if k == "ENV":
+            for token in shlex.split(v):
+                name, _, value = token.partition("=")
+                env[name] = value
+    return env
+
+
+def k8s_docs() -> list[dict[str, Any]]:
+    docs = []
+    for f in sorted((DEPLOY / "k8s").glob("*.yaml")):
+        for doc in yaml.safe_load_all(f.read_text(encoding="utf-8")):
+            if doc:
+                doc["_file"] = f.name
+                docs.append(doc)
+    return docs
+
+
+def of_kind(kind: str) -> list[dict[str, Any]]:
+    return [d for d in k8s_docs() if d["kind"] == kind]
+
+
+def named(kind: str, name: str) -> dict[str, Any]:
+    found = [d for d in of_kind(kind) if d["metadata"]["name"] == name]
+    assert len(found) == 1, f"{kind}/{name}: {len(found)} found"
+    return found[0]
+
+
+def k8s_env() -> dict[str, str]:
+    """The variables every worker gets from the ConfigMap and the Secret."""
+    cm = named("ConfigMap", "wirewatch-config")["data"]
+    secret = named("Secret", "wirewatch-kafka")["stringData"]
+    return {**cm, **secret}
+
+
+def systemd_unit(path: Path) -> dict[str, dict[str, list[str]]]:
+    """Sections -> key -> every value (systemd keys repeat, so no configparser)."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        assert current is not None, f"key outside a section: {line}"
+        key, sep, value = line.partition("=")
+        assert sep, f"not key=value: {line}"
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def test_env_name_check_bites(monkeypatch):
+    assert settings_field("WIREWATCH_KAFKA__BOOTSTRAP_SERVERS") == ("kafka", "bootstrap_servers")
+    assert settings_field("WIREWATCH_LOG_FORMAT") == ("log_format",)
+    for bad in (
+        "WIREWATCH_KAFKA__BOOTSTRAP",
+        "WIREWATCH_LOG_FORMAT__X",
+        "WIREWATCH_HTTP__USER_AGENT__X",
+    ):
+        with pytest.raises(AssertionError):
+            settings_field(bad)
+    with pytest.raises(Exception, match="log_format"):
+        settings_from_env({"WIREWATCH_LOG_FORMAT": "xml"}, monkeypatch)
+
+
+# ---------------------------------------------------------------------- Dockerfile
+
+DOCKERFILE = DEPLOY / "Dockerfile"
+
+
+def test_dockerfile_base_entrypoint_and_command():
+    instr = dockerfile_instructions(DOCKERFILE)
+    bases = [v.split()[0] for k, v in instr if k == "FROM"]
+    assert bases and all(b == "python:3.11-slim" for b in bases), bases
+    final = final_stage(instr)
+    assert json.loads(one(final, "ENTRYPOINT")) == ["wirewatch"]
+    assert json.loads(one(final, "CMD")) == ["run"]
+    assert str(DEFAULTS.metrics.port) in one(final, "EXPOSE").split()
+    assert any("pip install --no-cache-dir ." in v for k, v in instr if k == "RUN")
+
+
+def test_dockerfile_runs_as_non_root_uid():
+    final = final_stage(dockerfile_instructions(DOCKERFILE))
+    user = one(final, "USER")
+    assert user.split(":")[0] == str(UID), user
+    runs = " ".join(v for k, v in final if k == "RUN")
+    assert "useradd" in runs and f"--uid {UID}" in runs
+
+
+def test_dockerfile_copies_every_package_of_the_distribution():
+    """The image installs from explicit COPYs: a new top-level package must be added there."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = sorted(p.rstrip("*") for p in include)
+    copies = [v.split()[:-1] for k, v in dockerfile_instructions(DOCKERFILE) if k == "COPY"]
+    copied = {src.rstrip("/") for srcs in copies if not srcs[0].startswith("--") for src in srcs}
+    assert "pyproject.toml" in copied
+    for pkg in packages:
+        assert (REPO / pkg).is_dir(), pkg
+        assert pkg in copied, f"deploy/Dockerfile does not COPY {pkg}"
+
+
+def test_dockerfile_env_names_are_settings(monkeypatch):
+    env = env_instructions(final_stage(dockerfile_instructions(DOCKERFILE)))
+    ours = {k: v for k, v in env.items() if k.startswith("WIREWATCH_")}
+    assert ours, "expected WIREWATCH_ defaults in the image"
+    s = settings_from_env(ours, monkeypatch)
+    assert s.metrics.host == "0.0.0.0" and s.metrics.port == DEFAULTS.metrics.port
+
+
+def test_dockerfile_healthcheck_probes_healthz_with_python():
+    """Runs the HEALTHCHECK command itself against a real OpsServer: 0 when alive, else not."""
+    hc = one(final_stage(dockerfile_instructions(DOCKERFILE)), "HEALTHCHECK")
+    assert "curl" not in hc and "wget" not in hc
+    argv = json.loads(hc[hc.index("CMD") + 3 :].strip())
+    assert argv[0] == "python" and "/healthz" in " ".join(argv)
+    argv[0] = sys.executable
+    now = [0.0]
+    with OpsServer("127.0.0.1", 0, heartbeat_timeout=10, clock=lambda: now[0]) as ops:
+        env = {**os.environ, "WIREWATCH_METRICS__PORT": str(ops.port)}
+        assert subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode == 0
+        now[0] = 11.0  # heartbeat stale: /healthz 503
+        assert subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode != 0
+
+
+# ---------------------------------------------------------------------- Kubernetes
+
+
+def test_k8s_manifests_are_namespace_agnostic():
+    docs = k8s_docs()
+    kinds = {d["kind"] for d in docs}
+    assert {"ConfigMap", "Secret", "Deployment", "ScaledObject"} <= kinds
+    for d in docs:
+        assert "namespace" not in d["metadata"], f"{d['_file']}: hard-coded namespace"
+
+
+def test_k8s_env_names_map_onto_settings(monkeypatch):
+    env = k8s_env()
+    assert "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS" in env
+    assert {"WIREWATCH_KAFKA__SASL_USERNAME", "WIREWATCH_KAFKA__SASL_PASSWORD"} <= set(
+        named("Secret", "wirewatch-kafka")["stringData"]
+    )
+    s = settings_from_env(env, monkeypatch)
+    assert not s.embedded and s.log_format == "json"
+    # probes reach the pod IP: the ops server must listen on all interfaces
+    assert s.metrics.host == "0.0.0.0" and s.metrics.enabled
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_k8s_deployment(stage, monkeypatch):
+    dep = named("Deployment", f"wirewatch-{stage}")
+    spec = dep["spec"]
+    pod = spec["template"]["spec"]
+    assert spec["selector"]["matchLabels"].items() <= spec["template"]["metadata"]["labels"].items()
+    (c,) = pod["containers"]
+    # image ENTRYPOINT is ["wirewatch"]: args alone make `wirewatch worker <stage>`
+    assert "command" not in c
+    assert c["args"] == ["worker", stage]
+
+    refs = {next(iter(r)): next(iter(r.values()))["name"] for r in c["envFrom"]}
+    assert refs == {"configMapRef": "wirewatch-config", "secretRef": "wirewatch-kafka"}
+
+    settings = settings_from_env(k8s_env(), monkeypatch)
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+
+    def port_of(probe: dict[str, Any]) -> int:
+        port = probe["httpGet"]["port"]
+        return ports[port] if isinstance(port, str) else port
+
+    assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        if probe in c:
+            assert port_of(c[probe]) == settings.metrics.port == DEFAULTS.metrics.port
+
+    for key in ("requests", "limits"):
+        assert c["resources"][key].get("memory"), f"{stage}: no memory {key}"
+    assert c["resources"]["requests"].get("cpu")
+
+    sc = c["securityContext"]
+    assert sc["runAsNonRoot"] is True and sc["allowPrivilegeEscalation"] is False
+    assert sc["readOnlyRootFilesystem"] is True and sc["capabilities"]["drop"] == ["ALL"]
+    assert sc.get("runAsUser", pod["securityContext"].get("runAsUser")) == UID
+    assert pod["securityContext"]["runAsNonRoot"] is True
+
+    # read-only root: the state file and JSONL output must sit on a mounted volume
+    mounts = [Path(m["mountPath"]) for m in c["volumeMounts"]]
+    volumes = {v["name"] for v in pod["volumes"]}
+    assert {m["name"] for m in c["volumeMounts"]} <= volumes
+    for p in (Path(settings.storage.state_path).parent, Path(settings.storage.out_dir)):
+        assert any(p == m or m in p.parents for m in mounts), f"{p} is not writable"
+
+
+def test_keda_scaledobjects_match_topics_and_groups(monkeypatch):
+    settings = settings_from_env(k8s_env(), monkeypatch)
+    topics = Topics(settings.kafka.topic_prefix)
+    objs = {o["spec"]["scaleTargetRef"]["name"]: o for o in of_kind("ScaledObject")}
+    assert set(objs) == {f"wirewatch-{s}" for s in STAGES}
+    for stage in STAGES:
+        named("Deployment", f"wirewatch-{stage}")  # the target exists
+        spec = objs[f"wirewatch-{stage}"]["spec"]
+        (trigger,) = spec["triggers"]
+        assert trigger["type"] == "kafka"
+        meta = trigger["metadata"]
+        assert all(isinstance(v, str) for v in meta.values()), "KEDA metadata values are strings"
+        assert meta["bootstrapServers"] == settings.kafka.bootstrap_servers
+        assert meta["consumerGroup"] == f"{settings.kafka.group_prefix}.{stage}"
+        assert meta["topic"] == topics.name(STAGE_INPUT[stage])
+        assert int(meta["lagThreshold"]) > 0
+        assert 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"] <= settings.kafka.partitions
+    # with the defaults, the names the brief promises
+    assert {o["spec"]["triggers"][0]["metadata"]["consumerGroup"] for o in objs.values()} == {
+        "wirewatch.poll",
+        "wirewatch.fetch",
+        "wirewatch.process",
+    }
+    assert objs["wirewatch-poll"]["spec"]["triggers"][0]["metadata"]["topic"] == (Topics().feeds)
+
+
+def test_metrics_service_selects_the_workers():
+    for svc in of_kind("Service"):
+        (port,) = svc["spec"]["ports"]
+        assert port["port"] == DEFAULTS.metrics.port
+        for stage in STAGES:
+            dep = named("Deployment", f"wirewatch-{stage}")
+            labels = dep["spec"]["template"]["metadata"]["labels"]
+            assert svc["spec"]["selector"].items() <= labels.items()
+            names = {p["name"] for p in dep["spec"]["template"]["spec"]["containers"][0]["ports"]}
+            assert port["targetPort"] in names
+
+
+# ---------------------------------------------------------------------- systemd
+
+UNIT = DEPLOY / "systemd" / "wirewatch-worker@.service"
+
+
+def test_systemd_unit_essentials(monkeypatch):
+    unit = systemd_unit(UNIT)
+    svc = unit["Service"]
+
+    def single(key: str) -> str:
+        assert len(svc.get(key, [])) == 1, f"{key}: {svc.get(key)}"
+        return svc[key][0]
+
+    assert single("ExecStart") == "/usr/local/bin/wirewatch worker %i"
+    assert "/etc/wirewatch/env" in svc["EnvironmentFile"]
+    assert single("DynamicUser") == "yes" or single("User") not in ("", "root", "0")
+    for key, value in {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "PrivateTmp": "yes",
+        "Restart": "on-failure",
+        "KillSignal": "SIGTERM",
+    }.items():
+        assert single(key) == value, key
+    assert int(single("TimeoutStopSec")) > 0
+    assert unit["Install"]["WantedBy"] == ["multi-user.target"]
+
+    env = dict(e.split("=", 1) for e in svc.get("Environment", []))
+    ours = {k: v.replace("%i", "poll") for k, v in env.items() if k.startswith("WIREWATCH_")}
+    s = settings_from_env(ours, monkeypatch)
+    state = Path(s.storage.state_path)
+    # the state lives in the unit's StateDirectory, writable under ProtectSystem=strict
+    state_dir = Path("/var/lib") / single("StateDirectory").replace("%i", "poll")
+    assert state_dir in state.parents
+
+
+def test_systemd_unit_verifies(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not installed")
+    # an instance of the template; ExecStart must exist for verify, the rest is as shipped
+    text = UNIT.read_text(encoding="utf-8").replace("/usr/local/bin/wirewatch", "/bin/true")
+    inst = tmp_path / "wirewatch-worker@poll.service"
+    inst.write_text(text, encoding="utf-8")
+    r = subprocess.run([analyze, "verify", str(inst)], capture_output=True, text=True, timeout=120)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert "Unknown" not in out and "ignoring" not in out, out
+
+
+# ---------------------------------------------------------------------- example config
+
+
+def test_example_config_validates_and_covers_every_key(monkeypatch):
+    path = DEPLOY / "config.example.yaml"
+    for name in list(os.environ):
+        if name.startswith("WIREWATCH_"):
+            monkeypatch.delenv(name)
+    s = load_settings(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name, field in Settings.model_fields.items():
+        assert name in data, f"config.example.yaml lacks {name}"
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            missing = set(ann.model_fields) - set(data[name])
+            assert not missing, f"config.example.yaml lacks {name}: {sorted(missing)}"
+    # it documents the defaults: a changed default must be changed there too
+    assert s.model_dump() == DEFAULTS.model_dump()
+
+
+# ---------------------------------------------------------------------- compose
+
+COMPOSE = DEPLOY / "compose.yaml"
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def test_compose_kafka_image_and_topics():
+    services = compose()["services"]
+    kafka_images = {s["image"] for s in services.values() if "kafka" in s.get("image", "")}
+    assert kafka_images and all(i.startswith("apache/kafka:") for i in kafka_images)
+    pom = (DEPLOY / "kafka" / "pom.xml").read_text(encoding="utf-8")
+    version = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
+    assert version and kafka_images == {f"apache/kafka:{version.group(1)}"}
+    init = " ".join(services["topics-init"]["command"])
+    assert set(re.findall(r"wirewatch\.\w+\.v1", init)) == set(Topics().all())
+
+
+def test_compose_workers_run_the_stages(monkeypatch):
+    """Effective argv = (service entrypoint, else the image ENTRYPOINT) + command."""
+    final = final_stage(dockerfile_instructions(DOCKERFILE))
+    image_entrypoint = json.loads(one(final, "ENTRYPOINT"))
+    workers = {
+        name: s
+        for name, s in compose()["services"].items()
+        if s.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
+    }
+    argvs = {}
+    for name, s in workers.items():
+        assert (COMPOSE.parent / s["build"]["context"] / s["build"]["dockerfile"]).is_file()
+        entrypoint = s["entrypoint"] if "entrypoint" in s else image_entrypoint
+        entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint
+        argvs[name] = [*(entrypoint or []), *s["command"]]
+        env = {k: str(v) for k, v in s.get("environment", {}).items()}
+        settings_from_env({k: v for k, v in env.items() if k.startswith("WIREWATCH_")}, monkeypatch)
+    assert sorted(argvs.values()) == sorted(["wirewatch", "worker", st] for st in STAGES), argvs

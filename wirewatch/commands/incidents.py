@@ -1,0 +1,100 @@
+"""``wirewatch incidents [FILE|-]``: batch incident extraction over JSONL documents.
+
+Input lines are ``{"id", "text", "published_at"?, "title"?, "url"?, "language"?}``; output is
+one JSON line per input line, in input order: ``{"id": ..., "incidents": [...]}``, or
+``{"id": ..., "error": ...}`` for a line that cannot be handled (the batch goes on). Output is
+flushed per line so that downstream tools see results as they come. This is the interface other
+teams and the independent evaluation use.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+import click
+
+__all__ = ["process_line", "register"]
+
+
+def process_line(line: str) -> dict[str, Any]:
+    """One input line -> one output record (never raises for bad input)."""
+    from pydantic import ValidationError
+
+    from processors import extract_incidents
+    from wirewatch.contracts import Article
+
+    doc_id: Any = None
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"parse.invalid_json: {exc}"}
+    if not isinstance(doc, dict):
+        return {"id": None, "error": "parse.not_an_object: each line must be a JSON object"}
+    doc_id = doc.get("id")
+    text = doc.get("text")
+    if doc_id is None:
+        return {"id": None, "error": "input.missing_id: the document has no 'id'"}
+    if not isinstance(text, str):
+        return {"id": doc_id, "error": "input.missing_text: 'text' must be a string"}
+    try:
+        article = Article(
+            article_id=str(doc_id),
+            url=str(doc.get("url") or ""),
+            title=doc.get("title"),
+            text=text,
+            published_at=doc.get("published_at") or None,
+            language=doc.get("language"),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return {"id": doc_id, "error": f"input.invalid: {where}: {first.get('msg')}"}
+    try:
+        incidents = extract_incidents(article)
+    except Exception as exc:  # one bad document must not stop the batch
+        return {"id": doc_id, "error": f"process.failed: {type(exc).__name__}: {exc}"}
+    return {"id": doc_id, "incidents": [i.model_dump(mode="json") for i in incidents]}
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    for line in stream:
+        if line.strip():
+            yield line
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("incidents")
+    @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+    @click.option(
+        "-o",
+        "--output",
+        type=click.File("w", encoding="utf-8"),
+        default="-",
+        help="Where to write the JSON lines (default: stdout).",
+    )
+    @click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress on stderr (default: when stderr is a terminal).",
+    )
+    def incidents(source: IO[str], output: IO[str], progress: bool | None) -> None:
+        """Extract incidents from JSONL documents (FILE or - for stdin), one result per line."""
+        show = sys.stderr.isatty() if progress is None else progress
+        lines = _lines(source)
+        if show:
+            with click.progressbar(
+                lines, label="incidents", file=sys.stderr, show_pos=True, item_show_func=None
+            ) as bar:
+                _run(bar, output)
+        else:
+            _run(lines, output)
+
+
+def _run(lines: Any, output: IO[str]) -> None:
+    for line in lines:
+        record = process_line(line)
+        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+        output.flush()

@@ -1,0 +1,207 @@
+"""Logging: one JSON object per line (or escaped text), secrets masked.
+
+Why its own module: log lines carry attacker-controlled text (feed titles, URLs, page content).
+In JSON mode every string goes through the JSON encoder, so a newline or an ANSI escape in a
+title can never start a forged line or drive a terminal; in text mode the same characters are
+backslash-escaped. A handler-level filter replaces the values of secret settings (every
+``SecretStr`` in :class:`~wirewatch.config.Settings`) wherever they would appear: message,
+arguments, ``extra`` fields, tracebacks.
+
+Named ``logs`` (not ``logging``) so it never shadows the standard library module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from pydantic import BaseModel, SecretStr
+
+__all__ = [
+    "JsonFormatter",
+    "SecretMaskingFilter",
+    "TextFormatter",
+    "secret_values",
+    "setup_logging",
+    "setup_logging_from_settings",
+]
+
+MASK = "**********"
+
+# attributes every LogRecord has; anything else on a record came from ``extra=``
+_RESERVED = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+# JSON leaves these raw when ensure_ascii=False, yet terminals and line splitters act on them:
+# DEL, C1 controls (\x9b is a one-byte CSI), and the Unicode line/paragraph separators.
+_UNSAFE_AFTER_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# text mode: every control character, plus the same separators
+_UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_TEXT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+_HANDLER_MARK = "_wirewatch_handler"
+
+
+def _escape_u(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def _escape_text(s: str) -> str:
+    return _UNSAFE_TEXT.sub(lambda m: _TEXT_ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), s)
+
+
+def _iso(created: float) -> str:
+    return (
+        datetime.fromtimestamp(created, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k not in _RESERVED and not k.startswith("_")}
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"ts", "level", "logger", "msg", <extra fields>..., "exc"?}`` on one line.
+
+    Extra fields never overwrite the four base keys (a colliding one is kept as ``extra_<key>``).
+    Values JSON cannot encode are written with ``str()``.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc: dict[str, Any] = {
+            "ts": _iso(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in _extras(record).items():
+            doc[f"extra_{key}" if key in doc else key] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            doc["exc"] = record.exc_text
+        if record.stack_info:
+            doc["stack"] = self.formatStack(record.stack_info)
+        line = json.dumps(doc, ensure_ascii=False, default=str, separators=(",", ":"))
+        return _UNSAFE_AFTER_JSON.sub(_escape_u, line)
+
+
+class TextFormatter(logging.Formatter):
+    """Human-readable single line: ``ts LEVEL logger: msg key=value ...``, controls escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        parts = [
+            _iso(record.created),
+            record.levelname,
+            f"{record.name}:",
+            _escape_text(record.getMessage()),
+        ]
+        parts += [f"{k}={_escape_text(str(v))}" for k, v in _extras(record).items()]
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            parts.append("exc=" + _escape_text(record.exc_text))
+        return " ".join(parts)
+
+
+class SecretMaskingFilter(logging.Filter):
+    """Replace known secret values wherever they occur in a record. Attach it to a *handler*
+    (handler filters see records of every logger; logger filters only their own)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        values = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, values))) if values else None
+
+    def _mask(self, s: str) -> str:
+        return self._pattern.sub(MASK, s) if self._pattern else s
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is None:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # bad %-args: leave it to the handler's own error reporting
+            return True
+        record.msg, record.args = self._mask(message), None
+        for key, value in _extras(record).items():
+            if isinstance(value, str):
+                setattr(record, key, self._mask(value))
+            elif not isinstance(value, int | float | bool | type(None)):
+                text = str(value)
+                if self._pattern.search(text):  # containers keep their type unless they leak
+                    setattr(record, key, self._mask(text))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._mask(record.stack_info)
+        return True
+
+
+def secret_values(model: BaseModel) -> list[str]:
+    """Every non-empty SecretStr value in a settings model, at any depth."""
+    out: list[str] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, SecretStr):
+            if value.get_secret_value():
+                out.append(value.get_secret_value())
+        elif isinstance(value, BaseModel):
+            out.extend(secret_values(value))
+    return out
+
+
+def setup_logging(
+    level: str = "INFO",
+    fmt: str = "json",
+    *,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> logging.Handler:
+    """Configure the root logger: one handler on ``stream`` (stderr), ``fmt`` "json" or "text".
+
+    Idempotent: a handler installed by an earlier call is replaced, other handlers (pytest's
+    capture, for one) are left alone. kafka-python's loggers are held at WARNING unless
+    ``level`` is DEBUG: at INFO they log every connection and metadata refresh.
+    """
+    if fmt not in ("json", "text"):
+        raise ValueError(f"unknown log format {fmt!r}; expected 'json' or 'text'")
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, _HANDLER_MARK, False):
+            root.removeHandler(h)
+            h.close()
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(SecretMaskingFilter(secrets))
+    setattr(handler, _HANDLER_MARK, True)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    logging.getLogger("kafka").setLevel(
+        logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    )
+    logging.captureWarnings(True)
+    return handler
+
+
+def setup_logging_from_settings(settings: Any, *, stream: TextIO | None = None) -> logging.Handler:
+    """:func:`setup_logging` with ``settings.log_level``, ``settings.log_format`` and every
+    secret of ``settings`` masked."""
+    return setup_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=secret_values(settings),
+        stream=stream,
+    )
