@@ -46,6 +46,7 @@ from sinks.kafka import kafka_client_config, translate_kafka_error
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import Article, DeadLetter, FeedEntry
 from wirewatch.metrics import StageLatency, emit
+from wirewatch.ops import ConsumerLagSampler, FeedActivity, OpsServer, StaleFeedTracker
 from wirewatch.pipeline import dead_letter, process_article
 from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
 
@@ -193,6 +194,8 @@ class StageWorker:
         self.aborts = 0
         self.stop_event = threading.Event()
         self.loop = asyncio.new_event_loop()
+        self.ops: OpsServer | None = None
+        self.lag: ConsumerLagSampler | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
@@ -213,6 +216,7 @@ class StageWorker:
             heartbeat_interval_ms=2_000,
             max_poll_interval_ms=300_000,
         )
+        self.lag = ConsumerLagSampler(self.consumer, self.stage)
         listener = self.listener()
         if listener is not None:
             self.consumer.subscribe([self.input_topic()], listener=listener)
@@ -302,6 +306,7 @@ class StageWorker:
                 time.sleep(0.5)
                 continue
             self.tick()
+            self.beat()
             records = [m for msgs in batch.values() for m in msgs]
             if not records:
                 continue
@@ -312,6 +317,19 @@ class StageWorker:
 
     def tick(self) -> None:
         """Called on every loop turn (poll workers schedule feeds here)."""
+
+    def beat(self) -> None:
+        """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
+        if self.lag is not None:
+            try:
+                self.lag.maybe_sample()
+            except Exception as exc:  # lag is diagnostics: never stop the worker for it
+                log.debug("lag sample failed: %s", exc)
+        if self.ops is None or self.consumer is None:
+            return
+        self.ops.heartbeat()
+        self.ops.mark("partitions_assigned", bool(self.consumer.assignment()))
+        self.ops.mark("broker_reachable", bool(self.consumer.bootstrap_connected()))
 
     def _commit(self, batch: dict[Any, list[Any]], outputs: list[Output]) -> bool:
         assert self.consumer is not None and self.producer is not None
@@ -509,6 +527,8 @@ class PollWorker(StageWorker):
         self.poller: Poller | None = None
         self._pending_seek: set[int] = set()
         self.polls = 0
+        self.stale = StaleFeedTracker(settings.poll.stale_factor)
+        self._stale_checked = 0.0
 
     def listener(self) -> ConsumerRebalanceListener:
         return _PollAssignments(self)
@@ -596,10 +616,12 @@ class PollWorker(StageWorker):
             if batch:
                 self.handle([m for msgs in batch.values() for m in msgs])
             self.tick()
+            self.beat()
 
     def tick(self) -> None:
         assert self.poller is not None and self.consumer is not None
         mine = [spec for p, spec in self.feeds.values() if p in self.partitions]
+        self._track_stale(mine)
         due = self.poller.due(mine)[: self.settings.poll.concurrency]
         if not due:
             return
@@ -642,6 +664,21 @@ class PollWorker(StageWorker):
             return
         for r in results:
             self.poller.commit(r)
+
+    def _track_stale(self, feeds: list[FeedSpec]) -> None:
+        now = time.time()
+        if now - self._stale_checked < 10:
+            return
+        self._stale_checked = now
+        activity = []
+        for spec in feeds:
+            st = self.store.feeds.get(spec.feed_id)
+            if st is None or st.disabled_reason:
+                continue
+            activity.append(
+                FeedActivity(spec.feed_id, st.interval, st.last_new_entry or st.last_success)
+            )
+        self.stale.update(activity, now)
 
     def _table_offsets(self) -> dict[Any, Any]:
         assert self.consumer is not None
@@ -689,9 +726,13 @@ def run_worker(
     import signal
 
     worker = WORKERS[stage](settings)
+    if settings.metrics.enabled:
+        worker.ops = OpsServer.from_settings(settings.metrics).start()
 
     def stop(_sig: int, _frame: Any) -> None:
         worker.stop_event.set()
+        if worker.ops is not None:
+            worker.ops.begin_shutdown()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -700,4 +741,6 @@ def run_worker(
         worker.run(max_records=max_records, timeout=timeout)
     finally:
         worker.close()
+        if worker.ops is not None:
+            worker.ops.stop()
     return worker

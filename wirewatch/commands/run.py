@@ -64,11 +64,11 @@ def register(cli: click.Group) -> None:
         """
         from ingest import SqliteStateStore
         from sinks import build
-        from wirewatch.logs import setup_logging
+        from wirewatch.logs import setup_logging_from_settings
         from wirewatch.pipeline import Pipeline
 
         settings = app.settings
-        setup_logging(settings.log_level, settings.log_format)
+        setup_logging_from_settings(settings)
         feeds = _feeds_from(feeds_path)
         if out_dir:
             settings.storage.out_dir = out_dir
@@ -86,17 +86,35 @@ def register(cli: click.Group) -> None:
         store = SqliteStateStore(state_file)
         pipeline = Pipeline(settings, feeds, sink, store)
 
+        ops = None
+        if settings.metrics.enabled and not once:
+            from wirewatch.ops import OpsServer
+
+            ops = OpsServer.from_settings(settings.metrics).start()
+            ops.add_ready_check("sink", _health)
+
+        async def heartbeat() -> None:
+            while ops is not None:
+                ops.heartbeat()
+                await asyncio.sleep(5)
+
         async def main() -> Any:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, pipeline.request_stop)
-            return await pipeline.run(once=once, timeout=timeout)
+            beat = asyncio.create_task(heartbeat())
+            try:
+                return await pipeline.run(once=once, timeout=timeout)
+            finally:
+                beat.cancel()
 
         try:
             stats = asyncio.run(main())
         finally:
             sink.close()
             store.close()
+            if ops is not None:
+                ops.stop()
         click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
         if not settings.embedded:
             return
@@ -109,11 +127,11 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def worker(app: Any, stage: str, max_records: int | None, timeout: float | None) -> None:
         """Run one stage as a member of its Kafka consumer group (exactly-once hops)."""
-        from wirewatch.logs import setup_logging
+        from wirewatch.logs import setup_logging_from_settings
         from wirewatch.workers import run_worker
 
         settings = app.settings
-        setup_logging(settings.log_level, settings.log_format)
+        setup_logging_from_settings(settings)
         if settings.embedded:
             raise click.UsageError(
                 "workers need Kafka: set kafka.bootstrap_servers "

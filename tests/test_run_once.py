@@ -1,0 +1,105 @@
+"""`wirewatch run --once` with no Kafka: a local site in, JSONL per topic out."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jsonschema
+
+from tests.pipeline_support import REPO, news_site
+from wirewatch import schemas
+from wirewatch.topics import Topics
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(
+        {
+            "PYTHONPATH": str(REPO),
+            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
+            "WIREWATCH_METRICS__ENABLED": "false",
+        }
+    )
+    return env
+
+
+def test_run_once_without_kafka_writes_jsonl_incidents(tmp_path):
+    out = tmp_path / "out"
+    with news_site(3) as site:
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wirewatch",
+                "--allow-host",
+                "127.0.0.1",
+                "run",
+                "--once",
+                "--feeds",
+                str(feeds),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            env=_env(),
+        )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    t = Topics()
+    files = {k: out / f"{t.name(k)}.jsonl" for k in ("entries", "articles", "incidents")}
+    lines = {k: [json.loads(x) for x in p.read_text().splitlines()] for k, p in files.items()}
+    assert len(lines["entries"]) == 3 and len(lines["articles"]) == 3
+    assert lines["incidents"], "the seed-like pages must yield incidents"
+    for kind, rows in lines.items():
+        validator = jsonschema.Draft202012Validator(schemas.load(kind))
+        for row in rows:
+            assert not list(validator.iter_errors(row)), (kind, row)
+    article_ids = {a["article_id"] for a in lines["articles"]}
+    assert {i["article_id"] for i in lines["incidents"]} <= article_ids
+    summary = json.loads(proc.stderr.strip().splitlines()[-2])
+    assert summary["articles"] == 3 and summary["incidents"] == len(lines["incidents"])
+
+
+def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
+    out = tmp_path / "out"
+    with news_site(5) as site:
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "wirewatch",
+                "--allow-host",
+                "127.0.0.1",
+                "run",
+                "--feeds",
+                str(feeds),
+                "--out",
+                str(out),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        path = out / f"{Topics().articles}.jsonl"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (
+            not path.exists() or len(path.read_text().splitlines()) < 5
+        ):
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-3000:]
+    arts = path.read_text().splitlines()
+    assert len(arts) == 5 and all(json.loads(a)["article_id"] for a in arts)
+    assert (out / "wirewatch-state.db").exists()
