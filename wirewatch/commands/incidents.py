@@ -10,6 +10,7 @@ teams and the independent evaluation use.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -17,6 +18,9 @@ from typing import IO, Any
 import click
 
 __all__ = ["process_line", "register"]
+
+
+_ID_IN_BROKEN_LINE = re.compile(r'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def process_line(line: str) -> dict[str, Any]:
@@ -30,7 +34,9 @@ def process_line(line: str) -> dict[str, Any]:
     try:
         doc = json.loads(line)
     except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"parse.invalid_json: {exc}"}
+        # keep the caller's join key when it is still readable in the broken line
+        m = _ID_IN_BROKEN_LINE.search(line)
+        return {"id": m.group(1) if m else None, "error": f"parse.invalid_json: {exc}"}
     if not isinstance(doc, dict):
         return {"id": None, "error": "parse.not_an_object: each line must be a JSON object"}
     doc_id = doc.get("id")
