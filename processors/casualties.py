@@ -21,14 +21,17 @@ from dataclasses import dataclass
 
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
-__all__ = ["Casualties", "find_casualties"]
+__all__ = ["Casualties", "find_casualties", "zero_statement"]
 
 _F = re.IGNORECASE
 _KILL = (
     r"killed|dead|died|dies|slain|perished|lost (?:their|his|her) lives|KIA|were killed|"
-    r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives"
+    r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned"
 )
-_INJ = r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties"
+_INJ = (
+    r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|poisoned|"
+    r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)"
+)
 _AUX = (
     r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|also|all|"
     r"later|each|allegedly|critically|seriously|severely|fatally|badly|slightly|lightly|"
@@ -39,15 +42,17 @@ _NUM = NUMBER_PATTERN
 
 _BEFORE_RE = re.compile(rf"\b{_NUM}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b", _F)
 _ARTICLE_RE = re.compile(
-    r"\b(?P<art>a|an|one)\s+(?P<np>(?:[\w'’-]+\s+){1,3}?)(?:was|has been|had been|is|got)\s+"
-    r"(?:\w+ly\s+)?(?P<out>killed|wounded|injured|hurt|shot dead|slain|stabbed to death)\b",
+    r"\b(?P<art>a|an|one)\s+(?P<np>(?:[\w'’-]+\s+){1,6}?)(?:was|has been|had been|is|got)\s+"
+    r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
+    r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|stabbed to death)\b",
     _F,
 )
 _AFTER_RE = re.compile(
-    rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|"
+    rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
+    rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
-    rf"stood|stands|is|was|of)(?: to| at)?)\s+(?:at least\s+)?{_NUM}",
+    rf"stood|stands|is|was|of)(?: to| at)?)\s+(?:at least\s+|all\s+)?{_NUM}",
     _F,
 )
 _LEFT_RE = re.compile(
@@ -71,7 +76,9 @@ _ZERO_RE = re.compile(
     r"\b(?:no (?:one|body)|nobody|none)\b(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
     r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
     r"injuries|one was (?:killed|hurt|injured))|\bwithout (?:any )?(?P<o3>casualties|"
-    r"injuries|loss of life)|\bno (?:lives were lost|loss of life)",
+    r"injuries|loss of life)|\bno (?:lives were lost|loss of life)|"
+    r"\b(?:passed off|ended|dispersed|went off|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
+    r"\bwithout (?P<o5>incident)",
     _F,
 )
 _SUBSET_RE = re.compile(
@@ -81,9 +88,11 @@ _SUBSET_RE = re.compile(
 )
 _ANY_OUTCOME_RE = re.compile(
     r"kill|dead|died|dies|death|wound|injur|hurt|slain|perish|lives|fatalit|KIA|casualt|bodies|"
-    r"hospitali|toll",
+    r"hospitali|toll|peaceful|incident|suffer|poison|drown|execut|massacr|slaughter|behead|"
+    r"gunned|hacked",
     _F,
 )
+_APPOSITIVE_RE = re.compile(r",\s*(?:among them|including|mostly|many of them)\s[^,;.]{1,40},", _F)
 _YEAR_CONTEXT = re.compile(r"(?:in|since|of|by|from)\s+$", _F)
 
 
@@ -136,6 +145,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     seg = text[start:end]
     if not _ANY_OUTCOME_RE.search(seg):
         return Casualties()
+    seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     zero: set[str] = set()
@@ -158,6 +168,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _ZERO_RE.finditer(seg):
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
+        if m.group("o4") or m.group("o5"):
+            word = "casualties"
         if word.lower() in ("casualties", "loss of life") and m.group("o3") != "injuries":
             zero.update(("kill", "inj") if word.lower() == "casualties" else ("kill",))
         else:
@@ -220,3 +232,12 @@ def _num_end(m: re.Match[str]) -> int:
         if m.group(g):
             return m.end(g)
     return m.end()
+
+
+def zero_statement(text: str, start: int = 0, end: int | None = None) -> Casualties:
+    """Counts of 0 said in ``text[start:end]`` outside any event mention ("nobody was hurt",
+    "the rallies passed off peacefully", "No injuries were reported")."""
+    seg = text[start : len(text) if end is None else end]
+    if not _ZERO_RE.search(seg):
+        return Casualties()
+    return find_casualties(seg)

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 from processors import lexicon as lx
 
@@ -26,6 +29,7 @@ __all__ = [
     "Trigger",
     "cluster",
     "find_triggers",
+    "irrealis",
     "is_aggregate",
     "local_label",
     "resolve",
@@ -42,6 +46,77 @@ _TRIGGER_RE = re.compile(
     _FLAGS,
 )
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
+
+
+def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """Lowercase characters a parsed regex sequence can start with (None: any) and whether it can
+    match the empty string. Conservative: unknown constructs give None."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero-width: look further
+        if op is _c.LITERAL:
+            out.add(chr(av).lower())
+            return out, False
+        if op is _c.IN:
+            for iop, iav in av:
+                if iop is _c.LITERAL:
+                    out.add(chr(iav).lower())
+                elif iop is _c.RANGE and iav[1] - iav[0] < 64:
+                    out.update(chr(c).lower() for c in range(iav[0], iav[1] + 1))
+                else:
+                    return None, False
+            return out, False
+        if op is _c.SUBPATTERN:
+            sub, nullable = _first_chars(av[-1])
+        elif op is _c.BRANCH:
+            sub, nullable = set(), False
+            for alt in av[1]:
+                a, n = _first_chars(alt)
+                if a is None or sub is None:
+                    sub = None
+                else:
+                    sub |= a
+                nullable = nullable or n
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            sub, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        out |= sub
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _by_first_char() -> dict[str, re.Pattern[str]]:
+    """One alternation per first letter, holding only the trigger rules that can start with it
+    (in table order, so the longest-first rule still holds): a word is tried against a handful
+    of rules instead of all of them."""
+    buckets: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
+        chars, nullable = _first_chars(_parser.parse(pat, _FLAGS))
+        if chars is None or nullable:
+            anywhere.append(i)
+            continue
+        for ch in chars:
+            buckets.setdefault(ch, []).append(i)
+    out: dict[str, re.Pattern[str]] = {}
+    for ch, idx in buckets.items():
+        rules = sorted(set(idx) | set(anywhere))
+        out[ch] = re.compile(
+            "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
+        )
+    return out
+
+
+_TRIGGER_BY_CHAR = _by_first_char()
+_WORD_START_RE = re.compile(
+    "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_BY_CHAR)) + ")", _FLAGS
+)
 _NEGATIVE_RE = re.compile(rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b", _FLAGS)
 
 _AIR_RE = re.compile(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
@@ -111,8 +186,18 @@ def find_triggers(text: str) -> list[Trigger]:
     """All trigger matches of ``text`` in order, figurative uses removed."""
     negatives = [(m.start(), m.end()) for m in _NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
-    for m in _TRIGGER_RE.finditer(text):
+    by_char = _TRIGGER_BY_CHAR
+    last = 0
+    for w in _WORD_START_RE.finditer(text):
+        pos = w.start()
+        if pos < last:
+            continue
+        rx = by_char.get(text[pos].lower())
+        m = rx.match(text, pos) if rx is not None else None
+        if m is None:
+            continue
         s, e = m.span()
+        last = e
         if negatives and any(a <= s < b or a < e <= b for a, b in negatives):
             continue
         label, weight = _RULES[m.lastgroup or ""]
@@ -154,6 +239,34 @@ def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 break
         spans.append((m.start(), pos))
     return spans
+
+
+# ----------------------------------------------------------------------------- irrealis
+
+# Words before a trigger (in its clause) that say the event did not happen, or not yet: "there
+# was no fighting", "denied using chemical weapons", "talks on a possible ceasefire", "demanding
+# a ceasefire deal", "aimed at ending fighting", "expected to rule on her detention".
+_IRREALIS_RE = re.compile(
+    r"\b(?:no|not|never|nor|denied|denies|deny|denying|possible|potential|proposed|planned|"
+    r"future|next|would|could|might|should|demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|"
+    r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|to (?:end|stop|halt|prevent|avoid|discuss|negotiate)|"
+    r"ending|end to|talks (?:on|over|about)|negotiations (?:on|over|for)|(?:threat|risk|fear)s? "
+    r"of|threatened to|plans? to|expected to|intends? to|violat(?:e|es|ed|ing)|record of|"
+    r"without|ban on|banned)\s+(?:[\w'’-]+\s+){0,3}$",
+    _FLAGS,
+)
+_CLAUSE_START_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:and|but|while|after|as)\s")
+
+
+def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
+    """True when the clause before ``trigger`` (from ``lo`` on) says the event is negated,
+    denied, demanded or only planned."""
+    a = max(lo, trigger.start - 45)
+    window = text[a : trigger.start]
+    cut = 0
+    for m in _CLAUSE_START_RE.finditer(window):
+        cut = m.end()
+    return bool(_IRREALIS_RE.search(window[cut:]))
 
 
 # ----------------------------------------------------------------------------- aggregates
@@ -279,13 +392,14 @@ _PRIORITY = (
     lx.NSA_OVERTAKES,
     lx.SEXUAL,
     lx.ABDUCTION,
+    lx.OTHER,
+    lx.CHANGE_GROUP,
     lx.CLASH,
     lx.HQ,
     lx.LOOTING,
     lx.ARRESTS,
     lx.EXPLOSION,
     lx.AGREEMENT,
-    lx.CHANGE_GROUP,
     lx.FIRE,
     lx.VIOLENCE,
 )
@@ -300,8 +414,59 @@ class Resolution:
     explicit_cue: bool  # decided by an explicit cue (aircraft named, tear gas, ...)
 
 
-def _violence_kind(seg: str) -> tuple[str, bool]:
-    """Generic violence: Attack when the victims are civilians, Armed clash when armed."""
+_VICTIM_LEAD_RE = re.compile(r"\s*(?:(?:on|against|at|upon)\s+)?", _FLAGS)
+_NP_STOP_RE = re.compile(
+    r"[,;:.!?()]|\s[–—-]\s|\b(?:in|near|at|on|after|before|when|while|during|as|outside|"
+    r"inside|killing|wounding|injuring|leaving|and (?:killed|wounded|injured|fled)|who|which|"
+    r"that|with|from|along|late|early|overnight|last|this|yesterday|today|on)\b",
+    _FLAGS,
+)
+
+
+_ARMED_THING_RE = re.compile(
+    r"checkpoint|base|outpost|barracks|convoy|patrol|positions?|forces", _FLAGS
+)
+_ARMED_PERSON_RE = re.compile(
+    r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
+    r"fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|guards?|combatants|"
+    r"terrorists?|bandits|gunmen|personnel)\b",
+    _FLAGS,
+)
+
+
+def _victim_kind(seg: str, pos: int) -> str | None:
+    """Who the violence at ``seg[pos:]`` (the trigger's end) hit: the noun phrase after the verb
+    ("shot dead a village council member"), else the subject of a passive ("five soldiers were
+    killed"). ``ATTACK`` for civilians, ``CLASH`` for armed opponents, None when unknown."""
+    lead = _VICTIM_LEAD_RE.match(seg, pos)
+    start = lead.end() if lead else pos
+    stop = _NP_STOP_RE.search(seg, start, start + 90)
+    np = seg[start : stop.start() if stop else min(len(seg), start + 90)]
+    if np.strip():
+        civ, arm = _CIVILIAN_RE.search(np), _ARMED_RE.search(np)
+        if civ and arm and _ARMED_THING_RE.fullmatch(arm.group()):
+            arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
+        if civ and (not arm or civ.start() <= arm.start()):
+            return lx.ATTACK
+        if arm:
+            return lx.CLASH
+        if re.match(
+            r"\s*(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|"
+            r"several|dozens|many)\b",
+            np,
+            _FLAGS,
+        ):
+            return lx.ATTACK  # a person or thing not armed: "shot dead a motorcyclist"
+    return None
+
+
+def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
+    """Generic violence: Attack when the victims are civilians, Armed clash when both sides are
+    armed (the codebook: an Armed clash needs two organised armed sides)."""
+    if pos is not None:
+        victim = _victim_kind(seg, pos)
+        if victim is not None:
+            return victim, True
     if _CIVILIAN_RE.search(seg):
         return lx.ATTACK, True
     perp = len(_PERPETRATOR_RE.findall(seg))
@@ -310,8 +475,15 @@ def _violence_kind(seg: str) -> tuple[str, bool]:
     return lx.ATTACK, False
 
 
-def resolve(triggers: list[Trigger], seg: str) -> Resolution:
-    """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``."""
+_RELEASED_RE = re.compile(
+    r"\b(?:(?:have|has|had) been|were|was) (?:\w+ )?(?:released|freed|rescued)\b|\brelease of\b",
+    _FLAGS,
+)
+
+
+def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
+    """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``
+    (``seg_start``: offset of ``seg`` in the text, to read each trigger's own context)."""
     scores: dict[str, float] = {}
     for t in triggers:
         scores[t.label] = scores.get(t.label, 0.0) + t.weight
@@ -395,9 +567,21 @@ def resolve(triggers: list[Trigger], seg: str) -> Resolution:
         else:
             sub = lx.MANMADE
     elif top == lx.VIOLENCE:
-        sub, cue = _violence_kind(seg)
+        pos = None
+        if seg_start is not None:
+            strong = [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 1.0]
+            if strong:
+                pos = strong[0].end - seg_start
+        sub, cue = _violence_kind(seg, pos)
     elif top == lx.CLASH:
         sub = lx.CLASH
+        ambush = [t for t in triggers if t.label == lx.CLASH]
+        if seg_start is not None and all(t.text.lower().startswith("ambush") for t in ambush):
+            # an ambush on civilians ("ambushed a convoy carrying passengers") is an Attack
+            if _victim_kind(seg, ambush[0].end - seg_start) == lx.ATTACK:
+                sub = lx.ATTACK
+    elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
+        sub = lx.OTHER  # the release of abductees
     else:
         sub = top
     return Resolution(sub, lx.EVENT_TYPE_OF[sub], strength, cue)

@@ -24,13 +24,14 @@ from datetime import date, datetime, timedelta
 
 from processors import lexicon as lx
 from processors.actors import find_actors, find_sources, find_weapons
-from processors.casualties import Casualties, find_casualties
+from processors.casualties import Casualties, find_casualties, zero_statement
 from processors.classify import (
     GENERIC_LABELS,
     Resolution,
     Trigger,
     cluster,
     find_triggers,
+    irrealis,
     is_aggregate,
     resolve,
     suppressed_spans,
@@ -63,6 +64,9 @@ _NEW_EVENT_RE = re.compile(
 )
 _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
+_PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
+_TERRITORY = (lx.NSA_OVERTAKES, lx.GOV_REGAINS)
+_SUPPORT_GAP = 4  # sentences: a mention this close to an incident, with nothing new, details it
 
 
 @dataclass(slots=True)
@@ -82,20 +86,38 @@ class _Mention:
     specific_place: PlaceHit | None
     masked: str = ""  # the sentence with back-references blanked
     specificity: float = 0.0
+    support: bool = False  # a detail of an incident told before (never its anchor or type)
 
 
 @dataclass(slots=True)
 class _Incident:
     mentions: list[_Mention] = field(default_factory=list)
     last_sentence: int = -1
+    zero_region: tuple[int, int] | None = None
 
     @property
     def anchor(self) -> _Mention:
-        return max(self.mentions, key=lambda m: (m.specificity, -m.start))
+        main = [m for m in self.mentions if not m.support] or self.mentions
+        return max(main, key=lambda m: (m.specificity, -m.start))
 
     @property
     def sub(self) -> str:
-        return self.anchor.res.sub_event_type
+        """The anchor's type, raised by what the other mentions add: a clash that ends in a
+        takeover is the takeover; a protest met with arrests or tear gas had an intervention."""
+        sub = self.anchor.res.sub_event_type
+        subs = [m.res.sub_event_type for m in self.mentions if not m.casualty_only]
+        if sub == lx.CLASH:
+            return next((s for s in subs if s in _TERRITORY), sub)
+        if sub in _PROTEST_RANK:
+            best = sub
+            for m in self.mentions:
+                s = m.res.sub_event_type
+                if s == lx.ARRESTS or any(t.label == lx.ARRESTS for t in m.triggers):
+                    s = lx.INTERVENTION
+                if _PROTEST_RANK.get(s, -1) > _PROTEST_RANK[best]:
+                    best = s
+            return best
+        return sub
 
     @property
     def generic_only(self) -> bool:
@@ -238,7 +260,9 @@ def _extract(
             context_date = _pick_date(sent_dates_all, s0, s1) or context_date
             continue
         supp = suppressed_spans(text, s0, s1)
-        trigs = [t for t in triggers[i0:i1] if not _in_spans(t.start, supp)]
+        trigs = [
+            t for t in triggers[i0:i1] if not _in_spans(t.start, supp) and not irrealis(text, t, s0)
+        ]
         sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
         sentence_date = _pick_date(sent_dates, s0, s1)
         if not trigs:
@@ -248,7 +272,7 @@ def _extract(
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]
         for seg_start, seg_end, members in cluster(trigs, text, s0, s1):
             seg = masked[seg_start - s0 : seg_end - s0]
-            res = resolve(members, seg)
+            res = resolve(members, seg, seg_start)
             strength = max(t.weight for t in members)
             labels = {t.label for t in members}
             generic = labels <= (GENERIC_LABELS | {lx.STRIKE, lx.MISSILE}) and not res.explicit_cue
@@ -305,7 +329,24 @@ def _extract(
             current = target
         context_date = sentence_date or context_date
 
+    _zero_regions(incidents, sentences)
     return _build(incidents, text, article_id, published, places, language, warnings)
+
+
+def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None:
+    """Where each incident may say "nobody was hurt" outside its mentions: its own sentences and
+    up to three after its last one, stopping where the next incident begins."""
+    firsts = sorted(inc.mentions[0].sentence.index for inc in incidents if inc.mentions)
+    for inc in incidents:
+        if not inc.mentions:
+            continue
+        a = inc.mentions[0].sentence.index
+        b = max(m.sentence.index for m in inc.mentions) + 3
+        nxt = next((f for f in firsts if f > a), None)
+        if nxt is not None:
+            b = min(b, nxt - 1)
+        b = min(b, len(sentences) - 1)
+        inc.zero_region = (sentences[a].start, sentences[max(a, b)].end)
 
 
 _LEAD_CHARS = 1500  # long texts: search places in the lead and in sentences with triggers only
@@ -352,7 +393,36 @@ def _attach(
             return best
     if m.casualty_only and current is not None and sent_index - current.last_sentence <= 2:
         return current
+    # arrests at a protest are its intervention, wherever the text tells them
+    if m.res.sub_event_type == lx.ARRESTS:
+        for inc in reversed(incidents):
+            if inc.sub in _PROTEST_RANK and _same_where_when(m, inc):
+                m.support = True
+                return inc
+    # a follow-up with no place, date or new-event cue of its own details the latest incident
+    # ("two civilians were killed when shells struck homes in the town")
+    if current is not None and 0 < sent_index - current.last_sentence <= _SUPPORT_GAP:
+        if m.specific_place is None and m.own_date is None:
+            m.support = True
+            return current
+        if _same_where_when(m, current) and (m.specific_place is None or m.own_date is None):
+            m.support = True
+            return current
     return None
+
+
+def _same_where_when(m: _Mention, inc: _Incident) -> bool:
+    d = inc.date
+    if m.own_date is not None and d is not None and m.own_date.date != d.date:
+        return False
+    p = inc.place
+    if m.specific_place is not None:
+        if p is None:
+            return False
+        a, b = m.specific_place.place, p.place
+        if a.name != b.name and (a.country_iso3 != b.country_iso3 or _km(a, b) > 40):
+            return False
+    return True
 
 
 def _count_fields(count: Count | None) -> tuple[int | None, int | None]:
@@ -387,6 +457,7 @@ def _build(
     for inc in incidents:
         anchor = inc.anchor
         res = anchor.res
+        sub = inc.sub
         warnings = list(base_warnings)
         ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
         # date: the anchor's own date, else any mention's, else context, else publication day
@@ -408,6 +479,10 @@ def _build(
         cas = Casualties()
         for m in inc.mentions:
             cas.merge_max(m.casualties)
+        if inc.zero_region is not None and (cas.fatalities is None or cas.injured is None):
+            zero = zero_statement(text, *inc.zero_region)
+            cas.fatalities = cas.fatalities or zero.fatalities
+            cas.injured = cas.injured or zero.injured
         fatalities, fatalities_min = _count_fields(cas.fatalities)
         injured, injured_min = _count_fields(cas.injured)
         if cas.fatalities is None and cas.injured is not None:
@@ -456,14 +531,12 @@ def _build(
         if language != "en":
             conf = min(conf, 0.2)
         conf = round(max(0.05, min(conf, 0.95)), 3)
-        digest = hashlib.sha256(
-            f"{article_id}|{ev_s}-{ev_e}|{res.sub_event_type}".encode()
-        ).hexdigest()[:32]
+        digest = hashlib.sha256(f"{article_id}|{ev_s}-{ev_e}|{sub}".encode()).hexdigest()[:32]
         incident = Incident(
             incident_id=digest,
             article_id=article_id,
-            event_type=res.event_type,
-            sub_event_type=res.sub_event_type,
+            event_type=lx.EVENT_TYPE_OF[sub],
+            sub_event_type=sub,
             date=when,
             date_precision=precision,
             actors=actors,
@@ -482,7 +555,33 @@ def _build(
         )
         out.append(((1 if background else 0, ev_s), incident))
     out.sort(key=lambda pair: pair[0])
-    return [inc for _k, inc in out]
+    return _prune([inc for _k, inc in out], len(text))
+
+
+_MAX_INCIDENTS = 8  # per article: live blogs and long features must not explode into dozens
+_LONG_TEXT = 6000
+_DEEP = 3000  # in a long text, incidents told past this offset need stronger evidence
+_DEEP_MIN_CONFIDENCE = 0.6
+
+
+def _prune(incidents: list[Incident], text_len: int) -> list[Incident]:
+    """Drop near-duplicates (same type, date and place), weak incidents deep in long texts, and
+    everything past the per-article cap (the list is in salience order)."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    out: list[Incident] = []
+    for inc in incidents:
+        loc = inc.location
+        key = (inc.sub_event_type, inc.date, loc.name if loc is not None else None)
+        if key in seen:
+            continue
+        deep = text_len > _LONG_TEXT and inc.evidence.start > _DEEP
+        if deep and inc.confidence < _DEEP_MIN_CONFIDENCE:
+            continue
+        seen.add(key)
+        out.append(inc)
+        if len(out) >= _MAX_INCIDENTS:
+            break
+    return out
 
 
 def extract_incidents(article: Article) -> list[Incident]:

@@ -476,6 +476,9 @@ class Gazetteer:
         seats = {(countries[i], admin1[i]) for i in city_ids}
         named_cities = {countries[i] for i in city_ids if fold(names[i]) == key}
         preferred = self._preferred.get(key, -1)
+        # "Manila" in an article that also names the US: the capital, not a village in Utah
+        top_pop = max((pops[i] for i in city_ids if fold(names[i]) == key), default=0)
+        dwarf = top_pop // 50 if top_pop >= _BIG_CITY else 0
 
         def score(i: int) -> tuple[bool, bool, float, float]:
             f = feats[i]
@@ -490,7 +493,8 @@ class Gazetteer:
             size = order[i] if ordered else math.log10(pops[i] + 1)
             if f == _F_CITY and not ordered and fold(names[i]) == key:
                 size += 1.0
-            return (countries[i] in ctx_c, admin1[i] in ctx_aid, rank, size)
+            small = f == _F_CITY and pops[i] < dwarf
+            return (countries[i] in ctx_c and not small, admin1[i] in ctx_aid, rank, size)
 
         return self.place(max(ids, key=score))
 

@@ -119,7 +119,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"hit (?:a|an) (?:land)?mine|mine (?:blast|explosion)|stepped on a (?:land)?mine", IED, 3.0),
     (r"(?:hand )?grenades?", GRENADE, 3.0),
     (
-        r"chemical (?:weapons?|attacks?|agents?)|chlorine gas|sarin|nerve agent|mustard gas",
+        r"chemical (?:weapons?|attacks?|agents?|munitions?)|chlorine(?: gas)?|sarin|nerve agents?|"
+        r"mustard gas|poison(?:ous)? gas|toxic (?:gas|substances?|chemicals?|agents?)|"
+        r"(?:filled|loaded|laced|packed) with (?:\w+ ){0,2}(?:CS|tear) gas|CS gas",
         CHEMICAL,
         3.0,
     ),
@@ -139,17 +141,20 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (r"ambush(?:ed|es)?", CLASH, 2.0),
     (
-        r"(?:re-?captured|retook|regained (?:control|territory)|liberated|re-?took control|"
-        r"recovered control|regain(?:ed)? control)",
+        r"(?:re-?captured|retook|retaken|regained (?:full )?(?:control|territory)|liberated|"
+        r"re-?took (?:full )?control|recovered control|regain(?:ed)? (?:full )?control|"
+        r"cleared (?:\w+ ){0,2}(?:insurgents|militants|jihadists|rebels|fighters|terrorists) "
+        r"(?:from|out of))",
         GOV_REGAINS,
         3.0,
     ),
     (
-        r"(?:seized control|took control|taken control|gained control|overran|overrun|took over|"
-        r"(?:captured|seized|took|taken|occupied|overran)(?: control of)? (?:the )?(?:(?:strategic|"
-        r"key|northern|southern|eastern|western|border|rural|remote) )*(?:town|city|village|"
-        r"villages|district|base|area|territory|locality|hill|hilltop|airport|county|region|"
-        r"positions?|outposts?|garrison|camp|headquarters|crossing|strongholds?)|"
+        r"(?:(?:seized|took|taken|gained|assumed) (?:full |complete |total )?control|overran|"
+        r"overrun|took over|swept into|stormed into|seized (?:large |most |several )?parts of|"
+        r"(?:captured|seized|took|taken|occupied|overran)(?: control of)? (?:[\w'’-]+ ){0,5}?"
+        r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
+        r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
+        r"crossing|strongholds?|barracks)|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
         r"under (?:the )?(?:full )?control of|pushed (?:\w+ )?out of|drove (?:\w+ )?out of|"
         r"expelled (?:\w+ )?from|advanced into)",
@@ -159,7 +164,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- violence against civilians
     (
         r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|taken hostage|took hostage|"
-        r"held hostage|hostage-taking|forcibly disappeared|enforced disappearance|went missing",
+        r"held hostage|hostage-taking|forcibly disappeared|enforced disappearance|went missing|"
+        r"taken (?:\w+ ){0,3}as hostages?|(?:seized|snatched|grabbed) (?:[\w-]+ ){0,3}?(?:workers|"
+        r"civilians|villagers|passengers|students|pupils|children|women|girls|farmers|traders|"
+        r"travell?ers|tourists|nationals|engineers|priests?|pastors?|worshippers)",
         ABDUCTION,
         3.0,
     ),
@@ -190,21 +198,31 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (
-        r"riot(?:s|ed|ing|ers)?|stone-pelting|pelted|threw (?:stones|rocks|petrol bombs|"
-        r"molotov cocktails|bottles)|hurled (?:stones|rocks)",
+        r"riot(?:s|ed|ing|ers)?(?![\s-](?:police|gear|shields?|squads?|control|officers|units?|"
+        r"troops|act))|stone-pelting|pelted|(?:threw|hurled|throwing|hurling) (?:\w+ ){0,2}?"
+        r"(?:stones|rocks|petrol bombs|molotov cocktails|bottles|bricks|fireworks|projectiles|"
+        r"firecrackers)",
         VIOLENT_DEMO,
         2.0,
     ),
     (
-        r"torched|set (?:fire|ablaze) to|set on fire|set (?:\w+ ){1,3}(?:on fire|ablaze)|"
+        r"torched|set (?:fire|ablaze) to|set on fire|set (?:\w+ ){1,5}(?:on fire|ablaze|alight)|"
         r"vandali[sz]ed|arson",
         LOOTING,
         2.0,
     ),
     (r"mob(?:s)?|vigilantes?|lynch mob", MOB, 2.5),
+    (
+        r"(?:crowds?|youths|mobs?|villagers|residents) (?:[\w-]+ ){0,5}?(?:attacked|beat|lynched|"
+        r"chased|stormed|torched|hacked|stoned)|beat(?:en)? (?:\w+ ){0,3}to death|"
+        r"(?:crowds?|gangs?|groups?) of (?:\w+ ){0,2}youths",
+        MOB,
+        2.6,
+    ),
     # --- strategic developments
     (
-        r"arrest(?:ed|s|ing)?|detain(?:ed|s)?|detention|apprehended|taken into custody|rounded up",
+        r"arrest(?:ed|s|ing)?(?! warrants?)|detain(?:ed|s)?|apprehended|taken into custody|"
+        r"rounded up",
         ARRESTS,
         2.0,
     ),
@@ -212,13 +230,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"defus(?:ed|ing)|disarmed|dismantl(?:ed|ing) (?:a|an|the|two|three|several)? ?"
         r"(?:bomb|explosive|IED|device)s?|foiled|thwarted|intercepted|shot down|"
         r"(?:seized|confiscated|recovered) (?:a )?(?:cache|weapons|arms|ammunition|explosives)|"
-        r"weapons cache|arms cache",
+        r"weapons cache|arms cache|caches? of (?:weapons|arms|explosives|ammunition)|"
+        r"(?:destroyed|downed|neutrali[sz]ed) (?:[\w-]+ ){0,3}?(?:drones|UAVs|missiles|rockets)",
         DISRUPTED,
         3.0,
     ),
     (
         r"ceasefire|cease-fire|truce|peace (?:deal|agreement|accord)|signed an agreement|"
-        r"prisoner (?:swap|exchange)|released (?:\w+ )?(?:prisoners|hostages|detainees)",
+        r"prisoner (?:swap|exchange)|released (?:\w+ )?(?:prisoners|hostages|detainees)|"
+        r"exchanged (?:\w+ ){0,3}(?:prisoners|captives|detainees|bodies)|"
+        r"(?:signed|reached|agreed|struck|brokered) (?:\w+ ){0,3}(?:deal|agreement|accord|pact)",
         AGREEMENT,
         2.0,
     ),
@@ -229,31 +250,43 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.0,
     ),
     (
-        r"withdr[eaw]+n? (?:\w+ )?from|withdrawal (?:\w+ ){0,2}from|handed over (?:control|the)|"
-        r"hand(?:ed)? over|pulled out (?:of|from)|retreated from|without (?:a fight|resistance|"
+        r"withdr(?:ew|awn|aw|awing|aws) (?:\w+ ){0,2}from|withdrawal (?:\w+ ){0,2}from|"
+        r"handed over (?:control|the)|hand(?:ed|ing)? (?:it )?over|handover of|"
+        r"pulled out (?:of|from)|retreated from|without (?:a fight|resistance|"
         r"fighting|a shot)|peacefully (?:took|handed|entered)|(?:were|was) evacuated from|"
-        r"left (?:the )?(?:town|city|base|country)",
+        r"left (?:the |their |its )?(?:town|city|base|bases|camp|country)",
         TRANSFER,
         2.6,
     ),
     (
-        r"(?:established|set up|opened|built|constructed|erected|installed) (?:a |an |its |their )?"
+        r"(?:established|set up|opened|built|constructed|erected|installed) (?:a |an |its |their |"
+        r"at least |(?:\w+ )?(?:two|three|four|five|several|\d+) )*"
         r"(?:new |permanent |forward |military |temporary )*"
         r"(?:bases?|headquarters|camps?|outposts?|"
         r"command (?:post|centre|center)|garrison|checkpoints?|positions?|airbase|military "
         r"presence)|(?:moved|relocated) (?:its|their) (?:headquarters|base)|deployed (?:\w+ ){0,3}"
-        r"to (?:a|the) new base",
+        r"to (?:a|the) new base|moved into (?:a|the) (?:\w+ )?base",
         HQ,
         2.6,
     ),
     (
         r"recruit(?:ed|ing|ment)|defected|defection|merged|merger|pledged allegiance|new leader|"
-        r"named (?:the )?new|announced (?:the|its) (?:formation|creation|dissolution|disbandment|"
-        r"suspension)|(?:formed|founded|launched) (?:a )?new (?:armed |militant |rebel )?(?:group|"
-        r"coalition|alliance|militia|movement)|disband(?:ed|ing)|dissolved|renamed|rebranded|"
-        r"splinter(?:ed)?|split from|joined forces|appointed (?:a )?new|succeed(?:ed|s) \w+ as",
+        r"named (?:the )?new|as (?:its|their|the group's|the movement's) new (?:leader|chief|head|"
+        r"commander|secretary-general|emir|spokesman)|announced (?:the|its) (?:formation|creation|"
+        r"dissolution|disbandment|suspension)|(?:formed|founded|launched|form|create) (?:a |an )?"
+        r"(?:new |unified |joint )(?:armed |militant |rebel )?(?:group|coalition|alliance|militia|"
+        r"movement|command|front)|disband(?:ed|ing|s)?|dissolution|dissolved|renamed|rebranded|"
+        r"splinter(?:ed)?|split from|join(?:ed|ing)? forces|appointed (?:a )?new|"
+        r"succeed(?:ed|s) \w+ as|(?:was|is|were|are) (?:leaving|quitting|ending its (?:mission|"
+        r"operations))|end(?:ed|ing)? (?:its|their) (?:armed struggle|insurgency|mission)",
         CHANGE_GROUP,
         2.2,
+    ),
+    (
+        r"mass graves?|curfews?|seized power|(?:staged|launched|attempted) (?:a )?coup|"
+        r"coup (?:d'(?:e|é)tat|attempt)|military takeover|state of emergency",
+        OTHER,
+        2.4,
     ),
     # --- disasters
     (
@@ -269,7 +302,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:building|bridge|mine|dam|roof|stampede|wall) collapse[ds]?|collapsed|stampedes?|"
         r"derail(?:ed|ment)|(?:plane|train|bus|road|boat|ferry|helicopter) (?:crash|accident|"
         r"capsized)|crash(?:ed|es)?|capsized|sank|gas leak|chemical (?:spill|leak)|"
-        r"oil spill|(?:factory|industrial|gas|pipeline|boiler) (?:explosion|blast|fire)",
+        r"oil spill|(?:factory|industrial|gas|pipeline|boiler) (?:explosion|blast|fire)|"
+        r"collided|collision",
         MANMADE,
         3.0,
     ),

@@ -96,6 +96,13 @@ def test_tripoli_follows_the_article_country(gaz: Gazetteer) -> None:
     assert paris is not None and paris.country_iso3 == "FRA"
 
 
+def test_a_capital_is_not_traded_for_a_hamlet_of_a_context_country(gaz: Gazetteer) -> None:
+    manila = gaz.resolve("Manila", context_countries=["USA"])
+    assert manila is not None and manila.country_iso3 == "PHL"
+    # a town of real size in the context country still wins
+    assert gaz.resolve("Tripoli", context_countries=["LBN"]).country_iso3 == "LBN"  # type: ignore[union-attr]
+
+
 def test_village_on_another_continent_with_context(gaz: Gazetteer) -> None:
     places = _resolve_all(gaz, "Police fired tear gas in Ollantaytambo, Peru, on Sunday.")
     p = places["Ollantaytambo"]

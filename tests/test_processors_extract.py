@@ -79,6 +79,97 @@ def test_codebook_distinctions(text: str, sub_event: str) -> None:
     assert _first(text).sub_event_type == sub_event
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event"),
+    [
+        # one-sided violence on unarmed people is an Attack, even by police
+        (
+            "Police officers shot dead a 17-year-old motorcyclist at a checkpoint in Bangui.",
+            "Attack",
+        ),
+        (
+            "Gunmen ambushed a convoy of vehicles carrying passengers near Parachinar on Monday.",
+            "Attack",
+        ),
+        # a takeover after fighting is the takeover
+        (
+            "Rebels said they had taken full control of the city of Homs after hours of fighting.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "The army said it had retaken control of Koumbri on Saturday.",
+            "Government regains territory",
+        ),
+        # riot police are not a riot; stones thrown are
+        (
+            "Riot police used water cannon to disperse protesters in Tbilisi on Monday.",
+            "Protest with intervention",
+        ),
+        (
+            "Protesters threw bricks and bottles at police in Southport on Tuesday.",
+            "Violent demonstration",
+        ),
+        (
+            "A crowd beat two men accused of theft in the town of Zacatlan on Sunday.",
+            "Mob violence",
+        ),
+        # chemical agents delivered by any means
+        (
+            "Troops fired shells filled with chlorine at the village of Kabani on Monday.",
+            "Chemical weapon",
+        ),
+        # strategic developments
+        (
+            "Hezbollah on Tuesday named Naim Qassem as its new secretary-general.",
+            "Change to group/activity",
+        ),
+        ("The armed group said on Monday it had decided to disband.", "Change to group/activity"),
+        ("Authorities imposed a curfew in Gondar on Monday.", "Other"),
+        ("Soldiers found a mass grave containing 20 bodies in Wad Madani.", "Other"),
+        ("Russia and Ukraine exchanged 90 prisoners of war each on Tuesday.", "Agreement"),
+    ],
+)
+def test_codebook_distinctions_more(text: str, sub_event: str) -> None:
+    assert _first(text).sub_event_type == sub_event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was no fighting in the village, residents said.",
+        "The government has repeatedly denied using chemical weapons.",
+        "Protesters marched on Monday demanding a ceasefire deal.",
+    ],
+)
+def test_negated_or_demanded_events_are_not_incidents(text: str) -> None:
+    subs = [i.sub_event_type for i in extract_from_text(text, PUB)]
+    assert "Armed clash" not in subs and "Chemical weapon" not in subs and "Agreement" not in subs
+
+
+def test_arrests_at_a_protest_are_its_intervention() -> None:
+    text = (
+        "Thousands of people rallied outside parliament in Tbilisi on Monday. "
+        "The interior ministry said 107 people were detained."
+    )
+    got = extract_from_text(text, PUB)
+    assert [i.sub_event_type for i in got] == ["Protest with intervention"]
+
+
+def test_zero_casualties_said_after_the_event() -> None:
+    text = (
+        "Armed gangs ransacked and set fire to a police station in Tabarre on Monday. "
+        "The officers had left the building before the gangs arrived, and nobody was hurt."
+    )
+    got = extract_from_text(text, PUB)
+    assert len(got) == 1 and (got[0].fatalities, got[0].injured) == (0, 0)
+
+
+def test_long_text_is_capped() -> None:
+    para = "Gunmen killed {n} villagers in Zamfara on Monday, police said. "
+    text = "\n".join(para.format(n=n + 2) + "Separately, " * (n % 2) for n in range(60))
+    assert len(extract_from_text(text, PUB)) <= 8
+
+
 def test_two_events_in_one_sentence_are_split() -> None:
     text = (
         "After militants attacked the base with rockets on Monday, wounding three soldiers, "

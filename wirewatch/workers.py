@@ -196,13 +196,14 @@ class StageWorker:
         self.loop = asyncio.new_event_loop()
         self.ops: OpsServer | None = None
         self.lag: ConsumerLagSampler | None = None
+        self._reassigned: set[Any] = set()  # partitions to rewind to their committed offsets
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
         return self.topics.name(self.input_kind)
 
     def listener(self) -> ConsumerRebalanceListener | None:
-        return None
+        return _RewindOnAssign(self)
 
     def setup(self) -> None:
         self.consumer = KafkaConsumer(
@@ -307,6 +308,9 @@ class StageWorker:
                 continue
             self.tick()
             self.beat()
+            if self._reassigned:
+                self._rewind_to_committed(batch)
+                continue
             records = [m for msgs in batch.values() for m in msgs]
             if not records:
                 continue
@@ -331,6 +335,33 @@ class StageWorker:
         self.ops.mark("partitions_assigned", bool(self.consumer.assignment()))
         self.ops.mark("broker_reachable", bool(self.consumer.bootstrap_connected()))
 
+    def _rewind_to_committed(self, batch: dict[Any, list[Any]]) -> None:
+        """After a (re)assignment: continue exactly after the last committed transaction.
+
+        The client may keep in-memory positions across a rebalance, and the batch this poll
+        returned may start past an aborted transaction; so drop the batch and seek every
+        (re)assigned partition to its committed offset, the others back to the batch start.
+        """
+        assert self.consumer is not None
+        parts, self._reassigned = self._reassigned, set()
+        assigned = self.consumer.assignment()
+        for tp, msgs in batch.items():
+            if msgs and tp in assigned and tp not in parts:
+                self.consumer.seek(tp, msgs[0].offset)
+        for tp in parts & assigned:
+            try:
+                committed = self.consumer.committed(tp)
+            except kerr.KafkaError as exc:
+                log.warning(
+                    "committed offset unknown for %s: %s", tp, exc, extra={"stage": self.stage}
+                )
+                self._reassigned.add(tp)
+                continue
+            if committed is None:
+                self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, committed)
+
     def _commit(self, batch: dict[Any, list[Any]], outputs: list[Output]) -> bool:
         assert self.consumer is not None and self.producer is not None
         offsets = {
@@ -346,10 +377,18 @@ class StageWorker:
                 exc,
                 extra={"stage": self.stage},
             )
+            self.on_aborted()
             self._abort_and_rewind(batch)
             return False
         self.processed += sum(len(m) for m in batch.values())
+        self.on_committed()
         return True
+
+    def on_committed(self) -> None:
+        """The batch's transaction committed: in-memory bookkeeping may now move on."""
+
+    def on_aborted(self) -> None:
+        """The batch's transaction failed: forget bookkeeping made while handling it."""
 
     def _transact(self, outputs: list[Output], offsets: dict[Any, Any]) -> None:
         assert self.consumer is not None and self.producer is not None
@@ -440,6 +479,9 @@ class FetchWorker(StageWorker):
         # url_key -> version already fetched (entries topic is keyed by url_key, so one
         # partition sees every copy of an article: skip re-fetching the same version)
         self._done: OrderedDict[str, str] = OrderedDict()
+        # marks become real only when their transaction commits: a redone batch must not be
+        # skipped as "already fetched"
+        self._pending_done: dict[str, str] = {}
 
     def setup(self) -> None:
         super().setup()
@@ -494,10 +536,28 @@ class FetchWorker(StageWorker):
                 )
             else:
                 out.append((self.topics.articles, res.article_id, res, None))
-            self._done[entry.url_key] = str(entry.updated_at or entry.published_at or "")
-            if len(self._done) > 100_000:
-                self._done.popitem(last=False)
+            self._pending_done[entry.url_key] = str(entry.updated_at or entry.published_at or "")
         return out
+
+    def on_committed(self) -> None:
+        self._done.update(self._pending_done)
+        self._pending_done.clear()
+        while len(self._done) > 100_000:
+            self._done.popitem(last=False)
+
+    def on_aborted(self) -> None:
+        self._pending_done.clear()
+
+
+class _RewindOnAssign(ConsumerRebalanceListener):
+    def __init__(self, worker: StageWorker) -> None:
+        self.worker = worker
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        pass
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.worker._reassigned |= set(assigned)
 
 
 class _PollAssignments(ConsumerRebalanceListener):
