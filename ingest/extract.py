@@ -58,6 +58,15 @@ _ALIASES = {
     "utf8": "utf-8",
 }
 
+# statistical guesses are limited to encodings web pages use (WHATWG): left alone, the detector
+# happily picks DOS code pages such as cp775 for a mostly-ASCII Western page
+_WEB_GUESSES = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "iso8859_2", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_13",
+    "iso8859_15", "koi8_r", "koi8_u", "mac_cyrillic", "cp866", "cp874", "gb18030", "big5",
+    "shift_jis", "euc_jp", "iso2022_jp", "euc_kr", "utf_16",
+)  # fmt: skip
+
 CONSENT_HOSTS = ("consent.", "guce.", "privacy.", "myprivacy.", "cmp.")
 _CONSENT = re.compile(
     r"\b(?:we value your privacy|cookie (?:settings|preferences|policy)|accept all cookies|"
@@ -153,7 +162,15 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(body[:200_000]).best()
+        results = from_bytes(body[:200_000], cp_isolation=list(_WEB_GUESSES))
+        best = results.best()
+        if best is not None:
+            # a page mislabelled as UTF-8 is most often windows-1252 (the WHATWG default):
+            # when that decodes as cleanly as the best guess, take it
+            for match in results:
+                if match.encoding == "cp1252" and match.chaos <= best.chaos:
+                    best = match
+                    break
         if best is not None and best.encoding:
             return body.decode(best.encoding, errors="replace"), best.encoding
     except ImportError:  # pragma: no cover - shipped with trafilatura's dependencies

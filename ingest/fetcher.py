@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from concurrent.futures import Executor
 
@@ -24,6 +25,7 @@ from wirewatch.metrics import ArticleFetched, StageLatency, emit
 __all__ = ["ARTICLE_ACCEPT", "ArticleFetcher"]
 
 ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+log = logging.getLogger(__name__)
 _READ_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/octet-stream")
 
 
@@ -57,6 +59,9 @@ class ArticleFetcher:
                 )
         except FetchError as exc:
             emit(ArticleFetched(status=exc.reason))
+            log.info(
+                "article fetch failed: %s", exc.reason, extra={"reason": exc.reason, "url": url}
+            )
             if entry is not None and entry.content:
                 return self._from_feed(entry, None, None)
             raise
@@ -80,6 +85,12 @@ class ArticleFetcher:
                 article = self._from_feed(entry, article, fetch_ms)
             article = _fill_from_entry(article, entry)
         emit(ArticleFetched(status=str(resp.status), page_kind=article.page_kind))
+        if article.page_kind != "article":
+            log.info(
+                "page is not an article: %s",
+                article.page_kind,
+                extra={"reason": f"page.{article.page_kind}", "url": url},
+            )
         emit(StageLatency("fetch", time.perf_counter() - t0))
         return article
 

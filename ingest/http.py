@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
+import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
@@ -288,6 +290,20 @@ def _peer(resp: httpx.Response) -> str | None:
     return None
 
 
+def _connect_reason(exc: BaseException) -> str:
+    """Classify a failure to connect: TLS and name resolution are not worth a retry."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain is short (httpx -> httpcore -> OSError); never cyclic here
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLError):
+            return "http.tls"
+        if isinstance(seen, socket.gaierror):
+            return "http.dns_failure"
+        seen = seen.__cause__ or seen.__context__
+    return "http.connect"
+
+
 def _type_ok(content_type: str | None, accepted: tuple[str, ...]) -> bool:
     if not content_type:
         return True  # unknown: read it and sniff
@@ -295,10 +311,34 @@ def _type_ok(content_type: str | None, accepted: tuple[str, ...]) -> bool:
     return any(media == a or (a.endswith("/") and media.startswith(a)) for a in accepted)
 
 
+#: content codings decoded here with a bounded output; the Accept-Encoding we send
+_BOUNDED_CODINGS = ("gzip", "x-gzip", "deflate")
+
+
+def _content_coding(resp: httpx.Response) -> str:
+    """The one content coding of ``resp`` ("" for identity).
+
+    Anything else is refused rather than handed to httpx: its decoders (zstd, brotli, and
+    stacked codings such as "gzip, gzip") inflate a whole network chunk at once, so a few KB
+    become gigabytes in memory before the size cap could count them.
+    """
+    header = resp.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in header.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return ""
+    if len(codings) > 1 or codings[0] not in _BOUNDED_CODINGS:
+        raise FetchError(
+            f"unsupported Content-Encoding {header.strip()!r} (gzip or deflate only)",
+            reason="http.unsupported_encoding",
+        )
+    return codings[0]
+
+
 async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
-    encoding = resp.headers.get("content-encoding", "").strip().lower()
+    encoding = _content_coding(resp)
     declared = resp.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap and encoding in ("", "identity"):
+    if declared.isdigit() and int(declared) > cap and not encoding:
         raise BodyTooLarge(f"Content-Length {declared} over the cap of {cap} bytes")
     chunks: list[bytes] = []
     total = 0
@@ -361,7 +401,7 @@ class _Sender:
             ) from exc
         except httpx.HTTPError as exc:
             raise FetchError(
-                f"{type(exc).__name__}: {exc} ({request.url})", reason="http.connect"
+                f"{type(exc).__name__}: {exc} ({request.url})", reason=_connect_reason(exc)
             ) from exc
         try:
             peer = _peer(resp)

@@ -16,6 +16,7 @@ import calendar
 import hashlib
 import html
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|tr|section|article)\s*>|<br\s*/?>", re.I)
 _DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S
 )
@@ -45,6 +47,8 @@ _HREF = re.compile(rb"href=[\"']([^\"']+)", re.I)
 FULL_CONTENT_MIN_CHARS = 600
 _PASS_HEADERS = ("content-type", "content-language")
 _MIN_YEAR = 1990
+#: clock skew tolerated before a date in the future counts as impossible
+_MAX_AHEAD = 2 * 86400
 
 
 @dataclass
@@ -59,12 +63,18 @@ class ParsedFeed:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment, block elements on their own lines (cheap, no parser)."""
+    """Plain text of an HTML fragment, block elements on their own lines (cheap, no parser).
+
+    Control characters (terminal escapes, BEL, NUL, C1) are dropped and the Unicode line
+    separators become newlines: feed text is attacker-controlled and ends up in terminals,
+    dashboards and line-oriented tools downstream.
+    """
+    fragment = _CONTROL.sub("", fragment.replace("\u2028", "\n").replace("\u2029", "\n"))
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()
     s = _DROP.sub(" ", fragment)
     s = _BLOCK_END.sub("\n", s)
-    s = html.unescape(_TAG.sub(" ", s))
+    s = _CONTROL.sub("", html.unescape(_TAG.sub(" ", s)))
     lines = (_WS.sub(" ", line).strip() for line in s.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -82,7 +92,7 @@ def _time(st: Any) -> datetime | None:
         return None
     try:
         ts = calendar.timegm(st)
-        if st[0] < _MIN_YEAR:
+        if st[0] < _MIN_YEAR or ts > time.time() + _MAX_AHEAD:  # impossible: no date at all
             return None
         return datetime.fromtimestamp(ts, UTC)
     except (TypeError, ValueError, OverflowError):
@@ -139,12 +149,18 @@ def parse_feed_document(
     fp_headers["content-location"] = base
     # entries become plain text, so feedparser's HTML sanitizer and relative-URI rewriting of
     # embedded markup are wasted work; links, enclosures and xml:base are still resolved
-    d = feedparser.parse(
-        _strip_leading_junk(body),
-        response_headers=fp_headers,
-        resolve_relative_uris=False,
-        sanitize_html=False,
-    )
+    try:
+        d = feedparser.parse(
+            _strip_leading_junk(body),
+            response_headers=fp_headers,
+            resolve_relative_uris=False,
+            sanitize_html=False,
+        )
+    except Exception as crash:  # feedparser itself breaks on some input (stray </width>)
+        raise FeedParseError(
+            f"{base}: feed parser failed ({type(crash).__name__}: {crash})",
+            reason="feed.malformed",
+        ) from crash
     problems: list[str] = []
     ill_formed = False
     if d.get("bozo"):

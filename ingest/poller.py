@@ -267,6 +267,12 @@ class Poller:
                 url=url,
                 response=resp,
             )
+        if parsed.problems:  # parsed leniently, wrong charset, items skipped: say so
+            log.warning(
+                "feed parsed with problems: %s",
+                "; ".join(parsed.problems)[:500],
+                extra={"feed_id": feed.feed_id, "url": url, "reason": "feed.lenient"},
+            )
         state.etag = resp.headers.get("etag")
         state.last_modified = resp.headers.get("last-modified")
         entries, pending = self._dedup(feed, parsed.entries, now)

@@ -42,7 +42,10 @@ def absolutize(url: str, base: str | None) -> str:
     url = url.strip()
     if not base:
         return url
-    return urljoin(base, url)
+    try:
+        return urljoin(base, url)
+    except ValueError:  # e.g. "http://[" (invalid IPv6 literal): keep it as given
+        return url
 
 
 def _norm_escapes(part: str, safe: str) -> str:

@@ -352,6 +352,11 @@ class KafkaSink:
         )
         self.stats.bump("dead_lettered")
         emit(DeadLettered("sink", err.reason))
+        log.warning(
+            "dead letter: %s",
+            err.reason,
+            extra={"stage": "sink", "reason": err.reason, "key": key, "topic": topic},
+        )
         self._send(
             self.topics.deadletter,
             key or letter.dead_letter_id,

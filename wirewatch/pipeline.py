@@ -87,6 +87,11 @@ def dead_letter(
     if isinstance(exc, BaseException) and not isinstance(exc, WirewatchError):
         ctx["traceback"] = "".join(traceback.format_exception(exc, limit=5))[-4000:]
     emit(DeadLettered(stage, reason))
+    log.warning(
+        "dead letter: %s",
+        reason,
+        extra={"stage": stage, "reason": reason, "key": key, "error": str(exc)[:500]},
+    )
     return DeadLetter(
         dead_letter_id=str(uuid.uuid4()),
         stage=stage,
@@ -186,14 +191,16 @@ class Pipeline:
         self, fetcher: ArticleFetcher, result: PollResult, sem: asyncio.Semaphore
     ) -> None:
         self.stats.polls += 1
-        if result.status == "error":
-            self.stats.poll_errors += 1
+        if result.status in ("error", "disabled"):
+            if result.status == "error":
+                self.stats.poll_errors += 1
             log.warning(
-                "feed poll failed",
+                "feed poll failed" if result.status == "error" else "feed disabled",
                 extra={
                     "feed_id": result.feed.feed_id,
                     "reason": result.error_reason,
                     "url": result.url,
+                    "error": (result.error_message or "")[:500],
                 },
             )
             return

@@ -682,7 +682,10 @@ class PollWorker(StageWorker):
         assert self.poller is not None and self.consumer is not None
         mine = [spec for p, spec in self.feeds.values() if p in self.partitions]
         self._track_stale(mine)
-        due = self.poller.due(mine)[: self.settings.poll.concurrency]
+        due = sorted(  # earliest due first: a worker behind schedule must not starve feeds
+            self.poller.due(mine),
+            key=lambda f: getattr(self.store.feeds.get(f.feed_id), "next_due", 0.0),
+        )[: self.settings.poll.concurrency]
         if not due:
             return
         part_of = {fid: p for fid, (p, _s) in self.feeds.items()}
@@ -695,6 +698,18 @@ class PollWorker(StageWorker):
 
         results = self.loop.run_until_complete(poll_all())
         self.polls += len(results)
+        for r in results:
+            if r.status in ("error", "disabled"):
+                log.warning(
+                    "feed poll failed" if r.status == "error" else "feed disabled",
+                    extra={
+                        "stage": self.stage,
+                        "feed_id": r.feed.feed_id,
+                        "reason": r.error_reason,
+                        "url": r.url,
+                        "error": (r.error_message or "")[:500],
+                    },
+                )
         outputs: list[Output] = []
         for r in results:
             for e in r.entries:

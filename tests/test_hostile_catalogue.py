@@ -1,0 +1,950 @@
+"""The hostile-input catalogue: one bad input per param (ids are the class names).
+
+Each class runs the single-process :class:`~wirewatch.pipeline.Pipeline` once against real
+loopback servers (scripted HTTP, raw sockets, HTTPS) and must give, every time:
+
+* the classified outcome: a feed error state (``last_error`` = reason, backoff scheduled), a
+  disabled feed, a dead letter with the reason, or a clean normalised result;
+* a log record carrying that reason;
+* a counter increment (``wirewatch_polls_total``, ``wirewatch_dead_letters_total``,
+  ``wirewatch_fetches_total``, ``wirewatch_articles_total`` or ``wirewatch_entries_total``);
+* a pipeline that keeps going: a good "canary" feed in the same run is fully processed, and the
+  run returns without an exception within its time budget.
+
+Nothing leaves 127.0.0.1: names resolve through :class:`tests.hostile_support.Resolver` and
+requests go through :class:`tests.hostile_support.SafetyTransport`, which also lets the SSRF
+rows assert that a refused URL never reached the network layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import logging
+import os
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from ingest import FeedSpec
+from tests.hostile_support import (
+    MetricDelta,
+    RawServer,
+    Resolver,
+    Run,
+    SafetyTransport,
+    hostile_settings,
+    never_answer,
+    patched_resolver,
+    reset_mid_body,
+    run_pipeline,
+    self_signed_cert,
+    serve_tls,
+)
+from tests.ingest_support import LocalServer, Reply, article_html, gzip_bomb, rss
+from wirewatch.contracts import Article, DeadLetter, FeedEntry
+from wirewatch.logs import JsonFormatter, TextFormatter
+
+RSS = {"Content-Type": "application/rss+xml"}
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+SECRET = "WIREWATCH-XXE-SENTINEL-7f3a"
+
+
+# --------------------------------------------------------------------------- harness
+
+
+@dataclass
+class Ctx:
+    srv: LocalServer
+    tmp: Path
+    resolver: Resolver
+    stack: ExitStack
+    transport: SafetyTransport | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def feed(self, path: str, reply: Reply) -> list[FeedSpec]:
+        """Serve ``reply`` at ``path``; item links to http://a.test/X point at a local 204 page."""
+        self.srv.route("/p", Reply(204))
+        reply.body = reply.body.replace(b"http://a.test/", self.srv.url("/p?a=").encode())
+        self.srv.route(path, reply)
+        return [FeedSpec(url=self.srv.url(path))]
+
+    def raw(self, handler_for: Callable[[RawServer], Any]) -> RawServer:
+        server = RawServer(lambda conn: None)
+        server.handler = handler_for(server)
+        return self.stack.enter_context(server)
+
+
+@dataclass
+class Case:
+    id: str
+    build: Callable[[Ctx], list[FeedSpec]]
+    outcome: Literal["feed_error", "feed_disabled", "dead_letter", "clean"]
+    reason: str
+    #: counter that must move: (name, labels); None = derived from outcome and reason
+    metric: tuple[str, dict[str, str]] | None = None
+    http: dict[str, Any] = field(default_factory=dict)
+    check: Callable[[Ctx, Run], None] | None = None
+    safety_transport: bool = True
+    canary: bool = True
+    timeout: float = 60.0
+    marks: tuple[Any, ...] = ()
+
+    def counter(self) -> tuple[str, dict[str, str]]:
+        if self.metric is not None:
+            return self.metric
+        if self.outcome == "feed_error":
+            return "wirewatch_polls_total", {"result": f"error.{self.reason}"}
+        if self.outcome == "feed_disabled":
+            return "wirewatch_polls_total", {"result": "disabled"}
+        return "wirewatch_dead_letters_total", {"stage": "fetch", "reason": self.reason}
+
+
+def feed_of(path: str, body: bytes, headers: dict[str, str] | None = None, status: int = 200):
+    return lambda ctx: ctx.feed(
+        path, Reply(status, body, dict(RSS if headers is None else headers))
+    )
+
+
+def article_feed(ctx: Ctx, reply: Reply | None, link: str | None = None, **item: str):
+    """A good feed with one item whose page is ``reply`` (served at /hostile-article)."""
+    if reply is not None:
+        ctx.srv.route("/hostile-article", reply)
+    entry = {
+        "title": item.pop("title", "Hostile article"),
+        "link": link or ctx.srv.url("/hostile-article"),
+        "guid": "hostile-1",
+    }
+    entry.update(item)
+    return ctx.feed("/article-feed.xml", Reply(200, rss([entry]), RSS))
+
+
+def article_of(reply: Reply) -> Callable[[Ctx], list[FeedSpec]]:
+    return lambda ctx: article_feed(ctx, reply)
+
+
+def blocked_url(url_for: Callable[[Ctx], str], why: str) -> Case:
+    """Rows for URLs the SSRF guard must refuse before any connection."""
+
+    def build(ctx: Ctx) -> list[FeedSpec]:
+        ctx.srv.route("/inside.xml", Reply(200, rss([{"title": "x", "link": "http://x.test/"}])))
+        ctx.data["url"] = url_for(ctx)
+        return [FeedSpec(url=ctx.data["url"])]
+
+    def check(ctx: Ctx, run: Run) -> None:
+        st = run.state(FeedSpec(url=ctx.data["url"]))
+        assert why in (st.last_error_message or ""), st.last_error_message
+        assert ctx.srv.hits("/inside.xml") == []  # nothing reached the server
+        assert ctx.transport is not None
+        assert not [u for u in ctx.transport.seen if "/inside.xml" in u]  # nor the transport
+
+    return Case("", build, "feed_error", "http.blocked_address", check=check)
+
+
+def _one(items: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(items) == 1, items
+    return items[0]
+
+
+# --------------------------------------------------------------------------- bodies
+
+MALFORMED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a & b</ti'
+)
+PARTLY_READABLE = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel>'
+    b"<item><title>kept</title><link>http://a.test/1</link></item>"
+    b"<item><title>no link <b></title></item>"
+)
+LOL = b'<!ENTITY lol "lol">\n' + b"".join(
+    b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (str(i - 1).encode() if i > 1 else b"")) * 10)
+    for i in range(1, 10)
+)
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+    + LOL
+    + b']>\n<rss version="2.0"><channel><title>t</title><item><title>&lol9;</title>'
+    b"<link>http://a.test/lol</link><description>&lol9;&lol9;</description></item></channel></rss>"
+)
+
+
+def xxe_feed(ctx: Ctx) -> list[FeedSpec]:
+    secret = ctx.tmp / "secret.txt"
+    secret.write_text(SECRET)
+    doc = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+        f'<!ENTITY file SYSTEM "file://{secret}">\n'
+        '<!ENTITY passwd SYSTEM "file:///etc/passwd">\n'
+        f'<!ENTITY remote SYSTEM "{ctx.srv.url("/xxe-entity")}">\n'
+        f'<!ENTITY % dtd SYSTEM "{ctx.srv.url("/xxe.dtd")}"> %dtd;\n'
+        ']>\n<rss version="2.0"><channel><title>t &file;</title><item>'
+        "<title>leak &file; &passwd; &remote;</title><link>http://a.test/xxe</link>"
+        "<description>&file;&passwd;</description></item></channel></rss>"
+    )
+    ctx.srv.route("/xxe-entity", Reply(200, b"REMOTE-ENTITY-FETCHED"))
+    ctx.srv.route("/xxe.dtd", Reply(200, b'<!ENTITY remote "REMOTE-DTD-FETCHED">'))
+    return ctx.feed("/xxe.xml", Reply(200, doc.encode(), RSS))
+
+
+def check_xxe(ctx: Ctx, run: Run) -> None:
+    everything = b"".join(p.read_bytes() for p in run.out.glob("*.jsonl")).decode()
+    assert SECRET not in everything
+    assert "root:" not in everything and "/bin/" not in everything
+    assert "FETCHED" not in everything
+    assert ctx.srv.hits("/xxe-entity") == [] and ctx.srv.hits("/xxe.dtd") == []
+    entry = next(e for e in run.records("entries") if e["link"].endswith("a=xxe"))
+    assert "&file;" in entry["title"] or entry["title"] == "leak"  # left unexpanded
+
+
+def check_laughs(ctx: Ctx, run: Run) -> None:
+    entry = next(e for e in run.records("entries") if e["link"].endswith("a=lol"))
+    assert len(entry["title"]) < 100 and "lollol" not in (entry["summary"] or "")
+
+
+ZSTD_BOMB: bytes | None = None
+
+
+def zstd_bomb() -> bytes:
+    global ZSTD_BOMB
+    if ZSTD_BOMB is None:
+        import zstandard
+
+        ZSTD_BOMB = zstandard.ZstdCompressor(level=19).compress(b"\0" * 200_000_000)
+    return ZSTD_BOMB
+
+
+def slow_drip(ctx: Ctx) -> list[FeedSpec]:
+    # every piece well inside the read timeout, the whole never inside the total deadline
+    return ctx.feed("/drip.xml", Reply(200, chunks=[b"<rss>"] + [b" "] * 100, drip_delay=0.1))
+
+
+def never_answers(ctx: Ctx) -> list[FeedSpec]:
+    server = ctx.raw(never_answer)
+    return [FeedSpec(url=server.url("/feed.xml"))]
+
+
+def resets(ctx: Ctx) -> list[FeedSpec]:
+    server = ctx.raw(lambda _s: reset_mid_body())
+    return [FeedSpec(url=server.url("/feed.xml"))]
+
+
+def truncated(ctx: Ctx) -> list[FeedSpec]:
+    def handle(_s: RawServer) -> Callable[[Any], None]:
+        from tests.hostile_support import read_request
+
+        def h(conn: Any) -> None:
+            read_request(conn)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n<rss><channel>")
+            conn.close()  # FIN after a fraction of the promised body
+
+        return h
+
+    server = ctx.raw(handle)
+    return [FeedSpec(url=server.url("/feed.xml"))]
+
+
+def redirect_loop(ctx: Ctx) -> list[FeedSpec]:
+    ctx.srv.route("/loop-b", Reply(302, headers={"Location": "/loop-a"}))
+    return ctx.feed("/loop-a", Reply(302, headers={"Location": "/loop-b"}))
+
+
+def redirect_chain(ctx: Ctx) -> list[FeedSpec]:
+    for i in range(10):
+        ctx.srv.route(f"/hop{i}", Reply(302, headers={"Location": f"/hop{i + 1}"}))
+    return [FeedSpec(url=ctx.srv.url("/hop0"))]
+
+
+def redirect_to(target: str) -> Callable[[Ctx], list[FeedSpec]]:
+    def build(ctx: Ctx) -> list[FeedSpec]:
+        return ctx.feed("/moved.xml", Reply(302, headers={"Location": target}))
+
+    return build
+
+
+def check_never_sent(host: str) -> Callable[[Ctx, Run], None]:
+    def check(ctx: Ctx, run: Run) -> None:
+        assert ctx.transport is not None
+        assert not [u for u in ctx.transport.seen if host in u], ctx.transport.seen
+        assert ctx.transport.refused == []
+
+    return check
+
+
+def rebinding(ctx: Ctx) -> list[FeedSpec]:
+    # the guard's lookup sees a public address, the connection then lands on loopback
+    ctx.resolver.answer("rebind.test", ["93.184.215.14"], ["127.0.0.1"])
+    ctx.srv.route("/rebind.xml", Reply(200, rss([{"title": "inside", "link": "http://in.test/"}])))
+    ctx.data["url"] = ctx.srv.url("/rebind.xml", host="rebind.test")
+    return [FeedSpec(url=ctx.data["url"])]
+
+
+def check_rebinding(ctx: Ctx, run: Run) -> None:
+    st = run.state(FeedSpec(url=ctx.data["url"]))
+    assert "connected to 127.0.0.1 (loopback)" in (st.last_error_message or "")
+    assert not [e for e in run.records("entries") if e["link"] == "http://in.test/"]
+
+
+def dns_failure(ctx: Ctx) -> list[FeedSpec]:
+    ctx.data["url"] = f"http://feed.invalid:{ctx.srv.port}/feed.xml"
+    return [FeedSpec(url=ctx.data["url"])]
+
+
+def check_dns(ctx: Ctx, run: Run) -> None:
+    assert "feed.invalid" in ctx.resolver.lookups
+    assert ctx.resolver.refused == []
+
+
+def tls_feed(ctx: Ctx) -> list[FeedSpec]:
+    cert, key = self_signed_cert(ctx.tmp)
+    server = LocalServer()
+    serve_tls(server, cert, key)
+    server.route("/feed.xml", Reply(200, rss([{"title": "t", "link": "https://x.test/1"}]), RSS))
+    ctx.stack.enter_context(server)
+    ctx.data["tls"] = server
+    return [FeedSpec(url=f"https://127.0.0.1:{server.port}/feed.xml")]
+
+
+def check_tls(ctx: Ctx, run: Run) -> None:
+    assert ctx.data["tls"].requests == []  # the handshake failed: no request was read
+    st = run.state(FeedSpec(url=f"https://127.0.0.1:{ctx.data['tls'].port}/feed.xml"))
+    assert "CERTIFICATE_VERIFY_FAILED" in (st.last_error_message or "")
+
+
+def check_hits(path: str, n: int) -> Callable[[Ctx, Run], None]:
+    def check(ctx: Ctx, run: Run) -> None:
+        assert len(ctx.srv.hits(path)) == n
+
+    return check
+
+
+def check_backoff(lo: float, hi: float) -> Callable[[Ctx, Run], None]:
+    def check(ctx: Ctx, run: Run) -> None:
+        st = run.state(FeedSpec(url=ctx.srv.url(ctx.data.get("path", "/status.xml"))))
+        assert st.error_count == 1 and st.last_error_at is not None
+        assert lo <= st.next_due - st.last_error_at <= hi, st.next_due - st.last_error_at
+
+    return check
+
+
+def status_feed(status: int, **headers: str) -> Callable[[Ctx], list[FeedSpec]]:
+    return lambda ctx: ctx.feed("/status.xml", Reply(status, b"nope", dict(headers)))
+
+
+def ten_thousand(ctx: Ctx) -> list[FeedSpec]:
+    ctx.srv.route("/tiny", Reply(204))
+    items = [
+        {"title": f"Item {i}", "link": ctx.srv.url(f"/tiny?i={i}"), "guid": f"g{i}"}
+        for i in range(10_000)
+    ]
+    return ctx.feed("/big-feed.xml", Reply(200, rss(items), RSS))
+
+
+def check_ten_thousand(ctx: Ctx, run: Run) -> None:
+    mine = [e for e in run.records("entries") if "/tiny?" in e["url"]]
+    assert len(mine) == 10_000 and len({e["url_key"] for e in mine}) == 10_000
+    for e in mine[:50]:
+        FeedEntry.model_validate(e)
+    kinds = [a["page_kind"] for a in run.records("articles") if "/tiny?" in a["url"]]
+    assert len(kinds) == 10_000 and set(kinds) == {"not_html"}
+
+
+def duplicate_guids(ctx: Ctx) -> list[FeedSpec]:
+    same = {"title": "Same", "link": "http://a.test/one", "guid": "dup"}
+    other = {"title": "Other page, same GUID", "link": "http://a.test/two", "guid": "dup"}
+    return ctx.feed("/dups.xml", Reply(200, rss([same, same, dict(same), other]), RSS))
+
+
+def check_duplicates(ctx: Ctx, run: Run) -> None:
+    # a bare GUID is a permalink by default: feedparser resolves it against the feed URL
+    mine = [e for e in run.records("entries") if e["entry_id"].endswith("/dup")]
+    # the same item repeated is one entry; a second page under the same GUID is not lost
+    assert sorted(e["link"].rsplit("=", 1)[1] for e in mine) == ["one", "two"]
+    again = asyncio.run(
+        run_pipeline(
+            hostile_settings(),
+            [FeedSpec(url=ctx.srv.url("/dups.xml"))],
+            run.out,
+            store=run.store,
+            transport=SafetyTransport(ctx.resolver),
+        )
+    )
+    assert again.stats.entries == 0  # nothing new on the next poll
+
+
+DATES = [
+    ("impossible-day", "Fri, 30 Feb 2024 10:00:00 GMT"),
+    ("year-99999", "Sat, 01 Jan 99999 00:00:00 GMT"),
+    ("missing", None),
+    ("garbage", "yesterday-ish"),
+    ("epoch", "Thu, 01 Jan 1970 00:00:00 GMT"),
+    ("negative", "-0001-11-30T00:00:00Z"),
+    ("far-future", "Tue, 01 Jan 2999 00:00:00 GMT"),
+    ("good", "Mon, 04 Mar 2024 10:00:00 GMT"),
+]
+
+
+def bad_dates(ctx: Ctx) -> list[FeedSpec]:
+    items = []
+    for name, value in DATES:
+        item = {"title": name, "link": f"http://a.test/{name}", "guid": name}
+        if value is not None:
+            item["pubDate"] = value
+        items.append(item)
+    return ctx.feed("/dates.xml", Reply(200, rss(items), RSS))
+
+
+def check_dates(ctx: Ctx, run: Run) -> None:
+    got = {
+        e["title"]: e["published_at"]
+        for e in run.records("entries")
+        if e["entry_id"].rsplit("/", 1)[-1] in dict(DATES)
+    }
+    assert set(got) == {name for name, _ in DATES}  # no entry lost over its date
+    assert got["good"] == "2024-03-04T10:00:00Z"
+    for name in ("impossible-day", "year-99999", "missing", "garbage", "epoch", "far-future"):
+        assert got[name] is None, (name, got[name])
+    # feedparser reads the MySQL zero date "-0001-11-30" as 2000-01-01: a wrong date, but at
+    # least never an impossible one (before 1990 or in the future)
+    assert got["negative"] is None or "1990" <= got["negative"] <= time.strftime("%Y-%m-%d")
+
+
+CP1252_FEED = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><item>'
+    "<title>Café crème à la une</title><link>http://a.test/1</link></item></channel></rss>"
+).encode("cp1252")
+
+
+def check_charset_feed(ctx: Ctx, run: Run) -> None:
+    entry = next(e for e in run.records("entries") if e["link"].endswith("a=1"))
+    assert entry["title"] == "Café crème à la une"
+
+
+CP1252_PAGE = (
+    article_html(title="Café crème à la une")
+    .encode("cp1252")
+    .replace(b'<meta charset="utf-8">', b"")
+)
+
+
+def check_charset_page(ctx: Ctx, run: Run) -> None:
+    art = _hostile_article(run)
+    assert "Café crème" in art["text"] and "\ufffd" not in art["text"]
+
+
+def _hostile_article(run: Run) -> dict[str, Any]:
+    return _one([a for a in run.records("articles") if a["url"].endswith("/hostile-article")])
+
+
+def check_page_kind(kind: str) -> Callable[[Ctx, Run], None]:
+    def check(ctx: Ctx, run: Run) -> None:
+        art = _hostile_article(run)
+        Article.model_validate(art)
+        assert art["page_kind"] == kind and art["text"] == ""
+        assert not [d for d in run.dead_letters() if d["key"] == art["article_id"]]
+
+    return check
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(50_000)
+EMPTY_PAGE = b"<!DOCTYPE html><html><head><title></title></head><body></body></html>"
+
+
+def fifty_mb() -> Iterator[bytes]:
+    yield b"<!DOCTYPE html><html><body><p>"
+    block = b"x" * (1 << 20)
+    for _ in range(50):
+        yield block
+
+
+ENDLESS = (
+    "<!DOCTYPE html><html><head><title>Endless</title></head><body><article><h1>Endless</h1><p>"
+    + " ".join(f"word{i % 97} and more filler text" for i in range(30_000))
+    + "</p></article></body></html>"
+).encode()
+
+
+def check_endless(ctx: Ctx, run: Run) -> None:
+    art = _hostile_article(run)
+    assert art["page_kind"] == "article" and len(art["text"]) > 500_000
+    assert art["text"].count("\n") <= 1  # title line + the one endless line
+
+
+INJECTION = "\n{level:CRITICAL,msg:forged}\r\x1b[2J\x07\u2028"
+
+
+def control_titles(ctx: Ctx) -> list[FeedSpec]:
+    title = f"Evil{INJECTION}title&#27;[31m&#x7;"
+    body = rss([{"title": title, "link": "http://a.test/1", "guid": "ctl"}])
+    return ctx.feed("/ctl.xml", Reply(200, body, RSS))
+
+
+def check_control_titles(ctx: Ctx, run: Run) -> None:
+    entry = next(e for e in run.records("entries") if e["entry_id"].endswith("/ctl"))
+    title = entry["title"]
+    assert title.startswith("Evil") and "forged" in title
+    assert not [c for c in title if (ord(c) < 32 and c not in "\n\r\t") or 127 <= ord(c) < 160]
+    assert "\u2028" not in title and "\u2029" not in title
+    raw = (run.out / f"{run.topics.entries}.jsonl").read_bytes()
+    assert raw.count(b"\n") == len(run.records("entries"))  # one line per record
+
+
+def log_injection(ctx: Ctx) -> list[FeedSpec]:
+    page = (
+        "<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' "
+        f"href='/feed{INJECTION}'></head><body>hi</body></html>"
+    )
+    return ctx.feed("/inject.xml", Reply(200, page.encode(), HTML))
+
+
+def check_log_lines(ctx: Ctx, run: Run) -> None:
+    records = ctx.data["records"]
+    mine = [r for r in records if "forged" in str(getattr(r, "error", ""))]
+    assert mine, "the attacker text should reach the log (escaped)"
+    for r in mine:
+        for fmt in (JsonFormatter(), TextFormatter()):
+            line = fmt.format(r)
+            assert "\n" not in line and "\r" not in line and "\x1b" not in line, line
+            assert "\u2028" not in line and "\x07" not in line
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def _c(case: Case, id: str) -> Case:
+    case.id = id
+    return case
+
+
+CATALOGUE: list[Case] = [
+    # ---- documents
+    Case("malformed_xml", feed_of("/bad.xml", MALFORMED), "feed_error", "feed.malformed"),
+    Case(
+        "malformed_xml_partly_readable",
+        feed_of("/partly.xml", PARTLY_READABLE),
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "kept"]),
+    ),
+    Case(
+        "feed_parser_crash",  # found by bench/fuzz_feeds.py: feedparser raises TypeError
+        feed_of(
+            "/crash.xml", b'<rss version="2.0"><channel><image></width></image></channel></rss>'
+        ),
+        "feed_error",
+        "feed.malformed",
+    ),
+    Case(
+        "invalid_url_in_enclosure",  # found by bench/fuzz_feeds.py: urljoin raised ValueError
+        feed_of(
+            "/enc.xml",
+            b'<rss version="2.0"><channel><item><title>enc</title><link>http://a.test/enc</link>'
+            b'<enclosure url="http://[oops/x.mp3" type="audio/mpeg"/></item></channel></rss>',
+        ),
+        "clean",
+        "",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "enc"]),
+    ),
+    Case(
+        "xml_billion_laughs",
+        feed_of("/lol.xml", BILLION_LAUGHS),
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_laughs,
+    ),
+    Case(
+        "xml_billion_laughs_one_line",
+        feed_of("/lol1.xml", BILLION_LAUGHS.replace(b"\n<!ENTITY", b"<!ENTITY")),
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_laughs,
+    ),
+    Case(
+        "xml_external_entities",
+        xxe_feed,
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_xxe,
+    ),
+    Case(
+        "html_served_as_feed",
+        feed_of("/page.xml", b"<!DOCTYPE html><html><body>hello</body></html>", HTML),
+        "feed_error",
+        "feed.html",
+    ),
+    Case("empty_feed_body", feed_of("/empty.xml", b"  \n "), "feed_error", "feed.empty"),
+    Case(
+        "json_served_as_feed",
+        feed_of("/j.xml", b'{"items": []}', {"Content-Type": "application/json"}),
+        "feed_error",
+        "feed.not_a_feed",
+    ),
+    Case(
+        "feed_with_10000_items",
+        ten_thousand,
+        "clean",
+        "page.not_html",
+        metric=("wirewatch_entries_total", {"kind": "new"}),
+        check=check_ten_thousand,
+        timeout=150.0,
+        marks=(pytest.mark.slow,),
+    ),
+    Case(
+        "duplicate_guids",
+        duplicate_guids,
+        "clean",
+        "",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_duplicates,
+    ),
+    Case(
+        "impossible_or_missing_dates",
+        bad_dates,
+        "clean",
+        "",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_dates,
+    ),
+    Case(
+        "wrong_declared_charset_feed",
+        feed_of("/cp.xml", CP1252_FEED, {"Content-Type": "application/rss+xml; charset=utf-8"}),
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_charset_feed,
+    ),
+    Case(
+        "control_chars_in_titles",
+        control_titles,
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_control_titles,
+    ),
+    Case(
+        "log_injection_in_error_message",
+        log_injection,
+        "feed_error",
+        "feed.html",
+        check=check_log_lines,
+    ),
+    # ---- bodies: size, encoding, time
+    Case(
+        "gzip_bomb",
+        feed_of("/gz.xml", gzip_bomb(20_000_000), {**RSS, "Content-Encoding": "gzip"}),
+        "feed_error",
+        "http.body_too_large",
+    ),
+    Case(
+        "zstd_bomb",
+        lambda ctx: ctx.feed(
+            "/z.xml", Reply(200, zstd_bomb(), {**RSS, "Content-Encoding": "zstd"})
+        ),
+        "feed_error",
+        "http.unsupported_encoding",
+    ),
+    Case(
+        "stacked_gzip_bomb",
+        feed_of(
+            "/gg.xml",
+            gzip.compress(gzip.compress(b"\0" * 50_000_000, 9), 9),
+            {**RSS, "Content-Encoding": "gzip, gzip"},
+        ),
+        "feed_error",
+        "http.unsupported_encoding",
+    ),
+    Case(
+        "brotli_body",
+        feed_of("/br.xml", os.urandom(2000), {**RSS, "Content-Encoding": "br"}),
+        "feed_error",
+        "http.unsupported_encoding",
+    ),
+    Case(
+        "corrupt_gzip_body",
+        feed_of("/bad.gz", b"\x1f\x8b\x08\x00garbage" * 50, {**RSS, "Content-Encoding": "gzip"}),
+        "feed_error",
+        "http.bad_encoding",
+    ),
+    Case(
+        "deflate_bomb",
+        feed_of(
+            "/df.xml", zlib.compress(b"\0" * 30_000_000, 9), {**RSS, "Content-Encoding": "deflate"}
+        ),
+        "feed_error",
+        "http.body_too_large",
+    ),
+    Case(
+        "body_over_size_cap",
+        feed_of("/huge.xml", b"<rss>" + b" " * 3_000_000 + b"</rss>"),
+        "feed_error",
+        "http.body_too_large",
+    ),
+    Case(
+        "slow_drip_body",
+        slow_drip,
+        "feed_error",
+        "http.timeout.total",
+        http={"total_timeout": 1.5, "read_timeout": 1.0},
+    ),
+    Case(
+        "accepts_and_never_answers",
+        never_answers,
+        "feed_error",
+        "http.timeout.read",
+        http={"read_timeout": 1.0},
+    ),
+    Case("connection_reset_mid_body", resets, "feed_error", "http.read"),
+    Case("truncated_body", truncated, "feed_error", "http.read"),
+    # ---- redirects and SSRF
+    Case("redirect_loop", redirect_loop, "feed_error", "http.redirect_loop"),
+    Case("too_many_redirects", redirect_chain, "feed_error", "http.too_many_redirects"),
+    Case(
+        "redirect_to_private_address",
+        redirect_to("http://10.0.0.5/feed.xml"),
+        "feed_error",
+        "http.blocked_address",
+        check=check_never_sent("10.0.0.5"),
+    ),
+    Case(
+        "redirect_to_cloud_metadata",
+        redirect_to("http://169.254.169.254/latest/meta-data/"),
+        "feed_error",
+        "http.blocked_address",
+        check=check_never_sent("169.254.169.254"),
+    ),
+    _c(
+        blocked_url(lambda c: c.srv.url("/inside.xml", host="localhost"), "loopback"),
+        "host_resolves_to_loopback",
+    ),
+    _c(
+        blocked_url(lambda c: c.srv.url("/inside.xml", host="127.0.0.2"), "loopback"),
+        "loopback_alias_127_0_0_2",
+    ),
+    _c(blocked_url(lambda c: c.srv.url("/inside.xml", host="[::1]"), "loopback"), "ipv6_loopback"),
+    _c(
+        blocked_url(lambda c: c.srv.url("/inside.xml", host="[::ffff:127.0.0.1]"), "loopback"),
+        "ipv4_mapped_ipv6_loopback",
+    ),
+    _c(
+        blocked_url(lambda c: "http://169.254.10.20/inside.xml", "link-local"), "link_local_address"
+    ),
+    _c(
+        blocked_url(lambda c: "http://169.254.169.254/inside.xml", "cloud-metadata"),
+        "cloud_metadata_address",
+    ),
+    _c(
+        blocked_url(lambda c: "http://[fd00:ec2::254]/inside.xml", "cloud-metadata"),
+        "cloud_metadata_ipv6",
+    ),
+    Case(
+        "dns_rebinding_to_loopback",
+        rebinding,
+        "feed_error",
+        "http.blocked_address",
+        check=check_rebinding,
+    ),
+    Case(
+        "dns_failure",
+        dns_failure,
+        "feed_error",
+        "http.dns_failure",
+        http={"allowed_hosts": ["127.0.0.1", "feed.invalid"]},
+        check=check_dns,
+    ),
+    Case(
+        "invalid_tls_certificate",
+        tls_feed,
+        "feed_error",
+        "http.tls",
+        check=check_tls,
+        safety_transport=False,  # the client's own default transport: verification on
+    ),
+    # ---- HTTP status
+    Case(
+        "http_404", status_feed(404), "feed_error", "http.status.404", check=check_backoff(30, 70)
+    ),
+    Case("http_410_gone", status_feed(410), "feed_disabled", "http.status.410"),
+    Case(
+        "http_429_without_retry_after",
+        status_feed(429),
+        "feed_error",
+        "http.status.429",
+        check=lambda ctx, run: (
+            check_hits("/status.xml", 2)(ctx, run),
+            check_backoff(30, 70)(ctx, run),
+        ),
+    ),
+    Case(
+        "http_500", status_feed(500), "feed_error", "http.status.500", check=check_backoff(30, 70)
+    ),
+    Case(
+        "http_503_with_retry_after",
+        status_feed(503, **{"Retry-After": "120"}),
+        "feed_error",
+        "http.status.503",
+        check=lambda ctx, run: (
+            check_hits("/status.xml", 1)(ctx, run),
+            check_backoff(119, 121)(ctx, run),
+        ),
+    ),
+    # ---- article pages
+    Case("article_http_404", article_of(Reply(404, b"gone")), "dead_letter", "http.status.404"),
+    Case(
+        "article_link_file_scheme",
+        lambda ctx: article_feed(ctx, None, link="file:///etc/passwd"),
+        "dead_letter",
+        "http.blocked_scheme",
+    ),
+    Case(
+        "article_redirect_to_private_address",
+        article_of(Reply(302, headers={"Location": "http://192.168.1.10/admin"})),
+        "dead_letter",
+        "http.blocked_address",
+        check=check_never_sent("192.168.1.10"),
+    ),
+    Case(
+        "article_50_mb",
+        article_of(Reply(200, chunks=fifty_mb(), headers=HTML)),
+        "dead_letter",
+        "http.body_too_large",
+        http={"max_body_bytes": 5 * 1024 * 1024},
+    ),
+    Case(
+        "article_binary_file",
+        article_of(Reply(200, PNG, {"Content-Type": "image/png"})),
+        "clean",
+        "page.not_html",
+        metric=("wirewatch_articles_total", {"page_kind": "not_html"}),
+        check=check_page_kind("not_html"),
+    ),
+    Case(
+        "article_binary_as_octet_stream",
+        article_of(Reply(200, os.urandom(50_000), {"Content-Type": "application/octet-stream"})),
+        "clean",
+        "page.not_html",
+        metric=("wirewatch_articles_total", {"page_kind": "not_html"}),
+        check=check_page_kind("not_html"),
+    ),
+    Case(
+        "article_empty",
+        article_of(Reply(200, EMPTY_PAGE, HTML)),
+        "clean",
+        "page.empty",
+        metric=("wirewatch_articles_total", {"page_kind": "empty"}),
+        check=check_page_kind("empty"),
+    ),
+    Case(
+        "article_wrong_declared_charset",
+        article_of(Reply(200, CP1252_PAGE, HTML)),
+        "clean",
+        "",
+        metric=("wirewatch_articles_total", {"page_kind": "article"}),
+        check=check_charset_page,
+    ),
+    Case(
+        "article_one_endless_line",
+        article_of(Reply(200, ENDLESS, HTML)),
+        "clean",
+        "",
+        metric=("wirewatch_articles_total", {"page_kind": "article"}),
+        check=check_endless,
+    ),
+]
+
+
+def _canary(srv: LocalServer) -> FeedSpec:
+    srv.route("/canary-article", Reply(200, article_html(slug="canary").encode(), HTML))
+    item = {"title": "Canary", "link": srv.url("/canary-article"), "guid": "canary"}
+    srv.route("/canary.xml", Reply(200, rss([item]), RSS))
+    return FeedSpec(url=srv.url("/canary.xml"))
+
+
+def _reason_logged(records: list[logging.LogRecord], reason: str) -> bool:
+    return any(
+        getattr(r, "reason", None) == reason or f": {reason}" in r.getMessage() for r in records
+    )
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CATALOGUE])
+def test_hostile_input(case: Case, tmp_path: Path, monkeypatch, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    with ExitStack() as stack, patched_resolver(monkeypatch) as resolver:
+        srv = stack.enter_context(LocalServer())
+        ctx = Ctx(srv, tmp_path, resolver, stack)
+        if case.safety_transport:
+            ctx.transport = SafetyTransport(resolver)
+        settings = hostile_settings(**case.http)
+        feeds = case.build(ctx)
+        canary = _canary(srv) if case.canary else None
+        with MetricDelta() as metrics:
+            started = time.time()
+            run = asyncio.run(
+                run_pipeline(
+                    settings,
+                    feeds + ([canary] if canary else []),
+                    tmp_path / "out",
+                    transport=ctx.transport,
+                    timeout=case.timeout,
+                )
+            )
+            ctx.data["records"] = list(caplog.records)
+
+            # the classified outcome
+            dead = run.dead_letters()
+            for d in dead:
+                DeadLetter.model_validate(d)
+            feed = feeds[0]
+            if case.outcome in ("feed_error", "feed_disabled"):
+                st = run.state(feed)
+                if case.outcome == "feed_error":
+                    assert st.last_error == case.reason, (st.last_error, st.last_error_message)
+                    assert st.error_count == 1 and st.next_due > started
+                else:
+                    assert st.disabled_reason == case.reason
+                assert not [e for e in run.records("entries") if e["feed_id"] == feed.feed_id]
+                assert dead == []  # a feed error is state, not a dead letter
+            elif case.outcome == "dead_letter":
+                letter = _one([d for d in dead if d["stage"] == "fetch"])
+                assert letter["reason"] == case.reason, letter
+                FeedEntry.model_validate_json(letter["payload"])  # the input is kept
+                assert metrics.delta("wirewatch_fetches_total", {"status": case.reason}) == 1
+            else:
+                assert dead == [], [d["reason"] for d in dead]
+
+            # the counter
+            name, labels = case.counter()
+            assert metrics.delta(name, labels) >= 1, (name, labels, metrics.changed())
+
+            # the log line
+            if case.reason:
+                assert _reason_logged(caplog.records, case.reason), [
+                    (r.getMessage(), getattr(r, "reason", None)) for r in caplog.records
+                ]
+
+            # the pipeline kept going
+            if canary is not None:
+                arts = [a for a in run.records("articles") if a["url"].endswith("/canary-article")]
+                assert len(arts) == 1 and arts[0]["page_kind"] == "article"
+                assert run.state(canary).last_error is None
+            if case.check is not None:
+                case.check(ctx, run)
+            if ctx.transport is not None:
+                assert ctx.transport.refused == [], ctx.transport.refused
+            assert resolver.refused == [], resolver.refused
+
+
+def test_catalogue_is_complete() -> None:
+    """The issue's list, by class: every one has a row (ids are unique)."""
+    ids = [c.id for c in CATALOGUE]
+    assert len(ids) == len(set(ids)) and all(ids)
+    assert len(ids) >= 30
