@@ -289,8 +289,14 @@ class StageWorker:
     def _dl_output(self, letter: DeadLetter) -> Output:
         return (self.topics.deadletter, letter.key or letter.dead_letter_id, letter, None)
 
+    poll_timeout_ms = 500
+
+    def progress(self) -> int:
+        """What ``run(max_records=)`` counts: committed input records."""
+        return self.processed
+
     def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
-        """Consume until stopped, ``max_records`` inputs committed, or ``timeout`` seconds."""
+        """Consume until stopped, ``max_records`` of progress, or ``timeout`` seconds."""
         if self.consumer is None:
             self.setup()
         assert self.consumer is not None
@@ -298,29 +304,29 @@ class StageWorker:
         while not self.stop_event.is_set():
             if deadline is not None and time.monotonic() > deadline:
                 break
-            if max_records is not None and self.processed >= max_records:
+            if max_records is not None and self.progress() >= max_records:
                 break
             try:
-                batch = self.consumer.poll(timeout_ms=500)
+                batch = self.consumer.poll(timeout_ms=self.poll_timeout_ms)
             except kerr.KafkaError as exc:
                 log.warning("poll failed: %s", exc, extra={"stage": self.stage})
                 time.sleep(0.5)
                 continue
-            self.tick()
+            self.step(batch)
             self.beat()
-            if self._reassigned:
-                self._rewind_to_committed(batch)
-                continue
-            records = [m for msgs in batch.values() for m in msgs]
-            if not records:
-                continue
-            t0 = time.perf_counter()
-            outputs = self.handle(records)
-            self._commit(batch, outputs)
-            emit(StageLatency(self.stage, (time.perf_counter() - t0) / len(records)))
 
-    def tick(self) -> None:
-        """Called on every loop turn (poll workers schedule feeds here)."""
+    def step(self, batch: dict[Any, list[Any]]) -> None:
+        """One loop turn: transform the batch and commit it with its outputs."""
+        if self._reassigned:
+            self._rewind_to_committed(batch)
+            return
+        records = [m for msgs in batch.values() for m in msgs]
+        if not records:
+            return
+        t0 = time.perf_counter()
+        outputs = self.handle(records)
+        self._commit(batch, outputs)
+        emit(StageLatency(self.stage, (time.perf_counter() - t0) / len(records)))
 
     def beat(self) -> None:
         """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
@@ -648,35 +654,26 @@ class PollWorker(StageWorker):
                 log.warning("invalid feed record %s: %s", fid, exc, extra={"stage": self.stage})
         return []
 
-    def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
-        if self.consumer is None:
-            self.setup()
+    poll_timeout_ms = 200
+
+    def progress(self) -> int:
+        return self.polls
+
+    def step(self, batch: dict[Any, list[Any]]) -> None:
+        """Apply feed-table updates (offsets commit with the next poll round), then poll."""
         assert self.consumer is not None
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self.stop_event.is_set():
-            if deadline is not None and time.monotonic() > deadline:
-                break
-            if max_records is not None and self.polls >= max_records:
-                break
-            try:
-                batch = self.consumer.poll(timeout_ms=200)
-            except kerr.KafkaError as exc:
-                log.warning("poll failed: %s", exc, extra={"stage": self.stage})
-                time.sleep(0.5)
-                continue
-            if self._pending_seek:
-                tps = [
-                    TopicPartition(self.input_topic(), p)
-                    for p in self._pending_seek
-                    if p in self.partitions
-                ]
-                self._pending_seek.clear()
-                if tps:
-                    self.consumer.seek_to_beginning(*tps)
-            if batch:
-                self.handle([m for msgs in batch.values() for m in msgs])
-            self.tick()
-            self.beat()
+        if self._pending_seek:
+            tps = [
+                TopicPartition(self.input_topic(), p)
+                for p in self._pending_seek
+                if p in self.partitions
+            ]
+            self._pending_seek.clear()
+            if tps:
+                self.consumer.seek_to_beginning(*tps)
+        if batch:
+            self.handle([m for msgs in batch.values() for m in msgs])
+        self.tick()
 
     def tick(self) -> None:
         assert self.poller is not None and self.consumer is not None
