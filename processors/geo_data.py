@@ -22,6 +22,8 @@ __all__ = [
     "PARTICLES",
     "TOKEN_RE",
     "asciify",
+    "canon_key",
+    "canon_token",
     "data_text",
     "fold",
     "fold_token",
@@ -87,7 +89,7 @@ ADMIN_SUFFIXES = frozenset(
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DATA_FILES = ("countries.tsv", "landmarks.tsv", "preferred.tsv", "stopwords.txt")
+DATA_FILES = ("countries.tsv", "landmarks.tsv", "preferred.tsv", "stopwords.txt", "towns.tsv")
 
 
 def data_text(name: str) -> str:
@@ -112,6 +114,80 @@ def fold(s: str) -> str:
 def fold_token(tok: str) -> str:
     """The key of one text token; cached because news vocabulary repeats."""
     return fold(tok)
+
+
+# Transliteration variants of one word, all mapped to one spelling (Tel/Tal, Jebel/Jabal ...).
+_CANON_WORDS = {
+    "tel": "tal",
+    "tell": "tal",
+    "jebel": "jabal",
+    "djebel": "jabal",
+    "jbel": "jabal",
+    "gebel": "jabal",
+    "kfar": "kafr",
+    "kafar": "kafr",
+    "deir": "dair",
+    "dayr": "dair",
+    "dar": "dar",
+    "ayn": "ain",
+    "ein": "ain",
+    "beit": "bait",
+    "bayt": "bait",
+    "bent": "bint",
+    "sheikh": "shaikh",
+    "shaykh": "shaikh",
+    "sheik": "shaikh",
+    "abou": "abu",
+    "umm": "um",
+    "oum": "um",
+    "ouadi": "wadi",
+    "ras": "ras",
+    "khan": "khan",
+    "mazraat": "mazraa",
+    "mazraet": "mazraa",
+}
+# Spelling rules applied in order to the rest of a word: French "ou", long vowels, diphthongs,
+# Arabic feminine endings, q/k, doubled letters.
+_CANON_RULES = (
+    (re.compile(r"(?:iyyah|iyyeh|iyya|iyah|iyeh|iyeh|ieh|iye|iah)$"), "iya"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"oo"), "u"),
+    (re.compile(r"(?:ei|ey|ay)"), "ai"),
+    (re.compile(r"aw(?![aeiou])"), "o"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"(?<=[a-z])(?:ah|eh)$"), "a"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"dj"), "j"),
+    (re.compile(r"([a-z])\1+"), r"\1"),
+)
+
+
+# Arabic articles as transliterated ("ez-Zor", "ech-Chouf"), dropped from spelling-free keys.
+_ARTICLES = PARTICLES | {"ez", "er", "et", "ech", "esh", "ej", "ul", "il"}
+
+
+@lru_cache(maxsize=65536)
+def canon_token(key: str) -> str:
+    """The spelling-insensitive form of one folded word; "" for an Arabic article ("al", "el"),
+    which news spellings drop or keep at will ("al-Qamishli", "Qamishli")."""
+    if key in _ARTICLES:
+        return ""
+    word = _CANON_WORDS.get(key)
+    if word is not None:
+        return word
+    if len(key) <= 3:
+        return key
+    for rule, repl in _CANON_RULES:
+        key = rule.sub(repl, key)
+    return key
+
+
+def canon_key(key: str) -> str:
+    """Spelling-insensitive form of a folded name: "al qamishli" and "kamishli" -> "kamishli",
+    "nuseirat" and "an nusayrat" -> "nusairat", "tel abyad" and "tall abyad" differ (tall)."""
+    words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
+    return " ".join(words) if words else key
 
 
 def asciify(s: str) -> str:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from processors.geo_data import canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ __all__ = ["ArticlePlaces", "PlaceHit", "article_places", "choose_location", "ga
 log = logging.getLogger(__name__)
 
 _RANK = {"country": 0, "admin1": 1, "near": 2, "city": 3, "landmark": 4}
+_AREA_KINDS = frozenset({"region", "sea", "corridor"})
+# A town outside the article's countries is its own place when it is this populous ("London" in
+# a report on Gaza protests); smaller ones must lie in a neighbouring country ("Goma" when the
+# text says "Congo", "Kherson" when it says only "Russian shelling").
+_FOREIGN_TOWN_POP = 500_000
 _DIRECTIONS = {
     "north": (1.0, 0.0),
     "south": (-1.0, 0.0),
@@ -47,7 +53,9 @@ _PLACE_NOUN = (
 _LOCATIVE_RE = re.compile(
     rf"(?:\b(?:in|at|near|outside|inside|into|across|around|from|to|toward|towards|on|off|"
     rf"within|between|via|through|throughout|hit|struck|targeted|shelled|bombed|attacked|"
-    rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?(?:(?:(?:north|south|east|west)"
+    rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?"
+    rf"(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+)?"  # "in Ethiopia's Amhara region"
+    rf"(?:(?:(?:north|south|east|west)"
     rf"(?:ern|-?(?:east|west)(?:ern)?)?|central|northern|southern|eastern|western|"
     rf"restive|besieged|embattled|occupied|rural|coastal|border)\s+)*"
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
@@ -66,6 +74,9 @@ _SUBJECT_AFTER_RE = re.compile(
     r"\s*(?:'s\s+(?:government|president|army|military|leader|foreign|prime|envoy)|said|says|"
     r"announced|claimed|accused|denied|has|have|will|would)\b",
     re.IGNORECASE,
+)
+_ROAD_AFTER_RE = re.compile(
+    r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
 )
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
@@ -101,10 +112,20 @@ class PlaceHit:
     offset_km: tuple[float, float] | None  # (north, east) displacement for "30 km west of X"
 
     @property
+    def precise(self) -> bool:
+        """A town or a point (base, camp, crossing), as opposed to a region or a country."""
+        return self.place.feature == "city" or (
+            self.place.feature == "landmark" and self.place.kind not in _AREA_KINDS
+        )
+
+    @property
     def rank(self) -> int:
-        if self.near:
+        feature = self.place.feature
+        if feature == "landmark" and self.place.kind in _AREA_KINDS:
+            return _RANK["admin1"]  # "Kashmir", "the Red Sea": a region, not a point
+        if self.near and feature != "country":
             return _RANK["near"]
-        return _RANK.get(self.place.feature, 0)
+        return _RANK.get(feature, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +133,7 @@ class ArticlePlaces:
     hits: list[PlaceHit]
     countries: tuple[str, ...]  # ISO3, most mentioned first
     main_country: Place | None
+    dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
 def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> list[Any]:
@@ -176,18 +198,42 @@ def article_places(
         for m in mentions
         if m.candidates and m.candidates[0].feature == "admin1"
     )
+    near_named: set[str] = set()
+    for iso in named:
+        near_named.update(gaz.neighbours(iso))
     hits: list[PlaceHit] = []
+    dateline: list[PlaceHit] = []
     for start, end, m in found:
-        if exclude and any(a <= start < b for a, b in exclude):
-            continue
         place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
         if place is None:
             continue
         if named and place.feature != "country" and place.country_iso3 not in named:
-            continue  # "Bulo" of "Bulo Burte" in the Philippines, in an article on Somalia
-        hits.append(_hit(text, start, end, m.surface, place, m.demonym))
+            if not _foreign_ok(m, place, near_named):
+                continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
+        hit = _hit(text, start, end, m.surface, place, m.demonym)
+        if exclude and any(a <= start < b for a, b in exclude):
+            if place.feature == "city":
+                dateline.append(hit)
+            continue
+        hits.append(hit)
     main = gaz.country(ranked[0]) if ranked else None
-    return ArticlePlaces(hits, ranked, main)
+    return ArticlePlaces(hits, ranked, main, tuple(dateline))
+
+
+def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:
+    """Whether a place outside every country the article names may still be an event place:
+    a sea, a big city, or a town or point in a neighbouring country (the article's main country
+    is often read from actors' demonyms: "Israeli strike on Nuseirat", "Russian shelling of
+    Kherson"). Towns must be named by their own name, not by a rare alternate one ("Khalil")."""
+    if place.country_iso3 is None:
+        return True
+    if place.feature == "landmark":
+        return place.country_iso3 in near_named
+    if place.feature == "admin1":  # "Kursk region" in a report on Ukraine, not "Somali border"
+        return mention.admin_suffix and place.country_iso3 in near_named
+    if place.feature != "city" or canon_key(fold(place.name)) != canon_key(mention.key):
+        return False
+    return place.country_iso3 in near_named or place.population >= _FOREIGN_TOWN_POP
 
 
 _NEAR_HINT_RE = re.compile(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
@@ -202,6 +248,8 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
     locative = locative or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     if _SUBJECT_AFTER_RE.match(text, end) and not _PLACE_NOUN_AFTER_RE.match(text, end):
         locative = False
+    if place.feature == "city" and _ROAD_AFTER_RE.match(text, end):
+        locative = False  # "on the Tamale highway": a road named after the town, not the town
     offset = None
     if near_m is not None and near_m.group("dist") and near_m.group("dir"):
         dist = float(near_m.group("dist")) * (1.609 if near_m.group("mi") else 1.0)
@@ -230,59 +278,133 @@ def _moved(place: Place, offset: tuple[float, float] | None) -> tuple[float | No
     return round(lat, 4), round(lon, 4)
 
 
+_SUFFIX_TAIL_RE = re.compile(
+    r"(?:[\s-]+(?:province|governorate|oblast|region|state|prefecture|department|county|krai|"
+    r"kray|republic|district))+$",
+    re.IGNORECASE,
+)
+
+
 def to_location(hit: PlaceHit, force_near: bool = False) -> Location:
     precision = "near" if (hit.near or force_near) else None
-    # towns keep the article's spelling ("Abu Ghraib", not "Abū Ghurayb")
-    name = hit.surface if hit.place.feature == "city" and not hit.surface.isupper() else None
-    loc = hit.place.to_location(precision=precision, name=name)
+    place = hit.place
+    name = None
+    if not hit.surface.isupper():
+        if place.feature == "city":
+            name = hit.surface  # towns keep the article's spelling ("Abu Ghraib")
+        elif place.feature == "admin1":
+            # regions are named as the text names them, without "province" ("Gansu")
+            name = _SUFFIX_TAIL_RE.sub("", hit.surface) or None
+    if place.feature == "admin1" and precision == "near":
+        precision = None  # "near Idlib province" is still the province
+    loc = place.to_location(precision=precision, name=name)
     if hit.offset_km is not None:
-        lat, lon = _moved(hit.place, hit.offset_km)
+        lat, lon = _moved(place, hit.offset_km)
         loc = loc.model_copy(update={"lat": lat, "lon": lon})
     return loc
+
+
+Span = tuple[int, int]
+
+
+def _tier(hit: PlaceHit, tiers: tuple[list[Span], ...]) -> int:
+    for k, spans in enumerate(tiers):
+        for a, b in spans:
+            if a <= hit.start and hit.end <= b:
+                return k
+    return -1
 
 
 def choose_location(
     text: str,
     hits: list[PlaceHit],
-    spans: list[tuple[int, int]],
-    anchor: tuple[int, int],
+    spans: list[Span],
+    anchor: Span,
     main_country: Place | None,
+    *,
+    sentences: list[Span] | None = None,
+    context: list[Span] | None = None,
+    dateline: tuple[PlaceHit, ...] = (),
 ) -> tuple[Location | None, float]:
     """Best location for an incident told in ``spans`` (anchor span first), with a quality 0..1.
 
-    The most precise usable name wins (landmark > town > near > region > country); ties go to
-    the anchor sentence, then to the earliest mention.
+    The most specific place wins, looked for in this order: the anchor clause, the incident's
+    other clauses, their whole ``sentences``, then neighbouring ``context`` sentences (towns
+    only); a town or landmark beats a region, a region beats a country. "X km north of Y" is
+    ``near`` Y. Without a town, a dateline town in the same country stands in, then the
+    country named in the incident's sentences, then the article's main country.
     """
-    best: tuple[tuple[int, int, int], PlaceHit] | None = None
+    tiers = ([anchor], spans, sentences or [], context or [])
+    best: tuple[tuple[float, ...], PlaceHit] | None = None  # most specific place
+    broad: tuple[tuple[float, ...], PlaceHit] | None = None  # best region or country
     for hit in hits:
         if hit.demonym:
             continue
-        inside = next((k for k, (a, b) in enumerate(spans) if a <= hit.start and hit.end <= b), -1)
-        if inside < 0:
+        tier = _tier(hit, tiers)
+        if tier < 0:
             continue
         feature = hit.place.feature
+        if feature == "city" and _ROAD_AFTER_RE.match(text, hit.end):
+            continue  # "on the Tamale highway": a road named after a town, not the town
         usable = hit.locative or feature == "landmark"
+        penalty = 0
         if not usable and feature == "city" and hit.place.population >= 5000:
             usable = not _SUBJECT_AFTER_RE.match(text, hit.end)
-            rank_penalty = 1
-        else:
-            rank_penalty = 0
+            penalty = 1
         if not usable:
             continue
-        in_anchor = anchor[0] <= hit.start < anchor[1]
-        key = (hit.rank - rank_penalty, 1 if in_anchor else 0, -hit.start)
-        if best is None or key > best[0]:
-            best = (key, hit)
-    if best is not None and best[1].rank >= _RANK["near"]:
-        return to_location(best[1]), 1.0
-    # "in the area": near the last precise place named before the incident's anchor
+        rank = hit.rank - penalty
+        dist = (
+            0
+            if anchor[0] <= hit.start < anchor[1]
+            else min(abs(hit.start - anchor[1]), abs(anchor[0] - hit.end))
+        )
+        if hit.precise and rank >= _RANK["near"]:
+            group = 0 if tier < 2 else tier - 1  # the incident's clauses, its sentences, context
+            key: tuple[float, ...] = (-group, rank, 1 if tier == 0 else 0, -dist)
+            if best is None or key > best[0]:
+                best = (key, hit)
+        elif tier < 3:
+            key = (rank, -tier, -dist)
+            if broad is None or key > broad[0]:
+                broad = (key, hit)
     a0, a1 = anchor
-    if _IN_AREA_RE.search(text, a0, a1):
+    in_area = _IN_AREA_RE.search(text, a0, a1) is not None
+    if best is not None:
+        b = best[1]
+        tier = _tier(b, tiers)
+        same_country = broad is None or broad[1].place.country_iso3 == b.place.country_iso3
+        if tier < 3 or same_country:
+            # "... the base was attacked; an aircraft in the area struck back": near the base
+            return to_location(b, force_near=in_area and tier > 0), 1.0 if tier < 2 else 0.8
+    # "in the area": near the last precise place named before the incident's anchor
+    if in_area:
         prior = [h for h in hits if h.end <= a0 and h.rank >= _RANK["city"] and a0 - h.end < 600]
         if prior:
             return to_location(prior[-1], force_near=True), 0.8
-    if best is not None:
-        return to_location(best[1]), 0.7 if best[1].rank == _RANK["admin1"] else 0.6
+    region = broad[1] if broad is not None else None
+    if region is not None and region.rank >= _RANK["admin1"]:
+        for d in dateline:  # "KADUNA, Nigeria — ... in Kaduna state": the state's main town
+            if region.place.feature == "admin1" and d.place.admin1 == region.place.name:
+                return to_location(d), 0.6
+        return _with_country(to_location(region), main_country), 0.7
+    country = region.place.country_iso3 if region is not None else None
+    if country is None and main_country is not None:
+        country = main_country.country_iso3
+    for d in dateline:  # "TRIPOLI, Libya — ..." with no town in the report itself
+        if d.place.country_iso3 == country:
+            return to_location(d), 0.5
+    if region is not None:
+        return to_location(region), 0.4
     if main_country is not None:
         return main_country.to_location(precision="country"), 0.4
     return None, 0.0
+
+
+def _with_country(loc: Location, main_country: Place | None) -> Location:
+    """A sea or a cross-border region takes the article's country ("the Red Sea" off Yemen)."""
+    if loc.country_iso3 is not None or main_country is None:
+        return loc
+    return loc.model_copy(
+        update={"country": main_country.country, "country_iso3": main_country.country_iso3}
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from processors.build_gazetteer import index_path
 from processors.gazetteer import Gazetteer, Mention, Place
-from processors.geo_data import fold
+from processors.geo_data import canon_key, fold
 from wirewatch.contracts import Location
 
 
@@ -195,3 +195,67 @@ def test_index_is_built_into_an_empty_cache_dir(tmp_path: Path) -> None:
     assert target.exists()
     again = Gazetteer.load(target, build=False)
     assert fresh.resolve("Mosul") == again.resolve("Mosul")
+
+
+@pytest.mark.parametrize(
+    ("geonames", "news"),
+    [
+        ("Al Qāmishlī", "Qamishli"),
+        ("An Nuşayrāt", "Nuseirat"),
+        ("Dayr az Zawr", "Deir ez-Zor"),
+        ("Mārūn ar Ra’s", "Maroun al-Ras"),
+        ("An Nabaţīyah", "Nabatieh"),
+        ("Tall Abyad", "Tel Abyad"),
+        ("Barsalogo", "Barsalogho"),
+    ],
+)
+def test_transliteration_variants_share_one_spelling_free_key(geonames: str, news: str) -> None:
+    assert canon_key(fold(geonames)) == canon_key(fold(news))
+
+
+def test_spelling_free_keys_keep_distinct_names_apart() -> None:
+    assert canon_key(fold("Saada")) != canon_key(fold("Sanaa"))
+    assert canon_key(fold("Kherson")) != canon_key(fold("Kharkiv"))
+
+
+def test_news_spellings_find_geonames_places(gaz: Gazetteer) -> None:
+    found = _found(gaz, "Shelling hit Qamishli and the Nuseirat camp; al-Hasakah was quiet.")
+    assert found["Qamishli"].candidates[0].country_iso3 == "SYR"
+    assert "Nuseirat" in found or "Nuseirat camp" in found
+    assert found["al-Hasakah"].candidates[0].country_iso3 == "SYR"
+
+
+def test_hand_authored_towns_are_found(gaz: Gazetteer) -> None:
+    found = _found(gaz, "Fighting near Bulo Burte and Tinzaouaten, then in Koumbri.")
+    assert found["Bulo Burte"].candidates[0].country_iso3 == "SOM"
+    assert found["Tinzaouaten"].candidates[0].country_iso3 == "MLI"
+    assert found["Koumbri"].candidates[0].country_iso3 == "BFA"
+
+
+def test_first_word_of_an_unknown_name_is_not_a_town(gaz: Gazetteer) -> None:
+    found = _found(gaz, "Gunmen attacked Jebel Moya and Bulo Hawa villages; Wad Nubari too.")
+    assert not {"Jebel", "Moya", "Bulo", "Hawa", "Wad"} & set(found)
+    # a small town before an unknown capitalized word is its first word; a big city is not
+    assert "Seville" in _found(gaz, "Police in Seville Tuesday")
+    assert "Kursk Oblast" in _found(gaz, "fighting in Kursk Oblast")
+
+
+def test_spelling_free_match_is_never_a_common_word(gaz: Gazetteer) -> None:
+    assert gaz.find("They struck at dawn. Police said the Army fired.") == []
+
+
+def test_bare_congo_is_the_democratic_republic(gaz: Gazetteer) -> None:
+    assert gaz.country("Congo").country_iso3 == "COD"  # type: ignore[union-attr]
+    found = _found(gaz, "He fled the Republic of Congo for Congo-Brazzaville.")
+    assert found["Republic of Congo"].candidates[0].country_iso3 == "COG"
+
+
+def test_a_capital_outranks_a_foreign_district_of_its_name(gaz: Gazetteer) -> None:
+    place = gaz.resolve("Rabat")
+    assert place is not None and place.country_iso3 == "MAR" and place.feature == "city"
+
+
+def test_neighbours_come_from_geonames(gaz: Gazetteer) -> None:
+    assert "UKR" in gaz.neighbours("RUS")
+    assert "COD" in gaz.neighbours("RWA")
+    assert gaz.neighbours("XXX") == ()
