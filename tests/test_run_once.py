@@ -68,6 +68,39 @@ def test_run_once_without_kafka_writes_jsonl_incidents(tmp_path):
     assert summary["articles"] == 3 and summary["incidents"] == len(lines["incidents"])
 
 
+def test_run_demo_is_the_readme_main_job_and_works_offline(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "run", "--once", "--demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=_env(),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    incidents = [
+        json.loads(x) for x in (out / f"{Topics().incidents}.jsonl").read_text().splitlines()
+    ]
+    articles = (out / f"{Topics().articles}.jsonl").read_text().splitlines()
+    assert len(articles) == 6  # every demo article fetched and extracted
+    types = {i["sub_event_type"] for i in incidents}
+    assert {"Air/drone strike", "Remote explosive/landmine/IED"} <= types
+    assert all(i["location"] and i["location"]["country_iso3"] for i in incidents)
+    # the markets story is not an incident
+    assert len({i["article_id"] for i in incidents}) < len(articles)
+
+
+def test_run_needs_feeds_or_demo():
+    proc = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "run", "--once"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+    )
+    assert proc.returncode == 2 and "--feeds FILE or --demo" in proc.stderr
+
+
 def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
     out = tmp_path / "out"
     with news_site(5) as site:

@@ -27,9 +27,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--feeds",
         "feeds_path",
-        required=True,
+        default=None,
         type=click.Path(exists=True, dir_okay=False),
         help="Feed list (YAML `feeds:` or OPML).",
+    )
+    @click.option(
+        "--demo",
+        is_flag=True,
+        help="Instead of --feeds: a bundled demo wire served on 127.0.0.1 (offline try-out).",
     )
     @click.option("--once", is_flag=True, help="One pass over the feeds, then exit.")
     @click.option(
@@ -50,7 +55,8 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def run(
         app: Any,
-        feeds_path: str,
+        feeds_path: str | None,
+        demo: bool,
         once: bool,
         out_dir: str | None,
         state_path: str | None,
@@ -67,9 +73,22 @@ def register(cli: click.Group) -> None:
         from wirewatch.logs import setup_logging_from_settings
         from wirewatch.pipeline import Pipeline
 
+        if bool(feeds_path) == demo:
+            raise click.UsageError("give either --feeds FILE or --demo")
         settings = app.settings
         setup_logging_from_settings(settings)
-        feeds = _feeds_from(feeds_path)
+        site = None
+        if demo:
+            from ingest import FeedSpec
+            from wirewatch.demo import DemoSite
+
+            site = DemoSite().__enter__()
+            settings.http.allowed_hosts = [*settings.http.allowed_hosts, "127.0.0.1"]
+            settings.http.per_host_delay = 0.0
+            feeds = [FeedSpec(url=site.feed_url, name="wirewatch demo wire")]
+        else:
+            assert feeds_path is not None
+            feeds = _feeds_from(feeds_path)
         if out_dir:
             settings.storage.out_dir = out_dir
         sink, _health = build(settings, source="wirewatch/run", out_dir=out_dir)
@@ -115,6 +134,8 @@ def register(cli: click.Group) -> None:
             store.close()
             if ops is not None:
                 ops.stop()
+            if site is not None:
+                site.__exit__(None, None, None)
         click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
         if not settings.embedded:
             return
