@@ -1,0 +1,604 @@
+"""Pipeline benchmarks through the real broker and Kafka stage workers (not a test).
+
+    WIREWATCH_TEST_BOOTSTRAP=127.0.0.1:9092 .venv/bin/python bench/bench_pipeline.py \
+        [--feeds 100] [--items 3] [--latency-items 30] [--memory-feeds 10000] [--only a,b,c,d]
+
+Every figure is measured in this one run, side by side, because the machine is shared and noisy:
+
+(a) end-to-end articles per CPU-second through ``wirewatch worker poll|fetch|process`` (one
+    process per stage) on ``--feeds`` loopback feeds of ``--items`` items each, whose items
+    link to the real pages of ../shared/corpus/pages (``tests.pipeline_support.NewsSite``);
+    wall time from the feed import to every article's incidents committed (the process
+    group's committed offsets cover the last article record), CPU seconds of the worker
+    processes over the same span; divided by bare ``trafilatura.extract`` articles per
+    CPU-second on the very same page bodies (goal >= 0.8);
+(b) the same workload with two workers per stage against one: throughput ratio (goal >= 1.8x;
+    this machine has 2 cores, shared with the broker and the news site);
+(c) p95 time from an item appearing in a feed to its incident on the topic, beyond the poll's
+    due time: feeds pinned to a short interval, items added while the workers run, latency =
+    incident arrival (read_committed consumer) - first feed request after the item was added
+    (taken from the server's request log) (goal <= 3 s);
+(d) resident memory of one poll worker holding ``--memory-feeds`` feeds (goal <= 300 MB),
+    against a 304 server in its own process, sampled after every feed was polled once.
+
+Workers are warmed up (imports, gazetteer, group joins) on a few extra feeds before timing,
+so (a) and (b) measure the steady state. CPU of the broker and of the local servers is not
+counted. psutil is used when installed, else /proc/<pid>/stat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
+
+from ingest import FeedSpec  # noqa: E402
+from sinks.kafka import kafka_client_config  # noqa: E402
+from tests.pipeline_support import NewsSite, Workers, worker_env  # noqa: E402
+from wirewatch.config import KafkaSettings  # noqa: E402
+from wirewatch.kafka_admin import create_topics  # noqa: E402
+from wirewatch.topics import Topics  # noqa: E402
+from wirewatch.workers import FeedRegistry  # noqa: E402
+
+warnings.filterwarnings("ignore")
+
+__all__ = [
+    "GroupWatch",
+    "ProcStats",
+    "bootstrap",
+    "fresh_kafka",
+    "linear_slope",
+    "main",
+    "wait_groups",
+]
+
+STAGES = ("poll", "fetch", "process")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def bootstrap() -> str:
+    return os.environ.get("WIREWATCH_TEST_BOOTSTRAP", "127.0.0.1:9092")
+
+
+# --------------------------------------------------------------------------- process figures
+
+
+class ProcStats:
+    """CPU seconds, resident memory, open fds and threads of one process (psutil or /proc)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        try:
+            import psutil
+
+            self._ps: Any = psutil.Process(pid)
+        except ImportError:
+            self._ps = None
+
+    def cpu(self) -> float:
+        if self._ps is not None:
+            t = self._ps.cpu_times()
+            return float(t.user + t.system)
+        raw = Path(f"/proc/{self.pid}/stat").read_text()
+        fields = raw[raw.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+    def rss(self) -> int:
+        if self._ps is not None:
+            return int(self._ps.memory_info().rss)
+        return int(Path(f"/proc/{self.pid}/statm").read_text().split()[1]) * PAGE_SIZE
+
+    def peak_rss(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        return self.rss()
+
+    def fds(self) -> int:
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
+
+    def threads(self) -> int:
+        return len(os.listdir(f"/proc/{self.pid}/task"))
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (/proc/stat)."""
+    vals = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    total = sum(vals[:8])  # user nice system idle iowait irq softirq steal
+    return (total - vals[3] - vals[4]) / CLK_TCK, total / CLK_TCK
+
+
+def linear_slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of ys over xs (0 when there are fewer than two points)."""
+    if len(xs) < 2:
+        return 0.0
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return 0.0 if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+# --------------------------------------------------------------------------- kafka helpers
+
+
+def fresh_kafka(partitions: int = 6) -> tuple[str, KafkaSettings]:
+    prefix = f"bench{uuid.uuid4().hex[:8]}"
+    cfg = KafkaSettings(
+        bootstrap_servers=bootstrap(),
+        topic_prefix=prefix,
+        group_prefix=prefix,
+        partitions=partitions,
+    )
+    create_topics(cfg)
+    return prefix, cfg
+
+
+def _admin(cfg: KafkaSettings) -> KafkaAdminClient:
+    return KafkaAdminClient(**kafka_client_config(cfg))
+
+
+def wait_groups(cfg: KafkaSettings, members: dict[str, int], timeout: float = 120) -> None:
+    """Wait until every stage group is Stable with the given number of members."""
+    admin = _admin(cfg)
+    groups = {f"{cfg.group_prefix}.{s}": n for s, n in members.items()}
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                desc = admin.describe_groups(list(groups))
+            except Exception:
+                desc = {}
+            ok = all(
+                str(desc.get(g, {}).get("group_state", "")).lower() == "stable"
+                and len(desc.get(g, {}).get("members", [])) == n
+                for g, n in groups.items()
+            )
+            if ok:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"stage groups not stable after {timeout:.0f}s: {desc}")
+            time.sleep(0.5)
+    finally:
+        admin.close()
+
+
+def committed(admin: KafkaAdminClient, group: str) -> dict[TopicPartition, int]:
+    try:
+        res = admin.list_group_offsets({group: None})
+    except Exception:
+        return {}
+    return {tp: om.offset for tp, om in res.get(group, {}).items() if om.offset >= 0}
+
+
+class GroupWatch:
+    """Follows the articles and dead-letter topics (read_committed) and the process group's
+    committed offsets: done when ``expected`` articles (or fetch dead letters) are there and
+    the process stage committed past the last article record of every partition."""
+
+    def __init__(self, cfg: KafkaSettings) -> None:
+        self.cfg = cfg
+        self.topics = Topics(cfg.topic_prefix)
+        self.consumer = KafkaConsumer(
+            **kafka_client_config(cfg),
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+        )
+        tps = [
+            TopicPartition(t, p)
+            for t in (self.topics.articles, self.topics.deadletter)
+            for p in range(cfg.partitions)
+        ]
+        self.consumer.assign(tps)
+        self.consumer.seek_to_beginning(*tps)
+        self.admin = _admin(cfg)
+        self.articles: set[str] = set()
+        self.dead: list[bytes] = []
+        self.last_offset: dict[TopicPartition, int] = {}
+
+    def drain(self, timeout_ms: int = 200) -> None:
+        for tp, msgs in self.consumer.poll(timeout_ms=timeout_ms).items():
+            for m in msgs:
+                if tp.topic == self.topics.articles:
+                    self.articles.add(m.key.decode())
+                    self.last_offset[tp] = max(self.last_offset.get(tp, -1), m.offset)
+                else:
+                    self.dead.append(m.value)
+
+    def processed(self) -> bool:
+        got = committed(self.admin, f"{self.cfg.group_prefix}.process")
+        return all(got.get(tp, -1) > off for tp, off in self.last_offset.items())
+
+    def wait(self, expected: int, timeout: float) -> float:
+        """Monotonic time at which the run was seen complete."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.drain()
+            if len(self.articles) + len(self.dead) >= expected and self.processed():
+                return time.monotonic()
+        raise TimeoutError(
+            f"incomplete after {timeout:.0f}s: {len(self.articles)} articles, "
+            f"{len(self.dead)} dead letters of {expected}"
+        )
+
+    def close(self) -> None:
+        self.consumer.close()
+        self.admin.close()
+
+
+# --------------------------------------------------------------------------- (a) and (b)
+
+
+@dataclass
+class RunResult:
+    workers_per_stage: int
+    articles: int
+    wall: float
+    cpu: dict[str, float] = field(default_factory=dict)
+    dead: int = 0
+    machine_busy: float = 0.0  # fraction of all cores busy during the timed span
+
+    @property
+    def cpu_total(self) -> float:
+        return sum(self.cpu.values())
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.wall
+
+    @property
+    def per_cpu(self) -> float:
+        return self.articles / self.cpu_total
+
+
+def pipeline_run(
+    site: NewsSite, warm: list[int], measured: list[int], per_stage: int, logs: Path
+) -> RunResult:
+    """Warm the workers on ``warm`` feeds, then time ``measured`` feeds end to end."""
+    prefix, cfg = fresh_kafka()
+    env = worker_env(cfg.bootstrap_servers or "", prefix, WIREWATCH_LOG_LEVEL="WARNING")
+    run_dir = logs / f"{prefix}-{per_stage}"
+    run_dir.mkdir()
+    workers = Workers(env, run_dir)
+    urls = site.feed_urls()
+    per_feed = len(site.items[measured[0]])
+    watch = GroupWatch(cfg)
+    try:
+        for stage in STAGES:
+            for _ in range(per_stage):
+                workers.start(stage)
+        wait_groups(cfg, dict.fromkeys(STAGES, per_stage))
+        FeedRegistry(cfg).put(FeedSpec(url=urls[i]) for i in warm)
+        watch.wait(len(warm) * per_feed, 240)
+        procs = {s: [ProcStats(p.pid) for p in ps] for s, ps in workers.procs.items()}
+        cpu0 = {s: sum(p.cpu() for p in ps) for s, ps in procs.items()}
+        m0 = machine_cpu()
+        t0 = time.monotonic()
+        FeedRegistry(cfg).put(FeedSpec(url=urls[i]) for i in measured)
+        t1 = watch.wait((len(warm) + len(measured)) * per_feed, 600)
+        cpu1 = {s: sum(p.cpu() for p in ps) for s, ps in procs.items()}
+        m1 = machine_cpu()
+        n = len(measured) * per_feed
+        busy = (m1[0] - m0[0]) / max(m1[1] - m0[1], 1e-9)
+        return RunResult(
+            per_stage, n, t1 - t0, {s: cpu1[s] - cpu0[s] for s in STAGES}, len(watch.dead), busy
+        )
+    except TimeoutError:
+        print(f"worker logs (tail):\n{workers.logs()[-4000:]}", file=sys.stderr)
+        raise
+    finally:
+        watch.close()
+        codes = workers.stop_all()
+        if any(codes):
+            print(f"   warning: worker exit codes {codes}; logs in {run_dir}", file=sys.stderr)
+
+
+def bare_per_cpu(bodies: list[tuple[bytes, str]]) -> float:
+    """Articles per CPU-second of bare ``trafilatura.extract`` on ``bodies`` (this process)."""
+    import trafilatura
+
+    trafilatura.extract(bodies[0][0], url=bodies[0][1])  # warm-up
+    c0 = time.process_time()
+    for body, url in bodies:
+        trafilatura.extract(body, url=url)
+    return len(bodies) / (time.process_time() - c0)
+
+
+def bench_throughput(site: NewsSite, warm: list[int], measured: list[int], logs: Path) -> None:
+    bodies = [
+        (site.bodies[(i * 7 + j) % len(site.bodies)], site.server.url(f"/page/{i}/{j}"))
+        for i in measured
+        for j in site.items[i]
+    ]
+    bare1 = bare_per_cpu(bodies)
+    one = pipeline_run(site, warm, measured, 1, logs)
+    bare2 = bare_per_cpu(bodies)
+    two = pipeline_run(site, warm, measured, 2, logs)
+    bare = max(bare1, bare2)  # the faster bare figure: the conservative denominator
+    print(
+        f"[a] {one.articles} articles ({len(measured)} feeds x {len(bodies) // len(measured)}"
+        f" items, {len({b for b, _ in bodies})} distinct corpus pages), 1 worker per stage:"
+    )
+    print(
+        f"    wall {one.wall:.1f}s = {one.rate:.1f} articles/s; worker CPU {one.cpu_total:.1f}s"
+        f" (poll {one.cpu['poll']:.1f}, fetch {one.cpu['fetch']:.1f},"
+        f" process {one.cpu['process']:.1f}); machine {one.machine_busy:.0%} busy;"
+        f" dead letters {one.dead}"
+    )
+    print(
+        f"    pipeline {one.per_cpu:.2f} articles/CPU-s; bare trafilatura.extract"
+        f" {bare:.2f} articles/CPU-s (runs {bare1:.2f}, {bare2:.2f})"
+    )
+    print(f"    ratio {one.per_cpu / bare:.3f}  (goal >= 0.8)")
+    fetch_only = one.articles / one.cpu["fetch"]
+    print(
+        f"    for reference, the fetch stage alone: {fetch_only:.2f} articles/CPU-s ="
+        f" {fetch_only / bare:.3f} x bare (it runs the same extraction plus HTTP and Kafka)"
+    )
+    print(
+        f"[b] 2 workers per stage: wall {two.wall:.1f}s = {two.rate:.1f} articles/s, worker CPU"
+        f" {two.cpu_total:.1f}s ({two.per_cpu:.2f} articles/CPU-s); machine"
+        f" {two.machine_busy:.0%} busy; dead letters {two.dead}"
+    )
+    print(
+        f"    throughput ratio 2/1 = {two.rate / one.rate:.2f}x  (goal >= 1.8x; {os.cpu_count()}"
+        f" cores shared with the broker, the news site and this process)"
+    )
+
+
+# --------------------------------------------------------------------------- (c) latency
+
+
+def _yields_incidents(site: NewsSite) -> list[bool]:
+    """Per page body: does the pipeline make at least one incident of it?"""
+    from ingest.extract import extract_article
+    from wirewatch.pipeline import process_article
+
+    out = []
+    for k, body in enumerate(site.bodies):
+        art = extract_article(body, f"http://127.0.0.1/probe/{k}", {"Content-Type": "text/html"})
+        out.append(bool(process_article(art)))
+    return out
+
+
+def bench_latency(n_feeds: int, n_items: int, interval: float, logs: Path) -> None:
+    from ingest import canonicalize_url
+    from wirewatch.contracts import stable_key
+
+    with NewsSite(n_feeds) as site:
+        has_incident = _yields_incidents(site)
+        prefix, cfg = fresh_kafka()
+        env = worker_env(
+            cfg.bootstrap_servers or "",
+            prefix,
+            WIREWATCH_LOG_LEVEL="WARNING",
+            WIREWATCH_POLL__MIN_INTERVAL=str(min(2.0, interval)),
+        )
+        run_dir = logs / f"{prefix}-latency"
+        run_dir.mkdir()
+        workers = Workers(env, run_dir)
+        arrivals: dict[str, float] = {}
+        stop = threading.Event()
+
+        def follow() -> None:
+            import json
+
+            c = KafkaConsumer(
+                **kafka_client_config(cfg),
+                group_id=None,
+                enable_auto_commit=False,
+                isolation_level="read_committed",
+                fetch_max_wait_ms=50,
+            )
+            tps = [TopicPartition(Topics(prefix).incidents, p) for p in range(cfg.partitions)]
+            c.assign(tps)
+            c.seek_to_beginning(*tps)
+            while not stop.is_set():
+                for msgs in c.poll(timeout_ms=100).values():
+                    now = time.monotonic()
+                    for m in msgs:
+                        arrivals.setdefault(json.loads(m.value)["article_id"], now)
+            c.close()
+
+        follower = threading.Thread(target=follow, daemon=True)
+        watch = GroupWatch(cfg)
+        try:
+            for stage in STAGES:
+                workers.start(stage)
+            wait_groups(cfg, dict.fromkeys(STAGES, 1))
+            FeedRegistry(cfg).put(FeedSpec(url=u, interval=interval) for u in site.feed_urls())
+            watch.wait(n_feeds, 240)  # first items through: steady state from here
+            follower.start()
+            rng = random.Random(5)
+            added: list[tuple[int, str, float]] = []  # feed, article id, monotonic time
+            while len(added) < n_items:
+                cands = [
+                    i
+                    for i in range(n_feeds)
+                    if len(site.items[i]) < 50
+                    and has_incident[(i * 7 + len(site.items[i])) % len(site.bodies)]
+                ]
+                i = rng.choice(cands)
+                t_add = time.monotonic()  # before the add: a poll racing it counts (conservative)
+                url = site.add_item(i)
+                added.append((i, stable_key(canonicalize_url(url)), t_add))
+                time.sleep(rng.uniform(0.2, 1.0))
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not all(a in arrivals for _i, a, _t in added):
+                time.sleep(0.5)
+        except TimeoutError:
+            print(f"worker logs (tail):\n{workers.logs()[-4000:]}", file=sys.stderr)
+            raise
+        finally:
+            stop.set()
+            watch.close()
+            workers.stop_all()
+    beyond, total, waits, missing = [], [], [], 0
+    for i, aid, t_add in added:
+        polls = [h.at for h in site.server.hits(f"/feed/{i}") if h.at >= t_add]
+        if aid not in arrivals or not polls:
+            missing += 1
+            continue
+        beyond.append(arrivals[aid] - polls[0])
+        total.append(arrivals[aid] - t_add)
+        waits.append(polls[0] - t_add)
+    q = statistics.quantiles(beyond, n=20, method="inclusive") if len(beyond) > 1 else beyond
+    print(
+        f"[c] {len(beyond)} items added to {n_feeds} feeds (interval {interval:g}s, one worker"
+        f" per stage){f', {missing} without an incident in time' if missing else ''}:"
+    )
+    print(
+        f"    beyond the poll: p50 {statistics.median(beyond):.2f}s  p95 {q[-1]:.2f}s"
+        f"  max {max(beyond):.2f}s  (goal p95 <= 3 s)"
+    )
+    print(
+        f"    waiting for the poll: mean {statistics.fmean(waits):.2f}s; item to incident"
+        f" overall: p50 {statistics.median(total):.2f}s  max {max(total):.2f}s"
+    )
+
+
+# --------------------------------------------------------------------------- (d) memory
+
+
+_304 = (
+    b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nCache-Control: max-age=60\r\n'
+    b"Content-Length: 0\r\n\r\n"
+)
+
+
+def _serve_304(sock: socket.socket, count: Any) -> None:
+    """A keep-alive server answering every request 304 (own process, no GIL sharing)."""
+
+    class Proto(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.t: Any = transport
+            self.buf = b""
+
+        def data_received(self, data: bytes) -> None:
+            self.buf += data
+            while b"\r\n\r\n" in self.buf:
+                _req, self.buf = self.buf.split(b"\r\n\r\n", 1)
+                self.t.write(_304)
+                with count.get_lock():
+                    count.value += 1
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(Proto, sock=sock)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def bench_memory(n_feeds: int, logs: Path) -> None:
+    ctx = mp.get_context("fork")
+    count = ctx.Value("q", 0)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    port = sock.getsockname()[1]
+    server = ctx.Process(target=_serve_304, args=(sock, count), daemon=True)
+    server.start()
+    sock.close()
+    prefix, cfg = fresh_kafka()
+    env = worker_env(
+        cfg.bootstrap_servers or "",
+        prefix,
+        WIREWATCH_LOG_LEVEL="WARNING",
+        WIREWATCH_HTTP__PER_HOST_CONCURRENCY="64",
+        # one round only: what is measured is the memory of holding the feeds
+        WIREWATCH_POLL__DEFAULT_INTERVAL="3600",
+    )
+    run_dir = logs / f"{prefix}-memory"
+    run_dir.mkdir()
+    workers = Workers(env, run_dir)
+    try:
+        t0 = time.monotonic()
+        FeedRegistry(cfg).put(
+            FeedSpec(url=f"http://127.0.0.1:{port}/feed/{i}.xml") for i in range(n_feeds)
+        )
+        t_import = time.monotonic() - t0
+        proc = workers.start("poll")
+        stats = ProcStats(proc.pid)
+        wait_groups(cfg, {"poll": 1})
+        t1, c1, n1 = time.monotonic(), stats.cpu(), count.value
+        deadline = t1 + 900
+        while count.value < n_feeds and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.5)
+        t2, c2 = time.monotonic(), stats.cpu()
+        polled = count.value
+        samples = []
+        for _ in range(10):
+            samples.append(stats.rss())
+            time.sleep(1)
+        t3, c3 = time.monotonic(), stats.cpu()
+        peak = stats.peak_rss()
+    finally:
+        workers.stop_all()
+        server.terminate()
+        server.join()
+    print(
+        f"[d] poll worker holding {n_feeds} feeds ({polled} polled once, 304 server; import"
+        f" {t_import:.1f}s, first round {t2 - t1:.1f}s = {(polled - n1) / (t2 - t1):.0f} polls/s,"
+        f" {(c2 - c1) / max(polled - n1, 1) * 1000:.2f} ms CPU/poll):"
+    )
+    print(
+        f"    RSS after the round {max(samples) / 2**20:.0f} MB (peak {peak / 2**20:.0f} MB)"
+        f"  (goal <= 300 MB)"
+    )
+    print(
+        f"    CPU with no feed due (scheduler loop over {n_feeds} feeds):"
+        f" {(c3 - c2) / (t3 - t2) * 100:.0f}% of a core"
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--feeds", type=int, default=100, help="feeds timed in (a)/(b)")
+    ap.add_argument("--items", type=int, default=3, help="items (articles) per feed in (a)/(b)")
+    ap.add_argument("--warm-feeds", type=int, default=12, help="warm-up feeds before timing")
+    ap.add_argument("--latency-feeds", type=int, default=20)
+    ap.add_argument("--latency-items", type=int, default=30, help="items added during (c)")
+    ap.add_argument("--interval", type=float, default=5.0, help="feed interval in (c), seconds")
+    ap.add_argument("--memory-feeds", type=int, default=10_000)
+    ap.add_argument("--only", default="a,b,c,d", help="comma list of a,b,c,d ((a) implies (b))")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+    only = set(args.only.split(","))
+    print(f"broker {bootstrap()}; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        logs = Path(tmp)
+        if only & {"a", "b"}:
+            n = args.warm_feeds + args.feeds
+            with NewsSite(n, args.items) as site:
+                bench_throughput(
+                    site, list(range(args.warm_feeds)), list(range(args.warm_feeds, n)), logs
+                )
+        if "c" in only:
+            bench_latency(args.latency_feeds, args.latency_items, args.interval, logs)
+        if "d" in only:
+            bench_memory(args.memory_feeds, logs)
+
+
+if __name__ == "__main__":
+    main()
