@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any, ClassVar
@@ -291,6 +291,10 @@ class StageWorker:
 
     poll_timeout_ms = 500
 
+    def poll_timeout(self) -> int:
+        """Milliseconds ``consumer.poll`` may block this turn."""
+        return self.poll_timeout_ms
+
     def progress(self) -> int:
         """What ``run(max_records=)`` counts: committed input records."""
         return self.processed
@@ -307,7 +311,7 @@ class StageWorker:
             if max_records is not None and self.progress() >= max_records:
                 break
             try:
-                batch = self.consumer.poll(timeout_ms=self.poll_timeout_ms)
+                batch = self.consumer.poll(timeout_ms=self.poll_timeout())
             except kerr.KafkaError as exc:
                 log.warning("poll failed: %s", exc, extra={"stage": self.stage})
                 time.sleep(0.5)
@@ -595,6 +599,9 @@ class PollWorker(StageWorker):
         self.polls = 0
         self.stale = StaleFeedTracker(settings.poll.stale_factor)
         self._stale_checked = 0.0
+        self._inflight: dict[str, asyncio.Task[PollResult]] = {}
+        self._next_scan = 0.0
+        self._seen_by_feed: dict[str, deque[SeenEntry]] = {}
 
     def listener(self) -> ConsumerRebalanceListener:
         return _PollAssignments(self)
@@ -609,6 +616,13 @@ class PollWorker(StageWorker):
         self.loop.run_until_complete(make())
 
     def close(self) -> None:
+        for task in self._inflight.values():  # unfinished polls: never committed, redone later
+            task.cancel()
+        if self._inflight:
+            self.loop.run_until_complete(
+                asyncio.gather(*self._inflight.values(), return_exceptions=True)
+            )
+            self._inflight.clear()
         if self.client is not None:
             self.loop.run_until_complete(self.client.aclose())
         super().close()
@@ -624,10 +638,13 @@ class PollWorker(StageWorker):
                 continue
             data = json.loads(value)
             self.store.feeds[fid] = FeedState(**data["state"])
+            kept = self._seen_by_feed.setdefault(fid, deque())
+            kept.clear()
             for s in data.get("seen", []):
                 seen = SeenEntry(**s)
                 self.store.by_url[seen.url_key] = seen
                 self.store.by_id[(seen.feed_id, seen.entry_id)] = seen
+                kept.append(seen)
         self._pending_seek |= parts
         log.info(
             "partitions assigned",
@@ -639,6 +656,10 @@ class PollWorker(StageWorker):
         for fid in [f for f, (p, _s) in self.feeds.items() if p in parts]:
             del self.feeds[fid]
             self.store.feeds.pop(fid, None)
+            self._seen_by_feed.pop(fid, None)
+            task = self._inflight.pop(fid, None)
+            if task is not None:  # its result belongs to the partition's new owner now
+                task.cancel()
 
     # ------------------------------------------------------------------ loop
     def handle(self, records: list[Any]) -> list[Output]:
@@ -654,7 +675,9 @@ class PollWorker(StageWorker):
                 log.warning("invalid feed record %s: %s", fid, exc, extra={"stage": self.stage})
         return []
 
-    poll_timeout_ms = 200
+    def poll_timeout(self) -> int:
+        # short while polls are in flight: their HTTP only advances while the loop runs
+        return 10 if self._inflight else 200
 
     def progress(self) -> int:
         return self.polls
@@ -675,26 +698,68 @@ class PollWorker(StageWorker):
             self.handle([m for msgs in batch.values() for m in msgs])
         self.tick()
 
+    def _due(self, now: float) -> list[FeedSpec]:
+        """Feeds of assigned partitions that are due and not in flight, earliest first.
+
+        Reads the in-memory states directly (no copies): this runs on every loop turn over every
+        assigned feed, so it must stay a cheap scan.
+        """
+        due: list[tuple[float, FeedSpec]] = []
+        states = self.store.feeds
+        for fid, (part, spec) in self.feeds.items():
+            if part not in self.partitions or fid in self._inflight:
+                continue
+            st = states.get(fid)
+            if st is None or st.spec_url != spec.url:
+                due.append((0.0, spec))
+            elif not st.disabled_reason and st.next_due <= now:
+                due.append((st.next_due, spec))
+        due.sort(key=lambda d: d[0])  # a worker behind schedule must not starve any feed
+        return [spec for _t, spec in due]
+
     def tick(self) -> None:
+        """Keep up to ``poll.concurrency`` polls in flight; commit the finished ones.
+
+        A rolling set, not rounds: one slow or hanging feed holds up only its own slot.
+        """
         assert self.poller is not None and self.consumer is not None
-        mine = [spec for p, spec in self.feeds.values() if p in self.partitions]
-        self._track_stale(mine)
-        due = sorted(  # earliest due first: a worker behind schedule must not starve feeds
-            self.poller.due(mine),
-            key=lambda f: getattr(self.store.feeds.get(f.feed_id), "next_due", 0.0),
-        )[: self.settings.poll.concurrency]
-        if not due:
+        now = time.time()
+        if now >= self._next_scan:
+            self._next_scan = now + 0.25
+            self._track_stale([s for p, s in self.feeds.values() if p in self.partitions])
+            room = self.settings.poll.concurrency - len(self._inflight)
+            for spec in self._due(now)[: max(0, room)]:
+                self._inflight[spec.feed_id] = self.loop.create_task(
+                    self.poller.poll_once(spec, commit=False)
+                )
+        if not self._inflight:
             return
-        part_of = {fid: p for fid, (p, _s) in self.feeds.items()}
-
-        async def poll_all() -> list[PollResult]:
-            assert self.poller is not None
-            return list(
-                await asyncio.gather(*(self.poller.poll_once(f, commit=False) for f in due))
+        done, _pending = self.loop.run_until_complete(
+            asyncio.wait(
+                list(self._inflight.values()), timeout=0.2, return_when=asyncio.FIRST_COMPLETED
             )
+        )
+        results: list[PollResult] = []
+        for fid, task in list(self._inflight.items()):
+            if task not in done:
+                continue
+            del self._inflight[fid]
+            if task.cancelled():
+                continue
+            exc = task.exception()
+            if exc is not None:  # poll_once classifies errors itself; this is a bug
+                log.error("poll crashed: %r", exc, extra={"stage": self.stage, "feed_id": fid})
+                continue
+            result = task.result()
+            if self.feeds.get(fid, (-1, None))[0] in self.partitions:  # still ours
+                results.append(result)
+        if results:
+            self._commit_polls(results)
 
-        results = self.loop.run_until_complete(poll_all())
+    def _commit_polls(self, results: list[PollResult]) -> None:
+        assert self.poller is not None
         self.polls += len(results)
+        part_of = {fid: p for fid, (p, _s) in self.feeds.items()}
         for r in results:
             if r.status in ("error", "disabled"):
                 log.warning(
@@ -715,7 +780,7 @@ class PollWorker(StageWorker):
                 (
                     self.topics.feedstate,
                     r.feed.feed_id,
-                    _StateRecord.of(r, self.store),
+                    _StateRecord.of(r, self._recent_seen(r)),
                     part_of.get(r.feed.feed_id),
                 )
             )
@@ -735,7 +800,25 @@ class PollWorker(StageWorker):
                 self._new_producer()
             return
         for r in results:
+            fresh = list(r.pending_seen)
             self.poller.commit(r)
+            self._remember_seen(r.feed.feed_id, fresh)
+
+    def _recent_seen(self, result: PollResult) -> list[SeenEntry]:
+        """The feed's kept seen entries plus this poll's, newest last, capped."""
+        kept = list(self._seen_by_feed.get(result.feed.feed_id, ()))
+        return (kept + list(result.pending_seen))[-_SEEN_PER_FEED:]
+
+    def _remember_seen(self, feed_id: str, fresh: list[SeenEntry]) -> None:
+        """Bound memory: keep the newest ``_SEEN_PER_FEED`` seen entries of each feed."""
+        q = self._seen_by_feed.setdefault(feed_id, deque())
+        q.extend(fresh)
+        while len(q) > _SEEN_PER_FEED:
+            old = q.popleft()
+            if self.store.by_id.get((old.feed_id, old.entry_id)) is old:
+                del self.store.by_id[(old.feed_id, old.entry_id)]
+            if self.store.by_url.get(old.url_key) is old:
+                del self.store.by_url[old.url_key]
 
     def _track_stale(self, feeds: list[FeedSpec]) -> None:
         now = time.time()
@@ -772,11 +855,7 @@ class _StateRecord(BaseModel):
     seen: list[dict[str, Any]]
 
     @classmethod
-    def of(cls, result: PollResult, store: MemoryStateStore) -> _StateRecord:
-        fid = result.feed.feed_id
-        seen = [s for s in store.by_id.values() if s.feed_id == fid]
-        seen += list(result.pending_seen)
-        seen = sorted(seen, key=lambda s: s.first_seen)[-_SEEN_PER_FEED:]
+    def of(cls, result: PollResult, seen: list[SeenEntry]) -> _StateRecord:
         return cls(state=asdict(result.state), seen=[asdict(s) for s in seen])
 
 
