@@ -178,6 +178,32 @@ _WEAPON_KEYS = tuple(
 )
 
 
+# Lower-case substrings one of which every match of the pattern contains.
+_GENERIC_STATE_KEYS = (
+    "security forces",
+    "government forces",
+    "troops",
+    "soldiers",
+    "the army",
+    "the military",
+    "police",
+    "gendarmes",
+)
+_CROWD_KEYS = ("protesters", "demonstrators", "rioters", "mob", "residents", "students", "workers")
+_CIVILIAN_KEYS = (
+    "civilian",
+    "villagers",
+    "residents",
+    "worshippers",
+    "farmers",
+    "passengers",
+    "children",
+    "women",
+)
+# Case-sensitive substrings one of which every _COMMANDS pattern contains.
+_COMMAND_KEYS = ("Command", "CENTCOM", "Centcom", "Pentagon", "Defen", "IDF", "FARDC", "Tatmadaw")
+
+
 def _has_any(low: str, keys: tuple[str, ...]) -> bool:
     return any(k in low for k in keys)
 
@@ -194,7 +220,9 @@ def find_actors(
     for m in _GROUP_RE.finditer(text, start, end):
         name, typ, _p = GROUPS[int((m.lastgroup or "g0")[1:])]
         found.append((m.start(), name, typ))
-    for m in _COMMAND_RE.finditer(text, start, end):
+    seg = text[start:end]
+    commands = _has_any(seg, _COMMAND_KEYS)
+    for m in _COMMAND_RE.finditer(text, start, end) if commands else ():
         found.append((m.start(), _COMMANDS[int((m.lastgroup or "c0")[1:])][1], "state_forces"))
     for m in _STATE_RE.finditer(text, start, end) if _UNIT_RE.search(text, start, end) else ():
         who = m.group("who")
@@ -205,15 +233,15 @@ def find_actors(
             continue
         country = country or ("United States" if who in ("US", "U.S.") else "United Kingdom")
         found.append((m.start(), _state_name(country, m.group("unit")), "state_forces"))
-    if not any(t == "state_forces" for _p, _n, t in found):
+    low = seg.lower()
+    if not any(t == "state_forces" for _p, _n, t in found) and _has_any(low, _GENERIC_STATE_KEYS):
         g = _GENERIC_STATE_RE.search(text, start, end)
         if g is not None:
             found.append((g.start(), "Security forces", "state_forces"))
-    low = text[start:end].lower()
     u = _UNIDENTIFIED_RE.search(text, start, end) if _has_any(low, _UNIDENTIFIED_KEYS) else None
     if u is not None:
         found.append((u.start(), "Unidentified armed group", "unidentified"))
-    c = _CROWD_RE.search(text, start, end)
+    c = _CROWD_RE.search(text, start, end) if _has_any(low, _CROWD_KEYS) else None
     if c is not None:
         word = c.group().lower()
         found.append(
@@ -223,13 +251,13 @@ def find_actors(
                 "rioters" if word in ("rioters", "mob") else "protesters",
             )
         )
-    v = _CIVILIAN_RE.search(text, start, end)
+    v = _CIVILIAN_RE.search(text, start, end) if _has_any(low, _CIVILIAN_KEYS) else None
     if v is not None:
         found.append((v.start(), "Civilians", "civilians"))
     found.sort()
     actors: list[Actor] = []
     seen: set[str] = set()
-    claim = _CLAIM_RE.search(text, start, end)
+    claim = _CLAIM_RE.search(text, start, end) if "claim" in low else None
     for pos, name, typ in found:
         if name in seen:
             continue

@@ -7,7 +7,10 @@ Patterns, tried on the mention's segment text (back-references already masked ou
 * outcome before the number: "killing 6 civilians", "death toll rose to 12", "the death of many
   fighters", "injuring two";
 * outcome nouns: "eight injuries", "3 deaths";
-* negatives: "no one was hurt", "no casualties", "without injuries" (count 0).
+* negatives: "no one was hurt", "no casualties", "without injuries" (count 0);
+* coordinated victims: "eight commandos and their civilian driver were killed" (8 + 1),
+  "killing a woman and her two children" (1 + 2), "killing the driver" (1) -- never across a
+  clause with its own verb ("75 killed, and 103 others are missing") nor into a subset.
 
 Each number is used once; subsets ("..., including 2 women") are skipped so that nothing is
 counted twice. Within one segment distinct counts of the same outcome add up ("3 soldiers and 2
@@ -17,8 +20,10 @@ civilians were killed"); across the sentences of an incident the caller keeps th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
 __all__ = ["Casualties", "find_casualties", "zero_statement"]
@@ -66,13 +71,52 @@ _AFTER_ONE_RE = re.compile(
     r"year|time|way|bid|attack|strike|statement)[\w'’-]+",
     _F,
 )
+# One person named by a determiner and a singular noun: "their civilian driver", "a child".
+_ONE_PERSON = (
+    rf"(?:the|their|his|her|its|our|a|an|one|another)\s+(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:{PERSON_NOUNS})\b(?!['’])"
+)
+# "killing the driver", "wounded their commander": one victim after the verb.
+_DEF_ONE_AFTER_RE = re.compile(
+    rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead)\s+"
+    rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
+    _F,
+)
+# The rest of a victim group's noun phrase ("commandos", "police officers"): a few words, none a
+# preposition, conjunction or verb ("75 people since Monday, and 103 others are missing" is two
+# clauses, not one group).
+_GROUP_TAIL = (
+    r"(?:\s+(?!(?:and|or|in|on|at|after|when|while|including|among|since|from|by|for|with|"
+    r"during|near|as|to|of|who|which|that|were|was|are|is|have|has|had)\b)[\w'’-]+){0,3}?"
+)
+# The added item must not be the subject of its own clause ("and 103 others are missing").
+_NO_OWN_VERB = r"\b(?!\s+(?:are|were|is|was|have|has|had|remain\w*|went|go)\b)"
+# After a counted victim group, one more person in coordination: "killed eight commandos and
+# their civilian driver" (8 + 1).
+_PLUS_ONE_RE = re.compile(
+    rf"{_GROUP_TAIL}\s*,?\s+and\s+(?P<one>{_ONE_PERSON}){_NO_OWN_VERB}",
+    _F,
+)
+# ... or more people with a number: "killing a woman and her two children" (1 + 2).
+_PLUS_NUM_RE = re.compile(
+    rf"{_GROUP_TAIL}\s*,?\s+and\s+(?:(?:the|their|his|her|its)\s+)?{_NUM}\s+[\w'’-]+"
+    rf"{_NO_OWN_VERB}",
+    _F,
+)
+# "Three soldiers and a civilian were killed", "a woman and her son were wounded": the last
+# person of a coordinated subject before the outcome; the item before "and" is read separately.
+_AND_ONE_BEFORE_RE = re.compile(
+    rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
+    _F,
+)
+_NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
+_ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
 _COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*(?:,\s*and|,|and)\s*$", _F)
 _NOUN_RE = re.compile(
     rf"\b{_NUM}\s+(?:(?:more|other|further|additional|new|civilian|military)\s+)?"
     rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured)\b",
     _F,
 )
-_NOUN_HINT_RE = re.compile(r"deaths|fatalities|injuries|dead|wounded|injured", _F)
 _ZERO_RE = re.compile(
     r"\b(?:no (?:one|body)|nobody|none)\b(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
     r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
@@ -87,14 +131,64 @@ _SUBSET_RE = re.compile(
     r"among those)\s*(?:\w+\s+)?$",
     _F,
 )
-_ANY_OUTCOME_RE = re.compile(
-    r"kill|dead|died|dies|death|wound|injur|hurt|slain|perish|lives|fatalit|KIA|casualt|bodies|"
-    r"hospitali|toll|peaceful|incident|suffer|poison|drown|execut|massacr|slaughter|behead|"
-    r"gunned|hacked",
-    _F,
+# Substring pre-checks on the lower-cased segment (plain ``in`` tests are far cheaper than an
+# unanchored case-insensitive alternation tried at every character): a segment without any of
+# these words cannot match the patterns they guard.
+_ANY_OUTCOME_KEYS = tuple(
+    """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
+    hospitali toll peaceful incident suffer poison drown execut massacr slaughter behead gunned
+    hacked""".split()
 )
+_NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
+_ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
 _APPOSITIVE_RE = re.compile(r",\s*(?:among them|including|mostly|many of them)\s[^,;.]{1,40},", _F)
 _YEAR_CONTEXT = re.compile(r"(?:in|since|of|by|from)\s+$", _F)
+# The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
+# searched only in this many characters before it: searching from the segment start made each
+# candidate cost O(position), i.e. quadratic time on long run-on texts. 80 characters hold the
+# longest cue ("among the victims" + spaces + one word) with room to spare.
+_LOOKBACK = 80
+
+
+def _subset_before(seg: str, pos: int) -> bool:
+    """Whether a subset cue ("including", "among them") ends just before ``pos``."""
+    return _SUBSET_RE.search(seg, max(0, pos - _LOOKBACK), pos) is not None
+
+
+# Where a count can begin: a word starting with a digit, or one of these first words of a
+# qualifier, number word or vague amount. The number-first patterns (_BEFORE_RE, _NOUN_RE) are
+# tried only at such words instead of at every word boundary: same matches, a fraction of the
+# regex work (the number alternation is long and fails at almost every word).
+_COUNT_FIRST_WORDS = frozenset(
+    phrase.split()[0].casefold() for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a")
+)
+_WORD_RE = re.compile(r"\w+")
+
+
+def _has_any(low: str, keys: tuple[str, ...]) -> bool:
+    return any(k in low for k in keys)
+
+
+def _count_starts(seg: str) -> list[int]:
+    """Offsets of the words of ``seg`` where a count phrase may start."""
+    return [
+        m.start()
+        for m in _WORD_RE.finditer(seg)
+        if m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS
+    ]
+
+
+def _matches_at(rx: re.Pattern[str], seg: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(seg)`` for a pattern that can only match at ``starts`` (non-overlapping,
+    left to right, exactly as finditer would)."""
+    last = 0
+    for pos in starts:
+        if pos < last:
+            continue
+        m = rx.match(seg, pos)
+        if m is not None:
+            last = max(m.end(), pos + 1)
+            yield m
 
 
 @dataclass(slots=True)
@@ -144,7 +238,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     """Casualty counts in ``text[start:end]`` (spans outside are ignored)."""
     end = len(text) if end is None else end
     seg = text[start:end]
-    if not _ANY_OUTCOME_RE.search(seg):
+    low = seg.lower()
+    if not _has_any(low, _ANY_OUTCOME_KEYS):
         return Casualties()
     seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
     used: list[tuple[int, int]] = []
@@ -155,10 +250,14 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         s, e = num_span
         if any(a < e and s < b for a, b in used):
             return
-        if _SUBSET_RE.search(seg, 0, s):
+        if _subset_before(seg, s):
             return
         digits = m.group("digits")
-        if digits and re.fullmatch(r"(?:19|20)\d\d", digits) and _YEAR_CONTEXT.search(seg, 0, s):
+        if (
+            digits
+            and re.fullmatch(r"(?:19|20)\d\d", digits)
+            and _YEAR_CONTEXT.search(seg, max(0, s - _LOOKBACK), s)
+        ):
             return
         count = count_from_match(m)
         if count is None:
@@ -166,7 +265,21 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         used.append((s, e))
         found[kind] = _add(found.get(kind), count)
 
-    for m in _ZERO_RE.finditer(seg):
+    def plus(kind: str, pos: int) -> None:
+        """Coordinated victims right after a counted group: "... and their driver" (+1),
+        "... and her two children" (+2)."""
+        p = _PLUS_ONE_RE.match(seg, pos)
+        if p is not None:
+            s, e = p.span("one")
+            if not any(a < e and s < b for a, b in used):
+                used.append((s, e))
+                found[kind] = _add(found.get(kind), Count(1, None))
+            return
+        n = _PLUS_NUM_RE.match(seg, pos)
+        if n is not None:
+            take(kind, n, (_num_start(n), _num_end(n)))
+
+    for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
         if m.group("o4") or m.group("o5"):
@@ -184,10 +297,14 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         else:
             kind = "kill"
         num_start = m.start("qual") if m.group("qual") else _num_start(m)
+        before = len(used)
         take(kind, m, (num_start, _num_end(m)))
-    for m in _NOUN_RE.finditer(seg) if _NOUN_HINT_RE.search(seg) else ():
+        if len(used) > before:
+            plus(kind, _num_end(m))
+    starts = _count_starts(seg)
+    for m in _matches_at(_NOUN_RE, seg, starts) if _has_any(low, _NOUN_HINT_KEYS) else ():
         take(_outcome(m.group("out")), m, (m.start(), _num_end(m)))
-    for m in _BEFORE_RE.finditer(seg):
+    for m in _matches_at(_BEFORE_RE, seg, starts):
         out = m.group("out")
         if out.lower() in ("bodies", "lives") and not re.search(r"\bbodies\b", out, _F):
             if out.lower() == "lives" and not re.search(r"lost", seg[m.start() : m.end()], _F):
@@ -200,16 +317,47 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                 take(_outcome(out), c, (c.start(), _num_end(c)))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
-        if any(a < m.end() and s < b for a, b in used) or _SUBSET_RE.search(seg, 0, s):
+        if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
             continue
         used.append((s, m.end("art")))
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
+        found[kind] = _add(found.get(kind), Count(1, None))
+        plus(kind, m.end())
+    for m in _DEF_ONE_AFTER_RE.finditer(seg):
+        s, e = m.span("one")
+        if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
+            continue
+        used.append((s, e))
+        kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
+        found[kind] = _add(found.get(kind), Count(1, None))
+        plus(kind, e)
+    for m in _AND_ONE_BEFORE_RE.finditer(seg) if "and" in low else ():
+        s, e = m.span("one")
+        if any(a < e and s < b for a, b in used):
+            continue
+        kind = _outcome(m.group("out"))
+        lo = max(0, m.start() - 60)
+        c = _NUM_ITEM_END_RE.search(seg, lo, m.start())
+        if c is not None:
+            before = len(used)
+            take(kind, c, (_num_start(c), _num_end(c)))
+            if len(used) == before:
+                continue
+        else:
+            o = _ONE_ITEM_END_RE.search(seg, lo, m.start())
+            if o is None or any(a < o.end() and o.start() < b for a, b in used):
+                continue
+            if _subset_before(seg, o.start()):
+                continue
+            used.append(o.span())
+            found[kind] = _add(found.get(kind), Count(1, None))
+        used.append((s, e))
         found[kind] = _add(found.get(kind), Count(1, None))
     for m in _ARTICLE_RE.finditer(seg):
         s = m.start()
         if any(a < m.end() and s < b for a, b in used):
             continue
-        if _SUBSET_RE.search(seg, 0, s):
+        if _subset_before(seg, s):
             continue
         kind = _outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
         used.append((s, m.start("np")))
@@ -239,6 +387,6 @@ def zero_statement(text: str, start: int = 0, end: int | None = None) -> Casualt
     """Counts of 0 said in ``text[start:end]`` outside any event mention ("nobody was hurt",
     "the rallies passed off peacefully", "No injuries were reported")."""
     seg = text[start : len(text) if end is None else end]
-    if not _ZERO_RE.search(seg):
+    if not _has_any(seg.lower(), _ZERO_KEYS) or not _ZERO_RE.search(seg):
         return Casualties()
     return find_casualties(seg)

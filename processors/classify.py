@@ -114,6 +114,100 @@ def _by_first_char() -> dict[str, re.Pattern[str]]:
 
 
 _TRIGGER_BY_CHAR = _by_first_char()
+
+# A finer index: the first _PREFIX_LEN characters a rule can start with. "(string, complete)"
+# pairs: ``complete`` means the pattern may end right after the string; a string shorter than
+# _PREFIX_LEN that is not complete means "anything may follow" (unknown construct). A rule is
+# tried at a word only when one of its prefixes is a prefix of the word's first characters.
+_PREFIX_LEN = 3
+_Prefixes = set[tuple[str, bool]]
+_ANYTHING: _Prefixes = {("", False)}
+
+
+def _seq_prefixes(items: Any, k: int) -> _Prefixes:
+    states: _Prefixes = {("", True)}
+    for item in items:
+        nxt: _Prefixes = set()
+        for done, complete in states:
+            if not complete or len(done) >= k:
+                nxt.add((done, False))
+                continue
+            for more, c in _item_prefixes(item, k - len(done)):
+                nxt.add((done + more, c))
+        states = nxt
+    return states
+
+
+def _item_prefixes(item: Any, k: int) -> _Prefixes:
+    op, av = item
+    if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
+        return {("", True)}  # zero-width
+    if op is _c.LITERAL:
+        return {(chr(av).lower(), True)}
+    if op is _c.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                chars.add(chr(iav).lower())
+            elif iop is _c.RANGE and iav[1] - iav[0] < 64:
+                chars.update(chr(c).lower() for c in range(iav[0], iav[1] + 1))
+            else:
+                return _ANYTHING
+        return {(ch, True) for ch in chars}
+    if op is _c.SUBPATTERN:
+        return _seq_prefixes(av[-1], k)
+    if op is _c.BRANCH:
+        out: _Prefixes = set()
+        for alt in av[1]:
+            out |= _seq_prefixes(alt, k)
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        out = set()
+        for n in range(lo, min(hi, k) + 1):
+            out |= _seq_prefixes(list(sub) * n, k)
+        if hi > k:  # more repetitions only lengthen strings already cut at k
+            out = {(st, c if len(st) < k else False) for st, c in out}
+        return out
+    return _ANYTHING
+
+
+def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
+    """Per trigger rule, the strings (at most _PREFIX_LEN long) its matches can start with."""
+    out = []
+    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
+        prefixes = _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _PREFIX_LEN)
+        out.append((i, tuple(sorted({st for st, _c2 in prefixes}))))
+    return out
+
+
+_RULE_PREFIXES = _rule_prefixes()
+_BY_PREFIX: dict[str, re.Pattern[str] | None] = {}
+_BY_RULES: dict[tuple[int, ...], re.Pattern[str]] = {}
+_BY_PREFIX_MAX = 20_000  # distinct word beginnings cached; cleared when full
+
+
+def _rules_for(head: str) -> re.Pattern[str] | None:
+    """The alternation of the rules that can match at a word starting with ``head``."""
+    rx = _BY_PREFIX.get(head, _MISSING)
+    if rx is not _MISSING:
+        return rx  # type: ignore[return-value]
+    rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
+    found: re.Pattern[str] | None = None
+    if rules:
+        found = _BY_RULES.get(rules)
+        if found is None:
+            found = re.compile(
+                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
+            )
+            _BY_RULES[rules] = found
+    if len(_BY_PREFIX) >= _BY_PREFIX_MAX:
+        _BY_PREFIX.clear()
+    _BY_PREFIX[head] = found
+    return found
+
+
+_MISSING: Any = object()
 _WORD_START_RE = re.compile(
     "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_BY_CHAR)) + ")", _FLAGS
 )
@@ -186,13 +280,12 @@ def find_triggers(text: str) -> list[Trigger]:
     """All trigger matches of ``text`` in order, figurative uses removed."""
     negatives = [(m.start(), m.end()) for m in _NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
-    by_char = _TRIGGER_BY_CHAR
     last = 0
     for w in _WORD_START_RE.finditer(text):
         pos = w.start()
         if pos < last:
             continue
-        rx = by_char.get(text[pos].lower())
+        rx = _rules_for(text[pos : pos + _PREFIX_LEN].lower())
         m = rx.match(text, pos) if rx is not None else None
         if m is None:
             continue
@@ -296,9 +389,50 @@ _AGG_ANAPHOR_RE = re.compile(
 )
 
 
+# Lower-case substrings one of which every match of _AGG_RANGE_RE contains (a cheap pre-check:
+# most sentences hold none of them).
+_AGG_RANGE_KEYS = (
+    "since",
+    "so far",
+    "this year",
+    "last year",
+    "in the past",
+    "in the last",
+    "over the past",
+    "over the last",
+    "a total of",
+    "in total",
+    "in all",
+    "cumulative",
+    "tall",
+    "per cent",
+    "percent",
+    "on average",
+    "every ",
+    "each ",
+    " has killed",
+    " have killed",
+    " has left",
+    " have left",
+    "increase in",
+    "rise in",
+    "surge in",
+    "escalation in",
+    "frequency of",
+    "statistics",
+    "figures show",
+    "death toll",
+)
+
+
 def is_aggregate(sentence: str, previous_was_aggregate: bool) -> bool:
     """True for statistics over many events and their follow-up sentences."""
-    if _AGG_RANGE_RE.search(sentence) and _AGG_SUBJECT_RE.search(sentence):
+    low = sentence.lower()
+    if (
+        any(k in low for k in _AGG_RANGE_KEYS)
+        and _AGG_RANGE_RE.search(sentence)
+        and _AGG_SUBJECT_RE.search(sentence)
+    ):
         return True
     return previous_was_aggregate and bool(_AGG_ANAPHOR_RE.search(sentence))
 

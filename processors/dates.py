@@ -10,6 +10,7 @@ range openers are marked ``kind="since"`` so that callers do not take them as ev
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -94,6 +95,34 @@ _DATE_RE = re.compile(
 )
 
 
+# The first word of every alternative of _DATE_RE (besides numbers): the regex is tried only at
+# words of the text that are one of these or start with a digit, instead of at every word
+# boundary. Same matches (every match begins with such a word), a fraction of the regex work.
+_FIRST_WORDS = frozenset(
+    """since until till by from before after between yesterday today this tonight last overnight
+    earlier on the one two three four five six seven a an early late in during""".split()
+    + list(_MONTHS)
+    + list(_WEEKDAYS)
+)
+_WORD_RE = re.compile(r"\w+")
+
+
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_DATE_RE.finditer(text)``, trying the regex at candidate words only."""
+    last = 0
+    for w in _WORD_RE.finditer(text):
+        pos = w.start()
+        if pos < last:
+            continue
+        word = w.group()
+        if not word[0].isdecimal() and word.casefold() not in _FIRST_WORDS:
+            continue
+        m = _DATE_RE.match(text, pos)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     """A date expression at ``start:end`` of the searched text."""
@@ -166,7 +195,7 @@ def _weekday(name: str, modifier: str | None, pub: date) -> date:
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
     """All date expressions in ``text`` (offsets shifted by ``offset``), resolved if possible."""
     out: list[DateMention] = []
-    for m in _DATE_RE.finditer(text):
+    for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
         resolved: tuple[date, str] | None = None
         if m.group("iso"):

@@ -12,6 +12,10 @@ Pipeline, each step a small function of the modules next to this one:
    unless dates or places disagree or the text says it is another event;
 5. fill each incident from its most informative mention (the anchor) and the others, order them
    by salience (position of the anchor; old background events last).
+
+Work is bounded per article: only the first MAX_TEXT_CHARS characters are analysed (incidents
+then carry a "truncated-text" warning) and sentences are at most MAX_SENTENCE_CHARS long, so the
+cost is linear in the text and capped (the process stage has no per-article time budget).
 """
 
 from __future__ import annotations
@@ -43,7 +47,14 @@ from processors.places import ArticlePlaces, PlaceHit, article_places, choose_lo
 from processors.sentences import Sentence, datelines, split_sentences
 from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident
 
-__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "extract_from_text", "extract_incidents"]
+__all__ = [
+    "EXTRACTOR_NAME",
+    "EXTRACTOR_VERSION",
+    "MAX_TEXT_CHARS",
+    "TRUNCATED_WARNING",
+    "extract_from_text",
+    "extract_incidents",
+]
 
 EXTRACTOR_NAME = "wirewatch-rules"
 EXTRACTOR_VERSION = "0.1.0"
@@ -222,10 +233,14 @@ def _extract(
 ) -> list[Incident]:
     if not text.strip():
         return []
+    full_len = len(text)
+    text = _analysed_prefix(text)
     language = detect_language(text, declared_language)
     warnings: list[str] = []
     if language != "en":
         warnings.append(NON_ENGLISH_WARNING)
+    if len(text) < full_len:
+        warnings.append(f"{TRUNCATED_WARNING}: analysed the first {len(text)} of {full_len} chars")
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
@@ -331,6 +346,27 @@ def _extract(
 
     _zero_regions(incidents, sentences)
     return _build(incidents, text, article_id, published, places, language, warnings, sentences)
+
+
+# Per-article work bound. Every step is linear in the text, but the pipeline has no per-article
+# time budget, so a huge text (a mis-extracted page, a whole live blog, a 300 KB one-line dump)
+# must not hold the process stage: only this many characters are analysed, cut at the last line
+# or sentence break before the limit. Incidents told later in such a text are not extracted (the
+# per-article cap of eight incidents and the salience order favour the lead anyway); each
+# incident of a cut text carries a "truncated-text" warning.
+MAX_TEXT_CHARS = 60_000
+TRUNCATED_WARNING = "truncated-text"
+
+
+def _analysed_prefix(text: str) -> str:
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    floor = MAX_TEXT_CHARS * 3 // 4
+    for brk in ("\n", ". ", " "):
+        i = text.rfind(brk, floor, MAX_TEXT_CHARS)
+        if i >= 0:
+            return text[: i + 1]
+    return text[:MAX_TEXT_CHARS]
 
 
 def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None:

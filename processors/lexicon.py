@@ -310,6 +310,20 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"fires?|blaze[ds]?|engulfed|flames", FIRE, 1.5),
 )
 
+# Singular nouns for one person: "killing the driver", "eight commandos and their civilian driver
+# were killed" count this person once (plural nouns never match).
+PERSON_NOUNS = (
+    r"man|woman|child|boy|girl|baby|infant|toddler|teenager|teen|youth|person|civilian|resident|"
+    r"villager|farmer|herder|shepherd|fisherman|driver|motorist|passenger|pedestrian|bystander|"
+    r"worker|employee|guard|bodyguard|soldier|policeman|policewoman|officer|trooper|conscript|"
+    r"commander|chief|leader|official|mayor|governor|lawmaker|judge|journalist|reporter|"
+    r"photographer|cameraman|teacher|student|pupil|doctor|nurse|medic|paramedic|pilot|engineer|"
+    r"contractor|trader|vendor|shopkeeper|merchant|imam|priest|pastor|monk|cleric|worshipper|"
+    r"activist|protester|demonstrator|prisoner|inmate|detainee|hostage|suspect|militant|fighter|"
+    r"gunman|attacker|assailant|bomber|rebel|insurgent|son|daughter|wife|husband|mother|father|"
+    r"brother|sister|relative|neighbou?r|friend|colleague|interpreter|translator|aide|elder"
+)
+
 # ------------------------------------------------------------------------------ context cues
 
 AIR_CUES = (

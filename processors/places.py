@@ -193,10 +193,12 @@ def article_places(
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
-    admin1 = tuple(
-        m.candidates[0].name
-        for m in mentions
-        if m.candidates and m.candidates[0].feature == "admin1"
+    admin1 = tuple(  # distinct names: each resolve() below folds all of them
+        dict.fromkeys(
+            m.candidates[0].name
+            for m in mentions
+            if m.candidates and m.candidates[0].feature == "admin1"
+        )
     )
     near_named: set[str] = set()
     for iso in named:

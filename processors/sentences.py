@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DATELINE_RE", "Sentence", "datelines", "split_sentences"]
+__all__ = ["DATELINE_RE", "MAX_SENTENCE_CHARS", "Sentence", "datelines", "split_sentences"]
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm brig cmdr gov sen rep rev st
@@ -77,6 +77,33 @@ def _is_abbreviation(chunk: str) -> bool:
     return word in _ABBREVIATIONS
 
 
+# A "sentence" longer than this (a run-on page, a list glued into one line, text without
+# punctuation) is cut into pieces of at most this size at a clause break (";", ",") or a space:
+# every later step works per sentence, so this bounds their cost per piece and keeps the whole
+# extractor linear in the text length. Real news sentences are far shorter.
+MAX_SENTENCE_CHARS = 1200
+_CLAUSE_BREAKS = ("; ", ", ", " ")
+
+
+def _bounded(line: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Cut ``line[a:b]`` into pieces of at most :data:`MAX_SENTENCE_CHARS` characters."""
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        limit = a + MAX_SENTENCE_CHARS
+        cut = -1
+        for brk in _CLAUSE_BREAKS:
+            i = line.rfind(brk, a + MAX_SENTENCE_CHARS // 2, limit)
+            if i >= 0:
+                cut = i + len(brk)
+                break
+        if cut <= a:
+            cut = limit
+        out.append((a, cut))
+        a = cut
+    out.append((a, b))
+    return out
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with exact offsets, paragraph numbers and furniture flags."""
     out: list[Sentence] = []
@@ -93,11 +120,15 @@ def split_sentences(text: str) -> list[Sentence]:
         for m in _BOUNDARY.finditer(line):
             end = m.end()
             period_at = m.start()
-            if line[period_at] == "." and _is_abbreviation(line[cut:period_at]):
+            # only the word before the period matters: a bounded look-back keeps this linear
+            before = line[max(cut, period_at - 64) : period_at]
+            if line[period_at] == "." and _is_abbreviation(before):
                 continue
             pieces.append((cut, end))
             cut = end
         pieces.append((cut, len(line)))
+        if any(b - a > MAX_SENTENCE_CHARS for a, b in pieces):
+            pieces = [p for a, b in pieces for p in _bounded(line, a, b)]
         for a, b in pieces:
             seg = line[a:b]
             stripped_left = len(seg) - len(seg.lstrip())

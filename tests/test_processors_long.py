@@ -1,0 +1,100 @@
+"""Very long texts: the extractor's work is bounded per article (no per-article time budget exists
+in the process stage, so a 300 KB page must not hold it). These tests check the bounds by
+counting what is analysed, never by timing."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from processors import extract as ex
+from processors import extract_from_text
+from processors.casualties import find_casualties
+from processors.extract import MAX_TEXT_CHARS, TRUNCATED_WARNING
+from processors.sentences import MAX_SENTENCE_CHARS, Sentence, split_sentences
+
+_TEMPLATES = (
+    "at least {n} people were killed and {m} wounded when gunmen attacked a market in Kano",
+    "police said {n} suspects were arrested after the clash, including {m} women",
+    "the death toll rose to {n} on Tuesday, officials said, with {m} injured",
+    "an air strike killed {n} fighters near Aleppo, leaving {m} dead and several hurt",
+    "protesters gathered in the capital; {n} were injured and {m} detained by security forces",
+    "in 2019, {n} soldiers died in a similar ambush, and {m} civilians were wounded",
+)
+
+
+def _news_like(size: int, sep: str, seed: int = 7) -> str:
+    """Casualty sentences with many numbers, joined by ``sep`` (", " makes one run-on line)."""
+    rnd = random.Random(seed)
+    parts: list[str] = []
+    total = 0
+    while total < size:
+        s = rnd.choice(_TEMPLATES).format(n=rnd.randint(2, 300), m=rnd.randint(1, 50))
+        if sep == ". ":
+            s = s[0].upper() + s[1:]
+        parts.append(s)
+        total += len(s) + len(sep)
+    return sep.join(parts) + "."
+
+
+@pytest.fixture
+def analysed(monkeypatch: pytest.MonkeyPatch) -> list[list[Sentence]]:
+    """Records the sentences the extractor analyses (wraps its sentence splitter)."""
+    seen: list[list[Sentence]] = []
+    real = ex.split_sentences
+
+    def spy(text: str) -> list[Sentence]:
+        out = real(text)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(ex, "split_sentences", spy)
+    return seen
+
+
+@pytest.mark.parametrize("sep", [", ", ". ", "\n"])
+def test_300kb_text_is_analysed_up_to_the_cap(sep: str, analysed: list[list[Sentence]]) -> None:
+    text = _news_like(300_000, sep)
+    assert len(text) >= 300_000
+    got = extract_from_text(text, "2024-05-01", doc_id="long")
+    assert 1 <= len(got) <= 8
+    for inc in got:
+        assert text[inc.evidence.start : inc.evidence.end] == inc.evidence.text
+        assert inc.evidence.end <= MAX_TEXT_CHARS
+        assert any(w.startswith(TRUNCATED_WARNING) for w in inc.warnings)
+        assert inc.fatalities is None or inc.fatalities >= 0
+    (sentences,) = analysed
+    assert sentences[-1].end <= MAX_TEXT_CHARS
+    assert max(s.end - s.start for s in sentences) <= MAX_SENTENCE_CHARS
+    # bounded work: no more sentences than the analysed prefix can hold
+    assert len(sentences) <= MAX_TEXT_CHARS // 40
+
+
+def test_text_under_the_cap_has_no_truncation_warning() -> None:
+    text = _news_like(20_000, ". ")
+    got = extract_from_text(text, "2024-05-01", doc_id="mid")
+    assert got
+    assert all(not w.startswith(TRUNCATED_WARNING) for inc in got for w in inc.warnings)
+
+
+def test_run_on_line_is_cut_into_bounded_sentences_with_exact_offsets() -> None:
+    text = "Intro line.\n" + _news_like(20_000, ", ")
+    sentences = split_sentences(text)
+    assert len(sentences) > 20_000 // MAX_SENTENCE_CHARS
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+        assert 0 < len(s.text) <= MAX_SENTENCE_CHARS
+    # pieces are cut at clause breaks, not inside words
+    for a, b in itertools.pairwise(sentences[1:]):
+        assert text[a.end : b.start].strip() == ""
+        assert text[a.end - 1] in ",;"
+
+
+def test_subset_and_year_cues_still_work_far_into_a_long_segment() -> None:
+    filler = "officials said the situation was calm, " * 200
+    cas = find_casualties(filler + "gunmen killed 12 people, including 3 women, on Monday")
+    assert cas.fatalities is not None and cas.fatalities.value == 12
+    cas = find_casualties(filler + "as in 2019 soldiers were killed, 7 soldiers were killed")
+    assert cas.fatalities is not None and cas.fatalities.value == 7
