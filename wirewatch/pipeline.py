@@ -133,7 +133,7 @@ class Pipeline:
         *,
         client: HttpClient | None = None,
         fetch_concurrency: int = 16,
-        extract_workers: int = 2,
+        extract_workers: int = 1,
     ) -> None:
         self.settings = settings
         self.feeds = list(feeds)

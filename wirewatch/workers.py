@@ -31,6 +31,7 @@ import time
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -492,19 +493,23 @@ class FetchWorker(StageWorker):
         # marks become real only when their transaction commits: a redone batch must not be
         # skipped as "already fetched"
         self._pending_done: dict[str, str] = {}
+        self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
 
     def setup(self) -> None:
         super().setup()
 
         async def make() -> None:
             self.client = HttpClient(self.settings.http)
-            self.fetcher = ArticleFetcher(self.client)
+            # one extraction thread: extraction is CPU-bound under the GIL, and a batch of
+            # concurrent extractions in the default pool only adds lock convoys
+            self.fetcher = ArticleFetcher(self.client, executor=self._extract_pool)
 
         self.loop.run_until_complete(make())
 
     def close(self) -> None:
         if self.client is not None:
             self.loop.run_until_complete(self.client.aclose())
+        self._extract_pool.shutdown(wait=True)
         super().close()
 
     def handle(self, records: list[Any]) -> list[Output]:
