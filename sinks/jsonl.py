@@ -82,9 +82,7 @@ class JsonlSink:
     def add(
         self, record: BaseModel, *, source: str | None = None, topic: str | None = None
     ) -> None:
-        from wirewatch.topics import _kind_of_record
-
-        topic = topic or self.topics.name(_kind_of_record(record))
+        topic = topic or self.topics.for_record(record)
         line = record_value(record) + b"\n"
         self.stats.bump("added")
         with self._lock:

@@ -36,7 +36,7 @@ from wirewatch.errors import (
     TopicMissing,
 )
 from wirewatch.metrics import DeadLettered, DeliveryResult, emit
-from wirewatch.topics import Topics, _kind_of_record, cloudevent_headers, record_key, record_value
+from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
 
 __all__ = ["KafkaSink", "kafka_client_config", "translate_kafka_error"]
 
@@ -202,7 +202,7 @@ class KafkaSink:
             self._reap()
         if self._refused:
             self._drain_refused()
-        topic = topic or self.topics.name(_kind_of_record(record))
+        topic = topic or self.topics.for_record(record)
         key_s = key or record_key(record)
         value = record_value(record)
         headers = cloudevent_headers(record, source or self.source, value=value)

@@ -10,7 +10,14 @@ from pydantic import BaseModel
 
 from wirewatch.contracts import Article, DeadLetter, FeedEntry, Incident
 
-__all__ = ["TOPIC_KINDS", "Topics", "cloudevent_headers", "record_key", "record_value"]
+__all__ = [
+    "TOPIC_KINDS",
+    "Topics",
+    "cloudevent_headers",
+    "kind_of_record",
+    "record_key",
+    "record_value",
+]
 
 # kind -> (CloudEvents type, compacted?) ; compacted where the key is an identity
 TOPIC_KINDS: dict[str, tuple[str, bool]] = {
@@ -59,6 +66,10 @@ class Topics:
     def all(self) -> list[str]:
         return [self.name(k) for k in TOPIC_KINDS]
 
+    def for_record(self, record: BaseModel) -> str:
+        """The topic a contract record is published on."""
+        return self.name(kind_of_record(record))
+
     def kind_of(self, topic: str) -> str | None:
         for kind in TOPIC_KINDS:
             if self.name(kind) == topic:
@@ -83,7 +94,8 @@ def record_value(record: BaseModel) -> bytes:
     return record.model_dump_json(exclude_none=False).encode("utf-8")
 
 
-def _kind_of_record(record: BaseModel) -> str:
+def kind_of_record(record: BaseModel) -> str:
+    """The topic kind a record belongs to (``entries``, ``incidents``, ...)."""
     kind = getattr(type(record), "topic_kind", None)  # internal records (feeds, feedstate)
     if isinstance(kind, str):
         return kind
@@ -109,7 +121,7 @@ def cloudevent_headers(
     replay) keeps its id, so consumers can de-duplicate on (ce_source, ce_id); and it avoids a
     uuid4 per record (os.urandom measured at ~50 us per call on this VM).
     """
-    ce_type = TOPIC_KINDS[_kind_of_record(record)][0]
+    ce_type = TOPIC_KINDS[kind_of_record(record)][0]
     if event_id is None:
         body = value if value is not None else record_value(record)
         event_id = hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -49,7 +49,7 @@ from wirewatch.contracts import Article, DeadLetter, FeedEntry
 from wirewatch.metrics import StageLatency, emit
 from wirewatch.ops import ConsumerLagSampler, FeedActivity, OpsServer, StaleFeedTracker
 from wirewatch.pipeline import dead_letter, process_article
-from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
+from wirewatch.topics import Topics, cloudevent_headers, record_value
 
 __all__ = [
     "FeedRegistry",
@@ -862,10 +862,6 @@ class _StateRecord(BaseModel):
     @classmethod
     def of(cls, result: PollResult, seen: list[SeenEntry]) -> _StateRecord:
         return cls(state=asdict(result.state), seen=[asdict(s) for s in seen])
-
-
-def _state_key(record: BaseModel) -> str:
-    return record_key(record)
 
 
 WORKERS: dict[str, type[StageWorker]] = {
