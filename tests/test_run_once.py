@@ -136,3 +136,33 @@ def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
     arts = path.read_text().splitlines()
     assert len(arts) == 5 and all(json.loads(a)["article_id"] for a in arts)
     assert (out / "wirewatch-state.db").exists()
+
+
+def test_run_once_with_kafka_configured_publishes_to_the_topics(kafka_settings):
+    from tests.pipeline_support import read_topic
+
+    env = _env()
+    env.update(
+        {
+            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers or "",
+            "WIREWATCH_KAFKA__TOPIC_PREFIX": kafka_settings.topic_prefix,
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "run", "--once", "--demo"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    t = Topics(kafka_settings.topic_prefix)
+    bootstrap = kafka_settings.bootstrap_servers or ""
+    articles = read_topic(bootstrap, t.articles)
+    incidents = read_topic(bootstrap, t.incidents)
+    assert len(articles) == 6 and len({a.key for a in articles}) == 6
+    assert incidents and all(
+        dict(i.headers)["ce_type"] == b"io.wirewatch.incident.v1" for i in incidents
+    )
+    validator = jsonschema.Draft202012Validator(schemas.load("incidents"))
+    assert all(not list(validator.iter_errors(json.loads(i.value))) for i in incidents)
