@@ -276,16 +276,22 @@ class StageWorker:
         try:
             return model.model_validate_json(msg.value)
         except (ValidationError, ValueError, TypeError) as exc:
-            return dead_letter(
-                self.stage,
-                exc,
-                reason="contract.invalid",
-                payload=msg.value,
-                key=msg.key.decode("utf-8", "replace") if msg.key else None,
-                source_topic=msg.topic,
-                source_partition=msg.partition,
-                source_offset=msg.offset,
-            )
+            return self._letter_for(msg, exc, reason="contract.invalid")
+
+    def _letter_for(
+        self, msg: Any, exc: BaseException, *, key: str | None = None, reason: str | None = None
+    ) -> DeadLetter:
+        """A dead letter for the input record ``msg``, with its payload and coordinates."""
+        return dead_letter(
+            self.stage,
+            exc,
+            reason=reason,
+            payload=msg.value,
+            key=key or (msg.key.decode("utf-8", "replace") if msg.key else None),
+            source_topic=msg.topic,
+            source_partition=msg.partition,
+            source_offset=msg.offset,
+        )
 
     def _dl_output(self, letter: DeadLetter) -> Output:
         return (self.topics.deadletter, letter.key or letter.dead_letter_id, letter, None)
@@ -458,19 +464,7 @@ class ProcessWorker(StageWorker):
                 incidents = process_article(article)
             except Exception as exc:
                 log.exception("extractor crashed", extra={"article_id": article.article_id})
-                out.append(
-                    self._dl_output(
-                        dead_letter(
-                            self.stage,
-                            exc,
-                            payload=msg.value,
-                            key=article.article_id,
-                            source_topic=msg.topic,
-                            source_partition=msg.partition,
-                            source_offset=msg.offset,
-                        )
-                    )
-                )
+                out.append(self._dl_output(self._letter_for(msg, exc, key=article.article_id)))
                 continue
             out.extend((self.topics.incidents, i.incident_id, i, None) for i in incidents)
         return out
@@ -536,19 +530,7 @@ class FetchWorker(StageWorker):
         results = self.loop.run_until_complete(fetch_all()) if todo else []
         for (msg, entry), res in zip(todo, results, strict=True):
             if isinstance(res, BaseException):
-                out.append(
-                    self._dl_output(
-                        dead_letter(
-                            self.stage,
-                            res,
-                            payload=msg.value,
-                            key=entry.url_key,
-                            source_topic=msg.topic,
-                            source_partition=msg.partition,
-                            source_offset=msg.offset,
-                        )
-                    )
-                )
+                out.append(self._dl_output(self._letter_for(msg, res, key=entry.url_key)))
             else:
                 out.append((self.topics.articles, res.article_id, res, None))
             self._pending_done[entry.url_key] = str(entry.updated_at or entry.published_at or "")
