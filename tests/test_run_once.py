@@ -28,25 +28,21 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _feed_list(tmp_path, site) -> str:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
+    return str(feeds)
+
+
+def _wirewatch_run(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", "run", *args]
+
+
 def test_run_once_without_kafka_writes_jsonl_incidents(tmp_path):
     out = tmp_path / "out"
     with news_site(3) as site:
-        feeds = tmp_path / "feeds.yaml"
-        feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "wirewatch",
-                "--allow-host",
-                "127.0.0.1",
-                "run",
-                "--once",
-                "--feeds",
-                str(feeds),
-                "--out",
-                str(out),
-            ],
+            _wirewatch_run("--once", "--feeds", _feed_list(tmp_path, site), "--out", str(out)),
             capture_output=True,
             text=True,
             timeout=240,
@@ -104,21 +100,8 @@ def test_run_needs_feeds_or_demo():
 def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
     out = tmp_path / "out"
     with news_site(5) as site:
-        feeds = tmp_path / "feeds.yaml"
-        feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wirewatch",
-                "--allow-host",
-                "127.0.0.1",
-                "run",
-                "--feeds",
-                str(feeds),
-                "--out",
-                str(out),
-            ],
+            _wirewatch_run("--feeds", _feed_list(tmp_path, site), "--out", str(out)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

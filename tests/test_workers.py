@@ -73,15 +73,19 @@ def _assert_exactly_once(bootstrap: str, prefix: str, expected_urls: set[str]) -
     assert dead == [], [json.loads(d.value)["reason"] for d in dead]
 
 
+def _start_stages(workers: Workers, per_stage: int) -> None:
+    for stage in ("poll", "fetch", "process"):
+        for _ in range(per_stage):
+            workers.start(stage)
+
+
 def test_end_to_end_200_feeds_two_workers_per_stage(kafka_bootstrap, tmp_path):
     prefix, cfg = _setup(kafka_bootstrap)
     with news_site(200) as site:
         FeedRegistry(cfg).put([FeedSpec(url=u) for u in site.feed_urls()])
         workers = Workers(worker_env(kafka_bootstrap, prefix), tmp_path)
         try:
-            for stage in ("poll", "fetch", "process"):
-                workers.start(stage)
-                workers.start(stage)
+            _start_stages(workers, per_stage=2)
             assert _wait_complete(kafka_bootstrap, prefix, 200, 240), workers.logs()
         finally:
             codes = workers.stop_all()
@@ -95,9 +99,7 @@ def test_kill_9_one_worker_per_stage_then_restart(kafka_bootstrap, tmp_path):
         FeedRegistry(cfg).put([FeedSpec(url=u) for u in site.feed_urls()])
         workers = Workers(worker_env(kafka_bootstrap, prefix), tmp_path)
         try:
-            for stage in ("poll", "fetch", "process"):
-                workers.start(stage)
-                workers.start(stage)
+            _start_stages(workers, per_stage=2)
             assert wait_for(lambda: len(_articles(kafka_bootstrap, prefix)) >= 20, 120, 1)
             for stage in ("poll", "fetch", "process"):
                 workers.kill9(stage)
