@@ -1,25 +1,38 @@
 """SSRF guard: feed and article URLs come from outside, so they must not reach inside.
 
-Host names are resolved and every address checked before a request (and again after each
-redirect, because the client follows redirects itself); after connecting, the socket's peer
-address is checked too, which closes the DNS-rebinding gap between our lookup and the client's.
-Hosts in ``http.allowed_hosts`` / ``--allow-host`` are exempt: a name or an IP literal matches the
-URL's host as written, a network (``10.1.0.0/16``) matches IP-literal hosts inside it. A name that
-merely *resolves* to an allowed address is not exempt (that is what DNS rebinding would use).
+Two places enforce it, with one resolver (:meth:`AddressGuard.resolve`, cached per host):
+
+* :meth:`AddressGuard.check_url`, in the client's ``guard`` layer, before every request and every
+  redirect hop: scheme, then every address of the host;
+* :class:`GuardedBackend`, the httpcore network backend of the client's own transport: when a
+  connection is opened it resolves the host through the same resolver, refuses if any address
+  is non-public, and connects to the vetted IP literal, so no second lookup (the one DNS
+  rebinding would answer differently) happens and nothing is written to a refused address. TLS
+  still verifies the URL's host name: httpcore passes the origin host as ``server_hostname``.
+
+After the response headers arrive, the peer address is checked once more
+(:meth:`AddressGuard.check_peer`, defence in depth, and the only socket check when a transport
+is injected). Hosts in ``http.allowed_hosts`` / ``--allow-host`` are exempt: a name or an IP
+literal matches the URL's host as written, a network (``10.1.0.0/16``) matches IP-literal hosts
+inside it. A name that merely *resolves* to an allowed address is not exempt (that is what DNS
+rebinding would use).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import httpcore
+
 from wirewatch.errors import BlockedAddress
 
-__all__ = ["AddressGuard", "blocked_reason"]
+__all__ = ["AddressGuard", "GuardedBackend", "blocked_reason"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -29,6 +42,8 @@ _METADATA = frozenset(
     for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
 )
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
+#: resolver cache size at which expired answers are dropped
+_CACHE_PRUNE_AT = 4096
 
 
 def blocked_reason(ip: IPAddress) -> str | None:
@@ -45,6 +60,15 @@ def blocked_reason(ip: IPAddress) -> str | None:
     if not ip.is_global:
         return "non-global"
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal(host: str) -> IPAddress | None:
+    """``host`` as an IP address, or None for a name (cached: the same hosts come back)."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 class AddressGuard:
@@ -68,20 +92,16 @@ class AddressGuard:
         host = host.lower().rstrip(".").strip("[]")
         if host in self._names:
             return True
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return False
-        return self.ip_allowed(ip)
+        ip = _literal(host)
+        return ip is not None and self.ip_allowed(ip)
 
     def ip_allowed(self, ip: IPAddress) -> bool:
         return any(ip.version == n.version and ip in n for n in self._nets)
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
-        try:
-            return [ipaddress.ip_address(host.strip("[]"))]
-        except ValueError:
-            pass
+        ip = _literal(host.strip("[]"))
+        if ip is not None:
+            return [ip]
         now = time.monotonic()
         hit = self._cache.get((host, port))
         if hit is not None and hit[0] > now:
@@ -97,6 +117,8 @@ class AddressGuard:
         for info in infos:
             addr = str(info[4][0]).split("%", 1)[0]
             ips.append(ipaddress.ip_address(addr))
+        if len(self._cache) >= _CACHE_PRUNE_AT:  # a worker sees many hosts over its life
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
         self._cache[(host, port)] = (now + self._ttl, ips)
         return ips
 
@@ -116,10 +138,22 @@ class AddressGuard:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError as exc:
             raise BlockedAddress(f"bad port in URL: {url}", reason="http.blocked_scheme") from exc
-        for ip in await self.resolve(host, port):
-            why = blocked_reason(ip)
-            if why is not None:
-                raise BlockedAddress(f"refused {url}: {host} resolves to {ip} ({why})")
+        await self.vetted(host, port, target=url)
+
+    async def vetted(self, host: str, port: int, *, target: str | None = None) -> list[IPAddress]:
+        """The addresses of ``host`` that may be contacted, in resolver order, without repeats.
+
+        Raises :class:`BlockedAddress` if any address is non-public (an allowed host is exempt).
+        ``target`` names what was refused in the message (the URL; ``host:port`` by default).
+        """
+        ips = list(dict.fromkeys(await self.resolve(host, port)))
+        if not self.host_allowed(host):
+            for ip in ips:
+                why = blocked_reason(ip)
+                if why is not None:
+                    what = target or f"{host}:{port}"
+                    raise BlockedAddress(f"refused {what}: {host} resolves to {ip} ({why})")
+        return ips
 
     def check_peer(self, url: str, peer: str | None) -> None:
         """Check the connected socket's address (None when the transport does not expose it)."""
@@ -135,3 +169,48 @@ class AddressGuard:
         why = blocked_reason(ip)
         if why is not None:
             raise BlockedAddress(f"refused {url}: connected to {ip} ({why})")
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that only ever connects to addresses the guard vetted.
+
+    ``connect_tcp`` gets the URL's host; it resolves it once through :meth:`AddressGuard.vetted`
+    (so a refused address is never connected to, let alone sent a request) and connects to the
+    IP literals in order until one answers. The stream it returns is the inner backend's, so
+    ``start_tls`` still gets the URL's host name from httpcore for SNI and the certificate check.
+    The connect timeout applies to each attempt; a lookup here is bounded by the client's total
+    deadline, like the guard layer's (usually it is that lookup, from the cache).
+    """
+
+    def __init__(
+        self, guard: AddressGuard, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
+        self.guard = guard
+        self.inner = inner if inner is not None else httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        failure: Exception | None = None
+        for ip in await self.guard.vetted(host, port):
+            try:
+                return await self.inner.connect_tcp(
+                    str(ip),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the next address, as happy eyeballs would
+        if failure is not None:
+            raise failure
+        raise httpcore.ConnectError(f"{host} has no addresses")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)

@@ -3,27 +3,31 @@
 Each concern is one class in :data:`LAYERS`, outermost first; a layer can be switched off by name
 (``HttpClient(disabled={"robots"})``; ``robots`` also follows ``http.obey_robots``). Redirects
 are followed by :class:`Redirects`, not by httpx, so that every hop goes through the SSRF guard,
-robots.txt and the per-host throttle again. The transport is injectable
-(``httpx.MockTransport`` in unit tests; real sockets everywhere else).
+robots.txt and the per-host throttle again. The default transport is
+:class:`GuardedTransport`, whose connections go only to addresses the SSRF guard vetted (see
+:mod:`ingest.guard`); it is injectable (``httpx.MockTransport`` in unit tests), and an injected
+transport is still covered by the ``guard`` layer and the peer check, not by the pinning.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import random
 import socket
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
-from ingest.guard import AddressGuard
+from ingest.guard import AddressGuard, GuardedBackend
 from ingest.politeness import HostThrottle
 from ingest.robots import RobotsCache
 from wirewatch.config import HttpSettings
@@ -31,6 +35,7 @@ from wirewatch.errors import BodyTooLarge, FetchError, FetchTimeout
 
 __all__ = [
     "LAYERS",
+    "GuardedTransport",
     "HttpClient",
     "Request",
     "Response",
@@ -166,7 +171,8 @@ class Redirects:
 
 
 class Guard:
-    """SSRF guard: refuse private/loopback/metadata targets before connecting and after."""
+    """SSRF guard: refuse private/loopback/metadata targets before a request, and check the
+    peer after; the default transport also refuses them when connecting (:mod:`ingest.guard`)."""
 
     def __init__(self, guard: AddressGuard) -> None:
         self.guard = guard
@@ -261,7 +267,7 @@ class SizeCap:
 LAYERS: tuple[str, ...] = (
     "deadline",  # total time budget of the whole exchange, redirects and retries included
     "redirect",  # each hop below runs again for the next URL
-    "guard",  # SSRF: resolve + refuse, and check the connected peer
+    "guard",  # SSRF: resolve + refuse (the default transport also pins), check the peer
     "robots",  # article pages only
     "retry",  # transient errors, short Retry-After
     "politeness",  # per-host slots and delay
@@ -436,6 +442,108 @@ class _Sender:
         )
 
 
+# --------------------------------------------------------------------------- transport
+
+#: httpcore's errors as httpx names them, most specific first (the first match wins)
+_HTTPCORE_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """Raise httpcore's errors as the httpx ones (what httpx's own transport does); anything
+    else, :class:`~wirewatch.errors.BlockedAddress` from the backend included, passes as is."""
+    try:
+        yield
+    except Exception as exc:
+        for core, mapped in _HTTPCORE_ERRORS:
+            if isinstance(exc, core):
+                raise mapped(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+        self.stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for part in self.stream:
+                yield part
+
+    async def aclose(self) -> None:
+        close = getattr(self.stream, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """httpx's pooled HTTP/1.1 transport, over :class:`~ingest.guard.GuardedBackend`.
+
+    httpx's ``AsyncHTTPTransport`` takes no network backend, so this is the same few lines over
+    a public ``httpcore.AsyncConnectionPool``; no proxy support (the client never uses one).
+    ``network_backend`` is the backend under the guard (tests put a recording one there).
+    """
+
+    def __init__(
+        self,
+        guard: AddressGuard,
+        *,
+        verify: ssl.SSLContext | bool = True,
+        limits: httpx.Limits | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        limits = limits or httpx.Limits()
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(guard, network_backend),
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            resp = await self._pool.handle_async_request(core)
+        assert isinstance(resp.stream, AsyncIterable)
+        return httpx.Response(
+            status_code=resp.status,
+            headers=resp.headers,
+            stream=_Body(resp.stream),
+            extensions=resp.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
 # --------------------------------------------------------------------------- client
 
 
@@ -466,6 +574,11 @@ class HttpClient:
             raise ValueError(f"unknown HTTP layers: {sorted(unknown)}; known: {LAYERS}")
         self.throttle = throttle or HostThrottle(s.per_host_concurrency, s.per_host_delay)
         self.guard = guard or AddressGuard(s.allowed_hosts)
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        if transport is None and "guard" not in self.disabled:
+            transport = GuardedTransport(self.guard, verify=s.verify_tls, limits=limits)
         self._client = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -475,9 +588,7 @@ class HttpClient:
                 write=s.read_timeout,
                 pool=s.total_timeout,
             ),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
+            limits=limits,
             follow_redirects=False,
             verify=s.verify_tls,
             trust_env=False,

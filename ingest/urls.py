@@ -92,7 +92,9 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
         port = parts.port
     except ValueError:
         port = None
-    if port is not None and port == _DEFAULT_PORTS[scheme]:
+    # The identity is always written as https, so 443 is implied there too: without this
+    # http://host:443/ would become https://host:443/, which is not idempotent.
+    if port is not None and port in (_DEFAULT_PORTS[scheme], _DEFAULT_PORTS["https"]):
         port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

@@ -69,6 +69,7 @@ def http_urls(draw: st.DrawFn) -> str:
 @example("HTTP://WWW.Example.COM:80/a/./b/../c/?utm_source=x&b=2&a=1#frag")
 @example("https://example.com/%7Euser/?UTM_Medium=feed&id=%41")
 @example("http://example.com/a b/?q=a+b&q=a%20b")
+@example("http://0:443/")  # found by hypothesis: http on 443 must not keep the port
 def test_canonicalize_url_is_an_idempotent_https_identity(url: str) -> None:
     once = canonicalize_url(url)
     assert canonicalize_url(once) == once
