@@ -1,7 +1,8 @@
 """Pipeline benchmarks through the real broker and Kafka stage workers (not a test).
 
     WIREWATCH_TEST_BOOTSTRAP=127.0.0.1:9092 .venv/bin/python bench/bench_pipeline.py \
-        [--feeds 100] [--items 3] [--latency-items 30] [--memory-feeds 10000] [--only a,b,c,d]
+        [--feeds 100] [--items 3] [--drain-fetch 240] [--drain-process 600] [--drain-rounds 1]
+        [--latency-items 30] [--memory-feeds 10000] [--only a,b,c,d]
 
 Every figure is measured in this one run, side by side, because the machine is shared and noisy:
 
@@ -12,8 +13,13 @@ Every figure is measured in this one run, side by side, because the machine is s
     group's committed offsets cover the last article record), CPU seconds of the worker
     processes over the same span; divided by bare ``trafilatura.extract`` articles per
     CPU-second on the very same page bodies (goal >= 0.8);
-(b) the same workload with two workers per stage against one: throughput ratio (goal >= 1.8x;
-    this machine has 2 cores, shared with the broker and the news site);
+(b) scale-out of one stage: the fetch (and the process) stage alone, its input topic preloaded
+    with the same records in one transaction, drained by 1 worker and by 2 workers (fresh
+    topics and group each run; runs in the order 1,2,2,1); records/s from the commit of the
+    input to the group's committed offsets covering it; ratio 2/1 (goal >= 1.8x), with the
+    records each worker got and the machine's busy cores. Secondary: the (a) workload with two
+    workers per stage (with one per stage the stages already run in parallel, so on 2 cores
+    that ratio cannot show scale-out);
 (c) p95 time from an item appearing in a feed to its incident on the topic, beyond the poll's
     due time: feeds pinned to a short interval, items added while the workers run, latency =
     incident arrival (read_committed consumer) - first feed request after the item was added
@@ -21,9 +27,9 @@ Every figure is measured in this one run, side by side, because the machine is s
 (d) resident memory of one poll worker holding ``--memory-feeds`` feeds (goal <= 300 MB),
     against a 304 server in its own process, sampled after every feed was polled once.
 
-Workers are warmed up (imports, gazetteer, group joins) on a few extra feeds before timing,
-so (a) and (b) measure the steady state. CPU of the broker and of the local servers is not
-counted. psutil is used when installed, else /proc/<pid>/stat.
+Workers are warmed up (imports, gazetteer, group joins) on a few extra feeds (records in (b))
+before timing, so (a) and (b) measure the steady state. CPU of the broker and of the local
+servers is not counted. psutil is used when installed, else /proc/<pid>/stat.
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,25 +57,28 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 
 from ingest import FeedSpec  # noqa: E402
 from sinks.kafka import kafka_client_config  # noqa: E402
-from tests.pipeline_support import NewsSite, Workers, worker_env  # noqa: E402
+from tests.pipeline_support import NewsSite, Workers, page_bodies, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import create_topics  # noqa: E402
-from wirewatch.topics import Topics  # noqa: E402
-from wirewatch.workers import FeedRegistry  # noqa: E402
+from wirewatch.topics import Topics, cloudevent_headers, record_value  # noqa: E402
+from wirewatch.workers import FeedRegistry, read_table  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
 __all__ = [
     "GroupWatch",
+    "PageServer",
     "ProcStats",
+    "bench_scaleout",
     "bootstrap",
     "fresh_kafka",
     "linear_slope",
     "main",
+    "stage_drain",
     "wait_groups",
 ]
 
@@ -354,15 +365,312 @@ def bench_throughput(site: NewsSite, warm: list[int], measured: list[int], logs:
         f"    for reference, the fetch stage alone: {fetch_only:.2f} articles/CPU-s ="
         f" {fetch_only / bare:.3f} x bare (it runs the same extraction plus HTTP and Kafka)"
     )
+    cores = os.cpu_count() or 1
     print(
-        f"[b] 2 workers per stage: wall {two.wall:.1f}s = {two.rate:.1f} articles/s, worker CPU"
-        f" {two.cpu_total:.1f}s ({two.per_cpu:.2f} articles/CPU-s); machine"
-        f" {two.machine_busy:.0%} busy; dead letters {two.dead}"
+        f"[b'] whole pipeline, 2 workers per stage against (a)'s 1 (secondary: with 1 per stage"
+        f" the fetch and process workers already run in parallel): wall {two.wall:.1f}s ="
+        f" {two.rate:.1f} articles/s, worker CPU {two.cpu_total:.1f}s ({two.per_cpu:.2f}"
+        f" articles/CPU-s); machine {two.machine_busy * cores:.2f} of {cores} cores busy"
+        f" (1 per stage: {one.machine_busy * cores:.2f}); dead letters {two.dead}"
     )
-    print(
-        f"    throughput ratio 2/1 = {two.rate / one.rate:.2f}x  (goal >= 1.8x; {os.cpu_count()}"
-        f" cores shared with the broker, the news site and this process)"
+    print(f"     throughput ratio 2/1 = {two.rate / one.rate:.2f}x")
+
+
+# --------------------------------------------------------------------------- (b) stage drains
+
+
+Record = tuple[bytes, bytes, list[tuple[str, bytes]]]  # key, value, headers
+
+
+def _serve_pages(srv: Any) -> None:
+    """Child process: serve the page routes of ``srv`` (a bound LocalServer) until killed."""
+    srv.__enter__()
+    threading.Event().wait()
+
+
+class PageServer:
+    """``/page/<k>`` -> corpus body ``k % len(bodies)``, served by a forked process (its own
+    GIL: the bench's Kafka polling does not slow the pages down, and its CPU is on the machine
+    busy figure, not on the workers')."""
+
+    def __init__(self, bodies: list[bytes], n: int) -> None:
+        from tests.ingest_support import LocalServer, Reply
+
+        srv = LocalServer()
+        for k in range(n):
+            srv.route(
+                f"/page/{k}",
+                Reply(200, bodies[k % len(bodies)], {"Content-Type": "text/html; charset=utf-8"}),
+            )
+        self.url = lambda k: srv.url(f"/page/{k}")
+        self.proc = mp.get_context("fork").Process(target=_serve_pages, args=(srv,), daemon=True)
+        self.proc.start()
+        srv.httpd.server_close()  # the child owns the listening socket now
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.join()
+
+
+def _entry_records(pages: PageServer, ks: Iterable[int]) -> list[Record]:
+    """Fetch-stage input: one feed entry per page, as the poll worker publishes them."""
+    from ingest import canonicalize_url
+    from wirewatch.contracts import FeedEntry, stable_key
+
+    out = []
+    for k in ks:
+        link = pages.url(k)
+        entry = FeedEntry(
+            entry_id=f"bench-{k}",
+            url_key=stable_key(canonicalize_url(link)),
+            feed_id="bench",
+            feed_url=pages.url(-1),
+            url=canonicalize_url(link),
+            link=link,
+            title=f"Story {k}",
+        )
+        value = record_value(entry)
+        out.append((entry.url_key.encode(), value, cloudevent_headers(entry, "bench", value=value)))
+    return out
+
+
+def _article_records(bodies: list[bytes], ks: Iterable[int]) -> list[Record]:
+    """Process-stage input: the articles the fetch stage makes of the corpus pages (each page
+    extracted once here; record k is page ``k % len(bodies)`` under its own URL and id)."""
+    from ingest.extract import extract_article
+    from wirewatch.contracts import stable_key
+
+    base = [
+        extract_article(b, f"http://127.0.0.1/page/{i}", {"Content-Type": "text/html"})
+        for i, b in enumerate(bodies)
+    ]
+    out = []
+    for k in ks:
+        url = f"http://127.0.0.1/page/{k}"
+        art = base[k % len(base)].model_copy(update={"url": url, "article_id": stable_key(url)})
+        value = record_value(art)
+        out.append((art.article_id.encode(), value, cloudevent_headers(art, "bench", value=value)))
+    return out
+
+
+def _publish(
+    cfg: KafkaSettings, topic: str, records: list[Record], *, spread: bool = False
+) -> tuple[float, dict[TopicPartition, int], dict[int, int]]:
+    """Publish ``records`` in ONE transaction (read_committed workers see all of them at once);
+    returns (monotonic time just before the commit, last offset per partition, records per
+    partition). Keyed
+    partitioning as in production; ``spread`` puts record i on partition i % partitions."""
+    p = KafkaProducer(
+        **kafka_client_config(cfg),
+        transactional_id=f"bench-load-{uuid.uuid4().hex[:8]}",
+        enable_idempotence=True,
+        acks="all",
     )
+    try:
+        p.init_transactions()
+        p.begin_transaction()
+        futs = [
+            p.send(
+                topic,
+                key=k,
+                value=v,
+                headers=h,
+                partition=i % cfg.partitions if spread else None,
+            )
+            for i, (k, v, h) in enumerate(records)
+        ]
+        p.flush(timeout=60)
+        last: dict[TopicPartition, int] = {}
+        count: dict[int, int] = {}
+        for f in futs:
+            md = f.get(timeout=30)
+            tp = TopicPartition(topic, md.partition)
+            last[tp] = max(last.get(tp, -1), md.offset)
+            count[md.partition] = count.get(md.partition, 0) + 1
+        t0 = time.monotonic()
+        p.commit_transaction()
+        return t0, last, count
+    finally:
+        p.close()
+
+
+def _wait_committed(
+    admin: KafkaAdminClient, group: str, last: dict[TopicPartition, int], timeout: float
+) -> float:
+    """Monotonic time at which ``group``'s committed offsets cover every record in ``last``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = committed(admin, group)
+        if all(got.get(tp, -1) > off for tp, off in last.items()):
+            return time.monotonic()
+        time.sleep(0.05)
+    raise TimeoutError(f"{group} did not commit past {last} in {timeout:.0f}s: {got}")
+
+
+def _member_partitions(admin: KafkaAdminClient, group: str) -> list[set[int]]:
+    """Partitions of the input topic assigned to each member of ``group``."""
+    desc = admin.describe_groups([group]).get(group, {})
+    out = []
+    for m in desc.get("members", []):
+        parts: set[int] = set()
+        for tps in (m.get("member_assignment") or {}).get("assigned_partitions", []):
+            parts |= set(tps["partitions"])
+        out.append(parts)
+    return out
+
+
+@dataclass
+class DrainResult:
+    stage: str
+    workers: int
+    records: int
+    wall: float
+    cpu: list[float]  # per worker process
+    shares: list[int]  # measured input records per group member (from its assignment)
+    outputs: int  # records on the output topic (warm-up included)
+    dead: int
+    machine_busy: float
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.wall
+
+
+def stage_drain(
+    stage: str,
+    n_workers: int,
+    warm: list[Record],
+    measured: list[Record],
+    logs: Path,
+    extra_env: dict[str, str] | None = None,
+    cmd_prefix: list[str] | None = None,
+) -> DrainResult:
+    """Time ``n_workers`` workers of ``stage`` draining ``measured`` from their input topic.
+
+    Fresh topics and group; workers started, group Stable, warmed on ``warm`` (spread over every
+    partition, so each worker has imported, loaded and committed once); then ``measured`` is
+    published in one transaction and the clock runs from just before its commit until the
+    group's committed offsets (written in the workers' output transactions) cover every
+    measured record."""
+    prefix, cfg = fresh_kafka()
+    topics = Topics(prefix)
+    in_topic = topics.entries if stage == "fetch" else topics.articles
+    out_topic = topics.articles if stage == "fetch" else topics.incidents
+    group = f"{prefix}.{stage}"
+    env = worker_env(cfg.bootstrap_servers or "", prefix, WIREWATCH_LOG_LEVEL="WARNING")
+    env.update(extra_env or {})
+    run_dir = logs / f"{prefix}-{stage}-{n_workers}"
+    run_dir.mkdir()
+    procs = []
+    admin = _admin(cfg)
+    try:
+        for i in range(n_workers):
+            with open(run_dir / f"{stage}-{i}.log", "wb") as log:
+                procs.append(
+                    subprocess.Popen(
+                        [*(cmd_prefix or []), sys.executable, "-m", "wirewatch", "worker", stage],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        wait_groups(cfg, {stage: n_workers})
+        _t, last_warm, _c = _publish(cfg, in_topic, warm, spread=True)
+        _wait_committed(admin, group, last_warm, 240)
+        members0 = _member_partitions(admin, group)
+        stats = [ProcStats(p.pid) for p in procs]
+        c0 = [s.cpu() for s in stats]
+        m0 = machine_cpu()
+        t0, last, per_part = _publish(cfg, in_topic, measured)
+        t1 = _wait_committed(admin, group, last, 600)
+        c1 = [s.cpu() for s in stats]
+        m1 = machine_cpu()
+        members1 = _member_partitions(admin, group)
+        if sorted(map(sorted, members0)) != sorted(map(sorted, members1)):
+            print(f"   warning: {group} was rebalanced during the drain", file=sys.stderr)
+        shares = [sum(per_part.get(p, 0) for p in parts) for parts in members1]
+        outputs = read_table(cfg, out_topic)
+        dead = read_table(cfg, topics.deadletter)
+    except TimeoutError:
+        for f in run_dir.glob("*.log"):
+            print(f"{f.name}:\n{f.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        admin.close()
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        codes = []
+        for p in procs:
+            try:
+                codes.append(p.wait(timeout=30))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                codes.append(p.wait())
+        if any(codes):
+            print(f"   warning: worker exit codes {codes}; logs in {run_dir}", file=sys.stderr)
+    return DrainResult(
+        stage,
+        n_workers,
+        len(measured),
+        t1 - t0,
+        [b - a for a, b in zip(c0, c1, strict=True)],
+        shares,
+        len(outputs),
+        len(dead),
+        (m1[0] - m0[0]) / max(m1[1] - m0[1], 1e-9),
+    )
+
+
+def bench_scaleout(n_fetch: int, n_process: int, rounds: int, logs: Path) -> None:
+    """(b) per stage: 1 worker vs 2 draining the same preloaded input, runs in ABBA order."""
+    bodies = page_bodies()
+    n_warm = 12
+    pages = PageServer(bodies, 2 * (n_warm + n_fetch))
+    try:
+        inputs = {
+            "fetch": (
+                _entry_records(pages, range(n_warm)),
+                _entry_records(pages, range(n_warm, n_warm + n_fetch)),
+            ),
+            "process": (
+                _article_records(bodies, range(n_warm)),
+                _article_records(bodies, range(n_warm, n_warm + n_process)),
+            ),
+        }
+        order = [1, 2, 2, 1] * rounds  # ABBA: drift in the machine's load cancels out
+        ncores = os.cpu_count()
+        for stage, (warm, measured) in inputs.items():
+            res: dict[int, list[DrainResult]] = {1: [], 2: []}
+            for n in order:
+                res[n].append(stage_drain(stage, n, warm, measured, logs))
+            print(
+                f"[b] {stage} stage alone, draining {len(measured)} preloaded"
+                f" {'entries' if stage == 'fetch' else 'articles'} (6 partitions, fresh topics"
+                f" and group per run, runs in the order {order}):"
+            )
+            for r in res[1] + res[2]:
+                if len(r.shares) != r.workers or min(r.shares) == 0:
+                    print(f"    warning: a worker got no records: {r.shares}", file=sys.stderr)
+                print(
+                    f"    {r.workers} worker{'s' if r.workers > 1 else ' '}: {r.wall:5.1f}s ="
+                    f" {r.rate:6.1f} records/s; records per worker (by its partitions)"
+                    f" {r.shares}; worker CPU"
+                    f" {', '.join(f'{c:.1f}s' for c in r.cpu)} ({sum(r.cpu) / r.wall:.2f} cores,"
+                    f" {sum(r.cpu) / r.records * 1000:.1f} ms/record); machine"
+                    f" {r.machine_busy * (ncores or 1):.2f} of {ncores} cores busy;"
+                    f" outputs {r.outputs}, dead letters {r.dead}"
+                )
+            one = statistics.median(r.rate for r in res[1])
+            two = statistics.median(r.rate for r in res[2])
+            print(f"    {stage}: 2 workers / 1 worker = {two / one:.2f}x  (goal >= 1.8x)")
+            cpu1 = statistics.median(sum(r.cpu) / r.records for r in res[1])
+            cpu2 = statistics.median(sum(r.cpu) / r.records for r in res[2])
+            print(
+                f"    worker CPU per record, 2 workers / 1 worker = {cpu2 / cpu1:.2f} (1.0:"
+                f" splitting the input adds no work; the 2/1 ratio is then bounded by free cores)"
+            )
+    finally:
+        pages.close()
 
 
 # --------------------------------------------------------------------------- (c) latency
@@ -582,18 +890,25 @@ def main(argv: Iterable[str] | None = None) -> None:
     ap.add_argument("--latency-items", type=int, default=30, help="items added during (c)")
     ap.add_argument("--interval", type=float, default=5.0, help="feed interval in (c), seconds")
     ap.add_argument("--memory-feeds", type=int, default=10_000)
-    ap.add_argument("--only", default="a,b,c,d", help="comma list of a,b,c,d ((a) implies (b))")
+    ap.add_argument("--drain-fetch", type=int, default=240, help="entries drained in (b)")
+    ap.add_argument("--drain-process", type=int, default=600, help="articles drained in (b)")
+    ap.add_argument(
+        "--drain-rounds", type=int, default=1, help="(b) runs 1,2,2,1 workers this many times"
+    )
+    ap.add_argument("--only", default="a,b,c,d", help="comma list of a,b,c,d")
     args = ap.parse_args(list(argv) if argv is not None else None)
     only = set(args.only.split(","))
     print(f"broker {bootstrap()}; {os.cpu_count()} cores; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         logs = Path(tmp)
-        if only & {"a", "b"}:
+        if "a" in only:
             n = args.warm_feeds + args.feeds
             with NewsSite(n, args.items) as site:
                 bench_throughput(
                     site, list(range(args.warm_feeds)), list(range(args.warm_feeds, n)), logs
                 )
+        if "b" in only:
+            bench_scaleout(args.drain_fetch, args.drain_process, args.drain_rounds, logs)
         if "c" in only:
             bench_latency(args.latency_feeds, args.latency_items, args.interval, logs)
         if "d" in only:
