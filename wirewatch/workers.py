@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -47,7 +47,14 @@ from sinks.kafka import kafka_client_config, translate_kafka_error
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import Article, DeadLetter, FeedEntry
 from wirewatch.metrics import StageLatency, emit
-from wirewatch.ops import ConsumerLagSampler, FeedActivity, OpsServer, StaleFeedTracker
+from wirewatch.ops import (
+    ConsumerLagSampler,
+    FeedActivity,
+    HeapTrimmer,
+    MemoryTrace,
+    OpsServer,
+    StaleFeedTracker,
+)
 from wirewatch.pipeline import dead_letter, process_article
 from wirewatch.topics import Topics, cloudevent_headers, record_value
 
@@ -62,7 +69,8 @@ __all__ = [
 
 log = logging.getLogger("wirewatch.workers")
 
-# seen entries kept per feed in its state record: enough to recognise a feed's current items
+# seen entries kept per feed (in memory and in its state record): those of the entries its latest
+# document lists, at most this many (see PollWorker._seen_to_keep)
 _SEEN_PER_FEED = 500
 
 
@@ -198,6 +206,7 @@ class StageWorker:
         self.ops: OpsServer | None = None
         self.lag: ConsumerLagSampler | None = None
         self._reassigned: set[Any] = set()  # partitions to rewind to their committed offsets
+        self.trimmer = HeapTrimmer.from_env()  # freed C-heap memory back to the OS (ops.py)
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
@@ -341,6 +350,7 @@ class StageWorker:
 
     def beat(self) -> None:
         """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
+        self.trimmer.maybe_trim()
         if self.lag is not None:
             try:
                 self.lag.maybe_sample()
@@ -588,7 +598,7 @@ class PollWorker(StageWorker):
         self._stale_checked = 0.0
         self._inflight: dict[str, asyncio.Task[PollResult]] = {}
         self._next_scan = 0.0
-        self._seen_by_feed: dict[str, deque[SeenEntry]] = {}
+        self._seen_by_feed: dict[str, list[SeenEntry]] = {}
 
     def listener(self) -> ConsumerRebalanceListener:
         return _PollAssignments(self)
@@ -625,13 +635,14 @@ class PollWorker(StageWorker):
                 continue
             data = json.loads(value)
             self.store.feeds[fid] = FeedState(**data["state"])
-            kept = self._seen_by_feed.setdefault(fid, deque())
-            kept.clear()
-            for s in data.get("seen", []):
-                seen = SeenEntry(**s)
+            kept = [SeenEntry(**s) for s in data.get("seen", [])]
+            for seen in kept:
                 self.store.by_url[seen.url_key] = seen
                 self.store.by_id[(seen.feed_id, seen.entry_id)] = seen
-                kept.append(seen)
+            if kept:
+                self._seen_by_feed[fid] = kept
+            else:
+                self._seen_by_feed.pop(fid, None)
         self._pending_seek |= parts
         log.info(
             "partitions assigned",
@@ -760,6 +771,7 @@ class PollWorker(StageWorker):
                     },
                 )
         outputs: list[Output] = []
+        keep = {r.feed.feed_id: self._seen_to_keep(r) for r in results}
         for r in results:
             for e in r.entries:
                 outputs.append((self.topics.entries, e.url_key, e, None))
@@ -767,7 +779,7 @@ class PollWorker(StageWorker):
                 (
                     self.topics.feedstate,
                     r.feed.feed_id,
-                    _StateRecord.of(r, self._recent_seen(r)),
+                    _StateRecord.of(r, keep[r.feed.feed_id]),
                     part_of.get(r.feed.feed_id),
                 )
             )
@@ -787,25 +799,43 @@ class PollWorker(StageWorker):
                 self._new_producer()
             return
         for r in results:
-            fresh = list(r.pending_seen)
             self.poller.commit(r)
-            self._remember_seen(r.feed.feed_id, fresh)
+            self._remember_seen(r.feed.feed_id, keep[r.feed.feed_id])
 
-    def _recent_seen(self, result: PollResult) -> list[SeenEntry]:
-        """The feed's kept seen entries plus this poll's, newest last, capped."""
-        kept = list(self._seen_by_feed.get(result.feed.feed_id, ()))
-        return (kept + list(result.pending_seen))[-_SEEN_PER_FEED:]
+    def _seen_to_keep(self, result: PollResult) -> list[SeenEntry]:
+        """The seen entries the feed keeps after ``result``: those of the entries its latest
+        document lists (a newer mark of an entry replaces the older), at most _SEEN_PER_FEED.
 
-    def _remember_seen(self, feed_id: str, fresh: list[SeenEntry]) -> None:
-        """Bound memory: keep the newest ``_SEEN_PER_FEED`` seen entries of each feed."""
-        q = self._seen_by_feed.setdefault(feed_id, deque())
-        q.extend(fresh)
-        while len(q) > _SEEN_PER_FEED:
-            old = q.popleft()
+        Why not "the last N seen": that grows with every new item until N (measured in the
+        soak: ~580 bytes per entry, 500 per feed would be ~3 GB for 10,000 feeds), while the
+        dedup only needs the feed's current items. An item that leaves the document and comes
+        back later is emitted again; the fetch stage skips a version it already fetched. No
+        document (304, error) or an empty one: nothing is forgotten.
+        """
+        marks = [*self._seen_by_feed.get(result.feed.feed_id, ()), *result.pending_seen]
+        listed = result.parsed.entries if result.parsed is not None else []
+        if listed:
+            ids = {e.entry_id for e in listed}
+            urls = {e.url_key for e in listed}
+            newest = {
+                (m.entry_id, m.url_key): m for m in marks if m.entry_id in ids or m.url_key in urls
+            }
+            marks = list(newest.values())
+        return marks[-_SEEN_PER_FEED:]
+
+    def _remember_seen(self, feed_id: str, keep: list[SeenEntry]) -> None:
+        """Keep ``keep`` for the feed; forget its other seen entries (unless another feed's
+        newer mark took their place in the store's indexes)."""
+        kept = {id(m) for m in keep}
+        for old in self._seen_by_feed.pop(feed_id, ()):
+            if id(old) in kept:
+                continue
             if self.store.by_id.get((old.feed_id, old.entry_id)) is old:
                 del self.store.by_id[(old.feed_id, old.entry_id)]
             if self.store.by_url.get(old.url_key) is old:
                 del self.store.by_url[old.url_key]
+        if keep:
+            self._seen_by_feed[feed_id] = keep
 
     def _track_stale(self, feeds: list[FeedSpec]) -> None:
         now = time.time()
@@ -870,6 +900,9 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    trace = MemoryTrace.from_env(stage)  # soak diagnostics; off unless WIREWATCH_TRACEMALLOC
+    if trace is not None:
+        trace.start()
     try:
         worker.setup()
         worker.run(max_records=max_records, timeout=timeout)
@@ -877,4 +910,6 @@ def run_worker(
         worker.close()
         if worker.ops is not None:
             worker.ops.stop()
+        if trace is not None:
+            trace.stop()
     return worker

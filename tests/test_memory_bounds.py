@@ -1,0 +1,263 @@
+"""Long-running workers must not grow without end: the per-host, per-origin and per-feed
+structures they keep are bounded, and the soak diagnostics (tracemalloc reports, heap trims)
+do what they say. See bench/README.md, "soak.py / soak"."""
+
+from __future__ import annotations
+
+import asyncio
+import tracemalloc
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from ingest.politeness import HostThrottle
+from ingest.robots import RobotsCache
+from wirewatch.ops import HeapTrimmer, MemoryTrace, malloc_stats
+
+
+class Clock:
+    def __init__(self, t: float = 1000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+# --------------------------------------------------------------------------- host throttle
+
+
+async def _one_request(throttle: HostThrottle, host: str) -> None:
+    async with throttle.slot(host):
+        pass
+
+
+def test_host_throttle_forgets_idle_hosts_beyond_its_bound() -> None:
+    clock = Clock()
+    throttle = HostThrottle(concurrency=2, delay=1.0, max_hosts=5, clock=clock)
+
+    async def many() -> None:
+        for i in range(50):
+            await _one_request(throttle, f"site{i}.test")
+            clock.t += 2.0  # each host's delay window is over before the next one comes
+
+    asyncio.run(many())
+    assert throttle.known_hosts <= 5
+
+
+def test_host_throttle_keeps_busy_hosts_and_open_delay_windows() -> None:
+    clock = Clock()
+    throttle = HostThrottle(concurrency=1, delay=10.0, max_hosts=2, clock=clock)
+
+    async def scenario() -> tuple[float, float]:
+        held = asyncio.Event()
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with throttle.slot("busy.test"):
+                held.set()
+                await release.wait()
+
+        holder = asyncio.create_task(hold())
+        await held.wait()
+        await _one_request(throttle, "recent.test")  # its next start is 10 s away
+        for i in range(20):
+            await _one_request(throttle, f"other{i}.test")
+        busy = throttle._hosts["busy.test"]
+        recent = throttle._hosts["recent.test"]
+        release.set()
+        await holder
+        return busy.next_start, recent.next_start
+
+    busy_next, recent_next = asyncio.run(scenario())
+    # neither was forgotten: their delay windows are still the ones their requests opened
+    assert busy_next == 1010.0
+    assert recent_next == 1010.0
+
+
+# --------------------------------------------------------------------------- robots.txt
+
+
+def _robots_fetcher(body: bytes) -> tuple[list[str], object]:
+    calls: list[str] = []
+
+    async def fetch(url: str) -> SimpleNamespace:
+        calls.append(url)
+        return SimpleNamespace(status=200, body=body)
+
+    return calls, fetch
+
+
+def test_robots_cache_is_an_lru_of_max_origins() -> None:
+    calls, fetch = _robots_fetcher(b"User-agent: *\nDisallow: /private/\n")
+    cache = RobotsCache(fetch, "wirewatch/1", max_origins=3)  # type: ignore[arg-type]
+
+    async def scenario() -> None:
+        for i in range(10):
+            assert await cache.allowed(f"http://site{i}.test/a")
+        assert await cache.allowed("http://site9.test/b")  # recent: still cached
+        assert not await cache.allowed("http://site0.test/private/x")  # evicted: fetched again
+
+    asyncio.run(scenario())
+    assert cache.cached_origins <= 3
+    assert not cache._locks  # no lock outlives its lookup
+    assert calls.count("http://site9.test/robots.txt") == 1
+    assert calls.count("http://site0.test/robots.txt") == 2
+
+
+def test_robots_crawl_delay_is_handed_on_at_every_lookup() -> None:
+    _calls, fetch = _robots_fetcher(b"User-agent: *\nCrawl-delay: 7\n")
+    seen: list[tuple[str, float]] = []
+    cache = RobotsCache(
+        fetch,  # type: ignore[arg-type]
+        "wirewatch/1",
+        on_crawl_delay=lambda host, s: seen.append((host, s)),
+    )
+
+    async def scenario() -> None:
+        await cache.allowed("http://Slow.test/a")
+        await cache.allowed("http://slow.test/b")
+
+    asyncio.run(scenario())
+    # once when loaded, again on the cache hit (a throttle may have forgotten the host since)
+    assert seen == [("slow.test", 7.0), ("slow.test", 7.0)]
+
+
+def test_robots_lookups_of_one_origin_load_once() -> None:
+    calls, fetch = _robots_fetcher(b"User-agent: *\nAllow: /\n")
+    cache = RobotsCache(fetch, "wirewatch/1")  # type: ignore[arg-type]
+
+    async def scenario() -> list[bool]:
+        return await asyncio.gather(*(cache.allowed(f"http://one.test/{i}") for i in range(20)))
+
+    assert all(asyncio.run(scenario()))
+    assert calls == ["http://one.test/robots.txt"]
+    assert not cache._locks
+
+
+# --------------------------------------------------------------------------- heap trim
+
+
+def test_heap_trimmer_runs_at_most_every_interval() -> None:
+    clock = Clock()
+    trimmer = HeapTrimmer(5.0, clock=clock)
+    if not trimmer.available:
+        pytest.skip("libc has no malloc_trim (not glibc)")
+    assert not trimmer.maybe_trim()
+    clock.t += 5.0
+    assert trimmer.maybe_trim()
+    assert not trimmer.maybe_trim()
+    clock.t += 5.0
+    assert trimmer.maybe_trim()
+    assert trimmer.trims == 2
+
+
+def test_heap_trimmer_off_with_zero_interval() -> None:
+    trimmer = HeapTrimmer.from_env({"WIREWATCH_MALLOC_TRIM_EVERY": "0"})
+    assert not trimmer.available
+    assert not trimmer.maybe_trim()
+
+
+def test_malloc_stats_reports_heap_figures_on_glibc() -> None:
+    stats = malloc_stats()
+    if not stats:
+        pytest.skip("no mallinfo2 (not glibc >= 2.33)")
+    assert stats["in_use"] > 0
+    assert set(stats) == {"in_use", "free", "mmap"}
+
+
+# --------------------------------------------------------------------------- tracemalloc
+
+
+def _grow(keep: list[str]) -> None:
+    keep.extend(f"allocation {i:06d} " * 4 for i in range(20_000))
+
+
+def test_memory_trace_reports_the_growing_allocation_site(tmp_path: Path) -> None:
+    assert MemoryTrace.from_env("x", {}) is None
+    trace = MemoryTrace.from_env(
+        "unit", {"WIREWATCH_TRACEMALLOC": "3600", "WIREWATCH_TRACEMALLOC_DIR": str(tmp_path)}
+    )
+    assert trace is not None
+    was_tracing = tracemalloc.is_tracing()
+    tracemalloc.start(4)
+    keep: list[str] = []
+    try:
+        trace._base = trace._snapshot()
+        _grow(keep)
+        trace.write_report()
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    lines = Path(trace.path).read_text().splitlines()
+    assert lines[0].startswith("## t=") and " traced " in lines[0]
+    assert "KiB" in lines[1] and "blocks" in lines[1]
+    # the largest growth is the list built in _grow: its traceback (indented) names this file
+    top = []
+    for line in lines[2:]:
+        if not line.startswith("      "):
+            break
+        top.append(line)
+    assert any("test_memory_bounds.py" in line for line in top)
+    assert len(keep) == 20_000
+
+
+# --------------------------------------------------------------------------- poll worker
+
+
+def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
+    """A feed listing its latest 5 items, one new item per poll: the worker keeps 5 seen
+    entries however long it runs, and still recognises every item the feed lists."""
+    import httpx
+
+    from ingest.feeds import FeedSpec
+    from ingest.http import HttpClient
+    from ingest.poller import Poller
+    from tests.ingest_support import rss
+    from wirewatch.config import HttpSettings, Settings
+    from wirewatch.workers import PollWorker
+
+    newest = 5
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        items = [
+            {"title": f"Story {j}", "link": f"http://news.test/s/{j}", "guid": f"g-{j}"}
+            for j in range(max(0, newest - 5), newest)
+        ]
+        return httpx.Response(200, content=rss(items), headers={"Content-Type": "text/xml"})
+
+    worker = PollWorker(Settings())
+    spec = FeedSpec(url="http://news.test/feed.xml")
+
+    async def run() -> list[int]:
+        client = HttpClient(
+            HttpSettings(allowed_hosts=["news.test"], per_host_delay=0.0),
+            transport=httpx.MockTransport(handler),
+        )
+        poller = Poller(client, worker.store, worker.settings.poll)
+        emitted = []
+        try:
+            for i in range(40):
+                if i:
+                    nonlocal newest
+                    newest += 1  # the feed publishes one more item
+                result = await poller.poll_once(spec, commit=False)
+                keep = worker._seen_to_keep(result)
+                poller.commit(result)
+                worker._remember_seen(spec.feed_id, keep)
+                emitted.append(result.new_count)
+            result = await poller.poll_once(spec, commit=False)  # nothing new this time
+            emitted.append(result.new_count)
+        finally:
+            await client.aclose()
+        return emitted
+
+    try:
+        emitted = asyncio.run(run())
+    finally:
+        worker.loop.close()
+    assert emitted[0] == 5 and emitted[1:-1] == [1] * 39  # every new item once, none again
+    assert emitted[-1] == 0
+    assert len(worker._seen_by_feed[spec.feed_id]) == 5
+    assert len(worker.store.by_id) == 5
+    assert len(worker.store.by_url) == 5
