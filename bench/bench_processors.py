@@ -3,9 +3,15 @@
 1. Short reports per second on one core: the dev-set reports (bench/devset/devset.jsonl) when
    present, plus the seed article's paragraphs, extracted repeatedly. Goal: >= 1,000/s.
 2. Corpus pages (../shared/corpus/pages/*.html.gz): per page, time trafilatura's extraction of
-   the text, then our extractor on that text. Goal: process <= 0.5 x trafilatura.
+   the text, then our extractor on that text. Goal: process <= 0.5 x trafilatura. The first
+   round sees each page for the first time (per-process caches of words not seen yet are cold,
+   as for a worker's new articles); later rounds give the steady state (per page, the best
+   round of each side).
 
-Usage: .venv/bin/python bench/bench_processors.py [--rounds N]
+Times are CPU seconds of this process (``time.process_time``): the pipeline goals are per
+CPU-second, and on a shared machine wall-clock times mostly measure the neighbours.
+
+Usage: .venv/bin/python bench/bench_processors.py [--rounds N] [--page-rounds N]
 """
 
 from __future__ import annotations
@@ -50,12 +56,12 @@ def bench_reports(rounds: int) -> None:
     for d in docs[:20]:  # warm-up (regex caches, lazy imports)
         extract_from_text(d["text"], d["published_at"])
     n = 0
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(rounds):
         for d in docs:
             extract_from_text(d["text"], d["published_at"])
             n += 1
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     rate = n / elapsed
     print(
         f"short reports: {n} extractions of {len(docs)} reports (mean {chars:.0f} chars) "
@@ -64,35 +70,51 @@ def bench_reports(rounds: int) -> None:
     )
 
 
-def bench_pages() -> None:
+def bench_pages(rounds: int) -> None:
     if not PAGES.is_dir():
         print(f"pages: skipped, {PAGES} not found")
         return
     import trafilatura
 
-    files = sorted(PAGES.glob("*.html.gz"))
-    extract_total = process_total = 0.0
-    ratios: list[float] = []
+    htmls = [
+        gzip.decompress(f.read_bytes()).decode("utf-8", errors="replace")
+        for f in sorted(PAGES.glob("*.html.gz"))
+    ]
+    # per round and page: (trafilatura seconds, extractor seconds)
+    times: list[list[tuple[float, float]]] = []
     incidents = 0
-    for f in files:
-        html = gzip.decompress(f.read_bytes()).decode("utf-8", errors="replace")
-        t0 = time.perf_counter()
-        text = trafilatura.extract(html) or ""
-        t1 = time.perf_counter()
-        found = extract_from_text(text, None)
-        t2 = time.perf_counter()
-        incidents += len(found)
-        extract_total += t1 - t0
-        process_total += t2 - t1
-        if t1 > t0:
-            ratios.append((t2 - t1) / (t1 - t0))
+    for r in range(max(1, rounds)):
+        row: list[tuple[float, float]] = []
+        for html in htmls:
+            t0 = time.process_time()
+            text = trafilatura.extract(html) or ""
+            t1 = time.process_time()
+            found = extract_from_text(text, None)
+            t2 = time.process_time()
+            if r == 0:
+                incidents += len(found)
+            row.append((t1 - t0, t2 - t1))
+        times.append(row)
+    _report_pages("first round", times[0], incidents)
+    if len(times) > 1:
+        best = [
+            (min(row[i][0] for row in times), min(row[i][1] for row in times))
+            for i in range(len(htmls))
+        ]
+        _report_pages(f"best of {len(times)} rounds", best, incidents)
+
+
+def _report_pages(label: str, pairs: list[tuple[float, float]], incidents: int) -> None:
+    extract_total = sum(e for e, _p in pairs)
+    process_total = sum(p for _e, p in pairs)
+    ratios = [p / e for e, p in pairs if e > 0]
     ratio = process_total / extract_total if extract_total else float("nan")
     print(
-        f"pages: {len(files)} pages, trafilatura {extract_total * 1000:.0f} ms, "
+        f"pages, {label}: {len(pairs)} pages, trafilatura {extract_total * 1000:.0f} ms, "
         f"extractor {process_total * 1000:.0f} ms ({incidents} incidents)"
     )
     print(
-        f"pages: process/extract ratio total {ratio:.3f}, per page median "
+        f"pages, {label}: process/extract ratio total {ratio:.3f}, per page median "
         f"{statistics.median(ratios):.3f}, max {max(ratios):.3f} "
         f"(goal <= 0.5: {'OK' if ratio <= 0.5 else 'MISSED'})"
     )
@@ -100,7 +122,8 @@ def bench_pages() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over the short reports")
+    parser.add_argument("--page-rounds", type=int, default=3, help="rounds over the pages")
     args = parser.parse_args()
     t0 = time.perf_counter()
     gazetteer()
@@ -110,7 +133,7 @@ def main() -> None:
         " (once per process, not timed below)"
     )
     bench_reports(args.rounds)
-    bench_pages()
+    bench_pages(args.page_rounds)
 
 
 if __name__ == "__main__":

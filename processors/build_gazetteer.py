@@ -417,11 +417,26 @@ def build_index() -> dict[str, Any]:
             preferred[fold(row[0])] = found
             b.add_key(row[0], found)
 
+    # a region named like a demonym ("Somali") stays findable with its suffix ("Somali region")
+    for key in list(b.keys):
+        if key in b.demonyms:
+            for i in [i for i in b.keys[key] if b.feature[i] == FEATURE_ADMIN1]:
+                for suffix in ("region", "state", "province"):
+                    b.add_key(f"{key} {suffix}", i)
+
     # -- keys: drop cities under stopwords, order candidates by static preference
     keys: dict[str, int | tuple[int, ...]] = {}
     for key, ids in b.keys.items():
         if key in stop:  # countries and our landmarks stay findable under any name
             ids = [i for i in ids if b.feature[i] in (FEATURE_COUNTRY, FEATURE_LANDMARK)]
+        if key in b.demonyms:  # "Argentine police": the adjective, not Argentine, Kansas
+            # ("Somali troops": Somalia; Ethiopia's region is found as "Somali region")
+            ids = [
+                i
+                for i in ids
+                if b.feature[i] in (FEATURE_COUNTRY, FEATURE_LANDMARK)
+                or (b.feature[i] == FEATURE_CITY and b.pop[i] >= _EXONYM_MIN_POP)
+            ]
         if not ids:
             continue
         pref = preferred.get(key, -1)

@@ -35,14 +35,21 @@ _KILL = (
 )
 _INJ = (
     r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|poisoned|"
-    r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)"
+    r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)|"
+    r"treated (?:in hospital |at (?:a |the )?hospital )?for (?:\w+ ){0,2}?(?:poisoning|injuries|"
+    r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital"
 )
 _AUX = (
     r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|also|all|"
     r"later|each|allegedly|critically|seriously|severely|fatally|badly|slightly|lightly|"
     r"mortally|left|found)\s+){0,3}"
 )
-_NP = r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,4}?"
+_NP = (
+    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,4}?"
+    # "30 soldiers and auxiliaries were killed": one group of two nouns (not "3 soldiers and 2")
+    r"(?:and\s+(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|their|his|"
+    r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+)?"
+)
 _NUM = NUMBER_PATTERN
 
 _BEFORE_RE = re.compile(rf"\b{_NUM}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b", _F)
@@ -57,7 +64,11 @@ _AFTER_RE = re.compile(
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
-    rf"stood|stands|is|was|of)(?: to| at)?)\s+(?:at least\s+|all\s+)?{_NUM}",
+    rf"stood|stands|is|was|of)(?: to| at)?|"
+    # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
+    # after a longer noun phrase, never across a clause break
+    rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
+    rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+(?:at least\s+|all\s+)?{_NUM}",
     _F,
 )
 _LEFT_RE = re.compile(
@@ -109,9 +120,18 @@ _AND_ONE_BEFORE_RE = re.compile(
     rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
     _F,
 )
+_DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
-_COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*(?:,\s*and|,|and)\s*$", _F)
+_COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*and|,|and)\s*$", _F)
+# "A soldier and at least three separatists were killed": one person coordinated before a group
+_ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
+# "A soldier was killed and another injured": one more person with the other outcome
+_ANOTHER_RE = re.compile(
+    r"\band another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
+    r"(?P<out>wounded|injured|hurt|killed)\b",
+    _F,
+)
 _NOUN_RE = re.compile(
     rf"\b{_NUM}\s+(?:(?:more|other|further|additional|new|civilian|military)\s+)?"
     rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured)\b",
@@ -122,8 +142,11 @@ _ZERO_RE = re.compile(
     r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
     r"injuries|one was (?:killed|hurt|injured))|\bwithout (?:any )?(?P<o3>casualties|"
     r"injuries|loss of life)|\bno (?:lives were lost|loss of life)|"
-    r"\b(?:passed off|ended|dispersed|went off|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
-    r"\bwithout (?P<o5>incident)",
+    r"\b(?:passed off|ended|dispersed|went off|went ahead|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
+    r"\b(?:rall(?:y|ies)|marches|march|protests?|demonstrations?|gatherings?) (?:were|was|"
+    r"remained) (?P<o6>peaceful)\b|"
+    r"\bwithout (?P<o5>incident)|\bno (?:major |serious )?(?P<o7>incidents?) (?:were |was )?"
+    r"reported|\breported no (?:major |serious )?(?P<o8>incidents?)",
     _F,
 )
 _SUBSET_RE = re.compile(
@@ -136,8 +159,8 @@ _SUBSET_RE = re.compile(
 # these words cannot match the patterns they guard.
 _ANY_OUTCOME_KEYS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
-    hospitali toll peaceful incident suffer poison drown execut massacr slaughter behead gunned
-    hacked""".split()
+    hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
+    gunned hacked""".split()
 )
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
@@ -282,7 +305,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
-        if m.group("o4") or m.group("o5"):
+        if m.group("o4") or m.group("o5") or m.group("o6") or m.group("o7") or m.group("o8"):
             word = "casualties"
         if word.lower() in ("casualties", "loss of life") and m.group("o3") != "injuries":
             zero.update(("kill", "inj") if word.lower() == "casualties" else ("kill",))
@@ -306,6 +329,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         take(_outcome(m.group("out")), m, (m.start(), _num_end(m)))
     for m in _matches_at(_BEFORE_RE, seg, starts):
         out = m.group("out")
+        if _DIED_LATER_RE.match(seg, m.end()):
+            continue  # "two of the wounded died in hospital": deaths, told elsewhere
         if out.lower() in ("bodies", "lives") and not re.search(r"\bbodies\b", out, _F):
             if out.lower() == "lives" and not re.search(r"lost", seg[m.start() : m.end()], _F):
                 continue
@@ -315,6 +340,13 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start())
             if c is not None:
                 take(_outcome(out), c, (c.start(), _num_end(c)))
+            else:
+                o = _ONE_COORD_RE.search(seg, max(0, m.start() - 60), m.start())
+                if o is not None and not _subset_before(seg, o.start("one")):
+                    s1, e1 = o.span("one")
+                    if not any(a < e1 and s1 < b for a, b in used):
+                        used.append((s1, e1))
+                        found[_outcome(out)] = _add(found.get(_outcome(out)), Count(1, None))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
@@ -363,6 +395,12 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
 
+    if found and "another" in low:
+        for m in _ANOTHER_RE.finditer(seg):
+            kind = _outcome(m.group("out"))
+            if not any(a < m.end() and m.start() < b for a, b in used):
+                used.append(m.span())
+                found[kind] = _add(found.get(kind), Count(1, None))
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)

@@ -211,7 +211,50 @@ _MISSING: Any = object()
 _WORD_START_RE = re.compile(
     "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_BY_CHAR)) + ")", _FLAGS
 )
-_NEGATIVE_RE = re.compile(rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b", _FLAGS)
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """One regex matching any of ``words``, as a trie ("a(?:bc|tt)"): the engine then rejects
+    most positions after one character instead of trying every word in turn."""
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")  # the word ends here: tried after the longer ones
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree)
+
+
+def _candidate_re() -> re.Pattern[str] | None:
+    """Word starts (in lowercased text) whose first _PREFIX_LEN characters begin some rule; None
+    when a rule may start with fewer known characters (then every word start is a candidate)."""
+    prefixes = {p for _i, pres in _RULE_PREFIXES for p in pres}
+    if not prefixes or any(len(p) != _PREFIX_LEN for p in prefixes):
+        return None
+    return re.compile("\\b" + _trie_pattern(prefixes))
+
+
+# Candidate words found by the regex engine over the lowercased text: the Python loop below then
+# runs at the few words that can start a trigger (a fifth of all words) instead of at every one.
+_CANDIDATE_RE = _candidate_re()
+_NEGATIVE_FIRST, _NEGATIVE_EMPTY = _first_chars(_parser.parse(lx.NEGATIVE_CONTEXTS, _FLAGS))
+# The same matches as a plain "\b(?:...)\b", faster: most positions fail on the look-ahead.
+_NEGATIVE_RE = re.compile(
+    rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b"
+    if _NEGATIVE_FIRST is None or _NEGATIVE_EMPTY
+    else "\\b(?=["
+    + "".join(re.escape(c) for c in sorted(_NEGATIVE_FIRST))
+    + rf"])(?:{lx.NEGATIVE_CONTEXTS})\b",
+    _FLAGS,
+)
+_EXTRA_NEGATIVE_RE = re.compile(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
 
 _AIR_RE = re.compile(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
 _GROUND_RE = re.compile(rf"\b(?:{lx.GROUND_LAUNCH_CUES})\b", _FLAGS)
@@ -238,7 +281,10 @@ _STATE_RE = re.compile(
 _NONSTATE_RE = re.compile(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militi(?:a|as)|gunmen|"
     r"Islamic State|ISIS|ISIL|al-Shabaab|Shabaab|Boko Haram|ISWAP|JNIM|Taliban|M23|RSF|"
-    r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang)\b",
+    r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang|"
+    r"(?-i:[A-Z][\w'-]+) (?:Liberation|Independence|Salvation|Resistance|Revolutionary|"
+    r"Republican|Defen[cs]e) Army|"
+    r"(?-i:Arakan|Kachin|Karen|Ta'ang|Free Syrian|Syrian National) Army)\b",
     _FLAGS,
 )
 _CLAUSE_PUNCT = re.compile(r"[,;:()\[\]]|\s[–—-]\s")
@@ -279,9 +325,17 @@ class Trigger:
 def find_triggers(text: str) -> list[Trigger]:
     """All trigger matches of ``text`` in order, figurative uses removed."""
     negatives = [(m.start(), m.end()) for m in _NEGATIVE_RE.finditer(text)]
+    low = text.lower()
+    if any(k in low for k in lx.EXTRA_NEGATIVE_KEYS):
+        negatives += [(m.start(), m.end()) for m in _EXTRA_NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
     last = 0
-    for w in _WORD_START_RE.finditer(text):
+    low = text.lower()
+    if _CANDIDATE_RE is not None and len(low) == len(text):  # offsets of both agree
+        words = _CANDIDATE_RE.finditer(low)
+    else:
+        words = _WORD_START_RE.finditer(text)
+    for w in words:
         pos = w.start()
         if pos < last:
             continue
@@ -303,7 +357,11 @@ def find_triggers(text: str) -> list[Trigger]:
 _BACKREF_RE = re.compile(
     r"\b(?:in (?:direct |apparent )?(?:response|retaliation|reprisal|revenge) (?:to|for)|"
     r"retaliat(?:ion|ing) (?:for|against)|to avenge|in the wake of|years? after|months? after|"
-    r"anniversary of|similar to|reminiscent of|the latest in a series of)\b",
+    r"weeks? after|who (?:had )?(?:took|taken) part in|accountability for|justice for|"
+    r"in memory of|to (?:commemorate|mourn)|(?:over|against) the (?:killings?|deaths?) of|"
+    r"anniversary of|similar to|reminiscent of|the latest in a series of|despite|"
+    r"after (?:\w+ ){0,3}(?:hours|days|weeks|months|years) of|"
+    r"for (?:their|his|her|its) (?:role|part|involvement) in|(?:a|an|the) (?:19|20)\d\d(?= \w))\b",
     _FLAGS,
 )
 _CONTINUATION_RE = re.compile(
@@ -342,10 +400,13 @@ def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _IRREALIS_RE = re.compile(
     r"\b(?:no|not|never|nor|denied|denies|deny|denying|possible|potential|proposed|planned|"
     r"future|next|would|could|might|should|demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|"
-    r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|to (?:end|stop|halt|prevent|avoid|discuss|negotiate)|"
+    r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|"
+    r"to (?:end|stop|halt|prevent|avoid|discuss|negotiate|contain|quell|curb|suppress)|"
     r"ending|end to|talks (?:on|over|about)|negotiations (?:on|over|for)|(?:threat|risk|fear)s? "
     r"of|threatened to|plans? to|expected to|intends? to|violat(?:e|es|ed|ing)|record of|"
-    r"without|ban on|banned)\s+(?:[\w'’-]+\s+){0,3}$",
+    r"without|ban on|banned)\s+(?:[\w'’-]+\s+){0,3}$|"
+    # "tried to overrun the base": the attempted act itself, not what follows it
+    r"\b(?:tried|trying|attempt(?:ed|ing|s)?|sought|failed) to\s+$",
     _FLAGS,
 )
 _CLAUSE_START_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:and|but|while|after|as)\s")
@@ -367,7 +428,8 @@ def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
 _AGG_RANGE_RE = re.compile(
     r"\b(?:since (?:the (?:start|beginning|outbreak)|(?:19|20)\d\d|\d{1,2} \w+|\w+ \d{1,2}|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"then|last|early|mid|late)|so far (?:this|in)|this year|last year|in the (?:past|last) "
+    r"then|last|early|mid|late)|so far (?:this|in)|this year(?!['’]s)|last year(?!['’]s)|"
+    r"in the (?:past|last) "
     r"(?:\w+ )?(?:days|weeks|months|years|decade)|over the (?:past|last) (?:\w+ )?(?:days|weeks|"
     r"months|years|decade)|a total of|in total|in all\b|cumulative|tally|tallies|per cent|"
     r"percent|on average|every (?:day|week|month|year)|each (?:day|week|month|year)|"
@@ -425,13 +487,31 @@ _AGG_RANGE_KEYS = (
 )
 
 
+# "the deadliest day ... since the 1975-1990 civil war": a comparison, not a count over time
+_SUPERLATIVE_RE = re.compile(
+    r"\b(?:deadliest|worst|largest|biggest|heaviest|bloodiest|highest|most \w+|first)\b"
+    r"[^.;]{0,60}$",
+    _FLAGS,
+)
+
+
+def _range_cue(sentence: str) -> bool:
+    for m in _AGG_RANGE_RE.finditer(sentence):
+        if m.group().lower().startswith("since") and _SUPERLATIVE_RE.search(
+            sentence, max(0, m.start() - 70), m.start()
+        ):
+            continue
+        return True
+    return False
+
+
 def is_aggregate(sentence: str, previous_was_aggregate: bool) -> bool:
     """True for statistics over many events and their follow-up sentences."""
     low = sentence.lower()
     if (
         any(k in low for k in _AGG_RANGE_KEYS)
-        and _AGG_RANGE_RE.search(sentence)
         and _AGG_SUBJECT_RE.search(sentence)
+        and _range_cue(sentence)
     ):
         return True
     return previous_was_aggregate and bool(_AGG_ANAPHOR_RE.search(sentence))
@@ -469,6 +549,13 @@ def _compatible(a: str, b: str) -> bool:
     return frozenset((a, b)) in _COMPATIBLE
 
 
+# "..., while a separate march in Lagos went ahead": another event of the same kind
+_NEW_SAME_KIND_RE = re.compile(
+    r"\b(?:a separate|another|a second|a similar|a smaller|a rival|a counter)\s+(?:[\w-]+\s+)?$",
+    _FLAGS,
+)
+
+
 def cluster(
     triggers: list[Trigger], text: str, lo: int, hi: int
 ) -> list[tuple[int, int, list[Trigger]]]:
@@ -484,7 +571,8 @@ def cluster(
             groups.append((lo, [t], None if lab in GENERIC_LABELS else lab))
             continue
         seg_start, members, main = groups[-1]
-        if lab in GENERIC_LABELS or main is None or _compatible(main, lab):
+        fresh = _NEW_SAME_KIND_RE.search(text, max(lo, t.start - 30), t.start) is not None
+        if not fresh and (lab in GENERIC_LABELS or main is None or _compatible(main, lab)):
             members.append(t)
             if main is None and lab not in GENERIC_LABELS:
                 groups[-1] = (seg_start, members, lab)
@@ -609,6 +697,32 @@ def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
     return lx.ATTACK, False
 
 
+# Aircraft or drones as the agent or instrument of an attack told with a generic verb.
+_AIR_AGENT_RE = re.compile(
+    r"\b(?:drones?|warplanes?|war planes|fighter jets?|military aircraft|helicopter gunships?|"
+    r"UAVs?)\b(?: [\w'’-]+){0,8}? (?:struck|hit|attacked|bombed|targeted|dropped)\b|"
+    r"\b(?:attacked|struck|hit|targeted)\b[^.;]{0,80}? with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?)\b|"
+    r"\bused (?:[\w-]+ )?drones? to\b",
+    _FLAGS,
+)
+_HARM_RE = re.compile(
+    r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
+    _FLAGS,
+)
+_KILL_WORD_RE = re.compile(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
+
+
+def _killing_before(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
+    """True when the segment tells killings before its first abduction trigger ("killed at
+    least 124 people ..., adding that dozens of women were abducted"): an Attack."""
+    if seg_start is None:
+        return False
+    first = next((t for t in triggers if t.label == lx.ABDUCTION), None)
+    if first is None:
+        return False
+    return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
+
+
 _RELEASED_RE = re.compile(
     r"\b(?:(?:have|has|had) been|were|was) (?:\w+ )?(?:released|freed|rescued)\b|\brelease of\b",
     _FLAGS,
@@ -637,6 +751,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         sub = top
         if top == lx.IED and _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True
+        elif top == lx.IED and _AIR_AGENT_RE.search(seg):
+            sub, cue = lx.AIR, True  # explosives dropped by a drone
     elif top in (lx.MISSILE, lx.STRIKE):
         air = bool(_AIR_RE.search(seg))
         ground = bool(_GROUND_RE.search(seg))
@@ -670,8 +786,11 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         else:
             sub = lx.PEACEFUL
     elif top in (lx.GOV_REGAINS, lx.NSA_OVERTAKES):
-        state = _STATE_RE.search(seg)
         nonstate = _NONSTATE_RE.search(seg)
+        state = _STATE_RE.search(seg)
+        # "Arakan Army", "Free Syrian Army": the state word inside a group's name
+        while state and nonstate and nonstate.start() <= state.start() < nonstate.end():
+            state = _STATE_RE.search(seg, nonstate.end())
         if state and (not nonstate or state.start() < nonstate.start()):
             sub = lx.GOV_REGAINS
         elif nonstate:
@@ -700,6 +819,10 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.LOOTING, True
         else:
             sub = lx.MANMADE
+    elif top in (lx.VIOLENCE, lx.CLASH) and _AIR_AGENT_RE.search(seg):
+        sub, cue = lx.AIR, True  # "drones struck ...", "attacked ... with drones"
+    elif top == lx.ABDUCTION and _killing_before(triggers, seg, seg_start):
+        sub, cue = _violence_kind(seg)  # killings come first; abductions are part of the raid
     elif top == lx.VIOLENCE:
         pos = None
         if seg_start is not None:
@@ -714,6 +837,11 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             # an ambush on civilians ("ambushed a convoy carrying passengers") is an Attack
             if _victim_kind(seg, ambush[0].end - seg_start) == lx.ATTACK:
                 sub = lx.ATTACK
+    elif top == lx.LOOTING and any(
+        t.label == lx.VIOLENCE and _HARM_RE.match(t.text) for t in triggers
+    ):
+        # people attacked as well as property: "set fire to homes ... and beat residents"
+        sub, cue = _violence_kind(seg)
     elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
         sub = lx.OTHER  # the release of abductees
     else:

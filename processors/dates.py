@@ -86,6 +86,7 @@ _DATE_RE = re.compile(
     r"overnight|earlier today|on the previous day|the previous night|"
     r"(?P<nago>\d+|one|two|three|four|five|six|seven|a|an)\s+(?P<unit>days?|weeks?)\s+ago|"
     r"last week|earlier this week|this week|last weekend|this weekend|last month|"
+    r"the weekend|"
     r"earlier this month|this month)\b"
     r"|\b(?P<wmod>last|this|on|early|late|since)?\s*(?P<wd>monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)(?:'s)?\b"
@@ -121,6 +122,19 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
         if m is not None:
             last = m.end()
             yield m
+
+
+_OVERNIGHT_NOUN_RE = re.compile(
+    r"\s+(?:rains?|downpours?|storms?|raids?|attacks?|strikes?|shelling|bombardments?|fighting|"
+    r"clashes|assaults?|operations?|curfews?|vigils?|stays?|flights?)\b",
+    re.IGNORECASE,
+)
+# "overnight, ... said on Saturday" / "overnight, ... said Friday" within the same sentence
+_SAID_DAY_RE = re.compile(
+    r"[^.!?]{0,120}?\bsaid (?:on )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +175,7 @@ def _relative(rel: str, m: re.Match[str], pub: date) -> tuple[date, str] | None:
     r = " ".join(rel.lower().split())
     if r in ("today", "this morning", "this afternoon", "this evening", "tonight", "earlier today"):
         return pub, "day"
-    if r in ("yesterday", "last night", "overnight", "on the previous day", "the previous night"):
+    if r in ("overnight", "yesterday", "last night", "on the previous day", "the previous night"):
         return pub - timedelta(days=1), "day"
     if m.group("nago"):
         raw = m.group("nago").lower()
@@ -173,6 +187,8 @@ def _relative(rel: str, m: re.Match[str], pub: date) -> tuple[date, str] | None:
         return pub - timedelta(days=7), "week"
     if r in ("earlier this week", "this week"):
         return pub - timedelta(days=pub.weekday()), "week"
+    if r == "the weekend":  # "at / over the weekend"
+        return pub - timedelta(days=(pub.weekday() - 6) % 7), "week"  # the Sunday
     if r in ("last weekend", "this weekend"):
         back = (pub.weekday() - 5) % 7 or 7
         return pub - timedelta(days=back), "week"
@@ -222,6 +238,14 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             kind = "since" if kind == "since" else "relative"
         if resolved is None:
             continue
+        if m.group("rel") and m.group("rel").lower() == "overnight":
+            if _OVERNIGHT_NOUN_RE.match(text, m.end()):
+                continue  # "overnight rain", "an overnight raid": the day is told elsewhere
+            said = _SAID_DAY_RE.match(text, m.end())
+            if said is not None and published is not None:
+                # "... overnight, the ministry said on Saturday": the night that ended on the day
+                # of the statement (without one, "overnight" is read as last night)
+                resolved = _weekday(said.group("wd"), None, published), "day"
         if m.group("mon") and m.group("mon").lower() == "may" and not m.group("year"):
             # "may 5" is usually the month, but "may" alone is a verb; require a capital
             if not m.group("mon")[0].isupper():

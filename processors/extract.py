@@ -20,10 +20,11 @@ cost is linear in the text and capped (the process stage has no per-article time
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from processors import lexicon as lx
@@ -43,9 +44,15 @@ from processors.classify import (
 from processors.dates import DateMention, find_dates
 from processors.language import detect_language
 from processors.numbers import Count
-from processors.places import ArticlePlaces, PlaceHit, article_places, choose_location
+from processors.places import (
+    ArticlePlaces,
+    PlaceHit,
+    article_places,
+    choose_location,
+    coordinated_places,
+)
 from processors.sentences import Sentence, datelines, split_sentences
-from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident
+from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident, Location
 
 __all__ = [
     "EXTRACTOR_NAME",
@@ -77,6 +84,7 @@ _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
 _PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
 _TERRITORY = (lx.NSA_OVERTAKES, lx.GOV_REGAINS)
+_BARE = frozenset({lx.VIOLENCE, lx.FIRE})  # labels of bare violence words
 _SUPPORT_GAP = 4  # sentences: a mention this close to an incident, with nothing new, details it
 
 
@@ -100,24 +108,53 @@ class _Mention:
     support: bool = False  # a detail of an incident told before (never its anchor or type)
 
 
-@dataclass(slots=True)
 class _Incident:
-    mentions: list[_Mention] = field(default_factory=list)
-    last_sentence: int = -1
-    zero_region: tuple[int, int] | None = None
+    """Mentions of one event, with the summaries grouping asks about on every later mention
+    (type, anchor, date, place): recomputed once per added mention instead of once per
+    comparison, which matters on long texts where each mention is compared to every incident.
+    """
 
-    @property
-    def anchor(self) -> _Mention:
-        main = [m for m in self.mentions if not m.support] or self.mentions
-        return max(main, key=lambda m: (m.specificity, -m.start))
+    __slots__ = (
+        "anchor",
+        "date",
+        "generic_only",
+        "last_sentence",
+        "mentions",
+        "place",
+        "sub",
+        "zero_region",
+    )
 
-    @property
-    def sub(self) -> str:
+    def __init__(self) -> None:
+        self.mentions: list[_Mention] = []
+        self.last_sentence = -1
+        self.zero_region: tuple[int, int] | None = None
+        self.anchor: _Mention  # set by the first add(); an incident is never empty when read
+        self.sub = ""
+        # only bare violence words so far ("the attack", "killed"): any kind may follow
+        self.generic_only = True
+        self.date: DateMention | None = None  # the first mention's own date
+        self.place: PlaceHit | None = None  # the first specific place of a mention
+
+    def add(self, m: _Mention, sent_index: int) -> None:
+        """Append a mention (final: its fields must not change afterwards)."""
+        self.mentions.append(m)
+        self.last_sentence = sent_index
+        main = [x for x in self.mentions if not x.support] or self.mentions
+        self.anchor = max(main, key=lambda x: (x.specificity, -x.start))
+        self.sub = self._sub()
+        self.generic_only = self.generic_only and {t.label for t in m.triggers} <= _BARE
+        if self.date is None:
+            self.date = m.own_date
+        if self.place is None:
+            self.place = m.specific_place
+
+    def _sub(self) -> str:
         """The anchor's type, raised by what the other mentions add: a clash that ends in a
         takeover is the takeover; a protest met with arrests or tear gas had an intervention."""
         sub = self.anchor.res.sub_event_type
-        subs = [m.res.sub_event_type for m in self.mentions if not m.casualty_only]
         if sub == lx.CLASH:
+            subs = (m.res.sub_event_type for m in self.mentions if not m.casualty_only)
             return next((s for s in subs if s in _TERRITORY), sub)
         if sub in _PROTEST_RANK:
             best = sub
@@ -129,22 +166,6 @@ class _Incident:
                     best = s
             return best
         return sub
-
-    @property
-    def generic_only(self) -> bool:
-        """Only bare violence words so far ("the attack", "killed"): any kind may follow."""
-        return all({t.label for t in m.triggers} <= {lx.VIOLENCE, lx.FIRE} for m in self.mentions)
-
-    @property
-    def date(self) -> DateMention | None:
-        for m in self.mentions:
-            if m.own_date is not None:
-                return m.own_date
-        return None
-
-    @property
-    def place(self) -> PlaceHit | None:
-        return next((m.specific_place for m in self.mentions if m.specific_place), None)
 
 
 def _to_date(value: datetime | date | str | None) -> date | None:
@@ -339,8 +360,7 @@ def _extract(
                 incidents.append(target)
             if not target.mentions:
                 m.specificity += 0.3  # the first telling of an event is its lead
-            target.mentions.append(m)
-            target.last_sentence = sent.index
+            target.add(m, sent.index)
             current = target
         context_date = sentence_date or context_date
 
@@ -475,6 +495,29 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+@dataclass(slots=True)
+class _Draft:
+    """What ranking and pruning need of an incident; the rest (actors, weapons, sources) is
+    read only for the drafts that survive :func:`_prune`, which on long texts drop a third of
+    them."""
+
+    inc: _Incident
+    sub: str
+    when: str | None
+    precision: str | None
+    location: Location | None
+    warnings: list[str]
+    ev_s: int
+    ev_e: int
+    confidence: float
+    background: bool
+    fatalities: int | None
+    fatalities_min: int | None
+    injured: int | None
+    injured_min: int | None
+    copy: int = 0  # > 0: the same protest in the k-th other town of a list ("Munich and Berlin")
+
+
 def _build(
     incidents: list[_Incident],
     text: str,
@@ -485,128 +528,179 @@ def _build(
     base_warnings: list[str],
     sentences: list[Sentence],
 ) -> list[Incident]:
+    # sentences that tell some incident: not neighbouring context for another one
+    told = {m.sentence.index for inc in incidents for m in inc.mentions}
+    drafts: list[_Draft] = []
+    for inc in incidents:
+        d = _draft(inc, text, published, places, language, base_warnings, sentences, told)
+        drafts.append(d)
+        if (
+            lx.EVENT_TYPE_OF[d.sub] == "Protests"
+            and d.location is not None
+            and not (d.fatalities or d.injured)
+        ):  # "marched in Munich and Berlin": one protest per named town (not one shared toll)
+            anchor = (inc.anchor.start, inc.anchor.end)
+            for k, other in enumerate(coordinated_places(text, places.hits, anchor, d.location), 1):
+                drafts.append(dataclasses.replace(d, location=other, copy=k))
+    drafts.sort(key=lambda d: (1 if d.background else 0, d.ev_s))
+    kept = _prune(drafts, len(text))
     demonyms: dict[str, str] = {}
     for h in places.hits:
         if h.place.feature == "country" and h.place.country:
             demonyms[h.surface.lower()] = h.place.country
-    out: list[tuple[tuple[int, int], Incident]] = []
     source_cache: dict[int, list[str]] = {}
-    # sentences that tell some incident: not neighbouring context for another one
-    told = {m.sentence.index for inc in incidents for m in inc.mentions}
-    for inc in incidents:
-        anchor = inc.anchor
-        res = anchor.res
-        sub = inc.sub
-        warnings = list(base_warnings)
-        ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
-        # date: the anchor's own date, else any mention's, else context, else publication day
-        d = next((m.own_date for m in ordered if m.own_date is not None), None)
-        d = d or next((m.ctx_date for m in inc.mentions if m.ctx_date is not None), None)
-        if d is not None:
-            when, precision = d.date.isoformat(), d.precision
-        elif published is not None:
-            when, precision = published.isoformat(), "day"
-            warnings.append("date-assumed: publication date")
-        else:
-            when, precision = None, None
-        spans = [(m.start, m.end) for m in ordered]
-        own = sorted({m.sentence.index for m in inc.mentions})
-        location, loc_quality = choose_location(
-            text,
-            places.hits,
-            spans,
-            (anchor.start, anchor.end),
-            places.main_country,
-            sentences=[(sentences[k].start, sentences[k].end) for k in own],
-            context=[
-                (sentences[k].start, sentences[k].end)
-                for k in (own[0] - 1, own[-1] + 1)
-                if 0 <= k < len(sentences) and k not in told
-            ],
-            dateline=places.dateline,
-        )
-        if location is None:
-            warnings.append("no-location")
-        cas = Casualties()
-        for m in inc.mentions:
-            cas.merge_max(m.casualties)
-        if inc.zero_region is not None and (cas.fatalities is None or cas.injured is None):
-            zero = zero_statement(text, *inc.zero_region)
-            cas.fatalities = cas.fatalities or zero.fatalities
-            cas.injured = cas.injured or zero.injured
-        fatalities, fatalities_min = _count_fields(cas.fatalities)
-        injured, injured_min = _count_fields(cas.injured)
-        if cas.fatalities is None and cas.injured is not None:
-            fatalities = 0  # injuries reported, no deaths: the seed annotation's convention
-        a0 = anchor.sentence.start
-        actors = find_actors(
-            anchor.masked, 0, anchor.end - a0, anchor.triggers[0].start - a0, demonyms
-        )
-        for m in ordered[1:]:  # "The attack was claimed by ..." in a follow-up sentence
-            if "claim" not in m.sentence.text:
-                continue
-            m0 = m.sentence.start
-            for actor in find_actors(m.masked, 0, m.end - m0, m.triggers[0].start - m0, demonyms):
-                if actor.role == "claimant" and all(a.name != actor.name for a in actors):
-                    actors.append(actor)
-        weapons: list[str] = []
-        sources: list[str] = []
-        for m in ordered:
-            s0 = m.sentence.start
-            for w in find_weapons(m.masked, m.start - s0, m.end - s0):
-                if w not in weapons:
-                    weapons.append(w)
-            key = m.sentence.index
-            if key not in source_cache:
-                source_cache[key] = find_sources(text, m.sentence.start, m.sentence.end)
-            for s in source_cache[key]:
-                if s not in sources:
-                    sources.append(s)
-        ev_s, ev_e = _trim(text, anchor.start, anchor.end)
-        if ev_e <= ev_s:
-            ev_s, ev_e = anchor.start, anchor.end
-        background = (
-            published is not None
-            and d is not None
-            and d.kind != "since"
-            and d.date < published - timedelta(days=45)
-        )
-        conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
-        conf += 0.1 * loc_quality + (0.05 if d is not None else 0.0)
-        conf += 0.05 if len(inc.mentions) > 1 else 0.0
-        if anchor.generic:
-            conf -= 0.1
-        if background:
-            conf *= 0.5
-            warnings.append("background: event long before publication")
-        if language != "en":
-            conf = min(conf, 0.2)
-        conf = round(max(0.05, min(conf, 0.95)), 3)
-        digest = hashlib.sha256(f"{article_id}|{ev_s}-{ev_e}|{sub}".encode()).hexdigest()[:32]
-        incident = Incident(
-            incident_id=digest,
-            article_id=article_id,
-            event_type=lx.EVENT_TYPE_OF[sub],
-            sub_event_type=sub,
-            date=when,
-            date_precision=precision,
-            actors=actors,
-            location=location,
-            fatalities=fatalities,
-            fatalities_min=fatalities_min,
-            injured=injured,
-            injured_min=injured_min,
-            weapons=weapons,
-            sources=sources,
-            evidence=Evidence(text=text[ev_s:ev_e], start=ev_s, end=ev_e),
-            confidence=conf,
-            language=language,
-            warnings=warnings,
-            extractor=_EXTRACTOR,
-        )
-        out.append(((1 if background else 0, ev_s), incident))
-    out.sort(key=lambda pair: pair[0])
-    return _prune([inc for _k, inc in out], len(text))
+    return [_finish(d, text, article_id, language, demonyms, source_cache) for d in kept]
+
+
+def _draft(
+    inc: _Incident,
+    text: str,
+    published: date | None,
+    places: ArticlePlaces,
+    language: str,
+    base_warnings: list[str],
+    sentences: list[Sentence],
+    told: set[int],
+) -> _Draft:
+    anchor = inc.anchor
+    res = anchor.res
+    warnings = list(base_warnings)
+    ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
+    # date: the anchor's own date, else any mention's, else context, else publication day
+    d = next((m.own_date for m in ordered if m.own_date is not None), None)
+    d = d or next((m.ctx_date for m in inc.mentions if m.ctx_date is not None), None)
+    if d is not None:
+        when, precision = d.date.isoformat(), d.precision
+    elif published is not None:
+        when, precision = published.isoformat(), "day"
+        warnings.append("date-assumed: publication date")
+    else:
+        when, precision = None, None
+    spans = [(m.start, m.end) for m in ordered]
+    own = sorted({m.sentence.index for m in inc.mentions})
+    location, loc_quality = choose_location(
+        text,
+        places.hits,
+        spans,
+        (anchor.start, anchor.end),
+        places.main_country,
+        sentences=[(sentences[k].start, sentences[k].end) for k in own],
+        context=[
+            (sentences[k].start, sentences[k].end)
+            for k in (own[0] - 1, own[-1] + 1)
+            if 0 <= k < len(sentences) and k not in told
+        ],
+        dateline=places.dateline,
+    )
+    if location is None:
+        warnings.append("no-location")
+    ev_s, ev_e = _trim(text, anchor.start, anchor.end)
+    if ev_e <= ev_s:
+        ev_s, ev_e = anchor.start, anchor.end
+    background = (
+        published is not None
+        and d is not None
+        and d.kind != "since"
+        and d.date < published - timedelta(days=45)
+    )
+    conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
+    conf += 0.1 * loc_quality + (0.05 if d is not None else 0.0)
+    conf += 0.05 if len(inc.mentions) > 1 else 0.0
+    if anchor.generic:
+        conf -= 0.1
+    if background:
+        conf *= 0.5
+        warnings.append("background: event long before publication")
+    if language != "en":
+        conf = min(conf, 0.2)
+    conf = round(max(0.05, min(conf, 0.95)), 3)
+    cas = Casualties()
+    for m in inc.mentions:
+        cas.merge_max(m.casualties)
+    if inc.zero_region is not None and (cas.fatalities is None or cas.injured is None):
+        zero = zero_statement(text, *inc.zero_region)
+        cas.fatalities = cas.fatalities or zero.fatalities
+        cas.injured = cas.injured or zero.injured
+    fatalities, fatalities_min = _count_fields(cas.fatalities)
+    injured, injured_min = _count_fields(cas.injured)
+    if cas.fatalities is None and cas.injured is not None:
+        fatalities = 0  # injuries reported, no deaths: the seed annotation's convention
+    return _Draft(
+        inc,
+        inc.sub,
+        when,
+        precision,
+        location,
+        warnings,
+        ev_s,
+        ev_e,
+        conf,
+        background,
+        fatalities,
+        fatalities_min,
+        injured,
+        injured_min,
+    )
+
+
+def _finish(
+    draft: _Draft,
+    text: str,
+    article_id: str,
+    language: str,
+    demonyms: dict[str, str],
+    source_cache: dict[int, list[str]],
+) -> Incident:
+    inc = draft.inc
+    anchor = inc.anchor
+    ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
+    a0 = anchor.sentence.start
+    actors = find_actors(anchor.masked, 0, anchor.end - a0, anchor.triggers[0].start - a0, demonyms)
+    for m in ordered[1:]:  # "The attack was claimed by ..." in a follow-up sentence
+        if "claim" not in m.sentence.text:
+            continue
+        m0 = m.sentence.start
+        for actor in find_actors(m.masked, 0, m.end - m0, m.triggers[0].start - m0, demonyms):
+            if actor.role == "claimant" and all(a.name != actor.name for a in actors):
+                actors.append(actor)
+    weapons: list[str] = []
+    sources: list[str] = []
+    for m in ordered:
+        s0 = m.sentence.start
+        for w in find_weapons(m.masked, m.start - s0, m.end - s0):
+            if w not in weapons:
+                weapons.append(w)
+        key = m.sentence.index
+        if key not in source_cache:
+            source_cache[key] = find_sources(text, m.sentence.start, m.sentence.end)
+        for s in source_cache[key]:
+            if s not in sources:
+                sources.append(s)
+    sub, ev_s, ev_e = draft.sub, draft.ev_s, draft.ev_e
+    digest = hashlib.sha256(f"{article_id}|{ev_s}-{ev_e}|{sub}".encode()).hexdigest()[:32]
+    if draft.copy:
+        digest = f"{digest[:28]}{draft.copy:04d}"
+    return Incident(
+        incident_id=digest,
+        article_id=article_id,
+        event_type=lx.EVENT_TYPE_OF[sub],
+        sub_event_type=sub,
+        date=draft.when,
+        date_precision=draft.precision,
+        actors=actors,
+        location=draft.location,
+        fatalities=draft.fatalities,
+        fatalities_min=draft.fatalities_min,
+        injured=draft.injured,
+        injured_min=draft.injured_min,
+        weapons=weapons,
+        sources=sources,
+        evidence=Evidence(text=text[ev_s:ev_e], start=ev_s, end=ev_e),
+        confidence=draft.confidence,
+        language=language,
+        warnings=draft.warnings,
+        extractor=_EXTRACTOR,
+    )
 
 
 _MAX_INCIDENTS = 8  # per article: live blogs and long features must not explode into dozens
@@ -615,21 +709,21 @@ _DEEP = 3000  # in a long text, incidents told past this offset need stronger ev
 _DEEP_MIN_CONFIDENCE = 0.6
 
 
-def _prune(incidents: list[Incident], text_len: int) -> list[Incident]:
+def _prune(drafts: list[_Draft], text_len: int) -> list[_Draft]:
     """Drop near-duplicates (same type, date and place), weak incidents deep in long texts, and
     everything past the per-article cap (the list is in salience order)."""
     seen: set[tuple[str, str | None, str | None]] = set()
-    out: list[Incident] = []
-    for inc in incidents:
-        loc = inc.location
-        key = (inc.sub_event_type, inc.date, loc.name if loc is not None else None)
+    out: list[_Draft] = []
+    for d in drafts:
+        loc = d.location
+        key = (d.sub, d.when, loc.name if loc is not None else None)
         if key in seen:
             continue
-        deep = text_len > _LONG_TEXT and inc.evidence.start > _DEEP
-        if deep and inc.confidence < _DEEP_MIN_CONFIDENCE:
+        deep = text_len > _LONG_TEXT and d.ev_s > _DEEP
+        if deep and d.confidence < _DEEP_MIN_CONFIDENCE:
             continue
         seen.add(key)
-        out.append(inc)
+        out.append(d)
         if len(out) >= _MAX_INCIDENTS:
             break
     return out

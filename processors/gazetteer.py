@@ -152,13 +152,15 @@ class Mention:
 class _Token:
     __slots__ = ("cap", "end", "joinable", "key", "sent_start", "start", "upper")
 
-    def __init__(self, start: int, end: int, key: str, cap: bool, upper: bool) -> None:
+    def __init__(
+        self, start: int, end: int, key: str, cap: bool, upper: bool, sent_start: bool
+    ) -> None:
         self.start = start
         self.end = end
         self.key = key
         self.cap = cap
         self.upper = upper
-        self.sent_start = False
+        self.sent_start = sent_start
         self.joinable = False  # may be followed by the next token within one name
 
 
@@ -174,41 +176,43 @@ def _tokens(text: str) -> list[_Token]:
     toks: list[_Token] = []
     prev_end = 0
     lower_run = _MAX_LOWER_RUN  # lowercase words kept since the last capitalized one
-    last_kept = False  # whether the previous word was kept
+    last: _Token | None = None  # the previous word, when it was kept
     for m in TOKEN_RE.finditer(text):
-        s, e = m.span()
         word = m.group()
         cap = word[0].isupper()
-        if not cap:
-            if not last_kept or lower_run >= _MAX_LOWER_RUN:
-                key = word[:-1] if word.endswith(".") else word
-                if key not in PARTICLES:
-                    if last_kept:
-                        toks[-1].joinable = False
-                    last_kept = False
-                    prev_end = e
+        if cap:
+            lower_run = 0
+        else:
+            if last is None or lower_run >= _MAX_LOWER_RUN:
+                if (word[:-1] if word[-1] == "." else word) not in PARTICLES:
+                    last = None
+                    prev_end = m.end()
                     continue
             lower_run += 1
-        else:
-            lower_run = 0
-        if word.endswith("."):
-            if "." not in word[:-1]:  # a sentence's full stop, not "U.S."
-                word = word[:-1]
-                e -= 1
+        s = m.start()
+        end = e = s + len(word)
+        if word[-1] == "." and "." not in word[:-1]:  # a sentence's full stop, not "U.S."
+            word = word[:-1]
+            e -= 1
         if word.endswith(("'s", "’s")) and len(word) > 3:
             word = word[:-2]
             e -= 2
-        gap = text[prev_end:s]
-        tok = _Token(s, e, fold_token(word), cap, cap and word.isupper() and len(word) > 1)
-        if toks:
-            if last_kept and len(gap) <= 3:
-                toks[-1].joinable = gap.strip(" \t\u00a0") in ("", "-")
-            tok.sent_start = not _SENTENCE_BREAK.isdisjoint(gap)
+        if not toks:
+            sent_start = True
+        elif s - prev_end == 1 and text[prev_end] == " ":  # the usual gap: one space
+            if last is not None:
+                last.joinable = True
+            sent_start = False
         else:
-            tok.sent_start = True
-        toks.append(tok)
-        last_kept = True
-        prev_end = m.end()
+            gap = text[prev_end:s]
+            if last is not None and len(gap) <= 3:
+                last.joinable = gap.strip(" \t\u00a0") in ("", "-")
+            sent_start = not _SENTENCE_BREAK.isdisjoint(gap)
+        last = _Token(
+            s, e, fold_token(word), cap, cap and len(word) > 1 and word.isupper(), sent_start
+        )
+        toks.append(last)
+        prev_end = end
     return toks
 
 
@@ -249,6 +253,11 @@ class Gazetteer:
         self._stop = hard_stopwords()
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
+        # context sets of recent resolve() calls: an article resolves all its names with one
+        # context, and folding its admin1 names anew for every name cost more than resolving
+        self._context_cache: dict[
+            tuple[tuple[str, ...], tuple[str, ...]], tuple[frozenset[int], frozenset[int]]
+        ] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -556,8 +565,7 @@ class Gazetteer:
                     ids, key, ordered = found[0].ids, found[0].key, found[0].admin_suffix
         if not ids:
             return None
-        ctx_c = self._context_country_ids(context_countries)
-        ctx_aid = self._context_admin1_ids(context_admin1)
+        ctx_c, ctx_aid = self._context_ids(context_countries, context_admin1)
         feats, pops, countries, admin1 = self._feature, self._pop, self._country, self._admin1
         if small_needs_context:
             ids = tuple(
@@ -600,6 +608,22 @@ class Gazetteer:
             return (countries[i] in ctx_c and not small, admin1[i] in ctx_aid, rank, size)
 
         return self.place(max(ids, key=score))
+
+    def _context_ids(
+        self, codes: Collection[str], admin1_names: Collection[str]
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """Country ids and admin1 ids of a context (cached: see ``_context_cache``)."""
+        key = (tuple(codes), tuple(admin1_names))
+        found = self._context_cache.get(key)
+        if found is None:
+            if len(self._context_cache) >= 64:
+                self._context_cache.clear()
+            found = (
+                frozenset(self._context_country_ids(codes)),
+                frozenset(self._context_admin1_ids(admin1_names)),
+            )
+            self._context_cache[key] = found
+        return found
 
     def _context_country_ids(self, codes: Collection[str]) -> set[int]:
         out: set[int] = set()

@@ -116,7 +116,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         IED,
         3.0,
     ),
-    (r"hit (?:a|an) (?:land)?mine|mine (?:blast|explosion)|stepped on a (?:land)?mine", IED, 3.0),
+    (
+        r"hit (?:a|an) (?:[\w-]+ )?(?:land)?mine|mine (?:blast|explosion)|stepped on a "
+        r"(?:[\w-]+ )?(?:land)?mine|anti-(?:tank|personnel) mines?",
+        IED,
+        3.0,
+    ),
+    (
+        r"(?:car|truck|vehicle) (?:packed|laden|loaded|rigged|filled) with explosives",
+        EXPLOSION,
+        1.5,
+    ),
     (r"(?:hand )?grenades?", GRENADE, 3.0),
     (
         r"chemical (?:weapons?|attacks?|agents?|munitions?)|chlorine(?: gas)?|sarin|nerve agents?|"
@@ -126,7 +136,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (
-        r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)",
+        r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)|"
+        r"blew up|blown up",
         EXPLOSION,
         1.5,
     ),
@@ -135,7 +146,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- battles
     (
         r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
-        r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battled?|engaged",
+        r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battled?|engaged|"
+        r"gun ?fights?|shoot-?outs?",
         CLASH,
         2.5,
     ),
@@ -157,6 +169,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"crossing|strongholds?|barracks)|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
         r"under (?:the )?(?:full )?control of|pushed (?:\w+ )?out of|drove (?:\w+ )?out of|"
+        r"(?:was|were) (?:now )?in (?:full )?control of|"
         r"expelled (?:\w+ )?from|advanced into)",
         NSA_OVERTAKES,
         2.5,
@@ -164,6 +177,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- violence against civilians
     (
         r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|taken hostage|took hostage|"
+        r"took (?:[\w-]+ ){1,3}hostages?|"
         r"held hostage|hostage-taking|forcibly disappeared|enforced disappearance|went missing|"
         r"taken (?:\w+ ){0,3}as hostages?|(?:seized|snatched|grabbed) (?:[\w-]+ ){0,3}?(?:workers|"
         r"civilians|villagers|passengers|students|pupils|children|women|girls|farmers|traders|"
@@ -184,16 +198,26 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
-        r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ion)",
+        r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ion)|stormed|storming|"
+        r"beat (?:up )?(?:\w+ ){0,2}?(?:residents|villagers|civilians|people|men|women|them|him|"
+        r"her|worshippers|passengers)",
         VIOLENCE,
         1.2,
+    ),
+    (
+        r"(?:drove|rammed|ploughed|plowed|driven) (?:a |an |his |her |their |the )?(?:\w+ )?"
+        r"(?:car|vehicle|truck|lorry|van|SUV|pickup) (?:\w+ ){0,2}?into|car-ramming|ramming attack",
+        VIOLENCE,
+        2.0,
     ),
     (r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y)", VIOLENCE, 0.6),
     # --- protests and riots
     (
         r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|"
         r"(?-i:[Mm]arch(?:ed|es|ers)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
-        r"general strike|went on strike|walk-?outs?|vigil",
+        r"general strike|went on strike|walk-?outs?|vigil|(?:protest )?encampments?|"
+        r"gathered (?:peacefully|outside|in front of|to (?:protest|denounce|demand|condemn))|"
+        r"(?:fired|used|lobbed) tear ?gas (?:at|on|to disperse)",
         PROTEST,
         2.5,
     ),
@@ -211,10 +235,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         LOOTING,
         2.0,
     ),
-    (r"mob(?:s)?|vigilantes?|lynch mob", MOB, 2.5),
+    # "vigilantes" alone are mostly community self-defence groups (Nigeria, Burkina Faso) that
+    # fight armed groups; only their killings of suspects are mob violence
+    (r"mob(?:s)?|lynch mob|vigilante (?:justice|killings?|attacks?|violence)", MOB, 2.5),
     (
         r"(?:crowds?|youths|mobs?|villagers|residents) (?:[\w-]+ ){0,5}?(?:attacked|beat|lynched|"
         r"chased|stormed|torched|hacked|stoned)|beat(?:en)? (?:\w+ ){0,3}to death|"
+        r"(?:crowd|mob)s? of (?:[\w-]+ ){0,5}?(?:killed|burned|hacked|set upon)|"
+        r"(?:residents|villagers) of (?:[\w'’-]+ ){0,5}?(?:killed|burned|lynched)|"
         r"(?:crowds?|gangs?|groups?) of (?:\w+ ){0,2}youths",
         MOB,
         2.6,
@@ -261,9 +289,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:established|set up|opened|built|constructed|erected|installed) (?:a |an |its |their |"
         r"at least |(?:\w+ )?(?:two|three|four|five|several|\d+) )*"
-        r"(?:new |permanent |forward |military |temporary )*"
+        r"(?:new |permanent |forward |military |temporary |training )*"
         r"(?:bases?|headquarters|camps?|outposts?|"
-        r"command (?:post|centre|center)|garrison|checkpoints?|positions?|airbase|military "
+        r"command (?:post|centre|center)|garrison|checkpoints?|positions?|airbase|"
+        r"administrative (?:office|offices|headquarters)|military "
         r"presence)|(?:moved|relocated) (?:its|their) (?:headquarters|base)|deployed (?:\w+ ){0,3}"
         r"to (?:a|the) new base|moved into (?:a|the) (?:\w+ )?base",
         HQ,
@@ -321,7 +350,8 @@ PERSON_NOUNS = (
     r"contractor|trader|vendor|shopkeeper|merchant|imam|priest|pastor|monk|cleric|worshipper|"
     r"activist|protester|demonstrator|prisoner|inmate|detainee|hostage|suspect|militant|fighter|"
     r"gunman|attacker|assailant|bomber|rebel|insurgent|son|daughter|wife|husband|mother|father|"
-    r"brother|sister|relative|neighbou?r|friend|colleague|interpreter|translator|aide|elder"
+    r"brother|sister|relative|neighbou?r|friend|colleague|interpreter|translator|aide|elder|"
+    r"patient|spectator|customer|guest|visitor|tourist|pilgrim|refugee|migrant|rider|occupant"
 )
 
 # ------------------------------------------------------------------------------ context cues
@@ -350,7 +380,11 @@ ARMED_CUES = (
     r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel"
 )
 PROTEST_INTERVENTION_CUES = (
-    r"tear ?gas|water cannons?|dispers(?:ed|e|ing)|batons?|baton-charged|rubber bullets|"
+    r"tear ?gas|water cannons?|batons?|baton-charged|rubber bullets|"
+    # dispersal by force, not a crowd that disperses by itself ("before dispersing ...")
+    r"(?:to|police|forces|troops|officers|soldiers) dispers(?:ed|e)|(?:were|was) dispersed|"
+    r"dispers(?:ed|ing) (?:the |a )?(?:crowds?|protesters|demonstrators|marchers|rall(?:y|ies)|"
+    r"protests?|gatherings?|sit-ins?)|"
     r"arrested|detained|broke up|cracked down|crackdown|beat(?:en)?|intervened|pepper spray|"
     r"stun grenades?|forcibly (?:removed|evicted|cleared)|cleared (?:the|a) (?:camp|square|"
     r"encampment|protest)|riot police|pushed back|blocked (?:the|them)|charged at|kettled|"
@@ -358,12 +392,15 @@ PROTEST_INTERVENTION_CUES = (
 )
 PROTEST_EXCESSIVE_CUES = (
     r"(?:opened fire|fired live|live (?:ammunition|rounds|bullets|fire)|shot (?:dead|and killed)|"
+    r"fired (?:on|at|into) (?:\w+ ){0,3}?(?:protesters|demonstrators|marchers|crowds?)|"
     r"(?:killed|killing|shot|shooting) (?:\w+ ){0,3}(?:protesters|demonstrators|marchers)|"
     r"(?:protesters|demonstrators|marchers) (?:were |was )?(?:killed|shot dead|shot))"
 )
 PROTEST_VIOLENT_CUES = (
     r"threw (?:stones|rocks|petrol bombs|molotov)|torched|set (?:fire|ablaze)|burn(?:ed|t|ing) "
-    r"(?:tyres|tires|cars|vehicles|buildings)|rioters?|rioting|looted|vandali[sz]ed|clashed with"
+    r"(?:tyres|tires|cars|vehicles|buildings|barricades)|rioters?|rioting|looted|vandali[sz]ed|"
+    r"clashed with|(?:stones|rocks|bricks|dynamite|petrol bombs|molotov cocktails)(?: and \w+)? "
+    r"(?:thrown|hurled) by"
 )
 ARSON_CUES = r"set (?:fire|ablaze)|arson|torched|petrol bomb|molotov|attackers|gunmen|militants"
 SUICIDE_CUES = r"suicide|blew (?:himself|herself|themselves) up|explosive (?:vest|belt)"
@@ -376,6 +413,35 @@ NEGATIVE_CONTEXTS = (
     r"attacking midfielder|heart attack|panic attack|cyber ?attacks?|price war|trade war|"
     r"shot at (?:the )?(?:title|goal|glory|redemption|presidency)|fire sale|firestorm of criticism|"
     r"under fire|opened fire on (?:critics|the government)|political attack"
+)
+# More of them, in a second pattern tried only on texts that hold one of the key substrings
+# (lower case): their alternatives start with common words ("to", "the", "took"), which would
+# slow down the scan of every text.
+EXTRA_NEGATIVE_KEYS = (
+    "storm",
+    "k place",
+    "n place",
+    "e place",
+    "g place",
+    "up position",
+    "vigil",
+    "n rall",
+    "electoral rall",
+    "sentenced",
+    "death s",
+    "death p",
+    "death r",
+    "occupied",
+)
+EXTRA_NEGATIVE_CONTEXTS = (
+    # a verb "storm" is an assault, not weather; "took place" / "took up positions" take nothing
+    r"(?:to|would|could) storm|storm (?:the|a|an|its|their)|took place|taken place|take place|"
+    r"taking place|took up positions?|during (?:a|an|the) (?:\w+ )?vigil|"
+    r"(?:campaign|election|electoral) rall(?:y|ies)|sentenced (?:\w+ ){0,4}?to death|"
+    r"death (?:sentences?|penalty|row)|"
+    # "the occupied West Bank": an adjective, not a capture
+    r"(?:the|Israeli-|Russian-|Russia-) ?occupied|occupied (?:West Bank|Golan|territor(?:y|ies)|"
+    r"East Jerusalem|Crimea|Palestinian)"
 )
 
 # ------------------------------------------------------------------------------ numbers

@@ -13,6 +13,7 @@ loaded, extraction still works and incidents carry no location (and say so in wa
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import re
@@ -25,7 +26,14 @@ from wirewatch.contracts import Location
 if TYPE_CHECKING:
     from processors.gazetteer import Gazetteer, Place
 
-__all__ = ["ArticlePlaces", "PlaceHit", "article_places", "choose_location", "gazetteer"]
+__all__ = [
+    "ArticlePlaces",
+    "PlaceHit",
+    "article_places",
+    "choose_location",
+    "coordinated_places",
+    "gazetteer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +66,8 @@ _LOCATIVE_RE = re.compile(
     rf"(?:(?:(?:north|south|east|west)"
     rf"(?:ern|-?(?:east|west)(?:ern)?)?|central|northern|southern|eastern|western|"
     rf"restive|besieged|embattled|occupied|rural|coastal|border)\s+)*"
-    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
+    # "in the Kenyan capital Nairobi", "the Syrian city of Aleppo"
+    rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
 _NEAR_RE = re.compile(
@@ -77,6 +86,41 @@ _SUBJECT_AFTER_RE = re.compile(
 )
 _ROAD_AFTER_RE = re.compile(
     r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
+)
+# A name that is part of an armed group's name is not a place of the event ("the Sinaloa cartel",
+# "the West Papua National Liberation Army", "Arakan Army").
+_GROUP_AFTER_RE = re.compile(
+    r"\s+(?:cartels?|gangs?|militias?|(?-i:Army)|(?:National )?(?-i:Liberation)|(?-i:Front)|"
+    r"(?-i:Movement)|(?-i:Brigades?))\b",
+    re.IGNORECASE,
+)
+# Route ends and destinations are not where the event happened: "a bus travelling from Quetta to
+# Lahore", "residents fled to the city of Cucuta".
+_ROUTE_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_ROUTE_TO_AFTER_RE = re.compile(r"\s+to\s+(?:the\s+)?[A-Z]")
+_ROUTE_TO_RE = re.compile(r"\bfrom\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+to\s+(?:the\s+)?$")
+_DESTINATION_RE = re.compile(
+    r"\b(?:fled|flee|fleeing|fled|evacuated|rushed|airlifted|transferred|flown|bound|headed|"
+    r"heading|travell?ing|returned|deported)\b[^.,;]{0,30}?\b(?:to|for|towards?)\s+(?:the\s+)?"
+    r"(?:(?:[a-z]+\s+)?(?:city|town|capital|village|port)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+# A capitalised word right after a town's name that continues it ("Adan Yabaal", "Kibbutz Be'eri"
+# is fine, "Mosul Dam" is a landmark): the town is part of an unknown longer name, unless the word
+# is a date or a place noun.
+_NAME_GOES_ON_RE = re.compile(
+    r" (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|City|Town|Province|State|"
+    r"Region|District|Oblast|Governorate|County|Prefecture|Department|Municipality|Island|"
+    r"Islands|Valley|Camp|Port|Airport|Police|On|In|At|And|The|Local|National|International|"
+    r"Township|Village|Division|Territory|Zone|Area|Road|Highway|Street|Market|Bridge)\b)"
+    r"(?-i:[A-Z][a-z'’]{2,})\b"
+)
+_POSSESSIVE_AFTER_RE = re.compile(r"['’]s\s")
+_PRO_ANTI_RE = re.compile(r"(?:\bpro|\banti)-$", re.IGNORECASE)
+# "on the Monguno-Baga road": a route named by its end towns, near the first one
+_ROUTE_NAME_RE = re.compile(
+    r"-[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?\s+(?i:highway|road|motorway|expressway|axis|route)\b"
 )
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
@@ -110,6 +154,9 @@ class PlaceHit:
     near: bool
     demonym: bool
     offset_km: tuple[float, float] | None  # (north, east) displacement for "30 km west of X"
+    route: bool = False  # "the Monguno-Baga road": near its first town, less sure than a town
+    directional: bool = False  # "west of Baghdad": somewhere on one side, less sure than a town
+    partial: bool = False  # "Adan Yabaal": the first word of a longer name the gazetteer lacks
 
     @property
     def precise(self) -> bool:
@@ -123,8 +170,8 @@ class PlaceHit:
         feature = self.place.feature
         if feature == "landmark" and self.place.kind in _AREA_KINDS:
             return _RANK["admin1"]  # "Kashmir", "the Red Sea": a region, not a point
-        if self.near and feature != "country":
-            return _RANK["near"]
+        if self.near and (feature not in ("country", "city") or self.route or self.directional):
+            return _RANK["near"]  # "near Idlib province"; "near Djibo" is as specific as Djibo
         return _RANK.get(feature, 0)
 
 
@@ -174,6 +221,12 @@ def article_places(
         if first is None:
             continue
         in_title = i >= len(mentions)
+        if (
+            m.demonym
+            and not in_title
+            and _PRO_ANTI_RE.search(text, max(0, starts[i] - 5), starts[i])
+        ):
+            continue  # "a pro-Palestinian encampment" says nothing about where it is
         if first.feature == "country" and first.country_iso3:
             w = 1.0 if m.demonym else 2.0
             if (
@@ -184,7 +237,12 @@ def article_places(
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
-        elif len(isos) == 1 and first.feature in ("city", "landmark", "admin1"):
+        elif (
+            not in_title  # a title repeats the text; its towns must not outvote named countries
+            and len(isos) == 1
+            and first.feature in ("city", "landmark", "admin1")
+            and (first.feature != "city" or first.population >= 1000)
+        ):
             only = next(iter(isos))
             city_weights[only] = city_weights.get(only, 0.0) + 1.0
     # countries named in the article decide; towns' countries only break ties or fill in
@@ -197,7 +255,10 @@ def article_places(
         dict.fromkeys(
             m.candidates[0].name
             for m in mentions
-            if m.candidates and m.candidates[0].feature == "admin1"
+            if m.candidates
+            and m.candidates[0].feature == "admin1"
+            # "Rabat" is Morocco's capital, not context for Malta's Rabat district
+            and (m.admin_suffix or _resolves_to_admin1(gaz, m, ranked[:4]))
         )
     )
     near_named: set[str] = set()
@@ -213,6 +274,9 @@ def article_places(
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
         hit = _hit(text, start, end, m.surface, place, m.demonym)
+        if hit.partial and place.country_iso3 in named:
+            # "the village of Mangu Halle in Plateau state": near the town it is named after
+            hit = PlaceHit(start, end, m.surface, place, True, True, False, None, route=True)
         if exclude and any(a <= start < b for a, b in exclude):
             if place.feature == "city":
                 dateline.append(hit)
@@ -220,6 +284,23 @@ def article_places(
         hits.append(hit)
     main = gaz.country(ranked[0]) if ranked else None
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
+
+
+def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]) -> bool:
+    """Whether a name read as a region is that region or a town in it ("DHAKA": the city, in
+    Dhaka division), not a bigger town elsewhere ("Rabat": Morocco's capital, not Malta's)."""
+    region = mention.candidates[0]
+    if all(
+        c.country_iso3 == region.country_iso3 and (c is region or c.admin1 == region.name)
+        for c in mention.candidates
+    ):
+        return True  # the region and its own towns only ("Kharkiv")
+    place = gaz.resolve(mention, context_countries=countries)
+    if place is None:
+        return False
+    return place.feature == "admin1" or (
+        place.country_iso3 == region.country_iso3 and place.admin1 == region.name
+    )
 
 
 def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:
@@ -233,9 +314,19 @@ def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:
         return place.country_iso3 in near_named
     if place.feature == "admin1":  # "Kursk region" in a report on Ukraine, not "Somali border"
         return mention.admin_suffix and place.country_iso3 in near_named
-    if place.feature != "city" or canon_key(fold(place.name)) != canon_key(mention.key):
+    if place.feature != "city":
         return False
+    own, said = canon_key(fold(place.name)), canon_key(mention.key)
+    if own != said and not (place.population >= 100_000 and _spelling_variant(own, said)):
+        return False  # but a big city's transliteration is a news spelling ("Zaporizhzhia")
     return place.country_iso3 in near_named or place.population >= _FOREIGN_TOWN_POP
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """Two spellings of one name ("zaporizhzhya" / "zaporizhzhia"), not two names."""
+    if a[:4] != b[:4] or abs(len(a) - len(b)) > 2:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 _NEAR_HINT_RE = re.compile(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
@@ -252,6 +343,22 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
         locative = False
     if place.feature == "city" and _ROAD_AFTER_RE.match(text, end):
         locative = False  # "on the Tamale highway": a road named after the town, not the town
+        if _ROUTE_NAME_RE.match(text, end):
+            return PlaceHit(start, end, surface, place, True, True, demonym, None, route=True)
+    if _GROUP_AFTER_RE.match(text, end):
+        locative, near_m = False, None
+    if place.feature == "city" and _NAME_GOES_ON_RE.match(text, end):
+        return PlaceHit(start, end, surface, place, False, False, demonym, None, partial=True)
+    if place.feature == "city" and (locative or near_m is not None):
+        before = text[lo:start]
+        route = "from " in before and (
+            (_ROUTE_FROM_RE.search(before) and _ROUTE_TO_AFTER_RE.match(text, end))
+            or _ROUTE_TO_RE.search(before)
+        )
+        if route or (("to " in before or "for " in before) and _DESTINATION_RE.search(before)):
+            locative, near_m = False, None
+    if near_m is not None and _POSSESSIVE_AFTER_RE.match(text, end):
+        near_m = None  # "outside Istanbul's city hall": in Istanbul
     offset = None
     if near_m is not None and near_m.group("dist") and near_m.group("dir"):
         dist = float(near_m.group("dist")) * (1.609 if near_m.group("mi") else 1.0)
@@ -268,6 +375,7 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
         near_m is not None,
         demonym,
         offset,
+        directional=near_m is not None and bool(near_m.group("dir")) and offset is None,
     )
 
 
@@ -346,8 +454,14 @@ def choose_location(
         if tier < 0:
             continue
         feature = hit.place.feature
-        if feature == "city" and _ROAD_AFTER_RE.match(text, hit.end):
+        if (
+            feature == "city"
+            and _ROAD_AFTER_RE.match(text, hit.end)
+            and not _ROUTE_NAME_RE.match(text, hit.end)
+        ):
             continue  # "on the Tamale highway": a road named after a town, not the town
+        if hit.partial:
+            continue
         usable = hit.locative or feature == "landmark"
         penalty = 0
         if not usable and feature == "city" and hit.place.population >= 5000:
@@ -410,3 +524,43 @@ def _with_country(loc: Location, main_country: Place | None) -> Location:
     return loc.model_copy(
         update={"country": main_country.country, "country_iso3": main_country.country_iso3}
     )
+
+
+# What may stand between two towns of one list: "Munich and Berlin", "Buenos Aires, Cordoba and
+# Rosario", "in Ankara and in Izmir".
+_LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:in\s+)?")
+
+
+def coordinated_places(
+    text: str, hits: list[PlaceHit], anchor: Span, chosen: Location
+) -> list[Location]:
+    """The other towns listed together with an incident's town in its anchor clause.
+
+    The dev set's codebook reading (ACLED codes one event per location and day): "thousands
+    marched in New York, Chicago and Philadelphia" is three protests. Only a plain list of towns
+    of one country counts; a town named elsewhere in the clause does not.
+    """
+    a0, a1 = anchor
+    towns = [h for h in hits if a0 <= h.start < a1 and h.place.feature == "city" and not h.demonym]
+    if len(towns) < 2:
+        return []
+    chains: list[list[PlaceHit]] = [[towns[0]]]
+    for h in towns[1:]:
+        prev = chains[-1][-1]
+        sep = _LIST_SEP_RE.fullmatch(text, prev.end, h.start)
+        if sep is not None and h.place.country_iso3 == prev.place.country_iso3:
+            chains[-1].append(h)
+        else:
+            chains.append([h])
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        names = [h.surface for h in chain]
+        if chosen.name not in names and chosen.name not in [h.place.name for h in chain]:
+            continue
+        return [
+            to_location(h)
+            for h in chain
+            if h.surface != chosen.name and h.place.name != chosen.name and h.locative
+        ]
+    return []

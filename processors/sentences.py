@@ -22,7 +22,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 _BOUNDARY = re.compile(r"[.!?]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+# The word before a period: the run of word characters and periods that ends the text before
+# it, read backwards (a match at the start of the reversed text) because an end-anchored search
+# would retry at every position of the look-back window.
+_WORD_BEFORE_REVERSED = re.compile(r"[\w.]+")
 _FURNITURE = re.compile(
     r"^\s*(?:READ(?: MORE| ALSO)?|Read (?:more|also)|Also read|ALSO READ|Related(?: articles?| "
     r"stories| coverage)?|RELATED|Watch|WATCH|Listen|Subscribe|Sign up|Click here|Follow us|"
@@ -66,10 +69,10 @@ class Sentence:
 
 
 def _is_abbreviation(chunk: str) -> bool:
-    m = _WORD_BEFORE.search(chunk)
+    m = _WORD_BEFORE_REVERSED.match(chunk[::-1])
     if not m:
         return False
-    word = m.group(1).lower().rstrip(".")
+    word = m.group()[::-1].lower().rstrip(".")
     if not word:
         return False
     if len(word) == 1 and word.isalpha():  # an initial: "John F. Kennedy"

@@ -25,6 +25,10 @@ import yaml
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 OUT = HERE / "devset.jsonl"
+# A separate first-sight check set, written later in a different style and scored on its own
+# (``score_devset.py --devset bench/devset/checkset.jsonl``): a proxy for held-out quality.
+CHECK_SRC = HERE / "checkset_src"
+CHECK_OUT = HERE / "checkset.jsonl"
 SEED_DIR = HERE.parents[2] / "shared" / "examples"  # ../shared relative to the repo root
 SEED_COPY = HERE / "seed.jsonl"
 
@@ -197,10 +201,10 @@ def seed_document() -> dict | None:
     return doc
 
 
-def load_sources() -> list[dict]:
+def load_sources(src: Path = SRC) -> list[dict]:
     docs: list[dict] = []
     seen: set[str] = set()
-    for path in sorted(SRC.glob("*.yaml")):
+    for path in sorted(src.glob("*.yaml")):
         for n, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
             where = f"{path.name}:{raw.get('id', n)}"
             doc = expand_document(raw, where)
@@ -255,19 +259,25 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         docs = load_sources()
+        check = load_sources(CHECK_SRC)
     except (SourceError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    dup = {d["id"] for d in docs} & {d["id"] for d in check}
+    if dup:
+        print(f"error: ids in both the dev set and the check set: {sorted(dup)}", file=sys.stderr)
         return 1
     seed = seed_document()
     if seed is not None:
         docs.append(seed)
-    with OUT.open("w", encoding="utf-8") as fh:
-        for doc in docs:
-            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    n_inc = sum(len(d["incidents"]) for d in docs)
-    print(f"wrote {OUT} ({len(docs)} documents, {n_inc} incidents)")
+    for out, batch in ((OUT, docs), (CHECK_OUT, check)):
+        with out.open("w", encoding="utf-8") as fh:
+            for doc in batch:
+                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        n_inc = sum(len(d["incidents"]) for d in batch)
+        print(f"wrote {out} ({len(batch)} documents, {n_inc} incidents)")
     if args.check_geo:
-        check_geo(docs)
+        check_geo(docs + check)
     return 0
 
 
