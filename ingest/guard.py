@@ -42,7 +42,7 @@ _METADATA = frozenset(
     for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
 )
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
-#: resolver cache size at which expired answers are dropped
+#: resolver cache size at which expired answers are dropped (and, if all are live, the oldest half)
 _CACHE_PRUNE_AT = 4096
 
 
@@ -119,6 +119,11 @@ class AddressGuard:
             ips.append(ipaddress.ip_address(addr))
         if len(self._cache) >= _CACHE_PRUNE_AT:  # a worker sees many hosts over its life
             self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+            # Still full of live entries: drop the oldest half (insertion order), so the cache
+            # stays bounded and this scan runs once per _CACHE_PRUNE_AT / 2 inserts at most.
+            if len(self._cache) >= _CACHE_PRUNE_AT:
+                keep = list(self._cache.items())[_CACHE_PRUNE_AT // 2 :]
+                self._cache = dict(keep)
         self._cache[(host, port)] = (now + self._ttl, ips)
         return ips
 

@@ -261,3 +261,22 @@ def test_expired_lookups_are_dropped_from_the_guard_cache(
 
     asyncio.run(go())
     assert list(guard._cache) == [("c.test", 80)]  # a long-lived worker does not keep them all
+
+
+def test_the_guard_cache_stays_bounded_when_every_lookup_is_live(
+    resolver: Resolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.guard._CACHE_PRUNE_AT", 4)
+    names = [f"h{i}.test" for i in range(10)]
+    for name in names:
+        resolver.answer(name, [PUBLIC])
+    guard = AddressGuard(cache_ttl=3600)  # nothing expires during the test
+
+    async def go() -> None:
+        for name in names:
+            await guard.vetted(name, 80)
+
+    asyncio.run(go())
+    assert len(guard._cache) <= 4
+    assert ("h9.test", 80) in guard._cache  # the newest answer is kept, the oldest dropped
+    assert ("h0.test", 80) not in guard._cache
