@@ -424,6 +424,12 @@ def build_index() -> dict[str, Any]:
                 for suffix in ("region", "state", "province"):
                     b.add_key(f"{key} {suffix}", i)
 
+    # a town named like a stopword ("Madison", a first name) stays findable with its region
+    # ("Madison Wisconsin"), as an AP dateline names it ("MADISON, Wis.")
+    for key in [k for k in b.keys if k in stop]:
+        for i in [i for i in b.keys[key] if b.feature[i] == FEATURE_CITY and b.admin1[i] >= 0]:
+            b.add_key(f"{key} {fold(admin1_names[b.admin1[i]])}", i)
+
     # -- keys: drop cities under stopwords, order candidates by static preference
     keys: dict[str, int | tuple[int, ...]] = {}
     for key, ids in b.keys.items():

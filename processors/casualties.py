@@ -48,7 +48,9 @@ _NP = (
     r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,4}?"
     # "30 soldiers and auxiliaries were killed": one group of two nouns (not "3 soldiers and 2")
     r"(?:and\s+(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|their|his|"
-    r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+)?"
+    r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+"
+    # "22 soldiers and volunteer fighters were killed": the second noun may carry a modifier
+    r"(?:(?!(?:were|was|had|have|has|are|is|also|all|in|on|at)\b)[a-z][\w'’-]*\s+)?)?"
 )
 _NUM = NUMBER_PATTERN
 
@@ -138,13 +140,15 @@ _NOUN_RE = re.compile(
     _F,
 )
 _ZERO_RE = re.compile(
-    r"\b(?:no (?:one|body)|nobody|none)\b(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
+    r"\b(?:no (?:one|body)|nobody|none|no (?:\w+ )?(?:soldiers|troops|civilians|people|officers|"
+    r"policemen|personnel|residents|passengers|workers|students|children|crew))\b"
+    r"(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
     r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
     r"injuries|one was (?:killed|hurt|injured))|\bwithout (?:any )?(?P<o3>casualties|"
     r"injuries|loss of life)|\bno (?:lives were lost|loss of life)|"
     r"\b(?:passed off|ended|dispersed|went off|went ahead|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
-    r"\b(?:rall(?:y|ies)|marches|march|protests?|demonstrations?|gatherings?) (?:were|was|"
-    r"remained) (?P<o6>peaceful)\b|"
+    r"\b(?:rall(?:y|ies)|marches|march|protests?|demonstrations?|gatherings?|events?|vigils?|"
+    r"sit-ins?|processions?) (?:were|was|remained) (?P<o6>peaceful)\b|"
     r"\bwithout (?P<o5>incident)|\bno (?:major |serious )?(?P<o7>incidents?) (?:were |was )?"
     r"reported|\breported no (?:major |serious )?(?P<o8>incidents?)",
     _F,
@@ -165,6 +169,11 @@ _ANY_OUTCOME_KEYS = tuple(
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
 _APPOSITIVE_RE = re.compile(r",\s*(?:among them|including|mostly|many of them)\s[^,;.]{1,40},", _F)
+_SELF_RE = re.compile(
+    r"\b(?:killing|killed|kills)\s+"
+    r"(?P<self>(?:him|her)self(?:\s*,\s*|\s+and\s+|\s+along with\s+)?)",
+    _F,
+)
 _YEAR_CONTEXT = re.compile(r"(?:in|since|of|by|from)\s+$", _F)
 # The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
 # searched only in this many characters before it: searching from the segment start made each
@@ -265,6 +274,14 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     if not _has_any(low, _ANY_OUTCOME_KEYS):
         return Casualties()
     seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
+    # "killing himself and four others", "killing himself, an official and three guards": the
+    # bomber counts once, and the victims after him are read as if he were not named
+    selves = 0
+    if "self" in low:
+        for sm in _SELF_RE.finditer(seg):
+            selves += 1
+            a, b = sm.span("self")
+            seg = seg[:a] + " " * (b - a) + seg[b:]
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     zero: set[str] = set()
@@ -401,6 +418,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             if not any(a < m.end() and m.start() < b for a, b in used):
                 used.append(m.span())
                 found[kind] = _add(found.get(kind), Count(1, None))
+    if selves:
+        found["kill"] = _add(found.get("kill"), Count(selves, None))
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)

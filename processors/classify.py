@@ -426,7 +426,10 @@ def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
 # ----------------------------------------------------------------------------- aggregates
 
 _AGG_RANGE_RE = re.compile(
-    r"\b(?:since (?:the (?:start|beginning|outbreak)|(?:19|20)\d\d|\d{1,2} \w+|\w+ \d{1,2}|"
+    r"\b(?:since (?:the (?:start|beginning|outbreak)|"
+    r"the (?:war|conflict|fighting|insurgency|crisis|uprising|offensive|invasion|siege|coup|"
+    r"revolution|rebellion) (?:began|started|broke out|erupted|escalated)|"
+    r"(?:19|20)\d\d|\d{1,2} \w+|\w+ \d{1,2}|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"then|last|early|mid|late)|so far (?:this|in)|this year(?!['’]s)|last year(?!['’]s)|"
     r"in the (?:past|last) "
@@ -435,7 +438,8 @@ _AGG_RANGE_RE = re.compile(
     r"percent|on average|every (?:day|week|month|year)|each (?:day|week|month|year)|"
     r"the (?:war|conflict|fighting|offensive) (?:has|have) (?:killed|left)|"
     r"the (?:increase|rise|surge|escalation) in|frequency of|statistics|figures show|"
-    r"death toll (?:in|of) the (?:war|conflict))",
+    r"death toll (?:in|of) the (?:war|conflict)|"
+    r"(?:in|during|over) the first (?:half|quarter|(?:\w+ )?(?:months|weeks)) of)",
     _FLAGS,
 )
 _AGG_SUBJECT_RE = re.compile(
@@ -484,6 +488,7 @@ _AGG_RANGE_KEYS = (
     "statistics",
     "figures show",
     "death toll",
+    "the first ",
 )
 
 

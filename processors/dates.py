@@ -107,9 +107,100 @@ _FIRST_WORDS = frozenset(
 )
 _WORD_RE = re.compile(r"\w+")
 
+# Where _DATE_RE may match, found by one regex scan instead of a Python loop over every word:
+# a digit, or a word of _FIRST_WORDS followed by what the alternatives of _DATE_RE starting with
+# it need next. The common words ("the", "a", "on", "in", "this", "last" ...) are rarely followed
+# by a date word, so the costly _DATE_RE is tried at a quarter of the places. Each lookahead is a
+# loose superset of the continuations _DATE_RE allows after its word (so no match is lost); the
+# openers of "since ..." ranges, relative words, weekdays may be followed by anything.
+_WD = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NEXT = {
+    "the": r"\s+(?:previous|weekend)",  # "the previous night", "the weekend"
+    "on": rf"\s+(?:the|{_WD})",  # "on the previous day", "on Monday"
+    "this": rf"\s+(?:morning|afternoon|evening|week|month|{_WD})",
+    "last": rf"\s+(?:night|week|month|{_WD})",
+    "earlier": r"\s+(?:today|this)",
+    "early": rf"\s+(?:{_WD})",
+    "late": rf"\s+(?:{_WD})",
+    "in": r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",  # "in May 2024"
+    "during": r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    **{w: r"\s+(?:day|week)" for w in _SMALL},  # "two days ago", "a week ago"
+    **{w: r"\.?\s+\d" for w in _MONTHS},  # "Nov. 22", "May 5"
+}
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_regex(words: dict[str, str]) -> str:
+    """One alternation of ``words`` (lowercase), factored by shared prefixes so the regex engine
+    rules out most alternatives on their first letter; each word is followed by ``\\b`` and its
+    lookahead (empty: none)."""
+    tree: _Trie = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie, prefix: str) -> str:
+        alts = []
+        for ch in sorted(node):
+            if ch == "":
+                look = words[prefix]
+                alts.append(r"\b" + (f"(?={look})" if look else ""))
+            else:
+                alts.append(re.escape(ch) + emit(node[ch], prefix + ch))
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree, "")
+
+
+# a number: "2024-06-01", "22nd of November", "3 days ago"
+_NUMBER_NEXT = (
+    r"\d(?=\d{3}-|\d?(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)|\d*\s+(?:day|week))"
+)
+_CANDIDATE_RE = re.compile(
+    r"\b(?:"
+    + _NUMBER_NEXT
+    + "|"
+    + _trie_regex({w: _NEXT.get(w, "") for w in sorted(_FIRST_WORDS)})
+    + ")"
+)
+
 
 def _date_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_DATE_RE.finditer(text)``, trying the regex at candidate words only."""
+    """``_DATE_RE.finditer(text)``, trying the regex only where _CANDIDATE_RE says it may match.
+
+    _CANDIDATE_RE is case-sensitive and runs on the lowercased text (an IGNORECASE alternation
+    of this size costs more than it saves); that is the same as IGNORECASE when lowercasing
+    keeps every offset and the text has neither of the two letters that IGNORECASE also takes
+    for an ASCII one ("ı" for "i", "ſ" for "s"; "İ" changes the length). Otherwise, the loop
+    over every word.
+    """
+    low = text.lower()
+    if len(low) != len(text) or "ı" in low or "ſ" in low:
+        yield from _date_matches_per_word(text)
+        return
+    last = 0
+    for c in _CANDIDATE_RE.finditer(low):
+        pos = c.start()
+        if pos < last:
+            continue
+        if not low[pos].isdecimal():
+            # the word as _FIRST_WORDS spells it: "ﬁve" lowercases to itself, casefolds to "five"
+            word = text[pos : c.end()]
+            if word.casefold() not in _FIRST_WORDS:
+                continue
+        m = _DATE_RE.match(text, pos)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
+def _date_matches_per_word(text: str) -> Iterator[re.Match[str]]:
+    """``_DATE_RE.finditer(text)``, trying the regex at the words of _FIRST_WORDS only."""
     last = 0
     for w in _WORD_RE.finditer(text):
         pos = w.start()
@@ -131,7 +222,7 @@ _OVERNIGHT_NOUN_RE = re.compile(
 )
 # "overnight, ... said on Saturday" / "overnight, ... said Friday" within the same sentence
 _SAID_DAY_RE = re.compile(
-    r"[^.!?]{0,120}?\bsaid (?:on )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"[^.!?]{0,240}?\bsaid (?:on )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday)\b",
     re.IGNORECASE,
 )
@@ -200,8 +291,12 @@ def _relative(rel: str, m: re.Match[str], pub: date) -> tuple[date, str] | None:
     return None
 
 
+# Letters IGNORECASE takes for "i" and "s" ("FRİDAY", "ſunday"), back to them for the lookup.
+_LOOKALIKES = str.maketrans({"ı": "i", "ſ": "s", "\u0307": None})
+
+
 def _weekday(name: str, modifier: str | None, pub: date) -> date:
-    target = _WEEKDAYS[name.lower()]
+    target = _WEEKDAYS[name.lower().translate(_LOOKALIKES)]
     back = (pub.weekday() - target) % 7
     if back == 0 and (modifier or "").lower() == "last":
         back = 7

@@ -43,7 +43,7 @@ from processors.classify import (
 )
 from processors.dates import DateMention, find_dates
 from processors.language import detect_language
-from processors.numbers import Count
+from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
     ArticlePlaces,
     PlaceHit,
@@ -84,7 +84,10 @@ _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
 _PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
 _TERRITORY = (lx.NSA_OVERTAKES, lx.GOV_REGAINS)
-_BARE = frozenset({lx.VIOLENCE, lx.FIRE})  # labels of bare violence words
+_BARE = frozenset({lx.VIOLENCE, lx.FIRE})
+_MEASURES = frozenset(
+    {lx.OTHER, lx.AGREEMENT, lx.CHANGE_GROUP, lx.HQ}
+)  # labels of bare violence words
 _SUPPORT_GAP = 4  # sentences: a mention this close to an incident, with nothing new, details it
 
 
@@ -200,7 +203,8 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _compatible(m: _Mention, inc: _Incident) -> bool:
     sub = inc.sub
     if inc.generic_only and not m.casualty_only:
-        type_ok = True
+        # "killed dozens of civilians ... Authorities imposed a curfew": not one event
+        type_ok = m.generic or m.res.sub_event_type not in _MEASURES
     elif m.generic:
         labels = {t.label for t in m.triggers}
         if labels <= {lx.VIOLENCE, lx.FIRE}:
@@ -237,11 +241,41 @@ def _km(a: object, b: object) -> float:
     return float(((la1 - la2) ** 2 + (lo1 - lo2) ** 2) ** 0.5 * 111.0)  # type: ignore[operator]
 
 
-def _pick_date(mentions: list[DateMention], lo: int, hi: int) -> DateMention | None:
+# The day of a statement, not of the event: "the KIA said on Monday its fighters had captured
+# the town on Saturday" is dated Saturday. Used only when the sentence has another date.
+_STATEMENT_BEFORE_RE = re.compile(
+    r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
+    r"statement|(?:press )?conference|tweeted|posted|wrote)\s+(?:late |early )?(?:on )?$",
+    re.IGNORECASE,
+)
+
+
+def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
+    """Rank of the date mentions that are weak evidence of the event's day (others rank 0):
+    1 for the day of a statement, 2 for a bare "overnight" (the night that ended on the day of
+    the statement, when the sentence has one)."""
+    weak: dict[int, int] = {}
+    for d in dates:
+        if _STATEMENT_BEFORE_RE.search(text, max(0, d.start - 40), d.start):
+            weak[d.start] = 1
+        elif text[d.start : d.end].lower() == "overnight":
+            weak[d.start] = 2
+    return weak
+
+
+def _pick_date(
+    mentions: list[DateMention], lo: int, hi: int, weak: dict[int, int] | None = None
+) -> DateMention | None:
+    best: DateMention | None = None
+    best_rank = 3
     for d in mentions:
         if lo <= d.start < hi and d.kind != "since":
-            return d
-    return None
+            rank = weak.get(d.start, 0) if weak else 0
+            if rank == 0:
+                return d
+            if rank < best_rank:
+                best, best_rank = d, rank
+    return best
 
 
 def _extract(
@@ -271,6 +305,7 @@ def _extract(
     filed = datelines(text)
     dates = [d for d in find_dates(text, published) if not _in_spans(d.start, filed)]
     date_pos = [d.start for d in dates]
+    said = _statement_dates(text, dates)
     places: ArticlePlaces = article_places(
         text, title, exclude=filed, regions=_place_regions(text, sentences, trig_pos)
     )
@@ -293,14 +328,14 @@ def _extract(
         i0, i1 = bisect_left(trig_pos, s0), bisect_left(trig_pos, s1)
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
-            context_date = _pick_date(sent_dates_all, s0, s1) or context_date
+            context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
             continue
         supp = suppressed_spans(text, s0, s1)
         trigs = [
             t for t in triggers[i0:i1] if not _in_spans(t.start, supp) and not irrealis(text, t, s0)
         ]
         sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
-        sentence_date = _pick_date(sent_dates, s0, s1)
+        sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             context_date = sentence_date or context_date
             continue
@@ -314,7 +349,7 @@ def _extract(
             generic = labels <= (GENERIC_LABELS | {lx.STRIKE, lx.MISSILE}) and not res.explicit_cue
             first = members[0]
             anaphoric = bool(_ANAPHOR_RE.search(text, max(s0, first.start - 40), first.start))
-            own_date = _pick_date(sent_dates, seg_start, seg_end) or sentence_date
+            own_date = _pick_date(sent_dates, seg_start, seg_end, said) or sentence_date
             spec_hits = [
                 h
                 for h in sent_hits
@@ -481,6 +516,69 @@ def _same_where_when(m: _Mention, inc: _Incident) -> bool:
     return True
 
 
+# A later sentence that counts another group's dead: "... were also killed", "Two of the
+# attackers were killed in return fire", "died in the exchange of fire".
+_ADDITIVE_RE = re.compile(
+    r"\b(?:were|was|had been|have been|has been)\s+also\s+(?:killed|shot dead|slain)\b|"
+    r"\balso\s+(?:killed|died|dead|perished)\b|"
+    r"\b(?:attackers|assailants|raiders)\s+(?:were|was|had been|have been)\s+(?:\w+\s+)?"
+    r"(?:killed|shot dead|slain)\b|"
+    r"\b(?:killed|died|shot dead)\s+(?:in|during)\s+(?:the\s+)?(?:return(?:ed)? fire|"
+    r"retaliatory fire|exchange of fire|ensuing (?:gun ?battle|firefight|shoot-?out|clash(?:es)?))",
+    re.IGNORECASE,
+)
+
+
+# Which side a counted group of dead belongs to: the security forces, armed groups, civilians.
+_SIDES = (
+    (
+        "state",
+        r"soldiers?|troops?|servicem[ae]n|policem[ae]n|police officers?|gendarmes?|"
+        r"guards?|personnel|marines|paratroopers|commandos",
+    ),
+    (
+        "armed",
+        r"militants?|fighters?|insurgents?|rebels?|jihadists?|attackers?|assailants?|"
+        r"gunmen|terrorists?|bandits|militiam[ae]n|extremists|separatists|raiders|bombers?",
+    ),
+    ("civ", r"civilians?|villagers?|residents?|passers-by|bystanders|farmers|worshippers"),
+)
+_GROUP_RE = re.compile(
+    rf"\b(?:{NUMBER_PATTERN}|a|an|one)\s+(?:[\w'’()-]+\s+){{0,6}}?(?:"
+    + "|".join(f"(?P<{name}>{nouns})" for name, nouns in _SIDES)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _sides(m: _Mention) -> set[str]:
+    s0 = m.sentence.start
+    out: set[str] = set()
+    for g in _GROUP_RE.finditer(m.masked, m.start - s0, m.end - s0):
+        out.update(name for name, _ in _SIDES if g.group(name))
+    return out
+
+
+def _additive(m: _Mention, base: list[_Mention]) -> bool:
+    """Whether ``m``'s dead are another group than those already counted: "... were also
+    killed", "Two of the attackers were killed", or the dead of the other side ("Troops killed
+    17 fighters ... Two soldiers died")."""
+    s0 = m.sentence.start
+    if _ADDITIVE_RE.search(m.masked, m.start - s0, m.end - s0):
+        return True
+    new = _sides(m)
+    if len(new) != 1:
+        return False
+    counted = set().union(*(_sides(b) for b in base))
+    return bool(counted) and not (new & counted)
+
+
+def _max_count(a: Count | None, b: Count | None) -> Count | None:
+    c = Casualties(a, None)
+    c.merge_max(Casualties(b, None))
+    return c.fatalities
+
+
 def _count_fields(count: Count | None) -> tuple[int | None, int | None]:
     if count is None:
         return None, None
@@ -615,8 +713,20 @@ def _draft(
         conf = min(conf, 0.2)
     conf = round(max(0.05, min(conf, 0.95)), 3)
     cas = Casualties()
+    extra = 0  # deaths of a disjoint group told after the main toll ("Two attackers were also
+    # killed"): added, where restatements of the same toll keep the largest
+    counted: list[_Mention] = []
     for m in inc.mentions:
-        cas.merge_max(m.casualties)
+        f, base = m.casualties.fatalities, cas.fatalities
+        if f and f.value and base and base.value is not None and _additive(m, counted):
+            extra += f.value
+            cas.injured = _max_count(cas.injured, m.casualties.injured)
+        else:
+            cas.merge_max(m.casualties)
+        if f and f.value:
+            counted.append(m)
+    if extra and cas.fatalities is not None and cas.fatalities.value is not None:
+        cas.fatalities = Count(cas.fatalities.value + extra, None)
     if inc.zero_region is not None and (cas.fatalities is None or cas.injured is None):
         zero = zero_statement(text, *inc.zero_region)
         cas.fatalities = cas.fatalities or zero.fatalities

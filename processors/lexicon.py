@@ -96,7 +96,12 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"air force|UAVs?|bombers?) (?:\w+ ){0,2}(?:struck|hit|bombed|pounded|targeted|attacked|"
         r"fired (?:missiles|rockets|on|at)|strafed|raided|bombarded|dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
-        r"helicopters?)",
+        r"helicopters?)|"
+        # "a drone operated by FARC dissidents dropped explosives on ..."
+        r"(?:drones?|UAVs?|aircraft|warplanes?|helicopters?) (?:operated|flown|launched|"
+        r"controlled|used|belonging) (?:by|to) (?:[\w'’-]+ ){1,4}?(?:struck|hit|bombed|targeted|"
+        r"attacked|fired (?:missiles|rockets|on|at)|dropped (?:bombs|explosives|grenades|"
+        r"munitions))",
         AIR,
         3.0,
     ),
@@ -213,8 +218,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y)", VIOLENCE, 0.6),
     # --- protests and riots
     (
-        r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|"
-        r"(?-i:[Mm]arch(?:ed|es|ers)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
+        r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied|ying)|"
+        r"(?-i:[Mm]arch(?:ed|es|ers|ing)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
         r"general strike|went on strike|walk-?outs?|vigil|(?:protest )?encampments?|"
         r"gathered (?:peacefully|outside|in front of|to (?:protest|denounce|demand|condemn))|"
         r"(?:fired|used|lobbed) tear ?gas (?:at|on|to disperse)",
@@ -279,7 +284,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"withdr(?:ew|awn|aw|awing|aws) (?:\w+ ){0,2}from|withdrawal (?:\w+ ){0,2}from|"
-        r"handed over (?:control|the)|hand(?:ed|ing)? (?:it )?over|handover of|"
+        r"handed over (?:control|the (?:\w+ )?(?:town|city|village|base|area|territory|region|"
+        r"district|positions?|airport|camp|garrison|border|province))|"
+        # not "handed over a petition", "begin handing over weapons", "handed over to police"
+        r"hand(?:ed|ing)? (?:it )?over(?! (?:to )?(?:a |an |the |their |its |his |her )?(?:\w+ )?"
+        r"(?:petitions?|letters?|memorand\w*|lists?|weapons|arms|guns|rifles|suspects?|bodies|"
+        r"body|documents|reports?|demands|statements?|keys|cash|money|aid|hostages?|prisoners|"
+        r"captives|detainees|police|authorities))|handover of|"
         r"pulled out (?:of|from)|retreated from|without (?:a fight|resistance|"
         r"fighting|a shot)|peacefully (?:took|handed|entered)|(?:were|was) evacuated from|"
         r"left (?:the |their |its )?(?:town|city|base|bases|camp|country)",
@@ -336,7 +347,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         MANMADE,
         3.0,
     ),
-    (r"fires?|blaze[ds]?|engulfed|flames", FIRE, 1.5),
+    # not gunfire: "killed in return fire", "exchange of fire", "came under fire"
+    (
+        r"(?<!return )(?<!returned )(?<!returning )(?<!retaliatory )(?<!exchange of )"
+        r"(?<!opened )(?<!open )(?<!under )(?<!heavy )(?<!cross)(?<!gun)fires?|"
+        r"blaze[ds]?|engulfed|flames",
+        FIRE,
+        1.5,
+    ),
 )
 
 # Singular nouns for one person: "killing the driver", "eight commandos and their civilian driver
@@ -371,7 +389,8 @@ CIVILIAN_CUES = (
     r"market|mosque|church|school|hospital|clinic|homes?|houses?|displaced|IDPs?|refugees?|"
     r"aid workers?|journalists?|teachers?|doctors?|nurses?|medics?|miners?|fishermen|pastors?|"
     r"priests?|imams?|family|families|motorists?|drivers?|wedding|funeral|camp for|"
-    r"(?:a|one|two|three|\d+) (?:men|man)\b|people|persons|individuals|locals?|inhabitants"
+    r"(?:a|one|two|three|\d+) (?:men|man)\b|people|persons|individuals|locals?|inhabitants|"
+    r"crowds?|mourners|pilgrims|bystanders|aid seekers|(?:waiting|queu(?:e|ing)) for (?:food|aid)"
 )
 ARMED_CUES = (
     r"soldiers?|troops?|army|military|servicem[ae]n|officers?|police(?:men|man)?|"
@@ -410,6 +429,7 @@ DEFUSED_CUES = r"defused|defusing|disarmed|dismantled|controlled explosion|bomb 
 NEGATIVE_CONTEXTS = (
     r"strike (?:a|the) (?:deal|balance|chord|note|pose)|struck (?:a|the) (?:deal|balance|chord|"
     r"note)|lucky strike|strike price|strike rate|first strike|struck by lightning|"
+    r"lightning (?:offensive|advance|campaign|war|speed|pace|push|takeover|victory)|"
     r"attacking midfielder|heart attack|panic attack|cyber ?attacks?|price war|trade war|"
     r"shot at (?:the )?(?:title|goal|glory|redemption|presidency)|fire sale|firestorm of criticism|"
     r"under fire|opened fire on (?:critics|the government)|political attack"

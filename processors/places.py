@@ -94,6 +94,13 @@ _GROUP_AFTER_RE = re.compile(
     r"(?-i:Movement)|(?-i:Brigades?))\b",
     re.IGNORECASE,
 )
+# A country's name that begins an organisation's (civic, business) name says nothing about
+# where the event is: "Palestine Action", "Ukraine Solidarity Campaign", "Kenya Airways".
+_BIG_CITY_POP = 1_000_000
+_ORG_AFTER_RE = re.compile(
+    r"\s+(?-i:Action|Campaign|Solidarity|Coalition|Foundation|Institute|Airways|Airlines|"
+    r"Telecom|Bank|Fund|Trust|Society|Forum|Cup|Open)\b"
+)
 # Route ends and destinations are not where the event happened: "a bus travelling from Quetta to
 # Lahore", "residents fled to the city of Cucuta".
 _ROUTE_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -228,6 +235,8 @@ def article_places(
         ):
             continue  # "a pro-Palestinian encampment" says nothing about where it is
         if first.feature == "country" and first.country_iso3:
+            if not in_title and _ORG_AFTER_RE.match(text, found[i][1]):
+                continue  # "the banned group Palestine Action" (in London): an organisation
             w = 1.0 if m.demonym else 2.0
             if (
                 not m.demonym
@@ -273,6 +282,19 @@ def article_places(
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
+        if place.feature == "country" and _ORG_AFTER_RE.match(text, end):
+            continue
+        if place.feature == "admin1" and not m.admin_suffix:
+            # "in Buenos Aires", "BUENOS AIRES —": the big city, not the province named after it
+            big = [
+                c
+                for c in m.candidates
+                if c.feature == "city"
+                and c.country_iso3 == place.country_iso3
+                and c.population >= _BIG_CITY_POP
+            ]
+            if big:
+                place = max(big, key=lambda c: c.population)
         hit = _hit(text, start, end, m.surface, place, m.demonym)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
@@ -282,8 +304,54 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if not dateline:
+        us = _us_dateline(gaz, text)
+        if us is not None:
+            dateline.append(us)
     main = gaz.country(ranked[0]) if ranked else None
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
+
+
+# AP-style US datelines name the state in its AP abbreviation: "MADISON, Wis. (AP) —".
+_US_STATES = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
+    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
+    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington",
+    "W.Va.": "West Virginia", "Wis.": "Wisconsin", "Wyo.": "Wyoming", "Texas": "Texas",
+    "Ohio": "Ohio", "Utah": "Utah", "Iowa": "Iowa", "Maine": "Maine", "Alaska": "Alaska",
+    "Hawaii": "Hawaii", "Idaho": "Idaho",
+}  # fmt: skip
+_US_DATELINE_RE = re.compile(
+    r"\s*(?P<town>[A-Z][A-Z.'’ -]{1,40}?),\s+(?P<state>"
+    + "|".join(re.escape(k) for k in sorted(_US_STATES, key=len, reverse=True))
+    + r")(?=\s*(?:\(|—|–|-|,|$))"
+)
+
+
+def _us_dateline(gaz: Gazetteer, text: str) -> PlaceHit | None:
+    """The town of an AP-style US dateline ("MADISON, Wis. (AP) —"): a town of that state,
+    even when its name is also a common first name or surname."""
+    m = _US_DATELINE_RE.match(text)
+    if m is None:
+        return None
+    state = _US_STATES[m.group("state")]
+    town = m.group("town").strip().title()
+    cands = [
+        p
+        for p in (*gaz.lookup(town), *gaz.lookup(f"{town} {state}"))
+        if p.country_iso3 == "USA" and p.admin1 == state and p.feature == "city"
+    ]
+    if not cands:
+        return None
+    best = max(cands, key=lambda p: p.population)
+    return PlaceHit(m.start("town"), m.end("town"), m.group("town"), best, True, False, False, None)
 
 
 def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]) -> bool:

@@ -1,5 +1,8 @@
 """Build ``bench/devset/devset.jsonl`` from the hand-written sources in ``bench/devset/src/``.
 
+It also writes the two first-sight check sets, ``checkset.jsonl`` (from ``checkset_src/``) and
+``checkset2.jsonl`` (from ``checkset2_src/``); ids must be unique across all three batches.
+
 The sources are compact YAML (see ``bench/devset/README.md``) because hand-writing 300+ JSON
 documents is error-prone; this script expands them to the JSONL the scorer and tests read, resolves
 relative dates ("Tue", "-1") against ``published_at`` so the arithmetic is not done by hand, and
@@ -29,6 +32,10 @@ OUT = HERE / "devset.jsonl"
 # (``score_devset.py --devset bench/devset/checkset.jsonl``): a proxy for held-out quality.
 CHECK_SRC = HERE / "checkset_src"
 CHECK_OUT = HERE / "checkset.jsonl"
+# A second first-sight check set, written later still by another annotator-session with a broad
+# ACLED-like mix of sub-event types; scored the same way (``--devset .../checkset2.jsonl``).
+CHECK2_SRC = HERE / "checkset2_src"
+CHECK2_OUT = HERE / "checkset2.jsonl"
 SEED_DIR = HERE.parents[2] / "shared" / "examples"  # ../shared relative to the repo root
 SEED_COPY = HERE / "seed.jsonl"
 
@@ -260,24 +267,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         docs = load_sources()
         check = load_sources(CHECK_SRC)
+        check2 = load_sources(CHECK2_SRC)
     except (SourceError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    dup = {d["id"] for d in docs} & {d["id"] for d in check}
-    if dup:
-        print(f"error: ids in both the dev set and the check set: {sorted(dup)}", file=sys.stderr)
-        return 1
+    batches = {"dev set": docs, "check set": check, "check set 2": check2}
+    names = list(batches)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            dup = {d["id"] for d in batches[first]} & {d["id"] for d in batches[second]}
+            if dup:
+                print(
+                    f"error: ids in both the {first} and the {second}: {sorted(dup)}",
+                    file=sys.stderr,
+                )
+                return 1
     seed = seed_document()
     if seed is not None:
         docs.append(seed)
-    for out, batch in ((OUT, docs), (CHECK_OUT, check)):
+    for out, batch in ((OUT, docs), (CHECK_OUT, check), (CHECK2_OUT, check2)):
         with out.open("w", encoding="utf-8") as fh:
             for doc in batch:
                 fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
         n_inc = sum(len(d["incidents"]) for d in batch)
         print(f"wrote {out} ({len(batch)} documents, {n_inc} incidents)")
     if args.check_geo:
-        check_geo(docs + check)
+        check_geo(docs + check + check2)
     return 0
 
 
