@@ -39,7 +39,6 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -61,7 +60,13 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from ingest import FeedSpec  # noqa: E402
 from sinks.kafka import kafka_client_config  # noqa: E402
-from tests.pipeline_support import NewsSite, Workers, page_bodies, worker_env  # noqa: E402
+from tests.pipeline_support import (  # noqa: E402
+    NewsSite,
+    Workers,
+    page_bodies,
+    stop_processes,
+    worker_env,
+)
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import create_topics  # noqa: E402
 from wirewatch.topics import Topics, cloudevent_headers, record_value  # noqa: E402
@@ -597,15 +602,7 @@ def stage_drain(
         raise
     finally:
         admin.close()
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        codes = []
-        for p in procs:
-            try:
-                codes.append(p.wait(timeout=30))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                codes.append(p.wait())
+        codes = stop_processes(procs)
         if any(codes):
             print(f"   warning: worker exit codes {codes}; logs in {run_dir}", file=sys.stderr)
     return DrainResult(

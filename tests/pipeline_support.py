@@ -140,22 +140,26 @@ class Workers:
         proc.wait()
 
     def stop_all(self) -> list[int]:
-        codes = []
-        for procs in self.procs.values():
-            for p in procs:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
-        for procs in self.procs.values():
-            for p in procs:
-                try:
-                    codes.append(p.wait(timeout=30))
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    codes.append(p.wait())
-        return codes
+        return stop_processes([p for procs in self.procs.values() for p in procs])
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.log_dir.glob("*.log"))
+
+
+def stop_processes(procs: list[subprocess.Popen[Any]], timeout: float = 30) -> list[int]:
+    """SIGTERM every process still running, then collect exit codes in order; one that has not
+    exited after ``timeout`` seconds is killed (its code is then negative)."""
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    codes = []
+    for p in procs:
+        try:
+            codes.append(p.wait(timeout=timeout))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            codes.append(p.wait())
+    return codes
 
 
 def read_topic(bootstrap: str, topic: str, idle_ms: int = 3000) -> list[Any]:
