@@ -48,6 +48,20 @@ _TRIGGER_RE = re.compile(
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
 
 
+def _class_chars(items: Any) -> set[str] | None:
+    """Lowercase characters a parsed character class ``[...]`` can match; None when it holds
+    anything but literals and short ranges (negation, categories: treat as any character)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av).lower())
+        elif op is _c.RANGE and av[1] - av[0] < 64:
+            chars.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return chars
+
+
 def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
     """Lowercase characters a parsed regex sequence can start with (None: any) and whether it can
     match the empty string. Conservative: unknown constructs give None."""
@@ -59,14 +73,8 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
             out.add(chr(av).lower())
             return out, False
         if op is _c.IN:
-            for iop, iav in av:
-                if iop is _c.LITERAL:
-                    out.add(chr(iav).lower())
-                elif iop is _c.RANGE and iav[1] - iav[0] < 64:
-                    out.update(chr(c).lower() for c in range(iav[0], iav[1] + 1))
-                else:
-                    return None, False
-            return out, False
+            chars = _class_chars(av)
+            return (None if chars is None else out | chars), False
         if op is _c.SUBPATTERN:
             sub, nullable = _first_chars(av[-1])
         elif op is _c.BRANCH:
@@ -145,15 +153,8 @@ def _item_prefixes(item: Any, k: int) -> _Prefixes:
     if op is _c.LITERAL:
         return {(chr(av).lower(), True)}
     if op is _c.IN:
-        chars: set[str] = set()
-        for iop, iav in av:
-            if iop is _c.LITERAL:
-                chars.add(chr(iav).lower())
-            elif iop is _c.RANGE and iav[1] - iav[0] < 64:
-                chars.update(chr(c).lower() for c in range(iav[0], iav[1] + 1))
-            else:
-                return _ANYTHING
-        return {(ch, True) for ch in chars}
+        chars = _class_chars(av)
+        return _ANYTHING if chars is None else {(ch, True) for ch in chars}
     if op is _c.SUBPATTERN:
         return _seq_prefixes(av[-1], k)
     if op is _c.BRANCH:
