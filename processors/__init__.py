@@ -1,12 +1,14 @@
 """processors stage of wirewatch: Article in, Incident records out (deterministic rules).
 
 Public entry points: :func:`extract_incidents` (an :class:`~wirewatch.contracts.Article`) and
-:func:`extract_from_text` (a bare text). Both are pure and offline.
+:func:`extract_from_text` (a bare text). Both are pure and offline. :func:`article_language`
+tells the language the rules will take an article to be in (they read English).
 """
 
 from processors.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
+    article_language,
     extract_from_text,
     extract_incidents,
 )
@@ -17,6 +19,7 @@ __all__ = [
     "EXTRACTOR_NAME",
     "EXTRACTOR_VERSION",
     "__version__",
+    "article_language",
     "extract_from_text",
     "extract_incidents",
 ]

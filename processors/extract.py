@@ -59,6 +59,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "MAX_TEXT_CHARS",
     "TRUNCATED_WARNING",
+    "article_language",
     "extract_from_text",
     "extract_incidents",
 ]
@@ -285,12 +286,14 @@ def _extract(
     published: date | None,
     title: str | None,
     declared_language: str | None,
+    language: str | None = None,
 ) -> list[Incident]:
     if not text.strip():
         return []
     full_len = len(text)
     text = _analysed_prefix(text)
-    language = detect_language(text, declared_language)
+    if language is None:
+        language = detect_language(text, declared_language)
     warnings: list[str] = []
     if language != "en":
         warnings.append(NON_ENGLISH_WARNING)
@@ -839,15 +842,22 @@ def _prune(drafts: list[_Draft], text_len: int) -> list[_Draft]:
     return out
 
 
-def extract_incidents(article: Article) -> list[Incident]:
-    """Incidents told by ``article``, most salient first (pure; deterministic)."""
+def extract_incidents(article: Article, *, language: str | None = None) -> list[Incident]:
+    """Incidents told by ``article``, most salient first (pure; deterministic). ``language``:
+    the text's language when the caller already detected it (:func:`article_language`)."""
     return _extract(
         article.text,
         article_id=article.article_id,
         published=_to_date(article.published_at),
         title=article.title,
         declared_language=article.language,
+        language=language,
     )
+
+
+def article_language(article: Article) -> str:
+    """The language the extractor will take ``article``'s text to be (ISO 639-1, "und")."""
+    return detect_language(_analysed_prefix(article.text), article.language)
 
 
 def extract_from_text(

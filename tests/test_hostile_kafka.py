@@ -12,6 +12,7 @@ import json
 import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kafka import KafkaProducer
@@ -103,10 +104,10 @@ def test_poison_records_in_articles_topic(kafka_settings: KafkaSettings, monkeyp
     topics = Topics(kafka_settings.topic_prefix)
     real = processors.extract_incidents
 
-    def flaky(article: Article):
+    def flaky(article: Article, **kw: Any):
         if article.article_id == "poison-1":
             raise RuntimeError("extractor exploded on this article")
-        return real(article)
+        return real(article, **kw)
 
     monkeypatch.setattr(processors, "extract_incidents", flaky)
     good = Article(

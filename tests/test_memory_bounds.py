@@ -261,3 +261,44 @@ def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
     assert len(worker._seen_by_feed[spec.feed_id]) == 5
     assert len(worker.store.by_id) == 5
     assert len(worker.store.by_url) == 5
+
+
+# --------------------------------------------------------------------------- fetch worker
+
+
+def test_fetched_versions_remember_the_latest_version_of_each_key() -> None:
+    from wirewatch.workers import FetchedVersions
+
+    done = FetchedVersions(slots=1 << 10)
+    assert not done.seen("k1", "v1")
+    done.add("k1", "v1")
+    assert done.seen("k1", "v1")
+    assert not done.seen("k1", "v2")  # an update is fetched again
+    assert not done.seen("k2", "v1")
+    done.add("k1", "v2")
+    assert done.seen("k1", "v2") and not done.seen("k1", "v1")
+    with pytest.raises(ValueError):
+        FetchedVersions(slots=1000)
+
+
+def test_fetched_versions_stay_in_fixed_memory_and_keep_recent_keys() -> None:
+    """200,000 articles through a 4,096-slot table: no allocation grows with them, and most of
+    the last few hundred keys are still recognised (a forgotten one is only fetched again)."""
+    from wirewatch.workers import FetchedVersions
+
+    done = FetchedVersions(slots=1 << 12)
+    for i in range(1000):
+        done.add(f"warm-{i}", "v")
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for i in range(200_000):
+            done.add(f"url-{i}", f"2026-11-{i % 28 + 1:02d}")
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert after - before < 4096  # a dict of 200,000 keys would hold tens of MB
+    recent = sum(
+        done.seen(f"url-{i}", f"2026-11-{i % 28 + 1:02d}") for i in range(199_700, 200_000)
+    )
+    assert recent >= 270

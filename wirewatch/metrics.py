@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 __all__ = [
     "REGISTRY",
     "ArticleFetched",
+    "ArticleSkipped",
     "DeadLettered",
     "DeliveryResult",
     "FeedPolled",
@@ -29,6 +30,12 @@ _fetches = Counter(
 )
 _articles = Counter(
     "wirewatch_articles_total", "Articles by page kind", ["page_kind"], registry=REGISTRY
+)
+_skipped = Counter(
+    "wirewatch_articles_skipped_total",
+    "Articles the process stage ran no incident rules on, by reason and detected language",
+    ["reason", "language"],
+    registry=REGISTRY,
 )
 _incidents = Counter(
     "wirewatch_incidents_total", "Incidents by event type", ["event_type"], registry=REGISTRY
@@ -77,6 +84,12 @@ class ArticleFetched:
 
 
 @dataclass(frozen=True)
+class ArticleSkipped:
+    reason: str  # language (not one of process.languages)
+    language: str
+
+
+@dataclass(frozen=True)
 class IncidentsExtracted:
     event_types: tuple[str, ...]
 
@@ -118,6 +131,7 @@ Event = (
     FeedPolled
     | ArticleFetched
     | IncidentsExtracted
+    | ArticleSkipped
     | DeadLettered
     | DeliveryResult
     | StageLatency
@@ -141,6 +155,8 @@ def emit(event: Event) -> None:
         case IncidentsExtracted():
             for t in event.event_types:
                 _incidents.labels(t).inc()
+        case ArticleSkipped():
+            _skipped.labels(event.reason, event.language).inc()
         case DeadLettered():
             _dead.labels(event.stage, event.reason).inc()
         case DeliveryResult():

@@ -16,7 +16,7 @@ import logging
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,14 +25,23 @@ from pydantic import BaseModel
 
 from ingest import ArticleFetcher, FeedSpec, HttpClient, Poller, PollResult, StateStore
 from sinks import Sink
-from wirewatch.config import Settings
+from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, DeadLetter, FeedEntry, Incident
 from wirewatch.errors import WirewatchError
-from wirewatch.metrics import DeadLettered, IncidentsExtracted, StageLatency, emit
+from wirewatch.metrics import (
+    ArticleSkipped,
+    DeadLettered,
+    IncidentsExtracted,
+    StageLatency,
+    emit,
+)
 
 __all__ = ["Pipeline", "RunStats", "dead_letter", "process_article"]
 
 log = logging.getLogger("wirewatch.pipeline")
+
+#: the languages the process stage runs the rules on by default (``process.languages``)
+DEFAULT_LANGUAGES = ProcessSettings().language_set
 
 
 @dataclass
@@ -107,14 +116,22 @@ def dead_letter(
     )
 
 
-def process_article(article: Article) -> list[Incident]:
-    """The process stage: article -> incidents (pure; raises on a bug, callers dead-letter)."""
-    from processors import extract_incidents
+def process_article(
+    article: Article, languages: Collection[str] | None = DEFAULT_LANGUAGES
+) -> list[Incident]:
+    """The process stage: article -> incidents (pure; raises on a bug, callers dead-letter).
+    ``languages``: run the rules only on articles in these languages (None = all;
+    ``settings.process.language_set``); others are counted as skipped and yield nothing."""
+    from processors import article_language, extract_incidents
 
     if article.page_kind != "article" or not article.text.strip():
         return []
     t0 = time.perf_counter()
-    incidents = extract_incidents(article)
+    language = article_language(article)
+    if languages is not None and language not in languages:
+        emit(ArticleSkipped("language", language))
+        return []
+    incidents = extract_incidents(article, language=language)
     emit(StageLatency("process", time.perf_counter() - t0))
     if incidents:
         emit(IncidentsExtracted(tuple(i.event_type for i in incidents)))
@@ -174,7 +191,7 @@ class Pipeline:
         self._add(article, "fetch")
         self.stats.articles += 1
         try:
-            incidents = process_article(article)
+            incidents = process_article(article, self.settings.process.language_set)
         except Exception as exc:
             log.exception("process stage failed", extra={"article_id": article.article_id})
             self._add(
