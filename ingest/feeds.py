@@ -7,6 +7,7 @@ field, because a list of 500 feeds with one typo must say which one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,13 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.I)
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
+@lru_cache(maxsize=1 << 16)
 def feed_id_for(url: str) -> str:
-    """Stable id of a feed: ``stable_key`` of its canonical URL."""
+    """Stable id of a feed: ``stable_key`` of its canonical URL.
+
+    Cached: ``FeedSpec.feed_id`` is read many times per poll (state, dedup, every entry, the
+    worker's bookkeeping) and canonicalising the URL each time was a few percent of a poll.
+    """
     return stable_key(canonicalize_url(url))
 
 

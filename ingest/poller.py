@@ -19,6 +19,7 @@ Outcomes and what they do to the feed's state:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import time
@@ -78,6 +79,21 @@ class PollResult:
 
 def _ts(dt: datetime | None) -> float | None:
     return None if dt is None else dt.timestamp()
+
+
+def _document_digest(feed: FeedSpec, resp: Response) -> str:
+    """Digest of everything a parse of ``resp`` depends on: the body, the URL it came from
+    (the base of relative links), the headers passed to the parser and the feed's identity."""
+    h = hashlib.blake2b(resp.body, digest_size=16)
+    for part in (
+        resp.url,
+        resp.headers.get("content-type", ""),
+        resp.headers.get("content-language", ""),
+        feed.feed_id,
+        feed.url,
+    ):
+        h.update(b"\x00" + part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 class Poller:
@@ -253,6 +269,17 @@ class Poller:
                 url=url,
                 response=resp,
             )
+        digest = _document_digest(feed, resp)
+        if digest == state.document_hash:
+            # the document parsed last time (its entries were handed on and marked seen with
+            # that state, atomically): parsing and dedup would find nothing new and the same
+            # entry times, so skip both. Servers without validators send this on every poll.
+            state.etag = resp.headers.get("etag")
+            state.last_modified = resp.headers.get("last-modified")
+            self._schedule_ok(feed, state, resp, now)
+            return PollResult(
+                feed, "unchanged", state, http_status=resp.status, url=url, response=resp
+            )
         try:
             parsed = parse_feed_document(resp.body, resp.headers, feed, url=resp.url)
         except FeedParseError as exc:
@@ -275,6 +302,7 @@ class Poller:
             )
         state.etag = resp.headers.get("etag")
         state.last_modified = resp.headers.get("last-modified")
+        state.document_hash = digest
         entries, pending = self._dedup(feed, parsed.entries, now)
         times = [t for e in parsed.entries if (t := _ts(e.published_at)) is not None]
         if len(times) < 2:  # undated feed: use the times we first saw entries

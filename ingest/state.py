@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -36,6 +36,9 @@ class FeedState:
     disabled_reason: str | None = None
     recent_times: list[float] = field(default_factory=list)  # entry times for the interval
     polls: int = 0
+    #: digest of the last document parsed without error (body, base URL, parse-relevant
+    #: headers): the same document again holds no new entry, so it is not parsed again
+    document_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class SeenEntry:
     version: float | None  # updated, else published time
     content_hash: str
     first_seen: float
+
+
+def _copy(state: FeedState) -> FeedState:
+    """A copy sharing nothing mutable (``recent_times`` is the only mutable field); ``asdict``'s
+    deep walk was a measurable part of what a 304 poll cost."""
+    return replace(state, recent_times=list(state.recent_times))
 
 
 @runtime_checkable
@@ -79,13 +88,13 @@ class MemoryStateStore:
 
     def load_feed(self, feed_id: str) -> FeedState | None:
         s = self.feeds.get(feed_id)
-        return None if s is None else FeedState(**asdict(s))
+        return None if s is None else _copy(s)
 
     def save_feed(self, state: FeedState) -> None:
-        self.feeds[state.feed_id] = FeedState(**asdict(state))
+        self.feeds[state.feed_id] = _copy(state)
 
     def all_feeds(self) -> list[FeedState]:
-        return [FeedState(**asdict(s)) for s in self.feeds.values()]
+        return [_copy(s) for s in self.feeds.values()]
 
     def find_seen(self, feed_id: str, entry_id: str, url_key: str) -> SeenEntry | None:
         return self.by_id.get((feed_id, entry_id)) or self.by_url.get(url_key)

@@ -230,3 +230,46 @@ def test_failed_hand_off_keeps_entries_for_the_next_poll() -> None:
         not_yet = asyncio.run(go())
     assert not_yet == []  # not hammered right after the failure
     assert calls == [1, 1]  # the entry came again after the failed hand-off
+
+
+def test_an_identical_document_is_not_parsed_again_once_committed(monkeypatch) -> None:
+    """A 200 without validators whose body is the one parsed last time holds nothing new: it is
+    "unchanged" without a parse. The digest is kept only with a committed poll, so a poll whose
+    entries were not handed on parses again."""
+    import ingest.poller as poller_mod
+
+    parses: list[str] = []
+    real = poller_mod.parse_feed_document
+
+    def counting(body, *a, **kw):
+        parses.append(body.decode(errors="replace"))
+        return real(body, *a, **kw)
+
+    monkeypatch.setattr(poller_mod, "parse_feed_document", counting)
+    store = MemoryStateStore()
+    first = feed_doc(item("g1", "https://news.test/1"))
+    second = feed_doc(item("g2", "https://news.test/2"), item("g1", "https://news.test/1"))
+    with LocalServer() as srv:
+        spec = FeedSpec(url=srv.url("/f.xml"))
+        srv.route("/f.xml", Reply(200, first, CT))
+
+        async def go() -> list[tuple[str, int]]:
+            async with client() as c:
+                poller = Poller(c, store)
+                out = []
+                r = await poller.poll_once(spec, commit=False)  # not handed on
+                out.append((r.status, len(r.entries)))
+                r = await poller.poll_once(spec)  # so the same body is parsed again
+                out.append((r.status, len(r.entries)))
+                r = await poller.poll_once(spec)  # committed before: skipped
+                out.append((r.status, len(r.entries)))
+                srv.route("/f.xml", Reply(200, second, CT))
+                r = await poller.poll_once(spec)
+                out.append((r.status, len(r.entries)))
+                return out
+
+        results = asyncio.run(go())
+    assert [n for _s, n in results] == [1, 1, 0, 1]
+    assert results[2][0] == "unchanged"
+    assert len(parses) == 3  # the third poll was not parsed
+    assert store.load_feed(spec.feed_id).polls == 3  # the uncommitted poll left no trace

@@ -302,3 +302,22 @@ def test_fetched_versions_stay_in_fixed_memory_and_keep_recent_keys() -> None:
         done.seen(f"url-{i}", f"2026-11-{i % 28 + 1:02d}") for i in range(199_700, 200_000)
     )
     assert recent >= 270
+
+
+def test_feed_state_records_restore_tolerantly() -> None:
+    """A feedstate record from a newer worker (extra fields) restores; one this version cannot
+    read is an error the worker catches (the feed starts afresh), not a crash."""
+    import json
+
+    from ingest.state import FeedState, SeenEntry
+    from wirewatch.workers import _restore_state, _StateRecord
+
+    state = FeedState(feed_id="f1", url="http://news.test/f.xml", polls=7, document_hash="ab")
+    mark = SeenEntry("k", "f1", "e1", "v1", "h1", 1.0)
+    record = _StateRecord.build(state, [dict(vars(mark))]).model_dump(mode="json")
+    assert _restore_state(json.dumps(record).encode()) == (state, [mark])
+    record["state"]["added_in_a_later_version"] = 1
+    record["seen"][0]["also_new"] = "x"
+    assert _restore_state(json.dumps(record).encode()) == (state, [mark])
+    with pytest.raises((ValueError, TypeError, KeyError)):
+        _restore_state(b'{"seen": []}')
