@@ -280,3 +280,46 @@ def test_the_guard_cache_stays_bounded_when_every_lookup_is_live(
     assert len(guard._cache) <= 4
     assert ("h9.test", 80) in guard._cache  # the newest answer is kept, the oldest dropped
     assert ("h0.test", 80) not in guard._cache
+
+
+def test_pooled_connections_notice_a_server_hang_up() -> None:
+    """The pool's liveness check (``is_readable``, answered by a direct poll of the socket):
+    false while an idle keep-alive connection is open, true once the server has closed it, so
+    the pool drops the connection instead of sending a request into it."""
+    import socket
+    import threading
+
+    from ingest.http import _QuickInfoBackend
+
+    listener = socket.socket()
+    listener.bind((LOOPBACK, 0))
+    listener.listen(1)
+    accepted: list[socket.socket] = []
+    ready = threading.Event()
+
+    def accept() -> None:
+        conn, _ = listener.accept()
+        accepted.append(conn)
+        ready.set()
+
+    threading.Thread(target=accept, daemon=True).start()
+
+    async def go() -> tuple[bool, bool, bool]:
+        backend = _QuickInfoBackend(httpcore.AnyIOBackend())
+        stream = await backend.connect_tcp(LOOPBACK, listener.getsockname()[1], timeout=5)
+        try:
+            assert await asyncio.to_thread(ready.wait, 5)
+            idle = bool(stream.get_extra_info("is_readable"))
+            accepted[0].close()  # the server hangs up
+            for _ in range(100):
+                if stream.get_extra_info("is_readable"):
+                    break
+                await asyncio.sleep(0.01)
+            closed = bool(stream.get_extra_info("is_readable"))
+            eof = await stream.read(1024, timeout=5) == b""
+        finally:
+            await stream.aclose()
+            listener.close()
+        return idle, closed, eof
+
+    assert asyncio.run(go()) == (False, True, True)
