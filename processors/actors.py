@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
+from processors.fastre import guarded
 from wirewatch.contracts import Actor, ActorRole
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
@@ -80,7 +81,7 @@ _STATE_RE = re.compile(
     rf"\b(?P<who>(?:U\.S\.|US|UK|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:-led)?)\s+(?:(?:military|"
     rf"government|state|federal|national|regular|coalition|allied)\s+)?(?P<unit>(?i:{_STATE_UNITS}))\b"
 )
-_UNIT_RE = re.compile(rf"\b(?:{_STATE_UNITS})\b", re.IGNORECASE)
+_UNIT_RE = guarded(rf"\b(?:{_STATE_UNITS})\b", re.IGNORECASE)
 _COMMANDS = (
     (r"US Central Command|USCENTCOM|CENTCOM|Centcom", "US Central Command (CENTCOM)"),
     (r"Pentagon", "US military"),
@@ -88,7 +89,7 @@ _COMMANDS = (
     (r"FARDC", "DR Congo military"),
     (r"Tatmadaw", "Myanmar military"),
 )
-_GENERIC_STATE_RE = re.compile(
+_GENERIC_STATE_RE = guarded(
     r"\b(?:security forces|government forces|troops|soldiers|the army|the military|police|"
     r"policemen|gendarmes)\b",
     re.IGNORECASE,
@@ -99,14 +100,14 @@ _UNIDENTIFIED_RE = re.compile(
     r"without being able to identify",
     re.IGNORECASE,
 )
-_CROWD_RE = re.compile(
+_CROWD_RE = guarded(
     r"\b(?:protesters|demonstrators|rioters|mob|residents|students|workers)\b", re.IGNORECASE
 )
 _CIVILIAN_RE = re.compile(
     r"\b(?:civilians?|villagers|residents|worshippers|farmers|passengers|children|women)\b",
     re.IGNORECASE,
 )
-_GROUP_RE = re.compile(
+_GROUP_RE = guarded(
     "\\b(?=[A-Za-z])(?:"
     + "|".join(f"(?P<g{i}>(?:{pat})\\b)" for i, (_n, _t, pat) in enumerate(GROUPS))
     + ")"
@@ -120,7 +121,7 @@ _TARGET_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _BY_RE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-_CLAIM_RE = re.compile(
+_CLAIM_RE = guarded(
     r"\bclaim(?:ed|s|ing)? (?:responsibility|the (?:attack|bombing|strike|killing)s?)\b",
     re.IGNORECASE,
 )
@@ -299,7 +300,7 @@ WEAPONS = (
     r"chlorine gas|barrel bombs?|cluster munitions?|Shahed drones?|Grad rockets?|HIMARS|"
     r"Iskander missiles?|tanks?"
 )
-_WEAPON_RE = re.compile(rf"\b(?:{WEAPONS})\b", re.IGNORECASE)
+_WEAPON_RE = guarded(rf"\b(?:{WEAPONS})\b", re.IGNORECASE)
 
 
 def find_weapons(text: str, start: int, end: int) -> list[str]:
@@ -328,7 +329,7 @@ _AGENCY_RE = re.compile(
     rf"(?:\b(?:told|to|according to|reported by|cited by|quoted by|said|says)\s+(?:the\s+)?)"
     rf"(?P<a>{_AGENCIES})\b"
 )
-_ACCORDING_RE = re.compile(
+_ACCORDING_RE = guarded(
     r"\baccording to (?P<who>(?:the\s+)?(?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=[,.;:”\"]|\s+(?:who|"
     r"which|and|in|on)\b|$)",
     re.IGNORECASE,

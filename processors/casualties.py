@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from processors.fastre import guarded
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -61,7 +62,7 @@ _ARTICLE_RE = re.compile(
     r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|stabbed to death)\b",
     _F,
 )
-_AFTER_RE = re.compile(
+_AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
@@ -73,12 +74,12 @@ _AFTER_RE = re.compile(
     rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+(?:at least\s+|all\s+)?{_NUM}",
     _F,
 )
-_LEFT_RE = re.compile(
+_LEFT_RE = guarded(
     rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
     rf"wounded|injured|hurt))",
     _F,
 )
-_AFTER_ONE_RE = re.compile(
+_AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead)\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
     r"year|time|way|bid|attack|strike|statement)[\w'’-]+",
@@ -90,7 +91,7 @@ _ONE_PERSON = (
     rf"(?:{PERSON_NOUNS})\b(?!['’])"
 )
 # "killing the driver", "wounded their commander": one victim after the verb.
-_DEF_ONE_AFTER_RE = re.compile(
+_DEF_ONE_AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead)\s+"
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
     _F,
@@ -118,7 +119,7 @@ _PLUS_NUM_RE = re.compile(
 )
 # "Three soldiers and a civilian were killed", "a woman and her son were wounded": the last
 # person of a coordinated subject before the outcome; the item before "and" is read separately.
-_AND_ONE_BEFORE_RE = re.compile(
+_AND_ONE_BEFORE_RE = guarded(
     rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
     _F,
 )
@@ -129,7 +130,7 @@ _COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*a
 # "A soldier and at least three separatists were killed": one person coordinated before a group
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
 # "A soldier was killed and another injured": one more person with the other outcome
-_ANOTHER_RE = re.compile(
+_ANOTHER_RE = guarded(
     r"\band another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
     r"(?P<out>wounded|injured|hurt|killed)\b",
     _F,
@@ -153,7 +154,7 @@ _ZERO_RE = re.compile(
     r"reported|\breported no (?:major |serious )?(?P<o8>incidents?)",
     _F,
 )
-_SUBSET_RE = re.compile(
+_SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
     r"among those)\s*(?:\w+\s+)?$",
     _F,
@@ -174,7 +175,7 @@ _SELF_RE = re.compile(
     r"(?P<self>(?:him|her)self(?:\s*,\s*|\s+and\s+|\s+along with\s+)?)",
     _F,
 )
-_YEAR_CONTEXT = re.compile(r"(?:in|since|of|by|from)\s+$", _F)
+_YEAR_CONTEXT = guarded(r"(?:in|since|of|by|from)\s+$", _F)
 # The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
 # searched only in this many characters before it: searching from the segment start made each
 # candidate cost O(position), i.e. quadratic time on long run-on texts. 80 characters hold the

@@ -23,6 +23,9 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 from processors import lexicon as lx
+from processors.fastre import class_chars as _class_chars
+from processors.fastre import first_chars as _first_chars
+from processors.fastre import guarded
 
 __all__ = [
     "GENERIC_LABELS",
@@ -46,57 +49,6 @@ _TRIGGER_RE = re.compile(
     _FLAGS,
 )
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
-
-
-def _class_chars(items: Any) -> set[str] | None:
-    """Lowercase characters a parsed character class ``[...]`` can match; None when it holds
-    anything but literals and short ranges (negation, categories: treat as any character)."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _c.LITERAL:
-            chars.add(chr(av).lower())
-        elif op is _c.RANGE and av[1] - av[0] < 64:
-            chars.update(chr(c).lower() for c in range(av[0], av[1] + 1))
-        else:
-            return None
-    return chars
-
-
-def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
-    """Lowercase characters a parsed regex sequence can start with (None: any) and whether it can
-    match the empty string. Conservative: unknown constructs give None."""
-    out: set[str] = set()
-    for op, av in items:
-        if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
-            continue  # zero-width: look further
-        if op is _c.LITERAL:
-            out.add(chr(av).lower())
-            return out, False
-        if op is _c.IN:
-            chars = _class_chars(av)
-            return (None if chars is None else out | chars), False
-        if op is _c.SUBPATTERN:
-            sub, nullable = _first_chars(av[-1])
-        elif op is _c.BRANCH:
-            sub, nullable = set(), False
-            for alt in av[1]:
-                a, n = _first_chars(alt)
-                if a is None or sub is None:
-                    sub = None
-                else:
-                    sub |= a
-                nullable = nullable or n
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-            sub, nullable = _first_chars(av[2])
-            nullable = nullable or av[0] == 0
-        else:
-            return None, False
-        if sub is None:
-            return None, False
-        out |= sub
-        if not nullable:
-            return out, False
-    return out, True
 
 
 def _by_first_char() -> dict[str, re.Pattern[str]]:
@@ -245,41 +197,58 @@ def _candidate_re() -> re.Pattern[str] | None:
 # Candidate words found by the regex engine over the lowercased text: the Python loop below then
 # runs at the few words that can start a trigger (a fifth of all words) instead of at every one.
 _CANDIDATE_RE = _candidate_re()
-_NEGATIVE_FIRST, _NEGATIVE_EMPTY = _first_chars(_parser.parse(lx.NEGATIVE_CONTEXTS, _FLAGS))
-# The same matches as a plain "\b(?:...)\b", faster: most positions fail on the look-ahead.
-_NEGATIVE_RE = re.compile(
-    rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b"
-    if _NEGATIVE_FIRST is None or _NEGATIVE_EMPTY
-    else "\\b(?=["
-    + "".join(re.escape(c) for c in sorted(_NEGATIVE_FIRST))
-    + rf"])(?:{lx.NEGATIVE_CONTEXTS})\b",
-    _FLAGS,
-)
-_EXTRA_NEGATIVE_RE = re.compile(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
 
-_AIR_RE = re.compile(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
-_GROUND_RE = re.compile(rf"\b(?:{lx.GROUND_LAUNCH_CUES})\b", _FLAGS)
+# A finer filter of the same kind: a word start where the first _FINE_LEN characters begin as
+# some rule's can (a quarter of _CANDIDATE_RE's words; each costs a Python iteration and a
+# failed match). Zero-width (a look-ahead), so that a prefix running into the next word ("set
+# f") does not hide that word's own start. Prefixes may be shorter than _FINE_LEN (a rule that
+# ends there, or an unknown construct after them): a shorter prefix lets more through, never
+# less. Every match of a rule starts with one of its prefixes in the lowercased text unless the
+# text holds one of the two letters IGNORECASE also reads as ASCII ones ("ı", "ſ"): find_triggers
+# then keeps to _CANDIDATE_RE.
+_FINE_LEN = 5
+
+
+def _fine_candidate_re() -> re.Pattern[str] | None:
+    prefixes = {
+        st
+        for pat, _l, _w in lx.TRIGGERS
+        for st, _complete in _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _FINE_LEN)
+    }
+    if not prefixes or "" in prefixes or not all(p.isascii() for p in prefixes):
+        return None
+    return re.compile("\\b(?=" + _trie_pattern(prefixes) + ")")
+
+
+_FINE_CANDIDATE_RE = _fine_candidate_re()
+# The cue lists below are scanned over whole texts and sentences: guarded() makes most word
+# starts fail on one character test (same matches).
+_NEGATIVE_RE = guarded(rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b", _FLAGS)
+_EXTRA_NEGATIVE_RE = guarded(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
+
+_AIR_RE = guarded(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
+_GROUND_RE = guarded(rf"\b(?:{lx.GROUND_LAUNCH_CUES})\b", _FLAGS)
 _CIVILIAN_RE = re.compile(rf"\b(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
-_ARMED_RE = re.compile(rf"\b(?:{lx.ARMED_CUES})\b", _FLAGS)
-_PERPETRATOR_RE = re.compile(
+_ARMED_RE = guarded(rf"\b(?:{lx.ARMED_CUES})\b", _FLAGS)
+_PERPETRATOR_RE = guarded(
     r"\b(?:gunmen|armed men|assailants|attackers|bandits|terrorists|unknown|unidentified|"
     r"suspected|militants? (?:attacked|killed|stormed|raided|abducted|opened)|jihadists "
     r"(?:attacked|killed))\b",
     _FLAGS,
 )
-_INTERVENTION_RE = re.compile(rf"\b(?:{lx.PROTEST_INTERVENTION_CUES})\b", _FLAGS)
-_EXCESSIVE_RE = re.compile(rf"\b(?:{lx.PROTEST_EXCESSIVE_CUES})\b", _FLAGS)
-_VIOLENT_DEMO_RE = re.compile(rf"\b(?:{lx.PROTEST_VIOLENT_CUES})\b", _FLAGS)
-_ARSON_RE = re.compile(rf"\b(?:{lx.ARSON_CUES})\b", _FLAGS)
+_INTERVENTION_RE = guarded(rf"\b(?:{lx.PROTEST_INTERVENTION_CUES})\b", _FLAGS)
+_EXCESSIVE_RE = guarded(rf"\b(?:{lx.PROTEST_EXCESSIVE_CUES})\b", _FLAGS)
+_VIOLENT_DEMO_RE = guarded(rf"\b(?:{lx.PROTEST_VIOLENT_CUES})\b", _FLAGS)
+_ARSON_RE = guarded(rf"\b(?:{lx.ARSON_CUES})\b", _FLAGS)
 _SUICIDE_RE = re.compile(rf"\b(?:{lx.SUICIDE_CUES})\b", _FLAGS)
-_DEFUSED_RE = re.compile(rf"\b(?:{lx.DEFUSED_CUES})\b", _FLAGS)
+_DEFUSED_RE = guarded(rf"\b(?:{lx.DEFUSED_CUES})\b", _FLAGS)
 _GRENADE_RE = re.compile(r"\bgrenades?\b", _FLAGS)
-_STATE_RE = re.compile(
+_STATE_RE = guarded(
     r"\b(?:army|military|troops|soldiers|government forces|security forces|armed forces|"
     r"forces loyal|national guard|police|gendarmerie|junta|regime|IDF|FARDC|SAF)\b",
     _FLAGS,
 )
-_NONSTATE_RE = re.compile(
+_NONSTATE_RE = guarded(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militi(?:a|as)|gunmen|"
     r"Islamic State|ISIS|ISIL|al-Shabaab|Shabaab|Boko Haram|ISWAP|JNIM|Taliban|M23|RSF|"
     r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang|"
@@ -331,9 +300,9 @@ def find_triggers(text: str) -> list[Trigger]:
         negatives += [(m.start(), m.end()) for m in _EXTRA_NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
     last = 0
-    low = text.lower()
     if _CANDIDATE_RE is not None and len(low) == len(text):  # offsets of both agree
-        words = _CANDIDATE_RE.finditer(low)
+        fine = _FINE_CANDIDATE_RE if "ı" not in low and "ſ" not in low else None
+        words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
     for w in words:
@@ -355,7 +324,7 @@ def find_triggers(text: str) -> list[Trigger]:
 
 # ----------------------------------------------------------------------------- back-references
 
-_BACKREF_RE = re.compile(
+_BACKREF_RE = guarded(
     r"\b(?:in (?:direct |apparent )?(?:response|retaliation|reprisal|revenge) (?:to|for)|"
     r"retaliat(?:ion|ing) (?:for|against)|to avenge|in the wake of|years? after|months? after|"
     r"weeks? after|who (?:had )?(?:took|taken) part in|accountability for|justice for|"
@@ -398,7 +367,7 @@ def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # Words before a trigger (in its clause) that say the event did not happen, or not yet: "there
 # was no fighting", "denied using chemical weapons", "talks on a possible ceasefire", "demanding
 # a ceasefire deal", "aimed at ending fighting", "expected to rule on her detention".
-_IRREALIS_RE = re.compile(
+_IRREALIS_RE = guarded(
     r"\b(?:no|not|never|nor|denied|denies|deny|denying|possible|potential|proposed|planned|"
     r"future|next|would|could|might|should|demand(?:s|ed|ing)?|call(?:s|ed|ing)? for|"
     r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|"
@@ -426,7 +395,7 @@ def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
 
 # ----------------------------------------------------------------------------- aggregates
 
-_AGG_RANGE_RE = re.compile(
+_AGG_RANGE_RE = guarded(
     r"\b(?:since (?:the (?:start|beginning|outbreak)|"
     r"the (?:war|conflict|fighting|insurgency|crisis|uprising|offensive|invasion|siege|coup|"
     r"revolution|rebellion) (?:began|started|broke out|erupted|escalated)|"
@@ -443,13 +412,13 @@ _AGG_RANGE_RE = re.compile(
     r"(?:in|during|over) the first (?:half|quarter|(?:\w+ )?(?:months|weeks)) of)",
     _FLAGS,
 )
-_AGG_SUBJECT_RE = re.compile(
+_AGG_SUBJECT_RE = guarded(
     r"\b(?:attacks|strikes|airstrikes|incidents|operations|raids|explosions|bombings|protests|"
     r"clashes|killings|deaths|casualties|fatalities|killed|wounded|injured|dead|abductions|"
     r"kidnappings|arrests|assaults)\b",
     _FLAGS,
 )
-_AGG_ANAPHOR_RE = re.compile(
+_AGG_ANAPHOR_RE = guarded(
     r"\b(?:these|those|such|the|most of the|many of the|all the) (?:attacks|strikes|"
     r"incidents|operations|raids|bombings|protests|clashes|killings|abductions)\b",
     _FLAGS,
@@ -491,10 +460,13 @@ _AGG_RANGE_KEYS = (
     "death toll",
     "the first ",
 )
+# All keys in one regex, as a trie over the lowercased sentence: one scan by the regex engine
+# instead of 31 substring scans in a Python generator (is_aggregate runs on every sentence).
+_AGG_RANGE_KEYS_RE = re.compile(_trie_pattern(set(_AGG_RANGE_KEYS)))
 
 
 # "the deadliest day ... since the 1975-1990 civil war": a comparison, not a count over time
-_SUPERLATIVE_RE = re.compile(
+_SUPERLATIVE_RE = guarded(
     r"\b(?:deadliest|worst|largest|biggest|heaviest|bloodiest|highest|most \w+|first)\b"
     r"[^.;]{0,60}$",
     _FLAGS,
@@ -513,9 +485,8 @@ def _range_cue(sentence: str) -> bool:
 
 def is_aggregate(sentence: str, previous_was_aggregate: bool) -> bool:
     """True for statistics over many events and their follow-up sentences."""
-    low = sentence.lower()
     if (
-        any(k in low for k in _AGG_RANGE_KEYS)
+        _AGG_RANGE_KEYS_RE.search(sentence.lower())
         and _AGG_SUBJECT_RE.search(sentence)
         and _range_cue(sentence)
     ):
@@ -654,7 +625,7 @@ _NP_STOP_RE = re.compile(
 _ARMED_THING_RE = re.compile(
     r"checkpoint|base|outpost|barracks|convoy|patrol|positions?|forces", _FLAGS
 )
-_ARMED_PERSON_RE = re.compile(
+_ARMED_PERSON_RE = guarded(
     r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
     r"fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|guards?|combatants|"
     r"terrorists?|bandits|gunmen|personnel)\b",

