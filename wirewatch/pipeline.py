@@ -130,6 +130,7 @@ def process_article(
     language = article_language(article)
     if languages is not None and language not in languages:
         emit(ArticleSkipped("language", language))
+        emit(StageLatency("process", time.perf_counter() - t0))  # detection was this record's work
         return []
     incidents = extract_incidents(article, language=language)
     emit(StageLatency("process", time.perf_counter() - t0))
