@@ -122,12 +122,13 @@ class Workers:
         self.log_dir = log_dir
         self.procs: dict[str, list[subprocess.Popen[bytes]]] = {}
 
-    def start(self, stage: str) -> subprocess.Popen[bytes]:
+    def start(self, stage: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """Start one worker of ``stage``; ``env`` adds to (overrides) the shared environment."""
         n = sum(len(v) for v in self.procs.values())
         log = open(self.log_dir / f"{stage}-{n}.log", "wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "wirewatch", "worker", stage],
-            env=self.env,
+            env=self.env if not env else {**self.env, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -17,6 +17,7 @@ __all__ = [
     "FeedPolled",
     "FeedStale",
     "IncidentsExtracted",
+    "MemoryAtRest",
     "StageLatency",
     "emit",
 ]
@@ -61,6 +62,14 @@ _latency = Histogram(
 )
 _stale = Gauge(
     "wirewatch_stale_feeds", "Feeds silent for N times their usual interval", registry=REGISTRY
+)
+_rest_rss = Gauge(
+    "wirewatch_resident_memory_at_rest_bytes",
+    "Resident memory sampled by the worker between batches, right after a commit and a heap "
+    "trim: the baseline a leak raises (process_resident_memory_bytes also counts the batch "
+    "in hand, so it swings by megabytes)",
+    ["stage"],
+    registry=REGISTRY,
 )
 _lag = Gauge(
     "wirewatch_consumer_lag",
@@ -120,6 +129,12 @@ class FeedStale:
 
 
 @dataclass(frozen=True)
+class MemoryAtRest:
+    stage: str
+    rss_bytes: int
+
+
+@dataclass(frozen=True)
 class ConsumerLag:
     stage: str
     topic: str
@@ -136,6 +151,7 @@ Event = (
     | DeliveryResult
     | StageLatency
     | FeedStale
+    | MemoryAtRest
     | ConsumerLag
 )
 
@@ -167,6 +183,8 @@ def emit(event: Event) -> None:
             _latency.labels(event.stage).observe(event.seconds)
         case FeedStale():
             _stale.set(event.count)
+        case MemoryAtRest():
+            _rest_rss.labels(event.stage).set(event.rss_bytes)
         case ConsumerLag():
             _lag.labels(event.stage, event.topic, str(event.partition)).set(event.lag)
 

@@ -47,6 +47,7 @@ __all__ = [
     "OpsServer",
     "StaleFeedTracker",
     "StaleReport",
+    "resident_bytes",
 ]
 
 log = logging.getLogger("wirewatch.ops")
@@ -447,6 +448,18 @@ def malloc_stats() -> dict[str, int]:
     fn.restype = _MallInfo2
     mi = fn()
     return {"in_use": int(mi.uordblks), "free": int(mi.fordblks), "mmap": int(mi.hblkhd)}
+
+
+def resident_bytes() -> int | None:
+    """This process's resident set size in bytes (Linux ``/proc/self/statm``); None elsewhere."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class HeapTrimmer:

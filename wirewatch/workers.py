@@ -47,7 +47,7 @@ from ingest.state import FeedState, SeenEntry
 from sinks.kafka import kafka_client_config, translate_kafka_error
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import Article, DeadLetter, FeedEntry
-from wirewatch.metrics import StageLatency, emit
+from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
     ConsumerLagSampler,
     FeedActivity,
@@ -55,6 +55,7 @@ from wirewatch.ops import (
     MemoryTrace,
     OpsServer,
     StaleFeedTracker,
+    resident_bytes,
 )
 from wirewatch.pipeline import dead_letter, process_article
 from wirewatch.topics import Topics, cloudevent_headers, record_value
@@ -355,7 +356,13 @@ class StageWorker:
 
     def beat(self) -> None:
         """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
-        self.trimmer.maybe_trim()
+        if self.trimmer.maybe_trim():
+            # between batches (the last one is committed) and right after the trim: the figure
+            # a leak raises, without the megabytes of the batch in hand that make RSS sampled
+            # at random instants swing (the soak judges memory growth on it)
+            rss = resident_bytes()
+            if rss is not None:
+                emit(MemoryAtRest(self.stage, rss))
         if self.lag is not None:
             try:
                 self.lag.maybe_sample()
