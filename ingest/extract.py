@@ -6,6 +6,13 @@ invalid ones and ``settings+json`` blobs are dropped and huge bodies (``articleB
 updates) pruned, because trafilatura falls back to slow regex scans over them. The title is
 prepended to the text when the body does not start with it (as news corpora count it).
 
+Publication time: the ``datePublished`` of the page's schema.org article node when it is a full
+timestamp, kept with the publisher's UTC offset (so its date is the publisher's local date, the
+one relative dates in the text count from); else the date trafilatura finds (htmldate: a date
+without a time, at midnight UTC). On ../shared/corpus/pages 29 of 35 pages carry such a node,
+and on 3 of them htmldate's date is a day off it (a live blog dated by its last update, a print
+edition's date on an article published the evening before).
+
 Pages that are not articles are marked, not passed on as junk: ``consent_wall``, ``paywall``,
 ``empty`` (too little text) and ``not_html``.
 """
@@ -238,6 +245,32 @@ def _jsonld_nodes(data: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: schema.org types whose datePublished is the article's own (by suffix: NewsArticle,
+#: ReportageNewsArticle, LiveBlogPosting, ...), not a WebPage's, a video's or a list's
+_ARTICLE_TYPES = ("Article", "BlogPosting", "Report")
+
+
+def _jsonld_published(jsonld: list[Any]) -> datetime | None:
+    """``datePublished`` of the first article node that has one with a time of day (date-only
+    values and placeholders such as the epoch are left to htmldate)."""
+    for node in (n for d in jsonld for n in _jsonld_nodes(d)):
+        kinds = node.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if not any(isinstance(k, str) and k.endswith(_ARTICLE_TYPES) for k in kinds):
+            continue
+        value = node.get("datePublished")
+        if not isinstance(value, str) or "T" not in value:
+            continue
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            continue
+        if dt.year < 1995:
+            continue
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return None
+
+
 def _paywalled(jsonld: list[Any]) -> bool:
     for node in (n for d in jsonld for n in _jsonld_nodes(d)):
         free = node.get("isAccessibleForFree")
@@ -374,7 +407,7 @@ def extract_article(
         title=title,
         text="" if kind in ("consent_wall", "paywall") else text,
         authors=authors,
-        published_at=_date(doc.date if doc is not None else None),
+        published_at=_jsonld_published(jsonld) or _date(doc.date if doc is not None else None),
         site_name=(doc.sitename if doc is not None else None) or None,
         language=language,
         charset=charset,

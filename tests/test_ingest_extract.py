@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,61 @@ def test_cli_check_feed_reports_and_fails_on_html() -> None:
         assert needle in good.output
     assert bad.exit_code == 1 and "feed.html" in bad.output
     assert refused.exit_code == 1 and "http.blocked_address" in refused.output
+
+
+def _with_jsonld(data: object) -> bytes:
+    """The test article (its <meta> date is 2024-03-05) with one JSON-LD block in the head."""
+    script = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    return article_html().replace("</head>", script + "</head>", 1).encode()
+
+
+def test_published_at_is_the_article_nodes_timestamp_with_its_offset() -> None:
+    page = _with_jsonld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "WebPage", "datePublished": "2020-01-01T00:00:00Z"},
+                {"@type": "NewsArticle", "datePublished": "2024-03-06T00:30:00+08:00"},
+            ],
+        }
+    )
+    a = extract_article(page, "https://news.test/story/floods", HTML)
+    assert a.published_at == datetime(2024, 3, 6, 0, 30, tzinfo=timezone(timedelta(hours=8)))
+    # the publisher's local date stays the date: relative dates in the text count from it
+    assert a.published_at is not None and a.published_at.date().isoformat() == "2024-03-06"
+    assert '"published_at":"2024-03-06T00:30:00+08:00"' in a.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"@type": "NewsArticle", "datePublished": "2024-03-09"},  # no time of day
+        {"@type": "NewsArticle", "datePublished": "1970-01-01T00:00:00Z"},  # a placeholder
+        {"@type": "NewsArticle", "datePublished": "last Tuesday"},
+        {"@type": "VideoObject", "datePublished": "2024-03-09T10:00:00Z"},  # not the article
+    ],
+)
+def test_published_at_falls_back_to_the_page_date(node: dict[str, str]) -> None:
+    a = extract_article(_with_jsonld(node), "https://news.test/story/floods", HTML)
+    assert a.published_at == datetime(2024, 3, 5, tzinfo=UTC)
+
+
+def test_relative_dates_count_from_the_publishers_local_date() -> None:
+    from wirewatch.contracts import Article
+    from wirewatch.pipeline import process_article
+
+    article = Article(
+        article_id="a1",
+        url="https://news.test/a1",
+        text=(
+            "Gunmen attack market\n"
+            "Gunmen killed three people in an attack on a market in Kaduna yesterday, "
+            "police said."
+        ),
+        # 00:30 on Wednesday in the publisher's zone is still Tuesday in UTC
+        published_at=datetime(2024, 3, 6, 0, 30, tzinfo=timezone(timedelta(hours=8))),
+        language="en",
+    )
+    incidents = process_article(article)
+    assert incidents and incidents[0].date is not None
+    assert incidents[0].date == "2024-03-05"  # the day before Wednesday 6 March, not the 4th

@@ -107,7 +107,12 @@ class Article(_Contract):
     title: str | None = None
     text: str = ""
     authors: list[str] = Field(default_factory=list)
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(
+        default=None,
+        description="the page's schema.org datePublished with the publisher's UTC offset "
+        "(its date is the publisher's local date); else the page's date at 00:00 UTC; "
+        "else the feed entry's time",
+    )
     site_name: str | None = None
     language: str | None = None
     http_status: int | None = None
