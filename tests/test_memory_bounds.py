@@ -413,3 +413,15 @@ def test_soak_judges_memory_on_the_at_rest_series_when_workers_report_it() -> No
     rising = [100 * mb + i * 40 * 1024 for i in range(n)]  # 40 KB per 10 s = ~14 %/hour
     status, lines = soak.verdict(_samples(soak, flat, rising), ["fetch0"], 0)  # type: ignore[attr-defined]
     assert status == "FAIL", lines
+
+
+def test_malloc_arena_cap_is_applied_and_can_be_turned_off() -> None:
+    from wirewatch.ops import limit_malloc_arenas
+
+    assert limit_malloc_arenas({"WIREWATCH_MALLOC_ARENA_MAX": "0"}) == 0  # off: nothing applied
+    assert limit_malloc_arenas({"WIREWATCH_MALLOC_ARENA_MAX": "many"}) == 0  # not a number
+    if malloc_stats() == {}:
+        pytest.skip("not glibc")
+    assert limit_malloc_arenas({}) == 1  # the default cap
+    assert limit_malloc_arenas({"WIREWATCH_MALLOC_ARENA_MAX": "4"}) == 4
+    limit_malloc_arenas({})  # leave the test process as the workers run

@@ -55,6 +55,7 @@ from wirewatch.ops import (
     MemoryTrace,
     OpsServer,
     StaleFeedTracker,
+    limit_malloc_arenas,
     resident_bytes,
 )
 from wirewatch.pipeline import dead_letter, process_article
@@ -1000,6 +1001,7 @@ def run_worker(
     """Run one stage until SIGINT/SIGTERM (then finish the batch, commit, exit 0)."""
     import signal
 
+    limit_malloc_arenas()  # before any thread starts (ops.py: steadier RSS)
     worker = WORKERS[stage](settings)
     if settings.metrics.enabled:
         worker.ops = OpsServer.from_settings(settings.metrics).start()

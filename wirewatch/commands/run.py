@@ -71,10 +71,13 @@ def register(cli: click.Group) -> None:
         from ingest import SqliteStateStore
         from sinks import build
         from wirewatch.logs import setup_logging_from_settings
+        from wirewatch.ops import limit_malloc_arenas
         from wirewatch.pipeline import Pipeline
 
         if bool(feeds_path) == demo:
             raise click.UsageError("give either --feeds FILE or --demo")
+        if not once:
+            limit_malloc_arenas()  # long-running: steadier RSS; before any thread (ops.py)
         settings = app.settings
         setup_logging_from_settings(settings)
         site = None
