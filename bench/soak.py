@@ -449,7 +449,8 @@ def verdict(samples: list[Sample], names: list[str], healthy: int) -> tuple[str,
         "   (median/max)"
     )
     for n in names:
-        fit_all, noise = growth([(s.t, s.rss.get(n, -1)) for s in half]) or (0.0, 0.0)
+        outside = growth([(s.t, s.rss.get(n, -1)) for s in half])
+        fit_all, noise = outside or (float("nan"), float("nan"))
         at_rest = growth([(s.t, s.rest.get(n, -1)) for s in half])
         floor = floor_growth(samples, n)
         fd2, fd4 = _flat(*([s.fds[n] for s in w] for w in (first, q2, q4)))
@@ -466,9 +467,13 @@ def verdict(samples: list[Sample], names: list[str], healthy: int) -> tuple[str,
         # would be a coin toss. So: PASS when even fit + 2 SE stays <= goal, FAIL when even
         # fit - 2 SE exceeds it, UNRESOLVED otherwise (run longer). The fit judged is the
         # at-rest one where the worker reports it (module doc), else the outside samples'.
-        which, (fit, se) = ("at rest", at_rest) if at_rest else ("all samples", (fit_all, noise))
+        which, judged = ("at rest", at_rest) if at_rest else ("all samples", outside)
+        fit, se = judged or (float("nan"), float("nan"))
         lo, hi = fit - 2 * se, fit + 2 * se
-        if lo > GROWTH_GOAL:
+        if judged is None:  # too few samples in the second half to fit anything
+            unresolved.append(n)
+            lines.append(f"  UNRESOLVED {n}: too few memory samples for a fit: run longer")
+        elif lo > GROWTH_GOAL:
             ok = False
             lines.append(
                 f"  FAIL {n}: memory grows {fit:.2f} ± {se:.2f} %/hour ({which}; "

@@ -425,3 +425,13 @@ def test_malloc_arena_cap_is_applied_and_can_be_turned_off() -> None:
     assert limit_malloc_arenas({}) == 1  # the default cap
     assert limit_malloc_arenas({"WIREWATCH_MALLOC_ARENA_MAX": "4"}) == 4
     limit_malloc_arenas({})  # leave the test process as the workers run
+
+
+def test_soak_with_too_few_samples_for_a_fit_is_unresolved_not_pass() -> None:
+    soak = _soak_module()
+    mb = 2**20
+    status, lines = soak.verdict(  # type: ignore[attr-defined]
+        _samples(soak, [100 * mb] * 10, [-1] * 10), ["fetch0"], 0
+    )
+    assert status == "UNRESOLVED", lines
+    assert any("too few memory samples" in line for line in lines)
