@@ -72,9 +72,12 @@ from tests.pipeline_support import (  # noqa: E402
     worker_env,
 )
 from wirewatch.config import KafkaSettings  # noqa: E402
-from wirewatch.kafka_admin import create_topics  # noqa: E402
+from wirewatch.kafka_admin import (  # noqa: E402
+    FeedRegistry,
+    create_topics,
+    read_table,
+)
 from wirewatch.topics import Topics, cloudevent_headers, record_value  # noqa: E402
-from wirewatch.workers import FeedRegistry, read_table  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -699,7 +702,7 @@ def bench_scaleout(n_fetch: int, n_process: int, rounds: int, logs: Path) -> Non
 def _yields_incidents(site: NewsSite) -> list[bool]:
     """Per page body: does the pipeline make at least one incident of it?"""
     from ingest.extract import extract_article
-    from wirewatch.pipeline import process_article
+    from processors.stage import process_article
 
     out = []
     for k, body in enumerate(site.bodies):

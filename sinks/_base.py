@@ -39,7 +39,17 @@ class Sink(Protocol):
 
     def setup(self) -> None: ...
 
-    def add(self, record: BaseModel, *, source: str | None = None) -> None: ...
+    def add(
+        self,
+        record: BaseModel,
+        *,
+        source: str | None = None,
+        topic: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Hand one record over: to ``topic`` (else the record's contract topic) under
+        ``key`` (else its contract key; a file sink has no keys)."""
+        ...
 
     def flush(self, timeout: float | None = None) -> None: ...
 

@@ -80,7 +80,12 @@ class JsonlSink:
         return fd
 
     def add(
-        self, record: BaseModel, *, source: str | None = None, topic: str | None = None
+        self,
+        record: BaseModel,
+        *,
+        source: str | None = None,
+        topic: str | None = None,
+        key: str | None = None,
     ) -> None:
         topic = topic or self.topics.for_record(record)
         line = record_value(record) + b"\n"

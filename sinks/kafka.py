@@ -38,7 +38,7 @@ from wirewatch.errors import (
 from wirewatch.metrics import DeadLettered, DeliveryResult, emit
 from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
 
-__all__ = ["KafkaSink", "kafka_client_config", "translate_kafka_error"]
+__all__ = ["KafkaSink", "kafka_client_config", "make_producer", "translate_kafka_error"]
 
 log = logging.getLogger("wirewatch.sinks.kafka")
 
@@ -107,6 +107,28 @@ def translate_kafka_error(
     return DeliveryFailed(f"{type(exc).__name__} producing to {topic}: {exc}")
 
 
+def make_producer(
+    cfg: KafkaSettings, *, factory: type[KafkaProducer] = KafkaProducer, **options: Any
+) -> KafkaProducer:
+    """The one place wirewatch builds a producer: idempotent, ``acks=all``, the configured
+    compression, linger and blocking bound, never auto-creating topics. ``options`` add what
+    one use needs (a transactional id, the sink's batch and size limits)."""
+    conf: dict[str, Any] = {
+        **kafka_client_config(cfg),
+        "acks": "all",
+        "enable_idempotence": True,
+        "compression_type": None if cfg.compression == "none" else cfg.compression,
+        "linger_ms": cfg.linger_ms,
+        "max_block_ms": cfg.max_block_ms,
+        "allow_auto_create_topics": False,
+        **options,
+    }
+    try:
+        return factory(**conf)
+    except Exception as exc:
+        raise translate_kafka_error(exc, connecting=True) from exc
+
+
 class KafkaSink:
     """Publishes contract records with CloudEvents headers, keyed per topic contract."""
 
@@ -136,23 +158,14 @@ class KafkaSink:
 
     # ------------------------------------------------------------------ lifecycle
     def setup(self) -> None:
-        compression = None if self.cfg.compression == "none" else self.cfg.compression
-        try:
-            self._producer = self._producer_factory(
-                **kafka_client_config(self.cfg),
-                acks="all",
-                enable_idempotence=True,
-                compression_type=compression,
-                linger_ms=self.cfg.linger_ms,
-                batch_size=self.cfg.batch_size,
-                max_request_size=self.cfg.max_request_size,
-                max_block_ms=self.cfg.max_block_ms,
-                delivery_timeout_ms=self.cfg.delivery_timeout_ms,
-                bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms,
-                allow_auto_create_topics=False,
-            )
-        except Exception as exc:
-            raise translate_kafka_error(exc, connecting=True) from exc
+        self._producer = make_producer(
+            self.cfg,
+            factory=self._producer_factory,
+            batch_size=self.cfg.batch_size,
+            max_request_size=self.cfg.max_request_size,
+            delivery_timeout_ms=self.cfg.delivery_timeout_ms,
+            bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms,
+        )
 
     @property
     def producer(self) -> KafkaProducer:

@@ -39,7 +39,7 @@ from ingest.state import FeedState
 from sinks import JsonlSink
 from wirewatch.config import HttpSettings, PollSettings, Settings
 from wirewatch.metrics import REGISTRY
-from wirewatch.pipeline import Pipeline, RunStats
+from wirewatch.runners.embedded import EmbeddedRunner, RunStats
 from wirewatch.topics import Topics
 
 LOOPBACK = "127.0.0.1"
@@ -354,7 +354,7 @@ def serve_tls(server: Any, cert: Path, key: Path) -> None:
 
 @dataclass
 class Run:
-    """What one ``Pipeline.run(once=True)`` left behind."""
+    """What one ``EmbeddedRunner.run(once=True)`` left behind."""
 
     stats: RunStats
     store: MemoryStateStore
@@ -392,7 +392,7 @@ async def run_pipeline(
     sink = JsonlSink(out)
     sink.setup()
     client = HttpClient(settings.http, transport=transport) if transport is not None else None
-    pipeline = Pipeline(settings, feeds, sink, store, client=client, extract_workers=1)
+    pipeline = EmbeddedRunner(settings, feeds, sink, store=store, client=client)
     try:
         stats = await pipeline.run(once=True, timeout=timeout)
     finally:

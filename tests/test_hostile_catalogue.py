@@ -1,7 +1,7 @@
 """The hostile-input catalogue: one bad input per param (ids are the class names).
 
-Each class runs the single-process :class:`~wirewatch.pipeline.Pipeline` once against real
-loopback servers (scripted HTTP, raw sockets, HTTPS) and must give, every time:
+Each class runs the single-process :class:`~wirewatch.runners.embedded.EmbeddedRunner` once
+against real loopback servers (scripted HTTP, raw sockets, HTTPS) and must give, every time:
 
 * the classified outcome: a feed error state (``last_error`` = reason, backoff scheduled), a
   disabled feed, a dead letter with the reason, or a clean normalised result;

@@ -1,6 +1,6 @@
 """Hostile inputs that meet the broker: a record over the broker's size limit (through the
 pipeline's :class:`~sinks.KafkaSink`) and poison records in the articles topic (through the
-transactional :class:`~wirewatch.workers.ProcessWorker`). Both against the real broker
+transactional process stage in :mod:`wirewatch.runners.kafka`). Both against the real broker
 (``WIREWATCH_TEST_BOOTSTRAP``); each must give a dead letter with a classified reason, a metric,
 a log line, and a stage that keeps going with the next record.
 """
@@ -20,6 +20,7 @@ from kafka import KafkaProducer
 import processors
 from ingest import FeedSpec, MemoryStateStore
 from ingest.http import HttpClient
+from processors.stage import process_article
 from sinks import KafkaSink
 from tests.hostile_support import MetricDelta, hostile_settings
 from tests.ingest_support import LocalServer, Reply, article_html, rss
@@ -27,9 +28,9 @@ from tests.pipeline_support import read_topic
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, DeadLetter, stable_key
 from wirewatch.kafka_admin import create_topics
-from wirewatch.pipeline import Pipeline, process_article
+from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.runners.kafka import build_runner
 from wirewatch.topics import Topics
-from wirewatch.workers import ProcessWorker
 
 pytestmark = [pytest.mark.kafka]
 REPO = Path(__file__).resolve().parent.parent
@@ -72,9 +73,9 @@ def test_kafka_record_over_broker_size_limit(kafka_bootstrap: str, caplog) -> No
 
         async def go() -> None:
             async with HttpClient(settings.http) as client:
-                pipeline = Pipeline(
-                    settings, [FeedSpec(url=srv.url("/feed.xml"))], sink, MemoryStateStore(),
-                    client=client,
+                pipeline = EmbeddedRunner(
+                    settings, [FeedSpec(url=srv.url("/feed.xml"))], sink,
+                    store=MemoryStateStore(), client=client,
                 )  # fmt: skip
                 await pipeline.run(once=True, timeout=90)
 
@@ -132,7 +133,7 @@ def test_poison_records_in_articles_topic(kafka_settings: KafkaSettings, monkeyp
     producer.close()
 
     settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
-    worker = ProcessWorker(settings)
+    worker = build_runner(settings, "process")
     with MetricDelta() as metrics:
         try:
             worker.setup()

@@ -215,8 +215,8 @@ def test_published_at_falls_back_to_the_page_date(node: dict[str, str]) -> None:
 
 
 def test_relative_dates_count_from_the_publishers_local_date() -> None:
+    from processors.stage import process_article
     from wirewatch.contracts import Article
-    from wirewatch.pipeline import process_article
 
     article = Article(
         article_id="a1",

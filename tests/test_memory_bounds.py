@@ -212,10 +212,10 @@ def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
 
     from ingest.feeds import FeedSpec
     from ingest.http import HttpClient
+    from ingest.poll_stage import PollStage
     from ingest.poller import Poller
     from tests.ingest_support import rss
     from wirewatch.config import HttpSettings, Settings
-    from wirewatch.workers import PollWorker
 
     newest = 5
 
@@ -226,7 +226,7 @@ def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
         ]
         return httpx.Response(200, content=rss(items), headers={"Content-Type": "text/xml"})
 
-    worker = PollWorker(Settings())
+    worker = PollStage(Settings())
     spec = FeedSpec(url="http://news.test/feed.xml")
 
     async def run() -> list[int]:
@@ -252,10 +252,7 @@ def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
             await client.aclose()
         return emitted
 
-    try:
-        emitted = asyncio.run(run())
-    finally:
-        worker.loop.close()
+    emitted = asyncio.run(run())
     assert emitted[0] == 5 and emitted[1:-1] == [1] * 39  # every new item once, none again
     assert emitted[-1] == 0
     assert len(worker._seen_by_feed[spec.feed_id]) == 5
@@ -267,7 +264,7 @@ def test_poll_worker_keeps_seen_entries_of_the_current_document_only() -> None:
 
 
 def test_fetched_versions_remember_the_latest_version_of_each_key() -> None:
-    from wirewatch.workers import FetchedVersions
+    from ingest.fetch_stage import FetchedVersions
 
     done = FetchedVersions(slots=1 << 10)
     assert not done.seen("k1", "v1")
@@ -284,7 +281,7 @@ def test_fetched_versions_remember_the_latest_version_of_each_key() -> None:
 def test_fetched_versions_stay_in_fixed_memory_and_keep_recent_keys() -> None:
     """200,000 articles through a 4,096-slot table: no allocation grows with them, and most of
     the last few hundred keys are still recognised (a forgotten one is only fetched again)."""
-    from wirewatch.workers import FetchedVersions
+    from ingest.fetch_stage import FetchedVersions
 
     done = FetchedVersions(slots=1 << 12)
     for i in range(1000):
@@ -309,8 +306,9 @@ def test_feed_state_records_restore_tolerantly() -> None:
     read is an error the worker catches (the feed starts afresh), not a crash."""
     import json
 
+    from ingest.poll_stage import StateRecord as _StateRecord
+    from ingest.poll_stage import restore_state as _restore_state
     from ingest.state import FeedState, SeenEntry
-    from wirewatch.workers import _restore_state, _StateRecord
 
     state = FeedState(feed_id="f1", url="http://news.test/f.xml", polls=7, document_hash="ab")
     mark = SeenEntry("k", "f1", "e1", "v1", "h1", 1.0)
@@ -343,9 +341,9 @@ def test_resident_bytes_matches_the_kernels_figure() -> None:
 def test_worker_reports_memory_at_rest_after_each_trim() -> None:
     from wirewatch.config import Settings
     from wirewatch.metrics import REGISTRY, MemoryAtRest, emit
-    from wirewatch.workers import ProcessWorker
+    from wirewatch.runners.kafka import build_runner
 
-    worker = ProcessWorker(Settings())
+    worker = build_runner(Settings(), "process")
     try:
         clock = Clock()
         worker.trimmer = HeapTrimmer(5.0, clock=clock)

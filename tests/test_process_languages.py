@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from processors import article_language
+from processors.stage import process_article
 from wirewatch.config import load_settings
 from wirewatch.contracts import Article
 from wirewatch.errors import ConfigError
 from wirewatch.metrics import sample
-from wirewatch.pipeline import process_article
 
 # German, with one English quotation the rules can read
 GERMAN = (

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from ingest import FeedSpec, canonicalize_url
+from processors.stage import process_article
 from tests.pipeline_support import Workers, news_site, read_topic, wait_for, worker_env
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import Article, stable_key
-from wirewatch.kafka_admin import create_topics
-from wirewatch.pipeline import process_article
-from wirewatch.workers import FeedRegistry, ProcessWorker
+from wirewatch.kafka_admin import FeedRegistry, create_topics
+from wirewatch.runners.kafka import build_runner
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 REPO = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ def test_poison_article_goes_to_dead_letter_and_worker_continues(kafka_settings)
             )
         )
     sink.close()
-    worker = ProcessWorker(Settings(kafka=kafka_settings))
+    worker = build_runner(Settings(kafka=kafka_settings), "process")
     try:
         worker.run(max_records=7, timeout=90)
     finally:

@@ -5,18 +5,31 @@ humans (``wirewatch tail``). Kafka errors are translated by :mod:`sinks.kafka`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kafka import KafkaAdminClient, KafkaConsumer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as kerr
 
-from sinks.kafka import kafka_client_config, translate_kafka_error
+from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import KafkaSettings
-from wirewatch.topics import TOPIC_KINDS, Topics
+from wirewatch.topics import Topics
+from wirewatch.topology import TOPOLOGY, Topology
 
-__all__ = ["TailRecord", "TopicPlan", "create_topics", "plan_topics", "tail"]
+if TYPE_CHECKING:
+    from ingest.feeds import FeedSpec
+
+__all__ = [
+    "FeedRegistry",
+    "TailRecord",
+    "TopicPlan",
+    "create_topics",
+    "plan_topics",
+    "read_table",
+    "tail",
+]
 
 
 @dataclass(frozen=True)
@@ -27,11 +40,14 @@ class TopicPlan:
     configs: dict[str, str]
 
 
-def plan_topics(cfg: KafkaSettings, kinds: tuple[str, ...] | None = None) -> list[TopicPlan]:
-    topics = Topics(cfg.topic_prefix)
+def plan_topics(
+    cfg: KafkaSettings, kinds: tuple[str, ...] | None = None, topology: Topology = TOPOLOGY
+) -> list[TopicPlan]:
+    """The topics of ``topology`` (every kind, or ``kinds``) as ``topics create`` makes them."""
+    topics = Topics(cfg.topic_prefix, topology)
     plans = []
-    for kind in kinds or tuple(TOPIC_KINDS):
-        compacted = TOPIC_KINDS[kind][1]
+    for kind in kinds or tuple(topology.kinds()):
+        compacted = topology.topic(kind).compacted
         configs = {"max.message.bytes": str(max(cfg.max_request_size, 1_048_588))}
         if compacted:
             # key is an identity: the latest value per key is the truth, older ones may go
@@ -59,9 +75,10 @@ def _admin(cfg: KafkaSettings) -> KafkaAdminClient:
 def create_topics(
     cfg: KafkaSettings,
     kinds: tuple[str, ...] | None = None,
+    topology: Topology = TOPOLOGY,
 ) -> dict[str, str]:
     """Create missing topics; returns {topic: 'created' | 'exists'}. Safe to repeat."""
-    plans = plan_topics(cfg, kinds)
+    plans = plan_topics(cfg, kinds, topology)
     admin = _admin(cfg)
     try:
         existing = set(admin.list_topics())
@@ -159,5 +176,102 @@ def tail(
             n += 1
             if max_records is not None and n >= max_records:
                 return
+    finally:
+        consumer.close()
+
+
+class FeedRegistry:
+    """The feed list as a compacted topic keyed by feed id (tombstone = removed)."""
+
+    def __init__(self, cfg: KafkaSettings) -> None:
+        self.cfg = cfg
+        self.topic = Topics(cfg.topic_prefix).feeds
+
+    def _producer(self) -> KafkaProducer:
+        return make_producer(self.cfg)
+
+    def put(self, specs: Iterable[FeedSpec]) -> int:
+        p = self._producer()
+        n = 0
+        try:
+            for spec in specs:
+                p.send(
+                    self.topic,
+                    key=spec.feed_id.encode(),
+                    value=spec.model_dump_json(exclude_none=True).encode(),
+                )
+                n += 1
+            p.flush(timeout=30)
+        finally:
+            p.close()
+        return n
+
+    def load(self) -> dict[str, FeedSpec]:
+        from ingest.feeds import FeedSpec
+
+        feeds: dict[str, FeedSpec] = {}
+        for _tp, key, value in read_table(self.cfg, self.topic):
+            if value is None:
+                feeds.pop(key, None)
+            else:
+                feeds[key] = FeedSpec.model_validate_json(value)
+        return feeds
+
+    def remove(self, feed_id_or_url: str) -> str:
+        from ingest.feeds import feed_id_for
+
+        feeds = self.load()
+        fid = feed_id_or_url if feed_id_or_url in feeds else feed_id_for(feed_id_or_url)
+        p = self._producer()
+        try:
+            p.send(self.topic, key=fid.encode(), value=None)
+            p.flush(timeout=30)
+        finally:
+            p.close()
+        return fid
+
+    def sync(self, specs: Sequence[FeedSpec], *, remove_missing: bool = False) -> tuple[int, int]:
+        added = self.put(specs)
+        removed = 0
+        if remove_missing:
+            keep = {s.feed_id for s in specs}
+            for fid in self.load():
+                if fid not in keep:
+                    self.remove(fid)
+                    removed += 1
+        return added, removed
+
+
+def read_table(
+    cfg: KafkaSettings, topic: str, partitions: Iterable[int] | None = None
+) -> list[tuple[int, str, bytes | None]]:
+    """Read committed records of ``topic`` (given partitions, else all) from start to end."""
+    consumer = KafkaConsumer(
+        **kafka_client_config(cfg),
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    try:
+        parts = (
+            partitions
+            if partitions is not None
+            else (consumer.partitions_for_topic(topic) or set())
+        )
+        tps = [TopicPartition(topic, p) for p in parts]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        out: list[tuple[int, str, bytes | None]] = []
+        deadline = time.monotonic() + 60
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"reading {topic} to its end took over 60 s")
+            for tp, msgs in consumer.poll(timeout_ms=500).items():
+                for m in msgs:
+                    out.append((tp.partition, m.key.decode() if m.key else "", m.value))
+        return out
     finally:
         consumer.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
 from wirewatch.contracts import Article, DeadLetter, FeedEntry, Incident
+from wirewatch.topology import TOPOLOGY, Topology
 
 __all__ = [
     "TOPIC_KINDS",
@@ -19,25 +20,21 @@ __all__ = [
     "record_value",
 ]
 
-# kind -> (CloudEvents type, compacted?) ; compacted where the key is an identity
+# kind -> (CloudEvents type, compacted?), read from the topology table
 TOPIC_KINDS: dict[str, tuple[str, bool]] = {
-    "entries": ("io.wirewatch.entry.v1", True),
-    "articles": ("io.wirewatch.article.v1", True),
-    "incidents": ("io.wirewatch.incident.v1", True),
-    "deadletter": ("io.wirewatch.deadletter.v1", False),
-    "feeds": ("io.wirewatch.feed.v1", True),
-    "feedstate": ("io.wirewatch.feedstate.v1", True),
+    t.kind: (t.ce_type, t.compacted) for t in TOPOLOGY.topics
 }
 
 
 @dataclass(frozen=True)
 class Topics:
+    """Topic names of one prefix, for the kinds of a topology (wirewatch's by default)."""
+
     prefix: str = "wirewatch"
+    topology: Topology = field(default=TOPOLOGY, compare=False, repr=False)
 
     def name(self, kind: str) -> str:
-        if kind not in TOPIC_KINDS:
-            raise KeyError(f"unknown topic kind {kind!r}; known: {', '.join(TOPIC_KINDS)}")
-        return f"{self.prefix}.{kind}.v1"
+        return self.topology.topic(kind).name(self.prefix)
 
     @property
     def entries(self) -> str:
@@ -64,14 +61,14 @@ class Topics:
         return self.name("feedstate")
 
     def all(self) -> list[str]:
-        return [self.name(k) for k in TOPIC_KINDS]
+        return [self.name(k) for k in self.topology.kinds()]
 
     def for_record(self, record: BaseModel) -> str:
         """The topic a contract record is published on."""
         return self.name(kind_of_record(record))
 
     def kind_of(self, topic: str) -> str | None:
-        for kind in TOPIC_KINDS:
+        for kind in self.topology.kinds():
             if self.name(kind) == topic:
                 return kind
         return None
@@ -114,6 +111,7 @@ def cloudevent_headers(
     event_id: str | None = None,
     time: datetime | None = None,
     value: bytes | None = None,
+    ce_type: str | None = None,
 ) -> list[tuple[str, bytes]]:
     """CloudEvents 1.0 Kafka binding, binary mode: attributes as ``ce_*`` headers.
 
@@ -121,7 +119,8 @@ def cloudevent_headers(
     replay) keeps its id, so consumers can de-duplicate on (ce_source, ce_id); and it avoids a
     uuid4 per record (os.urandom measured at ~50 us per call on this VM).
     """
-    ce_type = TOPIC_KINDS[kind_of_record(record)][0]
+    if ce_type is None:
+        ce_type = TOPIC_KINDS[kind_of_record(record)][0]
     if event_id is None:
         body = value if value is not None else record_value(record)
         event_id = hashlib.blake2b(body, digest_size=16).hexdigest()

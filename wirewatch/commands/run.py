@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from wirewatch.topology import TOPOLOGY
+
 
 def _feeds_from(path: str) -> list[Any]:
     from ingest import import_opml, load_feed_list
@@ -68,11 +70,10 @@ def register(cli: click.Group) -> None:
         --out and feed state in SQLite. SIGINT/SIGTERM finish what is in flight, flush, commit
         and exit 0.
         """
-        from ingest import SqliteStateStore
         from sinks import build
         from wirewatch.logs import setup_logging_from_settings
         from wirewatch.ops import limit_malloc_arenas
-        from wirewatch.pipeline import Pipeline
+        from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
 
         if bool(feeds_path) == demo:
             raise click.UsageError("give either --feeds FILE or --demo")
@@ -105,8 +106,12 @@ def register(cli: click.Group) -> None:
             )
         )
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        store = SqliteStateStore(state_file)
-        pipeline = Pipeline(settings, feeds, sink, store)
+        try:
+            state = SqliteTable(state_file)
+        except BaseException:
+            sink.close()
+            raise
+        pipeline = EmbeddedRunner(settings, feeds, sink, state=state)
 
         ops = None
         if settings.metrics.enabled and not once:
@@ -134,7 +139,7 @@ def register(cli: click.Group) -> None:
             stats = asyncio.run(main())
         finally:
             sink.close()
-            store.close()
+            state.close()
             if ops is not None:
                 ops.stop()
             if site is not None:
@@ -145,14 +150,14 @@ def register(cli: click.Group) -> None:
         click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
 
     @cli.command("worker")
-    @click.argument("stage", type=click.Choice(["poll", "fetch", "process"]))
+    @click.argument("stage", type=click.Choice(TOPOLOGY.stage_names()))
     @click.option("--max-records", type=int, default=None, help="Stop after N input records.")
     @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
     @click.pass_obj
     def worker(app: Any, stage: str, max_records: int | None, timeout: float | None) -> None:
         """Run one stage as a member of its Kafka consumer group (exactly-once hops)."""
         from wirewatch.logs import setup_logging_from_settings
-        from wirewatch.workers import run_worker
+        from wirewatch.runners.kafka import run_worker
 
         settings = app.settings
         setup_logging_from_settings(settings)
@@ -162,6 +167,12 @@ def register(cli: click.Group) -> None:
                 "(WIREWATCH_KAFKA__BOOTSTRAP_SERVERS); `wirewatch run` works without it"
             )
         run_worker(settings, stage, max_records=max_records, timeout=timeout)
+
+    @cli.command("topology")
+    @click.pass_obj
+    def topology(app: Any) -> None:
+        """Print the stages and topics (the one table in wirewatch/topology.py)."""
+        click.echo(TOPOLOGY.describe(app.settings.kafka.topic_prefix))
 
     existing = cli.commands.get("feeds")  # shared with the ingest family (validate, OPML)
     if isinstance(existing, click.Group):
@@ -179,7 +190,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_import(app: Any, path: str, sync: bool) -> None:
         """Write every feed of a YAML or OPML list to the feeds topic."""
-        from wirewatch.workers import FeedRegistry
+        from wirewatch.kafka_admin import FeedRegistry
 
         reg = FeedRegistry(app.settings.kafka)
         added, removed = reg.sync(_feeds_from(path), remove_missing=sync)
@@ -193,7 +204,7 @@ def register(cli: click.Group) -> None:
     def feeds_add(app: Any, url: str, name: str | None, interval: float | None) -> None:
         """Add (or update) one feed."""
         from ingest import FeedSpec
-        from wirewatch.workers import FeedRegistry
+        from wirewatch.kafka_admin import FeedRegistry
 
         spec = FeedSpec(url=url, name=name, interval=interval)
         FeedRegistry(app.settings.kafka).put([spec])
@@ -204,7 +215,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_remove(app: Any, feed_id_or_url: str) -> None:
         """Remove one feed (a tombstone in the compacted topic)."""
-        from wirewatch.workers import FeedRegistry
+        from wirewatch.kafka_admin import FeedRegistry
 
         reg = FeedRegistry(app.settings.kafka)
         fid = reg.remove(feed_id_or_url)
@@ -214,7 +225,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_list(app: Any) -> None:
         """Print the current feed list (read from the topic)."""
-        from wirewatch.workers import FeedRegistry
+        from wirewatch.kafka_admin import FeedRegistry
 
         for spec in FeedRegistry(app.settings.kafka).load().values():
             sys.stdout.write(f"{spec.feed_id}  {spec.url}  {spec.name or ''}\n")

@@ -1,0 +1,349 @@
+"""The embedded runner: every stage of the topology in one process (``wirewatch run``).
+
+It runs the same stage objects as the Kafka runner. Records pass between stages in memory, in
+the stages' batch sizes; every record of a published topic goes to the sink (JSONL files, or
+Kafka when configured). The poll stage's state table is SQLite (:class:`SqliteTable`), the
+stand-in for the compacted feedstate topic, written after everything a poll produced reached
+the sink; only then do the stages' commit hooks run (a feed's seen marks, the fetch stage's
+"already fetched" marks). A crash or a failed write therefore re-polls rather than loses
+(at-least-once; the Kafka runner is exactly-once).
+
+Failures never stop the run: each becomes a dead letter with a reason and a metric.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.feeds import FeedSpec
+from ingest.http import HttpClient
+from ingest.state import MemoryStateStore
+from sinks import Sink
+from wirewatch.config import Settings
+from wirewatch.contracts import DeadLetter
+from wirewatch.errors import ConfigError
+from wirewatch.stage import Emit, Inbound, SourceStage, Stage, TableRow
+from wirewatch.topics import Topics
+from wirewatch.topology import TOPOLOGY, StageSpec, Topology
+
+__all__ = ["EmbeddedRunner", "RunStats", "SqliteTable"]
+
+log = logging.getLogger("wirewatch.embedded")
+
+#: batches of one stage handled at the same time (their records run concurrently inside)
+_BATCHES_IN_FLIGHT = 4
+
+
+@dataclass
+class RunStats:
+    polls: int = 0
+    poll_errors: int = 0
+    entries: int = 0
+    articles: int = 0
+    incidents: int = 0
+    dead_letters: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class SqliteTable:
+    """A keyed table in SQLite: the embedded stand-in for a compacted topic (latest value per
+    key). One writer: a second process on the same file is refused with a clear error."""
+
+    def __init__(self, path: str | Path, name: str = "feedstate") -> None:
+        self.path = Path(path)
+        self.name = name
+        self._lock_file = _lock(self.path)
+        try:
+            self._db = sqlite3.connect(str(self.path), isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+            )
+        except sqlite3.DatabaseError as exc:
+            self._lock_file.close()
+            raise ConfigError(
+                f"state file {self.path} is not a wirewatch state database ({exc}): "
+                "move it away or pass another --state"
+            ) from exc
+
+    def rows(self) -> list[TableRow]:
+        cur = self._db.execute(f"SELECT key, value FROM {self.name}")  # noqa: S608 - our name
+        out = [TableRow(k, bytes(v)) for k, v in cur]
+        return out or self._migrate()
+
+    def put(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        if not rows:
+            return
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?)",  # noqa: S608 - our name
+                rows,
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> list[TableRow]:
+        """State written by versions before the state table (feed_state + seen_id tables)."""
+        old = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "feed_state" not in old:
+            return []
+        rows = []
+        for fid, data in self._db.execute("SELECT feed_id, data FROM feed_state"):
+            seen = []
+            if "seen_id" in old:
+                seen = [
+                    dict(
+                        zip(
+                            (
+                                "url_key",
+                                "feed_id",
+                                "entry_id",
+                                "version",
+                                "content_hash",
+                                "first_seen",
+                            ),
+                            r,
+                            strict=True,
+                        )
+                    )
+                    for r in self._db.execute(
+                        "SELECT url_key, feed_id, entry_id, version, content_hash, first_seen"
+                        " FROM seen_id WHERE feed_id=?",
+                        (fid,),
+                    )
+                ]
+            rows.append(
+                TableRow(fid, json.dumps({"state": json.loads(data), "seen": seen}).encode())
+            )
+        return rows
+
+    def close(self) -> None:
+        self._db.close()
+        self._lock_file.close()
+
+
+def _lock(path: Path) -> Any:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(path.with_name(path.name + ".lock"), "a")  # held until close()
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise ConfigError(
+            f"state file {path} is in use by another `wirewatch run`: stop it, or give this "
+            "run its own --out/--state (two runs on one state would write every record twice)"
+        ) from None
+    return f
+
+
+class EmbeddedRunner:
+    """All stages of ``topology`` in one process. ``run(once=True)`` does one pass over the
+    feeds; otherwise it polls until ``request_stop()`` or ``timeout``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        feeds: Sequence[FeedSpec],
+        sink: Sink,
+        *,
+        state: SqliteTable | None = None,
+        store: MemoryStateStore | None = None,
+        client: HttpClient | None = None,
+        topology: Topology = TOPOLOGY,
+    ) -> None:
+        self.settings = settings
+        self.feeds = list(feeds)
+        self.sink = sink
+        self.state = state
+        self.store = store if store is not None else MemoryStateStore()
+        self._client = client
+        self.topology = topology
+        self.topics = Topics(settings.kafka.topic_prefix, topology)
+        self.stats = RunStats()
+        self.stop_event: asyncio.Event | None = None
+        self.source: SourceStage | None = None
+        self.stages: dict[str, Stage] = {}
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    def request_stop(self) -> None:
+        if self.stop_event is not None:
+            self.stop_event.set()
+
+    # ------------------------------------------------------------------ build
+    def _build(self, client: HttpClient) -> None:
+        for spec in self.topology.stages:
+            if not spec.embedded:
+                continue
+            cls = spec.load()
+            if spec.source:
+                if self.source is not None:
+                    raise ValueError("the embedded runner runs one source stage")
+                self.source = cls(self.settings, client=client, store=self.store)
+            else:
+                kwargs = {"client": client} if _takes_client(cls) else {}
+                self.stages[spec.name] = cls(self.settings, **kwargs)
+                self._limits[spec.name] = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
+        if self.source is None:
+            raise ValueError("the topology has no source stage")
+
+    # ------------------------------------------------------------------ run
+    async def run(self, *, once: bool = False, timeout: float | None = None) -> RunStats:
+        self.stop_event = asyncio.Event()
+        client = self._client or HttpClient(self.settings.http)
+        self._build(client)
+        assert self.source is not None
+        source = self.source
+        carries: set[asyncio.Task[None]] = set()
+        try:
+            await source.setup()
+            for stage in self.stages.values():
+                await stage.setup()
+            if self.state is not None:
+                source.restore({0}, self.state.rows())
+            source.set_feeds(self.feeds)  # type: ignore[attr-defined]
+            if timeout:
+                asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
+            while not self.stop_event.is_set():
+                results = await source.run_due(once=once)
+                if results:
+                    task = asyncio.create_task(self._carry(results))
+                    carries.add(task)
+                    task.add_done_callback(carries.discard)
+                if once and source.done_once():  # type: ignore[attr-defined]
+                    break
+                if not results and not source.busy():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.stop_event.wait(), 0.25)
+            if carries:  # finish what is in flight (a stop finishes, flushes, commits)
+                await asyncio.gather(*carries, return_exceptions=True)
+        finally:
+            with contextlib.suppress(Exception):
+                self.sink.flush()
+            for stage in self.stages.values():
+                await stage.close()
+            await source.close()
+            if self._client is None:
+                await client.aclose()
+        return self.stats
+
+    async def _carry(self, results: Sequence[Any]) -> None:
+        """One poll group through every stage to the sink, then the commit hooks."""
+        assert self.source is not None
+        for r in results:
+            self.stats.polls += 1
+            if getattr(r, "status", None) == "error":
+                self.stats.poll_errors += 1
+        emits = self.source.emits(results)
+        done: list[tuple[Stage, list[Inbound]]] = []
+        state_rows: list[tuple[str, bytes]] = []
+        try:
+            await self._route(self.source.name, emits, done, state_rows)
+            await asyncio.to_thread(self.sink.flush)
+            if self.state is not None:
+                self.state.put(state_rows)
+        except Exception as exc:
+            log.error(
+                "write failed; these feeds will be polled again: %s: %s",
+                type(exc).__name__,
+                exc,
+                extra={"reason": getattr(exc, "reason", "sink.failed")},
+            )
+            for stage, batch in done:
+                stage.on_abort(batch)
+            self.source.on_abort(results)
+            return
+        for stage, batch in done:
+            stage.on_commit(batch)
+        self.source.on_commit(results)
+
+    async def _route(
+        self,
+        stage_name: str,
+        emits: Sequence[Emit],
+        done: list[tuple[Stage, list[Inbound]]],
+        state_rows: list[tuple[str, bytes]],
+    ) -> None:
+        by_kind: dict[str, list[Emit]] = {}
+        for e in emits:
+            by_kind.setdefault(e.kind, []).append(e)
+        source = f"wirewatch/{stage_name}"
+        for kind, group in by_kind.items():
+            spec = self.topology.topic(kind)
+            if self.source is not None and kind == self.source.state_kind:
+                state_rows.extend(
+                    (e.key, e.record.model_dump_json().encode("utf-8")) for e in group
+                )
+                continue
+            if spec.published:
+                topic = self.topics.name(kind)
+                for e in group:
+                    self._count(kind, e)
+                    self.sink.add(e.record, source=source, topic=topic, key=e.key)
+            for consumer in self.topology.consumers_of(kind):
+                stage = self.stages.get(consumer.name)
+                if stage is not None:
+                    await self._feed(consumer, stage, group, done, state_rows)
+
+    async def _feed(
+        self,
+        spec: StageSpec,
+        stage: Stage,
+        group: list[Emit],
+        done: list[tuple[Stage, list[Inbound]]],
+        state_rows: list[tuple[str, bytes]],
+    ) -> None:
+        size = max(1, spec.batch_size)
+        batches = [
+            [Inbound(e.record, e.key) for e in group[i : i + size]]
+            for i in range(0, len(group), size)
+        ]
+
+        async def one(batch: list[Inbound]) -> list[Emit]:
+            async with self._limits[spec.name]:
+                try:
+                    out = await stage.handle(batch)
+                except Exception:
+                    stage.on_abort(batch)
+                    raise
+            done.append((stage, batch))
+            return out
+
+        outs = await asyncio.gather(*(one(b) for b in batches))
+        for out in outs:
+            await self._route(spec.name, out, done, state_rows)
+
+    def _count(self, kind: str, e: Emit) -> None:
+        if kind == "entries":
+            self.stats.entries += 1
+        elif kind == "articles":
+            self.stats.articles += 1
+        elif kind == "incidents":
+            self.stats.incidents += 1
+        elif isinstance(e.record, DeadLetter):
+            self.stats.dead_letters += 1
+            reason = e.record.reason
+            self.stats.reasons[reason] = self.stats.reasons.get(reason, 0) + 1
+
+
+def _takes_client(cls: Any) -> bool:
+    import inspect
+
+    try:
+        return "client" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,168 @@
+"""The topology, declared once: which topics exist and which stages join them.
+
+Everything that needs the list of stages or topics reads it from here: the CLI's ``worker``
+choices, the Kafka runner, the embedded runner, ``topics create``, ``wirewatch topology`` and
+the deploy-manifest tests. Adding a stage is one module (a class following
+:class:`wirewatch.stage.Stage`) plus one :class:`StageSpec` row; a new topic is one
+:class:`TopicSpec` row.
+
+Stage classes are named by import path, so reading the table imports neither trafilatura nor
+the gazetteer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["STAGES", "TOPICS", "TOPOLOGY", "StageSpec", "TopicSpec", "Topology", "load_object"]
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One topic kind; its name is ``<prefix>.<kind>.v<major>``."""
+
+    kind: str
+    ce_type: str  # CloudEvents type of its records
+    key: str  # what the record key is, for people
+    compacted: bool  # the key is an identity: the latest value per key is the truth
+    contract: str | None = None  # "module:Model" readers validate against (None: internal)
+    published: bool = True  # written by the embedded runner as <topic>.jsonl
+    major: int = 1
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}.{self.kind}.v{self.major}"
+
+    def model(self) -> Any:
+        return None if self.contract is None else load_object(self.contract)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage: its class, the topic kind it reads, the kinds it may write."""
+
+    name: str
+    stage: str  # "module:Class" following wirewatch.stage.Stage (or SourceStage)
+    input: str
+    outputs: tuple[str, ...]
+    batch_size: int = 50
+    #: a source stage reads its input as a table (the feed list) and produces on its own
+    #: schedule (poll); the others are record-in, records-out
+    source: bool = False
+    #: stages the embedded runner leaves out unless asked (none today)
+    embedded: bool = True
+
+    def load(self) -> Any:
+        return load_object(self.stage)
+
+
+def load_object(path: str) -> Any:
+    module, _, attr = path.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split(".") if attr else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec("entries", "io.wirewatch.entry.v1", "url_key", True, "wirewatch.contracts:FeedEntry"),
+    TopicSpec(
+        "articles", "io.wirewatch.article.v1", "article_id", True, "wirewatch.contracts:Article"
+    ),
+    TopicSpec(
+        "incidents", "io.wirewatch.incident.v1", "incident_id", True, "wirewatch.contracts:Incident"
+    ),
+    TopicSpec(
+        "deadletter",
+        "io.wirewatch.deadletter.v1",
+        "input key, else dead_letter_id",
+        False,
+        "wirewatch.contracts:DeadLetter",
+    ),
+    TopicSpec("feeds", "io.wirewatch.feed.v1", "feed_id", True, published=False),
+    TopicSpec("feedstate", "io.wirewatch.feedstate.v1", "feed_id", True, published=False),
+)
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        "poll", "ingest.poll_stage:PollStage", "feeds", ("entries", "feedstate"), 500, source=True
+    ),
+    StageSpec("fetch", "ingest.fetch_stage:FetchStage", "entries", ("articles",), 16),
+    StageSpec("process", "processors.stage:ProcessStage", "articles", ("incidents",), 100),
+)
+
+
+@dataclass(frozen=True)
+class Topology:
+    topics: tuple[TopicSpec, ...] = TOPICS
+    stages: tuple[StageSpec, ...] = STAGES
+    _by_kind: dict[str, TopicSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_kind = {t.kind: t for t in self.topics}
+        for s in self.stages:
+            for kind in (s.input, *s.outputs):
+                if kind not in by_kind:
+                    raise ValueError(f"stage {s.name!r} names unknown topic kind {kind!r}")
+        object.__setattr__(self, "_by_kind", by_kind)
+
+    def with_stage(self, stage: StageSpec, *topics: TopicSpec) -> Topology:
+        """This topology plus one stage (and the topics only it writes)."""
+        return replace(self, topics=(*self.topics, *topics), stages=(*self.stages, stage))
+
+    def topic(self, kind: str) -> TopicSpec:
+        try:
+            return self._by_kind[kind]
+        except KeyError:
+            known = ", ".join(self._by_kind)
+            raise KeyError(f"unknown topic kind {kind!r}; known: {known}") from None
+
+    def stage(self, name: str) -> StageSpec:
+        for s in self.stages:
+            if s.name == name:
+                return s
+        raise KeyError(f"unknown stage {name!r}; known: {', '.join(self.stage_names())}")
+
+    def stage_names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def kinds(self) -> list[str]:
+        return [t.kind for t in self.topics]
+
+    def consumers_of(self, kind: str) -> list[StageSpec]:
+        return [s for s in self.stages if s.input == kind]
+
+    def describe(self, prefix: str = "wirewatch") -> str:
+        """The printout of ``wirewatch topology``: stages in order, with their topics."""
+        lines = ["stage     input -> outputs (+ deadletter)"]
+        for s in self.stages:
+            outs = ", ".join(self.topic(k).name(prefix) for k in s.outputs)
+            kind = "source" if s.source else "batch"
+            lines.append(
+                f"{s.name:<9} {self.topic(s.input).name(prefix)} -> {outs}"
+                f"   [{kind}, batch {s.batch_size}, group {prefix}.{s.name}]"
+            )
+        lines.append("")
+        lines.append("topic                          key                 cleanup")
+        for t in self.topics:
+            lines.append(
+                f"{t.name(prefix):<30} {t.key:<19} {'compact' if t.compacted else 'delete'}"
+            )
+        return "\n".join(lines)
+
+
+def _check(names: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ValueError(f"declared twice: {n}")
+        seen.add(n)
+
+
+_check(t.kind for t in TOPICS)
+_check(s.name for s in STAGES)
+
+#: the topology wirewatch runs
+TOPOLOGY = Topology()
