@@ -5,7 +5,7 @@ Public entry points: :func:`extract_incidents` (an :class:`~wirewatch.contracts.
 tells the language the rules will take an article to be in (they read English).
 """
 
-from processors.extract import (
+from processors.rules import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
     article_language,
