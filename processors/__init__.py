@@ -1,11 +1,15 @@
 """processors stage of wirewatch: Article in, Incident records out (deterministic rules).
 
-Public entry points: :func:`extract_incidents` (an :class:`~wirewatch.contracts.Article`) and
-:func:`extract_from_text` (a bare text). Both are pure and offline. :func:`article_language`
-tells the language the rules will take an article to be in (they read English).
+Callers that run an extractor as production does (the process stage, ``wirewatch incidents``)
+go through :mod:`processors.extractor` (``build_extractor(settings.process)``), which applies
+the language policy. The rule engine itself (:mod:`processors.rules`) is also reachable
+directly: :func:`extract_incidents` (an :class:`~wirewatch.contracts.Article`) and
+:func:`extract_from_text` (a bare text), both pure and offline, with no language policy;
+:func:`article_language` tells the language the rules will take an article to be in (they read
+English).
 """
 
-from processors.extract import (
+from processors.rules import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
     article_language,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from processors import extract_from_text
-from processors.extract import NON_ENGLISH_WARNING
+from processors.rules import NON_ENGLISH_WARNING
 
 PUB = "2024-03-14"  # a Thursday
 

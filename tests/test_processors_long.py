@@ -9,10 +9,10 @@ import random
 
 import pytest
 
-from processors import extract as ex
 from processors import extract_from_text
+from processors import rules as ex
 from processors.casualties import find_casualties
-from processors.extract import MAX_TEXT_CHARS, TRUNCATED_WARNING
+from processors.rules import MAX_TEXT_CHARS, TRUNCATED_WARNING
 from processors.sentences import MAX_SENTENCE_CHARS, Sentence, split_sentences
 
 _TEMPLATES = (

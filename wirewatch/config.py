@@ -97,6 +97,11 @@ class ProcessSettings(_Section):
     # 5 incidents in 18 non-English pages, all at confidence 0.2 and mostly wrong, for a third
     # of the stage's CPU. ["*"] runs the rules on every language (confidence capped at 0.2).
     languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    # Which extractor turns articles into incidents (processors/extractor.py build_extractor):
+    # "rules" (the built-in rule engine), or "package.module:Name" for a plug-in, a class or
+    # factory called with these settings, so another extractor can be tried on the same stage
+    # and the same dev-set scorer without a code change.
+    extractor: str = Field(default="rules", min_length=1)
 
     @field_validator("languages")
     @classmethod

@@ -5,6 +5,12 @@ one JSON line per input line, in input order: ``{"id": ..., "incidents": [...]}`
 ``{"id": ..., "error": ...}`` for a line that cannot be handled (the batch goes on). Output is
 flushed per line so that downstream tools see results as they come. This is the interface other
 teams and the independent evaluation use.
+
+Documents go through the extractor and the language policy of the process stage
+(``process.extractor``, ``process.languages``; processors/extractor.py), so the dev set scores
+what production publishes. A document the policy skips gives
+``{"id": ..., "incidents": [], "skipped": "<reason>"}``, the reason being ``"language"`` (not in
+``process.languages``; English only by default) or ``"empty"`` (no text).
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from processors.extractor import Extractor
+    from wirewatch.cli import AppContext
 
 __all__ = ["process_line", "register"]
 
@@ -23,11 +33,10 @@ __all__ = ["process_line", "register"]
 _ID_IN_BROKEN_LINE = re.compile(r'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
-def process_line(line: str) -> dict[str, Any]:
-    """One input line -> one output record (never raises for bad input)."""
+def process_line(line: str, extractor: Extractor) -> dict[str, Any]:
+    """One input line -> one output record by ``extractor`` (never raises for bad input)."""
     from pydantic import ValidationError
 
-    from processors import extract_incidents
     from wirewatch.contracts import Article
 
     doc_id: Any = None
@@ -59,10 +68,17 @@ def process_line(line: str) -> dict[str, Any]:
         where = ".".join(str(p) for p in first.get("loc", ()))
         return {"id": doc_id, "error": f"input.invalid: {where}: {first.get('msg')}"}
     try:
-        incidents = extract_incidents(article)
+        # the verdict is asked for separately only to tell why a document gets nothing;
+        # extract() applies the same policy itself
+        verdict = extractor.policy(article)
+        if not verdict.run:
+            return {"id": doc_id, "incidents": [], "skipped": verdict.skip_reason}
+        results = extractor.extract([article])
+        if len(results) != 1:
+            raise RuntimeError(f"extract() gave {len(results)} results for one article")
     except Exception as exc:  # one bad document must not stop the batch
         return {"id": doc_id, "error": f"process.failed: {type(exc).__name__}: {exc}"}
-    return {"id": doc_id, "incidents": [i.model_dump(mode="json") for i in incidents]}
+    return {"id": doc_id, "incidents": [i.model_dump(mode="json") for i in results[0]]}
 
 
 def _lines(stream: IO[str]) -> Iterator[str]:
@@ -86,21 +102,27 @@ def register(cli: click.Group) -> None:
         default=None,
         help="Progress on stderr (default: when stderr is a terminal).",
     )
-    def incidents(source: IO[str], output: IO[str], progress: bool | None) -> None:
+    @click.pass_obj
+    def incidents(app: AppContext, source: IO[str], output: IO[str], progress: bool | None) -> None:
         """Extract incidents from JSONL documents (FILE or - for stdin), one result per line."""
+        from processors.extractor import build_extractor
+
+        # built and set up before the first line: a bad process.extractor fails with no output
+        extractor = build_extractor(app.settings.process)
+        extractor.setup()
         show = sys.stderr.isatty() if progress is None else progress
         lines = _lines(source)
         if show:
             with click.progressbar(
                 lines, label="incidents", file=sys.stderr, show_pos=True, item_show_func=None
             ) as bar:
-                _run(bar, output)
+                _run(bar, output, extractor)
         else:
-            _run(lines, output)
+            _run(lines, output, extractor)
 
 
-def _run(lines: Any, output: IO[str]) -> None:
+def _run(lines: Any, output: IO[str], extractor: Extractor) -> None:
     for line in lines:
-        record = process_line(line)
+        record = process_line(line, extractor)
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
         output.flush()

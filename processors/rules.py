@@ -1,4 +1,4 @@
-"""The incident extractor: Article in, Incidents out (pure functions, no I/O).
+"""The rule-based incident extractor: Article in, Incidents out (pure functions, no I/O).
 
 Pipeline, each step a small function of the modules next to this one:
 
