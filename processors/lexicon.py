@@ -8,6 +8,8 @@ are compiled once in the modules that need them (:mod:`processors.classify`,
 
 from __future__ import annotations
 
+from wirewatch import taxonomy as tx
+
 __all__ = [
     "EVENT_TYPE_OF",
     "MAGNITUDES",
@@ -18,46 +20,35 @@ __all__ = [
 
 # ------------------------------------------------------------------------------ event taxonomy
 
-AIR = "Air/drone strike"
-SHELL = "Shelling/artillery/missile attack"
-IED = "Remote explosive/landmine/IED"
-SUICIDE = "Suicide bomb"
-GRENADE = "Grenade"
-CHEMICAL = "Chemical weapon"
-CLASH = "Armed clash"
-GOV_REGAINS = "Government regains territory"
-NSA_OVERTAKES = "Non-state actor overtakes territory"
-ATTACK = "Attack"
-ABDUCTION = "Abduction/forced disappearance"
-SEXUAL = "Sexual violence"
-PEACEFUL = "Peaceful protest"
-INTERVENTION = "Protest with intervention"
-EXCESSIVE = "Excessive force against protesters"
-VIOLENT_DEMO = "Violent demonstration"
-MOB = "Mob violence"
-AGREEMENT = "Agreement"
-ARRESTS = "Arrests"
-CHANGE_GROUP = "Change to group/activity"
-DISRUPTED = "Disrupted weapons use"
-HQ = "Headquarters or base established"
-LOOTING = "Looting/property destruction"
-TRANSFER = "Non-violent transfer of territory"
-OTHER = "Other"
-NATURAL = "Natural disaster"
-MANMADE = "Man-made disaster"
-
-EVENT_TYPE_OF: dict[str, str] = {
-    **dict.fromkeys((CLASH, GOV_REGAINS, NSA_OVERTAKES), "Battles"),
-    **dict.fromkeys((AIR, SHELL, IED, SUICIDE, GRENADE, CHEMICAL), "Explosions/Remote violence"),
-    **dict.fromkeys((ATTACK, ABDUCTION, SEXUAL), "Violence against civilians"),
-    **dict.fromkeys((PEACEFUL, INTERVENTION, EXCESSIVE), "Protests"),
-    **dict.fromkeys((VIOLENT_DEMO, MOB), "Riots"),
-    **dict.fromkeys(
-        (AGREEMENT, ARRESTS, CHANGE_GROUP, DISRUPTED, HQ, LOOTING, TRANSFER, OTHER),
-        "Strategic developments",
-    ),
-    **dict.fromkeys((NATURAL, MANMADE), "Disasters"),
-}
+# Short names of the rule tables; the strings are declared once in wirewatch.taxonomy.
+ABDUCTION = tx.ABDUCTION
+AGREEMENT = tx.AGREEMENT
+AIR = tx.AIR_DRONE_STRIKE
+CLASH = tx.ARMED_CLASH
+ARRESTS = tx.ARRESTS
+ATTACK = tx.ATTACK
+CHANGE_GROUP = tx.CHANGE_TO_GROUP
+CHEMICAL = tx.CHEMICAL_WEAPON
+DISRUPTED = tx.DISRUPTED_WEAPONS_USE
+EXCESSIVE = tx.EXCESSIVE_FORCE
+GOV_REGAINS = tx.GOVERNMENT_REGAINS_TERRITORY
+GRENADE = tx.GRENADE
+HQ = tx.HEADQUARTERS_ESTABLISHED
+LOOTING = tx.LOOTING
+MANMADE = tx.MAN_MADE_DISASTER
+MOB = tx.MOB_VIOLENCE
+NATURAL = tx.NATURAL_DISASTER
+NSA_OVERTAKES = tx.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+TRANSFER = tx.NON_VIOLENT_TRANSFER
+OTHER = tx.OTHER
+PEACEFUL = tx.PEACEFUL_PROTEST
+INTERVENTION = tx.PROTEST_WITH_INTERVENTION
+IED = tx.REMOTE_EXPLOSIVE
+SEXUAL = tx.SEXUAL_VIOLENCE
+SHELL = tx.SHELLING_ARTILLERY_MISSILE
+SUICIDE = tx.SUICIDE_BOMB
+VIOLENT_DEMO = tx.VIOLENT_DEMONSTRATION
+EVENT_TYPE_OF = tx.EVENT_TYPE_OF
 
 # Pseudo-labels of triggers whose sub-event type depends on context (see processors.classify).
 VIOLENCE = "~violence"  # attack / killed / shot dead: Attack on civilians, else Armed clash

@@ -7,15 +7,36 @@ downstream teams and the independent evaluation read them.
 
 Breaking changes get a new major ``schema_version`` *and* a new topic suffix (``.v2``); additive
 optional fields bump the minor version only.
+
+Tolerant readers, strict writers. During a rolling upgrade a newer worker may write "1.1" records
+with an optional field this version does not know. :func:`read_record` reads them anyway: it
+accepts any ``schema_version`` "1.<n>" and ignores unknown fields at every nesting level; it
+refuses another major version (:class:`~wirewatch.errors.ContractVersionError`). The models
+themselves stay strict: constructing or validating them directly forbids unknown fields and any
+version but "1.0", so this version only ever writes what it declares. A record read from "1.1"
+and written again by this version is therefore written as a valid "1.0" record *without* the
+fields it did not know: the newer fields are lost on such a round trip, by design.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from wirewatch.errors import ContractError, ContractVersionError
+from wirewatch.taxonomy import EVENT_TYPE_OF, SUB_EVENT_TYPES_OF, EventType, SubEventType
 
 __all__ = [
     "Actor",
@@ -27,11 +48,18 @@ __all__ = [
     "Incident",
     "Location",
     "MediaItem",
+    "read_record",
     "stable_key",
     "utcnow",
 ]
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+READS_MAJOR: Final = 1
+"""The major schema_version :func:`read_record` reads (any minor)."""
+
+_VERSION = re.compile(r"(\d+)\.(\d+)")
+# Validation context that tells the schema_version validator a tolerant reader is at work.
+_READING: Final = {"wirewatch.read_record": True}
 
 
 def stable_key(canonical_url: str) -> str:
@@ -50,6 +78,29 @@ class _Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class _Record(_Contract):
+    """A topic value: carries the contract version."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _read_any_minor_version(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.context is not _READING:
+            return value  # writers: the Literal accepts "1.0" only
+        match = _VERSION.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError(f"schema_version must be '<major>.<minor>', e.g. '{READS_MAJOR}.0'")
+        if int(match[1]) != READS_MAJOR:
+            # Not a ValueError, so pydantic lets it through instead of collecting it with the
+            # field errors: a record of another major version is refused as a whole.
+            raise ContractVersionError(
+                f"schema_version {value!r} cannot be read by this version (reads {READS_MAJOR}.x)",
+                version=value,
+            )
+        return SCHEMA_VERSION
+
+
 # --------------------------------------------------------------------------- entries
 
 
@@ -59,10 +110,9 @@ class MediaItem(_Contract):
     medium: str | None = None
 
 
-class FeedEntry(_Contract):
+class FeedEntry(_Record):
     """One item of a feed, normalized. Topic: ``<prefix>.entries.v1``, key: ``url_key``."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
     entry_id: str = Field(description="GUID, else canonical link, else hash of title and date")
     url_key: str = Field(description="stable_key(canonical_url); the Kafka key")
     feed_id: str
@@ -94,10 +144,9 @@ class Timings(_Contract):
     extract_ms: float | None = None
 
 
-class Article(_Contract):
+class Article(_Record):
     """Text and metadata of one page. Topic: ``<prefix>.articles.v1``, key: ``article_id``."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
     article_id: str = Field(description="stable_key(canonical url)")
     url: str
     final_url: str | None = Field(default=None, description="after redirects")
@@ -128,6 +177,16 @@ class Article(_Contract):
 
 
 # --------------------------------------------------------------------------- incidents
+
+if TYPE_CHECKING:
+    # The extractor's rule tables (processors.lexicon) hand these over as plain str; the model
+    # validates them against the taxonomy at run time, so type checkers need not insist on it.
+    # Narrow these to the Literals once the processors carry SubEventType / EventType.
+    _EventTypeField = str
+    _SubEventTypeField = str
+else:
+    _EventTypeField = EventType
+    _SubEventTypeField = SubEventType
 
 ActorRole = Literal["actor1", "actor2", "target", "claimant"]
 
@@ -166,14 +225,28 @@ class ExtractorInfo(_Contract):
     version: str
 
 
-class Incident(_Contract):
+class Incident(_Record):
     """One incident event. Topic: ``<prefix>.incidents.v1``, key: ``incident_id``."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    # Lets JSON Schema consumers check the event / sub-event pair the validator below checks.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"event_type": {"const": event}}},
+                    "then": {"properties": {"sub_event_type": {"enum": list(subs)}}},
+                }
+                for event, subs in SUB_EVENT_TYPES_OF.items()
+            ]
+        }
+    )
+
     incident_id: str
     article_id: str
-    event_type: str
-    sub_event_type: str
+    event_type: _EventTypeField
+    sub_event_type: _SubEventTypeField = Field(
+        description="one of the sub-event types of event_type (wirewatch.taxonomy.EVENT_TYPE_OF)"
+    )
     date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     date_precision: str | None = Field(default=None, description="day | week | month | year")
     actors: list[Actor] = Field(default_factory=list)
@@ -192,14 +265,23 @@ class Incident(_Contract):
     )
     extractor: ExtractorInfo
 
+    @model_validator(mode="after")
+    def _sub_event_type_belongs_to_event_type(self) -> Incident:
+        # The two Literal fields accept any pair; the codebook allows one event type per sub type.
+        if EVENT_TYPE_OF[self.sub_event_type] != self.event_type:
+            raise ValueError(
+                f"sub_event_type {self.sub_event_type!r} belongs to "
+                f"{EVENT_TYPE_OF[self.sub_event_type]!r}, not {self.event_type!r}"
+            )
+        return self
+
 
 # --------------------------------------------------------------------------- dead letters
 
 
-class DeadLetter(_Contract):
+class DeadLetter(_Record):
     """A record a stage could not handle. Topic: ``<prefix>.deadletter.v1``."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
     dead_letter_id: str
     stage: str = Field(description="poll | fetch | process | sink")
     reason: str = Field(description="error class, e.g. 'http.status', 'parse.invalid_json'")
@@ -222,3 +304,22 @@ CONTRACTS: dict[str, type[BaseModel]] = {
     "incidents": Incident,
     "deadletter": DeadLetter,
 }
+
+
+T = TypeVar("T", bound=_Record)
+
+
+def read_record(model: type[T], raw: bytes | str) -> T:
+    """Read one topic value as a tolerant reader (see the module docstring).
+
+    Raises :class:`~wirewatch.errors.ContractVersionError` for another major schema_version and
+    :class:`~wirewatch.errors.ContractError` for anything else that is not a valid record: bad
+    JSON or UTF-8, not an object, a field of the wrong type.
+    """
+    try:
+        # extra="ignore" overrides the models' "forbid" for this call, at every nesting level.
+        return model.model_validate_json(raw, extra="ignore", context=_READING)
+    except ValidationError as e:
+        first = e.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise ContractError(f"invalid {model.__name__} record: {where}: {first['msg']}") from None

@@ -3,6 +3,7 @@
     WirewatchError
     ├── ConfigError                 bad config file or environment (names the key)
     ├── ContractError               a record does not validate against its topic contract
+    │   └── ContractVersionError    a record of a major schema_version this version cannot read
     ├── SinkError                   a sink could not take or deliver a record
     │   ├── BrokerUnavailable       no broker answered within the bootstrap timeout
     │   ├── TopicMissing            topic does not exist and auto-create is off
@@ -27,6 +28,7 @@ __all__ = [
     "BrokerUnavailable",
     "ConfigError",
     "ContractError",
+    "ContractVersionError",
     "DeliveryFailed",
     "ExtractionError",
     "FeedParseError",
@@ -55,6 +57,14 @@ class ConfigError(WirewatchError):
 
 class ContractError(WirewatchError):
     reason = "contract.invalid"
+
+
+class ContractVersionError(ContractError):
+    reason = "contract.version_unsupported"
+
+    def __init__(self, message: str, *, version: str, reason: str | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.version = version
 
 
 class SinkError(WirewatchError):
