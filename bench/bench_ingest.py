@@ -37,9 +37,9 @@ CORPUS = REPO.parent / "shared" / "corpus"
 import feedparser  # noqa: E402
 import trafilatura  # noqa: E402
 
-from ingest.extract import extract_article  # noqa: E402
 from ingest.feeds import FeedSpec  # noqa: E402
 from ingest.http import HttpClient  # noqa: E402
+from ingest.pages import extract_article  # noqa: E402
 from ingest.parse import parse_feed_document  # noqa: E402
 from ingest.poller import Poller  # noqa: E402
 from ingest.state import SqliteStateStore  # noqa: E402

@@ -468,7 +468,7 @@ def _entry_records(pages: PageServer, ks: Iterable[int]) -> list[Record]:
 def _article_records(bodies: list[bytes], ks: Iterable[int]) -> list[Record]:
     """Process-stage input: the articles the fetch stage makes of the corpus pages (each page
     extracted once here; record k is page ``k % len(bodies)`` under its own URL and id)."""
-    from ingest.extract import extract_article
+    from ingest.pages import extract_article
     from wirewatch.contracts import stable_key
 
     base = [
@@ -701,7 +701,7 @@ def bench_scaleout(n_fetch: int, n_process: int, rounds: int, logs: Path) -> Non
 
 def _yields_incidents(site: NewsSite) -> list[bool]:
     """Per page body: does the pipeline make at least one incident of it?"""
-    from ingest.extract import extract_article
+    from ingest.pages import extract_article
     from processors.stage import process_article
 
     out = []

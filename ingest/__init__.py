@@ -8,11 +8,11 @@ Typical use (the ``wirewatch run`` pipeline and the Kafka workers)::
         article = await ArticleFetcher(client).fetch(result.entries[0])
 """
 
-from ingest.extract import ExtractOptions, extract_article
 from ingest.feeds import FeedSpec, import_opml, load_feed_list
 from ingest.fetcher import ArticleFetcher
 from ingest.guard import AddressGuard
 from ingest.http import LAYERS, HttpClient, Response
+from ingest.pages import ExtractOptions, extract_article
 from ingest.parse import ParsedFeed, parse_feed, parse_feed_document
 from ingest.politeness import HostThrottle
 from ingest.poller import Poller, PollResult

@@ -15,8 +15,8 @@ import logging
 import time
 from concurrent.futures import Executor
 
-from ingest.extract import DEFAULT_OPTIONS, ExtractOptions, extract_article
 from ingest.http import HttpClient
+from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article
 from ingest.urls import canonicalize_url
 from wirewatch.contracts import Article, FeedEntry, Timings, stable_key
 from wirewatch.errors import FetchError, HttpStatusError

@@ -289,7 +289,7 @@ def test_pooled_connections_notice_a_server_hang_up() -> None:
     import socket
     import threading
 
-    from ingest.http import _QuickInfoBackend
+    from ingest.http._transport import _QuickInfoBackend
 
     listener = socket.socket()
     listener.bind((LOOPBACK, 0))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract_article
 from ingest.feeds import FeedSpec
+from ingest.pages import extract_article
 from ingest.poller import Poller, PollResult
 from ingest.state import MemoryStateStore
 from tests.ingest_support import CORPUS, LocalServer, Reply, client

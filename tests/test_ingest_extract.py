@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest.extract import decode_html, extract_article
 from ingest.fetcher import ArticleFetcher
+from ingest.pages import decode_html, extract_article
 from tests.ingest_support import LocalServer, Reply, article_html, client, rss
 from wirewatch.cli import cli
 from wirewatch.contracts import FeedEntry, stable_key

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import gzip
 from itertools import pairwise
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 
 from ingest.feeds import FeedSpec
 from ingest.guard import AddressGuard
-from ingest.http import LAYERS, HttpClient
+from ingest.http import CHAIN, LAYERS, HttpClient, Layer, LayerSettings, Request, Response
 from ingest.poller import Poller
 from ingest.state import MemoryStateStore
 from tests.ingest_support import LocalServer, Reply, client, gzip_bomb, rss
@@ -64,6 +65,47 @@ def test_layer_table_is_one_visible_tuple() -> None:
     with pytest.raises(ValueError, match="unknown HTTP layers"):
         HttpClient(HttpSettings(), disabled={"nope"})
     asyncio.run(c.aclose())
+
+
+def test_client_runs_exactly_the_layers_of_its_table_in_table_order() -> None:
+    class Mark:
+        """A layer that notes its name and the body cap it is handed, then passes on."""
+
+        name: ClassVar[str] = "mark"
+
+        @classmethod
+        def from_settings(cls, settings: LayerSettings) -> Mark:
+            return cls()
+
+        async def __call__(self, request: Request, call_next: Any) -> Response:
+            seen.append((self.name, request.max_body))
+            return await call_next(request)
+
+    def mark(name: str) -> type[Mark]:
+        return type(f"Mark_{name}", (Mark,), {"name": name})
+
+    a, b, c = mark("a"), mark("b"), mark("c")
+    size_cap = CHAIN[LAYERS.index("size_cap")]
+    seen: list[tuple[str, int | None]] = []
+    transport = httpx.MockTransport(lambda _req: httpx.Response(200, content=b"ok"))
+
+    async def run(chain: tuple[type[Layer], ...]) -> tuple[list[str], list[tuple]]:
+        seen.clear()
+        settings = HttpSettings(max_body_bytes=1000)
+        async with HttpClient(settings, transport=transport, chain=chain) as client:
+            resp = await client.get("http://example.com/")
+            assert resp.body == b"ok"
+            return [name for name, _ in client.layers], list(seen)
+
+    names, calls = asyncio.run(run((a, b, size_cap, c)))
+    assert names == ["a", "b", "size_cap", "c"]
+    assert calls == [("a", None), ("b", None), ("c", 1000)]
+    names, calls = asyncio.run(run((c, size_cap, b, a)))
+    assert names == ["c", "size_cap", "b", "a"]
+    assert calls == [("c", None), ("b", 1000), ("a", 1000)]
+    default = HttpClient(HttpSettings())
+    assert [type(layer) for _, layer in default.layers] == list(CHAIN)
+    asyncio.run(default.aclose())
 
 
 def test_304_cycle_sends_validators_and_emits_nothing() -> None:

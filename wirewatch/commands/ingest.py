@@ -51,7 +51,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def extract_cmd(app: Any, source: str, page_url: str | None) -> None:
         """Print the Article JSON of one page: a local HTML file (gzip or not) or a URL."""
-        from ingest.extract import extract_article, maybe_gunzip
+        from ingest.pages import extract_article, maybe_gunzip
 
         if source.startswith(("http://", "https://")):
             from ingest.fetcher import ArticleFetcher
