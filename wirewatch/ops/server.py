@@ -16,6 +16,7 @@ with :meth:`OpsServer.mark` (``ops.mark("partitions_assigned", bool(consumer.ass
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import socket
@@ -29,6 +30,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 
 from wirewatch.config import MetricsSettings
+from wirewatch.errors import ConfigError
 from wirewatch.metrics import REGISTRY
 
 __all__ = ["OpsServer"]
@@ -42,7 +44,8 @@ Clock = Callable[[], float]
 class OpsServer:
     """HTTP endpoints for Prometheus and the orchestrator's probes.
 
-    ``port=0`` binds a free port (tests); :attr:`port` is the bound one after :meth:`start`.
+    ``port=0`` binds any free port (several workers on one host); :attr:`port` is the bound one
+    after :meth:`start`.
     """
 
     def __init__(
@@ -76,11 +79,15 @@ class OpsServer:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> OpsServer:
-        """Bind and serve in a daemon thread. Raises OSError when the address is taken."""
+        """Bind and serve in a daemon thread; logs the bound port (the one to scrape when the
+        configured port is 0). An address that cannot be bound is a :class:`ConfigError`."""
         if self._httpd is not None:
             return self
         server_cls = _V6Server if ":" in self.host else _V4Server
-        httpd = server_cls((self.host, self._requested_port), _handler_for(self))
+        try:
+            httpd = server_cls((self.host, self._requested_port), _handler_for(self))
+        except OSError as exc:
+            raise ConfigError(self._bind_failure(exc)) from None
         self._httpd = httpd
         self._last_beat = self._clock()  # a fresh process counts as alive
         self._thread = threading.Thread(
@@ -88,8 +95,28 @@ class OpsServer:
         )
         self._thread.daemon = True
         self._thread.start()
-        log.info("ops server listening", extra={"host": self.host, "port": self.port})
+        log.info("metrics listening on %s", self.url, extra={"host": self.host, "port": self.port})
         return self
+
+    def _bind_failure(self, exc: OSError) -> str:
+        """One line for the operator: which setting to change, and to what."""
+        port = self._requested_port
+        if exc.errno == errno.EADDRINUSE:
+            # typical cause: a second worker on the same host with the default port
+            return (
+                f"metrics port {port} is in use: set metrics.port (WIREWATCH_METRICS__PORT) "
+                "to a free port, or 0 for any free port"
+            )
+        if exc.errno == errno.EACCES:
+            return (
+                f"metrics port {port} needs privileges: set metrics.port "
+                "(WIREWATCH_METRICS__PORT) to a port above 1023, or 0 for any free port"
+            )
+        reason = exc.strerror or type(exc).__name__
+        return (
+            f"cannot serve metrics on {self.host}:{port} ({reason}): set metrics.host "
+            "(WIREWATCH_METRICS__HOST) to an address of this machine, e.g. 127.0.0.1 or 0.0.0.0"
+        )
 
     def stop(self) -> None:
         httpd, thread = self._httpd, self._thread
