@@ -6,12 +6,17 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
 import time
 
 import httpx
 import pytest
 
 from wirewatch.config import KafkaSettings, Settings
+from wirewatch.errors import ConfigError
 from wirewatch.logs import (
     MASK,
     JsonFormatter,
@@ -166,6 +171,82 @@ def test_probe_requests_do_not_write_to_stderr(ops, capfd):
     get(ops, "/healthz")
     get(ops, "/nope")
     assert "GET /healthz" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------------- ports
+
+
+@pytest.fixture
+def busy_port():
+    """A loopback port held by a listening socket for the duration of the test."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        yield holder.getsockname()[1]
+    finally:
+        holder.close()
+
+
+def test_port_zero_lets_several_servers_share_a_host(clock):
+    """Several workers on one host: each binds a free port of its own and serves on it."""
+    settings = Settings(metrics={"host": "127.0.0.1", "port": 0})
+    with (
+        OpsServer.from_settings(settings.metrics, clock=clock) as first,
+        OpsServer.from_settings(settings.metrics, clock=clock) as second,
+    ):
+        assert first.port != second.port
+        assert get(first, "/healthz").status_code == 200
+        assert get(second, "/healthz").status_code == 200
+
+
+def test_start_logs_the_bound_port(clock, caplog):
+    caplog.set_level(logging.INFO, logger="wirewatch.ops")
+    with OpsServer("127.0.0.1", 0, clock=clock) as server:
+        lines = [
+            r for r in caplog.records if r.name == "wirewatch.ops" and r.levelno == logging.INFO
+        ]
+        assert len(lines) == 1
+        assert str(server.port) in lines[0].getMessage() and lines[0].port == server.port
+
+
+def test_port_in_use_is_a_config_error_naming_the_setting(clock, busy_port):
+    server = OpsServer("127.0.0.1", busy_port, clock=clock)
+    with pytest.raises(ConfigError) as err:
+        server.start()
+    assert str(err.value) == (
+        f"metrics port {busy_port} is in use: set metrics.port (WIREWATCH_METRICS__PORT) "
+        "to a free port, or 0 for any free port"
+    )
+    with pytest.raises(RuntimeError):  # nothing half-started
+        _ = server.port
+
+
+def test_unbindable_host_is_a_config_error_naming_the_setting(clock):
+    with pytest.raises(ConfigError) as err:
+        OpsServer("no-such-host.invalid", 0, clock=clock).start()
+    assert "metrics.host (WIREWATCH_METRICS__HOST)" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.kafka
+def test_worker_with_a_busy_metrics_port_exits_2_with_one_line(kafka_bootstrap, busy_port):
+    """The reported crash: a second worker on one host with the same metrics port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env["WIREWATCH_KAFKA__BOOTSTRAP_SERVERS"] = kafka_bootstrap
+    env["WIREWATCH_METRICS__PORT"] = str(busy_port)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "worker", "process"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert f"metrics port {busy_port} is in use" in lines[0] and "metrics.port" in lines[0]
 
 
 # ---------------------------------------------------------------------- logging

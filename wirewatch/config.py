@@ -7,14 +7,27 @@ Secrets are :class:`SecretStr` and print masked everywhere (``wirewatch config s
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
@@ -29,6 +42,34 @@ __all__ = [
     "Settings",
     "load_settings",
 ]
+
+
+ENV_PREFIX = "WIREWATCH_"
+ENV_NESTED_DELIMITER = "__"
+LIST_FORM = 'a comma-separated list (a,b) or a JSON list (["a","b"])'
+
+
+def _list_from_text(value: Any) -> Any:
+    """A list setting given as text (an environment variable): ``a,b`` or ``["a","b"]``.
+
+    pydantic-settings would JSON-decode it, so ``WIREWATCH_HTTP__ALLOWED_HOSTS=127.0.0.1`` failed
+    with a traceback; the fields below are ``NoDecode`` and the text is read here instead.
+    """
+    if not isinstance(value, str):
+        return value  # a YAML list, or a default
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"not a JSON list ({exc.msg} at char {exc.pos}); expected {LIST_FORM}"
+            ) from None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+#: a list of strings that an environment variable can also give as ``a,b`` or ``["a","b"]``
+TextList = Annotated[list[str], NoDecode, BeforeValidator(_list_from_text)]
 
 
 class _Section(BaseModel):
@@ -67,7 +108,7 @@ class KafkaSettings(_Section):
 
 class HttpSettings(_Section):
     user_agent: str = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
-    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_hosts: TextList = Field(default_factory=list)
     connect_timeout: float = Field(default=10.0, gt=0)
     read_timeout: float = Field(default=20.0, gt=0)
     total_timeout: float = Field(default=60.0, gt=0)
@@ -96,7 +137,7 @@ class ProcessSettings(_Section):
     # wirewatch_articles_skipped_total{reason="language"}): on the corpus the English rules found
     # 5 incidents in 18 non-English pages, all at confidence 0.2 and mostly wrong, for a third
     # of the stage's CPU. ["*"] runs the rules on every language (confidence capped at 0.2).
-    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    languages: TextList = Field(default_factory=lambda: ["en"], min_length=1)
     # Which extractor turns articles into incidents (processors/extractor.py build_extractor):
     # "rules" (the built-in rule engine), or "package.module:Name" for a plug-in, a class or
     # factory called with these settings, so another extractor can be tried on the same stage
@@ -133,7 +174,10 @@ class MetricsSettings(_Section):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="WIREWATCH_", env_nested_delimiter="__", extra="forbid", yaml_file=None
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTED_DELIMITER,
+        extra="forbid",
+        yaml_file=None,
     )
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
@@ -155,7 +199,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         yaml_path = os.environ.get("WIREWATCH_CONFIG")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _EnvSource(settings_cls)]
         if yaml_path:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
         sources.append(file_secret_settings)
@@ -168,6 +212,30 @@ class Settings(BaseSettings):
     def masked(self) -> dict[str, Any]:
         """Effective config as plain data, secrets replaced by '**********'."""
         return self.model_dump(mode="json")
+
+
+class _EnvSource(EnvSettingsSource):
+    """The environment source, with a value it cannot decode reported as a :class:`ConfigError`
+    naming the variable (pydantic-settings raises a ``SettingsError`` naming only the field, which
+    reached the user as a traceback)."""
+
+    def prepare_field_value(
+        self, field_name: str, field: FieldInfo, value: Any, value_is_complex: bool
+    ) -> Any:
+        try:
+            return super().prepare_field_value(field_name, field, value, value_is_complex)
+        except ValueError as exc:
+            name = f"{ENV_PREFIX}{field_name.upper()}"
+            if value is None:  # the value came from a nested variable (NAME__KEY)
+                name += f"{ENV_NESTED_DELIMITER}*"
+            detail = (
+                f"{exc.msg} at char {exc.pos}" if isinstance(exc, json.JSONDecodeError) else exc
+            )
+            raise ConfigError(
+                f"invalid configuration: {name} is not valid JSON ({detail}); expected a JSON "
+                f'object ({{"key": value}}) or one {ENV_PREFIX}{field_name.upper()}'
+                f"{ENV_NESTED_DELIMITER}KEY variable per key"
+            ) from None
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
@@ -188,7 +256,7 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         try:
             return Settings(**overrides)
         except ValidationError as exc:
-            raise ConfigError(_describe(exc)) from None
+            raise ConfigError(_describe(exc, os.environ, overrides)) from None
     finally:
         if path is not None:
             if old is None:
@@ -197,12 +265,41 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
                 os.environ["WIREWATCH_CONFIG"] = old
 
 
-def _describe(exc: ValidationError) -> str:
-    lines = ["invalid configuration:"]
+def _env_variable(
+    loc: Sequence[int | str], environ: Mapping[str, str], overrides: Mapping[str, Any]
+) -> str | None:
+    """The environment variable a bad value came from, if it came from one: the longest prefix of
+    ``loc`` set in the environment (``WIREWATCH_HTTP__MAX_BODY_BYTES``, or ``WIREWATCH_HTTP`` for
+    a JSON section). None when the value was passed in code or came from the YAML file."""
+    if not loc or str(loc[0]) in overrides:
+        return None
+    names = {k.upper(): k for k in environ}  # matched case-insensitively, as pydantic-settings does
+    keys = [str(p) for p in loc if isinstance(p, str)]
+    for n in range(len(keys), 0, -1):
+        name = ENV_PREFIX + ENV_NESTED_DELIMITER.join(k.upper() for k in keys[:n])
+        if name in names:
+            return names[name]
+    return None
+
+
+def _describe(
+    exc: ValidationError,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> str:
+    """One line per bad key (just one line for one bad key); a key set through the environment
+    names its variable first, since that is what the operator has to fix. Values are never
+    shown: a bad one may be a secret."""
+    problems = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        lines.append(f"  {key}: {msg}")
-    return "\n".join(lines)
+        elif err["type"] == "value_error":
+            msg = str(err["ctx"]["error"]) if "ctx" in err else msg.removeprefix("Value error, ")
+        variable = _env_variable(err["loc"], environ or {}, overrides or {})
+        problems.append(f"{variable} ({key}): {msg}" if variable else f"{key}: {msg}")
+    if len(problems) == 1:
+        return f"invalid configuration: {problems[0]}"
+    return "\n".join(["invalid configuration:", *(f"  {p}" for p in problems)])
