@@ -1,7 +1,9 @@
 """The process stage: articles in, incident events out (topology row ``process``).
 
-Pure over the contracts: no I/O but the metrics it emits. An extractor that crashes on one
-article dead-letters that article (``process.crash.<Error>``); the batch goes on.
+The stage runs whichever extractor ``process.extractor`` names (:mod:`processors.extractor`),
+under that extractor's language policy; ``wirewatch incidents`` runs the same extractor. Pure
+over the contracts: no I/O but the metrics it emits. An extractor that crashes on one article
+dead-letters that article (``process.crash.<Error>``); the batch goes on.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import time
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
+from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident
 from wirewatch.metrics import ArticleSkipped, IncidentsExtracted, StageLatency, emit
 from wirewatch.stage import Emit, Inbound, letter_for
 
-__all__ = ["DEFAULT_LANGUAGES", "ProcessStage", "process_article"]
+__all__ = ["DEFAULT_LANGUAGES", "ProcessStage", "extract_one", "process_article"]
 
 log = logging.getLogger("wirewatch.process")
 
@@ -24,27 +27,30 @@ log = logging.getLogger("wirewatch.process")
 DEFAULT_LANGUAGES = ProcessSettings().language_set
 
 
-def process_article(
-    article: Article, languages: Collection[str] | None = DEFAULT_LANGUAGES
-) -> list[Incident]:
-    """Article -> incidents (pure; raises on a bug, callers dead-letter).
-    ``languages``: run the rules only on articles in these languages (None = all;
-    ``settings.process.language_set``); others are counted as skipped and yield nothing."""
-    from processors import article_language, extract_incidents
-
-    if article.page_kind != "article" or not article.text.strip():
-        return []
+def extract_one(extractor: Extractor, article: Article) -> list[Incident]:
+    """One article through ``extractor`` with the stage's metrics (raises on a bug; callers
+    dead-letter): a skipped article is counted by reason, latency is observed either way."""
     t0 = time.perf_counter()
-    language = article_language(article)
-    if languages is not None and language not in languages:
-        emit(ArticleSkipped("language", language))
-        emit(StageLatency("process", time.perf_counter() - t0))  # detection was this record's work
+    verdict = extractor.policy(article)
+    if not verdict.run:
+        if verdict.skip_reason == "language":
+            emit(ArticleSkipped("language", verdict.language))
+            emit(StageLatency("process", time.perf_counter() - t0))  # detection was its work
         return []
-    incidents = extract_incidents(article, language=language)
+    incidents = extractor.extract([article])[0]
     emit(StageLatency("process", time.perf_counter() - t0))
     if incidents:
         emit(IncidentsExtracted(tuple(i.event_type for i in incidents)))
     return incidents
+
+
+def process_article(
+    article: Article, languages: Collection[str] | None = DEFAULT_LANGUAGES
+) -> list[Incident]:
+    """Article -> incidents with the rule extractor, running on ``languages`` only (None = all;
+    ``settings.process.language_set``); others are counted as skipped and yield nothing."""
+    settings = ProcessSettings(languages=["*"] if languages is None else sorted(languages))
+    return extract_one(RuleExtractor(settings), article)
 
 
 class ProcessStage:
@@ -56,18 +62,18 @@ class ProcessStage:
     settings_section: ClassVar[str] = "process"
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings.process
-        self.languages = self.settings.language_set
+        # built here so a bad process.extractor fails at start, before anything is consumed
+        self.extractor = build_extractor(settings.process)
 
     async def setup(self) -> None:
-        pass
+        self.extractor.setup()
 
     async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
         out: list[Emit] = []
         for item in batch:
             article: Article = item.record
             try:
-                incidents = process_article(article, self.languages)
+                incidents = extract_one(self.extractor, article)
             except Exception as exc:
                 log.exception("extractor crashed", extra={"article_id": article.article_id})
                 out.append(letter_for(self.name, item, exc, key=article.article_id))

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from kafka import KafkaProducer
 
-import processors
+import processors.extractor
 from ingest import FeedSpec, MemoryStateStore
 from ingest.http import HttpClient
 from processors.stage import process_article
@@ -103,14 +103,14 @@ def test_poison_records_in_articles_topic(kafka_settings: KafkaSettings, monkeyp
     after them is processed."""
     caplog.set_level(logging.INFO)
     topics = Topics(kafka_settings.topic_prefix)
-    real = processors.extract_incidents
+    real = processors.extractor.extract_incidents
 
     def flaky(article: Article, **kw: Any):
         if article.article_id == "poison-1":
             raise RuntimeError("extractor exploded on this article")
         return real(article, **kw)
 
-    monkeypatch.setattr(processors, "extract_incidents", flaky)
+    monkeypatch.setattr(processors.extractor, "extract_incidents", flaky)
     good = Article(
         article_id=stable_key(SEED["url"]),
         url=SEED["url"],

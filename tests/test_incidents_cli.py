@@ -14,11 +14,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from processors.extractor import Verdict
+from processors.stage import process_article
 from tests.test_process_languages import GERMAN
 from wirewatch.cli import cli
 from wirewatch.config import ProcessSettings
 from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident
-from wirewatch.pipeline import process_article
 
 REPO = Path(__file__).resolve().parent.parent
 

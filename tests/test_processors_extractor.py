@@ -15,11 +15,11 @@ from processors.extractor import (
     Verdict,
     build_extractor,
 )
+from processors.stage import process_article
 from tests.test_process_languages import ENGLISH, GERMAN
 from wirewatch.config import ProcessSettings, load_settings
 from wirewatch.contracts import Article
 from wirewatch.errors import ConfigError
-from wirewatch.pipeline import process_article
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -42,7 +42,8 @@ from kafka.structs import OffsetAndMetadata
 
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import Settings
-from wirewatch.errors import ContractError, WirewatchError
+from wirewatch.contracts import read_record
+from wirewatch.errors import WirewatchError
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
@@ -60,13 +61,6 @@ from wirewatch.topology import TOPOLOGY, StageSpec, Topology
 __all__ = ["KafkaSourceRunner", "KafkaStageRunner", "build_runner", "run_worker"]
 
 log = logging.getLogger("wirewatch.workers")
-
-
-def read_record(model: Any, raw: bytes) -> Any:
-    try:
-        return model.model_validate_json(raw)
-    except (ValueError, TypeError) as exc:
-        raise ContractError(str(exc)) from exc
 
 
 class _KafkaRunner:
