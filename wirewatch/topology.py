@@ -139,16 +139,16 @@ class Topology:
         lines = ["stage     input -> outputs (+ deadletter)"]
         for s in self.stages:
             outs = ", ".join(self.topic(k).name(prefix) for k in s.outputs)
-            kind = "source" if s.source else "batch"
+            kind = "source stage, " if s.source else ""
             lines.append(
                 f"{s.name:<9} {self.topic(s.input).name(prefix)} -> {outs}"
-                f"   [{kind}, batch {s.batch_size}, group {prefix}.{s.name}]"
+                f"   [{kind}batches of {s.batch_size}, group {prefix}.{s.name}]"
             )
         lines.append("")
-        lines.append("topic                          key                 cleanup")
+        lines.append(f"{'topic':<30} {'key':<31} cleanup")
         for t in self.topics:
             lines.append(
-                f"{t.name(prefix):<30} {t.key:<19} {'compact' if t.compacted else 'delete'}"
+                f"{t.name(prefix):<30} {t.key:<31} {'compact' if t.compacted else 'delete'}"
             )
         return "\n".join(lines)
 
