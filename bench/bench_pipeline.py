@@ -9,7 +9,7 @@ Every figure is measured in this one run, side by side, because the machine is s
 
 (a) end-to-end articles per CPU-second through ``wirewatch worker poll|fetch|process`` (one
     process per stage) on ``--feeds`` loopback feeds of ``--items`` items each, whose items
-    link to the real pages of ../shared/corpus/pages (``wirewatch.testkit.pipeline.NewsSite``);
+    link to the real pages of ../shared/corpus/pages (``testkit.pipeline.NewsSite``);
     wall time from the feed import to every article's incidents committed (the process
     group's committed offsets cover the last article record), CPU seconds of the worker
     processes over the same span; divided by bare ``trafilatura.extract`` articles per
@@ -64,15 +64,15 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from ingest import FeedSpec  # noqa: E402
 from sinks.kafka import kafka_client_config  # noqa: E402
-from wirewatch.config import KafkaSettings  # noqa: E402
-from wirewatch.kafka_admin import FeedRegistry, create_topics, read_table  # noqa: E402
-from wirewatch.testkit.pipeline import (  # noqa: E402
+from testkit.pipeline import (  # noqa: E402
     NewsSite,
     Workers,
     page_bodies,
     stop_processes,
     worker_env,
 )
+from wirewatch.config import KafkaSettings  # noqa: E402
+from wirewatch.kafka_admin import FeedRegistry, create_topics, read_table  # noqa: E402
 from wirewatch.topics import Topics, cloudevent_headers, record_value  # noqa: E402
 
 warnings.filterwarnings("ignore")
@@ -421,7 +421,7 @@ class PageServer:
     busy figure, not on the workers')."""
 
     def __init__(self, bodies: list[bytes], n: int) -> None:
-        from wirewatch.testkit.http import LocalServer, Reply
+        from testkit.http import LocalServer, Reply
 
         srv = LocalServer()
         for k in range(n):

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kafka import KafkaProducer
 
 from sinks.kafka import KafkaSink
+from testkit.records import make_incident
 from wirewatch.config import KafkaSettings
 from wirewatch.kafka_admin import create_topics
-from wirewatch.testkit.records import make_incident
 from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
 
 

@@ -74,9 +74,9 @@ from prometheus_client.parser import text_string_to_metric_families  # noqa: E40
 
 from ingest import FeedSpec  # noqa: E402
 from sinks.kafka import kafka_client_config  # noqa: E402
+from testkit.pipeline import Workers, page_bodies, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import FeedRegistry  # noqa: E402
-from wirewatch.testkit.pipeline import Workers, page_bodies, worker_env  # noqa: E402
 from wirewatch.topics import Topics  # noqa: E402
 
 __all__ = ["FeedMix", "main"]

@@ -1,7 +1,7 @@
-"""The ingest tests' loopback HTTP server and documents; they live in :mod:`wirewatch.testkit.http`,
+"""The ingest tests' loopback HTTP server and documents; they live in :mod:`testkit.http`,
 shared with the benchmarks."""
 
-from wirewatch.testkit.http import (
+from testkit.http import (
     ARTICLE_HTML,
     CORPUS,
     LOOPBACK,

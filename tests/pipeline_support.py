@@ -1,7 +1,7 @@
-"""The full-pipeline harness; it lives in :mod:`wirewatch.testkit.pipeline`, shared with the
+"""The full-pipeline harness; it lives in :mod:`testkit.pipeline`, shared with the
 benchmarks."""
 
-from wirewatch.testkit.pipeline import (
+from testkit.pipeline import (
     REPO,
     NewsSite,
     Workers,

@@ -13,12 +13,12 @@ from kafka import KafkaProducer
 
 from ingest import canonicalize_url
 from processors.stage import process_article
+from testkit.http import LocalServer, Reply, article_html
+from testkit.pipeline import read_topic
 from tests.hostile_support import hostile_settings
 from wirewatch.config import KafkaSettings, MetricsSettings
 from wirewatch.contracts import Article, FeedEntry, stable_key
 from wirewatch.runners.kafka import build_runner
-from wirewatch.testkit.http import LocalServer, Reply, article_html
-from wirewatch.testkit.pipeline import read_topic
 from wirewatch.topics import Topics
 
 pytestmark = [pytest.mark.kafka]

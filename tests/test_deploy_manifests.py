@@ -22,12 +22,14 @@ from pydantic import BaseModel
 from wirewatch.config import Settings, load_settings
 from wirewatch.ops import OpsServer
 from wirewatch.topics import Topics
+from wirewatch.topology import TOPOLOGY
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
-STAGES = ("poll", "fetch", "process")
+# the manifests must cover every stage of the topology table
+STAGES = tuple(TOPOLOGY.stage_names())
 # the topic each stage consumes (and so the lag KEDA scales it on)
-STAGE_INPUT = {"poll": "feeds", "fetch": "entries", "process": "articles"}
+STAGE_INPUT = {s.name: s.input for s in TOPOLOGY.stages}
 UID = 10001
 DEFAULTS = Settings.model_construct()  # defaults without reading the environment
 

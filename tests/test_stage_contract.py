@@ -23,6 +23,8 @@ from pydantic import BaseModel
 
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
+from testkit.http import LocalServer, Reply, article_html, rss
+from testkit.pipeline import read_topic
 from tests.hostile_support import hostile_settings
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, stable_key
@@ -30,8 +32,6 @@ from wirewatch.kafka_admin import create_topics
 from wirewatch.runners.embedded import EmbeddedRunner
 from wirewatch.runners.kafka import build_runner
 from wirewatch.stage import Emit, Inbound, Stage
-from wirewatch.testkit.http import LocalServer, Reply, article_html, rss
-from wirewatch.testkit.pipeline import read_topic
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY, StageSpec, TopicSpec
 

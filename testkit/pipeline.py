@@ -20,7 +20,7 @@ from typing import Any
 
 from kafka import KafkaConsumer
 
-from wirewatch.testkit.http import CORPUS, REPO, LocalServer, Reply, Seen, article_html, rss
+from testkit.http import CORPUS, REPO, LocalServer, Reply, Seen, article_html, rss
 
 SEED_ARTICLE = REPO / "tests" / "fixtures" / "seed-article.json"
 
