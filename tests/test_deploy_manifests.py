@@ -105,6 +105,32 @@ def env_instructions(instr: list[tuple[str, str]]) -> dict[str, str]:
     return env
 
 
+def stages_of(instr: list[tuple[str, str]]) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """The build stages of a Dockerfile: (name after AS, or None; its instructions)."""
+    out: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for k, v in instr:
+        if k == "FROM":
+            words = v.split()
+            name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
+            out.append((name, []))
+        out[-1][1].append((k, v))
+    return out
+
+
+def image_file(path: str) -> Path | None:
+    """The repository file the final stage of the Dockerfile COPYs to ``path``, if any."""
+    for k, v in final_stage(dockerfile_instructions(DOCKERFILE)):
+        words = v.split()
+        if k == "COPY" and not words[0].startswith("--") and words[-1] == path:
+            (src,) = words[:-1]
+            return REPO / src
+    return None
+
+
+#: WIREWATCH_ variables read by code directly, not Settings keys, and the file reading each
+NOT_SETTINGS = {"WIREWATCH_CACHE_DIR": "processors/build_gazetteer.py"}
+
+
 def k8s_docs() -> list[dict[str, Any]]:
     docs = []
     for f in sorted((DEPLOY / "k8s").glob("*.yaml")):
@@ -175,7 +201,6 @@ def test_dockerfile_base_entrypoint_and_command():
     assert bases and all(b == "python:3.11-slim" for b in bases), bases
     final = final_stage(instr)
     assert json.loads(one(final, "ENTRYPOINT")) == ["wirewatch"]
-    assert json.loads(one(final, "CMD")) == ["run"]
     assert str(DEFAULTS.metrics.port) in one(final, "EXPOSE").split()
     assert any("pip install --no-cache-dir ." in v for k, v in instr if k == "RUN")
 
@@ -203,10 +228,95 @@ def test_dockerfile_copies_every_package_of_the_distribution():
 
 def test_dockerfile_env_names_are_settings(monkeypatch):
     env = env_instructions(final_stage(dockerfile_instructions(DOCKERFILE)))
-    ours = {k: v for k, v in env.items() if k.startswith("WIREWATCH_")}
+    for name, reader in NOT_SETTINGS.items():  # an exemption only for a variable code reads
+        assert f'"{name}"' in (REPO / reader).read_text(encoding="utf-8"), (name, reader)
+    ours = {k: v for k, v in env.items() if k.startswith("WIREWATCH_") and k not in NOT_SETTINGS}
     assert ours, "expected WIREWATCH_ defaults in the image"
     s = settings_from_env(ours, monkeypatch)
     assert s.metrics.host == "0.0.0.0" and s.metrics.port == DEFAULTS.metrics.port
+
+
+def test_dockerfile_default_command_runs_the_pipeline_on_the_bundled_feeds(tmp_path, monkeypatch):
+    """`docker run IMAGE` = ENTRYPOINT + CMD: it must start the pipeline, not exit 2 with a
+    usage error. Run through the CLI with the image's files mapped to the repository and the
+    pipeline itself replaced (it would poll the public feeds)."""
+    from click.testing import CliRunner
+
+    from ingest import load_feed_list
+    from wirewatch.cli import cli
+    from wirewatch.runners.embedded import RunStats
+
+    final = final_stage(dockerfile_instructions(DOCKERFILE))
+    assert json.loads(one(final, "ENTRYPOINT")) == ["wirewatch"]
+    argv = json.loads(one(final, "CMD"))
+    files = {a: image_file(a) for a in argv if a.startswith("/")}
+    assert all(f is not None and f.is_file() for f in files.values()), files
+    argv = [str(files[a]) if a in files else a for a in argv]
+
+    started: dict[str, Any] = {}
+
+    class Pipeline:
+        def __init__(self, settings: Any, feeds: Any, sink: Any, state: Any) -> None:
+            started["feeds"] = feeds
+
+        def request_stop(self) -> None:
+            pass
+
+        async def run(self, once: bool, timeout: float | None) -> RunStats:
+            started["once"] = once
+            return RunStats()
+
+    monkeypatch.setattr("wirewatch.runners.embedded.EmbeddedRunner", Pipeline)
+    for name in list(os.environ):
+        if name.startswith("WIREWATCH_"):
+            monkeypatch.delenv(name)
+    env = {
+        "WIREWATCH_METRICS__ENABLED": "false",
+        "WIREWATCH_STORAGE__OUT_DIR": str(tmp_path / "out"),
+        "WIREWATCH_STORAGE__STATE_PATH": str(tmp_path / "state.db"),
+        "WIREWATCH_MALLOC_ARENA_MAX": "0",
+    }
+    result = CliRunner().invoke(cli, argv, env=env)
+    assert result.exit_code == 0, result.output
+    bundled = load_feed_list(DEPLOY / "feeds.example.yaml")
+    assert bundled and [f.url for f in started["feeds"]] == [f.url for f in bundled]
+    assert started["once"] is False  # long-running, as a container's main process
+
+
+def test_dockerfile_builds_the_gazetteer_where_the_process_pods_read_it(monkeypatch):
+    """Built once into the image, in the directory the runtime reads (WIREWATCH_CACHE_DIR),
+    outside every writable mount (which would hide it); no manifest moves it elsewhere."""
+    from processors import build_gazetteer
+
+    instr = dockerfile_instructions(DOCKERFILE)
+    cache = env_instructions(final_stage(instr))["WIREWATCH_CACHE_DIR"]
+    stages = stages_of(instr)
+    builds = [
+        (name, shlex.split(v))
+        for name, body in stages
+        for k, v in body
+        if k == "RUN" and "gazetteer build" in v
+    ]
+    assert len(builds) == 1, builds
+    stage, argv = builds[0]
+    assert Path(argv[0]).name == "wirewatch" and argv[1:3] == ["gazetteer", "build"]
+    built_into = argv[argv.index("--dir") + 1]
+    assert built_into == cache
+    # the final stage copies the directory the index was written into, from that stage
+    copies = [v.split() for k, v in final_stage(instr) if k == "COPY"]
+    assert any(c[0] == f"--from={stage}" and Path(cache).is_relative_to(c[-1]) for c in copies), (
+        copies
+    )
+    # the file the build writes with --dir is the one a process loads with the variable set
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", cache)
+    assert build_gazetteer.index_path() == build_gazetteer.index_path(Path(built_into))
+
+    for dep in of_kind("Deployment"):
+        (c,) = dep["spec"]["template"]["spec"]["containers"]
+        for m in c.get("volumeMounts", []):
+            assert not Path(cache).is_relative_to(m["mountPath"]), (dep["_file"], m)
+        assert "WIREWATCH_CACHE_DIR" not in {e["name"] for e in c.get("env", [])}
+    assert "WIREWATCH_CACHE_DIR" not in k8s_env()
 
 
 def test_dockerfile_healthcheck_probes_healthz_with_python():
