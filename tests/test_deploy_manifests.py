@@ -12,9 +12,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -519,32 +521,95 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
 
 
-def test_compose_kafka_image_and_topics():
+def compose_argv(service: dict[str, Any]) -> list[str]:
+    """Effective argv = (service entrypoint, else the image ENTRYPOINT) + command."""
+    image_entrypoint = json.loads(
+        one(final_stage(dockerfile_instructions(DOCKERFILE)), "ENTRYPOINT")
+    )
+    entrypoint = service["entrypoint"] if "entrypoint" in service else image_entrypoint
+    entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint
+    return [*(entrypoint or []), *service["command"]]
+
+
+def wirewatch_services() -> dict[str, dict[str, Any]]:
+    return {
+        name: s
+        for name, s in compose()["services"].items()
+        if s.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
+    }
+
+
+def parse_cli(argv: list[str]) -> click.Context:
+    """Parse a `wirewatch ...` argv down to its command, as the CLI would (unknown commands,
+    options, or a missing file raise), without running it. Paths inside the image are mapped to
+    the repository files the Dockerfile copies there."""
+    from wirewatch.cli import cli
+
+    assert argv[0] == "wirewatch", argv
+    args = [str(image_file(a) or a) if a.startswith("/") else a for a in argv[1:]]
+    ctx = cli.make_context("wirewatch", args)
+    cmd: click.Command = cli
+    while isinstance(cmd, click.Group):
+        with warnings.catch_warnings():  # click 8.2+: protected_args deprecated, still needed
+            warnings.simplefilter("ignore", DeprecationWarning)
+            rest = [*ctx.protected_args, *ctx.args]
+        name, sub, rest = cmd.resolve_command(ctx, rest)
+        assert name is not None and sub is not None, argv
+        ctx = sub.make_context(name, rest, parent=ctx)
+        cmd = sub
+    return ctx
+
+
+def test_compose_kafka_image():
     services = compose()["services"]
     kafka_images = {s["image"] for s in services.values() if "kafka" in s.get("image", "")}
     assert kafka_images and all(i.startswith("apache/kafka:") for i in kafka_images)
     pom = (DEPLOY / "kafka" / "pom.xml").read_text(encoding="utf-8")
     version = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
     assert version and kafka_images == {f"apache/kafka:{version.group(1)}"}
-    init = " ".join(services["topics-init"]["command"])
-    assert set(re.findall(r"wirewatch\.\w+\.v1", init)) == set(Topics().all())
+
+
+def test_compose_makes_topics_with_wirewatch_and_imports_a_feed_list(monkeypatch):
+    """One definition of the topics (`wirewatch topics create`, retention included), and a feed
+    list in the feeds topic before the workers start: `up` gives a pipeline with work to do."""
+    services = compose()["services"]
+    for name, s in services.items():  # no second, hand-written list of topics
+        text = json.dumps(s.get("command", "")) + json.dumps(s.get("entrypoint", ""))
+        assert "--create" not in text and "kafka-topics" not in text.replace("--list", ""), name
+    ours = wirewatch_services()
+
+    topics = ours["topics-init"]
+    ctx = parse_cli(compose_argv(topics))
+    assert ctx.command_path.endswith("topics create") and ctx.params["apply"] is True
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert topics["restart"] == "no"
+
+    feeds = ours["feeds-init"]
+    ctx = parse_cli(compose_argv(feeds))
+    assert ctx.command_path.endswith("feeds import")
+    from ingest import load_feed_list
+
+    assert load_feed_list(Path(ctx.params["path"])), "the imported feed list is empty"
+    assert feeds["depends_on"]["topics-init"]["condition"] == "service_completed_successfully"
+    assert feeds["restart"] == "no"
+
+    for name, s in ours.items():
+        env = {k: str(v) for k, v in s.get("environment", {}).items()}
+        settings = settings_from_env(env, monkeypatch)
+        assert settings.kafka.bootstrap_servers == "kafka:9092", name
+        if compose_argv(s)[1] == "worker":
+            assert s["depends_on"]["feeds-init"]["condition"] == "service_completed_successfully"
 
 
 def test_compose_workers_run_the_stages(monkeypatch):
     """Effective argv = (service entrypoint, else the image ENTRYPOINT) + command."""
-    final = final_stage(dockerfile_instructions(DOCKERFILE))
-    image_entrypoint = json.loads(one(final, "ENTRYPOINT"))
-    workers = {
-        name: s
-        for name, s in compose()["services"].items()
-        if s.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
-    }
+    services = wirewatch_services()
+    workers = {n: s for n, s in services.items() if compose_argv(s)[1:2] == ["worker"]}
+    assert set(services) - set(workers) == {"topics-init", "feeds-init"}
     argvs = {}
     for name, s in workers.items():
         assert (COMPOSE.parent / s["build"]["context"] / s["build"]["dockerfile"]).is_file()
-        entrypoint = s["entrypoint"] if "entrypoint" in s else image_entrypoint
-        entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint
-        argvs[name] = [*(entrypoint or []), *s["command"]]
+        argvs[name] = compose_argv(s)
         env = {k: str(v) for k, v in s.get("environment", {}).items()}
         settings_from_env({k: v for k, v in env.items() if k.startswith("WIREWATCH_")}, monkeypatch)
     assert sorted(argvs.values()) == sorted(["wirewatch", "worker", st] for st in STAGES), argvs
