@@ -404,6 +404,41 @@ def test_k8s_deployment(stage, monkeypatch):
         assert any(p == m or m in p.parents for m in mounts), f"{p} is not writable"
 
 
+def test_k8s_bootstrap_job_creates_topics_then_imports_the_feed_list(tmp_path, monkeypatch):
+    """The workers need the topics, and poll needs feeds: the Job makes the topics with
+    `wirewatch topics create` (one definition, retention included) and imports the
+    wirewatch-feeds ConfigMap's list."""
+    from ingest import load_feed_list
+
+    job = named("Job", "wirewatch-bootstrap")
+    pod = job["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] in ("OnFailure", "Never")
+    (topics,) = pod["initContainers"]
+    (feeds,) = pod["containers"]
+    worker = named("Deployment", "wirewatch-poll")["spec"]["template"]["spec"]["containers"][0]
+    for c in (topics, feeds):
+        assert "command" not in c and c["image"] == worker["image"]
+        assert c["envFrom"] == worker["envFrom"]
+        sc = c["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+    assert pod["securityContext"]["runAsUser"] == UID
+
+    assert parse_cli(["wirewatch", *topics["args"]]).command_path.endswith("topics create")
+
+    # the feed list: the ConfigMap's file, at the path the volume mounts it
+    (mount,) = feeds["volumeMounts"]
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    data = named("ConfigMap", volume["configMap"]["name"])["data"]
+    path = feeds["args"][-1]
+    assert Path(path).parent == Path(mount["mountPath"]) and Path(path).name in data
+    local = tmp_path / Path(path).name
+    local.write_text(data[Path(path).name], encoding="utf-8")
+    ctx = parse_cli(["wirewatch", *feeds["args"]], files={path: local})
+    assert ctx.command_path.endswith("feeds import")
+    assert load_feed_list(local), "the feed list is empty"
+    settings_from_env(k8s_env(), monkeypatch)  # the same settings as the workers
+
+
 def test_keda_scaledobjects_match_topics_and_groups(monkeypatch):
     settings = settings_from_env(k8s_env(), monkeypatch)
     topics = Topics(settings.kafka.topic_prefix)
@@ -470,12 +505,41 @@ def test_systemd_unit_essentials(monkeypatch):
     assert unit["Install"]["WantedBy"] == ["multi-user.target"]
 
     env = dict(e.split("=", 1) for e in svc.get("Environment", []))
-    ours = {k: v.replace("%i", "poll") for k, v in env.items() if k.startswith("WIREWATCH_")}
+    ours = {
+        k: v.replace("%i", "poll")
+        for k, v in env.items()
+        if k.startswith("WIREWATCH_") and k not in NOT_SETTINGS
+    }
     s = settings_from_env(ours, monkeypatch)
     state = Path(s.storage.state_path)
     # the state lives in the unit's StateDirectory, writable under ProtectSystem=strict
     state_dir = Path("/var/lib") / single("StateDirectory").replace("%i", "poll")
     assert state_dir in state.parents
+
+
+def test_systemd_unit_caches_the_gazetteer_where_it_may_write():
+    """A DynamicUser's home is not writable (ProtectSystem=strict): without a cache directory
+    the process worker would rebuild the gazetteer index at every start."""
+    svc = systemd_unit(UNIT)["Service"]
+    env = dict(e.split("=", 1) for e in svc.get("Environment", []))
+    (cache_dir,) = svc["CacheDirectory"]
+    # %C is the cache root of a system unit (/var/cache)
+    assert env["WIREWATCH_CACHE_DIR"] == f"%C/{cache_dir}"
+
+
+def test_systemd_instances_get_their_own_metrics_port(monkeypatch):
+    """Three instances on one host: one env file per stage (EnvironmentFile=/etc/wirewatch/
+    %i.env) gives each a distinct port, or the second instance fails to bind."""
+    svc = systemd_unit(UNIT)["Service"]
+    assert "-/etc/wirewatch/%i.env" in svc["EnvironmentFile"]
+    ports = {}
+    for stage in STAGES:
+        path = UNIT.parent / f"{stage}.env"
+        assert path.is_file(), f"deploy/systemd/{stage}.env is missing"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        env = dict(ln.split("=", 1) for ln in lines if ln.strip() and not ln.startswith("#"))
+        ports[stage] = settings_from_env(env, monkeypatch).metrics.port
+    assert len(set(ports.values())) == len(STAGES) and 0 not in ports.values(), ports
 
 
 def test_systemd_unit_verifies(tmp_path):
@@ -539,14 +603,15 @@ def wirewatch_services() -> dict[str, dict[str, Any]]:
     }
 
 
-def parse_cli(argv: list[str]) -> click.Context:
+def parse_cli(argv: list[str], files: dict[str, Path] | None = None) -> click.Context:
     """Parse a `wirewatch ...` argv down to its command, as the CLI would (unknown commands,
     options, or a missing file raise), without running it. Paths inside the image are mapped to
     the repository files the Dockerfile copies there."""
     from wirewatch.cli import cli
 
     assert argv[0] == "wirewatch", argv
-    args = [str(image_file(a) or a) if a.startswith("/") else a for a in argv[1:]]
+    files = files or {}
+    args = [str(files.get(a) or image_file(a) or a) if a.startswith("/") else a for a in argv[1:]]
     ctx = cli.make_context("wirewatch", args)
     cmd: click.Command = cli
     while isinstance(cmd, click.Group):
