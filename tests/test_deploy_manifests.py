@@ -12,9 +12,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -105,6 +107,32 @@ def env_instructions(instr: list[tuple[str, str]]) -> dict[str, str]:
     return env
 
 
+def stages_of(instr: list[tuple[str, str]]) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """The build stages of a Dockerfile: (name after AS, or None; its instructions)."""
+    out: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for k, v in instr:
+        if k == "FROM":
+            words = v.split()
+            name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
+            out.append((name, []))
+        out[-1][1].append((k, v))
+    return out
+
+
+def image_file(path: str) -> Path | None:
+    """The repository file the final stage of the Dockerfile COPYs to ``path``, if any."""
+    for k, v in final_stage(dockerfile_instructions(DOCKERFILE)):
+        words = v.split()
+        if k == "COPY" and not words[0].startswith("--") and words[-1] == path:
+            (src,) = words[:-1]
+            return REPO / src
+    return None
+
+
+#: WIREWATCH_ variables read by code directly, not Settings keys, and the file reading each
+NOT_SETTINGS = {"WIREWATCH_CACHE_DIR": "processors/build_gazetteer.py"}
+
+
 def k8s_docs() -> list[dict[str, Any]]:
     docs = []
     for f in sorted((DEPLOY / "k8s").glob("*.yaml")):
@@ -175,7 +203,6 @@ def test_dockerfile_base_entrypoint_and_command():
     assert bases and all(b == "python:3.11-slim" for b in bases), bases
     final = final_stage(instr)
     assert json.loads(one(final, "ENTRYPOINT")) == ["wirewatch"]
-    assert json.loads(one(final, "CMD")) == ["run"]
     assert str(DEFAULTS.metrics.port) in one(final, "EXPOSE").split()
     assert any("pip install --no-cache-dir ." in v for k, v in instr if k == "RUN")
 
@@ -203,10 +230,95 @@ def test_dockerfile_copies_every_package_of_the_distribution():
 
 def test_dockerfile_env_names_are_settings(monkeypatch):
     env = env_instructions(final_stage(dockerfile_instructions(DOCKERFILE)))
-    ours = {k: v for k, v in env.items() if k.startswith("WIREWATCH_")}
+    for name, reader in NOT_SETTINGS.items():  # an exemption only for a variable code reads
+        assert f'"{name}"' in (REPO / reader).read_text(encoding="utf-8"), (name, reader)
+    ours = {k: v for k, v in env.items() if k.startswith("WIREWATCH_") and k not in NOT_SETTINGS}
     assert ours, "expected WIREWATCH_ defaults in the image"
     s = settings_from_env(ours, monkeypatch)
     assert s.metrics.host == "0.0.0.0" and s.metrics.port == DEFAULTS.metrics.port
+
+
+def test_dockerfile_default_command_runs_the_pipeline_on_the_bundled_feeds(tmp_path, monkeypatch):
+    """`docker run IMAGE` = ENTRYPOINT + CMD: it must start the pipeline, not exit 2 with a
+    usage error. Run through the CLI with the image's files mapped to the repository and the
+    pipeline itself replaced (it would poll the public feeds)."""
+    from click.testing import CliRunner
+
+    from ingest import load_feed_list
+    from wirewatch.cli import cli
+    from wirewatch.runners.embedded import RunStats
+
+    final = final_stage(dockerfile_instructions(DOCKERFILE))
+    assert json.loads(one(final, "ENTRYPOINT")) == ["wirewatch"]
+    argv = json.loads(one(final, "CMD"))
+    files = {a: image_file(a) for a in argv if a.startswith("/")}
+    assert all(f is not None and f.is_file() for f in files.values()), files
+    argv = [str(files[a]) if a in files else a for a in argv]
+
+    started: dict[str, Any] = {}
+
+    class Pipeline:
+        def __init__(self, settings: Any, feeds: Any, sink: Any, state: Any) -> None:
+            started["feeds"] = feeds
+
+        def request_stop(self) -> None:
+            pass
+
+        async def run(self, once: bool, timeout: float | None) -> RunStats:
+            started["once"] = once
+            return RunStats()
+
+    monkeypatch.setattr("wirewatch.runners.embedded.EmbeddedRunner", Pipeline)
+    for name in list(os.environ):
+        if name.startswith("WIREWATCH_"):
+            monkeypatch.delenv(name)
+    env = {
+        "WIREWATCH_METRICS__ENABLED": "false",
+        "WIREWATCH_STORAGE__OUT_DIR": str(tmp_path / "out"),
+        "WIREWATCH_STORAGE__STATE_PATH": str(tmp_path / "state.db"),
+        "WIREWATCH_MALLOC_ARENA_MAX": "0",
+    }
+    result = CliRunner().invoke(cli, argv, env=env)
+    assert result.exit_code == 0, result.output
+    bundled = load_feed_list(DEPLOY / "feeds.example.yaml")
+    assert bundled and [f.url for f in started["feeds"]] == [f.url for f in bundled]
+    assert started["once"] is False  # long-running, as a container's main process
+
+
+def test_dockerfile_builds_the_gazetteer_where_the_process_pods_read_it(monkeypatch):
+    """Built once into the image, in the directory the runtime reads (WIREWATCH_CACHE_DIR),
+    outside every writable mount (which would hide it); no manifest moves it elsewhere."""
+    from processors import build_gazetteer
+
+    instr = dockerfile_instructions(DOCKERFILE)
+    cache = env_instructions(final_stage(instr))["WIREWATCH_CACHE_DIR"]
+    stages = stages_of(instr)
+    builds = [
+        (name, shlex.split(v))
+        for name, body in stages
+        for k, v in body
+        if k == "RUN" and "gazetteer build" in v
+    ]
+    assert len(builds) == 1, builds
+    stage, argv = builds[0]
+    assert Path(argv[0]).name == "wirewatch" and argv[1:3] == ["gazetteer", "build"]
+    built_into = argv[argv.index("--dir") + 1]
+    assert built_into == cache
+    # the final stage copies the directory the index was written into, from that stage
+    copies = [v.split() for k, v in final_stage(instr) if k == "COPY"]
+    assert any(c[0] == f"--from={stage}" and Path(cache).is_relative_to(c[-1]) for c in copies), (
+        copies
+    )
+    # the file the build writes with --dir is the one a process loads with the variable set
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", cache)
+    assert build_gazetteer.index_path() == build_gazetteer.index_path(Path(built_into))
+
+    for dep in of_kind("Deployment"):
+        (c,) = dep["spec"]["template"]["spec"]["containers"]
+        for m in c.get("volumeMounts", []):
+            assert not Path(cache).is_relative_to(m["mountPath"]), (dep["_file"], m)
+        assert "WIREWATCH_CACHE_DIR" not in {e["name"] for e in c.get("env", [])}
+    assert "WIREWATCH_CACHE_DIR" not in k8s_env()
 
 
 def test_dockerfile_healthcheck_probes_healthz_with_python():
@@ -292,6 +404,41 @@ def test_k8s_deployment(stage, monkeypatch):
         assert any(p == m or m in p.parents for m in mounts), f"{p} is not writable"
 
 
+def test_k8s_bootstrap_job_creates_topics_then_imports_the_feed_list(tmp_path, monkeypatch):
+    """The workers need the topics, and poll needs feeds: the Job makes the topics with
+    `wirewatch topics create` (one definition, retention included) and imports the
+    wirewatch-feeds ConfigMap's list."""
+    from ingest import load_feed_list
+
+    job = named("Job", "wirewatch-bootstrap")
+    pod = job["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] in ("OnFailure", "Never")
+    (topics,) = pod["initContainers"]
+    (feeds,) = pod["containers"]
+    worker = named("Deployment", "wirewatch-poll")["spec"]["template"]["spec"]["containers"][0]
+    for c in (topics, feeds):
+        assert "command" not in c and c["image"] == worker["image"]
+        assert c["envFrom"] == worker["envFrom"]
+        sc = c["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+    assert pod["securityContext"]["runAsUser"] == UID
+
+    assert parse_cli(["wirewatch", *topics["args"]]).command_path.endswith("topics create")
+
+    # the feed list: the ConfigMap's file, at the path the volume mounts it
+    (mount,) = feeds["volumeMounts"]
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    data = named("ConfigMap", volume["configMap"]["name"])["data"]
+    path = feeds["args"][-1]
+    assert Path(path).parent == Path(mount["mountPath"]) and Path(path).name in data
+    local = tmp_path / Path(path).name
+    local.write_text(data[Path(path).name], encoding="utf-8")
+    ctx = parse_cli(["wirewatch", *feeds["args"]], files={path: local})
+    assert ctx.command_path.endswith("feeds import")
+    assert load_feed_list(local), "the feed list is empty"
+    settings_from_env(k8s_env(), monkeypatch)  # the same settings as the workers
+
+
 def test_keda_scaledobjects_match_topics_and_groups(monkeypatch):
     settings = settings_from_env(k8s_env(), monkeypatch)
     topics = Topics(settings.kafka.topic_prefix)
@@ -358,12 +505,41 @@ def test_systemd_unit_essentials(monkeypatch):
     assert unit["Install"]["WantedBy"] == ["multi-user.target"]
 
     env = dict(e.split("=", 1) for e in svc.get("Environment", []))
-    ours = {k: v.replace("%i", "poll") for k, v in env.items() if k.startswith("WIREWATCH_")}
+    ours = {
+        k: v.replace("%i", "poll")
+        for k, v in env.items()
+        if k.startswith("WIREWATCH_") and k not in NOT_SETTINGS
+    }
     s = settings_from_env(ours, monkeypatch)
     state = Path(s.storage.state_path)
     # the state lives in the unit's StateDirectory, writable under ProtectSystem=strict
     state_dir = Path("/var/lib") / single("StateDirectory").replace("%i", "poll")
     assert state_dir in state.parents
+
+
+def test_systemd_unit_caches_the_gazetteer_where_it_may_write():
+    """A DynamicUser's home is not writable (ProtectSystem=strict): without a cache directory
+    the process worker would rebuild the gazetteer index at every start."""
+    svc = systemd_unit(UNIT)["Service"]
+    env = dict(e.split("=", 1) for e in svc.get("Environment", []))
+    (cache_dir,) = svc["CacheDirectory"]
+    # %C is the cache root of a system unit (/var/cache)
+    assert env["WIREWATCH_CACHE_DIR"] == f"%C/{cache_dir}"
+
+
+def test_systemd_instances_get_their_own_metrics_port(monkeypatch):
+    """Three instances on one host: one env file per stage (EnvironmentFile=/etc/wirewatch/
+    %i.env) gives each a distinct port, or the second instance fails to bind."""
+    svc = systemd_unit(UNIT)["Service"]
+    assert "-/etc/wirewatch/%i.env" in svc["EnvironmentFile"]
+    ports = {}
+    for stage in STAGES:
+        path = UNIT.parent / f"{stage}.env"
+        assert path.is_file(), f"deploy/systemd/{stage}.env is missing"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        env = dict(ln.split("=", 1) for ln in lines if ln.strip() and not ln.startswith("#"))
+        ports[stage] = settings_from_env(env, monkeypatch).metrics.port
+    assert len(set(ports.values())) == len(STAGES) and 0 not in ports.values(), ports
 
 
 def test_systemd_unit_verifies(tmp_path):
@@ -409,32 +585,96 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
 
 
-def test_compose_kafka_image_and_topics():
+def compose_argv(service: dict[str, Any]) -> list[str]:
+    """Effective argv = (service entrypoint, else the image ENTRYPOINT) + command."""
+    image_entrypoint = json.loads(
+        one(final_stage(dockerfile_instructions(DOCKERFILE)), "ENTRYPOINT")
+    )
+    entrypoint = service["entrypoint"] if "entrypoint" in service else image_entrypoint
+    entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint
+    return [*(entrypoint or []), *service["command"]]
+
+
+def wirewatch_services() -> dict[str, dict[str, Any]]:
+    return {
+        name: s
+        for name, s in compose()["services"].items()
+        if s.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
+    }
+
+
+def parse_cli(argv: list[str], files: dict[str, Path] | None = None) -> click.Context:
+    """Parse a `wirewatch ...` argv down to its command, as the CLI would (unknown commands,
+    options, or a missing file raise), without running it. Paths inside the image are mapped to
+    the repository files the Dockerfile copies there."""
+    from wirewatch.cli import cli
+
+    assert argv[0] == "wirewatch", argv
+    files = files or {}
+    args = [str(files.get(a) or image_file(a) or a) if a.startswith("/") else a for a in argv[1:]]
+    ctx = cli.make_context("wirewatch", args)
+    cmd: click.Command = cli
+    while isinstance(cmd, click.Group):
+        with warnings.catch_warnings():  # click 8.2+: protected_args deprecated, still needed
+            warnings.simplefilter("ignore", DeprecationWarning)
+            rest = [*ctx.protected_args, *ctx.args]
+        name, sub, rest = cmd.resolve_command(ctx, rest)
+        assert name is not None and sub is not None, argv
+        ctx = sub.make_context(name, rest, parent=ctx)
+        cmd = sub
+    return ctx
+
+
+def test_compose_kafka_image():
     services = compose()["services"]
     kafka_images = {s["image"] for s in services.values() if "kafka" in s.get("image", "")}
     assert kafka_images and all(i.startswith("apache/kafka:") for i in kafka_images)
     pom = (DEPLOY / "kafka" / "pom.xml").read_text(encoding="utf-8")
     version = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
     assert version and kafka_images == {f"apache/kafka:{version.group(1)}"}
-    init = " ".join(services["topics-init"]["command"])
-    assert set(re.findall(r"wirewatch\.\w+\.v1", init)) == set(Topics().all())
+
+
+def test_compose_makes_topics_with_wirewatch_and_imports_a_feed_list(monkeypatch):
+    """One definition of the topics (`wirewatch topics create`, retention included), and a feed
+    list in the feeds topic before the workers start: `up` gives a pipeline with work to do."""
+    services = compose()["services"]
+    for name, s in services.items():  # no second, hand-written list of topics
+        text = json.dumps(s.get("command", "")) + json.dumps(s.get("entrypoint", ""))
+        assert "--create" not in text and "kafka-topics" not in text.replace("--list", ""), name
+    ours = wirewatch_services()
+
+    topics = ours["topics-init"]
+    ctx = parse_cli(compose_argv(topics))
+    assert ctx.command_path.endswith("topics create") and ctx.params["apply"] is True
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert topics["restart"] == "no"
+
+    feeds = ours["feeds-init"]
+    ctx = parse_cli(compose_argv(feeds))
+    assert ctx.command_path.endswith("feeds import")
+    from ingest import load_feed_list
+
+    assert load_feed_list(Path(ctx.params["path"])), "the imported feed list is empty"
+    assert feeds["depends_on"]["topics-init"]["condition"] == "service_completed_successfully"
+    assert feeds["restart"] == "no"
+
+    for name, s in ours.items():
+        env = {k: str(v) for k, v in s.get("environment", {}).items()}
+        settings = settings_from_env(env, monkeypatch)
+        assert settings.kafka.bootstrap_servers == "kafka:9092", name
+        if compose_argv(s)[1] == "worker":
+            assert s["depends_on"]["feeds-init"]["condition"] == "service_completed_successfully"
 
 
 def test_compose_workers_run_the_stages(monkeypatch):
     """Effective argv = (service entrypoint, else the image ENTRYPOINT) + command."""
-    final = final_stage(dockerfile_instructions(DOCKERFILE))
-    image_entrypoint = json.loads(one(final, "ENTRYPOINT"))
-    workers = {
-        name: s
-        for name, s in compose()["services"].items()
-        if s.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
-    }
+    services = wirewatch_services()
+    workers = {n: s for n, s in services.items() if compose_argv(s)[1:2] == ["worker"]}
+    assert set(services) - set(workers) == {"topics-init", "feeds-init"}
     argvs = {}
     for name, s in workers.items():
         assert (COMPOSE.parent / s["build"]["context"] / s["build"]["dockerfile"]).is_file()
-        entrypoint = s["entrypoint"] if "entrypoint" in s else image_entrypoint
-        entrypoint = shlex.split(entrypoint) if isinstance(entrypoint, str) else entrypoint
-        argvs[name] = [*(entrypoint or []), *s["command"]]
+        argvs[name] = compose_argv(s)
         env = {k: str(v) for k, v in s.get("environment", {}).items()}
         settings_from_env({k: v for k, v in env.items() if k.startswith("WIREWATCH_")}, monkeypatch)
     assert sorted(argvs.values()) == sorted(["wirewatch", "worker", st] for st in STAGES), argvs

@@ -101,9 +101,21 @@ class KafkaSettings(_Section):
     bootstrap_timeout_ms: int = Field(default=10_000, gt=0)
     partitions: int = Field(default=6, gt=0)
     replication_factor: int = Field(default=1, gt=0)
-    retention_ms: int = Field(default=7 * 24 * 3600 * 1000)
-    deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000)
+    # How long each topic keeps a record (milliseconds, -1 = forever), applied as the topic's
+    # retention.ms by `topics create`; which key bounds which topic is in wirewatch/topology.py.
+    # retention_ms: entries and articles (working data; a consumer further behind loses some)
+    retention_ms: int = Field(default=7 * 24 * 3600 * 1000, ge=-1)
+    # incidents, the product: what a new subscriber can replay
+    incidents_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
+    deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
     group_prefix: str = "wirewatch"
+
+    @field_validator("retention_ms", "incidents_retention_ms", "deadletter_retention_ms")
+    @classmethod
+    def _retention(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("0 would delete records at once; give milliseconds, or -1 for forever")
+        return v
 
 
 class HttpSettings(_Section):

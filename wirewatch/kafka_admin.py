@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as kerr
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import KafkaSettings
@@ -25,7 +26,9 @@ __all__ = [
     "FeedRegistry",
     "TailRecord",
     "TopicPlan",
+    "TopicState",
     "create_topics",
+    "ensure_topics",
     "plan_topics",
     "read_table",
     "tail",
@@ -40,25 +43,41 @@ class TopicPlan:
     configs: dict[str, str]
 
 
+@dataclass(frozen=True)
+class TopicState:
+    """What ``topics create`` found or did for one topic."""
+
+    name: str
+    state: str  # created | exists | drift | altered | failed
+    #: config key -> (value on the broker, planned value), where an existing topic differs
+    drift: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    error: str | None = None
+
+
 def plan_topics(
     cfg: KafkaSettings, kinds: tuple[str, ...] | None = None, topology: Topology = TOPOLOGY
 ) -> list[TopicPlan]:
-    """The topics of ``topology`` (every kind, or ``kinds``) as ``topics create`` makes them."""
+    """The topics of ``topology`` (every kind, or ``kinds``) as ``topics create`` makes them:
+    each topic's cleanup policy and time bound come from its row in the topology table."""
     topics = Topics(cfg.topic_prefix, topology)
     plans = []
     for kind in kinds or tuple(topology.kinds()):
-        compacted = topology.topic(kind).compacted
-        configs = {"max.message.bytes": str(max(cfg.max_request_size, 1_048_588))}
-        if compacted:
-            # key is an identity: the latest value per key is the truth, older ones may go
-            configs["cleanup.policy"] = "compact"
+        spec = topology.topic(kind)
+        configs = {
+            "cleanup.policy": spec.cleanup_policy,
+            "max.message.bytes": str(max(cfg.max_request_size, 1_048_588)),
+        }
+        if spec.compacted:
+            # a value stays at least this long before compaction may drop it for a newer one
             configs["min.compaction.lag.ms"] = str(3600 * 1000)
-        else:
-            configs["cleanup.policy"] = "delete"
-            configs["retention.ms"] = str(cfg.deadletter_retention_ms)
-        if compacted and kind in ("entries", "articles", "incidents"):
-            # tombstones and superseded versions kept long enough for slow consumers
-            configs["delete.retention.ms"] = str(cfg.retention_ms)
+        if spec.retention:
+            bound = getattr(cfg, spec.retention, None)
+            if not isinstance(bound, int):
+                raise ValueError(
+                    f"topic kind {kind!r}: retention names kafka.{spec.retention}, "
+                    "which is no integer setting"
+                )
+            configs["retention.ms"] = str(bound)
         plans.append(TopicPlan(topics.name(kind), cfg.partitions, cfg.replication_factor, configs))
     return plans
 
@@ -72,18 +91,48 @@ def _admin(cfg: KafkaSettings) -> KafkaAdminClient:
         raise translate_kafka_error(exc, connecting=True) from exc
 
 
-def create_topics(
+def _same_config(key: str, actual: str | None, wanted: str) -> bool:
+    if actual is None:
+        return False
+    if key == "cleanup.policy":  # a list: "delete,compact" is "compact,delete"
+        return {p.strip() for p in actual.split(",")} == {p.strip() for p in wanted.split(",")}
+    return actual.strip() == wanted
+
+
+def _drift(admin: KafkaAdminClient, plans: list[TopicPlan]) -> dict[str, dict[str, Any]]:
+    """{topic: {key: (broker value, planned value)}} for the planned keys that differ."""
+    if not plans:
+        return {}
+    described = admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, p.name) for p in plans], config_filter="all"
+    )["topic"]
+    out: dict[str, dict[str, Any]] = {}
+    for p in plans:
+        actual = described.get(p.name, {})
+        out[p.name] = {
+            key: ((actual.get(key) or {}).get("value"), wanted)
+            for key, wanted in p.configs.items()
+            if not _same_config(key, (actual.get(key) or {}).get("value"), wanted)
+        }
+    return out
+
+
+def ensure_topics(
     cfg: KafkaSettings,
     kinds: tuple[str, ...] | None = None,
     topology: Topology = TOPOLOGY,
-) -> dict[str, str]:
-    """Create missing topics; returns {topic: 'created' | 'exists'}. Safe to repeat."""
+    *,
+    apply: bool = False,
+) -> list[TopicState]:
+    """Create missing topics with their planned configs; compare existing ones with the plan
+    (``drift``) and, with ``apply``, alter the keys that differ (incremental alter, so keys
+    outside the plan are left as they are). Safe to repeat."""
     plans = plan_topics(cfg, kinds, topology)
     admin = _admin(cfg)
     try:
         existing = set(admin.list_topics())
         todo = [p for p in plans if p.name not in existing]
-        result = {p.name: "exists" for p in plans if p.name in existing}
+        states: dict[str, TopicState] = {}
         if todo:
             spec = {
                 p.name: {
@@ -99,12 +148,40 @@ def create_topics(
                 pass
             now = set(admin.list_topics())
             for p in todo:
-                result[p.name] = "created" if p.name in now else "failed"
-        return result
+                states[p.name] = TopicState(p.name, "created" if p.name in now else "failed")
+        drift = _drift(admin, [p for p in plans if p.name in existing])
+        for name, diff in drift.items():
+            states[name] = TopicState(name, "drift" if diff else "exists", diff)
+        if apply and any(drift.values()):
+            wanted = {n: {k: v[1] for k, v in d.items()} for n, d in drift.items() if d}
+            result = admin.alter_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, n, c) for n, c in wanted.items()]
+            ).get("topic", {})
+            for name in wanted:
+                outcome = result.get(name, "no answer from the broker")
+                states[name] = TopicState(
+                    name,
+                    "altered" if outcome == "OK" else "failed",
+                    drift[name],
+                    None if outcome == "OK" else str(outcome),
+                )
+        return [states[p.name] for p in plans]
     except kerr.KafkaError as exc:
         raise translate_kafka_error(exc) from exc
     finally:
         admin.close()
+
+
+def create_topics(
+    cfg: KafkaSettings,
+    kinds: tuple[str, ...] | None = None,
+    topology: Topology = TOPOLOGY,
+    *,
+    apply: bool = False,
+) -> dict[str, str]:
+    """Create missing topics; returns {topic: 'created' | 'exists' | 'drift' | 'altered' |
+    'failed'} (see :func:`ensure_topics`). Safe to repeat."""
+    return {s.name: s.state for s in ensure_topics(cfg, kinds, topology, apply=apply)}
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,21 @@ class TopicSpec:
     contract: str | None = None  # "module:Model" readers validate against (None: internal)
     published: bool = True  # written by the embedded runner as <topic>.jsonl
     major: int = 1
+    #: the KafkaSettings key (milliseconds) bounding how long a record stays; None: no time
+    #: bound, for a table (latest value per key kept until a tombstone removes it); a topic
+    #: that is not compacted and has no bound keeps the broker's default retention
+    retention: str | None = None
 
     def name(self, prefix: str) -> str:
         return f"{prefix}.{self.kind}.v{self.major}"
+
+    @property
+    def cleanup_policy(self) -> str:
+        """Kafka's ``cleanup.policy``: a compacted topic with a time bound is ``compact,delete``
+        (the latest value per key, for as long as the bound), else ``compact`` or ``delete``."""
+        if not self.compacted:
+            return "delete"
+        return "compact,delete" if self.retention else "compact"
 
     def model(self) -> Any:
         return None if self.contract is None else load_object(self.contract)
@@ -67,12 +79,31 @@ def load_object(path: str) -> Any:
 
 
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec("entries", "io.wirewatch.entry.v1", "url_key", True, "wirewatch.contracts:FeedEntry"),
+    # keyed by identity and compacted (a re-sent record replaces the older one), and bounded in
+    # time: without a bound a topic of unique keys grows forever
     TopicSpec(
-        "articles", "io.wirewatch.article.v1", "article_id", True, "wirewatch.contracts:Article"
+        "entries",
+        "io.wirewatch.entry.v1",
+        "url_key",
+        True,
+        "wirewatch.contracts:FeedEntry",
+        retention="retention_ms",
     ),
     TopicSpec(
-        "incidents", "io.wirewatch.incident.v1", "incident_id", True, "wirewatch.contracts:Incident"
+        "articles",
+        "io.wirewatch.article.v1",
+        "article_id",
+        True,
+        "wirewatch.contracts:Article",
+        retention="retention_ms",
+    ),
+    TopicSpec(
+        "incidents",
+        "io.wirewatch.incident.v1",
+        "incident_id",
+        True,
+        "wirewatch.contracts:Incident",
+        retention="incidents_retention_ms",
     ),
     TopicSpec(
         "deadletter",
@@ -80,7 +111,9 @@ TOPICS: tuple[TopicSpec, ...] = (
         "input key, else dead_letter_id",
         False,
         "wirewatch.contracts:DeadLetter",
+        retention="deadletter_retention_ms",
     ),
+    # tables: the latest value per feed is the truth for as long as the feed exists
     TopicSpec("feeds", "io.wirewatch.feed.v1", "feed_id", True, published=False),
     TopicSpec("feedstate", "io.wirewatch.feedstate.v1", "feed_id", True, published=False),
 )
@@ -145,11 +178,13 @@ class Topology:
                 f"   [{kind}batches of {s.batch_size}, group {prefix}.{s.name}]"
             )
         lines.append("")
-        lines.append(f"{'topic':<30} {'key':<31} cleanup")
+        lines.append(f"{'topic':<30} {'key':<31} {'cleanup':<15} kept for")
         for t in self.topics:
-            lines.append(
-                f"{t.name(prefix):<30} {t.key:<31} {'compact' if t.compacted else 'delete'}"
-            )
+            if t.retention:
+                kept = f"kafka.{t.retention}"
+            else:
+                kept = "until removed (table)" if t.compacted else "broker default"
+            lines.append(f"{t.name(prefix):<30} {t.key:<31} {t.cleanup_policy:<15} {kept}")
         return "\n".join(lines)
 
 

@@ -45,21 +45,55 @@ def register(cli: click.Group) -> None:
     @topics_group.command("create")
     @click.option("--partitions", type=int, default=None, help="Override kafka.partitions.")
     @click.option("--replication-factor", type=int, default=None)
+    @click.option(
+        "--apply",
+        is_flag=True,
+        help="Alter existing topics whose configs differ from the plan (only the planned keys).",
+    )
     @click.pass_obj
-    def create(app: Any, partitions: int | None, replication_factor: int | None) -> None:
-        """Create all topics (idempotent): compacted where the key is an identity."""
-        from wirewatch.kafka_admin import create_topics
+    def create(
+        app: Any, partitions: int | None, replication_factor: int | None, apply: bool
+    ) -> None:
+        """Create all topics (idempotent) with the cleanup policy and retention of the topology
+        table; report existing topics whose configs differ (drift), alter them with --apply.
+        Exit status 1 when a topic failed or drift is left."""
+        from wirewatch.kafka_admin import ensure_topics
 
         cfg = _kafka(app)
         if partitions is not None:
             cfg = cfg.model_copy(update={"partitions": partitions})
         if replication_factor is not None:
             cfg = cfg.model_copy(update={"replication_factor": replication_factor})
-        result = create_topics(cfg)
-        for name, state in result.items():
-            click.echo(f"{state:8} {name}")
-        if any(s == "failed" for s in result.values()):
+        states = ensure_topics(cfg, apply=apply)
+        for st in states:
+            line = f"{st.state:8} {st.name}"
+            if st.drift:
+                line += ": " + "; ".join(
+                    f"{key} {actual if actual is not None else '(unset)'} -> {wanted}"
+                    for key, (actual, wanted) in st.drift.items()
+                )
+            if st.error:
+                line += f" ({st.error})"
+            click.echo(line)
+        drifted = [st.name for st in states if st.state == "drift"]
+        if drifted:
+            click.echo(
+                f"{len(drifted)} existing topic(s) differ from the plan; "
+                "`wirewatch topics create --apply` alters them",
+                err=True,
+            )
+        if drifted or any(st.state == "failed" for st in states):
             raise SystemExit(1)
+
+    @topics_group.command("plan")
+    @click.pass_obj
+    def plan(app: Any) -> None:
+        """Print each topic with the configs `topics create` gives it (no broker needed)."""
+        from wirewatch.kafka_admin import plan_topics
+
+        for p in plan_topics(app.settings.kafka):
+            configs = " ".join(f"{k}={v}" for k, v in p.configs.items())
+            click.echo(f"{p.name}  partitions={p.partitions} rf={p.replication_factor} {configs}")
 
     @topics_group.command("list")
     @click.pass_obj
