@@ -32,7 +32,10 @@ __all__ = ["Casualties", "find_casualties", "zero_statement"]
 _F = re.IGNORECASE
 _KILL = (
     r"killed|dead|died|dies|slain|perished|lost (?:their|his|her) lives|KIA|were killed|"
-    r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned"
+    r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned|"
+    # kill verbs that say how: "five villagers were hacked to death", "two men were shot dead"
+    r"shot dead|gunned down|beheaded|executed|murdered|massacred|lynched|"
+    r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|burned alive"
 )
 _INJ = (
     r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|poisoned|"
@@ -46,7 +49,8 @@ _AUX = (
     r"mortally|left|found)\s+){0,3}"
 )
 _NP = (
-    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,4}?"
+    # "twelve members of the village self-defence militia were killed": up to six words
+    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,6}?"
     # "30 soldiers and auxiliaries were killed": one group of two nouns (not "3 soldiers and 2")
     r"(?:and\s+(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|their|his|"
     r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+"
@@ -59,19 +63,25 @@ _BEFORE_RE = re.compile(rf"\b{_NUM}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b", _F)
 _ARTICLE_RE = re.compile(
     r"\b(?P<art>a|an|one)\s+(?P<np>(?:[\w'’-]+\s+){1,6}?)(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
-    r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|stabbed to death)\b",
+    r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|gunned down|beheaded|executed|"
+    r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
+    r"burned alive)\b",
     _F,
 )
 _AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
+    rf"murdered|murdering|shooting dead|beheading|"
+    rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
     rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
     rf"stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
     # after a longer noun phrase, never across a clause break
     rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
-    rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+(?:at least\s+|all\s+)?{_NUM}",
+    rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+"
+    # "killing his two sons": a possessive before the number
+    rf"(?:at least\s+|all\s+|(?:his|her|their|its)\s+)?{_NUM}",
     _F,
 )
 _LEFT_RE = guarded(
@@ -80,7 +90,10 @@ _LEFT_RE = guarded(
     _F,
 )
 _AFTER_ONE_RE = guarded(
-    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead)\s+"
+    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
+    r"murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
+    r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
     r"year|time|way|bid|attack|strike|statement)[\w'’-]+",
     _F,
@@ -92,7 +105,8 @@ _ONE_PERSON = (
 )
 # "killing the driver", "wounded their commander": one victim after the verb.
 _DEF_ONE_AFTER_RE = guarded(
-    rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead)\s+"
+    rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
+    rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead)\s+"
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
     _F,
 )
@@ -165,11 +179,27 @@ _SUBSET_RE = guarded(
 _ANY_OUTCOME_KEYS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
     hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
-    gunned hacked""".split()
+    gunned hacked murder lynch behead "to death" "alive" """.replace('"', "").split()
 )
+# One victim named by a pronoun: "gunmen shot him dead", "killing her", "he was shot dead".
+# Read only when the segment has no other count of that outcome (the pronoun then refers to a
+# person counted already, or to no one else).
+_PRONOUN_RE = guarded(
+    r"\b(?:(?P<verb>killing|killed|kills|shot dead|gunned down|murdered|murdering|executed|"
+    r"beheaded|stabbed|wounding|injuring|injured|wounded)\s+(?:him|her)\b(?!self)|"
+    r"(?:shot|beat|hacked|stabbed|burned|burnt) (?:him|her) (?:dead|to death)\b)|"
+    r"\b(?:he|she) (?:was|has been|had been) (?:\w+ly )?(?P<out>killed|shot dead|gunned down|"
+    r"murdered|executed|beheaded|wounded|injured|hurt|(?:hacked|burned|beaten|stabbed) to death)\b",
+    _F,
+)
+_PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she)\b")
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
-_APPOSITIVE_RE = re.compile(r",\s*(?:among them|including|mostly|many of them)\s[^,;.]{1,40},", _F)
+_APPOSITIVE_RE = re.compile(
+    r",\s*(?:among them|including|mostly|mainly|largely|chiefly|many of them|most of them|"
+    r"all of them|some of them|among whom|both)\s[^,;.]{1,40},",
+    _F,
+)
 _SELF_RE = re.compile(
     r"\b(?:killing|killed|kills)\s+"
     r"(?P<self>(?:him|her)self(?:\s*,\s*|\s+and\s+|\s+along with\s+)?)",
@@ -421,6 +451,12 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                 found[kind] = _add(found.get(kind), Count(1, None))
     if selves:
         found["kill"] = _add(found.get("kill"), Count(selves, None))
+    for m in _PRONOUN_RE.finditer(seg) if _PRONOUN_HINT_RE.search(low) else ():
+        word = (m.group("verb") or m.group("out") or "killed").lower()
+        kind = "inj" if word.startswith(("wound", "injur", "hurt")) else "kill"
+        if kind not in found and not any(a < m.end() and m.start() < b for a, b in used):
+            used.append(m.span())
+            found[kind] = Count(1, None)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)

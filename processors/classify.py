@@ -32,6 +32,7 @@ __all__ = [
     "Trigger",
     "cluster",
     "find_triggers",
+    "grievance_arrest",
     "irrealis",
     "is_aggregate",
     "local_label",
@@ -328,7 +329,11 @@ _BACKREF_RE = guarded(
     r"\b(?:in (?:direct |apparent )?(?:response|retaliation|reprisal|revenge) (?:to|for)|"
     r"retaliat(?:ion|ing) (?:for|against)|to avenge|in the wake of|years? after|months? after|"
     r"weeks? after|who (?:had )?(?:took|taken) part in|accountability for|justice for|"
-    r"in memory of|to (?:commemorate|mourn)|(?:over|against) the (?:killings?|deaths?) of|"
+    r"in memory of|to (?:commemorate|mourn)|"
+    # an earlier event named as background: "following the clash between X and Y, ..."
+    r"(?:following|after) (?:the|a|an|earlier|heavy) (?:\w+ )?(?:clash(?:es)?|fighting|battles?|"
+    r"skirmish(?:es)?)(?= (?:between|with|in|on|earlier)\b|,)|"
+    r"(?:over|against) the (?:killings?|deaths?) of|"
     r"anniversary of|similar to|reminiscent of|the latest in a series of|despite|"
     r"after (?:\w+ ){0,3}(?:hours|days|weeks|months|years) of|"
     r"for (?:their|his|her|its) (?:role|part|involvement) in|(?:a|an|the) (?:19|20)\d\d(?= \w))\b",
@@ -659,6 +664,15 @@ def _victim_kind(seg: str, pos: int) -> str | None:
     return None
 
 
+_ATTRIBUTION_RE = re.compile(
+    r"\b(?:(?:the )?(?:police|army|military|security (?:forces|officials|sources)|officials?|"
+    r"spokes(?:man|woman|person)|troops|soldiers)\s+(?:said|say|says|told|reported|confirmed|"
+    r"added|stated)|(?:said|told|according to)\s+(?:the\s+)?(?:\w+\s+)?(?:police|army|military|"
+    r"security (?:forces|officials|sources)|officials?))\b",
+    _FLAGS,
+)
+
+
 def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
     """Generic violence: Attack when the victims are civilians, Armed clash when both sides are
     armed (the codebook: an Armed clash needs two organised armed sides)."""
@@ -668,6 +682,7 @@ def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
             return victim, True
     if _CIVILIAN_RE.search(seg):
         return lx.ATTACK, True
+    seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
     perp = len(_PERPETRATOR_RE.findall(seg))
     if len(_ARMED_RE.findall(seg)) > perp:
         return lx.CLASH, True
@@ -678,7 +693,9 @@ def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
 _AIR_AGENT_RE = re.compile(
     r"\b(?:drones?|warplanes?|war planes|fighter jets?|military aircraft|helicopter gunships?|"
     r"UAVs?)\b(?: [\w'’-]+){0,8}? (?:struck|hit|attacked|bombed|targeted|dropped)\b|"
-    r"\b(?:attacked|struck|hit|targeted)\b[^.;]{0,80}? with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?)\b|"
+    r"\b(?:attacked|struck|hit|targeted|fired (?:at|on|upon|into|towards?)|fired)\b[^.;]{0,80}? "
+    r"with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?|(?:fighter )?jets?|warplanes?|war planes|aircraft|"
+    r"helicopters?|gunships?)\b|"
     r"\bused (?:[\w-]+ )?drones? to\b",
     _FLAGS,
 )
@@ -706,6 +723,60 @@ _RELEASED_RE = re.compile(
 )
 
 
+# "protested against the arrest of ...", "demanding the release of detained ...": the arrest is
+# what the protest is about, not an intervention in it
+_GRIEVANCE_RE = re.compile(
+    r"\b(?:against|over|denounc\w*|condemn\w*|protest\w*|demand\w*|angered by|outrage at|"
+    r"release of|free(?:ing)?)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$",
+    _FLAGS,
+)
+_GRIEVANCE_SPAN_RE = re.compile(
+    r"\b(?:against|over|denouncing|condemning|demanding the release of)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:arrests?|detention|arrested|detained)\b[^,.;]*",
+    _FLAGS,
+)
+
+
+def grievance_arrest(seg: str, t: Trigger, seg_start: int | None) -> bool:
+    """Whether the arrest trigger ``t`` (in ``seg``, which starts at ``seg_start``) names what a
+    protest is about ("against the arrest of ...") rather than an arrest at it."""
+    if seg_start is None:
+        return False
+    pos = t.start - seg_start
+    return bool(_GRIEVANCE_RE.search(seg, max(0, pos - 60), pos))
+
+
+def _grievance_masked(seg: str) -> str:
+    return _GRIEVANCE_SPAN_RE.sub(lambda m: " " * len(m.group()), seg)
+
+
+_WENT_OFF_RE = re.compile(r"\b(?:exploded|explosion|blast|went off|detonated)\b", _FLAGS)
+_HARMED_RE = re.compile(
+    r"\b(?:killed|killing|died|dead|injured|injuring|wounded|wounding)\b", _FLAGS
+)
+
+
+def _found_only(triggers: list[Trigger]) -> bool:
+    """The disrupted-weapons triggers are all finds or seizures (not defusals or intercepts)."""
+    return all(_FIND_RE.match(t.text) for t in triggers if t.label == lx.DISRUPTED)
+
+
+_FIND_RE = re.compile(
+    r"(?:found|discovered|seized|recovered|confiscated|unearthed|uncovered|weapons|arms|rifles|"
+    r"guns|ammunition|explosives|caches?)\b",
+    _FLAGS,
+)
+
+
+def _went_off(triggers: list[Trigger], seg: str) -> bool:
+    """A device that exploded and hurt people, told next to the words of a find or a defusal."""
+    if not any(t.label in (lx.EXPLOSION, lx.IED, lx.GRENADE, lx.SHELL) for t in triggers):
+        return False
+    return bool(_WENT_OFF_RE.search(seg) and _HARMED_RE.search(seg)) and not re.search(
+        r"\bsafely detonated\b|controlled explosion", seg, _FLAGS
+    )
+
+
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
     """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``
     (``seg_start``: offset of ``seg`` in the text, to read each trigger's own context)."""
@@ -718,8 +789,14 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     cue = False
 
     # Disrupted weapons use only when the trigger says so (defused, intercepted) and no blast hit.
-    if top == lx.DISRUPTED and lx.SUICIDE not in scores:
+    if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
+        sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
+    elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):
         sub = lx.DISRUPTED
+    elif top == lx.DISRUPTED and lx.SUICIDE not in scores:
+        # "an unexploded bomb was found ... it exploded, killing two": the blast is the event
+        rest = [t for t in triggers if t.label != lx.DISRUPTED]
+        return resolve(rest, seg, seg_start)
     elif top == lx.SUICIDE or (top in (lx.EXPLOSION, lx.IED) and _SUICIDE_RE.search(seg)):
         sub, cue = lx.SUICIDE, True
     elif top == lx.CHEMICAL:
@@ -758,7 +835,9 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.VIOLENT_DEMO, True
             if lx.MOB in scores and not has_protest:
                 sub = lx.MOB
-        elif _INTERVENTION_RE.search(seg) or lx.ARRESTS in scores:
+        elif _INTERVENTION_RE.search(_grievance_masked(seg)) or any(
+            t.label == lx.ARRESTS and not grievance_arrest(seg, t, seg_start) for t in triggers
+        ):
             sub, cue = lx.INTERVENTION, True
         else:
             sub = lx.PEACEFUL
@@ -780,12 +859,16 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.DISRUPTED, True
         elif _GRENADE_RE.search(seg):
             sub, cue = lx.GRENADE, True
-        elif re.search(
-            r"\b(?:gas|factory|plant|pipeline|boiler|fireworks|mine|depot|warehouse|"
-            r"cylinder|tanker|refinery)\b",
-            seg,
-            _FLAGS,
-        ) and not re.search(r"\b(?:attack|militants|gunmen|targeted)\b", seg, _FLAGS):
+        elif (
+            re.search(
+                r"\b(?:gas|factory|plant|pipeline|boiler|fireworks|mine|depot|warehouse|"
+                r"cylinder|tanker|refinery)\b",
+                seg,
+                _FLAGS,
+            )
+            # a bomb at a factory is an attack on it, not an industrial accident
+            and not re.search(r"\b(?:attack|militants|gunmen|targeted|bomb\w*)\b", seg, _FLAGS)
+        ):
             sub, cue = lx.MANMADE, True
         elif _AIR_RE.search(seg):
             sub, cue = lx.AIR, True
@@ -803,7 +886,9 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     elif top == lx.VIOLENCE:
         pos = None
         if seg_start is not None:
-            strong = [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 1.0]
+            # the victim of the most telling verb ("gunmen shot dead a chief": after "shot dead")
+            strong = [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 2.0]
+            strong = strong or [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 1.0]
             if strong:
                 pos = strong[0].end - seg_start
         sub, cue = _violence_kind(seg, pos)

@@ -84,7 +84,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"(?:bombed|strafed) by (?:warplanes|jets|aircraft|helicopters|drones)", AIR, 3.0),
     (
         r"(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|drones?|helicopters?|gunships?|"
-        r"air force|UAVs?|bombers?) (?:\w+ ){0,2}(?:struck|hit|bombed|pounded|targeted|attacked|"
+        r"air force|UAVs?|bombers?) (?:[\w'’-]+ ){0,4}"
+        r"(?:struck|hit|bombed|pounded|targeted|attacked|"
         r"fired (?:missiles|rockets|on|at)|strafed|raided|bombarded|dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
         r"helicopters?)|"
@@ -98,6 +99,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (r"shell(?:ing|ed|s)|artillery|mortars?(?: rounds?| shells?| fire| attacks?)?", SHELL, 2.5),
     (r"(?:rocket|missile|artillery) (?:fire|barrages?|attacks?)|barrages?", SHELL, 2.5),
+    # the weapon named as what was fired: "fired a 105 mm howitzer", "attacked ... with RPGs"
+    (
+        r"howitzers?|rocket-propelled grenades?|RPGs?|(?:rocket |grenade )?launchers?|"
+        r"heavy (?:weapons?|artillery|guns)|(?:60|81|82|105|107|120|122|155) ?mm",
+        SHELL,
+        2.5,
+    ),
     (r"(?:missile|rocket)[\s-]strikes?", MISSILE, 2.5),
     (
         r"(?:close-range |short-range |long-range )?(?:ballistic |cruise |guided |anti-tank |"
@@ -109,6 +117,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:improvised explosive devices?|IEDs?|roadside bombs?|landmines?|land mines?|car bombs?|"
         r"vehicle-borne (?:IED|improvised explosive device)s?|VBIEDs?|explosive devices?|"
         r"booby[\s-]traps?|magnetic bombs?|sticky bombs?|unexploded ordnance)",
+        IED,
+        3.0,
+    ),
+    # "attacked the convoy with remote-controlled explosives", "a mine exploded under a truck"
+    (
+        r"(?:remote[\s-](?:controlled|detonated)|planted|buried|hidden|homemade|home-made) "
+        r"(?:\w+ )?(?:explosives|mines?|bombs?)|explosives|mines? (?:exploded|went off)",
         IED,
         3.0,
     ),
@@ -164,7 +179,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
         r"crossing|strongholds?|barracks)|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
-        r"under (?:the )?(?:full )?control of|pushed (?:\w+ )?out of|drove (?:\w+ )?out of|"
+        r"under (?:the )?(?:full )?control of|"
+        r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
         r"expelled (?:\w+ )?from|advanced into)",
         NSA_OVERTAKES,
@@ -188,7 +204,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"massacre[ds]?|execut(?:ed|ion|ions)|lynch(?:ed|ing)?|beheaded|hacked to death|"
-        r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured",
+        r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured|"
+        r"burn(?:ed|t) (?:\w+ ){0,3}?to death|(?:bodies|corpses|remains) of (?:[\w-]+ ){0,6}?"
+        r"(?:were |had been |have been )?(?:found|discovered|recovered|dumped)|"
+        r"(?:found|discovered|recovered) (?:the )?(?:[\w-]+ ){0,2}?(?:bodies|corpses)",
         VIOLENCE,
         2.0,
     ),
@@ -255,7 +274,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:bomb|explosive|IED|device)s?|foiled|thwarted|intercepted|shot down|"
         r"(?:seized|confiscated|recovered) (?:a )?(?:cache|weapons|arms|ammunition|explosives)|"
         r"weapons cache|arms cache|caches? of (?:weapons|arms|explosives|ammunition)|"
-        r"(?:destroyed|downed|neutrali[sz]ed) (?:[\w-]+ ){0,3}?(?:drones|UAVs|missiles|rockets)",
+        r"(?:destroyed|downed|neutrali[sz]ed) (?:[\w-]+ ){0,3}?(?:drones|UAVs|missiles|rockets)|"
+        # weapons found, seized or made safe: "found a cache of rifles", "seized two landmines"
+        r"(?:found|discovered|seized|recovered|confiscated|unearthed|uncovered)"
+        r"(?: and (?:\w+ ){0,2}?(?:detonated|destroyed|defused|removed|disposed of))? "
+        r"(?:[\w-]+ ){0,5}?(?:weapons|arms|rifles|guns|firearms|ammunition|munitions|explosives|"
+        r"(?:land)?mines|grenades|bombs?|IEDs?|shells?|rockets|mortars?|explosive devices?|"
+        r"detonators)|"
+        r"(?:weapons|arms|rifles|guns|ammunition|explosives|(?:land)?mines?|grenades?|bombs?|"
+        r"IEDs?|shells?|explosive devices?) (?:\w+ ){0,3}?(?:were|was) (?:\w+ )?(?:found|"
+        r"discovered|seized|recovered|confiscated|defused|disarmed)(?! (?:near|beside|next to) "
+        r"(?:the )?(?:bodies|body))|safely detonated|(?:made|rendered) safe",
         DISRUPTED,
         3.0,
     ),
@@ -263,7 +292,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"ceasefire|cease-fire|truce|peace (?:deal|agreement|accord)|signed an agreement|"
         r"prisoner (?:swap|exchange)|released (?:\w+ )?(?:prisoners|hostages|detainees)|"
         r"exchanged (?:\w+ ){0,3}(?:prisoners|captives|detainees|bodies)|"
-        r"(?:signed|reached|agreed|struck|brokered) (?:\w+ ){0,3}(?:deal|agreement|accord|pact)",
+        r"(?:signed|reached|agreed|struck|brokered) (?:\w+ ){0,3}(?:deal|agreement|accord|pact)|"
+        # talks that took place (talks only planned or demanded are irrealis)
+        r"(?:held|hold|resumed|opened|began|concluded|started|launched) (?:\w+ ){0,3}?"
+        r"(?:talks|negotiations)|(?:talks|negotiations) (?:\w+ ){0,8}?(?:resumed|opened|began|"
+        r"were held|ended|concluded|took place)",
         AGREEMENT,
         2.0,
     ),
@@ -309,7 +342,15 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"movement|command|front)|disband(?:ed|ing|s)?|dissolution|dissolved|renamed|rebranded|"
         r"splinter(?:ed)?|split from|join(?:ed|ing)? forces|appointed (?:a )?new|"
         r"succeed(?:ed|s) \w+ as|(?:was|is|were|are) (?:leaving|quitting|ending its (?:mission|"
-        r"operations))|end(?:ed|ing)? (?:its|their) (?:armed struggle|insurgency|mission)",
+        r"operations))|end(?:ed|ing)? (?:its|their) (?:armed struggle|insurgency|mission)|"
+        r"surrender(?:ed|s)?(?! of)|laid down (?:their|his|her|its) (?:arms|weapons)|"
+        r"deployed (?:[\w-]+ ){0,4}?(?:troops|soldiers|forces|reinforcements|units|battalions|"
+        r"police(?:men)?|officers)|(?:troops|soldiers|forces|reinforcements) (?:[\w-]+ ){0,3}?"
+        r"(?:were|have been|had been) (?:\w+ )?(?:deployed|redeployed|sent)|"
+        r"reinforcements (?:arrived|were sent)|sent (?:\w+ ){0,3}?reinforcements|"
+        r"reinforced (?:its|their|the) (?:\w+ )?(?:positions|troops|presence|garrison|defen[cs]es)|"
+        r"(?:formed|created|set up|established) (?:a |an )?new (?:\w+ )?(?:unit|battalion|"
+        r"brigade|force|wing|militia)",
         CHANGE_GROUP,
         2.2,
     ),

@@ -130,6 +130,33 @@ _PRO_ANTI_RE = re.compile(r"(?:\bpro|\banti)-$", re.IGNORECASE)
 _ROUTE_NAME_RE = re.compile(
     r"-[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?\s+(?i:highway|road|motorway|expressway|axis|route)\b"
 )
+# Armed groups whose names hold words that are also towns somewhere ("Haram" in Norway, "Adl").
+_ORG_NAME_RE = re.compile(
+    r"\bBoko Haram\b|\bal-Shabaa?b\b|\bJaish[\s-]al-[\w-]+|\bJama'?at [\w' -]{3,60}?"
+    r"(?=[,.;]|\s(?:fighters|militants|group|members))|\bAnsar(?:[\s-]al)?[\s-][\w-]+|"
+    r"\bLashkar[\s-]e[\s-][\w-]+|\bTehreek[\s-]e[\s-][\w-]+(?: [A-Z][\w-]+)?|"
+    r"\bHayat Tahrir al-Sham\b|\bAhrar al-Sham\b|\bHarakat[\s-][\w-]+|\bKata'?ib [\w-]+|"
+    r"\bAsa'?ib Ahl al-Haq\b|\bFaylaq [\w-]+|\bLiwa [\w-]+(?: al-[\w-]+)?|"
+    r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?",
+    re.IGNORECASE,
+)
+_ORG_HINT_RE = re.compile(
+    r"haram|shabab|jaish|jama|ansar|lashkar|tehreek|tahrir|ahrar|harakat|kata|asa|faylaq|liwa|"
+    r"islamic state",
+    re.IGNORECASE,
+)
+# "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
+_BACKED_AFTER_RE = re.compile(
+    r"-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated)\b",
+    re.IGNORECASE,
+)
+# "Russian shelling", "Israeli air strikes", "Turkish drones": whose weapons, not where
+_ATTACKER_AFTER_RE = re.compile(
+    r"\s+(?:shelling|(?:air |drone |missile |rocket )?strikes?|airstrikes?|air raids?|drones?|"
+    r"warplanes?|jets|artillery|missiles?|rockets?|bombardments?|bombing|incursions?|"
+    r"(?:forces|troops) (?:shelled|struck|bombed|fired))\b",
+    re.IGNORECASE,
+)
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
 _GAZ: Any = None
@@ -217,6 +244,10 @@ def article_places(
     if gaz is None:
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
+    if _ORG_HINT_RE.search(text):
+        orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
+        # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
+        found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -239,6 +270,12 @@ def article_places(
             if not in_title and _ORG_AFTER_RE.match(text, found[i][1]):
                 continue  # "the banned group Palestine Action" (in London): an organisation
             w = 1.0 if m.demonym else 2.0
+            after = "" if in_title else text[found[i][1] : found[i][1] + 40]
+            if _BACKED_AFTER_RE.match(after):
+                continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
+            if m.demonym:
+                if _ATTACKER_AFTER_RE.match(after):
+                    w = 0.3  # "Russian shelling": whose weapons, a weak hint of where they hit
             if (
                 not m.demonym
                 and not in_title
@@ -283,7 +320,9 @@ def article_places(
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
-        if place.feature == "country" and _ORG_AFTER_RE.match(text, end):
+        if place.feature == "country" and (
+            _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
+        ):
             continue
         if place.feature == "admin1" and not m.admin_suffix:
             # "in Buenos Aires", "BUENOS AIRES —": the big city, not the province named after it
@@ -309,7 +348,8 @@ def article_places(
         us = _us_dateline(gaz, text)
         if us is not None:
             dateline.append(us)
-    main = gaz.country(ranked[0]) if ranked else None
+    # a country known only from an attacker's demonym is no place of the event
+    main = gaz.country(ranked[0]) if ranked and weights[ranked[0]] >= 0.5 else None
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
 
 

@@ -36,6 +36,7 @@ from processors.classify import (
     Trigger,
     cluster,
     find_triggers,
+    grievance_arrest,
     irrealis,
     is_aggregate,
     resolve,
@@ -165,7 +166,10 @@ class _Incident:
             best = sub
             for m in self.mentions:
                 s = m.res.sub_event_type
-                if s == lx.ARRESTS or any(t.label == lx.ARRESTS for t in m.triggers):
+                arrests = [t for t in m.triggers if t.label == lx.ARRESTS]
+                if any(
+                    not grievance_arrest(m.masked, t, m.sentence.start) for t in arrests
+                ):  # not "protested against the arrest of ..."
                     s = lx.INTERVENTION
                 if _PROTEST_RANK.get(s, -1) > _PROTEST_RANK[best]:
                     best = s
@@ -494,6 +498,17 @@ def _attach(
             if inc.sub in _PROTEST_RANK and _same_where_when(m, inc):
                 m.support = True
                 return inc
+    # weapons recovered at the scene of an incident told just before are a detail of it, not
+    # another event ("... Rifles were recovered from the site")
+    if (
+        m.res.sub_event_type == lx.DISRUPTED
+        and current is not None
+        and current.sub != lx.DISRUPTED
+        and 0 <= sent_index - current.last_sentence <= 2
+        and _AT_SCENE_RE.search(m.masked)
+    ):
+        m.support = True
+        return current
     # a follow-up with no place, date or new-event cue of its own details the latest incident
     # ("two civilians were killed when shells struck homes in the town")
     if current is not None and 0 < sent_index - current.last_sentence <= _SUPPORT_GAP:
@@ -504,6 +519,14 @@ def _attach(
             m.support = True
             return current
     return None
+
+
+_AT_SCENE_RE = re.compile(
+    r"\b(?:from|at|near) the (?:site|scene|spot|area|hideout|camp|bodies)\b|"
+    r"\bfrom (?:the )?(?:slain|dead|killed|arrested|captured|fleeing) |"
+    r"\bfrom (?:them|their bodies)\b",
+    re.IGNORECASE,
+)
 
 
 def _same_where_when(m: _Mention, inc: _Incident) -> bool:

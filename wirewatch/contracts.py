@@ -251,10 +251,26 @@ class Incident(_Record):
     date_precision: str | None = Field(default=None, description="day | week | month | year")
     actors: list[Actor] = Field(default_factory=list)
     location: Location | None = None
-    fatalities: int | None = Field(default=None, ge=0)
-    fatalities_min: int | None = Field(default=None, ge=0)
-    injured: int | None = Field(default=None, ge=0)
-    injured_min: int | None = Field(default=None, ge=0)
+    fatalities: int | None = Field(
+        default=None,
+        ge=0,
+        description="deaths stated for the event; 0 when the text says nobody died or reports "
+        "only injuries; null when the text says nothing about deaths or gives only a vague "
+        "amount (then fatalities_min)",
+    )
+    fatalities_min: int | None = Field(
+        default=None, ge=0, description="lower bound of a vague death count (several: 2)"
+    )
+    injured: int | None = Field(
+        default=None,
+        ge=0,
+        description="injured stated for the event; 0 only when the text says nobody was hurt "
+        "(no one was hurt, no casualties, passed off peacefully); null when injuries are not "
+        "stated (not reported is not none) or given only vaguely (then injured_min)",
+    )
+    injured_min: int | None = Field(
+        default=None, ge=0, description="lower bound of a vague injured count (dozens: 24)"
+    )
     weapons: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     evidence: Evidence
