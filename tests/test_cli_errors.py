@@ -181,12 +181,19 @@ def test_every_command_is_covered() -> None:
 # ---------------------------------------------------------------- the mistakes of the issue
 
 
-@pytest.mark.parametrize("argv", [["feeds", "add", "example.com/feed"], ["check-feed", "feed"]])
-def test_non_url_argument_is_a_usage_error(argv: list[str], workdir: Path) -> None:
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["feeds", "add", "example.com/feed"], "URL"),
+        (["check-feed", "feed"], "URL"),
+        (["feeds", "add", "http://127.0.0.1/feed.xml", "--interval", "-5"], "--interval"),
+    ],
+)
+def test_bad_value_is_a_usage_error(argv: list[str], says: str, workdir: Path) -> None:
     proc = run_cli(argv, _env(workdir, f"127.0.0.1:{_closed_port()}"), workdir)
     assert_clean(proc, argv)
     assert proc.returncode == 2, proc.stderr
-    assert "URL" in proc.stderr
+    assert says in proc.stderr
 
 
 @pytest.mark.parametrize(
@@ -214,3 +221,22 @@ def test_broker_down_is_broker_unavailable(argv: list[str], workdir: Path) -> No
     assert_clean(proc, argv)
     assert proc.returncode == 1, proc.stderr
     assert "[sink.broker_unavailable]" in proc.stderr
+
+
+@pytest.mark.kafka
+def test_feeds_remove_of_an_unknown_feed_fails(kafka_settings, workdir: Path) -> None:
+    env = _env(workdir, kafka_settings.bootstrap_servers)
+    env["WIREWATCH_KAFKA__TOPIC_PREFIX"] = kafka_settings.topic_prefix
+    for key in ("BOOTSTRAP_TIMEOUT_MS", "REQUEST_TIMEOUT_MS", "MAX_BLOCK_MS"):
+        env[f"WIREWATCH_KAFKA__{key}"] = "15000"  # a real broker, shared and maybe busy
+    url = "http://127.0.0.1/known.xml"
+    added = run_cli(["feeds", "add", url], env, workdir)
+    assert added.returncode == 0, added.stderr
+    unknown = run_cli(["feeds", "remove", "http://127.0.0.1/unknown.xml"], env, workdir)
+    assert_clean(unknown, ["feeds", "remove"])
+    assert unknown.returncode == 1, unknown.stderr
+    assert "[feeds.not_found]" in unknown.stderr
+    removed = run_cli(["feeds", "remove", url], env, workdir)
+    assert removed.returncode == 0, removed.stderr
+    listed = run_cli(["feeds", "list"], env, workdir)
+    assert listed.returncode == 0 and url not in listed.stdout, listed.stderr

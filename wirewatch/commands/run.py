@@ -200,7 +200,12 @@ def register(cli: click.Group) -> None:
     @feeds_group.command("add")
     @click.argument("url")
     @click.option("--name", default=None)
-    @click.option("--interval", type=float, default=None)
+    @click.option(
+        "--interval",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="Poll interval in seconds (default: adapts to the feed).",
+    )
     @click.pass_obj
     def feeds_add(app: Any, url: str, name: str | None, interval: float | None) -> None:
         """Add (or update) one feed."""
