@@ -17,6 +17,22 @@ def _settings(app: Any) -> Settings:
     return app.settings  # type: ignore[no-any-return]
 
 
+def feed_url(url: str, param_hint: str = "URL") -> str:
+    """``url`` when it is an absolute http(s) URL (the rule of a feed list), else a usage error
+    naming the argument."""
+    from pydantic import ValidationError
+
+    from ingest.feeds import FeedSpec
+
+    try:
+        return FeedSpec(url=url).url
+    except ValidationError:
+        raise click.BadParameter(
+            f"{url!r} is not an absolute http(s) URL (e.g. https://example.com/feed.xml)",
+            param_hint=param_hint,
+        ) from None
+
+
 def register(cli: click.Group) -> None:
     @cli.command("check-feed")
     @click.argument("url")
@@ -31,6 +47,7 @@ def register(cli: click.Group) -> None:
         from ingest.diagnostics import check_feed
         from ingest.http import HttpClient
 
+        url = feed_url(url)
         settings = _settings(app)
 
         async def go() -> Any:
@@ -43,6 +60,9 @@ def register(cli: click.Group) -> None:
         else:
             click.echo("\n".join(report.lines()))
         if not report.ok:
+            # the report above is the detail; this line is what a script or a glance needs
+            first = report.problems[0] if report.problems else "see the report"
+            click.echo(f"error [{report.error_reason or 'feed.failed'}]: {first}", err=True)
             raise SystemExit(1)
 
     @cli.command("extract")

@@ -38,15 +38,17 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as kerr
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.net import KafkaNetClient
 from kafka.structs import OffsetAndMetadata
 
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import Settings
 from wirewatch.contracts import read_record
-from wirewatch.errors import WirewatchError
+from wirewatch.errors import BrokerUnavailable, WirewatchError
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
+    BrokerProbe,
     ConsumerLagSampler,
     HeapTrimmer,
     MemoryTrace,
@@ -61,6 +63,12 @@ from wirewatch.topology import TOPOLOGY, StageSpec, Topology
 __all__ = ["KafkaSourceRunner", "KafkaStageRunner", "build_runner", "run_worker"]
 
 log = logging.getLogger("wirewatch.workers")
+
+# readiness facts a worker reports (OpsServer.mark); all must hold for /readyz to answer 200
+READY_FACTS = ("broker_reachable", "partitions_assigned")
+# reconnect backoff while no broker answers: doubling from the first, capped
+CONNECT_BACKOFF_FIRST = 1.0
+CONNECT_BACKOFF_MAX = 30.0
 
 
 class _KafkaRunner:
@@ -95,6 +103,7 @@ class _KafkaRunner:
         self.loop = asyncio.new_event_loop()
         self.ops: OpsServer | None = None
         self.lag: ConsumerLagSampler | None = None
+        self.probe: BrokerProbe | None = None
         self.trimmer = HeapTrimmer.from_env()  # freed C-heap memory back to the OS (ops.py)
         self._ce_types = {t.kind: t.ce_type for t in topology.topics}
         self._allowed = {*spec.outputs, "deadletter"}
@@ -106,22 +115,95 @@ class _KafkaRunner:
     def listener(self) -> ConsumerRebalanceListener:
         raise NotImplementedError
 
-    def setup(self) -> None:
-        self.consumer = KafkaConsumer(
-            **kafka_client_config(self.cfg),
-            group_id=self.group_id,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            auto_offset_reset="earliest",
-            max_poll_records=self.spec.batch_size,
-            session_timeout_ms=10_000,
-            heartbeat_interval_ms=2_000,
-            max_poll_interval_ms=300_000,
-        )
+    def attach_ops(self, ops: OpsServer) -> None:
+        """Report through ``ops``: not ready until the consumer has connected and been assigned
+        partitions (with no facts at all, ``/readyz`` would answer ready)."""
+        self.ops = ops
+        for fact in READY_FACTS:
+            ops.mark(fact, False)
+
+    def setup(self, *, deadline: float | None = None) -> None:
+        """Connect (retrying while no broker answers), subscribe, start the stage. Returns with
+        :attr:`consumer` None when stopped while connecting; raises
+        :class:`~wirewatch.errors.BrokerUnavailable` when ``deadline`` (monotonic) passes first."""
+        self.consumer = self._connect(deadline)
+        if self.consumer is None:
+            return
         self.lag = ConsumerLagSampler(self.consumer, self.name)
+        self.probe = BrokerProbe(self.consumer)  # connecting was a metadata round-trip
         self.consumer.subscribe([self.input_topic()], listener=self.listener())
         self._new_producer()
         self.loop.run_until_complete(self.stage.setup())
+
+    def _consumer(self) -> KafkaConsumer:
+        """The group consumer; raises when no broker answers within the bootstrap timeout."""
+        clients: list[KafkaNetClient] = []
+
+        def client(**config: Any) -> KafkaNetClient:
+            clients.append(KafkaNetClient(**config))
+            return clients[-1]
+
+        try:
+            return KafkaConsumer(
+                **kafka_client_config(self.cfg),
+                bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms,
+                kafka_client=client,
+                group_id=self.group_id,
+                enable_auto_commit=False,
+                isolation_level="read_committed",
+                auto_offset_reset="earliest",
+                max_poll_records=self.spec.batch_size,
+                session_timeout_ms=10_000,
+                heartbeat_interval_ms=2_000,
+                max_poll_interval_ms=300_000,
+            )
+        except BaseException:
+            # the client's I/O thread is already running when bootstrapping fails: without this
+            # every retry would leave one behind
+            for c in clients:
+                c.close()
+            raise
+
+    def _connect(self, deadline: float | None) -> KafkaConsumer | None:
+        """:meth:`_consumer`, retried with a doubling backoff while no broker answers, alive
+        (heartbeat) and not ready meanwhile; None when stopped first."""
+        delay = CONNECT_BACKOFF_FIRST
+        attempt = 0
+        while not self.stop_event.is_set():
+            attempt += 1
+            try:
+                consumer = self._consumer()
+            except Exception as exc:
+                error = translate_kafka_error(exc, connecting=True)
+                if not isinstance(error, BrokerUnavailable):
+                    raise error from exc
+                if self.ops is not None:
+                    self.ops.heartbeat()
+                    self.ops.mark("broker_reachable", False)
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise BrokerUnavailable(
+                        f"no Kafka broker reachable at {self.cfg.bootstrap_servers} "
+                        f"after {attempt} attempts"
+                    ) from exc
+                wait = delay if left is None else min(delay, left)
+                log.warning(
+                    "no Kafka broker reachable at %s (attempt %d); retrying in %.0f s, "
+                    "not ready until connected",
+                    self.cfg.bootstrap_servers,
+                    attempt,
+                    wait,
+                    extra={"stage": self.name, "reason": error.reason},
+                )
+                self.stop_event.wait(wait)
+                delay = min(delay * 2, CONNECT_BACKOFF_MAX)
+                continue
+            if attempt > 1:
+                log.info("connected to Kafka", extra={"stage": self.name, "attempts": attempt})
+            if self.ops is not None:
+                self.ops.mark("broker_reachable", True)
+            return consumer
+        return None
 
     def _new_producer(self) -> None:
         if self.producer is not None:
@@ -175,10 +257,11 @@ class _KafkaRunner:
 
     def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
         """Consume until stopped, ``max_records`` of progress, or ``timeout`` seconds."""
-        if self.consumer is None:
-            self.setup()
-        assert self.consumer is not None
         deadline = None if timeout is None else time.monotonic() + timeout
+        if self.consumer is None:
+            self.setup(deadline=deadline)
+        if self.consumer is None:  # stopped while connecting
+            return
         while not self.stop_event.is_set():
             if deadline is not None and time.monotonic() > deadline:
                 break
@@ -188,6 +271,7 @@ class _KafkaRunner:
                 batch = self.consumer.poll(timeout_ms=self.poll_timeout())
             except kerr.KafkaError as exc:
                 log.warning("poll failed: %s", exc, extra={"stage": self.name})
+                self.beat()  # still alive; readiness from a fresh probe
                 time.sleep(0.5)
                 continue
             self.step(batch)
@@ -214,7 +298,8 @@ class _KafkaRunner:
             return
         self.ops.heartbeat()
         self.ops.mark("partitions_assigned", bool(self.consumer.assignment()))
-        self.ops.mark("broker_reachable", bool(self.consumer.bootstrap_connected()))
+        if self.probe is not None:
+            self.ops.mark("broker_reachable", self.probe.maybe_probe())
 
     # ------------------------------------------------------------------ transaction
     def _transact(self, outputs: Sequence[Emit], offsets: dict[Any, Any]) -> None:
@@ -491,7 +576,7 @@ def run_worker(
     limit_malloc_arenas()  # before any thread starts (ops.py: steadier RSS)
     runner = build_runner(settings, stage_name, topology=topology)
     if settings.metrics.enabled:
-        runner.ops = OpsServer.from_settings(settings.metrics).start()
+        runner.attach_ops(OpsServer.from_settings(settings.metrics).start())
 
     def stop(_sig: int, _frame: Any) -> None:
         runner.stop_event.set()
@@ -504,7 +589,6 @@ def run_worker(
     if trace is not None:
         trace.start()
     try:
-        runner.setup()
         runner.run(max_records=max_records, timeout=timeout)
     finally:
         runner.close()
