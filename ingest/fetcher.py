@@ -5,6 +5,9 @@ throttle, size and time caps). Extraction is CPU work, so it runs in a worker th
 executor the caller passes, e.g. a process pool) to keep the event loop polling. When the page
 is unusable (error, consent wall, paywall stub, nothing extracted) but the feed carried the full
 article (``FeedEntry.content``), that text is used and ``extraction_path`` says "feed-content".
+A page that is not HTML at all (an archive, an image, a feed document linked as an item) and no
+feed text is not an article: :class:`ExtractionError` with reason ``page.not_html`` (a dead
+letter naming the content type), never an article with no text.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ingest.http import HttpClient
 from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article
 from ingest.urls import canonicalize_url
 from wirewatch.contracts import Article, FeedEntry, Timings, stable_key
-from wirewatch.errors import FetchError, HttpStatusError
+from wirewatch.errors import ExtractionError, FetchError, HttpStatusError
 from wirewatch.metrics import ArticleFetched, StageLatency, emit
 
 __all__ = ["ARTICLE_ACCEPT", "ArticleFetcher"]
@@ -43,7 +46,8 @@ class ArticleFetcher:
 
     async def fetch(self, target: FeedEntry | str) -> Article:
         """Fetch and extract ``target`` (a feed entry, or a URL). Raises :class:`FetchError`
-        (``.reason`` says why) when the page cannot be had and the feed has no full text."""
+        (``.reason`` says why) when the page cannot be had, :class:`ExtractionError` (reason
+        ``page.not_html``) when it is not HTML, and the feed has no full text."""
         entry = target if isinstance(target, FeedEntry) else None
         url = entry.link if entry is not None else str(target)
         t0 = time.perf_counter()
@@ -84,6 +88,14 @@ class ArticleFetcher:
             if article.page_kind != "article" and entry.content:
                 article = self._from_feed(entry, article, fetch_ms)
             article = _fill_from_entry(article, entry)
+        if article.page_kind == "not_html":  # no article: counted as a failed fetch
+            kind = article.content_type or "no content type"
+            emit(ArticleFetched(status="page.not_html"))
+            log.info("page is not HTML: %s", kind, extra={"reason": "page.not_html", "url": url})
+            emit(StageLatency("fetch", time.perf_counter() - t0))
+            raise ExtractionError(
+                f"not an HTML page ({kind}): {url}; not an article", reason="page.not_html"
+            )
         emit(ArticleFetched(status=str(resp.status), page_kind=article.page_kind))
         if article.page_kind != "article":
             log.info(
