@@ -20,9 +20,10 @@ from concurrent.futures import Executor
 
 from ingest.http import HttpClient
 from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article
-from ingest.urls import canonicalize_url
+from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, FeedEntry, Timings, stable_key
 from wirewatch.errors import ExtractionError, FetchError, HttpStatusError
+from wirewatch.logs import mask_userinfo
 from wirewatch.metrics import ArticleFetched, StageLatency, emit
 
 __all__ = ["ARTICLE_ACCEPT", "ArticleFetcher"]
@@ -62,6 +63,8 @@ class ArticleFetcher:
                     reason=f"http.status.{resp.status}",
                 )
         except FetchError as exc:
+            # its message becomes a dead letter's error: no credentials of the link in it
+            exc.args = (mask_userinfo(str(exc)),)
             emit(ArticleFetched(status=exc.reason))
             log.info(
                 "article fetch failed: %s", exc.reason, extra={"reason": exc.reason, "url": url}
@@ -94,7 +97,8 @@ class ArticleFetcher:
             log.info("page is not HTML: %s", kind, extra={"reason": "page.not_html", "url": url})
             emit(StageLatency("fetch", time.perf_counter() - t0))
             raise ExtractionError(
-                f"not an HTML page ({kind}): {url}; not an article", reason="page.not_html"
+                f"not an HTML page ({kind}): {strip_userinfo(url)}; not an article",
+                reason="page.not_html",
             )
         emit(ArticleFetched(status=str(resp.status), page_kind=article.page_kind))
         if article.page_kind != "article":
@@ -114,7 +118,7 @@ class ArticleFetcher:
         base = page.model_dump() if page is not None else {}
         base.update(
             article_id=stable_key(canonicalize_url(entry.link)),
-            url=entry.link,
+            url=strip_userinfo(entry.link),
             entry_id=entry.entry_id,
             feed_id=entry.feed_id,
             text=text,

@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 
-from ingest.urls import canonicalize_url
+from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, PageKind, Timings, stable_key
 
 __all__ = ["ExtractOptions", "classify_page", "decode_html", "extract_article", "maybe_gunzip"]
@@ -343,8 +343,9 @@ def extract_article(
     page_url = final_url or url
     base: dict[str, Any] = dict(
         article_id=stable_key(canonicalize_url(url)),
-        url=url,
-        final_url=final_url,
+        # credentials in a page's URL are the request's business, not the article's
+        url=strip_userinfo(url),
+        final_url=strip_userinfo(final_url) if final_url else final_url,
         entry_id=entry_id,
         feed_id=feed_id,
         http_status=http_status,
@@ -403,7 +404,7 @@ def extract_article(
         language = lang_attr.group(1).lower() if lang_attr else None
     return Article(
         **base,
-        canonical_url=canonical,
+        canonical_url=strip_userinfo(canonical) if canonical else canonical,
         title=title,
         text="" if kind in ("consent_wall", "paywall") else text,
         authors=authors,

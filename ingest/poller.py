@@ -36,6 +36,7 @@ from ingest.state import FeedState, SeenEntry, StateStore, listed_digest
 from wirewatch.config import PollSettings
 from wirewatch.contracts import FeedEntry
 from wirewatch.errors import FeedParseError, FetchError
+from wirewatch.logs import mask_userinfo
 from wirewatch.metrics import FeedPolled, FeedStale, StageLatency, emit
 
 __all__ = ["FEED_ACCEPT", "PollResult", "Poller"]
@@ -159,7 +160,7 @@ class Poller:
         s = self.settings
         state.error_count += 1
         state.last_error = reason
-        state.last_error_message = message[:500]
+        state.last_error_message = mask_userinfo(message)[:500]  # state is published
         state.last_error_at = now
         delay = backoff_delay(
             state.error_count,
@@ -189,6 +190,8 @@ class Poller:
         state = self.state_for(feed)
         result = await self._poll(feed, state)
         result.elapsed = time.perf_counter() - t0
+        if result.error_message:  # HTTP errors name the URL, and a feed URL may carry a password
+            result.error_message = mask_userinfo(result.error_message)
         if commit:
             self.commit(result)
         emit(
@@ -240,7 +243,7 @@ class Poller:
             reason = "http.status.410"
             state.disabled_reason = reason
             state.last_error = reason
-            state.last_error_message = f"410 Gone: {resp.url}; feed disabled"
+            state.last_error_message = mask_userinfo(f"410 Gone: {resp.url}; feed disabled")
             state.last_error_at = now
             return PollResult(
                 feed,

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-__all__ = ["TRACKING_PARAMS", "absolutize", "canonicalize_url", "is_tracking_param"]
+from wirewatch.logs import mask_userinfo
+
+__all__ = [
+    "TRACKING_PARAMS",
+    "absolutize",
+    "canonicalize_url",
+    "is_tracking_param",
+    "strip_userinfo",
+]
 
 #: Exact (lower-cased) query keys that only carry campaign/click tracking.
 TRACKING_PARAMS = frozenset(
@@ -46,6 +54,23 @@ def absolutize(url: str, base: str | None) -> str:
         return urljoin(base, url)
     except ValueError:  # e.g. "http://[" (invalid IPv6 literal): keep it as given
         return url
+
+
+def strip_userinfo(url: str) -> str:
+    """``url`` without its credentials (``http://user:password@host/`` -> ``http://host/``).
+
+    What is published or stored (entries, articles, error messages) never carries them; only
+    the request that needs them does (the feed's configured URL).
+    """
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not parseable as a URL: mask whatever looks like userinfo
+        return mask_userinfo(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _norm_escapes(part: str, safe: str) -> str:
