@@ -5,9 +5,11 @@ throttle, size and time caps). Extraction is CPU work, so it runs in a worker th
 executor the caller passes, e.g. a process pool) to keep the event loop polling. When the page
 is unusable (error, consent wall, paywall stub, nothing extracted) but the feed carried the full
 article (``FeedEntry.content``), that text is used and ``extraction_path`` says "feed-content".
-A page that is not HTML at all (an archive, an image, a feed document linked as an item) and no
-feed text is not an article: :class:`ExtractionError` with reason ``page.not_html`` (a dead
-letter naming the content type), never an article with no text.
+A redirect page (``<meta http-equiv=refresh>`` to another URL) is followed like an HTTP redirect,
+through the same client (guard, robots, caps). A page that is not HTML at all (an archive, an
+image, a feed document linked as an item) and no feed text is not an article:
+:class:`ExtractionError` with reason ``page.not_html`` (a dead letter naming the content type),
+never an article with no text.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import logging
 import time
 from concurrent.futures import Executor
 
-from ingest.http import HttpClient
-from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article
+from ingest.http import HttpClient, Response
+from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article, meta_refresh_target
 from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, FeedEntry, Timings, stable_key
 from wirewatch.errors import ExtractionError, FetchError, HttpStatusError
@@ -30,6 +32,8 @@ __all__ = ["ARTICLE_ACCEPT", "ArticleFetcher"]
 
 ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 log = logging.getLogger(__name__)
+#: <meta http-equiv=refresh> redirects followed per article (HTTP redirects are the client's)
+MAX_META_REFRESHES = 3
 _READ_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/octet-stream")
 
 
@@ -53,15 +57,14 @@ class ArticleFetcher:
         url = entry.link if entry is not None else str(target)
         t0 = time.perf_counter()
         try:
-            resp = await self.client.get(
-                url, {"Accept": ARTICLE_ACCEPT}, purpose="article", accept_types=_READ_TYPES
-            )
-            if resp.status >= 400:
-                raise HttpStatusError(
-                    f"HTTP {resp.status} for {resp.url}",
-                    status=resp.status,
-                    reason=f"http.status.{resp.status}",
-                )
+            resp = await self._get(url)
+            # a redirect stub (<meta http-equiv=refresh>) has no text: the article is where it
+            # sends the browser, within a few hops (a refresh loop ends there)
+            for _hop in range(MAX_META_REFRESHES):
+                onward = meta_refresh_target(resp.body, resp.headers.get("content-type"), resp.url)
+                if onward is None or onward == resp.url:
+                    break
+                resp = await self._get(onward)
         except FetchError as exc:
             # its message becomes a dead letter's error: no credentials of the link in it
             exc.args = (mask_userinfo(str(exc)),)
@@ -109,6 +112,18 @@ class ArticleFetcher:
             )
         emit(StageLatency("fetch", time.perf_counter() - t0))
         return article
+
+    async def _get(self, url: str) -> Response:
+        resp = await self.client.get(
+            url, {"Accept": ARTICLE_ACCEPT}, purpose="article", accept_types=_READ_TYPES
+        )
+        if resp.status >= 400:
+            raise HttpStatusError(
+                f"HTTP {resp.status} for {resp.url}",
+                status=resp.status,
+                reason=f"http.status.{resp.status}",
+            )
+        return resp
 
     @staticmethod
     def _from_feed(entry: FeedEntry, page: Article | None, fetch_ms: float | None) -> Article:

@@ -205,15 +205,17 @@ def parse_feed_document(
             skipped += 1
         else:
             parsed.append(entry)
-    # distinct items whose links differ only in the fragment (one page, many posts): there
-    # the fragment is what identifies an item, so the whole group keeps it
+    # distinct items whose links differ only in the fragment, each with its own (one page,
+    # many posts): there the fragment is what identifies an item, so the whole group keeps it.
+    # A page linked with and without a fragment ("a" and "a#comments") is one article: the
+    # fragment is dropped, so it gets the one key it has in every other feed and document
     links: dict[str, set[str]] = {}
     for e in parsed:
         links.setdefault(e.url_key, set()).add(e.link)
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for e in parsed:
-        if len(links[e.url_key]) > 1:
+        if _fragments_identify(links[e.url_key]):
             e = _with_fragment(e)
         if e.url_key not in seen:  # the same item twice in one document
             seen.add(e.url_key)
@@ -238,6 +240,15 @@ def parse_feed(
 ) -> list[FeedEntry]:
     """Normalized entries of a feed document; see :func:`parse_feed_document`."""
     return parse_feed_document(body, headers, feed, url=url).entries
+
+
+def _fragments_identify(links: set[str]) -> bool:
+    """Whether the links of one canonical URL are told apart by their fragments alone: more
+    than one, each with a fragment of its own."""
+    if len(links) < 2:
+        return False
+    fragments = [urlsplit(link).fragment for link in links]
+    return all(fragments) and len(set(fragments)) == len(fragments)
 
 
 def _with_fragment(entry: FeedEntry) -> FeedEntry:
