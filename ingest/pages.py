@@ -470,6 +470,12 @@ def _date(value: str | None) -> datetime | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+#: content types (None: not declared) an empty body is an empty page of
+_MAY_BE_EMPTY_HTML = frozenset(
+    {None, "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
+)
+
+
 def _is_html(body: bytes, content_type: str | None) -> bool:
     ct = (content_type or "").split(";", 1)[0].strip().lower()
     if ct in ("text/html", "application/xhtml+xml"):
@@ -512,6 +518,12 @@ def extract_article(
         http_status=http_status,
         content_type=(content_type or "").split(";", 1)[0].strip().lower() or None,
     )
+    if not html_bytes.strip() and base["content_type"] in _MAY_BE_EMPTY_HTML:
+        # no body (a 204) and no other format declared: an empty page. A body of a type the
+        # client does not read (an archive, an image) is left unread, and is not_html below
+        return Article(
+            **base, page_kind="empty", extraction_path="none", timings=Timings(fetch_ms=fetch_ms)
+        )
     if not _is_html(html_bytes, content_type):
         return Article(
             **base, page_kind="not_html", extraction_path="none", timings=Timings(fetch_ms=fetch_ms)

@@ -90,3 +90,12 @@ def test_extract_of_a_non_html_url_is_an_error_not_an_empty_article() -> None:
         with pytest.raises(ExtractionError) as err:
             asyncio.run(run(srv.url("/a.tar")))
     assert err.value.reason == "page.not_html"
+
+
+def test_a_page_with_no_body_is_empty_not_a_dead_letter() -> None:
+    with LocalServer() as srv:
+        srv.route("/nothing", Reply(204))
+        srv.route("/blank", Reply(200, b"  \n", {"Content-Type": "application/octet-stream"}))
+        out = _handle(srv, [_entry(srv.url("/nothing")), _entry(srv.url("/blank"))])
+    assert [type(o).__name__ for o in out] == ["Article", "Article"]
+    assert {o.page_kind for o in out if isinstance(o, Article)} == {"empty"}
