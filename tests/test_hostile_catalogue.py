@@ -342,7 +342,7 @@ def status_feed(status: int, **headers: str) -> Callable[[Ctx], list[FeedSpec]]:
 
 
 def ten_thousand(ctx: Ctx) -> list[FeedSpec]:
-    ctx.srv.route("/tiny", Reply(204))
+    ctx.srv.route("/tiny", Reply(200, EMPTY_PAGE, HTML))  # an HTML page (not_html: dead letter)
     items = [
         {"title": f"Item {i}", "link": ctx.srv.url(f"/tiny?i={i}"), "guid": f"g{i}"}
         for i in range(10_000)
@@ -356,7 +356,7 @@ def check_ten_thousand(ctx: Ctx, run: Run) -> None:
     for e in mine[:50]:
         FeedEntry.model_validate(e)
     kinds = [a["page_kind"] for a in run.records("articles") if "/tiny?" in a["url"]]
-    assert len(kinds) == 10_000 and set(kinds) == {"not_html"}
+    assert len(kinds) == 10_000 and set(kinds) == {"empty"}
 
 
 def duplicate_guids(ctx: Ctx) -> list[FeedSpec]:
@@ -599,7 +599,7 @@ CATALOGUE: list[Case] = [
         "feed_with_10000_items",
         ten_thousand,
         "clean",
-        "page.not_html",
+        "page.empty",
         metric=("wirewatch_entries_total", {"kind": "new"}),
         check=check_ten_thousand,
         timeout=150.0,
@@ -825,21 +825,18 @@ CATALOGUE: list[Case] = [
         "http.body_too_large",
         http={"max_body_bytes": 5 * 1024 * 1024},
     ),
+    # not HTML: a dead letter (issue 13.8), no article with empty text
     Case(
         "article_binary_file",
         article_of(Reply(200, PNG, {"Content-Type": "image/png"})),
-        "clean",
+        "dead_letter",
         "page.not_html",
-        metric=("wirewatch_articles_total", {"page_kind": "not_html"}),
-        check=check_page_kind("not_html"),
     ),
     Case(
         "article_binary_as_octet_stream",
         article_of(Reply(200, os.urandom(50_000), {"Content-Type": "application/octet-stream"})),
-        "clean",
+        "dead_letter",
         "page.not_html",
-        metric=("wirewatch_articles_total", {"page_kind": "not_html"}),
-        check=check_page_kind("not_html"),
     ),
     Case(
         "article_empty",

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from wirewatch.config import Settings
+from wirewatch.logs import mask_userinfo
 
 
 def _settings(app: Any) -> Settings:
@@ -55,10 +56,11 @@ def register(cli: click.Group) -> None:
                 return await check_feed(client, url, settings.poll)
 
         report = asyncio.run(go())
+        # the URL may carry credentials the request needed; the report never shows them
         if as_json:
-            click.echo(json.dumps(asdict(report), indent=2))
+            click.echo(mask_userinfo(json.dumps(asdict(report), indent=2)))
         else:
-            click.echo("\n".join(report.lines()))
+            click.echo(mask_userinfo("\n".join(report.lines())))
         if not report.ok:
             # the report above is the detail; this line is what a script or a glance needs
             first = report.problems[0] if report.problems else "see the report"
@@ -112,7 +114,8 @@ def register(cli: click.Group) -> None:
             for e in result.entries:
                 sys.stdout.write(e.model_dump_json() + "\n")
             detail = result.error_reason or f"{result.new_count} new, {result.updated_count} upd"
-            click.echo(f"{result.status:13} {detail:28} {result.feed.name or result.url}", err=True)
+            where = result.feed.name or mask_userinfo(result.url or "")
+            click.echo(f"{result.status:13} {detail:28} {where}", err=True)
 
         async def go() -> None:
             async with HttpClient(settings.http) as client:
