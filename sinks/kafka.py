@@ -53,6 +53,7 @@ class _InFlight(NamedTuple):
     value: bytes
     headers: list[tuple[str, bytes]]
     attempts: int
+    sent_at: float  # time.monotonic() of the send, for the healthcheck
 
 
 def kafka_client_config(cfg: KafkaSettings) -> dict[str, Any]:
@@ -175,10 +176,17 @@ class KafkaSink:
         return self._producer
 
     def healthcheck(self) -> bool:
-        try:
-            return bool(self.producer.bootstrap_connected())
-        except Exception:
+        """Ready while the sink delivers: a producer that is not in a fatal state, and no
+        record waiting for its ack longer than ``request_timeout_ms``. Why not
+        ``bootstrap_connected()``: in kafka-python 3 it is True only while the client is still
+        bootstrapping, so a connected producer would read as down for its whole life."""
+        if self._producer is None or self._producer_is_fatal():
             return False
+        try:
+            oldest = self._inflight[0]
+        except IndexError:  # nothing waiting: the last delivery (if any) went through
+            return True
+        return time.monotonic() - oldest.sent_at <= self.cfg.request_timeout_ms / 1000
 
     def check_topics(
         self, kinds: tuple[str, ...] = ("entries", "articles", "incidents", "deadletter")
@@ -274,7 +282,9 @@ class KafkaSink:
             raise failure from exc
         if attempts == 1:
             self.stats.added += 1
-        self._inflight.append(_InFlight(fut, topic, key, value, headers, attempts))
+        self._inflight.append(
+            _InFlight(fut, topic, key, value, headers, attempts, time.monotonic())
+        )
 
     def _reap(self) -> None:
         """Count finished records at the head of the in-flight FIFO; collect refusals."""
