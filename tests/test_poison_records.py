@@ -34,6 +34,7 @@ from wirewatch.contracts import (
     stable_key,
 )
 from wirewatch.kafka_admin import FeedRegistry
+from wirewatch.metrics import sample
 from wirewatch.runners.kafka import KafkaSourceRunner, KafkaStageRunner, build_runner
 from wirewatch.topics import record_value
 
@@ -329,6 +330,8 @@ def test_a_record_the_stage_keeps_failing_on_is_isolated_and_the_rest_commits(ka
         return await handle(batch)
 
     runner.stage.handle = buggy  # type: ignore[method-assign]
+    labels = {"stage": "process", "reason": "process.crash.RuntimeError"}
+    before = sample("wirewatch_dead_letters_total", labels)
     with _running(runner) as thread:
         took = _wait_passed(kafka_settings, runner, runner.input_topic(), offsets[-1])
         assert thread.is_alive()
@@ -339,6 +342,7 @@ def test_a_record_the_stage_keeps_failing_on_is_isolated_and_the_rest_commits(ka
     assert letters[0]["context"]["isolated"] is True
     assert runner.isolated == 1
     assert runner.processed == 3
+    assert sample("wirewatch_dead_letters_total", labels) == before + 1
 
 
 def test_a_record_the_broker_refuses_is_isolated_with_a_bounded_dead_letter(kafka_settings):
@@ -372,3 +376,81 @@ def test_a_record_the_broker_refuses_is_isolated_with_a_bounded_dead_letter(kafk
     assert letters[0]["context"]["isolated"] is True
     assert letters[0]["context"]["payload_bytes"] == len(poison)
     assert runner.isolated == 1
+
+
+def test_retriable_failures_keep_retrying_and_readiness_says_not_progressing(kafka_settings):
+    """A broker error is never blamed on a record: no dead letter however often it repeats;
+    readiness turns to not-progressing while input fails to commit, and back once it commits."""
+    from kafka import errors as kerr
+
+    from wirewatch.ops import OpsServer
+
+    cfg = kafka_settings.model_copy(
+        update={"stall_after_s": 0.2, "retry_backoff_s": 0.05, "retry_backoff_max_s": 0.2}
+    )
+    arts = _articles(["a", "b"])
+    offsets = _produce(cfg, "articles", [(a.article_id, record_value(a)) for a in arts])
+    runner = build_runner(_settings(cfg), "process")
+    assert isinstance(runner, KafkaStageRunner)
+    runner.ops = OpsServer(port=0)
+    transact = runner._transact
+    broker_down = threading.Event()
+    broker_down.set()
+
+    def flaky(outputs: Any, offsets: Any) -> None:
+        if broker_down.is_set():
+            raise kerr.KafkaTimeoutError("broker away")
+        transact(outputs, offsets)
+
+    runner._transact = flaky  # type: ignore[method-assign]
+    with _running(runner) as thread:
+        deadline = time.monotonic() + 60
+        while runner.ops.readiness().get("progressing") != "failing":
+            assert time.monotonic() < deadline, runner.ops.readiness()
+            time.sleep(0.1)
+        while runner.aborts <= cfg.poison_attempts:  # more failures than isolation allows
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        broker_down.clear()
+        _wait_passed(cfg, runner, runner.input_topic(), offsets[-1])
+        while runner.ops.readiness().get("progressing") != "ok":
+            assert time.monotonic() < deadline, runner.ops.readiness()
+            time.sleep(0.1)
+        assert thread.is_alive()
+    assert runner.isolated == 0
+    assert _read(cfg, "deadletter") == []
+
+
+def test_a_redone_fetch_batch_reuses_its_pages(tmp_path):
+    """The HTTP work of a batch whose write failed is reused when it is redone."""
+    import asyncio
+
+    from ingest.fetch_stage import FetchStage
+    from wirewatch.stage import Inbound
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    with LocalServer() as site:
+        site.route("/p/1", Reply(200, article_html(slug="p1").encode(), html))
+        site.route("/p/2", Reply(404, b"gone"))
+        entries = [_entry(site.url("/p/1"), "one"), _entry(site.url("/p/2"), "two")]
+        stage = FetchStage(Settings(http=HttpSettings(allowed_hosts=["127.0.0.1"])))
+
+        async def attempts() -> list[list[Any]]:
+            await stage.setup()
+            outs = []
+            for _ in range(3):  # written, failed, redone (the last one commits)
+                batch = [Inbound(e, e.url_key) for e in entries]
+                outs.append(await stage.handle(batch))
+                if len(outs) < 3:
+                    stage.on_abort(batch)
+                else:
+                    stage.on_commit(batch)
+            await stage.close()
+            return outs
+
+        outs = asyncio.run(attempts())
+        assert len(site.hits("/p/1")) == 1 and len(site.hits("/p/2")) == 1
+    kinds = [[(o.kind, o.key) for o in out] for out in outs]
+    assert kinds[0] == kinds[1] == kinds[2]
+    assert [k for k, _ in kinds[0]] == ["articles", "deadletter"]
+    assert not stage._redo  # committed: nothing kept
