@@ -420,8 +420,8 @@ class _KafkaRunner:
         assert self.consumer is not None and self.producer is not None
         p = self.producer
         wired = [self._wire(out) for out in outputs]  # before the transaction: may raise
+        self._in_transaction = True  # from here on a failure needs an abort (or new producer)
         p.begin_transaction()
-        self._in_transaction = True
         futures = []
         for out, topic, value, headers in wired:
             futures.append(
