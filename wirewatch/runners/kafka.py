@@ -236,6 +236,8 @@ class _KafkaRunner:
         self.fitter = RecordFitter(self.name, self.cfg, {}, self.cfg.max_request_size)
         self.isolated = 0  # input records dead-lettered because their transaction kept failing
         self._stuck_since: float | None = None  # first failure since the last commit
+        self._failures = 0  # failed transactions since the last commit (for the backoff)
+        self._in_transaction = False
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
@@ -392,7 +394,7 @@ class _KafkaRunner:
         if self._stuck_since is None:
             self._stuck_since = now
             self._failures = 0
-        self._failures = getattr(self, "_failures", 0) + 1
+        self._failures += 1
         return float(
             min(self.cfg.retry_backoff_max_s, self.cfg.retry_backoff_s * 2 ** (self._failures - 1))
         )
@@ -444,7 +446,7 @@ class _KafkaRunner:
         self._progressed()
 
     def _abort(self) -> None:
-        if not getattr(self, "_in_transaction", False):
+        if not self._in_transaction:
             return  # failed before the transaction began: nothing to abort
         self._in_transaction = False
         try:
