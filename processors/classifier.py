@@ -90,7 +90,7 @@ class EventClassifier:
         with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             vocab_list = str(z["vocab"][()]).split("\n")
             labels = tuple(str(z["labels"][()]).split("\n"))
-            rerank = frozenset(str(z["rerank"][()]).split("\n"))
+            rerank = frozenset(x for x in str(z["rerank"][()]).split("\n") if x)
             weights = z["weights"].astype(np.float32)
             bias = z["bias"].astype(np.float32)
             drop, override, margin = (float(x) for x in z["thresholds"])
