@@ -29,11 +29,12 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from processors.classifier import NONE_LABEL, WEIGHTS_FILE, features
-from processors.training.compose import LABELS, compose
+from processors.classifier import WEIGHTS_FILE, features
+from processors.training.compose import compose
 
 HERE = Path(__file__).resolve().parent
 UCDP_DATA = HERE / "data" / "ucdp-dev-labelled.jsonl.gz"
@@ -78,24 +79,44 @@ def training_rows(per_class: int = 260) -> list[tuple[str, str]]:
     return rows
 
 
-def train(rows: list[tuple[str, str]], rerank: set[str] | None = None) -> bytes:
-    """The weights file's bytes for ``rows`` (deterministic); ``rerank``: the types an override
-    may move between (default: those of the real, UCDP-derived rows)."""
+def matrix(texts: list[str], vocab: dict[str, int]) -> Any:
+    """The rows the model is fitted on: binary n-grams of ``vocab``, each present feature
+    weighing 1/sqrt(n), n the text's distinct features known or not, as serving computes it."""
+    from scipy.sparse import csr_matrix
+
+    data: list[float] = []
+    cols: list[int] = []
+    indptr = [0]
+    for text in texts:
+        feats = set(features(text))
+        known = sorted(vocab[f] for f in feats if f in vocab)
+        cols += known
+        data += [1.0 / np.sqrt(max(1, len(feats)))] * len(known)
+        indptr.append(len(cols))
+    return csr_matrix((data, cols, indptr), shape=(len(texts), len(vocab)))
+
+
+def fit(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], Any]:
+    """(vocabulary, labels, fitted scikit-learn model) for ``rows``; deterministic."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
     texts = [t for t, _ in rows]
-    labels = sorted({lab for _, lab in rows} | set(LABELS) | {NONE_LABEL})
+    # the classes the rows have, in sorted order: sklearn's coef_ rows are in this order
+    labels = sorted({lab for _, lab in rows})
     y = np.array([labels.index(lab) for _, lab in rows])
     vec = CountVectorizer(analyzer=features, min_df=MIN_DF, binary=True)
-    x = vec.fit_transform(texts)
-    # each present feature weighs 1/sqrt(n), n the text's distinct features known or not,
-    # exactly as serving computes it
-    counts = np.array([max(1, len(set(features(t)))) for t in texts], dtype=np.float64)
-    x = x.multiply(1.0 / np.sqrt(counts)[:, None]).tocsr()
-    model = LogisticRegression(C=C, max_iter=3000, random_state=0)
-    model.fit(x, y)
+    vec.fit(texts)
     vocab = vec.get_feature_names_out().tolist()
+    model = LogisticRegression(C=C, max_iter=3000, random_state=0)
+    model.fit(matrix(texts, {f: i for i, f in enumerate(vocab)}), y)
+    return vocab, labels, model
+
+
+def train(rows: list[tuple[str, str]], rerank: set[str] | None = None) -> bytes:
+    """The weights file's bytes for ``rows`` (deterministic); ``rerank``: the types an override
+    may move between (default: those of the real, UCDP-derived rows)."""
+    vocab, labels, model = fit(rows)
     buf = io.BytesIO()
     np.savez_compressed(
         buf,
