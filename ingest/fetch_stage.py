@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hashlib import blake2b
 from typing import ClassVar
 
+from clusters.dedupe import NearDuplicates
 from ingest.fetcher import ArticleFetcher
 from ingest.http import HttpClient
 from wirewatch.config import Settings
@@ -86,6 +87,8 @@ class FetchStage:
         self._inflight: dict[str, asyncio.Future[None]] = {}
         self._created: dict[int, list[str]] = {}  # id(batch) -> keys whose future it made
         self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+        # wire copies on other hosts: marked duplicate_of their first copy (clusters/dedupe.py)
+        self.duplicates = NearDuplicates(settings.cluster)
 
     async def setup(self) -> None:
         if self.client is None:
@@ -118,6 +121,14 @@ class FetchStage:
         for item, res in zip(todo, results, strict=True):
             entry = item.record
             if isinstance(res, Article):
+                copy = self.duplicates.check(res.article_id, res.text) if res.text else None
+                if copy is not None:
+                    res = res.model_copy(
+                        update={
+                            "duplicate_of": copy.original,
+                            "duplicate_similarity": copy.similarity,
+                        }
+                    )
                 out.append(Emit("articles", res.article_id, res))
             elif isinstance(res, BaseException):
                 out.append(letter_for(self.name, item, res, key=entry.url_key))

@@ -13,6 +13,7 @@ import time
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
+from clusters.events import outlet_of
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident
@@ -72,13 +73,20 @@ class ProcessStage:
         out: list[Emit] = []
         for item in batch:
             article: Article = item.record
+            if article.duplicate_of is not None:  # a wire copy: its original has the incidents
+                emit(ArticleSkipped("duplicate", article.language or "und"))
+                continue
             try:
                 incidents = extract_one(self.extractor, article)
             except Exception as exc:
                 log.exception("extractor crashed", extra={"article_id": article.article_id})
                 out.append(letter_for(self.name, item, exc, key=article.article_id))
                 continue
-            out.extend(Emit("incidents", i.incident_id, i) for i in incidents)
+            outlet = outlet_of(article.final_url or article.url)
+            out.extend(
+                Emit("incidents", i.incident_id, i.model_copy(update={"outlet": outlet}))
+                for i in incidents
+            )
         return out
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
