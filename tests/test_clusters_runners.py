@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from kafka import KafkaProducer
 
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
-from testkit.http import ARTICLE_HTML, LocalServer, Reply, rss
+from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
 from testkit.pipeline import read_topic
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
@@ -161,7 +164,7 @@ def test_wire_copies_and_a_rising_toll_in_the_embedded_runner(tmp_path: Path) ->
 
 @pytest.mark.kafka
 def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
-    kafka_settings: KafkaSettings,
+    kafka_settings: KafkaSettings, tmp_path: Path
 ) -> None:
     topics = Topics(kafka_settings.topic_prefix)
     settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
@@ -223,3 +226,27 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
     assert [r["fatalities"] for r in strike["toll_history"]] == [3, 5, 7, 8]
     assert strike["outlets"] == ["a.test", "b.test", "c.test", "d.test"]
     assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+    # the example consumer keeps the same latest version per event
+    db = tmp_path / "events.db"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "examples" / "events_consumer.py"),
+            "--bootstrap",
+            kafka_settings.bootstrap_servers,
+            "--topic",
+            topics.name("events"),
+            "--db",
+            str(db),
+            "--until-idle",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT event_id, version FROM events"))
+    assert rows == {k: v["version"] for k, v in latest.items()}
