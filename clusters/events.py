@@ -2,10 +2,11 @@
 
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
-most ``max_day_gap`` days apart, and compatible actors (no named armed actor on one side that
-the other contradicts). An event takes at most one incident per article: an extractor that
-reports two incidents in one article saw two things. An incident with no place joins nothing
-(it starts its own event): a wrong merge costs a subscriber more than a missed one.
+most ``max_day_gap`` days apart over all its reports, and compatible actors (no named armed
+actor on one side that the other contradicts). An event takes at most one incident per
+article: an extractor that reports two incidents in one article saw two things. An incident
+with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
+than a missed one. An undated incident joins only undated events.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
@@ -83,17 +84,31 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
     }
 
 
+#: where the index files an event: (sub-event type, country, day or None when undated)
+Key = tuple[str, str, int | None]
+
+
 @dataclass(slots=True)
 class Live:
     """One event in memory: its latest record and the partition its records go to."""
 
     event: Event
     partition: int | None
-    bucket: tuple[str, str]  # (sub_event_type, country): where the index files it
     last_day: int  # newest incident date (ordinal), else the day it was reported
+    first: int | None = None  # its date span (ordinals), None when undated
+    last: int | None = None
+
+    def __post_init__(self) -> None:
+        self.first, self.last = _day(self.event.first_date), _day(self.event.last_date)
+
+    def keys(self) -> list[Key]:
+        sub, country = _sub_and_country(self.event)
+        if self.first is None or self.last is None:
+            return [(sub, country, None)]
+        return [(sub, country, d) for d in range(self.first, self.last + 1)]
 
 
-def _bucket(incident: Incident | Event) -> tuple[str, str]:
+def _sub_and_country(incident: Incident | Event) -> tuple[str, str]:
     loc = incident.location
     country = (loc.country_iso3 or loc.country or "?").lower() if loc else "?"
     return incident.sub_event_type, country
@@ -105,7 +120,7 @@ class EventIndex:
     def __init__(self, settings: ClusterSettings) -> None:
         self.cfg = settings
         self.events: dict[str, Live] = {}
-        self._by_bucket: dict[tuple[str, str], set[str]] = {}
+        self._by_key: dict[Key, set[str]] = {}
         self.watermark = 0  # newest incident day seen (ordinal)
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
@@ -119,12 +134,14 @@ class EventIndex:
         ev = live.event
         if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
             return None
-        first, last = _day(ev.first_date), _day(ev.last_date)
+        first, last = live.first, live.last
         gap = 0
         if day is not None and first is not None and last is not None:
-            gap = max(0, first - day, day - last)
-            if gap > self.cfg.max_day_gap:
+            # the whole span, not the distance to its edge: reports one day apart each would
+            # otherwise chain the strikes of a whole week into one event
+            if max(last, day) - min(first, day) > self.cfg.max_day_gap:
                 return None
+            gap = max(0, first - day, day - last)
         a, b = incident.location, ev.location
         if a is None or b is None:
             return None
@@ -144,7 +161,13 @@ class EventIndex:
     def find(self, incident: Incident) -> Live | None:
         day = _day(incident.date)
         best: tuple[float, str] | None = None
-        for event_id in self._by_bucket.get(_bucket(incident), ()):
+        sub, country = _sub_and_country(incident)
+        gap = self.cfg.max_day_gap
+        days = [None] if day is None else range(day - gap, day + gap + 1)
+        candidates: set[str] = set()
+        for d in days:
+            candidates.update(self._by_key.get((sub, country, d), ()))
+        for event_id in candidates:
             live = self.events[event_id]
             score = self._matches(live, incident, day)
             if score is not None and (best is None or (score, event_id) < best):
@@ -199,17 +222,15 @@ class EventIndex:
                 last_reported_at=now,
             )
             undo.setdefault(event.event_id, None)
-            new = Live(event, partition, _bucket(incident), day if day is not None else _today(now))
-            self.events[event.event_id] = new
-            self._by_bucket.setdefault(new.bucket, set()).add(event.event_id)
+            self._put(Live(event, partition, day if day is not None else _today(now)))
             return event
         undo.setdefault(live.event.event_id, live)
-        self.events[live.event.event_id] = merged = Live(
+        merged = Live(
             _merge(live.event, incident, report, outlet, now),
             live.partition,
-            live.bucket,
             max(live.last_day, day) if day is not None else live.last_day,
         )
+        self._put(merged)
         return merged.event
 
     def commit(self, batch: int) -> None:
@@ -225,12 +246,9 @@ class EventIndex:
     def abort(self, batch: int) -> None:
         """The batch's events were not written: back to the state before it."""
         for event_id, before in self._undo.pop(batch, {}).items():
-            if before is None:
-                live = self.events.pop(event_id, None)
-                if live is not None:
-                    self._by_bucket.get(live.bucket, set()).discard(event_id)
-            else:
-                self.events[event_id] = before
+            self._drop(event_id)
+            if before is not None:
+                self._put(before)
 
     def evict(self) -> int:
         """Forget events older than the window, then the oldest beyond ``max_events``."""
@@ -248,14 +266,23 @@ class EventIndex:
             self._drop(eid)
         return len(old)
 
+    def _put(self, live: Live) -> None:
+        """File ``live`` (replacing the event's older record) under every day of its span."""
+        self._drop(live.event.event_id)
+        self.events[live.event.event_id] = live
+        for key in live.keys():
+            self._by_key.setdefault(key, set()).add(live.event.event_id)
+
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
-        if live is not None:
-            ids = self._by_bucket.get(live.bucket)
+        if live is None:
+            return
+        for key in live.keys():
+            ids = self._by_key.get(key)
             if ids is not None:
                 ids.discard(event_id)
                 if not ids:
-                    del self._by_bucket[live.bucket]
+                    del self._by_key[key]
 
     # ------------------------------------------------------------------ restore
     def restore(self, events: Sequence[tuple[int | None, Event | None, str]]) -> None:
@@ -264,16 +291,11 @@ class EventIndex:
             if event is None:
                 self._drop(key)
                 continue
-            self._drop(event.event_id)
             day = _day(event.last_date)
             live = Live(
-                event,
-                partition,
-                _bucket(event),
-                day if day is not None else _today(event.last_reported_at),
+                event, partition, day if day is not None else _today(event.last_reported_at)
             )
-            self.events[event.event_id] = live
-            self._by_bucket.setdefault(live.bucket, set()).add(event.event_id)
+            self._put(live)
             self.watermark = max(self.watermark, live.last_day)
         self.evict()
 

@@ -181,7 +181,7 @@ class ClusterSettings(_Section):
     # window are forgotten (a later report of them starts a new event)
     window_days: int = Field(default=7, gt=0)
     # and never more than this many events in memory (the oldest go first)
-    max_events: int = Field(default=200_000, gt=0)
+    max_events: int = Field(default=100_000, gt=0)
     # two incidents join when their places are within this distance (both with coordinates),
     # else when the place names match
     distance_km: float = Field(default=25.0, gt=0)
