@@ -158,16 +158,28 @@ class EventIndex:
             return None
         return km + 10.0 * gap
 
-    def find(self, incident: Incident) -> Live | None:
-        day = _day(incident.date)
-        best: tuple[float, str] | None = None
+    def _candidates(self, incident: Incident, day: int | None) -> set[str]:
         sub, country = _sub_and_country(incident)
         gap = self.cfg.max_day_gap
         days = [None] if day is None else range(day - gap, day + gap + 1)
         candidates: set[str] = set()
         for d in days:
             candidates.update(self._by_key.get((sub, country, d), ()))
-        for event_id in candidates:
+        return candidates
+
+    def holding(self, incident: Incident) -> Live | None:
+        """The event that already holds this incident (it was written again: a wire copy of
+        its article was found, or a replay)."""
+        for event_id in self._candidates(incident, _day(incident.date)):
+            live = self.events[event_id]
+            if incident.incident_id in live.event.incident_ids:
+                return live
+        return None
+
+    def find(self, incident: Incident) -> Live | None:
+        day = _day(incident.date)
+        best: tuple[float, str] | None = None
+        for event_id in self._candidates(incident, day):
             live = self.events[event_id]
             score = self._matches(live, incident, day)
             if score is not None and (best is None or (score, event_id) < best):
@@ -183,10 +195,22 @@ class EventIndex:
         partition: int | None,
         outlet: str | None = None,
         now: datetime | None = None,
-    ) -> Event:
-        """Join ``incident`` to its event (or start one); the event's new record."""
+    ) -> Event | None:
+        """Join ``incident`` to its event (or start one); the event's new record, or None when
+        the incident is already in its event and brings no new wire copy."""
         now = now or datetime.now(UTC)
         undo = self._undo.setdefault(batch, {})
+        held = self.holding(incident)
+        if held is not None:
+            known = set(held.event.article_ids)
+            if all(c.article_id in known for c in incident.wire_copies):
+                return None
+            undo.setdefault(held.event.event_id, held)
+            update = _copies(held.event, incident, {"version": held.event.version + 1})
+            update["last_reported_at"] = now
+            again = Live(held.event.model_copy(update=update), held.partition, held.last_day)
+            self._put(again)
+            return again.event
         report = TollReport(
             incident_id=incident.incident_id,
             article_id=incident.article_id,
@@ -221,6 +245,8 @@ class EventIndex:
                 first_reported_at=now,
                 last_reported_at=now,
             )
+            if incident.wire_copies:
+                event = event.model_copy(update=_copies(event, incident, {}))
             undo.setdefault(event.event_id, None)
             self._put(Live(event, partition, day if day is not None else _today(now)))
             return event
@@ -337,4 +363,18 @@ def _merge(
     if ev.location is not None and incident.location is not None:
         if ev.location.lat is None and incident.location.lat is not None:
             update["location"] = incident.location  # the more precise place
-    return ev.model_copy(update=update)
+    merged = ev.model_copy(update=update)
+    return (
+        merged.model_copy(update=_copies(merged, incident, {})) if incident.wire_copies else merged
+    )
+
+
+def _copies(ev: Event, incident: Incident, update: dict[str, object]) -> dict[str, object]:
+    """``update`` plus the incident's wire copies as more articles and outlets of ``ev``."""
+    articles, outlets = list(ev.article_ids), list(ev.outlets)
+    for c in incident.wire_copies:
+        if c.article_id not in articles:
+            articles.append(c.article_id)
+        if c.outlet and c.outlet not in outlets:
+            outlets.append(c.outlet)
+    return {**update, "article_ids": articles, "outlets": outlets}

@@ -64,6 +64,8 @@ class ClusterStage:
                 log.exception("clustering failed", extra={"incident_id": incident.incident_id})
                 out.append(letter_for(self.name, item, exc, key=incident.incident_id))
                 continue
+            if event is None:  # already in its event, nothing new
+                continue
             live = self.index.events[event.event_id]
             out.append(Emit("events", event.event_id, event, partition=live.partition))
         return out
