@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from array import array
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from hashlib import blake2b
@@ -89,6 +90,11 @@ class FetchStage:
         self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
         # wire copies on other hosts: marked duplicate_of their first copy (clusters/dedupe.py)
         self.duplicates = NearDuplicates(settings.cluster)
+        # results of batches not yet committed, by (URL key, version): a batch redone after a
+        # failed write (or split record by record) reuses them instead of fetching the pages
+        # again; the bound keeps memory flat when redone batches move to another worker
+        self._redo: OrderedDict[tuple[str, str], Article | BaseException] = OrderedDict()
+        self.redo_max = 64
 
     async def setup(self) -> None:
         if self.client is None:
@@ -115,11 +121,12 @@ class FetchStage:
             self._inflight[k] = loop.create_future()
         self._created[id(batch)] = created
         results = await asyncio.gather(
-            *(self.fetcher.fetch(item.record) for item in todo), return_exceptions=True
+            *(self._fetch_once(item.record) for item in todo), return_exceptions=True
         )
         out: list[Emit] = []
         for item, res in zip(todo, results, strict=True):
             entry = item.record
+            self._remember(entry, res)
             if isinstance(res, Article):
                 copy = self.duplicates.check(res.article_id, res.text) if res.text else None
                 if copy is not None:
@@ -134,6 +141,24 @@ class FetchStage:
                 out.append(letter_for(self.name, item, res, key=entry.url_key))
         return out
 
+    async def _fetch_once(self, entry: FeedEntry) -> Article:
+        """The entry's article: from a redone batch's earlier attempt, else fetched."""
+        assert self.fetcher is not None
+        done = self._redo.get((entry.url_key, _version(entry)))
+        if isinstance(done, BaseException):
+            raise done
+        if done is not None:
+            return done
+        return await self.fetcher.fetch(entry)
+
+    def _remember(self, entry: FeedEntry, result: Article | BaseException | None) -> None:
+        if result is None:
+            return
+        self._redo[(entry.url_key, _version(entry))] = result
+        self._redo.move_to_end((entry.url_key, _version(entry)))
+        while len(self._redo) > self.redo_max:
+            self._redo.popitem(last=False)
+
     def _settle(self, batch: Sequence[Inbound]) -> None:
         for key in self._created.pop(id(batch), ()):
             waiting = self._inflight.pop(key, None)
@@ -143,6 +168,7 @@ class FetchStage:
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         for item in batch:
             self.done.add(item.record.url_key, _version(item.record))
+            self._redo.pop((item.record.url_key, _version(item.record)), None)
         self._settle(batch)
 
     def on_abort(self, batch: Sequence[Inbound]) -> None:

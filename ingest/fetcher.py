@@ -5,6 +5,11 @@ throttle, size and time caps). Extraction is CPU work, so it runs in a worker th
 executor the caller passes, e.g. a process pool) to keep the event loop polling. When the page
 is unusable (error, consent wall, paywall stub, nothing extracted) but the feed carried the full
 article (``FeedEntry.content``), that text is used and ``extraction_path`` says "feed-content".
+A redirect page (``<meta http-equiv=refresh>`` to another URL) is followed like an HTTP redirect,
+through the same client (guard, robots, caps). A page that is not HTML at all (an archive, an
+image, a feed document linked as an item) and no feed text is not an article:
+:class:`ExtractionError` with reason ``page.not_html`` (a dead letter naming the content type),
+never an article with no text.
 """
 
 from __future__ import annotations
@@ -15,17 +20,20 @@ import logging
 import time
 from concurrent.futures import Executor
 
-from ingest.http import HttpClient
-from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article
-from ingest.urls import canonicalize_url
+from ingest.http import HttpClient, Response
+from ingest.pages import DEFAULT_OPTIONS, ExtractOptions, extract_article, meta_refresh_target
+from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, FeedEntry, Timings, stable_key
-from wirewatch.errors import FetchError, HttpStatusError
+from wirewatch.errors import ExtractionError, FetchError, HttpStatusError
+from wirewatch.logs import mask_userinfo
 from wirewatch.metrics import ArticleFetched, StageLatency, emit
 
 __all__ = ["ARTICLE_ACCEPT", "ArticleFetcher"]
 
 ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 log = logging.getLogger(__name__)
+#: <meta http-equiv=refresh> redirects followed per article (HTTP redirects are the client's)
+MAX_META_REFRESHES = 3
 _READ_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/octet-stream")
 
 
@@ -43,21 +51,23 @@ class ArticleFetcher:
 
     async def fetch(self, target: FeedEntry | str) -> Article:
         """Fetch and extract ``target`` (a feed entry, or a URL). Raises :class:`FetchError`
-        (``.reason`` says why) when the page cannot be had and the feed has no full text."""
+        (``.reason`` says why) when the page cannot be had, :class:`ExtractionError` (reason
+        ``page.not_html``) when it is not HTML, and the feed has no full text."""
         entry = target if isinstance(target, FeedEntry) else None
         url = entry.link if entry is not None else str(target)
         t0 = time.perf_counter()
         try:
-            resp = await self.client.get(
-                url, {"Accept": ARTICLE_ACCEPT}, purpose="article", accept_types=_READ_TYPES
-            )
-            if resp.status >= 400:
-                raise HttpStatusError(
-                    f"HTTP {resp.status} for {resp.url}",
-                    status=resp.status,
-                    reason=f"http.status.{resp.status}",
-                )
+            resp = await self._get(url)
+            # a redirect stub (<meta http-equiv=refresh>) has no text: the article is where it
+            # sends the browser, within a few hops (a refresh loop ends there)
+            for _hop in range(MAX_META_REFRESHES):
+                onward = meta_refresh_target(resp.body, resp.headers.get("content-type"), resp.url)
+                if onward is None or onward == resp.url:
+                    break
+                resp = await self._get(onward)
         except FetchError as exc:
+            # its message becomes a dead letter's error: no credentials of the link in it
+            exc.args = (mask_userinfo(str(exc)),)
             emit(ArticleFetched(status=exc.reason))
             log.info(
                 "article fetch failed: %s", exc.reason, extra={"reason": exc.reason, "url": url}
@@ -84,6 +94,15 @@ class ArticleFetcher:
             if article.page_kind != "article" and entry.content:
                 article = self._from_feed(entry, article, fetch_ms)
             article = _fill_from_entry(article, entry)
+        if article.page_kind == "not_html":  # no article: counted as a failed fetch
+            kind = article.content_type or "no content type"
+            emit(ArticleFetched(status="page.not_html"))
+            log.info("page is not HTML: %s", kind, extra={"reason": "page.not_html", "url": url})
+            emit(StageLatency("fetch", time.perf_counter() - t0))
+            raise ExtractionError(
+                f"not an HTML page ({kind}): {strip_userinfo(url)}; not an article",
+                reason="page.not_html",
+            )
         emit(ArticleFetched(status=str(resp.status), page_kind=article.page_kind))
         if article.page_kind != "article":
             log.info(
@@ -94,6 +113,18 @@ class ArticleFetcher:
         emit(StageLatency("fetch", time.perf_counter() - t0))
         return article
 
+    async def _get(self, url: str) -> Response:
+        resp = await self.client.get(
+            url, {"Accept": ARTICLE_ACCEPT}, purpose="article", accept_types=_READ_TYPES
+        )
+        if resp.status >= 400:
+            raise HttpStatusError(
+                f"HTTP {resp.status} for {resp.url}",
+                status=resp.status,
+                reason=f"http.status.{resp.status}",
+            )
+        return resp
+
     @staticmethod
     def _from_feed(entry: FeedEntry, page: Article | None, fetch_ms: float | None) -> Article:
         text = entry.content or ""
@@ -102,7 +133,7 @@ class ArticleFetcher:
         base = page.model_dump() if page is not None else {}
         base.update(
             article_id=stable_key(canonicalize_url(entry.link)),
-            url=entry.link,
+            url=strip_userinfo(entry.link),
             entry_id=entry.entry_id,
             feed_id=entry.feed_id,
             text=text,

@@ -15,6 +15,12 @@ edition's date on an article published the evening before).
 
 Pages that are not articles are marked, not passed on as junk: ``consent_wall``, ``paywall``,
 ``empty`` (too little text) and ``not_html``.
+
+What a page may cost is bounded before trafilatura sees it (:func:`bound_markup`): libxml2 stops
+parsing at 256 levels of nesting and drops the rest of the page, so tags nested deeper than
+``MAX_DEPTH`` are taken out (their text stays); table rows past ``MAX_TABLE_ROWS`` are dropped
+(a data page of tables is not an article, and its cells read as prose made numbers look like
+casualty counts); and markup beyond ``MAX_MARKUP_CHARS`` is cut, scripts and styles first.
 """
 
 from __future__ import annotations
@@ -28,16 +34,25 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import unescape as html_unescape
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 
-from ingest.urls import canonicalize_url
+from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, PageKind, Timings, stable_key
 
-__all__ = ["ExtractOptions", "classify_page", "decode_html", "extract_article", "maybe_gunzip"]
+__all__ = [
+    "ExtractOptions",
+    "bound_markup",
+    "classify_page",
+    "decode_html",
+    "extract_article",
+    "maybe_gunzip",
+    "meta_refresh_target",
+]
 
 _META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 # the opening tag of a JSON-LD / settings+json script; its body ends at the next closing tag,
@@ -53,6 +68,36 @@ _HTML_SNIFF = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _WORD = re.compile(r"\w+")
+
+#: nesting kept for the parser: libxml2 gives up at 256 levels and loses the rest of the page
+MAX_DEPTH = 200
+#: table rows handed to the extractor per page: a news article's tables are short, and a data
+#: page's thousands of rows cost hundreds of MB in trafilatura
+MAX_TABLE_ROWS = 300
+#: characters of markup handed to the extractor (the largest page of ../shared/corpus/pages has
+#: 1.3 M, 0.43 M without scripts and styles)
+MAX_MARKUP_CHARS = 2_000_000
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*)?(/?)>")
+_VOID = frozenset(
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes"})
+#: elements whose end tag may be left out: a second one opens as the sibling of the first
+_IMPLIED_END = frozenset("p li dt dd option optgroup tr td th tbody thead tfoot rb rt rp".split())
+#: paragraphs and headings are kept a little deeper than wrappers: the extractor reads text in
+#: them, not loose text in a wrapper; they are prose, so real pages do not nest them deeply
+_TEXT_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 pre blockquote li".split())
+_TEXT_BLOCK_MARGIN = 20
+_TR_OPEN = re.compile(r"<tr\b", re.I)
+_ROWS_END = re.compile(r"<tr\b|</table\s*>", re.I)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b([^>]*)>.*?</\1\s*>", re.I | re.S)
+_META_REFRESH = re.compile(rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh\b[^>]*>", re.I)
+_CONTENT_ATTR = re.compile(rb"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_REFRESH_VALUE = re.compile(
+    r"^\s*(\d+)?(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?[\"']?([^\"'\s]*)", re.I
+)
+#: a refresh later than this is a page reloading itself or a slide show, not a redirect
+META_REFRESH_MAX_DELAY = 10
 _PRUNE_KEYS = frozenset({"articleBody", "liveBlogUpdate", "hasPart", "comment", "review", "text"})
 # WHATWG: these labels mean windows-1252 in browsers, which is what pages are written for
 _ALIASES = {
@@ -189,6 +234,110 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
     return body.decode("cp1252", errors="replace"), "cp1252"
 
 
+def _flatten_deep(html: str) -> str:
+    """``html`` without the tags nested deeper than MAX_DEPTH (paragraphs and headings: a few
+    levels more) and their end tags; their text stays. The nesting is counted as a browser
+    would, roughly: void and self-closed elements do not nest, an end tag closes up to its
+    element, an implied end (``<p>`` after ``<p>``) closes the sibling, and the content of
+    script/style is not markup."""
+    if html.count("<") <= MAX_DEPTH:
+        return html
+    stack: list[str] = []
+    dropped: dict[str, int] = {}  # element name -> opened but dropped, their end tags pending
+    cuts: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _ANY_TAG.search(html, pos)) is not None:
+        pos = m.end()
+        closing, name, self_closed = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            if dropped.get(name):
+                dropped[name] -= 1
+                cuts.append(m.span())
+            elif name in stack:
+                while stack.pop() != name:
+                    pass
+            continue
+        if name in _RAW_TEXT:
+            raw_end = re.compile(rf"</{name}\s*>", re.I).search(html, pos)
+            pos = raw_end.end() if raw_end is not None else len(html)
+            continue
+        if name in _VOID or self_closed:
+            continue
+        if name in _IMPLIED_END and stack and stack[-1] == name:
+            stack.pop()
+        if len(stack) >= (MAX_DEPTH + _TEXT_BLOCK_MARGIN if name in _TEXT_BLOCKS else MAX_DEPTH):
+            dropped[name] = dropped.get(name, 0) + 1
+            cuts.append(m.span())
+        else:
+            stack.append(name)
+    if not cuts:
+        return html
+    parts: list[str] = []
+    last = 0
+    for start, end in cuts:
+        parts.append(html[last:start])
+        last = end
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+def _drop_rows(html: str) -> str:
+    """``html`` with the table rows after the first MAX_TABLE_ROWS of the page taken out."""
+    rows = _TR_OPEN.finditer(html)
+    for _ in range(MAX_TABLE_ROWS):
+        if next(rows, None) is None:
+            return html
+    parts: list[str] = []
+    last = 0
+    for m in rows:
+        if m.start() < last:
+            continue
+        parts.append(html[last : m.start()])
+        rows_end = _ROWS_END.search(html, m.end())
+        last = rows_end.start() if rows_end is not None else len(html)
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+def _without_scripts(html: str) -> str:
+    """Scripts and styles out, JSON-LD kept (trafilatura reads authors and dates from it)."""
+    return _SCRIPT_OR_STYLE.sub(
+        lambda m: m.group(0) if "ld+json" in m.group(2).lower() else "", html
+    )
+
+
+def bound_markup(html: str) -> str:
+    """What of ``html`` the extractor gets: nesting, table rows and size bounded (module doc)."""
+    html = _drop_rows(_flatten_deep(html))
+    if len(html) > MAX_MARKUP_CHARS:
+        html = _without_scripts(html)
+    if len(html) > MAX_MARKUP_CHARS:
+        cut = html.rfind("<", 0, MAX_MARKUP_CHARS)
+        html = html[: cut if cut > 0 else MAX_MARKUP_CHARS]
+    return html
+
+
+def meta_refresh_target(body: bytes, content_type: str | None, base: str) -> str | None:
+    """The http(s) URL an HTML page sends the browser on to with ``<meta http-equiv=refresh>``
+    within META_REFRESH_MAX_DELAY seconds, else None (a page reloading itself has none)."""
+    if not _is_html(body, content_type):
+        return None
+    tag = _META_REFRESH.search(body[:32768])
+    if tag is None:
+        return None
+    content = _CONTENT_ATTR.search(tag.group(0))
+    if content is None:
+        return None
+    raw = next(g for g in content.groups() if g is not None).decode("utf-8", "replace")
+    value = _REFRESH_VALUE.match(html_unescape(raw))
+    if value is None or not value.group(2):
+        return None
+    if value.group(1) is not None and int(value.group(1)) > META_REFRESH_MAX_DELAY:
+        return None
+    target = urljoin(base, value.group(2))
+    return target if urlsplit(target).scheme in ("http", "https") else None
+
+
 def _prune(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _prune(v) for k, v in obj.items() if k not in _PRUNE_KEYS}
@@ -279,14 +428,26 @@ def _paywalled(jsonld: list[Any]) -> bool:
     return False
 
 
+def _prose(text: str) -> str:
+    """``text`` without its table rows."""
+    if "|" not in text:
+        return text
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("|"))
+
+
 def classify_page(
     text: str, title: str | None, url: str, *, paywall_marked: bool, options: ExtractOptions
 ) -> PageKind:
     """What kind of page this text came from (see module doc)."""
     # only compared with the two thresholds: counting past the larger one is wasted work on long
-    # articles (a list of every word of the text)
+    # articles (a list of every word of the text). Table rows (the extractor writes them as
+    # "| a | b |" lines) are not prose: a page of tables with a heading is a data page, whose
+    # rows read as sentences gave incidents that never happened
     words = sum(
-        1 for _ in islice(_WORD.finditer(text), max(options.stub_max_words, options.min_words))
+        1
+        for _ in islice(
+            _WORD.finditer(_prose(text)), max(options.stub_max_words, options.min_words)
+        )
     )
     host = (urlsplit(url).hostname or "").lower()
     head = f"{title or ''}\n{text[:3000]}"
@@ -307,6 +468,12 @@ def _date(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+#: content types (None: not declared) an empty body is an empty page of
+_MAY_BE_EMPTY_HTML = frozenset(
+    {None, "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
+)
 
 
 def _is_html(body: bytes, content_type: str | None) -> bool:
@@ -343,19 +510,26 @@ def extract_article(
     page_url = final_url or url
     base: dict[str, Any] = dict(
         article_id=stable_key(canonicalize_url(url)),
-        url=url,
-        final_url=final_url,
+        # credentials in a page's URL are the request's business, not the article's
+        url=strip_userinfo(url),
+        final_url=strip_userinfo(final_url) if final_url else final_url,
         entry_id=entry_id,
         feed_id=feed_id,
         http_status=http_status,
         content_type=(content_type or "").split(";", 1)[0].strip().lower() or None,
     )
+    if not html_bytes.strip() and base["content_type"] in _MAY_BE_EMPTY_HTML:
+        # no body (a 204) and no other format declared: an empty page. A body of a type the
+        # client does not read (an archive, an image) is left unread, and is not_html below
+        return Article(
+            **base, page_kind="empty", extraction_path="none", timings=Timings(fetch_ms=fetch_ms)
+        )
     if not _is_html(html_bytes, content_type):
         return Article(
             **base, page_kind="not_html", extraction_path="none", timings=Timings(fetch_ms=fetch_ms)
         )
     html, charset = decode_html(html_bytes, header_charset)
-    html, jsonld = _prepare_jsonld(html)
+    html, jsonld = _prepare_jsonld(bound_markup(html))
     canonical = None
     m = _CANONICAL.search(html)
     if m:
@@ -403,7 +577,7 @@ def extract_article(
         language = lang_attr.group(1).lower() if lang_attr else None
     return Article(
         **base,
-        canonical_url=canonical,
+        canonical_url=strip_userinfo(canonical) if canonical else canonical,
         title=title,
         text="" if kind in ("consent_wall", "paywall") else text,
         authors=authors,

@@ -29,7 +29,7 @@ import feedparser
 import feedparser.api
 
 from ingest.feeds import FeedSpec
-from ingest.urls import absolutize, canonicalize_url
+from ingest.urls import absolutize, canonicalize_url, strip_userinfo
 from wirewatch.contracts import FeedEntry, MediaItem, stable_key
 from wirewatch.errors import FeedParseError
 
@@ -138,22 +138,27 @@ def _advertised_feed(body: bytes, base: str) -> str | None:
     if not m:
         return None
     h = _HREF.search(m.group(0))
-    return absolutize(h.group(1).decode("utf-8", "replace"), base) if h else None
+    return strip_userinfo(absolutize(h.group(1).decode("utf-8", "replace"), base)) if h else None
 
 
 def parse_feed_document(
     body: bytes, headers: Mapping[str, str] | None, feed: FeedSpec, *, url: str | None = None
 ) -> ParsedFeed:
-    """Parse a feed document fetched from ``url`` (default ``feed.url``)."""
+    """Parse a feed document fetched from ``url`` (default ``feed.url``).
+
+    The credentials of a feed URL (``http://user:password@host/feed``) reach no entry and no
+    message: relative links resolved against it and the entry's ``feed_url`` lose them.
+    """
     base = url or feed.url
+    where = strip_userinfo(base)  # the feed as messages name it
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
     content_type = hdrs.get("content-type", "").split(";", 1)[0].strip().lower()
     if not body.strip():
-        raise FeedParseError(f"empty response body from {base}", reason="feed.empty")
+        raise FeedParseError(f"empty response body from {where}", reason="feed.empty")
     if _sniff_html(body, content_type) is not None:
         alt = _advertised_feed(body, base)
         hint = f"; the page advertises a feed at {alt}" if alt else ""
-        raise FeedParseError(f"{base} is an HTML page, not a feed{hint}", reason="feed.html")
+        raise FeedParseError(f"{where} is an HTML page, not a feed{hint}", reason="feed.html")
     fp_headers = {k: hdrs[k] for k in _PASS_HEADERS if k in hdrs}
     fp_headers["content-location"] = base
     # entries become plain text, so feedparser's HTML sanitizer and relative-URI rewriting of
@@ -169,7 +174,7 @@ def parse_feed_document(
         )
     except Exception as crash:  # feedparser itself breaks on some input (stray </width>)
         raise FeedParseError(
-            f"{base}: feed parser failed ({type(crash).__name__}: {crash})",
+            f"{where}: feed parser failed ({type(crash).__name__}: {crash})",
             reason="feed.malformed",
         ) from crash
     problems: list[str] = []
@@ -186,10 +191,10 @@ def parse_feed_document(
     if not d.entries:
         if not version:
             raise FeedParseError(
-                f"{base}: no RSS, Atom or RDF root element", reason="feed.not_a_feed"
+                f"{where}: no RSS, Atom or RDF root element", reason="feed.not_a_feed"
             )
         if ill_formed:
-            raise FeedParseError(f"{base}: {problems[0]}", reason="feed.malformed")
+            raise FeedParseError(f"{where}: {problems[0]}", reason="feed.malformed")
     meta = d.get("feed", {})
     language = _lang(meta.get("language")) or _lang(hdrs.get("content-language"))
     parsed: list[FeedEntry] = []
@@ -200,21 +205,23 @@ def parse_feed_document(
             skipped += 1
         else:
             parsed.append(entry)
-    # distinct items whose links differ only in the fragment (one page, many posts): there
-    # the fragment is what identifies an item, so the whole group keeps it
+    # distinct items whose links differ only in the fragment, each with its own (one page,
+    # many posts): there the fragment is what identifies an item, so the whole group keeps it.
+    # A page linked with and without a fragment ("a" and "a#comments") is one article: the
+    # fragment is dropped, so it gets the one key it has in every other feed and document
     links: dict[str, set[str]] = {}
     for e in parsed:
         links.setdefault(e.url_key, set()).add(e.link)
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for e in parsed:
-        if len(links[e.url_key]) > 1:
+        if _fragments_identify(links[e.url_key]):
             e = _with_fragment(e)
         if e.url_key not in seen:  # the same item twice in one document
             seen.add(e.url_key)
             entries.append(e)
     if not entries and ill_formed:
-        raise FeedParseError(f"{base}: {problems[0]}", reason="feed.malformed")
+        raise FeedParseError(f"{where}: {problems[0]}", reason="feed.malformed")
     if skipped:
         problems.append(f"{skipped} item(s) without a link skipped")
     return ParsedFeed(
@@ -233,6 +240,15 @@ def parse_feed(
 ) -> list[FeedEntry]:
     """Normalized entries of a feed document; see :func:`parse_feed_document`."""
     return parse_feed_document(body, headers, feed, url=url).entries
+
+
+def _fragments_identify(links: set[str]) -> bool:
+    """Whether the links of one canonical URL are told apart by their fragments alone: more
+    than one, each with a fragment of its own."""
+    if len(links) < 2:
+        return False
+    fragments = [urlsplit(link).fragment for link in links]
+    return all(fragments) and len(set(fragments)) == len(fragments)
 
 
 def _with_fragment(entry: FeedEntry) -> FeedEntry:
@@ -255,7 +271,7 @@ def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEn
         link = guid
     if not link:
         return None
-    link = absolutize(link, base)
+    link = strip_userinfo(absolutize(link, base))
     canonical = canonicalize_url(link)
     title = html_to_text(item.get("title") or "") or None
     published = _time(item.get("published_parsed"))
@@ -271,7 +287,7 @@ def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEn
     if summary and content and summary == content:
         summary = None
     if guid:
-        entry_id = guid
+        entry_id = strip_userinfo(guid)  # feedparser resolves a relative guid against base
     elif canonical:
         entry_id = canonical
     else:
@@ -294,7 +310,7 @@ def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEn
     def add_media(url: str | None, typ: str | None, medium: str | None) -> None:
         if not url:
             return
-        url = absolutize(url, base)
+        url = strip_userinfo(absolutize(url, base))
         if url not in media_urls:
             media_urls.add(url)
             media.append(MediaItem(url=url, type=typ or None, medium=medium or None))
@@ -310,7 +326,7 @@ def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEn
         entry_id=entry_id,
         url_key=stable_key(canonical),
         feed_id=feed.feed_id,
-        feed_url=feed.url,
+        feed_url=strip_userinfo(feed.url),
         url=canonical,
         link=link,
         title=title,

@@ -23,8 +23,9 @@ from pydantic import BaseModel, ValidationError
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
 from ingest.poller import Poller, PollResult
-from ingest.state import FeedState, MemoryStateStore, SeenEntry
+from ingest.state import FeedState, MemoryStateStore, SeenEntry, listed_digest
 from wirewatch.config import Settings
+from wirewatch.contracts import FeedEntry
 from wirewatch.ops import FeedActivity, StaleFeedTracker
 from wirewatch.stage import Emit, TableRow
 
@@ -35,6 +36,9 @@ log = logging.getLogger("wirewatch.poll")
 # seen entries kept per feed (in memory and in its state record): those of the entries its latest
 # document lists, at most this many (see PollStage._seen_to_keep)
 SEEN_PER_FEED = 500
+# listed items beyond those marks that keep a digest in the feed's state (2 x 8 bytes each, about
+# 40 bytes of JSON): with the marks, a state record stays far below Kafka's 1 MB record limit
+LISTED_DIGESTS_PER_FEED = 5000
 # seconds a finished poll waits for the other polls in flight before its write: a Kafka
 # transaction per poll cost more CPU than the poll, and 0.1 s is small against poll intervals
 COMMIT_LINGER = 0.1
@@ -292,24 +296,50 @@ class PollStage:
 
     def _seen_to_keep(self, result: PollResult) -> list[SeenEntry]:
         """The seen entries the feed keeps after ``result``: those of the entries its latest
-        document lists (a newer mark of an entry replaces the older), at most SEEN_PER_FEED.
+        document lists (a newer mark of an entry replaces the older), the SEEN_PER_FEED newest
+        of them (by the entry's time, else when it was first seen). Sets ``result.state``'s
+        ``listed_digests``/``listed_before`` for the listed items left without a mark.
 
         Why not "the last N seen": that grows with every new item until N (measured in the
         soak: ~580 bytes per entry, 500 per feed would be ~3 GB for 10,000 feeds), while the
         dedup only needs the feed's current items. An item that leaves the document and comes
         back later is emitted again; the fetch stage skips a version it already fetched. No
         document (304, error) or an empty one: nothing is forgotten.
+
+        Why the digests: a feed may list more items than the marks kept (an 800-item archive
+        feed). Every listed item without a kept mark leaves a 64-bit digest of its entry id and
+        of its URL key in the feed's state (about 40 bytes an item, against ~580 for a mark),
+        so no item the document lists is taken for new after a restart; only its edits go
+        unnoticed. The digests are bounded too (LISTED_DIGESTS_PER_FEED items, the newest by
+        their time); for items beyond even those, ``listed_before`` is the newest time among
+        them, and an unmarked item dated at or before it is not new. What can be re-admitted
+        is thus only an undated item of a document listing more than SEEN_PER_FEED +
+        LISTED_DIGESTS_PER_FEED items.
         """
         marks = [*self._seen_by_feed.get(result.feed.feed_id, ()), *result.pending_seen]
         listed = result.parsed.entries if result.parsed is not None else []
-        if listed:
-            ids = {e.entry_id for e in listed}
-            urls = {e.url_key for e in listed}
-            newest = {
-                (m.entry_id, m.url_key): m for m in marks if m.entry_id in ids or m.url_key in urls
-            }
-            marks = list(newest.values())
-        return marks[-SEEN_PER_FEED:]
+        if not listed:
+            return marks[-SEEN_PER_FEED:]
+        ids = {e.entry_id for e in listed}
+        urls = {e.url_key for e in listed}
+        newest = {
+            (m.entry_id, m.url_key): m for m in marks if m.entry_id in ids or m.url_key in urls
+        }
+        marks = list(newest.values())
+        if len(marks) > SEEN_PER_FEED:
+            # stable: equal times keep their order (a document's, newest first in most feeds)
+            marks = sorted(marks, key=_mark_time, reverse=True)[:SEEN_PER_FEED]
+        kept_ids = {m.entry_id for m in marks}
+        kept_urls = {m.url_key for m in marks}
+        rest = [e for e in listed if e.entry_id not in kept_ids and e.url_key not in kept_urls]
+        rest.sort(key=_entry_time, reverse=True)
+        digests: list[str] = []
+        for e in rest[:LISTED_DIGESTS_PER_FEED]:
+            digests += (listed_digest("i", e.entry_id), listed_digest("u", e.url_key))
+        beyond = [t for e in rest[LISTED_DIGESTS_PER_FEED:] if (t := _entry_time(e)) != _UNDATED]
+        result.state.listed_digests = digests
+        result.state.listed_before = max(beyond) if beyond else None
+        return marks
 
     def _remember_seen(self, feed_id: str, keep: list[SeenEntry]) -> None:
         """Keep ``keep`` for the feed; forget its other seen entries (unless another feed's
@@ -338,6 +368,18 @@ class PollStage:
                 continue
             activity.append(FeedActivity(fid, st.interval, st.last_new_entry or st.last_success))
         self.stale.update(activity, now)
+
+
+def _mark_time(mark: SeenEntry) -> float:
+    return mark.version if mark.version is not None else mark.first_seen
+
+
+_UNDATED = float("inf")  # sorts an undated entry with the newest: kept before dated ones
+
+
+def _entry_time(entry: FeedEntry) -> float:
+    when = entry.updated_at or entry.published_at
+    return when.timestamp() if when is not None else _UNDATED
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
@@ -379,4 +421,5 @@ class StateRecord(BaseModel):
         validating every field of every seen entry per poll was measurable."""
         values = dict(vars(state))
         values["recent_times"] = list(state.recent_times)
+        values["listed_digests"] = list(state.listed_digests)
         return cls.model_construct(state=values, seen=seen)

@@ -32,10 +32,11 @@ from ingest.feeds import FeedSpec
 from ingest.http import HttpClient, Response
 from ingest.parse import ParsedFeed, content_hash, parse_feed_document
 from ingest.schedule import adaptive_interval, backoff_delay, freshness_lifetime, jittered
-from ingest.state import FeedState, SeenEntry, StateStore
+from ingest.state import FeedState, SeenEntry, StateStore, listed_digest
 from wirewatch.config import PollSettings
 from wirewatch.contracts import FeedEntry
 from wirewatch.errors import FeedParseError, FetchError
+from wirewatch.logs import mask_userinfo
 from wirewatch.metrics import FeedPolled, FeedStale, StageLatency, emit
 
 __all__ = ["FEED_ACCEPT", "PollResult", "Poller"]
@@ -159,7 +160,7 @@ class Poller:
         s = self.settings
         state.error_count += 1
         state.last_error = reason
-        state.last_error_message = message[:500]
+        state.last_error_message = mask_userinfo(message)[:500]  # state is published
         state.last_error_at = now
         delay = backoff_delay(
             state.error_count,
@@ -189,6 +190,8 @@ class Poller:
         state = self.state_for(feed)
         result = await self._poll(feed, state)
         result.elapsed = time.perf_counter() - t0
+        if result.error_message:  # HTTP errors name the URL, and a feed URL may carry a password
+            result.error_message = mask_userinfo(result.error_message)
         if commit:
             self.commit(result)
         emit(
@@ -240,7 +243,7 @@ class Poller:
             reason = "http.status.410"
             state.disabled_reason = reason
             state.last_error = reason
-            state.last_error_message = f"410 Gone: {resp.url}; feed disabled"
+            state.last_error_message = mask_userinfo(f"410 Gone: {resp.url}; feed disabled")
             state.last_error_at = now
             return PollResult(
                 feed,
@@ -303,7 +306,7 @@ class Poller:
         state.etag = resp.headers.get("etag")
         state.last_modified = resp.headers.get("last-modified")
         state.document_hash = digest
-        entries, pending = self._dedup(feed, parsed.entries, now)
+        entries, pending = self._dedup(feed, parsed.entries, now, state)
         times = [t for e in parsed.entries if (t := _ts(e.published_at)) is not None]
         if len(times) < 2:  # undated feed: use the times we first saw entries
             times = state.recent_times + [now] * min(1, len(entries))
@@ -324,16 +327,33 @@ class Poller:
         )
 
     def _dedup(
-        self, feed: FeedSpec, entries: list[FeedEntry], now: float
+        self,
+        feed: FeedSpec,
+        entries: list[FeedEntry],
+        now: float,
+        state: FeedState | None = None,
     ) -> tuple[list[FeedEntry], list[SeenEntry]]:
-        """New entries, edited entries (as updates), and the seen-marks to commit."""
+        """New entries, edited entries (as updates), and the seen-marks to commit.
+
+        An entry without a seen mark is still not new when the feed's previous document listed
+        it without a mark (``state.listed_digests``, ``state.listed_before``): a feed that lists
+        more items than the marks kept per feed (see ``PollStage._seen_to_keep``).
+        """
         out: list[FeedEntry] = []
         pending: list[SeenEntry] = []
+        listed = set(state.listed_digests) if state is not None else set()
+        listed_before = state.listed_before if state is not None else None
         for e in entries:
             version = _ts(e.updated_at) or _ts(e.published_at)
             digest = content_hash(e.title, e.summary, e.content)
             seen = self.store.find_seen(feed.feed_id, e.entry_id, e.url_key)
             mark = SeenEntry(e.url_key, feed.feed_id, e.entry_id, version, digest, now)
+            if seen is None and (
+                listed_digest("i", e.entry_id) in listed
+                or listed_digest("u", e.url_key) in listed
+                or (listed_before is not None and version is not None and version <= listed_before)
+            ):
+                continue  # listed by the previous document: seen, its mark not kept
             if seen is None:
                 out.append(e)
                 pending.append(mark)

@@ -6,6 +6,7 @@ replace :class:`SqliteStateStore`, the embedded default. Times are UNIX seconds 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -14,7 +15,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["FeedState", "MemoryStateStore", "SeenEntry", "SqliteStateStore", "StateStore"]
+__all__ = [
+    "FeedState",
+    "MemoryStateStore",
+    "SeenEntry",
+    "SqliteStateStore",
+    "StateStore",
+    "listed_digest",
+]
 
 
 @dataclass
@@ -39,6 +47,21 @@ class FeedState:
     #: digest of the last document parsed without error (body, base URL, parse-relevant
     #: headers): the same document again holds no new entry, so it is not parsed again
     document_hash: str | None = None
+    #: digests (:func:`listed_digest`) of the entry ids and URL keys of the items the latest
+    #: document lists that keep no seen mark (a feed listing more than the marks kept): such
+    #: an item is seen, not new (see ``PollStage._seen_to_keep``)
+    listed_digests: list[str] = field(default_factory=list)
+    #: items of the latest document beyond even the digests: an unmarked item dated at or
+    #: before this time (UNIX seconds) is not new
+    listed_before: float | None = None
+
+
+def listed_digest(kind: str, value: str) -> str:
+    """Short digest of an entry id (``kind`` "i") or URL key ("u") for ``listed_digests``:
+    64 bits, so a new item is taken for a listed one only on a hash collision."""
+    return hashlib.blake2b(
+        f"{kind}\0{value}".encode("utf-8", "surrogatepass"), digest_size=8
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -54,7 +77,9 @@ class SeenEntry:
 def _copy(state: FeedState) -> FeedState:
     """A copy sharing nothing mutable (``recent_times`` is the only mutable field); ``asdict``'s
     deep walk was a measurable part of what a 304 poll cost."""
-    return replace(state, recent_times=list(state.recent_times))
+    return replace(
+        state, recent_times=list(state.recent_times), listed_digests=list(state.listed_digests)
+    )
 
 
 @runtime_checkable

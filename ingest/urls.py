@@ -2,8 +2,9 @@
 
 The canonical form is an *identity*, not necessarily a fetch address: the scheme is upgraded to
 https, ``www.`` is dropped, tracking parameters, fragments, default ports and trailing slashes go
-away and the remaining query parameters are sorted. Fetch the ``link`` the publisher gave; key,
-deduplicate and join on the canonical form (``stable_key(canonicalize_url(link))``).
+away, an internationalised host is written in punycode and the remaining query parameters are
+sorted. Fetch the ``link`` the publisher gave; key, deduplicate and join on the canonical form
+(``stable_key(canonicalize_url(link))``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-__all__ = ["TRACKING_PARAMS", "absolutize", "canonicalize_url", "is_tracking_param"]
+import idna
+
+from wirewatch.logs import mask_userinfo
+
+__all__ = [
+    "TRACKING_PARAMS",
+    "absolutize",
+    "canonicalize_url",
+    "is_tracking_param",
+    "strip_userinfo",
+]
 
 #: Exact (lower-cased) query keys that only carry campaign/click tracking.
 TRACKING_PARAMS = frozenset(
@@ -48,6 +59,23 @@ def absolutize(url: str, base: str | None) -> str:
         return url
 
 
+def strip_userinfo(url: str) -> str:
+    """``url`` without its credentials (``http://user:password@host/`` -> ``http://host/``).
+
+    What is published or stored (entries, articles, error messages) never carries them; only
+    the request that needs them does (the feed's configured URL).
+    """
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not parseable as a URL: mask whatever looks like userinfo
+        return mask_userinfo(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def _norm_escapes(part: str, safe: str) -> str:
     # decode then re-encode: uppercase hex, unreserved characters unescaped, the rest escaped
     return quote(unquote(part), safe=safe)
@@ -72,6 +100,18 @@ def _norm_path(path: str) -> str:
     return out
 
 
+def _ascii_host(host: str) -> str:
+    """An internationalised host name in its ASCII (punycode) form, the one DNS and HTTP use,
+    so ``bücher.example`` and ``xn--bcher-kva.example`` are one identity (UTS #46 mapping,
+    as browsers do: case and width folded). A name IDNA refuses is kept as it is."""
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return host
+
+
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """Canonical identity of ``url`` (made absolute against ``base`` first).
 
@@ -85,7 +125,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         return raw
-    host = (parts.hostname or "").rstrip(".")
+    host = _ascii_host((parts.hostname or "").rstrip("."))
     if host.startswith("www."):
         host = host[4:]
     try:

@@ -3,8 +3,10 @@ articles into incidents, so that both run the same extractor under the same lang
 
 :class:`Extractor` is the protocol; :class:`RuleExtractor` is the built-in rule engine
 (``processors/rules.py``); :func:`build_extractor` picks one from ``process.extractor``:
-``"rules"``, or ``"package.module:Name"`` for a plug-in (a class or factory called with the
-:class:`~wirewatch.config.ProcessSettings`, returning an object with the protocol's members).
+``"rules"``, ``"rules+classifier"`` (:mod:`processors.classifier`: the rules re-typed and
+filtered by a learned classifier), or ``"package.module:Name"`` for a plug-in (a class or
+factory called with the :class:`~wirewatch.config.ProcessSettings`, returning an object with the
+protocol's members).
 """
 
 from __future__ import annotations
@@ -112,9 +114,18 @@ class RuleExtractor:
         return out
 
 
+def _rules_and_classifier(settings: ProcessSettings) -> Extractor:
+    # imported on use: processors.classifier builds on this module, and workers on "rules"
+    # need not load numpy and the weights
+    from processors.classifier import ClassifierExtractor
+
+    return ClassifierExtractor(settings)
+
+
 #: built-in extractors by their ``process.extractor`` name
 BUILTIN_EXTRACTORS: dict[str, Callable[[ProcessSettings], Extractor]] = {
     "rules": RuleExtractor,
+    "rules+classifier": _rules_and_classifier,
 }
 
 

@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import ssl
 import time
 import uuid
 from collections import deque
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from kafka import KafkaProducer
 from kafka import errors as kerr
@@ -27,7 +29,7 @@ from pydantic import BaseModel
 
 from sinks._base import DeliveryStats
 from wirewatch.config import KafkaSettings
-from wirewatch.contracts import DeadLetter
+from wirewatch.contracts import Article, DeadLetter
 from wirewatch.errors import (
     BrokerUnavailable,
     DeliveryFailed,
@@ -38,12 +40,25 @@ from wirewatch.errors import (
 from wirewatch.metrics import DeadLettered, DeliveryResult, emit
 from wirewatch.topics import Topics, cloudevent_headers, record_key, record_value
 
-__all__ = ["KafkaSink", "kafka_client_config", "make_producer", "translate_kafka_error"]
+__all__ = [
+    "RECORD_OVERHEAD",
+    "KafkaSink",
+    "bounded_payload",
+    "kafka_client_config",
+    "make_producer",
+    "record_size",
+    "shrink_dead_letter",
+    "translate_kafka_error",
+    "truncate_article_text",
+]
 
 log = logging.getLogger("wirewatch.sinks.kafka")
 
 # payload kept in a dead letter of an oversized record: enough to identify it, never too large
 _DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024
+# what a record costs beyond key, value and headers: the record batch header (61 bytes), the
+# record's own varints and attributes, with room to spare; sizes are checked before the send
+RECORD_OVERHEAD = 512
 
 
 class _InFlight(NamedTuple):
@@ -53,6 +68,76 @@ class _InFlight(NamedTuple):
     value: bytes
     headers: list[tuple[str, bytes]]
     attempts: int
+    sent_at: float  # time.monotonic() of the send, for the healthcheck
+
+
+# ---------------------------------------------------------------------------- size rules
+# Shared by the sink and the transactional runners: a record is checked against the limit
+# before it is sent, and what does not fit is made to fit by these rules (or dead-lettered).
+
+
+def record_size(key: str | bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> int:
+    """Bytes a record takes in a request, uncompressed, with the batch overhead."""
+    k = len(key.encode() if isinstance(key, str) else key or b"")
+    return RECORD_OVERHEAD + k + len(value) + sum(len(h) + len(v) for h, v in headers)
+
+
+def bounded_payload(
+    value: bytes, cap: int
+) -> tuple[str, Literal["utf-8", "base64"], dict[str, Any]]:
+    """A dead letter's payload for ``value``: at most ``cap`` bytes of it (UTF-8 text, else
+    base64 of a prefix), and the context that says what was kept: the original size in bytes,
+    its SHA-256, and whether it was cut."""
+    ctx: dict[str, Any] = {
+        "payload_bytes": len(value),
+        "payload_sha256": hashlib.sha256(value).hexdigest(),
+        "payload_truncated": False,
+    }
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        # base64 grows by 4/3: keep a prefix whose encoding is within the cap
+        prefix = value[: cap // 4 * 3]
+        ctx["payload_truncated"] = len(prefix) < len(value)
+        return base64.b64encode(prefix).decode("ascii"), "base64", ctx
+    if len(value) <= cap:
+        return text, "utf-8", ctx
+    ctx["payload_truncated"] = True
+    # cut on a character boundary; JSON escaping may grow it, so keep a margin of half
+    return value[: cap // 2].decode("utf-8", "ignore"), "utf-8", ctx
+
+
+def shrink_dead_letter(letter: DeadLetter, cap: int) -> DeadLetter:
+    """``letter`` with its payload bounded to ``cap`` bytes (see :func:`bounded_payload`)."""
+    if letter.payload is None:
+        return letter
+    raw = (
+        base64.b64decode(letter.payload)
+        if letter.payload_encoding == "base64"
+        else letter.payload.encode("utf-8")
+    )
+    text, encoding, ctx = bounded_payload(raw, cap)
+    return letter.model_copy(
+        update={
+            "payload": text,
+            "payload_encoding": encoding,
+            "context": {**letter.context, **ctx},
+            "error": letter.error[:2000],
+        }
+    )
+
+
+def truncate_article_text(article: Article, max_bytes: int) -> Article:
+    """``article`` with its text cut to at most ``max_bytes`` UTF-8 bytes (on a character
+    boundary), marked ``truncated`` with the ``original_length`` in characters."""
+    cut = article.text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+    return article.model_copy(
+        update={
+            "text": cut,
+            "truncated": True,
+            "original_length": article.original_length or len(article.text),
+        }
+    )
 
 
 def kafka_client_config(cfg: KafkaSettings) -> dict[str, Any]:
@@ -175,10 +260,17 @@ class KafkaSink:
         return self._producer
 
     def healthcheck(self) -> bool:
-        try:
-            return bool(self.producer.bootstrap_connected())
-        except Exception:
+        """Ready while the sink delivers: a producer that is not in a fatal state, and no
+        record waiting for its ack longer than ``request_timeout_ms``. Why not
+        ``bootstrap_connected()``: in kafka-python 3 it is True only while the client is still
+        bootstrapping, so a connected producer would read as down for its whole life."""
+        if self._producer is None or self._producer_is_fatal():
             return False
+        try:
+            oldest = self._inflight[0]
+        except IndexError:  # nothing waiting: the last delivery (if any) went through
+            return True
+        return time.monotonic() - oldest.sent_at <= self.cfg.request_timeout_ms / 1000
 
     def check_topics(
         self, kinds: tuple[str, ...] = ("entries", "articles", "incidents", "deadletter")
@@ -274,7 +366,9 @@ class KafkaSink:
             raise failure from exc
         if attempts == 1:
             self.stats.added += 1
-        self._inflight.append(_InFlight(fut, topic, key, value, headers, attempts))
+        self._inflight.append(
+            _InFlight(fut, topic, key, value, headers, attempts, time.monotonic())
+        )
 
     def _reap(self) -> None:
         """Count finished records at the head of the in-flight FIFO; collect refusals."""
@@ -352,7 +446,7 @@ class KafkaSink:
                 self._reap()
 
     def _dead_letter(self, topic: str, key: str | None, value: bytes, err: SinkError) -> None:
-        payload = value[:_DEAD_LETTER_PAYLOAD_BYTES].decode("utf-8", "replace")
+        payload, encoding, ctx = bounded_payload(value, _DEAD_LETTER_PAYLOAD_BYTES)
         letter = DeadLetter(
             dead_letter_id=str(uuid.uuid4()),
             stage="sink",
@@ -361,7 +455,12 @@ class KafkaSink:
             source_topic=topic,
             key=key,
             payload=payload,
-            context={"original_bytes": len(value), "truncated": len(value) > len(payload)},
+            payload_encoding=encoding,
+            context={
+                "original_bytes": len(value),
+                "truncated": len(value) > len(payload),
+                **ctx,
+            },
         )
         self.stats.bump("dead_lettered")
         emit(DeadLettered("sink", err.reason))

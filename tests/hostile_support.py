@@ -17,30 +17,40 @@ HTTPS with a self-signed certificate made at test time.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
+import os
 import shutil
 import socket
 import ssl
 import struct
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
+from kafka import KafkaConsumer, TopicPartition
 
 from ingest import FeedSpec, MemoryStateStore
 from ingest.http import HttpClient
 from ingest.state import FeedState
 from sinks import JsonlSink
-from wirewatch.config import HttpSettings, PollSettings, Settings
+from sinks.kafka import kafka_client_config
+from wirewatch.config import HttpSettings, KafkaSettings, MetricsSettings, PollSettings, Settings
+from wirewatch.kafka_admin import FeedRegistry, create_topics
 from wirewatch.metrics import REGISTRY
 from wirewatch.runners.embedded import EmbeddedRunner, RunStats
+from wirewatch.runners.kafka import KafkaSourceRunner, KafkaStageRunner
+from wirewatch.stage import TableRow
 from wirewatch.topics import Topics
+from wirewatch.topology import TOPOLOGY
 
 LOOPBACK = "127.0.0.1"
 
@@ -173,8 +183,16 @@ class SafetyTransport(httpx.AsyncBaseTransport):
     def __init__(self, resolver: Resolver | None = None, *, verify: bool = True) -> None:
         self.inner = httpx.AsyncHTTPTransport(verify=verify)
         self.resolver = resolver
+        self.verify = verify
         self.seen: list[str] = []
         self.refused: list[str] = []
+
+    def fork(self) -> SafetyTransport:
+        """The same net with its own connection pool, recording into the same lists: a pool is
+        bound to the event loop that opened its connections, and each Kafka runner has its own."""
+        twin = SafetyTransport(self.resolver, verify=self.verify)
+        twin.seen, twin.refused = self.seen, self.refused
+        return twin
 
     def _ok(self, host: str) -> bool:
         try:
@@ -354,7 +372,7 @@ def serve_tls(server: Any, cert: Path, key: Path) -> None:
 
 @dataclass
 class Run:
-    """What one ``EmbeddedRunner.run(once=True)`` left behind."""
+    """What one pass of the pipeline (:func:`run_pipeline`, either runner) left behind."""
 
     stats: RunStats
     store: MemoryStateStore
@@ -378,6 +396,14 @@ class Run:
         return st
 
 
+Runner = Literal["embedded", "kafka"]
+#: where the broker of the Kafka variant is (tests/conftest.py: the ``kafka_bootstrap`` fixture)
+KAFKA_ENV = "WIREWATCH_TEST_BOOTSTRAP"
+#: the Kafka variant's topic prefix, kept in ``out``: a second run into the same ``out`` (a
+#: second poll of the same feeds) reuses the topics, the feed registry and the consumer groups
+_KAFKA_MARK = ".kafka-prefix"
+
+
 async def run_pipeline(
     settings: Settings,
     feeds: list[FeedSpec],
@@ -386,9 +412,28 @@ async def run_pipeline(
     transport: httpx.AsyncBaseTransport | None = None,
     store: MemoryStateStore | None = None,
     timeout: float = 60.0,
+    runner: Runner = "embedded",
+    bootstrap: str | None = None,
 ) -> Run:
-    """One pass of the single-process pipeline into JSONL files under ``out``."""
+    """One pass of the pipeline (every feed polled once, everything it gave carried through
+    every stage) with its published topics as JSONL files under ``out``.
+
+    ``runner="embedded"``: :class:`EmbeddedRunner` ``run(once=True)`` with the JSONL sink.
+    ``runner="kafka"``: the same stages under the Kafka runners against the real broker
+    (``bootstrap``, else ``$WIREWATCH_TEST_BOOTSTRAP``), see :func:`_run_kafka`.
+    """
     store = store if store is not None else MemoryStateStore()
+    if runner == "kafka":
+        bootstrap = bootstrap or os.environ.get(KAFKA_ENV)
+        if not bootstrap:
+            raise RuntimeError(f"the kafka runner needs a broker: set {KAFKA_ENV}")
+        try:
+            return await asyncio.to_thread(
+                _run_kafka, settings, feeds, out, transport, store, timeout, bootstrap
+            )
+        finally:
+            if transport is not None:
+                await transport.aclose()  # its forks were closed with their clients
     sink = JsonlSink(out)
     sink.setup()
     client = HttpClient(settings.http, transport=transport) if transport is not None else None
@@ -400,6 +445,197 @@ async def run_pipeline(
         if client is not None:
             await client.aclose()
     return Run(stats, store, out)
+
+
+# --------------------------------------------------------------------------- kafka variant
+
+
+def _fork(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport | None:
+    if isinstance(transport, SafetyTransport):
+        return transport.fork()
+    return transport  # any other transport must be usable from several event loops itself
+
+
+def _end_offsets(cfg: KafkaSettings, topics: Sequence[str]) -> dict[TopicPartition, int]:
+    consumer = KafkaConsumer(**kafka_client_config(cfg), group_id=None, enable_auto_commit=False)
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+        return dict(consumer.end_offsets(tps)) if tps else {}
+    finally:
+        consumer.close()
+
+
+def _read_since(
+    cfg: KafkaSettings, topic: str, start: dict[TopicPartition, int], deadline: float
+) -> list[bytes]:
+    """The committed records of ``topic`` after ``start`` (read_committed, to its end now)."""
+    consumer = KafkaConsumer(
+        **kafka_client_config(cfg),
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        for tp in tps:
+            consumer.seek(tp, start.get(tp, 0))
+        end = consumer.end_offsets(tps)
+        out: dict[int, list[bytes]] = {tp.partition: [] for tp in tps}
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"reading {topic} to its end took too long")
+            for tp, msgs in consumer.poll(timeout_ms=500).items():
+                out[tp.partition].extend(m.value for m in msgs)
+        return [v for p in sorted(out) for v in out[p]]
+    finally:
+        consumer.close()
+
+
+def _run_stage(
+    runner: KafkaSourceRunner | KafkaStageRunner,
+    client: HttpClient | None,
+    done: Callable[[], bool],
+    deadline: float,
+    *,
+    store: MemoryStateStore | None = None,
+) -> None:
+    """Run one Kafka runner until ``done()`` (checked between turns) or the deadline.
+
+    ``store``: the poll stage's, whose feed states are kept as they were when the run ended
+    (leaving the group revokes the partition, and a revoked partition's states are dropped:
+    they belong to its next owner).
+    """
+    kept: dict[str, FeedState] = {}
+    try:
+        runner.setup()
+        while not done() and time.monotonic() < deadline:
+            runner.run(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+    finally:
+        if store is not None:
+            kept = dict(store.feeds)
+        if client is not None:  # a client given to a stage is not the stage's to close
+            runner.loop.run_until_complete(client.aclose())
+        runner.close()
+        if store is not None:
+            store.feeds.update(kept)
+
+
+def _run_kafka(
+    settings: Settings,
+    feeds: list[FeedSpec],
+    out: Path,
+    transport: httpx.AsyncBaseTransport | None,
+    store: MemoryStateStore,
+    timeout: float,
+    bootstrap: str,
+) -> Run:
+    """One pass through the Kafka runners, each stage in turn, in this process.
+
+    Topics with a fresh prefix (one partition each), unless ``out`` names the prefix of an
+    earlier run: then that run's topics, feed registry and consumer groups are reused, the poll
+    stage restores its state from the feedstate topic, and only the records this run adds count.
+    The poll stage polls every feed once whatever its schedule (what ``run(once=True)`` does in
+    the embedded runner); then fetch runs until it committed every new entry, process until it
+    committed every new article. The published topics are read back (read_committed) and
+    appended to ``out`` as the JSONL sink would have written them.
+    """
+    deadline = time.monotonic() + timeout
+    mark = out / _KAFKA_MARK
+    out.mkdir(parents=True, exist_ok=True)
+    reuse = mark.exists()
+    prefix = mark.read_text().strip() if reuse else f"hc{uuid.uuid4().hex[:10]}"
+    cfg = KafkaSettings(
+        bootstrap_servers=bootstrap,
+        topic_prefix=prefix,
+        group_prefix=prefix,
+        partitions=1,
+        bootstrap_timeout_ms=15_000,
+    )
+    if not reuse:
+        created = create_topics(cfg)
+        assert all(v == "created" for v in created.values()), created
+        mark.write_text(prefix)
+    settings = settings.model_copy(update={"kafka": cfg, "metrics": MetricsSettings(enabled=False)})
+    topics = Topics(prefix)
+    published = [t.kind for t in TOPOLOGY.topics if t.published]
+    start = _end_offsets(cfg, [topics.name(k) for k in published]) if reuse else {}
+    FeedRegistry(cfg).put(feeds)
+
+    # poll: until every feed's poll was committed (an aborted write is polled again)
+    spec = TOPOLOGY.stage("poll")
+    tr = _fork(transport)
+    client = HttpClient(settings.http, transport=tr) if tr is not None else None
+    poll = spec.load()(settings, client=client, store=store)
+    committed = _poll_once(poll, {f.feed_id for f in feeds})
+    source = KafkaSourceRunner(settings, spec, poll, topology=TOPOLOGY, instance="hostile")
+    _run_stage(
+        source,
+        client,
+        lambda: committed >= {f.feed_id for f in feeds},
+        deadline,
+        store=store,
+    )
+
+    # fetch and process: until the stage committed every record the stage before committed
+    for name, kind in (("fetch", "entries"), ("process", "articles")):
+        todo = len(_read_since(cfg, topics.name(kind), start, deadline + 30))
+        if not todo:
+            continue
+        spec = TOPOLOGY.stage(name)
+        tr = _fork(transport) if name == "fetch" else None
+        client = HttpClient(settings.http, transport=tr) if tr is not None else None
+        cls = spec.load()
+        stage = cls(settings, client=client) if name == "fetch" else cls(settings)
+        worker = KafkaStageRunner(settings, spec, stage, topology=TOPOLOGY, instance="hostile")
+        _run_stage(worker, client, lambda w=worker, n=todo: w.processed >= n, deadline)
+
+    stats = RunStats(polls=int(poll.polls))
+    names = Topics()  # the JSONL sink's file names (the default prefix)
+    for kind in published:
+        values = _read_since(cfg, topics.name(kind), start, deadline + 30)
+        if values:
+            with (out / f"{names.name(kind)}.jsonl").open("ab") as fh:
+                fh.write(b"".join(v + b"\n" for v in values))
+        if kind == "deadletter":
+            stats.dead_letters = len(values)
+            for v in values:
+                reason = json.loads(v)["reason"]
+                stats.reasons[reason] = stats.reasons.get(reason, 0) + 1
+        else:
+            setattr(stats, kind, len(values))
+    stats.poll_errors = sum(  # feeds whose last poll failed
+        1 for f in feeds if (st := store.load_feed(f.feed_id)) is not None and st.last_error
+    )
+    return Run(stats, store, out)
+
+
+def _poll_once(stage: Any, feed_ids: set[str]) -> set[str]:
+    """Make the poll stage poll each of ``feed_ids`` on this run whatever its schedule, as
+    ``run(once=True)`` does (after the runner restored their states, they are due now); returns
+    the set of feed ids whose poll was committed, filled as the runner commits."""
+    restore, on_commit = stage.restore, stage.on_commit
+    committed: set[str] = set()
+
+    def due_now() -> None:
+        for fid in feed_ids:
+            st = stage.store.feeds.get(fid)
+            if st is not None and fid not in committed:
+                st.next_due = 0.0
+
+    def restore_then_due(partitions: set[int], rows: Sequence[TableRow]) -> None:
+        restore(partitions, rows)
+        due_now()
+
+    def note_commit(results: Sequence[Any]) -> None:
+        on_commit(results)
+        committed.update(r.feed.feed_id for r in results)
+
+    due_now()
+    stage.restore, stage.on_commit = restore_then_due, note_commit
+    return committed
 
 
 @contextmanager

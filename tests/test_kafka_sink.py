@@ -163,3 +163,25 @@ def test_record_over_broker_limit_is_dead_lettered(kafka_bootstrap):
     assert sink.stats.failed == 1 and sink.stats.dead_lettered == 1
     dead = _consume_all(cfg, Topics(cfg.topic_prefix).deadletter, 1, timeout=20)
     assert json.loads(dead[0].value)["reason"] == "sink.record_too_large"
+
+
+def test_healthcheck_is_ready_while_records_are_delivered(kafka_settings):
+    """A connected producer that delivers is ready (kafka-python 3's bootstrap_connected() is
+    False once bootstrapped, which read as 'down' for the whole run); a record left without
+    its ack beyond request_timeout_ms makes it not ready."""
+    sink = KafkaSink(kafka_settings, source="test")
+    assert not sink.healthcheck()  # not set up yet
+    sink.setup()
+    try:
+        sink.add(make_incident(1))
+        sink.flush(timeout=30)
+        assert sink.healthcheck()
+        from sinks.kafka import _InFlight
+
+        never_acked = _InFlight(None, "t", None, b"", [], 1, time.monotonic() - 3600)
+        sink._inflight.appendleft(never_acked)
+        assert not sink.healthcheck()
+        sink._inflight.popleft()
+        assert sink.healthcheck()
+    finally:
+        sink.close()

@@ -5,6 +5,7 @@ exposes ``register(group)``; this module only assembles them, in the order of ``
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -75,6 +76,10 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    # kafka-python warns on every failed connection attempt; a command that did not configure
+    # logging would print each through logging's last resort, burying the one error line. With
+    # logging configured (workers, run) they still reach the root handler.
+    logging.getLogger("kafka").addHandler(logging.NullHandler())
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:

@@ -110,6 +110,21 @@ class KafkaSettings(_Section):
     incidents_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
     deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
     group_prefix: str = "wirewatch"
+    # Oversized and poison records (the Kafka runner): an output that does not fit the topic's
+    # max.message.bytes or the producer's max_request_size is made to fit before the
+    # transaction. An article's text is cut to at most this many UTF-8 bytes (and less if that
+    # is still too large), the article marked truncated; a dead letter keeps this many bytes of
+    # the payload, with its size and digest; any other record becomes a dead letter.
+    article_text_cap: int = Field(default=512 * 1024, gt=0)
+    dead_letter_payload_cap: int = Field(default=64 * 1024, gt=0)
+    # a batch whose transaction failed this many times for a non-retriable reason is split:
+    # one transaction per input record, and the record that still fails is dead-lettered
+    poison_attempts: int = Field(default=3, gt=0)
+    # retriable broker errors: wait this long after the first failure, doubling up to the cap
+    retry_backoff_s: float = Field(default=0.5, gt=0)
+    retry_backoff_max_s: float = Field(default=10.0, gt=0)
+    # readiness: a worker that has had input and committed nothing for this long is not ready
+    stall_after_s: float = Field(default=300.0, gt=0)
 
     @field_validator("retention_ms", "incidents_retention_ms", "deadletter_retention_ms")
     @classmethod

@@ -177,6 +177,13 @@ class Article(_Record):
     )
     fetched_at: datetime = Field(default_factory=utcnow)
     timings: Timings = Field(default_factory=Timings)
+    truncated: bool = Field(
+        default=False,
+        description="text was cut to fit the topic's record size limit (kafka.article_text_cap)",
+    )
+    original_length: int | None = Field(
+        default=None, description="characters of text before it was cut (set when truncated)"
+    )
     duplicate_of: str | None = Field(
         default=None,
         description="article_id of the first copy of the same text (wire copy on another "

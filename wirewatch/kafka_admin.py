@@ -16,6 +16,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import KafkaSettings
+from wirewatch.errors import WirewatchError
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY, Topology
 
@@ -227,6 +228,7 @@ def tail(
             auto_offset_reset="earliest" if from_beginning else "latest",
             isolation_level="read_committed",
             consumer_timeout_ms=int(idle_timeout * 1000) if idle_timeout else float("inf"),
+            bootstrap_timeout_ms=cfg.bootstrap_timeout_ms,
         )
     except Exception as exc:
         raise translate_kafka_error(exc, topic=topic, connecting=True) from exc
@@ -258,30 +260,38 @@ def tail(
 
 
 class FeedRegistry:
-    """The feed list as a compacted topic keyed by feed id (tombstone = removed)."""
+    """The feed list as a compacted topic keyed by feed id (tombstone = removed).
+
+    Every failure to reach or write the topic is a :class:`~wirewatch.errors.SinkError`
+    (``BrokerUnavailable`` within ``kafka.bootstrap_timeout_ms`` when no broker answers).
+    """
 
     def __init__(self, cfg: KafkaSettings) -> None:
         self.cfg = cfg
         self.topic = Topics(cfg.topic_prefix).feeds
 
     def _producer(self) -> KafkaProducer:
-        return make_producer(self.cfg)
+        return make_producer(self.cfg, bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms)
 
-    def put(self, specs: Iterable[FeedSpec]) -> int:
+    def _write(self, records: Iterable[tuple[str, bytes | None]]) -> int:
+        """Send ``(feed_id, value)`` records (None: a tombstone) and wait for all of them."""
         p = self._producer()
         n = 0
         try:
-            for spec in specs:
-                p.send(
-                    self.topic,
-                    key=spec.feed_id.encode(),
-                    value=spec.model_dump_json(exclude_none=True).encode(),
-                )
+            for fid, value in records:
+                p.send(self.topic, key=fid.encode(), value=value)
                 n += 1
-            p.flush(timeout=30)
+            p.flush(timeout=max(30.0, self.cfg.max_block_ms / 1000))
+        except kerr.KafkaError as exc:
+            raise translate_kafka_error(exc, topic=self.topic) from exc
         finally:
             p.close()
         return n
+
+    def put(self, specs: Iterable[FeedSpec]) -> int:
+        return self._write(
+            (spec.feed_id, spec.model_dump_json(exclude_none=True).encode()) for spec in specs
+        )
 
     def load(self) -> dict[str, FeedSpec]:
         from ingest.feeds import FeedSpec
@@ -295,16 +305,18 @@ class FeedRegistry:
         return feeds
 
     def remove(self, feed_id_or_url: str) -> str:
+        """Tombstone one feed, by id or URL; a feed that is not in the list is an error (a typo
+        must not look like a removal)."""
         from ingest.feeds import feed_id_for
 
         feeds = self.load()
         fid = feed_id_or_url if feed_id_or_url in feeds else feed_id_for(feed_id_or_url)
-        p = self._producer()
-        try:
-            p.send(self.topic, key=fid.encode(), value=None)
-            p.flush(timeout=30)
-        finally:
-            p.close()
+        if fid not in feeds:
+            raise WirewatchError(
+                f"no feed {feed_id_or_url!r} in {self.topic} (`wirewatch feeds list` shows them)",
+                reason="feeds.not_found",
+            )
+        self._write([(fid, None)])
         return fid
 
     def sync(self, specs: Sequence[FeedSpec], *, remove_missing: bool = False) -> tuple[int, int]:
@@ -312,10 +324,7 @@ class FeedRegistry:
         removed = 0
         if remove_missing:
             keep = {s.feed_id for s in specs}
-            for fid in self.load():
-                if fid not in keep:
-                    self.remove(fid)
-                    removed += 1
+            removed = self._write((fid, None) for fid in self.load() if fid not in keep)
         return added, removed
 
 
@@ -323,12 +332,16 @@ def read_table(
     cfg: KafkaSettings, topic: str, partitions: Iterable[int] | None = None
 ) -> list[tuple[int, str, bytes | None]]:
     """Read committed records of ``topic`` (given partitions, else all) from start to end."""
-    consumer = KafkaConsumer(
-        **kafka_client_config(cfg),
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-    )
+    try:
+        consumer = KafkaConsumer(
+            **kafka_client_config(cfg),
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            bootstrap_timeout_ms=cfg.bootstrap_timeout_ms,
+        )
+    except Exception as exc:
+        raise translate_kafka_error(exc, topic=topic, connecting=True) from exc
     try:
         parts = (
             partitions
@@ -350,5 +363,7 @@ def read_table(
                 for m in msgs:
                     out.append((tp.partition, m.key.decode() if m.key else "", m.value))
         return out
+    except kerr.KafkaError as exc:
+        raise translate_kafka_error(exc, topic=topic) from exc
     finally:
         consumer.close()

@@ -4,8 +4,9 @@ Why its own module: log lines carry attacker-controlled text (feed titles, URLs,
 In JSON mode every string goes through the JSON encoder, so a newline or an ANSI escape in a
 title can never start a forged line or drive a terminal; in text mode the same characters are
 backslash-escaped. A handler-level filter replaces the values of secret settings (every
-``SecretStr`` in :class:`~wirewatch.config.Settings`) wherever they would appear: message,
-arguments, ``extra`` fields, tracebacks.
+``SecretStr`` in :class:`~wirewatch.config.Settings`) and the credentials of any URL
+(``http://user:password@host/`` becomes ``http://***@host/``) wherever they would appear:
+message, arguments, ``extra`` fields, tracebacks.
 
 Named ``logs`` (not ``logging``) so it never shadows the standard library module.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "JsonFormatter",
     "SecretMaskingFilter",
     "TextFormatter",
+    "mask_userinfo",
     "secret_values",
     "setup_logging",
     "setup_logging_from_settings",
@@ -48,6 +50,18 @@ _UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TEXT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 _HANDLER_MARK = "_wirewatch_handler"
+
+# the userinfo of a URL anywhere in a text: ``scheme://user:password@`` (no /, ?, # or space
+# before the @, so a path or query containing @ is left alone)
+_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s@]+@")
+URL_CREDENTIALS_MASK = "***"
+
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the credentials of every URL in it masked (``http://***@host/``)."""
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(rf"\1{URL_CREDENTIALS_MASK}@", text)
 
 
 def _escape_u(m: re.Match[str]) -> str:
@@ -115,8 +129,9 @@ class TextFormatter(logging.Formatter):
 
 
 class SecretMaskingFilter(logging.Filter):
-    """Replace known secret values wherever they occur in a record. Attach it to a *handler*
-    (handler filters see records of every logger; logger filters only their own)."""
+    """Replace known secret values, and the credentials of any URL, wherever they occur in a
+    record. Attach it to a *handler* (handler filters see records of every logger; logger
+    filters only their own)."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -124,11 +139,13 @@ class SecretMaskingFilter(logging.Filter):
         self._pattern = re.compile("|".join(map(re.escape, values))) if values else None
 
     def _mask(self, s: str) -> str:
+        s = mask_userinfo(s)
         return self._pattern.sub(MASK, s) if self._pattern else s
 
+    def _leaks(self, s: str) -> bool:
+        return bool(_USERINFO.search(s)) or bool(self._pattern and self._pattern.search(s))
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is None:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # bad %-args: leave it to the handler's own error reporting
@@ -139,7 +156,7 @@ class SecretMaskingFilter(logging.Filter):
                 setattr(record, key, self._mask(value))
             elif not isinstance(value, int | float | bool | type(None)):
                 text = str(value)
-                if self._pattern.search(text):  # containers keep their type unless they leak
+                if self._leaks(text):  # containers keep their type unless they leak
                     setattr(record, key, self._mask(text))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

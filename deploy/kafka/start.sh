@@ -2,6 +2,9 @@
 # Start a single-node Kafka (KRaft, broker+controller in one JVM) for local dev
 # and tests, and return only once a produce with acks=all succeeds.
 # Usage: start.sh [DATA_DIR]     (stop with stop.sh [--wipe] [DATA_DIR])
+# The readiness check needs a Python with kafka-python: WIREWATCH_PYTHON, else the
+# project's .venv, the active virtualenv, python3 on PATH (the first that imports it).
+# A broker this script started and that does not become ready is stopped again.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DATA="${1:-${WIREWATCH_KAFKA_DATA:-/tmp/wirewatch-kafka-data}}"
@@ -10,11 +13,33 @@ CONTROLLER_PORT="${WIREWATCH_KAFKA_CONTROLLER_PORT:-9093}"
 AUTO_CREATE="${WIREWATCH_KAFKA_AUTO_CREATE_TOPICS:-false}"
 HEAP="${WIREWATCH_KAFKA_HEAP:-512m}"
 TIMEOUT="${WIREWATCH_KAFKA_READY_TIMEOUT:-90}"
-PYTHON="${WIREWATCH_PYTHON:-python3}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 BOOTSTRAP="127.0.0.1:$PORT"
 PIDFILE="$DATA/broker.pid"
 LOG="$DATA/broker.log"
+
+# The first interpreter that can import kafka-python: checked before anything starts, so a
+# missing client is one clear line instead of a broker left running.
+find_python() {
+  local root candidates=()
+  root="$(cd "$HERE/../.." && pwd)"
+  if [[ -n "${WIREWATCH_PYTHON:-}" ]]; then
+    candidates=("$WIREWATCH_PYTHON")
+  else
+    candidates=("$root/.venv/bin/python" "${VIRTUAL_ENV:+$VIRTUAL_ENV/bin/python}" python3 python)
+  fi
+  for c in "${candidates[@]}"; do
+    [[ -n "$c" ]] || continue
+    if "$c" -c 'import kafka' >/dev/null 2>&1; then echo "$c"; return 0; fi
+  done
+  if [[ -n "${WIREWATCH_PYTHON:-}" ]]; then
+    echo "WIREWATCH_PYTHON=$WIREWATCH_PYTHON cannot import kafka-python; install the project into it (pip install -e .)" >&2
+  else
+    echo "no Python with kafka-python found (tried $root/.venv, \$VIRTUAL_ENV, python3, python); set WIREWATCH_PYTHON" >&2
+  fi
+  return 1
+}
+PYTHON="$(find_python)" || exit 1
 
 ready() { "$PYTHON" "$HERE/wait_ready.py" --bootstrap "$BOOTSTRAP" --timeout "$TIMEOUT" --log "$LOG" "$@"; }
 
@@ -85,6 +110,12 @@ nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
 PID=$!
 echo "$PID" >"$PIDFILE"
 
-# On failure leave a live broker for inspection (stop.sh), but drop the pid
-# file of a dead one.
-ready --pid "$PID" || { rc=$?; kill -0 "$PID" 2>/dev/null || rm -f "$PIDFILE"; exit "$rc"; }
+# Not ready (or interrupted): stop the broker we started, so a failed start leaves nothing
+# running; its log stays in $DATA for inspection.
+cleanup() {
+  echo "kafka did not become ready; stopping it (log: $LOG)" >&2
+  bash "$HERE/stop.sh" "$DATA" >&2 || true
+}
+trap 'cleanup; exit 130' INT TERM
+ready --pid "$PID" || { rc=$?; cleanup; exit "$rc"; }
+trap - INT TERM

@@ -2,7 +2,9 @@
 
 Input lines are ``{"id", "text", "published_at"?, "title"?, "url"?, "language"?}``; output is
 one JSON line per input line, in input order: ``{"id": ..., "incidents": [...]}``, or
-``{"id": ..., "error": ...}`` for a line that cannot be handled (the batch goes on). Output is
+``{"id": ..., "error": ...}`` for a line that cannot be handled (the batch goes on): invalid
+JSON or UTF-8, ``NaN``/``Infinity`` or a number out of range. A UTF-8 byte order mark before
+the first line is ignored. Output is
 flushed per line so that downstream tools see results as they come. This is the interface other
 teams and the independent evaluation use.
 
@@ -16,6 +18,7 @@ what production publishes. A document the policy skips gives
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -27,10 +30,41 @@ if TYPE_CHECKING:
     from processors.extractor import Extractor
     from wirewatch.cli import AppContext
 
-__all__ = ["process_line", "register"]
+__all__ = ["decode_line", "process_line", "register"]
 
 
 _ID_IN_BROKEN_LINE = re.compile(r'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_BOM = b"\xef\xbb\xbf"
+
+
+def _no_constant(name: str) -> Any:
+    # json accepts NaN and Infinity, which are not JSON: they could not be written back
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as inf
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _broken_line_id(line: str) -> str | None:
+    """The caller's join key when it is still readable in a line that cannot be parsed."""
+    m = _ID_IN_BROKEN_LINE.search(line)
+    return m.group(1) if m else None
+
+
+def decode_line(raw: bytes) -> str | dict[str, Any]:
+    """One input line's text, or the error record of a line that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1].hex()
+        return {
+            "id": _broken_line_id(raw.decode("utf-8", "replace")),
+            "error": f"parse.invalid_utf8: byte 0x{bad} at position {exc.start} is not UTF-8",
+        }
 
 
 def process_line(line: str, extractor: Extractor) -> dict[str, Any]:
@@ -41,11 +75,9 @@ def process_line(line: str, extractor: Extractor) -> dict[str, Any]:
 
     doc_id: Any = None
     try:
-        doc = json.loads(line)
-    except json.JSONDecodeError as exc:
-        # keep the caller's join key when it is still readable in the broken line
-        m = _ID_IN_BROKEN_LINE.search(line)
-        return {"id": m.group(1) if m else None, "error": f"parse.invalid_json: {exc}"}
+        doc = json.loads(line, parse_constant=_no_constant, parse_float=_finite)
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, a number out of range
+        return {"id": _broken_line_id(line), "error": f"parse.invalid_json: {exc}"}
     if not isinstance(doc, dict):
         return {"id": None, "error": "parse.not_an_object: each line must be a JSON object"}
     doc_id = doc.get("id")
@@ -81,15 +113,20 @@ def process_line(line: str, extractor: Extractor) -> dict[str, Any]:
     return {"id": doc_id, "incidents": [i.model_dump(mode="json") for i in results[0]]}
 
 
-def _lines(stream: IO[str]) -> Iterator[str]:
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Non-blank lines as bytes: each is decoded on its own, so one bad byte costs one line."""
+    first = True
     for line in stream:
+        if first:
+            first = False
+            line = line.removeprefix(_BOM)
         if line.strip():
             yield line
 
 
 def register(cli: click.Group) -> None:
     @cli.command("incidents")
-    @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+    @click.argument("source", default="-", type=click.File("rb"))
     @click.option(
         "-o",
         "--output",
@@ -103,7 +140,9 @@ def register(cli: click.Group) -> None:
         help="Progress on stderr (default: when stderr is a terminal).",
     )
     @click.pass_obj
-    def incidents(app: AppContext, source: IO[str], output: IO[str], progress: bool | None) -> None:
+    def incidents(
+        app: AppContext, source: IO[bytes], output: IO[str], progress: bool | None
+    ) -> None:
         """Extract incidents from JSONL documents (FILE or - for stdin), one result per line."""
         from processors.extractor import build_extractor
 
@@ -122,7 +161,18 @@ def register(cli: click.Group) -> None:
 
 
 def _run(lines: Any, output: IO[str], extractor: Extractor) -> None:
-    for line in lines:
-        record = process_line(line, extractor)
-        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for raw in lines:
+        line = decode_line(raw)
+        record = line if isinstance(line, dict) else process_line(line, extractor)
+        try:
+            text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+        except ValueError as exc:  # a NaN in the results: never write invalid JSON
+            text = json.dumps(
+                {"id": _json_safe_id(record.get("id")), "error": f"output.invalid: {exc}"}
+            )
+        output.write(text + "\n")
         output.flush()
+
+
+def _json_safe_id(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value

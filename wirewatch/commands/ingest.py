@@ -11,10 +11,27 @@ from typing import Any
 import click
 
 from wirewatch.config import Settings
+from wirewatch.logs import mask_userinfo
 
 
 def _settings(app: Any) -> Settings:
     return app.settings  # type: ignore[no-any-return]
+
+
+def feed_url(url: str, param_hint: str = "URL") -> str:
+    """``url`` when it is an absolute http(s) URL (the rule of a feed list), else a usage error
+    naming the argument."""
+    from pydantic import ValidationError
+
+    from ingest.feeds import FeedSpec
+
+    try:
+        return FeedSpec(url=url).url
+    except ValidationError:
+        raise click.BadParameter(
+            f"{url!r} is not an absolute http(s) URL (e.g. https://example.com/feed.xml)",
+            param_hint=param_hint,
+        ) from None
 
 
 def register(cli: click.Group) -> None:
@@ -31,6 +48,7 @@ def register(cli: click.Group) -> None:
         from ingest.diagnostics import check_feed
         from ingest.http import HttpClient
 
+        url = feed_url(url)
         settings = _settings(app)
 
         async def go() -> Any:
@@ -38,11 +56,15 @@ def register(cli: click.Group) -> None:
                 return await check_feed(client, url, settings.poll)
 
         report = asyncio.run(go())
+        # the URL may carry credentials the request needed; the report never shows them
         if as_json:
-            click.echo(json.dumps(asdict(report), indent=2))
+            click.echo(mask_userinfo(json.dumps(asdict(report), indent=2)))
         else:
-            click.echo("\n".join(report.lines()))
+            click.echo(mask_userinfo("\n".join(report.lines())))
         if not report.ok:
+            # the report above is the detail; this line is what a script or a glance needs
+            first = report.problems[0] if report.problems else "see the report"
+            click.echo(f"error [{report.error_reason or 'feed.failed'}]: {first}", err=True)
             raise SystemExit(1)
 
     @cli.command("extract")
@@ -92,7 +114,8 @@ def register(cli: click.Group) -> None:
             for e in result.entries:
                 sys.stdout.write(e.model_dump_json() + "\n")
             detail = result.error_reason or f"{result.new_count} new, {result.updated_count} upd"
-            click.echo(f"{result.status:13} {detail:28} {result.feed.name or result.url}", err=True)
+            where = result.feed.name or mask_userinfo(result.url or "")
+            click.echo(f"{result.status:13} {detail:28} {where}", err=True)
 
         async def go() -> None:
             async with HttpClient(settings.http) as client:

@@ -11,7 +11,7 @@ from wirewatch.errors import ConfigError
 from wirewatch.topics import TOPIC_KINDS, Topics
 
 
-def _kafka(app: Any) -> KafkaSettings:
+def require_kafka(app: Any) -> KafkaSettings:
     cfg: KafkaSettings = app.settings.kafka
     if not cfg.bootstrap_servers:
         raise ConfigError(
@@ -59,7 +59,7 @@ def register(cli: click.Group) -> None:
         Exit status 1 when a topic failed or drift is left."""
         from wirewatch.kafka_admin import ensure_topics
 
-        cfg = _kafka(app)
+        cfg = require_kafka(app)
         if partitions is not None:
             cfg = cfg.model_copy(update={"partitions": partitions})
         if replication_factor is not None:
@@ -122,7 +122,7 @@ def register(cli: click.Group) -> None:
         """Print records of TOPIC (a full name, or a kind such as 'incidents')."""
         from wirewatch.kafka_admin import tail
 
-        cfg = _kafka(app)
+        cfg = require_kafka(app)
         if topic in TOPIC_KINDS:
             topic = Topics(cfg.topic_prefix).name(topic)
         for rec in tail(

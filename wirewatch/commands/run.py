@@ -190,24 +190,32 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_import(app: Any, path: str, sync: bool) -> None:
         """Write every feed of a YAML or OPML list to the feeds topic."""
+        from wirewatch.commands.kafka import require_kafka
         from wirewatch.kafka_admin import FeedRegistry
 
-        reg = FeedRegistry(app.settings.kafka)
+        reg = FeedRegistry(require_kafka(app))
         added, removed = reg.sync(_feeds_from(path), remove_missing=sync)
         click.echo(f"feeds written: {added}, removed: {removed}")
 
     @feeds_group.command("add")
     @click.argument("url")
     @click.option("--name", default=None)
-    @click.option("--interval", type=float, default=None)
+    @click.option(
+        "--interval",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="Poll interval in seconds (default: adapts to the feed).",
+    )
     @click.pass_obj
     def feeds_add(app: Any, url: str, name: str | None, interval: float | None) -> None:
         """Add (or update) one feed."""
         from ingest import FeedSpec
+        from wirewatch.commands.ingest import feed_url
+        from wirewatch.commands.kafka import require_kafka
         from wirewatch.kafka_admin import FeedRegistry
 
-        spec = FeedSpec(url=url, name=name, interval=interval)
-        FeedRegistry(app.settings.kafka).put([spec])
+        spec = FeedSpec(url=feed_url(url), name=name, interval=interval)
+        FeedRegistry(require_kafka(app)).put([spec])
         click.echo(f"added {spec.feed_id} {spec.url}")
 
     @feeds_group.command("remove")
@@ -215,9 +223,10 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_remove(app: Any, feed_id_or_url: str) -> None:
         """Remove one feed (a tombstone in the compacted topic)."""
+        from wirewatch.commands.kafka import require_kafka
         from wirewatch.kafka_admin import FeedRegistry
 
-        reg = FeedRegistry(app.settings.kafka)
+        reg = FeedRegistry(require_kafka(app))
         fid = reg.remove(feed_id_or_url)
         click.echo(f"removed {fid}")
 
@@ -225,7 +234,8 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def feeds_list(app: Any) -> None:
         """Print the current feed list (read from the topic)."""
+        from wirewatch.commands.kafka import require_kafka
         from wirewatch.kafka_admin import FeedRegistry
 
-        for spec in FeedRegistry(app.settings.kafka).load().values():
+        for spec in FeedRegistry(require_kafka(app)).load().values():
             sys.stdout.write(f"{spec.feed_id}  {spec.url}  {spec.name or ''}\n")

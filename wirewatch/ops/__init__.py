@@ -3,11 +3,13 @@
 * :mod:`~wirewatch.ops.server`: ``/metrics``, ``/healthz``, ``/readyz`` (:class:`OpsServer`);
 * :mod:`~wirewatch.ops.feeds`: stale-feed tracking (:class:`StaleFeedTracker`);
 * :mod:`~wirewatch.ops.lag`: consumer-lag sampling (:class:`ConsumerLagSampler`);
+* :mod:`~wirewatch.ops.broker`: does the consumer still reach the cluster (:class:`BrokerProbe`);
 * :mod:`~wirewatch.ops.memory`: RSS, heap trimming, malloc arenas, tracemalloc reports.
 
 Everything is re-exported here: callers import from ``wirewatch.ops``.
 """
 
+from wirewatch.ops.broker import BrokerProbe
 from wirewatch.ops.feeds import FeedActivity, StaleFeedTracker, StaleReport
 from wirewatch.ops.lag import ConsumerLagSampler
 from wirewatch.ops.memory import (
@@ -20,6 +22,7 @@ from wirewatch.ops.memory import (
 from wirewatch.ops.server import OpsServer
 
 __all__ = [
+    "BrokerProbe",
     "ConsumerLagSampler",
     "FeedActivity",
     "HeapTrimmer",

@@ -16,6 +16,21 @@ Every hop has the same shape (:class:`KafkaStageRunner`):
 4. on any failure: abort, the stage's ``on_abort``, rewind the consumer to the batch start, and
    retry. A crash or a rebalance therefore neither loses nor duplicates a record downstream.
 
+One bad record never halts a stage (:class:`RecordFitter`, :meth:`KafkaStageRunner._isolate`):
+
+* every output is checked against its topic's limit (the smaller of the topic's
+  ``max.message.bytes``, read from the broker, and the producer's ``max_request_size``) *before*
+  the transaction: an article too large has its text cut (``truncated``, ``original_length``), a
+  dead letter keeps a bounded prefix of its payload with its size and SHA-256, anything else
+  becomes a dead letter with reason ``record.too_large``;
+* a batch that fails for a non-retriable reason (a record the broker refuses, a stage that
+  raises) is retried ``kafka.poison_attempts`` times, then redone one input record per
+  transaction: the record that still fails is dead-lettered with the reason (context
+  ``isolated``) and the others commit. Broker errors that may pass (unreachable, timeouts,
+  fencing) are retried with a capped exponential backoff, never dead-lettered;
+* readiness mark ``progressing``: failing when the worker has had input and committed nothing
+  for ``kafka.stall_after_s``.
+
 A source stage (poll, :class:`KafkaSourceRunner`) reads the compacted feeds topic as a table of
 its assigned partitions and keeps per-feed state in the compacted feedstate topic (same
 partition as the feed), written in the same transaction as the entries the poll produced and
@@ -38,15 +53,24 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as kerr
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.net import KafkaNetClient
 from kafka.structs import OffsetAndMetadata
 
-from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
-from wirewatch.config import Settings
-from wirewatch.contracts import read_record
-from wirewatch.errors import WirewatchError
+from sinks.kafka import (
+    kafka_client_config,
+    make_producer,
+    record_size,
+    shrink_dead_letter,
+    translate_kafka_error,
+    truncate_article_text,
+)
+from wirewatch.config import KafkaSettings, Settings
+from wirewatch.contracts import Article, DeadLetter, read_record
+from wirewatch.errors import BrokerUnavailable, ContractError, RecordTooLarge, WirewatchError
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
+    BrokerProbe,
     ConsumerLagSampler,
     HeapTrimmer,
     MemoryTrace,
@@ -54,13 +78,132 @@ from wirewatch.ops import (
     limit_malloc_arenas,
     resident_bytes,
 )
-from wirewatch.stage import Emit, Inbound, SourceStage, Stage, TableRow, letter_for
+from wirewatch.stage import Emit, Inbound, SourceStage, Stage, TableRow, dead_letter, letter_for
 from wirewatch.topics import Topics, cloudevent_headers, record_value
 from wirewatch.topology import TOPOLOGY, StageSpec, Topology
 
-__all__ = ["KafkaSourceRunner", "KafkaStageRunner", "build_runner", "run_worker"]
+__all__ = [
+    "KafkaSourceRunner",
+    "KafkaStageRunner",
+    "RecordFitter",
+    "build_runner",
+    "is_poison",
+    "run_worker",
+    "topic_size_limits",
+]
 
 log = logging.getLogger("wirewatch.workers")
+
+# readiness facts a worker reports (OpsServer.mark); all must hold for /readyz to answer 200
+READY_FACTS = ("broker_reachable", "partitions_assigned")
+# reconnect backoff while no broker answers: doubling from the first, capped
+CONNECT_BACKOFF_FIRST = 1.0
+CONNECT_BACKOFF_MAX = 30.0
+
+
+#: broker refusals of one record: retrying the same bytes can never succeed
+_REFUSALS: tuple[type[BaseException], ...] = (
+    kerr.MessageSizeTooLargeError,
+    kerr.RecordListTooLargeError,
+    kerr.InvalidRecordError,
+    kerr.CorruptRecordError,
+)
+
+
+def is_poison(exc: BaseException) -> bool:
+    """Whether a failed batch may fail again for the same records however long one waits.
+
+    A broker refusal of a record or an error in the stage or serialisation (anything not from
+    the Kafka client) is; every other Kafka client error (unreachable broker, timeouts, fencing,
+    coordinator moves, a producer in a failed state) is about the broker, not the records.
+    """
+    if isinstance(exc, (*_REFUSALS, RecordTooLarge, ContractError)):
+        return True
+    return not isinstance(exc, kerr.KafkaError | WirewatchError)
+
+
+def _reason(exc: BaseException, stage: str) -> str:
+    if isinstance(exc, _REFUSALS):
+        invalid = isinstance(exc, kerr.InvalidRecordError | kerr.CorruptRecordError)
+        return "record.invalid" if invalid else "record.too_large"
+    if isinstance(exc, WirewatchError):
+        return exc.reason
+    return f"{stage}.crash.{type(exc).__name__}"
+
+
+def topic_size_limits(cfg: KafkaSettings, topics: Sequence[str]) -> dict[str, int]:
+    """``max.message.bytes`` of each topic, as the broker reports it (missing: unknown)."""
+    from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+
+    admin = KafkaAdminClient(
+        **kafka_client_config(cfg), bootstrap_timeout_ms=cfg.bootstrap_timeout_ms
+    )
+    try:
+        found = admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics], config_filter="all"
+        )
+    finally:
+        admin.close()
+    out: dict[str, int] = {}
+    for name, conf in (found.get("topic") or {}).items():
+        entry = conf.get("max.message.bytes")
+        value = entry.get("value") if isinstance(entry, dict) else entry
+        if value is not None:
+            out[name] = int(value)
+    return out
+
+
+class RecordFitter:
+    """Makes every output fit its topic's size limit before the transaction (the rules are in
+    the module docstring); ``limits`` are bytes per topic name, ``default`` for the others."""
+
+    def __init__(
+        self, stage: str, cfg: KafkaSettings, limits: dict[str, int], default: int
+    ) -> None:
+        self.stage = stage
+        self.cfg = cfg
+        self.limits = limits
+        self.default = default
+
+    def limit(self, topic: str) -> int:
+        return min(self.limits.get(topic, self.default), self.default)
+
+    def fit(self, out: Emit, topic: str, size: int) -> Emit:
+        """``out`` itself if ``size`` (its bytes on the wire) fits ``topic``, else a record
+        made to fit: a cut article, a dead letter with a bounded payload, or a dead letter
+        ``record.too_large`` of the output."""
+        limit = self.limit(topic)
+        if size <= limit:
+            return out
+        rec = out.record
+        if isinstance(rec, Article):
+            room = len(rec.text.encode("utf-8")) - (size - limit) - 1024
+            cut = truncate_article_text(rec, max(0, min(self.cfg.article_text_cap, room)))
+            log.warning(
+                "article text truncated to fit %s: %d bytes over %d",
+                topic,
+                size,
+                limit,
+                extra={"stage": self.stage, "key": out.key, "reason": "record.truncated"},
+            )
+            return Emit(out.kind, out.key, cut, out.partition)
+        if isinstance(rec, DeadLetter):
+            cap = max(0, min(self.cfg.dead_letter_payload_cap, limit // 2))
+            return Emit(out.kind, out.key, shrink_dead_letter(rec, cap), out.partition)
+        value = record_value(rec)
+        letter = dead_letter(
+            self.stage,
+            RecordTooLarge(
+                f"{out.kind} record of {size} bytes exceeds the {limit} bytes {topic} accepts"
+            ),
+            reason="record.too_large",
+            payload=value,
+            key=out.key,
+            source_topic=topic,
+            context={"record_bytes": size, "limit_bytes": limit},
+        )
+        letter = shrink_dead_letter(letter, min(self.cfg.dead_letter_payload_cap, limit // 2))
+        return Emit("deadletter", out.key, letter)
 
 
 class _KafkaRunner:
@@ -95,9 +238,15 @@ class _KafkaRunner:
         self.loop = asyncio.new_event_loop()
         self.ops: OpsServer | None = None
         self.lag: ConsumerLagSampler | None = None
+        self.probe: BrokerProbe | None = None
         self.trimmer = HeapTrimmer.from_env()  # freed C-heap memory back to the OS (ops.py)
         self._ce_types = {t.kind: t.ce_type for t in topology.topics}
         self._allowed = {*spec.outputs, "deadletter"}
+        self.fitter = RecordFitter(self.name, self.cfg, {}, self.cfg.max_request_size)
+        self.isolated = 0  # input records dead-lettered because their transaction kept failing
+        self._stuck_since: float | None = None  # first failure since the last commit
+        self._failures = 0  # failed transactions since the last commit (for the backoff)
+        self._in_transaction = False
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
@@ -106,22 +255,113 @@ class _KafkaRunner:
     def listener(self) -> ConsumerRebalanceListener:
         raise NotImplementedError
 
-    def setup(self) -> None:
-        self.consumer = KafkaConsumer(
-            **kafka_client_config(self.cfg),
-            group_id=self.group_id,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            auto_offset_reset="earliest",
-            max_poll_records=self.spec.batch_size,
-            session_timeout_ms=10_000,
-            heartbeat_interval_ms=2_000,
-            max_poll_interval_ms=300_000,
-        )
+    def attach_ops(self, ops: OpsServer) -> None:
+        """Report through ``ops``: not ready until the consumer has connected and been assigned
+        partitions (with no facts at all, ``/readyz`` would answer ready)."""
+        self.ops = ops
+        for fact in READY_FACTS:
+            ops.mark(fact, False)
+
+    def setup(self, *, deadline: float | None = None) -> None:
+        """Connect (retrying while no broker answers), subscribe, start the stage. Returns with
+        :attr:`consumer` None when stopped while connecting; raises
+        :class:`~wirewatch.errors.BrokerUnavailable` when ``deadline`` (monotonic) passes first."""
+        self.consumer = self._connect(deadline)
+        if self.consumer is None:
+            return
         self.lag = ConsumerLagSampler(self.consumer, self.name)
+        self.probe = BrokerProbe(self.consumer)  # connecting was a metadata round-trip
         self.consumer.subscribe([self.input_topic()], listener=self.listener())
         self._new_producer()
+        self._read_size_limits()
         self.loop.run_until_complete(self.stage.setup())
+
+    def _consumer(self) -> KafkaConsumer:
+        """The group consumer; raises when no broker answers within the bootstrap timeout."""
+        clients: list[KafkaNetClient] = []
+
+        def client(**config: Any) -> KafkaNetClient:
+            clients.append(KafkaNetClient(**config))
+            return clients[-1]
+
+        try:
+            return KafkaConsumer(
+                **kafka_client_config(self.cfg),
+                bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms,
+                kafka_client=client,
+                group_id=self.group_id,
+                enable_auto_commit=False,
+                isolation_level="read_committed",
+                auto_offset_reset="earliest",
+                max_poll_records=self.spec.batch_size,
+                session_timeout_ms=10_000,
+                heartbeat_interval_ms=2_000,
+                max_poll_interval_ms=300_000,
+            )
+        except BaseException:
+            # the client's I/O thread is already running when bootstrapping fails: without this
+            # every retry would leave one behind
+            for c in clients:
+                c.close()
+            raise
+
+    def _connect(self, deadline: float | None) -> KafkaConsumer | None:
+        """:meth:`_consumer`, retried with a doubling backoff while no broker answers, alive
+        (heartbeat) and not ready meanwhile; None when stopped first."""
+        delay = CONNECT_BACKOFF_FIRST
+        attempt = 0
+        while not self.stop_event.is_set():
+            attempt += 1
+            try:
+                consumer = self._consumer()
+            except Exception as exc:
+                error = translate_kafka_error(exc, connecting=True)
+                if not isinstance(error, BrokerUnavailable):
+                    raise error from exc
+                if self.ops is not None:
+                    self.ops.heartbeat()
+                    self.ops.mark("broker_reachable", False)
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise BrokerUnavailable(
+                        f"no Kafka broker reachable at {self.cfg.bootstrap_servers} "
+                        f"after {attempt} attempts"
+                    ) from exc
+                wait = delay if left is None else min(delay, left)
+                log.warning(
+                    "no Kafka broker reachable at %s (attempt %d); retrying in %.0f s, "
+                    "not ready until connected",
+                    self.cfg.bootstrap_servers,
+                    attempt,
+                    wait,
+                    extra={"stage": self.name, "reason": error.reason},
+                )
+                self.stop_event.wait(wait)
+                delay = min(delay * 2, CONNECT_BACKOFF_MAX)
+                continue
+            if attempt > 1:
+                log.info("connected to Kafka", extra={"stage": self.name, "attempts": attempt})
+            if self.ops is not None:
+                self.ops.mark("broker_reachable", True)
+            return consumer
+        return None
+
+    def _read_size_limits(self) -> None:
+        """The limit each output topic really has: the broker's ``max.message.bytes`` and
+        the producer's ``max_request_size``, whichever is smaller."""
+        assert self.producer is not None
+        producer_max = int(self.producer.config.get("max_request_size", self.cfg.max_request_size))
+        names = [self.topics.name(k) for k in sorted(self._allowed)]
+        try:
+            limits = topic_size_limits(self.cfg, names)
+        except Exception as exc:  # diagnostics: fall back to the producer's limit
+            log.warning(
+                "topic size limits unknown, using max_request_size: %s",
+                exc,
+                extra={"stage": self.name},
+            )
+            limits = {}
+        self.fitter = RecordFitter(self.name, self.cfg, limits, producer_max)
 
     def _new_producer(self) -> None:
         if self.producer is not None:
@@ -136,6 +376,7 @@ class _KafkaRunner:
                     self.cfg,
                     transactional_id=f"{self.group_id}-{self.instance}-{uuid.uuid4().hex[:6]}",
                     transaction_timeout_ms=30_000,
+                    max_request_size=self.cfg.max_request_size,
                 )
                 self.producer.init_transactions()
                 return
@@ -175,10 +416,11 @@ class _KafkaRunner:
 
     def run(self, *, max_records: int | None = None, timeout: float | None = None) -> None:
         """Consume until stopped, ``max_records`` of progress, or ``timeout`` seconds."""
-        if self.consumer is None:
-            self.setup()
-        assert self.consumer is not None
         deadline = None if timeout is None else time.monotonic() + timeout
+        if self.consumer is None:
+            self.setup(deadline=deadline)
+        if self.consumer is None:  # stopped while connecting
+            return
         while not self.stop_event.is_set():
             if deadline is not None and time.monotonic() > deadline:
                 break
@@ -188,10 +430,12 @@ class _KafkaRunner:
                 batch = self.consumer.poll(timeout_ms=self.poll_timeout())
             except kerr.KafkaError as exc:
                 log.warning("poll failed: %s", exc, extra={"stage": self.name})
+                self.beat()  # still alive; readiness from a fresh probe
                 time.sleep(0.5)
                 continue
             self.step(batch)
             self.beat()
+            self._mark_progressing()
 
     def step(self, batch: dict[Any, list[Any]]) -> None:
         raise NotImplementedError
@@ -214,39 +458,83 @@ class _KafkaRunner:
             return
         self.ops.heartbeat()
         self.ops.mark("partitions_assigned", bool(self.consumer.assignment()))
-        self.ops.mark("broker_reachable", bool(self.consumer.bootstrap_connected()))
+        if self.probe is not None:
+            self.ops.mark("broker_reachable", self.probe.maybe_probe())
+
+    def _mark_progressing(self) -> None:
+        """Readiness: not ready while input has kept failing to commit for too long."""
+        if self.ops is None:
+            return
+        stuck = self._stuck_since
+        self.ops.mark(
+            "progressing",
+            stuck is None or time.monotonic() - stuck < self.cfg.stall_after_s,
+        )
+
+    def _progressed(self) -> None:
+        self._stuck_since = None
+
+    def _failed(self) -> float:
+        """Note a failure; the seconds to wait before retrying (capped exponential backoff)."""
+        now = time.monotonic()
+        if self._stuck_since is None:
+            self._stuck_since = now
+            self._failures = 0
+        self._failures += 1
+        return float(
+            min(self.cfg.retry_backoff_max_s, self.cfg.retry_backoff_s * 2 ** (self._failures - 1))
+        )
 
     # ------------------------------------------------------------------ transaction
+    def _wire(self, out: Emit) -> tuple[Emit, str, bytes, list[tuple[str, bytes]]]:
+        """``out`` made to fit its topic, with its topic, value and headers."""
+        if out.kind not in self._allowed:
+            raise ValueError(f"stage {self.name} emitted {out.kind!r}, not in its topology row")
+        source = f"wirewatch/{self.name}"
+        for _ in range(3):  # a record made to fit is checked again
+            topic = self.topics.name(out.kind)
+            value = record_value(out.record)
+            headers = cloudevent_headers(
+                out.record, source, value=value, ce_type=self._ce_types[out.kind]
+            )
+            size = record_size(out.key, value, headers)
+            fitted = self.fitter.fit(out, topic, size)
+            if fitted is out:
+                return out, topic, value, headers
+            out = fitted
+        raise RecordTooLarge(f"{out.kind} record {out.key} cannot be made to fit {topic}")
+
     def _transact(self, outputs: Sequence[Emit], offsets: dict[Any, Any]) -> None:
         assert self.consumer is not None and self.producer is not None
         p = self.producer
-        source = f"wirewatch/{self.name}"
+        wired = [self._wire(out) for out in outputs]  # before the transaction: may raise
+        self._in_transaction = True  # from here on a failure needs an abort (or new producer)
         p.begin_transaction()
         futures = []
-        for out in outputs:
-            if out.kind not in self._allowed:
-                raise ValueError(f"stage {self.name} emitted {out.kind!r}, not in its topology row")
-            value = record_value(out.record)
+        for out, topic, value, headers in wired:
             futures.append(
                 p.send(
-                    self.topics.name(out.kind),
+                    topic,
                     key=out.key.encode(),
                     value=value,
                     partition=out.partition,
-                    headers=cloudevent_headers(
-                        out.record, source, value=value, ce_type=self._ce_types[out.kind]
-                    ),
+                    headers=headers,
                 )
             )
         if offsets:
             p.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
         p.commit_transaction()
+        self._in_transaction = False
         for f in futures:  # all acked by now; surface any per-record error
             f.get(timeout=0)
         self.produced += len(outputs)
         self.transactions += 1
+        self._progressed()
 
     def _abort(self) -> None:
+        if not self._in_transaction:
+            return  # failed before the transaction began: nothing to abort
+        self._in_transaction = False
         try:
             assert self.producer is not None
             self.producer.abort_transaction()
@@ -263,6 +551,9 @@ class KafkaStageRunner(_KafkaRunner):
         super().__init__(settings, spec, stage, **kw)
         self._reassigned: set[Any] = set()  # partitions to rewind to their committed offsets
         self._model = topology_model(self.topology, spec.input)
+        # non-retriable failures of the batch starting at these offsets (one batch at a time)
+        self._poison_batch: tuple[tuple[Any, int], ...] = ()
+        self._poison_failures = 0
 
     def listener(self) -> ConsumerRebalanceListener:
         return _RewindOnAssign(self)
@@ -289,17 +580,98 @@ class KafkaStageRunner(_KafkaRunner):
         records = [m for msgs in batch.values() for m in msgs]
         if not records:
             return
+        if self._poison_failures >= self.cfg.poison_attempts and self._same_batch(batch):
+            self._isolate(batch)
+            return
         t0 = time.perf_counter()
         inbound, letters = self._read(records)
         try:
             outputs = [*letters, *self.loop.run_until_complete(self.stage.handle(inbound))]
-        except Exception as exc:  # a bug in the stage: the batch is retried, not lost
+        except Exception as exc:  # a bug in the stage: the batch is retried, then split
             log.exception("stage failed on a batch", extra={"stage": self.name})
             self.stage.on_abort(inbound)
             self._rewind(batch, exc)
             return
         self._commit(batch, inbound, outputs)
         emit(StageLatency(self.name, (time.perf_counter() - t0) / len(records)))
+
+    def _same_batch(self, batch: dict[Any, list[Any]]) -> bool:
+        """``batch`` starts where the batch that keeps failing started (in some partition)."""
+        return bool(set(self._batch_id(batch)) & set(self._poison_batch))
+
+    @staticmethod
+    def _batch_id(batch: dict[Any, list[Any]]) -> tuple[tuple[Any, int], ...]:
+        return tuple(sorted((tp, msgs[0].offset) for tp, msgs in batch.items() if msgs))
+
+    def _isolate(self, batch: dict[Any, list[Any]]) -> None:
+        """Redo a batch that keeps failing one input record per transaction; the record whose
+        own transaction still fails for a non-retriable reason is dead-lettered (its input,
+        bounded, with the reason) in a transaction of its own, and its offset committed."""
+        assert self.consumer is not None
+        self._poison_batch, self._poison_failures = (), 0
+        log.warning(
+            "batch kept failing: redoing it one record per transaction",
+            extra={"stage": self.name, "records": sum(len(m) for m in batch.values())},
+        )
+        for tp, msgs in batch.items():
+            for i, m in enumerate(msgs):
+                offsets = {tp: OffsetAndMetadata(m.offset + 1, "", -1)}
+                inbound, letters = self._read([m])
+                try:
+                    outputs = [*letters, *self.loop.run_until_complete(self.stage.handle(inbound))]
+                    self._transact(outputs, offsets)
+                except Exception as exc:
+                    self.stage.on_abort(inbound)
+                    self._abort()
+                    if not is_poison(exc) or not self._dead_letter_isolated(m, exc, offsets):
+                        self._rewind({tp: msgs[i:], **self._rest(batch, tp)}, exc)
+                        return
+                    continue
+                self.processed += 1
+                self.stage.on_commit(inbound)
+
+    @staticmethod
+    def _rest(batch: dict[Any, list[Any]], done: Any) -> dict[Any, list[Any]]:
+        """The partitions of ``batch`` after ``done`` (in the order they are isolated)."""
+        keys = list(batch)
+        return {tp: batch[tp] for tp in keys[keys.index(done) + 1 :]}
+
+    def _dead_letter_isolated(self, m: Any, exc: BaseException, offsets: dict[Any, Any]) -> bool:
+        """Dead-letter input record ``m`` for ``exc``; whether that committed."""
+        key = m.key.decode("utf-8", "replace") if m.key else None
+        reason = _reason(exc, self.name)
+        log.warning(
+            "isolated record %s[%d]@%d: %s",
+            m.topic,
+            m.partition,
+            m.offset,
+            reason,
+            extra={"stage": self.name, "reason": reason, "key": key},
+        )
+        letter = dead_letter(
+            self.name,
+            exc,
+            reason=reason,
+            payload=m.value,
+            key=key,
+            source_topic=m.topic,
+            source_partition=m.partition,
+            source_offset=m.offset,
+            context={"isolated": True},
+        )
+        # bounded whatever the limits say: this letter must not fail the way its record did
+        letter = shrink_dead_letter(letter, self.cfg.dead_letter_payload_cap)
+        try:
+            self._transact([Emit("deadletter", key or letter.dead_letter_id, letter)], offsets)
+        except Exception as exc2:
+            self._abort()
+            log.warning(
+                "dead letter of an isolated record failed: %s", exc2, extra={"stage": self.name}
+            )
+            return False
+        self.isolated += 1
+        self.processed += 1
+        return True
 
     def _read(self, records: list[Any]) -> tuple[list[Inbound], list[Emit]]:
         """Records that validate against the input contract, and dead letters for the rest."""
@@ -327,23 +699,35 @@ class KafkaStageRunner(_KafkaRunner):
             self._rewind(batch, exc)
             return
         self.processed += sum(len(m) for m in batch.values())
+        self._poison_batch, self._poison_failures = (), 0
         self.stage.on_commit(inbound)
 
     def _rewind(self, batch: dict[Any, list[Any]], exc: BaseException) -> None:
         assert self.consumer is not None
         self.aborts += 1
+        poison = is_poison(exc)
         log.warning(
-            "transaction failed, rewinding: %s: %s",
+            "transaction failed, rewinding (%s): %s: %s",
+            "non-retriable" if poison else "retriable",
             type(exc).__name__,
-            exc,
+            str(exc)[:500],
             extra={"stage": self.name},
         )
         self._abort()
+        batch_id = self._batch_id(batch)
+        if poison:
+            if not self._same_batch(batch):
+                self._poison_failures = 0
+            self._poison_batch = batch_id
+            self._poison_failures += 1
+        wait = self._failed()
         assigned = self.consumer.assignment()
         for tp, msgs in batch.items():
             if msgs and tp in assigned:
                 self.consumer.seek(tp, msgs[0].offset)
-        time.sleep(0.5)
+        # a poison batch is redone at once (it is isolated after poison_attempts); the broker
+        # gets time to recover
+        self.stop_event.wait(0.1 if poison else wait)
 
     def _rewind_to_committed(self, batch: dict[Any, list[Any]]) -> None:
         """After a (re)assignment: continue exactly after the last committed transaction.
@@ -433,6 +817,7 @@ class KafkaSourceRunner(_KafkaRunner):
             self._transact(self.stage.emits(results), self._table_offsets())
         except Exception as exc:
             self.aborts += 1
+            self._failed()
             log.warning("transaction failed: %s", exc, extra={"stage": self.name})
             self._abort()
             self.stage.on_abort(results)
@@ -506,7 +891,7 @@ def run_worker(
     limit_malloc_arenas()  # before any thread starts (ops.py: steadier RSS)
     runner = build_runner(settings, stage_name, topology=topology)
     if settings.metrics.enabled:
-        runner.ops = OpsServer.from_settings(settings.metrics).start()
+        runner.attach_ops(OpsServer.from_settings(settings.metrics).start())
 
     def stop(_sig: int, _frame: Any) -> None:
         runner.stop_event.set()
@@ -519,7 +904,6 @@ def run_worker(
     if trace is not None:
         trace.start()
     try:
-        runner.setup()
         runner.run(max_records=max_records, timeout=timeout)
     finally:
         runner.close()

@@ -1,0 +1,1 @@
+"""Training data and script of the event-type classifier (processors/classifier.py)."""
