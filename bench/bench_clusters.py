@@ -14,6 +14,7 @@
    incidents (many places in many countries, seven days) fed in batches of 200, committed
    after each batch as the runner does. Memory is the traced Python allocations held by the
    stage (``tracemalloc``) once the window is full; records/s is CPU time of this process.
+3. Memory of the fetch stage's near-duplicate index at its default size (10,000 articles).
 
 Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
 """
@@ -316,6 +317,33 @@ def throughput(window: int, extra: int, batch: int = 200) -> dict:
     }
 
 
+def duplicate_index_memory(articles: int = 10_000, seed: int = 3) -> dict:
+    """Memory of the fetch stage's near-duplicate index holding ``articles`` texts of 120
+    words (none a copy of another)."""
+    from clusters.dedupe import NearDuplicates
+    from wirewatch.config import ClusterSettings
+
+    rng = random.Random(seed)
+    texts = [" ".join(f"w{rng.randrange(100_000)}" for _ in range(120)) for _ in range(articles)]
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    index = NearDuplicates(ClusterSettings(duplicate_memory=articles))
+    t0 = time.process_time()
+    for i, text in enumerate(texts):
+        index.check(f"{i:032x}", text)
+    spent = time.process_time() - t0
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return {
+        "articles_held": len(index),
+        "memory_held_mib": round(held / 2**20, 1),
+        "bytes_per_article": round(held / articles),
+        "checks_per_cpu_s_traced": round(articles / spent),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", type=Path, help="write the labelled set as JSONL here")
@@ -327,6 +355,7 @@ def main() -> None:
         args.write.write_text("".join(json.dumps(a) + "\n" for a in articles))
     print(json.dumps({"quality": pair_scores(articles)}, indent=2))
     print(json.dumps({"speed": throughput(args.window, args.extra)}, indent=2))
+    print(json.dumps({"duplicate_index": duplicate_index_memory()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ joins their incidents into one event, with one more source each.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from wirewatch.config import ClusterSettings
@@ -25,7 +27,10 @@ __all__ = ["NearDuplicates", "RecentIncidents", "Verdict", "shingles"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SHINGLE = 5
-_NUM_PERM = 128
+# 64 permutations: the similarity estimate is within about 0.06 of the truth (one standard
+# error at 0.5), enough to tell a copy (0.7-0.95 measured on trimmed copies) from another story
+# (under 0.1); 128 doubled the index's memory
+_NUM_PERM = 64
 #: texts shorter than this (in words) are never called duplicates: a two-line brief matches
 #: too many others
 MIN_WORDS = 40
@@ -34,6 +39,10 @@ MIN_WORDS = 40
 def shingles(text: str, size: int = _SHINGLE) -> set[bytes]:
     words = _WORD.findall(text.lower())
     return {" ".join(words[i : i + size]).encode() for i in range(max(0, len(words) - size + 1))}
+
+
+def _band_key(band: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(band, digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +57,9 @@ class NearDuplicates:
     def __init__(self, settings: ClusterSettings) -> None:
         self.threshold = settings.duplicate_threshold
         self.capacity = settings.duplicate_memory
-        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=_NUM_PERM)
-        self._sketches: OrderedDict[str, MinHash] = OrderedDict()
+        # band keys hashed to one int each: datasketch keeps the band's bytes otherwise
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=_NUM_PERM, hashfunc=_band_key)
+        self._sketches: OrderedDict[str, np.ndarray] = OrderedDict()  # hash values only
 
     def __len__(self) -> int:
         return len(self._sketches)
@@ -67,7 +77,7 @@ class NearDuplicates:
         sketch.update_batch(list(words))
         best: Verdict | None = None
         for other in self._lsh.query(sketch):
-            sim = float(sketch.jaccard(self._sketches[other]))
+            sim = float(np.count_nonzero(sketch.hashvalues == self._sketches[other])) / _NUM_PERM
             if sim >= self.threshold and (best is None or sim > best.similarity):
                 best = Verdict(other, round(sim, 3))
         if best is None:
@@ -76,7 +86,7 @@ class NearDuplicates:
 
     def _remember(self, article_id: str, sketch: MinHash) -> None:
         self._lsh.insert(article_id, sketch)
-        self._sketches[article_id] = sketch
+        self._sketches[article_id] = sketch.hashvalues
         while len(self._sketches) > self.capacity:
             old, _ = self._sketches.popitem(last=False)
             self._lsh.remove(old)

@@ -205,7 +205,7 @@ class ClusterSettings(_Section):
     # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
     duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
     # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)
-    duplicate_memory: int = Field(default=20_000, gt=0)
+    duplicate_memory: int = Field(default=10_000, gt=0)
 
 
 class StorageSettings(_Section):
