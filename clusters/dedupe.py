@@ -21,9 +21,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from wirewatch.config import ClusterSettings
-from wirewatch.contracts import Article, Incident, WireCopy
 
-__all__ = ["NearDuplicates", "RecentIncidents", "Verdict", "shingles"]
+__all__ = ["NearDuplicates", "Verdict", "shingles"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SHINGLE = 5
@@ -90,39 +89,3 @@ class NearDuplicates:
         while len(self._sketches) > self.capacity:
             old, _ = self._sketches.popitem(last=False)
             self._lsh.remove(old)
-
-
-class RecentIncidents:
-    """The incidents of the last ``capacity`` articles a process worker extracted, so that a
-    wire copy of one of them adds itself to their ``wire_copies`` (and they are written again,
-    same ids) instead of yielding incidents of its own."""
-
-    def __init__(self, capacity: int = 2_000) -> None:
-        self.capacity = capacity
-        self._by_article: OrderedDict[str, list[Incident]] = OrderedDict()
-
-    def remember(self, article_id: str, incidents: list[Incident]) -> None:
-        if not incidents:
-            return
-        self._by_article[article_id] = incidents
-        self._by_article.move_to_end(article_id)
-        while len(self._by_article) > self.capacity:
-            self._by_article.popitem(last=False)
-
-    def copied_by(self, copy: Article, outlet: str | None) -> list[Incident]:
-        """The original's incidents with ``copy`` among their wire copies; [] when this worker
-        does not hold the original (another worker extracted it, or it is forgotten)."""
-        original = self._by_article.get(copy.duplicate_of or "")
-        if original is None:
-            return []
-        entry = WireCopy(
-            article_id=copy.article_id, outlet=outlet, similarity=copy.duplicate_similarity
-        )
-        updated = [
-            i
-            if any(c.article_id == copy.article_id for c in i.wire_copies)
-            else i.model_copy(update={"wire_copies": [*i.wire_copies, entry]})
-            for i in original
-        ]
-        self._by_article[copy.duplicate_of or ""] = updated
-        return updated

@@ -168,8 +168,7 @@ class EventIndex:
         return candidates
 
     def holding(self, incident: Incident) -> Live | None:
-        """The event that already holds this incident (it was written again: a wire copy of
-        its article was found, or a replay)."""
+        """The event that already holds this incident (written again upstream, or a replay)."""
         for event_id in self._candidates(incident, _day(incident.date)):
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
@@ -197,20 +196,11 @@ class EventIndex:
         now: datetime | None = None,
     ) -> Event | None:
         """Join ``incident`` to its event (or start one); the event's new record, or None when
-        the incident is already in its event and brings no new wire copy."""
+        the incident is already in its event (written again upstream, or a replay)."""
         now = now or datetime.now(UTC)
         undo = self._undo.setdefault(batch, {})
-        held = self.holding(incident)
-        if held is not None:
-            known = set(held.event.article_ids)
-            if all(c.article_id in known for c in incident.wire_copies):
-                return None
-            undo.setdefault(held.event.event_id, held)
-            update = _copies(held.event, incident, {"version": held.event.version + 1})
-            update["last_reported_at"] = now
-            again = Live(held.event.model_copy(update=update), held.partition, held.last_day)
-            self._put(again)
-            return again.event
+        if self.holding(incident) is not None:
+            return None
         report = TollReport(
             incident_id=incident.incident_id,
             article_id=incident.article_id,
@@ -245,8 +235,6 @@ class EventIndex:
                 first_reported_at=now,
                 last_reported_at=now,
             )
-            if incident.wire_copies:
-                event = event.model_copy(update=_copies(event, incident, {}))
             undo.setdefault(event.event_id, None)
             self._put(Live(event, partition, day if day is not None else _today(now)))
             return event
@@ -363,18 +351,4 @@ def _merge(
     if ev.location is not None and incident.location is not None:
         if ev.location.lat is None and incident.location.lat is not None:
             update["location"] = incident.location  # the more precise place
-    merged = ev.model_copy(update=update)
-    return (
-        merged.model_copy(update=_copies(merged, incident, {})) if incident.wire_copies else merged
-    )
-
-
-def _copies(ev: Event, incident: Incident, update: dict[str, object]) -> dict[str, object]:
-    """``update`` plus the incident's wire copies as more articles and outlets of ``ev``."""
-    articles, outlets = list(ev.article_ids), list(ev.outlets)
-    for c in incident.wire_copies:
-        if c.article_id not in articles:
-            articles.append(c.article_id)
-        if c.outlet and c.outlet not in outlets:
-            outlets.append(c.outlet)
-    return {**update, "article_ids": articles, "outlets": outlets}
+    return ev.model_copy(update=update)

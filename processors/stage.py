@@ -13,7 +13,6 @@ import time
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
-from clusters.dedupe import RecentIncidents
 from clusters.events import outlet_of
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
@@ -32,6 +31,9 @@ DEFAULT_LANGUAGES = ProcessSettings().language_set
 def extract_one(extractor: Extractor, article: Article) -> list[Incident]:
     """One article through ``extractor`` with the stage's metrics (raises on a bug; callers
     dead-letter): a skipped article is counted by reason, latency is observed either way."""
+    if article.duplicate_of is not None:  # a wire copy: the first copy has the incidents
+        emit(ArticleSkipped("duplicate", article.language or "und"))
+        return []
     t0 = time.perf_counter()
     verdict = extractor.policy(article)
     if not verdict.run:
@@ -66,8 +68,6 @@ class ProcessStage:
     def __init__(self, settings: Settings) -> None:
         # built here so a bad process.extractor fails at start, before anything is consumed
         self.extractor = build_extractor(settings.process)
-        # originals' incidents, for the wire copies that follow them (clusters/dedupe.py)
-        self.recent = RecentIncidents()
 
     async def setup(self) -> None:
         self.extractor.setup()
@@ -76,23 +76,17 @@ class ProcessStage:
         out: list[Emit] = []
         for item in batch:
             article: Article = item.record
-            outlet = outlet_of(article.final_url or article.url)
-            if article.duplicate_of is not None:  # a wire copy: its original has the incidents
-                emit(ArticleSkipped("duplicate", article.language or "und"))
-                out.extend(
-                    Emit("incidents", i.incident_id, i)
-                    for i in self.recent.copied_by(article, outlet)
-                )
-                continue
             try:
                 incidents = extract_one(self.extractor, article)
             except Exception as exc:
                 log.exception("extractor crashed", extra={"article_id": article.article_id})
                 out.append(letter_for(self.name, item, exc, key=article.article_id))
                 continue
-            incidents = [i.model_copy(update={"outlet": outlet}) for i in incidents]
-            self.recent.remember(article.article_id, incidents)
-            out.extend(Emit("incidents", i.incident_id, i) for i in incidents)
+            outlet = outlet_of(article.final_url or article.url)
+            out.extend(
+                Emit("incidents", i.incident_id, i.model_copy(update={"outlet": outlet}))
+                for i in incidents
+            )
         return out
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:

@@ -50,7 +50,6 @@ __all__ = [
     "Location",
     "MediaItem",
     "TollReport",
-    "WireCopy",
     "read_record",
     "stable_key",
     "utcnow",
@@ -246,14 +245,6 @@ class ExtractorInfo(_Contract):
     version: str
 
 
-class WireCopy(_Contract):
-    """Another article carrying the same text as an incident's article (a wire copy)."""
-
-    article_id: str
-    outlet: str | None = None
-    similarity: float | None = Field(default=None, ge=0.0, le=1.0)
-
-
 class Incident(_Record):
     """One incident event. Topic: ``<prefix>.incidents.v1``, key: ``incident_id``."""
 
@@ -312,12 +303,6 @@ class Incident(_Record):
     outlet: str | None = Field(
         default=None, description="host of the reporting article (www. removed), where known"
     )
-    wire_copies: list[WireCopy] = Field(
-        default_factory=list,
-        description="near-duplicate articles of this incident's article (Article.duplicate_of "
-        "it): they yield no incidents of their own and count as more sources of this one; the "
-        "incident is written again under the same incident_id when a copy is found",
-    )
 
     @model_validator(mode="after")
     def _sub_event_type_belongs_to_event_type(self) -> Incident:
@@ -368,9 +353,7 @@ class Event(_Record):
         default_factory=list, description="every report's toll, oldest first"
     )
     incident_ids: list[str] = Field(description="every incident that joined the event")
-    article_ids: list[str] = Field(
-        description="the articles reporting it: those of its incidents, then their wire copies"
-    )
+    article_ids: list[str] = Field(description="the articles of those incidents")
     sources: list[str] = Field(
         default_factory=list, description="who the reports cite (police, officials, ...)"
     )
