@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hashlib import blake2b
 from typing import ClassVar
 
+from clusters.dedupe import NearDuplicates
 from ingest.fetcher import ArticleFetcher
 from ingest.http import HttpClient
 from wirewatch.config import Settings
@@ -87,6 +88,8 @@ class FetchStage:
         self._inflight: dict[str, asyncio.Future[None]] = {}
         self._created: dict[int, list[str]] = {}  # id(batch) -> keys whose future it made
         self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+        # wire copies on other hosts: marked duplicate_of their first copy (clusters/dedupe.py)
+        self.duplicates = NearDuplicates(settings.cluster)
         # results of batches not yet committed, by (URL key, version): a batch redone after a
         # failed write (or split record by record) reuses them instead of fetching the pages
         # again; the bound keeps memory flat when redone batches move to another worker
@@ -125,6 +128,14 @@ class FetchStage:
             entry = item.record
             self._remember(entry, res)
             if isinstance(res, Article):
+                copy = self.duplicates.check(res.article_id, res.text) if res.text else None
+                if copy is not None:
+                    res = res.model_copy(
+                        update={
+                            "duplicate_of": copy.original,
+                            "duplicate_similarity": copy.similarity,
+                        }
+                    )
                 out.append(Emit("articles", res.article_id, res))
             elif isinstance(res, BaseException):
                 out.append(letter_for(self.name, item, res, key=entry.url_key))

@@ -36,6 +36,7 @@ from pydantic_settings import (
 from wirewatch.errors import ConfigError
 
 __all__ = [
+    "ClusterSettings",
     "HttpSettings",
     "KafkaSettings",
     "ProcessSettings",
@@ -188,6 +189,25 @@ class ProcessSettings(_Section):
         return None if "*" in self.languages else frozenset(self.languages)
 
 
+class ClusterSettings(_Section):
+    """The cluster stage (clusters/stage.py) and the near-duplicate check of the fetch stage."""
+
+    # state: events whose last report date is older than the newest date seen minus this
+    # window are forgotten (a later report of them starts a new event)
+    window_days: int = Field(default=7, gt=0)
+    # and never more than this many events in memory (the oldest go first)
+    max_events: int = Field(default=100_000, gt=0)
+    # two incidents join when their places are within this distance (both with coordinates),
+    # else when the place names match
+    distance_km: float = Field(default=25.0, gt=0)
+    # and their dates are at most this many days apart
+    max_day_gap: int = Field(default=1, ge=0)
+    # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
+    duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
+    # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)
+    duplicate_memory: int = Field(default=10_000, gt=0)
+
+
 class StorageSettings(_Section):
     state_path: str = "wirewatch-state.db"
     out_dir: str = "out"
@@ -211,6 +231,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     poll: PollSettings = Field(default_factory=PollSettings)
     process: ProcessSettings = Field(default_factory=ProcessSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

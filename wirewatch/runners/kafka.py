@@ -558,6 +558,20 @@ class KafkaStageRunner(_KafkaRunner):
     def listener(self) -> ConsumerRebalanceListener:
         return _RewindOnAssign(self)
 
+    def restore_state(self, parts: set[int]) -> None:
+        """A stage whose state is its own compacted output (``state_kind``, a
+        :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
+        partitions: those partitions of that topic, read_committed, to their end."""
+        kind = getattr(self.stage, "state_kind", None)
+        if kind is None or not parts:
+            return
+        rows = read_table(self.cfg, self.topics.name(kind), parts)
+        self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+
+    def forget_state(self, parts: set[int]) -> None:
+        if getattr(self.stage, "state_kind", None) is not None and parts:
+            self.stage.revoke(parts)  # type: ignore[attr-defined]
+
     def step(self, batch: dict[Any, list[Any]]) -> None:
         """One loop turn: handle the batch and commit it with its outputs."""
         if self._reassigned:
@@ -826,10 +840,11 @@ class _RewindOnAssign(ConsumerRebalanceListener):
         self.runner = runner
 
     def on_partitions_revoked(self, revoked: Any) -> None:
-        pass
+        self.runner.forget_state({tp.partition for tp in revoked})
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         self.runner._reassigned |= set(assigned)
+        self.runner.restore_state({tp.partition for tp in assigned})
 
 
 class _TableAssignments(ConsumerRebalanceListener):
