@@ -19,7 +19,7 @@ from ingest.http import HttpClient
 from wirewatch.config import HttpSettings
 
 # the source checkout (this package is used from an editable install, next to tests/ and bench/)
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 LOOPBACK = "127.0.0.1"
 
