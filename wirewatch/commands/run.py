@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from wirewatch.errors import SinkError
+from wirewatch.errors import SinkError, WirewatchError
 from wirewatch.topology import TOPOLOGY
 
 
@@ -167,7 +167,15 @@ def register(cli: click.Group) -> None:
         try:
             stats = asyncio.run(main())
         finally:
-            sink.close()
+            try:
+                sink.close()
+            except WirewatchError as exc:
+                # every committed poll group was flushed before its commit: what is left
+                # belongs to groups not committed, which the next run polls again
+                click.echo(
+                    f"note: {exc} (not committed: the next run polls those feeds again)",
+                    err=True,
+                )
             state.close()
             if ops is not None:
                 ops.stop()

@@ -28,6 +28,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ log = logging.getLogger("wirewatch.embedded")
 
 #: one record for the sink: topic kind, topic name, CloudEvents source, the record
 _Write = tuple[str, str, str, Emit]
+
+#: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
+#: the sink refuses writes, every failed group's feeds are polled again at once, and without a
+#: bound the groups waiting for the writer grew for as long as the outage lasted
+_GROUPS_IN_FLIGHT = 8
 
 #: batches of one stage handled at the same time (their records run concurrently inside)
 _BATCHES_IN_FLIGHT = 4
@@ -218,6 +224,9 @@ class EmbeddedRunner:
         )
         #: set by a stop after the grace period: sink writes still running stop there
         self._hand_back = threading.Event()
+        # one thread: writes of poll groups in the order they finished, never two at once
+        # (a sink is not required to take records from two threads at the same time)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sink-write")
         #: whether the last run() ended by request_stop()/timeout rather than running out
         self.stopped = False
         #: called once when a stop begins, with the poll groups in flight and the grace period
@@ -251,6 +260,7 @@ class EmbeddedRunner:
         self.stop_event = asyncio.Event()
         self.stopped = False
         self._hand_back.clear()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sink-write")
         client = self._client or HttpClient(self.settings.http)
         self._build(client)
         assert self.source is not None
@@ -273,6 +283,15 @@ class EmbeddedRunner:
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
             while not self.stop_event.is_set():
+                if len(carries) >= _GROUPS_IN_FLIGHT:  # the sink is behind: poll no more
+                    stopping = asyncio.ensure_future(self.stop_event.wait())
+                    try:
+                        await asyncio.wait(
+                            [*carries, stopping], return_when=asyncio.FIRST_COMPLETED
+                        )
+                    finally:
+                        stopping.cancel()
+                    continue
                 results = await source.run_due(once=once)
                 if results:
                     task = asyncio.create_task(self._carry(results))
@@ -287,6 +306,7 @@ class EmbeddedRunner:
             await self._finish(carries, grace=self.shutdown_grace if self.stopped else None)
         finally:
             self._hand_back.set()  # an error above: writes still running stop at their next record
+            self._writer.shutdown(wait=False, cancel_futures=True)
             with contextlib.suppress(Exception):
                 self.sink.flush()
             for stage in self.stages.values():
@@ -328,8 +348,8 @@ class EmbeddedRunner:
         writes: list[_Write] = []
         try:
             await self._route(self.source.name, emits, done, state_rows, writes)
-            # in a worker thread: a sink that blocks must not stall the fetches of other groups
-            await asyncio.to_thread(self._write, writes)
+            # in the writer thread: a sink that blocks must not stall the fetches of other groups
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._write, writes)
             if self.state is not None:
                 self.state.put(state_rows)
         except asyncio.CancelledError:  # a stop after the grace period: handed back
