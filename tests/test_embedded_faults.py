@@ -418,6 +418,7 @@ def test_sigint_with_slow_pages_queued_stops_within_grace_and_hands_back(tmp_pat
         assert len(stopping) == 1 and "run.shutdown_grace" in stopping[0], err[-3000:]
         summary = json.loads(err.strip().splitlines()[-2])
         assert summary["handed_back"] >= 1, summary
+        assert summary["dead_letters"] == 0, summary  # handed back, not blamed on the pages
         first_run = _article_urls(out)
         assert len(first_run) < 30
         again = subprocess.run(
