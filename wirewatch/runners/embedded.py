@@ -56,7 +56,8 @@ _Write = tuple[str, str, str, Emit]
 #: bound the groups waiting for the writer grew for as long as the outage lasted
 _GROUPS_IN_FLIGHT = 8
 
-#: batches of one stage handled at the same time (their records run concurrently inside)
+#: batches of one stage and one poll group handled at the same time (their records run
+#: concurrently inside); with at most _GROUPS_IN_FLIGHT groups this bounds the whole run
 _BATCHES_IN_FLIGHT = 4
 
 
@@ -218,7 +219,8 @@ class EmbeddedRunner:
         self.stop_event: asyncio.Event | None = None
         self.source: SourceStage | None = None
         self.stages: dict[str, Stage] = {}
-        self._limits: dict[str, asyncio.Semaphore] = {}
+        #: feed id -> the latest poll group of that feed not finished yet
+        self._groups_by_feed: dict[str, Any] = {}
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -251,7 +253,6 @@ class EmbeddedRunner:
             else:
                 kwargs = {"client": client} if _takes_client(cls) else {}
                 self.stages[spec.name] = cls(self.settings, **kwargs)
-                self._limits[spec.name] = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
         if self.source is None:
             raise ValueError("the topology has no source stage")
 
@@ -342,6 +343,25 @@ class EmbeddedRunner:
             self.stats.polls += 1
             if getattr(r, "status", None) == "error":
                 self.stats.poll_errors += 1
+        # a feed polled again while its previous group is uncommitted: that group goes first.
+        # Why: both groups hold the same articles, and the fetch stage makes a batch wait for a
+        # key another group is fetching; two groups waiting on each other's keys never finished
+        me = asyncio.current_task()
+        fids = {getattr(getattr(r, "feed", None), "feed_id", None) for r in results} - {None}
+        earlier = {t for f, t in self._groups_by_feed.items() if f in fids and t is not me}
+        for f in fids:
+            self._groups_by_feed[f] = me
+        try:
+            if earlier:
+                await asyncio.gather(*earlier, return_exceptions=True)
+            await self._carry_now(results)
+        finally:
+            for f in fids:
+                if self._groups_by_feed.get(f) is me:
+                    del self._groups_by_feed[f]
+
+    async def _carry_now(self, results: Sequence[Any]) -> None:
+        assert self.source is not None
         emits = self.source.emits(results)
         done: list[tuple[Stage, list[Inbound]]] = []
         state_rows: list[tuple[str, bytes]] = []
@@ -429,8 +449,13 @@ class EmbeddedRunner:
             for i in range(0, len(group), size)
         ]
 
+        # per poll group, not per stage: a batch of a later group may wait inside handle() for
+        # a key an earlier group is fetching (the fetch stage's dedup), and with slots shared
+        # across groups such batches took every slot the earlier group needed to finish
+        limit = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
+
         async def one(batch: list[Inbound]) -> list[Emit]:
-            async with self._limits[spec.name]:
+            async with limit:
                 try:
                     out = await stage.handle(batch)
                 except BaseException:  # an error, or a stop cancelling the group
