@@ -347,7 +347,9 @@ class EmbeddedRunner:
         # Why: both groups hold the same articles, and the fetch stage makes a batch wait for a
         # key another group is fetching; two groups waiting on each other's keys never finished
         me = asyncio.current_task()
-        fids = {getattr(getattr(r, "feed", None), "feed_id", None) for r in results} - {None}
+        fids: set[str] = {
+            str(f) for r in results if (f := getattr(getattr(r, "feed", None), "feed_id", None))
+        }
         earlier = {t for f, t in self._groups_by_feed.items() if f in fids and t is not me}
         for f in fids:
             self._groups_by_feed[f] = me
