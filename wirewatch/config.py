@@ -213,6 +213,14 @@ class StorageSettings(_Section):
     out_dir: str = "out"
 
 
+class RunSettings(_Section):
+    """``wirewatch run`` (the embedded runner)."""
+
+    # seconds a stop (SIGINT/SIGTERM, --timeout) lets the poll groups in flight finish; the
+    # rest are handed back (nothing of theirs committed: the next run polls their feeds again)
+    shutdown_grace: float = Field(default=10.0, ge=0)
+
+
 class MetricsSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -233,6 +241,7 @@ class Settings(BaseSettings):
     process: ProcessSettings = Field(default_factory=ProcessSettings)
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
