@@ -12,6 +12,7 @@ import subprocess
 from ingest.feeds import FeedSpec
 from ingest.poller import Poller, PollResult
 from ingest.state import MemoryStateStore
+from testkit.http import Seen
 from tests.ingest_support import LocalServer, Reply, client
 from tests.pipeline_support import news_site
 from tests.test_run_once import _env, _wirewatch_run
@@ -224,3 +225,37 @@ def test_truncated_sitemap_keeps_the_urls_it_could_read() -> None:
         result = poll(srv.url("/cut.xml"))
     assert "A" in [e.title for e in result.entries]
     assert any("parsed leniently" in p for p in result.parsed.problems)
+
+
+def test_sitemap_is_polled_with_conditional_get_and_its_entries_are_deduplicated() -> None:
+    """Second poll: a 304 for the index fetches no child; a changed index gives only the new
+    URL, not the ones already seen."""
+    with LocalServer() as srv:
+        children = [srv.url("/one.xml")]
+
+        def index_route(seen: Seen) -> Reply:
+            etag = f'"v{len(children)}"'
+            if seen.headers.get("if-none-match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+            return Reply(200, index(*children), {**XML, "ETag": etag})
+
+        srv.route("/index.xml", index_route)
+        srv.route("/one.xml", Reply(200, urlset((srv.url("/a"), "A", "2024-03-05")), XML))
+        srv.route("/two.xml", Reply(200, urlset((srv.url("/b"), "B", "2024-03-06")), XML))
+
+        async def go() -> list[PollResult]:
+            async with client() as c:
+                poller = Poller(c, MemoryStateStore(), PollSettings())
+                spec = FeedSpec(url=srv.url("/index.xml"))
+                first = await poller.poll_once(spec)
+                second = await poller.poll_once(spec)
+                children.append(srv.url("/two.xml"))
+                third = await poller.poll_once(spec)
+                return [first, second, third]
+
+        first, second, third = asyncio.run(go())
+        one_hits = len(srv.hits("/one.xml"))
+    assert [e.title for e in first.entries] == ["A"]
+    assert second.status == "not_modified" and not second.entries
+    assert one_hits == 2  # the first and third polls, not the 304
+    assert [e.title for e in third.entries] == ["B"]
