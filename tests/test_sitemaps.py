@@ -259,3 +259,15 @@ def test_sitemap_is_polled_with_conditional_get_and_its_entries_are_deduplicated
     assert second.status == "not_modified" and not second.entries
     assert one_hits == 2  # the first and third polls, not the 304
     assert [e.title for e in third.entries] == ["B"]
+
+
+def test_credentials_in_a_child_url_are_dropped_and_never_shown() -> None:
+    """As for an article link: the child is requested without them, and a failure names it
+    without them."""
+    with LocalServer() as srv:
+        secret = "http://user:s3cret@10.0.0.1/internal.xml"  # refused by the SSRF guard
+        srv.route("/index.xml", Reply(200, index(secret, srv.url("/ok.xml")), XML))
+        srv.route("/ok.xml", Reply(200, urlset((srv.url("/a"), "A", "2024-03-05")), XML))
+        result = poll(srv.url("/index.xml"), PollSettings())
+    assert [e.title for e in result.entries] == ["A"]
+    assert result.parsed.problems and not any("s3cret" in p for p in result.parsed.problems)
