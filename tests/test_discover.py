@@ -94,3 +94,12 @@ def test_discover_of_a_page_that_is_an_error_is_one_line() -> None:
         proc = discover(srv.url("/missing"))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "error [http.status]: HTTP 404" in proc.stderr, proc.stderr
+
+
+def test_discover_of_a_site_that_declares_nothing_says_so_and_exits_1() -> None:
+    with LocalServer() as srv:
+        srv.route("/", Reply(200, b"<html><head><title>x</title></head><body>hi</body></html>"))
+        proc = discover(srv.url("/"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "no feed or sitemap declared" in proc.stderr
+    assert "note     robots.txt: HTTP 404" in proc.stdout
