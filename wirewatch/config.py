@@ -157,6 +157,13 @@ class PollSettings(_Section):
     backoff_cap: float = Field(default=6 * 3600.0, gt=0)
     stale_factor: float = Field(default=5.0, gt=1)
     concurrency: int = Field(default=64, gt=0)
+    # A sitemap index is followed at most this many levels down (robots.txt -> index -> urlset
+    # is two), with at most sitemap_max_children child fetches per poll and sitemap_max_urls
+    # URLs kept from the whole source (50,000 is the sitemaps.org limit of one file): a hostile
+    # or runaway index costs a bounded number of requests and bounded memory.
+    sitemap_max_depth: int = Field(default=3, ge=0)
+    sitemap_max_children: int = Field(default=50, ge=0)
+    sitemap_max_urls: int = Field(default=50_000, gt=0)
 
 
 class ProcessSettings(_Section):
