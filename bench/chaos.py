@@ -1,6 +1,8 @@
-"""Chaos run: the Kafka stage workers against kill -9, a broker outage and hostile pages.
+"""Chaos run: the Kafka stage workers against kill -9, a broker outage and hostile pages;
+with ``--embedded``, ``wirewatch run`` against a full disk and the same hostile pages.
 
     .venv/bin/python bench/chaos.py [--items 300] [--hostile 0.05] [--per-stage 2]
+    .venv/bin/python bench/chaos.py --embedded [--items 300] [--disk-full 20]
 
 A benchmark, not a test. It starts a PRIVATE single-node broker (deploy/kafka/start.sh on two
 free ports, its own data directory; never the shared one, which it stops once), a loopback news
@@ -20,16 +22,34 @@ in, articles + fetch dead letters out, duplicates (an entry, an article or an in
 twice), losses (an entry with neither an article nor a dead letter) and the longest stall. Exit
 status 0 when nothing is lost or duplicated and no stall passed ``--max-stall`` seconds, 1
 otherwise, 2 when it could not set up.
+
+``--embedded`` (no broker, no Java): one ``wirewatch run`` (continuous, JSONL + SQLite state in a
+temporary directory) on the same site. Half-way through ``--spread`` the disk fills for
+``--disk-full`` seconds: the run is started through this file's ``_full-disk-run`` wrapper,
+which replaces ``os`` in the JSONL sink by a stand-in that, while a flag file exists, lets the
+first write take half of its line (what a filling disk does) and refuses every later one with
+ENOSPC. (The SQLite state is not hit: its writes happen in C.) After the spell, once every
+served item has an article or a dead letter (or ``--settle`` seconds), the run gets SIGTERM;
+should anything be missing then, one ``wirewatch run --once`` collects what was handed back.
+It prints entries in (distinct items the site served), articles + dead letters out,
+duplicates (an entry, an article per entry or a dead letter written twice), losses (a served
+item with neither article nor dead letter) and torn lines (a line that is not whole JSON).
+Exit status 0 when nothing is lost or torn (duplicates are reported: the embedded mode is
+at-least-once across a failed write), 1 otherwise, 2 when it could not set up.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import errno
 import functools
 import json
 import os
 import random
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +70,7 @@ from testkit.http import LocalServer, Reply, Seen, article_html, rss  # noqa: E4
 from testkit.pipeline import Workers, stop_processes, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import FeedRegistry, create_topics  # noqa: E402
+from wirewatch.topics import Topics  # noqa: E402
 from wirewatch.topology import TOPOLOGY  # noqa: E402
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -114,6 +135,7 @@ class Site:
         picks = rnd.sample(range(items), round(items * hostile))
         self.hostile = {i: HOSTILE_KINDS[n % len(HOSTILE_KINDS)] for n, i in enumerate(picks)}
         self.items = items
+        self.served: set[int] = set()  # items some feed response listed
 
     def __enter__(self) -> Site:
         self.server.__enter__()
@@ -160,6 +182,7 @@ class Site:
             if self.hostile.get(i) == "huge_item":
                 item["description"] = _sentences(1_500_000, str(i))
             items.append(item)
+            self.served.add(i)
         return Reply(200, rss(items, title=f"Feed {f}"), {"Content-Type": "application/rss+xml"})
 
     def feed_urls(self) -> list[str]:
@@ -260,7 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--spread", type=float, default=120.0, help="s over which items appear")
     ap.add_argument("--keep-logs", action="store_true")
+    ap.add_argument(
+        "--embedded", action="store_true", help="wirewatch run (JSONL + SQLite) on a full disk"
+    )
+    ap.add_argument("--disk-full", type=float, default=20.0, help="s the disk stays full")
     args = ap.parse_args(argv)
+    if args.embedded:
+        return _embedded(args)
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         print("chaos: needs Java for its private broker (deploy/kafka)", file=sys.stderr)
         return 2
@@ -406,5 +435,262 @@ def _report(
     return 0 if ok else 1
 
 
+# ---------------------------------------------------------------- --embedded: a full disk
+
+
+class _FullDisk:
+    """Stands in for ``os`` in the JSONL sink of the ``wirewatch run`` under test. While the
+    flag file exists the disk is full: the first write of the spell takes half of its bytes,
+    as a file system with a little room left does, and every later one fails with ENOSPC."""
+
+    def __init__(self, flag: Path) -> None:
+        self.flag = flag
+        self.took_part = False
+        self.refused = 0
+        self.cut_short = 0
+
+    def write(self, fd: int, data: Any) -> int:
+        if not self.flag.exists():
+            self.took_part = False
+            return os.write(fd, data)
+        if not self.took_part and len(data) > 1:
+            self.took_part = True
+            self.cut_short += 1
+            return os.write(fd, bytes(data[: len(data) // 2]))
+        self.refused += 1
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+
+def _full_disk_run(argv: list[str]) -> int:
+    """``_full-disk-run FLAG ARGS...``: ``wirewatch ARGS...`` with the full-disk stand-in."""
+    import sinks.jsonl
+    from wirewatch.cli import main as wirewatch_main
+
+    disk = _FullDisk(Path(argv[0]))
+    sinks.jsonl.os = disk  # type: ignore[assignment]
+    atexit.register(
+        lambda: print(
+            f"full disk: {disk.refused} writes refused, {disk.cut_short} cut short",
+            file=sys.stderr,
+        )
+    )
+    sys.argv = ["wirewatch", *argv[1:]]
+    wirewatch_main()
+    return 0
+
+
+_PAGE = re.compile(r"/page/(\d+)(?!\d)")
+
+
+def _jsonl_rows(out: Path) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Every whole JSON line of each ``*.jsonl`` in ``out`` by file stem, and the number of
+    torn lines (not whole JSON)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    torn = 0
+    for path in sorted(out.glob("*.jsonl")):
+        kept = rows.setdefault(path.stem, [])
+        data = path.read_bytes()
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        for line in lines:
+            try:
+                kept.append(json.loads(line))
+            except ValueError:
+                torn += 1
+    return rows, torn
+
+
+def _item_of(text: str | None) -> int | None:
+    m = _PAGE.search(text or "")
+    return int(m.group(1)) if m else None
+
+
+def _embedded_figures(out: Path, site: Site) -> dict[str, Any]:
+    rows, torn = _jsonl_rows(out)
+    topics = Topics()
+
+    def of(kind: str) -> list[dict[str, Any]]:
+        return rows.get(topics.name(kind), [])
+
+    entries, articles, letters = of("entries"), of("articles"), of("deadletter")
+    item_by_entry: dict[str, int] = {}
+    item_by_key: dict[str, int] = {}
+    for e in entries:
+        i = _item_of(e.get("link"))
+        if i is not None:
+            item_by_entry[e["entry_id"]] = i
+            item_by_key[e["url_key"]] = i
+    with_article = Counter(
+        item_by_entry.get(a.get("entry_id") or "", _item_of(a.get("url"))) for a in articles
+    )
+    with_letter = Counter(
+        item_by_key.get(d.get("key") or "", _item_of(d.get("payload"))) for d in letters
+    )
+    entry_count = Counter(e["url_key"] for e in entries if not e.get("is_update"))
+    served = set(site.served)
+    lost = sorted(i for i in served if i not in with_article and i not in with_letter)
+    return {
+        "served": served,
+        "entries": entry_count,
+        "articles": with_article,
+        "letters": with_letter,
+        "reasons": Counter(f"{d['stage']}:{d['reason']}" for d in letters),
+        "truncated": sum(bool(a.get("truncated")) for a in articles),
+        "lost": lost,
+        "torn": torn,
+        "torn_files": {p.name: p.stat().st_size for p in out.glob("*.torn")},
+    }
+
+
+def _summary(stderr: str) -> dict[str, Any]:
+    """The run's closing JSON line (stats), or {} when it ended without one."""
+    for line in reversed(stderr.strip().splitlines()):
+        if line.startswith('{"feeds"'):
+            try:
+                parsed: dict[str, Any] = json.loads(line)
+                return parsed
+            except ValueError:
+                break
+    return {}
+
+
+def _embedded(args: argparse.Namespace) -> int:
+    work = Path(tempfile.mkdtemp(prefix="ww-chaos-disk-"))
+    out, flag = work / "out", work / "disk-full"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    env.update(
+        PYTHONPATH=str(REPO),
+        WIREWATCH_HTTP__READ_TIMEOUT="5",
+        WIREWATCH_HTTP__TOTAL_TIMEOUT="15",
+        WIREWATCH_HTTP__PER_HOST_DELAY="0",
+        WIREWATCH_HTTP__PER_HOST_CONCURRENCY="16",
+        # feeds polled every few seconds: items are seen soon after they appear
+        WIREWATCH_POLL__DEFAULT_INTERVAL="5",
+        WIREWATCH_POLL__MAX_INTERVAL="10",
+        WIREWATCH_METRICS__ENABLED="false",
+    )
+    run = [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", "run"]
+    proc: subprocess.Popen[str] | None = None
+    try:
+        with Site(args.feeds, args.items, args.hostile, args.seed, args.spread) as site:
+            feeds = work / "feeds.yaml"
+            feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
+            log = (work / "run.log").open("w")
+            proc = subprocess.Popen(
+                # argv: this interpreter, this file's wrapper, then wirewatch's own arguments
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "_full-disk-run",
+                    str(flag),
+                    *run[3:],
+                    *("--feeds", str(feeds), "--out", str(out)),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                text=True,
+                env=env,
+            )
+            print(
+                f"chaos: embedded `wirewatch run`, {args.items} items on {args.feeds} feeds, "
+                f"{len(site.hostile)} hostile {dict(Counter(site.hostile.values()))}, "
+                f"out {out}",
+                flush=True,
+            )
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < args.spread / 2 and proc.poll() is None:
+                time.sleep(1)
+            flag.touch()
+            print(f"chaos: t={time.monotonic() - t0:.0f}s disk full (ENOSPC)", flush=True)
+            time.sleep(args.disk_full)
+            flag.unlink()
+            print(f"chaos: t={time.monotonic() - t0:.0f}s disk has room again", flush=True)
+            deadline = time.monotonic() + args.settle
+            while time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(5)
+                figures = _embedded_figures(out, site)
+                revealed = time.monotonic() - site.t0 >= args.spread
+                if revealed and len(figures["served"]) == args.items and not figures["lost"]:
+                    break
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()
+            stderr = (work / "run.log").read_text()
+            elapsed = time.monotonic() - t0
+            figures = _embedded_figures(out, site)
+            once = None
+            if figures["lost"]:  # what the stop handed back: the next run collects it
+                once = subprocess.run(
+                    [*run, "--once", "--feeds", str(feeds), "--out", str(out)],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                    env=env,
+                )
+                figures = _embedded_figures(out, site)
+        return _embedded_report(proc.returncode, stderr, once, figures, elapsed)
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if args.keep_logs:
+            print(f"chaos: kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _embedded_report(
+    code: int,
+    stderr: str,
+    once: subprocess.CompletedProcess[str] | None,
+    f: dict[str, Any],
+    elapsed: float,
+) -> int:
+    stats = _summary(stderr)
+    disk = [x for x in stderr.splitlines() if x.startswith("full disk: ")]
+    tracebacks = stderr.count("Traceback") + (once.stderr.count("Traceback") if once else 0)
+    dup_entries = sum(n - 1 for n in f["entries"].values() if n > 1)
+    dup_articles = sum(n - 1 for n in f["articles"].values() if n > 1)
+    dup_letters = sum(n - 1 for n in f["letters"].values() if n > 1)
+    articles = len(set(f["articles"]) - {None})
+    letters = len(set(f["letters"]) - {None} - set(f["articles"]))
+    rows = [
+        ("entries in", f"{len(f['served'])} served, {len(f['entries'])} entries"),
+        ("articles out", f"{articles} ({f['truncated']} truncated)"),
+        ("dead letters", f"{letters} items {dict(f['reasons'])}"),
+        (
+            "write failures",
+            f"{stats.get('write_failures', '?')} poll groups (re-polled), "
+            f"handed back {stats.get('handed_back', '?')}",
+        ),
+        (
+            "duplicates",
+            f"entries {dup_entries}, articles {dup_articles}, dead letters {dup_letters}",
+        ),
+        ("writes", disk[-1] if disk else "full disk: no count (the run did not exit)"),
+        ("lost", f"{len(f['lost'])} {f['lost'][:10]}"),
+        ("torn lines", f"{f['torn']} (moved to .torn: {f['torn_files']})"),
+        ("tracebacks", f"{tracebacks}"),
+    ]
+    extra = "" if once is None else f"; --once pass exit {once.returncode}"
+    print(f"chaos: ran {elapsed:.0f}s; `wirewatch run` exit {code}{extra}")
+    for name, value in rows:
+        print(f"  {name:<20} {value}")
+    ok = not f["lost"] and not f["torn"] and not tracebacks and code == 0
+    print(f"chaos: {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["_full-disk-run"]:
+        sys.exit(_full_disk_run(sys.argv[2:]))
     sys.exit(main())
