@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -84,6 +85,9 @@ def record_key(record: BaseModel) -> str:
         return record.incident_id
     if isinstance(record, DeadLetter):
         return record.key or record.dead_letter_id
+    event_id = getattr(record, "event_id", None)  # events
+    if isinstance(event_id, str):
+        return event_id
     raise TypeError(f"no key rule for {type(record).__name__}")
 
 
@@ -92,16 +96,22 @@ def record_value(record: BaseModel) -> bytes:
 
 
 def kind_of_record(record: BaseModel) -> str:
-    """The topic kind a record belongs to (``entries``, ``incidents``, ...)."""
-    kind = getattr(type(record), "topic_kind", None)  # internal records (feeds, feedstate)
+    """The topic kind a record belongs to (``entries``, ``incidents``, ...): its class's
+    ``topic_kind`` (internal records: feeds, feedstate), else the topology row whose contract
+    it is."""
+    kind = getattr(type(record), "topic_kind", None)
     if isinstance(kind, str):
         return kind
-    return {
-        FeedEntry: "entries",
-        Article: "articles",
-        Incident: "incidents",
-        DeadLetter: "deadletter",
-    }[type(record)]
+    try:
+        return _contract_kinds()[type(record)]
+    except KeyError:
+        name = type(record).__name__
+        raise KeyError(f"no topic of the topology has {name} as its contract") from None
+
+
+@functools.cache
+def _contract_kinds() -> dict[type, str]:
+    return {t.model(): t.kind for t in TOPOLOGY.topics if t.contract is not None}
 
 
 def cloudevent_headers(
