@@ -258,6 +258,9 @@ def test_dockerfile_default_command_runs_the_pipeline_on_the_bundled_feeds(tmp_p
     started: dict[str, Any] = {}
 
     class Pipeline:
+        first_write_error = None  # what the run command reads after the run
+        on_stopping = None
+
         def __init__(self, settings: Any, feeds: Any, sink: Any, state: Any) -> None:
             started["feeds"] = feeds
 
