@@ -1,0 +1,171 @@
+"""wirewatch ui in a real headless browser: the system Chromium driven by Selenium through the
+system chromedriver (nothing downloaded). Skips only where that browser is not installed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui_support import INCIDENTS_FILE, incident, ui_server, write_incidents
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    pytest.skip(
+        f"no system browser: {CHROMIUM} and {CHROMEDRIVER} are needed "
+        "(apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+# generous: the machine is shared and loaded; the page itself polls every 2 s
+WAIT_S = 60
+
+N = 200
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=1280,900",
+    ):
+        opts.add_argument(flag)
+    # an explicit driver path: Selenium Manager (which would download one) is never asked
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=opts, service=service)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+@pytest.fixture
+def wire(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_incidents(out / INCIDENTS_FILE, [incident(i) for i in range(N)])
+    with ui_server(out) as url:
+        yield out, url
+
+
+def marker_total(driver, type_: str | None = None) -> int:
+    """Incidents on the map: single markers count 1, clusters their size."""
+    return driver.execute_script(
+        """
+        const t = arguments[0];
+        let n = 0;
+        for (const m of document.querySelectorAll('#markers [data-count]')) {
+          if (t !== null && m.classList.contains('marker') && m.dataset.type !== t) return -1;
+          n += Number(m.dataset.count);
+        }
+        return n;
+        """,
+        type_,
+    )
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, WAIT_S).until(lambda d: marker_total(d) == N)
+
+
+def test_page_shows_every_incident_as_a_marker_or_cluster_on_the_basemap(browser, wire) -> None:
+    _, url = wire
+    open_page(browser, url)
+    assert marker_total(browser) == N
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#basemap path")) > 100
+    singles = browser.find_elements(By.CSS_SELECTOR, "#markers circle.marker")
+    assert singles, "some incidents stand alone at world zoom"
+    # coloured by type, sized by fatalities
+    fills = {m.get_attribute("data-type"): m.get_attribute("fill") for m in singles}
+    assert len(set(fills.values())) == len(fills)
+    assert f"{N} of {N} incidents selected" in browser.find_element(By.ID, "status").text
+
+
+def test_type_filter_reduces_markers_and_export_returns_the_filtered_features(
+    browser, wire
+) -> None:
+    _, url = wire
+    open_page(browser, url)
+    riots = sum(1 for i in range(N) if incident(i).event_type == "Riots")
+    browser.find_element(By.ID, "types-none").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == 0)
+    box = browser.find_element(By.CSS_SELECTOR, "#type-options input[value='Riots']")
+    box.send_keys(Keys.SPACE)  # the filter works from the keyboard
+    WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == riots)
+    assert marker_total(browser, "Riots") == riots
+
+    href = browser.find_element(By.ID, "export-geojson").get_attribute("href")
+    with urllib.request.urlopen(href) as resp:
+        assert resp.headers["Content-Type"] == "application/geo+json"
+        doc = json.load(resp)
+    assert doc["type"] == "FeatureCollection"
+    assert len(doc["features"]) == riots
+    for f in doc["features"]:
+        assert f["type"] == "Feature"
+        assert f["properties"]["event_type"] == "Riots"
+        lon, lat = f["geometry"]["coordinates"]
+        assert f["geometry"]["type"] == "Point"
+        assert (lat, lon) == (
+            f["properties"]["location"]["lat"],
+            f["properties"]["location"]["lon"],
+        )
+    csv_href = browser.find_element(By.ID, "export-csv").get_attribute("href")
+    with urllib.request.urlopen(csv_href) as resp:
+        rows = resp.read().decode().strip().splitlines()
+    assert len(rows) == riots + 1
+
+
+def test_appended_record_appears_while_page_is_open(browser, wire) -> None:
+    out, url = wire
+    open_page(browser, url)
+    extra = incident(10_000, event_type="Disasters")
+    # alone in Antarctica (the fixture stays within 50S-70N), so it is a marker of its own
+    assert extra.location is not None
+    extra.location.lat, extra.location.lon = -78.0, 20.0
+    write_incidents(out / INCIDENTS_FILE, [extra])
+    WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == N + 1)
+    new = browser.find_element(By.CSS_SELECTOR, "#markers circle[data-id='inc-010000']")
+    assert new.get_attribute("data-type") == "Disasters"
+    assert f"{N + 1} of {N + 1} incidents selected" in browser.find_element(By.ID, "status").text
+
+
+def test_popup_shows_the_evidence_sentence_highlighted_and_sources(browser, wire) -> None:
+    _, url = wire
+    open_page(browser, url)
+    marker = browser.find_element(By.CSS_SELECTOR, "#markers circle.marker")
+    rec = incident(int(marker.get_attribute("data-id").removeprefix("inc-")))
+    marker.send_keys(Keys.ENTER)  # markers are reachable and opened from the keyboard
+    popup = browser.find_element(By.ID, "popup")
+    WebDriverWait(browser, WAIT_S).until(lambda d: popup.is_displayed())
+    assert browser.find_element(By.CSS_SELECTOR, "#popup mark").text == rec.evidence.text
+    text = popup.text
+    for expected in (rec.event_type, rec.date, rec.location.name, "town", "Group"):
+        assert expected in text
+    link = browser.find_element(By.CSS_SELECTOR, "#popup-sources a")
+    assert link.get_attribute("href") == rec.sources[0]
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, WAIT_S).until(lambda d: not popup.is_displayed())

@@ -1,0 +1,63 @@
+"""Fixtures of the wirewatch ui tests: incident JSONL files and a server on a free port."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from wirewatch.contracts import Actor, Evidence, ExtractorInfo, Incident, Location
+from wirewatch.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES_OF
+from wirewatch.ui import make_server
+
+INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
+CANDIDATES = ("wirewatch.events.v1.jsonl", INCIDENTS_FILE)
+
+
+def incident(i: int, *, event_type: str | None = None, seed: int = 16) -> Incident:
+    """A valid incident; types cycle through the taxonomy, places spread over the land."""
+    rng = random.Random(seed * 100_003 + i)
+    etype = event_type or EVENT_TYPES[i % len(EVENT_TYPES)]
+    evidence = f"Witnesses said incident {i} left {i % 9} people dead near town {i}."
+    return Incident(
+        incident_id=f"inc-{i:06d}",
+        article_id=f"art-{i:06d}",
+        event_type=etype,
+        sub_event_type=SUB_EVENT_TYPES_OF[etype][0],
+        date=f"2026-11-{1 + i % 28:02d}",
+        date_precision="day",
+        actors=[Actor(name=f"Group {i % 5}", role="actor1", type="militia")],
+        location=Location(
+            name=f"Town {i}",
+            country="Somewhere",
+            lat=round(rng.uniform(-50, 70), 4),
+            lon=round(rng.uniform(-170, 170), 4),
+            precision="town",
+        ),
+        fatalities=i % 9,
+        injured=None,
+        sources=[f"https://news.example/article/{i}"],
+        evidence=Evidence(text=evidence, start=0, end=len(evidence)),
+        confidence=0.7,
+        extractor=ExtractorInfo(name="test", version="0"),
+    )
+
+
+def write_incidents(path: Path, incidents: list[Incident]) -> None:
+    with path.open("ab") as fh:
+        for inc in incidents:
+            fh.write(inc.model_dump_json().encode() + b"\n")
+
+
+@contextmanager
+def ui_server(directory: Path) -> Iterator[str]:
+    server = make_server(directory, CANDIDATES, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()

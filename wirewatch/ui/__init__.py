@@ -1,0 +1,9 @@
+"""``wirewatch ui``: an incident map served on loopback from the embedded runner's JSONL files.
+
+The page (``static/``) is vanilla JS with the Natural Earth basemap (world-atlas TopoJSON) and
+topojson-client vendored beside it, so nothing is fetched from the internet when it runs.
+"""
+
+from wirewatch.ui.server import JsonlEventStore, make_server, select_features
+
+__all__ = ["JsonlEventStore", "make_server", "select_features"]

@@ -1,0 +1,333 @@
+"""The ``wirewatch ui`` HTTP server: the static page plus a small JSON API over one JSONL file.
+
+Routes (GET only):
+
+- ``/`` and ``/static/<name>``: the page, its script and style, the vendored basemap.
+- ``/api/records?generation=G&since=N``: records appended since cursor ``N``; the page polls it.
+  A file that shrank or was replaced starts a new generation and the page reloads from 0.
+- ``/api/export.geojson`` and ``/api/export.csv`` with ``type=`` repeated (absent: all types):
+  the latest version of each incident of those types.
+
+The file is read incrementally and only up to its last newline, so a line being written is
+picked up on the next poll, not half-parsed. A line that is not a JSON object with an
+``incident_id`` and an ``event_type`` is skipped, logged and counted (shown on the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger("wirewatch.ui")
+
+__all__ = ["STATIC_FILES", "JsonlEventStore", "make_server", "select_features", "to_csv"]
+
+# name -> content type; only these are served, so no request path reaches the file system
+STATIC_FILES: dict[str, str] = {
+    "index.html": "text/html; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+    "topojson-client.min.js": "text/javascript; charset=utf-8",
+    "countries-110m.json": "application/json",
+    "world-atlas.LICENSE": "text/plain; charset=utf-8",
+    "topojson-client.LICENSE": "text/plain; charset=utf-8",
+}
+
+# the page may load only what this server serves: a stray external URL fails loudly in testing
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+CSV_COLUMNS = (
+    "incident_id",
+    "date",
+    "event_type",
+    "sub_event_type",
+    "country",
+    "place",
+    "precision",
+    "lat",
+    "lon",
+    "fatalities",
+    "injured",
+    "actors",
+    "sources",
+    "evidence",
+)
+
+
+class JsonlEventStore:
+    """The records of the first existing file of ``candidates`` in ``directory``, read as it grows.
+
+    ``log`` keeps every valid line in file order (the page dedupes by ``incident_id``, as a
+    reader of the compacted topic would); ``latest`` keeps the last version of each incident
+    for exports.
+    """
+
+    def __init__(self, directory: Path, candidates: Iterable[str]) -> None:
+        self.directory = Path(directory)
+        self.candidates = tuple(candidates)
+        self.generation = 0
+        self.skipped = 0
+        self.log: list[dict[str, Any]] = []
+        self.latest: dict[str, dict[str, Any]] = {}
+        self._path: Path | None = None
+        self._inode: int | None = None
+        self._offset = 0
+        self._line_no = 0
+        self._lock = threading.Lock()
+
+    @property
+    def source(self) -> str | None:
+        return self._path.name if self._path else None
+
+    def _reset(self) -> None:
+        self.generation += 1
+        self.skipped = 0
+        self.log = []
+        self.latest = {}
+        self._offset = 0
+        self._line_no = 0
+
+    def refresh(self) -> None:
+        with self._lock:
+            if self._path is None:
+                self._path = next(
+                    (self.directory / n for n in self.candidates if (self.directory / n).exists()),
+                    None,
+                )
+                if self._path is None:
+                    return
+                log.info("reading %s", self._path)
+            try:
+                st = self._path.stat()
+            except FileNotFoundError:
+                return
+            if st.st_ino != self._inode or st.st_size < self._offset:
+                if self._inode is not None:
+                    log.info("%s was replaced or truncated; reading it again", self._path)
+                    self._reset()
+                self._inode = st.st_ino
+            if st.st_size == self._offset:
+                return
+            with self._path.open("rb") as fh:
+                fh.seek(self._offset)
+                chunk = fh.read(st.st_size - self._offset)
+            end = chunk.rfind(b"\n") + 1  # an unterminated tail waits for the next refresh
+            for raw in chunk[:end].splitlines():
+                self._line_no += 1
+                self._take(raw)
+            self._offset += end
+
+    def _take(self, raw: bytes) -> None:
+        if not raw.strip():
+            return
+        try:
+            rec = json.loads(raw)
+        except ValueError as exc:
+            self._skip(f"not JSON ({exc.__class__.__name__})")
+            return
+        if not isinstance(rec, dict):
+            self._skip("not a JSON object")
+            return
+        if not isinstance(rec.get("incident_id"), str) or not isinstance(
+            rec.get("event_type"), str
+        ):
+            self._skip("no incident_id or event_type")
+            return
+        self.log.append(rec)
+        self.latest[rec["incident_id"]] = rec
+
+    def _skip(self, why: str) -> None:
+        self.skipped += 1
+        log.warning("%s line %d skipped: %s", self._path, self._line_no, why)
+
+    def since(self, generation: int, cursor: int) -> dict[str, Any]:
+        self.refresh()
+        with self._lock:
+            if generation != self.generation or cursor < 0 or cursor > len(self.log):
+                cursor = 0
+            return {
+                "generation": self.generation,
+                "cursor": len(self.log),
+                "records": self.log[cursor:],
+                "skipped": self.skipped,
+                "source": self.source,
+            }
+
+    def selected(self, types: set[str] | None) -> list[dict[str, Any]]:
+        self.refresh()
+        with self._lock:
+            return [r for r in self.latest.values() if types is None or r["event_type"] in types]
+
+
+def _location(rec: dict[str, Any]) -> dict[str, Any]:
+    loc = rec.get("location")
+    return loc if isinstance(loc, dict) else {}
+
+
+def _coords(rec: dict[str, Any]) -> tuple[float, float] | None:
+    loc = _location(rec)
+    lat, lon = loc.get("lat"), loc.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        return float(lon), float(lat)
+    return None
+
+
+def select_features(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection; an incident without coordinates keeps a null geometry."""
+    features = []
+    for rec in records:
+        xy = _coords(rec)
+        features.append(
+            {
+                "type": "Feature",
+                "id": rec["incident_id"],
+                "geometry": {"type": "Point", "coordinates": list(xy)} if xy else None,
+                "properties": rec,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_csv(records: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for rec in records:
+        loc = _location(rec)
+        evidence = rec.get("evidence")
+        actors = rec.get("actors") or []
+        writer.writerow(
+            [
+                rec.get("incident_id"),
+                rec.get("date") or "",
+                rec.get("event_type"),
+                rec.get("sub_event_type") or "",
+                loc.get("country") or "",
+                loc.get("name") or "",
+                loc.get("precision") or "",
+                "" if loc.get("lat") is None else loc["lat"],
+                "" if loc.get("lon") is None else loc["lon"],
+                "" if rec.get("fatalities") is None else rec["fatalities"],
+                "" if rec.get("injured") is None else rec["injured"],
+                "; ".join(str(a.get("name")) for a in actors if isinstance(a, dict)),
+                " ".join(str(s) for s in rec.get("sources") or []),
+                evidence.get("text", "") if isinstance(evidence, dict) else "",
+            ]
+        )
+    return out.getvalue()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _UiServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        *,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        path = url.path
+        if path == "/":
+            path = "/static/index.html"
+        if path.startswith("/static/"):
+            name = path.removeprefix("/static/")
+            if name not in STATIC_FILES:
+                self._error(HTTPStatus.NOT_FOUND, f"not found: {path}")
+                return
+            body = resources.files("wirewatch.ui").joinpath("static", name).read_bytes()
+            self._send(HTTPStatus.OK, body, STATIC_FILES[name])
+            return
+        store = self.server.store
+        if path == "/api/records":
+            try:
+                generation = int(query.get("generation", ["-1"])[0])
+                since = int(query.get("since", ["0"])[0])
+            except ValueError:
+                self._error(HTTPStatus.BAD_REQUEST, "generation and since must be integers")
+                return
+            self._json(store.since(generation, since))
+            return
+        if path in ("/api/export.geojson", "/api/export.csv"):
+            types = set(query["type"]) if "type" in query else None
+            records = store.selected(types)
+            if path.endswith(".geojson"):
+                body = json.dumps(select_features(records), ensure_ascii=False).encode()
+                self._send(
+                    HTTPStatus.OK,
+                    body,
+                    "application/geo+json",
+                    extra={"Content-Disposition": 'attachment; filename="incidents.geojson"'},
+                )
+            else:
+                self._send(
+                    HTTPStatus.OK,
+                    to_csv(records).encode(),
+                    "text/csv; charset=utf-8",
+                    extra={"Content-Disposition": 'attachment; filename="incidents.csv"'},
+                )
+            return
+        self._error(HTTPStatus.NOT_FOUND, f"not found: {path}")
+
+    def _json(self, payload: Any) -> None:
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self._send(HTTPStatus.OK, body, "application/json")
+
+
+class _UiServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], store: JsonlEventStore) -> None:
+        self.store = store
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+
+def make_server(directory: Path, candidates: Iterable[str], host: str, port: int) -> _UiServer:
+    """Bind (port 0: any free port; ``.url`` tells which); ``serve_forever()`` to run."""
+    store = JsonlEventStore(Path(directory), candidates)
+    store.refresh()
+    return _UiServer((host, port), store)

@@ -1,0 +1,304 @@
+// wirewatch ui: the incident map. Vanilla JS, no build step; the basemap is the vendored
+// world-atlas TopoJSON, decoded by the vendored topojson-client.
+"use strict";
+(function () {
+  const W = 960, H = 480, POLL_MS = 2000, CLUSTER_PX = 28;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const COLOURS = {
+    "Battles": "#d62728",
+    "Explosions/Remote violence": "#ff7f0e",
+    "Violence against civilians": "#9467bd",
+    "Protests": "#1f77b4",
+    "Riots": "#8c564b",
+    "Strategic developments": "#2ca02c",
+    "Disasters": "#17becf",
+  };
+  const OTHER_COLOUR = "#7f7f7f";
+
+  const byId = new Map();          // incident_id -> latest record (the topic is compacted)
+  const knownTypes = new Set();
+  const hiddenTypes = new Set();   // types unchecked by the user; new types arrive checked
+  let generation = -1, cursor = 0, skipped = 0, source = null;
+  let view = { k: 1, x: 0, y: 0 }; // map units: screen = (p - (x,y)) * k
+  let lastFocusedMarker = null;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, text) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const svgEl = (tag, attrs) => {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  };
+  const colourOf = (t) => COLOURS[t] || OTHER_COLOUR;
+  const project = (lon, lat) => [(lon + 180) * W / 360, (90 - lat) * H / 180];
+  const coordsOf = (r) => {
+    const loc = r.location;
+    if (!loc || typeof loc.lat !== "number" || typeof loc.lon !== "number") return null;
+    return project(loc.lon, loc.lat);
+  };
+  const radiusOf = (r) => 4 + 2.5 * Math.sqrt(Math.max(0, r.fatalities || r.fatalities_min || 0));
+
+  // ---------------------------------------------------------------- basemap
+  function ringPath(ring) {
+    // a ring that crosses the antimeridian (Russia, Fiji) is cut there instead of being drawn
+    // as a stroke across the whole map
+    let d = "", prevLon = null;
+    for (const [lon, lat] of ring) {
+      const [x, y] = project(lon, lat);
+      const jump = prevLon === null || Math.abs(lon - prevLon) > 180;
+      d += (jump ? "M" : "L") + x.toFixed(1) + "," + y.toFixed(1);
+      prevLon = lon;
+    }
+    return d + "Z";
+  }
+  async function drawBasemap() {
+    const topo = await (await fetch("/static/countries-110m.json")).json();
+    const countries = topojson.feature(topo, topo.objects.countries).features;
+    const g = $("basemap");
+    for (const c of countries) {
+      const geom = c.geometry;
+      if (!geom) continue;
+      const polys = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
+      const d = polys.map((p) => p.map(ringPath).join("")).join("");
+      const path = svgEl("path", { d: d });
+      const title = svgEl("title");
+      title.textContent = (c.properties && c.properties.name) || "";
+      path.appendChild(title);
+      g.appendChild(path);
+    }
+  }
+
+  // ---------------------------------------------------------------- filters
+  function addTypeOption(t) {
+    knownTypes.add(t);
+    const opts = $("type-options");
+    const id = "type-" + [...knownTypes].length;
+    const label = el("label", { for: id });
+    const box = el("input", { type: "checkbox", id: id, name: "type", value: t });
+    box.checked = !hiddenTypes.has(t);
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenTypes.delete(t); else hiddenTypes.add(t);
+      render();
+    });
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.background = colourOf(t);
+    label.append(box, swatch, document.createTextNode(t));
+    // keep the list in a stable (alphabetical) order
+    const after = [...opts.children].find((l) => l.textContent > t);
+    opts.insertBefore(label, after || null);
+  }
+  function setAllTypes(visible) {
+    for (const box of $("type-options").querySelectorAll("input")) {
+      box.checked = visible;
+      if (visible) hiddenTypes.delete(box.value); else hiddenTypes.add(box.value);
+    }
+    render();
+  }
+  const isSelected = (r) => !hiddenTypes.has(r.event_type);
+
+  function updateExportLinks() {
+    let q = "";
+    if (hiddenTypes.size) {
+      const shown = [...knownTypes].filter((t) => !hiddenTypes.has(t));
+      q = shown.length ? "?" + shown.map((t) => "type=" + encodeURIComponent(t)).join("&")
+                       : "?type=";
+    }
+    $("export-geojson").href = "/api/export.geojson" + q;
+    $("export-csv").href = "/api/export.csv" + q;
+  }
+
+  // ---------------------------------------------------------------- markers
+  function applyView() {
+    $("world").setAttribute("transform",
+      `scale(${view.k}) translate(${-view.x},${-view.y})`);
+  }
+  function describe(r) {
+    const loc = r.location || {};
+    const killed = r.fatalities != null ? r.fatalities + " killed"
+                 : r.fatalities_min != null ? "at least " + r.fatalities_min + " killed"
+                 : "deaths not stated";
+    return `${r.event_type}, ${loc.name || "unknown place"}, ${r.date || "undated"}, ${killed}`;
+  }
+  function render() {
+    const g = $("markers");
+    g.replaceChildren();
+    const cells = new Map();
+    let shown = 0, selected = 0, noCoords = 0;
+    const cell = CLUSTER_PX / view.k;
+    for (const r of byId.values()) {
+      if (!isSelected(r)) continue;
+      selected++;
+      const p = coordsOf(r);
+      if (!p) { noCoords++; continue; }
+      shown++;
+      const key = Math.floor(p[0] / cell) + ":" + Math.floor(p[1] / cell);
+      let c = cells.get(key);
+      if (!c) cells.set(key, (c = { items: [], sx: 0, sy: 0 }));
+      c.items.push([r, p]);
+      c.sx += p[0]; c.sy += p[1];
+    }
+    const drawn = [];
+    for (const c of cells.values()) {
+      if (c.items.length === 1) {
+        const [r, p] = c.items[0];
+        const m = svgEl("circle", {
+          class: "marker", cx: p[0], cy: p[1], r: radiusOf(r) / view.k,
+          fill: colourOf(r.event_type), tabindex: "0", role: "button",
+          "data-count": "1", "data-id": r.incident_id, "data-type": r.event_type,
+          "aria-label": describe(r),
+        });
+        m.addEventListener("click", () => openPopup(r, m));
+        m.addEventListener("keydown", (ev) => {
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); openPopup(r, m); }
+        });
+        drawn.push([radiusOf(r), m]);
+      } else {
+        const n = c.items.length, cx = c.sx / n, cy = c.sy / n;
+        const grp = svgEl("g");
+        const rad = (10 + 3 * Math.log2(n)) / view.k;
+        const m = svgEl("circle", {
+          class: "cluster", cx: cx, cy: cy, r: rad, tabindex: "0", role: "button",
+          "data-count": String(n), "aria-label": `${n} incidents here; activate to zoom in`,
+        });
+        const label = svgEl("text", { class: "cluster-count", x: cx, y: cy,
+          "font-size": 11 / view.k });
+        label.textContent = String(n);
+        const zoomHere = () => zoomTo(view.k * 2, cx, cy);
+        m.addEventListener("click", zoomHere);
+        m.addEventListener("keydown", (ev) => {
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); zoomHere(); }
+        });
+        grp.append(m, label);
+        drawn.push([1e9, grp]);
+      }
+    }
+    // big markers under small ones so every marker stays clickable
+    drawn.sort((a, b) => b[0] - a[0]).forEach(([, node]) => g.appendChild(node));
+    let msg = `${selected} of ${byId.size} incidents selected`;
+    if (noCoords) msg += `, ${noCoords} without coordinates (not on the map)`;
+    if (skipped) msg += `, ${skipped} unreadable lines skipped`;
+    msg += source ? ` · ${source}` : " · waiting for a JSONL file";
+    $("status").textContent = msg;
+    $("map").setAttribute("data-selected", String(selected));
+    updateExportLinks();
+  }
+  function zoomTo(k, cx, cy) {
+    view.k = Math.min(64, Math.max(1, k));
+    view.x = cx - W / 2 / view.k;
+    view.y = cy - H / 2 / view.k;
+    clampView();
+    applyView();
+    render();
+  }
+  function clampView() {
+    view.x = Math.min(Math.max(view.x, 0), W - W / view.k);
+    view.y = Math.min(Math.max(view.y, 0), H - H / view.k);
+  }
+  const centre = () => [view.x + W / 2 / view.k, view.y + H / 2 / view.k];
+
+  // ---------------------------------------------------------------- popup
+  function safeHref(u) {
+    try {
+      const url = new URL(u);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) { return null; }
+  }
+  function openPopup(r, marker) {
+    lastFocusedMarker = marker;
+    const loc = r.location || {};
+    $("popup-title").textContent = `${r.event_type}: ${r.sub_event_type || ""}`;
+    const place = [loc.name, loc.admin1, loc.country].filter(Boolean).join(", ");
+    const count = (exact, min) => exact != null ? String(exact)
+                                 : min != null ? "at least " + min : "not stated";
+    const actors = (r.actors || []).map((a) => a.type ? `${a.name} (${a.role}, ${a.type})`
+                                                       : `${a.name} (${a.role})`).join("; ");
+    const fields = [
+      ["Date", r.date ? `${r.date}${r.date_precision ? " (" + r.date_precision + ")" : ""}`
+                      : "undated"],
+      ["Place", place || "unknown"],
+      ["Precision", loc.precision || "unknown"],
+      ["Fatalities", count(r.fatalities, r.fatalities_min)],
+      ["Injured", count(r.injured, r.injured_min)],
+      ["Actors", actors || "none named"],
+      ["Confidence", r.confidence != null ? String(r.confidence) : ""],
+    ];
+    const dl = $("popup-fields");
+    dl.replaceChildren();
+    for (const [k, v] of fields) dl.append(el("dt", {}, k), el("dd", {}, v));
+    $("popup-evidence").textContent = (r.evidence && r.evidence.text) || "";
+    const ul = $("popup-sources");
+    ul.replaceChildren();
+    for (const s of r.sources || []) {
+      const li = el("li");
+      const href = safeHref(s);
+      if (href) {
+        const a = el("a", { href: href, rel: "noopener noreferrer", target: "_blank" }, s);
+        li.append(a);
+      } else li.textContent = s;
+      ul.append(li);
+    }
+    if (!(r.sources || []).length) ul.append(el("li", {}, "article " + r.article_id));
+    const p = $("popup");
+    p.hidden = false;
+    $("popup-close").focus();
+  }
+  function closePopup() {
+    $("popup").hidden = true;
+    if (lastFocusedMarker && lastFocusedMarker.isConnected) lastFocusedMarker.focus();
+  }
+
+  // ---------------------------------------------------------------- live data
+  async function poll() {
+    try {
+      const resp = await fetch(`/api/records?generation=${generation}&since=${cursor}`);
+      if (resp.ok) {
+        const data = await resp.json();
+        if (data.generation !== generation) { byId.clear(); generation = data.generation; }
+        for (const r of data.records) {
+          if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
+          byId.set(r.incident_id, r);
+        }
+        cursor = data.cursor; skipped = data.skipped; source = data.source;
+        render();
+        document.body.setAttribute("data-polls", String(
+          Number(document.body.getAttribute("data-polls") || 0) + 1));
+      } else {
+        $("status").textContent = `server answered ${resp.status}; retrying`;
+      }
+    } catch (e) {
+      $("status").textContent = "server unreachable; retrying";
+    }
+    setTimeout(poll, POLL_MS);
+  }
+
+  // ---------------------------------------------------------------- wiring
+  $("types-all").addEventListener("click", () => setAllTypes(true));
+  $("types-none").addEventListener("click", () => setAllTypes(false));
+  $("zoom-in").addEventListener("click", () => { const [x, y] = centre(); zoomTo(view.k * 2, x, y); });
+  $("zoom-out").addEventListener("click", () => { const [x, y] = centre(); zoomTo(view.k / 2, x, y); });
+  $("zoom-reset").addEventListener("click", () => zoomTo(1, W / 2, H / 2));
+  $("popup-close").addEventListener("click", closePopup);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && !$("popup").hidden) closePopup();
+  });
+  $("map").addEventListener("keydown", (ev) => {
+    if (ev.target !== $("map")) return;
+    const step = 60 / view.k;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0],
+                    ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const mv = moves[ev.key];
+    if (ev.key === "+" || ev.key === "=") { const [x, y] = centre(); zoomTo(view.k * 2, x, y); }
+    else if (ev.key === "-") { const [x, y] = centre(); zoomTo(view.k / 2, x, y); }
+    else if (mv) { view.x += mv[0]; view.y += mv[1]; clampView(); applyView(); }
+    else return;
+    ev.preventDefault();
+  });
+  applyView();
+  drawBasemap().catch(() => { $("status").textContent = "basemap failed to load"; })
+    .finally(poll);
+})();
