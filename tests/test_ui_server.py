@@ -180,3 +180,25 @@ def test_command_errors_are_one_line(tmp_path: Path) -> None:
     )
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "no such directory" in res.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    for argv, expected in (
+        (["ui"], "Error: give either --from DIR or --kafka"),
+        (["ui", "--kafka", "--from", str(tmp_path)], "Error: give either --from DIR or --kafka"),
+        (["ui", "--kafka"], "error: kafka.bootstrap_servers is not set"),
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "wirewatch", *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert res.returncode == 2, (argv, res.stderr)
+        assert "Traceback" not in res.stderr
+        assert [ln for ln in res.stderr.splitlines() if ln.lower().startswith("error")] == [
+            ln
+            for ln in res.stderr.splitlines()
+            if ln.strip() and not ln.startswith(("Usage", "Try"))
+        ]
+        assert expected in res.stderr, (argv, res.stderr)

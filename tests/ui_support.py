@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wirewatch.contracts import Actor, Evidence, ExtractorInfo, Incident, Location
 from wirewatch.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES_OF
-from wirewatch.ui import make_server
+from wirewatch.ui import JsonlEventStore, make_server
 
 INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
 CANDIDATES = ("wirewatch.events.v1.jsonl", INCIDENTS_FILE)
@@ -53,7 +53,7 @@ def write_incidents(path: Path, incidents: list[Incident]) -> None:
 
 @contextmanager
 def ui_server(directory: Path) -> Iterator[str]:
-    server = make_server(directory, CANDIDATES, "127.0.0.1", 0)
+    server = make_server(JsonlEventStore(directory, CANDIDATES), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,4 +1,5 @@
-"""``wirewatch ui``: the incident map, served on loopback from the embedded runner's JSONL."""
+"""``wirewatch ui``: the incident map, served on loopback, from the embedded runner's JSONL
+files or live from Kafka."""
 
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--from",
         "from_dir",
-        required=True,
+        default=None,
         type=click.Path(file_okay=False),
         help="Directory of the embedded runner's JSONL files (wirewatch run --out).",
+    )
+    @click.option(
+        "--kafka",
+        "from_kafka",
+        is_flag=True,
+        help="Instead of --from: read the topic live from kafka.bootstrap_servers "
+        "(read_committed).",
     )
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
     @click.option(
@@ -26,27 +34,42 @@ def register(cli: click.Group) -> None:
         help="Port to bind; 0 picks any free port (the URL is logged).",
     )
     @click.pass_obj
-    def ui(app: Any, from_dir: str, host: str, port: int) -> None:
-        """Serve the incident map: reads <prefix>.events.v1.jsonl if present, else
-        <prefix>.incidents.v1.jsonl, and shows new lines as they are appended."""
+    def ui(app: Any, from_dir: str | None, from_kafka: bool, host: str, port: int) -> None:
+        """Serve the incident map of the events topic, else the incidents topic (files
+        <prefix>.events.v1.jsonl / <prefix>.incidents.v1.jsonl with --from); records that
+        arrive later appear on the open page."""
         from wirewatch.logs import setup_logging_from_settings
         from wirewatch.topics import Topics
-        from wirewatch.ui import make_server
+        from wirewatch.ui import EventStore, JsonlEventStore, make_server
 
-        setup_logging_from_settings(app.settings)
-        directory = Path(from_dir)
-        if not directory.is_dir():
-            raise click.UsageError(f"--from {from_dir}: no such directory")
-        prefix = app.settings.kafka.topic_prefix
-        topics = Topics(prefix)
-        candidates = [f"{prefix}.events.v1.jsonl", f"{topics.incidents}.jsonl"]
+        if bool(from_dir) == from_kafka:
+            raise click.UsageError("give either --from DIR or --kafka")
+        settings = app.settings
+        setup_logging_from_settings(settings)
+        prefix = settings.kafka.topic_prefix
+        topics = [f"{prefix}.events.v1", Topics(prefix).incidents]
+        store: EventStore
+        if from_kafka:
+            from wirewatch.commands.kafka import require_kafka
+            from wirewatch.ui.kafka_reader import KafkaEventStore
+
+            store = KafkaEventStore(require_kafka(app), topics)
+            where = f"kafka {settings.kafka.bootstrap_servers}"
+        else:
+            assert from_dir is not None
+            directory = Path(from_dir)
+            if not directory.is_dir():
+                raise click.UsageError(f"--from {from_dir}: no such directory")
+            store = JsonlEventStore(directory, [f"{t}.jsonl" for t in topics])
+            where = str(directory)
         try:
-            server = make_server(directory, candidates, host, port)
+            server = make_server(store, host, port)
         except OSError as exc:
+            store.close()
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        click.echo(f"wirewatch ui: serving {server.url} from {directory}", err=True)
-        if server.store.source is None:
-            click.echo(f"wirewatch ui: waiting for {' or '.join(candidates)}", err=True)
+        click.echo(f"wirewatch ui: serving {server.url} from {where}", err=True)
+        if not from_kafka and store.source is None:
+            click.echo(f"wirewatch ui: waiting for {' or '.join(topics)} (.jsonl)", err=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

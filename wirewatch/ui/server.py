@@ -30,7 +30,14 @@ from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger("wirewatch.ui")
 
-__all__ = ["STATIC_FILES", "JsonlEventStore", "make_server", "select_features", "to_csv"]
+__all__ = [
+    "STATIC_FILES",
+    "EventStore",
+    "JsonlEventStore",
+    "make_server",
+    "select_features",
+    "to_csv",
+]
 
 # name -> content type; only these are served, so no request path reaches the file system
 STATIC_FILES: dict[str, str] = {
@@ -67,36 +74,101 @@ CSV_COLUMNS = (
 )
 
 
-class JsonlEventStore:
-    """The records of the first existing file of ``candidates`` in ``directory``, read as it grows.
+class EventStore:
+    """Records as they arrive: ``log`` keeps every valid one in arrival order (the page dedupes
+    by ``incident_id``, as a reader of the compacted topic would); ``latest`` keeps the last
+    version of each incident for exports. Subclasses feed ``_take`` and may override
+    ``refresh``."""
 
-    ``log`` keeps every valid line in file order (the page dedupes by ``incident_id``, as a
-    reader of the compacted topic would); ``latest`` keeps the last version of each incident
-    for exports.
-    """
-
-    def __init__(self, directory: Path, candidates: Iterable[str]) -> None:
-        self.directory = Path(directory)
-        self.candidates = tuple(candidates)
+    def __init__(self) -> None:
         self.generation = 0
         self.skipped = 0
+        self.problem: str | None = None  # shown on the page: why no records arrive
         self.log: list[dict[str, Any]] = []
         self.latest: dict[str, dict[str, Any]] = {}
-        self._path: Path | None = None
-        self._inode: int | None = None
-        self._offset = 0
-        self._line_no = 0
         self._lock = threading.Lock()
 
     @property
     def source(self) -> str | None:
-        return self._path.name if self._path else None
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Take what arrived since the last call (a reader that pushes has nothing to do)."""
+
+    def close(self) -> None:
+        """Stop reading."""
 
     def _reset(self) -> None:
         self.generation += 1
         self.skipped = 0
         self.log = []
         self.latest = {}
+
+    def _take_value(self, rec: Any, where: str) -> None:
+        if not isinstance(rec, dict):
+            self._skip(where, "not a JSON object")
+            return
+        if not isinstance(rec.get("incident_id"), str) or not isinstance(
+            rec.get("event_type"), str
+        ):
+            self._skip(where, "no incident_id or event_type")
+            return
+        self.log.append(rec)
+        self.latest[rec["incident_id"]] = rec
+
+    def _take(self, raw: bytes, where: str) -> None:
+        if not raw.strip():
+            return
+        try:
+            rec = json.loads(raw)
+        except ValueError as exc:
+            self._skip(where, f"not JSON ({exc.__class__.__name__})")
+            return
+        self._take_value(rec, where)
+
+    def _skip(self, where: str, why: str) -> None:
+        self.skipped += 1
+        log.warning("%s skipped: %s", where, why)
+
+    def since(self, generation: int, cursor: int) -> dict[str, Any]:
+        self.refresh()
+        with self._lock:
+            if generation != self.generation or cursor < 0 or cursor > len(self.log):
+                cursor = 0
+            return {
+                "generation": self.generation,
+                "cursor": len(self.log),
+                "records": self.log[cursor:],
+                "skipped": self.skipped,
+                "source": self.source,
+                "problem": self.problem,
+            }
+
+    def selected(self, types: set[str] | None) -> list[dict[str, Any]]:
+        self.refresh()
+        with self._lock:
+            return [r for r in self.latest.values() if types is None or r["event_type"] in types]
+
+
+class JsonlEventStore(EventStore):
+    """The records of the first existing file of ``candidates`` in ``directory``, read as it
+    grows, up to its last newline."""
+
+    def __init__(self, directory: Path, candidates: Iterable[str]) -> None:
+        super().__init__()
+        self.directory = Path(directory)
+        self.candidates = tuple(candidates)
+        self._path: Path | None = None
+        self._inode: int | None = None
+        self._offset = 0
+        self._line_no = 0
+
+    @property
+    def source(self) -> str | None:
+        return self._path.name if self._path else None
+
+    def _reset(self) -> None:
+        super()._reset()
         self._offset = 0
         self._line_no = 0
 
@@ -127,49 +199,8 @@ class JsonlEventStore:
             end = chunk.rfind(b"\n") + 1  # an unterminated tail waits for the next refresh
             for raw in chunk[:end].splitlines():
                 self._line_no += 1
-                self._take(raw)
+                self._take(raw, f"{self._path} line {self._line_no}")
             self._offset += end
-
-    def _take(self, raw: bytes) -> None:
-        if not raw.strip():
-            return
-        try:
-            rec = json.loads(raw)
-        except ValueError as exc:
-            self._skip(f"not JSON ({exc.__class__.__name__})")
-            return
-        if not isinstance(rec, dict):
-            self._skip("not a JSON object")
-            return
-        if not isinstance(rec.get("incident_id"), str) or not isinstance(
-            rec.get("event_type"), str
-        ):
-            self._skip("no incident_id or event_type")
-            return
-        self.log.append(rec)
-        self.latest[rec["incident_id"]] = rec
-
-    def _skip(self, why: str) -> None:
-        self.skipped += 1
-        log.warning("%s line %d skipped: %s", self._path, self._line_no, why)
-
-    def since(self, generation: int, cursor: int) -> dict[str, Any]:
-        self.refresh()
-        with self._lock:
-            if generation != self.generation or cursor < 0 or cursor > len(self.log):
-                cursor = 0
-            return {
-                "generation": self.generation,
-                "cursor": len(self.log),
-                "records": self.log[cursor:],
-                "skipped": self.skipped,
-                "source": self.source,
-            }
-
-    def selected(self, types: set[str] | None) -> list[dict[str, Any]]:
-        self.refresh()
-        with self._lock:
-            return [r for r in self.latest.values() if types is None or r["event_type"] in types]
 
 
 def _location(rec: dict[str, Any]) -> dict[str, Any]:
@@ -316,7 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _UiServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], store: JsonlEventStore) -> None:
+    def __init__(self, address: tuple[str, int], store: EventStore) -> None:
         self.store = store
         super().__init__(address, _Handler)
 
@@ -325,9 +356,12 @@ class _UiServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}/"
 
+    def server_close(self) -> None:
+        super().server_close()
+        self.store.close()
 
-def make_server(directory: Path, candidates: Iterable[str], host: str, port: int) -> _UiServer:
+
+def make_server(store: EventStore, host: str, port: int) -> _UiServer:
     """Bind (port 0: any free port; ``.url`` tells which); ``serve_forever()`` to run."""
-    store = JsonlEventStore(Path(directory), candidates)
     store.refresh()
     return _UiServer((host, port), store)

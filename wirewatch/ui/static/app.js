@@ -18,7 +18,7 @@
   const byId = new Map();          // incident_id -> latest record (the topic is compacted)
   const knownTypes = new Set();
   const hiddenTypes = new Set();   // types unchecked by the user; new types arrive checked
-  let generation = -1, cursor = 0, skipped = 0, source = null;
+  let generation = -1, cursor = 0, skipped = 0, source = null, problem = null;
   let view = { k: 1, x: 0, y: 0 }; // map units: screen = (p - (x,y)) * k
   let lastFocusedMarker = null;
 
@@ -182,7 +182,8 @@
     let msg = `${selected} of ${byId.size} incidents selected`;
     if (noCoords) msg += `, ${noCoords} without coordinates (not on the map)`;
     if (skipped) msg += `, ${skipped} unreadable lines skipped`;
-    msg += source ? ` · ${source}` : " · waiting for a JSONL file";
+    msg += source ? ` · ${source}` : " · waiting for the events or incidents file or topic";
+    if (problem) msg += ` · ${problem}`;
     $("status").textContent = msg;
     $("map").setAttribute("data-selected", String(selected));
     updateExportLinks();
@@ -264,6 +265,7 @@
           byId.set(r.incident_id, r);
         }
         cursor = data.cursor; skipped = data.skipped; source = data.source;
+        problem = data.problem;
         render();
         document.body.setAttribute("data-polls", String(
           Number(document.body.getAttribute("data-polls") || 0) + 1));
