@@ -87,6 +87,21 @@ def marker_total(driver, type_: str | None = None) -> int:
     )
 
 
+def timeline_total(driver) -> int:
+    """Incidents counted by the timeline's stacked bars."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#timeline rect.bar')]"
+        ".reduce((n, b) => n + Number(b.dataset.count), 0)"
+    )
+
+
+def table_rows(driver) -> list[str]:
+    return [
+        tr.get_attribute("data-id")
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#incident-table tbody tr")
+    ]
+
+
 def open_page(driver, url: str) -> None:
     driver.get(url)
     WebDriverWait(driver, WAIT_S).until(lambda d: marker_total(d) == N)
@@ -103,6 +118,8 @@ def test_page_shows_every_incident_as_a_marker_or_cluster_on_the_basemap(browser
     fills = {m.get_attribute("data-type"): m.get_attribute("fill") for m in singles}
     assert len(set(fills.values())) == len(fills)
     assert f"{N} of {N} incidents selected" in browser.find_element(By.ID, "status").text
+    assert timeline_total(browser) == N
+    assert len(table_rows(browser)) == N
 
 
 def test_type_filter_reduces_markers_and_export_returns_the_filtered_features(
@@ -117,6 +134,11 @@ def test_type_filter_reduces_markers_and_export_returns_the_filtered_features(
     box.send_keys(Keys.SPACE)  # the filter works from the keyboard
     WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == riots)
     assert marker_total(browser, "Riots") == riots
+    # the timeline and the table follow the same filter
+    assert timeline_total(browser) == riots
+    assert sorted(table_rows(browser)) == sorted(
+        f"inc-{i:06d}" for i in range(N) if incident(i).event_type == "Riots"
+    )
 
     href = browser.find_element(By.ID, "export-geojson").get_attribute("href")
     with urllib.request.urlopen(href) as resp:

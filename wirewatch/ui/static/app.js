@@ -129,10 +129,12 @@
     g.replaceChildren();
     const cells = new Map();
     let shown = 0, selected = 0, noCoords = 0;
+    const chosen = [];
     const cell = CLUSTER_PX / view.k;
     for (const r of byId.values()) {
       if (!isSelected(r)) continue;
       selected++;
+      chosen.push(r);
       const p = coordsOf(r);
       if (!p) { noCoords++; continue; }
       shown++;
@@ -186,8 +188,104 @@
     if (problem) msg += ` · ${problem}`;
     $("status").textContent = msg;
     $("map").setAttribute("data-selected", String(selected));
+    renderTimeline(chosen);
+    renderTable(chosen);
     updateExportLinks();
   }
+  // ---------------------------------------------------------------- timeline and table
+  const TABLE_ROWS = 200, TIMELINE_DAYS = 366, DAY_MS = 86400000;
+  function renderTimeline(selected) {
+    const svg = $("timeline");
+    svg.replaceChildren();
+    const perDay = new Map();  // "YYYY-MM-DD" -> Map(type -> n)
+    let undated = 0;
+    for (const r of selected) {
+      if (!r.date) { undated++; continue; }
+      let d = perDay.get(r.date);
+      if (!d) perDay.set(r.date, (d = new Map()));
+      d.set(r.event_type, (d.get(r.event_type) || 0) + 1);
+    }
+    const days = [...perDay.keys()].sort();
+    let summary = "";
+    if (!days.length) {
+      $("timeline-summary").textContent = "No dated incidents selected.";
+      return;
+    }
+    const last = Date.parse(days[days.length - 1]);
+    let first = Date.parse(days[0]);
+    if ((last - first) / DAY_MS + 1 > TIMELINE_DAYS) {
+      first = last - (TIMELINE_DAYS - 1) * DAY_MS;
+      summary += `Showing the last ${TIMELINE_DAYS} days. `;
+    }
+    const n = Math.round((last - first) / DAY_MS) + 1;
+    const left = 36, bottom = 140, top = 8, width = 960 - left - 8;
+    const bw = width / n;
+    let max = 1, total = 0;
+    for (const [day, m] of perDay) {
+      if (Date.parse(day) < first) continue;
+      let sum = 0;
+      for (const v of m.values()) sum += v;
+      max = Math.max(max, sum);
+    }
+    for (const [day, m] of perDay) {
+      const t = Date.parse(day);
+      if (t < first) continue;
+      const x = left + Math.round((t - first) / DAY_MS) * bw;
+      let y = bottom;
+      for (const type of [...m.keys()].sort()) {
+        const count = m.get(type);
+        const h = (bottom - top) * count / max;
+        y -= h;
+        const rect = svgEl("rect", { x: x + 0.1 * bw, y: y, width: Math.max(0.8 * bw, 1),
+          height: h, fill: colourOf(type), "data-count": String(count), "data-day": day,
+          "data-type": type, class: "bar" });
+        const title = svgEl("title");
+        title.textContent = `${day}: ${count} ${type}`;
+        rect.appendChild(title);
+        svg.appendChild(rect);
+        total += count;
+      }
+    }
+    const axis = (x, y, text, anchor) => {
+      const e = svgEl("text", { x: x, y: y, class: "axis", "text-anchor": anchor });
+      e.textContent = text;
+      svg.appendChild(e);
+    };
+    axis(left, 155, new Date(first).toISOString().slice(0, 10), "start");
+    axis(960 - 8, 155, days[days.length - 1], "end");
+    axis(left - 4, top + 10, String(max), "end");
+    axis(left - 4, bottom, "0", "end");
+    summary += `${total} dated incidents over ${n} days, at most ${max} a day.`;
+    if (undated) summary += ` ${undated} undated (not on the timeline).`;
+    $("timeline-summary").textContent = summary;
+  }
+  function renderTable(selected) {
+    const rows = [...selected].sort((a, b) => (b.date || "").localeCompare(a.date || "")
+                                             || a.incident_id.localeCompare(b.incident_id));
+    const body = $("incident-table").tBodies[0];
+    body.replaceChildren();
+    for (const r of rows.slice(0, TABLE_ROWS)) {
+      const loc = r.location || {};
+      const tr = el("tr", { "data-id": r.incident_id });
+      const killed = r.fatalities != null ? String(r.fatalities)
+                   : r.fatalities_min != null ? "≥ " + r.fatalities_min : "";
+      for (const v of [r.date || "", r.event_type, r.sub_event_type || "",
+                       [loc.name, loc.country].filter(Boolean).join(", "), killed]) {
+        tr.append(el("td", {}, v));
+      }
+      const td = el("td");
+      const btn = el("button", { type: "button", "aria-label": "Details: " + describe(r) },
+                     "Show");
+      btn.addEventListener("click", () => openPopup(r, btn));
+      td.append(btn);
+      tr.append(td);
+      body.append(tr);
+    }
+    $("table-note").textContent = rows.length > TABLE_ROWS
+      ? `The ${TABLE_ROWS} most recent of ${rows.length}; the export links have them all.`
+      : `${rows.length} incidents, most recent first.`;
+  }
+
   function zoomTo(k, cx, cy) {
     view.k = Math.min(64, Math.max(1, k));
     view.x = cx - W / 2 / view.k;
@@ -259,6 +357,10 @@
       const resp = await fetch(`/api/records?generation=${generation}&since=${cursor}`);
       if (resp.ok) {
         const data = await resp.json();
+        // redraw only on news: a redraw rebuilds the table, which would move keyboard focus
+        const news = data.records.length > 0 || data.generation !== generation
+          || data.skipped !== skipped || data.source !== source || data.problem !== problem
+          || !document.body.hasAttribute("data-polls");
         if (data.generation !== generation) { byId.clear(); generation = data.generation; }
         for (const r of data.records) {
           if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
@@ -266,7 +368,7 @@
         }
         cursor = data.cursor; skipped = data.skipped; source = data.source;
         problem = data.problem;
-        render();
+        if (news) render();
         document.body.setAttribute("data-polls", String(
           Number(document.body.getAttribute("data-polls") || 0) + 1));
       } else {
