@@ -125,6 +125,7 @@
     return `${r.event_type}, ${loc.name || "unknown place"}, ${r.date || "undated"}, ${killed}`;
   }
   function render() {
+    const started = performance.now();
     const g = $("markers");
     g.replaceChildren();
     const cells = new Map();
@@ -190,6 +191,11 @@
     $("map").setAttribute("data-selected", String(selected));
     renderTimeline(chosen);
     renderTable(chosen);
+    // read by bench/bench_ui.py: how long one redraw took, and when the first with records ended
+    document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+    if (byId.size && !document.body.dataset.firstRenderMs) {
+      document.body.dataset.firstRenderMs = performance.now().toFixed(1);
+    }
     updateExportLinks();
   }
   // ---------------------------------------------------------------- timeline and table
