@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_support import INCIDENTS_FILE, incident, ui_server, write_incidents
+from tests.ui_support import (
+    ARTICLES_FILE,
+    INCIDENTS_FILE,
+    article_url,
+    incident,
+    ui_server,
+    write_articles,
+    write_incidents,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -66,6 +74,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
 def wire(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     out = tmp_path / "out"
     out.mkdir()
+    write_articles(out / ARTICLES_FILE, range(N))
     write_incidents(out / INCIDENTS_FILE, [incident(i) for i in range(N)])
     with ui_server(out) as url:
         yield out, url
@@ -189,5 +198,7 @@ def test_popup_shows_the_evidence_sentence_highlighted_and_sources(browser, wire
         assert expected in text
     link = browser.find_element(By.CSS_SELECTOR, "#popup-sources a")
     assert link.get_attribute("href") == rec.sources[0]
+    article = browser.find_element(By.CSS_SELECTOR, "#popup-article a")  # from the articles file
+    assert article.get_attribute("href") == article_url(int(rec.article_id.removeprefix("art-")))
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     WebDriverWait(browser, WAIT_S).until(lambda d: not popup.is_displayed())

@@ -13,7 +13,16 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.ui_support import CANDIDATES, INCIDENTS_FILE, incident, ui_server, write_incidents
+from tests.ui_support import (
+    ARTICLES_FILE,
+    CANDIDATES,
+    INCIDENTS_FILE,
+    article_url,
+    incident,
+    ui_server,
+    write_articles,
+    write_incidents,
+)
 from wirewatch.ui import JsonlEventStore
 
 
@@ -69,6 +78,19 @@ def test_truncated_file_starts_a_new_generation(tmp_path: Path) -> None:
     new = store.since(old["generation"], old["cursor"])
     assert new["generation"] != old["generation"]
     assert [r["incident_id"] for r in new["records"]] == ["inc-000009"]
+
+
+def test_records_come_with_the_url_and_title_of_their_articles(tmp_path: Path) -> None:
+    write_articles(tmp_path / ARTICLES_FILE, range(2))
+    with (tmp_path / ARTICLES_FILE).open("a") as fh:
+        fh.write("{torn article\n")  # loses only its link
+    write_incidents(tmp_path / INCIDENTS_FILE, [incident(i) for i in range(3)])
+    store = JsonlEventStore(tmp_path, CANDIDATES, articles_file=ARTICLES_FILE)
+    got = store.since(-1, 0)
+    assert got["articles"] == {
+        f"art-{i:06d}": {"url": article_url(i), "title": f"Story {i}"} for i in range(2)
+    }
+    assert len(got["records"]) == 3 and got["skipped"] == 0
 
 
 def test_events_file_is_preferred_over_incidents(tmp_path: Path) -> None:

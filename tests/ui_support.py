@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from wirewatch.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES_OF
 from wirewatch.ui import JsonlEventStore, make_server
 
 INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
+ARTICLES_FILE = "wirewatch.articles.v1.jsonl"
 CANDIDATES = ("wirewatch.events.v1.jsonl", INCIDENTS_FILE)
 
 
@@ -51,9 +53,22 @@ def write_incidents(path: Path, incidents: list[Incident]) -> None:
             fh.write(inc.model_dump_json().encode() + b"\n")
 
 
+def article_url(i: int) -> str:
+    return f"https://wire.example/story/{i}.html"
+
+
+def write_articles(path: Path, numbers: range) -> None:
+    """The fields of the articles topic the viewer uses (the text is left out)."""
+    with path.open("a") as fh:
+        for i in numbers:
+            rec = {"article_id": f"art-{i:06d}", "url": article_url(i), "title": f"Story {i}"}
+            fh.write(json.dumps(rec) + "\n")
+
+
 @contextmanager
 def ui_server(directory: Path) -> Iterator[str]:
-    server = make_server(JsonlEventStore(directory, CANDIDATES), "127.0.0.1", 0)
+    store = JsonlEventStore(directory, CANDIDATES, articles_file=ARTICLES_FILE)
+    server = make_server(store, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

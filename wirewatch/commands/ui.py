@@ -60,7 +60,11 @@ def register(cli: click.Group) -> None:
             directory = Path(from_dir)
             if not directory.is_dir():
                 raise click.UsageError(f"--from {from_dir}: no such directory")
-            store = JsonlEventStore(directory, [f"{t}.jsonl" for t in topics])
+            store = JsonlEventStore(
+                directory,
+                [f"{t}.jsonl" for t in topics],
+                articles_file=f"{Topics(prefix).articles}.jsonl",
+            )
             where = str(directory)
         try:
             server = make_server(store, host, port)

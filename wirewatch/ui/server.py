@@ -86,6 +86,7 @@ class EventStore:
         self.problem: str | None = None  # shown on the page: why no records arrive
         self.log: list[dict[str, Any]] = []
         self.latest: dict[str, dict[str, Any]] = {}
+        self.articles: dict[str, dict[str, str | None]] = {}  # article_id -> url, title
         self._lock = threading.Lock()
 
     @property
@@ -135,10 +136,17 @@ class EventStore:
         with self._lock:
             if generation != self.generation or cursor < 0 or cursor > len(self.log):
                 cursor = 0
+            records = self.log[cursor:]
+            articles = {
+                r["article_id"]: self.articles[r["article_id"]]
+                for r in records
+                if r.get("article_id") in self.articles
+            }
             return {
                 "generation": self.generation,
                 "cursor": len(self.log),
-                "records": self.log[cursor:],
+                "records": records,
+                "articles": articles,
                 "skipped": self.skipped,
                 "source": self.source,
                 "problem": self.problem,
@@ -150,57 +158,94 @@ class EventStore:
             return [r for r in self.latest.values() if types is None or r["event_type"] in types]
 
 
+class _JsonlTail:
+    """Complete lines appended to one file since the last read; a file that shrank or was
+    replaced is read again from its start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._inode: int | None = None
+        self._offset = 0
+        self.line_no = 0
+
+    def read(self) -> tuple[bool, list[bytes]]:
+        """(whether the file restarted, the new lines)."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return False, []
+        restarted = False
+        if st.st_ino != self._inode or st.st_size < self._offset:
+            if self._inode is not None:
+                log.info("%s was replaced or truncated; reading it again", self.path)
+                restarted = True
+            self._inode, self._offset, self.line_no = st.st_ino, 0, 0
+        if st.st_size == self._offset:
+            return restarted, []
+        with self.path.open("rb") as fh:
+            fh.seek(self._offset)
+            chunk = fh.read(st.st_size - self._offset)
+        end = chunk.rfind(b"\n") + 1  # an unterminated tail waits for the next read
+        self._offset += end
+        return restarted, chunk[:end].splitlines()
+
+
 class JsonlEventStore(EventStore):
     """The records of the first existing file of ``candidates`` in ``directory``, read as it
-    grows, up to its last newline."""
+    grows, up to its last newline. With ``articles_file``, the url and title of each article
+    too, so the page can link an incident to the article it came from."""
 
-    def __init__(self, directory: Path, candidates: Iterable[str]) -> None:
+    def __init__(
+        self, directory: Path, candidates: Iterable[str], articles_file: str | None = None
+    ) -> None:
         super().__init__()
         self.directory = Path(directory)
         self.candidates = tuple(candidates)
-        self._path: Path | None = None
-        self._inode: int | None = None
-        self._offset = 0
-        self._line_no = 0
+        self._tail: _JsonlTail | None = None
+        self._articles_tail = _JsonlTail(self.directory / articles_file) if articles_file else None
 
     @property
     def source(self) -> str | None:
-        return self._path.name if self._path else None
-
-    def _reset(self) -> None:
-        super()._reset()
-        self._offset = 0
-        self._line_no = 0
+        return self._tail.path.name if self._tail else None
 
     def refresh(self) -> None:
         with self._lock:
-            if self._path is None:
-                self._path = next(
+            if self._articles_tail is not None:
+                restarted, lines = self._articles_tail.read()
+                if restarted:
+                    self.articles = {}
+                for raw in lines:
+                    self._take_article(raw)
+            if self._tail is None:
+                path = next(
                     (self.directory / n for n in self.candidates if (self.directory / n).exists()),
                     None,
                 )
-                if self._path is None:
+                if path is None:
                     return
-                log.info("reading %s", self._path)
-            try:
-                st = self._path.stat()
-            except FileNotFoundError:
-                return
-            if st.st_ino != self._inode or st.st_size < self._offset:
-                if self._inode is not None:
-                    log.info("%s was replaced or truncated; reading it again", self._path)
-                    self._reset()
-                self._inode = st.st_ino
-            if st.st_size == self._offset:
-                return
-            with self._path.open("rb") as fh:
-                fh.seek(self._offset)
-                chunk = fh.read(st.st_size - self._offset)
-            end = chunk.rfind(b"\n") + 1  # an unterminated tail waits for the next refresh
-            for raw in chunk[:end].splitlines():
-                self._line_no += 1
-                self._take(raw, f"{self._path} line {self._line_no}")
-            self._offset += end
+                log.info("reading %s", path)
+                self._tail = _JsonlTail(path)
+            restarted, lines = self._tail.read()
+            if restarted:
+                self._reset()
+            for raw in lines:
+                self._tail.line_no += 1
+                self._take(raw, f"{self._tail.path} line {self._tail.line_no}")
+
+    def _take_article(self, raw: bytes) -> None:
+        # not this viewer's records: a line that is not a usable article only loses its link
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            return
+        if isinstance(rec, dict) and isinstance(rec.get("article_id"), str):
+            url = rec.get("final_url") or rec.get("url")
+            if isinstance(url, str):
+                title = rec.get("title")
+                self.articles[rec["article_id"]] = {
+                    "url": url,
+                    "title": title if isinstance(title, str) else None,
+                }
 
 
 def _location(rec: dict[str, Any]) -> dict[str, Any]:

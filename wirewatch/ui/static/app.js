@@ -16,6 +16,7 @@
   const OTHER_COLOUR = "#7f7f7f";
 
   const byId = new Map();          // incident_id -> latest record (the topic is compacted)
+  const articleOf = new Map();     // article_id -> {url, title} (JSONL mode only)
   const knownTypes = new Set();
   const hiddenTypes = new Set();   // types unchecked by the user; new types arrive checked
   let generation = -1, cursor = 0, skipped = 0, source = null, problem = null;
@@ -347,7 +348,15 @@
       } else li.textContent = s;
       ul.append(li);
     }
-    if (!(r.sources || []).length) ul.append(el("li", {}, "article " + r.article_id));
+    if (!(r.sources || []).length) ul.append(el("li", {}, "none named"));
+    const art = articleOf.get(r.article_id);
+    const artP = $("popup-article");
+    artP.replaceChildren();
+    const artHref = art && safeHref(art.url);
+    if (artHref) {
+      artP.append(el("a", { href: artHref, rel: "noopener noreferrer", target: "_blank" },
+                     art.title || art.url));
+    } else artP.textContent = "article " + r.article_id;
     const p = $("popup");
     p.hidden = false;
     $("popup-close").focus();
@@ -368,6 +377,7 @@
           || data.skipped !== skipped || data.source !== source || data.problem !== problem
           || !document.body.hasAttribute("data-polls");
         if (data.generation !== generation) { byId.clear(); generation = data.generation; }
+        for (const [id, a] of Object.entries(data.articles || {})) articleOf.set(id, a);
         for (const r of data.records) {
           if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
           byId.set(r.incident_id, r);
