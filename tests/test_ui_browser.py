@@ -170,6 +170,40 @@ def test_type_filter_reduces_markers_and_export_returns_the_filtered_features(
     assert len(rows) == riots + 1
 
 
+def test_country_date_fatalities_and_source_filters_match_the_export(browser, wire) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    from wirewatch.ui import Selection
+
+    _, url = wire
+    open_page(browser, url)
+    Select(browser.find_element(By.ID, "f-country")).select_by_visible_text("Mali")
+    Select(browser.find_element(By.ID, "f-source")).select_by_visible_text("Agency B")
+    browser.find_element(By.ID, "f-min-killed").send_keys("3")
+    # date inputs take typed dates in the browser's locale; set them as a script would
+    browser.execute_script(
+        "for (const [id, v] of [['f-from', '2026-11-05'], ['f-to', '2026-11-24']]) {"
+        "  const e = document.getElementById(id); e.value = v;"
+        "  e.dispatchEvent(new Event('change')); }"
+    )
+    want = Selection(
+        country="Mali",
+        source="Agency B",
+        min_fatalities=3,
+        date_from="2026-11-05",
+        date_to="2026-11-24",
+    )
+    expected = sorted(
+        f"inc-{i:06d}" for i in range(N) if want.matches(json.loads(incident(i).model_dump_json()))
+    )
+    assert 0 < len(expected) < N / 10
+    WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == len(expected))
+    assert sorted(table_rows(browser)) == expected
+    href = browser.find_element(By.ID, "export-geojson").get_attribute("href")
+    with urllib.request.urlopen(href) as resp:
+        assert sorted(f["id"] for f in json.load(resp)["features"]) == expected
+
+
 def test_appended_record_appears_while_page_is_open(browser, wire) -> None:
     out, url = wire
     open_page(browser, url)

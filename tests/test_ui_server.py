@@ -129,6 +129,30 @@ def test_exports_hold_the_latest_version_of_each_selected_incident(tmp_path: Pat
         assert len(json.loads(body)["features"]) == 14
 
 
+def test_selection_rules_and_malformed_filters(tmp_path: Path) -> None:
+    from wirewatch.ui import Selection
+
+    rec = json.loads(incident(8).model_dump_json())  # fatalities 8, dated 2026-11-09
+    assert Selection(min_fatalities=8).matches(rec)
+    assert not Selection(min_fatalities=9).matches(rec)
+    vague = {**rec, "fatalities": None, "fatalities_min": 2}
+    assert Selection(min_fatalities=2).matches(vague)
+    unknown = {**rec, "fatalities": None}
+    assert not Selection(min_fatalities=0).matches(unknown)  # unknown is not "at least 0"
+    assert Selection(date_from="2026-11-09", date_to="2026-11-09").matches(rec)
+    assert not Selection(date_from="2026-11-10").matches(rec)
+    assert not Selection(date_to="2026-11-01").matches({**rec, "date": None})
+    assert Selection(source="Agency C").matches(rec)  # 8 % 3 == 2
+    assert not Selection(country="Peru").matches({**rec, "location": None})
+    with ui_server(tmp_path) as url:
+        for query, message in (
+            ("min_fatalities=-1", "min_fatalities must be a whole number >= 0, got '-1'"),
+            ("from=yesterday", "from must be a date YYYY-MM-DD, got 'yesterday'"),
+        ):
+            status, _, body = get(url + "api/export.csv?" + query)
+            assert (status, body.decode()) == (400, message + "\n")
+
+
 def test_routes_serve_only_the_packaged_files(tmp_path: Path) -> None:
     with ui_server(tmp_path) as url:
         status, headers, body = get(url)

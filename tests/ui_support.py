@@ -16,6 +16,8 @@ from wirewatch.ui import JsonlEventStore, make_server
 INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
 ARTICLES_FILE = "wirewatch.articles.v1.jsonl"
 CANDIDATES = ("wirewatch.events.v1.jsonl", INCIDENTS_FILE)
+COUNTRIES = ("Iraq", "Mali", "Peru", "Kenya", "Syria")  # names only: places are spread at random
+AGENCIES = ("Agency A", "Agency B", "Agency C")
 
 
 def incident(i: int, *, event_type: str | None = None, seed: int = 16) -> Incident:
@@ -33,14 +35,14 @@ def incident(i: int, *, event_type: str | None = None, seed: int = 16) -> Incide
         actors=[Actor(name=f"Group {i % 5}", role="actor1", type="militia")],
         location=Location(
             name=f"Town {i}",
-            country="Somewhere",
+            country=COUNTRIES[i % len(COUNTRIES)],
             lat=round(rng.uniform(-50, 70), 4),
             lon=round(rng.uniform(-170, 170), 4),
             precision="town",
         ),
         fatalities=i % 9,
         injured=None,
-        sources=[f"https://news.example/article/{i}"],
+        sources=[f"https://news.example/article/{i}", AGENCIES[i % len(AGENCIES)]],
         evidence=Evidence(text=evidence, start=0, end=len(evidence)),
         confidence=0.7,
         extractor=ExtractorInfo(name="test", version="0"),

@@ -5,6 +5,12 @@ The page (``static/``) is vanilla JS with the Natural Earth basemap (world-atlas
 topojson-client vendored beside it, so nothing is fetched from the internet when it runs.
 """
 
-from wirewatch.ui.server import EventStore, JsonlEventStore, make_server, select_features
+from wirewatch.ui.server import (
+    EventStore,
+    JsonlEventStore,
+    Selection,
+    make_server,
+    select_features,
+)
 
-__all__ = ["EventStore", "JsonlEventStore", "make_server", "select_features"]
+__all__ = ["EventStore", "JsonlEventStore", "Selection", "make_server", "select_features"]

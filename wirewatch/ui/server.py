@@ -5,8 +5,9 @@ Routes (GET only):
 - ``/`` and ``/static/<name>``: the page, its script and style, the vendored basemap.
 - ``/api/records?generation=G&since=N``: records appended since cursor ``N``; the page polls it.
   A file that shrank or was replaced starts a new generation and the page reloads from 0.
-- ``/api/export.geojson`` and ``/api/export.csv`` with ``type=`` repeated (absent: all types):
-  the latest version of each incident of those types.
+- ``/api/export.geojson`` and ``/api/export.csv`` with the page's filters (:class:`Selection`:
+  ``type=`` repeated, ``country``, ``from``, ``to``, ``min_fatalities``, ``source``; absent:
+  no restriction): the latest version of each selected incident.
 
 The file is read incrementally and only up to its last newline, so a line being written is
 picked up on the next poll, not half-parsed. A line that is not a JSON object with an
@@ -19,8 +20,10 @@ import csv
 import io
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -34,6 +37,7 @@ __all__ = [
     "STATIC_FILES",
     "EventStore",
     "JsonlEventStore",
+    "Selection",
     "make_server",
     "select_features",
     "to_csv",
@@ -152,10 +156,10 @@ class EventStore:
                 "problem": self.problem,
             }
 
-    def selected(self, types: set[str] | None) -> list[dict[str, Any]]:
+    def selected(self, selection: Selection) -> list[dict[str, Any]]:
         self.refresh()
         with self._lock:
-            return [r for r in self.latest.values() if types is None or r["event_type"] in types]
+            return [r for r in self.latest.values() if selection.matches(r)]
 
 
 class _JsonlTail:
@@ -246,6 +250,70 @@ class JsonlEventStore(EventStore):
                     "url": url,
                     "title": title if isinstance(title, str) else None,
                 }
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The page's filters, as the export links carry them (absent: no restriction)."""
+
+    types: frozenset[str] | None = None
+    country: str | None = None
+    date_from: str | None = None  # YYYY-MM-DD, inclusive
+    date_to: str | None = None
+    min_fatalities: int | None = None
+    source: str | None = None
+
+    @classmethod
+    def from_query(cls, query: dict[str, list[str]]) -> Selection:
+        """Raises ValueError with a one-line message for a malformed value."""
+
+        def one(name: str) -> str | None:
+            v = query.get(name, [""])[-1].strip()
+            return v or None
+
+        for name in ("from", "to"):
+            v = one(name)
+            if v is not None and not _DATE.fullmatch(v):
+                raise ValueError(f"{name} must be a date YYYY-MM-DD, got {v!r}")
+        raw_min = one("min_fatalities")
+        if raw_min is not None and not raw_min.isdigit():
+            raise ValueError(f"min_fatalities must be a whole number >= 0, got {raw_min!r}")
+        return cls(
+            types=frozenset(query["type"]) if "type" in query else None,
+            country=one("country"),
+            date_from=one("from"),
+            date_to=one("to"),
+            min_fatalities=int(raw_min) if raw_min is not None else None,
+            source=one("source"),
+        )
+
+    def matches(self, rec: dict[str, Any]) -> bool:
+        if self.types is not None and rec.get("event_type") not in self.types:
+            return False
+        if self.country is not None and _location(rec).get("country") != self.country:
+            return False
+        date = rec.get("date")
+        if self.date_from is not None and not (isinstance(date, str) and date >= self.date_from):
+            return False
+        if self.date_to is not None and not (isinstance(date, str) and date <= self.date_to):
+            return False
+        if self.min_fatalities is not None:
+            killed = _killed(rec)
+            if killed is None or killed < self.min_fatalities:
+                return False
+        return self.source is None or self.source in (rec.get("sources") or [])
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _killed(rec: dict[str, Any]) -> int | None:
+    """Deaths stated, else the lower bound of a vague count, else unknown (None)."""
+    for key in ("fatalities", "fatalities_min"):
+        v = rec.get(key)
+        if isinstance(v, int):
+            return v
+    return None
 
 
 def _location(rec: dict[str, Any]) -> dict[str, Any]:
@@ -364,8 +432,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(store.since(generation, since))
             return
         if path in ("/api/export.geojson", "/api/export.csv"):
-            types = set(query["type"]) if "type" in query else None
-            records = store.selected(types)
+            try:
+                selection = Selection.from_query(query)
+            except ValueError as exc:
+                self._error(HTTPStatus.BAD_REQUEST, str(exc))
+                return
+            records = store.selected(selection)
             if path.endswith(".geojson"):
                 body = json.dumps(select_features(records), ensure_ascii=False).encode()
                 self._send(

@@ -100,15 +100,51 @@
     }
     render();
   }
-  const isSelected = (r) => !hiddenTypes.has(r.event_type);
+  // the same rules as Selection.matches in wirewatch/ui/server.py (the exports)
+  const killedOf = (r) => Number.isInteger(r.fatalities) ? r.fatalities
+                        : Number.isInteger(r.fatalities_min) ? r.fatalities_min : null;
+  function filters() {
+    const min = $("f-min-killed").value.trim();
+    return {
+      country: $("f-country").value, from: $("f-from").value, to: $("f-to").value,
+      min: /^\d+$/.test(min) ? Number(min) : null, source: $("f-source").value,
+    };
+  }
+  let current = null;  // filters() of the current redraw
+  function isSelected(r) {
+    if (hiddenTypes.has(r.event_type)) return false;
+    const f = current;
+    if (f.country && (r.location || {}).country !== f.country) return false;
+    if (f.from && !(r.date && r.date >= f.from)) return false;
+    if (f.to && !(r.date && r.date <= f.to)) return false;
+    if (f.min !== null) { const k = killedOf(r); if (k === null || k < f.min) return false; }
+    if (f.source && !(r.sources || []).includes(f.source)) return false;
+    return true;
+  }
+  const countries = new Set(), sources = new Set();
+  function addChoices(selectId, known, values) {
+    let added = false;
+    for (const v of values) if (v && !known.has(v)) { known.add(v); added = true; }
+    if (!added) return;
+    const sel = $(selectId), keep = sel.value, first = sel.options[0];
+    sel.replaceChildren(first, ...[...known].sort().map((v) => el("option", { value: v }, v)));
+    sel.value = keep;
+  }
 
   function updateExportLinks() {
-    let q = "";
+    const params = [];
     if (hiddenTypes.size) {
       const shown = [...knownTypes].filter((t) => !hiddenTypes.has(t));
-      q = shown.length ? "?" + shown.map((t) => "type=" + encodeURIComponent(t)).join("&")
-                       : "?type=";
+      if (shown.length) for (const t of shown) params.push(["type", t]);
+      else params.push(["type", ""]);
     }
+    const f = current;
+    if (f.country) params.push(["country", f.country]);
+    if (f.from) params.push(["from", f.from]);
+    if (f.to) params.push(["to", f.to]);
+    if (f.min !== null) params.push(["min_fatalities", String(f.min)]);
+    if (f.source) params.push(["source", f.source]);
+    const q = params.length ? "?" + new URLSearchParams(params).toString() : "";
     $("export-geojson").href = "/api/export.geojson" + q;
     $("export-csv").href = "/api/export.csv" + q;
   }
@@ -127,6 +163,7 @@
   }
   function render() {
     const started = performance.now();
+    current = filters();
     const g = $("markers");
     g.replaceChildren();
     const cells = new Map();
@@ -381,6 +418,8 @@
         for (const r of data.records) {
           if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
           byId.set(r.incident_id, r);
+          if (r.location) addChoices("f-country", countries, [r.location.country]);
+          addChoices("f-source", sources, r.sources || []);
         }
         cursor = data.cursor; skipped = data.skipped; source = data.source;
         problem = data.problem;
@@ -397,6 +436,9 @@
   }
 
   // ---------------------------------------------------------------- wiring
+  for (const id of ["f-country", "f-from", "f-to", "f-min-killed", "f-source"]) {
+    $(id).addEventListener(id === "f-min-killed" ? "input" : "change", render);
+  }
   $("types-all").addEventListener("click", () => setAllTypes(true));
   $("types-none").addEventListener("click", () => setAllTypes(false));
   $("zoom-in").addEventListener("click", () => { const [x, y] = centre(); zoomTo(view.k * 2, x, y); });
