@@ -236,3 +236,31 @@ def test_popup_shows_the_evidence_sentence_highlighted_and_sources(browser, wire
     assert article.get_attribute("href") == article_url(int(rec.article_id.removeprefix("art-")))
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     WebDriverWait(browser, WAIT_S).until(lambda d: not popup.is_displayed())
+
+
+def test_feed_health_page_shows_feeds_stale_flag_and_dead_letters(browser, tmp_path) -> None:
+    import time
+
+    from tests.test_ui_health import make_wire
+
+    make_wire(tmp_path, time.time()).close()
+    with ui_server(tmp_path) as url:
+        browser.get(url + "feeds")
+        WebDriverWait(browser, WAIT_S).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#feeds tbody tr")) == 3
+        )
+        rows = {
+            tr.find_element(By.CSS_SELECTOR, "td").text: tr.text
+            for tr in browser.find_elements(By.CSS_SELECTOR, "#feeds tbody tr")
+        }
+        assert "stale" in rows["http://c.test/feed"]
+        assert "http.status.500" in rows["http://b.test/feed"]
+        assert "ok (200)" in rows["http://a.test/feed"]
+        assert "3 feeds, 1 stale, 1 failing" in browser.find_element(By.ID, "status").text
+        dead = browser.find_element(By.ID, "dead-letters").text
+        assert "fetch http.status 2" in dead and "process contract.invalid 1" in dead
+        stages = browser.find_element(By.ID, "stages").text
+        assert "poll entries 5" in stages and "fetch articles 3" in stages
+        # the map page links here and back
+        browser.find_element(By.LINK_TEXT, "Map").click()
+        WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.ID, "map"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from wirewatch.contracts import Actor, Evidence, ExtractorInfo, Incident, Location
 from wirewatch.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES_OF
 from wirewatch.ui import JsonlEventStore, make_server
+from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth
 
 INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
 ARTICLES_FILE = "wirewatch.articles.v1.jsonl"
@@ -70,7 +71,13 @@ def write_articles(path: Path, numbers: range) -> None:
 @contextmanager
 def ui_server(directory: Path) -> Iterator[str]:
     store = JsonlEventStore(directory, CANDIDATES, articles_file=ARTICLES_FILE)
-    server = make_server(store, "127.0.0.1", 0)
+    health = EmbeddedHealth(
+        directory,
+        {kind: f"wirewatch.{kind}.v1.jsonl" for kind in STAGE_OUTPUTS},
+        directory / "state.db",
+        stale_factor=5.0,
+    )
+    server = make_server(store, "127.0.0.1", 0, health)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -25,6 +25,14 @@ def register(cli: click.Group) -> None:
         help="Instead of --from: read the topic live from kafka.bootstrap_servers "
         "(read_committed).",
     )
+    @click.option(
+        "--state",
+        "state_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="With --from: the runner's SQLite state file, for the feed-health page "
+        "(default storage.state_path; opened read-only).",
+    )
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
     @click.option(
         "--port",
@@ -34,13 +42,21 @@ def register(cli: click.Group) -> None:
         help="Port to bind; 0 picks any free port (the URL is logged).",
     )
     @click.pass_obj
-    def ui(app: Any, from_dir: str | None, from_kafka: bool, host: str, port: int) -> None:
+    def ui(
+        app: Any,
+        from_dir: str | None,
+        from_kafka: bool,
+        state_path: str | None,
+        host: str,
+        port: int,
+    ) -> None:
         """Serve the incident map of the events topic, else the incidents topic (files
         <prefix>.events.v1.jsonl / <prefix>.incidents.v1.jsonl with --from); records that
         arrive later appear on the open page."""
         from wirewatch.logs import setup_logging_from_settings
         from wirewatch.topics import Topics
         from wirewatch.ui import EventStore, JsonlEventStore, make_server
+        from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth
 
         if bool(from_dir) == from_kafka:
             raise click.UsageError("give either --from DIR or --kafka")
@@ -49,6 +65,7 @@ def register(cli: click.Group) -> None:
         prefix = settings.kafka.topic_prefix
         topics = [f"{prefix}.events.v1", Topics(prefix).incidents]
         store: EventStore
+        health: EmbeddedHealth | None = None
         if from_kafka:
             from wirewatch.commands.kafka import require_kafka
             from wirewatch.ui.kafka_reader import KafkaEventStore
@@ -60,14 +77,21 @@ def register(cli: click.Group) -> None:
             directory = Path(from_dir)
             if not directory.is_dir():
                 raise click.UsageError(f"--from {from_dir}: no such directory")
+            names = Topics(prefix)
             store = JsonlEventStore(
                 directory,
                 [f"{t}.jsonl" for t in topics],
-                articles_file=f"{Topics(prefix).articles}.jsonl",
+                articles_file=f"{names.articles}.jsonl",
+            )
+            health = EmbeddedHealth(
+                directory,
+                {kind: f"{names.name(kind)}.jsonl" for kind in STAGE_OUTPUTS},
+                Path(state_path or settings.storage.state_path),
+                settings.poll.stale_factor,
             )
             where = str(directory)
         try:
-            server = make_server(store, host, port)
+            server = make_server(store, host, port, health)
         except OSError as exc:
             store.close()
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None

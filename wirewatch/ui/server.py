@@ -3,6 +3,7 @@
 Routes (GET only):
 
 - ``/`` and ``/static/<name>``: the page, its script and style, the vendored basemap.
+- ``/feeds`` and ``/api/health``: the feed-health page and its data (:mod:`wirewatch.ui.health`).
 - ``/api/records?generation=G&since=N``: records appended since cursor ``N``; the page polls it.
   A file that shrank or was replaced starts a new generation and the page reloads from 0.
 - ``/api/export.geojson`` and ``/api/export.csv`` with the page's filters (:class:`Selection`:
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from wirewatch.ui.health import EmbeddedHealth
+
 log = logging.getLogger("wirewatch.ui")
 
 __all__ = [
@@ -46,6 +49,8 @@ __all__ = [
 # name -> content type; only these are served, so no request path reaches the file system
 STATIC_FILES: dict[str, str] = {
     "index.html": "text/html; charset=utf-8",
+    "feeds.html": "text/html; charset=utf-8",
+    "feeds.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
     "topojson-client.min.js": "text/javascript; charset=utf-8",
@@ -413,6 +418,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path
         if path == "/":
             path = "/static/index.html"
+        elif path == "/feeds":
+            path = "/static/feeds.html"
         if path.startswith("/static/"):
             name = path.removeprefix("/static/")
             if name not in STATIC_FILES:
@@ -430,6 +437,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(HTTPStatus.BAD_REQUEST, "generation and since must be integers")
                 return
             self._json(store.since(generation, since))
+            return
+        if path == "/api/health":
+            health = self.server.health
+            if health is None:
+                self._json({"problem": "feed health is read from the embedded files (--from)"})
+            else:
+                self._json(health.snapshot())
             return
         if path in ("/api/export.geojson", "/api/export.csv"):
             try:
@@ -464,8 +478,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _UiServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], store: EventStore) -> None:
+    def __init__(
+        self, address: tuple[str, int], store: EventStore, health: EmbeddedHealth | None
+    ) -> None:
         self.store = store
+        self.health = health
         super().__init__(address, _Handler)
 
     @property
@@ -478,7 +495,9 @@ class _UiServer(ThreadingHTTPServer):
         self.store.close()
 
 
-def make_server(store: EventStore, host: str, port: int) -> _UiServer:
+def make_server(
+    store: EventStore, host: str, port: int, health: EmbeddedHealth | None = None
+) -> _UiServer:
     """Bind (port 0: any free port; ``.url`` tells which); ``serve_forever()`` to run."""
     store.refresh()
-    return _UiServer((host, port), store)
+    return _UiServer((host, port), store, health)
