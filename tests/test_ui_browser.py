@@ -264,3 +264,27 @@ def test_feed_health_page_shows_feeds_stale_flag_and_dead_letters(browser, tmp_p
         # the map page links here and back
         browser.find_element(By.LINK_TEXT, "Map").click()
         WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.ID, "map"))
+
+
+def test_timeline_bins_by_week_or_month_when_the_span_is_long(browser, tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    incs = [incident(i) for i in range(3)]
+    for inc, date in zip(incs, ("2023-11-22", "2024-09-10", "2026-12-01"), strict=True):
+        inc.date = date
+    write_incidents(out / INCIDENTS_FILE, incs)
+    with ui_server(out) as url:
+        browser.get(url)
+        WebDriverWait(browser, WAIT_S).until(lambda d: timeline_total(d) == 3)
+        assert browser.find_element(By.ID, "timeline-title").text == "Incidents per month, by type"
+        bins = {
+            b.get_attribute("data-bin")
+            for b in browser.find_elements(By.CSS_SELECTOR, "#timeline rect.bar")
+        }
+        assert bins == {"2023-11", "2024-09", "2026-12"}
+        (out / INCIDENTS_FILE).write_bytes(b"")  # truncated: a new generation, empty
+        write_incidents(out / INCIDENTS_FILE, [incs[0], incs[1]])
+        WebDriverWait(browser, WAIT_S).until(
+            lambda d: d.find_element(By.ID, "timeline-title").text == "Incidents per week, by type"
+        )
+        assert timeline_total(browser) == 2

@@ -237,57 +237,70 @@
     updateExportLinks();
   }
   // ---------------------------------------------------------------- timeline and table
-  const TABLE_ROWS = 200, TIMELINE_DAYS = 366, DAY_MS = 86400000;
+  const TABLE_ROWS = 200, DAY_MS = 86400000;
+  // bars per day for up to four months, per week up to two years, per month beyond
+  function binning(firstDay, lastDay) {
+    const first = Date.parse(firstDay), span = (Date.parse(lastDay) - first) / DAY_MS + 1;
+    const monthIndex = (day) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+    if (span <= 120) return { unit: "day", n: span,
+      index: (day) => Math.round((Date.parse(day) - first) / DAY_MS),
+      label: (i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10) };
+    if (span <= 730) return { unit: "week", n: Math.floor((span - 1) / 7) + 1,
+      index: (day) => Math.floor(Math.round((Date.parse(day) - first) / DAY_MS) / 7),
+      label: (i) => "week of " + new Date(first + 7 * i * DAY_MS).toISOString().slice(0, 10) };
+    const m0 = monthIndex(firstDay);
+    return { unit: "month", n: monthIndex(lastDay) - m0 + 1,
+      index: (day) => monthIndex(day) - m0,
+      label: (i) => { const m = m0 + i; return `${Math.floor(m / 12)}-${String(m % 12 + 1).padStart(2, "0")}`; } };
+  }
   function renderTimeline(selected) {
     const svg = $("timeline");
     svg.replaceChildren();
-    const perDay = new Map();  // "YYYY-MM-DD" -> Map(type -> n)
     let undated = 0;
+    const dated = [];
     for (const r of selected) {
-      if (!r.date) { undated++; continue; }
-      let d = perDay.get(r.date);
-      if (!d) perDay.set(r.date, (d = new Map()));
-      d.set(r.event_type, (d.get(r.event_type) || 0) + 1);
+      if (r.date && /^\d{4}-\d{2}-\d{2}$/.test(r.date)) dated.push(r); else undated++;
     }
-    const days = [...perDay.keys()].sort();
-    let summary = "";
-    if (!days.length) {
+    if (!dated.length) {
+      $("timeline-title").textContent = "Incidents over time, by type";
       $("timeline-summary").textContent = "No dated incidents selected.";
       return;
     }
-    const last = Date.parse(days[days.length - 1]);
-    let first = Date.parse(days[0]);
-    if ((last - first) / DAY_MS + 1 > TIMELINE_DAYS) {
-      first = last - (TIMELINE_DAYS - 1) * DAY_MS;
-      summary += `Showing the last ${TIMELINE_DAYS} days. `;
+    let firstDay = dated[0].date, lastDay = dated[0].date;
+    for (const r of dated) {
+      if (r.date < firstDay) firstDay = r.date;
+      if (r.date > lastDay) lastDay = r.date;
     }
-    const n = Math.round((last - first) / DAY_MS) + 1;
+    const bins = binning(firstDay, lastDay);
+    const perBin = new Map();  // bin index -> Map(type -> n)
+    for (const r of dated) {
+      const i = bins.index(r.date);
+      let m = perBin.get(i);
+      if (!m) perBin.set(i, (m = new Map()));
+      m.set(r.event_type, (m.get(r.event_type) || 0) + 1);
+    }
     const left = 36, bottom = 140, top = 8, width = 960 - left - 8;
-    const bw = width / n;
-    let max = 1, total = 0;
-    for (const [day, m] of perDay) {
-      if (Date.parse(day) < first) continue;
+    const bw = width / bins.n;
+    let max = 1;
+    for (const m of perBin.values()) {
       let sum = 0;
       for (const v of m.values()) sum += v;
       max = Math.max(max, sum);
     }
-    for (const [day, m] of perDay) {
-      const t = Date.parse(day);
-      if (t < first) continue;
-      const x = left + Math.round((t - first) / DAY_MS) * bw;
+    for (const [i, m] of perBin) {
+      const x = left + i * bw;
       let y = bottom;
       for (const type of [...m.keys()].sort()) {
         const count = m.get(type);
         const h = (bottom - top) * count / max;
         y -= h;
         const rect = svgEl("rect", { x: x + 0.1 * bw, y: y, width: Math.max(0.8 * bw, 1),
-          height: h, fill: colourOf(type), "data-count": String(count), "data-day": day,
-          "data-type": type, class: "bar" });
+          height: h, fill: colourOf(type), "data-count": String(count),
+          "data-bin": bins.label(i), "data-type": type, class: "bar" });
         const title = svgEl("title");
-        title.textContent = `${day}: ${count} ${type}`;
+        title.textContent = `${bins.label(i)}: ${count} ${type}`;
         rect.appendChild(title);
         svg.appendChild(rect);
-        total += count;
       }
     }
     const axis = (x, y, text, anchor) => {
@@ -295,11 +308,13 @@
       e.textContent = text;
       svg.appendChild(e);
     };
-    axis(left, 155, new Date(first).toISOString().slice(0, 10), "start");
-    axis(960 - 8, 155, days[days.length - 1], "end");
+    axis(left, 155, bins.label(0), "start");
+    axis(960 - 8, 155, bins.label(bins.n - 1), "end");
     axis(left - 4, top + 10, String(max), "end");
     axis(left - 4, bottom, "0", "end");
-    summary += `${total} dated incidents over ${n} days, at most ${max} a day.`;
+    $("timeline-title").textContent = `Incidents per ${bins.unit}, by type`;
+    let summary = `${dated.length} dated incidents from ${firstDay} to ${lastDay}, `
+                + `at most ${max} in one ${bins.unit}.`;
     if (undated) summary += ` ${undated} undated (not on the timeline).`;
     $("timeline-summary").textContent = summary;
   }
