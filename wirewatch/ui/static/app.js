@@ -430,12 +430,16 @@
           || !document.body.hasAttribute("data-polls");
         if (data.generation !== generation) { byId.clear(); generation = data.generation; }
         for (const [id, a] of Object.entries(data.articles || {})) articleOf.set(id, a);
+        // the choice lists are rebuilt once per answer, not once per record
+        const newCountries = new Set(), newSources = new Set();
         for (const r of data.records) {
           if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
           byId.set(r.incident_id, r);
-          if (r.location) addChoices("f-country", countries, [r.location.country]);
-          addChoices("f-source", sources, r.sources || []);
+          if (r.location && r.location.country) newCountries.add(r.location.country);
+          for (const src of r.sources || []) newSources.add(src);
         }
+        addChoices("f-country", countries, newCountries);
+        addChoices("f-source", sources, newSources);
         cursor = data.cursor; skipped = data.skipped; source = data.source;
         problem = data.problem;
         if (news) render();
