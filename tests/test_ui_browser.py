@@ -288,3 +288,31 @@ def test_timeline_bins_by_week_or_month_when_the_span_is_long(browser, tmp_path)
             lambda d: d.find_element(By.ID, "timeline-title").text == "Incidents per week, by type"
         )
         assert timeline_total(browser) == 2
+
+
+def test_hostile_strings_are_shown_as_text_and_unsafe_links_are_not_links(
+    browser, tmp_path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    inc = incident(1)
+    inc.sources = ["javascript:document.title='owned'", "<b>Agency</b>"]
+    inc.evidence.text = "<img src=x onerror=\"document.title='owned'\"> said the police."
+    assert inc.location is not None
+    inc.location.name = "<script>document.title='owned'</script>"
+    write_incidents(out / INCIDENTS_FILE, [inc])
+    with (out / ARTICLES_FILE).open("w") as fh:
+        fh.write(json.dumps({"article_id": inc.article_id, "url": "javascript:alert(1)"}) + "\n")
+    with ui_server(out) as url:
+        browser.get(url)
+        WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == 1)
+        browser.find_element(By.CSS_SELECTOR, "#markers circle.marker").send_keys(Keys.ENTER)
+        mark = browser.find_element(By.CSS_SELECTOR, "#popup mark")
+        WebDriverWait(browser, WAIT_S).until(lambda d: mark.is_displayed())
+        assert mark.text == inc.evidence.text
+        assert browser.find_elements(By.CSS_SELECTOR, "#popup a, #popup img, #popup b") == []
+        sources = browser.find_element(By.ID, "popup-sources").text
+        assert "javascript:document.title='owned'" in sources and "<b>Agency</b>" in sources
+        assert inc.location.name in browser.find_element(By.ID, "popup").text
+        assert browser.find_element(By.ID, "popup-article").text == f"article {inc.article_id}"
+        assert browser.title != "owned"
