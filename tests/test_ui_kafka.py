@@ -89,3 +89,47 @@ def test_unreachable_broker_is_shown_on_the_page_and_the_server_keeps_serving() 
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.kafka
+def test_feed_health_from_kafka_reads_feedstate_and_dead_letters(kafka_settings) -> None:
+    import time
+    from dataclasses import asdict
+
+    from ingest.state import FeedState
+    from wirewatch.ui.health import KafkaHealth
+
+    names = Topics(kafka_settings.topic_prefix)
+    now = time.time()
+    ok = FeedState(
+        feed_id="ok",
+        url="http://a.test/feed",
+        interval=3600,
+        last_status=200,
+        last_success=now - 60,
+        last_new_entry=now - 60,
+        polls=2,
+    )
+    gone = FeedState(feed_id="gone", url="http://b.test/feed", interval=3600)
+    producer = make_producer(kafka_settings)
+    try:
+        for st in (ok, gone):
+            value = json.dumps({"state": asdict(st), "seen": []}).encode()
+            producer.send(names.feedstate, key=st.feed_id.encode(), value=value)
+        producer.send(names.feedstate, key=b"gone", value=None)  # removed from the list
+        for reason in ("http.status", "http.status", "fetch.timeout"):
+            letter = {"stage": "fetch", "reason": reason}
+            producer.send(names.deadletter, key=reason.encode(), value=json.dumps(letter).encode())
+        producer.flush()
+    finally:
+        producer.close()
+    snap = KafkaHealth(kafka_settings, stale_factor=5.0, max_age_s=0).snapshot()
+    assert snap["feeds_problem"] is None
+    assert [(f["feed_id"], f["result"], f["stale"]) for f in snap["feeds"]] == [
+        ("ok", "ok (200)", False)
+    ]
+    assert snap["dead_letters"] == [
+        {"stage": "fetch", "reason": "http.status", "count": 2},
+        {"stage": "fetch", "reason": "fetch.timeout", "count": 1},
+    ]
+    assert snap["stage_output"] is None

@@ -56,7 +56,7 @@ def register(cli: click.Group) -> None:
         from wirewatch.logs import setup_logging_from_settings
         from wirewatch.topics import Topics
         from wirewatch.ui import EventStore, JsonlEventStore, make_server
-        from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth
+        from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth, KafkaHealth
 
         if bool(from_dir) == from_kafka:
             raise click.UsageError("give either --from DIR or --kafka")
@@ -65,12 +65,14 @@ def register(cli: click.Group) -> None:
         prefix = settings.kafka.topic_prefix
         topics = [f"{prefix}.events.v1", Topics(prefix).incidents]
         store: EventStore
-        health: EmbeddedHealth | None = None
+        health: EmbeddedHealth | KafkaHealth | None = None
         if from_kafka:
             from wirewatch.commands.kafka import require_kafka
             from wirewatch.ui.kafka_reader import KafkaEventStore
 
-            store = KafkaEventStore(require_kafka(app), topics)
+            cfg = require_kafka(app)
+            store = KafkaEventStore(cfg, topics)
+            health = KafkaHealth(cfg, settings.poll.stale_factor)
             where = f"kafka {settings.kafka.bootstrap_servers}"
         else:
             assert from_dir is not None

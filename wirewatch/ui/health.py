@@ -16,7 +16,7 @@ from typing import Any
 
 log = logging.getLogger("wirewatch.ui")
 
-__all__ = ["STAGE_OUTPUTS", "EmbeddedHealth"]
+__all__ = ["STAGE_OUTPUTS", "EmbeddedHealth", "KafkaHealth"]
 
 # the topic kinds whose records the stages write (poll, fetch, process; dead letters of all)
 STAGE_OUTPUTS = ("entries", "articles", "incidents", "deadletter")
@@ -65,6 +65,66 @@ class _LineCounter:
                     self.per_line(line)
 
 
+def feed_rows(values: Any, now: float, stale_factor: float) -> list[dict[str, Any]]:
+    """One row per feed-state record (the value of the feedstate table), worst first: stale,
+    then failing, then by URL. Stale follows the poller's rule (silent for ``stale_factor``
+    times the feed's interval)."""
+    from ingest.poll_stage import restore_state
+
+    out = []
+    for value in values:
+        try:
+            st, _seen = restore_state(value)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("a feed state record is unreadable: %s", exc)
+            continue
+        last_poll = max((t for t in (st.last_success, st.last_error_at) if t), default=None)
+        errored = bool(st.last_error) and (st.last_error_at or 0) >= (st.last_success or 0)
+        active = st.last_new_entry or st.last_success
+        stale = bool(
+            not st.disabled_reason
+            and st.interval
+            and active is not None
+            and now - active > stale_factor * st.interval
+        )
+        out.append(
+            {
+                "feed_id": st.feed_id,
+                "url": st.url,
+                "last_poll": last_poll,
+                "result": st.last_error if errored else f"ok ({st.last_status})",
+                "error_class": st.last_error,
+                "error_message": st.last_error_message,
+                "error_count": st.error_count,
+                "next_due": st.next_due or None,
+                "interval": st.interval,
+                "disabled_reason": st.disabled_reason,
+                "stale": stale,
+                "polls": st.polls,
+            }
+        )
+    out.sort(key=lambda f: (not f["stale"], f["error_class"] is None, f["url"]))
+    return out
+
+
+def count_dead_letters(counter: Counter[tuple[str, str]], raw: bytes) -> None:
+    try:
+        rec = json.loads(raw)
+    except ValueError:
+        rec = None
+    if not isinstance(rec, dict):
+        counter[("?", "unreadable dead letter")] += 1
+        return
+    counter[(str(rec.get("stage") or "?"), str(rec.get("reason") or "?"))] += 1
+
+
+def dead_letter_rows(counter: Counter[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"stage": stage, "reason": reason, "count": n}
+        for (stage, reason), n in counter.most_common()
+    ]
+
+
 class EmbeddedHealth:
     def __init__(
         self,
@@ -88,20 +148,11 @@ class EmbeddedHealth:
         self._lock = threading.Lock()
 
     def _take_dead_letter(self, raw: bytes) -> None:
-        try:
-            rec = json.loads(raw)
-        except ValueError:
-            rec = None
-        if not isinstance(rec, dict):
-            self.dead_letters[("?", "unreadable dead letter")] += 1
-            return
-        self.dead_letters[(str(rec.get("stage") or "?"), str(rec.get("reason") or "?"))] += 1
+        count_dead_letters(self.dead_letters, raw)
 
     def feeds(self, now: float) -> tuple[list[dict[str, Any]], str | None]:
         if not self.state_path.exists():
             return [], f"no state file at {self.state_path} yet"
-        from ingest.poll_stage import restore_state
-
         try:
             db = sqlite3.connect(f"file:{self.state_path}?mode=ro", uri=True)
             try:
@@ -110,40 +161,7 @@ class EmbeddedHealth:
                 db.close()
         except sqlite3.Error as exc:
             return [], f"state file {self.state_path} unreadable: {exc}"
-        out = []
-        for _key, value in rows:
-            try:
-                st, _seen = restore_state(bytes(value))
-            except (ValueError, TypeError, KeyError) as exc:
-                log.warning("feed state %s unreadable: %s", _key, exc)
-                continue
-            last_poll = max((t for t in (st.last_success, st.last_error_at) if t), default=None)
-            errored = bool(st.last_error) and (st.last_error_at or 0) >= (st.last_success or 0)
-            active = st.last_new_entry or st.last_success
-            stale = bool(
-                not st.disabled_reason
-                and st.interval
-                and active is not None
-                and now - active > self.stale_factor * st.interval
-            )
-            out.append(
-                {
-                    "feed_id": st.feed_id,
-                    "url": st.url,
-                    "last_poll": last_poll,
-                    "result": st.last_error if errored else f"ok ({st.last_status})",
-                    "error_class": st.last_error,
-                    "error_message": st.last_error_message,
-                    "error_count": st.error_count,
-                    "next_due": st.next_due or None,
-                    "interval": st.interval,
-                    "disabled_reason": st.disabled_reason,
-                    "stale": stale,
-                    "polls": st.polls,
-                }
-            )
-        out.sort(key=lambda f: (not f["stale"], f["error_class"] is None, f["url"]))
-        return out, None
+        return feed_rows((bytes(v) for _k, v in rows), now, self.stale_factor), None
 
     def snapshot(self) -> dict[str, Any]:
         now = time.time()
@@ -156,8 +174,58 @@ class EmbeddedHealth:
                 "feeds": feeds,
                 "feeds_problem": problem,
                 "stage_output": {k: c.lines for k, c in self._counters.items()},
-                "dead_letters": [
-                    {"stage": stage, "reason": reason, "count": n}
-                    for (stage, reason), n in self.dead_letters.most_common()
-                ],
+                "dead_letters": dead_letter_rows(self.dead_letters),
             }
+
+
+class KafkaHealth:
+    """The same page from Kafka: the feedstate table and the dead letters by reason, each read
+    whole (read_committed) at most every ``max_age_s``. Records per stage are not counted here
+    (a topic's offsets also count transaction markers): the workers' ``/metrics`` have them."""
+
+    def __init__(self, cfg: Any, stale_factor: float, max_age_s: float = 10.0) -> None:
+        from wirewatch.topics import Topics
+
+        self.cfg = cfg
+        self.topics = Topics(cfg.topic_prefix)
+        self.stale_factor = stale_factor
+        self.max_age_s = max_age_s
+        self._cached: dict[str, Any] | None = None
+        self._at = 0.0
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            if self._cached is None or time.monotonic() - self._at > self.max_age_s:
+                self._cached = self._read()
+                self._at = time.monotonic()
+            return self._cached
+
+    def _read(self) -> dict[str, Any]:
+        from wirewatch.errors import WirewatchError
+        from wirewatch.kafka_admin import read_table
+
+        now = time.time()
+        feeds: list[dict[str, Any]] = []
+        dead: Counter[tuple[str, str]] = Counter()
+        problem = None
+        try:
+            latest: dict[str, bytes] = {}
+            for _part, key, value in read_table(self.cfg, self.topics.feedstate):
+                if value is None:
+                    latest.pop(key, None)  # a tombstone: the feed was removed
+                else:
+                    latest[key] = value
+            feeds = feed_rows(latest.values(), now, self.stale_factor)
+            for _part, _key, value in read_table(self.cfg, self.topics.deadletter):
+                if value is not None:
+                    count_dead_letters(dead, value)
+        except (WirewatchError, TimeoutError) as exc:
+            problem = f"kafka: {getattr(exc, 'reason', 'timeout')}: {exc}"
+        return {
+            "now": now,
+            "feeds": feeds,
+            "feeds_problem": problem,
+            "stage_output": None,
+            "dead_letters": dead_letter_rows(dead),
+        }

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from wirewatch.ui.health import EmbeddedHealth
+from wirewatch.ui.health import EmbeddedHealth, KafkaHealth
 
 log = logging.getLogger("wirewatch.ui")
 
@@ -479,7 +479,10 @@ class _UiServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], store: EventStore, health: EmbeddedHealth | None
+        self,
+        address: tuple[str, int],
+        store: EventStore,
+        health: EmbeddedHealth | KafkaHealth | None,
     ) -> None:
         self.store = store
         self.health = health
@@ -496,7 +499,7 @@ class _UiServer(ThreadingHTTPServer):
 
 
 def make_server(
-    store: EventStore, host: str, port: int, health: EmbeddedHealth | None = None
+    store: EventStore, host: str, port: int, health: EmbeddedHealth | KafkaHealth | None = None
 ) -> _UiServer:
     """Bind (port 0: any free port; ``.url`` tells which); ``serve_forever()`` to run."""
     store.refresh()

@@ -44,9 +44,10 @@
           cell(f.error_class || ""), cell(f.disabled_reason ? "" : when(f.next_due, data.now)),
           cell(f.stale ? "stale" : "no", { "data-stale": String(f.stale) }), cell(String(f.polls)),
         ]));
-        fill("stages", STAGES.map(([stage, kind]) => [
-          cell(stage), cell(kind), cell(String(data.stage_output[kind] || 0)),
-        ]));
+        fill("stages", data.stage_output
+          ? STAGES.map(([stage, kind]) => [
+              cell(stage), cell(kind), cell(String(data.stage_output[kind] || 0))])
+          : [[cell("all stages"), cell("the workers' /metrics have these counts"), cell("")]]);
         fill("dead-letters", data.dead_letters.length
           ? data.dead_letters.map((d) => [cell(d.stage), cell(d.reason), cell(String(d.count))])
           : [[cell("none"), cell(""), cell("0")]]);
