@@ -316,3 +316,28 @@ def test_hostile_strings_are_shown_as_text_and_unsafe_links_are_not_links(
         assert inc.location.name in browser.find_element(By.ID, "popup").text
         assert browser.find_element(By.ID, "popup-article").text == f"article {inc.article_id}"
         assert browser.title != "owned"
+
+
+def test_map_zooms_and_pans_from_the_keyboard_and_clusters_split(browser, wire) -> None:
+    _, url = wire
+    open_page(browser, url)
+
+    def pieces() -> int:
+        return len(browser.find_elements(By.CSS_SELECTOR, "#markers [data-count]"))
+
+    def transform() -> str:
+        return browser.find_element(By.ID, "world").get_attribute("transform")
+
+    before = pieces()
+    assert before < N, "the 200-incident fixture has clusters at world zoom"
+    the_map = browser.find_element(By.ID, "map")
+    the_map.send_keys("+")
+    WebDriverWait(browser, WAIT_S).until(lambda d: transform().startswith("scale(2)"))
+    assert marker_total(browser) == N  # nothing lost: off-screen ones are still counted
+    assert pieces() > before  # clusters split as the map zooms in
+    zoomed = transform()
+    the_map.send_keys(Keys.ARROW_LEFT)
+    WebDriverWait(browser, WAIT_S).until(lambda d: transform() != zoomed)
+    browser.find_element(By.ID, "zoom-reset").send_keys(Keys.ENTER)
+    WebDriverWait(browser, WAIT_S).until(lambda d: transform().startswith("scale(1)"))
+    assert pieces() == before
