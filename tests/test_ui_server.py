@@ -122,6 +122,8 @@ def test_exports_hold_the_latest_version_of_each_selected_incident(tmp_path: Pat
         rows = list(csv.DictReader(io.StringIO(body.decode())))
         assert sorted(r["event_type"] for r in rows) == ["Protests"] * 2 + ["Riots"] * 2
         assert {r["evidence"] for r in rows} >= {incident(3).evidence.text}
+        # names with spaces stay apart
+        assert {r["sources"] for r in rows} >= {"; ".join(incident(3).sources)}
 
         _, _, body = get(url + "api/export.geojson?type=")
         assert json.loads(body)["features"] == []

@@ -372,7 +372,7 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
                 "" if rec.get("fatalities") is None else rec["fatalities"],
                 "" if rec.get("injured") is None else rec["injured"],
                 "; ".join(str(a.get("name")) for a in actors if isinstance(a, dict)),
-                " ".join(str(s) for s in rec.get("sources") or []),
+                "; ".join(str(s) for s in rec.get("sources") or []),
                 evidence.get("text", "") if isinstance(evidence, dict) else "",
             ]
         )
