@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hashlib import blake2b
 from typing import ClassVar
 
+from clusters.dedupe import NearDuplicates
 from ingest.fetcher import ArticleFetcher
 from ingest.http import HttpClient
 from wirewatch.config import Settings
@@ -82,11 +83,16 @@ class FetchStage:
         self.client = client
         self.fetcher: ArticleFetcher | None = None
         self.done = FetchedVersions()
-        # keys handled by a batch not yet committed: a second copy in a concurrent batch
-        # (embedded runner) waits for the first instead of fetching the page twice
-        self._inflight: dict[str, asyncio.Future[None]] = {}
-        self._created: dict[int, list[str]] = {}  # id(batch) -> keys whose future it made
+        # keys handled by a batch not yet committed (embedded runner: concurrent batches). A
+        # second copy is skipped, not waited for: waiting could wait for its own group (two
+        # batches of one poll group commit together). Skipping loses nothing: if the first
+        # copy's batch is not written, its feed's state is not committed either, so that feed
+        # lists the entry as new again on its next poll.
+        self._inflight: set[str] = set()
+        self._owned: dict[int, list[str]] = {}  # id(batch) -> the in-flight keys it holds
         self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+        # wire copies on other hosts: marked duplicate_of their first copy (clusters/dedupe.py)
+        self.duplicates = NearDuplicates(settings.cluster)
         # results of batches not yet committed, by (URL key, version): a batch redone after a
         # failed write (or split record by record) reuses them instead of fetching the pages
         # again; the bound keeps memory flat when redone batches move to another worker
@@ -104,19 +110,16 @@ class FetchStage:
         keys: set[str] = set()
         for item in batch:
             entry: FeedEntry = item.record
-            if not entry.is_update:
-                waiting = self._inflight.get(entry.url_key)
-                if waiting is not None:
-                    await asyncio.shield(waiting)  # the other copy's batch commits or aborts
-                if entry.url_key in keys or self.done.seen(entry.url_key, _version(entry)):
-                    continue
-            keys.add(entry.url_key)
+            key = entry.url_key
+            if not entry.is_update and (
+                key in keys or key in self._inflight or self.done.seen(key, _version(entry))
+            ):
+                continue
+            keys.add(key)
             todo.append(item)
-        loop = asyncio.get_running_loop()
-        created = [k for k in keys if k not in self._inflight]
-        for k in created:
-            self._inflight[k] = loop.create_future()
-        self._created[id(batch)] = created
+        owned = [k for k in keys if k not in self._inflight]
+        self._inflight.update(owned)
+        self._owned[id(batch)] = owned
         results = await asyncio.gather(
             *(self._fetch_once(item.record) for item in todo), return_exceptions=True
         )
@@ -125,6 +128,14 @@ class FetchStage:
             entry = item.record
             self._remember(entry, res)
             if isinstance(res, Article):
+                copy = self.duplicates.check(res.article_id, res.text) if res.text else None
+                if copy is not None:
+                    res = res.model_copy(
+                        update={
+                            "duplicate_of": copy.original,
+                            "duplicate_similarity": copy.similarity,
+                        }
+                    )
                 out.append(Emit("articles", res.article_id, res))
             elif isinstance(res, BaseException):
                 out.append(letter_for(self.name, item, res, key=entry.url_key))
@@ -149,10 +160,7 @@ class FetchStage:
             self._redo.popitem(last=False)
 
     def _settle(self, batch: Sequence[Inbound]) -> None:
-        for key in self._created.pop(id(batch), ()):
-            waiting = self._inflight.pop(key, None)
-            if waiting is not None and not waiting.done():
-                waiting.set_result(None)
+        self._inflight.difference_update(self._owned.pop(id(batch), ()))
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         for item in batch:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from ingest import sitemaps
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient, Response
 from ingest.parse import ParsedFeed, content_hash, parse_feed_document
@@ -284,7 +285,7 @@ class Poller:
                 feed, "unchanged", state, http_status=resp.status, url=url, response=resp
             )
         try:
-            parsed = parse_feed_document(resp.body, resp.headers, feed, url=resp.url)
+            parsed = await self._parse(feed, resp)
         except FeedParseError as exc:
             self._schedule_error(state, exc.reason, str(exc), now)
             return PollResult(
@@ -325,6 +326,23 @@ class Poller:
             pending_seen=pending,
             response=resp,
         )
+
+    async def _parse(self, feed: FeedSpec, resp: Response) -> ParsedFeed:
+        """A feed document, or a sitemap / sitemap index / robots.txt read into the same
+        entries (ingest/sitemaps.py)."""
+        body = sitemaps.maybe_gunzip(
+            resp.body, self.client.settings.max_body_bytes, mask_userinfo(resp.url)
+        )
+        if sitemaps.is_robots_txt(resp.url) or sitemaps.sitemap_kind(body) is not None:
+            return await sitemaps.read_sitemap(
+                self.client,
+                body,
+                feed,
+                url=resp.url,
+                settings=self.settings,
+                max_body=self.client.settings.max_body_bytes,
+            )
+        return parse_feed_document(body, resp.headers, feed, url=resp.url)
 
     def _dedup(
         self,

@@ -13,6 +13,7 @@ import time
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
+from clusters.events import outlet_of
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident
@@ -30,6 +31,9 @@ DEFAULT_LANGUAGES = ProcessSettings().language_set
 def extract_one(extractor: Extractor, article: Article) -> list[Incident]:
     """One article through ``extractor`` with the stage's metrics (raises on a bug; callers
     dead-letter): a skipped article is counted by reason, latency is observed either way."""
+    if article.duplicate_of is not None:  # a wire copy: the first copy has the incidents
+        emit(ArticleSkipped("duplicate", article.language or "und"))
+        return []
     t0 = time.perf_counter()
     verdict = extractor.policy(article)
     if not verdict.run:
@@ -78,7 +82,11 @@ class ProcessStage:
                 log.exception("extractor crashed", extra={"article_id": article.article_id})
                 out.append(letter_for(self.name, item, exc, key=article.article_id))
                 continue
-            out.extend(Emit("incidents", i.incident_id, i) for i in incidents)
+            outlet = outlet_of(article.final_url or article.url)
+            out.extend(
+                Emit("incidents", i.incident_id, i.model_copy(update={"outlet": outlet}))
+                for i in incidents
+            )
         return out
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:

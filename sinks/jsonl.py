@@ -2,8 +2,10 @@
 
 Crash safety: every line is written by a single ``write(2)`` on an ``O_APPEND`` descriptor, so
 lines of concurrent writers never interleave, and a process killed mid-write can at worst leave
-one unterminated tail. ``setup()`` repairs such a tail (moves it to ``<topic>.jsonl.torn``)
-before appending, so readers never see a torn line followed by good ones.
+one unterminated tail. Opening a file repairs such a tail (moves it to ``<topic>.jsonl.torn``)
+before appending, so readers never see a torn line followed by good ones. A write that fails
+part-way (a full disk takes what fits, then refuses) is cut back off the file at once and the
+error raised, so the good lines written after the disk has room again follow whole lines only.
 """
 
 from __future__ import annotations
@@ -92,12 +94,33 @@ class JsonlSink:
         self.stats.bump("added")
         with self._lock:
             fd = self._fd(topic)
+            before = os.fstat(fd).st_size
             view = memoryview(line)
-            while view:  # a regular file takes it in one write; loop only for signals
-                n = os.write(fd, view)
-                view = view[n:]
+            try:
+                while view:  # a regular file takes it in one write; loop for a partial write
+                    n = os.write(fd, view)
+                    view = view[n:]
+            except OSError:
+                self.stats.bump("failed")
+                emit(DeliveryResult("jsonl", topic, False))
+                self._cut_back(topic, fd, before, len(line) - len(view))
+                raise
         self.stats.bump("delivered")
         emit(DeliveryResult("jsonl", topic, True))
+
+    def _cut_back(self, topic: str, fd: int, before: int, written: int) -> None:
+        """Remove the part of a failed line that reached the file. Only when the file ends with
+        it (no other writer appended since); otherwise the file is closed, and reopening it
+        moves an unterminated tail to ``.torn``."""
+        try:
+            if written and os.fstat(fd).st_size == before + written:
+                os.ftruncate(fd, before)
+                written = 0
+        except OSError:
+            pass
+        if written:
+            os.close(fd)
+            del self._fds[topic]
 
     def flush(self, timeout: float | None = None) -> None:
         if self.fsync:

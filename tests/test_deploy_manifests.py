@@ -461,6 +461,7 @@ def test_keda_scaledobjects_match_topics_and_groups(monkeypatch):
         "wirewatch.poll",
         "wirewatch.fetch",
         "wirewatch.process",
+        "wirewatch.cluster",
     }
     assert objs["wirewatch-poll"]["spec"]["triggers"][0]["metadata"]["topic"] == (Topics().feeds)
 

@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from wirewatch.config import KafkaSettings, Settings
+from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.errors import ConfigError
 from wirewatch.logs import (
     MASK,
@@ -220,6 +220,27 @@ def test_port_in_use_is_a_config_error_naming_the_setting(clock, busy_port):
     )
     with pytest.raises(RuntimeError):  # nothing half-started
         _ = server.port
+
+
+def test_the_default_port_in_use_falls_back_to_any_free_port(clock, busy_port, caplog):
+    """A second worker on one host with nothing configured starts (README: start as many
+    workers as you need); a port someone set explicitly is still an error when busy."""
+    caplog.set_level(logging.INFO, logger="wirewatch.ops")
+    defaults = MetricsSettings()
+    assert "port" not in defaults.model_fields_set
+    # the default port, not set by anyone, happens to be the busy one here
+    default_port = MetricsSettings.model_construct(
+        _fields_set={"host"}, host="127.0.0.1", port=busy_port, enabled=True
+    )
+    with OpsServer.from_settings(default_port, clock=clock) as server:
+        assert server.port != busy_port
+        assert get(server, "/healthz").status_code == 200
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and str(busy_port) in warned[0].getMessage()
+    assert "metrics.port" in warned[0].getMessage()
+    chosen = MetricsSettings(host="127.0.0.1", port=busy_port)
+    with pytest.raises(ConfigError, match=f"metrics port {busy_port} is in use"):
+        OpsServer.from_settings(chosen, clock=clock).start()
 
 
 def test_unbindable_host_is_a_config_error_naming_the_setting(clock):

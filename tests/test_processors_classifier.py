@@ -190,7 +190,8 @@ def test_missing_weights_fail_at_build_with_one_config_line(
     # the CLI's entry point (as installed) turns it into one line and exit 2, with no output
     monkeypatch.setenv("WIREWATCH_PROCESS__EXTRACTOR", "rules+classifier")
     monkeypatch.setattr(sys, "argv", ["wirewatch", "incidents"])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(DOCS[0]) + "\n"))
+    line = (json.dumps(DOCS[0]) + "\n").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line)))  # read as bytes
     with pytest.raises(SystemExit) as exited:
         wirewatch_main()
     assert exited.value.code == 2

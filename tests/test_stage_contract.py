@@ -87,7 +87,7 @@ def _latest(records: list[tuple[str, dict]]) -> dict[str, int]:
 def test_the_stage_follows_the_contract() -> None:
     assert isinstance(LanguageCountStage(Settings()), Stage)
     assert WITH_COUNTS.consumers_of("articles") == [TOPOLOGY.stage("process"), ROW]
-    assert TOPOLOGY.stage_names() == ["poll", "fetch", "process"]  # the real table is untouched
+    assert TOPOLOGY.stage_names() == ["poll", "fetch", "process", "cluster"]  # table untouched
 
 
 def test_a_row_naming_an_unknown_topic_is_refused() -> None:

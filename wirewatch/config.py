@@ -36,6 +36,7 @@ from pydantic_settings import (
 from wirewatch.errors import ConfigError
 
 __all__ = [
+    "ClusterSettings",
     "HttpSettings",
     "KafkaSettings",
     "ProcessSettings",
@@ -156,6 +157,13 @@ class PollSettings(_Section):
     backoff_cap: float = Field(default=6 * 3600.0, gt=0)
     stale_factor: float = Field(default=5.0, gt=1)
     concurrency: int = Field(default=64, gt=0)
+    # A sitemap index is followed at most this many levels down (robots.txt -> index -> urlset
+    # is two), with at most sitemap_max_children child fetches per poll and sitemap_max_urls
+    # URLs kept from the whole source (50,000 is the sitemaps.org limit of one file): a hostile
+    # or runaway index costs a bounded number of requests and bounded memory.
+    sitemap_max_depth: int = Field(default=3, ge=0)
+    sitemap_max_children: int = Field(default=50, ge=0)
+    sitemap_max_urls: int = Field(default=50_000, gt=0)
 
 
 class ProcessSettings(_Section):
@@ -188,9 +196,36 @@ class ProcessSettings(_Section):
         return None if "*" in self.languages else frozenset(self.languages)
 
 
+class ClusterSettings(_Section):
+    """The cluster stage (clusters/stage.py) and the near-duplicate check of the fetch stage."""
+
+    # state: events whose last report date is older than the newest date seen minus this
+    # window are forgotten (a later report of them starts a new event)
+    window_days: int = Field(default=7, gt=0)
+    # and never more than this many events in memory (the oldest go first)
+    max_events: int = Field(default=100_000, gt=0)
+    # two incidents join when their places are within this distance (both with coordinates),
+    # else when the place names match
+    distance_km: float = Field(default=25.0, gt=0)
+    # and their dates are at most this many days apart
+    max_day_gap: int = Field(default=1, ge=0)
+    # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
+    duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
+    # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)
+    duplicate_memory: int = Field(default=10_000, gt=0)
+
+
 class StorageSettings(_Section):
     state_path: str = "wirewatch-state.db"
     out_dir: str = "out"
+
+
+class RunSettings(_Section):
+    """``wirewatch run`` (the embedded runner)."""
+
+    # seconds a stop (SIGINT/SIGTERM, --timeout) lets the poll groups in flight finish; the
+    # rest are handed back (nothing of theirs committed: the next run polls their feeds again)
+    shutdown_grace: float = Field(default=10.0, ge=0)
 
 
 class MetricsSettings(_Section):
@@ -211,7 +246,9 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     poll: PollSettings = Field(default_factory=PollSettings)
     process: ProcessSettings = Field(default_factory=ProcessSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"

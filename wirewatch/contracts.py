@@ -42,12 +42,14 @@ __all__ = [
     "Actor",
     "Article",
     "DeadLetter",
+    "Event",
     "Evidence",
     "ExtractorInfo",
     "FeedEntry",
     "Incident",
     "Location",
     "MediaItem",
+    "TollReport",
     "read_record",
     "stable_key",
     "utcnow",
@@ -181,6 +183,17 @@ class Article(_Record):
     original_length: int | None = Field(
         default=None, description="characters of text before it was cut (set when truncated)"
     )
+    duplicate_of: str | None = Field(
+        default=None,
+        description="article_id of the first copy of the same text (wire copy on another "
+        "host) this worker saw; a duplicate yields no incidents of its own",
+    )
+    duplicate_similarity: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="estimated Jaccard similarity of word shingles with duplicate_of",
+    )
 
 
 # --------------------------------------------------------------------------- incidents
@@ -287,10 +300,72 @@ class Incident(_Record):
         default_factory=list, description="e.g. 'non-english-text: rules are English-only'"
     )
     extractor: ExtractorInfo
+    outlet: str | None = Field(
+        default=None, description="host of the reporting article (www. removed), where known"
+    )
 
     @model_validator(mode="after")
     def _sub_event_type_belongs_to_event_type(self) -> Incident:
         # The two Literal fields accept any pair; the codebook allows one event type per sub type.
+        if EVENT_TYPE_OF[self.sub_event_type] != self.event_type:
+            raise ValueError(
+                f"sub_event_type {self.sub_event_type!r} belongs to "
+                f"{EVENT_TYPE_OF[self.sub_event_type]!r}, not {self.event_type!r}"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- events
+
+
+class TollReport(_Contract):
+    """What one report (incident) said about the toll, in the order the reports arrived."""
+
+    incident_id: str
+    article_id: str
+    reported_at: datetime
+    fatalities: int | None = Field(default=None, ge=0)
+    fatalities_min: int | None = Field(default=None, ge=0)
+    injured: int | None = Field(default=None, ge=0)
+    injured_min: int | None = Field(default=None, ge=0)
+
+
+class Event(_Record):
+    """One real-world event, from every report of it. Topic: ``<prefix>.events.v1`` (compacted),
+    key: ``event_id``. Each update is a new record under the same key with ``version`` + 1: the
+    latest record per key is the event's current state."""
+
+    event_id: str
+    version: int = Field(ge=1, description="1 for the first report, +1 for each later one")
+    event_type: _EventTypeField
+    sub_event_type: _SubEventTypeField
+    first_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    last_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    location: Location | None = None
+    actors: list[Actor] = Field(default_factory=list)
+    fatalities: int | None = Field(
+        default=None, ge=0, description="the latest stated death toll (see toll_history)"
+    )
+    fatalities_min: int | None = Field(default=None, ge=0)
+    injured: int | None = Field(default=None, ge=0, description="the latest stated injured")
+    injured_min: int | None = Field(default=None, ge=0)
+    toll_history: list[TollReport] = Field(
+        default_factory=list, description="every report's toll, oldest first"
+    )
+    incident_ids: list[str] = Field(description="every incident that joined the event")
+    article_ids: list[str] = Field(description="the articles of those incidents")
+    sources: list[str] = Field(
+        default_factory=list, description="who the reports cite (police, officials, ...)"
+    )
+    outlets: list[str] = Field(
+        default_factory=list, description="hosts of the reporting articles, where known"
+    )
+    confidence: float = Field(ge=0.0, le=1.0, description="highest confidence of its incidents")
+    first_reported_at: datetime
+    last_reported_at: datetime
+
+    @model_validator(mode="after")
+    def _sub_event_type_belongs_to_event_type(self) -> Event:
         if EVENT_TYPE_OF[self.sub_event_type] != self.event_type:
             raise ValueError(
                 f"sub_event_type {self.sub_event_type!r} belongs to "
@@ -325,6 +400,7 @@ CONTRACTS: dict[str, type[BaseModel]] = {
     "entries": FeedEntry,
     "articles": Article,
     "incidents": Incident,
+    "events": Event,
     "deadletter": DeadLetter,
 }
 

@@ -16,6 +16,12 @@ A **source stage** (poll) reads its input as a table (the feed list), decides it
 produce, and keeps per-key state in a compacted table (the feedstate topic, or SQLite in the
 embedded runner) that the runner restores for it. See :class:`SourceStage`.
 
+A **restoring stage** (cluster) keeps state that is its own compacted output: it declares
+``state_kind`` and the Kafka runner reads that topic's assigned partitions (read_committed) into
+``restore`` when partitions are assigned and calls ``revoke`` when they go; the state is then
+the one of the last committed transaction, where the input offsets resume. The embedded runner
+keeps such state for the run only. See :class:`RestoringStage`.
+
 Stages are declared in :mod:`wirewatch.topology`; a stage class is built with the whole
 :class:`~wirewatch.config.Settings` and reads its own section (``settings_section``).
 """
@@ -39,6 +45,7 @@ from wirewatch.metrics import DeadLettered, emit
 __all__ = [
     "Emit",
     "Inbound",
+    "RestoringStage",
     "SourceStage",
     "Stage",
     "TableRow",
@@ -107,6 +114,22 @@ class Stage(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class RestoringStage(Stage, Protocol):
+    """A stage whose state is rebuilt from its own compacted output (``state_kind``)."""
+
+    state_kind: ClassVar[str]
+
+    def restore(self, partitions: set[int], rows: Sequence[TableRow]) -> None:
+        """The latest records of ``state_kind`` in newly assigned ``partitions`` (oldest first;
+        ``value`` None is a tombstone)."""
+        ...
+
+    def revoke(self, partitions: set[int]) -> None:
+        """Those partitions went to another worker: forget their state."""
+        ...
 
 
 @runtime_checkable

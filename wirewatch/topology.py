@@ -113,6 +113,16 @@ TOPICS: tuple[TopicSpec, ...] = (
         "wirewatch.contracts:DeadLetter",
         retention="deadletter_retention_ms",
     ),
+    # one row per real event: each update is a new version under the same key; bounded like
+    # the incidents it is made of
+    TopicSpec(
+        "events",
+        "io.wirewatch.event.v1",
+        "event_id",
+        True,
+        "wirewatch.contracts:Event",
+        retention="incidents_retention_ms",
+    ),
     # tables: the latest value per feed is the truth for as long as the feed exists
     TopicSpec("feeds", "io.wirewatch.feed.v1", "feed_id", True, published=False),
     TopicSpec("feedstate", "io.wirewatch.feedstate.v1", "feed_id", True, published=False),
@@ -124,6 +134,7 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec("fetch", "ingest.fetch_stage:FetchStage", "entries", ("articles",), 16),
     StageSpec("process", "processors.stage:ProcessStage", "articles", ("incidents",), 100),
+    StageSpec("cluster", "clusters.stage:ClusterStage", "incidents", ("events",), 200),
 )
 
 

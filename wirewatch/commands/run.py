@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import click
 
+from wirewatch.errors import SinkError, WirewatchError
 from wirewatch.topology import TOPOLOGY
 
 
@@ -22,6 +24,21 @@ def _feeds_from(path: str) -> list[Any]:
     if p.suffix.lower() in (".opml", ".xml"):
         return import_opml(p)
     return load_feed_list(p)
+
+
+def _check_writable_dir(path: Path, option: str) -> None:
+    """A clear error before anything runs, not a failed write per record."""
+    from wirewatch.errors import ConfigError
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {option} directory {path}: {exc.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"{option} directory {path} is not writable: fix its permissions or pass another "
+            f"{option}"
+        )
 
 
 def register(cli: click.Group) -> None:
@@ -67,8 +84,10 @@ def register(cli: click.Group) -> None:
         """Run poll -> fetch -> process -> sink in one process.
 
         Without kafka.bootstrap_servers this is the embedded mode: one JSONL file per topic in
-        --out and feed state in SQLite. SIGINT/SIGTERM finish what is in flight, flush, commit
-        and exit 0.
+        --out and feed state in SQLite. SIGINT/SIGTERM (and --timeout) take no new work, let
+        what is in flight finish for up to run.shutdown_grace seconds, hand the rest back to the
+        next run (nothing of it committed), and exit 0. Exit 2: a problem with --out, --state or
+        the config; exit 1: a write failed during --once (nothing committed for it: run again).
         """
         from sinks import build
         from wirewatch.logs import setup_logging_from_settings
@@ -95,6 +114,8 @@ def register(cli: click.Group) -> None:
             feeds = _feeds_from(feeds_path)
         if out_dir:
             settings.storage.out_dir = out_dir
+        if settings.embedded:
+            _check_writable_dir(Path(settings.storage.out_dir), "--out")
         sink, _health = build(settings, source="wirewatch/run", out_dir=out_dir)
         sink.setup()
         state_file = Path(
@@ -105,13 +126,21 @@ def register(cli: click.Group) -> None:
                 else settings.storage.state_path
             )
         )
-        state_file.parent.mkdir(parents=True, exist_ok=True)
         try:
             state = SqliteTable(state_file)
         except BaseException:
             sink.close()
             raise
         pipeline = EmbeddedRunner(settings, feeds, sink, state=state)
+
+        def say_stopping(in_flight: int, grace: float) -> None:
+            click.echo(
+                f"stopping: no new work; {in_flight} poll group(s) in flight get up to {grace:g} s"
+                " (run.shutdown_grace), the rest is handed back to the next run",
+                err=True,
+            )
+
+        pipeline.on_stopping = say_stopping
 
         ops = None
         if settings.metrics.enabled and not once:
@@ -138,16 +167,31 @@ def register(cli: click.Group) -> None:
         try:
             stats = asyncio.run(main())
         finally:
-            sink.close()
+            try:
+                sink.close()
+            except WirewatchError as exc:
+                # every committed poll group was flushed before its commit: what is left
+                # belongs to groups not committed, which the next run polls again
+                click.echo(
+                    f"note: {exc} (not committed: the next run polls those feeds again)",
+                    err=True,
+                )
             state.close()
             if ops is not None:
                 ops.stop()
             if site is not None:
                 site.__exit__(None, None, None)
         click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
-        if not settings.embedded:
-            return
-        click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
+        if settings.embedded:
+            click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
+        failed = pipeline.first_write_error
+        if once and failed is not None:
+            raise SinkError(
+                f"{stats.write_failures} poll group(s) could not be written "
+                f"({type(failed).__name__}: {failed}); nothing of them was committed: "
+                "fix the output (free space, permissions, broker) and run again",
+                reason="sink.write_failed",
+            )
 
     @cli.command("worker")
     @click.argument("stage", type=click.Choice(TOPOLOGY.stage_names()))

@@ -45,7 +45,9 @@ class OpsServer:
     """HTTP endpoints for Prometheus and the orchestrator's probes.
 
     ``port=0`` binds any free port (several workers on one host); :attr:`port` is the bound one
-    after :meth:`start`.
+    after :meth:`start`. ``fallback_to_any``: when that port is in use, serve on any free port
+    instead of failing (the default port that nobody chose: a second worker on one host must
+    start as the README says); a port that was set explicitly and is in use is an error.
     """
 
     def __init__(
@@ -56,11 +58,13 @@ class OpsServer:
         heartbeat_timeout: float = 60.0,
         registry: CollectorRegistry = REGISTRY,
         clock: Clock = time.monotonic,
+        fallback_to_any: bool = False,
     ) -> None:
         if heartbeat_timeout <= 0:
             raise ValueError("heartbeat_timeout must be > 0")
         self.host = host
         self._requested_port = port
+        self.fallback_to_any = fallback_to_any
         self.heartbeat_timeout = heartbeat_timeout
         self.registry = registry
         self._clock = clock
@@ -73,7 +77,9 @@ class OpsServer:
 
     @classmethod
     def from_settings(cls, metrics: MetricsSettings, **kwargs: Any) -> OpsServer:
-        """Server bound to ``settings.metrics.host:port``."""
+        """Server bound to ``settings.metrics.host:port``; the default port, when nobody set
+        ``metrics.port``, falls back to any free port if it is in use."""
+        kwargs.setdefault("fallback_to_any", "port" not in metrics.model_fields_set)
         return cls(metrics.host, metrics.port, **kwargs)
 
     # ------------------------------------------------------------------ lifecycle
@@ -87,7 +93,19 @@ class OpsServer:
         try:
             httpd = server_cls((self.host, self._requested_port), _handler_for(self))
         except OSError as exc:
-            raise ConfigError(self._bind_failure(exc)) from None
+            if not (self.fallback_to_any and exc.errno == errno.EADDRINUSE):
+                raise ConfigError(self._bind_failure(exc)) from None
+            try:
+                httpd = server_cls((self.host, 0), _handler_for(self))
+            except OSError as exc2:
+                raise ConfigError(self._bind_failure(exc2)) from None
+            log.warning(
+                "metrics port %d (the default) is in use, serving on %d instead: set "
+                "metrics.port (WIREWATCH_METRICS__PORT) to choose one",
+                self._requested_port,
+                httpd.server_address[1],
+                extra={"port": httpd.server_address[1]},
+            )
         self._httpd = httpd
         self._last_beat = self._clock()  # a fresh process counts as alive
         self._thread = threading.Thread(

@@ -8,6 +8,13 @@ the sink; only then do the stages' commit hooks run (a feed's seen marks, the fe
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
 (at-least-once; the Kafka runner is exactly-once).
 
+The sink writes of a poll group happen in a worker thread after all its stages ran, never inside
+the event loop: a sink that blocks (a Kafka sink waiting for a broker that is down) must not eat
+the HTTP deadlines of the pages being fetched meanwhile, or healthy pages would be dead-lettered
+for the sink's outage. A stop (``request_stop``) takes no new work; poll groups still in flight
+get ``shutdown_grace`` seconds to finish, the rest are handed back: nothing of theirs is
+committed, so their feeds are polled again by the next run.
+
 Failures never stop the run: each becomes a dead letter with a reason and a metric.
 """
 
@@ -19,7 +26,9 @@ import fcntl
 import json
 import logging
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +39,7 @@ from ingest.state import MemoryStateStore
 from sinks import Sink
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter
-from wirewatch.errors import ConfigError
+from wirewatch.errors import ConfigError, WirewatchError
 from wirewatch.stage import Emit, Inbound, SourceStage, Stage, TableRow
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY, StageSpec, Topology
@@ -39,7 +48,16 @@ __all__ = ["EmbeddedRunner", "RunStats", "SqliteTable"]
 
 log = logging.getLogger("wirewatch.embedded")
 
-#: batches of one stage handled at the same time (their records run concurrently inside)
+#: one record for the sink: topic kind, topic name, CloudEvents source, the record
+_Write = tuple[str, str, str, Emit]
+
+#: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
+#: the sink refuses writes, every failed group's feeds are polled again at once, and without a
+#: bound the groups waiting for the writer grew for as long as the outage lasted
+_GROUPS_IN_FLIGHT = 8
+
+#: batches of one stage and one poll group handled at the same time (their records run
+#: concurrently inside); with at most _GROUPS_IN_FLIGHT groups this bounds the whole run
 _BATCHES_IN_FLIGHT = 4
 
 
@@ -52,6 +70,10 @@ class RunStats:
     incidents: int = 0
     dead_letters: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    # poll groups whose write failed (nothing of theirs committed; their feeds are polled again)
+    write_failures: int = 0
+    # poll groups cut off by a stop after the grace period (re-polled by the next run)
+    handed_back: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -71,7 +93,13 @@ class SqliteTable:
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
             )
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:  # cannot open or write: permissions, full disk
+            self._lock_file.close()
+            raise ConfigError(
+                f"cannot write state file {self.path} ({exc}): check its permissions and the "
+                "free space of its file system, or pass another --state"
+            ) from exc
+        except sqlite3.DatabaseError as exc:  # truncated or not SQLite at all
             self._lock_file.close()
             raise ConfigError(
                 f"state file {self.path} is not a wirewatch state database ({exc}): "
@@ -79,9 +107,15 @@ class SqliteTable:
             ) from exc
 
     def rows(self) -> list[TableRow]:
-        cur = self._db.execute(f"SELECT key, value FROM {self.name}")  # noqa: S608 - our name
-        out = [TableRow(k, bytes(v)) for k, v in cur]
-        return out or self._migrate()
+        try:
+            cur = self._db.execute(f"SELECT key, value FROM {self.name}")  # noqa: S608 - our name
+            out = [TableRow(k, bytes(v)) for k, v in cur]
+            return out or self._migrate()
+        except sqlite3.DatabaseError as exc:  # a file cut short or damaged after its header
+            raise ConfigError(
+                f"state file {self.path} is damaged ({exc}): move it away (its feeds are then "
+                "polled as new) or pass another --state"
+            ) from exc
 
     def put(self, rows: Sequence[tuple[str, bytes]]) -> None:
         if not rows:
@@ -138,8 +172,14 @@ class SqliteTable:
 
 
 def _lock(path: Path) -> Any:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    f = open(path.with_name(path.name + ".lock"), "a")  # held until close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path.with_name(path.name + ".lock"), "a")  # held until close()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create state file {path} ({exc.strerror}): check the permissions of "
+            f"{path.parent}, or pass another --state"
+        ) from None
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -165,6 +205,7 @@ class EmbeddedRunner:
         store: MemoryStateStore | None = None,
         client: HttpClient | None = None,
         topology: Topology = TOPOLOGY,
+        shutdown_grace: float | None = None,
     ) -> None:
         self.settings = settings
         self.feeds = list(feeds)
@@ -178,7 +219,22 @@ class EmbeddedRunner:
         self.stop_event: asyncio.Event | None = None
         self.source: SourceStage | None = None
         self.stages: dict[str, Stage] = {}
-        self._limits: dict[str, asyncio.Semaphore] = {}
+        #: feed id -> the latest poll group of that feed not finished yet
+        self._groups_by_feed: dict[str, Any] = {}
+        self.shutdown_grace = (
+            settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
+        )
+        #: set by a stop after the grace period: sink writes still running stop there
+        self._hand_back = threading.Event()
+        # one thread: writes of poll groups in the order they finished, never two at once
+        # (a sink is not required to take records from two threads at the same time)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sink-write")
+        #: whether the last run() ended by request_stop()/timeout rather than running out
+        self.stopped = False
+        #: called once when a stop begins, with the poll groups in flight and the grace period
+        self.on_stopping: Callable[[int, float], None] | None = None
+        #: the first failed write of the run (the one-line error of ``wirewatch run --once``)
+        self.first_write_error: Exception | None = None
 
     def request_stop(self) -> None:
         if self.stop_event is not None:
@@ -197,28 +253,46 @@ class EmbeddedRunner:
             else:
                 kwargs = {"client": client} if _takes_client(cls) else {}
                 self.stages[spec.name] = cls(self.settings, **kwargs)
-                self._limits[spec.name] = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
         if self.source is None:
             raise ValueError("the topology has no source stage")
 
     # ------------------------------------------------------------------ run
     async def run(self, *, once: bool = False, timeout: float | None = None) -> RunStats:
         self.stop_event = asyncio.Event()
+        self.stopped = False
+        self._hand_back.clear()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sink-write")
         client = self._client or HttpClient(self.settings.http)
         self._build(client)
         assert self.source is not None
         source = self.source
         carries: set[asyncio.Task[None]] = set()
         try:
-            await source.setup()
-            for stage in self.stages.values():
-                await stage.setup()
+            starting: list[Any] = [source, *self.stages.values()]
+            for stage in starting:
+                try:
+                    await stage.setup()
+                except OSError as exc:  # e.g. a full disk where a stage unpacks a model
+                    raise WirewatchError(
+                        f"the {stage.name} stage could not start ({exc}): check the free space "
+                        "and permissions of the temporary directory and --out, then run again",
+                        reason="stage.setup_failed",
+                    ) from exc
             if self.state is not None:
                 source.restore({0}, self.state.rows())
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
             while not self.stop_event.is_set():
+                if len(carries) >= _GROUPS_IN_FLIGHT:  # the sink is behind: poll no more
+                    stopping = asyncio.ensure_future(self.stop_event.wait())
+                    try:
+                        await asyncio.wait(
+                            [*carries, stopping], return_when=asyncio.FIRST_COMPLETED
+                        )
+                    finally:
+                        stopping.cancel()
+                    continue
                 results = await source.run_due(once=once)
                 if results:
                     task = asyncio.create_task(self._carry(results))
@@ -229,9 +303,11 @@ class EmbeddedRunner:
                 if not results and not source.busy():
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self.stop_event.wait(), 0.25)
-            if carries:  # finish what is in flight (a stop finishes, flushes, commits)
-                await asyncio.gather(*carries, return_exceptions=True)
+            self.stopped = self.stop_event.is_set()
+            await self._finish(carries, grace=self.shutdown_grace if self.stopped else None)
         finally:
+            self._hand_back.set()  # an error above: writes still running stop at their next record
+            self._writer.shutdown(wait=False, cancel_futures=True)
             with contextlib.suppress(Exception):
                 self.sink.flush()
             for stage in self.stages.values():
@@ -241,6 +317,25 @@ class EmbeddedRunner:
                 await client.aclose()
         return self.stats
 
+    async def _finish(self, carries: set[asyncio.Task[None]], *, grace: float | None) -> None:
+        """Let the poll groups in flight finish; after a stop, for at most ``grace`` seconds,
+        then hand the rest back (cancelled: nothing of theirs is committed)."""
+        if grace is not None and self.on_stopping is not None:
+            self.on_stopping(len(carries), grace)
+        if not carries:
+            return
+        pending = set(carries)
+        if grace is None:
+            await asyncio.gather(*pending, return_exceptions=True)
+            return
+        if grace > 0:
+            _done, pending = await asyncio.wait(pending, timeout=grace)
+        if pending:
+            self._hand_back.set()
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
     async def _carry(self, results: Sequence[Any]) -> None:
         """One poll group through every stage to the sink, then the commit hooks."""
         assert self.source is not None
@@ -248,28 +343,71 @@ class EmbeddedRunner:
             self.stats.polls += 1
             if getattr(r, "status", None) == "error":
                 self.stats.poll_errors += 1
+        # a feed polled again while its previous group is uncommitted: that group goes first.
+        # Why: both groups hold the same articles, and the fetch stage makes a batch wait for a
+        # key another group is fetching; two groups waiting on each other's keys never finished
+        me = asyncio.current_task()
+        fids: set[str] = {
+            str(f) for r in results if (f := getattr(getattr(r, "feed", None), "feed_id", None))
+        }
+        earlier = {t for f, t in self._groups_by_feed.items() if f in fids and t is not me}
+        for f in fids:
+            self._groups_by_feed[f] = me
+        try:
+            if earlier:
+                await asyncio.gather(*earlier, return_exceptions=True)
+            await self._carry_now(results)
+        finally:
+            for f in fids:
+                if self._groups_by_feed.get(f) is me:
+                    del self._groups_by_feed[f]
+
+    async def _carry_now(self, results: Sequence[Any]) -> None:
+        assert self.source is not None
         emits = self.source.emits(results)
         done: list[tuple[Stage, list[Inbound]]] = []
         state_rows: list[tuple[str, bytes]] = []
+        writes: list[_Write] = []
         try:
-            await self._route(self.source.name, emits, done, state_rows)
-            await asyncio.to_thread(self.sink.flush)
+            await self._route(self.source.name, emits, done, state_rows, writes)
+            # in the writer thread: a sink that blocks must not stall the fetches of other groups
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._write, writes)
             if self.state is not None:
                 self.state.put(state_rows)
+        except asyncio.CancelledError:  # a stop after the grace period: handed back
+            self.stats.handed_back += 1
+            self._abort(done, results)
+            raise
         except Exception as exc:
+            self.stats.write_failures += 1
+            if self.first_write_error is None:
+                self.first_write_error = exc
             log.error(
                 "write failed; these feeds will be polled again: %s: %s",
                 type(exc).__name__,
                 exc,
-                extra={"reason": getattr(exc, "reason", "sink.failed")},
+                extra={"reason": _write_reason(exc)},
             )
-            for stage, batch in done:
-                stage.on_abort(batch)
-            self.source.on_abort(results)
+            self._abort(done, results)
             return
         for stage, batch in done:
             stage.on_commit(batch)
         self.source.on_commit(results)
+
+    def _abort(self, done: list[tuple[Stage, list[Inbound]]], results: Sequence[Any]) -> None:
+        assert self.source is not None
+        for stage, batch in done:
+            stage.on_abort(batch)
+        self.source.on_abort(results)
+
+    def _write(self, writes: Sequence[_Write]) -> None:
+        """A poll group's records to the sink, in order, then a flush (in a worker thread)."""
+        for kind, topic, source, e in writes:
+            if self._hand_back.is_set():
+                raise _HandedBack("stopping: the rest of this poll group is handed back")
+            self.sink.add(e.record, source=source, topic=topic, key=e.key)
+            self._count(kind, e)
+        self.sink.flush()
 
     async def _route(
         self,
@@ -277,6 +415,7 @@ class EmbeddedRunner:
         emits: Sequence[Emit],
         done: list[tuple[Stage, list[Inbound]]],
         state_rows: list[tuple[str, bytes]],
+        writes: list[_Write],
     ) -> None:
         by_kind: dict[str, list[Emit]] = {}
         for e in emits:
@@ -291,13 +430,11 @@ class EmbeddedRunner:
                 continue
             if spec.published:
                 topic = self.topics.name(kind)
-                for e in group:
-                    self._count(kind, e)
-                    self.sink.add(e.record, source=source, topic=topic, key=e.key)
+                writes.extend((kind, topic, source, e) for e in group)
             for consumer in self.topology.consumers_of(kind):
                 stage = self.stages.get(consumer.name)
                 if stage is not None:
-                    await self._feed(consumer, stage, group, done, state_rows)
+                    await self._feed(consumer, stage, group, done, state_rows, writes)
 
     async def _feed(
         self,
@@ -306,6 +443,7 @@ class EmbeddedRunner:
         group: list[Emit],
         done: list[tuple[Stage, list[Inbound]]],
         state_rows: list[tuple[str, bytes]],
+        writes: list[_Write],
     ) -> None:
         size = max(1, spec.batch_size)
         batches = [
@@ -313,11 +451,16 @@ class EmbeddedRunner:
             for i in range(0, len(group), size)
         ]
 
+        # per poll group, not per stage: a batch of a later group may wait inside handle() for
+        # a key an earlier group is fetching (the fetch stage's dedup), and with slots shared
+        # across groups such batches took every slot the earlier group needed to finish
+        limit = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
+
         async def one(batch: list[Inbound]) -> list[Emit]:
-            async with self._limits[spec.name]:
+            async with limit:
                 try:
                     out = await stage.handle(batch)
-                except Exception:
+                except BaseException:  # an error, or a stop cancelling the group
                     stage.on_abort(batch)
                     raise
             done.append((stage, batch))
@@ -325,7 +468,7 @@ class EmbeddedRunner:
 
         outs = await asyncio.gather(*(one(b) for b in batches))
         for out in outs:
-            await self._route(spec.name, out, done, state_rows)
+            await self._route(spec.name, out, done, state_rows, writes)
 
     def _count(self, kind: str, e: Emit) -> None:
         if kind == "entries":
@@ -338,6 +481,20 @@ class EmbeddedRunner:
             self.stats.dead_letters += 1
             reason = e.record.reason
             self.stats.reasons[reason] = self.stats.reasons.get(reason, 0) + 1
+
+
+class _HandedBack(Exception):
+    """A write cut off by a stop: its poll group is not committed."""
+
+
+def _write_reason(exc: BaseException) -> str:
+    if isinstance(exc, WirewatchError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return "sink.os_error"
+    if isinstance(exc, sqlite3.Error):
+        return "state.write_failed"
+    return "sink.failed"
 
 
 def _takes_client(cls: Any) -> bool:

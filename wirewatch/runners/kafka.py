@@ -62,11 +62,10 @@ from sinks.kafka import (
     record_size,
     shrink_dead_letter,
     translate_kafka_error,
-    truncate_article_text,
 )
-from wirewatch.config import KafkaSettings, Settings
-from wirewatch.contracts import Article, DeadLetter, read_record
-from wirewatch.errors import BrokerUnavailable, ContractError, RecordTooLarge, WirewatchError
+from wirewatch.config import Settings
+from wirewatch.contracts import read_record
+from wirewatch.errors import BrokerUnavailable, RecordTooLarge, WirewatchError
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
@@ -78,6 +77,7 @@ from wirewatch.ops import (
     limit_malloc_arenas,
     resident_bytes,
 )
+from wirewatch.runners.records import RecordFitter, is_poison, poison_reason, topic_size_limits
 from wirewatch.stage import Emit, Inbound, SourceStage, Stage, TableRow, dead_letter, letter_for
 from wirewatch.topics import Topics, cloudevent_headers, record_value
 from wirewatch.topology import TOPOLOGY, StageSpec, Topology
@@ -99,111 +99,6 @@ READY_FACTS = ("broker_reachable", "partitions_assigned")
 # reconnect backoff while no broker answers: doubling from the first, capped
 CONNECT_BACKOFF_FIRST = 1.0
 CONNECT_BACKOFF_MAX = 30.0
-
-
-#: broker refusals of one record: retrying the same bytes can never succeed
-_REFUSALS: tuple[type[BaseException], ...] = (
-    kerr.MessageSizeTooLargeError,
-    kerr.RecordListTooLargeError,
-    kerr.InvalidRecordError,
-    kerr.CorruptRecordError,
-)
-
-
-def is_poison(exc: BaseException) -> bool:
-    """Whether a failed batch may fail again for the same records however long one waits.
-
-    A broker refusal of a record or an error in the stage or serialisation (anything not from
-    the Kafka client) is; every other Kafka client error (unreachable broker, timeouts, fencing,
-    coordinator moves, a producer in a failed state) is about the broker, not the records.
-    """
-    if isinstance(exc, (*_REFUSALS, RecordTooLarge, ContractError)):
-        return True
-    return not isinstance(exc, kerr.KafkaError | WirewatchError)
-
-
-def _reason(exc: BaseException, stage: str) -> str:
-    if isinstance(exc, _REFUSALS):
-        invalid = isinstance(exc, kerr.InvalidRecordError | kerr.CorruptRecordError)
-        return "record.invalid" if invalid else "record.too_large"
-    if isinstance(exc, WirewatchError):
-        return exc.reason
-    return f"{stage}.crash.{type(exc).__name__}"
-
-
-def topic_size_limits(cfg: KafkaSettings, topics: Sequence[str]) -> dict[str, int]:
-    """``max.message.bytes`` of each topic, as the broker reports it (missing: unknown)."""
-    from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
-
-    admin = KafkaAdminClient(
-        **kafka_client_config(cfg), bootstrap_timeout_ms=cfg.bootstrap_timeout_ms
-    )
-    try:
-        found = admin.describe_configs(
-            [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics], config_filter="all"
-        )
-    finally:
-        admin.close()
-    out: dict[str, int] = {}
-    for name, conf in (found.get("topic") or {}).items():
-        entry = conf.get("max.message.bytes")
-        value = entry.get("value") if isinstance(entry, dict) else entry
-        if value is not None:
-            out[name] = int(value)
-    return out
-
-
-class RecordFitter:
-    """Makes every output fit its topic's size limit before the transaction (the rules are in
-    the module docstring); ``limits`` are bytes per topic name, ``default`` for the others."""
-
-    def __init__(
-        self, stage: str, cfg: KafkaSettings, limits: dict[str, int], default: int
-    ) -> None:
-        self.stage = stage
-        self.cfg = cfg
-        self.limits = limits
-        self.default = default
-
-    def limit(self, topic: str) -> int:
-        return min(self.limits.get(topic, self.default), self.default)
-
-    def fit(self, out: Emit, topic: str, size: int) -> Emit:
-        """``out`` itself if ``size`` (its bytes on the wire) fits ``topic``, else a record
-        made to fit: a cut article, a dead letter with a bounded payload, or a dead letter
-        ``record.too_large`` of the output."""
-        limit = self.limit(topic)
-        if size <= limit:
-            return out
-        rec = out.record
-        if isinstance(rec, Article):
-            room = len(rec.text.encode("utf-8")) - (size - limit) - 1024
-            cut = truncate_article_text(rec, max(0, min(self.cfg.article_text_cap, room)))
-            log.warning(
-                "article text truncated to fit %s: %d bytes over %d",
-                topic,
-                size,
-                limit,
-                extra={"stage": self.stage, "key": out.key, "reason": "record.truncated"},
-            )
-            return Emit(out.kind, out.key, cut, out.partition)
-        if isinstance(rec, DeadLetter):
-            cap = max(0, min(self.cfg.dead_letter_payload_cap, limit // 2))
-            return Emit(out.kind, out.key, shrink_dead_letter(rec, cap), out.partition)
-        value = record_value(rec)
-        letter = dead_letter(
-            self.stage,
-            RecordTooLarge(
-                f"{out.kind} record of {size} bytes exceeds the {limit} bytes {topic} accepts"
-            ),
-            reason="record.too_large",
-            payload=value,
-            key=out.key,
-            source_topic=topic,
-            context={"record_bytes": size, "limit_bytes": limit},
-        )
-        letter = shrink_dead_letter(letter, min(self.cfg.dead_letter_payload_cap, limit // 2))
-        return Emit("deadletter", out.key, letter)
 
 
 class _KafkaRunner:
@@ -558,6 +453,20 @@ class KafkaStageRunner(_KafkaRunner):
     def listener(self) -> ConsumerRebalanceListener:
         return _RewindOnAssign(self)
 
+    def restore_state(self, parts: set[int]) -> None:
+        """A stage whose state is its own compacted output (``state_kind``, a
+        :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
+        partitions: those partitions of that topic, read_committed, to their end."""
+        kind = getattr(self.stage, "state_kind", None)
+        if kind is None or not parts:
+            return
+        rows = read_table(self.cfg, self.topics.name(kind), parts)
+        self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+
+    def forget_state(self, parts: set[int]) -> None:
+        if getattr(self.stage, "state_kind", None) is not None and parts:
+            self.stage.revoke(parts)  # type: ignore[attr-defined]
+
     def step(self, batch: dict[Any, list[Any]]) -> None:
         """One loop turn: handle the batch and commit it with its outputs."""
         if self._reassigned:
@@ -625,7 +534,7 @@ class KafkaStageRunner(_KafkaRunner):
     def _dead_letter_isolated(self, m: Any, exc: BaseException, offsets: dict[Any, Any]) -> bool:
         """Dead-letter input record ``m`` for ``exc``; whether that committed."""
         key = m.key.decode("utf-8", "replace") if m.key else None
-        reason = _reason(exc, self.name)
+        reason = poison_reason(exc, self.name)
         log.warning(
             "isolated record %s[%d]@%d: %s",
             m.topic,
@@ -826,10 +735,11 @@ class _RewindOnAssign(ConsumerRebalanceListener):
         self.runner = runner
 
     def on_partitions_revoked(self, revoked: Any) -> None:
-        pass
+        self.runner.forget_state({tp.partition for tp in revoked})
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         self.runner._reassigned |= set(assigned)
+        self.runner.restore_state({tp.partition for tp in assigned})
 
 
 class _TableAssignments(ConsumerRebalanceListener):

@@ -1,0 +1,362 @@
+"""Quality and speed of the cluster stage (not a test).
+
+1. Pair precision and recall on a labelled set of short reports written for this benchmark
+   (``labelled_set``: templates in several outlets' styles, filled from a fixed seed; write it
+   out with ``--write``): every real event is reported by 1 to 5 outlets over one or two days,
+   its toll rising, with decoys: another kind of event in the same town on the same day, the
+   same kind of event in another town of the country, or the same town a week later, and a
+   few genuinely hard cases (two different strikes in one town on one day). Each article goes
+   through the real extractor (``process_article``) and the cluster stage in publication order.
+   A pair of articles is "together" when the first incidents of both are in one event; gold
+   pairs are the articles of one labelled event. Articles that yield no incident are left out
+   of the pairs and counted.
+2. Records/s and memory of the cluster stage with 100,000 incidents in its window: synthetic
+   incidents (many places in many countries, seven days) fed in batches of 200, committed
+   after each batch as the runner does. Memory is the traced Python allocations held by the
+   stage (``tracemalloc``) once the window is full; records/s is CPU time of this process.
+3. Memory of the fetch stage's near-duplicate index at its default size (10,000 articles).
+
+Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import itertools
+import json
+import random
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from clusters.stage import ClusterStage  # noqa: E402
+from processors.stage import process_article  # noqa: E402
+from wirewatch.config import Settings  # noqa: E402
+from wirewatch.contracts import (  # noqa: E402
+    Actor,
+    Article,
+    Evidence,
+    ExtractorInfo,
+    Incident,
+    Location,
+)
+from wirewatch.stage import Inbound  # noqa: E402
+
+TOWNS = [
+    ("Abu Ghraib", "Iraq"),
+    ("Mosul", "Iraq"),
+    ("Kirkuk", "Iraq"),
+    ("Aleppo", "Syria"),
+    ("Idlib", "Syria"),
+    ("Homs", "Syria"),
+    ("Kharkiv", "Ukraine"),
+    ("Kherson", "Ukraine"),
+    ("Donetsk", "Ukraine"),
+    ("Goma", "Democratic Republic of the Congo"),
+    ("Bunia", "Democratic Republic of the Congo"),
+    ("Maiduguri", "Nigeria"),
+    ("Kaduna", "Nigeria"),
+    ("Mogadishu", "Somalia"),
+    ("Kismayo", "Somalia"),
+    ("Gao", "Mali"),
+    ("Timbuktu", "Mali"),
+    ("Peshawar", "Pakistan"),
+    ("Quetta", "Pakistan"),
+    ("Kabul", "Afghanistan"),
+    ("Khartoum", "Sudan"),
+    ("El Fasher", "Sudan"),
+    ("Sanaa", "Yemen"),
+    ("Aden", "Yemen"),
+    ("Port-au-Prince", "Haiti"),
+]
+
+# {t} town, {c} country, {d} weekday of the event, {n} toll, {s} who said it
+TEMPLATES = {
+    "strike": [
+        "An air strike killed {n} people in {t}, {c} on {d}, {s} said.",
+        "{N} people were killed when an air strike hit a house in {t}, {c} on {d}, {s} said.",
+        "The death toll from {d}'s air strike in {t}, {c} rose to {n} killed, {s} said.",
+        "A drone strike on a market in {t}, {c} killed {n} people on {d}, according to {s}.",
+    ],
+    "bomb": [
+        "A car bomb exploded in {t}, {c} on {d}, killing {n} people, {s} said.",
+        "{N} people were killed by a roadside bomb in {t}, {c} on {d}, {s} said.",
+        "A bomb blast near a checkpoint in {t}, {c} killed {n} people on {d}, {s} said.",
+    ],
+    "clash": [
+        "Clashes between the army and rebels in {t}, {c} on {d} left {n} people dead, {s} said.",
+        "Fighting between government troops and insurgents in {t}, {c} killed {n} on {d}, "
+        "{s} said.",
+        "{N} fighters were killed in clashes with the army near {t}, {c} on {d}, {s} said.",
+    ],
+    "protest": [
+        "Hundreds of people protested in {t}, {c} on {d} against rising fuel prices.",
+        "Thousands of demonstrators marched peacefully through {t}, {c} on {d} to demand "
+        "better services.",
+        "Residents of {t}, {c} held a peaceful protest on {d} over power cuts.",
+    ],
+    "killing": [
+        "Gunmen shot dead {n} villagers in {t}, {c} on {d}, {s} said.",
+        "{N} civilians were killed by unidentified gunmen in {t}, {c} on {d}, {s} said.",
+        "Armed men attacked a village near {t}, {c} on {d}, killing {n} residents, {s} said.",
+    ],
+}
+SOURCES = ["police", "officials", "a local official", "hospital officials", "witnesses"]
+OUTLETS = [f"outlet{i}.example" for i in range(12)]
+FILLERS = [
+    "The town has seen repeated violence this year.",
+    "Aid groups said they were trying to reach the area.",
+    "The government did not immediately comment.",
+    "Roads into the town were closed later in the day.",
+    "Schools in the district were shut as a precaution.",
+    "It was not clear who was responsible.",
+]
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def labelled_set(seed: int = 14) -> list[dict]:
+    """Articles with their gold event label, in publication order."""
+    rng = random.Random(seed)
+    events: list[dict] = []
+    kinds = list(TEMPLATES)
+
+    def event(town: tuple[str, str], kind: str, day: date) -> dict:
+        e = {"id": f"g{len(events):03d}", "town": town, "kind": kind, "day": day}
+        events.append(e)
+        return e
+
+    def clashes(town: tuple[str, str], kind: str, day: date) -> bool:
+        """Another event of this kind in this town within two days: the base events avoid it
+        (it would be a hard case by accident); the hard cases below are made on purpose."""
+        return any(
+            e["town"] == town and e["kind"] == kind and abs((e["day"] - day).days) <= 2
+            for e in events
+        )
+
+    while len(events) < 60:
+        town, kind = rng.choice(TOWNS), rng.choice(kinds)
+        day = date(2024, 3, 1) + timedelta(rng.randrange(28))
+        if not clashes(town, kind, day):
+            event(town, kind, day)
+    for base in list(events[:40]):  # decoys next to real events
+        town, kind, day = base["town"], base["kind"], base["day"]
+        choice = rng.randrange(3)
+        if choice == 0:  # another kind of event, same town, same day
+            decoy = (town, rng.choice([k for k in kinds if k != kind]), day)
+        elif choice == 1:  # same kind, another town of the same country, same day
+            others = [t for t in TOWNS if t[1] == town[1] and t != town]
+            decoy = (rng.choice(others) if others else rng.choice(TOWNS), kind, day)
+        else:  # same kind, same town, a week later
+            decoy = (town, kind, day + timedelta(7))
+        if not clashes(*decoy):
+            event(*decoy)
+    for base in list(events[:4]):  # hard: the same kind twice in one town on one day
+        event(base["town"], base["kind"], base["day"])
+
+    articles: list[dict] = []
+    for e in events:
+        reports = rng.choice([1, 2, 2, 3, 3, 4, 5])
+        toll = rng.randrange(2, 9)
+        for r in range(reports):
+            later = r > 0 and rng.random() < 0.4
+            published = datetime(
+                e["day"].year, e["day"].month, e["day"].day, 8 + 2 * r, tzinfo=UTC
+            ) + timedelta(days=1 if later else 0)
+            toll += rng.randrange(0, 3) if r else 0
+            town, country = e["town"]
+            template = rng.choice(TEMPLATES[e["kind"]])
+            text = template.format(
+                t=town,
+                c=country,
+                d=WEEKDAYS[e["day"].weekday()],
+                n=toll,
+                N=NUMBER_WORDS[toll].capitalize() if toll < 10 else str(toll),
+                s=rng.choice(SOURCES),
+            )
+            text += " " + " ".join(rng.sample(FILLERS, 2))
+            articles.append(
+                {
+                    "article_id": f"{e['id']}-r{r}",
+                    "event": e["id"],
+                    "outlet": rng.choice(OUTLETS),
+                    "published_at": published.isoformat(),
+                    "text": text,
+                }
+            )
+    articles.sort(key=lambda a: (a["published_at"], a["article_id"]))
+    return articles
+
+
+def pair_scores(articles: list[dict]) -> dict:
+    stage = ClusterStage(Settings())
+    predicted: dict[str, str] = {}
+    no_incident = 0
+    for a in articles:
+        article = Article(
+            article_id=a["article_id"],
+            url=f"https://{a['outlet']}/{a['article_id']}",
+            text=a["text"],
+            language="en",
+            published_at=a["published_at"],
+        )
+        incidents = process_article(article)
+        if not incidents:
+            no_incident += 1
+            continue
+        batch = [
+            Inbound(i.model_copy(update={"outlet": a["outlet"]}), i.incident_id, partition=0)
+            for i in incidents
+        ]
+        emits = asyncio.run(stage.handle(batch))
+        stage.on_commit(batch)
+        predicted[a["article_id"]] = emits[0].key
+    gold = {a["article_id"]: a["event"] for a in articles if a["article_id"] in predicted}
+    tp = fp = fn = 0
+    for x, y in itertools.combinations(sorted(gold), 2):
+        same_gold, same_pred = gold[x] == gold[y], predicted[x] == predicted[y]
+        tp += same_gold and same_pred
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    return {
+        "articles": len(articles),
+        "gold_events": len({a["event"] for a in articles}),
+        "articles_without_incident": no_incident,
+        "predicted_events": len(set(predicted.values())),
+        "gold_pairs": tp + fn,
+        "predicted_pairs": tp + fp,
+        "pair_precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "pair_recall": round(tp / (tp + fn), 3) if tp + fn else None,
+    }
+
+
+def synthetic_incidents(n: int, seed: int = 7) -> Iterator[Incident]:
+    """``n`` incidents over 2,000 places in 50 countries and seven days; most events have
+    three reports."""
+    rng = random.Random(seed)
+    places = [
+        Location(
+            name=f"place{p}",
+            country=f"country{p % 50}",
+            country_iso3=f"C{p % 50:02d}",
+            lat=rng.uniform(-40, 60),
+            lon=rng.uniform(-100, 140),
+            precision="town",
+        )
+        for p in range(2000)
+    ]
+    subs = [
+        ("Explosions/Remote violence", "Air/drone strike"),
+        ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ("Battles", "Armed clash"),
+        ("Protests", "Peaceful protest"),
+        ("Violence against civilians", "Attack"),
+    ]
+    start = date(2024, 3, 1)
+    for i in range(n):
+        event = i // 3 if rng.random() < 0.8 else n + i  # most events have several reports
+        er = random.Random(event)
+        event_type, sub = er.choice(subs)
+        day = start + timedelta(er.randrange(7))  # all inside the seven-day window
+        text = f"synthetic report {i}"
+        yield Incident(
+            incident_id=f"inc-{i:07d}",
+            article_id=f"art-{i:07d}",
+            event_type=event_type,
+            sub_event_type=sub,
+            date=day.isoformat(),
+            date_precision="day",
+            actors=[Actor(name="Unidentified", role="actor1")],
+            location=er.choice(places),
+            fatalities=rng.randrange(0, 20),
+            evidence=Evidence(text=text, start=0, end=len(text)),
+            confidence=0.7,
+            extractor=ExtractorInfo(name="bench", version="0"),
+            outlet=f"outlet{i % 40}.example",
+        )
+
+
+def throughput(window: int, extra: int, batch: int = 200) -> dict:
+    settings = Settings()
+    incidents = list(synthetic_incidents(window + extra))
+    stage = ClusterStage(settings)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+
+    def feed(items: list[Incident]) -> float:
+        t0 = time.process_time()
+        for k in range(0, len(items), batch):
+            b = [Inbound(i, i.incident_id, partition=k % 6) for i in items[k : k + batch]]
+            asyncio.run(stage.handle(b))
+            stage.on_commit(b)
+        return time.process_time() - t0
+
+    fill = feed(incidents[:window])
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    steady = feed(incidents[window:])
+    return {
+        "incidents_in_window": window,
+        "events_in_window": len(stage.index),
+        "incidents_held": sum(len(v.event.incident_ids) for v in stage.index.events.values()),
+        "fill_records_per_cpu_s_traced": round(window / fill),
+        "memory_held_mib": round(held / 2**20, 1),
+        "memory_per_event_bytes": round(held / max(1, len(stage.index))),
+        "steady_records": extra,
+        "steady_records_per_cpu_s": round(extra / steady) if extra else None,
+    }
+
+
+def duplicate_index_memory(articles: int = 10_000, seed: int = 3) -> dict:
+    """Memory of the fetch stage's near-duplicate index holding ``articles`` texts of 120
+    words (none a copy of another)."""
+    from clusters.dedupe import NearDuplicates
+    from wirewatch.config import ClusterSettings
+
+    rng = random.Random(seed)
+    texts = [" ".join(f"w{rng.randrange(100_000)}" for _ in range(120)) for _ in range(articles)]
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    index = NearDuplicates(ClusterSettings(duplicate_memory=articles))
+    t0 = time.process_time()
+    for i, text in enumerate(texts):
+        index.check(f"{i:032x}", text)
+    spent = time.process_time() - t0
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return {
+        "articles_held": len(index),
+        "memory_held_mib": round(held / 2**20, 1),
+        "bytes_per_article": round(held / articles),
+        "checks_per_cpu_s_traced": round(articles / spent),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write", type=Path, help="write the labelled set as JSONL here")
+    ap.add_argument("--window", type=int, default=100_000)
+    ap.add_argument("--extra", type=int, default=20_000)
+    args = ap.parse_args()
+    articles = labelled_set()
+    if args.write:
+        args.write.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    print(json.dumps({"quality": pair_scores(articles)}, indent=2))
+    print(json.dumps({"speed": throughput(args.window, args.extra)}, indent=2))
+    print(json.dumps({"duplicate_index": duplicate_index_memory()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

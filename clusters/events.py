@@ -1,0 +1,354 @@
+"""Incidents from many reports -> one event per real-world event.
+
+An incident joins an existing event when they describe the same thing: the same sub-event type,
+places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
+most ``max_day_gap`` days apart over all its reports, and compatible actors (no named armed
+actor on one side that the other contradicts). An event takes at most one incident per
+article: an extractor that reports two incidents in one article saw two things. An incident
+with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
+than a missed one. An undated incident joins only undated events.
+
+The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
+and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
+until the runner says the batch was written (:meth:`EventIndex.commit`) or not
+(:meth:`EventIndex.abort`), so a redone batch yields the same versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+from wirewatch.config import ClusterSettings
+from wirewatch.contracts import Actor, Event, Incident, TollReport
+
+__all__ = ["EventIndex", "Live", "event_id_for", "outlet_of"]
+
+# actor names that say nothing about who it was: they never make two reports incompatible
+_GENERIC_ACTORS = frozenset(
+    {
+        "unidentified",
+        "unidentified armed group",
+        "unidentified gunmen",
+        "gunmen",
+        "civilians",
+        "protesters",
+        "rioters",
+        "militants",
+        "attackers",
+    }
+)
+
+
+def event_id_for(incident_id: str) -> str:
+    """The id of the event an incident starts: stable, so a redone batch makes the same id."""
+    return "ev-" + hashlib.sha256(incident_id.encode()).hexdigest()[:29]
+
+
+def outlet_of(url: str | None) -> str | None:
+    """The outlet of a report: its URL's host without ``www.``."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def _day(value: str | None) -> int | None:
+    return date.fromisoformat(value).toordinal() if value else None
+
+
+def _place_name(incident: Incident | Event) -> str | None:
+    loc = incident.location
+    if loc is None:
+        return None
+    return f"{(loc.country_iso3 or loc.country or '').lower()}|{loc.name.strip().lower()}"
+
+
+def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _named_actors(actors: Iterable[Actor]) -> set[str]:
+    return {
+        a.name.strip().lower()
+        for a in actors
+        if a.role in ("actor1", "actor2", "claimant")
+        and a.name.strip().lower() not in _GENERIC_ACTORS
+    }
+
+
+#: where the index files an event: (sub-event type, country, day or None when undated)
+Key = tuple[str, str, int | None]
+
+
+@dataclass(slots=True)
+class Live:
+    """One event in memory: its latest record and the partition its records go to."""
+
+    event: Event
+    partition: int | None
+    last_day: int  # newest incident date (ordinal), else the day it was reported
+    first: int | None = None  # its date span (ordinals), None when undated
+    last: int | None = None
+
+    def __post_init__(self) -> None:
+        self.first, self.last = _day(self.event.first_date), _day(self.event.last_date)
+
+    def keys(self) -> list[Key]:
+        sub, country = _sub_and_country(self.event)
+        if self.first is None or self.last is None:
+            return [(sub, country, None)]
+        return [(sub, country, d) for d in range(self.first, self.last + 1)]
+
+
+def _sub_and_country(incident: Incident | Event) -> tuple[str, str]:
+    loc = incident.location
+    country = (loc.country_iso3 or loc.country or "?").lower() if loc else "?"
+    return incident.sub_event_type, country
+
+
+class EventIndex:
+    """The events of the window, filed by (sub-event type, country)."""
+
+    def __init__(self, settings: ClusterSettings) -> None:
+        self.cfg = settings
+        self.events: dict[str, Live] = {}
+        self._by_key: dict[Key, set[str]] = {}
+        self.watermark = 0  # newest incident day seen (ordinal)
+        # event_id -> the Live before this batch touched it (None: the batch created it)
+        self._undo: dict[int, dict[str, Live | None]] = {}
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    # ------------------------------------------------------------------ matching
+    def _matches(self, live: Live, incident: Incident, day: int | None) -> float | None:
+        """A distance-like score (lower is closer) when ``incident`` joins ``live``, else None."""
+        ev = live.event
+        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+            return None
+        first, last = live.first, live.last
+        gap = 0
+        if day is not None and first is not None and last is not None:
+            # the whole span, not the distance to its edge: reports one day apart each would
+            # otherwise chain the strikes of a whole week into one event
+            if max(last, day) - min(first, day) > self.cfg.max_day_gap:
+                return None
+            gap = max(0, first - day, day - last)
+        a, b = incident.location, ev.location
+        if a is None or b is None:
+            return None
+        if None not in (a.lat, a.lon, b.lat, b.lon):
+            km = _km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+            if km > self.cfg.distance_km:
+                return None
+        elif _place_name(incident) != _place_name(ev):
+            return None
+        else:
+            km = 0.0
+        mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
+        if mine and theirs and not (mine & theirs):
+            return None
+        return km + 10.0 * gap
+
+    def _candidates(self, incident: Incident, day: int | None) -> set[str]:
+        sub, country = _sub_and_country(incident)
+        gap = self.cfg.max_day_gap
+        days = [None] if day is None else range(day - gap, day + gap + 1)
+        candidates: set[str] = set()
+        for d in days:
+            candidates.update(self._by_key.get((sub, country, d), ()))
+        return candidates
+
+    def holding(self, incident: Incident) -> Live | None:
+        """The event that already holds this incident (written again upstream, or a replay)."""
+        for event_id in self._candidates(incident, _day(incident.date)):
+            live = self.events[event_id]
+            if incident.incident_id in live.event.incident_ids:
+                return live
+        return None
+
+    def find(self, incident: Incident) -> Live | None:
+        day = _day(incident.date)
+        best: tuple[float, str] | None = None
+        for event_id in self._candidates(incident, day):
+            live = self.events[event_id]
+            score = self._matches(live, incident, day)
+            if score is not None and (best is None or (score, event_id) < best):
+                best = (score, event_id)
+        return None if best is None else self.events[best[1]]
+
+    # ------------------------------------------------------------------ updates
+    def add(
+        self,
+        incident: Incident,
+        *,
+        batch: int,
+        partition: int | None,
+        outlet: str | None = None,
+        now: datetime | None = None,
+    ) -> Event | None:
+        """Join ``incident`` to its event (or start one); the event's new record, or None when
+        the incident is already in its event (written again upstream, or a replay)."""
+        now = now or datetime.now(UTC)
+        undo = self._undo.setdefault(batch, {})
+        if self.holding(incident) is not None:
+            return None
+        report = TollReport(
+            incident_id=incident.incident_id,
+            article_id=incident.article_id,
+            reported_at=now,
+            fatalities=incident.fatalities,
+            fatalities_min=incident.fatalities_min,
+            injured=incident.injured,
+            injured_min=incident.injured_min,
+        )
+        day = _day(incident.date)
+        live = self.find(incident)
+        if live is None:
+            event = Event(
+                event_id=event_id_for(incident.incident_id),
+                version=1,
+                event_type=incident.event_type,
+                sub_event_type=incident.sub_event_type,
+                first_date=incident.date,
+                last_date=incident.date,
+                location=incident.location,
+                actors=list(incident.actors),
+                fatalities=incident.fatalities,
+                fatalities_min=incident.fatalities_min,
+                injured=incident.injured,
+                injured_min=incident.injured_min,
+                toll_history=[report],
+                incident_ids=[incident.incident_id],
+                article_ids=[incident.article_id],
+                sources=list(incident.sources),
+                outlets=[outlet] if outlet else [],
+                confidence=incident.confidence,
+                first_reported_at=now,
+                last_reported_at=now,
+            )
+            undo.setdefault(event.event_id, None)
+            self._put(Live(event, partition, day if day is not None else _today(now)))
+            return event
+        undo.setdefault(live.event.event_id, live)
+        merged = Live(
+            _merge(live.event, incident, report, outlet, now),
+            live.partition,
+            max(live.last_day, day) if day is not None else live.last_day,
+        )
+        self._put(merged)
+        return merged.event
+
+    def commit(self, batch: int) -> None:
+        """The batch's events were written: keep them, then forget what fell out of the window."""
+        touched = self._undo.pop(batch, {})
+        for event_id in touched:
+            live = self.events.get(event_id)
+            if live is not None:
+                self.watermark = max(self.watermark, live.last_day)
+        if touched and not self._undo:  # evict only when no other batch holds an undo log
+            self.evict()
+
+    def abort(self, batch: int) -> None:
+        """The batch's events were not written: back to the state before it."""
+        for event_id, before in self._undo.pop(batch, {}).items():
+            self._drop(event_id)
+            if before is not None:
+                self._put(before)
+
+    def evict(self) -> int:
+        """Forget events older than the window, then the oldest beyond ``max_events``."""
+        horizon = self.watermark - self.cfg.window_days
+        old = [eid for eid, live in self.events.items() if live.last_day < horizon]
+        excess = len(self.events) - len(old) - self.cfg.max_events
+        if excess > 0:
+            keep = sorted(
+                (live.last_day, eid)
+                for eid, live in self.events.items()
+                if live.last_day >= horizon
+            )
+            old += [eid for _, eid in keep[:excess]]
+        for eid in old:
+            self._drop(eid)
+        return len(old)
+
+    def _put(self, live: Live) -> None:
+        """File ``live`` (replacing the event's older record) under every day of its span."""
+        self._drop(live.event.event_id)
+        self.events[live.event.event_id] = live
+        for key in live.keys():
+            self._by_key.setdefault(key, set()).add(live.event.event_id)
+
+    def _drop(self, event_id: str) -> None:
+        live = self.events.pop(event_id, None)
+        if live is None:
+            return
+        for key in live.keys():
+            ids = self._by_key.get(key)
+            if ids is not None:
+                ids.discard(event_id)
+                if not ids:
+                    del self._by_key[key]
+
+    # ------------------------------------------------------------------ restore
+    def restore(self, events: Sequence[tuple[int | None, Event | None, str]]) -> None:
+        """Load (partition, latest record or None for a tombstone, key) rows, oldest first."""
+        for partition, event, key in events:
+            if event is None:
+                self._drop(key)
+                continue
+            day = _day(event.last_date)
+            live = Live(
+                event, partition, day if day is not None else _today(event.last_reported_at)
+            )
+            self._put(live)
+            self.watermark = max(self.watermark, live.last_day)
+        self.evict()
+
+    def forget_partitions(self, partitions: set[int]) -> None:
+        for eid in [e for e, live in self.events.items() if live.partition in partitions]:
+            self._drop(eid)
+
+
+def _today(now: datetime) -> int:
+    return now.astimezone(UTC).date().toordinal()
+
+
+def _merge(
+    ev: Event, incident: Incident, report: TollReport, outlet: str | None, now: datetime
+) -> Event:
+    """``ev`` with one more report. The toll is the latest stated one: tolls are revised upward
+    as bodies are counted, and a later report that states a number knows more."""
+    update: dict[str, object] = {
+        "version": ev.version + 1,
+        "toll_history": [*ev.toll_history, report],
+        "incident_ids": [*ev.incident_ids, incident.incident_id],
+        "article_ids": [*ev.article_ids, incident.article_id],
+        "sources": [*ev.sources, *(s for s in incident.sources if s not in ev.sources)],
+        "outlets": [*ev.outlets, *([outlet] if outlet and outlet not in ev.outlets else [])],
+        "actors": [
+            *ev.actors,
+            *(a for a in incident.actors if all(a.name != b.name for b in ev.actors)),
+        ],
+        "confidence": max(ev.confidence, incident.confidence),
+        "last_reported_at": now,
+    }
+    if incident.date:
+        dates = [d for d in (ev.first_date, ev.last_date, incident.date) if d]
+        update["first_date"], update["last_date"] = min(dates), max(dates)
+    for field in ("fatalities", "fatalities_min", "injured", "injured_min"):
+        value = getattr(incident, field)
+        if value is not None:
+            update[field] = value
+    if ev.location is not None and incident.location is not None:
+        if ev.location.lat is None and incident.location.lat is not None:
+            update["location"] = incident.location  # the more precise place
+    return ev.model_copy(update=update)

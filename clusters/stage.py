@@ -1,0 +1,100 @@
+"""The cluster stage: incidents in, events out (topology row ``cluster``).
+
+Each incident joins the event it reports (:mod:`clusters.events`) or starts one; the event's
+new version goes to the compacted events topic under its ``event_id``, so the topic always
+holds the latest state of every event. An event's records all go to one partition: the
+partition of the incident that started it (the embedded runner has none).
+
+State is the events of the window. It is rebuilt from the stage's own output: when the Kafka
+runner assigns partitions it reads those partitions of the events topic (read_committed) and
+calls :meth:`ClusterStage.restore`, which is the state as of the last committed transaction,
+the same point the input offsets resume from. Changes of a batch not yet written are undone on
+``on_abort``, so a redone batch writes the same versions.
+
+Partitioning and its limit: incidents are keyed by ``incident_id``, so reports of one event
+land on different partitions. One worker matches across all the partitions it holds, so with
+one cluster worker every report meets every event (deploy runs one replica). With several
+workers, an event and a later report of it on a partition of another worker are not joined: a
+second event appears. Scaling out needs the incidents partitioned by place (a coarse key such
+as the country) upstream.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import ClassVar
+
+from clusters.events import EventIndex
+from wirewatch.config import Settings
+from wirewatch.contracts import Event, Incident, read_record
+from wirewatch.errors import WirewatchError
+from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
+
+__all__ = ["ClusterStage"]
+
+log = logging.getLogger("wirewatch.cluster")
+
+
+class ClusterStage:
+    """incidents -> events."""
+
+    name: ClassVar[str] = "cluster"
+    input_kind: ClassVar[str] = "incidents"
+    output_kinds: ClassVar[tuple[str, ...]] = ("events",)
+    settings_section: ClassVar[str] = "cluster"
+    #: the compacted topic the runner restores this stage's state from: its own output
+    state_kind: ClassVar[str] = "events"
+
+    def __init__(self, settings: Settings) -> None:
+        self.index = EventIndex(settings.cluster)
+
+    async def setup(self) -> None:
+        pass
+
+    async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
+        out: list[Emit] = []
+        for item in batch:
+            incident: Incident = item.record
+            try:
+                event = self.index.add(
+                    incident, batch=id(batch), partition=item.partition, outlet=incident.outlet
+                )
+            except Exception as exc:
+                log.exception("clustering failed", extra={"incident_id": incident.incident_id})
+                out.append(letter_for(self.name, item, exc, key=incident.incident_id))
+                continue
+            if event is None:  # already in its event, nothing new
+                continue
+            live = self.index.events[event.event_id]
+            out.append(Emit("events", event.event_id, event, partition=live.partition))
+        return out
+
+    def on_commit(self, batch: Sequence[Inbound]) -> None:
+        self.index.commit(id(batch))
+
+    def on_abort(self, batch: Sequence[Inbound]) -> None:
+        self.index.abort(id(batch))
+
+    def restore(self, partitions: set[int], rows: Sequence[TableRow]) -> None:
+        """The events of newly assigned partitions, from the events topic (oldest first)."""
+        loaded: list[tuple[int | None, Event | None, str]] = []
+        for row in rows:
+            if row.value is None:
+                loaded.append((row.partition, None, row.key))
+                continue
+            try:
+                loaded.append((row.partition, read_record(Event, row.value), row.key))
+            except WirewatchError as exc:  # unreadable: skipped, logged and counted
+                dead_letter(self.name, exc, payload=row.value, key=row.key)
+        self.index.restore(loaded)
+        log.info(
+            "events restored",
+            extra={"partitions": sorted(partitions), "events": len(self.index)},
+        )
+
+    def revoke(self, partitions: set[int]) -> None:
+        self.index.forget_partitions(partitions)
+
+    async def close(self) -> None:
+        pass

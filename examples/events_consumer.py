@@ -1,0 +1,114 @@
+"""A downstream consumer of wirewatch.events.v1 to copy: one row per real event.
+
+It reads the compacted events topic with ``read_committed`` (records of aborted or open
+transactions are never seen), keeps the latest version of each event (a record whose
+``version`` is not higher than the stored one is a replay and is ignored), and prints each
+change or stores it in SQLite (``--db``): table ``events(event_id PRIMARY KEY, version,
+fatalities, record JSON)``. Offsets are committed after the rows are stored, so a restart
+resumes without losing an update; a replayed one is ignored by the version check.
+
+Needs only kafka-python::
+
+    python examples/events_consumer.py --bootstrap 127.0.0.1:9092 --db events.db
+    python examples/events_consumer.py --bootstrap ... --topic acme.events.v1 --until-idle 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import time
+from typing import Any
+
+from kafka import KafkaConsumer
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, version INTEGER NOT NULL, fatalities INTEGER, record TEXT NOT NULL
+)"""
+
+
+class LatestEvents:
+    """The latest version of every event, in memory or in SQLite."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = sqlite3.connect(db) if db else None
+        self.versions: dict[str, int] = {}
+        if self.db is not None:
+            self.db.execute(SCHEMA)
+            self.versions = dict(self.db.execute("SELECT event_id, version FROM events"))
+
+    def offer(self, event: dict[str, Any]) -> bool:
+        """Keep ``event`` if it is newer than what is stored; True when it was kept."""
+        event_id, version = event["event_id"], int(event["version"])
+        if self.versions.get(event_id, 0) >= version:
+            return False
+        self.versions[event_id] = version
+        if self.db is not None:
+            self.db.execute(
+                "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)",
+                (event_id, version, event.get("fatalities"), json.dumps(event)),
+            )
+        return True
+
+    def flush(self) -> None:
+        if self.db is not None:
+            self.db.commit()
+
+
+def describe(event: dict[str, Any]) -> str:
+    place = (event.get("location") or {}).get("name")
+    return (
+        f"{event['event_id']} v{event['version']} {event['sub_event_type']} {place}"
+        f" {event.get('first_date')} killed={event.get('fatalities')}"
+        f" reports={len(event['incident_ids'])}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bootstrap", required=True, help="host:port of a broker")
+    ap.add_argument("--topic", default="wirewatch.events.v1")
+    ap.add_argument("--group", default="events-example", help="consumer group id")
+    ap.add_argument("--db", help="SQLite file to store the latest events in (else print them)")
+    ap.add_argument("--until-idle", type=float, help="stop after this many seconds without records")
+    args = ap.parse_args(argv)
+
+    store = LatestEvents(args.db)
+    consumer = KafkaConsumer(
+        args.topic,
+        bootstrap_servers=args.bootstrap,
+        group_id=args.group,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",  # a new subscriber reads every event still in the topic
+        enable_auto_commit=False,
+    )
+    last = time.monotonic()
+    try:
+        while args.until_idle is None or time.monotonic() - last < args.until_idle:
+            batch = consumer.poll(timeout_ms=1000)
+            for records in batch.values():
+                for m in records:
+                    last = time.monotonic()
+                    try:
+                        event = json.loads(m.value)
+                        kept = store.offer(event)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        print(f"skipped a record at offset {m.offset}: {exc}", file=sys.stderr)
+                        continue
+                    if kept and args.db is None:
+                        print(describe(event))
+            if batch:
+                store.flush()
+                consumer.commit()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.flush()
+        consumer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

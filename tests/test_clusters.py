@@ -1,0 +1,252 @@
+"""Many reports, one event: the cluster stage's joins, versions, window and undo; the
+near-duplicate check of articles."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from clusters.dedupe import NearDuplicates
+from clusters.stage import ClusterStage
+from wirewatch.config import ClusterSettings, Settings
+from wirewatch.contracts import Actor, Event, Evidence, ExtractorInfo, Incident, Location
+from wirewatch.stage import Emit, Inbound, RestoringStage, Stage, TableRow
+from wirewatch.topology import TOPOLOGY
+
+ABU_GHRAIB = Location(
+    name="Abu Ghraib", country="Iraq", country_iso3="IRQ", lat=33.3056, lon=44.1847
+)
+BAGHDAD = Location(name="Baghdad", country="Iraq", country_iso3="IRQ", lat=33.3406, lon=44.4009)
+
+
+def incident(
+    n: int,
+    *,
+    article: str | None = None,
+    sub: str = "Air/drone strike",
+    event_type: str = "Explosions/Remote violence",
+    day: str = "2024-03-05",
+    where: Location | None = ABU_GHRAIB,
+    killed: int | None = None,
+    actors: Sequence[str] = (),
+    outlet: str | None = None,
+) -> Incident:
+    text = f"report {n}"
+    return Incident(
+        incident_id=f"inc-{n}",
+        article_id=article or f"art-{n}",
+        event_type=event_type,
+        sub_event_type=sub,
+        date=day,
+        date_precision="day",
+        actors=[Actor(name=a, role="actor1") for a in actors],
+        location=where,
+        fatalities=killed,
+        evidence=Evidence(text=text, start=0, end=len(text)),
+        confidence=0.7,
+        extractor=ExtractorInfo(name="test", version="0"),
+        outlet=outlet,
+    )
+
+
+def run(stage: ClusterStage, *incidents: Incident, commit: bool = True) -> list[Emit]:
+    batch = [Inbound(i, i.incident_id, partition=0) for i in incidents]
+    out = asyncio.run(stage.handle(batch))
+    (stage.on_commit if commit else stage.on_abort)(batch)
+    return out
+
+
+def latest(emits: Sequence[Emit]) -> dict[str, Event]:
+    """A compacted topic's view: the last record per key."""
+    out: dict[str, Event] = {}
+    for e in emits:
+        assert e.kind == "events", e
+        out[e.key] = e.record  # type: ignore[assignment]
+    return out
+
+
+def test_the_stage_follows_the_contract_and_is_in_the_topology() -> None:
+    stage = ClusterStage(Settings())
+    assert isinstance(stage, Stage) and isinstance(stage, RestoringStage)
+    row = TOPOLOGY.stage("cluster")
+    assert (row.input, row.outputs) == ("incidents", ("events",))
+    events = TOPOLOGY.topic("events")
+    assert (events.key, events.compacted, events.ce_type) == (
+        "event_id",
+        True,
+        "io.wirewatch.event.v1",
+    )
+
+
+def test_a_rising_toll_across_three_reports_is_one_event_with_three_versions() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, incident(1, killed=3, outlet="a.test")),
+        *run(stage, incident(2, killed=5, day="2024-03-06", outlet="b.test")),
+        *run(
+            stage,
+            incident(
+                3,
+                killed=7,
+                outlet="c.test",
+                where=BAGHDAD.model_copy(
+                    update={"name": "Abu Ghraib district", "lat": 33.29, "lon": 44.10}
+                ),
+            ),
+        ),
+    ]
+    assert [e.record.version for e in emits] == [1, 2, 3]  # type: ignore[attr-defined]
+    assert len({e.key for e in emits}) == 1
+    (event,) = latest(emits).values()
+    assert event.version == 3 and event.fatalities == 7
+    assert [r.fatalities for r in event.toll_history] == [3, 5, 7]
+    assert event.incident_ids == ["inc-1", "inc-2", "inc-3"]
+    assert event.article_ids == ["art-1", "art-2", "art-3"]
+    assert event.outlets == ["a.test", "b.test", "c.test"]
+    assert (event.first_date, event.last_date) == ("2024-03-05", "2024-03-06")
+    assert event.first_reported_at <= event.last_reported_at
+
+
+def test_two_different_stories_on_the_same_day_and_place_stay_apart() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, incident(1, killed=3)),
+        *run(stage, incident(2, sub="Peaceful protest", event_type="Protests")),
+        # same type, same place, same day, but two different named attackers
+        *run(stage, incident(3, sub="Armed clash", event_type="Battles", actors=["ISIS"])),
+        *run(stage, incident(4, sub="Armed clash", event_type="Battles", actors=["PKK"])),
+        # and a strike in the same place a week later
+        *run(stage, incident(5, killed=1, day="2024-03-12")),
+    ]
+    assert len(latest(emits)) == 5
+    assert all(e.record.version == 1 for e in emits)  # type: ignore[attr-defined]
+
+
+def test_places_too_far_apart_or_unknown_do_not_join() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, incident(1)),
+        *run(stage, incident(2, where=BAGHDAD.model_copy(update={"lat": 36.34, "lon": 43.13}))),
+        *run(stage, incident(3, where=None)),
+        *run(stage, incident(4, where=None)),
+    ]
+    assert len(latest(emits)) == 4
+
+
+def test_two_incidents_of_one_article_are_two_events() -> None:
+    stage = ClusterStage(Settings())
+    emits = run(stage, incident(1, article="same"), incident(2, article="same"))
+    assert len(latest(emits)) == 2
+
+
+def test_an_aborted_batch_is_undone_and_redone_with_the_same_versions() -> None:
+    stage = ClusterStage(Settings())
+    first = run(stage, incident(1, killed=3))
+    aborted = run(
+        stage,
+        incident(2, killed=5),
+        incident(10, sub="Peaceful protest", event_type="Protests"),
+        commit=False,
+    )
+    redone = run(
+        stage, incident(2, killed=5), incident(10, sub="Peaceful protest", event_type="Protests")
+    )
+    assert [
+        (
+            e.key,
+            e.record.model_dump(exclude={"first_reported_at", "last_reported_at", "toll_history"}),
+        )
+        for e in aborted
+    ] == [
+        (
+            e.key,
+            e.record.model_dump(exclude={"first_reported_at", "last_reported_at", "toll_history"}),
+        )
+        for e in redone
+    ]
+    event = latest([*first, *redone])[first[0].key]
+    assert event.version == 2 and event.incident_ids == ["inc-1", "inc-2"]
+    assert len(stage.index) == 2
+
+
+def test_the_window_bounds_the_state() -> None:
+    stage = ClusterStage(Settings(cluster=ClusterSettings(window_days=7, max_events=3)))
+    run(stage, incident(1, day="2024-03-01"))
+    run(stage, incident(2, day="2024-03-20"))  # the first is now 19 days behind
+    assert [live.event.incident_ids for live in stage.index.events.values()] == [["inc-2"]]
+    # a late report of the forgotten strike starts a new event
+    (late,) = run(stage, incident(3, day="2024-03-01"))
+    assert late.record.version == 1  # type: ignore[attr-defined]
+    for n in range(4, 10):
+        run(stage, incident(n, day="2024-03-20", where=None))
+    assert len(stage.index) <= 3
+
+
+def test_state_is_restored_from_the_compacted_output() -> None:
+    before = ClusterStage(Settings())
+    emits = [*run(before, incident(1, killed=3)), *run(before, incident(2, killed=5))]
+    rows = [TableRow(e.key, e.record.model_dump_json().encode(), 0) for e in emits]
+    after = ClusterStage(Settings())
+    after.restore({0}, [*rows, TableRow("gone", None, 0), TableRow("bad", b"{", 0)])
+    (event,) = latest(run(after, incident(3, killed=7))).values()
+    assert event.version == 3 and event.fatalities == 7
+    after.revoke({0})
+    assert len(after.index) == 0
+
+
+WIRE = (
+    "Gunmen attacked a police checkpoint on the outskirts of the city before dawn on Tuesday, "
+    "killing four officers and wounding six others, a provincial spokesman said. The attackers "
+    "arrived in two pickup trucks and opened fire with automatic weapons before fleeing into "
+    "farmland to the north, according to the spokesman, who asked not to be named. No group "
+    "claimed responsibility for the assault, the third on security forces in the province "
+    "this month. Residents said the gunfire lasted for about twenty minutes and that "
+    "ambulances took the wounded to the main hospital. Security forces sealed off the area "
+    "and began searching nearby villages, the governor's office said in a statement."
+)
+
+
+def test_the_same_wire_copy_on_five_hosts_is_one_original_and_four_duplicates() -> None:
+    index = NearDuplicates(ClusterSettings())
+    paras = WIRE.split(". ")
+    copies = [
+        WIRE,
+        "Share this story. " + WIRE + " Copyright 2024 Outlet B. All rights reserved.",
+        ". ".join(paras[:-1]) + ". Subscribe to our newsletter for more news.",
+        "Breaking: " + ". ".join(paras[1:]),
+        WIRE.replace("Tuesday", "Tuesday (local time)") + " Read more: world news.",
+    ]
+    verdicts = [index.check(f"art-{i}", text) for i, text in enumerate(copies)]
+    assert verdicts[0] is None
+    assert [v.original if v else None for v in verdicts[1:]] == ["art-0"] * 4
+    assert all(v is not None and 0.5 <= v.similarity <= 1.0 for v in verdicts[1:])
+    other = WIRE.replace("police checkpoint", "army base").replace("four officers", "nine soldiers")
+    assert index.check("art-9", "A different story entirely. " * 3 + other[:200]) is None
+    assert index.check("art-0", WIRE) is None  # a redone batch: not a copy of itself
+
+
+def test_the_duplicate_memory_is_bounded() -> None:
+    index = NearDuplicates(ClusterSettings(duplicate_memory=5))
+    for i in range(20):
+        index.check(f"art-{i}", " ".join(f"word{i}x{j}" for j in range(60)))
+    assert len(index) == 5
+
+
+def test_an_incident_written_again_makes_no_new_version_and_no_second_event() -> None:
+    stage = ClusterStage(Settings())
+    first = incident(1, killed=3, outlet="a.test")
+    emits = [*run(stage, first), *run(stage, first), *run(stage, incident(2, killed=4))]
+    assert [e.record.version for e in emits] == [1, 2]  # type: ignore[attr-defined]
+    (event,) = latest(emits).values()
+    assert event.incident_ids == ["inc-1", "inc-2"]
+
+
+def test_reports_a_day_apart_each_do_not_chain_a_week_into_one_event() -> None:
+    stage = ClusterStage(Settings())  # cluster.max_day_gap = 1
+    emits = [
+        *run(stage, incident(1, day="2024-03-05")),
+        *run(stage, incident(2, day="2024-03-06")),
+        *run(stage, incident(3, day="2024-03-07")),
+    ]
+    events = latest(emits)
+    assert sorted(len(e.incident_ids) for e in events.values()) == [1, 2]

@@ -1,0 +1,240 @@
+"""The cluster stage in both runners: wire copies marked, one set of incidents, one event per
+real event with its versions (embedded: JSONL; Kafka: the real broker, read_committed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+
+from ingest import FeedSpec
+from sinks.jsonl import JsonlSink
+from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
+from testkit.pipeline import read_topic
+from tests.hostile_support import hostile_settings
+from tests.test_clusters import ABU_GHRAIB, incident
+from wirewatch.config import KafkaSettings, MetricsSettings, Settings
+from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.runners.kafka import build_runner
+from wirewatch.topics import Topics
+
+WIRE = [
+    "BAGHDAD (Wire) - An air strike killed three people in Abu Ghraib, Iraq on Tuesday, "
+    "police said.",
+    "The strike hit a house on the edge of the town shortly after midnight, according to a "
+    "police officer who spoke on condition of anonymity because he was not authorised to "
+    "brief reporters.",
+    "Residents said they heard aircraft overhead for several minutes before the explosion, "
+    "which damaged neighbouring buildings and shattered windows along the main road.",
+    "The provincial health directorate said the wounded were taken to a hospital in the "
+    "capital, where doctors described the condition of two of them as critical.",
+    "No party has said it carried out the strike, and the defence ministry declined to "
+    "comment when contacted by telephone on Tuesday afternoon.",
+]
+# the same wire copy as five outlets run it: other headlines, boilerplate, trimmed paragraphs
+COPIES = [
+    ("Air strike kills three in Abu Ghraib", WIRE),
+    ("Three dead in strike west of Baghdad", [*WIRE, "Follow us for more world news."]),
+    ("Strike on house kills three", ["Advertisement.", *WIRE[:-1]]),
+    ("Iraq: deadly air strike", [*WIRE[:4], "Sign up for our daily newsletter."]),
+    ("Abu Ghraib strike: three killed", ["Breaking news.", *WIRE, "Copyright 2024."]),
+]
+# long enough for the fetcher to see an article, saying nothing about any incident, and
+# different in each article (shared text would make them near-duplicates of each other)
+FILLER = [
+    [
+        "The town lies on the main road west of the capital and is home to farmers and "
+        "traders who moved there from the city over the past decade.",
+        "Its market reopened last spring after repairs paid for by a foreign donor.",
+    ],
+    [
+        "Doctors at the hospital said they were short of blood and asked residents to donate, "
+        "while volunteers handed out water outside the emergency ward.",
+        "The governor promised compensation to the families of the victims.",
+    ],
+    [
+        "Organisers said the march would be repeated every week until the ministry publishes a "
+        "schedule for repairing the grid, which summer heat has overloaded.",
+        "Shops along the route closed their shutters as the crowd passed.",
+    ],
+]
+
+
+LATER = [
+    (
+        "Toll rises to five",
+        [
+            "An air strike on Tuesday killed five people in Abu Ghraib, Iraq, police said on "
+            "Wednesday, as rescuers pulled more bodies from the rubble of the house.",
+            *FILLER[0],
+        ],
+    ),
+    (
+        "Toll rises to seven",
+        [
+            "An air strike killed seven people in Abu Ghraib, Iraq on Tuesday, hospital officials "
+            "said on Wednesday.",
+            *FILLER[1],
+        ],
+    ),
+    (
+        "Protest over power cuts",
+        [
+            "Hundreds of people protested peacefully in Abu Ghraib, Iraq on Tuesday against "
+            "power cuts, marching to the municipal building.",
+            *FILLER[2],
+        ],
+    ),
+]
+
+
+def _page(slug: str, title: str, paragraphs: list[str]) -> bytes:
+    ps = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return ARTICLE_HTML.format(title=title, slug=slug, paragraphs=ps).encode()
+
+
+def test_wire_copies_and_a_rising_toll_in_the_embedded_runner(tmp_path: Path) -> None:
+    with LocalServer() as srv:
+        items = []
+        for i, (title, paras) in enumerate([*COPIES, *LATER]):
+            path = f"/story/{i}"
+            srv.route(path, Reply(200, _page(f"s{i}", title, paras), {"Content-Type": "text/html"}))
+            items.append({"title": title, "link": srv.url(path), "guid": path})
+        srv.route("/feed.xml", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
+        sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
+        sink.setup()
+        runner = EmbeddedRunner(hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], sink)
+        try:
+            stats = asyncio.run(runner.run(once=True, timeout=120))
+        finally:
+            sink.close()
+    assert stats.articles == 8 and stats.dead_letters == 0
+
+    def read(kind: str) -> list[dict]:
+        path = tmp_path / f"wirewatch.{kind}.v1.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    copies = [a for a in read("articles") if a["title"] in {t for t, _ in COPIES}]
+    originals = [a for a in copies if a["duplicate_of"] is None]
+    assert len(copies) == 5 and len(originals) == 1
+    assert {a["duplicate_of"] for a in copies if a not in originals} == {originals[0]["article_id"]}
+    assert all(a["duplicate_similarity"] >= 0.5 for a in copies if a not in originals)
+
+    # one set of incidents: the copies have none of their own
+    incidents = read("incidents")
+    assert len({i["incident_id"] for i in incidents}) == len(incidents)
+    by_article: dict[str, list[dict]] = {}
+    for inc in incidents:
+        by_article.setdefault(inc["article_id"], []).append(inc)
+    assert set(by_article) <= {a["article_id"] for a in read("articles") if not a["duplicate_of"]}
+    assert [i["fatalities"] for i in by_article[originals[0]["article_id"]]] == [3]
+
+    latest: dict[str, dict] = {}
+    for ev in read("events"):
+        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
+        latest[ev["event_id"]] = ev
+    strikes = [e for e in latest.values() if e["sub_event_type"] == "Air/drone strike"]
+    protests = [e for e in latest.values() if e["event_type"] == "Protests"]
+    assert len(strikes) == 1 and len(protests) == 1
+    (strike,) = strikes
+    assert strike["version"] == 3 and strike["fatalities"] == 7
+    assert [r["fatalities"] for r in strike["toll_history"]] == [3, 5, 7]
+    assert strike["outlets"] == ["127.0.0.1"]
+    assert len(strike["incident_ids"]) == 3 and len(strike["article_ids"]) == 3
+    assert originals[0]["article_id"] in strike["article_ids"]
+
+
+@pytest.mark.kafka
+def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
+    kafka_settings: KafkaSettings, tmp_path: Path
+) -> None:
+    topics = Topics(kafka_settings.topic_prefix)
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
+    far = ABU_GHRAIB.model_copy(update={"name": "Mosul", "lat": 36.34, "lon": 43.13})
+    reports = [
+        # three reports of one strike on three partitions, a strike elsewhere, a protest there
+        (0, incident(1, killed=3, outlet="a.test")),
+        (1, incident(2, killed=5, outlet="b.test", day="2024-03-06")),
+        (2, incident(3, killed=7, outlet="c.test")),
+        (1, incident(4, killed=2, where=far)),
+        (2, incident(5, sub="Peaceful protest", event_type="Protests")),
+    ]
+
+    def send(items: list) -> None:
+        for partition, inc in items:
+            producer.send(
+                topics.incidents,
+                key=inc.incident_id.encode(),
+                value=inc.model_dump_json().encode(),
+                partition=partition,
+            )
+        producer.flush(timeout=30)
+
+    def run_worker(records: int) -> None:
+        runner = build_runner(settings, "cluster")
+        try:
+            runner.setup()
+            runner.run(max_records=records, timeout=120)
+        finally:
+            runner.close()
+        assert runner.processed == records
+
+    # one report at a time, so the order of the reports is known
+    for item in reports[:3]:
+        send([item])
+        run_worker(1)
+    send(reports[3:])
+    run_worker(2)
+    # a fourth report after a restart: the new worker restored the event from the topic
+    send([(0, incident(6, killed=8, outlet="d.test", day="2024-03-06"))])
+    run_worker(1)
+    producer.close()
+
+    out = read_topic(kafka_settings.bootstrap_servers, topics.name("events"))
+    assert {h: v.decode() for h, v in out[0].headers}["ce_type"] == "io.wirewatch.event.v1"
+    latest: dict[str, dict] = {}
+    partitions: dict[str, set[int]] = {}
+    for m in out:
+        ev = json.loads(m.value)
+        assert m.key.decode() == ev["event_id"]
+        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
+        latest[ev["event_id"]] = ev
+        partitions.setdefault(ev["event_id"], set()).add(m.partition)
+    assert len(latest) == 3
+    assert all(len(p) == 1 for p in partitions.values())  # one event, one partition
+    (strike,) = [e for e in latest.values() if "inc-1" in e["incident_ids"]]
+    assert strike["version"] == 4 and strike["fatalities"] == 8
+    assert [r["fatalities"] for r in strike["toll_history"]] == [3, 5, 7, 8]
+    assert strike["outlets"] == ["a.test", "b.test", "c.test", "d.test"]
+    assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+    # the example consumer keeps the same latest version per event
+    db = tmp_path / "events.db"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "examples" / "events_consumer.py"),
+            "--bootstrap",
+            kafka_settings.bootstrap_servers,
+            "--topic",
+            topics.name("events"),
+            "--db",
+            str(db),
+            "--until-idle",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT event_id, version FROM events"))
+    assert rows == {k: v["version"] for k, v in latest.items()}
