@@ -341,3 +341,30 @@ def test_map_zooms_and_pans_from_the_keyboard_and_clusters_split(browser, wire) 
     browser.find_element(By.ID, "zoom-reset").send_keys(Keys.ENTER)
     WebDriverWait(browser, WAIT_S).until(lambda d: transform().startswith("scale(1)"))
     assert pieces() == before
+
+
+def test_event_popup_shows_the_evidence_of_each_of_its_incidents(browser, tmp_path) -> None:
+    from tests.ui_support import EVENTS_FILE, event_of
+
+    out = tmp_path / "out"
+    out.mkdir()
+    incs = [incident(i, event_type="Battles") for i in range(2)]
+    write_articles(out / ARTICLES_FILE, range(2))
+    write_incidents(out / INCIDENTS_FILE, incs)
+    write_incidents(out / EVENTS_FILE, [event_of(incs, 1)])
+    with ui_server(out) as url:
+        browser.get(url)
+        WebDriverWait(browser, WAIT_S).until(lambda d: marker_total(d) == 1)
+        marker = browser.find_element(By.CSS_SELECTOR, "#markers circle.marker")
+        assert marker.get_attribute("data-id") == "ev-000001"
+        marker.send_keys(Keys.ENTER)
+        popup = browser.find_element(By.ID, "popup")
+        WebDriverWait(browser, WAIT_S).until(lambda d: popup.is_displayed())
+        marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#popup mark")]
+        assert marks == [i.evidence.text for i in incs]
+        links = [
+            a.get_attribute("href")
+            for a in browser.find_elements(By.CSS_SELECTOR, "#popup-article a")
+        ]
+        assert links == [article_url(0), article_url(1)]
+        assert f"{incs[0].date} to {incs[1].date}" in popup.text

@@ -93,6 +93,28 @@ def test_records_come_with_the_url_and_title_of_their_articles(tmp_path: Path) -
     assert len(got["records"]) == 3 and got["skipped"] == 0
 
 
+def test_events_come_with_the_evidence_of_their_incidents_and_export_by_event_id(
+    tmp_path: Path,
+) -> None:
+    from tests.ui_support import EVENTS_FILE, event_of
+
+    incs = [incident(i, event_type="Riots") for i in range(3)]
+    write_articles(tmp_path / ARTICLES_FILE, range(3))
+    write_incidents(tmp_path / INCIDENTS_FILE, incs)
+    write_incidents(tmp_path / EVENTS_FILE, [event_of(incs[:2], 1), event_of(incs[2:], 2)])
+    with ui_server(tmp_path) as url:
+        _, _, body = get(url + "api/records")
+        got = json.loads(body)
+        assert got["source"] == EVENTS_FILE and got["skipped"] == 0
+        assert [r["event_id"] for r in got["records"]] == ["ev-000001", "ev-000002"]
+        assert got["evidence"] == {i.incident_id: i.evidence.text for i in incs}
+        assert set(got["articles"]) == {i.article_id for i in incs}
+        # an event's date for the filters is its last date
+        last = event_of(incs[:2], 1).last_date
+        _, _, body = get(url + f"api/export.geojson?from={last}&to={last}")
+        assert [f["id"] for f in json.loads(body)["features"]] == ["ev-000001"]
+
+
 def test_events_file_is_preferred_over_incidents(tmp_path: Path) -> None:
     write_incidents(tmp_path / INCIDENTS_FILE, [incident(0)])
     write_incidents(tmp_path / CANDIDATES[0], [incident(1)])

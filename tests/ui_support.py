@@ -7,14 +7,16 @@ import random
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from wirewatch.contracts import Actor, Evidence, ExtractorInfo, Incident, Location
+from wirewatch.contracts import Actor, Event, Evidence, ExtractorInfo, Incident, Location
 from wirewatch.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES_OF
 from wirewatch.ui import JsonlEventStore, make_server
 from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth
 
 INCIDENTS_FILE = "wirewatch.incidents.v1.jsonl"
+EVENTS_FILE = "wirewatch.events.v1.jsonl"
 ARTICLES_FILE = "wirewatch.articles.v1.jsonl"
 CANDIDATES = ("wirewatch.events.v1.jsonl", INCIDENTS_FILE)
 COUNTRIES = ("Iraq", "Mali", "Peru", "Kenya", "Syria")  # names only: places are spread at random
@@ -50,7 +52,29 @@ def incident(i: int, *, event_type: str | None = None, seed: int = 16) -> Incide
     )
 
 
-def write_incidents(path: Path, incidents: list[Incident]) -> None:
+def event_of(incs: list[Incident], n: int) -> Event:
+    """One event made of ``incs`` (same type and place), as the cluster stage writes it."""
+    first = incs[0]
+    dates = sorted(i.date for i in incs if i.date)
+    return Event(
+        event_id=f"ev-{n:06d}",
+        version=len(incs),
+        event_type=first.event_type,
+        sub_event_type=first.sub_event_type,
+        first_date=dates[0],
+        last_date=dates[-1],
+        location=first.location,
+        fatalities=max(i.fatalities or 0 for i in incs),
+        incident_ids=[i.incident_id for i in incs],
+        article_ids=[i.article_id for i in incs],
+        sources=sorted({s for i in incs for s in i.sources}),
+        confidence=0.7,
+        first_reported_at=datetime(2026, 11, 1, tzinfo=UTC),
+        last_reported_at=datetime(2026, 11, 2, tzinfo=UTC),
+    )
+
+
+def write_incidents(path: Path, incidents: list[Incident] | list[Event]) -> None:
     with path.open("ab") as fh:
         for inc in incidents:
             fh.write(inc.model_dump_json().encode() + b"\n")
@@ -70,7 +94,9 @@ def write_articles(path: Path, numbers: range) -> None:
 
 @contextmanager
 def ui_server(directory: Path) -> Iterator[str]:
-    store = JsonlEventStore(directory, CANDIDATES, articles_file=ARTICLES_FILE)
+    store = JsonlEventStore(
+        directory, CANDIDATES, articles_file=ARTICLES_FILE, incidents_file=INCIDENTS_FILE
+    )
     health = EmbeddedHealth(
         directory,
         {kind: f"wirewatch.{kind}.v1.jsonl" for kind in STAGE_OUTPUTS},

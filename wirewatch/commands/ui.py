@@ -84,6 +84,7 @@ def register(cli: click.Group) -> None:
                 directory,
                 [f"{t}.jsonl" for t in topics],
                 articles_file=f"{names.articles}.jsonl",
+                incidents_file=f"{names.incidents}.jsonl",
             )
             health = EmbeddedHealth(
                 directory,

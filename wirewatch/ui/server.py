@@ -12,7 +12,8 @@ Routes (GET only):
 
 The file is read incrementally and only up to its last newline, so a line being written is
 picked up on the next poll, not half-parsed. A line that is not a JSON object with an
-``incident_id`` and an ``event_type`` is skipped, logged and counted (shown on the page).
+``incident_id`` (incidents) or ``event_id`` (events) and an ``event_type`` is skipped, logged and
+counted (shown on the page).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 CSV_COLUMNS = (
-    "incident_id",
+    "id",
     "date",
     "event_type",
     "sub_event_type",
@@ -96,6 +97,8 @@ class EventStore:
         self.log: list[dict[str, Any]] = []
         self.latest: dict[str, dict[str, Any]] = {}
         self.articles: dict[str, dict[str, str | None]] = {}  # article_id -> url, title
+        # incident_id -> evidence sentence, for events (which carry incident ids, not evidence)
+        self.evidence: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -118,13 +121,12 @@ class EventStore:
         if not isinstance(rec, dict):
             self._skip(where, "not a JSON object")
             return
-        if not isinstance(rec.get("incident_id"), str) or not isinstance(
-            rec.get("event_type"), str
-        ):
-            self._skip(where, "no incident_id or event_type")
+        rid = record_id(rec)
+        if rid is None or not isinstance(rec.get("event_type"), str):
+            self._skip(where, "no incident_id / event_id or no event_type")
             return
         self.log.append(rec)
-        self.latest[rec["incident_id"]] = rec
+        self.latest[rid] = rec
 
     def _take(self, raw: bytes, where: str) -> None:
         if not raw.strip():
@@ -147,15 +149,24 @@ class EventStore:
                 cursor = 0
             records = self.log[cursor:]
             articles = {
-                r["article_id"]: self.articles[r["article_id"]]
+                aid: self.articles[aid]
                 for r in records
-                if r.get("article_id") in self.articles
+                for aid in _ids(r, "article_id", "article_ids")
+                if aid in self.articles
+            }
+            evidence = {
+                iid: self.evidence[iid]
+                for r in records
+                if "event_id" in r
+                for iid in _ids(r, "incident_id", "incident_ids")
+                if iid in self.evidence
             }
             return {
                 "generation": self.generation,
                 "cursor": len(self.log),
                 "records": records,
                 "articles": articles,
+                "evidence": evidence,
                 "skipped": self.skipped,
                 "source": self.source,
                 "problem": self.problem,
@@ -165,6 +176,14 @@ class EventStore:
         self.refresh()
         with self._lock:
             return [r for r in self.latest.values() if selection.matches(r)]
+
+
+def _ids(rec: dict[str, Any], one: str, many: str) -> list[str]:
+    v = rec.get(one)
+    if isinstance(v, str):
+        return [v]
+    vs = rec.get(many)
+    return [x for x in vs if isinstance(x, str)] if isinstance(vs, list) else []
 
 
 class _JsonlTail:
@@ -205,13 +224,19 @@ class JsonlEventStore(EventStore):
     too, so the page can link an incident to the article it came from."""
 
     def __init__(
-        self, directory: Path, candidates: Iterable[str], articles_file: str | None = None
+        self,
+        directory: Path,
+        candidates: Iterable[str],
+        articles_file: str | None = None,
+        incidents_file: str | None = None,
     ) -> None:
         super().__init__()
         self.directory = Path(directory)
         self.candidates = tuple(candidates)
         self._tail: _JsonlTail | None = None
         self._articles_tail = _JsonlTail(self.directory / articles_file) if articles_file else None
+        self._incidents_file = incidents_file
+        self._evidence_tail: _JsonlTail | None = None
 
     @property
     def source(self) -> str | None:
@@ -234,12 +259,31 @@ class JsonlEventStore(EventStore):
                     return
                 log.info("reading %s", path)
                 self._tail = _JsonlTail(path)
+                if self._incidents_file and path.name != self._incidents_file:
+                    self._evidence_tail = _JsonlTail(self.directory / self._incidents_file)
+            if self._evidence_tail is not None:
+                restarted, lines = self._evidence_tail.read()
+                if restarted:
+                    self.evidence = {}
+                for raw in lines:
+                    self._take_evidence(raw)
             restarted, lines = self._tail.read()
             if restarted:
                 self._reset()
             for raw in lines:
                 self._tail.line_no += 1
                 self._take(raw, f"{self._tail.path} line {self._tail.line_no}")
+
+    def _take_evidence(self, raw: bytes) -> None:
+        # the incidents behind the events: a line that is not usable only loses its sentence
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            return
+        if isinstance(rec, dict) and isinstance(rec.get("incident_id"), str):
+            ev = rec.get("evidence")
+            if isinstance(ev, dict) and isinstance(ev.get("text"), str):
+                self.evidence[rec["incident_id"]] = ev["text"]
 
     def _take_article(self, raw: bytes) -> None:
         # not this viewer's records: a line that is not a usable article only loses its link
@@ -297,7 +341,7 @@ class Selection:
             return False
         if self.country is not None and _location(rec).get("country") != self.country:
             return False
-        date = rec.get("date")
+        date = record_date(rec)
         if self.date_from is not None and not (isinstance(date, str) and date >= self.date_from):
             return False
         if self.date_to is not None and not (isinstance(date, str) and date <= self.date_to):
@@ -310,6 +354,24 @@ class Selection:
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def record_id(rec: dict[str, Any]) -> str | None:
+    """An incident's ``incident_id``, an event's ``event_id``."""
+    for key in ("incident_id", "event_id"):
+        v = rec.get(key)
+        if isinstance(v, str):
+            return v
+    return None
+
+
+def record_date(rec: dict[str, Any]) -> str | None:
+    """An incident's ``date``; an event's ``last_date``, else its ``first_date``."""
+    for key in ("date", "last_date", "first_date"):
+        v = rec.get(key)
+        if isinstance(v, str):
+            return v
+    return None
 
 
 def _killed(rec: dict[str, Any]) -> int | None:
@@ -342,7 +404,7 @@ def select_features(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         features.append(
             {
                 "type": "Feature",
-                "id": rec["incident_id"],
+                "id": record_id(rec),
                 "geometry": {"type": "Point", "coordinates": list(xy)} if xy else None,
                 "properties": rec,
             }
@@ -360,8 +422,8 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
         actors = rec.get("actors") or []
         writer.writerow(
             [
-                rec.get("incident_id"),
-                rec.get("date") or "",
+                record_id(rec),
+                record_date(rec) or "",
                 rec.get("event_type"),
                 rec.get("sub_event_type") or "",
                 loc.get("country") or "",

@@ -17,6 +17,11 @@
 
   const byId = new Map();          // incident_id -> latest record (the topic is compacted)
   const articleOf = new Map();     // article_id -> {url, title} (JSONL mode only)
+  const evidenceOf = new Map();    // incident_id -> evidence sentence (for events)
+  // incidents and events side by side: an event has event_id, first/last_date, id lists
+  const idOf = (r) => r.incident_id || r.event_id;
+  const dateOf = (r) => r.date || r.last_date || r.first_date || null;
+  const listOf = (r, one, many) => r[one] ? [r[one]] : (r[many] || []);
   const knownTypes = new Set();
   const hiddenTypes = new Set();   // types unchecked by the user; new types arrive checked
   let generation = -1, cursor = 0, skipped = 0, source = null, problem = null;
@@ -115,8 +120,9 @@
     if (hiddenTypes.has(r.event_type)) return false;
     const f = current;
     if (f.country && (r.location || {}).country !== f.country) return false;
-    if (f.from && !(r.date && r.date >= f.from)) return false;
-    if (f.to && !(r.date && r.date <= f.to)) return false;
+    const date = dateOf(r);
+    if (f.from && !(date && date >= f.from)) return false;
+    if (f.to && !(date && date <= f.to)) return false;
     if (f.min !== null) { const k = killedOf(r); if (k === null || k < f.min) return false; }
     if (f.source && !(r.sources || []).includes(f.source)) return false;
     return true;
@@ -159,7 +165,7 @@
     const killed = r.fatalities != null ? r.fatalities + " killed"
                  : r.fatalities_min != null ? "at least " + r.fatalities_min + " killed"
                  : "deaths not stated";
-    return `${r.event_type}, ${loc.name || "unknown place"}, ${r.date || "undated"}, ${killed}`;
+    return `${r.event_type}, ${loc.name || "unknown place"}, ${dateOf(r) || "undated"}, ${killed}`;
   }
   function render() {
     const started = performance.now();
@@ -190,7 +196,7 @@
         const m = svgEl("circle", {
           class: "marker", cx: p[0], cy: p[1], r: radiusOf(r) / view.k,
           fill: colourOf(r.event_type), tabindex: "0", role: "button",
-          "data-count": "1", "data-id": r.incident_id, "data-type": r.event_type,
+          "data-count": "1", "data-id": idOf(r), "data-type": r.event_type,
           "aria-label": describe(r),
         });
         m.addEventListener("click", () => openPopup(r, m));
@@ -259,22 +265,24 @@
     let undated = 0;
     const dated = [];
     for (const r of selected) {
-      if (r.date && /^\d{4}-\d{2}-\d{2}$/.test(r.date)) dated.push(r); else undated++;
+      const d = dateOf(r);
+      if (d && /^\d{4}-\d{2}-\d{2}$/.test(d)) dated.push(r); else undated++;
     }
     if (!dated.length) {
       $("timeline-title").textContent = "Incidents over time, by type";
       $("timeline-summary").textContent = "No dated incidents selected.";
       return;
     }
-    let firstDay = dated[0].date, lastDay = dated[0].date;
+    let firstDay = dateOf(dated[0]), lastDay = firstDay;
     for (const r of dated) {
-      if (r.date < firstDay) firstDay = r.date;
-      if (r.date > lastDay) lastDay = r.date;
+      const d = dateOf(r);
+      if (d < firstDay) firstDay = d;
+      if (d > lastDay) lastDay = d;
     }
     const bins = binning(firstDay, lastDay);
     const perBin = new Map();  // bin index -> Map(type -> n)
     for (const r of dated) {
-      const i = bins.index(r.date);
+      const i = bins.index(dateOf(r));
       let m = perBin.get(i);
       if (!m) perBin.set(i, (m = new Map()));
       m.set(r.event_type, (m.get(r.event_type) || 0) + 1);
@@ -319,16 +327,16 @@
     $("timeline-summary").textContent = summary;
   }
   function renderTable(selected) {
-    const rows = [...selected].sort((a, b) => (b.date || "").localeCompare(a.date || "")
-                                             || a.incident_id.localeCompare(b.incident_id));
+    const rows = [...selected].sort((a, b) => (dateOf(b) || "").localeCompare(dateOf(a) || "")
+                                             || idOf(a).localeCompare(idOf(b)));
     const body = $("incident-table").tBodies[0];
     body.replaceChildren();
     for (const r of rows.slice(0, TABLE_ROWS)) {
       const loc = r.location || {};
-      const tr = el("tr", { "data-id": r.incident_id });
+      const tr = el("tr", { "data-id": idOf(r) });
       const killed = r.fatalities != null ? String(r.fatalities)
                    : r.fatalities_min != null ? "≥ " + r.fatalities_min : "";
-      for (const v of [r.date || "", r.event_type, r.sub_event_type || "",
+      for (const v of [dateOf(r) || "", r.event_type, r.sub_event_type || "",
                        [loc.name, loc.country].filter(Boolean).join(", "), killed]) {
         tr.append(el("td", {}, v));
       }
@@ -377,7 +385,9 @@
                                                        : `${a.name} (${a.role})`).join("; ");
     const fields = [
       ["Date", r.date ? `${r.date}${r.date_precision ? " (" + r.date_precision + ")" : ""}`
-                      : "undated"],
+             : r.first_date && r.last_date && r.first_date !== r.last_date
+               ? `${r.first_date} to ${r.last_date}`
+             : dateOf(r) || "undated"],
       ["Place", place || "unknown"],
       ["Precision", loc.precision || "unknown"],
       ["Fatalities", count(r.fatalities, r.fatalities_min)],
@@ -388,7 +398,12 @@
     const dl = $("popup-fields");
     dl.replaceChildren();
     for (const [k, v] of fields) dl.append(el("dt", {}, k), el("dd", {}, v));
-    $("popup-evidence").textContent = (r.evidence && r.evidence.text) || "";
+    // an incident has its sentence; an event shows those of the incidents it was made of
+    const sentences = r.evidence && r.evidence.text ? [r.evidence.text]
+      : listOf(r, "incident_id", "incident_ids").map((i) => evidenceOf.get(i)).filter(Boolean);
+    const quote = $("popup-evidence");
+    quote.replaceChildren(...sentences.map((t) => { const p = el("p"); p.append(el("mark", {}, t)); return p; }));
+    if (!sentences.length) quote.append(el("p", {}, "no evidence sentence available"));
     const ul = $("popup-sources");
     ul.replaceChildren();
     for (const s of r.sources || []) {
@@ -401,14 +416,18 @@
       ul.append(li);
     }
     if (!(r.sources || []).length) ul.append(el("li", {}, "none named"));
-    const art = articleOf.get(r.article_id);
-    const artP = $("popup-article");
-    artP.replaceChildren();
-    const artHref = art && safeHref(art.url);
-    if (artHref) {
-      artP.append(el("a", { href: artHref, rel: "noopener noreferrer", target: "_blank" },
-                     art.title || art.url));
-    } else artP.textContent = "article " + r.article_id;
+    const artList = $("popup-article");
+    artList.replaceChildren();
+    for (const aid of listOf(r, "article_id", "article_ids")) {
+      const li = el("li");
+      const art = articleOf.get(aid);
+      const artHref = art && safeHref(art.url);
+      if (artHref) {
+        li.append(el("a", { href: artHref, rel: "noopener noreferrer", target: "_blank" },
+                      art.title || art.url));
+      } else li.textContent = "article " + aid;
+      artList.append(li);
+    }
     const p = $("popup");
     p.hidden = false;
     $("popup-close").focus();
@@ -430,11 +449,12 @@
           || !document.body.hasAttribute("data-polls");
         if (data.generation !== generation) { byId.clear(); generation = data.generation; }
         for (const [id, a] of Object.entries(data.articles || {})) articleOf.set(id, a);
+        for (const [id, t] of Object.entries(data.evidence || {})) evidenceOf.set(id, t);
         // the choice lists are rebuilt once per answer, not once per record
         const newCountries = new Set(), newSources = new Set();
         for (const r of data.records) {
           if (!knownTypes.has(r.event_type)) addTypeOption(r.event_type);
-          byId.set(r.incident_id, r);
+          byId.set(idOf(r), r);
           if (r.location && r.location.country) newCountries.add(r.location.country);
           for (const src of r.sources || []) newSources.add(src);
         }
