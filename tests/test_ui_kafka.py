@@ -133,3 +133,26 @@ def test_feed_health_from_kafka_reads_feedstate_and_dead_letters(kafka_settings)
         {"stage": "fetch", "reason": "fetch.timeout", "count": 1},
     ]
     assert snap["stage_output"] is None
+
+
+@pytest.mark.kafka
+def test_reader_prefers_events_and_gives_them_their_incidents_evidence(kafka_settings) -> None:
+    from tests.ui_support import event_of
+
+    names = Topics(kafka_settings.topic_prefix)
+    events = names.name("events")
+    incs = [incident(i, event_type="Protests") for i in range(2)]
+    producer = make_producer(kafka_settings, transactional_id=f"{names.name('events')}-ui-test")
+    producer.init_transactions()
+    _send(producer, names.incidents, [i.model_dump_json().encode() for i in incs], commit=True)
+    _send(producer, events, [event_of(incs, 7).model_dump_json().encode()], commit=True)
+    store = KafkaEventStore(kafka_settings, [events, names.incidents])
+    try:
+        assert _until(lambda: len(store.since(-1, 0)["evidence"]) == 2)
+        got = store.since(-1, 0)
+        assert [r["event_id"] for r in got["records"]] == ["ev-000007"]
+        assert got["evidence"] == {i.incident_id: i.evidence.text for i in incs}
+        assert got["source"] == f"kafka topic {names.name('events')}"
+    finally:
+        store.close()
+        producer.close()

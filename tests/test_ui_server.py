@@ -117,6 +117,8 @@ def test_events_come_with_the_evidence_of_their_incidents_and_export_by_event_id
 
 def test_events_file_is_preferred_over_incidents(tmp_path: Path) -> None:
     write_incidents(tmp_path / INCIDENTS_FILE, [incident(0)])
+    (tmp_path / CANDIDATES[0]).touch()  # empty: not chosen over incidents
+    assert JsonlEventStore(tmp_path, CANDIDATES).since(-1, 0)["source"] == INCIDENTS_FILE
     write_incidents(tmp_path / CANDIDATES[0], [incident(1)])
     got = JsonlEventStore(tmp_path, CANDIDATES).since(-1, 0)
     assert got["source"] == CANDIDATES[0]

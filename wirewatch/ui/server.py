@@ -138,6 +138,17 @@ class EventStore:
             return
         self._take_value(rec, where)
 
+    def _take_evidence(self, raw: bytes) -> None:
+        # the incidents behind the events: a line that is not usable only loses its sentence
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            return
+        if isinstance(rec, dict) and isinstance(rec.get("incident_id"), str):
+            ev = rec.get("evidence")
+            if isinstance(ev, dict) and isinstance(ev.get("text"), str):
+                self.evidence[rec["incident_id"]] = ev["text"]
+
     def _skip(self, where: str, why: str) -> None:
         self.skipped += 1
         log.warning("%s skipped: %s", where, why)
@@ -251,8 +262,15 @@ class JsonlEventStore(EventStore):
                 for raw in lines:
                     self._take_article(raw)
             if self._tail is None:
+                # the first candidate that holds something (an empty events file: incidents)
+                last = len(self.candidates) - 1
                 path = next(
-                    (self.directory / n for n in self.candidates if (self.directory / n).exists()),
+                    (
+                        self.directory / name
+                        for n, name in enumerate(self.candidates)
+                        if (self.directory / name).exists()
+                        and (n == last or (self.directory / name).stat().st_size > 0)
+                    ),
                     None,
                 )
                 if path is None:
@@ -273,17 +291,6 @@ class JsonlEventStore(EventStore):
             for raw in lines:
                 self._tail.line_no += 1
                 self._take(raw, f"{self._tail.path} line {self._tail.line_no}")
-
-    def _take_evidence(self, raw: bytes) -> None:
-        # the incidents behind the events: a line that is not usable only loses its sentence
-        try:
-            rec = json.loads(raw)
-        except ValueError:
-            return
-        if isinstance(rec, dict) and isinstance(rec.get("incident_id"), str):
-            ev = rec.get("evidence")
-            if isinstance(ev, dict) and isinstance(ev.get("text"), str):
-                self.evidence[rec["incident_id"]] = ev["text"]
 
     def _take_article(self, raw: bytes) -> None:
         # not this viewer's records: a line that is not a usable article only loses its link
