@@ -21,7 +21,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from clusters.events import EventIndex, outlet_of  # noqa: E402
 from processors import extract_incidents  # noqa: E402
+from wirewatch.config import ClusterSettings  # noqa: E402
 from wirewatch.contracts import Article  # noqa: E402
 from wirewatch.ui import JsonlEventStore, make_server  # noqa: E402
 from wirewatch.ui.health import STAGE_OUTPUTS, EmbeddedHealth  # noqa: E402
@@ -57,9 +59,17 @@ def build_wire(tmp: Path) -> Path:
     )
     with (out / "wirewatch.articles.v1.jsonl").open("a") as fh:
         fh.write(article.model_dump_json() + "\n")
+    incidents = extract_incidents(article)
     with (out / "wirewatch.incidents.v1.jsonl").open("a") as fh:
-        for inc in extract_incidents(article):
+        for inc in incidents:
             fh.write(inc.model_dump_json() + "\n")
+    # and into events, as the cluster stage of the run would have made them
+    index = EventIndex(ClusterSettings())
+    with (out / "wirewatch.events.v1.jsonl").open("a") as fh:
+        for inc in incidents:
+            event = index.add(inc, batch=0, partition=None, outlet=outlet_of(article.url))
+            if event is not None:
+                fh.write(event.model_dump_json() + "\n")
     return out
 
 
@@ -87,6 +97,7 @@ def main() -> None:
             out,
             ["wirewatch.events.v1.jsonl", "wirewatch.incidents.v1.jsonl"],
             articles_file="wirewatch.articles.v1.jsonl",
+            incidents_file="wirewatch.incidents.v1.jsonl",
         )
         health = EmbeddedHealth(out, topics, tmp / "state.db", stale_factor=5.0)
         server = make_server(store, "127.0.0.1", 0, health)
@@ -100,8 +111,7 @@ def main() -> None:
             # the seed article's first incident, opened from the table (a marker may be clustered)
             driver.find_element(
                 By.CSS_SELECTOR,
-                "#incident-table tr[data-id^='seed'] button, "
-                "#incident-table tbody tr:last-child button",
+                "#incident-table tr:last-child button, #incident-table tbody tr:last-child button",
             ).click()
             driver.execute_script("window.scrollTo(0, 0)")  # the popup stays, over the map
             driver.save_screenshot(str(ROOT / "docs" / "ui-map.png"))
