@@ -101,13 +101,15 @@ def register(cli: click.Group) -> None:
         settings = app.settings
         setup_logging_from_settings(settings)
         site = None
+        client = None
         if demo:
             from ingest import FeedSpec
-            from wirewatch.demo import DemoSite
+            from wirewatch.demo import DEMO_HOST, DemoSite
 
             site = DemoSite().__enter__()
-            settings.http.allowed_hosts = [*settings.http.allowed_hosts, "127.0.0.1"]
+            settings.http.allowed_hosts = [*settings.http.allowed_hosts, DEMO_HOST, "127.0.0.1"]
             settings.http.per_host_delay = 0.0
+            client = site.client(settings.http)
             feeds = [FeedSpec(url=site.feed_url, name="wirewatch demo wire")]
         else:
             assert feeds_path is not None
@@ -131,7 +133,7 @@ def register(cli: click.Group) -> None:
         except BaseException:
             sink.close()
             raise
-        pipeline = EmbeddedRunner(settings, feeds, sink, state=state)
+        pipeline = EmbeddedRunner(settings, feeds, sink, state=state, client=client)
 
         def say_stopping(in_flight: int, grace: float) -> None:
             click.echo(
@@ -163,6 +165,8 @@ def register(cli: click.Group) -> None:
                 return await pipeline.run(once=once, timeout=timeout)
             finally:
                 beat.cancel()
+                if client is not None:  # the runner closes only a client it made itself
+                    await client.aclose()
 
         try:
             stats = asyncio.run(main())

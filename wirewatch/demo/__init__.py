@@ -1,6 +1,13 @@
 """A tiny news site on 127.0.0.1 for ``wirewatch run --demo``: one RSS feed whose items link to
 a few wire-style articles written for wirewatch (fictional events, real places). It lets a
 newcomer run the whole chain offline; nothing leaves the loopback interface.
+
+Its URLs name a fixed host, :data:`DEMO_HOST`, not the server's address: the server listens on a
+random loopback port, and feed, entry and article ids are derived from URLs, so with the port in
+them every run produced new ids and a second run into the same ``--out`` appended every record
+again. The HTTP client of a demo run (:meth:`DemoSite.client`) sends what is addressed to
+:data:`DEMO_HOST` to the loopback server; the publication times are fixed for the same reason
+(a changed time is an updated entry).
 """
 
 from __future__ import annotations
@@ -12,9 +19,21 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["DemoSite"]
+import httpx
+
+if TYPE_CHECKING:
+    from ingest.http import HttpClient
+    from wirewatch.config import HttpSettings
+
+__all__ = ["DEMO_HOST", "DemoSite"]
+
+#: the host of every demo URL: ``.invalid`` never resolves (RFC 2606), so a demo URL that
+#: escapes the demo run reaches nobody
+DEMO_HOST = "demo.wirewatch.invalid"
+#: "now" of the demo wire: fixed, so each run serves the same entries (see the module doc)
+DEMO_CLOCK = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
 
 def _articles() -> list[dict[str, Any]]:
@@ -27,7 +46,7 @@ class DemoSite:
 
     def __init__(self) -> None:
         self.articles = _articles()
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = DEMO_CLOCK
         pages: dict[str, bytes] = {}
         items = []
         for n, a in enumerate(self.articles):
@@ -69,8 +88,31 @@ class DemoSite:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
+    def port(self) -> int:
+        """The loopback port the server listens on (random)."""
+        return int(self._httpd.server_address[1])
+
+    @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"http://{DEMO_HOST}"
+
+    @property
+    def loopback_base(self) -> str:
+        """Where the server really is (reached by :meth:`client`'s requests)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, settings: HttpSettings) -> HttpClient:
+        """An HTTP client like ``HttpClient(settings)`` whose requests to :data:`DEMO_HOST` go
+        to this server; ``settings.allowed_hosts`` must allow ``DEMO_HOST`` and 127.0.0.1 (the
+        guard still checks every request and every connection)."""
+        from ingest.guard import AddressGuard
+        from ingest.http import GuardedTransport, HttpClient
+
+        guard = AddressGuard(settings.allowed_hosts)
+        transport = _ToLoopback(
+            GuardedTransport(guard, verify=settings.verify_tls), DEMO_HOST, self.port
+        )
+        return HttpClient(settings, transport=transport, guard=guard)
 
     @property
     def feed_url(self) -> str:
@@ -100,3 +142,28 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class _ToLoopback(httpx.AsyncBaseTransport):
+    """Sends requests for ``host`` to ``127.0.0.1:port`` through ``inner``. The request the
+    client holds keeps its URL (a copy is sent), so responses, redirects and the ids made from
+    them name ``host``."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, host: str, port: int) -> None:
+        self.inner = inner
+        self.host = host
+        self.port = port
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == self.host:
+            request = httpx.Request(
+                request.method,
+                request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port),
+                headers=request.headers,
+                stream=request.stream,
+                extensions=request.extensions,
+            )
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
