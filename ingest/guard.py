@@ -32,7 +32,7 @@ import httpcore
 
 from wirewatch.errors import BlockedAddress
 
-__all__ = ["AddressGuard", "GuardedBackend", "blocked_reason"]
+__all__ = ["AddressGuard", "GuardedBackend", "allow_hint", "blocked_reason"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -44,6 +44,12 @@ _METADATA = frozenset(
 _ALLOWED_SCHEMES = frozenset({"http", "https"})
 #: resolver cache size at which expired answers are dropped (and, if all are live, the oldest half)
 _CACHE_PRUNE_AT = 4096
+
+
+def allow_hint(host: str) -> str:
+    """How a user allows ``host``: the end of every refusal's message."""
+    host = host.strip("[]")
+    return f"to allow it: --allow-host {host} or WIREWATCH_HTTP__ALLOWED_HOSTS={host}"
 
 
 def blocked_reason(ip: IPAddress) -> str | None:
@@ -157,7 +163,9 @@ class AddressGuard:
                 why = blocked_reason(ip)
                 if why is not None:
                     what = target or f"{host}:{port}"
-                    raise BlockedAddress(f"refused {what}: {host} resolves to {ip} ({why})")
+                    raise BlockedAddress(
+                        f"refused {what}: {host} resolves to {ip} ({why}); {allow_hint(host)}"
+                    )
         return ips
 
     def check_peer(self, url: str, peer: str | None) -> None:
@@ -173,7 +181,7 @@ class AddressGuard:
             return
         why = blocked_reason(ip)
         if why is not None:
-            raise BlockedAddress(f"refused {url}: connected to {ip} ({why})")
+            raise BlockedAddress(f"refused {url}: connected to {ip} ({why}); {allow_hint(host)}")
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

@@ -25,6 +25,12 @@ COMMAND_MODULES = (
 )
 
 
+ALLOW_HOST_HELP = (
+    "Allow fetching from this otherwise refused (private/loopback) host "
+    "(env: WIREWATCH_HTTP__ALLOWED_HOSTS). Repeatable."
+)
+
+
 class AppContext:
     """Lazily loaded settings shared by all commands."""
 
@@ -32,6 +38,14 @@ class AppContext:
         self.config_path = config_path
         self.allow_hosts = allow_hosts
         self._settings: Settings | None = None
+
+    def allow(self, hosts: tuple[str, ...]) -> None:
+        """More ``--allow-host`` values (given after the subcommand)."""
+        if not hosts:
+            return
+        self.allow_hosts = (*self.allow_hosts, *hosts)
+        if self._settings is not None:  # already loaded: add them there too
+            self._settings.http.allowed_hosts = [*self._settings.http.allowed_hosts, *hosts]
 
     @property
     def settings(self) -> Settings:
@@ -53,13 +67,7 @@ class AppContext:
     type=click.Path(dir_okay=False),
     help="YAML config file (env: WIREWATCH_CONFIG; WIREWATCH_SECTION__KEY overrides keys).",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Allow fetching from this otherwise refused (private/loopback) host. Repeatable.",
-)
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST", help=ALLOW_HOST_HELP)
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, allow_hosts: tuple[str, ...]) -> None:
     """wirewatch: feeds -> articles -> structured incident events, on Kafka or JSONL."""
@@ -74,6 +82,36 @@ for _name in COMMAND_MODULES:
             raise
         continue
     _mod.register(cli)
+
+
+def _more_allowed_hosts(
+    ctx: click.Context, _param: click.Parameter, hosts: tuple[str, ...]
+) -> None:
+    app = ctx.find_object(AppContext)
+    if app is not None:
+        app.allow(hosts)
+
+
+def _accept_allow_host_everywhere(group: click.Group) -> None:
+    """Give every command ``--allow-host`` too: users type it after the subcommand
+    (``wirewatch check-feed URL --allow-host HOST``) as often as before it."""
+    for cmd in group.commands.values():
+        if isinstance(cmd, click.Group):
+            _accept_allow_host_everywhere(cmd)
+        elif not any(p.name == "allow_hosts" for p in cmd.params):
+            cmd.params.append(
+                click.Option(
+                    ["--allow-host", "allow_hosts"],
+                    multiple=True,
+                    metavar="HOST",
+                    help=ALLOW_HOST_HELP,
+                    expose_value=False,
+                    callback=_more_allowed_hosts,
+                )
+            )
+
+
+_accept_allow_host_everywhere(cli)
 
 
 def main() -> None:
