@@ -20,6 +20,11 @@ def require_kafka(app: Any) -> KafkaSettings:
     return cfg
 
 
+def _known(value: Any) -> str:
+    """A figure as printed: ``?`` when the record does not know it (None or missing)."""
+    return "?" if value is None else str(value)
+
+
 def _summary(value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)[:200]
@@ -28,8 +33,8 @@ def _summary(value: Any) -> str:
         return (
             f"{value.get('date') or '?'}  {value.get('sub_event_type')}  "
             f"@ {loc.get('name', '?')} ({loc.get('country_iso3') or '?'})  "
-            f"killed={value.get('fatalities')} injured={value.get('injured')}  "
-            f"conf={value.get('confidence')}"
+            f"killed={_known(value.get('fatalities'))} injured={_known(value.get('injured'))}  "
+            f"conf={_known(value.get('confidence'))}"
         )
     if "dead_letter_id" in value:
         return f"[{value.get('stage')}] {value.get('reason')}: {value.get('error')}"
@@ -120,11 +125,14 @@ def register(cli: click.Group) -> None:
         group: str | None,
     ) -> None:
         """Print records of TOPIC (a full name, or a kind such as 'incidents')."""
+        from wirewatch.commands.feedstatus import feed_health, state_line
         from wirewatch.kafka_admin import tail
 
         cfg = require_kafka(app)
         if topic in TOPIC_KINDS:
             topic = Topics(cfg.topic_prefix).name(topic)
+        feedstate = topic == Topics(cfg.topic_prefix).feedstate
+        stale = app.settings.poll.stale_factor
         for rec in tail(
             cfg,
             topic,
@@ -135,6 +143,12 @@ def register(cli: click.Group) -> None:
         ):
             if as_json:
                 click.echo(rec.to_json())
+            elif feedstate:  # a table of feeds: one line per feed
+                if rec.value in (None, ""):  # a tombstone: the feed was removed
+                    click.echo(f"{rec.key}  removed")
+                else:
+                    health = feed_health(rec.key or "?", rec.value, stale_factor=stale)
+                    click.echo(state_line(health))
             else:
                 ce = rec.headers.get("ce_type", "-")
                 click.echo(f"{rec.topic}[{rec.partition}]@{rec.offset} key={rec.key} {ce}")

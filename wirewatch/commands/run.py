@@ -278,6 +278,56 @@ def register(cli: click.Group) -> None:
         fid = reg.remove(feed_id_or_url)
         click.echo(f"removed {fid}")
 
+    @feeds_group.command("status")
+    @click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="The --out of a `wirewatch run`: read its state file (embedded mode).",
+    )
+    @click.option(
+        "--state",
+        "state_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A `wirewatch run` state file (default: --out's, else storage.state_path).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
+    @click.pass_obj
+    def feeds_status(app: Any, out_dir: str | None, state_path: str | None, as_json: bool) -> None:
+        """Per feed: last poll, result, error class, next due, entries seen, stale.
+
+        With Kafka configured (and neither --out nor --state): the feeds and feedstate topics.
+        Otherwise the state file of `wirewatch run` (read-only: the run may be going on)."""
+        from wirewatch.commands import feedstatus
+
+        settings = app.settings
+        specs: dict[str, Any] = {}
+        if out_dir or state_path or settings.embedded:
+            path = Path(
+                state_path
+                or (
+                    Path(out_dir) / "wirewatch-state.db" if out_dir else settings.storage.state_path
+                )
+            )
+            states = feedstatus.read_sqlite_states(path)
+            source = str(path)
+        else:
+            specs, states = feedstatus.read_kafka_feeds(settings.kafka)
+            source = "the feeds and feedstate topics"
+        rows = feedstatus.healths(specs, states, stale_factor=settings.poll.stale_factor)
+        if as_json:
+            for h in rows:
+                click.echo(json.dumps(h.as_dict(), ensure_ascii=False))
+            return
+        if not rows:
+            click.echo(f"no feeds in {source}", err=True)
+            return
+        for line in feedstatus.render(rows):
+            click.echo(line)
+        click.echo(feedstatus.summary(rows), err=True)
+
     @feeds_group.command("list")
     @click.pass_obj
     def feeds_list(app: Any) -> None:
