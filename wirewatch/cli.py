@@ -29,14 +29,24 @@ ALLOW_HOST_HELP = (
     "Allow fetching from this otherwise refused (private/loopback) host "
     "(env: WIREWATCH_HTTP__ALLOWED_HOSTS). Repeatable."
 )
+LOG_FORMAT_HELP = (
+    "Log lines as JSON or text (setting log_format, env: WIREWATCH_LOG_FORMAT; "
+    "default: text on a terminal, else JSON)."
+)
 
 
 class AppContext:
     """Lazily loaded settings shared by all commands."""
 
-    def __init__(self, config_path: str | None, allow_hosts: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        config_path: str | None,
+        allow_hosts: tuple[str, ...],
+        log_format: str | None = None,
+    ) -> None:
         self.config_path = config_path
         self.allow_hosts = allow_hosts
+        self.log_format = log_format
         self._settings: Settings | None = None
 
     def allow(self, hosts: tuple[str, ...]) -> None:
@@ -47,14 +57,27 @@ class AppContext:
         if self._settings is not None:  # already loaded: add them there too
             self._settings.http.allowed_hosts = [*self._settings.http.allowed_hosts, *hosts]
 
+    def choose_log_format(self, fmt: str | None) -> None:
+        """``--log-format`` (given after the subcommand)."""
+        if fmt is None:
+            return
+        self.log_format = fmt
+        if self._settings is not None:
+            self._settings.log_format = fmt  # type: ignore[assignment]
+
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             s = load_settings(self.config_path)
             if self.allow_hosts:
                 s.http.allowed_hosts = [*s.http.allowed_hosts, *self.allow_hosts]
+            if self.log_format is not None:  # an assignment counts as set: it beats the TTY
+                s.log_format = self.log_format  # type: ignore[assignment]
             self._settings = s
         return self._settings
+
+
+_LOG_FORMATS = click.Choice(["json", "text"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,10 +91,16 @@ class AppContext:
     help="YAML config file (env: WIREWATCH_CONFIG; WIREWATCH_SECTION__KEY overrides keys).",
 )
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST", help=ALLOW_HOST_HELP)
+@click.option("--log-format", type=_LOG_FORMATS, default=None, help=LOG_FORMAT_HELP)
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, allow_hosts: tuple[str, ...]) -> None:
+def cli(
+    ctx: click.Context,
+    config_path: str | None,
+    allow_hosts: tuple[str, ...],
+    log_format: str | None,
+) -> None:
     """wirewatch: feeds -> articles -> structured incident events, on Kafka or JSONL."""
-    ctx.obj = AppContext(config_path, allow_hosts)
+    ctx.obj = AppContext(config_path, allow_hosts, log_format)
 
 
 for _name in COMMAND_MODULES:
@@ -92,26 +121,46 @@ def _more_allowed_hosts(
         app.allow(hosts)
 
 
-def _accept_allow_host_everywhere(group: click.Group) -> None:
-    """Give every command ``--allow-host`` too: users type it after the subcommand
+def _log_format_after(ctx: click.Context, _param: click.Parameter, fmt: str | None) -> None:
+    app = ctx.find_object(AppContext)
+    if app is not None:
+        app.choose_log_format(fmt)
+
+
+def _global_options() -> list[click.Option]:
+    """The group's options that are accepted after the subcommand too: users type them there
     (``wirewatch check-feed URL --allow-host HOST``) as often as before it."""
+    return [
+        click.Option(
+            ["--allow-host", "allow_hosts"],
+            multiple=True,
+            metavar="HOST",
+            help=ALLOW_HOST_HELP,
+            expose_value=False,
+            callback=_more_allowed_hosts,
+        ),
+        click.Option(
+            ["--log-format", "log_format"],
+            type=_LOG_FORMATS,
+            default=None,
+            help=LOG_FORMAT_HELP,
+            expose_value=False,
+            callback=_log_format_after,
+        ),
+    ]
+
+
+def _accept_global_options_everywhere(group: click.Group) -> None:
     for cmd in group.commands.values():
         if isinstance(cmd, click.Group):
-            _accept_allow_host_everywhere(cmd)
-        elif not any(p.name == "allow_hosts" for p in cmd.params):
-            cmd.params.append(
-                click.Option(
-                    ["--allow-host", "allow_hosts"],
-                    multiple=True,
-                    metavar="HOST",
-                    help=ALLOW_HOST_HELP,
-                    expose_value=False,
-                    callback=_more_allowed_hosts,
-                )
-            )
+            _accept_global_options_everywhere(cmd)
+            continue
+        for option in _global_options():
+            if not any(p.name == option.name for p in cmd.params):
+                cmd.params.append(option)
 
 
-_accept_allow_host_everywhere(cli)
+_accept_global_options_everywhere(cli)
 
 
 def main() -> None:

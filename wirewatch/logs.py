@@ -8,6 +8,11 @@ backslash-escaped. A handler-level filter replaces the values of secret settings
 (``http://user:password@host/`` becomes ``http://***@host/``) wherever they would appear:
 message, arguments, ``extra`` fields, tracebacks.
 
+Which format: the ``log_format`` setting or ``--log-format`` when given; otherwise text when
+stderr is a terminal (a person is reading) and JSON when it is not (a log collector is). On a
+terminal, :class:`ProgressLine` keeps one status line at the bottom, rewritten in place; the
+handler clears it before a log line and redraws it after, so the two never garble each other.
+
 Named ``logs`` (not ``logging``) so it never shadows the standard library module.
 """
 
@@ -17,6 +22,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -25,13 +31,19 @@ from pydantic import BaseModel, SecretStr
 
 __all__ = [
     "JsonFormatter",
+    "ProgressLine",
     "SecretMaskingFilter",
     "TextFormatter",
+    "log_format_for",
     "mask_userinfo",
     "secret_values",
     "setup_logging",
     "setup_logging_from_settings",
 ]
+
+#: libraries whose INFO is per-connection or per-request chatter (kafka-python logs every
+#: metadata refresh, httpx every request): held at WARNING unless the level is DEBUG
+_NOISY_LOGGERS = ("kafka", "httpx", "httpcore")
 
 MASK = "**********"
 
@@ -180,6 +192,100 @@ def secret_values(model: BaseModel) -> list[str]:
     return out
 
 
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a person reads it), not a pipe or a file."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
+def log_format_for(stream: TextIO, chosen: str | None = None) -> str:
+    """``chosen`` ("json"/"text") when given; else "text" on a terminal and "json" elsewhere."""
+    if chosen is not None:
+        return chosen
+    return "text" if is_terminal(stream) else "json"
+
+
+class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that moves a :class:`ProgressLine` on its stream out of the way of
+    each record: cleared before, drawn again after."""
+
+    progress: ProgressLine | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = self.progress
+        if progress is None:
+            super().emit(record)
+            return
+        progress.erase()
+        super().emit(record)
+        progress.redraw()
+
+
+class ProgressLine:
+    """One status line on a terminal, rewritten in place (carriage return, erase line).
+
+    ``attach()`` it to the handler :func:`setup_logging` installed on the same stream, so log
+    lines print above it instead of through it. Writes hold the handler's lock: log records may
+    come from other threads.
+    """
+
+    _ERASE = "\r\x1b[K"
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.text = ""
+        self._shown = False
+        self._lock: Any = threading.RLock()
+        self._handler: _ConsoleHandler | None = None
+
+    def attach(self, handler: logging.Handler | None) -> ProgressLine:
+        if isinstance(handler, _ConsoleHandler) and handler.stream is self.stream:
+            self._handler = handler
+            handler.progress = self
+            if handler.lock is not None:
+                self._lock = handler.lock
+        return self
+
+    def update(self, text: str) -> None:
+        """Show ``text`` (control characters escaped, one line) in place of the last one."""
+        text = _escape_text(text)
+        with self._lock:
+            if text == self.text and self._shown:
+                return
+            self.text = text
+            self._write(self._ERASE + text)
+            self._shown = True
+
+    def erase(self) -> None:
+        with self._lock:
+            if self._shown:
+                self._write(self._ERASE)
+                self._shown = False
+
+    def redraw(self) -> None:
+        with self._lock:
+            if self.text and not self._shown:
+                self._write(self.text)
+                self._shown = True
+
+    def close(self) -> None:
+        """Remove the line (the caller prints its summary instead) and detach."""
+        self.erase()
+        self.text = ""
+        if self._handler is not None and self._handler.progress is self:
+            self._handler.progress = None
+        self._handler = None
+
+    def _write(self, s: str) -> None:
+        try:
+            self.stream.write(s)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the line is cosmetic
+            pass
+
+
 def setup_logging(
     level: str = "INFO",
     fmt: str = "json",
@@ -190,8 +296,9 @@ def setup_logging(
     """Configure the root logger: one handler on ``stream`` (stderr), ``fmt`` "json" or "text".
 
     Idempotent: a handler installed by an earlier call is replaced, other handlers (pytest's
-    capture, for one) are left alone. kafka-python's loggers are held at WARNING unless
-    ``level`` is DEBUG: at INFO they log every connection and metadata refresh.
+    capture, for one) are left alone. kafka-python's, httpx's and httpcore's loggers are held at
+    WARNING unless ``level`` is DEBUG: at INFO they log every connection, metadata refresh and
+    HTTP request.
     """
     if fmt not in ("json", "text"):
         raise ValueError(f"unknown log format {fmt!r}; expected 'json' or 'text'")
@@ -200,25 +307,28 @@ def setup_logging(
         if getattr(h, _HANDLER_MARK, False):
             root.removeHandler(h)
             h.close()
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler = _ConsoleHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(SecretMaskingFilter(secrets))
     setattr(handler, _HANDLER_MARK, True)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    logging.getLogger("kafka").setLevel(
-        logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
-    )
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    for name in _NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)
     logging.captureWarnings(True)
     return handler
 
 
 def setup_logging_from_settings(settings: Any, *, stream: TextIO | None = None) -> logging.Handler:
-    """:func:`setup_logging` with ``settings.log_level``, ``settings.log_format`` and every
-    secret of ``settings`` masked."""
+    """:func:`setup_logging` with ``settings.log_level`` and every secret of ``settings``
+    masked; the format is ``settings.log_format`` when it was set (config file, environment,
+    ``--log-format``), else :func:`log_format_for` the stream (text on a terminal)."""
+    out = stream if stream is not None else sys.stderr
+    chosen = settings.log_format if "log_format" in settings.model_fields_set else None
     return setup_logging(
         settings.log_level,
-        settings.log_format,
+        log_format_for(out, chosen),
         secrets=secret_values(settings),
-        stream=stream,
+        stream=out,
     )

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from wirewatch.errors import SinkError, WirewatchError
+from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY
 
 
@@ -90,7 +91,13 @@ def register(cli: click.Group) -> None:
         the config; exit 1: a write failed during --once (nothing committed for it: run again).
         """
         from sinks import build
-        from wirewatch.logs import setup_logging_from_settings
+        from wirewatch.commands.runreport import (
+            STATE_FILE,
+            RunOutput,
+            progress_text,
+            summary_lines,
+        )
+        from wirewatch.logs import ProgressLine, is_terminal, setup_logging_from_settings
         from wirewatch.ops import limit_malloc_arenas
         from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
 
@@ -99,7 +106,17 @@ def register(cli: click.Group) -> None:
         if not once:
             limit_malloc_arenas()  # long-running: steadier RSS; before any thread (ops.py)
         settings = app.settings
-        setup_logging_from_settings(settings)
+        handler = setup_logging_from_settings(settings)
+        # a person at a terminal gets a progress line and a summary; a script, the JSON end
+        progress = ProgressLine(sys.stderr).attach(handler) if is_terminal(sys.stderr) else None
+
+        def say(text: str) -> None:
+            if progress is not None:
+                progress.erase()
+            click.echo(text, err=True)
+            if progress is not None:
+                progress.redraw()
+
         site = None
         client = None
         if demo:
@@ -123,7 +140,7 @@ def register(cli: click.Group) -> None:
         state_file = Path(
             state_path
             or (
-                Path(settings.storage.out_dir) / "wirewatch-state.db"
+                Path(settings.storage.out_dir) / STATE_FILE
                 if out_dir
                 else settings.storage.state_path
             )
@@ -136,10 +153,9 @@ def register(cli: click.Group) -> None:
         pipeline = EmbeddedRunner(settings, feeds, sink, state=state, client=client)
 
         def say_stopping(in_flight: int, grace: float) -> None:
-            click.echo(
+            say(
                 f"stopping: no new work; {in_flight} poll group(s) in flight get up to {grace:g} s"
-                " (run.shutdown_grace), the rest is handed back to the next run",
-                err=True,
+                " (run.shutdown_grace), the rest is handed back to the next run"
             )
 
         pipeline.on_stopping = say_stopping
@@ -156,15 +172,22 @@ def register(cli: click.Group) -> None:
                 ops.heartbeat()
                 await asyncio.sleep(5)
 
+        async def show_progress() -> None:
+            while progress is not None:
+                progress.update(progress_text(pipeline.stats, len(feeds), once=once))
+                await asyncio.sleep(0.5)
+
         async def main() -> Any:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, pipeline.request_stop)
             beat = asyncio.create_task(heartbeat())
+            shown = asyncio.create_task(show_progress())
             try:
                 return await pipeline.run(once=once, timeout=timeout)
             finally:
                 beat.cancel()
+                shown.cancel()
                 if client is not None:  # the runner closes only a client it made itself
                     await client.aclose()
 
@@ -176,18 +199,26 @@ def register(cli: click.Group) -> None:
             except WirewatchError as exc:
                 # every committed poll group was flushed before its commit: what is left
                 # belongs to groups not committed, which the next run polls again
-                click.echo(
-                    f"note: {exc} (not committed: the next run polls those feeds again)",
-                    err=True,
-                )
+                say(f"note: {exc} (not committed: the next run polls those feeds again)")
             state.close()
             if ops is not None:
                 ops.stop()
             if site is not None:
                 site.__exit__(None, None, None)
-        click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
-        if settings.embedded:
-            click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
+            if progress is not None:
+                progress.close()
+        if progress is not None:
+            output = RunOutput(
+                settings.storage.out_dir if settings.embedded else None,
+                state_file,
+                Topics(settings.kafka.topic_prefix),
+            )
+            for line in summary_lines(stats, len(feeds), output, stopped=pipeline.stopped):
+                click.echo(line, err=True)
+        else:
+            click.echo(json.dumps({"feeds": len(feeds), **stats.as_dict()}), err=True)
+            if settings.embedded:
+                click.echo(f"output: {Path(settings.storage.out_dir).resolve()}", err=True)
         failed = pipeline.first_write_error
         if once and failed is not None:
             raise SinkError(
