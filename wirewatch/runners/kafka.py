@@ -593,9 +593,25 @@ class KafkaStageRunner(_KafkaRunner):
             self.stage.on_abort(inbound)
             self._rewind(batch, exc)
             return
-        self.processed += sum(len(m) for m in batch.values())
+        records = sum(len(m) for m in batch.values())
+        self.processed += records
         self._poison_batch, self._poison_failures = (), 0
         self.stage.on_commit(inbound)
+        self._log_batch(records, outputs)
+
+    def _log_batch(self, records: int, outputs: Sequence[Emit]) -> None:
+        """One INFO line per committed batch: what came in, what went out (by topic kind)."""
+        counts: dict[str, int] = {}
+        for out in outputs:
+            counts[out.kind] = counts.get(out.kind, 0) + 1
+        made = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
+        log.info(
+            "batch committed: %d %s in, %s out",
+            records,
+            self.spec.input,
+            made,
+            extra={"stage": self.name, "records": records, **counts},
+        )
 
     def _rewind(self, batch: dict[Any, list[Any]], exc: BaseException) -> None:
         assert self.consumer is not None
