@@ -31,7 +31,7 @@ ALLOW_HOST_HELP = (
 )
 LOG_FORMAT_HELP = (
     "Log lines as JSON or text (setting log_format, env: WIREWATCH_LOG_FORMAT; "
-    "default: text on a terminal, else JSON)."
+    "default auto: text on a terminal, else JSON)."
 )
 
 
@@ -71,7 +71,7 @@ class AppContext:
             s = load_settings(self.config_path)
             if self.allow_hosts:
                 s.http.allowed_hosts = [*s.http.allowed_hosts, *self.allow_hosts]
-            if self.log_format is not None:  # an assignment counts as set: it beats the TTY
+            if self.log_format is not None:
                 s.log_format = self.log_format  # type: ignore[assignment]
             self._settings = s
         return self._settings

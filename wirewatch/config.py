@@ -251,7 +251,8 @@ class Settings(BaseSettings):
     run: RunSettings = Field(default_factory=RunSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["json", "text"] = "json"
+    # auto: text when stderr is a terminal (a person reads it), else JSON (a log shipper does)
+    log_format: Literal["auto", "json", "text"] = "auto"
 
     @classmethod
     def settings_customise_sources(

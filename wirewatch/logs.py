@@ -322,10 +322,10 @@ def setup_logging(
 
 def setup_logging_from_settings(settings: Any, *, stream: TextIO | None = None) -> logging.Handler:
     """:func:`setup_logging` with ``settings.log_level`` and every secret of ``settings``
-    masked; the format is ``settings.log_format`` when it was set (config file, environment,
-    ``--log-format``), else :func:`log_format_for` the stream (text on a terminal)."""
+    masked; the format is ``settings.log_format``, where "auto" (the default) is
+    :func:`log_format_for` the stream: text on a terminal, else JSON."""
     out = stream if stream is not None else sys.stderr
-    chosen = settings.log_format if "log_format" in settings.model_fields_set else None
+    chosen = None if settings.log_format == "auto" else settings.log_format
     return setup_logging(
         settings.log_level,
         log_format_for(out, chosen),

@@ -150,7 +150,10 @@ def register(cli: click.Group) -> None:
         except BaseException:
             sink.close()
             raise
-        pipeline = EmbeddedRunner(settings, feeds, sink, state=state, client=client)
+        if client is None:
+            pipeline = EmbeddedRunner(settings, feeds, sink, state=state)
+        else:  # the demo's own client: its host is routed to the loopback server
+            pipeline = EmbeddedRunner(settings, feeds, sink, state=state, client=client)
 
         def say_stopping(in_flight: int, grace: float) -> None:
             say(

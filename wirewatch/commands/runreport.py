@@ -112,14 +112,14 @@ def summary_lines(stats: Any, feeds: int, output: RunOutput, *, stopped: bool) -
         if path.exists():
             lines.append(f"  {path.name:<{width}}  {what}")
     lines.append(f"  {output.state_file.name:<{width}}  feed state")
-    incidents = _quote(str(Path(out) / f"{output.topics.incidents}.jsonl"))
-    return lines + _look(
-        [
-            (f"wirewatch ui --from {_quote(out)}", "map, timeline and table in the browser"),
-            (f"wirewatch feeds status {state_option}", "per-feed health"),
-            (f"head -n 3 {incidents}", "the raw records (JSON lines)"),
-        ]
-    )
+    commands = [
+        (f"wirewatch ui --from {_quote(out)}", "map, timeline and table in the browser"),
+        (f"wirewatch feeds status {state_option}", "per-feed health"),
+    ]
+    incidents = Path(out) / f"{output.topics.incidents}.jsonl"
+    if incidents.exists():
+        commands.append((f"head -n 3 {_quote(str(incidents))}", "the raw records (JSON lines)"))
+    return lines + _look(commands)
 
 
 def _look(commands: list[tuple[str, str]]) -> list[str]:
