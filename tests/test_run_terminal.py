@@ -122,3 +122,24 @@ def test_without_a_terminal_logs_stay_json_without_httpx_request_lines(tmp_path:
     summary = json.loads(lines[-2])  # the end a script reads, as before
     assert summary["articles"] == 6 and summary["feeds"] == 1
     assert lines[-1] == f"output: {(tmp_path / 'out').resolve()}"
+
+
+def test_the_progress_line_is_cut_to_the_terminal_width() -> None:
+    """A line wider than the terminal wraps, and "\\r erase" then clears only its last row."""
+    import fcntl
+    import struct
+    import termios
+
+    from wirewatch.logs import ProgressLine
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    with open(slave, "w", encoding="utf-8", closefd=True) as stream:
+        line = ProgressLine(stream)
+        line.update("polled 3/5 feeds · " + "x" * 100)
+        line.close()
+    shown = os.read(master, 65536).decode("utf-8")
+    os.close(master)
+    drawn = shown.split(ERASE)[1]
+    assert drawn.startswith("polled 3/5 feeds · ") and drawn.endswith("…")
+    assert len(drawn) < 40

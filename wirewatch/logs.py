@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -249,8 +250,12 @@ class ProgressLine:
         return self
 
     def update(self, text: str) -> None:
-        """Show ``text`` (control characters escaped, one line) in place of the last one."""
+        """Show ``text`` (control characters escaped, one line) in place of the last one; cut
+        to the terminal's width, since a wrapped line could not be erased in place."""
         text = _escape_text(text)
+        width = self._width()
+        if width is not None and len(text) >= width:
+            text = text[: max(0, width - 2)] + "…"
         with self._lock:
             if text == self.text and self._shown:
                 return
@@ -277,6 +282,12 @@ class ProgressLine:
         if self._handler is not None and self._handler.progress is self:
             self._handler.progress = None
         self._handler = None
+
+    def _width(self) -> int | None:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns or None
+        except (AttributeError, OSError, ValueError):  # not a terminal (tests), or closed
+            return None
 
     def _write(self, s: str) -> None:
         try:
