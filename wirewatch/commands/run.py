@@ -346,10 +346,10 @@ def register(cli: click.Group) -> None:
                 )
             )
             states = feedstatus.read_sqlite_states(path)
-            source = str(path)
+            source = f"{path}: `wirewatch run` has not polled yet"
         else:
             specs, states = feedstatus.read_kafka_feeds(settings.kafka)
-            source = "the feeds and feedstate topics"
+            source = "the feeds topic: add some with `wirewatch feeds import FILE`"
         rows = feedstatus.healths(specs, states, stale_factor=settings.poll.stale_factor)
         if as_json:
             for h in rows:
