@@ -121,7 +121,7 @@ def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
     assert (out / "wirewatch-state.db").exists()
 
 
-def test_run_once_with_kafka_configured_publishes_to_the_topics(kafka_settings):
+def test_run_once_with_kafka_configured_publishes_to_the_topics(kafka_settings, tmp_path):
     from tests.pipeline_support import read_topic
 
     env = _env()
@@ -129,6 +129,9 @@ def test_run_once_with_kafka_configured_publishes_to_the_topics(kafka_settings):
         {
             "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers or "",
             "WIREWATCH_KAFKA__TOPIC_PREFIX": kafka_settings.topic_prefix,
+            # its own feed state: the demo's ids are the same in every run, so a state file
+            # shared with an earlier run (the default, in the working directory) has seen them
+            "WIREWATCH_STORAGE__STATE_PATH": str(tmp_path / "state.db"),
         }
     )
     proc = subprocess.run(
