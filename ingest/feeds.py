@@ -19,7 +19,14 @@ from ingest.urls import canonicalize_url
 from wirewatch.contracts import stable_key
 from wirewatch.errors import ConfigError
 
-__all__ = ["FeedSpec", "dump_feed_list", "feed_id_for", "import_opml", "load_feed_list"]
+__all__ = [
+    "FeedSpec",
+    "dump_feed_list",
+    "feed_id_for",
+    "import_opml",
+    "load_feed_list",
+    "read_feed_record",
+]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.I)
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -76,6 +83,13 @@ class FeedSpec(BaseModel):
 
     def __hash__(self) -> int:
         return hash(self.feed_id)
+
+
+def read_feed_record(value: bytes | str) -> FeedSpec:
+    """A record of the feeds topic, read as a tolerant reader: properties this version does not
+    know (a newer 1.x writer's, ``schema_version``) are ignored, unlike in a feed list file,
+    where an unknown key is a typo to report."""
+    return FeedSpec.model_validate_json(value, extra="ignore")
 
 
 def _label(i: int, raw: Any) -> str:
