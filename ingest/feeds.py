@@ -25,11 +25,26 @@ __all__ = [
     "feed_id_for",
     "import_opml",
     "load_feed_list",
+    "parse_duration",
     "read_feed_record",
 ]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.I)
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+DURATION_HINT = "seconds or a duration like '90s', '15m', '2h'"
+
+
+def parse_duration(value: str | float) -> float:
+    """Seconds of a poll interval: a number (seconds) or ``<number><s|m|h|d>`` ("15m").
+    The one parser of feed lists and ``feeds add --interval``; raises ValueError."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = _DURATION.match(value)
+    if not m:
+        raise ValueError(f"must be {DURATION_HINT}")
+    return float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -66,10 +81,7 @@ class FeedSpec(BaseModel):
     @classmethod
     def _interval(cls, v: Any) -> Any:
         if isinstance(v, str):
-            m = _DURATION.match(v)
-            if not m:
-                raise ValueError("must be seconds or a duration like '90s', '15m', '2h'")
-            return float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
+            return parse_duration(v)
         return v
 
     @field_validator("tags", mode="before")
