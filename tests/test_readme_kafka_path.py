@@ -142,6 +142,8 @@ def test_the_readme_kafka_path_delivers_an_incident(
     assert incident["topic"] == f"{prefix}.incidents.v1"
     assert incident["value"]["event_type"] and incident["value"]["evidence"]
     assert incident["headers"]["ce_type"] == "io.wirewatch.incident.v1"
+    # written by a process worker's transaction: the schema named by the runner's topic kind
+    assert incident["headers"]["ce_dataschema"].endswith("/wirewatch.incidents.v1.json")
     assert codes == [0] * len(workers), (codes, _logs(tmp_path))
     assert "Traceback" not in _logs(tmp_path)
 
