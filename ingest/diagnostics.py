@@ -6,11 +6,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import humanize
+
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
 from ingest.parse import parse_feed_document
 from ingest.poller import FEED_ACCEPT
 from ingest.schedule import adaptive_interval, freshness_lifetime
+from ingest.urls import strip_userinfo
 from wirewatch.config import PollSettings
 from wirewatch.errors import FeedParseError, FetchError
 
@@ -39,13 +42,23 @@ class FeedReport:
     newest_entry: str | None = None
     suggested_interval: float | None = None
     error_reason: str | None = None
+    #: what went wrong, for a human (set with error_reason)
+    error_message: str | None = None
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         def row(k: str, v: object) -> str:
             return f"  {k:<19}{v}"
 
-        out = [f"feed {self.url}: {'OK' if self.ok else 'FAILED'}"]
+        if not self.ok:
+            # the rows of a report that was not made (no validators, no entries) would read as
+            # findings about the feed: a failure says what failed and nothing else
+            return [
+                f"feed {self.url}: FAILED",
+                row("error", self.error_reason or "feed.failed"),
+                row("message", self.error_message or "-"),
+            ]
+        out = [f"feed {self.url}: OK"]
         out.append(row("HTTP status", self.status if self.status is not None else "-"))
         if self.redirects:
             out.append(row("redirects", " -> ".join([*self.redirects, self.final_url or ""])))
@@ -54,7 +67,7 @@ class FeedReport:
         for k, v in (
             ("time", f"{self.elapsed_ms:.0f} ms" if self.elapsed_ms is not None else None),
             ("content type", self.content_type),
-            ("size", self.bytes),
+            ("size", humanize.naturalsize(self.bytes) if self.bytes is not None else None),
             ("ETag", self.etag),
             ("Last-Modified", self.last_modified),
             ("Cache-Control", self.cache_control),
@@ -68,10 +81,6 @@ class FeedReport:
         out.append(row("newest entry", self.newest_entry or "-"))
         if self.suggested_interval is not None:
             out.append(row("suggested interval", f"{self.suggested_interval:.0f} s"))
-        if not (self.etag or self.last_modified):
-            self.problems.append("no ETag or Last-Modified: every poll downloads the full feed")
-        if self.error_reason:
-            out.append(row("error", self.error_reason))
         for p in self.problems:
             out.append(row("problem", p))
         return out
@@ -86,6 +95,7 @@ async def check_feed(client: HttpClient, url: str, poll: PollSettings | None = N
         resp = await client.get(url, {"Accept": FEED_ACCEPT}, purpose="feed")
     except FetchError as exc:
         report.error_reason = exc.reason
+        report.error_message = str(exc)
         report.problems.append(str(exc))
         return report
     report.elapsed_ms = (time.perf_counter() - t0) * 1000
@@ -100,16 +110,21 @@ async def check_feed(client: HttpClient, url: str, poll: PollSettings | None = N
     report.cache_control = resp.headers.get("cache-control")
     if not 200 <= resp.status < 300:
         report.error_reason = f"http.status.{resp.status}"
+        report.error_message = f"HTTP {resp.status} from {strip_userinfo(resp.url)}"
         if resp.retry_after is not None:
             report.problems.append(f"Retry-After: {resp.retry_after:g} s")
+            report.error_message += f" (Retry-After: {resp.retry_after:g} s)"
         return report
     try:
         parsed = parse_feed_document(resp.body, resp.headers, feed, url=resp.url)
     except FeedParseError as exc:
         report.error_reason = exc.reason
+        report.error_message = str(exc)
         report.problems.append(str(exc))
         return report
     report.ok = True
+    if not (report.etag or report.last_modified):
+        report.problems.append("no ETag or Last-Modified: every poll downloads the full feed")
     report.format = parsed.version
     report.encoding = parsed.encoding
     report.title = parsed.title

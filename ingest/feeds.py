@@ -19,10 +19,32 @@ from ingest.urls import canonicalize_url
 from wirewatch.contracts import stable_key
 from wirewatch.errors import ConfigError
 
-__all__ = ["FeedSpec", "dump_feed_list", "feed_id_for", "import_opml", "load_feed_list"]
+__all__ = [
+    "FeedSpec",
+    "dump_feed_list",
+    "feed_id_for",
+    "import_opml",
+    "load_feed_list",
+    "parse_duration",
+    "read_feed_record",
+]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.I)
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+DURATION_HINT = "seconds or a duration like '90s', '15m', '2h'"
+
+
+def parse_duration(value: str | float) -> float:
+    """Seconds of a poll interval: a number (seconds) or ``<number><s|m|h|d>`` ("15m").
+    The one parser of feed lists and ``feeds add --interval``; raises ValueError."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = _DURATION.match(value)
+    if not m:
+        raise ValueError(f"must be {DURATION_HINT}")
+    return float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -59,10 +81,7 @@ class FeedSpec(BaseModel):
     @classmethod
     def _interval(cls, v: Any) -> Any:
         if isinstance(v, str):
-            m = _DURATION.match(v)
-            if not m:
-                raise ValueError("must be seconds or a duration like '90s', '15m', '2h'")
-            return float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
+            return parse_duration(v)
         return v
 
     @field_validator("tags", mode="before")
@@ -76,6 +95,13 @@ class FeedSpec(BaseModel):
 
     def __hash__(self) -> int:
         return hash(self.feed_id)
+
+
+def read_feed_record(value: bytes | str) -> FeedSpec:
+    """A record of the feeds topic, read as a tolerant reader: properties this version does not
+    know (a newer 1.x writer's, ``schema_version``) are ignored, unlike in a feed list file,
+    where an unknown key is a typo to report."""
+    return FeedSpec.model_validate_json(value, extra="ignore")
 
 
 def _label(i: int, raw: Any) -> str:

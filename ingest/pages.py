@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+import webencodings
 
 from ingest.urls import canonicalize_url, strip_userinfo
 from wirewatch.contracts import Article, PageKind, Timings, stable_key
@@ -185,7 +186,11 @@ def _norm_charset(label: str | None) -> str | None:
     try:
         return codecs.lookup(label).name
     except LookupError:
-        return None
+        pass
+    # a label of the web's encodings Python does not know by that name (iso-8859-8-i, the
+    # usual Hebrew label; x-mac-cyrillic, ...): declared, so taken rather than guessed
+    encoding = webencodings.lookup(label)
+    return None if encoding is None else codecs.lookup(encoding.codec_info.name).name
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:

@@ -13,6 +13,7 @@ Documents that are not feeds raise :class:`FeedParseError` with a stable ``reaso
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import html
 import importlib.util
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import feedparser.api
+import webencodings
 
 from ingest.feeds import FeedSpec
 from ingest.urls import absolutize, canonicalize_url, strip_userinfo
@@ -49,6 +51,10 @@ _HREF = re.compile(rb"href=[\"']([^\"']+)", re.I)
 #: content shorter than this (characters of text) is a teaser, not the article
 FULL_CONTENT_MIN_CHARS = 600
 _PASS_HEADERS = ("content-type", "content-language")
+_XML_DECL_ENCODING = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']"""
+)
+_CHARSET_PARAM = re.compile(r"""\bcharset\s*=\s*["']?([^"';\s]+)""", re.I)
 _MIN_YEAR = 1990
 #: clock skew tolerated before a date in the future counts as impossible
 _MAX_AHEAD = 2 * 86400
@@ -141,6 +147,43 @@ def _advertised_feed(body: bytes, base: str) -> str | None:
     return strip_userinfo(absolutize(h.group(1).decode("utf-8", "replace"), base)) if h else None
 
 
+def _transcode_web_label(body: bytes, fp_headers: dict[str, str]) -> tuple[bytes, str | None]:
+    """``body`` in UTF-8 when its declared charset (HTTP ``charset``, else the XML declaration,
+    the order feedparser uses) is a label of the web's encodings that Python's codecs do not
+    know, such as ``iso-8859-8-i`` for Hebrew: feedparser would fall back to windows-1252 and
+    turn every letter into mojibake. Returns the body to parse and that label (None: the
+    body is left to feedparser as it is)."""
+    ctype = fp_headers.get("content-type")
+    match = _CHARSET_PARAM.search(ctype or "")
+    label = match.group(1) if match else None
+    if label is None:
+        decl = _XML_DECL_ENCODING.match(body[:1024])
+        label = decl.group(1).decode("ascii") if decl else None
+        if label is not None and ctype and ctype.lower().startswith("text/"):
+            # RFC 7303: without a charset parameter the XML declaration applies to text/xml
+            # too; feedparser follows RFC 3023's us-ascii default there and reports a conflict
+            fp_headers["content-type"] = f"{ctype.split(';', 1)[0]}; charset={label}"
+    if label is None:
+        return body, None
+    try:
+        codecs.lookup(label)
+        return body, None  # a codec feedparser can use itself
+    except LookupError:
+        pass
+    encoding = webencodings.lookup(label)
+    if encoding is None:
+        return body, None  # no encoding at all: feedparser reports it and falls back
+    text = body.decode(encoding.codec_info.name, errors="replace")
+    # the declaration is re-written to what the bytes now are, and the HTTP charset too
+    text = re.sub(
+        r"""^(\ufeff?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'])[^"']*""", r"\1utf-8", text, count=1
+    )
+    ctype = fp_headers.get("content-type")
+    if ctype:
+        fp_headers["content-type"] = _CHARSET_PARAM.sub("charset=utf-8", ctype)
+    return text.encode("utf-8"), encoding.name
+
+
 def parse_feed_document(
     body: bytes, headers: Mapping[str, str] | None, feed: FeedSpec, *, url: str | None = None
 ) -> ParsedFeed:
@@ -161,13 +204,14 @@ def parse_feed_document(
         raise FeedParseError(f"{where} is an HTML page, not a feed{hint}", reason="feed.html")
     fp_headers = {k: hdrs[k] for k in _PASS_HEADERS if k in hdrs}
     fp_headers["content-location"] = base
+    body, declared = _transcode_web_label(_strip_leading_junk(body), fp_headers)
     # entries become plain text, so feedparser's HTML sanitizer and relative-URI rewriting of
     # embedded markup are wasted work; links, enclosures and xml:base are still resolved
     try:
         # a stream, not bytes: given bytes, feedparser first tries them as a local file name
         # (an open() per document, and a body naming a local file would be read instead)
         d = feedparser.parse(
-            io.BytesIO(_strip_leading_junk(body)),
+            io.BytesIO(body),
             response_headers=fp_headers,
             resolve_relative_uris=False,
             sanitize_html=False,
@@ -227,7 +271,7 @@ def parse_feed_document(
     return ParsedFeed(
         entries=entries,
         version=version,
-        encoding=d.get("encoding"),
+        encoding=declared or d.get("encoding"),
         title=html_to_text(meta.get("title") or "") or None,
         language=language,
         problems=problems,

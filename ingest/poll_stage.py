@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
-from ingest.feeds import FeedSpec
+from ingest.feeds import FeedSpec, read_feed_record
 from ingest.http import HttpClient
 from ingest.poller import Poller, PollResult
 from ingest.state import FeedState, MemoryStateStore, SeenEntry, listed_digest
@@ -103,7 +103,7 @@ class PollStage:
                 self.feeds.pop(row.key, None)
                 continue
             try:
-                self.feeds[row.key] = (row.partition, FeedSpec.model_validate_json(row.value))
+                self.feeds[row.key] = (row.partition, read_feed_record(row.value))
             except (ValidationError, ValueError) as exc:
                 log.warning("invalid feed record %s: %s", row.key, exc, extra={"stage": self.name})
 

@@ -17,7 +17,7 @@ from clusters.events import outlet_of
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident
-from wirewatch.metrics import ArticleSkipped, IncidentsExtracted, StageLatency, emit
+from wirewatch.metrics import ArticleSkipped, BuildInfo, IncidentsExtracted, StageLatency, emit
 from wirewatch.stage import Emit, Inbound, letter_for
 
 __all__ = ["DEFAULT_LANGUAGES", "ProcessStage", "extract_one", "process_article"]
@@ -71,6 +71,7 @@ class ProcessStage:
 
     async def setup(self) -> None:
         self.extractor.setup()
+        emit(BuildInfo(self.extractor.version))
 
     async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
         out: list[Emit] = []

@@ -17,7 +17,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import KafkaSettings
 from wirewatch.errors import WirewatchError
-from wirewatch.topics import Topics
+from wirewatch.topics import Topics, cloudevent_headers
 from wirewatch.topology import TOPOLOGY, Topology
 
 if TYPE_CHECKING:
@@ -273,13 +273,21 @@ class FeedRegistry:
     def _producer(self) -> KafkaProducer:
         return make_producer(self.cfg, bootstrap_timeout_ms=self.cfg.bootstrap_timeout_ms)
 
-    def _write(self, records: Iterable[tuple[str, bytes | None]]) -> int:
-        """Send ``(feed_id, value)`` records (None: a tombstone) and wait for all of them."""
+    def _write(self, records: Iterable[tuple[str, FeedSpec | None]]) -> int:
+        """Send ``(feed_id, spec)`` records (None: a tombstone) and wait for all of them. A feed
+        record carries CloudEvents headers like every topic's records; a tombstone, which
+        carries no event, none."""
         p = self._producer()
         n = 0
         try:
-            for fid, value in records:
-                p.send(self.topic, key=fid.encode(), value=value)
+            for fid, spec in records:
+                value = None if spec is None else spec.model_dump_json(exclude_none=True).encode()
+                headers = (
+                    []
+                    if spec is None or value is None
+                    else cloudevent_headers(spec, "wirewatch/feeds", value=value, kind="feeds")
+                )
+                p.send(self.topic, key=fid.encode(), value=value, headers=headers)
                 n += 1
             p.flush(timeout=max(30.0, self.cfg.max_block_ms / 1000))
         except kerr.KafkaError as exc:
@@ -289,19 +297,17 @@ class FeedRegistry:
         return n
 
     def put(self, specs: Iterable[FeedSpec]) -> int:
-        return self._write(
-            (spec.feed_id, spec.model_dump_json(exclude_none=True).encode()) for spec in specs
-        )
+        return self._write((spec.feed_id, spec) for spec in specs)
 
     def load(self) -> dict[str, FeedSpec]:
-        from ingest.feeds import FeedSpec
+        from ingest.feeds import read_feed_record
 
         feeds: dict[str, FeedSpec] = {}
         for _tp, key, value in read_table(self.cfg, self.topic):
             if value is None:
                 feeds.pop(key, None)
             else:
-                feeds[key] = FeedSpec.model_validate_json(value)
+                feeds[key] = read_feed_record(value)
         return feeds
 
     def remove(self, feed_id_or_url: str) -> str:

@@ -4,14 +4,27 @@ Prometheus series. No component touches prometheus_client directly.
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+)
+
+from wirewatch import __version__
 
 __all__ = [
     "REGISTRY",
     "ArticleFetched",
     "ArticleSkipped",
+    "BuildInfo",
     "DeadLettered",
     "DeliveryResult",
     "FeedPolled",
@@ -23,6 +36,33 @@ __all__ = [
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+# the standard process_* (memory, CPU, file descriptors) and python_* (version, GC) series,
+# which a registry of our own does not get by itself: the same collector objects as the
+# default registry's, registered here too
+for _collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+    REGISTRY.register(_collector)
+
+#: the extractor_version of a worker that runs no extractor (poll, fetch, cluster)
+NO_EXTRACTOR = "none"
+_build = Info(
+    "wirewatch_build",
+    "Always 1: wirewatch's version, the incident extractor's version (the process stage's, "
+    f"{NO_EXTRACTOR!r} in a worker without one) and the Python version",
+    registry=REGISTRY,
+)
+
+
+def _set_build_info(extractor_version: str) -> None:
+    _build.info(
+        {
+            "version": __version__,
+            "extractor_version": extractor_version,
+            "python": platform.python_version(),
+        }
+    )
+
+
+_set_build_info(NO_EXTRACTOR)
 
 _polls = Counter("wirewatch_polls_total", "Feed polls by result", ["result"], registry=REGISTRY)
 _new_entries = Counter("wirewatch_entries_total", "Entries emitted", ["kind"], registry=REGISTRY)
@@ -72,8 +112,8 @@ _rest_rss = Gauge(
     registry=REGISTRY,
 )
 _lag = Gauge(
-    "wirewatch_consumer_lag",
-    "Consumer lag by stage and partition",
+    "wirewatch_consumer_lag_records",
+    "Consumer lag in records (end offset minus position) by stage and partition",
     ["stage", "topic", "partition"],
     registry=REGISTRY,
 )
@@ -135,6 +175,13 @@ class MemoryAtRest:
 
 
 @dataclass(frozen=True)
+class BuildInfo:
+    """The extractor this process runs (its ``version``), for ``wirewatch_build_info``."""
+
+    extractor_version: str
+
+
+@dataclass(frozen=True)
 class ConsumerLag:
     stage: str
     topic: str
@@ -153,6 +200,7 @@ Event = (
     | FeedStale
     | MemoryAtRest
     | ConsumerLag
+    | BuildInfo
 )
 
 
@@ -187,6 +235,8 @@ def emit(event: Event) -> None:
             _rest_rss.labels(event.stage).set(event.rss_bytes)
         case ConsumerLag():
             _lag.labels(event.stage, event.topic, str(event.partition)).set(event.lag)
+        case BuildInfo():
+            _set_build_info(event.extractor_version)
 
 
 def sample(name: str, labels: dict[str, str] | None = None) -> float:

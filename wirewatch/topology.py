@@ -124,8 +124,17 @@ TOPICS: tuple[TopicSpec, ...] = (
         retention="incidents_retention_ms",
     ),
     # tables: the latest value per feed is the truth for as long as the feed exists
-    TopicSpec("feeds", "io.wirewatch.feed.v1", "feed_id", True, published=False),
-    TopicSpec("feedstate", "io.wirewatch.feedstate.v1", "feed_id", True, published=False),
+    TopicSpec(
+        "feeds", "io.wirewatch.feed.v1", "feed_id", True, "ingest.feeds:FeedSpec", published=False
+    ),
+    TopicSpec(
+        "feedstate",
+        "io.wirewatch.feedstate.v1",
+        "feed_id",
+        True,
+        "ingest.poll_stage:StateRecord",
+        published=False,
+    ),
 )
 
 STAGES: tuple[StageSpec, ...] = (

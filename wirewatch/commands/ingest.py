@@ -163,8 +163,9 @@ def register(cli: click.Group) -> None:
             click.echo(mask_userinfo("\n".join(report.lines())))
         if not report.ok:
             # the report above is the detail; this line is what a script or a glance needs
-            first = report.problems[0] if report.problems else "see the report"
-            click.echo(f"error [{report.error_reason or 'feed.failed'}]: {first}", err=True)
+            first = report.error_message or "see the report"
+            line = f"error [{report.error_reason or 'feed.failed'}]: {first}"
+            click.echo(mask_userinfo(line), err=True)
             raise SystemExit(1)
 
     @cli.command("discover")

@@ -18,6 +18,23 @@ from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY
 
 
+class _Duration(click.ParamType):
+    """A poll interval as a feed list's ``interval`` takes it (the same parser)."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ingest.feeds import parse_duration
+
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if seconds <= 0:
+            self.fail("must be more than 0", param, ctx)
+        return seconds
+
+
 def _feeds_from(path: str) -> list[Any]:
     from ingest import import_opml, load_feed_list
 
@@ -284,9 +301,10 @@ def register(cli: click.Group) -> None:
     @click.option("--name", default=None)
     @click.option(
         "--interval",
-        type=click.FloatRange(min=0, min_open=True),
+        type=_Duration(),
         default=None,
-        help="Poll interval in seconds (default: adapts to the feed).",
+        help="Poll interval: seconds or a duration like 90s, 15m, 2h, as in a feed list "
+        "(default: adapts to the feed).",
     )
     @click.pass_obj
     def feeds_add(app: Any, url: str, name: str | None, interval: float | None) -> None:

@@ -16,7 +16,7 @@ Emit = Callable[[Any], None]
 
 class ConsumerLagSampler:
     """Lag per assigned partition (end offset - position) of a kafka-python ``KafkaConsumer``,
-    emitted as :class:`ConsumerLag` (``wirewatch_consumer_lag{stage,topic,partition}``).
+    emitted as :class:`ConsumerLag` (``wirewatch_consumer_lag_records{stage,topic,partition}``).
 
     Call from the consumer's own thread (a KafkaConsumer is not thread-safe), e.g. each loop turn
     through :meth:`maybe_sample`, which samples at most every ``interval`` seconds. Partitions

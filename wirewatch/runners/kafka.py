@@ -390,7 +390,7 @@ class _KafkaRunner:
             topic = self.topics.name(out.kind)
             value = record_value(out.record)
             headers = cloudevent_headers(
-                out.record, source, value=value, ce_type=self._ce_types[out.kind]
+                out.record, source, value=value, ce_type=self._ce_types[out.kind], kind=out.kind
             )
             size = record_size(out.key, value, headers)
             fitted = self.fitter.fit(out, topic, size)
