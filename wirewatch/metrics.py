@@ -19,6 +19,7 @@ __all__ = [
     "IncidentsExtracted",
     "MemoryAtRest",
     "StageLatency",
+    "WebSubEvent",
     "emit",
 ]
 
@@ -75,6 +76,13 @@ _lag = Gauge(
     "wirewatch_consumer_lag",
     "Consumer lag by stage and partition",
     ["stage", "topic", "partition"],
+    registry=REGISTRY,
+)
+_websub = Counter(
+    "wirewatch_websub_total",
+    "WebSub traffic by kind (subscribe, verification, delivery) and result (accepted, or why "
+    "it was refused)",
+    ["kind", "result"],
     registry=REGISTRY,
 )
 
@@ -142,6 +150,12 @@ class ConsumerLag:
     lag: int
 
 
+@dataclass(frozen=True)
+class WebSubEvent:
+    kind: str  # subscribe | verification | delivery | connection
+    result: str  # accepted | live | bad_signature | oversize | rate_limited | ...
+
+
 Event = (
     FeedPolled
     | ArticleFetched
@@ -153,6 +167,7 @@ Event = (
     | FeedStale
     | MemoryAtRest
     | ConsumerLag
+    | WebSubEvent
 )
 
 
@@ -187,6 +202,8 @@ def emit(event: Event) -> None:
             _rest_rss.labels(event.stage).set(event.rss_bytes)
         case ConsumerLag():
             _lag.labels(event.stage, event.topic, str(event.partition)).set(event.lag)
+        case WebSubEvent():
+            _websub.labels(event.kind, event.result).inc()
 
 
 def sample(name: str, labels: dict[str, str] | None = None) -> float:

@@ -1,0 +1,124 @@
+"""Shared pieces of the WebSub tests: a feed that declares a local hub, settings, the
+embedded runner in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ingest import FeedSpec
+from sinks.jsonl import JsonlSink
+from testkit.http import LocalServer, Reply, article_html
+from testkit.websub_hub import LocalHub
+from wirewatch.config import HttpSettings, PollSettings, Settings, WebSubSettings
+from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.topics import Topics
+
+SECRET = "test-master-secret"
+RSS_TYPE = {"Content-Type": "application/rss+xml"}
+
+
+def feed_doc(site: LocalServer, hub_url: str | None, guids: list[str]) -> bytes:
+    """An RSS feed whose channel declares ``hub_url`` and its own URL as the topic."""
+    links = ""
+    if hub_url:
+        links = (
+            f'<atom:link rel="hub" href="{hub_url}"/>'
+            f'<atom:link rel="self" href="{site.url("/feed.xml")}"/>'
+        )
+    items = "".join(
+        f"<item><title>Story {g}</title><link>{site.url('/a/' + g)}</link><guid>{g}</guid></item>"
+        for g in guids
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        f"<title>Pushed feed</title><link>{site.url('/')}</link>{links}{items}</channel></rss>"
+    ).encode()
+
+
+def serve_feed(site: LocalServer, hub_url: str | None, guids: list[str]) -> FeedSpec:
+    site.route("/feed.xml", Reply(200, feed_doc(site, hub_url, guids), RSS_TYPE))
+    for g in ("p1", "p2", "p3", "bad", "old1", "old2", "later"):
+        site.route(f"/a/{g}", Reply(204))
+    return FeedSpec(url=site.url("/feed.xml"), interval=1)
+
+
+def settings(**websub: Any) -> Settings:
+    ws: dict[str, Any] = {
+        "enabled": True,
+        "listen_port": 0,
+        "secret": SECRET,
+        "fallback_interval": 3600,
+    }
+    ws.update(websub)
+    return Settings(
+        http=HttpSettings(allowed_hosts=["127.0.0.1"], per_host_delay=0, obey_robots=False),
+        poll=PollSettings(min_interval=1, default_interval=1, jitter=0),
+        websub=WebSubSettings.model_validate(ws),
+    )
+
+
+def entries(out: Path) -> list[dict[str, Any]]:
+    path = out / f"{Topics().entries}.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+class Background:
+    """The embedded runner on its own event loop in a thread; ``stop()`` ends it."""
+
+    def __init__(self, settings: Settings, feeds: list[FeedSpec], out: Path) -> None:
+        self.sink = JsonlSink(out)
+        self.sink.setup()
+        self.runner = EmbeddedRunner(settings, feeds, self.sink)
+        self.loop = asyncio.new_event_loop()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.loop.run_until_complete(self.runner.run(timeout=120))
+        except BaseException as exc:  # reported by stop()
+            self.error = exc
+
+    def websub(self) -> Any:
+        source = self.runner.source
+        return None if source is None else getattr(source, "websub", None)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.runner.request_stop)
+        self.thread.join(60)
+        self.sink.close()
+        if self.error is not None:
+            raise self.error
+
+
+@contextmanager
+def running(settings: Settings, feeds: list[FeedSpec], out: Path) -> Iterator[Background]:
+    bg = Background(settings, feeds, out)
+    bg.thread.start()
+    try:
+        yield bg
+    finally:
+        bg.stop()
+
+
+__all__ = [
+    "SECRET",
+    "Background",
+    "LocalHub",
+    "LocalServer",
+    "article_html",
+    "entries",
+    "feed_doc",
+    "running",
+    "serve_feed",
+    "settings",
+]
