@@ -62,6 +62,4 @@ def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
         assert titles.count("Story p1") == 1 and titles.count("Story old1") == 1
         # the push moved the feed's state on too: its seen marks include the pushed item
         states = [v for k, v in _records(cfg, "feedstate") if k == feed.feed_id]
-        assert any(
-            any(m["entry_id"].endswith("/p1") for m in st["seen"]) for st in states
-        ), states
+        assert any(any(m["entry_id"].endswith("/p1") for m in st["seen"]) for st in states), states

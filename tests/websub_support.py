@@ -122,3 +122,49 @@ __all__ = [
     "serve_feed",
     "settings",
 ]
+
+
+# --------------------------------------------------------------------------- hostile rows
+
+
+class Callback:
+    """A callback endpoint built from the classes the poll stage runs (server, subscriptions,
+    inbox), with one live subscription, for the hostile-input catalogue's WebSub rows."""
+
+    FEED = "hostile-feed"
+    TOPIC = "http://127.0.0.1:9/topic.xml"
+
+    def __init__(self, **websub: Any) -> None:
+        from ingest.websub import Inbox, Subscriptions
+        from ingest.websub_server import CallbackServer
+
+        s = WebSubSettings.model_validate(
+            {"enabled": True, "listen_port": 0, "secret": SECRET, **websub}
+        )
+        self.settings = s
+        self.subs = Subscriptions(s)
+        self.inbox = Inbox(s.max_pending, s.deliveries_per_minute)
+        self.server = CallbackServer(s, self.subs, self.inbox).start()
+        self.subs.base = f"http://127.0.0.1:{self.server.port}/websub"
+        self.subs.observe(self.FEED, "http://127.0.0.1:9/hub", self.TOPIC)
+        (sub,) = self.subs.due(0.0)
+        self.subs.sent(sub, True)
+        assert self.subs.verify(self.FEED, "subscribe", self.TOPIC, "3600")
+        self.secret = sub.secret
+        self.url = self.subs.callback_for(self.FEED)
+
+    def post(self, body: bytes, *, signature: str | None = None, method: str = "sha256") -> int:
+        import httpx
+
+        from ingest.websub import sign
+
+        headers = {"Content-Type": "application/rss+xml"}
+        headers["X-Hub-Signature"] = (
+            sign(self.secret, body, method) if signature is None else signature
+        )
+        if signature == "":
+            del headers["X-Hub-Signature"]
+        return httpx.post(self.url, content=body, headers=headers, timeout=10).status_code
+
+    def close(self) -> None:
+        self.server.stop()
