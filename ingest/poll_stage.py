@@ -147,6 +147,8 @@ class PollStage:
                 self.store.feeds.pop(fid, None)
                 continue
             self.store.feeds[fid] = state
+            if self.websub is not None:
+                self._restore_hub(fid, row.value)
             for seen in kept:
                 self.store.by_url[seen.url_key] = seen
                 self.store.by_id[(seen.feed_id, seen.entry_id)] = seen
@@ -154,6 +156,14 @@ class PollStage:
                 self._seen_by_feed[fid] = kept
             else:
                 self._seen_by_feed.pop(fid, None)
+
+    def _restore_hub(self, fid: str, value: bytes) -> None:
+        """The hub a feed's state record names: subscribed again without waiting for a poll
+        that reads the document (a feed answering 304 would never show it)."""
+        assert self.websub is not None
+        hub = json.loads(value).get("websub")
+        if isinstance(hub, dict) and isinstance(hub.get("hub"), str):
+            self.websub.subs.observe(fid, hub["hub"], str(hub.get("topic") or ""))
 
     def revoke(self, partitions: set[int]) -> None:
         self.partitions -= partitions
@@ -331,6 +341,9 @@ class PollStage:
             for e in r.entries:
                 out.append(Emit("entries", e.url_key, e))
             record = StateRecord.build(r.state, [dict(vars(m)) for m in marks])
+            sub = self.websub.subs.get(fid) if self.websub is not None else None
+            if sub is not None:
+                record.websub = {"hub": sub.hub, "topic": sub.topic}
             out.append(Emit("feedstate", fid, record, self.feeds.get(fid, (None,))[0]))
         return out
 
@@ -477,6 +490,8 @@ class StateRecord(BaseModel):
 
     state: dict[str, Any]
     seen: list[dict[str, Any]]
+    #: the WebSub hub and topic the feed declared (None: none, or WebSub off)
+    websub: dict[str, str] | None = None
 
     @classmethod
     def of(cls, result: PollResult, seen: list[SeenEntry]) -> StateRecord:

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 
 import httpx
 import pytest
 
-from ingest.websub import discover_hub, signature_ok, topic_secret
+from ingest.websub import Subscriptions, discover_hub, signature_ok, topic_secret
 from testkit.websub_hub import wait_for
 from tests.hostile_support import MetricDelta
 from tests.websub_support import (
     SECRET,
+    Callback,
     LocalHub,
     LocalServer,
+    Reply,
     entries,
     feed_doc,
     running,
@@ -26,6 +29,7 @@ from tests.websub_support import (
 )
 from wirewatch.config import WebSubSettings, load_settings
 from wirewatch.errors import ConfigError
+from wirewatch.topics import Topics
 
 WEBSUB = "wirewatch_websub_total"
 
@@ -177,3 +181,107 @@ def test_enabled_without_a_secret_is_a_clear_error(tmp_path):
 
     with pytest.raises(ConfigError, match="WIREWATCH_WEBSUB__SECRET"):
         Subscriptions(WebSubSettings(enabled=True))
+
+
+def test_unreadable_push_is_a_dead_letter_and_the_next_push_still_counts(tmp_path):
+    out = tmp_path / "out"
+    with LocalHub() as hub, LocalServer() as site:
+        feed = serve_feed(site, hub.url, ["old1"])
+        with running(settings(), [feed], out):
+            assert wait_for(lambda: hub.subscribed(feed.url))
+            garbage = b"<html><body>not a feed</body></html>"
+            assert hub.publish(feed.url, garbage, content_type="text/html") == [202]
+            assert hub.publish(feed.url, feed_doc(site, hub.url, ["p3"])) == [202]
+            assert wait_for(lambda: "p3" in _guids(out), timeout=30)
+            letters_file = out / f"{Topics().deadletter}.jsonl"
+            assert wait_for(letters_file.exists)
+        letters = [json.loads(x) for x in letters_file.read_text().splitlines()]
+        (letter,) = [d for d in letters if d["stage"] == "poll"]
+        assert letter["reason"] == "websub.feed.html" and letter["payload"] == garbage.decode()
+        assert letter["key"] == feed.feed_id
+
+
+# --------------------------------------------------------------------------- subscription states
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _subs(clock: Clock, **kw: object) -> Subscriptions:
+    s = WebSubSettings.model_validate({"enabled": True, "secret": "k", **kw})
+    return Subscriptions(s, clock)
+
+
+def test_a_lapsed_lease_is_not_live_and_is_asked_again():
+    clock = Clock()
+    subs = _subs(clock)
+    subs.observe("f", "http://hub.test/", "http://ex.test/feed")
+    (sub,) = subs.due(clock.now)
+    subs.sent(sub, True)
+    assert subs.verify("f", "subscribe", "http://ex.test/feed", "100")
+    assert subs.live("f") and subs.due(clock.now) == []
+    clock.now += 80  # 4/5 of the lease: renewal due, still live
+    assert subs.live("f") and len(subs.due(clock.now)) == 1
+    clock.now += 21  # the renewal never came back: the lease lapsed
+    assert not subs.live("f")
+
+
+def test_a_failed_request_or_a_denial_falls_back_and_retries_later():
+    clock = Clock()
+    subs = _subs(clock)
+    subs.observe("f", "http://hub.test/", "http://ex.test/feed")
+    (sub,) = subs.due(clock.now)
+    subs.sent(sub, False, "HTTP 500")
+    assert not subs.live("f") and subs.due(clock.now) == []  # backoff
+    clock.now += 61
+    (sub,) = subs.due(clock.now)
+    subs.sent(sub, True)
+    assert subs.verify("f", "subscribe", "http://ex.test/feed", "3600") and subs.live("f")
+    assert not subs.denied("f", "http://other.test/")  # not our topic: ignored
+    assert subs.denied("f", "http://ex.test/feed") and not subs.live("f")
+
+
+def test_a_delivery_for_a_feed_this_worker_does_not_own_is_gone():
+    cb = Callback()
+    try:
+        other = cb.url.rsplit("/", 1)[0] + "/feed-of-another-worker"
+        resp = httpx.post(other, content=b"<rss/>", timeout=10)
+        assert resp.status_code == 410  # the hub may end that subscription
+        assert len(cb.inbox) == 0
+        assert cb.post(b"<rss/>") == 202 and len(cb.inbox) == 1  # ours is taken
+    finally:
+        cb.close()
+
+
+def test_after_a_restart_the_hub_in_the_state_is_subscribed_again_on_a_304(tmp_path):
+    """The hub is kept in the feed's state record: a restarted runner subscribes again even
+    though the feed answers 304 (no document to find the hub in)."""
+    out, state = tmp_path / "out", tmp_path / "state.db"
+    with LocalHub() as hub, LocalServer() as site:
+        feed = serve_feed(site, hub.url, ["old1"])
+        doc = feed_doc(site, hub.url, ["old1"])
+
+        def conditional(seen):
+            if seen.headers.get("if-none-match") == '"v1"':
+                return Reply(304)
+            return Reply(200, doc, {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+        site.route("/feed.xml", conditional)
+        with running(settings(), [feed], out, state):
+            assert wait_for(lambda: hub.subscribed(feed.url))
+            assert wait_for(lambda: "old1" in _guids(out))
+        first = len(hub.subscribe_requests(feed.url))
+        hub.subscriptions.clear()
+        polls = len(site.hits("/feed.xml"))
+        with running(settings(), [feed], out, state) as bg:
+            assert wait_for(lambda: hub.subscribed(feed.url))
+            assert len(hub.subscribe_requests(feed.url)) > first
+            assert bg.websub().subs.live(feed.feed_id)
+        # any poll of the restarted run was conditional: its 304 had no document to read
+        later = site.hits("/feed.xml")[polls:]
+        assert all(r.headers.get("if-none-match") == '"v1"' for r in later), later

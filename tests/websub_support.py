@@ -16,7 +16,7 @@ from sinks.jsonl import JsonlSink
 from testkit.http import LocalServer, Reply, article_html
 from testkit.websub_hub import LocalHub
 from wirewatch.config import HttpSettings, PollSettings, Settings, WebSubSettings
-from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
 from wirewatch.topics import Topics
 
 SECRET = "test-master-secret"
@@ -74,19 +74,28 @@ def entries(out: Path) -> list[dict[str, Any]]:
 class Background:
     """The embedded runner on its own event loop in a thread; ``stop()`` ends it."""
 
-    def __init__(self, settings: Settings, feeds: list[FeedSpec], out: Path) -> None:
+    def __init__(
+        self, settings: Settings, feeds: list[FeedSpec], out: Path, state: Path | None = None
+    ) -> None:
         self.sink = JsonlSink(out)
         self.sink.setup()
+        self.state_path = state
         self.runner = EmbeddedRunner(settings, feeds, self.sink)
         self.loop = asyncio.new_event_loop()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        # SQLite connections belong to the thread that opened them: the runner's
+        if self.state_path is not None:
+            self.runner.state = SqliteTable(self.state_path)
         try:
             self.loop.run_until_complete(self.runner.run(timeout=120))
         except BaseException as exc:  # reported by stop()
             self.error = exc
+        finally:
+            if self.runner.state is not None:
+                self.runner.state.close()
 
     def websub(self) -> Any:
         source = self.runner.source
@@ -101,8 +110,10 @@ class Background:
 
 
 @contextmanager
-def running(settings: Settings, feeds: list[FeedSpec], out: Path) -> Iterator[Background]:
-    bg = Background(settings, feeds, out)
+def running(
+    settings: Settings, feeds: list[FeedSpec], out: Path, state: Path | None = None
+) -> Iterator[Background]:
+    bg = Background(settings, feeds, out, state)
     bg.thread.start()
     try:
         yield bg
@@ -115,6 +126,7 @@ __all__ = [
     "Background",
     "LocalHub",
     "LocalServer",
+    "Reply",
     "article_html",
     "entries",
     "feed_doc",
