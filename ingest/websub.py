@@ -341,8 +341,8 @@ class Inbox:
                 self._buckets[feed_id] = (tokens, now)
                 return False
             self._buckets[feed_id] = (tokens - 1.0, now)
-            if len(self._buckets) > 4 * self.max_pending + 10_000:  # forget idle feeds
-                self._buckets = {f: b for f, b in self._buckets.items() if b[0] < self.per_minute}
+            if len(self._buckets) > 10_000:  # a bucket idle for a minute is full again: forget
+                self._buckets = {f: b for f, b in self._buckets.items() if now - b[1] < 60.0}
             return True
 
     def put(self, delivery: Delivery) -> bool:

@@ -386,7 +386,7 @@ def _no_secret_in_file(data: Any, path: Path) -> None:
     """The WebSub secret comes from the environment only: a config file is read by more
     people and tools than the worker's environment."""
     websub = data.get("websub") if isinstance(data, dict) else None
-    if isinstance(websub, dict) and "secret" in websub:
+    if isinstance(websub, dict) and websub.get("secret") is not None:
         raise ConfigError(
             f"config file {path}: websub.secret is read from the environment only; remove it "
             "from the file and set WIREWATCH_WEBSUB__SECRET"
