@@ -115,6 +115,8 @@ class PollStage:
         for row in rows:
             if row.value is None:
                 self.feeds.pop(row.key, None)
+                if self.websub is not None:  # its lease lapses; deliveries meanwhile: 410
+                    self.websub.subs.forget({row.key})
                 continue
             try:
                 self.feeds[row.key] = (row.partition, FeedSpec.model_validate_json(row.value))
@@ -231,6 +233,10 @@ class PollStage:
                 fid not in self._inflight
             )
 
+        # a feed removed after its delivery was queued (its subscription is forgotten then);
+        # a feed whose table row is still being read keeps its deliveries until it is known
+        subs = self.websub.subs
+        self.websub.inbox.drop(lambda fid: subs.get(fid) is None)
         out: list[PollResult | PushFailure] = []
         for delivery in self.websub.inbox.take(ours):
             spec = self.feeds[delivery.feed_id][1]

@@ -174,6 +174,8 @@ class Subscription:
     failures: int = 0
     retry_at: float = 0.0
     sending: bool = False
+    #: a request of ours the hub has not verified yet: only then is a verification answered
+    awaiting: bool = False
 
 
 class Subscriptions:
@@ -236,7 +238,15 @@ class Subscriptions:
                         sub.status == "requested"
                         and now - sub.requested_at > self.settings.verify_timeout
                     )
-                    or (sub.status == "live" and now >= min(sub.renew_at, sub.lease_until))
+                    or (
+                        sub.status == "live"
+                        and now >= sub.renew_at
+                        # a renewal sent and not verified yet is asked again only later
+                        and (
+                            not sub.awaiting
+                            or now - sub.requested_at > self.settings.verify_timeout
+                        )
+                    )
                 ):
                     sub.sending = True
                     out.append(sub)
@@ -252,6 +262,9 @@ class Subscriptions:
             if ok:
                 if sub.status != "live":
                     sub.status = "requested"
+                    sub.awaiting = True
+                elif sub.lease_until <= now or sub.renew_at <= now:
+                    sub.awaiting = True  # a renewal not verified yet (a hub may verify first)
                 sub.requested_at = now
                 return
             self._fail(sub, now)
@@ -267,18 +280,21 @@ class Subscriptions:
 
     def _fail(self, sub: Subscription, now: float) -> None:
         sub.status = "failed"
+        sub.awaiting = False
         sub.failures += 1
         sub.retry_at = now + min(RETRY_BASE * 2 ** (sub.failures - 1), RETRY_CAP)
 
     def verify(self, feed_id: str, mode: str, topic: str, lease: str | None) -> bool:
-        """A verification of intent for ``feed_id``: true only for a subscription we asked
-        for (requested, or live and being renewed) with the same topic."""
+        """A verification of intent for ``feed_id``: true only while a subscribe request of
+        ours for the same topic waits for it (sent, or being sent: some hubs verify before they
+        answer). A verification repeated after that is refused: it could keep a subscription
+        the hub dropped looking live, and the feed polled only at the fallback interval."""
         now = self.clock()
         with self._lock:
             sub = self._subs.get(feed_id)
             if sub is None or sub.topic != topic or mode != "subscribe":
                 return False
-            if sub.status not in ("requested", "live") and not sub.sending:
+            if not (sub.awaiting or sub.sending):
                 return False
             try:
                 granted = float(lease) if lease else float(self.settings.lease_seconds)
@@ -287,6 +303,7 @@ class Subscriptions:
             if not 0 < granted < 10 * 365 * 86400:
                 return False
             sub.status = "live"
+            sub.awaiting = False
             sub.failures = 0
             sub.lease_until = now + granted
             sub.renew_at = now + granted * RENEW_AT

@@ -589,6 +589,7 @@ def websub_forged(cb: Callback, data: dict[str, Any]) -> None:
         (cb.url, {"hub.topic": "http://127.0.0.1:9/other.xml"}),  # not our topic
         (base + "/another-feed", {"hub.topic": cb.TOPIC}),  # not our feed
         (cb.url, {"hub.topic": cb.TOPIC, "hub.mode": "unsubscribe"}),  # not asked for
+        (cb.url, {"hub.topic": cb.TOPIC}),  # ours, but no request of ours waits for it
         (cb.url, {"hub.topic": cb.TOPIC, "hub.lease_seconds": "-5"}),  # nonsense lease
         (cb.url, {"hub.topic": cb.TOPIC, "hub.challenge": "x" * 5000}),  # huge challenge
     ]

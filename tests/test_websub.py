@@ -124,12 +124,15 @@ def test_forged_verification_is_refused_and_counted(tmp_path):
                 (base + "/not-a-feed", {"hub.topic": feed.url}),
                 # unsubscribe we never asked for
                 (callback, {"hub.topic": feed.url, "hub.mode": "unsubscribe"}),
+                # our feed and topic, but no request of ours is waiting: it could keep a
+                # subscription the hub dropped looking live
+                (callback, {"hub.topic": feed.url, "hub.lease_seconds": "999999"}),
             ]
             for url, params in forged:
                 query = {"hub.mode": "subscribe", "hub.challenge": "forged-challenge", **params}
                 resp = httpx.get(url, params=query, timeout=10)
                 assert resp.status_code == 404 and "forged-challenge" not in resp.text
-            assert metrics.delta(WEBSUB, {"kind": "verification", "result": "unknown"}) == 3
+            assert metrics.delta(WEBSUB, {"kind": "verification", "result": "unknown"}) == 4
             assert bg.websub().subs.live(feed.feed_id)  # the real subscription is untouched
 
 
@@ -226,9 +229,15 @@ def test_a_lapsed_lease_is_not_live_and_is_asked_again():
     assert subs.verify("f", "subscribe", "http://ex.test/feed", "100")
     assert subs.live("f") and subs.due(clock.now) == []
     clock.now += 80  # 4/5 of the lease: renewal due, still live
-    assert subs.live("f") and len(subs.due(clock.now)) == 1
-    clock.now += 21  # the renewal never came back: the lease lapsed
+    (renewal,) = subs.due(clock.now)
+    assert subs.live("f")
+    subs.sent(renewal, True)
+    clock.now += 1
+    assert subs.due(clock.now) == []  # not asked again while the hub may still verify
+    clock.now += 20  # the renewal was never verified: the lease lapsed
     assert not subs.live("f")
+    clock.now += 300  # websub.verify_timeout after the renewal: asked again
+    assert len(subs.due(clock.now)) == 1
 
 
 def test_a_failed_request_or_a_denial_falls_back_and_retries_later():
@@ -285,3 +294,53 @@ def test_after_a_restart_the_hub_in_the_state_is_subscribed_again_on_a_304(tmp_p
         # any poll of the restarted run was conditional: its 304 had no document to read
         later = site.hits("/feed.xml")[polls:]
         assert all(r.headers.get("if-none-match") == '"v1"' for r in later), later
+
+
+# --------------------------------------------------------------------------- the poll stage
+
+
+def test_poll_stage_takes_a_push_once_its_feed_is_known_and_drops_it_when_removed(tmp_path):
+    """Kafka order of events: state restored (with the hub), then the feed table is read. A
+    delivery waits for its feed's row; a removed feed's deliveries are dropped."""
+    import asyncio
+
+    from ingest.poll_stage import PollStage, StateRecord
+    from ingest.state import FeedState
+    from ingest.websub import Delivery
+    from testkit.http import client
+    from wirewatch.stage import TableRow
+
+    async def main() -> None:
+        with LocalServer() as site:
+            feed = serve_feed(site, None, ["old1"])
+            stage = PollStage(settings(), client=client())
+            await stage.setup()
+            assert stage.websub is not None
+            subs = stage.websub.subs
+            try:
+                record = StateRecord.build(
+                    FeedState(feed.feed_id, feed.url, feed.url, next_due=9e9), []
+                )
+                record.websub = {"hub": "http://127.0.0.1:9/hub", "topic": feed.url}
+                stage.restore({0}, [TableRow(feed.feed_id, record.model_dump_json().encode())])
+                assert subs.get(feed.feed_id) is not None  # the hub, from the state record
+                doc = feed_doc(site, None, ["p1"])
+                stage.websub.inbox.put(Delivery(feed.feed_id, doc, "application/rss+xml"))
+                assert await stage.run_due() == [] and len(stage.websub.inbox) == 1  # waits
+                stage.table([TableRow(feed.feed_id, feed.model_dump_json().encode(), 0)])
+                (result,) = await stage.run_due()
+                assert [e.title for e in result.entries] == ["Story p1"]
+                stage.on_commit([result])
+                # the same item pushed again: deduplicated like a polled one
+                stage.websub.inbox.put(Delivery(feed.feed_id, doc, "application/rss+xml"))
+                (again,) = await stage.run_due()
+                assert again.entries == []
+                # a removed feed: its subscription forgotten, its queued delivery dropped
+                stage.websub.inbox.put(Delivery(feed.feed_id, doc, "application/rss+xml"))
+                stage.table([TableRow(feed.feed_id, None, 0)])
+                assert await stage.run_due() == []
+                assert len(stage.websub.inbox) == 0 and subs.get(feed.feed_id) is None
+            finally:
+                await stage.close()
+
+    asyncio.run(main())
