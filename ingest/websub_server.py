@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -46,14 +47,36 @@ log = logging.getLogger("wirewatch.websub")
 READ_TIMEOUT = 10.0
 
 
-def _refused(kind: str, result: str, message: str, feed_id: str | None = None) -> None:
-    emit(WebSubEvent(kind, result))
-    log.warning(
-        "websub %s refused: %s",
-        kind,
-        message,
-        extra={"reason": f"websub.{kind}.{result}", "feed_id": feed_id},
-    )
+#: seconds between two log lines of the same refusal: a flood is counted in full, and logged
+#: once per period with the number left out, so it cannot flood the logs too
+LOG_EVERY = 10.0
+
+
+class _Refusals:
+    """Counts every refusal and logs it, one line per reason per LOG_EVERY seconds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, tuple[float, int]] = {}  # reason -> (when logged, left out since)
+
+    def __call__(self, kind: str, result: str, message: str, feed_id: str | None = None) -> None:
+        emit(WebSubEvent(kind, result))
+        reason = f"websub.{kind}.{result}"
+        now = time.monotonic()
+        with self._lock:
+            when, quiet = self._last.get(reason, (-LOG_EVERY, 0))
+            if now - when < LOG_EVERY:
+                self._last[reason] = (when, quiet + 1)
+                return
+            self._last[reason] = (now, 0)
+        more = f" ({quiet} more like it not logged)" if quiet else ""
+        log.warning(
+            "websub %s refused: %s%s",
+            kind,
+            message,
+            more,
+            extra={"reason": reason, "feed_id": feed_id},
+        )
 
 
 class _Server(ThreadingHTTPServer):
@@ -97,6 +120,7 @@ class CallbackServer:
         self.inbox = inbox
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.refused = _Refusals()
 
     @property
     def port(self) -> int:
@@ -149,7 +173,7 @@ class CallbackServer:
 
         mode, topic, challenge = one("hub.mode"), one("hub.topic"), one("hub.challenge")
         if feed_id is None:
-            _refused("verification", "unknown", "no feed in the callback path")
+            self.refused("verification", "unknown", "no feed in the callback path")
             return 404, b"not found"
         if mode == "denied":
             if self.subs.denied(feed_id, topic):
@@ -159,13 +183,13 @@ class CallbackServer:
                     extra={"feed_id": feed_id, "reason": "websub.denied"},
                 )
                 return 200, b""
-            _refused("verification", "unknown", "a denial for no subscription of ours", feed_id)
+            self.refused("verification", "unknown", "a denial for no subscription of ours", feed_id)
             return 404, b"not found"
         if not challenge or len(challenge) > 1024:
-            _refused("verification", "bad_request", "no usable hub.challenge", feed_id)
+            self.refused("verification", "bad_request", "no usable hub.challenge", feed_id)
             return 404, b"not found"
         if not self.subs.verify(feed_id, mode, topic, one("hub.lease_seconds") or None):
-            _refused(
+            self.refused(
                 "verification",
                 "unknown",
                 f"hub.mode={mode[:20]!r} for a subscription this worker did not ask for",
@@ -185,13 +209,13 @@ class CallbackServer:
         except ValueError:
             length = -1
         if secret is None or feed_id is None:
-            _refused("delivery", "unknown", "no subscription of this worker", feed_id)
+            self.refused("delivery", "unknown", "no subscription of this worker", feed_id)
             return 410, {}
         if length < 0:
-            _refused("delivery", "no_length", "no Content-Length", feed_id)
+            self.refused("delivery", "no_length", "no Content-Length", feed_id)
             return 411, {}
         if length > self.settings.max_body_bytes:
-            _refused(
+            self.refused(
                 "delivery",
                 "oversize",
                 f"body of {length} bytes over websub.max_body_bytes "
@@ -200,15 +224,15 @@ class CallbackServer:
             )
             return 413, {}
         if not self.inbox.admit(feed_id):
-            _refused("delivery", "rate_limited", "over websub.deliveries_per_minute", feed_id)
+            self.refused("delivery", "rate_limited", "over websub.deliveries_per_minute", feed_id)
             return 429, {"Retry-After": "60"}
         body = handler.rfile.read(length)
         if len(body) != length:
-            _refused("delivery", "truncated", "body shorter than its Content-Length", feed_id)
+            self.refused("delivery", "truncated", "body shorter than its Content-Length", feed_id)
             return 400, {}
         verdict = signature_ok(secret, body, handler.headers.get("X-Hub-Signature"))
         if verdict != "ok":
-            _refused(
+            self.refused(
                 "delivery",
                 f"{verdict}_signature",
                 f"{verdict} X-Hub-Signature; the delivery is ignored",
@@ -216,7 +240,7 @@ class CallbackServer:
             )
             return 202, {}
         if not self.inbox.put(Delivery(feed_id, body, handler.headers.get("Content-Type") or "")):
-            _refused("delivery", "inbox_full", "over websub.max_pending", feed_id)
+            self.refused("delivery", "inbox_full", "over websub.max_pending", feed_id)
             return 429, {"Retry-After": "10"}
         emit(WebSubEvent("delivery", "accepted"))
         return 202, {}
@@ -256,7 +280,7 @@ def _handler(server: CallbackServer) -> type[BaseHTTPRequestHandler]:
             try:
                 status, headers = server.delivery(self)
             except (TimeoutError, OSError):
-                _refused("delivery", "read_failed", "the sender stopped mid-body")
+                server.refused("delivery", "read_failed", "the sender stopped mid-body")
                 self.close_connection = True
                 return
             except Exception:
