@@ -164,8 +164,8 @@ class PollStage:
         that reads the document (a feed answering 304 would never show it)."""
         assert self.websub is not None
         hub = json.loads(value).get("websub")
-        if isinstance(hub, dict) and isinstance(hub.get("hub"), str):
-            self.websub.subs.observe(fid, hub["hub"], str(hub.get("topic") or ""))
+        if isinstance(hub, dict) and all(isinstance(hub.get(k), str) for k in ("hub", "topic")):
+            self.websub.subs.observe(fid, hub["hub"], hub["topic"])
 
     def revoke(self, partitions: set[int]) -> None:
         self.partitions -= partitions

@@ -114,8 +114,14 @@ def _document_links(body: bytes) -> tuple[str | None, str | None]:
         return None, None
     if root is None:
         return None, None
+    # the feed's own links only: children of an Atom feed or of an RSS channel, never an
+    # entry's (an entry's rel="self" is not the topic)
+    channel = root.find("channel")
+    candidates = [*root, *(channel if channel is not None else ())]
     hub = self_ = None
-    for el in root.iter(f"{{{ATOM}}}link", "link"):
+    for el in candidates:
+        if el.tag not in (f"{{{ATOM}}}link", "link"):
+            continue
         rels = (el.get("rel") or "").lower().split()
         href = (el.get("href") or "").strip()
         if not href:
@@ -124,8 +130,6 @@ def _document_links(body: bytes) -> tuple[str | None, str | None]:
             hub = href
         elif "self" in rels and self_ is None:
             self_ = href
-        if el.tag == f"{{{ATOM}}}entry" or (hub and self_):
-            break
     return hub, self_
 
 

@@ -154,6 +154,19 @@ def test_hub_found_in_link_header_and_in_atom_link():
         "https://ex.test/atom",
     )
     assert discover_hub(b"<rss><channel/></rss>", {}, "https://ex.test/a") is None
+    # an entry's links are not the feed's
+    entry_only = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="hub" href="/h"/>'
+        b'<link rel="self" href="/e"/></entry></feed>'
+    )
+    assert discover_hub(entry_only, {}, "https://ex.test/a") is None
+    # entities are not expanded, nothing is fetched
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY h SYSTEM "file:///etc/hostname">]>'
+        b'<rss xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        b'<atom:link rel="hub" href="https://hub.test/&h;"/></channel></rss>'
+    )
+    assert discover_hub(xxe, {}, "https://ex.test/a") == ("https://hub.test/", "https://ex.test/a")
 
 
 @pytest.mark.parametrize("method", ["sha1", "sha256", "sha384", "sha512"])
