@@ -6,6 +6,12 @@ state from the state table (the compacted feedstate topic, or SQLite); the stage
 feeds are due, keeps up to ``poll.concurrency`` polls in flight, and turns finished polls into
 entries plus one state record per feed. Its seen-entry marks are bounded the same way in both
 runners (:meth:`PollStage._seen_to_keep`).
+
+With ``websub.enabled`` the stage also serves the WebSub callback (:mod:`ingest.websub`): it
+subscribes to the hub a polled feed declares, and a verified push for a feed of an owned
+partition becomes a poll result of that feed here, so it takes the same path to the same
+outputs and state (in Kafka mode, the same transaction as polls). While a feed's subscription is
+live it is polled every ``websub.fallback_interval`` seconds only.
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ from ingest.feeds import FeedSpec, read_feed_record
 from ingest.http import HttpClient
 from ingest.poller import Poller, PollResult
 from ingest.state import FeedState, MemoryStateStore, SeenEntry, listed_digest
+from ingest.websub import PushFailure, WebSub, push_result
 from wirewatch.config import Settings
 from wirewatch.contracts import FeedEntry
 from wirewatch.ops import FeedActivity, StaleFeedTracker
-from wirewatch.stage import Emit, TableRow
+from wirewatch.stage import Emit, TableRow, dead_letter
 
 __all__ = ["PollStage", "StateRecord", "restore_state"]
 
@@ -79,12 +86,16 @@ class PollStage:
         self._next_scan = 0.0
         self._seen_by_feed: dict[str, list[SeenEntry]] = {}
         self._polled_once: set[str] = set()  # run_due(once=True): feeds done this run
+        self.websub: WebSub | None = None
 
     # ------------------------------------------------------------------ lifecycle
     async def setup(self) -> None:
         if self.client is None:
             self.client = HttpClient(self.settings.http)
         self.poller = Poller(self.client, self.store, self.settings.poll)
+        if self.settings.websub.enabled and self.websub is None:
+            self.websub = WebSub(self.settings.websub, self.settings.http, self.client.guard)
+            self.websub.start()
 
     async def close(self) -> None:
         for task in self._inflight.values():  # unfinished polls: never committed, redone later
@@ -92,6 +103,9 @@ class PollStage:
         if self._inflight:
             await asyncio.gather(*self._inflight.values(), return_exceptions=True)
             self._inflight.clear()
+        if self.websub is not None:
+            await self.websub.close()
+            self.websub = None
         if self.client is not None and self._own_client:
             await self.client.aclose()
 
@@ -101,6 +115,8 @@ class PollStage:
         for row in rows:
             if row.value is None:
                 self.feeds.pop(row.key, None)
+                if self.websub is not None:  # its lease lapses; deliveries meanwhile: 410
+                    self.websub.subs.forget({row.key})
                 continue
             try:
                 self.feeds[row.key] = (row.partition, read_feed_record(row.value))
@@ -133,6 +149,8 @@ class PollStage:
                 self.store.feeds.pop(fid, None)
                 continue
             self.store.feeds[fid] = state
+            if self.websub is not None:
+                self._restore_hub(fid, row.value)
             for seen in kept:
                 self.store.by_url[seen.url_key] = seen
                 self.store.by_id[(seen.feed_id, seen.entry_id)] = seen
@@ -141,9 +159,21 @@ class PollStage:
             else:
                 self._seen_by_feed.pop(fid, None)
 
+    def _restore_hub(self, fid: str, value: bytes) -> None:
+        """The hub a feed's state record names: subscribed again without waiting for a poll
+        that reads the document (a feed answering 304 would never show it)."""
+        assert self.websub is not None
+        hub = json.loads(value).get("websub")
+        if isinstance(hub, dict) and all(isinstance(hub.get(k), str) for k in ("hub", "topic")):
+            self.websub.subs.observe(fid, hub["hub"], hub["topic"])
+
     def revoke(self, partitions: set[int]) -> None:
         self.partitions -= partitions
-        for fid in [f for f, (p, _s) in self.feeds.items() if p in partitions]:
+        gone = {f for f, (p, _s) in self.feeds.items() if p in partitions}
+        if self.websub is not None:  # the new owner subscribes with its own callback
+            self.websub.subs.forget(gone)
+            self.websub.inbox.drop(gone.__contains__)
+        for fid in gone:
             del self.feeds[fid]
             self.store.feeds.pop(fid, None)
             self._seen_by_feed.pop(fid, None)
@@ -153,7 +183,7 @@ class PollStage:
 
     # ------------------------------------------------------------------ polling
     def busy(self) -> bool:
-        return bool(self._inflight)
+        return bool(self._inflight) or (self.websub is not None and self.websub.busy())
 
     def done_once(self) -> bool:
         """``run_due(once=True)``: every feed of the table was polled and nothing is in flight."""
@@ -169,6 +199,7 @@ class PollStage:
         """
         due: list[tuple[float, FeedSpec]] = []
         states = self.store.feeds
+        websub = self.websub if not once else None
         for fid, (part, spec) in self.feeds.items():
             if part not in self.partitions or fid in self._inflight:
                 continue
@@ -180,11 +211,41 @@ class PollStage:
             if st is None or st.spec_url != spec.url:
                 due.append((0.0, spec))
             elif not st.disabled_reason and st.next_due <= now:
+                if websub is not None and self._pushed_to(websub, fid, st, now):
+                    continue  # a live subscription: polled at the relaxed interval only
                 due.append((st.next_due, spec))
         due.sort(key=lambda d: d[0])  # a worker behind schedule must not starve any feed
         return [spec for _t, spec in due]
 
-    async def run_due(self, *, once: bool = False, wait: float = 0.2) -> list[PollResult]:
+    @staticmethod
+    def _pushed_to(websub: WebSub, fid: str, st: FeedState, now: float) -> bool:
+        """Whether a due feed waits because pushes are live for it (the fallback interval)."""
+        fallback = websub.settings.fallback_interval
+        return (st.last_success or 0.0) + fallback > now and websub.subs.live(fid, now)
+
+    def _pushes(self) -> list[PollResult | PushFailure]:
+        """Queued deliveries of owned feeds with no poll in flight, as poll results."""
+        assert self.websub is not None and self.poller is not None
+        self.websub.tick()
+
+        def ours(fid: str) -> bool:
+            return self.feeds.get(fid, (-1, None))[0] in self.partitions and (
+                fid not in self._inflight
+            )
+
+        # a feed removed after its delivery was queued (its subscription is forgotten then);
+        # a feed whose table row is still being read keeps its deliveries until it is known
+        subs = self.websub.subs
+        self.websub.inbox.drop(lambda fid: subs.get(fid) is None)
+        out: list[PollResult | PushFailure] = []
+        for delivery in self.websub.inbox.take(ours):
+            spec = self.feeds[delivery.feed_id][1]
+            out.append(push_result(self.poller, spec, delivery))
+        return out
+
+    async def run_due(
+        self, *, once: bool = False, wait: float = 0.2
+    ) -> list[PollResult | PushFailure]:
         """Keep up to ``poll.concurrency`` polls in flight; return the finished ones.
 
         A rolling set, not rounds: one slow or hanging feed holds up only its own slot. Polls
@@ -193,6 +254,7 @@ class PollStage:
         cost more CPU than a 304 poll, and one transaction per finished poll was the common case.
         """
         assert self.poller is not None, "setup() first"
+        pushed = self._pushes() if self.websub is not None and not once else []
         now = time.time()
         if now >= self._next_scan:
             self._next_scan = now + 0.25
@@ -209,10 +271,12 @@ class PollStage:
                 self._inflight[fid] = task
         if not self._inflight:
             self._finished.clear()  # only polls cancelled with their partition can be left
-            return []
+            if self.websub is not None and not pushed:
+                await self.websub.settle(0.05)
+            return list(pushed)
         await self._wait(wait, until_all=False)
         if not self._finished:
-            return []
+            return list(pushed)
         await self._wait(COMMIT_LINGER, until_all=True)
         finished, self._finished = self._finished, []
         results: list[PollResult] = []
@@ -230,6 +294,9 @@ class PollStage:
             if self.feeds.get(fid, (-1, None))[0] in self.partitions:  # still ours
                 results.append(result)
         self.polls += len(results)
+        if self.websub is not None and not once:
+            for r in results:
+                self.websub.observe(r)
         for r in results:
             if r.status in ("error", "disabled"):
                 log.warning(
@@ -242,7 +309,7 @@ class PollStage:
                         "error": (r.error_message or "")[:500],
                     },
                 )
-        return results
+        return [*pushed, *results]
 
     def _on_poll_done(self, task: asyncio.Task[PollResult]) -> None:
         self._finished.append((task.get_name(), task))
@@ -268,26 +335,45 @@ class PollStage:
             self._wake = None
 
     # ------------------------------------------------------------------ outputs and commit
-    def emits(self, results: Sequence[PollResult]) -> list[Emit]:
+    def emits(self, results: Sequence[PollResult | PushFailure]) -> list[Emit]:
         """Each poll's entries, and the feed's state record in the feed's partition."""
         out: list[Emit] = []
         for r in results:
+            if isinstance(r, PushFailure):
+                out.append(self._push_letter(r))
+                continue
             fid = r.feed.feed_id
             marks = self._seen_to_keep(r)
             for e in r.entries:
                 out.append(Emit("entries", e.url_key, e))
             record = StateRecord.build(r.state, [dict(vars(m)) for m in marks])
+            sub = self.websub.subs.get(fid) if self.websub is not None else None
+            if sub is not None:
+                record.websub = {"hub": sub.hub, "topic": sub.topic}
             out.append(Emit("feedstate", fid, record, self.feeds.get(fid, (None,))[0]))
         return out
 
-    def on_commit(self, results: Sequence[PollResult]) -> None:
+    def _push_letter(self, failure: PushFailure) -> Emit:
+        letter = dead_letter(
+            self.name,
+            failure.message,
+            reason=f"websub.{failure.reason}",
+            payload=failure.delivery.body,
+            key=failure.feed.feed_id,
+            context={"feed_url": failure.feed.url, "content_type": failure.delivery.content_type},
+        )
+        return Emit("deadletter", failure.feed.feed_id, letter)
+
+    def on_commit(self, results: Sequence[PollResult | PushFailure]) -> None:
         assert self.poller is not None
         for r in results:
+            if isinstance(r, PushFailure):
+                continue
             keep = self._seen_to_keep(r)
             self.poller.commit(r)
             self._remember_seen(r.feed.feed_id, keep)
 
-    def on_abort(self, results: Sequence[PollResult]) -> None:
+    def on_abort(self, results: Sequence[PollResult | PushFailure]) -> None:
         log.warning(
             "poll write failed; %d feeds will be polled again",
             len(results),
@@ -410,6 +496,8 @@ class StateRecord(BaseModel):
 
     state: dict[str, Any]
     seen: list[dict[str, Any]]
+    #: the WebSub hub and topic the feed declared (None: none, or WebSub off)
+    websub: dict[str, str] | None = None
 
     @classmethod
     def of(cls, result: PollResult, seen: list[SeenEntry]) -> StateRecord:

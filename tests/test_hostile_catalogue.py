@@ -52,6 +52,7 @@ from tests.hostile_support import (
     serve_tls,
 )
 from tests.ingest_support import LocalServer, Reply, article_html, gzip_bomb, rss
+from tests.websub_support import Callback
 from wirewatch.contracts import Article, DeadLetter, FeedEntry
 from wirewatch.logs import JsonFormatter, TextFormatter
 
@@ -523,6 +524,180 @@ def check_log_lines(ctx: Ctx, run: Run) -> None:
             assert "\u2028" not in line and "\x07" not in line
 
 
+# --------------------------------------------------------------------------- WebSub callback
+#
+# The callback endpoint the poll stage serves with websub.enabled (ingest/websub_server.py),
+# built from the same classes with one live subscription. The hostile traffic is sent while the
+# pipeline runs: from the handler of the row's feed, so the poll that fetches it waits for it.
+# That a verified push goes through the runners is shown in tests/test_websub*.py.
+
+WEBSUB_LIMITS = {
+    "deliveries_per_minute": 20,
+    "max_pending": 16,
+    "max_connections": 6,
+    "max_body_bytes": 64 * 1024,
+}
+#: the row's feed waits for its traffic: a generous read timeout on a loaded machine
+WEBSUB_HTTP = {"read_timeout": 60.0, "total_timeout": 90.0}
+DOC = rss([{"title": "pushed", "link": "http://a.test/pushed", "guid": "pushed"}])
+
+
+def websub_feed(traffic: Callable[[Callback, dict[str, Any]], None]):
+    def build(ctx: Ctx) -> list[FeedSpec]:
+        cb = Callback(**WEBSUB_LIMITS)
+        ctx.stack.callback(cb.close)
+        ctx.data["callback"] = cb
+
+        def route(_seen: Any) -> Reply:
+            if not ctx.data.get("fired"):  # once, whichever runner polls
+                ctx.data["fired"] = True
+                traffic(cb, ctx.data)
+            return Reply(200, rss([]), RSS)
+
+        ctx.srv.route("/websub-feed.xml", route)
+        return [FeedSpec(url=ctx.srv.url("/websub-feed.xml"))]
+
+    return build
+
+
+def websub_flood(cb: Callback, data: dict[str, Any]) -> None:
+    """Many signed deliveries, then more connections than the server serves at once."""
+    data["codes"] = [cb.post(DOC) for _ in range(60)]
+    import socket as _socket
+
+    idle = [_socket.create_connection(("127.0.0.1", cb.server.port)) for _ in range(12)]
+    try:
+        extra = _socket.create_connection(("127.0.0.1", cb.server.port))
+        extra.settimeout(30)
+        data["extra"] = extra.recv(200)
+        extra.close()
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def check_websub_flood(ctx: Ctx, run: Run) -> None:
+    codes, cb = ctx.data["codes"], ctx.data["callback"]
+    assert set(codes) == {202, 429}, codes
+    # bounded: no more queued than the rate admits, whatever was sent
+    assert codes.count(202) <= WEBSUB_LIMITS["deliveries_per_minute"] + 1
+    assert len(cb.inbox) == codes.count(202) <= WEBSUB_LIMITS["max_pending"] + 5
+    assert ctx.data["extra"].startswith(b"HTTP/1.1 503"), ctx.data["extra"]
+    # every refusal counted, but the flood is not a flood of log lines
+    lines = [
+        r for r in ctx.data["records"] if getattr(r, "reason", "") == "websub.delivery.rate_limited"
+    ]
+    assert len(lines) == 1 and codes.count(429) > 20, (len(lines), codes.count(429))
+
+
+def websub_forged(cb: Callback, data: dict[str, Any]) -> None:
+    import httpx
+
+    base = cb.url.rsplit("/", 1)[0]
+    tries = [
+        (cb.url, {"hub.topic": "http://127.0.0.1:9/other.xml"}),  # not our topic
+        (base + "/another-feed", {"hub.topic": cb.TOPIC}),  # not our feed
+        (cb.url, {"hub.topic": cb.TOPIC, "hub.mode": "unsubscribe"}),  # not asked for
+        (cb.url, {"hub.topic": cb.TOPIC}),  # ours, but no request of ours waits for it
+        (cb.url, {"hub.topic": cb.TOPIC, "hub.lease_seconds": "-5"}),  # nonsense lease
+        (cb.url, {"hub.topic": cb.TOPIC, "hub.challenge": "x" * 5000}),  # huge challenge
+    ]
+    data["answers"] = []
+    for url, params in tries:
+        query = {"hub.mode": "subscribe", "hub.challenge": "forged-challenge", **params}
+        resp = httpx.get(url, params=query, timeout=10)
+        data["answers"].append((resp.status_code, resp.text))
+
+
+def check_websub_forged(ctx: Ctx, run: Run) -> None:
+    assert all(code == 404 and "forged" not in text for code, text in ctx.data["answers"])
+    cb = ctx.data["callback"]
+    assert cb.subs.live(cb.FEED)  # the real subscription is untouched
+
+
+def websub_oversize(cb: Callback, data: dict[str, Any]) -> None:
+    import socket as _socket
+
+    def raw(head: bytes) -> bytes:
+        with _socket.create_connection(("127.0.0.1", cb.server.port), timeout=30) as sock:
+            sock.sendall(head + b"<rss>")  # a start of the body, never the rest
+            return sock.recv(200)
+
+    path = cb.url.split(str(cb.server.port), 1)[1].encode()
+    data["claimed"] = raw(
+        b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n"
+    )
+    data["unsized"] = raw(
+        b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    data["big"] = cb.post(b"<rss>" + b" " * (WEBSUB_LIMITS["max_body_bytes"] + 1) + b"</rss>")
+
+
+def check_websub_oversize(ctx: Ctx, run: Run) -> None:
+    assert ctx.data["claimed"].startswith(b"HTTP/1.1 413"), ctx.data["claimed"]
+    assert ctx.data["unsized"].startswith(b"HTTP/1.1 411"), ctx.data["unsized"]
+    assert ctx.data["big"] == 413
+    assert len(ctx.data["callback"].inbox) == 0
+
+
+def websub_bad_signatures(cb: Callback, data: dict[str, Any]) -> None:
+    from ingest.websub import sign
+
+    data["codes"] = [
+        cb.post(DOC, signature="sha256=" + "0" * 64),  # wrong
+        cb.post(DOC, signature=sign("another-secret", DOC)),  # another key
+        cb.post(DOC, signature="md5=" + "0" * 32),  # no such method in the spec
+        cb.post(DOC, signature="sha256"),  # no digest
+        cb.post(DOC, signature=""),  # none at all
+    ]
+
+
+def check_websub_bad_signatures(ctx: Ctx, run: Run) -> None:
+    # acknowledged (the spec: a subscriber MUST answer 2xx and ignore it), and nothing queued
+    assert ctx.data["codes"] == [202] * 5
+    assert len(ctx.data["callback"].inbox) == 0
+
+
+WEBSUB_ROWS = [
+    Case(
+        "websub_callback_flood",
+        websub_feed(websub_flood),
+        "clean",
+        "websub.delivery.rate_limited",
+        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "rate_limited"}),
+        http=WEBSUB_HTTP,
+        check=check_websub_flood,
+    ),
+    Case(
+        "websub_forged_verification",
+        websub_feed(websub_forged),
+        "clean",
+        "websub.verification.unknown",
+        metric=("wirewatch_websub_total", {"kind": "verification", "result": "unknown"}),
+        http=WEBSUB_HTTP,
+        check=check_websub_forged,
+    ),
+    Case(
+        "websub_oversize_body",
+        websub_feed(websub_oversize),
+        "clean",
+        "websub.delivery.oversize",
+        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "oversize"}),
+        http=WEBSUB_HTTP,
+        check=check_websub_oversize,
+    ),
+    Case(
+        "websub_bad_signature",
+        websub_feed(websub_bad_signatures),
+        "clean",
+        "websub.delivery.bad_signature",
+        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "bad_signature"}),
+        http=WEBSUB_HTTP,
+        check=check_websub_bad_signatures,
+    ),
+]
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 
@@ -874,6 +1049,8 @@ CATALOGUE: list[Case] = [
         metric=("wirewatch_articles_total", {"page_kind": "article"}),
         check=check_endless,
     ),
+    # ---- the WebSub callback
+    *WEBSUB_ROWS,
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -41,6 +42,7 @@ __all__ = [
     "KafkaSettings",
     "ProcessSettings",
     "Settings",
+    "WebSubSettings",
     "load_settings",
 ]
 
@@ -228,6 +230,55 @@ class RunSettings(_Section):
     shutdown_grace: float = Field(default=10.0, ge=0)
 
 
+class WebSubSettings(_Section):
+    """WebSub push (ingest/websub.py): feeds that declare a hub are subscribed to, and the hub
+    pushes new documents to a callback endpoint the poll stage serves.
+
+    The secret is read from the environment only (``WIREWATCH_WEBSUB__SECRET``, never the YAML
+    file); each topic gets its own secret derived from it with HMAC-SHA256, so a hub learns
+    nothing that signs another hub's deliveries.
+    """
+
+    enabled: bool = False
+    # the address hubs call, without the feed part (``<callback_url>/<feed id>`` is sent to the
+    # hub); None: http://<listen_host>:<listen_port>/websub. In Kafka mode each poll worker
+    # needs its own address here (a delivery for a feed it does not own is answered 410 Gone)
+    callback_url: str | None = None
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8790, ge=0, le=65535)
+    # lease asked of the hub (the hub may grant another); renewed at 4/5 of the granted lease
+    lease_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # polling of a feed while its subscription is live (the fallback); the feed's normal
+    # interval applies again as soon as the hub fails or the lease lapses
+    fallback_interval: float = Field(default=6 * 3600.0, gt=0)
+    # seconds a hub has to verify our request before it counts as failed
+    verify_timeout: float = Field(default=300.0, gt=0)
+    # a delivery body larger than this is refused (413) without being read
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    # deliveries received and not yet handled, for all feeds; beyond it: 429 (the hub retries)
+    max_pending: int = Field(default=64, gt=0)
+    # deliveries accepted per feed per minute; beyond it: 429
+    deliveries_per_minute: int = Field(default=30, gt=0)
+    # connections served at once; beyond it a connection is answered 503 and closed
+    max_connections: int = Field(default=32, gt=0)
+    secret: SecretStr | None = None
+
+    @field_validator("callback_url")
+    @classmethod
+    def _callback(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^/\s]+", v.strip(), re.I):
+            raise ValueError("must be an absolute http(s) URL that hubs can reach")
+        return None if v is None else v.strip().rstrip("/")
+
+    @property
+    def callback_base(self) -> str:
+        """``callback_url``, else the listen address (a local hub, tests)."""
+        if self.callback_url:
+            return self.callback_url
+        host = f"[{self.listen_host}]" if ":" in self.listen_host else self.listen_host
+        return f"http://{host}:{self.listen_port}/websub"
+
+
 class MetricsSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -250,6 +301,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     run: RunSettings = Field(default_factory=RunSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    websub: WebSubSettings = Field(default_factory=WebSubSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: text when stderr is a terminal (a person reads it), else JSON (a log shipper does)
     log_format: Literal["auto", "json", "text"] = "auto"
@@ -317,6 +369,7 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
                 raise ConfigError(f"config file {p} is not valid YAML: {exc}") from exc
             if data is not None and not isinstance(data, dict):
                 raise ConfigError(f"config file {p}: top level must be a mapping")
+            _no_secret_in_file(data, p)
             os.environ["WIREWATCH_CONFIG"] = str(p)
         try:
             return Settings(**overrides)
@@ -328,6 +381,17 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
                 os.environ.pop("WIREWATCH_CONFIG", None)
             else:
                 os.environ["WIREWATCH_CONFIG"] = old
+
+
+def _no_secret_in_file(data: Any, path: Path) -> None:
+    """The WebSub secret comes from the environment only: a config file is read by more
+    people and tools than the worker's environment."""
+    websub = data.get("websub") if isinstance(data, dict) else None
+    if isinstance(websub, dict) and websub.get("secret") is not None:
+        raise ConfigError(
+            f"config file {path}: websub.secret is read from the environment only; remove it "
+            "from the file and set WIREWATCH_WEBSUB__SECRET"
+        )
 
 
 def _env_variable(

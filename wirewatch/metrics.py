@@ -32,6 +32,7 @@ __all__ = [
     "IncidentsExtracted",
     "MemoryAtRest",
     "StageLatency",
+    "WebSubEvent",
     "emit",
 ]
 
@@ -117,6 +118,13 @@ _lag = Gauge(
     ["stage", "topic", "partition"],
     registry=REGISTRY,
 )
+_websub = Counter(
+    "wirewatch_websub_total",
+    "WebSub traffic by kind (subscribe, verification, delivery) and result (accepted, or why "
+    "it was refused)",
+    ["kind", "result"],
+    registry=REGISTRY,
+)
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,12 @@ class ConsumerLag:
     lag: int
 
 
+@dataclass(frozen=True)
+class WebSubEvent:
+    kind: str  # subscribe | verification | delivery | connection
+    result: str  # accepted | live | bad_signature | oversize | rate_limited | ...
+
+
 Event = (
     FeedPolled
     | ArticleFetched
@@ -201,6 +215,7 @@ Event = (
     | MemoryAtRest
     | ConsumerLag
     | BuildInfo
+    | WebSubEvent
 )
 
 
@@ -237,6 +252,8 @@ def emit(event: Event) -> None:
             _lag.labels(event.stage, event.topic, str(event.partition)).set(event.lag)
         case BuildInfo():
             _set_build_info(event.extractor_version)
+        case WebSubEvent():
+            _websub.labels(event.kind, event.result).inc()
 
 
 def sample(name: str, labels: dict[str, str] | None = None) -> float:

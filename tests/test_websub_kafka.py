@@ -1,0 +1,65 @@
+"""WebSub push with the Kafka runner against the real broker (WIREWATCH_TEST_BOOTSTRAP): the poll
+worker serves the callback, and a verified push becomes an entries record written in the poll
+stage's own transaction (the topology), with its state record beside it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+
+import pytest
+from kafka import KafkaConsumer
+
+from testkit.websub_hub import wait_for
+from tests.websub_support import LocalHub, LocalServer, feed_doc, serve_feed, settings
+from wirewatch.kafka_admin import FeedRegistry
+from wirewatch.runners.kafka import build_runner
+from wirewatch.topics import Topics
+
+pytestmark = pytest.mark.kafka
+
+
+def _records(cfg, kind: str) -> list[tuple[str, dict]]:
+    consumer = KafkaConsumer(
+        Topics(cfg.topic_prefix).name(kind),
+        bootstrap_servers=cfg.bootstrap_servers,
+        group_id=f"read-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+        consumer_timeout_ms=3000,
+    )
+    try:
+        return [(m.key.decode(), json.loads(m.value)) for m in consumer]
+    finally:
+        consumer.close()
+
+
+def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
+    with LocalHub() as hub, LocalServer() as site:
+        feed = serve_feed(site, hub.url, ["old1"])
+        cfg = kafka_settings
+        FeedRegistry(cfg).put([feed])
+        s = settings().model_copy(update={"kafka": cfg})
+        runner = build_runner(s, "poll")
+        thread = threading.Thread(target=runner.run, kwargs={"timeout": 180}, daemon=True)
+        thread.start()
+        try:
+            assert wait_for(lambda: hub.subscribed(feed.url), timeout=90), hub.requests
+            doc = feed_doc(site, hub.url, ["p1", "old1"])
+            assert hub.publish(feed.url, doc) == [202]
+
+            def pushed() -> bool:
+                return any(e["title"] == "Story p1" for _k, e in _records(cfg, "entries"))
+
+            assert wait_for(pushed, timeout=90)
+        finally:
+            runner.stop_event.set()
+            thread.join(60)
+            runner.close()
+        titles = [e["title"] for _k, e in _records(cfg, "entries")]
+        assert titles.count("Story p1") == 1 and titles.count("Story old1") == 1
+        # the push moved the feed's state on too: its seen marks include the pushed item
+        states = [v for k, v in _records(cfg, "feedstate") if k == feed.feed_id]
+        assert any(any(m["entry_id"].endswith("/p1") for m in st["seen"]) for st in states), states
