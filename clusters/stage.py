@@ -27,7 +27,7 @@ from typing import ClassVar
 
 from clusters.events import EventIndex
 from wirewatch.config import Settings
-from wirewatch.contracts import Event, Incident, read_record
+from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
 from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
 
@@ -37,7 +37,7 @@ log = logging.getLogger("wirewatch.cluster")
 
 
 class ClusterStage:
-    """incidents -> events."""
+    """incidents (and wire copies) -> events."""
 
     name: ClassVar[str] = "cluster"
     input_kind: ClassVar[str] = "incidents"
@@ -55,6 +55,9 @@ class ClusterStage:
     async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
         out: list[Emit] = []
         for item in batch:
+            if isinstance(item.record, WireCopy):
+                out.extend(self._copy(item, batch))
+                continue
             incident: Incident = item.record
             try:
                 event = self.index.add(
@@ -69,6 +72,18 @@ class ClusterStage:
             live = self.index.events[event.event_id]
             out.append(Emit("events", event.event_id, event, partition=live.partition))
         return out
+
+    def _copy(self, item: Inbound, batch: Sequence[Inbound]) -> list[Emit]:
+        copy: WireCopy = item.record
+        try:
+            events = self.index.add_copy(copy, batch=id(batch))
+        except Exception as exc:
+            log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
+            return [letter_for(self.name, item, exc, key=copy.article_id)]
+        return [
+            Emit("events", e.event_id, e, partition=self.index.events[e.event_id].partition)
+            for e in events
+        ]
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         self.index.commit(id(batch))
