@@ -2,8 +2,9 @@
 
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
-most ``max_day_gap`` days apart over all its reports, and compatible actors (no named armed
-actor on one side that the other contradicts). An event takes at most one incident per
+most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
+parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
+than every earlier report of the event is another event: tolls are revised upward). An event takes at most one incident per
 article: an extractor that reports two incidents in one article saw two things. An incident
 with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
 than a missed one. An undated incident joins only undated events.
@@ -96,12 +97,20 @@ def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
 
 
 def _named_actors(actors: Iterable[Actor]) -> set[str]:
-    return {
-        a.name.strip().lower()
-        for a in actors
-        if a.role in ("actor1", "actor2", "claimant")
-        and a.name.strip().lower() not in _GENERIC_ACTORS
-    }
+    """The named parties of a report, whatever their role: reports of one clash name the same
+    two sides but the extractor may call one side the actor in one and the target in another
+    (JNIM attacked the army / soldiers fought JNIM)."""
+    return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
+
+
+def _toll_conflict(incident: Incident, ev: Event) -> bool:
+    """A report stating fewer deaths than every report of the event so far reports another
+    event: tolls are revised upward as bodies are counted, so the first count is the lowest
+    (a lower count than the latest one is allowed: a late report of an early figure)."""
+    if incident.fatalities is None:
+        return False
+    stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+    return bool(stated) and incident.fatalities < min(stated)
 
 
 #: where the index files an event: (sub-event type, country, day or None when undated)
@@ -178,6 +187,8 @@ class EventIndex:
             km = 0.0
         mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
         if mine and theirs and not (mine & theirs):
+            return None
+        if _toll_conflict(incident, ev):
             return None
         return km + 10.0 * gap
 

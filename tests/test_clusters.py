@@ -379,3 +379,36 @@ def test_the_process_stage_writes_a_wire_copy_and_no_incidents_for_a_duplicate()
         outlet="copy.test:8443",
         reported_at=out.record.reported_at,  # type: ignore[attr-defined]
     )
+
+
+def test_a_report_of_fewer_deaths_than_every_earlier_report_is_another_event() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, incident(1, killed=4, outlet="a.test")),
+        *run(stage, incident(2, killed=6, outlet="b.test")),
+        *run(stage, incident(3, killed=5, outlet="c.test")),  # a late report of an early count
+        *run(stage, incident(4, killed=2, outlet="d.test")),  # fewer than any: another strike
+    ]
+    events = latest(emits)
+    assert len(events) == 2
+    by_incident = {i: e for e in events.values() for i in e.incident_ids}
+    assert by_incident["inc-1"].incident_ids == ["inc-1", "inc-2", "inc-3"]
+    assert by_incident["inc-4"].incident_ids == ["inc-4"]
+
+
+def test_named_parties_are_compared_whatever_role_the_extractor_gave_them() -> None:
+    def parties(n: int, **roles: str) -> Incident:
+        return incident(n, sub="Armed clash", event_type="Battles").model_copy(
+            update={"actors": [Actor(name=name, role=role) for name, role in roles.items()]}
+        )
+
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, parties(1, JNIM="actor1", **{"Security forces": "target"})),
+        # the same clash told the other way round: one event
+        *run(stage, parties(2, **{"Security forces": "actor1", "JNIM": "target"})),
+        # another armed group named only as a target contradicts both: another event
+        *run(stage, parties(3, **{"Islamic State Sahel": "target"})),
+    ]
+    events = latest(emits)
+    assert sorted(e.incident_ids for e in events.values()) == [["inc-1", "inc-2"], ["inc-3"]]
