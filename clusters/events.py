@@ -4,8 +4,9 @@ An incident joins an existing event when they describe the same thing: the same 
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
 parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
-than every earlier report of the event is another event: tolls are revised upward). An event takes at most one incident per
-article: an extractor that reports two incidents in one article saw two things. An incident
+than every earlier report of the event is another event: tolls are revised upward). An event
+takes at most one incident per article: an extractor that reports two incidents in one article
+saw two things. An incident
 with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
 than a missed one. An undated incident joins only undated events.
 
