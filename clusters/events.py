@@ -6,9 +6,8 @@ most ``max_day_gap`` days apart over all its reports, compatible actors (when bo
 parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
 than every earlier report of the event is another event: tolls are revised upward). An event
 takes at most one incident per article: an extractor that reports two incidents in one article
-saw two things. An incident
-with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
-than a missed one. An undated incident joins only undated events.
+saw two things. An incident with no place joins nothing (it starts its own event): a wrong
+merge costs a subscriber more than a missed one. An undated incident joins only undated events.
 
 A wire copy (:class:`~wirewatch.contracts.WireCopy`, an article with ``duplicate_of``) has
 no incidents of its own: it joins every event that holds its original's article as one more
