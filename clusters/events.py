@@ -2,11 +2,18 @@
 
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
-most ``max_day_gap`` days apart over all its reports, and compatible actors (no named armed
-actor on one side that the other contradicts). An event takes at most one incident per
-article: an extractor that reports two incidents in one article saw two things. An incident
-with no place joins nothing (it starts its own event): a wrong merge costs a subscriber more
-than a missed one. An undated incident joins only undated events.
+most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
+parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
+than every earlier report of the event is another event: tolls are revised upward). An event
+takes at most one incident per article: an extractor that reports two incidents in one article
+saw two things. An incident with no place joins nothing (it starts its own event): a wrong
+merge costs a subscriber more than a missed one. An undated incident joins only undated events.
+
+A wire copy (:class:`~wirewatch.contracts.WireCopy`, an article with ``duplicate_of``) has
+no incidents of its own: it joins every event that holds its original's article as one more
+article and outlet (a new version; the toll and its history are unchanged). A copy that
+arrives before its original's incidents waits (at most :data:`PENDING_COPIES` originals) and
+joins the event in the version the original's incident makes.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
@@ -18,15 +25,21 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from wirewatch.config import ClusterSettings
-from wirewatch.contracts import Actor, Event, Incident, TollReport
+from wirewatch.contracts import Actor, Event, Incident, TollReport, WireCopy
 
-__all__ = ["EventIndex", "Live", "event_id_for", "outlet_of"]
+__all__ = ["PENDING_COPIES", "EventIndex", "Live", "event_id_for", "outlet_of"]
+
+#: originals whose wire copies wait for the original's incidents (a copy can be processed
+#: first: the two articles are on different partitions); the oldest are forgotten first. Most
+#: originals have no incident at all, so their copies only ever wait here until pushed out
+PENDING_COPIES = 10_000
 
 # actor names that say nothing about who it was: they never make two reports incompatible
 _GENERIC_ACTORS = frozenset(
@@ -50,11 +63,19 @@ def event_id_for(incident_id: str) -> str:
 
 
 def outlet_of(url: str | None) -> str | None:
-    """The outlet of a report: its URL's host without ``www.``."""
+    """The outlet of a report: its URL's host without ``www.``, with the port when the URL
+    names one (two servers on one host are two outlets)."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: the host alone
+        port = None
+    if not host:
+        return None
+    return f"{host}:{port}" if port is not None else host
 
 
 def _day(value: str | None) -> int | None:
@@ -76,12 +97,20 @@ def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
 
 
 def _named_actors(actors: Iterable[Actor]) -> set[str]:
-    return {
-        a.name.strip().lower()
-        for a in actors
-        if a.role in ("actor1", "actor2", "claimant")
-        and a.name.strip().lower() not in _GENERIC_ACTORS
-    }
+    """The named parties of a report, whatever their role: reports of one clash name the same
+    two sides but the extractor may call one side the actor in one and the target in another
+    (JNIM attacked the army / soldiers fought JNIM)."""
+    return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
+
+
+def _toll_conflict(incident: Incident, ev: Event) -> bool:
+    """A report stating fewer deaths than every report of the event so far reports another
+    event: tolls are revised upward as bodies are counted, so the first count is the lowest
+    (a lower count than the latest one is allowed: a late report of an early figure)."""
+    if incident.fatalities is None:
+        return False
+    stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+    return bool(stated) and incident.fatalities < min(stated)
 
 
 #: where the index files an event: (sub-event type, country, day or None when undated)
@@ -121,6 +150,9 @@ class EventIndex:
         self.cfg = settings
         self.events: dict[str, Live] = {}
         self._by_key: dict[Key, set[str]] = {}
+        self._by_article: dict[str, set[str]] = {}  # article_id -> events holding it
+        # original article_id -> its wire copies (by copy article_id) not yet in an event
+        self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
@@ -155,6 +187,8 @@ class EventIndex:
             km = 0.0
         mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
         if mine and theirs and not (mine & theirs):
+            return None
+        if _toll_conflict(incident, ev):
             return None
         return km + 10.0 * gap
 
@@ -235,17 +269,51 @@ class EventIndex:
                 first_reported_at=now,
                 last_reported_at=now,
             )
+            event = _with_copies(event, self.pending.get(incident.article_id, {}).values())
             undo.setdefault(event.event_id, None)
             self._put(Live(event, partition, day if day is not None else _today(now)))
             return event
         undo.setdefault(live.event.event_id, live)
         merged = Live(
-            _merge(live.event, incident, report, outlet, now),
+            _with_copies(
+                _merge(live.event, incident, report, outlet, now),
+                self.pending.get(incident.article_id, {}).values(),
+            ),
             live.partition,
             max(live.last_day, day) if day is not None else live.last_day,
         )
         self._put(merged)
         return merged.event
+
+    def add_copy(self, copy: WireCopy, *, batch: int, now: datetime | None = None) -> list[Event]:
+        """Count wire copy ``copy`` in every event holding its original's article: their new
+        records (none when it is already counted, or when no event holds the original yet:
+        then it waits for the original's incidents)."""
+        now = now or datetime.now(UTC)
+        undo = self._undo.setdefault(batch, {})
+        if copy.article_id == copy.duplicate_of:
+            return []
+        holders = sorted(self._by_article.get(copy.duplicate_of, ()))
+        if not holders:
+            waiting = self.pending.setdefault(copy.duplicate_of, {})
+            waiting[copy.article_id] = copy
+            self.pending.move_to_end(copy.duplicate_of)
+            while len(self.pending) > PENDING_COPIES:
+                self.pending.popitem(last=False)
+            return []
+        out: list[Event] = []
+        for event_id in holders:
+            live = self.events[event_id]
+            if copy.article_id in live.event.article_ids:
+                continue
+            undo.setdefault(event_id, live)
+            event = _with_copies(live.event, [copy])
+            event = event.model_copy(
+                update={"version": live.event.version + 1, "last_reported_at": now}
+            )
+            self._put(Live(event, live.partition, live.last_day))
+            out.append(event)
+        return out
 
     def commit(self, batch: int) -> None:
         """The batch's events were written: keep them, then forget what fell out of the window."""
@@ -254,6 +322,10 @@ class EventIndex:
             live = self.events.get(event_id)
             if live is not None:
                 self.watermark = max(self.watermark, live.last_day)
+                # copies that waited for this event's articles are in it now, for good (kept
+                # until here: an aborted batch puts the event back without them)
+                for article_id in live.event.article_ids:
+                    self.pending.pop(article_id, None)
         if touched and not self._undo:  # evict only when no other batch holds an undo log
             self.evict()
 
@@ -286,6 +358,8 @@ class EventIndex:
         self.events[live.event.event_id] = live
         for key in live.keys():
             self._by_key.setdefault(key, set()).add(live.event.event_id)
+        for article_id in live.event.article_ids:
+            self._by_article.setdefault(article_id, set()).add(live.event.event_id)
 
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
@@ -297,6 +371,12 @@ class EventIndex:
                 ids.discard(event_id)
                 if not ids:
                     del self._by_key[key]
+        for article_id in live.event.article_ids:
+            holders = self._by_article.get(article_id)
+            if holders is not None:
+                holders.discard(event_id)
+                if not holders:
+                    del self._by_article[article_id]
 
     # ------------------------------------------------------------------ restore
     def restore(self, events: Sequence[tuple[int | None, Event | None, str]]) -> None:
@@ -352,3 +432,17 @@ def _merge(
         if ev.location.lat is None and incident.location.lat is not None:
             update["location"] = incident.location  # the more precise place
     return ev.model_copy(update=update)
+
+
+def _with_copies(ev: Event, copies: Iterable[WireCopy]) -> Event:
+    """``ev`` with wire ``copies`` among its articles and outlets (same version)."""
+    articles, outlets = list(ev.article_ids), list(ev.outlets)
+    for c in copies:
+        if c.article_id in articles:
+            continue
+        articles.append(c.article_id)
+        if c.outlet and c.outlet not in outlets:
+            outlets.append(c.outlet)
+    if len(articles) == len(ev.article_ids):
+        return ev
+    return ev.model_copy(update={"article_ids": articles, "outlets": outlets})

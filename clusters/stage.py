@@ -15,8 +15,25 @@ Partitioning and its limit: incidents are keyed by ``incident_id``, so reports o
 land on different partitions. One worker matches across all the partitions it holds, so with
 one cluster worker every report meets every event (deploy runs one replica). With several
 workers, an event and a later report of it on a partition of another worker are not joined: a
-second event appears. Scaling out needs the incidents partitioned by place (a coarse key such
-as the country) upstream.
+second event appears.
+
+What sharding needs (not done): the index only ever compares an incident with events of the
+same (sub-event type, country) (:func:`clusters.events._sub_and_country`; places in two
+countries never join, whatever their distance), so that pair is an exact shard key: no day
+bucket is needed, and none may be used (a day bucket would split the reports of adjacent days
+that the index joins). The incidents topic must stay keyed and partitioned by
+``incident_id`` (a compacted topic whose partition followed the place would keep a stale copy
+of an incident that a newer extractor places elsewhere), so the shard needs a hop of its own:
+an internal topic (delete policy) keyed ``"<sub-event type>|<country>"``, written by a small
+stage that reads incidents, with as many partitions as the events topic, read by this stage
+instead of the incidents (the Kafka range assignor then gives a worker the same partitions of
+that topic and of events, which is what ``restore`` relies on). Wire copies are the harder
+part: a copy must reach every worker holding an event of its original, and the process worker
+that sees the copy does not know its original's incidents; it would have to send the copy to
+every partition (``Emit.partition`` per partition, with the partition count) or extract the
+copy to learn its shard keys. A hot (type, country) pair stays on one worker. Then
+``kill -9`` of one of N workers hands its partitions, and the events of their shards, to the
+others by the same restore.
 """
 
 from __future__ import annotations
@@ -27,7 +44,7 @@ from typing import ClassVar
 
 from clusters.events import EventIndex
 from wirewatch.config import Settings
-from wirewatch.contracts import Event, Incident, read_record
+from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
 from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
 
@@ -37,7 +54,7 @@ log = logging.getLogger("wirewatch.cluster")
 
 
 class ClusterStage:
-    """incidents -> events."""
+    """incidents (and wire copies) -> events."""
 
     name: ClassVar[str] = "cluster"
     input_kind: ClassVar[str] = "incidents"
@@ -55,6 +72,9 @@ class ClusterStage:
     async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
         out: list[Emit] = []
         for item in batch:
+            if isinstance(item.record, WireCopy):
+                out.extend(self._copy(item, batch))
+                continue
             incident: Incident = item.record
             try:
                 event = self.index.add(
@@ -69,6 +89,18 @@ class ClusterStage:
             live = self.index.events[event.event_id]
             out.append(Emit("events", event.event_id, event, partition=live.partition))
         return out
+
+    def _copy(self, item: Inbound, batch: Sequence[Inbound]) -> list[Emit]:
+        copy: WireCopy = item.record
+        try:
+            events = self.index.add_copy(copy, batch=id(batch))
+        except Exception as exc:
+            log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
+            return [letter_for(self.name, item, exc, key=copy.article_id)]
+        return [
+            Emit("events", e.event_id, e, partition=self.index.events[e.event_id].partition)
+            for e in events
+        ]
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         self.index.commit(id(batch))

@@ -16,7 +16,7 @@ from typing import ClassVar
 from clusters.events import outlet_of
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
-from wirewatch.contracts import Article, Incident
+from wirewatch.contracts import Article, Incident, WireCopy
 from wirewatch.metrics import ArticleSkipped, BuildInfo, IncidentsExtracted, StageLatency, emit
 from wirewatch.stage import Emit, Inbound, letter_for
 
@@ -62,7 +62,7 @@ class ProcessStage:
 
     name: ClassVar[str] = "process"
     input_kind: ClassVar[str] = "articles"
-    output_kinds: ClassVar[tuple[str, ...]] = ("incidents",)
+    output_kinds: ClassVar[tuple[str, ...]] = ("incidents", "copies")
     settings_section: ClassVar[str] = "process"
 
     def __init__(self, settings: Settings) -> None:
@@ -84,6 +84,16 @@ class ProcessStage:
                 out.append(letter_for(self.name, item, exc, key=article.article_id))
                 continue
             outlet = outlet_of(article.final_url or article.url)
+            if article.duplicate_of is not None:  # the cluster stage counts it as a report
+                copy = WireCopy(
+                    article_id=article.article_id,
+                    duplicate_of=article.duplicate_of,
+                    similarity=article.duplicate_similarity,
+                    url=article.final_url or article.url,
+                    outlet=outlet,
+                    published_at=article.published_at,
+                )
+                out.append(Emit("copies", article.article_id, copy))
             out.extend(
                 Emit("incidents", i.incident_id, i.model_copy(update={"outlet": outlet}))
                 for i in incidents

@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from clusters.dedupe import NearDuplicates
 from clusters.stage import ClusterStage
 from wirewatch.config import ClusterSettings, Settings
-from wirewatch.contracts import Actor, Event, Evidence, ExtractorInfo, Incident, Location
+from wirewatch.contracts import (
+    Actor,
+    Event,
+    Evidence,
+    ExtractorInfo,
+    Incident,
+    Location,
+    WireCopy,
+)
 from wirewatch.stage import Emit, Inbound, RestoringStage, Stage, TableRow
 from wirewatch.topology import TOPOLOGY
 
@@ -250,3 +258,157 @@ def test_reports_a_day_apart_each_do_not_chain_a_week_into_one_event() -> None:
     ]
     events = latest(emits)
     assert sorted(len(e.incident_ids) for e in events.values()) == [1, 2]
+
+
+def wire_copy(n: int, original: str = "art-1", outlet: str | None = None) -> WireCopy:
+    return WireCopy(
+        article_id=f"copy-{n}",
+        duplicate_of=original,
+        similarity=0.8,
+        url=f"https://{outlet or 'copy.test'}/{n}",
+        outlet=outlet,
+    )
+
+
+def run_items(
+    stage: ClusterStage, *records: Incident | WireCopy, commit: bool = True
+) -> list[Emit]:
+    """Incidents and wire copies in one batch, as the runners hand them over."""
+    batch = [
+        Inbound(r, r.incident_id if isinstance(r, Incident) else r.article_id, partition=0)
+        for r in records
+    ]
+    out = asyncio.run(stage.handle(batch))
+    (stage.on_commit if commit else stage.on_abort)(batch)
+    return out
+
+
+def test_the_cluster_stage_reads_wire_copies_the_process_stage_writes() -> None:
+    assert TOPOLOGY.stage("cluster").inputs == ("incidents", "copies")
+    assert "copies" in TOPOLOGY.stage("process").outputs
+    copies = TOPOLOGY.topic("copies")
+    assert (copies.key, copies.compacted, copies.model()) == (
+        "article_id (the copy's)",
+        True,
+        WireCopy,
+    )
+    assert [s.name for s in TOPOLOGY.consumers_of("copies")] == ["cluster"]
+
+
+def test_wire_copies_join_their_originals_event_as_more_articles_and_outlets() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run_items(stage, incident(1, killed=3, outlet="a.test")),
+        *run_items(stage, wire_copy(1, outlet="b.test"), wire_copy(2, outlet="c.test")),
+        *run_items(stage, wire_copy(1, outlet="b.test")),  # a replay: nothing new
+        *run_items(stage, wire_copy(3, original="art-elsewhere", outlet="d.test")),
+    ]
+    assert [e.record.version for e in emits] == [1, 2, 3]  # type: ignore[attr-defined]
+    (event,) = latest(emits).values()
+    assert event.article_ids == ["art-1", "copy-1", "copy-2"]
+    assert event.outlets == ["a.test", "b.test", "c.test"]
+    assert event.incident_ids == ["inc-1"]  # one report's incidents, counted by three outlets
+    assert [r.fatalities for r in event.toll_history] == [3] and event.fatalities == 3
+
+
+def test_a_copy_before_its_original_waits_and_joins_the_originals_first_version() -> None:
+    stage = ClusterStage(Settings())
+    assert run_items(stage, wire_copy(1, outlet="b.test")) == []
+    # the original's batch fails to be written once: the copy still waits for the redo
+    assert run_items(stage, incident(1, killed=3, outlet="a.test"), commit=False)
+    emits = run_items(stage, incident(1, killed=3, outlet="a.test"))
+    (event,) = latest(emits).values()
+    assert event.version == 1 and event.article_ids == ["art-1", "copy-1"]
+    assert event.outlets == ["a.test", "b.test"]
+    assert stage.index.pending == {}  # joined, no longer waiting
+    # the copy read again later (a replay) makes no new version
+    assert run_items(stage, wire_copy(1, outlet="b.test")) == []
+
+
+def test_an_aborted_copy_is_undone() -> None:
+    stage = ClusterStage(Settings())
+    run_items(stage, incident(1, outlet="a.test"))
+    assert run_items(stage, wire_copy(1, outlet="b.test"), commit=False)
+    (again,) = run_items(stage, wire_copy(1, outlet="b.test"))
+    assert again.record.version == 2  # type: ignore[attr-defined]
+
+
+def test_copies_waiting_for_an_original_are_bounded() -> None:
+    import clusters.events as events_module
+
+    stage = ClusterStage(Settings())
+    for n in range(events_module.PENDING_COPIES + 50):
+        run_items(stage, wire_copy(n, original=f"orig-{n}"))
+    assert len(stage.index.pending) == events_module.PENDING_COPIES
+    assert "orig-0" not in stage.index.pending  # the oldest went first
+
+
+def test_copies_counted_before_a_restart_are_not_counted_again() -> None:
+    stage = ClusterStage(Settings())
+    emits = run_items(stage, incident(1, outlet="a.test"), wire_copy(1, outlet="b.test"))
+    rows = [TableRow(e.key, e.record.model_dump_json().encode(), 0) for e in emits]
+    restarted = ClusterStage(Settings())
+    restarted.restore({0}, rows)
+    assert run_items(restarted, wire_copy(1, outlet="b.test")) == []
+    (event,) = latest(run_items(restarted, wire_copy(2, outlet="c.test"))).values()
+    assert event.version == 3 and event.article_ids == ["art-1", "copy-1", "copy-2"]
+
+
+def test_the_process_stage_writes_a_wire_copy_and_no_incidents_for_a_duplicate() -> None:
+    from processors.stage import ProcessStage
+    from wirewatch.contracts import Article
+
+    text = "An air strike killed three people in Abu Ghraib, Iraq on Tuesday, police said. " * 3
+    copy = Article(
+        article_id="copy-1",
+        url="https://www.copy.test:8443/story",
+        text=text,
+        language="en",
+        duplicate_of="art-1",
+        duplicate_similarity=0.9,
+    )
+    stage = ProcessStage(Settings())
+    asyncio.run(stage.setup())
+    (out,) = asyncio.run(stage.handle([Inbound(copy, copy.article_id)]))
+    assert (out.kind, out.key) == ("copies", "copy-1")
+    assert out.record == WireCopy(
+        article_id="copy-1",
+        duplicate_of="art-1",
+        similarity=0.9,
+        url="https://www.copy.test:8443/story",
+        outlet="copy.test:8443",
+        reported_at=out.record.reported_at,  # type: ignore[attr-defined]
+    )
+
+
+def test_a_report_of_fewer_deaths_than_every_earlier_report_is_another_event() -> None:
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, incident(1, killed=4, outlet="a.test")),
+        *run(stage, incident(2, killed=6, outlet="b.test")),
+        *run(stage, incident(3, killed=5, outlet="c.test")),  # a late report of an early count
+        *run(stage, incident(4, killed=2, outlet="d.test")),  # fewer than any: another strike
+    ]
+    events = latest(emits)
+    assert len(events) == 2
+    by_incident = {i: e for e in events.values() for i in e.incident_ids}
+    assert by_incident["inc-1"].incident_ids == ["inc-1", "inc-2", "inc-3"]
+    assert by_incident["inc-4"].incident_ids == ["inc-4"]
+
+
+def test_named_parties_are_compared_whatever_role_the_extractor_gave_them() -> None:
+    def parties(n: int, **roles: str) -> Incident:
+        return incident(n, sub="Armed clash", event_type="Battles").model_copy(
+            update={"actors": [Actor(name=name, role=role) for name, role in roles.items()]}
+        )
+
+    stage = ClusterStage(Settings())
+    emits = [
+        *run(stage, parties(1, JNIM="actor1", **{"Security forces": "target"})),
+        # the same clash told the other way round: one event
+        *run(stage, parties(2, **{"Security forces": "actor1", "JNIM": "target"})),
+        # another armed group named only as a target contradicts both: another event
+        *run(stage, parties(3, **{"Islamic State Sahel": "target"})),
+    ]
+    events = latest(emits)
+    assert sorted(e.incident_ids for e in events.values()) == [["inc-1", "inc-2"], ["inc-3"]]

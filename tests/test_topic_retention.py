@@ -27,6 +27,7 @@ EXPECTED = {
     "articles": ({"compact", "delete"}, "retention_ms"),
     "incidents": ({"compact", "delete"}, "incidents_retention_ms"),
     "events": ({"compact", "delete"}, "incidents_retention_ms"),
+    "copies": ({"compact", "delete"}, "incidents_retention_ms"),
     "deadletter": ({"delete"}, "deadletter_retention_ms"),
     "feeds": ({"compact"}, None),  # tables: no time bound
     "feedstate": ({"compact"}, None),

@@ -50,6 +50,7 @@ __all__ = [
     "Location",
     "MediaItem",
     "TollReport",
+    "WireCopy",
     "read_record",
     "stable_key",
     "utcnow",
@@ -315,6 +316,26 @@ class Incident(_Record):
         return self
 
 
+# --------------------------------------------------------------------------- wire copies
+
+
+class WireCopy(_Record):
+    """An article that is a wire copy of an earlier one (its ``duplicate_of``): it yields no
+    incidents of its own, and this record tells the cluster stage to count it as one more
+    report of the original's events. Topic: ``<prefix>.copies.v1`` (compacted), key:
+    ``article_id`` (the copy's)."""
+
+    article_id: str = Field(description="the copy's article_id")
+    duplicate_of: str = Field(description="article_id of the first copy (the original)")
+    similarity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="the copy's duplicate_similarity"
+    )
+    url: str = Field(description="the copy's URL (after redirects, where known)")
+    outlet: str | None = Field(default=None, description="host of the copy's URL (www. removed)")
+    published_at: datetime | None = None
+    reported_at: datetime = Field(default_factory=utcnow, description="when it was processed")
+
+
 # --------------------------------------------------------------------------- events
 
 
@@ -401,6 +422,7 @@ CONTRACTS: dict[str, type[BaseModel]] = {
     "articles": Article,
     "incidents": Incident,
     "events": Event,
+    "copies": WireCopy,
     "deadletter": DeadLetter,
 }
 

@@ -65,6 +65,13 @@ class StageSpec:
     source: bool = False
     #: stages the embedded runner leaves out unless asked (none today)
     embedded: bool = True
+    #: more topic kinds it reads besides ``input`` (same consumer group, one transaction per
+    #: batch over all of them); records reach ``handle`` as their own contracts
+    also_reads: tuple[str, ...] = ()
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.input, *self.also_reads)
 
     def load(self) -> Any:
         return load_object(self.stage)
@@ -123,6 +130,16 @@ TOPICS: tuple[TopicSpec, ...] = (
         "wirewatch.contracts:Event",
         retention="incidents_retention_ms",
     ),
+    # wire copies (articles with duplicate_of): no incidents of their own; the cluster stage
+    # counts each as one more report of its original's events
+    TopicSpec(
+        "copies",
+        "io.wirewatch.copy.v1",
+        "article_id (the copy's)",
+        True,
+        "wirewatch.contracts:WireCopy",
+        retention="incidents_retention_ms",
+    ),
     # tables: the latest value per feed is the truth for as long as the feed exists
     TopicSpec(
         "feeds", "io.wirewatch.feed.v1", "feed_id", True, "ingest.feeds:FeedSpec", published=False
@@ -142,8 +159,15 @@ STAGES: tuple[StageSpec, ...] = (
         "poll", "ingest.poll_stage:PollStage", "feeds", ("entries", "feedstate"), 500, source=True
     ),
     StageSpec("fetch", "ingest.fetch_stage:FetchStage", "entries", ("articles",), 16),
-    StageSpec("process", "processors.stage:ProcessStage", "articles", ("incidents",), 100),
-    StageSpec("cluster", "clusters.stage:ClusterStage", "incidents", ("events",), 200),
+    StageSpec("process", "processors.stage:ProcessStage", "articles", ("incidents", "copies"), 100),
+    StageSpec(
+        "cluster",
+        "clusters.stage:ClusterStage",
+        "incidents",
+        ("events",),
+        200,
+        also_reads=("copies",),
+    ),
 )
 
 
@@ -156,7 +180,7 @@ class Topology:
     def __post_init__(self) -> None:
         by_kind = {t.kind: t for t in self.topics}
         for s in self.stages:
-            for kind in (s.input, *s.outputs):
+            for kind in (*s.inputs, *s.outputs):
                 if kind not in by_kind:
                     raise ValueError(f"stage {s.name!r} names unknown topic kind {kind!r}")
         object.__setattr__(self, "_by_kind", by_kind)
@@ -185,7 +209,7 @@ class Topology:
         return [t.kind for t in self.topics]
 
     def consumers_of(self, kind: str) -> list[StageSpec]:
-        return [s for s in self.stages if s.input == kind]
+        return [s for s in self.stages if kind in s.inputs]
 
     def describe(self, prefix: str = "wirewatch") -> str:
         """The printout of ``wirewatch topology``: stages in order, with their topics."""
@@ -193,8 +217,9 @@ class Topology:
         for s in self.stages:
             outs = ", ".join(self.topic(k).name(prefix) for k in s.outputs)
             kind = "source stage, " if s.source else ""
+            ins = " + ".join(self.topic(k).name(prefix) for k in s.inputs)
             lines.append(
-                f"{s.name:<9} {self.topic(s.input).name(prefix)} -> {outs}"
+                f"{s.name:<9} {ins} -> {outs}"
                 f"   [{kind}batches of {s.batch_size}, group {prefix}.{s.name}]"
             )
         lines.append("")

@@ -147,6 +147,10 @@ class _KafkaRunner:
     def input_topic(self) -> str:
         return self.topics.name(self.spec.input)
 
+    def input_topics(self) -> list[str]:
+        """Every topic it reads: ``input`` and the stage row's ``also_reads``."""
+        return [self.topics.name(k) for k in self.spec.inputs]
+
     def listener(self) -> ConsumerRebalanceListener:
         raise NotImplementedError
 
@@ -166,7 +170,7 @@ class _KafkaRunner:
             return
         self.lag = ConsumerLagSampler(self.consumer, self.name)
         self.probe = BrokerProbe(self.consumer)  # connecting was a metadata round-trip
-        self.consumer.subscribe([self.input_topic()], listener=self.listener())
+        self.consumer.subscribe(self.input_topics(), listener=self.listener())
         self._new_producer()
         self._read_size_limits()
         self.loop.run_until_complete(self.stage.setup())
@@ -445,7 +449,8 @@ class KafkaStageRunner(_KafkaRunner):
     def __init__(self, settings: Settings, spec: StageSpec, stage: Stage, **kw: Any) -> None:
         super().__init__(settings, spec, stage, **kw)
         self._reassigned: set[Any] = set()  # partitions to rewind to their committed offsets
-        self._model = topology_model(self.topology, spec.input)
+        # the contract of each topic it reads (records reach the stage as their own models)
+        self._models = {self.topics.name(k): topology_model(self.topology, k) for k in spec.inputs}
         # non-retriable failures of the batch starting at these offsets (one batch at a time)
         self._poison_batch: tuple[tuple[Any, int], ...] = ()
         self._poison_failures = 0
@@ -576,7 +581,7 @@ class KafkaStageRunner(_KafkaRunner):
             key = m.key.decode("utf-8", "replace") if m.key else None
             item = Inbound(None, key, m.value, m.topic, m.partition, m.offset)
             try:
-                item.record = read_record(self._model, m.value)
+                item.record = read_record(self._models[m.topic], m.value)
             except WirewatchError as exc:
                 letters.append(letter_for(self.name, item, exc))
                 continue
