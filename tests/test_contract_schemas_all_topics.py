@@ -18,7 +18,7 @@ from sinks.kafka import KafkaSink
 from tests.factories import make_incident
 from wirewatch import schemas
 from wirewatch.config import KafkaSettings
-from wirewatch.contracts import Article, DeadLetter, Event, FeedEntry, stable_key
+from wirewatch.contracts import Article, DeadLetter, Event, FeedEntry, WireCopy, stable_key
 from wirewatch.errors import ConfigError
 from wirewatch.kafka_admin import FeedRegistry
 from wirewatch.topics import Topics, cloudevent_headers, record_value
@@ -36,6 +36,7 @@ def test_every_topic_of_the_topology_has_a_schema():
             "articles",
             "incidents",
             "events",
+            "copies",
             "deadletter",
         }
     )
@@ -75,6 +76,7 @@ def _records() -> dict[str, object]:
             first_reported_at=now,
             last_reported_at=now,
         ),
+        "copies": WireCopy(article_id="c", duplicate_of="a", similarity=0.9, url=url),
         "deadletter": DeadLetter(dead_letter_id="d1", stage="fetch", reason="x", error="y"),
     }
 
