@@ -8,6 +8,7 @@ dead-letters that article (``process.crash.<Error>``); the batch goes on.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Collection, Sequence
@@ -53,8 +54,17 @@ def process_article(
 ) -> list[Incident]:
     """Article -> incidents with the rule extractor, running on ``languages`` only (None = all;
     ``settings.process.language_set``); others are counted as skipped and yield nothing."""
-    settings = ProcessSettings(languages=["*"] if languages is None else sorted(languages))
-    return extract_one(RuleExtractor(settings), article)
+    key = None if languages is None else tuple(sorted(languages))
+    return extract_one(_rule_extractor(key), article)
+
+
+@functools.lru_cache(maxsize=32)
+def _rule_extractor(languages: tuple[str, ...] | None) -> RuleExtractor:
+    """One rule extractor per language set (sorted; None = all): callers (the benches, tests)
+    call :func:`process_article` once per article, and the extractor keeps no state between
+    articles, so it is built (settings validated) once per set, not once per article."""
+    settings = ProcessSettings(languages=["*"] if languages is None else list(languages))
+    return RuleExtractor(settings)
 
 
 class ProcessStage:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from processors import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_incidents
+from processors import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_incidents, stage
 from processors.extractor import (
     Extractor,
     RuleExtractor,
@@ -142,3 +142,24 @@ def test_the_extractor_is_read_from_the_environment(monkeypatch: pytest.MonkeyPa
     assert load_settings().process.extractor == "pkg.mod:Name"
     monkeypatch.delenv("WIREWATCH_PROCESS__EXTRACTOR")
     assert load_settings().process.extractor == "rules"
+
+
+def test_process_article_builds_one_extractor_per_language_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[frozenset[str] | None] = []
+
+    class CountingRuleExtractor(RuleExtractor):
+        def __init__(self, settings: ProcessSettings | None = None) -> None:
+            super().__init__(settings)
+            built.append(settings.language_set if settings is not None else None)
+
+    monkeypatch.setattr(stage, "RuleExtractor", CountingRuleExtractor)
+    # language sets no other test uses, so nothing is cached for them yet
+    batch = _batch()
+    first = [process_article(a, {"zu", "en"}) for a in batch]
+    again = [process_article(a, ["en", "zu"]) for a in batch]  # same set, another order
+    assert built == [frozenset({"en", "zu"})]
+    assert first == again == RuleExtractor(ProcessSettings(languages=["en", "zu"])).extract(batch)
+    process_article(batch[0], {"xh", "en"})
+    assert built == [frozenset({"en", "zu"}), frozenset({"en", "xh"})]
