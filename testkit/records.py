@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
-from wirewatch.contracts import Actor, Evidence, ExtractorInfo, Incident, Location
+import json
+from pathlib import Path
+
+from wirewatch.contracts import (
+    Actor,
+    Article,
+    Evidence,
+    ExtractorInfo,
+    Incident,
+    Location,
+    stable_key,
+)
+
+SEED_ARTICLE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed-article.json"
+
+
+def seed_articles(n: int) -> list[Article]:
+    """``n`` copies of the seed article (which yields incidents) at https://x.test/<i>, each
+    with its own id, for tests that put articles on a topic and wait for incidents."""
+    seed = json.loads(SEED_ARTICLE.read_text())
+    return [
+        Article(
+            article_id=stable_key(f"https://x.test/{i}"),
+            url=f"https://x.test/{i}",
+            text=seed["text"],
+            title=seed["title"],
+            published_at=seed["published_at"] + "T00:00:00Z",
+        )
+        for i in range(n)
+    ]
 
 
 def make_incident(i: int, *, text_size: int = 0) -> Incident:

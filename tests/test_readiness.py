@@ -26,10 +26,10 @@ from kafka import TopicPartition
 from kafka import errors as kerr
 
 from testkit.pipeline import read_topic, wait_for
+from testkit.records import seed_articles
 from wirewatch.ops import BrokerProbe
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "tests" / "fixtures" / "seed-article.json"
 
 
 # ---------------------------------------------------------------- the probe, no broker
@@ -236,7 +236,6 @@ def test_readyz_follows_a_private_broker_through_start_stop_start(tmp_path: Path
         pytest.skip("java is not installed: this test starts and stops a Kafka broker of its own")
     from sinks.kafka import KafkaSink
     from wirewatch.config import KafkaSettings
-    from wirewatch.contracts import Article, stable_key
     from wirewatch.kafka_admin import create_topics
 
     kport, cport, mport = _free_port(), _free_port(), _free_port()
@@ -257,18 +256,9 @@ def test_readyz_follows_a_private_broker_through_start_stop_start(tmp_path: Path
         _broker("start.sh", data, benv)
         cfg = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix, partitions=1)
         create_topics(cfg)
-        seed = json.loads(SEED.read_text())
         sink = KafkaSink(cfg)
-        for i in range(3):
-            sink.add(
-                Article(
-                    article_id=stable_key(f"https://x.test/{i}"),
-                    url=f"https://x.test/{i}",
-                    text=seed["text"],
-                    title=seed["title"],
-                    published_at=seed["published_at"] + "T00:00:00Z",
-                )
-            )
+        for article in seed_articles(3):
+            sink.add(article)
         sink.close()
         incidents = f"{prefix}.incidents.v1"
         assert wait_for(lambda: len(read_topic(bootstrap, incidents, 1000)) > 0, 180, 2), (

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 from ingest.state import FeedState
 from wirewatch.runners.embedded import SqliteTable
@@ -68,14 +72,30 @@ def make_wire(root: Path, now: float) -> SqliteTable:
     return table
 
 
-def test_health_reports_feeds_stage_outputs_and_dead_letters(tmp_path: Path) -> None:
+class Wire(NamedTuple):
+    now: float
+    table: SqliteTable  # open: the runner's writer lock is held until the test closes it
+    health: EmbeddedHealth
+
+
+def health_of(root: Path, state_file: str = "state.db") -> EmbeddedHealth:
+    return EmbeddedHealth(root, FILES, root / state_file, stale_factor=5.0)
+
+
+@pytest.fixture
+def wire(tmp_path: Path) -> Iterator[Wire]:
+    """:func:`make_wire` in ``tmp_path``, its table held open, and the health view of it."""
     now = time.time()
-    table = make_wire(tmp_path, now)  # the runner's writer lock stays held while we read
+    table = make_wire(tmp_path, now)
     try:
-        health = EmbeddedHealth(tmp_path, FILES, tmp_path / "state.db", stale_factor=5.0)
-        snap = health.snapshot()
+        yield Wire(now, table, health_of(tmp_path))
     finally:
         table.close()
+
+
+def test_health_reports_feeds_stage_outputs_and_dead_letters(wire: Wire) -> None:
+    now = wire.now
+    snap = wire.health.snapshot()  # the runner's writer lock stays held while we read
     by_id = {f["feed_id"]: f for f in snap["feeds"]}
     assert snap["feeds_problem"] is None
     assert [f["feed_id"] for f in snap["feeds"]] == ["stale", "failing", "ok"]  # worst first
@@ -92,9 +112,11 @@ def test_health_reports_feeds_stage_outputs_and_dead_letters(tmp_path: Path) -> 
     ]
 
 
-def test_health_follows_appends_and_a_truncated_dead_letter_file(tmp_path: Path) -> None:
-    make_wire(tmp_path, time.time()).close()
-    health = EmbeddedHealth(tmp_path, FILES, tmp_path / "state.db", stale_factor=5.0)
+def test_health_follows_appends_and_a_truncated_dead_letter_file(
+    wire: Wire, tmp_path: Path
+) -> None:
+    wire.table.close()  # the runner has stopped
+    health = wire.health
     health.snapshot()
     with (tmp_path / FILES["entries"]).open("ab") as fh:
         fh.write(b'":1}\n{}\n')  # completes the torn line, adds one
@@ -105,7 +127,7 @@ def test_health_follows_appends_and_a_truncated_dead_letter_file(tmp_path: Path)
 
 
 def test_missing_state_file_is_said_not_raised(tmp_path: Path) -> None:
-    snap = EmbeddedHealth(tmp_path, FILES, tmp_path / "none.db", stale_factor=5.0).snapshot()
+    snap = health_of(tmp_path, "none.db").snapshot()
     assert snap["feeds"] == []
     assert snap["feeds_problem"] == f"no state file at {tmp_path / 'none.db'} yet"
     assert snap["stage_output"] == dict.fromkeys(STAGE_OUTPUTS, 0)

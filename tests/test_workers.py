@@ -19,6 +19,7 @@ import pytest
 
 from ingest import FeedSpec, canonicalize_url
 from processors.stage import process_article
+from testkit.records import seed_articles
 from tests.pipeline_support import Workers, news_site, read_topic, wait_for, worker_env
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import Article, stable_key
@@ -147,16 +148,8 @@ def test_poison_article_goes_to_dead_letter_and_worker_continues(kafka_settings)
     topic = f"{kafka_settings.topic_prefix}.articles.v1"
     sink.send_raw(topic, "poison-1", b"{not json", [])
     sink.send_raw(topic, "poison-2", json.dumps({"article_id": "x"}).encode(), [])
-    for i in range(5):
-        sink.add(
-            Article(
-                article_id=stable_key(f"https://x.test/{i}"),
-                url=f"https://x.test/{i}",
-                text=seed["text"],
-                title=seed["title"],
-                published_at=seed["published_at"] + "T00:00:00Z",
-            )
-        )
+    for article in seed_articles(5):
+        sink.add(article)
     sink.close()
     worker = build_runner(Settings(kafka=kafka_settings), "process")
     try:
