@@ -192,6 +192,19 @@ def test_secret_only_from_the_environment(tmp_path, monkeypatch):
     assert "from-env" not in str(load_settings(cfg).masked())
 
 
+def test_secret_in_a_file_named_by_wirewatch_config_is_refused(tmp_path, monkeypatch):
+    cfg = tmp_path / "w.yaml"
+    cfg.write_text("websub:\n  enabled: true\n  secret: in-the-file\n")
+    monkeypatch.setenv("WIREWATCH_CONFIG", str(cfg))
+    with pytest.raises(ConfigError, match=f"config file {cfg}: websub.secret .*environment"):
+        load_settings()
+    cfg.write_text("websub:\n  enabled: true\n")
+    monkeypatch.setenv("WIREWATCH_WEBSUB__SECRET", "from-env")
+    loaded = load_settings().websub
+    assert loaded.enabled and loaded.secret is not None
+    assert loaded.secret.get_secret_value() == "from-env"
+
+
 def test_enabled_without_a_secret_is_a_clear_error(tmp_path):
     from ingest.websub import Subscriptions
 

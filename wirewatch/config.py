@@ -358,6 +358,8 @@ class _EnvSource(EnvSettingsSource):
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     """Build settings from ``path`` (or $WIREWATCH_CONFIG), the environment and ``overrides``."""
     old = os.environ.get("WIREWATCH_CONFIG")
+    if path is None and old:  # the same file the CLI's --config would read: the same checks
+        path = old
     try:
         if path is not None:
             p = Path(path)
