@@ -682,3 +682,85 @@ def test_compose_workers_run_the_stages(monkeypatch):
         env = {k: str(v) for k, v in s.get("environment", {}).items()}
         settings_from_env({k: v for k, v in env.items() if k.startswith("WIREWATCH_")}, monkeypatch)
     assert sorted(argvs.values()) == sorted(["wirewatch", "worker", st] for st in STAGES), argvs
+
+
+# ---------------------------------------------------------------------- WebSub (opt-in)
+
+
+def test_k8s_poll_workers_serve_the_websub_callback_on_the_configured_port(monkeypatch):
+    """Off by default; when enabled, every poll pod listens where its container port says, has
+    its own callback address, and reads the secret from a Secret only."""
+    env = k8s_env()
+    assert not any("SECRET" in name for name in named("ConfigMap", "wirewatch-config")["data"])
+    dep = named("Deployment", "wirewatch-poll")
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    pod_env = {e["name"]: e for e in c["env"]}
+    secret_ref = pod_env["WIREWATCH_WEBSUB__SECRET"]["valueFrom"]["secretKeyRef"]
+    assert "value" not in pod_env["WIREWATCH_WEBSUB__SECRET"] and secret_ref["optional"] is True
+    assert pod_env["POD_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    callback = pod_env["WIREWATCH_WEBSUB__CALLBACK_URL"]["value"]
+    assert "$(POD_NAME)" in callback  # one address per pod, as Kafka mode needs
+
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    assert not settings_from_env(env, monkeypatch).websub.enabled  # opt-in
+    pods = set()
+    for pod in ("wirewatch-poll-7d9f-a", "wirewatch-poll-7d9f-b"):
+        enabled = {
+            **env,
+            "WIREWATCH_WEBSUB__ENABLED": "true",
+            "WIREWATCH_WEBSUB__SECRET": "from-the-secret",
+            "WIREWATCH_WEBSUB__CALLBACK_URL": callback.replace("$(POD_NAME)", pod),
+        }
+        websub = settings_from_env(enabled, monkeypatch).websub
+        assert websub.listen_port == ports["websub"] != ports["metrics"]
+        assert websub.listen_host == "0.0.0.0"  # hubs reach the pod IP
+        pods.add(websub.callback_base)
+    assert len(pods) == 2
+    for stage in STAGES:  # the other stages serve no callback
+        if stage != "poll":
+            (other,) = named("Deployment", f"wirewatch-{stage}")["spec"]["template"]["spec"][
+                "containers"
+            ]
+            assert "websub" not in {p["name"] for p in other["ports"]}
+
+
+def commented_env(path: Path) -> dict[str, str]:
+    """The ``#WIREWATCH_A__B=value`` lines of an env file: settings shipped commented out."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(ln.removeprefix("#").split("=", 1) for ln in lines if ln.startswith("#WIREWATCH_"))
+
+
+def test_systemd_poll_instance_ships_a_websub_example_that_validates(monkeypatch):
+    """Commented out (opt-in): uncommented, it gives the poll instance its own callback address
+    and a callback port apart from every instance's metrics port; the secret is not in it."""
+    poll = UNIT.parent / "poll.env"
+    example = commented_env(poll)
+    assert example.get("WIREWATCH_WEBSUB__ENABLED") == "true"
+    assert not any("SECRET" in name for name in example)
+    lines = poll.read_text(encoding="utf-8").splitlines()
+    active = dict(ln.split("=", 1) for ln in lines if ln.strip() and not ln.startswith("#"))
+    assert not any(name.startswith("WIREWATCH_WEBSUB__") for name in active)  # off by default
+    s = settings_from_env(
+        {**active, **example, "WIREWATCH_WEBSUB__SECRET": "from-etc-wirewatch-env"}, monkeypatch
+    )
+    assert s.websub.enabled and s.websub.callback_url
+    metrics_ports = set()
+    for stage in STAGES:
+        lines = (UNIT.parent / f"{stage}.env").read_text(encoding="utf-8").splitlines()
+        env = dict(ln.split("=", 1) for ln in lines if ln.strip() and not ln.startswith("#"))
+        metrics_ports.add(settings_from_env(env, monkeypatch).metrics.port)
+    assert s.websub.listen_port not in metrics_ports | {0}
+
+
+def test_compose_poll_worker_websub_example_matches_its_port(monkeypatch):
+    """compose.yaml ships the poll worker's WebSub lines commented out (opt-in); the port it
+    publishes is the port the example configures."""
+    text = COMPOSE.read_text(encoding="utf-8")
+    port = re.search(r"#\s*WIREWATCH_WEBSUB__LISTEN_PORT:\s*\"?(\d+)", text)
+    published = re.search(r"#\s*-\s*\"(?:[\d.]+:)?(\d+):(\d+)\"\s*# websub", text)
+    assert port and published, "compose.yaml lacks the commented WebSub example"
+    assert published.group(2) == port.group(1)
+    poll = wirewatch_services()["worker-poll"]
+    env = {k: str(v) for k, v in poll.get("environment", {}).items()}
+    assert not settings_from_env(env, monkeypatch).websub.enabled  # opt-in
+    assert "ports" not in poll
