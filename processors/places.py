@@ -44,6 +44,8 @@ _AREA_KINDS = frozenset({"region", "sea", "corridor"})
 # a report on Gaza protests); smaller ones must lie in a neighbouring country ("Goma" when the
 # text says "Congo", "Kherson" when it says only "Russian shelling").
 _FOREIGN_TOWN_POP = 500_000
+# A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
+_VILLAGE_POP = 15_000
 _DIRECTIONS = {
     "north": (1.0, 0.0),
     "south": (-1.0, 0.0),
@@ -253,6 +255,10 @@ def article_places(
     title_mentions = gaz.find(title) if title else []
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
+    # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
+    # in a note on Yangon Region's Bahan township); each village's name counts once
+    village_weights: dict[str, float] = {}
+    counted: set[str] = set()
     for i, m in enumerate([*mentions, *title_mentions]):
         cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
         isos = {p.country_iso3 for p in cands if p.country_iso3}
@@ -291,9 +297,18 @@ def article_places(
             and (first.feature != "city" or first.population >= 1000)
         ):
             only = next(iter(isos))
-            city_weights[only] = city_weights.get(only, 0.0) + 1.0
-    # countries named in the article decide; towns' countries only break ties or fill in
+            if first.feature == "city" and first.population < _VILLAGE_POP:
+                if m.key not in counted:
+                    counted.add(m.key)
+                    village_weights[only] = village_weights.get(only, 0.0) + 1.0
+            else:
+                city_weights[only] = city_weights.get(only, 0.0) + 1.0
+    # countries named in the article decide; towns' countries only break ties or fill in, and
+    # villages' countries only where nothing else says where the article is
     named_any = bool(weights)
+    village_share = 0.25 if (named_any or city_weights) else 1.0
+    for iso, w in village_weights.items():
+        city_weights[iso] = city_weights.get(iso, 0.0) + village_share * w
     for iso, w in city_weights.items():
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))

@@ -72,3 +72,20 @@ def test_country_only_location_has_country_coordinates() -> None:
     loc = _loc("Jihadists killed 20 soldiers in an ambush in Burkina Faso on Sunday.")
     assert (loc.country_iso3, loc.precision) == ("BFA", "country")
     assert loc.lat is not None and loc.lon is not None
+
+
+def test_foreign_village_namesake_loses_to_the_region_named_in_the_text() -> None:
+    # "Bahan" is also a village in Israel; the region places the text in Myanmar
+    loc = _loc(
+        "A parcel bomb went off on Tuesday in Bahan township, Yangon Region, wounding a guard."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_repeated_foreign_village_name_does_not_outvote_the_region() -> None:
+    # "Muse" is also a US village; named three times it must not outweigh Shan State
+    loc = _loc(
+        "Two grenades exploded in Muse town, Shan State, on Friday. Residents of Muse said the "
+        "blasts damaged a market in Muse."
+    )
+    assert loc.country_iso3 == "MMR"
