@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import guarded
-from processors.geo_data import canon_key, fold
+from processors.geo_data import ADMIN_SUFFIXES, canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -256,9 +256,10 @@ def article_places(
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
-    # in a note on Yangon Region's Bahan township); each village's name counts once
-    village_weights: dict[str, float] = {}
-    counted: set[str] = set()
+    # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
+    # town's when the text names regions or districts of other countries only.
+    towns: list[tuple[str, str, bool]] = []  # (iso3, key, village)
+    regional: set[str] = set()  # countries whose regions or districts the text names
     for i, m in enumerate([*mentions, *title_mentions]):
         cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
         isos = {p.country_iso3 for p in cands if p.country_iso3}
@@ -297,15 +298,26 @@ def article_places(
             and (first.feature != "city" or first.population >= 1000)
         ):
             only = next(iter(isos))
-            if first.feature == "city" and first.population < _VILLAGE_POP:
-                if m.key not in counted:
-                    counted.add(m.key)
-                    village_weights[only] = village_weights.get(only, 0.0) + 1.0
-            else:
-                city_weights[only] = city_weights.get(only, 0.0) + 1.0
+            if first.kind == "admin2" or (
+                first.feature == "admin1"
+                and (m.admin_suffix or m.key.rpartition(" ")[2] in ADMIN_SUFFIXES)
+            ):
+                regional.add(only)  # "Shan State", "Hpapun District"
+            village = first.feature == "city" and first.population < _VILLAGE_POP
+            towns.append((only, m.key, village))
     # countries named in the article decide; towns' countries only break ties or fill in, and
-    # villages' countries only where nothing else says where the article is
+    # villages' (or towns' outside the named regions) only where nothing else says where it is
     named_any = bool(weights)
+    explicit = set(weights)  # countries named by name or adjective
+    village_weights: dict[str, float] = {}
+    counted: set[str] = set()
+    for iso, key, village in towns:
+        if village or (regional and iso not in regional):
+            if key not in counted:
+                counted.add(key)
+                village_weights[iso] = village_weights.get(iso, 0.0) + 1.0
+        else:
+            city_weights[iso] = city_weights.get(iso, 0.0) + 1.0
     village_share = 0.25 if (named_any or city_weights) else 1.0
     for iso, w in village_weights.items():
         city_weights[iso] = city_weights.get(iso, 0.0) + village_share * w
@@ -335,6 +347,16 @@ def article_places(
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
+        if (
+            regional
+            and place.feature == "city"
+            and place.population < _FOREIGN_TOWN_POP
+            and place.country_iso3 not in regional
+            and place.country_iso3 not in explicit
+        ):
+            # "in X village (Y District, Kayah State)": a text that names its own regions means
+            # a town of theirs, not a namesake abroad, unless it names that other country too
+            continue
         if place.feature == "country" and (
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):

@@ -89,3 +89,21 @@ def test_a_repeated_foreign_village_name_does_not_outvote_the_region() -> None:
         "blasts damaged a market in Muse."
     )
     assert loc.country_iso3 == "MMR"
+
+
+def test_a_text_naming_its_own_districts_means_their_towns_not_namesakes_abroad() -> None:
+    # "Yae" is also a Japanese town of 17,000; the district and state place the text in Myanmar
+    loc = _loc(
+        "A roadside bomb exploded on Monday near the market in Yae, a village of Loikaw "
+        "District in Kayah State, wounding two soldiers."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_region_named_with_its_suffix_outweighs_a_foreign_spelling_variant() -> None:
+    # "Kawlin" reads as Czechia's Kolín only through its spelling-free form
+    loc = _loc(
+        "Soldiers fired mortar shells at Kawlin on Sunday, killing a farmer, residents of "
+        "Kawlin District in Sagaing Region said."
+    )
+    assert loc.country_iso3 == "MMR"
