@@ -340,6 +340,11 @@ class Gazetteer:
         ids = self._ids(key) or self._canon_ids(self._canon_of(key))
         return [self.place(i) for i in ids]
 
+    def english_zipf(self, word: str) -> float:
+        """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when
+        rarer than the index keeps (Zipf 3)."""
+        return self._common.get(fold(word), 0.0)
+
     def neighbours(self, iso3: str) -> tuple[str, ...]:
         """ISO3 codes of the countries bordering ``iso3`` (GeoNames)."""
         return self._neighbours.get(iso3, ())
