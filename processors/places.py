@@ -139,12 +139,15 @@ _ORG_NAME_RE = re.compile(
     r"\bLashkar[\s-]e[\s-][\w-]+|\bTehreek[\s-]e[\s-][\w-]+(?: [A-Z][\w-]+)?|"
     r"\bHayat Tahrir al-Sham\b|\bAhrar al-Sham\b|\bHarakat[\s-][\w-]+|\bKata'?ib [\w-]+|"
     r"\bAsa'?ib Ahl al-Haq\b|\bFaylaq [\w-]+|\bLiwa [\w-]+(?: al-[\w-]+)?|"
-    r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?",
+    r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?|"
+    # Arabic group names: "Jund al-Aqsa" is no Jerusalem mosque, "Jaysh al-Islam" no town
+    r"\b(?:Jund|Jaysh|Jabhat|Saraya|Quwat|Alwiyat)[\s-](?:al-)?[\w'’-]+"
+    r"(?:[\s-]al-[\w'’-]+)?",
     re.IGNORECASE,
 )
 _ORG_HINT_RE = re.compile(
     r"haram|shabab|jaish|jama|ansar|lashkar|tehreek|tahrir|ahrar|harakat|kata|asa|faylaq|liwa|"
-    r"islamic state",
+    r"islamic state|jund|jaysh|jabhat|saraya|quwat|alwiyat",
     re.IGNORECASE,
 )
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's

@@ -107,3 +107,9 @@ def test_a_region_named_with_its_suffix_outweighs_a_foreign_spelling_variant() -
         "Kawlin District in Sagaing Region said."
     )
     assert loc.country_iso3 == "MMR"
+
+
+def test_a_word_of_an_arabic_group_name_is_not_a_place() -> None:
+    # "Jund al-Aqsa": a Syrian faction, not the Jerusalem mosque
+    loc = _loc("Warplanes target a meeting of Jund al-Aqsa commanders in the Idlib countryside")
+    assert loc.country_iso3 == "SYR"
