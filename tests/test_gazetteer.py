@@ -290,3 +290,18 @@ def test_a_region_named_with_a_compass_part_is_the_region(gaz: Gazetteer) -> Non
         p = places[surface]
         assert p is not None
         assert (p.feature, p.name, p.country_iso3) == ("admin1", region, "MMR")
+
+
+def test_an_assimilated_arabic_article_written_joined_is_the_same_place(gaz: Gazetteer) -> None:
+    # "Deir Ezzor" is how many outlets write Deir ez-Zor
+    places = _resolve_all(gaz, "Shells fell on the city of Deir Ezzor on Tuesday.")
+    p = places["Deir Ezzor"]
+    assert p is not None and p.country_iso3 == "SYR"
+    assert p.lat is not None and abs(p.lat - 35.33) < 0.3
+
+
+def test_the_ghouta_region_is_known(gaz: Gazetteer) -> None:
+    places = _resolve_all(gaz, "Air strikes hit towns of Eastern Ghouta, and shells fell on Jobar.")
+    ghouta, jobar = places["Eastern Ghouta"], places["Jobar"]
+    assert ghouta is not None and (ghouta.country_iso3, ghouta.feature) == ("SYR", "landmark")
+    assert jobar is not None and jobar.country_iso3 == "SYR"
