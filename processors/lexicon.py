@@ -85,8 +85,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|drones?|helicopters?|gunships?|"
         r"air force|UAVs?|bombers?) (?:[\w'’-]+ ){0,4}"
-        r"(?:struck|hit|bombed|pounded|targeted|attacked|"
-        r"fired (?:missiles|rockets|on|at)|strafed|raided|bombarded|dropped (?:bombs|explosives))|"
+        r"(?:struck|strikes?|hits?|bomb(?:ed|s)?|pound(?:ed|s)?|target(?:ed|s)?|attack(?:ed|s)?|"
+        r"fired (?:missiles|rockets|on|at)|strafed|raid(?:ed|s)?|bombard(?:ed|s)?|"
+        r"dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
         r"helicopters?)|"
         # "a drone operated by FARC dissidents dropped explosives on ..."
@@ -97,6 +98,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         AIR,
         3.0,
     ),
+    # "aerial and ground targeting hits villages": a monitoring group's words for strikes
+    (r"(?:aerial|air) (?:and ground )?targeting", AIR, 3.0),
+    (r"(?:ground|artillery|rocket|mortar) targeting", SHELL, 2.5),
     (r"shell(?:ing|ed|s)|artillery|mortars?(?: rounds?| shells?| fire| attacks?)?", SHELL, 2.5),
     (r"(?:rocket|missile|artillery) (?:fire|barrages?|attacks?)|barrages?", SHELL, 2.5),
     # the weapon named as what was fired: "fired a 105 mm howitzer", "attacked ... with RPGs"
@@ -128,6 +132,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (
+        r"mines? (?:cause[sd]?|kill(?:s|ed)?|claim(?:s|ed)?|wound(?:s|ed)?|injur(?:e|es|ed)) |"
         r"hit (?:a|an) (?:[\w-]+ )?(?:land)?mine|mine (?:blast|explosion)|stepped on a "
         r"(?:[\w-]+ )?(?:land)?mine|anti-(?:tank|personnel) mines?",
         IED,
@@ -157,12 +162,19 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- battles
     (
         r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
-        r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battled?|engaged|"
+        r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battle[sd]?|engaged|"
         r"gun ?fights?|shoot-?outs?",
         CLASH,
         2.5,
     ),
     (r"ambush(?:ed|es)?", CLASH, 2.0),
+    # "rebels destroy a tank and three vehicles of the regime forces"
+    (
+        r"(?:destroy(?:ed|s)?|disabl(?:ed|es?)|knock(?:ed|s)? out) (?:a |an |the |\w+ ){0,2}?"
+        r"(?:tanks?|armou?red vehicles?|military vehicles?|BMPs?|armou?red personnel carriers?)",
+        CLASH,
+        2.0,
+    ),
     (
         r"(?:re-?captured|retook|retaken|regained (?:full )?(?:control|territory)|liberated|"
         r"re-?took (?:full )?control|recovered control|regain(?:ed)? (?:full )?control|"
@@ -182,7 +194,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
-        r"expelled (?:\w+ )?from|advanced into)",
+        r"expelled (?:\w+ )?from|advanced into|(?:take|takes|seize|seizes) (?:full )?control|"
+        r"advance[sd]? (?:[\w-]+ ){0,4}?and (?:take|seize|capture|control))",
         NSA_OVERTAKES,
         2.5,
     ),
@@ -207,13 +220,23 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured|"
         r"burn(?:ed|t) (?:\w+ ){0,3}?to death|(?:bodies|corpses|remains) of (?:[\w-]+ ){0,6}?"
         r"(?:were |had been |have been )?(?:found|discovered|recovered|dumped)|"
-        r"(?:found|discovered|recovered) (?:the )?(?:[\w-]+ ){0,2}?(?:bodies|corpses)",
+        r"(?:found|discovered|recovered) (?:the )?(?:[\w-]+ ){0,2}?(?:bodies|corpses)|"
+        # "they find a body with signs of torture", "police locate human remains in a ravine"
+        r"(?:finds?|locate[sd]?|discover(?:s|ed)?|recover(?:s|ed)?|exhume[sd]?|unearth(?:s|ed)?) "
+        r"(?:[\w'’-]+ ){0,4}?(?:bod(?:y|ies)|corpses?|remains)|"
+        r"(?:bod(?:y|ies)|corpses?|human remains) (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|"
+        r"dumped|abandoned|left|thrown)|"
+        r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?",
         VIOLENCE,
         2.0,
     ),
     (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
-        r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ion)|stormed|storming|"
+        r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
+        r"homicides?|killings|"
+        # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
+        r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
+        r"\d+)|"
         r"beat (?:up )?(?:\w+ ){0,2}?(?:residents|villagers|civilians|people|men|women|them|him|"
         r"her|worshippers|passengers)",
         VIOLENCE,

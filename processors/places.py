@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import guarded
-from processors.geo_data import canon_key, fold
+from processors.geo_data import ADMIN_SUFFIXES, canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ _AREA_KINDS = frozenset({"region", "sea", "corridor"})
 # a report on Gaza protests); smaller ones must lie in a neighbouring country ("Goma" when the
 # text says "Congo", "Kherson" when it says only "Russian shelling").
 _FOREIGN_TOWN_POP = 500_000
+# the last word of a name that makes it a region's: "Sagaing Region", "Shan-North"
+_REGION_WORDS = ADMIN_SUFFIXES | {"north", "south", "east", "west"}
+# A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
+_VILLAGE_POP = 15_000
 _DIRECTIONS = {
     "north": (1.0, 0.0),
     "south": (-1.0, 0.0),
@@ -137,12 +141,15 @@ _ORG_NAME_RE = re.compile(
     r"\bLashkar[\s-]e[\s-][\w-]+|\bTehreek[\s-]e[\s-][\w-]+(?: [A-Z][\w-]+)?|"
     r"\bHayat Tahrir al-Sham\b|\bAhrar al-Sham\b|\bHarakat[\s-][\w-]+|\bKata'?ib [\w-]+|"
     r"\bAsa'?ib Ahl al-Haq\b|\bFaylaq [\w-]+|\bLiwa [\w-]+(?: al-[\w-]+)?|"
-    r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?",
+    r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?|"
+    # Arabic group names: "Jund al-Aqsa" is no Jerusalem mosque, "Jaysh al-Islam" no town
+    r"\b(?:Jund|Jaysh|Jabhat|Saraya|Quwat|Alwiyat)[\s-](?:al-)?[\w'’-]+"
+    r"(?:[\s-]al-[\w'’-]+)?",
     re.IGNORECASE,
 )
 _ORG_HINT_RE = re.compile(
     r"haram|shabab|jaish|jama|ansar|lashkar|tehreek|tahrir|ahrar|harakat|kata|asa|faylaq|liwa|"
-    r"islamic state",
+    r"islamic state|jund|jaysh|jabhat|saraya|quwat|alwiyat",
     re.IGNORECASE,
 )
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
@@ -253,6 +260,11 @@ def article_places(
     title_mentions = gaz.find(title) if title else []
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
+    # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
+    # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
+    # town's when the text names regions or districts of other countries only.
+    towns: list[tuple[str, str, bool]] = []  # (iso3, key, village)
+    regional: set[str] = set()  # countries whose regions or districts the text names
     for i, m in enumerate([*mentions, *title_mentions]):
         cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
         isos = {p.country_iso3 for p in cands if p.country_iso3}
@@ -291,9 +303,29 @@ def article_places(
             and (first.feature != "city" or first.population >= 1000)
         ):
             only = next(iter(isos))
-            city_weights[only] = city_weights.get(only, 0.0) + 1.0
-    # countries named in the article decide; towns' countries only break ties or fill in
+            if first.kind == "admin2" or (
+                first.feature == "admin1"
+                and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+            ):
+                regional.add(only)  # "Shan State", "Hpapun District"
+            village = first.feature == "city" and first.population < _VILLAGE_POP
+            towns.append((only, m.key, village))
+    # countries named in the article decide; towns' countries only break ties or fill in, and
+    # villages' (or towns' outside the named regions) only where nothing else says where it is
     named_any = bool(weights)
+    explicit = set(weights)  # countries named by name or adjective
+    village_weights: dict[str, float] = {}
+    counted: set[str] = set()
+    for iso, key, village in towns:
+        if village or (regional and iso not in regional):
+            if key not in counted:
+                counted.add(key)
+                village_weights[iso] = village_weights.get(iso, 0.0) + 1.0
+        else:
+            city_weights[iso] = city_weights.get(iso, 0.0) + 1.0
+    village_share = 0.25 if (named_any or city_weights) else 1.0
+    for iso, w in village_weights.items():
+        city_weights[iso] = city_weights.get(iso, 0.0) + village_share * w
     for iso, w in city_weights.items():
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
@@ -320,6 +352,16 @@ def article_places(
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
+        if (
+            regional
+            and place.feature == "city"
+            and place.population < _FOREIGN_TOWN_POP
+            and place.country_iso3 not in regional
+            and place.country_iso3 not in explicit
+        ):
+            # "in X village (Y District, Kayah State)": a text that names its own regions means
+            # a town of theirs, not a namesake abroad, unless it names that other country too
+            continue
         if place.feature == "country" and (
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):

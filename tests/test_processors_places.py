@@ -72,3 +72,52 @@ def test_country_only_location_has_country_coordinates() -> None:
     loc = _loc("Jihadists killed 20 soldiers in an ambush in Burkina Faso on Sunday.")
     assert (loc.country_iso3, loc.precision) == ("BFA", "country")
     assert loc.lat is not None and loc.lon is not None
+
+
+def test_foreign_village_namesake_loses_to_the_region_named_in_the_text() -> None:
+    # "Bahan" is also a village in Israel; the region places the text in Myanmar
+    loc = _loc(
+        "A parcel bomb went off on Tuesday in Bahan township, Yangon Region, wounding a guard."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_repeated_foreign_village_name_does_not_outvote_the_region() -> None:
+    # "Muse" is also a US village; named three times it must not outweigh Shan State
+    loc = _loc(
+        "Two grenades exploded in Muse town, Shan State, on Friday. Residents of Muse said the "
+        "blasts damaged a market in Muse."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_text_naming_its_own_districts_means_their_towns_not_namesakes_abroad() -> None:
+    # "Yae" is also a Japanese town of 17,000; the district and state place the text in Myanmar
+    loc = _loc(
+        "A roadside bomb exploded on Monday near the market in Yae, a village of Loikaw "
+        "District in Kayah State, wounding two soldiers."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_region_named_with_its_suffix_outweighs_a_foreign_spelling_variant() -> None:
+    # "Kawlin" reads as Czechia's Kolín only through its spelling-free form
+    loc = _loc(
+        "Soldiers fired mortar shells at Kawlin on Sunday, killing a farmer, residents of "
+        "Kawlin District in Sagaing Region said."
+    )
+    assert loc.country_iso3 == "MMR"
+
+
+def test_a_word_of_an_arabic_group_name_is_not_a_place() -> None:
+    # "Jund al-Aqsa": a Syrian faction, not the Jerusalem mosque
+    loc = _loc("Warplanes target a meeting of Jund al-Aqsa commanders in the Idlib countryside")
+    assert loc.country_iso3 == "SYR"
+
+
+def test_a_region_with_a_compass_part_places_the_text_in_its_country() -> None:
+    # "Shan-North": the northern part of Shan State; "Muse" is also a US village
+    loc = _loc(
+        "On Friday a grenade was thrown at a repair shop in Muse (Shan-North), residents said."
+    )
+    assert loc.country_iso3 == "MMR"

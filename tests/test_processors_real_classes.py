@@ -198,3 +198,38 @@ def test_attackers_nationality_alone_is_no_place() -> None:
 )
 def test_injured_null_is_not_stated_and_zero_is_stated_none(text: str, injured: int | None) -> None:
     assert _one(text).injured == injured
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # short headlines (translated local press, monitoring groups) in the present tense
+        ("They find a man's body with signs of torture on a ranch in Tierra Blanca", "Attack"),
+        ("Residents locate human remains in a ditch outside Apaseo el Grande", "Attack"),
+        ("Three bodies were left on a highway near Silao", "Attack"),
+        ("A taxi driver is shot to death in Guasave", "Attack"),
+        ("Armed men kill a shopkeeper inside his store in Zitacuaro", "Attack"),
+        ("Four homicides reported overnight in Salamanca", "Attack"),
+        ("Soldiers shoot and kill a farmer near Monywa", "Attack"),
+        ("Warplanes target the eastern countryside of Hama", "Air/drone strike"),
+        ("Aerial targeting hits several towns in the Idlib countryside", "Air/drone strike"),
+        ("Ground targeting hits villages in the northern countryside of Latakia", None),
+        ("Mines cause more casualties among shepherds in the Raqqa desert", None),
+        ("Renewed battles on the outskirts of Tal Abyad", "Armed clash"),
+        ("Rebels destroy two tanks of the regime forces on the Kabani front", "Armed clash"),
+    ],
+)
+def test_headline_verbs_report_an_event(text: str, sub: str | None) -> None:
+    inc = _one(text)
+    if sub is not None:
+        assert inc.sub_event_type == sub
+    else:
+        assert inc.event_type == "Explosions/Remote violence"
+
+
+def test_forces_advancing_to_take_control_is_a_territory_event() -> None:
+    inc = _one("Government forces advance and take control of the road south of Tal Rifaat")
+    assert inc.sub_event_type in (
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    )

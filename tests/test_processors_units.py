@@ -112,3 +112,14 @@ def test_datelines_found_only_at_paragraph_start() -> None:
     spans = datelines(text)
     assert len(spans) == 1
     assert text[spans[0][0] : spans[0][1]].startswith("GOMA")
+
+
+def test_short_english_headline_full_of_spanish_names_is_english() -> None:
+    from processors.language import detect_language
+
+    # the n-gram model reads the names; the lowercase words are all English
+    assert detect_language("Gunmen kill police chief in San Juan Evangelista, Veracruz") == "en"
+    assert detect_language("Cartel leader El Gordo arrested in Zapopan, Jalisco") == "en"
+    # Spanish ones stay Spanish: function words of Spanish, words English does not have
+    assert detect_language("Matan a dos hombres en la colonia Las Flores de Zapopan") == "es"
+    assert detect_language("Asesinan a un comerciante dentro de su negocio") == "es"
