@@ -228,6 +228,19 @@ class RunSettings(_Section):
     shutdown_grace: float = Field(default=10.0, ge=0)
 
 
+class BackfillSettings(_Section):
+    """``wirewatch backfill`` (ingest/backfill.py)."""
+
+    # articles per second a backfill fetches (embedded) or publishes to the entries topic
+    # (Kafka): a backfill shares the sites, the CPU and (with Kafka) the fetch workers with the
+    # live path, and a week of history must not push the live entries back behind it
+    rate: float = Field(default=2.0, gt=0)
+    # the same, when the entries go to Kafka: the fetch workers read them with the live entries
+    kafka_rate: float = Field(default=1.0, gt=0)
+    # archive pages of a feed (RFC 5005 prev-archive / paged feeds' next) followed per source
+    max_pages: int = Field(default=100, ge=0)
+
+
 class MetricsSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -249,6 +262,7 @@ class Settings(BaseSettings):
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     run: RunSettings = Field(default_factory=RunSettings)
+    backfill: BackfillSettings = Field(default_factory=BackfillSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
