@@ -116,15 +116,18 @@ def wirewatch(*args: str) -> list[str]:
     return [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", *args]
 
 
-def done_keys(state: Path) -> set[str]:
-    """URL keys marked done in a backfill progress file (read while the backfill may run)."""
+def done_links(state: Path) -> set[str]:
+    """Links of the items marked done in a backfill progress file (read while the backfill
+    may run)."""
+    import json
     import sqlite3
 
     if not state.exists():
         return set()
     db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=5)
     try:
-        return {r[0] for r in db.execute("SELECT url_key FROM items WHERE status = 'done'")}
+        rows = db.execute("SELECT entry FROM items WHERE status = 'done'")
+        return {json.loads(r[0])["link"] for r in rows}
     except sqlite3.OperationalError:  # the tables are not created yet
         return set()
     finally:
