@@ -158,6 +158,9 @@ class BackfillProgress:
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
+            # a kill -9 loses nothing committed in WAL mode with NORMAL; only a power cut may
+            # lose the last batches, which are then fetched again (progress is at-least-once)
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(
                 """
                 CREATE TABLE IF NOT EXISTS job (id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -167,7 +170,7 @@ class BackfillProgress:
                     depth INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'todo', note TEXT);
                 CREATE TABLE IF NOT EXISTS items (url_key TEXT PRIMARY KEY, job INTEGER NOT NULL,
                     published TEXT, entry TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'todo');
-                CREATE INDEX IF NOT EXISTS items_todo ON items (status, published);
+                CREATE INDEX IF NOT EXISTS items_todo ON items (status, published, url_key);
                 """
             )
         except sqlite3.DatabaseError as exc:
