@@ -407,6 +407,8 @@ class BackfillRun:
                     extra={"reason": exc.reason, "url": where},
                 )
                 continue
+            # an index that names itself would take a place of the children's cap
+            children = [c for c in dict.fromkeys(children) if c not in (url, resp.url)]
             children, capped = self._bounded(source, depth, children, sitemap=kind == "sitemap")
             note = "; ".join(n for n in (note, capped) if n) or None
             if note:
