@@ -208,3 +208,63 @@ def test_parse_when_reads_durations_and_dates() -> None:
     assert parse_when("2024-03-01T12:00:00+01:00", now) == datetime(2024, 3, 1, 11, tzinfo=UTC)
     with pytest.raises(ValueError, match="neither a duration"):
         parse_when("last week", now)
+
+
+@pytest.mark.kafka
+def test_backfill_with_kafka_publishes_the_window_to_the_entries_topic(
+    tmp_path: Path, kafka_settings
+) -> None:
+    from wirewatch.kafka_admin import tail
+    from wirewatch.topics import Topics
+
+    with LocalServer() as srv:
+        site = Site(srv, articles=30, step=timedelta(days=10) / 30).build()
+        proc = subprocess.run(
+            _backfill(site, tmp_path / "out", "--rate", "1000"),
+            env=env(
+                WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers,
+                WIREWATCH_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
+            ),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        want = site.within(7)
+        assert len(want) == 21
+        # the fetch workers fetch the pages: the backfill itself reads only the sitemaps
+        assert site.article_hits() == {}
+        # progress lives in the SQLite file in --out in Kafka mode too
+        assert (tmp_path / "out" / "backfill-state.db").exists()
+    rows = list(
+        tail(
+            kafka_settings,
+            Topics(kafka_settings.topic_prefix).entries,
+            from_beginning=True,
+            idle_timeout=10,
+        )
+    )
+    links = {r.value["link"].split(str(srv.port))[1] for r in rows}
+    assert links == want and len(rows) == len(want)
+
+
+def test_progress_is_one_redrawn_line_on_a_terminal_and_log_lines_otherwise(capsys, caplog) -> None:
+    import logging
+
+    from ingest.backfill import Counts
+    from wirewatch.commands.backfill import ProgressLine
+
+    counts = Counts(found=210, done=70, incidents=4)
+    ProgressLine(tty=True)("fetching", counts, 0.5)
+    err = capsys.readouterr().err
+    assert err.startswith("\r") and not err.endswith("\n")
+    assert "found 210" in err and "fetched 70/210" in err and "incidents 4" in err
+    assert "ETA 0:01:10" in err  # 140 items left at 0.5 s each
+
+    caplog.set_level(logging.INFO, logger="wirewatch.backfill")
+    plain = ProgressLine(tty=False)
+    plain("listed", counts, None)
+    plain("done", Counts(found=210, done=210, incidents=9), None)
+    assert capsys.readouterr().err == ""
+    lines = [r.getMessage() for r in caplog.records if r.name == "wirewatch.backfill"]
+    assert len(lines) == 2 and "fetched 210/210" in lines[1] and "\r" not in "".join(lines)
