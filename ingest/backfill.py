@@ -596,7 +596,7 @@ class BackfillRun:
             if not self.stop.is_set() and self.counts.done >= self.counts.found:
                 self.progress.finish()
             self.counts.problems = self.progress.problems()
-            self.report("done", self.counts, None)
+            self.report("stopped" if self.stop.is_set() else "done", self.counts, None)
         finally:
             for stage in self._stages.values():
                 await stage.close()

@@ -139,3 +139,28 @@ def test_archive_link_reads_the_feeds_own_links_only() -> None:
         archive_link(b'<feed><link rel="next" href="file:///etc/passwd"/></feed>', "http://x/")
         is None
     )
+
+
+def test_dry_run_lists_only_and_the_next_run_fetches_what_it_listed(tmp_path: Path) -> None:
+    with LocalServer() as srv:
+        srv.route("/feed.xml", Reply(200, atom(srv, "current", [0.5, 1, 9], {}), ATOM))
+        window = Window(NOW - timedelta(days=7), NOW + timedelta(minutes=1))
+        feeds = [FeedSpec(url=srv.url("/feed.xml"))]
+
+        def one(dry: bool) -> tuple[ListSink, Any]:
+            sink, progress = ListSink(), BackfillProgress(tmp_path / "progress.db")
+            run = BackfillRun(
+                Settings(), feeds, window, progress, sink, client=client(), rate=1e4, stages=False
+            )
+            run.stop_after_listing = dry
+            try:
+                return sink, asyncio.run(run.run())
+            finally:
+                progress.close()
+
+        sink, counts = one(dry=True)
+        assert sink.records == [] and (counts.found, counts.done) == (2, 0)
+        sink, counts = one(dry=False)
+        assert sorted(e.title for e in sink.records) == ["current 0", "current 1"]
+        assert (counts.found, counts.done) == (2, 2)
+        assert len(srv.hits("/feed.xml")) == 1  # listed once, by the dry run

@@ -32,7 +32,7 @@ class ProgressLine:
 
     def __call__(self, phase: str, counts: Any, per_item: float | None) -> None:
         now = time.monotonic()
-        final = phase in ("listed", "done")
+        final = phase in ("listed", "done", "stopped")
         if not final and now - self._last < (_DRAW_EVERY if self.tty else _LOG_EVERY):
             return
         self._last = now
