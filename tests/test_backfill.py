@@ -185,6 +185,11 @@ def test_backfill_options_are_checked_with_one_line_errors(tmp_path: Path) -> No
         (["--since", "1d"], "--feeds FILE or one or more --source"),
         (["--since", "1d", "--source", "ftp://x/y"], "--source"),
     ]
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    cases.append(
+        (["--since", "1d", "--source", "http://127.0.0.1:9/s", "--state", str(garbage)], "--state")
+    )
     for args, says in cases:
         proc = subprocess.run(
             wirewatch("backfill", "--out", str(tmp_path / "o"), *args),

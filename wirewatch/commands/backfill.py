@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from wirewatch.errors import WirewatchError
 
 log = logging.getLogger("wirewatch.backfill")
 
@@ -184,7 +187,14 @@ def register(cli: click.Group) -> None:
                     loop.add_signal_handler(sig, job.stop.set)
                 return await job.run()
 
-            counts = asyncio.run(main())
+            try:
+                counts = asyncio.run(main())
+            except (sqlite3.Error, OSError) as exc:  # a full disk, a file gone read-only
+                raise WirewatchError(
+                    f"the backfill stopped: {type(exc).__name__}: {exc}; what was done is kept "
+                    f"in {progress.path}: fix the cause and run the same command to resume",
+                    reason="backfill.io_failed",
+                ) from exc
         finally:
             if sink is not None:
                 sink.close()
