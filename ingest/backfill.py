@@ -181,13 +181,15 @@ class BackfillProgress:
             ) from None
         self.job = 0
 
-    def begin(self, sources: Sequence[str], window: Window) -> tuple[Window, bool]:
+    def begin(
+        self, sources: Sequence[str], window: Window, *, fresh: bool = False
+    ) -> tuple[Window, bool]:
         """Start a job for ``sources`` and ``window``, or resume the unfinished one for the
-        same sources (with the window it was started with). Returns the window and whether
-        it resumes."""
+        same sources (with the window it was started with) unless ``fresh``. Returns the
+        window and whether it resumes."""
         row = self.db.execute("SELECT since, until, sources, number, finished FROM job").fetchone()
         wanted = json.dumps(sorted(sources))
-        if row is not None and not row[4] and row[2] == wanted:
+        if row is not None and not row[4] and row[2] == wanted and not fresh:
             self.job = int(row[3])
             return Window(datetime.fromisoformat(row[0]), datetime.fromisoformat(row[1])), True
         self.job = int(row[3]) + 1 if row is not None else 1
@@ -369,6 +371,8 @@ class BackfillRun:
         self.resumed = False
         #: list the window into the progress file, fetch nothing (``--dry-run``)
         self.stop_after_listing = False
+        #: start over instead of resuming an unfinished backfill (``--fresh``)
+        self.fresh = False
         self._stages: dict[str, Stage] = {}
 
     # ------------------------------------------------------------------ listing
@@ -583,7 +587,7 @@ class BackfillRun:
         client = self._client or HttpClient(self.settings.http)
         try:
             self.window, self.resumed = self.progress.begin(
-                [f.url for f in self.feeds], self.window
+                [f.url for f in self.feeds], self.window, fresh=self.fresh
             )
             for feed in self.feeds:
                 await self._list(client, feed)

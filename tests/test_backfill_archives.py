@@ -147,12 +147,12 @@ def test_dry_run_lists_only_and_the_next_run_fetches_what_it_listed(tmp_path: Pa
         window = Window(NOW - timedelta(days=7), NOW + timedelta(minutes=1))
         feeds = [FeedSpec(url=srv.url("/feed.xml"))]
 
-        def one(dry: bool) -> tuple[ListSink, Any]:
+        def one(dry: bool, fresh: bool = False) -> tuple[ListSink, Any]:
             sink, progress = ListSink(), BackfillProgress(tmp_path / "progress.db")
             run = BackfillRun(
                 Settings(), feeds, window, progress, sink, client=client(), rate=1e4, stages=False
             )
-            run.stop_after_listing = dry
+            run.stop_after_listing, run.fresh = dry, fresh
             try:
                 return sink, asyncio.run(run.run())
             finally:
@@ -164,3 +164,10 @@ def test_dry_run_lists_only_and_the_next_run_fetches_what_it_listed(tmp_path: Pa
         assert sorted(e.title for e in sink.records) == ["current 0", "current 1"]
         assert (counts.found, counts.done) == (2, 2)
         assert len(srv.hits("/feed.xml")) == 1  # listed once, by the dry run
+
+        # a dry run, then --fresh: listed again, and what is done is still not carried again
+        one(dry=True)
+        window = Window(NOW - timedelta(days=10), NOW + timedelta(minutes=1))
+        sink, counts = one(dry=False, fresh=True)
+        assert [e.title for e in sink.records] == ["current 2"]  # 9 days old: the new window
+        assert len(srv.hits("/feed.xml")) == 3

@@ -106,6 +106,12 @@ def register(cli: click.Group) -> None:
         help="List the items in the window into the progress file and stop; a run without "
         "it fetches them.",
     )
+    @click.option(
+        "--fresh",
+        is_flag=True,
+        help="Start over with this window instead of resuming an unfinished backfill of the "
+        "same sources (items already done are still not fetched again).",
+    )
     @click.pass_obj
     def backfill(
         app: Any,
@@ -117,6 +123,7 @@ def register(cli: click.Group) -> None:
         state_path: str | None,
         rate: float | None,
         dry_run: bool,
+        fresh: bool,
     ) -> None:
         """Fetch the items of a time window from each source's sitemaps and feed archives and
         push them through the same stages as polled entries, with their own publication dates.
@@ -125,10 +132,10 @@ def register(cli: click.Group) -> None:
         (its Sitemap: lines) and feeds (their RFC 5005 prev-archive pages, or a paged feed's
         next pages). Progress is kept in the --state file: after a crash or a stop the same
         command resumes the unfinished backfill (its original window) without fetching again
-        what was done. The backfill keeps to its own rate (--rate) so the live path is not
-        crowded out; with Kafka it publishes the entries to the entries topic for the fetch
-        workers. Exit 2: bad options or config; exit 0 otherwise (problems are reported).
-        """
+        what was done (--fresh starts over with the new window instead). The backfill keeps to
+        its own rate (--rate) so the live path is not crowded out; with Kafka it publishes the
+        entries to the entries topic for the fetch workers. Exit 2: bad options or config;
+        exit 1: a write failed (run again to resume); exit 0 otherwise (problems are noted)."""
         from ingest import FeedSpec
         from ingest.backfill import BackfillProgress, BackfillRun, Window, parse_when
         from sinks import build
@@ -178,8 +185,8 @@ def register(cli: click.Group) -> None:
                 stages=settings.embedded,
                 report=ProgressLine(sys.stderr.isatty()),
             )
-            if dry_run:
-                job.stop_after_listing = True
+            job.stop_after_listing = dry_run
+            job.fresh = fresh
 
             async def main() -> Any:
                 loop = asyncio.get_running_loop()
