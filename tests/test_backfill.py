@@ -273,3 +273,41 @@ def test_progress_is_one_redrawn_line_on_a_terminal_and_log_lines_otherwise(caps
     assert capsys.readouterr().err == ""
     lines = [r.getMessage() for r in caplog.records if r.name == "wirewatch.backfill"]
     assert len(lines) == 2 and "fetched 210/210" in lines[1] and "\r" not in "".join(lines)
+
+
+def test_sigint_stops_after_the_batch_in_flight_and_the_next_run_finishes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with LocalServer() as srv:
+        site = Site(srv).build()
+        proc = subprocess.Popen(
+            _backfill(site, out, "--rate", "40"),
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            while len(done_links(out / "backfill-state.db")) < 16:
+                assert proc.poll() is None, proc.stderr.read()[-3000:] if proc.stderr else ""
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert proc.returncode == 0, err[-3000:]
+        assert "run the same command again to finish" in err and "Traceback" not in err
+        stopped_at = len(done_links(out / "backfill-state.db"))
+        assert stopped_at < len(site.within(7))
+        # a stop writes what it carried: nothing done is fetched again by the next run
+        again = subprocess.run(
+            _backfill(site, out, "--rate", "1000"),
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert set(site.article_hits().values()) == {1}
+        assert set(site.article_hits()) == site.within(7)
