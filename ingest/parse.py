@@ -35,7 +35,14 @@ from ingest.urls import absolutize, canonicalize_url, strip_userinfo
 from wirewatch.contracts import FeedEntry, MediaItem, stable_key
 from wirewatch.errors import FeedParseError
 
-__all__ = ["ParsedFeed", "content_hash", "html_to_text", "parse_feed", "parse_feed_document"]
+__all__ = [
+    "ParsedFeed",
+    "content_hash",
+    "feed_entry",
+    "html_to_text",
+    "parse_feed",
+    "parse_feed_document",
+]
 
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|tr|section|article)\s*>|<br\s*/?>", re.I)
@@ -303,6 +310,20 @@ def _with_fragment(entry: FeedEntry) -> FeedEntry:
     return entry.model_copy(update={"url": url, "url_key": stable_key(url)})
 
 
+def feed_entry(feed: FeedSpec, canonical: str, link: str, **fields: Any) -> FeedEntry:
+    """The :class:`FeedEntry` of one item of ``feed`` (a feed item or a sitemap URL): keyed by
+    its canonical URL, attributed to the feed, with the item's own ``fields``."""
+    fields.setdefault("entry_id", canonical)
+    return FeedEntry(
+        url_key=stable_key(canonical),
+        feed_id=feed.feed_id,
+        feed_url=strip_userinfo(feed.url),
+        url=canonical,
+        link=link,
+        **fields,
+    )
+
+
 def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEntry | None:
     link = item.get("link") or ""
     guid = (item.get("id") or "").strip()
@@ -366,13 +387,11 @@ def _entry(item: Any, feed: FeedSpec, base: str, language: str | None) -> FeedEn
     for lk in item.get("links", ()):
         if lk.get("rel") == "enclosure":
             add_media(lk.get("href"), lk.get("type"), None)
-    return FeedEntry(
+    return feed_entry(
+        feed,
+        canonical,
+        link,
         entry_id=entry_id,
-        url_key=stable_key(canonical),
-        feed_id=feed.feed_id,
-        feed_url=strip_userinfo(feed.url),
-        url=canonical,
-        link=link,
         title=title,
         summary=summary,
         content=content,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -29,13 +30,21 @@ from lxml import etree
 
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
-from ingest.parse import ParsedFeed, html_to_text
+from ingest.parse import ParsedFeed, feed_entry, html_to_text
 from ingest.urls import absolutize, canonicalize_url, strip_userinfo
 from wirewatch.config import PollSettings
-from wirewatch.contracts import FeedEntry, stable_key
+from wirewatch.contracts import FeedEntry
 from wirewatch.errors import FeedParseError, FetchError
 
-__all__ = ["SitemapDocument", "is_robots_txt", "parse_sitemap", "read_sitemap", "sitemap_kind"]
+__all__ = [
+    "SitemapDocument",
+    "SitemapItem",
+    "is_robots_txt",
+    "iter_sitemap",
+    "parse_sitemap",
+    "read_sitemap",
+    "sitemap_kind",
+]
 
 _SM_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -183,6 +192,59 @@ def parse_sitemap(body: bytes, feed: FeedSpec, *, url: str, max_urls: int) -> Si
     return doc
 
 
+@dataclass
+class SitemapItem:
+    """One ``<url>`` (``entry`` set) or ``<sitemap>`` (``child`` set) of a streamed sitemap."""
+
+    entry: FeedEntry | None = None
+    child: str | None = None
+    lastmod: datetime | None = None
+
+
+def iter_sitemap(body: bytes, feed: FeedSpec, *, url: str) -> Iterator[SitemapItem]:
+    """The ``<url>`` entries or ``<sitemap>`` children of one sitemap, one at a time.
+
+    Why a stream: a sitemap holds up to 50,000 URLs, and a backfill reads every one of a
+    source's sitemaps; each element is dropped once read, so memory holds one URL, not the
+    tree. XML that breaks part-way raises :class:`FeedParseError` (``sitemap.malformed``)
+    after the items before the break were yielded.
+    """
+    where = strip_userinfo(url)
+    kind = ""
+    try:
+        for event, elem in etree.iterparse(
+            io.BytesIO(body.lstrip()),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        ):
+            name = _local(elem.tag)
+            if event == "start":
+                if not kind:
+                    kind = name
+                continue
+            if name not in ("url", "sitemap"):
+                continue
+            loc = _text(elem, _SM_NS, "loc")
+            link = strip_userinfo(absolutize(loc.strip(), url)) if loc and loc.strip() else ""
+            if link.startswith(("http://", "https://")):
+                lastmod = _date(_text(elem, _SM_NS, "lastmod"))
+                if kind == "sitemapindex":
+                    yield SitemapItem(child=link, lastmod=lastmod)
+                elif kind == "urlset":
+                    yield SitemapItem(entry=_entry(elem, link, feed), lastmod=lastmod)
+            elem.clear()  # the element is read: keep memory to one URL
+            parent = elem.getparent()
+            while parent is not None and elem.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise FeedParseError(
+            f"{where}: sitemap is not well-formed XML ({exc})", reason="sitemap.malformed"
+        ) from None
+
+
 def _entry(item: etree._Element, link: str, feed: FeedSpec) -> FeedEntry:
     news = item.find(f"{{{_NEWS_NS}}}news")
     title = published = None
@@ -195,14 +257,10 @@ def _entry(item: etree._Element, link: str, feed: FeedSpec) -> FeedEntry:
             lang = (_text(pub, _NEWS_NS, "language") or "").strip().lower()
             language = lang if 2 <= len(lang) <= 3 and lang.isalpha() else None
     lastmod = _date(_text(item, _SM_NS, "lastmod"))
-    canonical = canonicalize_url(link)
-    return FeedEntry(
-        entry_id=canonical,
-        url_key=stable_key(canonical),
-        feed_id=feed.feed_id,
-        feed_url=strip_userinfo(feed.url),
-        url=canonical,
-        link=link,
+    return feed_entry(
+        feed,
+        canonicalize_url(link),
+        link,
         title=title,
         language=language,
         published_at=published or lastmod,

@@ -698,6 +698,71 @@ WEBSUB_ROWS = [
 ]
 
 
+# --------------------------------------------------------------------------- sitemaps
+
+SM = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+XML = {"Content-Type": "application/xml"}
+GZIP = {"Content-Type": "application/gzip"}
+#: index levels of the deep-recursion row (PollSettings.sitemap_max_depth is 3)
+DEEP_LEVELS = 12
+
+
+def _urlset(ctx: Ctx, *names: str) -> bytes:
+    ctx.srv.route("/p", Reply(204))
+    rows = "".join(f"<url><loc>{ctx.srv.url('/p?a=' + n)}</loc></url>" for n in names)
+    return f'<?xml version="1.0"?><urlset {SM}>{rows}</urlset>'.encode()
+
+
+def _index(*children: str) -> bytes:
+    rows = "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)
+    return f'<?xml version="1.0"?><sitemapindex {SM}>{rows}</sitemapindex>'.encode()
+
+
+def sitemap_huge(ctx: Ctx) -> list[FeedSpec]:
+    def chunks() -> Iterator[bytes]:
+        yield f'<?xml version="1.0"?><urlset {SM}>'.encode()
+        row = b"<url><loc>http://x.test/" + b"a" * 80 + b"</loc></url>"
+        for _ in range(50):  # about 50 MB, far beyond the body cap
+            yield row * ((1 << 20) // len(row))
+
+    return ctx.feed("/huge-sitemap.xml", Reply(200, chunks=chunks(), headers=XML))
+
+
+def sitemap_deep(ctx: Ctx) -> list[FeedSpec]:
+    """An index whose first child is a good sitemap and whose second starts a chain of
+    DEEP_LEVELS nested indexes, each naming the next."""
+    ctx.srv.route("/good-sitemap.xml", Reply(200, _urlset(ctx, "shallow"), XML))
+    for level in range(1, DEEP_LEVELS + 1):
+        child = ctx.srv.url(f"/deep/{level + 1}.xml")
+        ctx.srv.route(f"/deep/{level}.xml", Reply(200, _index(child), XML))
+    ctx.srv.route(f"/deep/{DEEP_LEVELS + 1}.xml", Reply(200, _urlset(ctx, "deepest"), XML))
+    top = _index(ctx.srv.url("/good-sitemap.xml"), ctx.srv.url("/deep/1.xml"))
+    return ctx.feed("/deep-index.xml", Reply(200, top, XML))
+
+
+def check_deep(ctx: Ctx, run: Run) -> None:
+    links = [e["link"] for e in run.records("entries")]
+    assert any(link.endswith("a=shallow") for link in links)
+    assert not any(link.endswith("a=deepest") for link in links)
+    # depth 1 is the top index's children: /deep/1 is level 1, so 3 levels are read in all
+    assert [len(ctx.srv.hits(f"/deep/{n}.xml")) for n in range(1, 5)] == [1, 1, 1, 0]
+    messages = [r.getMessage() for r in ctx.data["records"]]
+    assert any("nesting deeper than 3 level(s)" in m for m in messages), messages
+
+
+def sitemap_child_bomb(ctx: Ctx) -> list[FeedSpec]:
+    ctx.srv.route("/good-sitemap.xml", Reply(200, _urlset(ctx, "kept"), XML))
+    ctx.srv.route("/bomb-sitemap.xml.gz", Reply(200, gzip_bomb(100_000_000), GZIP))
+    top = _index(ctx.srv.url("/bomb-sitemap.xml.gz"), ctx.srv.url("/good-sitemap.xml"))
+    return ctx.feed("/bomb-index.xml", Reply(200, top, XML))
+
+
+def check_child_bomb(ctx: Ctx, run: Run) -> None:
+    _one([e for e in run.records("entries") if e["link"].endswith("a=kept")])
+    messages = [r.getMessage() for r in ctx.data["records"]]
+    assert any("sitemap.too_large" in m for m in messages), messages
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 
@@ -898,6 +963,36 @@ CATALOGUE: list[Case] = [
     ),
     Case("connection_reset_mid_body", resets, "feed_error", "http.read"),
     Case("truncated_body", truncated, "feed_error", "http.read"),
+    # ---- sitemaps (ingest/sitemaps.py): bombs in size, depth and compression
+    Case(
+        "sitemap_huge",
+        sitemap_huge,
+        "feed_error",
+        "http.body_too_large",
+        http={"max_body_bytes": 2_000_000},
+    ),
+    Case(
+        "sitemap_gzip_bomb",
+        feed_of("/bomb-sitemap.xml.gz", gzip_bomb(100_000_000), GZIP),
+        "feed_error",
+        "sitemap.too_large",
+    ),
+    Case(
+        "sitemap_child_gzip_bomb",
+        sitemap_child_bomb,
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_child_bomb,
+    ),
+    Case(
+        "sitemap_deep_index_recursion",
+        sitemap_deep,
+        "clean",
+        "feed.lenient",
+        metric=("wirewatch_polls_total", {"result": "new"}),
+        check=check_deep,
+    ),
     # ---- redirects and SSRF
     Case("redirect_loop", redirect_loop, "feed_error", "http.redirect_loop"),
     Case("too_many_redirects", redirect_chain, "feed_error", "http.too_many_redirects"),

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "wirewatch.commands.incidents",
     "wirewatch.commands.gazetteer",
     "wirewatch.commands.run",
+    "wirewatch.commands.backfill",
     "wirewatch.commands.ui",
 )
 

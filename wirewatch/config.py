@@ -279,6 +279,19 @@ class WebSubSettings(_Section):
         return f"http://{host}:{self.listen_port}/websub"
 
 
+class BackfillSettings(_Section):
+    """``wirewatch backfill`` (ingest/backfill.py)."""
+
+    # articles per second a backfill fetches (embedded) or publishes to the entries topic
+    # (Kafka): a backfill shares the sites, the CPU and (with Kafka) the fetch workers with the
+    # live path, and a week of history must not push the live entries back behind it
+    rate: float = Field(default=2.0, gt=0)
+    # the same, when the entries go to Kafka: the fetch workers read them with the live entries
+    kafka_rate: float = Field(default=1.0, gt=0)
+    # archive pages of a feed (RFC 5005 prev-archive / paged feeds' next) followed per source
+    max_pages: int = Field(default=100, ge=0)
+
+
 class MetricsSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -300,6 +313,7 @@ class Settings(BaseSettings):
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     run: RunSettings = Field(default_factory=RunSettings)
+    backfill: BackfillSettings = Field(default_factory=BackfillSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     websub: WebSubSettings = Field(default_factory=WebSubSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
