@@ -79,6 +79,10 @@ class PollStage:
         self._next_scan = 0.0
         self._seen_by_feed: dict[str, list[SeenEntry]] = {}
         self._polled_once: set[str] = set()  # run_due(once=True): feeds done this run
+        # feeds whose finished poll is not written yet (the embedded runner writes a poll group
+        # while it polls on): not due again until on_commit / on_abort, else a feed whose state
+        # still says "due" would be polled again every scan and its entries written twice
+        self._unwritten: set[str] = set()
 
     # ------------------------------------------------------------------ lifecycle
     async def setup(self) -> None:
@@ -147,6 +151,7 @@ class PollStage:
             del self.feeds[fid]
             self.store.feeds.pop(fid, None)
             self._seen_by_feed.pop(fid, None)
+            self._unwritten.discard(fid)
             task = self._inflight.pop(fid, None)
             if task is not None:  # its result belongs to the partition's new owner now
                 task.cancel()
@@ -170,7 +175,7 @@ class PollStage:
         due: list[tuple[float, FeedSpec]] = []
         states = self.store.feeds
         for fid, (part, spec) in self.feeds.items():
-            if part not in self.partitions or fid in self._inflight:
+            if part not in self.partitions or fid in self._inflight or fid in self._unwritten:
                 continue
             if once:
                 if fid not in self._polled_once:
@@ -230,6 +235,7 @@ class PollStage:
             if self.feeds.get(fid, (-1, None))[0] in self.partitions:  # still ours
                 results.append(result)
         self.polls += len(results)
+        self._unwritten.update(r.feed.feed_id for r in results)
         for r in results:
             if r.status in ("error", "disabled"):
                 log.warning(
@@ -286,8 +292,10 @@ class PollStage:
             keep = self._seen_to_keep(r)
             self.poller.commit(r)
             self._remember_seen(r.feed.feed_id, keep)
+            self._unwritten.discard(r.feed.feed_id)
 
     def on_abort(self, results: Sequence[PollResult]) -> None:
+        self._unwritten.difference_update(r.feed.feed_id for r in results)
         log.warning(
             "poll write failed; %d feeds will be polled again",
             len(results),
