@@ -417,8 +417,11 @@ class _KafkaRunner:
                 )
             )
         if offsets:
-            p.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
-        p.commit_transaction()
+            self._bounded(
+                "sending offsets",
+                lambda tm: tm.send_offsets_to_transaction(offsets, self.consumer.group_metadata()),
+            )
+        self._bounded("committing", lambda tm: tm.begin_commit())
         self._in_transaction = False
         for f in futures:  # all acked by now; surface any per-record error
             f.get(timeout=0)
@@ -431,10 +434,26 @@ class _KafkaRunner:
             return  # failed before the transaction began: nothing to abort
         self._in_transaction = False
         try:
-            assert self.producer is not None
-            self.producer.abort_transaction()
+            self._bounded("aborting", lambda tm: tm.begin_abort())
         except Exception:
             self._new_producer()
+
+    def _bounded(self, what: str, start: Any) -> None:
+        """A transactional request, as KafkaProducer's send_offsets_to_transaction /
+        commit_transaction / abort_transaction make it, but waited for at most
+        ``kafka.max_block_ms`` (the bound the Java client puts on these calls).
+
+        Why: kafka-python 3 waits for the coordinator's answer without a bound, and a request
+        caught by a broker outage could stay unanswered after the broker was back: the worker
+        then waited for ever (poll workers stopped for good in bench/chaos.py). A timeout here
+        fails the transaction like any broker error: abort, the stage's on_abort, retry."""
+        assert self.producer is not None
+        result = start(self.producer._transaction_manager)
+        self.producer._sender.wakeup()
+        if not result.wait(timeout_ms=self.cfg.max_block_ms):
+            raise kerr.KafkaTimeoutError(
+                f"{what} the transaction: no answer from the broker in {self.cfg.max_block_ms} ms"
+            )
 
 
 class KafkaStageRunner(_KafkaRunner):
