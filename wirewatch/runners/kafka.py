@@ -99,6 +99,11 @@ READY_FACTS = ("broker_reachable", "partitions_assigned")
 # reconnect backoff while no broker answers: doubling from the first, capped
 CONNECT_BACKOFF_FIRST = 1.0
 CONNECT_BACKOFF_MAX = 30.0
+# how long a worker waits for the answer to its commit, longer than for the other transactional
+# calls: a commit the coordinator may already have taken must not be given up early, or the
+# round is redone though it may be committed (given up after kafka.max_block_ms, one
+# bench/chaos.py run across a broker outage duplicated entries; with this bound one did not)
+COMMIT_ANSWER_MS = 60_000
 
 
 class _KafkaRunner:
@@ -418,10 +423,10 @@ class _KafkaRunner:
             )
         if offsets:
             self._bounded(
-                "sending offsets",
+                "sending the offsets to the transaction",
                 lambda tm: tm.send_offsets_to_transaction(offsets, self.consumer.group_metadata()),
             )
-        self._bounded("committing", lambda tm: tm.begin_commit())
+        self._bounded("committing the transaction", lambda tm: tm.begin_commit(), COMMIT_ANSWER_MS)
         self._in_transaction = False
         for f in futures:  # all acked by now; surface any per-record error
             f.get(timeout=0)
@@ -434,11 +439,11 @@ class _KafkaRunner:
             return  # failed before the transaction began: nothing to abort
         self._in_transaction = False
         try:
-            self._bounded("aborting", lambda tm: tm.begin_abort())
+            self._bounded("aborting the transaction", lambda tm: tm.begin_abort())
         except Exception:
             self._new_producer()
 
-    def _bounded(self, what: str, start: Any) -> None:
+    def _bounded(self, what: str, start: Any, timeout_ms: int | None = None) -> None:
         """A transactional request, as KafkaProducer's send_offsets_to_transaction /
         commit_transaction / abort_transaction make it, but waited for at most
         ``kafka.max_block_ms`` (the bound the Java client puts on these calls).
@@ -450,10 +455,9 @@ class _KafkaRunner:
         assert self.producer is not None
         result = start(self.producer._transaction_manager)
         self.producer._sender.wakeup()
-        if not result.wait(timeout_ms=self.cfg.max_block_ms):
-            raise kerr.KafkaTimeoutError(
-                f"{what} the transaction: no answer from the broker in {self.cfg.max_block_ms} ms"
-            )
+        bound = self.cfg.max_block_ms if timeout_ms is None else timeout_ms
+        if not result.wait(timeout_ms=bound):
+            raise kerr.KafkaTimeoutError(f"{what}: no answer from the broker in {bound} ms")
 
 
 class KafkaStageRunner(_KafkaRunner):
