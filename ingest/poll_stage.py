@@ -87,6 +87,10 @@ class PollStage:
         self._seen_by_feed: dict[str, list[SeenEntry]] = {}
         self._polled_once: set[str] = set()  # run_due(once=True): feeds done this run
         self.websub: WebSub | None = None
+        # feeds whose finished poll is not written yet (the embedded runner writes a poll group
+        # while it polls on): not due again until on_commit / on_abort, else a feed whose state
+        # still says "due" would be polled again every scan and its entries written twice
+        self._unwritten: set[str] = set()
 
     # ------------------------------------------------------------------ lifecycle
     async def setup(self) -> None:
@@ -177,6 +181,7 @@ class PollStage:
             del self.feeds[fid]
             self.store.feeds.pop(fid, None)
             self._seen_by_feed.pop(fid, None)
+            self._unwritten.discard(fid)
             task = self._inflight.pop(fid, None)
             if task is not None:  # its result belongs to the partition's new owner now
                 task.cancel()
@@ -201,7 +206,7 @@ class PollStage:
         states = self.store.feeds
         websub = self.websub if not once else None
         for fid, (part, spec) in self.feeds.items():
-            if part not in self.partitions or fid in self._inflight:
+            if part not in self.partitions or fid in self._inflight or fid in self._unwritten:
                 continue
             if once:
                 if fid not in self._polled_once:
@@ -224,13 +229,13 @@ class PollStage:
         return (st.last_success or 0.0) + fallback > now and websub.subs.live(fid, now)
 
     def _pushes(self) -> list[PollResult | PushFailure]:
-        """Queued deliveries of owned feeds with no poll in flight, as poll results."""
+        """Queued deliveries of owned feeds with no poll in flight or unwritten, as poll results."""
         assert self.websub is not None and self.poller is not None
         self.websub.tick()
 
         def ours(fid: str) -> bool:
             return self.feeds.get(fid, (-1, None))[0] in self.partitions and (
-                fid not in self._inflight
+                fid not in self._inflight and fid not in self._unwritten
             )
 
         # a feed removed after its delivery was queued (its subscription is forgotten then);
@@ -297,6 +302,8 @@ class PollStage:
         if self.websub is not None and not once:
             for r in results:
                 self.websub.observe(r)
+        # pushes and polls alike: the feed is not polled or pushed again until written
+        self._unwritten.update(r.feed.feed_id for r in [*pushed, *results])
         for r in results:
             if r.status in ("error", "disabled"):
                 log.warning(
@@ -367,6 +374,7 @@ class PollStage:
     def on_commit(self, results: Sequence[PollResult | PushFailure]) -> None:
         assert self.poller is not None
         for r in results:
+            self._unwritten.discard(r.feed.feed_id)
             if isinstance(r, PushFailure):
                 continue
             keep = self._seen_to_keep(r)
@@ -374,6 +382,7 @@ class PollStage:
             self._remember_seen(r.feed.feed_id, keep)
 
     def on_abort(self, results: Sequence[PollResult | PushFailure]) -> None:
+        self._unwritten.difference_update(r.feed.feed_id for r in results)
         log.warning(
             "poll write failed; %d feeds will be polled again",
             len(results),

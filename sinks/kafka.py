@@ -426,24 +426,35 @@ class KafkaSink:
             assert old is not None
             old.close(timeout=0)
             self.setup()
-        retry: list[_InFlight] = []
-        for r in batch:
-            exc = r.future.exception or DeliveryFailed("refused")
-            if r.attempts < self.max_attempts and r.topic != self.topics.deadletter:
-                retry.append(r)
-                continue
-            self.stats.failed += 1
-            emit(DeliveryResult("kafka", r.topic, False))
-            if r.topic != self.topics.deadletter:
-                self._dead_letter(
-                    r.topic, r.key, r.value, translate_kafka_error(exc, topic=r.topic)
-                )
-        retry.sort(key=lambda r: len(r.value))
-        for r in retry:
-            self._send(r.topic, r.key, r.value, r.headers, attempts=r.attempts + 1)
-            if len(r.value) > self.cfg.batch_size:
-                self.producer.flush(timeout=self.cfg.delivery_timeout_ms / 1000)
-                self._reap()
+        retry = sorted((r for r in batch if self._retriable(r)), key=lambda r: len(r.value))
+        todo = deque([*(r for r in batch if not self._retriable(r)), *retry])
+        try:
+            while todo:
+                r = todo[0]
+                if self._retriable(r):
+                    self._send(r.topic, r.key, r.value, r.headers, attempts=r.attempts + 1)
+                    todo.popleft()
+                    if len(r.value) > self.cfg.batch_size:
+                        self.producer.flush(timeout=self.cfg.delivery_timeout_ms / 1000)
+                        self._reap()
+                    continue
+                if r.topic != self.topics.deadletter:
+                    exc = r.future.exception or DeliveryFailed("refused")
+                    self._dead_letter(
+                        r.topic, r.key, r.value, translate_kafka_error(exc, topic=r.topic)
+                    )
+                todo.popleft()
+                self.stats.failed += 1
+                emit(DeliveryResult("kafka", r.topic, False))
+        finally:
+            # a resend or dead letter refused in turn (backpressure while the broker is still
+            # down): the rest stays queued for the next add() or flush(). Dropped here, a
+            # record was neither delivered nor failed, "pending" for ever: every later flush
+            # failed, long after the broker was back
+            self._refused.extendleft(reversed(todo))
+
+    def _retriable(self, r: _InFlight) -> bool:
+        return r.attempts < self.max_attempts and r.topic != self.topics.deadletter
 
     def _dead_letter(self, topic: str, key: str | None, value: bytes, err: SinkError) -> None:
         payload, encoding, ctx = bounded_payload(value, _DEAD_LETTER_PAYLOAD_BYTES)
@@ -462,18 +473,19 @@ class KafkaSink:
                 **ctx,
             },
         )
+        # sent first: a letter refused for backpressure is not counted, its record stays queued
+        self._send(
+            self.topics.deadletter,
+            key or letter.dead_letter_id,
+            record_value(letter),
+            cloudevent_headers(letter, self.source),
+        )
         self.stats.bump("dead_lettered")
         emit(DeadLettered("sink", err.reason))
         log.warning(
             "dead letter: %s",
             err.reason,
             extra={"stage": "sink", "reason": err.reason, "key": key, "topic": topic},
-        )
-        self._send(
-            self.topics.deadletter,
-            key or letter.dead_letter_id,
-            record_value(letter),
-            cloudevent_headers(letter, self.source),
         )
 
     def flush(self, timeout: float | None = None) -> None:

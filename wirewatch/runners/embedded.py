@@ -219,8 +219,6 @@ class EmbeddedRunner:
         self.stop_event: asyncio.Event | None = None
         self.source: SourceStage | None = None
         self.stages: dict[str, Stage] = {}
-        #: feed id -> the latest poll group of that feed not finished yet
-        self._groups_by_feed: dict[str, Any] = {}
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -337,33 +335,15 @@ class EmbeddedRunner:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def _carry(self, results: Sequence[Any]) -> None:
-        """One poll group through every stage to the sink, then the commit hooks."""
+        """One poll group through every stage to the sink, then the commit hooks.
+
+        A feed is in one group at a time: the poll stage does not poll a feed again until its
+        group is committed or aborted, so no two groups hold the same feed's entries."""
         assert self.source is not None
         for r in results:
             self.stats.polls += 1
             if getattr(r, "status", None) == "error":
                 self.stats.poll_errors += 1
-        # a feed polled again while its previous group is uncommitted: that group goes first.
-        # Why: both groups hold the same articles, and the fetch stage makes a batch wait for a
-        # key another group is fetching; two groups waiting on each other's keys never finished
-        me = asyncio.current_task()
-        fids: set[str] = {
-            str(f) for r in results if (f := getattr(getattr(r, "feed", None), "feed_id", None))
-        }
-        earlier = {t for f, t in self._groups_by_feed.items() if f in fids and t is not me}
-        for f in fids:
-            self._groups_by_feed[f] = me
-        try:
-            if earlier:
-                await asyncio.gather(*earlier, return_exceptions=True)
-            await self._carry_now(results)
-        finally:
-            for f in fids:
-                if self._groups_by_feed.get(f) is me:
-                    del self._groups_by_feed[f]
-
-    async def _carry_now(self, results: Sequence[Any]) -> None:
-        assert self.source is not None
         emits = self.source.emits(results)
         done: list[tuple[Stage, list[Inbound]]] = []
         state_rows: list[tuple[str, bytes]] = []
@@ -451,9 +431,9 @@ class EmbeddedRunner:
             for i in range(0, len(group), size)
         ]
 
-        # per poll group, not per stage: a batch of a later group may wait inside handle() for
-        # a key an earlier group is fetching (the fetch stage's dedup), and with slots shared
-        # across groups such batches took every slot the earlier group needed to finish
+        # per poll group, not per stage: a group is written and committed as a whole, so one
+        # group's batches must not queue behind another's (with at most _GROUPS_IN_FLIGHT
+        # groups the run stays bounded)
         limit = asyncio.Semaphore(_BATCHES_IN_FLIGHT)
 
         async def one(batch: list[Inbound]) -> list[Emit]:

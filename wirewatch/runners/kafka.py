@@ -99,6 +99,11 @@ READY_FACTS = ("broker_reachable", "partitions_assigned")
 # reconnect backoff while no broker answers: doubling from the first, capped
 CONNECT_BACKOFF_FIRST = 1.0
 CONNECT_BACKOFF_MAX = 30.0
+# how long a worker waits for the answer to its commit, longer than for the other transactional
+# calls: a commit the coordinator may already have taken must not be given up early, or the
+# round is redone though it may be committed (given up after kafka.max_block_ms, one
+# bench/chaos.py run across a broker outage duplicated entries; with this bound one did not)
+COMMIT_ANSWER_MS = 60_000
 
 
 class _KafkaRunner:
@@ -421,8 +426,11 @@ class _KafkaRunner:
                 )
             )
         if offsets:
-            p.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
-        p.commit_transaction()
+            self._bounded(
+                "sending the offsets to the transaction",
+                lambda tm: tm.send_offsets_to_transaction(offsets, self.consumer.group_metadata()),
+            )
+        self._bounded("committing the transaction", lambda tm: tm.begin_commit(), COMMIT_ANSWER_MS)
         self._in_transaction = False
         for f in futures:  # all acked by now; surface any per-record error
             f.get(timeout=0)
@@ -435,10 +443,25 @@ class _KafkaRunner:
             return  # failed before the transaction began: nothing to abort
         self._in_transaction = False
         try:
-            assert self.producer is not None
-            self.producer.abort_transaction()
+            self._bounded("aborting the transaction", lambda tm: tm.begin_abort())
         except Exception:
             self._new_producer()
+
+    def _bounded(self, what: str, start: Any, timeout_ms: int | None = None) -> None:
+        """A transactional request, as KafkaProducer's send_offsets_to_transaction /
+        commit_transaction / abort_transaction make it, but waited for at most
+        ``kafka.max_block_ms`` (the bound the Java client puts on these calls).
+
+        Why: kafka-python 3 waits for the coordinator's answer without a bound, and a request
+        caught by a broker outage could stay unanswered after the broker was back: the worker
+        then waited for ever (poll workers stopped for good in bench/chaos.py). A timeout here
+        fails the transaction like any broker error: abort, the stage's on_abort, retry."""
+        assert self.producer is not None
+        result = start(self.producer._transaction_manager)
+        self.producer._sender.wakeup()
+        bound = self.cfg.max_block_ms if timeout_ms is None else timeout_ms
+        if not result.wait(timeout_ms=bound):
+            raise kerr.KafkaTimeoutError(f"{what}: no answer from the broker in {bound} ms")
 
 
 class KafkaStageRunner(_KafkaRunner):
