@@ -57,7 +57,7 @@ class ClusterStage:
     """incidents (and wire copies) -> events."""
 
     name: ClassVar[str] = "cluster"
-    input_kind: ClassVar[str] = "incidents"
+    input_kind: ClassVar[str] = "sharded-incidents"
     output_kinds: ClassVar[tuple[str, ...]] = ("events",)
     settings_section: ClassVar[str] = "cluster"
     #: the compacted topic the runner restores this stage's state from: its own output
@@ -93,7 +93,7 @@ class ClusterStage:
     def _copy(self, item: Inbound, batch: Sequence[Inbound]) -> list[Emit]:
         copy: WireCopy = item.record
         try:
-            events = self.index.add_copy(copy, batch=id(batch))
+            events = self.index.add_copy(copy, batch=id(batch), partition=item.partition)
         except Exception as exc:
             log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
             return [letter_for(self.name, item, exc, key=copy.article_id)]

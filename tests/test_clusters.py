@@ -77,7 +77,9 @@ def test_the_stage_follows_the_contract_and_is_in_the_topology() -> None:
     stage = ClusterStage(Settings())
     assert isinstance(stage, Stage) and isinstance(stage, RestoringStage)
     row = TOPOLOGY.stage("cluster")
-    assert (row.input, row.outputs) == ("incidents", ("events",))
+    assert (row.input, row.outputs) == ("sharded-incidents", ("events",))
+    assert row.also_reads == ("broadcast-copies",) and row.copartitioned
+    assert TOPOLOGY.topic("broadcast-copies").broadcast
     events = TOPOLOGY.topic("events")
     assert (events.key, events.compacted, events.ce_type) == (
         "event_id",
@@ -284,15 +286,20 @@ def run_items(
 
 
 def test_the_cluster_stage_reads_wire_copies_the_process_stage_writes() -> None:
-    assert TOPOLOGY.stage("cluster").inputs == ("incidents", "copies")
+    assert TOPOLOGY.stage("cluster").inputs == ("sharded-incidents", "broadcast-copies")
     assert "copies" in TOPOLOGY.stage("process").outputs
+    assert "broadcast-copies" in TOPOLOGY.stage("process").outputs
     copies = TOPOLOGY.topic("copies")
     assert (copies.key, copies.compacted, copies.model()) == (
         "article_id (the copy's)",
         True,
         WireCopy,
     )
-    assert [s.name for s in TOPOLOGY.consumers_of("copies")] == ["cluster"]
+    # subscribers read the copies topic; the cluster stage reads the same records sent to
+    # every partition of its own input
+    assert [s.name for s in TOPOLOGY.consumers_of("copies")] == []
+    assert [s.name for s in TOPOLOGY.consumers_of("broadcast-copies")] == ["cluster"]
+    assert TOPOLOGY.topic("broadcast-copies").model() is WireCopy
 
 
 def test_wire_copies_join_their_originals_event_as_more_articles_and_outlets() -> None:
@@ -369,8 +376,10 @@ def test_the_process_stage_writes_a_wire_copy_and_no_incidents_for_a_duplicate()
     )
     stage = ProcessStage(Settings())
     asyncio.run(stage.setup())
-    (out,) = asyncio.run(stage.handle([Inbound(copy, copy.article_id)]))
+    out, sent = asyncio.run(stage.handle([Inbound(copy, copy.article_id)]))
     assert (out.kind, out.key) == ("copies", "copy-1")
+    # the same record for the cluster stage's shards (the runner sends it to every partition)
+    assert (sent.kind, sent.key, sent.record) == ("broadcast-copies", "copy-1", out.record)
     assert out.record == WireCopy(
         article_id="copy-1",
         duplicate_of="art-1",
