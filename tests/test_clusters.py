@@ -421,3 +421,32 @@ def test_named_parties_are_compared_whatever_role_the_extractor_gave_them() -> N
     ]
     events = latest(emits)
     assert sorted(e.incident_ids for e in events.values()) == [["inc-1", "inc-2"], ["inc-3"]]
+
+
+def test_a_copy_sent_to_every_partition_is_counted_once_per_event_by_its_partition() -> None:
+    """The process stage sends a wire copy to every partition of the cluster stage's input (one
+    per shard): each partition's copy counts only in the events of that partition, so an
+    original with incidents in two shards gets the copy in both events, each once."""
+    stage = ClusterStage(Settings())
+    strike = incident(1, article="art-1", killed=3)
+    protest = incident(2, article="art-1", sub="Peaceful protest", event_type="Protests")
+    made = asyncio.run(
+        stage.handle([Inbound(strike, "k", partition=0), Inbound(protest, "k", partition=1)])
+    )
+    stage.on_commit([])
+    by_partition = {e.partition: e.key for e in made}
+    copy = wire_copy(1, original="art-1", outlet="b.test")
+    seen: dict[int, list[Emit]] = {}
+    for p in (0, 1, 2):  # partition 2 holds no event of the original: nothing, nothing waits
+        batch = [Inbound(copy, copy.article_id, partition=p)]
+        seen[p] = asyncio.run(stage.handle(batch))
+        stage.on_commit(batch)
+    # the worker of partition p may hold no other partition: it must write p's events only
+    assert {p: [(e.partition, e.key) for e in out] for p, out in seen.items()} == {
+        0: [(0, by_partition[0])],
+        1: [(1, by_partition[1])],
+        2: [],
+    }
+    for out in seen.values():
+        assert all(e.record.article_ids == ["art-1", "copy-1"] for e in out)  # type: ignore[attr-defined]
+    assert stage.index.pending == {}

@@ -7,11 +7,14 @@ partition of its shard (the partition the new owner restores)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewPartitions
 
 from clusters.events import shard_key
 from testkit.pipeline import Workers, read_topic, wait_for, worker_env
@@ -183,3 +186,31 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
 
 def _json(record: Incident | object) -> bytes:
     return record.model_dump_json().encode()  # type: ignore[attr-defined]
+
+
+@pytest.mark.kafka
+def test_a_cluster_worker_refuses_topics_partitioned_unlike_each_other(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """Partition p of the events topic must hold the events of the shards of input partition
+    p (a worker restores only its partitions' events): with one more events partition the
+    worker stops at start with one line saying which topic has how many, no traceback."""
+    prefix = kafka_settings.topic_prefix
+    admin = KafkaAdminClient(bootstrap_servers=kafka_settings.bootstrap_servers)
+    try:
+        admin.create_partitions({f"{prefix}.events.v1": NewPartitions(total_count=4)})
+    finally:
+        admin.close()
+    env = worker_env(kafka_settings.bootstrap_servers, prefix, WIREWATCH_KAFKA__PARTITIONS="3")
+    done = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "worker", "cluster"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error:")]
+    assert f"{prefix}.events.v1 has 4" in line and f"{prefix}.sharded-incidents.v1 has 3" in line
+    assert "partitioned alike" in line
