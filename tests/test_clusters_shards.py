@@ -9,18 +9,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewPartitions
+from kafka.admin import NewPartitions, NewTopic
 
 from clusters.events import shard_key
 from testkit.pipeline import Workers, read_topic, wait_for, worker_env
 from tests.test_clusters import incident, wire_copy
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident, Location
+from wirewatch.topology import TOPOLOGY
 
 SUBS = {  # sub-event type -> its event type
     "Air/drone strike": "Explosions/Remote violence",
@@ -214,3 +216,37 @@ def test_a_cluster_worker_refuses_topics_partitioned_unlike_each_other(
     (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error:")]
     assert f"{prefix}.events.v1 has 4" in line and f"{prefix}.sharded-incidents.v1 has 3" in line
     assert "partitioned alike" in line
+
+
+@pytest.mark.kafka
+def test_a_process_worker_without_the_broadcast_topic_says_to_create_it(
+    kafka_bootstrap: str,
+) -> None:
+    """A deployment from before the cluster stage was sharded has no broadcast-copies topic:
+    the process worker stops at start with one line naming it and what to run, no
+    traceback."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        admin.create_topics(
+            [
+                NewTopic(f"{prefix}.{kind}.v1", num_partitions=3, replication_factor=1)
+                for kind in TOPOLOGY.kinds()
+                if kind != "broadcast-copies"
+            ]
+        )
+    finally:
+        admin.close()
+    env = worker_env(kafka_bootstrap, prefix, WIREWATCH_KAFKA__PARTITIONS="3")
+    done = subprocess.run(
+        [sys.executable, "-m", "wirewatch", "worker", "process"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error")]
+    assert f"topic {prefix}.broadcast-copies.v1 does not exist" in line
+    assert "wirewatch topics create" in line

@@ -65,7 +65,13 @@ from sinks.kafka import (
 )
 from wirewatch.config import Settings
 from wirewatch.contracts import read_record
-from wirewatch.errors import BrokerUnavailable, ConfigError, RecordTooLarge, WirewatchError
+from wirewatch.errors import (
+    BrokerUnavailable,
+    ConfigError,
+    RecordTooLarge,
+    TopicMissing,
+    WirewatchError,
+)
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
@@ -187,12 +193,12 @@ class _KafkaRunner:
         for kind in self.spec.outputs:
             if self.topology.topic(kind).broadcast:
                 topic = self.topics.name(kind)
-                self._broadcast[topic] = sorted(self.producer.partitions_for(topic) or ())
+                self._broadcast[topic] = sorted(self._partitions_of(topic))
         state_kind = getattr(self.stage, "state_kind", None)
         if not self.spec.copartitioned or state_kind is None:
             return
         counts = {
-            topic: len(self.producer.partitions_for(topic) or ())
+            topic: len(self._partitions_of(topic))
             for topic in [*self.input_topics(), self.topics.name(state_kind)]
         }
         if len(set(counts.values())) > 1:
@@ -288,6 +294,18 @@ class _KafkaRunner:
             )
             limits = {}
         self.fitter = RecordFitter(self.name, self.cfg, limits, producer_max)
+
+    def _partitions_of(self, topic: str) -> set[int]:
+        """The partitions of ``topic``; :class:`TopicMissing` when it does not exist (a
+        deployment from before the topic was added: ``topics create`` adds it)."""
+        assert self.producer is not None
+        try:
+            parts = self.producer.partitions_for(topic)
+        except kerr.KafkaTimeoutError:
+            parts = None
+        if not parts:
+            raise TopicMissing(f"topic {topic} does not exist (run `wirewatch topics create`)")
+        return set(parts)
 
     def _new_producer(self) -> None:
         if self.producer is not None:
