@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from wirewatch.config import ClusterSettings
 from wirewatch.contracts import Actor, Event, Incident, TollReport, WireCopy
 
-__all__ = ["PENDING_COPIES", "EventIndex", "Live", "event_id_for", "outlet_of"]
+__all__ = ["PENDING_COPIES", "EventIndex", "Live", "event_id_for", "outlet_of", "shard_key"]
 
 #: originals whose wire copies wait for the original's incidents (a copy can be processed
 #: first: the two articles are on different partitions); the oldest are forgotten first. Most
@@ -141,6 +141,14 @@ def _sub_and_country(incident: Incident | Event) -> tuple[str, str]:
     loc = incident.location
     country = (loc.country_iso3 or loc.country or "?").lower() if loc else "?"
     return incident.sub_event_type, country
+
+
+def shard_key(incident: Incident | Event) -> str:
+    """``"<sub-event type>|<country>"``: the index only ever compares an incident with events
+    of the same pair, so incidents with the same key are all one worker needs to see. No day
+    in it: a day bucket would split the reports of adjacent days that the index joins."""
+    sub, country = _sub_and_country(incident)
+    return f"{sub}|{country}"
 
 
 class EventIndex:
@@ -285,15 +293,31 @@ class EventIndex:
         self._put(merged)
         return merged.event
 
-    def add_copy(self, copy: WireCopy, *, batch: int, now: datetime | None = None) -> list[Event]:
+    def add_copy(
+        self,
+        copy: WireCopy,
+        *,
+        batch: int,
+        partition: int | None = None,
+        now: datetime | None = None,
+    ) -> list[Event]:
         """Count wire copy ``copy`` in every event holding its original's article: their new
         records (none when it is already counted, or when no event holds the original yet:
-        then it waits for the original's incidents)."""
+        then it waits for the original's incidents).
+
+        With ``partition`` (a copy is sent to every partition, one per shard), only the events
+        of that partition count it: the copy on another partition is that partition's to
+        count, so each event gets one new version, from the worker that owns it."""
         now = now or datetime.now(UTC)
         undo = self._undo.setdefault(batch, {})
         if copy.article_id == copy.duplicate_of:
             return []
-        holders = sorted(self._by_article.get(copy.duplicate_of, ()))
+        everywhere = sorted(self._by_article.get(copy.duplicate_of, ()))
+        holders = [
+            e for e in everywhere if partition is None or self.events[e].partition == partition
+        ]
+        if everywhere and not holders:  # the original's events are another partition's
+            return []
         if not holders:
             waiting = self.pending.setdefault(copy.duplicate_of, {})
             waiting[copy.article_id] = copy

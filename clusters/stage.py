@@ -11,29 +11,25 @@ calls :meth:`ClusterStage.restore`, which is the state as of the last committed 
 the same point the input offsets resume from. Changes of a batch not yet written are undone on
 ``on_abort``, so a redone batch writes the same versions.
 
-Partitioning and its limit: incidents are keyed by ``incident_id``, so reports of one event
-land on different partitions. One worker matches across all the partitions it holds, so with
-one cluster worker every report meets every event (deploy runs one replica). With several
-workers, an event and a later report of it on a partition of another worker are not joined: a
-second event appears.
-
-What sharding needs (not done): the index only ever compares an incident with events of the
-same (sub-event type, country) (:func:`clusters.events._sub_and_country`; places in two
-countries never join, whatever their distance), so that pair is an exact shard key: no day
-bucket is needed, and none may be used (a day bucket would split the reports of adjacent days
-that the index joins). The incidents topic must stay keyed and partitioned by
-``incident_id`` (a compacted topic whose partition followed the place would keep a stale copy
-of an incident that a newer extractor places elsewhere), so the shard needs a hop of its own:
-an internal topic (delete policy) keyed ``"<sub-event type>|<country>"``, written by a small
-stage that reads incidents, with as many partitions as the events topic, read by this stage
-instead of the incidents (the Kafka range assignor then gives a worker the same partitions of
-that topic and of events, which is what ``restore`` relies on). Wire copies are the harder
-part: a copy must reach every worker holding an event of its original, and the process worker
-that sees the copy does not know its original's incidents; it would have to send the copy to
-every partition (``Emit.partition`` per partition, with the partition count) or extract the
-copy to learn its shard keys. A hot (type, country) pair stays on one worker. Then
-``kill -9`` of one of N workers hands its partitions, and the events of their shards, to the
-others by the same restore.
+Sharding: the index only ever compares an incident with events of the same (sub-event type,
+country) (:func:`clusters.events.shard_key`; places in two countries never join, whatever
+their distance), so that pair is an exact shard key: no day bucket is needed, and none may be
+used (a day bucket would split the reports of adjacent days that the index joins). The
+incidents topic stays keyed and partitioned by ``incident_id`` (a compacted topic whose
+partition followed the place would keep a stale copy of an incident that a newer extractor
+places elsewhere), so the process stage writes each incident once more to the internal
+``sharded-incidents`` topic keyed by its shard, which this stage reads: every report of an
+event reaches the worker holding the event. An event's records go to the partition its first
+incident came on, so partition p of the events topic holds the events of partition p's shards
+and ``restore`` of the assigned partitions is exactly the state those partitions need (the
+Kafka range assignor gives a worker the same partition numbers of each topic it reads; the
+runner refuses to start unless input and events topics have as many partitions,
+``StageSpec.copartitioned``). Wire copies: the process worker knows a copy's original only by
+id, so it sends the copy to every partition of ``broadcast-copies``; on partition p the copy
+counts only in the events of partition p, so each event gets it once, from its own worker. A
+hot (type, country) pair stays on one worker. ``kill -9`` of one of N workers hands its
+partitions, and the events of their shards, to the others by the same restore. Copies waiting
+for their original's incidents live only in memory (a restarted worker forgets them).
 """
 
 from __future__ import annotations
@@ -57,7 +53,7 @@ class ClusterStage:
     """incidents (and wire copies) -> events."""
 
     name: ClassVar[str] = "cluster"
-    input_kind: ClassVar[str] = "incidents"
+    input_kind: ClassVar[str] = "sharded-incidents"
     output_kinds: ClassVar[tuple[str, ...]] = ("events",)
     settings_section: ClassVar[str] = "cluster"
     #: the compacted topic the runner restores this stage's state from: its own output
@@ -93,7 +89,7 @@ class ClusterStage:
     def _copy(self, item: Inbound, batch: Sequence[Inbound]) -> list[Emit]:
         copy: WireCopy = item.record
         try:
-            events = self.index.add_copy(copy, batch=id(batch))
+            events = self.index.add_copy(copy, batch=id(batch), partition=item.partition)
         except Exception as exc:
             log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
             return [letter_for(self.name, item, exc, key=copy.article_id)]

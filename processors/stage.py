@@ -14,7 +14,7 @@ import time
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
-from clusters.events import outlet_of
+from clusters.events import outlet_of, shard_key
 from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident, WireCopy
@@ -72,7 +72,12 @@ class ProcessStage:
 
     name: ClassVar[str] = "process"
     input_kind: ClassVar[str] = "articles"
-    output_kinds: ClassVar[tuple[str, ...]] = ("incidents", "copies")
+    output_kinds: ClassVar[tuple[str, ...]] = (
+        "incidents",
+        "copies",
+        "sharded-incidents",
+        "broadcast-copies",
+    )
     settings_section: ClassVar[str] = "process"
 
     def __init__(self, settings: Settings) -> None:
@@ -104,10 +109,12 @@ class ProcessStage:
                     published_at=article.published_at,
                 )
                 out.append(Emit("copies", article.article_id, copy))
-            out.extend(
-                Emit("incidents", i.incident_id, i.model_copy(update={"outlet": outlet}))
-                for i in incidents
-            )
+                out.append(Emit("broadcast-copies", article.article_id, copy))
+            for i in incidents:
+                placed = i.model_copy(update={"outlet": outlet})
+                out.append(Emit("incidents", i.incident_id, placed))
+                # the cluster stage's input: keyed by shard, so its workers scale
+                out.append(Emit("sharded-incidents", shard_key(placed), placed))
         return out
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:

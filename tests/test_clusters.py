@@ -77,7 +77,9 @@ def test_the_stage_follows_the_contract_and_is_in_the_topology() -> None:
     stage = ClusterStage(Settings())
     assert isinstance(stage, Stage) and isinstance(stage, RestoringStage)
     row = TOPOLOGY.stage("cluster")
-    assert (row.input, row.outputs) == ("incidents", ("events",))
+    assert (row.input, row.outputs) == ("sharded-incidents", ("events",))
+    assert row.also_reads == ("broadcast-copies",) and row.copartitioned
+    assert TOPOLOGY.topic("broadcast-copies").broadcast
     events = TOPOLOGY.topic("events")
     assert (events.key, events.compacted, events.ce_type) == (
         "event_id",
@@ -284,15 +286,20 @@ def run_items(
 
 
 def test_the_cluster_stage_reads_wire_copies_the_process_stage_writes() -> None:
-    assert TOPOLOGY.stage("cluster").inputs == ("incidents", "copies")
+    assert TOPOLOGY.stage("cluster").inputs == ("sharded-incidents", "broadcast-copies")
     assert "copies" in TOPOLOGY.stage("process").outputs
+    assert "broadcast-copies" in TOPOLOGY.stage("process").outputs
     copies = TOPOLOGY.topic("copies")
     assert (copies.key, copies.compacted, copies.model()) == (
         "article_id (the copy's)",
         True,
         WireCopy,
     )
-    assert [s.name for s in TOPOLOGY.consumers_of("copies")] == ["cluster"]
+    # subscribers read the copies topic; the cluster stage reads the same records sent to
+    # every partition of its own input
+    assert [s.name for s in TOPOLOGY.consumers_of("copies")] == []
+    assert [s.name for s in TOPOLOGY.consumers_of("broadcast-copies")] == ["cluster"]
+    assert TOPOLOGY.topic("broadcast-copies").model() is WireCopy
 
 
 def test_wire_copies_join_their_originals_event_as_more_articles_and_outlets() -> None:
@@ -369,8 +376,10 @@ def test_the_process_stage_writes_a_wire_copy_and_no_incidents_for_a_duplicate()
     )
     stage = ProcessStage(Settings())
     asyncio.run(stage.setup())
-    (out,) = asyncio.run(stage.handle([Inbound(copy, copy.article_id)]))
+    out, sent = asyncio.run(stage.handle([Inbound(copy, copy.article_id)]))
     assert (out.kind, out.key) == ("copies", "copy-1")
+    # the same record for the cluster stage's shards (the runner sends it to every partition)
+    assert (sent.kind, sent.key, sent.record) == ("broadcast-copies", "copy-1", out.record)
     assert out.record == WireCopy(
         article_id="copy-1",
         duplicate_of="art-1",
@@ -412,3 +421,32 @@ def test_named_parties_are_compared_whatever_role_the_extractor_gave_them() -> N
     ]
     events = latest(emits)
     assert sorted(e.incident_ids for e in events.values()) == [["inc-1", "inc-2"], ["inc-3"]]
+
+
+def test_a_copy_sent_to_every_partition_is_counted_once_per_event_by_its_partition() -> None:
+    """The process stage sends a wire copy to every partition of the cluster stage's input (one
+    per shard): each partition's copy counts only in the events of that partition, so an
+    original with incidents in two shards gets the copy in both events, each once."""
+    stage = ClusterStage(Settings())
+    strike = incident(1, article="art-1", killed=3)
+    protest = incident(2, article="art-1", sub="Peaceful protest", event_type="Protests")
+    made = asyncio.run(
+        stage.handle([Inbound(strike, "k", partition=0), Inbound(protest, "k", partition=1)])
+    )
+    stage.on_commit([])
+    by_partition = {e.partition: e.key for e in made}
+    copy = wire_copy(1, original="art-1", outlet="b.test")
+    seen: dict[int, list[Emit]] = {}
+    for p in (0, 1, 2):  # partition 2 holds no event of the original: nothing, nothing waits
+        batch = [Inbound(copy, copy.article_id, partition=p)]
+        seen[p] = asyncio.run(stage.handle(batch))
+        stage.on_commit(batch)
+    # the worker of partition p may hold no other partition: it must write p's events only
+    assert {p: [(e.partition, e.key) for e in out] for p, out in seen.items()} == {
+        0: [(0, by_partition[0])],
+        1: [(1, by_partition[1])],
+        2: [],
+    }
+    for out in seen.values():
+        assert all(e.record.article_ids == ["art-1", "copy-1"] for e in out)  # type: ignore[attr-defined]
+    assert stage.index.pending == {}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from clusters.events import shard_key
 from testkit.pipeline import Workers, read_topic, wait_for, worker_env
 from tests.test_clusters import incident
 from wirewatch.config import KafkaSettings
@@ -51,7 +52,9 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
     def send(*rounds: int) -> None:
         for inc in (i for r in rounds for i in reports(r)):
             producer.send(
-                topics.incidents, key=inc.incident_id.encode(), value=inc.model_dump_json().encode()
+                topics.name("sharded-incidents"),
+                key=shard_key(inc).encode(),
+                value=inc.model_dump_json().encode(),
             )
         producer.flush(timeout=30)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
-from clusters.events import outlet_of
+from clusters.events import outlet_of, shard_key
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
 from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
@@ -22,7 +22,7 @@ from testkit.pipeline import read_topic
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
-from wirewatch.contracts import Article
+from wirewatch.contracts import Article, Incident
 from wirewatch.runners.embedded import EmbeddedRunner
 from wirewatch.runners.kafka import build_runner
 from wirewatch.topics import Topics
@@ -186,8 +186,8 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
     def send(items: list) -> None:
         for partition, inc in items:
             producer.send(
-                topics.incidents,
-                key=inc.incident_id.encode(),
+                topics.name("sharded-incidents"),
+                key=shard_key(inc).encode(),
                 value=inc.model_dump_json().encode(),
                 partition=partition,
             )
@@ -306,7 +306,15 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     assert sorted(json.loads(m.value)["article_id"] for m in copies) == [
         f"art-{i}" for i in range(1, 5)
     ]
-    run_worker("cluster", len(incidents) + len(copies))
+    # the cluster reads them sharded: the incident by its shard, each copy on every partition
+    sharded = read_topic(kafka_settings.bootstrap_servers, topics.name("sharded-incidents"))
+    original = Incident.model_validate_json(incidents[0].value)
+    assert [m.key.decode() for m in sharded] == [shard_key(original)]
+    broadcast = read_topic(kafka_settings.bootstrap_servers, topics.name("broadcast-copies"))
+    assert sorted(json.loads(m.value)["article_id"] for m in broadcast) == sorted(
+        f"art-{i}" for i in range(1, 5) for _ in range(kafka_settings.partitions)
+    )
+    run_worker("cluster", len(sharded) + len(broadcast))
 
     latest: dict[str, dict] = {}
     for m in read_topic(kafka_settings.bootstrap_servers, topics.name("events")):

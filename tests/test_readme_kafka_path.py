@@ -5,7 +5,7 @@ The commands are read from the README ("Using it": ``With Kafka: `wirewatch topi
 times as you need workers``, and the commands table's ``wirewatch tail incidents [--json]
 [-b]``), not written here, so a README that drifts from the CLI fails this test. Workers: two
 per stage on one host (each finds the default metrics port taken and serves on another, as the
-README says), except the cluster stage, which the README says runs as one worker.
+README says), the cluster stage too (it is sharded by sub-event type and country).
 
 Extra environment: the broker address, and a fresh topic and group prefix so that the shared
 broker's other tests are not disturbed (the README's environment overrides). The feed is
@@ -118,7 +118,7 @@ def test_the_readme_kafka_path_delivers_an_incident(
             (worker_step,) = steps[2:]
             head, stages = worker_step.rsplit(" ", 1)
             for stage in stages.split("|"):
-                for n in range(1 if stage == "cluster" else 2):
+                for n in range(2):
                     log = open(tmp_path / f"{stage}-{n}.log", "wb")
                     logs.append(log)
                     argv = [*ALLOW, *_argv(f"{head} {stage}")]

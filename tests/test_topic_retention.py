@@ -28,6 +28,8 @@ EXPECTED = {
     "incidents": ({"compact", "delete"}, "incidents_retention_ms"),
     "events": ({"compact", "delete"}, "incidents_retention_ms"),
     "copies": ({"compact", "delete"}, "incidents_retention_ms"),
+    "sharded-incidents": ({"delete"}, "incidents_retention_ms"),  # internal: cluster input
+    "broadcast-copies": ({"delete"}, "incidents_retention_ms"),
     "deadletter": ({"delete"}, "deadletter_retention_ms"),
     "feeds": ({"compact"}, None),  # tables: no time bound
     "feedstate": ({"compact"}, None),

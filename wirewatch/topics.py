@@ -118,7 +118,13 @@ def kind_of_record(record: BaseModel) -> str:
 def _contract_kinds() -> dict[str, str]:
     # by import path, so finding an incident's kind does not import the models of the other
     # topics (the feedstate contract lives in the poll stage's module)
-    return {t.contract: t.kind for t in TOPOLOGY.topics if t.contract is not None}
+    # topics carrying one contract (the cluster stage's sharded inputs carry incidents
+    # and copies again): the record's kind is the first, published one
+    kinds: dict[str, str] = {}
+    for t in TOPOLOGY.topics:
+        if t.contract is not None:
+            kinds.setdefault(t.contract, t.kind)
+    return kinds
 
 
 def _contract_path(cls: type) -> str:

@@ -35,6 +35,9 @@ class TopicSpec:
     #: bound, for a table (latest value per key kept until a tombstone removes it); a topic
     #: that is not compacted and has no bound keeps the broker's default retention
     retention: str | None = None
+    #: every record goes to every partition of the topic (the Kafka runner sends one copy per
+    #: partition): for records each shard of a sharded stage must see
+    broadcast: bool = False
 
     def name(self, prefix: str) -> str:
         return f"{prefix}.{self.kind}.v{self.major}"
@@ -68,6 +71,9 @@ class StageSpec:
     #: more topic kinds it reads besides ``input`` (same consumer group, one transaction per
     #: batch over all of them); records reach ``handle`` as their own contracts
     also_reads: tuple[str, ...] = ()
+    #: its inputs and its ``state_kind`` topic must have the same partition count: partition p
+    #: of each holds the same shard, so the worker assigned p restores just p of its state
+    copartitioned: bool = False
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -140,6 +146,34 @@ TOPICS: tuple[TopicSpec, ...] = (
         "wirewatch.contracts:WireCopy",
         retention="incidents_retention_ms",
     ),
+    # the cluster stage's own input (internal, not published): the incidents again, keyed by
+    # their shard "<sub-event type>|<country>" (clusters.events.shard_key), so every report a
+    # worker may join to an event reaches that event's worker; its partition is also the
+    # partition of the events it starts (the events topic has as many partitions). The
+    # incidents topic stays keyed by incident_id (a compacted topic partitioned by place would
+    # keep a stale copy of an incident that a newer extractor places elsewhere)
+    TopicSpec(
+        "sharded-incidents",
+        "io.wirewatch.incident.v1",
+        "sub_event_type|country",
+        False,
+        "wirewatch.contracts:Incident",
+        published=False,
+        retention="incidents_retention_ms",
+    ),
+    # the wire copies again, one record per partition: the process worker knows a copy's
+    # original only by id, not which shards hold the original's events, so every shard gets it
+    # and counts it in the events of its own partition
+    TopicSpec(
+        "broadcast-copies",
+        "io.wirewatch.copy.v1",
+        "article_id, to every partition",
+        False,
+        "wirewatch.contracts:WireCopy",
+        published=False,
+        retention="incidents_retention_ms",
+        broadcast=True,
+    ),
     # tables: the latest value per feed is the truth for as long as the feed exists
     TopicSpec(
         "feeds", "io.wirewatch.feed.v1", "feed_id", True, "ingest.feeds:FeedSpec", published=False
@@ -159,14 +193,23 @@ STAGES: tuple[StageSpec, ...] = (
         "poll", "ingest.poll_stage:PollStage", "feeds", ("entries", "feedstate"), 500, source=True
     ),
     StageSpec("fetch", "ingest.fetch_stage:FetchStage", "entries", ("articles",), 16),
-    StageSpec("process", "processors.stage:ProcessStage", "articles", ("incidents", "copies"), 100),
+    StageSpec(
+        "process",
+        "processors.stage:ProcessStage",
+        "articles",
+        ("incidents", "copies", "sharded-incidents", "broadcast-copies"),
+        100,
+    ),
+    # sharded by (sub-event type, country): its input and its events topic are partitioned
+    # alike (checked when a worker starts), so it scales with its workers
     StageSpec(
         "cluster",
         "clusters.stage:ClusterStage",
-        "incidents",
+        "sharded-incidents",
         ("events",),
         200,
-        also_reads=("copies",),
+        also_reads=("broadcast-copies",),
+        copartitioned=True,
     ),
 )
 
@@ -217,6 +260,8 @@ class Topology:
         for s in self.stages:
             outs = ", ".join(self.topic(k).name(prefix) for k in s.outputs)
             kind = "source stage, " if s.source else ""
+            if s.copartitioned:
+                kind = "sharded by input partition, "
             ins = " + ".join(self.topic(k).name(prefix) for k in s.inputs)
             lines.append(
                 f"{s.name:<9} {ins} -> {outs}"

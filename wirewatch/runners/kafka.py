@@ -65,7 +65,13 @@ from sinks.kafka import (
 )
 from wirewatch.config import Settings
 from wirewatch.contracts import read_record
-from wirewatch.errors import BrokerUnavailable, RecordTooLarge, WirewatchError
+from wirewatch.errors import (
+    BrokerUnavailable,
+    ConfigError,
+    RecordTooLarge,
+    TopicMissing,
+    WirewatchError,
+)
 from wirewatch.kafka_admin import read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
@@ -147,6 +153,8 @@ class _KafkaRunner:
         self._stuck_since: float | None = None  # first failure since the last commit
         self._failures = 0  # failed transactions since the last commit (for the backoff)
         self._in_transaction = False
+        # output topic -> its partitions, for a broadcast topic (each record goes to every one)
+        self._broadcast: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def input_topic(self) -> str:
@@ -178,7 +186,32 @@ class _KafkaRunner:
         self.consumer.subscribe(self.input_topics(), listener=self.listener())
         self._new_producer()
         self._read_size_limits()
+        self._read_partitions()
         self.loop.run_until_complete(self.stage.setup())
+
+    def _read_partitions(self) -> None:
+        """The partitions of each broadcast output topic (a record goes to each); for a
+        co-partitioned stage, check that its inputs and its state topic have as many
+        partitions (partition p of each holds the same shard)."""
+        assert self.producer is not None
+        self._broadcast = {}
+        for kind in self.spec.outputs:
+            if self.topology.topic(kind).broadcast:
+                topic = self.topics.name(kind)
+                self._broadcast[topic] = sorted(self._partitions_of(topic))
+        state_kind = getattr(self.stage, "state_kind", None)
+        if not self.spec.copartitioned or state_kind is None:
+            return
+        counts = {
+            topic: len(self._partitions_of(topic))
+            for topic in [*self.input_topics(), self.topics.name(state_kind)]
+        }
+        if len(set(counts.values())) > 1:
+            found = ", ".join(f"{t} has {n}" for t, n in counts.items())
+            raise ConfigError(
+                f"the {self.name} stage needs its topics partitioned alike ({found}): "
+                "recreate them with the same kafka.partitions"
+            )
 
     def _consumer(self) -> KafkaConsumer:
         """The group consumer; raises when no broker answers within the bootstrap timeout."""
@@ -266,6 +299,18 @@ class _KafkaRunner:
             )
             limits = {}
         self.fitter = RecordFitter(self.name, self.cfg, limits, producer_max)
+
+    def _partitions_of(self, topic: str) -> set[int]:
+        """The partitions of ``topic``; :class:`TopicMissing` when it does not exist (a
+        deployment from before the topic was added: ``topics create`` adds it)."""
+        assert self.producer is not None
+        try:
+            parts = self.producer.partitions_for(topic)
+        except kerr.KafkaTimeoutError:
+            parts = None
+        if not parts:
+            raise TopicMissing(f"topic {topic} does not exist (run `wirewatch topics create`)")
+        return set(parts)
 
     def _new_producer(self) -> None:
         if self.producer is not None:
@@ -416,15 +461,17 @@ class _KafkaRunner:
         p.begin_transaction()
         futures = []
         for out, topic, value, headers in wired:
-            futures.append(
-                p.send(
-                    topic,
-                    key=out.key.encode(),
-                    value=value,
-                    partition=out.partition,
-                    headers=headers,
+            targets: Sequence[int | None] = self._broadcast.get(topic) or [out.partition]
+            for partition in targets:
+                futures.append(
+                    p.send(
+                        topic,
+                        key=out.key.encode(),
+                        value=value,
+                        partition=partition,
+                        headers=headers,
+                    )
                 )
-            )
         if offsets:
             self._bounded(
                 "sending the offsets to the transaction",
