@@ -6,7 +6,9 @@ Kafka when configured). The poll stage's state table is SQLite (:class:`SqliteTa
 stand-in for the compacted feedstate topic, written after everything a poll produced reached
 the sink; only then do the stages' commit hooks run (a feed's seen marks, the fetch stage's
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
-(at-least-once; the Kafka runner is exactly-once).
+(at-least-once; the Kafka runner is exactly-once). A URL listed by two feeds in two poll groups
+is fetched by one of them; the other group commits only once that one's records are written,
+and is polled again if they were not (its seen mark would hide the entry from every feed).
 
 The sink writes of a poll group happen in a worker thread after all its stages ran, never inside
 the event loop: a sink that blocks (a Kafka sink waiting for a broker that is down) must not eat
