@@ -83,13 +83,18 @@ class FetchStage:
         self.client = client
         self.fetcher: ArticleFetcher | None = None
         self.done = FetchedVersions()
-        # keys handled by a batch not yet committed (embedded runner: concurrent batches). A
-        # second copy is skipped, not waited for: waiting could wait for its own group (two
-        # batches of one poll group commit together). Skipping loses nothing: if the first
-        # copy's batch is not written, its feed's state is not committed either, so that feed
-        # lists the entry as new again on its next poll.
-        self._inflight: set[str] = set()
-        self._owned: dict[int, list[str]] = {}  # id(batch) -> the in-flight keys it holds
+        # keys handled by a batch not yet committed (embedded runner: concurrent batches), with
+        # that batch's outcome: True once its outputs are written, False if it is aborted
+        # first. A second copy is skipped, not waited for in ``handle`` (waiting could wait for
+        # its own group: two batches of one poll group commit together). The skipping batch
+        # records the outcome instead (``waits_for``): the runner commits its group only once
+        # the copy it skipped is written, and re-polls it if that write failed, since its feed's
+        # committed seen mark would make every later poll take the entry as not new.
+        self._inflight: dict[str, asyncio.Future[bool]] = {}
+        # id(batch) -> its outcome and the in-flight keys it holds
+        self._owned: dict[int, tuple[asyncio.Future[bool], list[str]]] = {}
+        # id(batch) -> the outcomes of the batches holding the copies it skipped
+        self._skipped: dict[int, list[asyncio.Future[bool]]] = {}
         self._extract_pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
         # wire copies on other hosts: marked duplicate_of their first copy (clusters/dedupe.py)
         self.duplicates = NearDuplicates(settings.cluster)
@@ -108,18 +113,25 @@ class FetchStage:
         assert self.fetcher is not None, "setup() first"
         todo: list[Inbound] = []
         keys: set[str] = set()
+        waits: list[asyncio.Future[bool]] = []
         for item in batch:
             entry: FeedEntry = item.record
             key = entry.url_key
-            if not entry.is_update and (
-                key in keys or key in self._inflight or self.done.seen(key, _version(entry))
-            ):
-                continue
+            if not entry.is_update:
+                holder = self._inflight.get(key)
+                if holder is not None and key not in keys:
+                    waits.append(holder)
+                    continue
+                if key in keys or self.done.seen(key, _version(entry)):
+                    continue
             keys.add(key)
             todo.append(item)
+        outcome: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         owned = [k for k in keys if k not in self._inflight]
-        self._inflight.update(owned)
-        self._owned[id(batch)] = owned
+        self._inflight.update(dict.fromkeys(owned, outcome))
+        self._owned[id(batch)] = (outcome, owned)
+        if waits:
+            self._skipped[id(batch)] = waits
         results = await asyncio.gather(
             *(self._fetch_once(item.record) for item in todo), return_exceptions=True
         )
@@ -159,17 +171,35 @@ class FetchStage:
         while len(self._redo) > self.redo_max:
             self._redo.popitem(last=False)
 
-    def _settle(self, batch: Sequence[Inbound]) -> None:
-        self._inflight.difference_update(self._owned.pop(id(batch), ()))
+    def waits_for(self, batch: Sequence[Inbound]) -> list[asyncio.Future[bool]]:
+        """The outcomes of the other batches holding copies ``batch`` skipped (True: written)."""
+        return self._skipped.get(id(batch), [])
+
+    def on_written(self, batch: Sequence[Inbound]) -> None:
+        """The batch's outputs reached the sink (before its commit): a batch that skipped its
+        copies may commit now, even if this batch's own group is aborted later."""
+        self._resolve(batch, True)
+
+    def _resolve(self, batch: Sequence[Inbound], written: bool) -> None:
+        outcome, _keys = self._owned.get(id(batch), (None, ()))
+        if outcome is not None and not outcome.done():
+            outcome.set_result(written)
+
+    def _settle(self, batch: Sequence[Inbound], written: bool) -> None:
+        self._resolve(batch, written)
+        _outcome, keys = self._owned.pop(id(batch), (None, ()))
+        for key in keys:
+            self._inflight.pop(key, None)
+        self._skipped.pop(id(batch), None)
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         for item in batch:
             self.done.add(item.record.url_key, _version(item.record))
             self._redo.pop((item.record.url_key, _version(item.record)), None)
-        self._settle(batch)
+        self._settle(batch, True)
 
     def on_abort(self, batch: Sequence[Inbound]) -> None:
-        self._settle(batch)
+        self._settle(batch, False)
 
     async def close(self) -> None:
         if self.client is not None and self._own_client:

@@ -1,6 +1,7 @@
 """The fetch stage with concurrent batches (the embedded runner's poll groups): a second copy
 of an entry whose first copy is still uncommitted is skipped, never waited for (two batches of
-one group commit together, so waiting could wait for itself), and fetched once."""
+one group commit together, so waiting could wait for itself), and fetched once; the skipping
+batch is told whether the copy it skipped was written, for its group's commit (issue 19)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,36 @@ def test_an_aborted_batch_frees_its_keys_for_the_redo() -> None:
                 await stage.close()
 
         assert asyncio.run(run()) == (1, 0)
+
+
+def test_a_batch_that_skipped_a_copy_learns_whether_the_holder_was_written() -> None:
+    """Issue 19: the skipping batch's group commits only if the copy it skipped was written."""
+    with LocalServer() as srv:
+        srv.route("/story", Reply(200, article_html().encode(), {"Content-Type": "text/html"}))
+
+        async def run() -> tuple[list[bool], list[bool], list[bool], list[bool]]:
+            stage = FetchStage(hostile_settings())
+            await stage.setup()
+            try:
+                outcomes = []
+                for settle in ("written", "aborted"):
+                    holder = [Inbound(_entry(srv.url("/story"), "feed-a"))]
+                    skipper = [Inbound(_entry(srv.url("/story"), "feed-b"))]
+                    await stage.handle(holder)
+                    await stage.handle(skipper)
+                    waits = stage.waits_for(skipper)
+                    outcomes.append([w.done() for w in waits])
+                    if settle == "written":
+                        stage.on_written(holder)
+                        stage.on_abort(holder)  # its group failed later: the article is out
+                    else:
+                        stage.on_abort(holder)  # its write failed
+                    outcomes.append([await w for w in waits])
+                    stage.on_abort(skipper)
+                return outcomes[0], outcomes[1], outcomes[2], outcomes[3]
+            finally:
+                await stage.close()
+
+        before_write, written, before_abort, aborted = asyncio.run(run())
+        assert before_write == [False] and written == [True]
+        assert before_abort == [False] and aborted == [False]

@@ -6,7 +6,9 @@ Kafka when configured). The poll stage's state table is SQLite (:class:`SqliteTa
 stand-in for the compacted feedstate topic, written after everything a poll produced reached
 the sink; only then do the stages' commit hooks run (a feed's seen marks, the fetch stage's
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
-(at-least-once; the Kafka runner is exactly-once).
+(at-least-once; the Kafka runner is exactly-once). A URL listed by two feeds in two poll groups
+is fetched by one of them; the other group commits only once that one's records are written,
+and is polled again if they were not (its seen mark would hide the entry from every feed).
 
 The sink writes of a poll group happen in a worker thread after all its stages ran, never inside
 the event loop: a sink that blocks (a Kafka sink waiting for a broker that is down) must not eat
@@ -74,6 +76,9 @@ class RunStats:
     write_failures: int = 0
     # poll groups cut off by a stop after the grace period (re-polled by the next run)
     handed_back: int = 0
+    # poll groups written but not committed because a copy of an entry they skipped (another
+    # group held it) was not written; their feeds are polled again
+    shared_unwritten: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -352,6 +357,15 @@ class EmbeddedRunner:
             await self._route(self.source.name, emits, done, state_rows, writes)
             # in the writer thread: a sink that blocks must not stall the fetches of other groups
             await asyncio.get_running_loop().run_in_executor(self._writer, self._write, writes)
+            if not await self._shared_written(done):
+                self.stats.shared_unwritten += 1
+                log.warning(
+                    "an article this poll group shares with another group was not written; "
+                    "these feeds will be polled again",
+                    extra={"reason": "write.shared_unwritten"},
+                )
+                self._abort(done, results)
+                return
             if self.state is not None:
                 self.state.put(state_rows)
         except asyncio.CancelledError:  # a stop after the grace period: handed back
@@ -373,6 +387,21 @@ class EmbeddedRunner:
         for stage, batch in done:
             stage.on_commit(batch)
         self.source.on_commit(results)
+
+    async def _shared_written(self, done: list[tuple[Stage, list[Inbound]]]) -> bool:
+        """Tell the stages this group is written, then wait for the groups holding copies of
+        entries this group skipped (a URL listed by two feeds is fetched once): whether they
+        were written too. Before the state write: a feed whose seen marks were committed would
+        never list a skipped entry as new again. After this group's own write, so two groups
+        that each skipped a copy the other holds do not wait for each other."""
+        for stage, batch in done:
+            written = getattr(stage, "on_written", None)
+            if written is not None:
+                written(batch)
+        waits = [
+            w for stage, batch in done for w in getattr(stage, "waits_for", lambda _b: [])(batch)
+        ]
+        return all(await asyncio.gather(*waits))
 
     def _abort(self, done: list[tuple[Stage, list[Inbound]]], results: Sequence[Any]) -> None:
         assert self.source is not None
