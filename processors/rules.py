@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.0"  # cities500 + districts gazetteer, namesakes, headline verbs
+EXTRACTOR_VERSION = "0.3.1"  # death counts: one victim that died, no KIA acronym, no animals
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"

@@ -168,6 +168,47 @@ def test_numbers_attach_across_long_noun_phrases_and_asides(text: str, fatalitie
     assert _one(text).fatalities == fatalities
 
 
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # one victim as the subject of "died" or of a kill verb with "the"
+        ("A shell hit a school in Kherson on Monday and a teacher died.", 1),
+        (
+            "A grenade exploded at a market in Bujumbura on Monday. A vendor died and four "
+            "others were wounded.",
+            1,
+        ),
+        (
+            "A roadside bomb hit a bus near Kandahar on Monday. The driver was killed by the "
+            "blast and nine passengers were hurt.",
+            1,
+        ),
+        ("A shepherd stepped on a landmine near Kidal on Sunday and died on the spot.", 1),
+        ("A boy was wounded by a mortar round in Idlib on Monday. He later died in hospital.", 1),
+        ("A man (a fisherman) was killed when a mine exploded near Hodeidah on Friday.", 1),
+    ],
+)
+def test_one_victim_that_died_is_one(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # an armed group's acronym that reads like "killed in action" is no outcome
+        ("Army artillery shelled KIA positions near Laiza on Monday. Casualties unknown.", None),
+        ("Jets carried out 4 air strikes against KIA forces near Laiza on Sunday.", None),
+        # animals, ages and calibres are not victims
+        ("A landmine exploded near a farm outside Kidal on Monday and killed two cows.", None),
+        ("A mine exploded near Kidal on Monday and a buffalo was killed.", None),
+        # a combined figure is not a death toll
+        ("At least 20 soldiers were killed or wounded in a bomb attack near Gao on Monday.", None),
+    ],
+)
+def test_things_that_are_not_a_death_count(text: str, fatalities: int | None) -> None:
+    assert _one(text).fatalities == fatalities
+
+
 def test_gunmen_and_attribution_do_not_make_an_armed_clash() -> None:
     inc = _one("Gunmen shot dead a village head in Zamfara state on Monday, police said.")
     assert inc.sub_event_type == "Attack"
