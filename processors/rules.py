@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.1"  # death counts: one victim that died, no KIA acronym, no animals
+EXTRACTOR_VERSION = "0.3.2"  # attackers' demonyms are no place (quoted, repeated, after the weapon)
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"

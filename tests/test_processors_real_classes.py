@@ -230,6 +230,29 @@ def test_attackers_nationality_alone_is_no_place() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # the attacker's demonym across a quoted word, a second owner, after the weapon, or
+        # repeated, and a sponsor's or a truce's countries, are no place of the event
+        "Russian “guarantor’s” warplanes bombed the countryside on Monday, killing 3 civilians.",
+        "Three people were killed on Monday in raids by warplanes believed to be Russian.",
+        "The Russian and regime warplanes bombed a village on Monday, killing 12.",
+        "Turkey-loyal factions shelled a village on Monday, killing 2.",
+        "Iranian militias shelled a village on Monday, killing 2.",
+        "Russian raids hit a market on Monday, killing 5. Russian jets returned on Tuesday.",
+    ],
+)
+def test_attackers_demonym_in_any_position_is_no_place(text: str) -> None:
+    inc = _one(text)
+    assert inc.location is None
+
+
+def test_a_demonym_of_the_place_itself_still_places_the_event() -> None:
+    inc = _one("Gunmen killed 12 people in a Mexican border city on Monday.")
+    assert inc.location is not None and inc.location.country_iso3 == "MEX"
+
+
+@pytest.mark.parametrize(
     ("text", "injured"),
     [
         ("No one was hurt when a mortar round landed near the port in Mogadishu on Thursday.", 0),
