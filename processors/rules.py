@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.2"  # attackers' demonyms are no place (quoted, repeated, after the weapon)
+EXTRACTOR_VERSION = "0.3.3"  # a list of headlines: each line dates its own report
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
@@ -267,6 +267,18 @@ def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
         elif text[d.start : d.end].lower() == "overnight":
             weak[d.start] = 2
     return weak
+
+
+def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
+    """Whether ``m`` lies on another line than ``anchor`` in a text made of one-line headlines
+    (lines without a full stop: a list of separate reports, not a title over its story)."""
+    if m is anchor:
+        return False
+    a, b = sorted((anchor.start, m.start))
+    if "\n" not in text[a:b]:
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
 
 
 def _pick_date(
@@ -692,8 +704,11 @@ def _draft(
     warnings = list(base_warnings)
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
     # date: the anchor's own date, else any mention's, else context, else publication day
-    d = next((m.own_date for m in ordered if m.own_date is not None), None)
-    d = d or next((m.ctx_date for m in inc.mentions if m.ctx_date is not None), None)
+    # a mention on another line of a bare list of headlines (one report each, "\n" between
+    # them) dates its own report, not the anchor's: its "yesterday" is another day's
+    dated = [m for m in ordered if not _other_headline(text, anchor, m)]
+    d = next((m.own_date for m in dated if m.own_date is not None), None)
+    d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
     elif published is not None:

@@ -297,3 +297,21 @@ def test_forces_advancing_to_take_control_is_a_territory_event() -> None:
         "Government regains territory",
         "Non-state actor overtakes territory",
     )
+
+
+def test_a_list_of_headlines_dates_each_by_its_own_line() -> None:
+    # two separate one-line reports: the second's "yesterday" is not the first's day
+    incs = extract_from_text(
+        "Warplanes bomb the countryside of Idlib, killing 5 civilians\n"
+        "85 were killed yesterday including 9 members of the regime forces and 30 civilians",
+        PUB,
+    )
+    assert incs[0].date == PUB
+
+
+def test_a_title_over_its_story_takes_the_storys_date() -> None:
+    incs = extract_from_text(
+        "Bomb kills five in Kabul\nA bomb killed five people in Kabul on Tuesday, police said.",
+        PUB,
+    )
+    assert incs[0].date == "2024-05-07"
