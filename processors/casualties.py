@@ -162,7 +162,7 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
     rf"(?!{_ANIMALS})[\w'’-]+|"
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|[a-z]+man|[a-z]+er))\s+"
+    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk))\s+"
     # "a man (a farmer) was killed": an aside between the victim and the verb
     rf"(?:\([^()]{{1,40}}\)\s+)?"
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"

@@ -315,3 +315,29 @@ def test_a_title_over_its_story_takes_the_storys_date() -> None:
         PUB,
     )
     assert incs[0].date == "2024-05-07"
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # wounded who died and "N more" are added to the dead counted before
+        (
+            "Rebels shelled an army post near Gao on Monday, killing 3 soldiers. Seven others were "
+            "badly injured and one of them died on the way to hospital.",
+            4,
+        ),
+        (
+            "A bomb killed two guards at a checkpoint in Mogadishu on Monday. Two more guards were "
+            "killed in the blast, police said later.",
+            4,
+        ),
+        # a new toll is the whole toll, not more dead
+        (
+            "A bomb killed 5 people at a market in Mogadishu on Monday. The death toll rose to 7 "
+            "after two of the wounded died.",
+            7,
+        ),
+    ],
+)
+def test_wounded_who_died_and_more_dead_are_added(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
