@@ -31,7 +31,9 @@ __all__ = ["Casualties", "find_casualties", "zero_statement"]
 
 _F = re.IGNORECASE
 _KILL = (
-    r"killed|dead|died|dies|slain|perished|lost (?:their|his|her) lives|KIA|were killed|"
+    r"killed|dead|died|dies|slain|perished|lost (?:their|his|her) lives|were killed|"
+    # "several enemy KIA", never the Kachin Independence Army: "(KIA)", "the KIA", "KIA forces"
+    r"(?<![(\w])(?<!the )(?<!The )(?<!by )(?<!with )(?-i:KIA)(?=\s*(?:[.,;:[(]|$))|"
     r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned|"
     # kill verbs that say how: "five villagers were hacked to death", "two men were shot dead"
     r"shot dead|gunned down|beheaded|executed|murdered|massacred|lynched|"
@@ -58,10 +60,26 @@ _NP = (
     r"(?:(?!(?:were|was|had|have|has|are|is|also|all|in|on|at)\b)[a-z][\w'’-]*\s+)?)?"
 )
 _NUM = NUMBER_PATTERN
+# What a number before a kill word may count that is not people: "killed two cows", "a woman of
+# 50 years of age was killed", "fired 120 mm shells".
+_ANIMALS = (
+    r"(?:cows?|cattle|buffalo(?:e?s)?|oxen|goats?|pigs?|dogs?|horses?|chickens?|sheep|"
+    r"livestock|animals?|elephants?|mules?|donkeys?)\b"
+)
+_NOT_VICTIMS = (
+    rf"(?![\s-]*(?:(?:[\w'’-]+\s+)?{_ANIMALS}|"
+    r"years?\b|yrs?\b|-year|mm\b|km\b|miles?\b|met(?:er|re)s?\b))"
+)
 
-_BEFORE_RE = re.compile(rf"\b{_NUM}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b", _F)
+# "20 were killed or wounded" gives neither count (a combined figure is not a death toll)
+_BEFORE_RE = re.compile(
+    rf"\b{_NUM}{_NOT_VICTIMS}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b"
+    rf"(?!\s+or\s+(?:wounded|injured|hurt|killed)\b)",
+    _F,
+)
 _ARTICLE_RE = re.compile(
-    r"\b(?P<art>a|an|one)\s+(?P<np>(?:[\w'’-]+\s+){1,6}?)(?:was|has been|had been|is|got)\s+"
+    rf"\b(?P<art>a|an|one)\s+(?P<np>(?:(?!(?:and|or|but)\b|{_ANIMALS})[\w'’-]+\s+){{1,6}}?)"
+    r"(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
     r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|gunned down|beheaded|executed|"
     r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
@@ -81,7 +99,7 @@ _AFTER_RE = guarded(
     rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
     rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+"
     # "killing his two sons": a possessive before the number
-    rf"(?:at least\s+|all\s+|(?:his|her|their|its)\s+)?{_NUM}",
+    rf"(?:at least\s+|all\s+|(?:his|her|their|its)\s+)?{_NUM}{_NOT_VICTIMS}",
     _F,
 )
 _LEFT_RE = guarded(
@@ -137,6 +155,22 @@ _AND_ONE_BEFORE_RE = guarded(
     rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
     _F,
 )
+# One victim as the subject of "died" or of a kill verb: "a 10-year-old boy died", "a colonel
+# died and three others were injured", "the driver was killed by the blast". The definite form
+# is read only when nothing else counts that outcome (it may point back to a counted person).
+_ONE_SUBJECT_RE = guarded(
+    rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?!{_ANIMALS})[\w'’-]+|"
+    rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk))\s+"
+    # "a man (a farmer) was killed": an aside between the victim and the verb
+    rf"(?:\([^()]{{1,40}}\)\s+)?"
+    rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"
+    rf"(?:(?P<died>died|succumbed)|(?:was|has been|had been|got)\s+(?:\w+ly\s+)?"
+    rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|"
+    rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
+    0,
+)
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
@@ -188,11 +222,16 @@ _PRONOUN_RE = guarded(
     r"\b(?:(?P<verb>killing|killed|kills|shot dead|gunned down|murdered|murdering|executed|"
     r"beheaded|stabbed|wounding|injuring|injured|wounded)\s+(?:him|her)\b(?!self)|"
     r"(?:shot|beat|hacked|stabbed|burned|burnt) (?:him|her) (?:dead|to death)\b)|"
+    r"\b(?:he|she) (?:later |subsequently )?(?P<died>died|succumbed)\b|"
+    # "a farmer stepped on a landmine and died": one subject, a second verb "died"
+    r"\b(?:a|an|one) (?!(?:cow|goat|pig|dog|buffalo|horse|animal)\b)[\w'’-]+(?: [\w'’-]+)?"
+    r" (?:stepped on|was hit by|was struck by|was caught in|triggered|touched) [^.;]{1,60}?"
+    r",? and (?:later )?(?P<died2>died)\b|"
     r"\b(?:he|she) (?:was|has been|had been) (?:\w+ly )?(?P<out>killed|shot dead|gunned down|"
     r"murdered|executed|beheaded|wounded|injured|hurt|(?:hacked|burned|beaten|stabbed) to death)\b",
     _F,
 )
-_PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she)\b")
+_PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she|died)\b")
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
 _APPOSITIVE_RE = re.compile(
@@ -443,6 +482,16 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
 
+    for m in _ONE_SUBJECT_RE.finditer(seg):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in used) or _subset_before(seg, s):
+            continue
+        if m.group("def") and "kill" in found:
+            continue
+        if re.match(r"(?:one|a|an) of\b", seg[s:e], _F):
+            continue  # "one of the wounded died": told as a count elsewhere
+        used.append((s, e))
+        found["kill"] = _add(found.get("kill"), Count(1, None))
     if found and "another" in low:
         for m in _ANOTHER_RE.finditer(seg):
             kind = _outcome(m.group("out"))

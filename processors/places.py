@@ -154,14 +154,27 @@ _ORG_HINT_RE = re.compile(
 )
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
 _BACKED_AFTER_RE = re.compile(
-    r"-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated)\b",
+    r"-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated|loyal)\b",
     re.IGNORECASE,
 )
 # "Russian shelling", "Israeli air strikes", "Turkish drones": whose weapons, not where
+# "Russian “guarantor’s” warplanes", "the Russian and regime's warplanes": the same, across a
+# quoted word or a second owner
 _ATTACKER_AFTER_RE = re.compile(
-    r"\s+(?:shelling|(?:air |drone |missile |rocket )?strikes?|airstrikes?|air raids?|drones?|"
-    r"warplanes?|jets|artillery|missiles?|rockets?|bombardments?|bombing|incursions?|"
-    r"(?:forces|troops) (?:shelled|struck|bombed|fired))\b",
+    r"(?:\s+and\s+(?:the\s+)?[\w'’]+|\s*[“”\"‘’'][^“”\"\n]{1,24}[“”\"’'](?:[’']s)?|"
+    r"\s*[–—-]\s*[\w'’]+)?"
+    r"\s+(?:shelling|(?:air |drone |missile |rocket )?(?:strikes?|raids?)|airstrikes?|drones?|"
+    r"warplanes?|war planes?|planes|jets|aircraft|helicopters?|artillery|missiles?|rockets?|"
+    r"bombardments?|bombing|incursions?|guarantor|aggression|occupation|"
+    # foreign militias or a truce between two powers: who, not where (home forces, "Syrian
+    # troops", and "Mexican border city" stay a hint of where)
+    r"militias?|militiamen|mercenaries|truce|allegations?)\b",
+    re.IGNORECASE,
+)
+# "warplanes believed to be Russian": the demonym after the weapon
+_ATTACKER_BEFORE_RE = re.compile(
+    r"\b(?:warplanes?|war planes|planes|jets|aircraft|helicopters?|drones?|strikes|raids)"
+    r"(?:\s+(?:believed|thought|said|suspected)\s+to\s+be)?\s+$",
     re.IGNORECASE,
 )
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
@@ -260,6 +273,7 @@ def article_places(
     title_mentions = gaz.find(title) if title else []
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
+    attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -285,9 +299,15 @@ def article_places(
             after = "" if in_title else text[found[i][1] : found[i][1] + 40]
             if _BACKED_AFTER_RE.match(after):
                 continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
-            if m.demonym:
-                if _ATTACKER_AFTER_RE.match(after):
-                    w = 0.3  # "Russian shelling": whose weapons, a weak hint of where they hit
+            iso0 = first.country_iso3
+            if m.demonym and not in_title:
+                if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
+                    text, max(0, starts[i] - 40), starts[i]
+                ):
+                    # "Russian shelling": whose weapons, a weak hint of where they hit; repeated,
+                    # it stays weak (the attacker's country is not the place)
+                    attacker[iso0] = 0.3
+                    continue
             if (
                 not m.demonym
                 and not in_title
@@ -328,6 +348,8 @@ def article_places(
         city_weights[iso] = city_weights.get(iso, 0.0) + village_share * w
     for iso, w in city_weights.items():
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
+    for iso, w in attacker.items():
+        weights[iso] = weights.get(iso, 0.0) + w
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them

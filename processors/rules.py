@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.0"  # cities500 + districts gazetteer, namesakes, headline verbs
+EXTRACTOR_VERSION = "0.3.4"  # wounded who died and "N more" dead are added to the toll
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
@@ -267,6 +267,18 @@ def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
         elif text[d.start : d.end].lower() == "overnight":
             weak[d.start] = 2
     return weak
+
+
+def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
+    """Whether ``m`` lies on another line than ``anchor`` in a text made of one-line headlines
+    (lines without a full stop: a list of separate reports, not a title over its story)."""
+    if m is anchor:
+        return False
+    a, b = sorted((anchor.start, m.start))
+    if "\n" not in text[a:b]:
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
 
 
 def _pick_date(
@@ -546,6 +558,13 @@ def _same_where_when(m: _Mention, inc: _Incident) -> bool:
 # A later sentence that counts another group's dead: "... were also killed", "Two of the
 # attackers were killed in return fire", "died in the exchange of fire".
 _ADDITIVE_RE = re.compile(
+    # "Two more died", "three more soldiers were killed": more dead than those counted
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+more\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:(?:were|was)\s+)?(?:killed|died|dead|slain)\b|"
+    # "... were injured and one of them died", "the injured later died": wounded who died
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|all)\s+of\s+(?:them|those|the\s+"
+    r"(?:injured|wounded))\s+(?:[\w-]+\s+){0,2}?(?:later\s+|subsequently\s+)?(?:died|succumbed)\b|"
+    r"\b(?:injured|wounded)\s+(?:[\w-]+\s+){0,3}?(?:later|subsequently)\s+(?:died|succumbed)\b|"
     r"\b(?:were|was|had been|have been|has been)\s+also\s+(?:killed|shot dead|slain)\b|"
     r"\balso\s+(?:killed|died|dead|perished)\b|"
     r"\b(?:attackers|assailants|raiders)\s+(?:were|was|had been|have been)\s+(?:\w+\s+)?"
@@ -554,6 +573,9 @@ _ADDITIVE_RE = re.compile(
     r"retaliatory fire|exchange of fire|ensuing (?:gun ?battle|firefight|shoot-?out|clash(?:es)?))",
     re.IGNORECASE,
 )
+
+
+_TOLL_RE = re.compile(r"\b(?:toll|total)\b", re.IGNORECASE)
 
 
 # Which side a counted group of dead belongs to: the security forces, armed groups, civilians.
@@ -591,6 +613,8 @@ def _additive(m: _Mention, base: list[_Mention]) -> bool:
     killed", "Two of the attackers were killed", or the dead of the other side ("Troops killed
     17 fighters ... Two soldiers died")."""
     s0 = m.sentence.start
+    if _TOLL_RE.search(m.masked, m.start - s0, m.end - s0):
+        return False  # "the death toll rose to 7 after two of the wounded died": the whole toll
     if _ADDITIVE_RE.search(m.masked, m.start - s0, m.end - s0):
         return True
     new = _sides(m)
@@ -692,8 +716,11 @@ def _draft(
     warnings = list(base_warnings)
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
     # date: the anchor's own date, else any mention's, else context, else publication day
-    d = next((m.own_date for m in ordered if m.own_date is not None), None)
-    d = d or next((m.ctx_date for m in inc.mentions if m.ctx_date is not None), None)
+    # a mention on another line of a bare list of headlines (one report each, "\n" between
+    # them) dates its own report, not the anchor's: its "yesterday" is another day's
+    dated = [m for m in ordered if not _other_headline(text, anchor, m)]
+    d = next((m.own_date for m in dated if m.own_date is not None), None)
+    d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
     elif published is not None:

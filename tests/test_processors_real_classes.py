@@ -168,6 +168,47 @@ def test_numbers_attach_across_long_noun_phrases_and_asides(text: str, fatalitie
     assert _one(text).fatalities == fatalities
 
 
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # one victim as the subject of "died" or of a kill verb with "the"
+        ("A shell hit a school in Kherson on Monday and a teacher died.", 1),
+        (
+            "A grenade exploded at a market in Bujumbura on Monday. A vendor died and four "
+            "others were wounded.",
+            1,
+        ),
+        (
+            "A roadside bomb hit a bus near Kandahar on Monday. The driver was killed by the "
+            "blast and nine passengers were hurt.",
+            1,
+        ),
+        ("A shepherd stepped on a landmine near Kidal on Sunday and died on the spot.", 1),
+        ("A boy was wounded by a mortar round in Idlib on Monday. He later died in hospital.", 1),
+        ("A man (a fisherman) was killed when a mine exploded near Hodeidah on Friday.", 1),
+    ],
+)
+def test_one_victim_that_died_is_one(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # an armed group's acronym that reads like "killed in action" is no outcome
+        ("Army artillery shelled KIA positions near Laiza on Monday. Casualties unknown.", None),
+        ("Jets carried out 4 air strikes against KIA forces near Laiza on Sunday.", None),
+        # animals, ages and calibres are not victims
+        ("A landmine exploded near a farm outside Kidal on Monday and killed two cows.", None),
+        ("A mine exploded near Kidal on Monday and a buffalo was killed.", None),
+        # a combined figure is not a death toll
+        ("At least 20 soldiers were killed or wounded in a bomb attack near Gao on Monday.", None),
+    ],
+)
+def test_things_that_are_not_a_death_count(text: str, fatalities: int | None) -> None:
+    assert _one(text).fatalities == fatalities
+
+
 def test_gunmen_and_attribution_do_not_make_an_armed_clash() -> None:
     inc = _one("Gunmen shot dead a village head in Zamfara state on Monday, police said.")
     assert inc.sub_event_type == "Attack"
@@ -186,6 +227,29 @@ def test_sponsor_country_is_no_place() -> None:
 def test_attackers_nationality_alone_is_no_place() -> None:
     inc = _one("Russian shelling killed two pensioners in the village on Tuesday.")
     assert inc.location is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the attacker's demonym across a quoted word, a second owner, after the weapon, or
+        # repeated, and a sponsor's or a truce's countries, are no place of the event
+        "Russian “guarantor’s” warplanes bombed the countryside on Monday, killing 3 civilians.",
+        "Three people were killed on Monday in raids by warplanes believed to be Russian.",
+        "The Russian and regime warplanes bombed a village on Monday, killing 12.",
+        "Turkey-loyal factions shelled a village on Monday, killing 2.",
+        "Iranian militias shelled a village on Monday, killing 2.",
+        "Russian raids hit a market on Monday, killing 5. Russian jets returned on Tuesday.",
+    ],
+)
+def test_attackers_demonym_in_any_position_is_no_place(text: str) -> None:
+    inc = _one(text)
+    assert inc.location is None
+
+
+def test_a_demonym_of_the_place_itself_still_places_the_event() -> None:
+    inc = _one("Gunmen killed 12 people in a Mexican border city on Monday.")
+    assert inc.location is not None and inc.location.country_iso3 == "MEX"
 
 
 @pytest.mark.parametrize(
@@ -233,3 +297,47 @@ def test_forces_advancing_to_take_control_is_a_territory_event() -> None:
         "Government regains territory",
         "Non-state actor overtakes territory",
     )
+
+
+def test_a_list_of_headlines_dates_each_by_its_own_line() -> None:
+    # two separate one-line reports: the second's "yesterday" is not the first's day
+    incs = extract_from_text(
+        "Warplanes bomb the countryside of Idlib, killing 5 civilians\n"
+        "85 were killed yesterday including 9 members of the regime forces and 30 civilians",
+        PUB,
+    )
+    assert incs[0].date == PUB
+
+
+def test_a_title_over_its_story_takes_the_storys_date() -> None:
+    incs = extract_from_text(
+        "Bomb kills five in Kabul\nA bomb killed five people in Kabul on Tuesday, police said.",
+        PUB,
+    )
+    assert incs[0].date == "2024-05-07"
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # wounded who died and "N more" are added to the dead counted before
+        (
+            "Rebels shelled an army post near Gao on Monday, killing 3 soldiers. Seven others were "
+            "badly injured and one of them died on the way to hospital.",
+            4,
+        ),
+        (
+            "A bomb killed two guards at a checkpoint in Mogadishu on Monday. Two more guards were "
+            "killed in the blast, police said later.",
+            4,
+        ),
+        # a new toll is the whole toll, not more dead
+        (
+            "A bomb killed 5 people at a market in Mogadishu on Monday. The death toll rose to 7 "
+            "after two of the wounded died.",
+            7,
+        ),
+    ],
+)
+def test_wounded_who_died_and_more_dead_are_added(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
