@@ -1,8 +1,9 @@
 """The Kafka runner: one stage of the topology as a member of its consumer group, every
 consume -> produce hop one transaction.
 
-    feeds --[poll]--> entries (+ feedstate) --[fetch]--> articles --[process]--> incidents
-                                          (failures -> deadletter, in the same transaction)
+Which stage reads and writes which topics is the table in :mod:`wirewatch.topology` (print it
+with ``wirewatch topology``); every stage's failures go to the deadletter topic in the same
+transaction as its outputs.
 
 Every hop has the same shape (:class:`KafkaStageRunner`):
 
