@@ -56,3 +56,34 @@ def test_process_worker_logs_one_info_line_per_batch_with_counts(kafka_settings,
     assert all(r.stage == "process" for r in batches)  # type: ignore[attr-defined]
     first = batches[0].getMessage()
     assert " articles in, " in first and "incidents" in first
+
+
+def test_batch_line_counts_records_in_per_input_topic_kind(caplog) -> None:
+    """The cluster stage reads sharded-incidents and broadcast-copies: a batch holding both says
+    how many of each came in, not all of them as the first input's."""
+    from types import SimpleNamespace
+
+    from kafka import TopicPartition
+
+    from wirewatch.runners.kafka import KafkaStageRunner
+    from wirewatch.stage import Emit
+    from wirewatch.topics import Topics
+    from wirewatch.topology import TOPOLOGY
+
+    spec = TOPOLOGY.stage("cluster")
+    topics = Topics("t")
+    runner = SimpleNamespace(name="cluster", spec=spec, topics=topics)
+    shard = topics.name("sharded-incidents")
+    copies = topics.name("broadcast-copies")
+    batch = {
+        TopicPartition(shard, 0): [object(), object()],
+        TopicPartition(shard, 1): [object()],
+        TopicPartition(copies, 0): [object(), object()],
+    }
+    caplog.set_level(logging.INFO, logger="wirewatch.workers")
+    KafkaStageRunner._log_batch(runner, batch, [Emit("events", "k", None)])  # type: ignore[arg-type]
+    [line] = [r for r in caplog.records if r.getMessage().startswith("batch committed")]
+    assert line.getMessage() == (
+        "batch committed: 2 broadcast-copies, 3 sharded-incidents in, 1 events out"
+    )
+    assert line.records == 5  # type: ignore[attr-defined]

@@ -673,20 +673,28 @@ class KafkaStageRunner(_KafkaRunner):
         self.processed += records
         self._poison_batch, self._poison_failures = (), 0
         self.stage.on_commit(inbound)
-        self._log_batch(records, outputs)
+        self._log_batch(batch, outputs)
 
-    def _log_batch(self, records: int, outputs: Sequence[Emit]) -> None:
-        """One INFO line per committed batch: what came in, what went out (by topic kind)."""
+    def _log_batch(self, batch: dict[Any, list[Any]], outputs: Sequence[Emit]) -> None:
+        """One INFO line per committed batch: what came in (by input topic kind: a stage with
+        ``also_reads`` gets records of several), what went out (by topic kind)."""
+        kinds = {self.topics.name(k): k for k in self.spec.inputs}
+        came: dict[str, int] = {}
+        for tp, msgs in batch.items():
+            if msgs:
+                kind = kinds.get(tp.topic, tp.topic)
+                came[kind] = came.get(kind, 0) + len(msgs)
+        records = sum(came.values())
+        taken = ", ".join(f"{n} {kind}" for kind, n in sorted(came.items())) or "nothing"
         counts: dict[str, int] = {}
         for out in outputs:
             counts[out.kind] = counts.get(out.kind, 0) + 1
         made = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
         log.info(
-            "batch committed: %d %s in, %s out",
-            records,
-            self.spec.input,
+            "batch committed: %s in, %s out",
+            taken,
             made,
-            extra={"stage": self.name, "records": records, **counts},
+            extra={"stage": self.name, "records": records, "records_in": came, **counts},
         )
 
     def _rewind(self, batch: dict[Any, list[Any]], exc: BaseException) -> None:
