@@ -15,8 +15,10 @@ from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
 from testkit.http import LocalServer, Reply, Seen, article_html, rss
 from tests.hostile_support import hostile_settings
+from wirewatch.commands.runreport import RunOutput, progress_text, summary_lines
 from wirewatch.contracts import Article, FeedEntry
 from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.topics import Topics
 
 #: a bound on every wait of the test, never reached when the runner works
 _PATIENCE = 60.0
@@ -90,3 +92,12 @@ def test_an_article_skipped_by_one_feed_is_not_lost_when_the_other_feeds_write_f
     assert runner.stats.dead_letters == 0
     assert runner.stats.write_failures == 1
     assert runner.stats.shared_unwritten == 1
+    # the end-of-run summary and the progress line say so, next to the failed write
+    output = RunOutput(str(tmp_path), tmp_path / "wirewatch-state.db", Topics())
+    summary = summary_lines(runner.stats, 2, output, stopped=True)
+    assert "1 poll group could not be written: the next run polls those feeds again" in summary
+    assert (
+        "1 poll group polled again: an article it shared with another poll group was not written"
+        in summary
+    )
+    assert "1 poll group to re-poll" in progress_text(runner.stats, 2, once=False)

@@ -47,6 +47,8 @@ def progress_text(stats: Any, feeds: int, *, once: bool) -> str:
         parts.append(_n(stats.poll_errors, "failed poll"))
     if stats.write_failures:
         parts.append(_n(stats.write_failures, "failed write"))
+    if stats.shared_unwritten:
+        parts.append(_n(stats.shared_unwritten, "poll group") + " to re-poll")
     return " · ".join(parts)
 
 
@@ -82,6 +84,13 @@ def summary_lines(stats: Any, feeds: int, output: RunOutput, *, stopped: bool) -
         lines.append(
             f"{_n(stats.write_failures, 'poll group')} could not be written: "
             "the next run polls those feeds again"
+        )
+    if stats.shared_unwritten:
+        # a group that skipped an entry another group held, whose write then failed: the
+        # group's seen marks are not committed, so its feeds are polled again
+        lines.append(
+            f"{_n(stats.shared_unwritten, 'poll group')} polled again: an article it shared "
+            "with another poll group was not written"
         )
     if stats.handed_back:
         lines.append(f"{_n(stats.handed_back, 'poll group')} handed back to the next run")
