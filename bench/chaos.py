@@ -19,8 +19,11 @@ offsets did not move.
 At the end (every group caught up and the entries no longer growing, or ``--settle`` seconds
 after the chaos) it stops the workers, reads every topic with read_committed and prints: entries
 in, articles + fetch dead letters out, duplicates (an entry, an article or an incident key
-twice), losses (an entry with neither an article nor a dead letter) and the longest stall. Exit
-status 0 when nothing is lost or duplicated and no stall passed ``--max-stall`` seconds, 1
+twice), losses (an entry with neither an article nor a dead letter), the longest stall, and
+the site's items: how many it served (some feed response listed them), how many became
+articles or dead letters with a reason, how many are missing and how many were never served.
+(The wait for the end also waits for every item to have been served.) Exit status 0 when nothing
+is lost, missing, never served or duplicated and no stall passed ``--max-stall`` seconds, 1
 otherwise, 2 when it could not set up.
 
 ``--embedded`` (no broker, no Java): one ``wirewatch run`` (continuous, JSONL + SQLite state in a
@@ -33,9 +36,13 @@ served item has an article or a dead letter (or ``--settle`` seconds), the run g
 should anything be missing then, one ``wirewatch run --once`` collects what was handed back.
 It prints entries in (distinct items the site served), articles + dead letters out,
 duplicates (an entry, an article per entry or a dead letter written twice), losses (a served
-item with neither article nor dead letter) and torn lines (a line that is not whole JSON).
-Exit status 0 when nothing is lost or torn (duplicates are reported: the embedded mode is
-at-least-once across a failed write), 1 otherwise, 2 when it could not set up.
+item with neither article nor dead letter), torn lines (a line that is not whole JSON) and the
+same site items row as above. Exit status 0 when nothing is lost, never served or torn
+(duplicates are reported: the embedded mode is at-least-once across a failed write), 1
+otherwise, 2 when it could not set up.
+
+A short run: ``--items 40 --feeds 4 --spread 20 --settle 60`` (and, on Kafka, ``--kills 1
+--kill-every 10 --broker-down 5``).
 """
 
 from __future__ import annotations
@@ -187,6 +194,69 @@ class Site:
 
     def feed_urls(self) -> list[str]:
         return [self.server.url(f"/feed/{f}") for f in range(self.feeds)]
+
+
+_PAGE = re.compile(r"/page/(\d+)(?!\d)")
+
+
+def _item_of(text: str | None) -> int | None:
+    m = _PAGE.search(text or "")
+    return int(m.group(1)) if m else None
+
+
+def _items_through(
+    entries: list[dict[str, Any]], articles: list[dict[str, Any]], letters: list[dict[str, Any]]
+) -> tuple[Counter[int | None], Counter[int | None]]:
+    """Per site item (its /page/N number): how many articles, and how many dead letters with a
+    reason, came of it. A record is tied to its item by its entry (entry_id, url_key) or, for
+    one without a known entry, by the page URL in it."""
+    item_by_entry: dict[str, int] = {}
+    item_by_key: dict[str, int] = {}
+    for e in entries:
+        i = _item_of(e.get("link"))
+        if i is not None:
+            item_by_entry[e["entry_id"]] = i
+            item_by_key[e["url_key"]] = i
+    with_article = Counter(
+        item_by_entry.get(a.get("entry_id") or "", _item_of(a.get("url"))) for a in articles
+    )
+    with_letter = Counter(
+        item_by_key.get(d.get("key") or "", _item_of(d.get("payload")))
+        for d in letters
+        if d.get("reason")
+    )
+    return with_article, with_letter
+
+
+def served_verdict(
+    items: int, served: set[int], with_article: Counter[Any], with_letter: Counter[Any]
+) -> dict[str, Any]:
+    """The site's side of the verdict: every item the site has must have been served (listed by
+    some feed response: polling went on to the end), and every served item must have become an
+    article or a dead letter with a reason. ``ok`` is False when either falls short; polling
+    that stops leaves items unserved, items polled but dropped leave them missing."""
+    articled = served & set(with_article)
+    lettered = (served & set(with_letter)) - articled
+    missing = sorted(served - articled - lettered)
+    unserved = sorted(set(range(items)) - served)
+    return {
+        "items": items,
+        "served": len(served),
+        "articles": len(articled),
+        "dead_lettered": len(lettered),
+        "missing": missing,
+        "unserved": unserved,
+        "ok": not missing and not unserved,
+    }
+
+
+def _served_row(v: dict[str, Any]) -> tuple[str, str]:
+    return (
+        "site items",
+        f"{v['items']} on the site, {v['served']} served, {v['articles']} became articles, "
+        f"{v['dead_lettered']} dead-lettered, {len(v['missing'])} missing {v['missing'][:10]}, "
+        f"{len(v['unserved'])} never served {v['unserved'][:10]}",
+    )
 
 
 def _read(bootstrap: str, topic: str) -> list[Any]:
@@ -363,14 +433,19 @@ def main(argv: list[str] | None = None) -> int:
             while time.monotonic() < deadline:
                 lags = progress.sample()
                 n = len(_read(broker.bootstrap, f"{prefix}.entries.v1"))
-                if lags and not any(lags.values()) and n == entries_seen and n > 0:
-                    break  # entries stopped growing and every group caught up
+                revealed = time.monotonic() - site.t0 >= args.spread
+                settled = lags and not any(lags.values()) and n == entries_seen and n > 0
+                if settled and revealed and len(site.served) == args.items:
+                    break  # every item served, entries stopped growing, every group caught up
                 entries_seen = n
                 time.sleep(5)
             procs = [p for ps in workers.procs.values() for p in ps]
             codes = stop_processes(procs)
             elapsed = time.monotonic() - t0
-        return _report(broker.bootstrap, prefix, progress, codes, elapsed, args.max_stall)
+        served = set(site.served)
+        return _report(
+            broker.bootstrap, prefix, progress, codes, elapsed, args.max_stall, args.items, served
+        )
     finally:
         stop_processes([p for p in procs if p.poll() is None])
         try:
@@ -388,6 +463,8 @@ def _report(
     codes: list[int],
     elapsed: float,
     max_stall: float,
+    items: int,
+    served: set[int],
 ) -> int:
     def read(kind: str) -> list[dict[str, Any]]:
         return [json.loads(m.value) for m in _read(bootstrap, f"{prefix}.{kind}.v1")]
@@ -409,6 +486,7 @@ def _report(
         for k, e in by_key.items()
         if k not in letter_keys and e["entry_id"] not in article_by_entry
     ]
+    verdict = served_verdict(items, served, *_items_through(entries, articles, letters))
     stall = max(progress.longest.values(), default=0.0)
     truncated = sum(bool(a.get("truncated")) for a in articles)
     fetch_reasons = dict(Counter(d["reason"] for d in fetch_letters))
@@ -426,11 +504,17 @@ def _report(
         ),
         ("lost", f"{len(lost)}"),
         ("longest stall", f"{stall:.0f}s {stalls}"),
+        _served_row(verdict),
     ]
     print(f"chaos: ran {elapsed:.0f}s; worker exit codes {codes}")
     for name, value in rows:
         print(f"  {name:<20} {value}")
-    ok = not lost and not (dup_entries or dup_articles or dup_incidents) and stall <= max_stall
+    ok = (
+        not lost
+        and not (dup_entries or dup_articles or dup_incidents)
+        and stall <= max_stall
+        and verdict["ok"]
+    )
     print(f"chaos: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
@@ -482,9 +566,6 @@ def _full_disk_run(argv: list[str]) -> int:
     return 0
 
 
-_PAGE = re.compile(r"/page/(\d+)(?!\d)")
-
-
 def _jsonl_rows(out: Path) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """Every whole JSON line of each ``*.jsonl`` in ``out`` by file stem, and the number of
     torn lines (not whole JSON)."""
@@ -504,11 +585,6 @@ def _jsonl_rows(out: Path) -> tuple[dict[str, list[dict[str, Any]]], int]:
     return rows, torn
 
 
-def _item_of(text: str | None) -> int | None:
-    m = _PAGE.search(text or "")
-    return int(m.group(1)) if m else None
-
-
 def _embedded_figures(out: Path, site: Site) -> dict[str, Any]:
     rows, torn = _jsonl_rows(out)
     topics = Topics()
@@ -517,23 +593,12 @@ def _embedded_figures(out: Path, site: Site) -> dict[str, Any]:
         return rows.get(topics.name(kind), [])
 
     entries, articles, letters = of("entries"), of("articles"), of("deadletter")
-    item_by_entry: dict[str, int] = {}
-    item_by_key: dict[str, int] = {}
-    for e in entries:
-        i = _item_of(e.get("link"))
-        if i is not None:
-            item_by_entry[e["entry_id"]] = i
-            item_by_key[e["url_key"]] = i
-    with_article = Counter(
-        item_by_entry.get(a.get("entry_id") or "", _item_of(a.get("url"))) for a in articles
-    )
-    with_letter = Counter(
-        item_by_key.get(d.get("key") or "", _item_of(d.get("payload"))) for d in letters
-    )
+    with_article, with_letter = _items_through(entries, articles, letters)
     entry_count = Counter(e["url_key"] for e in entries if not e.get("is_update"))
     served = set(site.served)
     lost = sorted(i for i in served if i not in with_article and i not in with_letter)
     return {
+        "verdict": served_verdict(site.items, served, with_article, with_letter),
         "served": served,
         "entries": entry_count,
         "articles": with_article,
@@ -680,12 +745,13 @@ def _embedded_report(
         ("lost", f"{len(f['lost'])} {f['lost'][:10]}"),
         ("torn lines", f"{f['torn']} (moved to .torn: {f['torn_files']})"),
         ("tracebacks", f"{tracebacks}"),
+        _served_row(f["verdict"]),
     ]
     extra = "" if once is None else f"; --once pass exit {once.returncode}"
     print(f"chaos: ran {elapsed:.0f}s; `wirewatch run` exit {code}{extra}")
     for name, value in rows:
         print(f"  {name:<20} {value}")
-    ok = not f["lost"] and not f["torn"] and not tracebacks and code == 0
+    ok = not f["lost"] and not f["torn"] and not tracebacks and code == 0 and f["verdict"]["ok"]
     print(f"chaos: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
