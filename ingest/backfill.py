@@ -33,16 +33,17 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from ingest import sitemaps
-from ingest.feeds import FeedSpec
+from ingest.feeds import FeedSpec, parse_duration
 from ingest.http import HttpClient
 from ingest.parse import parse_feed_document
+from ingest.sitemaps import iso_utc
 from ingest.urls import absolutize, strip_userinfo
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter, FeedEntry
@@ -67,29 +68,24 @@ SOURCE_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, "
     "application/gzip;q=0.8, */*;q=0.5"
 )
-_AGO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$", re.I)
-_AGO_UNITS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+# a duration needs its unit here: a bare number is neither "ago" nor a date
+_AGO = re.compile(r"^\s*\d+(?:\.\d+)?\s*[smhdw]\s*$", re.I)
 #: items inserted into the progress file per transaction while a document is streamed
 _INSERT_CHUNK = 500
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """``7d``, ``36h``, ``90m``, ``2w`` before ``now``, or an ISO date / date-time (UTC unless
-    it says otherwise)."""
-    m = _AGO.match(text)
-    if m:
-        return now - timedelta(seconds=float(m.group(1)) * _AGO_UNITS[m.group(2).lower()])
-    value = text.strip()
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
+    """``7d``, ``36h``, ``90m``, ``2w`` before ``now`` (the feed lists' duration units), or an
+    ISO date / date-time (UTC unless it says otherwise)."""
+    if _AGO.match(text):
+        return now - timedelta(seconds=parse_duration(text))
+    when = iso_utc(text)
+    if when is None:
         raise ValueError(
             f"{text!r} is neither a duration (7d, 36h, 90m, 2w) nor a date (2024-03-01, "
             "2024-03-01T12:00:00Z)"
-        ) from None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+        )
+    return when
 
 
 @dataclass(frozen=True)

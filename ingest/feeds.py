@@ -29,15 +29,15 @@ __all__ = [
     "read_feed_record",
 ]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.I)
-_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.I)
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
 
 
 DURATION_HINT = "seconds or a duration like '90s', '15m', '2h'"
 
 
 def parse_duration(value: str | float) -> float:
-    """Seconds of a poll interval: a number (seconds) or ``<number><s|m|h|d>`` ("15m").
+    """Seconds of a poll interval: a number (seconds) or ``<number><s|m|h|d|w>`` ("15m").
     The one parser of feed lists and ``feeds add --interval``; raises ValueError."""
     if isinstance(value, (int, float)):
         return float(value)

@@ -123,9 +123,9 @@ def robots_sitemaps(body: bytes) -> list[str]:
     return list(rp.site_maps() or [])
 
 
-def _date(text: str | None) -> datetime | None:
-    """A W3C datetime (``2024-03-05``, ``2024-03-05T10:00:00+01:00``) as UTC; None if absent,
-    unreadable or impossible."""
+def iso_utc(text: str | None) -> datetime | None:
+    """A W3C / ISO 8601 date or date-time (``2024-03-05``, ``2024-03-05T10:00:00+01:00``,
+    ``...Z``) as UTC, UTC when it names no offset; None if absent or unreadable."""
     if not text or not text.strip():
         return None
     value = text.strip()
@@ -135,9 +135,14 @@ def _date(text: str | None) -> datetime | None:
         dt = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC)
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _date(text: str | None) -> datetime | None:
+    """A sitemap's W3C datetime as UTC; None if absent, unreadable or impossible."""
+    dt = iso_utc(text)
+    if dt is None:
+        return None
     if dt.year < _MIN_YEAR or dt > datetime.now(UTC) + _MAX_AHEAD:  # impossible: no date
         return None
     return dt
