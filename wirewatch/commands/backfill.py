@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from wirewatch.commands.options import out_and_state_options
 from wirewatch.errors import WirewatchError
 
 log = logging.getLogger("wirewatch.backfill")
@@ -80,20 +81,7 @@ def register(cli: click.Group) -> None:
         metavar="URL",
         help="A feed, sitemap, sitemap index or robots.txt URL. Repeatable.",
     )
-    @click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="JSONL output directory (embedded mode; default storage.out_dir).",
-    )
-    @click.option(
-        "--state",
-        "state_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Progress file (SQLite; default backfill-state.db in --out).",
-    )
+    @out_and_state_options(state_help="Progress file (SQLite; default backfill-state.db in --out).")
     @click.option(
         "--rate",
         type=click.FloatRange(min=0, min_open=True),

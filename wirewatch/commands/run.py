@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from wirewatch.commands.options import out_and_state_options
 from wirewatch.errors import SinkError, WirewatchError
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY
@@ -74,20 +75,7 @@ def register(cli: click.Group) -> None:
         help="Instead of --feeds: a bundled demo wire served on 127.0.0.1 (offline try-out).",
     )
     @click.option("--once", is_flag=True, help="One pass over the feeds, then exit.")
-    @click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="JSONL output directory (embedded mode; default storage.out_dir).",
-    )
-    @click.option(
-        "--state",
-        "state_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="SQLite state file (default storage.state_path).",
-    )
+    @out_and_state_options(state_help="SQLite state file (default storage.state_path).")
     @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
     @click.pass_obj
     def run(
@@ -331,19 +319,9 @@ def register(cli: click.Group) -> None:
         click.echo(f"removed {fid}")
 
     @feeds_group.command("status")
-    @click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="The --out of a `wirewatch run`: read its state file (embedded mode).",
-    )
-    @click.option(
-        "--state",
-        "state_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="A `wirewatch run` state file (default: --out's, else storage.state_path).",
+    @out_and_state_options(
+        out_help="The --out of a `wirewatch run`: read its state file (embedded mode).",
+        state_help="A `wirewatch run` state file (default: --out's, else storage.state_path).",
     )
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
     @click.pass_obj

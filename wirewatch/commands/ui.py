@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from wirewatch.commands.options import state_path_option
+
 
 def register(cli: click.Group) -> None:
     @cli.command("ui")
@@ -25,13 +27,9 @@ def register(cli: click.Group) -> None:
         help="Instead of --from: read the topic live from kafka.bootstrap_servers "
         "(read_committed).",
     )
-    @click.option(
-        "--state",
-        "state_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="With --from: the runner's SQLite state file, for the feed-health page "
-        "(default storage.state_path; opened read-only).",
+    @state_path_option(
+        "With --from: the runner's SQLite state file, for the feed-health page "
+        "(default storage.state_path; opened read-only)."
     )
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
     @click.option(

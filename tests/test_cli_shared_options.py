@@ -1,0 +1,65 @@
+"""``--out`` and ``--state`` mean the same kind of thing wherever a command takes them: one
+definition (wirewatch/commands/options.py) serves every command, only the help differs."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from wirewatch.cli import cli
+
+#: every command taking --out or --state: (its words, the options it takes)
+TAKERS = [
+    (("run",), ("--out", "--state")),
+    (("backfill",), ("--out", "--state")),
+    (("feeds", "status"), ("--out", "--state")),
+    (("ui",), ("--state",)),
+]
+
+
+def _command(words: tuple[str, ...]) -> click.Command:
+    cmd: click.Command = cli
+    for word in words:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[word]
+    return cmd
+
+
+def _option(cmd: click.Command, flag: str) -> click.Option:
+    (opt,) = [p for p in cmd.params if isinstance(p, click.Option) and flag in p.opts]
+    return opt
+
+
+def _all_commands(group: click.Group, words: tuple[str, ...] = ()):
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            yield from _all_commands(cmd, (*words, name))
+        else:
+            yield (*words, name), cmd
+
+
+def test_the_list_names_every_command_that_takes_out_or_state() -> None:
+    found = {
+        words
+        for words, cmd in _all_commands(cli)
+        if any(
+            isinstance(p, click.Option) and {"--out", "--state"} & set(p.opts) for p in cmd.params
+        )
+    }
+    # `poll --state` is the poller's own state store (any path, no --out beside it)
+    assert found - {("poll",)} == {words for words, _ in TAKERS}
+
+
+@pytest.mark.parametrize(("words", "flags"), TAKERS, ids=[" ".join(w) for w, _ in TAKERS])
+def test_out_is_a_directory_and_state_a_file_everywhere(words, flags) -> None:
+    cmd = _command(words)
+    for flag, dest, kind in (("--out", "out_dir", "dir"), ("--state", "state_path", "file")):
+        if flag not in flags:
+            continue
+        opt = _option(cmd, flag)
+        assert opt.name == dest and opt.default is None and opt.help
+        assert isinstance(opt.type, click.Path)
+        assert (opt.type.file_okay, opt.type.dir_okay) == (kind == "file", kind == "dir")
+    help_text = CliRunner().invoke(cli, [*words, "--help"]).output
+    assert all(f"{flag} " in help_text for flag in flags), help_text
