@@ -135,6 +135,23 @@ def article_of(reply: Reply) -> Callable[[Ctx], list[FeedSpec]]:
     return lambda ctx: article_feed(ctx, reply)
 
 
+def polls_clean(
+    id: str, build: Callable[[Ctx], list[FeedSpec]], check: Callable[[Ctx, Run], None], reason: str
+) -> Case:
+    """A row whose feed still polls with new entries despite what is hostile in it: ``reason``
+    is the lenient parse logged for it ("" for none), ``check`` looks at what was kept."""
+    metric = ("wirewatch_polls_total", {"result": "new"})
+    return Case(id, build, "clean", reason, metric=metric, check=check)
+
+
+def article_clean(
+    id: str, reply: Reply, page_kind: str, check: Callable[[Ctx, Run], None], reason: str = ""
+) -> Case:
+    """A row whose hostile article page (``reply``) still becomes an article of ``page_kind``."""
+    metric = ("wirewatch_articles_total", {"page_kind": page_kind})
+    return Case(id, article_of(reply), "clean", reason, metric=metric, check=check)
+
+
 def blocked_url(url_for: Callable[[Ctx], str], why: str) -> Case:
     """Rows for URLs the SSRF guard must refuse before any connection."""
 
@@ -658,42 +675,38 @@ def check_websub_bad_signatures(ctx: Ctx, run: Run) -> None:
     assert len(ctx.data["callback"].inbox) == 0
 
 
+def websub_row(
+    id: str,
+    traffic: Callable[[Callback, dict[str, Any]], None],
+    kind: str,
+    result: str,
+    check: Callable[[Ctx, Run], None],
+) -> Case:
+    """A row of hostile ``traffic`` at the callback: counted and logged as websub.KIND.RESULT,
+    the feed itself polling clean."""
+    metric = ("wirewatch_websub_total", {"kind": kind, "result": result})
+    reason = f"websub.{kind}.{result}"
+    return Case(
+        id, websub_feed(traffic), "clean", reason, metric=metric, http=WEBSUB_HTTP, check=check
+    )
+
+
 WEBSUB_ROWS = [
-    Case(
-        "websub_callback_flood",
-        websub_feed(websub_flood),
-        "clean",
-        "websub.delivery.rate_limited",
-        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "rate_limited"}),
-        http=WEBSUB_HTTP,
-        check=check_websub_flood,
+    websub_row(
+        "websub_callback_flood", websub_flood, "delivery", "rate_limited", check_websub_flood
     ),
-    Case(
-        "websub_forged_verification",
-        websub_feed(websub_forged),
-        "clean",
-        "websub.verification.unknown",
-        metric=("wirewatch_websub_total", {"kind": "verification", "result": "unknown"}),
-        http=WEBSUB_HTTP,
-        check=check_websub_forged,
+    websub_row(
+        "websub_forged_verification", websub_forged, "verification", "unknown", check_websub_forged
     ),
-    Case(
-        "websub_oversize_body",
-        websub_feed(websub_oversize),
-        "clean",
-        "websub.delivery.oversize",
-        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "oversize"}),
-        http=WEBSUB_HTTP,
-        check=check_websub_oversize,
+    websub_row(
+        "websub_oversize_body", websub_oversize, "delivery", "oversize", check_websub_oversize
     ),
-    Case(
+    websub_row(
         "websub_bad_signature",
-        websub_feed(websub_bad_signatures),
-        "clean",
-        "websub.delivery.bad_signature",
-        metric=("wirewatch_websub_total", {"kind": "delivery", "result": "bad_signature"}),
-        http=WEBSUB_HTTP,
-        check=check_websub_bad_signatures,
+        websub_bad_signatures,
+        "delivery",
+        "bad_signature",
+        check_websub_bad_signatures,
     ),
 ]
 
@@ -774,13 +787,11 @@ def _c(case: Case, id: str) -> Case:
 CATALOGUE: list[Case] = [
     # ---- documents
     Case("malformed_xml", feed_of("/bad.xml", MALFORMED), "feed_error", "feed.malformed"),
-    Case(
+    polls_clean(
         "malformed_xml_partly_readable",
         feed_of("/partly.xml", PARTLY_READABLE),
-        "clean",
+        lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "kept"]),
         "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "kept"]),
     ),
     Case(
         "feed_parser_crash",  # found by bench/fuzz_feeds.py: feedparser raises TypeError
@@ -790,42 +801,26 @@ CATALOGUE: list[Case] = [
         "feed_error",
         "feed.malformed",
     ),
-    Case(
+    polls_clean(
         "invalid_url_in_enclosure",  # found by bench/fuzz_feeds.py: urljoin raised ValueError
         feed_of(
             "/enc.xml",
             b'<rss version="2.0"><channel><item><title>enc</title><link>http://a.test/enc</link>'
             b'<enclosure url="http://[oops/x.mp3" type="audio/mpeg"/></item></channel></rss>',
         ),
-        "clean",
+        lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "enc"]),
         "",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=lambda ctx, run: _one([e for e in run.records("entries") if e["title"] == "enc"]),
     ),
-    Case(
-        "xml_billion_laughs",
-        feed_of("/lol.xml", BILLION_LAUGHS),
-        "clean",
-        "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_laughs,
+    polls_clean(
+        "xml_billion_laughs", feed_of("/lol.xml", BILLION_LAUGHS), check_laughs, "feed.lenient"
     ),
-    Case(
+    polls_clean(
         "xml_billion_laughs_one_line",
         feed_of("/lol1.xml", BILLION_LAUGHS.replace(b"\n<!ENTITY", b"<!ENTITY")),
-        "clean",
+        check_laughs,
         "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_laughs,
     ),
-    Case(
-        "xml_external_entities",
-        xxe_feed,
-        "clean",
-        "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_xxe,
-    ),
+    polls_clean("xml_external_entities", xxe_feed, check_xxe, "feed.lenient"),
     Case(
         "html_served_as_feed",
         feed_of("/page.xml", b"<!DOCTYPE html><html><body>hello</body></html>", HTML),
@@ -857,38 +852,15 @@ CATALOGUE: list[Case] = [
         },
         marks=(pytest.mark.slow,),
     ),
-    Case(
-        "duplicate_guids",
-        duplicate_guids,
-        "clean",
-        "",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_duplicates,
-    ),
-    Case(
-        "impossible_or_missing_dates",
-        bad_dates,
-        "clean",
-        "",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_dates,
-    ),
-    Case(
+    polls_clean("duplicate_guids", duplicate_guids, check_duplicates, ""),
+    polls_clean("impossible_or_missing_dates", bad_dates, check_dates, ""),
+    polls_clean(
         "wrong_declared_charset_feed",
         feed_of("/cp.xml", CP1252_FEED, {"Content-Type": "application/rss+xml; charset=utf-8"}),
-        "clean",
+        check_charset_feed,
         "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_charset_feed,
     ),
-    Case(
-        "control_chars_in_titles",
-        control_titles,
-        "clean",
-        "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_control_titles,
-    ),
+    polls_clean("control_chars_in_titles", control_titles, check_control_titles, "feed.lenient"),
     Case(
         "log_injection_in_error_message",
         log_injection,
@@ -977,22 +949,8 @@ CATALOGUE: list[Case] = [
         "feed_error",
         "sitemap.too_large",
     ),
-    Case(
-        "sitemap_child_gzip_bomb",
-        sitemap_child_bomb,
-        "clean",
-        "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_child_bomb,
-    ),
-    Case(
-        "sitemap_deep_index_recursion",
-        sitemap_deep,
-        "clean",
-        "feed.lenient",
-        metric=("wirewatch_polls_total", {"result": "new"}),
-        check=check_deep,
-    ),
+    polls_clean("sitemap_child_gzip_bomb", sitemap_child_bomb, check_child_bomb, "feed.lenient"),
+    polls_clean("sitemap_deep_index_recursion", sitemap_deep, check_deep, "feed.lenient"),
     # ---- redirects and SSRF
     Case("redirect_loop", redirect_loop, "feed_error", "http.redirect_loop"),
     Case("too_many_redirects", redirect_chain, "feed_error", "http.too_many_redirects"),
@@ -1120,30 +1078,20 @@ CATALOGUE: list[Case] = [
         "dead_letter",
         "page.not_html",
     ),
-    Case(
+    article_clean(
         "article_empty",
-        article_of(Reply(200, EMPTY_PAGE, HTML)),
-        "clean",
+        Reply(200, EMPTY_PAGE, HTML),
+        "empty",
+        check_page_kind("empty"),
         "page.empty",
-        metric=("wirewatch_articles_total", {"page_kind": "empty"}),
-        check=check_page_kind("empty"),
     ),
-    Case(
+    article_clean(
         "article_wrong_declared_charset",
-        article_of(Reply(200, CP1252_PAGE, HTML)),
-        "clean",
-        "",
-        metric=("wirewatch_articles_total", {"page_kind": "article"}),
-        check=check_charset_page,
+        Reply(200, CP1252_PAGE, HTML),
+        "article",
+        check_charset_page,
     ),
-    Case(
-        "article_one_endless_line",
-        article_of(Reply(200, ENDLESS, HTML)),
-        "clean",
-        "",
-        metric=("wirewatch_articles_total", {"page_kind": "article"}),
-        check=check_endless,
-    ),
+    article_clean("article_one_endless_line", Reply(200, ENDLESS, HTML), "article", check_endless),
     # ---- the WebSub callback
     *WEBSUB_ROWS,
 ]
