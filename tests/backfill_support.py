@@ -4,13 +4,12 @@ gzip) listing articles spread evenly over the past days, each with a page of its
 from __future__ import annotations
 
 import gzip
-import os
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.ingest_support import REPO, LocalServer, Reply
+from testkit.cli import cli_env
+from tests.ingest_support import LocalServer, Reply
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 XML = {"Content-Type": "application/xml"}
@@ -99,21 +98,7 @@ class Site:
 
 
 def env(**extra: str) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    out.update(
-        {
-            "PYTHONPATH": str(REPO),
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_METRICS__ENABLED": "false",
-            "WIREWATCH_LOG_FORMAT": "text",
-        }
-    )
-    out.update(extra)
-    return out
-
-
-def wirewatch(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", *args]
+    return cli_env(**{"WIREWATCH_LOG_FORMAT": "text", **extra})
 
 
 def done_links(state: Path) -> set[str]:

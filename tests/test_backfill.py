@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.backfill_support import Site, done_links, env, wirewatch
+from testkit.cli import run_cli, started_cli, wirewatch_argv
+from testkit.pipeline import stop_processes
+from tests.backfill_support import Site, done_links, env
 from tests.ingest_support import LocalServer, Reply, rss
 
 pytestmark = pytest.mark.timeout(600)
@@ -27,7 +29,7 @@ def _records(out: Path, kind: str) -> list[dict]:
 
 
 def _backfill(site: Site, out: Path, *extra: str) -> list[str]:
-    return wirewatch(
+    return wirewatch_argv(
         "backfill", "--since", "7d", "--source", site.index_url, "--out", str(out), *extra
     )
 
@@ -40,13 +42,7 @@ def test_backfill_fetches_exactly_the_items_in_the_window_once_each(tmp_path: Pa
     out = tmp_path / "out"
     with LocalServer() as srv:
         site = Site(srv).build()
-        proc = subprocess.run(
-            _backfill(site, out, "--rate", "1000"),
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        proc = run_cli(_backfill(site, out, "--rate", "1000"), env())
         assert proc.returncode == 0, proc.stderr[-3000:]
         want = site.within(7)
         assert len(want) == 210  # 7 of the 10 days
@@ -70,13 +66,7 @@ def test_backfill_fetches_exactly_the_items_in_the_window_once_each(tmp_path: Pa
         assert len(_records(out, "entries")) == 210
 
         # the same backfill again: done stays done, nothing is fetched twice
-        again = subprocess.run(
-            _backfill(site, out, "--rate", "1000"),
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        again = run_cli(_backfill(site, out, "--rate", "1000"), env())
         assert again.returncode == 0, again.stderr[-3000:]
         assert set(site.article_hits().values()) == {1}
         assert len(_records(out, "articles")) == 210
@@ -112,13 +102,7 @@ def test_backfill_killed_mid_way_resumes_without_refetching_what_was_done(
         assert 48 <= len(done_before) < len(want), "the kill did not land mid-backfill"
 
         # the restart (the clock moved on: it keeps the window it was started with)
-        again = subprocess.run(
-            _backfill(site, out, "--rate", "1000"),
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        again = run_cli(_backfill(site, out, "--rate", "1000"), env())
         assert again.returncode == 0, again.stderr[-3000:]
         assert "resumed the unfinished backfill" in again.stderr
 
@@ -146,32 +130,20 @@ def test_live_polling_keeps_its_schedule_during_a_backfill(tmp_path: Path) -> No
         live.route("/live.xml", Reply(200, rss([item]), {"Content-Type": "application/rss+xml"}))
         feeds = tmp_path / "live.yaml"
         feeds.write_text(f"feeds:\n  - url: {live.url('/live.xml')}\n    interval: 1\n")
-        runner = subprocess.Popen(
-            wirewatch("run", "--feeds", str(feeds), "--out", str(tmp_path / "live-out")),
-            env=env(WIREWATCH_POLL__MIN_INTERVAL="0.5"),
-            stdout=subprocess.DEVNULL,
+        with started_cli(
+            wirewatch_argv("run", "--feeds", str(feeds), "--out", str(tmp_path / "live-out")),
+            env(WIREWATCH_POLL__MIN_INTERVAL="0.5"),
             stderr=subprocess.DEVNULL,
-        )
-        try:
-            while not live.hits("/live.xml"):  # the live run is up and polling
-                assert runner.poll() is None, "the live run exited"
-                time.sleep(0.1)
-            started = time.monotonic()
-            proc = subprocess.run(
-                _backfill(site, tmp_path / "out", "--rate", "40"),
-                env=env(),
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            ended = time.monotonic()
-        finally:
-            runner.send_signal(signal.SIGTERM)
+        ) as runner:
             try:
-                runner.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                runner.kill()
-                runner.wait()
+                while not live.hits("/live.xml"):  # the live run is up and polling
+                    assert runner.poll() is None, "the live run exited"
+                    time.sleep(0.1)
+                started = time.monotonic()
+                proc = run_cli(_backfill(site, tmp_path / "out", "--rate", "40"), env())
+                ended = time.monotonic()
+            finally:
+                stop_processes([runner], timeout=60)  # SIGTERM; killed if still up after that
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert set(site.article_hits()) == site.within(7)
         during = [r for r in live.hits("/live.xml") if started <= r.at <= ended]
@@ -191,12 +163,8 @@ def test_backfill_options_are_checked_with_one_line_errors(tmp_path: Path) -> No
         (["--since", "1d", "--source", "http://127.0.0.1:9/s", "--state", str(garbage)], "--state")
     )
     for args, says in cases:
-        proc = subprocess.run(
-            wirewatch("backfill", "--out", str(tmp_path / "o"), *args),
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
+        proc = run_cli(
+            wirewatch_argv("backfill", "--out", str(tmp_path / "o"), *args), env(), timeout=120
         )
         assert proc.returncode == 2, (args, proc.stderr)
         assert says in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
@@ -224,15 +192,12 @@ def test_backfill_with_kafka_publishes_the_window_to_the_entries_topic(
 
     with LocalServer() as srv:
         site = Site(srv, articles=30, step=timedelta(days=10) / 30).build()
-        proc = subprocess.run(
+        proc = run_cli(
             _backfill(site, tmp_path / "out", "--rate", "1000"),
-            env=env(
+            env(
                 WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers,
                 WIREWATCH_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
             ),
-            capture_output=True,
-            text=True,
-            timeout=300,
         )
         assert proc.returncode == 0, proc.stderr[-3000:]
         want = site.within(7)
@@ -279,35 +244,18 @@ def test_sigint_stops_after_the_batch_in_flight_and_the_next_run_finishes(tmp_pa
     out = tmp_path / "out"
     with LocalServer() as srv:
         site = Site(srv).build()
-        proc = subprocess.Popen(
-            _backfill(site, out, "--rate", "40"),
-            env=env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with started_cli(_backfill(site, out, "--rate", "40"), env()) as proc:
             while len(done_links(out / "backfill-state.db")) < 16:
                 assert proc.poll() is None, proc.stderr.read()[-3000:] if proc.stderr else ""
                 time.sleep(0.05)
             proc.send_signal(signal.SIGINT)
             _, err = proc.communicate(timeout=120)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
         assert proc.returncode == 0, err[-3000:]
         assert "run the same command again to finish" in err and "Traceback" not in err
         stopped_at = len(done_links(out / "backfill-state.db"))
         assert stopped_at < len(site.within(7))
         # a stop writes what it carried: nothing done is fetched again by the next run
-        again = subprocess.run(
-            _backfill(site, out, "--rate", "1000"),
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        again = run_cli(_backfill(site, out, "--rate", "1000"), env())
         assert again.returncode == 0, again.stderr[-3000:]
         assert set(site.article_hits().values()) == {1}
         assert set(site.article_hits()) == site.within(7)

@@ -16,8 +16,6 @@ import resource
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,24 +26,15 @@ import pytest
 import sinks.jsonl
 from ingest.feeds import FeedSpec
 from sinks import JsonlSink
-from tests.pipeline_support import REPO, news_site
+from testkit.cli import cli_env, run_cli, started_cli, wirewatch_argv
+from tests.pipeline_support import news_site
 from wirewatch.config import Settings
 from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
 from wirewatch.topics import Topics
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        {
-            "PYTHONPATH": str(REPO),
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_HTTP__PER_HOST_CONCURRENCY": "16",
-            "WIREWATCH_METRICS__ENABLED": "false",
-        }
-    )
-    env.update(extra)
-    return env
+    return cli_env(**{"WIREWATCH_HTTP__PER_HOST_CONCURRENCY": "16", **extra})
 
 
 def _feed_list(tmp_path: Path, site: Any) -> str:
@@ -55,7 +44,7 @@ def _feed_list(tmp_path: Path, site: Any) -> str:
 
 
 def _run_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", "run", *args]
+    return wirewatch_argv("run", *args)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -170,39 +159,27 @@ def test_run_once_on_a_full_disk_is_one_error_and_the_next_run_loses_nothing(tmp
     with news_site(10, items_per_feed=5) as site:
         _gate_feeds(site, gate)
         feeds = _feed_list(tmp_path, site)
-        proc = subprocess.Popen(
+        with started_cli(
             _run_cmd("--once", "--feeds", feeds, "--out", str(out)),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_env(WIREWATCH_LOG_LEVEL="ERROR"),
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and not site.server.requests:
-                time.sleep(0.05)
-            assert site.server.requests, "the run never polled"
-            limit = 20 * 1024
-            resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (limit, limit))
-            gate.set()
-            _, err = proc.communicate(timeout=300)
-        finally:
-            gate.set()
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            _env(WIREWATCH_LOG_LEVEL="ERROR"),
+        ) as proc:
+            try:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and not site.server.requests:
+                    time.sleep(0.05)
+                assert site.server.requests, "the run never polled"
+                limit = 20 * 1024
+                resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (limit, limit))
+                gate.set()
+                _, err = proc.communicate(timeout=300)
+            finally:
+                gate.set()  # a held feed request must not outlive the test
         assert proc.returncode == 1, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
         line = err.strip().splitlines()[-1]  # after the summary, and a log line per failure
         assert line.startswith("error [sink.write_failed]: ") and "run again" in line, line
         assert len(_article_urls(out)) < len(site.expected_urls())  # the limit did bite
-        again = subprocess.run(
-            _run_cmd("--once", "--feeds", feeds, "--out", str(out)),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=_env(),
-        )
+        again = run_cli(_run_cmd("--once", "--feeds", feeds, "--out", str(out)), _env())
         assert again.returncode == 0, again.stderr[-3000:]
         assert _article_urls(out) == site.expected_urls()
     for path in out.glob("*.jsonl"):
@@ -219,12 +196,10 @@ def test_run_once_on_a_full_disk_is_one_error_and_the_next_run_loses_nothing(tmp
     ],
 )
 def test_a_full_disk_at_start_is_one_error_line(tmp_path, limit, expected):
-    proc = subprocess.run(
+    proc = run_cli(
         _run_cmd("--once", "--demo", "--out", str(tmp_path / "out")),
-        capture_output=True,
-        text=True,
+        _env(),
         timeout=120,
-        env=_env(),
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
     )
     line = _one_error_line(proc.stderr)
@@ -238,12 +213,10 @@ def test_a_full_disk_at_start_is_one_error_line(tmp_path, limit, expected):
 def test_garbage_state_file_is_one_line_exit_2(tmp_path):
     state = tmp_path / "state.db"
     state.write_bytes(b"this is not a database\n" * 200)
-    proc = subprocess.run(
+    proc = run_cli(
         _run_cmd("--once", "--demo", "--out", str(tmp_path / "out"), "--state", str(state)),
-        capture_output=True,
-        text=True,
+        _env(),
         timeout=120,
-        env=_env(),
     )
     line = _one_error_line(proc.stderr)
     assert proc.returncode == 2
@@ -261,12 +234,10 @@ def test_truncated_state_file_is_one_line_exit_2(tmp_path):
     assert size > 3 * 4096
     with state.open("rb+") as fh:
         fh.truncate(size // 3)
-    proc = subprocess.run(
+    proc = run_cli(
         _run_cmd("--once", "--demo", "--out", str(tmp_path / "out"), "--state", str(state)),
-        capture_output=True,
-        text=True,
+        _env(),
         timeout=120,
-        env=_env(),
     )
     line = _one_error_line(proc.stderr)
     assert proc.returncode == 2
@@ -277,29 +248,19 @@ def test_second_run_on_the_same_state_is_refused_in_one_line(tmp_path):
     out = tmp_path / "out"
     with news_site(2) as site:
         feeds = _feed_list(tmp_path, site)
-        first = subprocess.Popen(
-            _run_cmd("--feeds", feeds, "--out", str(out)),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_env(),
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and len(_article_urls(out)) < 2:
-                time.sleep(0.3)
-            assert len(_article_urls(out)) == 2
-            lines_before = (out / f"{Topics().articles}.jsonl").read_text()
-            second = subprocess.run(
-                _run_cmd("--once", "--feeds", feeds, "--out", str(out)),
-                capture_output=True,
-                text=True,
-                timeout=120,
-                env=_env(),
-            )
-        finally:
-            first.send_signal(signal.SIGTERM)
-            first.communicate(timeout=120)
+        with started_cli(_run_cmd("--feeds", feeds, "--out", str(out)), _env()) as first:
+            try:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and len(_article_urls(out)) < 2:
+                    time.sleep(0.3)
+                assert len(_article_urls(out)) == 2
+                lines_before = (out / f"{Topics().articles}.jsonl").read_text()
+                second = run_cli(
+                    _run_cmd("--once", "--feeds", feeds, "--out", str(out)), _env(), timeout=120
+                )
+            finally:
+                first.send_signal(signal.SIGTERM)
+                first.communicate(timeout=120)
     line = _one_error_line(second.stderr)
     assert second.returncode == 2
     assert "in use by another `wirewatch run`" in line
@@ -322,15 +283,13 @@ def test_read_only_out_is_one_line_exit_2(tmp_path):
     out.mkdir()
     out.chmod(0o555)
     try:
-        proc = subprocess.run(
+        proc = run_cli(
             [
                 *_without_root_override(),
                 *_run_cmd("--once", "--demo", "--out", str(out)),
             ],
-            capture_output=True,
-            text=True,
+            _env(),
             timeout=120,
-            env=_env(),
         )
     finally:
         out.chmod(0o755)
@@ -347,7 +306,7 @@ def test_state_in_a_read_only_directory_is_one_line_exit_2(tmp_path):
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        proc = subprocess.run(
+        proc = run_cli(
             [
                 *_without_root_override(),
                 *_run_cmd(
@@ -359,10 +318,8 @@ def test_state_in_a_read_only_directory_is_one_line_exit_2(tmp_path):
                     str(locked / "state.db"),
                 ),
             ],
-            capture_output=True,
-            text=True,
+            _env(),
             timeout=120,
-            env=_env(),
         )
     finally:
         locked.chmod(0o755)
@@ -383,19 +340,15 @@ def test_sigint_with_slow_pages_queued_stops_within_grace_and_hands_back(tmp_pat
     grace = 2.0
     with news_site(1, items_per_feed=30) as site:
         feeds = _feed_list(tmp_path, site)
-        proc = subprocess.Popen(
+        with started_cli(
             _run_cmd("--feeds", feeds, "--out", str(out)),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_env(
+            _env(
                 WIREWATCH_HTTP__PER_HOST_DELAY="6",
                 WIREWATCH_HTTP__PER_HOST_CONCURRENCY="1",
                 WIREWATCH_RUN__SHUTDOWN_GRACE=str(grace),
                 WIREWATCH_LOG_LEVEL="ERROR",
             ),
-        )
-        try:
+        ) as proc:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and not any(
                 r.path.startswith("/page/") for r in site.server.requests
@@ -406,10 +359,6 @@ def test_sigint_with_slow_pages_queued_stops_within_grace_and_hands_back(tmp_pat
             signalled = time.monotonic()
             _, err = proc.communicate(timeout=grace + 60)
             took = time.monotonic() - signalled
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
         assert proc.returncode == 0, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
         # draining the rest at one page per 6 s would take over two minutes
@@ -421,12 +370,6 @@ def test_sigint_with_slow_pages_queued_stops_within_grace_and_hands_back(tmp_pat
         assert summary["dead_letters"] == 0, summary  # handed back, not blamed on the pages
         first_run = _article_urls(out)
         assert len(first_run) < 30
-        again = subprocess.run(
-            _run_cmd("--once", "--feeds", feeds, "--out", str(out)),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=_env(),
-        )
+        again = run_cli(_run_cmd("--once", "--feeds", feeds, "--out", str(out)), _env())
         assert again.returncode == 0, again.stderr[-3000:]
         assert _article_urls(out) == site.expected_urls()
