@@ -7,19 +7,19 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 
+from testkit.cli import cli_env
 from testkit.http import CORPUS, REPO, LocalServer, Reply, Seen, article_html, rss
 
 SEED_ARTICLE = REPO / "tests" / "fixtures" / "seed-article.json"
@@ -97,25 +97,19 @@ class NewsSite:
 
 
 def worker_env(bootstrap: str, prefix: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        {
-            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
-            "WIREWATCH_KAFKA__TOPIC_PREFIX": prefix,
-            "WIREWATCH_KAFKA__GROUP_PREFIX": prefix,
-            "WIREWATCH_HTTP__ALLOWED_HOSTS": '["127.0.0.1"]',
-            # every feed of the test lives on one host: politeness would serialise the run
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_HTTP__PER_HOST_CONCURRENCY": "32",
-            "WIREWATCH_POLL__MIN_INTERVAL": "2",
-            "WIREWATCH_POLL__DEFAULT_INTERVAL": "30",
-            "WIREWATCH_METRICS__ENABLED": "false",
-            "WIREWATCH_LOG_LEVEL": "INFO",
-            "PYTHONPATH": str(REPO),
-        }
-    )
-    env.update(extra)
-    return env
+    """The environment of a worker subprocess on topics and groups under ``prefix``."""
+    kafka = {
+        "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
+        "WIREWATCH_KAFKA__TOPIC_PREFIX": prefix,
+        "WIREWATCH_KAFKA__GROUP_PREFIX": prefix,
+        "WIREWATCH_HTTP__ALLOWED_HOSTS": '["127.0.0.1"]',
+        # every feed of the test lives on one host: politeness would serialise the run
+        "WIREWATCH_HTTP__PER_HOST_CONCURRENCY": "32",
+        "WIREWATCH_POLL__MIN_INTERVAL": "2",
+        "WIREWATCH_POLL__DEFAULT_INTERVAL": "30",
+        "WIREWATCH_LOG_LEVEL": "INFO",
+    }
+    return cli_env(**{**kafka, **extra})
 
 
 class Workers:
@@ -181,6 +175,40 @@ def read_topic(bootstrap: str, topic: str, idle_ms: int = 3000) -> list[Any]:
     out = list(consumer)
     consumer.close()
     return out
+
+
+def read_until(
+    bootstrap: str, topic: str, done: Callable[[list[Any]], bool], timeout: float
+) -> tuple[list[Any], bool]:
+    """Read ``topic`` read_committed from its beginning until ``done(records read so far)``
+    holds or ``timeout`` seconds have passed: the records read, and whether ``done`` held.
+
+    One consumer for the whole wait: each check sees what the last one saw and what was
+    committed since (``done`` must hold for every later prefix once it holds: "at least")."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+    )
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            raise ValueError(f"topic {topic} does not exist")
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        consumer.seek_to_beginning(*assigned)
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+            if done(records):
+                return records, True
+            if time.monotonic() >= deadline:
+                return records, False
+    finally:
+        consumer.close()
 
 
 def wait_for(predicate: Any, timeout: float, interval: float = 2.0) -> bool:

@@ -7,7 +7,6 @@ partition of its shard (the partition the new owner restores)."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -18,7 +17,8 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewPartitions, NewTopic
 
 from clusters.events import shard_key
-from testkit.pipeline import Workers, read_topic, wait_for, worker_env
+from testkit.cli import run_cli
+from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
 from tests.test_clusters import incident, wire_copy
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident, Location
@@ -108,11 +108,16 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
                 )
         producer.flush(timeout=30)
 
-    def latest() -> dict[str, dict]:
-        out: dict[str, dict] = {}
-        for m in read_topic(bootstrap, events_topic, 1500):
-            out[m.key.decode()] = json.loads(m.value)
-        return out
+    def latest(records: list) -> dict[str, dict]:
+        return {m.key.decode(): json.loads(m.value) for m in records}
+
+    def copies_counted(records: list) -> bool:
+        events = latest(records).values()
+        return sum(f"copy-{event_number(ev)}" in ev["article_ids"] for ev in events) == events_total
+
+    def every_report_joined(records: list) -> bool:
+        events = latest(records).values()
+        return sum(len(ev["incident_ids"]) for ev in events) >= events_total * ROUNDS
 
     watcher = KafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed")
     parts = [TopicPartition(events_topic, p) for p in range(3)]
@@ -132,23 +137,12 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
         send_copies()
         # every event made, with its copy counted (a copy waits in memory until its original's
         # event exists: it must be in before a worker is killed)
-        assert wait_for(
-            lambda: (
-                sum(f"copy-{event_number(ev)}" in ev["article_ids"] for ev in latest().values())
-                == events_total
-            ),
-            180,
-        ), workers.logs()
+        assert read_until(bootstrap, events_topic, copies_counted, 180)[1], workers.logs()
         before_kill = committed_records()
         send(*range(1, ROUNDS))
         assert wait_for(lambda: committed_records() > before_kill, 120, 0.02), workers.logs()
         workers.kill9("cluster")
-        assert wait_for(
-            lambda: (
-                sum(len(ev["incident_ids"]) for ev in latest().values()) >= events_total * ROUNDS
-            ),
-            300,
-        ), workers.logs()
+        assert read_until(bootstrap, events_topic, every_report_joined, 300)[1], workers.logs()
         assert workers.stop_all()[-1] == 0
     finally:
         workers.stop_all()
@@ -204,13 +198,7 @@ def test_a_cluster_worker_refuses_topics_partitioned_unlike_each_other(
     finally:
         admin.close()
     env = worker_env(kafka_settings.bootstrap_servers, prefix, WIREWATCH_KAFKA__PARTITIONS="3")
-    done = subprocess.run(
-        [sys.executable, "-m", "wirewatch", "worker", "cluster"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli([sys.executable, "-m", "wirewatch", "worker", "cluster"], env, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error:")]
@@ -238,13 +226,7 @@ def test_a_process_worker_without_the_broadcast_topic_says_to_create_it(
     finally:
         admin.close()
     env = worker_env(kafka_bootstrap, prefix, WIREWATCH_KAFKA__PARTITIONS="3")
-    done = subprocess.run(
-        [sys.executable, "-m", "wirewatch", "worker", "process"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli([sys.executable, "-m", "wirewatch", "worker", "process"], env, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error")]
