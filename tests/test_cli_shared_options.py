@@ -1,5 +1,5 @@
-"""``--out`` and ``--state`` mean the same kind of thing wherever a command takes them: one
-definition (wirewatch/commands/options.py) serves every command, only the help differs."""
+"""``--out``, ``--state`` and ``--feeds`` mean the same kind of thing wherever a command takes
+them: one definition each (wirewatch/commands/options.py), only the help differs."""
 
 from __future__ import annotations
 
@@ -63,3 +63,13 @@ def test_out_is_a_directory_and_state_a_file_everywhere(words, flags) -> None:
         assert (opt.type.file_okay, opt.type.dir_okay) == (kind == "file", kind == "dir")
     help_text = CliRunner().invoke(cli, [*words, "--help"]).output
     assert all(f"{flag} " in help_text for flag in flags), help_text
+
+
+@pytest.mark.parametrize("words", [("run",), ("backfill",)], ids=["run", "backfill"])
+def test_feeds_is_a_feed_list_that_must_exist(words, tmp_path) -> None:
+    opt = _option(_command(words), "--feeds")
+    assert opt.name == "feeds_path" and opt.default is None
+    assert isinstance(opt.type, click.Path) and opt.type.exists and not opt.type.dir_okay
+    missing = tmp_path / "nowhere.yaml"
+    result = CliRunner().invoke(cli, [*words, "--feeds", str(missing)])
+    assert result.exit_code == 2 and "does not exist" in result.output, result.output

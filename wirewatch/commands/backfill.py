@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from wirewatch.commands.options import out_and_state_options
+from wirewatch.commands.options import feed_list_option, out_and_state_options
 from wirewatch.errors import WirewatchError
 
 log = logging.getLogger("wirewatch.backfill")
@@ -67,12 +67,8 @@ def register(cli: click.Group) -> None:
         "(2024-03-01, 2024-03-01T12:00:00Z).",
     )
     @click.option("--until", default=None, help="End of the window (same forms; default now).")
-    @click.option(
-        "--feeds",
-        "feeds_path",
-        default=None,
-        type=click.Path(exists=True, dir_okay=False),
-        help="Feed list (YAML or OPML): every feed, sitemap or robots.txt in it is a source.",
+    @feed_list_option(
+        "Feed list (YAML or OPML): every feed, sitemap or robots.txt in it is a source."
     )
     @click.option(
         "--source",

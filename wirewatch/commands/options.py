@@ -28,6 +28,17 @@ def state_path_option(help: str) -> Callable[[F], F]:
     )
 
 
+def feed_list_option(help: str) -> Callable[[F], F]:
+    """``--feeds FILE`` (a feed list that exists: YAML or OPML) into ``feeds_path``."""
+    return click.option(
+        "--feeds",
+        "feeds_path",
+        default=None,
+        type=click.Path(exists=True, dir_okay=False),
+        help=help,
+    )
+
+
 def out_and_state_options(*, state_help: str, out_help: str = OUT_DIR_HELP) -> Callable[[F], F]:
     """``--out`` then ``--state`` (in that order in ``--help``): the output directory and state
     file of a command that writes or reads what ``wirewatch run`` keeps."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from wirewatch.commands.options import out_and_state_options
+from wirewatch.commands.options import feed_list_option, out_and_state_options
 from wirewatch.errors import SinkError, WirewatchError
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY
@@ -62,13 +62,7 @@ def _check_writable_dir(path: Path, option: str) -> None:
 
 def register(cli: click.Group) -> None:
     @cli.command("run")
-    @click.option(
-        "--feeds",
-        "feeds_path",
-        default=None,
-        type=click.Path(exists=True, dir_okay=False),
-        help="Feed list (YAML `feeds:` or OPML).",
-    )
+    @feed_list_option("Feed list (YAML `feeds:` or OPML).")
     @click.option(
         "--demo",
         is_flag=True,
