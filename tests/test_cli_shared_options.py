@@ -7,6 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from tests.test_cli_errors import _command, _leaves
 from wirewatch.cli import cli
 
 #: every command taking --out or --state: (its words, the options it takes)
@@ -18,33 +19,18 @@ TAKERS = [
 ]
 
 
-def _command(words: tuple[str, ...]) -> click.Command:
-    cmd: click.Command = cli
-    for word in words:
-        assert isinstance(cmd, click.Group)
-        cmd = cmd.commands[word]
-    return cmd
-
-
 def _option(cmd: click.Command, flag: str) -> click.Option:
     (opt,) = [p for p in cmd.params if isinstance(p, click.Option) and flag in p.opts]
     return opt
 
 
-def _all_commands(group: click.Group, words: tuple[str, ...] = ()):
-    for name, cmd in group.commands.items():
-        if isinstance(cmd, click.Group):
-            yield from _all_commands(cmd, (*words, name))
-        else:
-            yield (*words, name), cmd
-
-
 def test_the_list_names_every_command_that_takes_out_or_state() -> None:
     found = {
         words
-        for words, cmd in _all_commands(cli)
+        for words in _leaves(cli)
         if any(
-            isinstance(p, click.Option) and {"--out", "--state"} & set(p.opts) for p in cmd.params
+            isinstance(p, click.Option) and {"--out", "--state"} & set(p.opts)
+            for p in _command(words).params
         )
     }
     # `poll --state` is the poller's own state store (any path, no --out beside it)
