@@ -370,3 +370,98 @@ def test_poll_stage_takes_a_push_once_its_feed_is_known_and_drops_it_when_remove
                 await stage.close()
 
     asyncio.run(main())
+
+
+# --------------------------------------------------------------------------- removed feeds
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_removed_feed_is_unsubscribed_and_its_pushes_are_refused(tmp_path):
+    """Kafka order of events: the feed's row, then its tombstone (`wirewatch feeds remove`).
+    The hub is asked to unsubscribe (and its verification echoed), and a push that comes
+    meanwhile is refused with 410 and never queued."""
+    import asyncio
+
+    from ingest.poll_stage import PollStage
+    from testkit.http import client
+    from wirewatch.stage import TableRow
+
+    async def until(stage: PollStage, predicate, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            results = await stage.run_due(wait=0.05)
+            if results:
+                stage.on_commit(results)
+            await asyncio.sleep(0.02)
+        return bool(predicate())
+
+    async def main() -> None:
+        with LocalHub() as hub, LocalServer() as site, MetricDelta() as metrics:
+            feed = serve_feed(site, hub.url, ["old1"])
+            stage = PollStage(settings(), client=client())
+            await stage.setup()
+            assert stage.websub is not None
+            subs = stage.websub.subs
+            try:
+                stage.restore({0}, [])
+                stage.table([TableRow(feed.feed_id, feed.model_dump_json().encode(), 0)])
+                assert await until(stage, lambda: subs.live(feed.feed_id)), hub.requests
+                (sub,) = hub.subscribed(feed.url)
+
+                stage.table([TableRow(feed.feed_id, None, 0)])  # the feed's tombstone
+                doc = feed_doc(site, hub.url, ["p1"])
+                assert hub.publish(feed.url, doc) == [410]  # removed: refused, not queued
+                assert len(stage.websub.inbox) == 0
+                assert metrics.delta(WEBSUB, {"kind": "delivery", "result": "removed"}) == 1
+
+                assert await until(stage, lambda: not hub.subscribed(feed.url)), hub.requests
+                (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
+                assert unsub.verified is True
+                assert unsub.form["hub.callback"] == sub.callback
+                assert metrics.delta(WEBSUB, {"kind": "verification", "result": "unsubscribed"})
+                assert not subs.is_leaving(feed.feed_id) and subs.get(feed.feed_id) is None
+                # a second verification of that unsubscribe is not ours any more
+                resp = httpx.get(
+                    sub.callback,
+                    params={
+                        "hub.mode": "unsubscribe",
+                        "hub.topic": feed.url,
+                        "hub.challenge": "again",
+                    },
+                    timeout=10,
+                )
+                assert resp.status_code == 404 and "again" not in resp.text
+            finally:
+                await stage.close()
+
+    asyncio.run(main())
+
+
+def test_a_feed_dropped_from_the_list_is_unsubscribed_by_the_next_run(tmp_path):
+    """`wirewatch run` with a feed list that lost a feed: the hub its state record names is
+    asked to unsubscribe (the callback is the same: a fixed websub.listen_port)."""
+    out, state = tmp_path / "out", tmp_path / "state.db"
+    s = settings(listen_port=_free_port())
+    with LocalHub() as hub, LocalServer() as site, LocalServer() as other:
+        feed = serve_feed(site, hub.url, ["old1"])
+        kept = serve_feed(other, None, ["old2"])
+        with running(s, [feed, kept], out, state):
+            assert wait_for(lambda: hub.subscribed(feed.url)), hub.requests
+            assert wait_for(lambda: {"old1", "old2"} <= set(_guids(out)))
+        (sub,) = hub.subscribed(feed.url)
+        with running(s, [kept], out, state) as bg:
+            assert wait_for(lambda: not hub.subscribed(feed.url)), hub.requests
+            (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
+            assert unsub.verified is True and unsub.form["hub.callback"] == sub.callback
+            assert bg.websub().subs.get(feed.feed_id) is None
+            # no subscribe was asked for the dropped feed by this run
+            assert len(hub.subscribe_requests(feed.url)) == 1

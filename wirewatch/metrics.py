@@ -199,7 +199,7 @@ class ConsumerLag:
 
 @dataclass(frozen=True)
 class WebSubEvent:
-    kind: str  # subscribe | verification | delivery | connection
+    kind: str  # subscribe | unsubscribe | verification | delivery | connection
     result: str  # accepted | live | bad_signature | oversize | rate_limited | ...
 
 
