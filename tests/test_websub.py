@@ -281,6 +281,48 @@ def test_a_failed_request_or_a_denial_falls_back_and_retries_later():
     assert subs.denied("f", "http://ex.test/feed") and not subs.live("f")
 
 
+def test_an_unsubscribe_is_retried_verified_once_and_dropped_when_the_lease_lapses():
+    clock = Clock()
+    subs = _subs(clock, lease_seconds=1000)
+    topic = "http://ex.test/feed"
+    subs.observe("f", "http://hub.test/", topic)
+    (sub,) = subs.due(clock.now)
+    subs.sent(sub, True)
+    assert subs.verify("f", "subscribe", topic, "500")
+    subs.remove({"f"})
+    assert subs.get("f") is None and subs.secret_of("f") is None and subs.is_leaving("f")
+    assert not subs.verify("f", "unsubscribe", topic, None)  # nothing asked yet: forged
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, False, "HTTP 503")
+    assert subs.leaving_due(clock.now) == []  # backoff
+    clock.now += 61
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    assert not subs.verify("f", "unsubscribe", "http://other.test/", None)  # not our topic
+    assert not subs.verify("f", "subscribe", topic, "500")  # the old subscribe: not any more
+    assert subs.verify("f", "unsubscribe", topic, None) and not subs.is_leaving("f")
+    assert not subs.verify("f", "unsubscribe", topic, None)  # once only
+
+    # a hub that never verifies: asked again, until the lease the hub may keep has lapsed
+    subs.observe("g", "http://hub.test/", topic)
+    subs.remove({"g"})
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    clock.now += 301  # websub.verify_timeout
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    clock.now += 1000
+    assert subs.leaving_due(clock.now) == [] and not subs.is_leaving("g")
+
+    # a feed added again before the hub verified its unsubscribe: that verification is refused
+    subs.observe("h", "http://hub.test/", topic)
+    subs.remove({"h"})
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    subs.observe("h", "http://hub.test/", topic)
+    assert not subs.verify("h", "unsubscribe", topic, None) and subs.get("h") is not None
+
+
 def test_a_delivery_for_a_feed_this_worker_does_not_own_is_gone():
     cb = Callback()
     try:
@@ -414,7 +456,10 @@ def test_a_removed_feed_is_unsubscribed_and_its_pushes_are_refused(tmp_path):
             try:
                 stage.restore({0}, [])
                 stage.table([TableRow(feed.feed_id, feed.model_dump_json().encode(), 0)])
-                assert await until(stage, lambda: subs.live(feed.feed_id)), hub.requests
+                # live on our side, and recorded by the hub (after our answer reached it)
+                assert await until(
+                    stage, lambda: subs.live(feed.feed_id) and hub.subscribed(feed.url)
+                ), hub.requests
                 (sub,) = hub.subscribed(feed.url)
 
                 stage.table([TableRow(feed.feed_id, None, 0)])  # the feed's tombstone

@@ -123,8 +123,8 @@ _lag = Gauge(
 )
 _websub = Counter(
     "wirewatch_websub_total",
-    "WebSub traffic by kind (subscribe, verification, delivery) and result (accepted, or why "
-    "it was refused)",
+    "WebSub traffic by kind (subscribe, unsubscribe, verification, delivery) and result "
+    "(accepted, or why it was refused)",
     ["kind", "result"],
     registry=REGISTRY,
 )
