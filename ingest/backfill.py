@@ -48,6 +48,7 @@ from ingest.urls import absolutize, strip_userinfo
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter, FeedEntry
 from wirewatch.errors import ConfigError, FeedParseError, FetchError
+from wirewatch.metrics import BackfillItems, BackfillListed, BackfillWritten, emit
 from wirewatch.stage import Emit, Inbound, Stage
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY, Topology
@@ -388,7 +389,7 @@ class BackfillRun:
                     raise FetchError(f"HTTP {resp.status}", reason=f"http.status.{resp.status}")
                 body = sitemaps.maybe_gunzip(resp.body, max_body, where)
                 if sitemaps.is_robots_txt(resp.url):
-                    kind, children = "sitemap", sitemaps.robots_sitemaps(body)
+                    kind, children = "robots", sitemaps.robots_sitemaps(body)
                 elif sitemaps.sitemap_kind(body) is not None:
                     kind = "sitemap"
                     children, note = self._list_sitemap(body, feed, resp.url)
@@ -399,6 +400,7 @@ class BackfillRun:
                 self.progress.close_doc(
                     url, "failed", source=source, depth=depth, note=f"{exc.reason}: {exc}"
                 )
+                emit(BackfillListed("", exc.reason))
                 log.warning(
                     "backfill: %s not listed: %s: %s",
                     where,
@@ -409,13 +411,14 @@ class BackfillRun:
                 continue
             # an index that names itself would take a place of the children's cap
             children = [c for c in dict.fromkeys(children) if c not in (url, resp.url)]
-            children, capped = self._bounded(source, depth, children, sitemap=kind == "sitemap")
+            children, capped = self._bounded(source, depth, children, sitemap=kind != "feed")
             note = "; ".join(n for n in (note, capped) if n) or None
             if note:
                 log.warning("backfill: %s: %s", where, note, extra={"url": where})
             self.progress.close_doc(
                 url, "listed", source=source, depth=depth, children=children, note=note
             )
+            emit(BackfillListed(kind))
             self._tally()
             self.report("listing", self.counts, None)
 
@@ -482,6 +485,7 @@ class BackfillRun:
 
     def _tally(self) -> None:
         self.counts.found, self.counts.done = self.progress.counts()
+        emit(BackfillItems(self.counts.found, self.counts.done))
 
     # ------------------------------------------------------------------ fetching
     async def _build(self, client: HttpClient) -> None:
@@ -542,6 +546,7 @@ class BackfillRun:
                 stage.on_abort(batch)
             raise
         self.progress.done([e.url_key for e in entries])
+        emit(BackfillWritten(len(entries)))
         for stage, batch in done:
             stage.on_commit(batch)
 

@@ -119,8 +119,8 @@ class PollStage:
         for row in rows:
             if row.value is None:
                 self.feeds.pop(row.key, None)
-                if self.websub is not None:  # its lease lapses; deliveries meanwhile: 410
-                    self.websub.subs.forget({row.key})
+                if self.websub is not None:  # unsubscribed; deliveries meanwhile: 410
+                    self.websub.subs.remove({row.key})
                 continue
             try:
                 self.feeds[row.key] = (row.partition, read_feed_record(row.value))
@@ -128,8 +128,15 @@ class PollStage:
                 log.warning("invalid feed record %s: %s", row.key, exc, extra={"stage": self.name})
 
     def set_feeds(self, specs: Sequence[FeedSpec]) -> None:
-        """The whole feed table at once, in partition 0 (the embedded runner's feed list)."""
+        """The whole feed table at once, in partition 0 (the embedded runner's feed list): a
+        feed no longer listed is removed, and unsubscribed at its hub, also when only its
+        restored state named the hub (a run with a shorter list than the last one)."""
         self.partitions.add(0)
+        listed = {spec.feed_id for spec in specs}
+        for fid in [f for f, (p, _s) in self.feeds.items() if p == 0 and f not in listed]:
+            del self.feeds[fid]
+        if self.websub is not None:
+            self.websub.subs.remove(self.websub.subs.feed_ids() - listed)
         for spec in specs:
             self.feeds[spec.feed_id] = (0, spec)
 

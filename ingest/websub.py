@@ -12,6 +12,12 @@ polled) is subscribed to at that hub with a callback URL the poll stage serves
         ──> checked, queued (bounded) ──> the poll stage turns it into a poll result
             (same parsing, same seen marks, same state record) ──> the same outputs
 
+A feed removed from the feed list (``wirewatch feeds remove``, ``feeds import --sync``, or a
+``wirewatch run`` whose list no longer has a feed its state subscribed) is unsubscribed: a
+``hub.mode=unsubscribe`` request, whose verification is echoed only while that request of ours
+waits for it, retried until the lease would have lapsed anyway. Meanwhile its pushes are
+refused with 410 (the spec's "subscription deleted") and never queued.
+
 The subscription (:class:`Subscriptions`) lives in the memory of the worker that owns the feed:
 after a restart or a rebalance the next poll of the feed finds the hub again and subscribes
 anew (the hub replaces its subscription for the same callback and topic). While it is live the
@@ -170,8 +176,9 @@ class Subscription:
     callback: str
     secret: str
     #: requested: asked, waiting for the hub's verification; live: verified, lease running;
-    #: failed: the request or the verification failed (retried at ``retry_at``)
-    status: Literal["new", "requested", "live", "failed"] = "new"
+    #: failed: the request or the verification failed (retried at ``retry_at``);
+    #: leaving: the feed was removed, an unsubscribe is asked until verified or ``lease_until``
+    status: Literal["new", "requested", "live", "failed", "leaving"] = "new"
     requested_at: float = 0.0
     lease_until: float = 0.0
     renew_at: float = 0.0
@@ -196,6 +203,8 @@ class Subscriptions:
         self._master = settings.secret.get_secret_value()
         self._lock = threading.Lock()
         self._subs: dict[str, Subscription] = {}
+        #: subscriptions of removed feeds, until the hub verifies their unsubscribe
+        self._leaving: dict[str, Subscription] = {}
         #: the callback URL without the feed part (set to the bound port when listen_port is 0)
         self.base = settings.callback_base
 
@@ -215,6 +224,9 @@ class Subscriptions:
     def observe(self, feed_id: str, hub: str, topic: str) -> None:
         """A poll found ``hub`` for the feed: subscribe unless already subscribed there."""
         with self._lock:
+            # a feed added again: its unsubscribe, if still unverified, must not be verified
+            # after the new subscription (the same callback and topic: the hub would drop it)
+            self._leaving.pop(feed_id, None)
             sub = self._subs.get(feed_id)
             if sub is not None and sub.hub == hub and sub.topic == topic:
                 return
@@ -223,9 +235,81 @@ class Subscriptions:
             )
 
     def forget(self, feed_ids: set[str]) -> None:
+        """Feeds this worker no longer owns (another worker subscribes with its callback)."""
         with self._lock:
             for fid in feed_ids:
                 self._subs.pop(fid, None)
+
+    def feed_ids(self) -> set[str]:
+        with self._lock:
+            return set(self._subs)
+
+    def remove(self, feed_ids: set[str]) -> None:
+        """Feeds removed from the feed list: unsubscribed at their hub (see :meth:`leaving_due`).
+        A subscription never verified is unsubscribed too: the hub may verify it late, or hold
+        one from before a restart (a state record names its hub)."""
+        now = self.clock()
+        with self._lock:
+            for fid in feed_ids:
+                sub = self._subs.pop(fid, None)
+                if sub is None:
+                    continue
+                self._leaving[fid] = Subscription(
+                    fid,
+                    sub.hub,
+                    sub.topic,
+                    sub.callback,
+                    sub.secret,
+                    status="leaving",
+                    # no request after the longest lease the hub may still be keeping
+                    lease_until=max(sub.lease_until, now + self.settings.lease_seconds),
+                )
+
+    def is_leaving(self, feed_id: str) -> bool:
+        with self._lock:
+            return feed_id in self._leaving
+
+    def leaving_due(self, now: float) -> list[Subscription]:
+        """Unsubscribe requests to send now: new ones, failed ones past their retry time, and
+        requests the hub never verified. One whose lease has lapsed is dropped unasked."""
+        out = []
+        with self._lock:
+            for fid, sub in list(self._leaving.items()):
+                if sub.sending:
+                    continue
+                if now >= sub.lease_until:
+                    del self._leaving[fid]
+                    continue
+                if (not sub.awaiting and now >= sub.retry_at) or (
+                    sub.awaiting and now - sub.requested_at > self.settings.verify_timeout
+                ):
+                    sub.sending = True
+                    out.append(sub)
+        return out
+
+    def unsubscribe_sent(self, sub: Subscription, ok: bool, why: str = "") -> None:
+        """The outcome of an unsubscribe request to the hub."""
+        now = self.clock()
+        with self._lock:
+            sub.sending = False
+            if self._leaving.get(sub.feed_id) is not sub:
+                return  # verified meanwhile, or the feed was added again
+            sub.requested_at = now
+            if ok:
+                sub.awaiting = True
+                return
+            sub.awaiting = False
+            sub.failures += 1
+            sub.retry_at = now + min(RETRY_BASE * 2 ** (sub.failures - 1), RETRY_CAP)
+        log.warning(
+            "websub unsubscribe request failed; asked again later: %s",
+            why,
+            extra={
+                "feed_id": sub.feed_id,
+                "url": mask_userinfo(sub.hub),
+                "reason": "websub.unsubscribe_failed",
+            },
+        )
 
     def due(self, now: float) -> list[Subscription]:
         """Subscriptions to (re)request now: new ones, failed ones past their retry time,
@@ -295,6 +379,8 @@ class Subscriptions:
         the hub dropped looking live, and the feed polled only at the fallback interval."""
         now = self.clock()
         with self._lock:
+            if mode == "unsubscribe":
+                return self._unsubscribed(feed_id, topic)
             sub = self._subs.get(feed_id)
             if sub is None or sub.topic != topic or mode != "subscribe":
                 return False
@@ -312,6 +398,15 @@ class Subscriptions:
             sub.lease_until = now + granted
             sub.renew_at = now + granted * RENEW_AT
             return True
+
+    def _unsubscribed(self, feed_id: str, topic: str) -> bool:
+        """An unsubscribe verification: true only while our unsubscribe request for the topic
+        waits for it (a forged one could end a subscription we keep). Caller holds the lock."""
+        sub = self._leaving.get(feed_id)
+        if sub is None or sub.topic != topic or not (sub.awaiting or sub.sending):
+            return False
+        del self._leaving[feed_id]
+        return True
 
     def denied(self, feed_id: str, topic: str) -> bool:
         """The hub refused (or ended) the subscription: the feed falls back to polling."""
@@ -503,11 +598,34 @@ class WebSub:
             self.subs.observe(result.feed.feed_id, *found)
 
     def tick(self) -> None:
-        """Send the subscribe requests that are due (new, retried, renewals)."""
-        for sub in self.subs.due(self.subs.clock()):
-            task = asyncio.get_running_loop().create_task(self._subscribe(sub))
+        """Send the subscribe requests that are due (new, retried, renewals) and the
+        unsubscribe requests of removed feeds."""
+        now = self.subs.clock()
+        requests = [self._subscribe(sub) for sub in self.subs.due(now)]
+        requests += [self._unsubscribe(sub) for sub in self.subs.leaving_due(now)]
+        for request in requests:
+            task = asyncio.get_running_loop().create_task(request)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    async def _unsubscribe(self, sub: Subscription) -> None:
+        form = {"hub.mode": "unsubscribe", "hub.topic": sub.topic, "hub.callback": sub.callback}
+        try:
+            await self._guard.check_url(sub.hub)
+            resp = await self._http.post(sub.hub, data=form)
+            await resp.aclose()
+        except Exception as exc:  # the hub unreachable: asked again later
+            emit(WebSubEvent("unsubscribe", "error"))
+            self.subs.unsubscribe_sent(sub, False, f"{type(exc).__name__}: {exc}"[:300])
+            return
+        if 200 <= resp.status_code < 300:
+            emit(WebSubEvent("unsubscribe", "requested"))
+            self.subs.unsubscribe_sent(sub, True)
+        else:
+            emit(WebSubEvent("unsubscribe", f"http.status.{resp.status_code}"))
+            self.subs.unsubscribe_sent(
+                sub, False, f"HTTP {resp.status_code} from {mask_userinfo(sub.hub)}"
+            )
 
     async def _subscribe(self, sub: Subscription) -> None:
         form = {

@@ -10,8 +10,12 @@ reason):
     GET  ?hub.mode=subscribe&hub.topic=T&hub.challenge=C
          for a subscription this worker asked for, topic T       200, body C
          anything else (forged, unknown feed, other topic)        404
+    GET  ?hub.mode=unsubscribe&hub.topic=T&hub.challenge=C
+         while our unsubscribe of a removed feed waits for it     200, body C
+         anything else                                            404
     GET  ?hub.mode=denied&hub.topic=T   for our subscription      200 (falls back to polling)
-    POST a feed this worker has no subscription for               410 (the hub may drop it)
+    POST a feed this worker has no subscription for, or a feed    410 (the hub may drop it),
+         removed from the feed list (counted as ``removed``)      never queued
          no Content-Length                                        411
          body over websub.max_body_bytes                          413 (not read)
          over the feed's rate, or the inbox full                  429 with Retry-After
@@ -196,8 +200,14 @@ class CallbackServer:
                 feed_id,
             )
             return 404, b"not found"
-        emit(WebSubEvent("verification", "live"))
-        log.info("websub subscription verified", extra={"feed_id": feed_id})
+        if mode == "unsubscribe":
+            emit(WebSubEvent("verification", "unsubscribed"))
+            log.info(
+                "websub unsubscribe verified: the feed was removed", extra={"feed_id": feed_id}
+            )
+        else:
+            emit(WebSubEvent("verification", "live"))
+            log.info("websub subscription verified", extra={"feed_id": feed_id})
         return 200, challenge.encode("utf-8")
 
     def delivery(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str]]:
@@ -208,6 +218,9 @@ class CallbackServer:
             length = int(length_text) if length_text is not None else -1
         except ValueError:
             length = -1
+        if feed_id is not None and secret is None and self.subs.is_leaving(feed_id):
+            self.refused("delivery", "removed", "a push for a feed removed from the list", feed_id)
+            return 410, {}
         if secret is None or feed_id is None:
             self.refused("delivery", "unknown", "no subscription of this worker", feed_id)
             return 410, {}

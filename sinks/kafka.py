@@ -33,6 +33,7 @@ from wirewatch.contracts import Article, DeadLetter
 from wirewatch.errors import (
     BrokerUnavailable,
     DeliveryFailed,
+    MetadataTimeout,
     RecordTooLarge,
     SinkError,
     TopicMissing,
@@ -46,6 +47,7 @@ __all__ = [
     "bounded_payload",
     "kafka_client_config",
     "make_producer",
+    "metadata_failure",
     "record_size",
     "shrink_dead_letter",
     "translate_kafka_error",
@@ -192,6 +194,28 @@ def translate_kafka_error(
     return DeliveryFailed(f"{type(exc).__name__} producing to {topic}: {exc}")
 
 
+def metadata_failure(producer: Any, topic: str, since_ms: float, max_block_ms: int) -> SinkError:
+    """What a metadata timeout for ``topic`` (raised by ``send``/``partitions_for``) means:
+    :class:`TopicMissing` when a broker answered a metadata request after ``since_ms``
+    (``time.monotonic()`` in ms, taken before the call) and that answer had no such topic;
+    :class:`MetadataTimeout` when no answer came at all (brokers down or unreachable).
+
+    kafka-python raises the same ``KafkaTimeoutError`` for both; its cluster metadata records
+    when the last answer arrived (a private field: without it, the cause stays open).
+    """
+    cluster = getattr(producer, "_metadata", None)
+    answered = getattr(cluster, "_last_successful_refresh_ms", None)
+    if isinstance(answered, int | float) and answered >= since_ms:
+        return TopicMissing(
+            f"topic {topic} does not exist and auto-create is off (run `wirewatch topics create`)"
+        )
+    unknown = "" if isinstance(answered, int | float) else " (or the topic does not exist)"
+    return MetadataTimeout(
+        f"no Kafka broker answered a metadata request for {topic} within max_block_ms "
+        f"({max_block_ms} ms): the brokers are down or unreachable{unknown}"
+    )
+
+
 def make_producer(
     cfg: KafkaSettings, *, factory: type[KafkaProducer] = KafkaProducer, **options: Any
 ) -> KafkaProducer:
@@ -275,7 +299,8 @@ class KafkaSink:
     def check_topics(
         self, kinds: tuple[str, ...] = ("entries", "articles", "incidents", "deadletter")
     ) -> None:
-        """Raise TopicMissing naming every configured topic that does not exist."""
+        """Raise TopicMissing naming every configured topic that does not exist
+        (MetadataTimeout when no broker answers, before any topic is named missing)."""
         missing = [t for t in (self.topics.name(k) for k in kinds) if not self._topic_exists(t)]
         if missing:
             raise TopicMissing(
@@ -283,12 +308,17 @@ class KafkaSink:
             )
 
     def _topic_exists(self, topic: str) -> bool:
+        """Whether ``topic`` exists; MetadataTimeout when no broker answers to say."""
         if topic in self._known_topics:
             return True
+        since_ms = time.monotonic() * 1000
         try:
             parts = self.producer.partitions_for(topic)
-        except kerr.KafkaTimeoutError:
-            return False
+        except kerr.KafkaTimeoutError as exc:
+            failure = metadata_failure(self.producer, topic, since_ms, self.cfg.max_block_ms)
+            if isinstance(failure, TopicMissing):
+                return False
+            raise failure from exc
         if parts:
             self._known_topics.add(topic)
         return bool(parts)
@@ -345,6 +375,7 @@ class KafkaSink:
             raise err
         if len(self._inflight) >= self.cfg.max_pending:
             self._wait_for_room(topic)
+        since_ms = time.monotonic() * 1000
         try:
             fut = self.producer.send(
                 topic,
@@ -352,18 +383,15 @@ class KafkaSink:
                 value=value,
                 headers=headers,
             )
-        except Exception as exc:
-            failure = translate_kafka_error(exc, topic=topic)
-            if (
-                isinstance(failure, DeliveryFailed)
-                and failure.reason == "sink.timeout"
-                and (not self._topic_exists(topic))
-            ):
-                failure = TopicMissing(
-                    f"topic {topic} does not exist and auto-create is off "
-                    "(run `wirewatch topics create`)"
-                )
+        except kerr.KafkaTimeoutError as exc:
+            # send() blocks only for the topic's metadata: a broker that answered without
+            # the topic, or no broker answering (an outage, not a missing topic)
+            failure = metadata_failure(self.producer, topic, since_ms, self.cfg.max_block_ms)
+            if isinstance(failure, TopicMissing):
+                self._known_topics.discard(topic)  # deleted since it was seen
             raise failure from exc
+        except Exception as exc:
+            raise translate_kafka_error(exc, topic=topic) from exc
         if attempts == 1:
             self.stats.added += 1
         self._inflight.append(

@@ -3,9 +3,10 @@ signed content distribution.
 
 ``POST /hub`` with ``hub.mode=subscribe`` answers 202 and then, in a thread, verifies intent at
 the callback (GET with ``hub.challenge``); a subscription whose callback echoes the challenge
-is recorded with its secret and lease. :meth:`LocalHub.publish` POSTs a document to every
-verified subscriber of a topic, signed with ``X-Hub-Signature`` (or with the signature given).
-:meth:`LocalHub.stop` takes the hub away (its port refuses connections).
+is recorded with its secret and lease. ``hub.mode=unsubscribe`` is verified the same way, and
+an echoed challenge ends the subscription of that topic and callback. :meth:`LocalHub.publish`
+POSTs a document to every verified subscriber of a topic, signed with ``X-Hub-Signature`` (or
+with the signature given). :meth:`LocalHub.stop` takes the hub away (its port refuses connections).
 """
 
 from __future__ import annotations
@@ -107,7 +108,10 @@ class LocalHub:
             return
         verified = resp.status_code == 200 and resp.text == challenge
         req.verified = verified
-        if verified:
+        if verified and form["hub.mode"] == "unsubscribe":
+            with self._lock:
+                self.subscriptions.pop((form["hub.topic"], form["hub.callback"]), None)
+        elif verified:
             with self._lock:
                 self.subscriptions[(form["hub.topic"], form["hub.callback"])] = HubSubscription(
                     form["hub.topic"],
@@ -123,9 +127,13 @@ class LocalHub:
         with self._lock:
             return [s for (t, _cb), s in self.subscriptions.items() if t == topic]
 
-    def subscribe_requests(self, topic: str) -> list[SubscribeRequest]:
+    def subscribe_requests(self, topic: str, mode: str = "subscribe") -> list[SubscribeRequest]:
         with self._lock:
-            return [r for r in self.requests if r.form.get("hub.topic") == topic]
+            return [
+                r
+                for r in self.requests
+                if r.form.get("hub.topic") == topic and r.form.get("hub.mode") == mode
+            ]
 
     def publish(
         self,

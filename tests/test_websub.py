@@ -281,6 +281,48 @@ def test_a_failed_request_or_a_denial_falls_back_and_retries_later():
     assert subs.denied("f", "http://ex.test/feed") and not subs.live("f")
 
 
+def test_an_unsubscribe_is_retried_verified_once_and_dropped_when_the_lease_lapses():
+    clock = Clock()
+    subs = _subs(clock, lease_seconds=1000)
+    topic = "http://ex.test/feed"
+    subs.observe("f", "http://hub.test/", topic)
+    (sub,) = subs.due(clock.now)
+    subs.sent(sub, True)
+    assert subs.verify("f", "subscribe", topic, "500")
+    subs.remove({"f"})
+    assert subs.get("f") is None and subs.secret_of("f") is None and subs.is_leaving("f")
+    assert not subs.verify("f", "unsubscribe", topic, None)  # nothing asked yet: forged
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, False, "HTTP 503")
+    assert subs.leaving_due(clock.now) == []  # backoff
+    clock.now += 61
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    assert not subs.verify("f", "unsubscribe", "http://other.test/", None)  # not our topic
+    assert not subs.verify("f", "subscribe", topic, "500")  # the old subscribe: not any more
+    assert subs.verify("f", "unsubscribe", topic, None) and not subs.is_leaving("f")
+    assert not subs.verify("f", "unsubscribe", topic, None)  # once only
+
+    # a hub that never verifies: asked again, until the lease the hub may keep has lapsed
+    subs.observe("g", "http://hub.test/", topic)
+    subs.remove({"g"})
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    clock.now += 301  # websub.verify_timeout
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    clock.now += 1000
+    assert subs.leaving_due(clock.now) == [] and not subs.is_leaving("g")
+
+    # a feed added again before the hub verified its unsubscribe: that verification is refused
+    subs.observe("h", "http://hub.test/", topic)
+    subs.remove({"h"})
+    (leaving,) = subs.leaving_due(clock.now)
+    subs.unsubscribe_sent(leaving, True)
+    subs.observe("h", "http://hub.test/", topic)
+    assert not subs.verify("h", "unsubscribe", topic, None) and subs.get("h") is not None
+
+
 def test_a_delivery_for_a_feed_this_worker_does_not_own_is_gone():
     cb = Callback()
     try:
@@ -370,3 +412,101 @@ def test_poll_stage_takes_a_push_once_its_feed_is_known_and_drops_it_when_remove
                 await stage.close()
 
     asyncio.run(main())
+
+
+# --------------------------------------------------------------------------- removed feeds
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_removed_feed_is_unsubscribed_and_its_pushes_are_refused(tmp_path):
+    """Kafka order of events: the feed's row, then its tombstone (`wirewatch feeds remove`).
+    The hub is asked to unsubscribe (and its verification echoed), and a push that comes
+    meanwhile is refused with 410 and never queued."""
+    import asyncio
+
+    from ingest.poll_stage import PollStage
+    from testkit.http import client
+    from wirewatch.stage import TableRow
+
+    async def until(stage: PollStage, predicate, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            results = await stage.run_due(wait=0.05)
+            if results:
+                stage.on_commit(results)
+            await asyncio.sleep(0.02)
+        return bool(predicate())
+
+    async def main() -> None:
+        with LocalHub() as hub, LocalServer() as site, MetricDelta() as metrics:
+            feed = serve_feed(site, hub.url, ["old1"])
+            stage = PollStage(settings(), client=client())
+            await stage.setup()
+            assert stage.websub is not None
+            subs = stage.websub.subs
+            try:
+                stage.restore({0}, [])
+                stage.table([TableRow(feed.feed_id, feed.model_dump_json().encode(), 0)])
+                # live on our side, and recorded by the hub (after our answer reached it)
+                assert await until(
+                    stage, lambda: subs.live(feed.feed_id) and hub.subscribed(feed.url)
+                ), hub.requests
+                (sub,) = hub.subscribed(feed.url)
+
+                stage.table([TableRow(feed.feed_id, None, 0)])  # the feed's tombstone
+                doc = feed_doc(site, hub.url, ["p1"])
+                assert hub.publish(feed.url, doc) == [410]  # removed: refused, not queued
+                assert len(stage.websub.inbox) == 0
+                assert metrics.delta(WEBSUB, {"kind": "delivery", "result": "removed"}) == 1
+
+                assert await until(stage, lambda: not hub.subscribed(feed.url)), hub.requests
+                (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
+                assert unsub.verified is True
+                assert unsub.form["hub.callback"] == sub.callback
+                assert metrics.delta(WEBSUB, {"kind": "verification", "result": "unsubscribed"})
+                assert not subs.is_leaving(feed.feed_id) and subs.get(feed.feed_id) is None
+                # a second verification of that unsubscribe is not ours any more
+                resp = httpx.get(
+                    sub.callback,
+                    params={
+                        "hub.mode": "unsubscribe",
+                        "hub.topic": feed.url,
+                        "hub.challenge": "again",
+                    },
+                    timeout=10,
+                )
+                assert resp.status_code == 404 and "again" not in resp.text
+            finally:
+                await stage.close()
+
+    asyncio.run(main())
+
+
+def test_a_feed_dropped_from_the_list_is_unsubscribed_by_the_next_run(tmp_path):
+    """`wirewatch run` with a feed list that lost a feed: the hub its state record names is
+    asked to unsubscribe (the callback is the same: a fixed websub.listen_port)."""
+    out, state = tmp_path / "out", tmp_path / "state.db"
+    s = settings(listen_port=_free_port())
+    with LocalHub() as hub, LocalServer() as site, LocalServer() as other:
+        feed = serve_feed(site, hub.url, ["old1"])
+        kept = serve_feed(other, None, ["old2"])
+        with running(s, [feed, kept], out, state):
+            assert wait_for(lambda: hub.subscribed(feed.url)), hub.requests
+            assert wait_for(lambda: {"old1", "old2"} <= set(_guids(out)))
+        (sub,) = hub.subscribed(feed.url)
+        with running(s, [kept], out, state) as bg:
+            assert wait_for(lambda: not hub.subscribed(feed.url)), hub.requests
+            (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
+            assert unsub.verified is True and unsub.form["hub.callback"] == sub.callback
+            assert bg.websub().subs.get(feed.feed_id) is None
+            # no subscribe was asked for the dropped feed by this run
+            assert len(hub.subscribe_requests(feed.url)) == 1

@@ -63,3 +63,28 @@ def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
         # the push moved the feed's state on too: its seen marks include the pushed item
         states = [v for k, v in _records(cfg, "feedstate") if k == feed.feed_id]
         assert any(any(m["entry_id"].endswith("/p1") for m in st["seen"]) for st in states), states
+
+
+def test_feeds_remove_unsubscribes_at_the_hub_with_the_kafka_runner(kafka_settings):
+    """`wirewatch feeds remove` writes the feed's tombstone: the poll worker that owns it asks
+    the hub to unsubscribe, and the hub's verification is echoed, so the pushes stop."""
+    with LocalHub() as hub, LocalServer() as site:
+        feed = serve_feed(site, hub.url, ["old1"])
+        cfg = kafka_settings
+        registry = FeedRegistry(cfg)
+        registry.put([feed])
+        s = settings().model_copy(update={"kafka": cfg})
+        runner = build_runner(s, "poll")
+        thread = threading.Thread(target=runner.run, kwargs={"timeout": 180}, daemon=True)
+        thread.start()
+        try:
+            assert wait_for(lambda: hub.subscribed(feed.url), timeout=90), hub.requests
+            (sub,) = hub.subscribed(feed.url)
+            assert registry.remove(feed.url) == feed.feed_id
+            assert wait_for(lambda: not hub.subscribed(feed.url), timeout=90), hub.requests
+        finally:
+            runner.stop_event.set()
+            thread.join(60)
+            runner.close()
+        (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
+        assert unsub.verified is True and unsub.form["hub.callback"] == sub.callback

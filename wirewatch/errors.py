@@ -6,7 +6,9 @@
     │   └── ContractVersionError    a record of a major schema_version this version cannot read
     ├── SinkError                   a sink could not take or deliver a record
     │   ├── BrokerUnavailable       no broker answered within the bootstrap timeout
-    │   ├── TopicMissing            topic does not exist and auto-create is off
+    │   │   └── MetadataTimeout     no broker answered a topic's metadata request in time (an
+    │   │                           outage: the topic's existence is unknown)
+    │   ├── TopicMissing            a broker answered: the topic does not exist (auto-create off)
     │   ├── RecordTooLarge          record exceeds the producer's or broker's size limit
     │   └── DeliveryFailed          the broker refused or timed out a produce
     ├── FetchError                  HTTP layer (ingest); .reason is a stable class name
@@ -35,6 +37,7 @@ __all__ = [
     "FetchError",
     "FetchTimeout",
     "HttpStatusError",
+    "MetadataTimeout",
     "RecordTooLarge",
     "SinkError",
     "TopicMissing",
@@ -73,6 +76,13 @@ class SinkError(WirewatchError):
 
 class BrokerUnavailable(SinkError):
     reason = "sink.broker_unavailable"
+
+
+class MetadataTimeout(BrokerUnavailable):
+    """Not TopicMissing: nothing answered, so nothing says the topic is gone (an operator
+    should look at the brokers, not at the topic list)."""
+
+    reason = "sink.metadata_timeout"
 
 
 class TopicMissing(SinkError):

@@ -24,6 +24,9 @@ __all__ = [
     "REGISTRY",
     "ArticleFetched",
     "ArticleSkipped",
+    "BackfillItems",
+    "BackfillListed",
+    "BackfillWritten",
     "BuildInfo",
     "DeadLettered",
     "DeliveryResult",
@@ -120,9 +123,34 @@ _lag = Gauge(
 )
 _websub = Counter(
     "wirewatch_websub_total",
-    "WebSub traffic by kind (subscribe, verification, delivery) and result (accepted, or why "
-    "it was refused)",
+    "WebSub traffic by kind (subscribe, unsubscribe, verification, delivery) and result "
+    "(accepted, or why it was refused)",
     ["kind", "result"],
+    registry=REGISTRY,
+)
+
+
+_backfill_pages = Counter(
+    "wirewatch_backfill_pages_total",
+    "Backfill source documents listed (sitemap, robots, feed page)",
+    ["kind"],
+    registry=REGISTRY,
+)
+_backfill_failures = Counter(
+    "wirewatch_backfill_listing_failures_total",
+    "Backfill source documents that could not be listed, by error class",
+    ["reason"],
+    registry=REGISTRY,
+)
+_backfill_written = Counter(
+    "wirewatch_backfill_entries_written_total",
+    "Backfill items carried to the sink (as entries, and through the stages in embedded mode)",
+    registry=REGISTRY,
+)
+_backfill_items = Gauge(
+    "wirewatch_backfill_items",
+    "Items of the backfill window in its progress file: found (listed so far) and done",
+    ["state"],
     registry=REGISTRY,
 )
 
@@ -199,8 +227,27 @@ class ConsumerLag:
 
 @dataclass(frozen=True)
 class WebSubEvent:
-    kind: str  # subscribe | verification | delivery | connection
+    kind: str  # subscribe | unsubscribe | verification | delivery | connection
     result: str  # accepted | live | bad_signature | oversize | rate_limited | ...
+
+
+@dataclass(frozen=True)
+class BackfillListed:
+    """One source document of a backfill: listed (``reason`` None) or not (its error class)."""
+
+    kind: str  # sitemap | robots | feed; "" when it could not be read
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class BackfillWritten:
+    entries: int
+
+
+@dataclass(frozen=True)
+class BackfillItems:
+    found: int
+    done: int
 
 
 Event = (
@@ -216,6 +263,9 @@ Event = (
     | ConsumerLag
     | BuildInfo
     | WebSubEvent
+    | BackfillListed
+    | BackfillWritten
+    | BackfillItems
 )
 
 
@@ -254,6 +304,16 @@ def emit(event: Event) -> None:
             _set_build_info(event.extractor_version)
         case WebSubEvent():
             _websub.labels(event.kind, event.result).inc()
+        case BackfillListed():
+            if event.reason is None:
+                _backfill_pages.labels(event.kind).inc()
+            else:
+                _backfill_failures.labels(event.reason).inc()
+        case BackfillWritten():
+            _backfill_written.inc(event.entries)
+        case BackfillItems():
+            _backfill_items.labels("found").set(event.found)
+            _backfill_items.labels("done").set(event.done)
 
 
 def sample(name: str, labels: dict[str, str] | None = None) -> float:

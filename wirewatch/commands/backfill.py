@@ -11,12 +11,16 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wirewatch.commands.options import feed_list_option, out_and_state_options
 from wirewatch.errors import WirewatchError
+
+if TYPE_CHECKING:
+    from wirewatch.config import MetricsSettings
+    from wirewatch.ops import OpsServer
 
 log = logging.getLogger("wirewatch.backfill")
 
@@ -58,6 +62,19 @@ class ProgressLine:
             )
 
 
+def _metrics_server(metrics: MetricsSettings, port: int | None) -> OpsServer | None:
+    """The workers' endpoints (:class:`wirewatch.ops.OpsServer`), started, when asked for: a
+    port on the command line, or ``metrics.port`` set in the config or environment. A one-off
+    command does not take the workers' default port unasked."""
+    from wirewatch.ops import OpsServer
+
+    if port is not None:
+        return OpsServer(metrics.host, port).start()
+    if metrics.enabled and "port" in metrics.model_fields_set:
+        return OpsServer.from_settings(metrics).start()
+    return None
+
+
 def register(cli: click.Group) -> None:
     @cli.command("backfill")
     @click.option(
@@ -96,6 +113,14 @@ def register(cli: click.Group) -> None:
         help="Start over with this window instead of resuming an unfinished backfill of the "
         "same sources (items already done are still not fetched again).",
     )
+    @click.option(
+        "--metrics-port",
+        type=click.IntRange(0, 65535),
+        default=None,
+        help="Serve /metrics, /healthz and /readyz on this port while the backfill runs, like "
+        "a worker (0: any free port, logged). Without it they are served only when metrics.port "
+        "is set (WIREWATCH_METRICS__PORT).",
+    )
     @click.pass_obj
     def backfill(
         app: Any,
@@ -108,6 +133,7 @@ def register(cli: click.Group) -> None:
         rate: float | None,
         dry_run: bool,
         fresh: bool,
+        metrics_port: int | None,
     ) -> None:
         """Fetch the items of a time window from each source's sitemaps and feed archives and
         push them through the same stages as polled entries, with their own publication dates.
@@ -119,7 +145,11 @@ def register(cli: click.Group) -> None:
         what was done (--fresh starts over with the new window instead). The backfill keeps to
         its own rate (--rate) so the live path is not crowded out; with Kafka it publishes the
         entries to the entries topic for the fetch workers. Exit 2: bad options or config;
-        exit 1: a write failed (run again to resume); exit 0 otherwise (problems are noted)."""
+        exit 1: a write failed (run again to resume); exit 0 otherwise (problems are noted).
+
+        Metrics (with --metrics-port, or metrics.port set): wirewatch_backfill_pages_total{kind},
+        wirewatch_backfill_listing_failures_total{reason}, wirewatch_backfill_entries_written_total
+        and wirewatch_backfill_items{state=found|done}, besides the stages' own series."""
         from ingest import FeedSpec
         from ingest.backfill import BackfillProgress, BackfillRun, Window, parse_when
         from sinks import build
@@ -155,10 +185,14 @@ def register(cli: click.Group) -> None:
         _check_writable_dir(out, "--out")
         progress = BackfillProgress(state_path or out / "backfill-state.db")
         sink = None
+        ops = None
         try:
+            ops = _metrics_server(settings.metrics, metrics_port)
             if not dry_run:
                 sink, _health = build(settings, source="wirewatch/backfill", out_dir=out_dir)
                 sink.setup()
+                if ops is not None:
+                    ops.add_ready_check("sink", _health)
             job = BackfillRun(
                 settings,
                 feeds,
@@ -172,11 +206,20 @@ def register(cli: click.Group) -> None:
             job.stop_after_listing = dry_run
             job.fresh = fresh
 
+            async def heartbeat() -> None:
+                while ops is not None:
+                    ops.heartbeat()
+                    await asyncio.sleep(5)
+
             async def main() -> Any:
                 loop = asyncio.get_running_loop()
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     loop.add_signal_handler(sig, job.stop.set)
-                return await job.run()
+                beat = asyncio.create_task(heartbeat())
+                try:
+                    return await job.run()
+                finally:
+                    beat.cancel()
 
             try:
                 counts = asyncio.run(main())
@@ -190,6 +233,8 @@ def register(cli: click.Group) -> None:
             if sink is not None:
                 sink.close()
             progress.close()
+            if ops is not None:
+                ops.stop()
         w = job.window
         if job.resumed:
             click.echo(
