@@ -15,7 +15,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.backfill_support import Site, env, wirewatch
+from testkit.cli import wirewatch_argv as wirewatch
+from tests.backfill_support import Site, env
 from tests.ingest_support import LocalServer, Reply
 
 pytestmark = pytest.mark.timeout(600)
