@@ -56,7 +56,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -73,6 +72,7 @@ sys.path.insert(0, str(REPO))
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 
 from ingest import FeedSpec  # noqa: E402
+from testkit.cli import cli_env, run_cli, started_cli, wirewatch_argv  # noqa: E402
 from testkit.http import LocalServer, Reply, Seen, article_html, rss  # noqa: E402
 from testkit.pipeline import Workers, stop_processes, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
@@ -626,87 +626,64 @@ def _summary(stderr: str) -> dict[str, Any]:
 def _embedded(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="ww-chaos-disk-"))
     out, flag = work / "out", work / "disk-full"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        PYTHONPATH=str(REPO),
+    env = cli_env(
         WIREWATCH_HTTP__READ_TIMEOUT="5",
         WIREWATCH_HTTP__TOTAL_TIMEOUT="15",
-        WIREWATCH_HTTP__PER_HOST_DELAY="0",
         WIREWATCH_HTTP__PER_HOST_CONCURRENCY="16",
         # feeds polled every few seconds: items are seen soon after they appear
         WIREWATCH_POLL__DEFAULT_INTERVAL="5",
         WIREWATCH_POLL__MAX_INTERVAL="10",
-        WIREWATCH_METRICS__ENABLED="false",
     )
-    run = [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", "run"]
-    proc: subprocess.Popen[str] | None = None
+    run = wirewatch_argv("run")
     try:
         with Site(args.feeds, args.items, args.hostile, args.seed, args.spread) as site:
             feeds = work / "feeds.yaml"
             feeds.write_text("feeds:\n" + "".join(f"  - url: {u}\n" for u in site.feed_urls()))
             log = (work / "run.log").open("w")
-            proc = subprocess.Popen(
-                # argv: this interpreter, this file's wrapper, then wirewatch's own arguments
-                [
-                    sys.executable,
-                    str(Path(__file__).resolve()),
-                    "_full-disk-run",
-                    str(flag),
-                    *run[3:],
-                    *("--feeds", str(feeds), "--out", str(out)),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                text=True,
-                env=env,
-            )
-            print(
-                f"chaos: embedded `wirewatch run`, {args.items} items on {args.feeds} feeds, "
-                f"{len(site.hostile)} hostile {dict(Counter(site.hostile.values()))}, "
-                f"out {out}",
-                flush=True,
-            )
-            t0 = time.monotonic()
-            while time.monotonic() - t0 < args.spread / 2 and proc.poll() is None:
-                time.sleep(1)
-            flag.touch()
-            print(f"chaos: t={time.monotonic() - t0:.0f}s disk full (ENOSPC)", flush=True)
-            time.sleep(args.disk_full)
-            flag.unlink()
-            print(f"chaos: t={time.monotonic() - t0:.0f}s disk has room again", flush=True)
-            deadline = time.monotonic() + args.settle
-            while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(5)
-                figures = _embedded_figures(out, site)
-                revealed = time.monotonic() - site.t0 >= args.spread
-                if revealed and len(figures["served"]) == args.items and not figures["lost"]:
-                    break
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            # argv: this interpreter, this file's wrapper, then wirewatch's own arguments
+            wrapped = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "_full-disk-run",
+                str(flag),
+                *run[3:],
+                *("--feeds", str(feeds), "--out", str(out)),
+            ]
+            with started_cli(wrapped, env, stderr=log.fileno()) as proc:
+                print(
+                    f"chaos: embedded `wirewatch run`, {args.items} items on {args.feeds} feeds, "
+                    f"{len(site.hostile)} hostile {dict(Counter(site.hostile.values()))}, "
+                    f"out {out}",
+                    flush=True,
+                )
+                t0 = time.monotonic()
+                while time.monotonic() - t0 < args.spread / 2 and proc.poll() is None:
+                    time.sleep(1)
+                flag.touch()
+                print(f"chaos: t={time.monotonic() - t0:.0f}s disk full (ENOSPC)", flush=True)
+                time.sleep(args.disk_full)
+                flag.unlink()
+                print(f"chaos: t={time.monotonic() - t0:.0f}s disk has room again", flush=True)
+                deadline = time.monotonic() + args.settle
+                while time.monotonic() < deadline and proc.poll() is None:
+                    time.sleep(5)
+                    figures = _embedded_figures(out, site)
+                    revealed = time.monotonic() - site.t0 >= args.spread
+                    if revealed and len(figures["served"]) == args.items and not figures["lost"]:
+                        break
+                stop_processes([proc], timeout=120)  # SIGTERM; killed if still up after that
             log.close()
             stderr = (work / "run.log").read_text()
             elapsed = time.monotonic() - t0
             figures = _embedded_figures(out, site)
             once = None
             if figures["lost"]:  # what the stop handed back: the next run collects it
-                once = subprocess.run(
-                    [*run, "--once", "--feeds", str(feeds), "--out", str(out)],
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                    env=env,
+                once = run_cli(
+                    [*run, "--once", "--feeds", str(feeds), "--out", str(out)], env, timeout=600
                 )
                 figures = _embedded_figures(out, site)
         return _embedded_report(proc.returncode, stderr, once, figures, elapsed)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
         if args.keep_logs:
             print(f"chaos: kept {work}", file=sys.stderr)
         else:

@@ -3,35 +3,19 @@ refusal saying how to allow a host."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.pipeline_support import REPO, news_site
+from testkit.cli import cli_env, run_cli
+from tests.pipeline_support import news_site
 from wirewatch.topics import Topics
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        {
-            "PYTHONPATH": str(REPO),
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_METRICS__ENABLED": "false",
-        }
-    )
-    return env
-
-
 def _wirewatch(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirewatch", *args],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
+    # not wirewatch_argv: where --allow-host stands (and whether it does) is what is tested
+    return run_cli(
+        [sys.executable, "-m", "wirewatch", *args], cli_env(), timeout=240, stdin=subprocess.DEVNULL
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from clusters.events import shard_key
-from testkit.pipeline import Workers, read_topic, wait_for, worker_env
+from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
 from tests.test_clusters import incident
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident, Location
@@ -58,11 +58,17 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
             )
         producer.flush(timeout=30)
 
+    events_topic = topics.name("events")
+
     def events() -> list[dict]:
-        return [json.loads(m.value) for m in read_topic(bootstrap, topics.name("events"), 1500)]
+        return [json.loads(m.value) for m in read_topic(bootstrap, events_topic, 1500)]
+
+    def events_reach(n: int, timeout: float) -> bool:
+        """Whether ``n`` event records are committed within ``timeout`` (one consumer)."""
+        return read_until(bootstrap, events_topic, lambda records: len(records) >= n, timeout)[1]
 
     watcher = KafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed")
-    parts = [TopicPartition(topics.name("events"), p) for p in range(3)]
+    parts = [TopicPartition(events_topic, p) for p in range(3)]
 
     def committed_records() -> int:  # cheap: the last stable offsets of the events topic
         return sum(watcher.end_offsets(parts).values())
@@ -71,7 +77,7 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
     try:
         send(0)
         workers.start("cluster")
-        assert wait_for(lambda: len(events()) >= GROUPS, 180), workers.logs()
+        assert events_reach(GROUPS, 180), workers.logs()
         send(*range(1, ROUNDS - 1))
         # kill as soon as the first transaction of those rounds is visible
         assert wait_for(lambda: committed_records() > GROUPS, 120, 0.02), workers.logs()
@@ -79,7 +85,7 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
         print(f"event records when killed: {len(events())} of {(ROUNDS - 1) * GROUPS}")
         workers.start("cluster")
         send(ROUNDS - 1)
-        assert wait_for(lambda: len(events()) >= ROUNDS * GROUPS, 300), workers.logs()
+        assert events_reach(ROUNDS * GROUPS, 300), workers.logs()
         assert workers.stop_all()[-1] == 0
     finally:
         workers.stop_all()

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from wirewatch import taxonomy
+
 REPO = Path(__file__).resolve().parents[1]
 DEVSET = REPO / "bench" / "devset" / "devset.jsonl"
 SHARED_SEED = REPO.parent / "shared" / "examples"
@@ -39,35 +41,8 @@ scorer = _load("score_devset", REPO / "bench" / "score_devset.py")
 builder = _load("build_devset", REPO / "bench" / "devset" / "build_devset.py")
 
 TAXONOMY: dict[str, set[str]] = {k: set(v) for k, v in builder.TAXONOMY.items()}
-ACLED_SUB_EVENTS = {
-    "Armed clash",
-    "Government regains territory",
-    "Non-state actor overtakes territory",
-    "Air/drone strike",
-    "Shelling/artillery/missile attack",
-    "Remote explosive/landmine/IED",
-    "Suicide bomb",
-    "Grenade",
-    "Chemical weapon",
-    "Attack",
-    "Abduction/forced disappearance",
-    "Sexual violence",
-    "Peaceful protest",
-    "Protest with intervention",
-    "Excessive force against protesters",
-    "Violent demonstration",
-    "Mob violence",
-    "Agreement",
-    "Arrests",
-    "Change to group/activity",
-    "Disrupted weapons use",
-    "Headquarters or base established",
-    "Looting/property destruction",
-    "Non-violent transfer of territory",
-    "Other",
-    "Natural disaster",
-    "Man-made disaster",
-}
+# ACLED's 25 and wirewatch's two disaster types: what the gold is annotated in
+ACLED_SUB_EVENTS = set(taxonomy.SUB_EVENT_TYPES)
 
 
 @pytest.fixture(scope="module")

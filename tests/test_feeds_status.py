@@ -4,7 +4,6 @@ run``, or the feeds and feedstate topics) and ``wirewatch tail feedstate``, one 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -15,32 +14,18 @@ import pytest
 
 from ingest.poll_stage import StateRecord
 from ingest.state import FeedState
-from tests.pipeline_support import REPO, news_site
+from testkit.cli import cli_env, run_cli
+from tests.pipeline_support import news_site
 from wirewatch.commands.feedstatus import feed_health, render, state_line
 
 NOW = 1_800_000_000.0
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        {
-            "PYTHONPATH": str(REPO),
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_METRICS__ENABLED": "false",
-            **extra,
-        }
-    )
-    return env
-
-
 def _wirewatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return run_cli(
         [sys.executable, "-m", "wirewatch", *args],
-        capture_output=True,
-        text=True,
+        env or cli_env(),
         timeout=240,
-        env=env or _env(),
         stdin=subprocess.DEVNULL,
     )
 
@@ -186,7 +171,7 @@ def kafka_feeds(kafka_settings):
         producer.flush(30)
     finally:
         producer.close()
-    env = _env(
+    env = cli_env(
         WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers or "",
         WIREWATCH_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
     )

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import sys
 import time
 
 import jsonschema
 
-from tests.pipeline_support import REPO, news_site
+from testkit.cli import cli_env, run_cli, started_cli, wirewatch_argv
+from tests.pipeline_support import news_site
 from wirewatch import schemas
 from wirewatch.topics import Topics
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(
-        {
-            "PYTHONPATH": str(REPO),
-            "WIREWATCH_HTTP__PER_HOST_DELAY": "0",
-            "WIREWATCH_METRICS__ENABLED": "false",
-        }
-    )
-    return env
 
 
 def _feed_list(tmp_path, site) -> str:
@@ -35,18 +22,16 @@ def _feed_list(tmp_path, site) -> str:
 
 
 def _wirewatch_run(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wirewatch", "--allow-host", "127.0.0.1", "run", *args]
+    return wirewatch_argv("run", *args)
 
 
 def test_run_once_without_kafka_writes_jsonl_incidents(tmp_path):
     out = tmp_path / "out"
     with news_site(3) as site:
-        proc = subprocess.run(
+        proc = run_cli(
             _wirewatch_run("--once", "--feeds", _feed_list(tmp_path, site), "--out", str(out)),
-            capture_output=True,
-            text=True,
+            cli_env(),
             timeout=240,
-            env=_env(),
         )
     assert proc.returncode == 0, proc.stderr[-3000:]
     t = Topics()
@@ -66,12 +51,10 @@ def test_run_once_without_kafka_writes_jsonl_incidents(tmp_path):
 
 def test_run_demo_is_the_readme_main_job_and_works_offline(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run(
+    proc = run_cli(
         [sys.executable, "-m", "wirewatch", "run", "--once", "--demo", "--out", str(out)],
-        capture_output=True,
-        text=True,
+        cli_env(),
         timeout=240,
-        env=_env(),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     incidents = [
@@ -87,34 +70,24 @@ def test_run_demo_is_the_readme_main_job_and_works_offline(tmp_path):
 
 
 def test_run_needs_feeds_or_demo():
-    proc = subprocess.run(
-        [sys.executable, "-m", "wirewatch", "run", "--once"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=_env(),
-    )
+    proc = run_cli([sys.executable, "-m", "wirewatch", "run", "--once"], cli_env(), timeout=60)
     assert proc.returncode == 2 and "--feeds FILE or --demo" in proc.stderr
 
 
 def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
     out = tmp_path / "out"
     with news_site(5) as site:
-        proc = subprocess.Popen(
-            _wirewatch_run("--feeds", _feed_list(tmp_path, site), "--out", str(out)),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_env(),
-        )
         path = out / f"{Topics().articles}.jsonl"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and (
-            not path.exists() or len(path.read_text().splitlines()) < 5
-        ):
-            time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        with started_cli(
+            _wirewatch_run("--feeds", _feed_list(tmp_path, site), "--out", str(out)), cli_env()
+        ) as proc:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and (
+                not path.exists() or len(path.read_text().splitlines()) < 5
+            ):
+                time.sleep(0.5)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err[-3000:]
     arts = path.read_text().splitlines()
     assert len(arts) == 5 and all(json.loads(a)["article_id"] for a in arts)
@@ -124,23 +97,14 @@ def test_run_sigterm_finishes_flushes_and_exits_0(tmp_path):
 def test_run_once_with_kafka_configured_publishes_to_the_topics(kafka_settings, tmp_path):
     from tests.pipeline_support import read_topic
 
-    env = _env()
-    env.update(
-        {
-            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers or "",
-            "WIREWATCH_KAFKA__TOPIC_PREFIX": kafka_settings.topic_prefix,
-            # its own feed state: the demo's ids are the same in every run, so a state file
-            # shared with an earlier run (the default, in the working directory) has seen them
-            "WIREWATCH_STORAGE__STATE_PATH": str(tmp_path / "state.db"),
-        }
+    env = cli_env(
+        WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers or "",
+        WIREWATCH_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
+        # its own feed state: the demo's ids are the same in every run, so a state file
+        # shared with an earlier run (the default, in the working directory) has seen them
+        WIREWATCH_STORAGE__STATE_PATH=str(tmp_path / "state.db"),
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "wirewatch", "run", "--once", "--demo"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=env,
-    )
+    proc = run_cli([sys.executable, "-m", "wirewatch", "run", "--once", "--demo"], env, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
     t = Topics(kafka_settings.topic_prefix)
     bootstrap = kafka_settings.bootstrap_servers or ""

@@ -41,8 +41,8 @@ def test_the_extractor_uses_the_declared_taxonomy() -> None:
 
 
 def test_the_devset_annotation_taxonomy_agrees() -> None:
-    # bench/devset keeps its own copy on purpose (the gold data is independent of the code);
-    # this catches the two drifting apart.
+    # bench/devset checks the gold annotations against this taxonomy (it reads the declaration);
+    # this catches the builder narrowing or widening it.
     path = Path(__file__).parents[1] / "bench" / "devset" / "build_devset.py"
     spec = importlib.util.spec_from_file_location("_build_devset_for_taxonomy", path)
     assert spec and spec.loader

@@ -26,6 +26,10 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repository root
+
+from wirewatch.taxonomy import EVENT_TYPE_OF, SUB_EVENT_TYPES_OF  # noqa: E402
+
 SRC = HERE / "src"
 OUT = HERE / "devset.jsonl"
 # A separate first-sight check set, written later in a different style and scored on its own
@@ -39,44 +43,9 @@ CHECK2_OUT = HERE / "checkset2.jsonl"
 SEED_DIR = HERE.parents[2] / "shared" / "examples"  # ../shared relative to the repo root
 SEED_COPY = HERE / "seed.jsonl"
 
-TAXONOMY: dict[str, tuple[str, ...]] = {
-    "Battles": (
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    ),
-    "Explosions/Remote violence": (
-        "Air/drone strike",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Suicide bomb",
-        "Grenade",
-        "Chemical weapon",
-    ),
-    "Violence against civilians": (
-        "Attack",
-        "Abduction/forced disappearance",
-        "Sexual violence",
-    ),
-    "Protests": (
-        "Peaceful protest",
-        "Protest with intervention",
-        "Excessive force against protesters",
-    ),
-    "Riots": ("Violent demonstration", "Mob violence"),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    ),
-    "Disasters": ("Natural disaster", "Man-made disaster"),
-}
-EVENT_OF = {sub: ev for ev, subs in TAXONOMY.items() for sub in subs}
+# the annotations are checked against the taxonomy the extractor reports in (one declaration)
+TAXONOMY: dict[str, tuple[str, ...]] = dict(SUB_EVENT_TYPES_OF)
+EVENT_OF: dict[str, str] = dict(EVENT_TYPE_OF)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRECISIONS = {"exact", "town", "near", "admin1", "country"}
 ROLES = {"actor1", "actor2", "target", "claimant"}
