@@ -326,3 +326,68 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     assert sorted(event["article_ids"]) == [a.article_id for a in articles]
     assert sorted(event["outlets"]) == [f"outlet{i}.test" for i in range(5)]
     assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+
+@pytest.mark.kafka
+def test_a_copy_read_before_a_restart_counts_when_its_original_comes_after_it(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """A wire copy reaches the cluster worker before its original; the worker stops (a
+    restart, a rebalance) before the original's incident comes; the new worker that reads the
+    incident counts the copy as a source of the event (its waiting copies came back from the
+    compacted copies topic)."""
+    topics = Topics(kafka_settings.topic_prefix)
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    (title, paras), (copy_title, copy_paras) = COPIES[0], COPIES[1]
+    original, copy = (
+        Article(
+            article_id=f"art-{i}",
+            url=f"https://outlet{i}.test/wire",
+            title=t,
+            text="\n".join(p),
+            language="en",
+            published_at="2024-03-05T10:00:00+00:00",
+            duplicate_of=None if i == 0 else "art-0",
+            duplicate_similarity=None if i == 0 else 0.8,
+        )
+        for i, (t, p) in enumerate([(title, paras), (copy_title, copy_paras)])
+    )
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
+
+    def send(article: Article) -> None:
+        producer.send(
+            topics.articles,
+            key=article.article_id.encode(),
+            value=article.model_dump_json().encode(),
+        )
+        producer.flush(timeout=30)
+
+    def run_worker(stage: str, records: int) -> None:
+        runner = build_runner(settings, stage)
+        try:
+            runner.setup()
+            runner.run(max_records=records, timeout=120)
+        finally:
+            runner.close()
+        assert runner.processed == records
+
+    send(copy)
+    run_worker("process", 1)
+    # the cluster worker reads the copy (one record per partition) and stops: nothing holds
+    # the original yet, so the copy waits; no event is written
+    run_worker("cluster", kafka_settings.partitions)
+    assert read_topic(kafka_settings.bootstrap_servers, topics.name("events"), 1000) == []
+    send(original)
+    run_worker("process", 1)
+    run_worker("cluster", 1)  # a new worker: the original's incident
+
+    latest: dict[str, dict] = {}
+    for m in read_topic(kafka_settings.bootstrap_servers, topics.name("events")):
+        ev = json.loads(m.value)
+        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
+        latest[ev["event_id"]] = ev
+    (event,) = latest.values()
+    assert event["version"] == 1 and event["fatalities"] == 3
+    assert event["article_ids"] == ["art-0", "art-1"]
+    assert event["outlets"] == ["outlet0.test", "outlet1.test"]
+    assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
