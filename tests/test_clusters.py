@@ -520,3 +520,48 @@ def test_waiting_copies_are_bounded_by_the_window() -> None:
     assert list(stage.index.pending) == ["art-new"]
     run_items(stage, incident(2, day="2024-03-20", where=BAGHDAD))
     assert stage.index.pending == {}
+
+
+def test_a_copy_of_an_original_without_incidents_is_not_sent_to_every_partition() -> None:
+    """The process worker remembers the originals that yielded no incident: their copies go to
+    the public copies topic only (nothing for the cluster stage to count them in); a copy of an
+    original with incidents, or of one this worker never saw, still goes to every partition."""
+    from processors.stage import ProcessStage
+    from wirewatch.contracts import Article
+
+    strike = "An air strike killed three people in Abu Ghraib, Iraq on Tuesday, police said. " * 3
+    quiet = "The town's market reopened on Tuesday after repairs, the mayor said. " * 3
+
+    def article(article_id: str, text: str, original: str | None = None) -> Article:
+        return Article(
+            article_id=article_id,
+            url=f"https://{article_id}.test/story",
+            text=text,
+            language="en",
+            duplicate_of=original,
+            duplicate_similarity=None if original is None else 0.9,
+        )
+
+    stage = ProcessStage(Settings())
+    asyncio.run(stage.setup())
+    items = [
+        article("orig-quiet", quiet),
+        article("orig-strike", strike),
+        article("copy-quiet", quiet, "orig-quiet"),
+        article("copy-strike", strike, "orig-strike"),
+        article("copy-unseen", quiet, "orig-elsewhere"),
+    ]
+    out = asyncio.run(stage.handle([Inbound(a, a.article_id) for a in items]))
+    kinds = [(e.kind, e.key) for e in out if e.kind in ("copies", "broadcast-copies")]
+    assert kinds == [
+        ("copies", "copy-quiet"),
+        ("copies", "copy-strike"),
+        ("broadcast-copies", "copy-strike"),
+        ("copies", "copy-unseen"),
+        ("broadcast-copies", "copy-unseen"),
+    ]
+    assert sum(e.kind == "incidents" for e in out) >= 1  # the strike's original has some
+    # bounded: the oldest originals are forgotten first
+    stage.originals_remembered = 2
+    asyncio.run(stage.handle([Inbound(article(f"q{n}", quiet), f"q{n}") for n in range(3)]))
+    assert list(stage.no_incidents) == ["q1", "q2"]
