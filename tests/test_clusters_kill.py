@@ -99,3 +99,107 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
     assert all(
         ev["version"] == ROUNDS and len(ev["toll_history"]) == ROUNDS for ev in latest.values()
     )
+
+
+COPIED = 30  # originals whose wire copy the cluster worker reads before the original's incident
+
+
+@pytest.mark.kafka
+def test_kill9_while_copies_wait_for_their_originals_counts_each_copy_once(
+    kafka_settings: KafkaSettings, tmp_path: Path
+) -> None:
+    """Wire copies read (and their offsets committed) by a cluster worker, which is killed with
+    SIGKILL mid-run, before their originals' incidents come: the new worker counts every copy
+    in its original's event, once, each event with one consistent history (read_committed)."""
+    from tests.test_clusters import wire_copy
+
+    topics = Topics(kafka_settings.topic_prefix)
+    bootstrap = kafka_settings.bootstrap_servers
+    env = worker_env(bootstrap, kafka_settings.topic_prefix, WIREWATCH_KAFKA__PARTITIONS="3")
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    broadcast = topics.name("broadcast-copies")
+
+    def originals(round_: int) -> Iterator[Incident]:
+        for g in range(COPIED):
+            where = Location(
+                name=f"town{g}", country="Testland", country_iso3="TST", lat=g * 0.5, lon=g * 0.5
+            )
+            yield incident(
+                g * 100 + round_,
+                article=f"art-{g}-{round_}",
+                where=where,
+                killed=3,  # the same toll: a later report with a lower one is another event
+                outlet=f"outlet{round_}.test",
+            )
+
+    def send(*rounds: int) -> None:
+        for inc in (i for r in rounds for i in originals(r)):
+            producer.send(
+                topics.name("sharded-incidents"),
+                key=shard_key(inc).encode(),
+                value=inc.model_dump_json().encode(),
+            )
+        producer.flush(timeout=30)
+
+    # as the process worker writes a copy: the copies topic, and every partition of the
+    # broadcast topic (one transaction there; here acks=all before the worker starts)
+    copies = [wire_copy(g, original=f"art-{g}-0", outlet="copy.test") for g in range(COPIED)]
+    for c in copies:
+        value = c.model_dump_json().encode()
+        producer.send(topics.name("copies"), key=c.article_id.encode(), value=value)
+        for p in range(3):
+            producer.send(broadcast, key=c.article_id.encode(), value=value, partition=p)
+    producer.flush(timeout=30)
+    # reads the group's committed offsets only (never joins it)
+    group = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"{kafka_settings.topic_prefix}.cluster",
+        enable_auto_commit=False,
+    )
+
+    def copies_committed() -> bool:
+        done = [group.committed(TopicPartition(broadcast, p)) for p in range(3)]
+        return sum(o or 0 for o in done) == 3 * COPIED
+
+    def events() -> list[dict]:
+        return [json.loads(m.value) for m in read_topic(bootstrap, topics.name("events"), 1500)]
+
+    workers = Workers(env, tmp_path)
+    try:
+        workers.start("cluster")
+        assert wait_for(copies_committed, 120, 0.5), workers.logs()
+        assert events() == []  # nothing holds the originals yet: the copies wait
+        send(1)  # later reports first: they start the events, without the original
+        assert wait_for(lambda: len(events()) >= 1, 120, 0.02), workers.logs()
+        workers.kill9("cluster")
+        workers.start("cluster")
+        send(0)  # the originals' incidents
+        assert wait_for(
+            lambda: sum(len(ev["incident_ids"]) for ev in _latest(events()).values()) >= 2 * COPIED,
+            180,
+        ), workers.logs()
+        assert workers.stop_all()[-1] == 0
+    finally:
+        workers.stop_all()
+        producer.close()
+        group.close()
+
+    history: dict[str, list[int]] = {}
+    for ev in events():
+        history.setdefault(ev["event_id"], []).append(ev["version"])
+    assert all(v == list(range(1, len(v) + 1)) for v in history.values()), history
+    latest = _latest(events())
+    assert len(latest) == COPIED
+    for ev in latest.values():
+        (g,) = {int(i.removeprefix("inc-")) // 100 for i in ev["incident_ids"]}
+        assert sorted(ev["incident_ids"]) == sorted([f"inc-{g * 100}", f"inc-{g * 100 + 1}"])
+        assert ev["article_ids"].count(f"copy-{g}") == 1, ev  # the copy counted, once
+        assert "copy.test" in ev["outlets"]
+    assert read_topic(bootstrap, topics.deadletter, idle_ms=1000) == []
+
+
+def _latest(records: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for ev in records:
+        out[ev["event_id"]] = ev
+    return out
