@@ -391,3 +391,99 @@ def test_a_copy_read_before_a_restart_counts_when_its_original_comes_after_it(
     assert event["article_ids"] == ["art-0", "art-1"]
     assert event["outlets"] == ["outlet0.test", "outlet1.test"]
     assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+
+# an article that reports no incident, long enough for the near-duplicate check
+QUIET = [
+    "The town's library reopened on Monday after a two-year renovation paid for by the "
+    "provincial council, with new reading rooms, a children's section and a collection of local "
+    "history documents given by families who have lived in the area for generations.",
+    *FILLER[0],
+]
+
+
+def test_the_cluster_state_and_waiting_copies_survive_a_restart_of_the_embedded_runner(
+    tmp_path: Path,
+) -> None:
+    """Run 1: a strike report (toll 3), an article that reports nothing yet and its wire copy
+    on another outlet (the copy waits: its original has no incident). Run 2, same state file:
+    the original's page was updated with a toll of five. The event of run 1 gets version 2
+    with both tolls, and the copy waiting since run 1 counts as one of its sources."""
+    from wirewatch.runners.embedded import SqliteTable
+
+    with LocalServer() as srv, LocalServer() as other:
+        html = {"Content-Type": "text/html"}
+        strike_title, strike = COPIES[0]
+        srv.route("/story/strike", Reply(200, _page("strike", strike_title, strike), html))
+        quiet = _page("library", "Library reopens", QUIET)
+        srv.route("/story/library", Reply(200, quiet, html))
+        other.route("/story/library", Reply(200, quiet, html))
+        items = {
+            "strike": (strike_title, srv.url("/story/strike")),
+            "first": ("Library reopens", srv.url("/story/library")),
+            "second": ("Library reopens", other.url("/story/library")),
+        }
+
+        def feed(updated: dict[str, str]) -> None:
+            rss_items = [
+                {
+                    "title": updated.get(k, title),
+                    "link": link,
+                    "guid": link,
+                    "pubDate": "Tue, 05 Mar 2024 12:00:00 GMT"
+                    if k in updated
+                    else "Tue, 05 Mar 2024 10:00:00 GMT",
+                }
+                for k, (title, link) in items.items()
+            ]
+            srv.route(
+                "/feed.xml", Reply(200, rss(rss_items), {"Content-Type": "application/rss+xml"})
+            )
+
+        def run_once() -> None:
+            sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
+            sink.setup()
+            state = SqliteTable(tmp_path / "state.db")
+            runner = EmbeddedRunner(
+                hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], sink, state=state
+            )
+            try:
+                asyncio.run(runner.run(once=True, timeout=120))
+            finally:
+                sink.close()
+                state.close()
+            assert runner.stats.dead_letters == 0
+
+        def read(kind: str) -> list[dict]:
+            path = tmp_path / f"wirewatch.{kind}.v1.jsonl"
+            return [json.loads(line) for line in path.read_text().splitlines()]
+
+        feed({})
+        run_once()
+        articles = {a["url"]: a for a in read("articles")}
+        (copy,) = [a for a in articles.values() if a["duplicate_of"]]
+        original = next(a for a in articles.values() if a["article_id"] == copy["duplicate_of"])
+        assert {i["article_id"] for i in read("incidents")} == {
+            articles[items["strike"][1]]["article_id"]
+        }  # the library story reports nothing: its copy waits
+        (first,) = read("events")
+        assert first["version"] == 1 and first["fatalities"] == 3
+
+        # the original's page (whichever outlet's was fetched first) now reports the strike
+        later_title, later = LATER[0]
+        which = next(k for k, (_, link) in items.items() if link == original["url"])
+        host = srv if which == "first" else other
+        host.route("/story/library", Reply(200, _page("library", later_title, later), html))
+        feed({which: later_title})
+        run_once()
+
+    history: dict[str, list[int]] = {}
+    latest: dict[str, dict] = {}
+    for ev in read("events"):
+        history.setdefault(ev["event_id"], []).append(ev["version"])
+        latest[ev["event_id"]] = ev
+    assert history == {first["event_id"]: [1, 2]}  # one event, its versions across the runs
+    event = latest[first["event_id"]]
+    assert [r["fatalities"] for r in event["toll_history"]] == [3, 5]
+    assert copy["article_id"] in event["article_ids"]
+    assert outlet_of(copy["url"]) in event["outlets"]
