@@ -155,6 +155,15 @@ class ClusterStage:
             },
         )
 
+    def held_keys(self, kind: str) -> set[str]:
+        """The keys of ``kind`` records the state holds (events of the window, waiting copies):
+        a runner keeping the state in a table drops the others."""
+        if kind == "events":
+            return set(self.index.events)
+        if kind == "copies":
+            return {c for waiting in self.index.pending.values() for c in waiting}
+        raise ValueError(f"the cluster stage holds no {kind!r} records")
+
     def revoke(self, partitions: set[int]) -> None:
         self.index.forget_partitions(partitions)
 

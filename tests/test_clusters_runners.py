@@ -487,3 +487,53 @@ def test_the_cluster_state_and_waiting_copies_survive_a_restart_of_the_embedded_
     assert [r["fatalities"] for r in event["toll_history"]] == [3, 5]
     assert copy["article_id"] in event["article_ids"]
     assert outlet_of(copy["url"]) in event["outlets"]
+
+
+def test_the_embedded_state_file_keeps_only_what_the_cluster_stage_holds(tmp_path: Path) -> None:
+    """Events out of the window and copies no longer waiting leave the state file when a run
+    starts: it stays bounded by the window, not by the history."""
+    from datetime import UTC, datetime
+
+    from clusters.stage import ClusterStage
+    from tests.test_clusters import wire_copy
+    from wirewatch.contracts import Event
+    from wirewatch.runners.embedded import SqliteTable
+
+    def event(n: int, day: str) -> Event:
+        at = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+        return Event(
+            event_id=f"ev-{n}",
+            version=1,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            first_date=day,
+            last_date=day,
+            incident_ids=[f"inc-{n}"],
+            article_ids=[f"art-{n}"],
+            confidence=0.7,
+            first_reported_at=at,
+            last_reported_at=at,
+        )
+
+    waiting = wire_copy(1, original="art-elsewhere").model_copy(
+        update={"published_at": datetime(2024, 3, 5, tzinfo=UTC)}
+    )
+    counted = wire_copy(2, original="art-1")
+    state = SqliteTable(tmp_path / "state.db")
+    try:
+        for kind, records in (
+            ("events", [event(1, "2024-03-05"), event(2, "2024-01-02")]),
+            ("copies", [waiting, counted]),
+        ):
+            key = "event_id" if kind == "events" else "article_id"
+            state.table(kind).put(
+                [(getattr(r, key), r.model_dump_json().encode()) for r in records]
+            )
+        runner = EmbeddedRunner(Settings(), [], JsonlSink(tmp_path, topics=Topics("wirewatch")))
+        runner.stages = {"cluster": ClusterStage(Settings())}
+        runner._restore_stages(state)
+        assert sorted(r.key for r in state.table("events").rows()) == ["ev-1"]
+        assert sorted(r.key for r in state.table("copies").rows()) == ["copy-1"]
+        assert sorted(r.key for r in state.rows()) == []  # the feed state is another table
+    finally:
+        state.close()

@@ -150,6 +150,21 @@ class SqliteTable:
             raise
         self._db.execute("COMMIT")
 
+    def keep_only(self, keys: set[str]) -> None:
+        """Delete every row whose key is not in ``keys``."""
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM kept")
+            self._db.executemany("INSERT INTO kept VALUES (?)", [(k,) for k in keys])
+            self._db.execute(
+                f"DELETE FROM {self.name} WHERE key NOT IN (SELECT key FROM kept)"  # noqa: S608 - our name
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def _migrate(self) -> list[TableRow]:
         """State written by versions before the state table (feed_state + seen_id tables)."""
         old = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -293,6 +308,12 @@ class EmbeddedRunner:
             stage.restore({0}, self._stage_tables[kind].rows())  # type: ignore[attr-defined]
             for k in shared:
                 stage.restore_shared(k, self._stage_tables[k].rows())  # type: ignore[attr-defined]
+            # what the stage no longer holds (out of its window) leaves the file, so the file
+            # and the next start's reading stay bounded by the window, not by the history
+            held = getattr(stage, "held_keys", None)
+            if held is not None:
+                for k in (kind, *shared):
+                    self._stage_tables[k].keep_only(held(k))
 
     # ------------------------------------------------------------------ run
     async def run(self, *, once: bool = False, timeout: float | None = None) -> RunStats:
