@@ -1,11 +1,13 @@
 """A cluster worker killed with SIGKILL mid-run, then restarted: every event id ends with one
 consistent history (versions 1..n, none twice, none missing, read_committed) and every report
 in exactly one event, because the new worker restores the events from the compacted output
-and resumes from the offsets committed with them."""
+and resumes from the offsets committed with them. The same with wire copies waiting for their
+originals at the kill, and for ``wirewatch run`` (the embedded runner: state file)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -203,3 +205,127 @@ def _latest(records: list[dict]) -> dict[str, dict]:
     for ev in records:
         out[ev["event_id"]] = ev
     return out
+
+
+TOWNS = [
+    ("Abu Ghraib", "Iraq"),
+    ("Aleppo", "Syria"),
+    ("Kharkiv", "Ukraine"),
+    ("Maiduguri", "Nigeria"),
+    ("Mogadishu", "Somalia"),
+]
+FEEDS = 3  # feed r lists report r of every town's strike
+
+
+def test_kill9_of_wirewatch_run_mid_run_then_a_second_run_keeps_one_history_per_event(
+    tmp_path: Path,
+) -> None:
+    """``wirewatch run --once``: feed 0's poll group is written and committed, the other feeds
+    are held; the run is killed with SIGKILL. A second run polls the rest: every strike is
+    one event id whose versions run 1..n once each in the events JSONL, the reports of both
+    runs in it (the cluster state came back from the state file)."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import threading
+
+    from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
+
+    gate = threading.Event()
+    served_before_the_kill: list[bytes] = []  # a held feed let go by the timeout: a bad test
+    out = tmp_path / "out"
+    html = {"Content-Type": "text/html"}
+    with LocalServer() as srv:
+        for r in range(FEEDS):
+            items = []
+            for g, (town, country) in enumerate(TOWNS):
+                path = f"/story/{g}/{r}"
+                # words of its own: reports of one strike are not near-copies of each other
+                own = " ".join(f"note{g}x{r}w{i}" for i in range(45))
+                paragraphs = (
+                    f"<p>An air strike killed three people in {town}, {country} on Tuesday, "
+                    f"police said.</p>\n<p>{own}.</p>"
+                )
+                page = ARTICLE_HTML.format(
+                    title=f"Strike in {town}", slug=f"{g}-{r}", paragraphs=paragraphs
+                )
+                srv.route(path, Reply(200, page.encode(), html))
+                items.append(
+                    {"title": f"Strike in {town} ({r})", "link": srv.url(path), "guid": path}
+                )
+            body = rss(items)
+
+            def feed(_seen: object, body: bytes = body, held: bool = r > 0) -> Reply:
+                if held and not gate.wait(120):
+                    served_before_the_kill.append(body)
+                return Reply(200, body, {"Content-Type": "application/rss+xml"})
+
+            srv.route(f"/feed/{r}", feed)
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(
+            "feeds:\n" + "".join(f"  - url: {srv.url(f'/feed/{r}')}\n" for r in range(FEEDS))
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "wirewatch",
+            "--allow-host",
+            "127.0.0.1",
+            "run",
+            "--once",
+            "--feeds",
+            str(feeds),
+            "--out",
+            str(out),
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+        env.update(
+            PYTHONPATH=str(REPO),
+            WIREWATCH_HTTP__PER_HOST_DELAY="0",
+            # the held feed requests must not take the slots the articles are fetched in
+            WIREWATCH_HTTP__PER_HOST_CONCURRENCY="16",
+            WIREWATCH_METRICS__ENABLED="false",
+            WIREWATCH_LOG_LEVEL="ERROR",
+        )
+
+        def read(kind: str) -> list[dict]:
+            path = out / f"wirewatch.{kind}.v1.jsonl"
+            return [json.loads(line) for line in path.read_text().splitlines()]
+
+        def committed_feeds() -> int:
+            db = out / "wirewatch-state.db"
+            if not db.exists():
+                return 0
+            try:
+                with sqlite3.connect(db, timeout=1) as conn:
+                    return conn.execute("SELECT count(*) FROM feedstate").fetchone()[0]
+            except sqlite3.Error:  # not created yet
+                return 0
+
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            assert wait_for(lambda: committed_feeds() >= 1, 180, 0.2), "feed 0 never committed"
+            proc.send_signal(signal.SIGKILL)  # feeds 1.. are held: mid-run
+            assert proc.wait(30) == -signal.SIGKILL
+            assert committed_feeds() == 1 and not served_before_the_kill
+            assert len(read("events")) == len(TOWNS)  # version 1 of each, from feed 0
+        finally:
+            gate.set()
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+        again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr[-3000:]
+
+    assert len({i["incident_id"] for i in read("incidents")}) == len(TOWNS) * FEEDS
+    history: dict[str, list[int]] = {}
+    latest: dict[str, dict] = {}
+    for ev in read("events"):
+        history.setdefault(ev["event_id"], []).append(ev["version"])
+        latest[ev["event_id"]] = ev
+    assert len(latest) == len(TOWNS), history  # one event per strike, across both runs
+    assert all(v == list(range(1, FEEDS + 1)) for v in history.values()), history
+    assert sorted(i for ev in latest.values() for i in ev["incident_ids"]) == sorted(
+        i["incident_id"] for i in read("incidents")
+    )
