@@ -24,9 +24,21 @@
    after each batch as the runner does. Memory is the traced Python allocations held by the
    stage (``tracemalloc``) once the window is full; records/s is CPU time of this process.
 3. Memory of the fetch stage's near-duplicate index at its default size (10,000 articles).
+4. What the cluster stage's own input costs the process stage (``--emit-cost``): the process
+   stage writes each incident twice (the public incidents topic, and ``sharded-incidents`` for
+   the cluster stage) and each wire copy to the copies topic and once more to every partition
+   of ``broadcast-copies``. A mix of articles (the labelled reports, as many articles reporting
+   no incident, and a wire copy of a share of both) goes through the real process stage;
+   every output is made into its Kafka record as the runner does (value, CloudEvents
+   headers, size with the batch overhead). Records and bytes per article by topic kind, and
+   articles per CPU-second of handle + record making with every output and with the public
+   ones only (the producer's own work per record, and the broker's, are not in it: no broker).
+   Both with every copy sent to every partition and with the copies of originals known to
+   have no incident kept off ``broadcast-copies`` (``processors.stage.ORIGINALS_REMEMBERED``).
 
 Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
-       [--pairs] [--quality-only]
+       [--pairs] [--quality-only] [--emit-cost [--partitions N] [--copy-share F] [--repeat N]
+       [--bootstrap HOST:PORT]]
 """
 
 from __future__ import annotations
@@ -413,6 +425,205 @@ def duplicate_index_memory(articles: int = 10_000, seed: int = 3) -> dict:
     }
 
 
+def emit_mix(copy_share: float, repeat: int = 1, seed: int = 5) -> list[Article]:
+    """The labelled reports, as many articles that report no incident, and a wire copy (same
+    text, another outlet) of ``copy_share`` of all of them, right after its original; all of
+    it ``repeat`` times under other ids."""
+    rng = random.Random(seed)
+    once = [*labelled_set(), *composed_set(COMPOSED), *composed_set(COMPOSED2)]
+    reports = [{**r, "article_id": f"{r['article_id']}-{k}"} for k in range(repeat) for r in once]
+    quiet = [
+        {
+            "article_id": f"quiet-{i}",
+            "outlet": rng.choice(OUTLETS),
+            "published_at": "2024-03-01T08:00:00+00:00",
+            "text": " ".join(rng.sample(FILLERS, 4)),
+        }
+        for i in range(len(reports))
+    ]
+    rows = [*reports, *quiet]
+    rng.shuffle(rows)
+    out: list[Article] = []
+    for row in rows:
+        original = Article(
+            article_id=row["article_id"],
+            url=f"https://{row['outlet']}/{row['article_id']}",
+            text=row["text"],
+            language="en",
+            published_at=row["published_at"],
+        )
+        out.append(original)
+        if rng.random() < copy_share:
+            out.append(
+                original.model_copy(
+                    update={
+                        "article_id": f"copy-of-{original.article_id}",
+                        "url": f"https://copies.example/{original.article_id}",
+                        "duplicate_of": original.article_id,
+                        "duplicate_similarity": 0.9,
+                    }
+                )
+            )
+    return out
+
+
+def emit_cost(partitions: int, copy_share: float, repeat: int = 1, batch: int = 100) -> dict:
+    from processors.stage import ProcessStage
+    from sinks.kafka import record_size
+    from wirewatch.topics import cloudevent_headers, record_value
+
+    articles = emit_mix(copy_share, repeat)
+    public = {"incidents", "copies", "deadletter"}
+    asyncio.run(_warm(articles))  # the first articles pay for loading the gazetteer
+
+    def one_pass(remember: bool) -> dict:
+        stage = ProcessStage(Settings())
+        asyncio.run(stage.setup())
+        if not remember:
+            stage.originals_remembered = 0
+        records: Counter[str] = Counter()
+        size: Counter[str] = Counter()
+        handle_s = wire_all_s = wire_public_s = 0.0
+        for k in range(0, len(articles), batch):
+            items = [Inbound(a, a.article_id) for a in articles[k : k + batch]]
+            t0 = time.process_time()
+            out = asyncio.run(stage.handle(items))
+            handle_s += time.process_time() - t0
+            for e in out:
+                t0 = time.process_time()
+                value = record_value(e.record)
+                headers = cloudevent_headers(
+                    e.record, "wirewatch/process", value=value, kind=e.kind
+                )
+                n = record_size(e.key, value, headers)
+                spent = time.process_time() - t0
+                wire_all_s += spent
+                if e.kind in public:
+                    wire_public_s += spent
+                times = partitions if e.kind == "broadcast-copies" else 1
+                records[e.kind] += times
+                size[e.kind] += n * times
+        total = len(articles)
+        return {
+            "records_per_article": {k: round(v / total, 3) for k, v in sorted(records.items())},
+            "bytes_per_article": {k: round(v / total) for k, v in sorted(size.items())},
+            "records_per_article_all": round(sum(records.values()) / total, 3),
+            "records_per_article_public": round(
+                sum(v for k, v in records.items() if k in public) / total, 3
+            ),
+            "bytes_per_article_all": round(sum(size.values()) / total),
+            "bytes_per_article_public": round(
+                sum(v for k, v in size.items() if k in public) / total
+            ),
+            "articles_per_cpu_s_all_outputs": round(total / (handle_s + wire_all_s)),
+            "articles_per_cpu_s_public_outputs_only": round(total / (handle_s + wire_public_s)),
+            "cpu_s_handle": round(handle_s, 2),
+            "cpu_s_records_all": round(wire_all_s, 3),
+            "cpu_s_records_public": round(wire_public_s, 3),
+        }
+
+    return {
+        "articles": len(articles),
+        "wire_copies": sum(a.duplicate_of is not None for a in articles),
+        "partitions": partitions,
+        "every_copy_broadcast": one_pass(remember=False),
+        "copies_of_originals_without_incidents_kept_off": one_pass(remember=True),
+    }
+
+
+def emit_cost_broker(bootstrap: str, partitions: int, copy_share: float, repeat: int = 1) -> dict:
+    """The same mix through a real process worker (Kafka runner, one transaction per batch) on
+    the broker at ``bootstrap``: articles per wall and per CPU second of this process (the
+    producer's thread included) until all are committed, with every output, with the copies
+    of originals known to have no incident kept off broadcast-copies, and with the public
+    outputs only (the cluster stage's input dropped). Each run has its own topics, deleted
+    after it."""
+    import uuid
+
+    from kafka import KafkaAdminClient, KafkaProducer
+
+    from wirewatch.config import KafkaSettings, MetricsSettings
+    from wirewatch.kafka_admin import create_topics
+    from wirewatch.runners.kafka import build_runner
+    from wirewatch.topics import Topics
+    from wirewatch.topology import TOPOLOGY
+
+    articles = emit_mix(copy_share, repeat)
+    public = {"incidents", "copies", "deadletter"}
+
+    def run(variant: str) -> dict:
+        cfg = KafkaSettings(
+            bootstrap_servers=bootstrap,
+            topic_prefix=f"bench{uuid.uuid4().hex[:8]}",
+            partitions=partitions,
+        )
+        create_topics(cfg)
+        topics = Topics(cfg.topic_prefix)
+        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+        for a in articles:
+            producer.send(
+                topics.articles, key=a.article_id.encode(), value=a.model_dump_json().encode()
+            )
+        producer.flush(timeout=60)
+        producer.close()
+        settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+        runner = build_runner(settings, "process")
+        stage = runner.stage
+        if variant == "every_copy_broadcast":
+            stage.originals_remembered = 0  # type: ignore[attr-defined]
+        handle = stage.handle
+        sent: Counter[str] = Counter()  # records sent by kind (a broadcast one per partition)
+
+        async def counted(batch: list[Inbound]) -> list:
+            out = await handle(batch)
+            if variant == "public_outputs_only":
+                out = [e for e in out if e.kind in public]
+            for e in out:
+                sent[e.kind] += partitions if e.kind == "broadcast-copies" else 1
+            return out
+
+        stage.handle = counted  # type: ignore[method-assign]
+        try:
+            runner.setup()
+            w0, c0 = time.perf_counter(), time.process_time()
+            runner.run(max_records=len(articles), timeout=600)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        finally:
+            runner.close()
+            admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+            try:
+                admin.delete_topics([topics.name(t.kind) for t in TOPOLOGY.topics])
+            finally:
+                admin.close()
+        return {
+            "articles": runner.processed,
+            "records_sent": sum(sent.values()),
+            "records_sent_by_kind": dict(sorted(sent.items())),
+            "transactions": runner.transactions,
+            "articles_per_wall_s": round(len(articles) / wall),
+            "articles_per_cpu_s": round(len(articles) / cpu),
+        }
+
+    # warm the extractor (gazetteer, models) once, outside the measured runs
+    asyncio.run(_warm(articles))
+    return {
+        variant: run(variant)
+        for variant in (
+            "every_copy_broadcast",
+            "copies_of_originals_without_incidents_kept_off",
+            "public_outputs_only",
+        )
+    }
+
+
+async def _warm(articles: list[Article]) -> None:
+    from processors.stage import ProcessStage
+
+    stage = ProcessStage(Settings())
+    await stage.setup()
+    await stage.handle([Inbound(a, a.article_id) for a in articles[:200]])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", type=Path, help="write the labelled set as JSONL here")
@@ -420,7 +631,22 @@ def main() -> None:
     ap.add_argument("--extra", type=int, default=20_000)
     ap.add_argument("--pairs", action="store_true", help="print wrong pairs by class")
     ap.add_argument("--quality-only", action="store_true")
+    ap.add_argument("--emit-cost", action="store_true", help="only the process stage's writes")
+    ap.add_argument("--partitions", type=int, default=Settings().kafka.partitions)
+    ap.add_argument("--copy-share", type=float, default=0.3)
+    ap.add_argument("--repeat", type=int, default=1, help="with --emit-cost: the mix N times")
+    ap.add_argument("--bootstrap", help="with --emit-cost: also through a process worker here")
     args = ap.parse_args()
+    if args.emit_cost:
+        print(
+            json.dumps(
+                {"emit_cost": emit_cost(args.partitions, args.copy_share, args.repeat)}, indent=2
+            )
+        )
+        if args.bootstrap:
+            broker = emit_cost_broker(args.bootstrap, args.partitions, args.copy_share, args.repeat)
+            print(json.dumps({"emit_cost_broker": broker}, indent=2))
+        return
     articles = labelled_set()
     if args.write:
         args.write.write_text("".join(json.dumps(a) + "\n" for a in articles))

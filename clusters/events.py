@@ -12,8 +12,10 @@ merge costs a subscriber more than a missed one. An undated incident joins only 
 A wire copy (:class:`~wirewatch.contracts.WireCopy`, an article with ``duplicate_of``) has
 no incidents of its own: it joins every event that holds its original's article as one more
 article and outlet (a new version; the toll and its history are unchanged). A copy that
-arrives before its original's incidents waits (at most :data:`PENDING_COPIES` originals) and
-joins the event in the version the original's incident makes.
+arrives before its original's incidents waits (at most :data:`PENDING_COPIES` originals, and
+no longer than the window) and joins the event in the version the original's incident makes.
+Waiting copies are state like the events: after a restart they are loaded again from the
+compacted copies topic (:meth:`EventIndex.restore_copies`).
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
@@ -162,6 +164,7 @@ class EventIndex:
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
+        self._pending_horizon = 0  # the window start waiting copies were last evicted at
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
 
@@ -319,11 +322,7 @@ class EventIndex:
         if everywhere and not holders:  # the original's events are another partition's
             return []
         if not holders:
-            waiting = self.pending.setdefault(copy.duplicate_of, {})
-            waiting[copy.article_id] = copy
-            self.pending.move_to_end(copy.duplicate_of)
-            while len(self.pending) > PENDING_COPIES:
-                self.pending.popitem(last=False)
+            self._wait(copy)
             return []
         out: list[Event] = []
         for event_id in holders:
@@ -361,8 +360,13 @@ class EventIndex:
                 self._put(before)
 
     def evict(self) -> int:
-        """Forget events older than the window, then the oldest beyond ``max_events``."""
+        """Forget events older than the window, then the oldest beyond ``max_events``; and the
+        waiting copies older than the window."""
         horizon = self.watermark - self.cfg.window_days
+        if horizon > self._pending_horizon:  # scanned again only when the window moved
+            self._pending_horizon = horizon
+            for original in [o for o, cs in self.pending.items() if _stale(cs, horizon)]:
+                del self.pending[original]
         old = [eid for eid, live in self.events.items() if live.last_day < horizon]
         excess = len(self.events) - len(old) - self.cfg.max_events
         if excess > 0:
@@ -417,6 +421,29 @@ class EventIndex:
             self.watermark = max(self.watermark, live.last_day)
         self.evict()
 
+    def restore_copies(self, copies: Sequence[WireCopy]) -> None:
+        """Wire copies (oldest first) from the compacted copies topic, after :meth:`restore`:
+        those whose original no restored event holds wait again, so a copy that was waiting
+        when the worker stopped still joins its original's event. A copy whose original an
+        event holds is counted there already, or its own record is still ahead of the input
+        offsets and counts it when read. Waiting copies are keyed by id: loading one twice
+        (every assignment reads the whole topic) changes nothing."""
+        horizon = self.watermark - self.cfg.window_days
+        for copy in copies:
+            if copy.article_id == copy.duplicate_of or copy.duplicate_of in self._by_article:
+                continue
+            if _copy_day(copy) < horizon:
+                continue
+            self._wait(copy)
+
+    def _wait(self, copy: WireCopy) -> None:
+        """``copy`` waits for its original's incidents (the oldest originals go first)."""
+        waiting = self.pending.setdefault(copy.duplicate_of, {})
+        waiting[copy.article_id] = copy
+        self.pending.move_to_end(copy.duplicate_of)
+        while len(self.pending) > PENDING_COPIES:
+            self.pending.popitem(last=False)
+
     def forget_partitions(self, partitions: set[int]) -> None:
         for eid in [e for e, live in self.events.items() if live.partition in partitions]:
             self._drop(eid)
@@ -424,6 +451,17 @@ class EventIndex:
 
 def _today(now: datetime) -> int:
     return now.astimezone(UTC).date().toordinal()
+
+
+def _copy_day(copy: WireCopy) -> int:
+    """The day a wire copy belongs to, for the window: its publication date, else the day it
+    was processed."""
+    return (copy.published_at or copy.reported_at).astimezone(UTC).date().toordinal()
+
+
+def _stale(copies: dict[str, WireCopy], horizon: int) -> bool:
+    """Every copy waiting for one original is older than the window's start."""
+    return all(_copy_day(c) < horizon for c in copies.values())
 
 
 def _merge(

@@ -28,8 +28,16 @@ runner refuses to start unless input and events topics have as many partitions,
 id, so it sends the copy to every partition of ``broadcast-copies``; on partition p the copy
 counts only in the events of partition p, so each event gets it once, from its own worker. A
 hot (type, country) pair stays on one worker. ``kill -9`` of one of N workers hands its
-partitions, and the events of their shards, to the others by the same restore. Copies waiting
-for their original's incidents live only in memory (a restarted worker forgets them).
+partitions, and the events of their shards, to the others by the same restore.
+
+Copies waiting for their original's incidents are state too: a copy read, then a restart
+(``kill -9``, a rebalance), then the original's incident must still count the copy. They are
+not written again: every copy the stage has read is in the compacted ``copies`` topic (the
+process stage writes it in the same transaction as the broadcast copies), which is not
+partitioned by shard, so on each assignment the runner reads it whole (``shared_state_kinds``)
+after the events, and :meth:`ClusterStage.restore_shared` makes the copies whose original no
+restored event holds wait again, within the window (:meth:`clusters.events.EventIndex.
+restore_copies`).
 """
 
 from __future__ import annotations
@@ -58,6 +66,9 @@ class ClusterStage:
     settings_section: ClassVar[str] = "cluster"
     #: the compacted topic the runner restores this stage's state from: its own output
     state_kind: ClassVar[str] = "events"
+    #: compacted topics read whole (every partition) after ``state_kind`` on each assignment:
+    #: state not partitioned by shard (the copies that may be waiting for their original)
+    shared_state_kinds: ClassVar[tuple[str, ...]] = ("copies",)
 
     def __init__(self, settings: Settings) -> None:
         self.index = EventIndex(settings.cluster)
@@ -120,6 +131,38 @@ class ClusterStage:
             "events restored",
             extra={"partitions": sorted(partitions), "events": len(self.index)},
         )
+
+    def restore_shared(self, kind: str, rows: Sequence[TableRow]) -> None:
+        """The rows of a ``shared_state_kinds`` topic (oldest first), after :meth:`restore`:
+        wire copies whose original's events are not restored wait again."""
+        if kind != "copies":
+            raise ValueError(f"the cluster stage restores no {kind!r} topic")
+        copies: list[WireCopy] = []
+        for row in rows:
+            if row.value is None:
+                continue
+            try:
+                copies.append(read_record(WireCopy, row.value))
+            except WirewatchError as exc:  # unreadable: skipped, logged and counted
+                dead_letter(self.name, exc, payload=row.value, key=row.key)
+        before = sum(len(c) for c in self.index.pending.values())
+        self.index.restore_copies(copies)
+        log.info(
+            "waiting wire copies restored",
+            extra={
+                "copies_read": len(copies),
+                "waiting": sum(len(c) for c in self.index.pending.values()) - before,
+            },
+        )
+
+    def held_keys(self, kind: str) -> set[str]:
+        """The keys of ``kind`` records the state holds (events of the window, waiting copies):
+        a runner keeping the state in a table drops the others."""
+        if kind == "events":
+            return set(self.index.events)
+        if kind == "copies":
+            return {c for waiting in self.index.pending.values() for c in waiting}
+        raise ValueError(f"the cluster stage holds no {kind!r} records")
 
     def revoke(self, partitions: set[int]) -> None:
         self.index.forget_partitions(partitions)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
@@ -24,6 +25,11 @@ from wirewatch.stage import Emit, Inbound, letter_for
 __all__ = ["DEFAULT_LANGUAGES", "ProcessStage", "extract_one", "process_article"]
 
 log = logging.getLogger("wirewatch.process")
+
+#: originals whose having no incidents a process worker remembers (article ids, oldest forgotten
+#: first): a wire copy of one of them goes to the public copies topic only, not to every
+#: partition of the cluster stage's input (most articles report no incident)
+ORIGINALS_REMEMBERED = 100_000
 
 #: the languages the process stage runs the rules on by default (``process.languages``)
 DEFAULT_LANGUAGES = ProcessSettings().language_set
@@ -83,6 +89,9 @@ class ProcessStage:
     def __init__(self, settings: Settings) -> None:
         # built here so a bad process.extractor fails at start, before anything is consumed
         self.extractor = build_extractor(settings.process)
+        # originals processed here that yielded no incidents (article_id -> None, oldest first)
+        self.no_incidents: OrderedDict[str, None] = OrderedDict()
+        self.originals_remembered = ORIGINALS_REMEMBERED
 
     async def setup(self) -> None:
         self.extractor.setup()
@@ -109,13 +118,29 @@ class ProcessStage:
                     published_at=article.published_at,
                 )
                 out.append(Emit("copies", article.article_id, copy))
-                out.append(Emit("broadcast-copies", article.article_id, copy))
+                # the cluster stage counts a copy only in events holding its original: an
+                # original known to have none needs no copy on every partition
+                if article.duplicate_of not in self.no_incidents:
+                    out.append(Emit("broadcast-copies", article.article_id, copy))
+            else:
+                self._remember(article.article_id, bool(incidents))
             for i in incidents:
                 placed = i.model_copy(update={"outlet": outlet})
                 out.append(Emit("incidents", i.incident_id, placed))
                 # the cluster stage's input: keyed by shard, so its workers scale
                 out.append(Emit("sharded-incidents", shard_key(placed), placed))
         return out
+
+    def _remember(self, article_id: str, has_incidents: bool) -> None:
+        """Whether an original yielded incidents, for its wire copies (an article processed
+        again with incidents this time is forgotten: its copies go to every partition)."""
+        if has_incidents:
+            self.no_incidents.pop(article_id, None)
+            return
+        self.no_incidents[article_id] = None
+        self.no_incidents.move_to_end(article_id)
+        while len(self.no_incidents) > self.originals_remembered:
+            self.no_incidents.popitem(last=False)
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         pass

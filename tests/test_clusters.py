@@ -450,3 +450,118 @@ def test_a_copy_sent_to_every_partition_is_counted_once_per_event_by_its_partiti
     for out in seen.values():
         assert all(e.record.article_ids == ["art-1", "copy-1"] for e in out)  # type: ignore[attr-defined]
     assert stage.index.pending == {}
+
+
+def _rows(*records: Event | WireCopy) -> list[TableRow]:
+    """Records as a compacted topic hands them back to ``restore`` (partition 0)."""
+    key = {Event: "event_id", WireCopy: "article_id"}
+    return [TableRow(getattr(r, key[type(r)]), r.model_dump_json().encode(), 0) for r in records]
+
+
+def test_a_copy_waiting_when_the_worker_stops_joins_its_original_after_the_restart() -> None:
+    stage = ClusterStage(Settings())
+    copy = wire_copy(1, outlet="b.test")
+    assert run_items(stage, copy) == []  # read, waiting for its original's incidents
+    # a new worker: no event holds the original yet; the copies topic holds the copy
+    restarted = ClusterStage(Settings())
+    restarted.restore({0}, [])
+    restarted.restore_shared("copies", _rows(copy))
+    (event,) = latest(run_items(restarted, incident(1, killed=3, outlet="a.test"))).values()
+    assert event.version == 1 and event.article_ids == ["art-1", "copy-1"]
+    assert event.outlets == ["a.test", "b.test"]
+    assert restarted.index.pending == {}
+
+
+def test_copies_already_counted_do_not_wait_again_after_a_restart() -> None:
+    stage = ClusterStage(Settings())
+    copy = wire_copy(1, outlet="b.test")
+    emits = run_items(stage, copy, incident(1, killed=3, outlet="a.test"))
+    restarted = ClusterStage(Settings())
+    restarted.restore({0}, [TableRow(e.key, e.record.model_dump_json().encode()) for e in emits])
+    # read whole on every assignment: a copy of a restored event's article, and one read twice
+    restarted.restore_shared("copies", _rows(copy, wire_copy(2, original="art-9"), copy))
+    assert list(restarted.index.pending) == ["art-9"]
+    assert run_items(restarted, copy) == []  # counted before the restart: no new version
+
+
+def test_waiting_copies_are_bounded_by_the_window() -> None:
+    from datetime import UTC, datetime
+
+    window = ClusterSettings(window_days=7)
+    old = wire_copy(1, original="art-old").model_copy(
+        update={"published_at": datetime(2024, 2, 1, tzinfo=UTC)}
+    )
+    recent = wire_copy(2, original="art-new").model_copy(
+        update={"published_at": datetime(2024, 3, 4, tzinfo=UTC)}
+    )
+    strike = Event(
+        event_id="ev-1",
+        version=1,
+        event_type="Explosions/Remote violence",
+        sub_event_type="Air/drone strike",
+        first_date="2024-03-05",
+        last_date="2024-03-05",
+        incident_ids=["inc-1"],
+        article_ids=["art-1"],
+        confidence=0.7,
+        first_reported_at=datetime(2024, 3, 5, tzinfo=UTC),
+        last_reported_at=datetime(2024, 3, 5, tzinfo=UTC),
+    )
+    # restored: a copy published before the window of the newest event does not wait
+    restarted = ClusterStage(Settings(cluster=window))
+    restarted.restore({0}, _rows(strike))
+    restarted.restore_shared("copies", _rows(old, recent))
+    assert list(restarted.index.pending) == ["art-new"]
+    # in memory: copies waiting leave once the window has moved past them
+    stage = ClusterStage(Settings(cluster=window))
+    run_items(stage, old, recent)
+    assert list(stage.index.pending) == ["art-old", "art-new"]
+    run_items(stage, incident(1, day="2024-03-05"))
+    assert list(stage.index.pending) == ["art-new"]
+    run_items(stage, incident(2, day="2024-03-20", where=BAGHDAD))
+    assert stage.index.pending == {}
+
+
+def test_a_copy_of_an_original_without_incidents_is_not_sent_to_every_partition() -> None:
+    """The process worker remembers the originals that yielded no incident: their copies go to
+    the public copies topic only (nothing for the cluster stage to count them in); a copy of an
+    original with incidents, or of one this worker never saw, still goes to every partition."""
+    from processors.stage import ProcessStage
+    from wirewatch.contracts import Article
+
+    strike = "An air strike killed three people in Abu Ghraib, Iraq on Tuesday, police said. " * 3
+    quiet = "The town's market reopened on Tuesday after repairs, the mayor said. " * 3
+
+    def article(article_id: str, text: str, original: str | None = None) -> Article:
+        return Article(
+            article_id=article_id,
+            url=f"https://{article_id}.test/story",
+            text=text,
+            language="en",
+            duplicate_of=original,
+            duplicate_similarity=None if original is None else 0.9,
+        )
+
+    stage = ProcessStage(Settings())
+    asyncio.run(stage.setup())
+    items = [
+        article("orig-quiet", quiet),
+        article("orig-strike", strike),
+        article("copy-quiet", quiet, "orig-quiet"),
+        article("copy-strike", strike, "orig-strike"),
+        article("copy-unseen", quiet, "orig-elsewhere"),
+    ]
+    out = asyncio.run(stage.handle([Inbound(a, a.article_id) for a in items]))
+    kinds = [(e.kind, e.key) for e in out if e.kind in ("copies", "broadcast-copies")]
+    assert kinds == [
+        ("copies", "copy-quiet"),
+        ("copies", "copy-strike"),
+        ("broadcast-copies", "copy-strike"),
+        ("copies", "copy-unseen"),
+        ("broadcast-copies", "copy-unseen"),
+    ]
+    assert sum(e.kind == "incidents" for e in out) >= 1  # the strike's original has some
+    # bounded: the oldest originals are forgotten first
+    stage.originals_remembered = 2
+    asyncio.run(stage.handle([Inbound(article(f"q{n}", quiet), f"q{n}") for n in range(3)]))
+    assert list(stage.no_incidents) == ["q1", "q2"]

@@ -326,3 +326,214 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     assert sorted(event["article_ids"]) == [a.article_id for a in articles]
     assert sorted(event["outlets"]) == [f"outlet{i}.test" for i in range(5)]
     assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+
+@pytest.mark.kafka
+def test_a_copy_read_before_a_restart_counts_when_its_original_comes_after_it(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """A wire copy reaches the cluster worker before its original; the worker stops (a
+    restart, a rebalance) before the original's incident comes; the new worker that reads the
+    incident counts the copy as a source of the event (its waiting copies came back from the
+    compacted copies topic)."""
+    topics = Topics(kafka_settings.topic_prefix)
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    (title, paras), (copy_title, copy_paras) = COPIES[0], COPIES[1]
+    original, copy = (
+        Article(
+            article_id=f"art-{i}",
+            url=f"https://outlet{i}.test/wire",
+            title=t,
+            text="\n".join(p),
+            language="en",
+            published_at="2024-03-05T10:00:00+00:00",
+            duplicate_of=None if i == 0 else "art-0",
+            duplicate_similarity=None if i == 0 else 0.8,
+        )
+        for i, (t, p) in enumerate([(title, paras), (copy_title, copy_paras)])
+    )
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
+
+    def send(article: Article) -> None:
+        producer.send(
+            topics.articles,
+            key=article.article_id.encode(),
+            value=article.model_dump_json().encode(),
+        )
+        producer.flush(timeout=30)
+
+    def run_worker(stage: str, records: int) -> None:
+        runner = build_runner(settings, stage)
+        try:
+            runner.setup()
+            runner.run(max_records=records, timeout=120)
+        finally:
+            runner.close()
+        assert runner.processed == records
+
+    send(copy)
+    run_worker("process", 1)
+    # the cluster worker reads the copy (one record per partition) and stops: nothing holds
+    # the original yet, so the copy waits; no event is written
+    run_worker("cluster", kafka_settings.partitions)
+    assert read_topic(kafka_settings.bootstrap_servers, topics.name("events"), 1000) == []
+    send(original)
+    run_worker("process", 1)
+    run_worker("cluster", 1)  # a new worker: the original's incident
+
+    latest: dict[str, dict] = {}
+    for m in read_topic(kafka_settings.bootstrap_servers, topics.name("events")):
+        ev = json.loads(m.value)
+        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
+        latest[ev["event_id"]] = ev
+    (event,) = latest.values()
+    assert event["version"] == 1 and event["fatalities"] == 3
+    assert event["article_ids"] == ["art-0", "art-1"]
+    assert event["outlets"] == ["outlet0.test", "outlet1.test"]
+    assert read_topic(kafka_settings.bootstrap_servers, topics.deadletter, idle_ms=1000) == []
+
+
+# an article that reports no incident, long enough for the near-duplicate check
+QUIET = [
+    "The town's library reopened on Monday after a two-year renovation paid for by the "
+    "provincial council, with new reading rooms, a children's section and a collection of local "
+    "history documents given by families who have lived in the area for generations.",
+    *FILLER[0],
+]
+
+
+def test_the_cluster_state_and_waiting_copies_survive_a_restart_of_the_embedded_runner(
+    tmp_path: Path,
+) -> None:
+    """Run 1: a strike report (toll 3), an article that reports nothing yet and its wire copy
+    on another outlet (the copy waits: its original has no incident). Run 2, same state file:
+    the original's page was updated with a toll of five. The event of run 1 gets version 2
+    with both tolls, and the copy waiting since run 1 counts as one of its sources."""
+    from wirewatch.runners.embedded import SqliteTable
+
+    with LocalServer() as srv, LocalServer() as other:
+        html = {"Content-Type": "text/html"}
+        strike_title, strike = COPIES[0]
+        srv.route("/story/strike", Reply(200, _page("strike", strike_title, strike), html))
+        quiet = _page("library", "Library reopens", QUIET)
+        srv.route("/story/library", Reply(200, quiet, html))
+        other.route("/story/library", Reply(200, quiet, html))
+        items = {
+            "strike": (strike_title, srv.url("/story/strike")),
+            "first": ("Library reopens", srv.url("/story/library")),
+            "second": ("Library reopens", other.url("/story/library")),
+        }
+
+        def feed(updated: dict[str, str]) -> None:
+            rss_items = [
+                {
+                    "title": updated.get(k, title),
+                    "link": link,
+                    "guid": link,
+                    "pubDate": "Tue, 05 Mar 2024 12:00:00 GMT"
+                    if k in updated
+                    else "Tue, 05 Mar 2024 10:00:00 GMT",
+                }
+                for k, (title, link) in items.items()
+            ]
+            srv.route(
+                "/feed.xml", Reply(200, rss(rss_items), {"Content-Type": "application/rss+xml"})
+            )
+
+        def run_once() -> None:
+            sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
+            sink.setup()
+            state = SqliteTable(tmp_path / "state.db")
+            runner = EmbeddedRunner(
+                hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], sink, state=state
+            )
+            try:
+                asyncio.run(runner.run(once=True, timeout=120))
+            finally:
+                sink.close()
+                state.close()
+            assert runner.stats.dead_letters == 0
+
+        def read(kind: str) -> list[dict]:
+            path = tmp_path / f"wirewatch.{kind}.v1.jsonl"
+            return [json.loads(line) for line in path.read_text().splitlines()]
+
+        feed({})
+        run_once()
+        articles = {a["url"]: a for a in read("articles")}
+        (copy,) = [a for a in articles.values() if a["duplicate_of"]]
+        original = next(a for a in articles.values() if a["article_id"] == copy["duplicate_of"])
+        assert {i["article_id"] for i in read("incidents")} == {
+            articles[items["strike"][1]]["article_id"]
+        }  # the library story reports nothing: its copy waits
+        (first,) = read("events")
+        assert first["version"] == 1 and first["fatalities"] == 3
+
+        # the original's page (whichever outlet's was fetched first) now reports the strike
+        later_title, later = LATER[0]
+        which = next(k for k, (_, link) in items.items() if link == original["url"])
+        host = srv if which == "first" else other
+        host.route("/story/library", Reply(200, _page("library", later_title, later), html))
+        feed({which: later_title})
+        run_once()
+
+    history: dict[str, list[int]] = {}
+    latest: dict[str, dict] = {}
+    for ev in read("events"):
+        history.setdefault(ev["event_id"], []).append(ev["version"])
+        latest[ev["event_id"]] = ev
+    assert history == {first["event_id"]: [1, 2]}  # one event, its versions across the runs
+    event = latest[first["event_id"]]
+    assert [r["fatalities"] for r in event["toll_history"]] == [3, 5]
+    assert copy["article_id"] in event["article_ids"]
+    assert outlet_of(copy["url"]) in event["outlets"]
+
+
+def test_the_embedded_state_file_keeps_only_what_the_cluster_stage_holds(tmp_path: Path) -> None:
+    """Events out of the window and copies no longer waiting leave the state file when a run
+    starts: it stays bounded by the window, not by the history."""
+    from datetime import UTC, datetime
+
+    from clusters.stage import ClusterStage
+    from tests.test_clusters import wire_copy
+    from wirewatch.contracts import Event
+    from wirewatch.runners.embedded import SqliteTable
+
+    def event(n: int, day: str) -> Event:
+        at = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+        return Event(
+            event_id=f"ev-{n}",
+            version=1,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            first_date=day,
+            last_date=day,
+            incident_ids=[f"inc-{n}"],
+            article_ids=[f"art-{n}"],
+            confidence=0.7,
+            first_reported_at=at,
+            last_reported_at=at,
+        )
+
+    waiting = wire_copy(1, original="art-elsewhere").model_copy(
+        update={"published_at": datetime(2024, 3, 5, tzinfo=UTC)}
+    )
+    counted = wire_copy(2, original="art-1")
+    state = SqliteTable(tmp_path / "state.db")
+    try:
+        for kind, records in (
+            ("events", [event(1, "2024-03-05"), event(2, "2024-01-02")]),
+            ("copies", [waiting, counted]),
+        ):
+            key = "event_id" if kind == "events" else "article_id"
+            state.table(kind).put(
+                [(getattr(r, key), r.model_dump_json().encode()) for r in records]
+            )
+        runner = EmbeddedRunner(Settings(), [], JsonlSink(tmp_path, topics=Topics("wirewatch")))
+        runner.stages = {"cluster": ClusterStage(Settings())}
+        runner._restore_stages(state)
+        assert sorted(r.key for r in state.table("events").rows()) == ["ev-1"]
+        assert sorted(r.key for r in state.table("copies").rows()) == ["copy-1"]
+        assert sorted(r.key for r in state.rows()) == []  # the feed state is another table
+    finally:
+        state.close()

@@ -19,8 +19,12 @@ embedded runner) that the runner restores for it. See :class:`SourceStage`.
 A **restoring stage** (cluster) keeps state that is its own compacted output: it declares
 ``state_kind`` and the Kafka runner reads that topic's assigned partitions (read_committed) into
 ``restore`` when partitions are assigned and calls ``revoke`` when they go; the state is then
-the one of the last committed transaction, where the input offsets resume. The embedded runner
-keeps such state for the run only. See :class:`RestoringStage`.
+the one of the last committed transaction, where the input offsets resume. A stage may also
+name ``shared_state_kinds``: compacted topics not partitioned like its input, read whole after
+``state_kind`` into ``restore_shared(kind, rows)`` (the cluster stage's waiting wire copies).
+The embedded runner keeps such state in its state file (one table per topic kind, written
+before the feed state) and restores it when a run starts; without a state file, for the run
+only. See :class:`RestoringStage`.
 
 Stages are declared in :mod:`wirewatch.topology`; a stage class is built with the whole
 :class:`~wirewatch.config.Settings` and reads its own section (``settings_section``).

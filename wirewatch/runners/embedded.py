@@ -6,9 +6,13 @@ Kafka when configured). The poll stage's state table is SQLite (:class:`SqliteTa
 stand-in for the compacted feedstate topic, written after everything a poll produced reached
 the sink; only then do the stages' commit hooks run (a feed's seen marks, the fetch stage's
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
-(at-least-once; the Kafka runner is exactly-once). A URL listed by two feeds in two poll groups
-is fetched by one of them; the other group commits only once that one's records are written,
-and is polled again if they were not (its seen mark would hide the entry from every feed).
+(at-least-once; the Kafka runner is exactly-once). A restoring stage's state (the cluster
+stage's events and wire copies) is kept in the same file, one table per topic kind, written
+just before the feed state and restored when a run starts.
+
+A URL listed by two feeds in two poll groups is fetched by one of them; the other group commits
+only once that one's records are written, and is polled again if they were not (its seen mark
+would hide the entry from every feed).
 
 The sink writes of a poll group happen in a worker thread after all its stages ran, never inside
 the event loop: a sink that blocks (a Kafka sink waiting for a broker that is down) must not eat
@@ -91,7 +95,7 @@ class SqliteTable:
     def __init__(self, path: str | Path, name: str = "feedstate") -> None:
         self.path = Path(path)
         self.name = name
-        self._lock_file = _lock(self.path)
+        self._lock_file: Any = _lock(self.path)
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -111,11 +115,21 @@ class SqliteTable:
                 "move it away or pass another --state"
             ) from exc
 
+    def table(self, name: str) -> SqliteTable:
+        """Another keyed table in this file, on this one's connection and lock (closed with
+        it): the state of a restoring stage beside the feed state."""
+        other = object.__new__(SqliteTable)
+        other.path, other.name, other._lock_file, other._db = self.path, name, None, self._db
+        self._db.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+        )
+        return other
+
     def rows(self) -> list[TableRow]:
         try:
             cur = self._db.execute(f"SELECT key, value FROM {self.name}")  # noqa: S608 - our name
             out = [TableRow(k, bytes(v)) for k, v in cur]
-            return out or self._migrate()
+            return out or (self._migrate() if self.name == "feedstate" else [])
         except sqlite3.DatabaseError as exc:  # a file cut short or damaged after its header
             raise ConfigError(
                 f"state file {self.path} is damaged ({exc}): move it away (its feeds are then "
@@ -130,6 +144,21 @@ class SqliteTable:
             self._db.executemany(
                 f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?)",  # noqa: S608 - our name
                 rows,
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Delete every row whose key is not in ``keys``."""
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM kept")
+            self._db.executemany("INSERT INTO kept VALUES (?)", [(k,) for k in keys])
+            self._db.execute(
+                f"DELETE FROM {self.name} WHERE key NOT IN (SELECT key FROM kept)"  # noqa: S608 - our name
             )
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -172,6 +201,8 @@ class SqliteTable:
         return rows
 
     def close(self) -> None:
+        if self._lock_file is None:  # a table of another one's file: closed with it
+            return
         self._db.close()
         self._lock_file.close()
 
@@ -224,6 +255,8 @@ class EmbeddedRunner:
         self.stop_event: asyncio.Event | None = None
         self.source: SourceStage | None = None
         self.stages: dict[str, Stage] = {}
+        #: topic kind -> its table in the state file, for the restoring stages' state
+        self._stage_tables: dict[str, SqliteTable] = {}
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -259,6 +292,29 @@ class EmbeddedRunner:
         if self.source is None:
             raise ValueError("the topology has no source stage")
 
+    def _restore_stages(self, state: SqliteTable) -> None:
+        """A restoring stage (cluster) gets its state back from the state file: the latest
+        record per key of its ``state_kind`` and ``shared_state_kinds`` topics, kept there as
+        the run writes them (the embedded stand-in for those compacted topics)."""
+        self._stage_tables = {}
+        for stage in self.stages.values():
+            kind = getattr(stage, "state_kind", None)
+            if kind is None:
+                continue
+            shared = getattr(stage, "shared_state_kinds", ())
+            for k in (kind, *shared):
+                if k not in self._stage_tables:
+                    self._stage_tables[k] = state.table(k.replace("-", "_"))
+            stage.restore({0}, self._stage_tables[kind].rows())  # type: ignore[attr-defined]
+            for k in shared:
+                stage.restore_shared(k, self._stage_tables[k].rows())  # type: ignore[attr-defined]
+            # what the stage no longer holds (out of its window) leaves the file, so the file
+            # and the next start's reading stay bounded by the window, not by the history
+            held = getattr(stage, "held_keys", None)
+            if held is not None:
+                for k in (kind, *shared):
+                    self._stage_tables[k].keep_only(held(k))
+
     # ------------------------------------------------------------------ run
     async def run(self, *, once: bool = False, timeout: float | None = None) -> RunStats:
         self.stop_event = asyncio.Event()
@@ -283,6 +339,7 @@ class EmbeddedRunner:
                     ) from exc
             if self.state is not None:
                 source.restore({0}, self.state.rows())
+                self._restore_stages(self.state)
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
@@ -367,6 +424,16 @@ class EmbeddedRunner:
                 self._abort(done, results)
                 return
             if self.state is not None:
+                # before the feed state: a group whose feed state is not written is polled
+                # again, and a restoring stage then finds what it already holds
+                for kind, table in self._stage_tables.items():
+                    table.put(
+                        [
+                            (e.key, e.record.model_dump_json().encode())
+                            for k, _, _, e in writes
+                            if k == kind
+                        ]
+                    )
                 self.state.put(state_rows)
         except asyncio.CancelledError:  # a stop after the grace period: handed back
             self.stats.handed_back += 1

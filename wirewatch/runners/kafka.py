@@ -538,6 +538,11 @@ class KafkaStageRunner(_KafkaRunner):
             return
         rows = read_table(self.cfg, self.topics.name(kind), parts)
         self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+        # state not partitioned like the input (the cluster stage's waiting wire copies): the
+        # whole topic, after the partitioned state it is checked against
+        for shared in getattr(self.stage, "shared_state_kinds", ()):
+            rows = read_table(self.cfg, self.topics.name(shared))
+            self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
     def forget_state(self, parts: set[int]) -> None:
         if getattr(self.stage, "state_kind", None) is not None and parts:
