@@ -135,8 +135,8 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
         )
         send(0)
         send_copies()
-        # every event made, with its copy counted (a copy waits in memory until its original's
-        # event exists: it must be in before a worker is killed)
+        # every event made, with its copy counted before a worker is killed (waiting copies
+        # survive a restart too, test_clusters_kill.py shows that; this test is about events)
         assert read_until(bootstrap, events_topic, copies_counted, 180)[1], workers.logs()
         before_kill = committed_records()
         send(*range(1, ROUNDS))
