@@ -628,7 +628,7 @@ _NP_STOP_RE = re.compile(
 
 
 _ARMED_THING_RE = re.compile(
-    r"checkpoint|base|outpost|barracks|convoy|patrol|positions?|forces", _FLAGS
+    r"checkpoints?|bases?|outposts?|barracks|convoys?|patrols?|positions?|forces", _FLAGS
 )
 _ARMED_PERSON_RE = guarded(
     r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
@@ -696,7 +696,12 @@ _AIR_AGENT_RE = re.compile(
     r"\b(?:attacked|struck|hit|targeted|fired (?:at|on|upon|into|towards?)|fired)\b[^.;]{0,80}? "
     r"with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?|(?:fighter )?jets?|warplanes?|war planes|aircraft|"
     r"helicopters?|gunships?)\b|"
-    r"\bused (?:[\w-]+ )?drones? to\b",
+    r"\bused (?:[\w-]+ )?drones? to\b|"
+    # the passive: "civilians killed by warplanes", "a massacre carried out by drones"
+    r"\b(?:killed|killing|wounded|injured|massacred?|carried out|committed|struck|hit|targeted|"
+    r"bombed) (?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|war planes|"
+    r"fighter jets?|jets|(?:military |government )?aircraft|helicopters?|helicopter gunships?|"
+    r"UAVs?)\b",
     _FLAGS,
 )
 _HARM_RE = re.compile(
