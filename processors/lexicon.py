@@ -116,7 +116,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # air (the missile rule's context decides)
     (
         r"bombard(?:ments?|s|ed|ing)?|target(?:s|ed|ing)? (?:[\w'’-]+ ){0,3}?(?:areas?|villages?|"
-        r"towns?|cities|neighbou?rhoods?|districts?|countryside|outskirts|farms|hills)",
+        r"towns?|cities|neighbou?rhoods?|districts?|countryside|outskirts|farms|hills)|"
+        r"targeting (?:by|of|to|on)",
         MISSILE,
         2.0,
     ),
@@ -149,7 +150,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (
-        r"mines? (?:cause[sd]?|kill(?:s|ed)?|claim(?:s|ed)?|wound(?:s|ed)?|injur(?:e|es|ed)) |"
+        r"mines? (?:cause[sd]?|kill(?:s|ed)?|claim(?:s|ed)?|wound(?:s|ed)?|"
+        r"injur(?:e|es|ed))(?=[ ,])|"
         r"hit (?:a|an) (?:[\w-]+ )?(?:land)?mine|mine (?:blast|explosion)|stepped on a "
         r"(?:[\w-]+ )?(?:land)?mine|anti-(?:tank|personnel) mines?",
         IED,
@@ -243,8 +245,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:leaves?|left|dump(?:s|ed)?|abandon(?:s|ed)?|throws?|threw|thrown|toss(?:es|ed)?|"
         r"hangs?|hanged|hung|places?|placed) (?:[\w'’-]+ ){0,3}?(?:bod(?:y|ies)|corpses?|"
         r"human remains|remains of|(?:human|severed) (?:heads?|parts|limbs)|torsos?)|"
+        r"(?:finds?|found|locates?|located) (?:[\w'’-]+ ){0,3}?(?:corpses?|(?:human|severed) "
+        r"(?:heads?|remains|skeletons?|limbs)|head of a (?:man|woman|person))|"
+        r"lifeless (?:[\w'’-]+ )?(?:man|men|woman|women|person|people|body|bodies) "
+        r"(?:[\w'’-]+ )?(?:found|located|discovered)|"
         r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?(?:dead|"
         r"lifeless|murdered|dismembered|decapitated|mutilated|bound|tortured|bagged) "
+        r"(?:[\w'’-]+ )?"
         r"(?:man|men|woman|women|person|persons|people|youth|youths|subject|subjects|couple|"
         r"bod(?:y|ies)|corpses?)|"
         r"found (?:dead|lifeless|slain|murdered|dismembered|decapitated|mutilated|strangled|"
@@ -274,15 +281,28 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"kill(?:s|ing)? (?:the|its|their|his|her|more|several|dozens|scores|hundreds|many|"
         r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
-        r"(?-i:[A-Z])\w+)|"
+        r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
-        r"(?:is|are|was|were|been|being|gets?|got) (?:\w+ )?shot\b(?! down| at)|"
-        # "the factions target regime positions": armed targets (places are the missile rule's)
-        r"target(?:s|ed|ing)? (?:[\w'’-]+ ){0,3}?(?:positions?|posts?|checkpoints?|bases?|"
+        r"(?:is|are|was|were|been|being|gets?|got) (?:\w+ )?shot\b"
+        r"(?! down| at| dead| to death| and kill)|"
+        # "they shot a man", "shot 9 times", "shot by soldiers", "found shot" (not "shot a video")
+        r"shot (?:a|an|another|two|three|four|five|six|\d+|(?-i:[A-Z])\w+)(?! (?:\w+ )?(?:video|"
+        r"film|movie|footage|photos?|pictures?|scenes?|documentary|goals?|glances?))\b|"
+        r"shot (?:\d+|several|multiple|many|two|three|four|five|six|seven|eight|nine|ten) times|"
+        r"shot by (?:[\w'’-]+ ){0,2}?(?:soldiers|troops|police|gunmen|men|forces|attackers|"
+        r"assailants|militants|unknown|an? )|found shot|"
+        r"riddled (?:[\w'’-]+ ){1,3}?with bullets|bullet-riddled|gunshot wounds|"
+        r"(?:takes?|took|taken) the li(?:fe|ves) of|"
+        r"slaughter(?:s|ed|ing)?(?! (?:of )?(?:\w+ )?(?:cattle|cows|livestock|animals|sheep|goats|"
+        r"pigs|chickens|poultry|camels|lambs)\b)|"
+        # "the factions target regime positions": armed targets (places are the missile rule's);
+        # present tense only, as headlines tell it: a past "had targeted fighters" is mostly a
+        # party's account of a strike told before
+        r"targets? (?:[\w'’-]+ ){0,3}?(?:positions?|posts?|checkpoints?|bases?|"
         r"airbase|convoys?|patrols?|forces|troops|soldiers|members|headquarters|fighters|"
-        r"militiamen)|"
+        r"militiamen)|targets? (?-i:[A-Z])\w+|"
         r"beat (?:up )?(?:\w+ ){0,2}?(?:residents|villagers|civilians|people|men|women|them|him|"
         r"her|worshippers|passengers)",
         VIOLENCE,
@@ -315,7 +335,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"torched|set (?:fire|ablaze) to|set on fire|set (?:\w+ ){1,5}(?:on fire|ablaze|alight)|"
-        r"vandali[sz]ed|arson",
+        r"vandali[sz]ed|arson|"
+        # headlines: "troops torch villages", "raze houses" (not "the torch relay")
+        r"(?:torch(?:es|ing)?|raz(?:es?|ed|ing)) (?:[\w'’-]+ ){0,2}?(?:villages?|houses|homes|"
+        r"huts|shops|buildings|vehicles|cars|markets?|churches|mosques|monaster(?:y|ies))",
         LOOTING,
         2.0,
     ),

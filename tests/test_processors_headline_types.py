@@ -132,3 +132,81 @@ def test_gunmen_killing_civilians_stay_an_attack_and_clashes_stay_fighting() -> 
     assert _one("Gunmen killed 12 civilians in a village near Kidal").sub_event_type == "Attack"
     clash = _one("Clashes between the army and rebels in the north of Shan State")
     assert clash.sub_event_type == "Armed clash"
+
+
+def test_a_passive_shot_dead_keeps_its_civilian_victim() -> None:
+    # guard: the passive "is shot" rule must not take the place of "shot dead"
+    inc = _one(
+        "A mayoral candidate was shot dead on Monday as he left a meeting in the north of the "
+        "city. Four other people, including two police officers, were wounded. One attacker died "
+        "in a shootout with his bodyguards."
+    )
+    assert inc.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # the simple past and the agent of "shot", bullets and lives taken
+        ("They shot a man to death in a bar in Celaya", "Attack"),
+        ("They shot another man outside a shop in Uruapan", "Attack"),
+        ("A bus driver shot 9 times at a terminal in Irapuato", "Attack"),
+        ("Two teachers shot by soldiers at a roadblock near Monywa", "Attack"),
+        ("Two men found shot on a dirt road near Zamora", "Attack"),
+        ("They riddled a man with bullets in a village near Apatzingan", "Attack"),
+        ("They take the life of a woman in a market of Fresnillo", "Attack"),
+        ("A woman with gunshot wounds is located in a lot in Salamanca", "Attack"),
+        # a named victim in quotes, a unit, an officer: the verb still tells a killing
+        ('They kill "El Guero" outside a gym in Culiacan', "Attack"),
+        ("Hooded men slaughter a shopkeeper and his son in Tierra Caliente", "Attack"),
+        ("Troops kill unit of four guerrilla fighters on the highway", "Armed clash"),
+        ("Road mines kill, injure scores of farmers in the north", "Remote explosive/landmine/IED"),
+        # remains found: heads, corpses, lifeless people with a word between
+        ("They found a corpse wrapped in plastic in Zaragoza", "Attack"),
+        ("They locate a human head in a neighbourhood of Chilpancingo", "Attack"),
+        ("They find three lifeless young men on a ranch in Jerez", "Attack"),
+        ("Lifeless man found in a community of Tarimoro", "Attack"),
+        # troops torching or razing villages: property destruction
+        ("The army torches 10 villages in two days in Magway", "Looting/property destruction"),
+        ("Soldiers raze houses in a village of Sagaing", "Looting/property destruction"),
+    ],
+)
+def test_more_headline_forms_of_killing_and_destruction(text: str, sub: str) -> None:
+    assert _one(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("Regime forces target Damascus, Homs and Hama", None),
+        ("The targeting by warplanes of a market in Maarat al-Numan", "Air/drone strike"),
+        ("Warplanes' targeting of a service centre in the town kills two", "Air/drone strike"),
+    ],
+)
+def test_targeting_a_named_place_or_told_as_a_noun_is_an_event(text: str, sub: str | None) -> None:
+    inc = _one(text)
+    if sub is None:
+        assert inc.event_type in ("Battles", "Explosions/Remote violence")
+    else:
+        assert inc.sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The crew shot a video of the festival in Oaxaca",
+        "The torch relay passes through the old town",
+        "Farmers slaughter cattle before the holiday",
+    ],
+)
+def test_other_senses_of_the_new_verbs_are_no_event(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_a_partys_account_of_whom_it_targeted_is_no_second_event() -> None:
+    incs = extract_from_text(
+        "Warplanes struck a school sheltering displaced families in the city on Thursday, killing "
+        "20 people. The military said it had targeted Bravo fighters operating from the school.",
+        PUB,
+    )
+    assert [i.sub_event_type for i in incs] == ["Air/drone strike"]
