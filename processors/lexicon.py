@@ -75,6 +75,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (r"(?:air|drone|aerial)[\s-]?strikes?|airstrikes?|air[\s-]raids?", AIR, 3.0),
+    # barrel bombs are dropped from helicopters
+    (r"explosive barrels?|barrel[\s-]bombs?", AIR, 3.0),
     (
         r"(?:aerial|air) (?:bombardments?|bombings?|attacks?)|drone (?:attacks?|bombing|bombings)",
         AIR,
@@ -513,13 +515,16 @@ CIVILIAN_CUES = (
     r"market|mosque|church|school|hospital|clinic|homes?|houses?|displaced|IDPs?|refugees?|"
     r"aid workers?|journalists?|teachers?|doctors?|nurses?|medics?|miners?|fishermen|pastors?|"
     r"priests?|imams?|family|families|motorists?|drivers?|wedding|funeral|camp for|"
-    r"(?:a|one|two|three|\d+) (?:men|man)\b|people|persons|individuals|locals?|inhabitants|"
+    # not a group's name ("People's Defence Force") or the adjective "local"
+    r"(?:a|one|two|three|\d+) (?:men|man)\b|people(?!['’]s)|persons|individuals|locals|"
+    r"inhabitants|"
     r"crowds?|mourners|pilgrims|bystanders|aid seekers|(?:waiting|queu(?:e|ing)) for (?:food|aid)"
 )
 ARMED_CUES = (
     r"soldiers?|troops?|army|military|servicem[ae]n|officers?|police(?:men|man)?|"
     r"policemen|gendarmes?|militants?|fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|"
     r"security forces|forces|guards?|checkpoints?|bases?|outposts?|barracks|convoys?|patrols?|"
+    r"(?:security|military|police|army|border) posts?|"
     r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel"
 )
 PROTEST_INTERVENTION_CUES = (

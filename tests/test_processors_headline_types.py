@@ -210,3 +210,34 @@ def test_a_partys_account_of_whom_it_targeted_is_no_second_event() -> None:
         PUB,
     )
     assert [i.sub_event_type for i in incs] == ["Air/drone strike"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # aircraft as the subject of a massacre or a killing: the weapon decides (ACLED)
+        (
+            "Warplanes carry out a massacre in a village in the countryside of Idlib",
+            "Air/drone strike",
+        ),
+        ("Helicopters commit a new massacre of farmers in the plain", "Air/drone strike"),
+        ("Jets kill a man and his wife in a camp for displaced people", "Air/drone strike"),
+        # barrel bombs are dropped from helicopters
+        ("Dozens of explosive barrels target the besieged camp", "Air/drone strike"),
+        (
+            "Barrels dropped by helicopters on the outskirts of the town kill four",
+            "Air/drone strike",
+        ),
+        # a group's name with "People's" or a "local" official are not civilians by those words
+        ("Ten soldiers killed by the People's Defence Force in the north", "Armed clash"),
+        ("Local commander among 40 army personnel killed in two days", "Armed clash"),
+        # security posts are armed targets
+        ("Rebels attack six security posts in the state in three days", "Armed clash"),
+    ],
+)
+def test_who_or_what_struck_decides_the_kind(text: str, sub: str) -> None:
+    assert _one(text).sub_event_type == sub
+
+
+def test_people_are_still_civilians() -> None:
+    assert _one("Soldiers killed five people in a village").sub_event_type == "Attack"
