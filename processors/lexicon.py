@@ -245,7 +245,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"assassinat(?:es?|ing)|behead(?:s|ing)?|decapitat(?:es?|ed|ing)|dismember(?:s|ed)?|"
         # bodies left or found: "they leave a body on a road", "a lifeless man is found"
         r"(?:leaves?|left|dump(?:s|ed)?|abandon(?:s|ed)?|throws?|threw|thrown|toss(?:es|ed)?|"
-        r"hangs?|hanged|hung|places?|placed) (?:[\w'’-]+ ){0,3}?(?:bod(?:y|ies)|corpses?|"
+        r"hangs?|hanged|hung) (?:[\w'’-]+ ){0,3}?(?:bod(?:y|ies)|corpses?|"
         r"human remains|remains of|(?:human|severed) (?:heads?|parts|limbs)|torsos?)|"
         r"(?:finds?|found|locates?|located) (?:[\w'’-]+ ){0,3}?(?:corpses?|(?:human|severed) "
         r"(?:heads?|remains|skeletons?|limbs)|head of a (?:man|woman|person))|"
@@ -287,7 +287,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
-        r"(?:is|are|was|were|been|being|gets?|got) (?:\w+ )?shot\b"
+        # the passive "is shot", "was fatally shot"; a look-behind so that the scan tries this
+        # rule at "shot" only, not at every "is" and "was"
+        r"(?:(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bwere )|(?<=\bbeen )|(?<=\bbeing )|"
+        r"(?<=\bgets )|(?<=\bgot )|(?<=\bget )|(?<=ly ))shot\b"
         r"(?! down| at| dead| to death| and kill)|"
         # "they shot a man", "shot 9 times", "shot by soldiers", "found shot" (not "shot a video")
         r"shot (?:a|an|another|two|three|four|five|six|\d+|(?-i:[A-Z])\w+)(?! (?:\w+ )?(?:video|"
@@ -296,7 +299,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"shot by (?:[\w'’-]+ ){0,2}?(?:soldiers|troops|police|gunmen|men|forces|attackers|"
         r"assailants|militants|unknown|an? )|found shot|"
         r"riddled (?:[\w'’-]+ ){1,3}?with bullets|bullet-riddled|gunshot wounds|"
-        r"(?:takes?|took|taken) the li(?:fe|ves) of|"
+        r"(?:(?<=\btake )|(?<=\btakes )|(?<=\btook )|(?<=\btaken ))the li(?:fe|ves) of|"
         r"slaughter(?:s|ed|ing)?(?! (?:of )?(?:\w+ )?(?:cattle|cows|livestock|animals|sheep|goats|"
         r"pigs|chickens|poultry|camels|lambs)\b)|"
         # "the factions target regime positions": armed targets (places are the missile rule's);
