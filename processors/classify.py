@@ -628,7 +628,7 @@ _NP_STOP_RE = re.compile(
 
 
 _ARMED_THING_RE = re.compile(
-    r"checkpoint|base|outpost|barracks|convoy|patrol|positions?|forces", _FLAGS
+    r"checkpoints?|bases?|outposts?|barracks|convoys?|patrols?|positions?|forces", _FLAGS
 )
 _ARMED_PERSON_RE = guarded(
     r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
@@ -692,11 +692,20 @@ def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
 # Aircraft or drones as the agent or instrument of an attack told with a generic verb.
 _AIR_AGENT_RE = re.compile(
     r"\b(?:drones?|warplanes?|war planes|fighter jets?|military aircraft|helicopter gunships?|"
-    r"UAVs?)\b(?: [\w'’-]+){0,8}? (?:struck|hit|attacked|bombed|targeted|dropped)\b|"
+    r"UAVs?)\b(?: [\w'’-]+){0,8}? (?:struck|hit|attacked|bombed|targeted|dropped|"
+    r"carr(?:y|ies|ied) out|commit(?:s|ted)?|kill(?:s|ed)?)\b|"
+    # "jets kill a man", "helicopters commit a massacre": these words alone may be civilian
+    r"\b(?:jets|helicopters|aircraft|planes)\b(?: [\w'’-]+){0,3}? (?:(?:carr(?:y|ies|ied) out|"
+    r"commit(?:s|ted)?) (?:an? )?(?:\w+ )?(?:massacres?|raids?|strikes?)|kill(?:s|ed)?)\b|"
     r"\b(?:attacked|struck|hit|targeted|fired (?:at|on|upon|into|towards?)|fired)\b[^.;]{0,80}? "
     r"with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?|(?:fighter )?jets?|warplanes?|war planes|aircraft|"
     r"helicopters?|gunships?)\b|"
-    r"\bused (?:[\w-]+ )?drones? to\b",
+    r"\bused (?:[\w-]+ )?drones? to\b|"
+    # the passive: "civilians killed by warplanes", "a massacre carried out by drones"
+    r"\b(?:killed|killing|wounded|injured|massacred?|carried out|committed|struck|hit|targeted|"
+    r"bombed|dropped) (?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|"
+    r"war planes|fighter jets?|jets|(?:military |government )?aircraft|helicopters?|"
+    r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
 )
 _HARM_RE = re.compile(

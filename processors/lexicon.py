@@ -75,8 +75,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (r"(?:air|drone|aerial)[\s-]?strikes?|airstrikes?|air[\s-]raids?", AIR, 3.0),
+    # barrel bombs are dropped from helicopters
+    (r"explosive barrels?|barrel[\s-]bombs?", AIR, 3.0),
     (
-        r"(?:aerial|air) (?:bombardment|bombing|attacks?)|drone (?:attacks?|bombing|bombings)",
+        r"(?:aerial|air) (?:bombardments?|bombings?|attacks?)|drone (?:attacks?|bombing|bombings)",
         AIR,
         3.0,
     ),
@@ -85,7 +87,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|drones?|helicopters?|gunships?|"
         r"air force|UAVs?|bombers?) (?:[\w'’-]+ ){0,4}"
-        r"(?:struck|strikes?|hits?|bomb(?:ed|s)?|pound(?:ed|s)?|target(?:ed|s)?|attack(?:ed|s)?|"
+        r"(?:struck|strikes?|hits?|bomb(?:ed|s)?|pound(?:ed|s)?|target(?:ed|s|ing)?|attack(?:ed|s)?|"
         r"fired (?:missiles|rockets|on|at)|strafed|raid(?:ed|s)?|bombard(?:ed|s)?|"
         r"dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
@@ -103,6 +105,24 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"(?:ground|artillery|rocket|mortar) targeting", SHELL, 2.5),
     (r"shell(?:ing|ed|s)|artillery|mortars?(?: rounds?| shells?| fire| attacks?)?", SHELL, 2.5),
     (r"(?:rocket|missile|artillery) (?:fire|barrages?|attacks?)|barrages?", SHELL, 2.5),
+    # headlines: "forces shell villages", "forces shell Kafr Nabudah" (a verb with its object;
+    # not "a shell company", "Shell Oil")
+    (
+        r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
+        r"districts?|outskirts|countryside|(?-i:[A-Z]))\b)"
+        r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)",
+        SHELL,
+        2.5,
+    ),
+    # "bombardment on the town", "forces target areas of ...": ground fire unless told from the
+    # air (the missile rule's context decides)
+    (
+        r"bombard(?:ments?|s|ed|ing)?|target(?:s|ed|ing)? (?:[\w'’-]+ ){0,3}?(?:areas?|villages?|"
+        r"towns?|cities|neighbou?rhoods?|districts?|countryside|outskirts|farms|hills)|"
+        r"targeting (?:by|of|to|on)",
+        MISSILE,
+        2.0,
+    ),
     # the weapon named as what was fired: "fired a 105 mm howitzer", "attacked ... with RPGs"
     (
         r"howitzers?|rocket-propelled grenades?|RPGs?|(?:rocket |grenade )?launchers?|"
@@ -132,7 +152,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (
-        r"mines? (?:cause[sd]?|kill(?:s|ed)?|claim(?:s|ed)?|wound(?:s|ed)?|injur(?:e|es|ed)) |"
+        r"mines? (?:cause[sd]?|kill(?:s|ed)?|claim(?:s|ed)?|wound(?:s|ed)?|"
+        r"injur(?:e|es|ed))(?=[ ,])|"
         r"hit (?:a|an) (?:[\w-]+ )?(?:land)?mine|mine (?:blast|explosion)|stepped on a "
         r"(?:[\w-]+ )?(?:land)?mine|anti-(?:tank|personnel) mines?",
         IED,
@@ -217,6 +238,27 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"massacre[ds]?|execut(?:ed|ion|ions)|lynch(?:ed|ing)?|beheaded|hacked to death|"
+        # present tense and infinitive of headlines: "rebels execute a chief", "behead a farmer"
+        r"execut(?:es?|ing)(?! (?:a |an |the |its |their |his |her )?(?:\w+ )?(?:plans?|orders?|"
+        r"warrants?|search(?:es)?|strateg(?:y|ies)|contracts?|deals?|projects?|programs?|"
+        r"programmes?|trades?|transactions?|code|budget|tasks?|mandates?|decisions?)\b)|"
+        r"assassinat(?:es?|ing)|behead(?:s|ing)?|decapitat(?:es?|ed|ing)|dismember(?:s|ed)?|"
+        # bodies left or found: "they leave a body on a road", "a lifeless man is found"
+        r"(?:leaves?|left|dump(?:s|ed)?|abandon(?:s|ed)?|throws?|threw|thrown|toss(?:es|ed)?|"
+        r"hangs?|hanged|hung) (?:[\w'’-]+ ){0,3}?(?:bod(?:y|ies)|corpses?|"
+        r"human remains|remains of|(?:human|severed) (?:heads?|parts|limbs)|torsos?)|"
+        r"(?:finds?|found|locates?|located) (?:[\w'’-]+ ){0,3}?(?:corpses?|(?:human|severed) "
+        r"(?:heads?|remains|skeletons?|limbs)|head of a (?:man|woman|person))|"
+        r"lifeless (?:[\w'’-]+ )?(?:man|men|woman|women|person|people|body|bodies) "
+        r"(?:[\w'’-]+ )?(?:found|located|discovered)|"
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?(?:dead|"
+        r"lifeless|murdered|dismembered|decapitated|mutilated|bound|tortured|bagged) "
+        r"(?:[\w'’-]+ )?"
+        r"(?:man|men|woman|women|person|persons|people|youth|youths|subject|subjects|couple|"
+        r"bod(?:y|ies)|corpses?)|"
+        r"found (?:dead|lifeless|slain|murdered|dismembered|decapitated|mutilated|strangled|"
+        r"executed)|(?:torsos?|corpses?|bod(?:y|ies)) (?:[\w'’-]+ ){0,3}?(?:placed|hanged|hung|"
+        r"hanging|appear(?:s|ed)?)|riddled with bullets|"
         r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured|"
         r"burn(?:ed|t) (?:\w+ ){0,3}?to death|(?:bodies|corpses|remains) of (?:[\w-]+ ){0,6}?"
         r"(?:were |had been |have been )?(?:found|discovered|recovered|dumped)|"
@@ -237,6 +279,35 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
         r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
+        # "kill its crew", "kill mother and son", "Army Kills Villagers" (title case)
+        r"kill(?:s|ing)? (?:the|its|their|his|her|more|several|dozens|scores|hundreds|many|"
+        r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
+        r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
+        r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
+        r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
+        r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
+        r"(?-i:[A-Z])\w+)|"
+        # the passive "is shot", "was fatally shot"; a look-behind so that the scan tries this
+        # rule at "shot" only, not at every "is" and "was"
+        r"(?:(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bwere )|(?<=\bbeen )|(?<=\bbeing )|"
+        r"(?<=\bgets )|(?<=\bgot )|(?<=\bget )|(?<=ly ))shot\b"
+        r"(?! down| at| dead| to death| and kill)|"
+        # "they shot a man", "shot 9 times", "shot by soldiers", "found shot" (not "shot a video")
+        r"shot (?:a|an|another|two|three|four|five|six|\d+|(?-i:[A-Z])\w+)(?! (?:\w+ )?(?:video|"
+        r"film|movie|footage|photos?|pictures?|scenes?|documentary|goals?|glances?))\b|"
+        r"shot (?:\d+|several|multiple|many|two|three|four|five|six|seven|eight|nine|ten) times|"
+        r"shot by (?:[\w'’-]+ ){0,2}?(?:soldiers|troops|police|gunmen|men|forces|attackers|"
+        r"assailants|militants|unknown|an? )|found shot|"
+        r"riddled (?:[\w'’-]+ ){1,3}?with bullets|bullet-riddled|gunshot wounds|"
+        r"(?:(?<=\btake )|(?<=\btakes )|(?<=\btook )|(?<=\btaken ))the li(?:fe|ves) of|"
+        r"slaughter(?:s|ed|ing)?(?! (?:of )?(?:\w+ )?(?:cattle|cows|livestock|animals|sheep|goats|"
+        r"pigs|chickens|poultry|camels|lambs)\b)|"
+        # "the factions target regime positions": armed targets (places are the missile rule's);
+        # present tense only, as headlines tell it: a past "had targeted fighters" is mostly a
+        # party's account of a strike told before
+        r"targets? (?:[\w'’-]+ ){0,3}?(?:positions?|posts?|checkpoints?|bases?|"
+        r"airbase|convoys?|patrols?|forces|troops|soldiers|members|headquarters|fighters|"
+        r"militiamen)|targets? (?-i:[A-Z])\w+|"
         r"beat (?:up )?(?:\w+ ){0,2}?(?:residents|villagers|civilians|people|men|women|them|him|"
         r"her|worshippers|passengers)",
         VIOLENCE,
@@ -269,7 +340,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"torched|set (?:fire|ablaze) to|set on fire|set (?:\w+ ){1,5}(?:on fire|ablaze|alight)|"
-        r"vandali[sz]ed|arson",
+        r"vandali[sz]ed|arson|"
+        # headlines: "troops torch villages", "raze houses" (not "the torch relay")
+        r"(?:torch(?:es|ing)?|raz(?:es?|ed|ing)) (?:[\w'’-]+ ){0,2}?(?:villages?|houses|homes|"
+        r"huts|shops|buildings|vehicles|cars|markets?|churches|mosques|monaster(?:y|ies))",
         LOOTING,
         2.0,
     ),
@@ -444,13 +518,16 @@ CIVILIAN_CUES = (
     r"market|mosque|church|school|hospital|clinic|homes?|houses?|displaced|IDPs?|refugees?|"
     r"aid workers?|journalists?|teachers?|doctors?|nurses?|medics?|miners?|fishermen|pastors?|"
     r"priests?|imams?|family|families|motorists?|drivers?|wedding|funeral|camp for|"
-    r"(?:a|one|two|three|\d+) (?:men|man)\b|people|persons|individuals|locals?|inhabitants|"
+    # not a group's name ("People's Defence Force") or the adjective "local"
+    r"(?:a|one|two|three|\d+) (?:men|man)\b|people(?!['’]s)|persons|individuals|locals|"
+    r"inhabitants|"
     r"crowds?|mourners|pilgrims|bystanders|aid seekers|(?:waiting|queu(?:e|ing)) for (?:food|aid)"
 )
 ARMED_CUES = (
     r"soldiers?|troops?|army|military|servicem[ae]n|officers?|police(?:men|man)?|"
     r"policemen|gendarmes?|militants?|fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|"
-    r"security forces|forces|guards?|checkpoint|base|outpost|barracks|convoy|patrol|"
+    r"security forces|forces|guards?|checkpoints?|bases?|outposts?|barracks|convoys?|patrols?|"
+    r"(?:security|military|police|army|border) posts?|"
     r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel"
 )
 PROTEST_INTERVENTION_CUES = (
