@@ -35,12 +35,17 @@ _KILL = (
     # "several enemy KIA", never the Kachin Independence Army: "(KIA)", "the KIA", "KIA forces"
     r"(?<![(\w])(?<!the )(?<!The )(?<!by )(?<!with )(?-i:KIA)(?=\s*(?:[.,;:[(]|$))|"
     r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned|"
+    # headline and monitor styles: "three die in a raid", "5 martyrs in shelling", "two murders
+    # in the neighbourhood", "six burned corpses", "two members were assassinated"
+    r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
+    # "twelve people are the victims of a massacre": victims of a killing are its dead
+    r"(?:the )?victims of (?:a|an|the) (?:[\w-]+ )?(?:massacre|killing|execution)|"
     # kill verbs that say how: "five villagers were hacked to death", "two men were shot dead"
     r"shot dead|gunned down|beheaded|executed|murdered|massacred|lynched|"
     r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|burned alive"
 )
 _INJ = (
-    r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|poisoned|"
+    r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|casualty|poisoned|"
     r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)|"
     r"treated (?:in hospital |at (?:a |the )?hospital )?for (?:\w+ ){0,2}?(?:poisoning|injuries|"
     r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital"
@@ -90,8 +95,11 @@ _AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"murdered|murdering|shooting dead|beheading|"
+    # present-tense headline verbs: "militants execute two men", "gunmen slay three"
+    rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
+    rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
-    rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
+    rf"claim(?:s|ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
     rf"stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
@@ -103,13 +111,14 @@ _AFTER_RE = guarded(
     _F,
 )
 _LEFT_RE = guarded(
-    rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
+    rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
     rf"wounded|injured|hurt))",
     _F,
 )
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
     r"murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"murders?|slays?|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
@@ -202,6 +211,15 @@ _ZERO_RE = re.compile(
     r"reported|\breported no (?:major |serious )?(?P<o8>incidents?)",
     _F,
 )
+# "casualties" used for the dead: injuries counted apart ("N casualties and M injuries",
+# "casualties and several wounded"), or a kill word, a family or martyrs in the same clause.
+_CAS_DEAD_RE = re.compile(
+    r"\bcasualt\w*\s+(?:and|,|as well as)\s+(?:[\w-]+\s+){1,4}?(?:injur\w*|wounded|hurt)\b|"
+    r"\b(?:injur\w*|wounded)\s+and\s+(?:[\w-]+\s+){0,3}?casualt|"
+    r"\bcasualt\w*\b[^.;:\n]{0,40}?\b(?:killed|dead|martyr\w*|of (?:the same|one) family)\b",
+    _F,
+)
+_COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
     r"among those)\s*(?:\w+\s+)?$",
@@ -213,7 +231,8 @@ _SUBSET_RE = guarded(
 _ANY_OUTCOME_KEYS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
     hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
-    gunned hacked murder lynch behead "to death" "alive" """.replace('"', "").split()
+    gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
+    assassin victims""".replace('"', "").split()
 )
 # One victim named by a pronoun: "gunmen shot him dead", "killing her", "he was shot dead".
 # Read only when the segment has no other count of that outcome (the pronoun then refers to a
@@ -355,6 +374,16 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     zero: set[str] = set()
+    # "casualties" alone is killed and wounded together; a text that counts injuries apart from
+    # them ("5 casualties and 12 injuries") or ties them to a killing ("casualties of one
+    # family", "casualties ... killed") uses it for the dead. Otherwise the count is kept as
+    # "cas": neither a death toll nor an injured count, and no stated zero.
+    cas_dead = "casualt" in low and _CAS_DEAD_RE.search(seg) is not None
+
+    def outcome(word: str) -> str:
+        if word[:6].lower() == "casual":
+            return "kill" if cas_dead else "cas"
+        return _outcome(word)
 
     def take(kind: str, m: re.Match[str], num_span: tuple[int, int]) -> None:
         s, e = num_span
@@ -399,7 +428,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         else:
             zero.add(_outcome(word) if "one was" not in word.lower() else _outcome(word[8:]))
     for m in _LEFT_RE.finditer(seg):
-        take(_outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
+        take(outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
     for m in _AFTER_RE.finditer(seg):
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
@@ -413,27 +442,29 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             plus(kind, _num_end(m))
     starts = _count_starts(seg)
     for m in _matches_at(_NOUN_RE, seg, starts) if _has_any(low, _NOUN_HINT_KEYS) else ():
-        take(_outcome(m.group("out")), m, (m.start(), _num_end(m)))
+        take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
     for m in _matches_at(_BEFORE_RE, seg, starts):
         out = m.group("out")
+        if out[:6].lower() == "casual" and _COMBINED_AFTER_RE.match(seg, m.end()):
+            continue  # "15 casualties and injuries": one figure for both outcomes
         if _DIED_LATER_RE.match(seg, m.end()):
             continue  # "two of the wounded died in hospital": deaths, told elsewhere
         if out.lower() in ("bodies", "lives") and not re.search(r"\bbodies\b", out, _F):
             if out.lower() == "lives" and not re.search(r"lost", seg[m.start() : m.end()], _F):
                 continue
         before = len(used)
-        take(_outcome(out), m, (m.start(), _num_end(m)))
+        take(outcome(out), m, (m.start(), _num_end(m)))
         if len(used) > before:
             c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start())
             if c is not None:
-                take(_outcome(out), c, (c.start(), _num_end(c)))
+                take(outcome(out), c, (c.start(), _num_end(c)))
             else:
                 o = _ONE_COORD_RE.search(seg, max(0, m.start() - 60), m.start())
                 if o is not None and not _subset_before(seg, o.start("one")):
                     s1, e1 = o.span("one")
                     if not any(a < e1 and s1 < b for a, b in used):
                         used.append((s1, e1))
-                        found[_outcome(out)] = _add(found.get(_outcome(out)), Count(1, None))
+                        found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
@@ -454,7 +485,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used):
             continue
-        kind = _outcome(m.group("out"))
+        kind = outcome(m.group("out"))
         lo = max(0, m.start() - 60)
         c = _NUM_ITEM_END_RE.search(seg, lo, m.start())
         if c is not None:
@@ -478,7 +509,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             continue
         if _subset_before(seg, s):
             continue
-        kind = _outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
+        kind = outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
 
@@ -494,7 +525,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         found["kill"] = _add(found.get("kill"), Count(1, None))
     if found and "another" in low:
         for m in _ANOTHER_RE.finditer(seg):
-            kind = _outcome(m.group("out"))
+            kind = outcome(m.group("out"))
             if not any(a < m.end() and m.start() < b for a, b in used):
                 used.append(m.span())
                 found[kind] = _add(found.get(kind), Count(1, None))

@@ -217,6 +217,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"massacre[ds]?|execut(?:ed|ion|ions)|lynch(?:ed|ing)?|beheaded|hacked to death|"
+        # present-tense headline verbs with a victim: "militants execute two men", "gunmen slay
+        # three soldiers", "troops behead a villager"
+        r"(?:execute|executes|executing|slays?|slew|behead(?:s|ing)?|slaughters?) (?=(?:"
+        r"two|three|four|five|six|seven|eight|nine|ten|\d+|him|them)\b)|"
         r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured|"
         r"burn(?:ed|t) (?:\w+ ){0,3}?to death|(?:bodies|corpses|remains) of (?:[\w-]+ ){0,6}?"
         r"(?:were |had been |have been )?(?:found|discovered|recovered|dumped)|"
