@@ -122,6 +122,7 @@ _AFTER_ONE_RE = guarded(
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
+    r"family|couple|group|crowd|gang|unit|"
     r"year|time|way|bid|attack|strike|statement)[\w'’-]+",
     _F,
 )
@@ -217,6 +218,24 @@ _CAS_DEAD_RE = re.compile(
     r"\bcasualt\w*\s+(?:and|,|as well as)\s+(?:[\w-]+\s+){1,4}?(?:injur\w*|wounded|hurt)\b|"
     r"\b(?:injur\w*|wounded)\s+and\s+(?:[\w-]+\s+){0,3}?casualt|"
     r"\bcasualt\w*\b[^.;:\n]{0,40}?\b(?:killed|dead|martyr\w*|of (?:the same|one) family)\b",
+    _F,
+)
+# A death count over a span of time or over several places: a day's nationwide total ("85 were
+# killed yesterday, including ..."), "in a week of clashes", "in two days", "in 24 hours",
+# "since the coup", "so far this year", "in several areas", "in different circumstances".
+_SPAN_NUM = r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\w+ consecutive)"
+_AGGREGATE_RE = re.compile(
+    r"\b(?:killed|dead|died|murdered|deaths)\s+yesterday,?\s+(?:\w+\s+)?including\b|"
+    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+)?"
+    rf"{_SPAN_NUM}\s+(?:\w+\s+)?(?:days?|weeks?|months?|hours)\b|"
+    r"\bin\s+(?:a|one)\s+(?:single\s+)?(?:day|week|month)\b|"
+    r"\b(?:days?|weeks?|months?)\s+of\s+(?:\w+\s+){0,2}?(?:clashes|fighting|attacks|shelling|"
+    r"violence|bombardment|airstrikes|escalation)\b|"
+    r"\bsince\s+(?:the\s+)?(?:start|beginning|coup|outbreak|war|siege|offensive|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|\d{4})\b|"
+    r"\bso far\b|\bthis year\b|"
+    r"\b(?:in|on|across) (?:several|different|various) (?:areas|places|regions|provinces|towns|"
+    r"circumstances)\b",
     _F,
 )
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
@@ -318,10 +337,25 @@ class Casualties:
 
     fatalities: Count | None = None
     injured: Count | None = None
+    # the death count is a total over a span or over several places ("85 were killed yesterday
+    # including ...", "40 troops killed in a week of clashes"), not one event's toll
+    aggregate: bool = False
 
     def merge_max(self, other: Casualties) -> None:
-        """Combine with another mention of the same incident: keep the larger count."""
-        self.fatalities = _max(self.fatalities, other.fatalities)
+        """Combine with another mention of the same incident: keep the larger count, except
+        that an event's own death toll beats a total over a span or several places."""
+        mine, theirs = self.fatalities, other.fatalities
+        if theirs is not None and mine is not None and None not in (mine.value, theirs.value):
+            if self.aggregate and not other.aggregate:
+                self.fatalities, self.aggregate = other.fatalities, False
+            elif other.aggregate and not self.aggregate:
+                pass
+            else:
+                self.fatalities = _max(self.fatalities, other.fatalities)
+        elif mine is None:
+            self.fatalities, self.aggregate = theirs, other.aggregate
+        else:
+            self.fatalities = _max(mine, theirs)
         self.injured = _max(self.injured, other.injured)
 
 
@@ -539,6 +573,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             found[kind] = Count(1, None)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
+    result.aggregate = "kill" in found and _AGGREGATE_RE.search(seg) is not None
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)
     return result
 

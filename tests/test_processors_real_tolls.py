@@ -78,3 +78,41 @@ def test_casualties_beside_injuries_are_the_dead(
 def test_casualties_alone_are_neither_count_nor_zero(text: str) -> None:
     inc = _one(text)
     assert (inc.fatalities, inc.injured) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # a list of headlines of one event: the event's own toll beats a total over a span or
+        # over several places told in another headline
+        (
+            "Airstrike kills 9 civilians in a village near Idlib\n"
+            "70 people were killed yesterday, including 20 soldiers and 31 civilians",
+            9,
+        ),
+        (
+            "Over 50 troops killed in a week of clashes with rebels\n"
+            "Four soldiers killed in an ambush on a convoy near Hpakant",
+            4,
+        ),
+        (
+            "Two killed in a shooting at a bar in Leon\n"
+            "Guanajuato: 19 killed in one day across several towns",
+            2,
+        ),
+        # a total alone is still the only figure given
+        ("Gunmen kill 17 villagers in two days in the district", 17),
+        # a vague count does not beat a total that has a number
+        (
+            "Troops kill 17 civilians in two days in a district\n"
+            "Several civilians killed in an assault on a village",
+            17,
+        ),
+    ],
+)
+def test_an_events_own_toll_beats_a_total_over_a_span(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+def test_a_killed_family_is_not_one_victim() -> None:
+    assert _one("Gunmen murder a family in a suburb; 4 dead and one injured").fatalities == 4
