@@ -45,7 +45,8 @@ _KILL = (
     r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|burned alive"
 )
 _INJ = (
-    r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|casualty|poisoned|"
+    r"wounded|injured|injuried|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|casualty|"
+    r"poisoned|"
     r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)|"
     r"treated (?:in hospital |at (?:a |the )?hospital )?for (?:\w+ ){0,2}?(?:poisoning|injuries|"
     r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital"
@@ -86,7 +87,7 @@ _ARTICLE_RE = re.compile(
     rf"\b(?P<art>a|an|one)\s+(?P<np>(?:(?!(?:and|or|but)\b|{_ANIMALS})[\w'’-]+\s+){{1,6}}?)"
     r"(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
-    r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|gunned down|beheaded|executed|"
+    r"(?P<out>killed|wounded|injured|injuried|hurt|shot dead|slain|gunned down|beheaded|executed|"
     r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
     r"burned alive)\b",
     _F,
@@ -116,8 +117,8 @@ _LEFT_RE = guarded(
     _F,
 )
 _AFTER_ONE_RE = guarded(
-    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
-    r"murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|injuried|wounded|shot dead|"
+    r"gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
     r"murders?|slays?|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
@@ -181,6 +182,50 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )
+# One injured person named by a definite noun phrase: "the owner was injured", "a guard at the
+# station was wounded in the leg". Read only when nothing else counts the injured.
+_ONE_INJURED_RE = guarded(
+    rf"(?:^|(?<=[\s,;(]))(?:[Tt]he|[Hh]is|[Hh]er)\s+(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)\s+"
+    rf"(?:(?:was|has been|had been|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)\b)",
+    0,
+)
+# One injured person as a subject with a relative clause or a second verb: "a woman who was
+# crossing the road was injured", "a youth stepped on a landmine and was injured", "a man stepped
+# on a mine while clearing a farm, sustaining head injuries". Read only when nothing else counts
+# the injured.
+_ONE_HURT_RE = guarded(
+    rf"(?:^|(?<=[\s,;(]))(?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{PERSON_NOUNS}|member|cleaner|collector|trainee|administrator)\b(?!['’])"
+    rf"[^.;]{{0,100}}?\b(?:(?:was|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)|"
+    rf"(?:sustain|suffer)(?:ed|ing|s)\s+(?:\w+\s+){{0,2}}?(?:injuries|wounds|burns))\b",
+    0,
+)
+# "two farmers stepped on a landmine and were injured": a counted subject, a second verb
+_COUNT_HURT_RE = guarded(
+    rf"\b{_NUM}\s+(?:[\w'’-]+\s+){{1,3}}?(?:stepped on|triggered|touched|hit|were hit by|"
+    rf"were caught in)\s+[^.;]{{1,60}}?\s+and\s+were\s+(?:\w+ly\s+)?(?P<out>injured|injuried|"
+    rf"wounded|hurt|killed)\b",
+    _F,
+)
+# A maimed victim is injured: "a woman stepped on a landmine and lost her leg", "both of his legs
+# were cut off", "his arm was amputated".
+_MAIMED_RE = guarded(
+    r"\b(?:lost|losing)\s+(?:his|her|a|an|one|both)\s+(?:\w+\s+)?(?:legs?|arms?|hands?|feet|"
+    r"foot|eyes?|limbs?)\b|"
+    r"\b(?:his|her)\s+(?:\w+\s+){0,2}?(?:legs?|arms?|hands?|feet|foot|limbs?)\s+(?:was|were|had to "
+    r"be|had been)\s+(?:cut off|amputated|blown off|severed)\b",
+    _F,
+)
+# "Two people, a cook and a customer, were injured": an aside naming the counted victims
+# between the count and its verb, blanked so that the count reaches the verb.
+_COUNT_ASIDE_RE = re.compile(
+    r"\b(?:people|persons|men|women|civilians|villagers|soldiers|officers|residents|"
+    r"workers|children)(?P<aside>\s*,\s*[^,;.()]{1,60}?,)"
+    r"(?=\s+(?:were|have been|had been|are)\s+"
+    r"(?:\w+ly\s+)?(?:killed|injured|injuried|wounded|hurt|dead)\b)",
+    _F,
+)
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
@@ -189,7 +234,7 @@ _COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*a
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
 # "A soldier was killed and another injured": one more person with the other outcome
 _ANOTHER_RE = guarded(
-    r"\band another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
+    r"\b(?:and|while|whereas) another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
     r"(?P<out>wounded|injured|hurt|killed)\b",
     _F,
 )
@@ -201,9 +246,14 @@ _NOUN_RE = re.compile(
 _ZERO_RE = re.compile(
     r"\b(?:no (?:one|body)|nobody|none|no (?:\w+ )?(?:soldiers|troops|civilians|people|officers|"
     r"policemen|personnel|residents|passengers|workers|students|children|crew))\b"
-    r"(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
-    r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
-    r"injuries|one was (?:killed|hurt|injured))|\bwithout (?:any )?(?P<o3>casualties|"
+    r"(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|injuried|wounded|"
+    r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?:human |civilian )?(?P<o2>casualties|"
+    r"deaths|fatalities|injuries|injured|one was (?:killed|hurt|injured))|"
+    # "only property was damaged", "the blast caused only material damage": a stated outcome
+    # without victims
+    r"\bonly (?:the )?(?:\w+ )?(?P<o9>property|material|buildings?|houses?|vehicles?) "
+    r"(?:was |were )?damage[ds]?\b|\b(?:property|material) damage only\b|"
+    r"\bwithout (?:any )?(?P<o3>casualties|"
     r"injuries|loss of life)|\bno (?:lives were lost|loss of life)|"
     r"\b(?:passed off|ended|dispersed|went off|went ahead|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
     r"\b(?:rall(?:y|ies)|marches|march|protests?|demonstrations?|gatherings?|events?|vigils?|"
@@ -247,11 +297,26 @@ _SUBSET_RE = guarded(
 # Substring pre-checks on the lower-cased segment (plain ``in`` tests are far cheaper than an
 # unanchored case-insensitive alternation tried at every character): a segment without any of
 # these words cannot match the patterns they guard.
-_ANY_OUTCOME_KEYS = tuple(
+_ANY_OUTCOME_WORDS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
     hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
     gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
-    assassin victims""".replace('"', "").split()
+    assassin victims limb amputat""".replace('"', "").split()
+)
+_ANY_OUTCOME_KEYS = (
+    *_ANY_OUTCOME_WORDS,
+    "only property",
+    "only material",
+    "damage only",
+    "only the ",
+    "lost his ",
+    "lost her ",
+    "lost a ",
+    "lost an ",
+    "lost both ",
+    "cut off",
+    "blown off",
+    "severed",
 )
 # One victim named by a pronoun: "gunmen shot him dead", "killing her", "he was shot dead".
 # Read only when the segment has no other count of that outcome (the pronoun then refers to a
@@ -271,7 +336,7 @@ _PRONOUN_RE = guarded(
 )
 _PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she|died)\b")
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
-_ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
+_ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully", "only ", "damage only")
 _APPOSITIVE_RE = re.compile(
     r",\s*(?:among them|including|mostly|mainly|largely|chiefly|many of them|most of them|"
     r"all of them|some of them|among whom|both)\s[^,;.]{1,40},",
@@ -397,6 +462,10 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     if not _has_any(low, _ANY_OUTCOME_KEYS):
         return Casualties()
     seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
+    if "," in seg:
+        for m in _COUNT_ASIDE_RE.finditer(seg):
+            a, b = m.span("aside")
+            seg = seg[:a] + " " * (b - a) + seg[b:]
     # "killing himself and four others", "killing himself, an official and three guards": the
     # bomber counts once, and the victims after him are read as if he were not named
     selves = 0
@@ -455,7 +524,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
-        if m.group("o4") or m.group("o5") or m.group("o6") or m.group("o7") or m.group("o8"):
+        if any(m.group(g) for g in ("o4", "o5", "o6", "o7", "o8", "o9")):
             word = "casualties"
         if word.lower() in ("casualties", "loss of life") and m.group("o3") != "injuries":
             zero.update(("kill", "inj") if word.lower() == "casualties" else ("kill",))
@@ -571,6 +640,23 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         if kind not in found and not any(a < m.end() and m.start() < b for a, b in used):
             used.append(m.span())
             found[kind] = Count(1, None)
+    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
+        for m in _ONE_INJURED_RE.finditer(seg):
+            if not any(a < m.end() and m.start() < b for a, b in used):
+                used.append(m.span())
+                found["inj"] = Count(1, None)
+                break
+    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
+        m1 = _COUNT_HURT_RE.search(seg)
+        if m1 is not None and not any(a < m1.end() and m1.start() < b for a, b in used):
+            take(outcome(m1.group("out")), m1, (_num_start(m1), _num_end(m1)))
+    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
+        for m in _ONE_HURT_RE.finditer(seg):
+            if not any(a <= m.start() < b for a, b in used):
+                found["inj"] = Count(1, None)
+                break
+    if "inj" not in found and _MAIMED_RE.search(seg):
+        found["inj"] = Count(1, None)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.aggregate = "kill" in found and _AGGREGATE_RE.search(seg) is not None

@@ -252,7 +252,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         VIOLENCE,
         2.0,
     ),
-    (r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y)", VIOLENCE, 0.6),
+    (
+        r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
+        # a maimed victim: "lost her leg", "both of his legs were cut off"
+        r"lost (?:his|her|a|an|both) (?:\w+ )?(?:legs?|arms?|limbs?|hands?|feet|foot)|"
+        r"(?:legs?|arms?|limbs?|hands?|feet|foot) (?:was|were) (?:cut off|amputated|blown off)",
+        VIOLENCE,
+        0.6,
+    ),
     # --- protests and riots
     (
         r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied|ying)|"

@@ -116,3 +116,121 @@ def test_an_events_own_toll_beats_a_total_over_a_span(text: str, fatalities: int
 
 def test_a_killed_family_is_not_one_victim() -> None:
     assert _one("Gunmen murder a family in a suburb; 4 dead and one injured").fatalities == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "injured"),
+    [
+        # the text states the outcome and it has no deaths: a stated zero, not null
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded near a bank. No human casualties reported.",
+            0,
+            0,
+        ),
+        ("On 3 May 2021, in Lashio, a bomb exploded near a bank. No injured reported.", 0, 0),
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded at an office. Only property was damaged.",
+            0,
+            0,
+        ),
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded at an office. The blast caused only "
+            "material damage.",
+            0,
+            0,
+        ),
+        # a closing line after several explosions of one report speaks for all of them
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded at an office. A second bomb exploded "
+            "near a bank. There were no casualties.",
+            0,
+            0,
+        ),
+        # injuries told in the styles coder notes use: the dead are a stated 0
+        ("On 3 May 2021, in Lashio, a bomb exploded near a shop. One man was injuried.", 0, 1),
+        ("On 3 May 2021, near Hpakant, a mine blast severely injuried one soldier.", 0, 1),
+        ("On 3 May 2021, near Hpakant, a farmer stepped on a landmine and lost his leg.", 0, 1),
+        (
+            "On 3 May 2021, near Hpakant, a farmer stepped on a landmine. Both of his legs were "
+            "cut off.",
+            0,
+            1,
+        ),
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded in a shop. Two people, a cook and a "
+            "customer, were injured.",
+            0,
+            2,
+        ),
+        ("On 3 May 2021, in Lashio, a grenade was thrown at a house. The owner was injured.", 0, 1),
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded. A woman who was crossing the road "
+            "nearby was injured.",
+            0,
+            1,
+        ),
+        ("On 3 May 2021, near Hpakant, a youth stepped on a landmine and was injured.", 0, 1),
+        (
+            "On 3 May 2021, near Hpakant, a man stepped on a mine while clearing a field, "
+            "sustaining head injuries.",
+            0,
+            1,
+        ),
+        (
+            "On 3 May 2021, near Hpakant, two herders stepped on a landmine and were severely "
+            "wounded.",
+            0,
+            2,
+        ),
+        (
+            "On 3 May 2021, in Lashio, a bomb exploded. A man was killed while another was "
+            "injured.",
+            1,
+            1,
+        ),
+    ],
+)
+def test_a_stated_outcome_without_deaths_is_zero(text: str, fatalities: int, injured: int) -> None:
+    inc = _one(text)
+    assert (inc.fatalities, inc.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nothing said about the outcome: null stays null
+        "On 3 May 2021, in Lashio, a bomb exploded near a bank. Casualties unknown.",
+        "On 3 May 2021, in Lashio, a bomb exploded at an office. A second bomb killed two "
+        "people near a bank, but nobody else was hurt.",
+    ],
+)
+def test_no_stated_outcome_stays_null(text: str) -> None:
+    inc = _one(text)
+    assert inc.fatalities is None and inc.injured is None
+
+
+def test_a_zero_after_a_counted_incident_does_not_zero_it() -> None:
+    incs = extract_from_text(
+        "Militants killed five villagers in Kala on Monday. Separately, a bomb exploded in a "
+        "market in Bara. No one was hurt.",
+        PUB,
+    )
+    assert [(i.fatalities, i.injured) for i in incs] == [(5, None), (0, 0)]
+
+
+@pytest.mark.parametrize(
+    "text", ["The informer died.", "The old headman died on Monday in his village near Kalay."]
+)
+def test_a_death_without_violence_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Gunmen attacked the village on Monday. The informer died.", 1),
+        ("Two soldiers died in an ambush near the town of Kalay.", 2),
+    ],
+)
+def test_a_death_told_with_violence_is_counted(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
