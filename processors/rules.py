@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.4"  # wounded who died and "N more" dead are added to the toll
+EXTRACTOR_VERSION = "0.3.5"  # headline kill words, own toll over totals, stated zero outcomes
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
@@ -78,7 +78,11 @@ _WEAK = 0.6  # weight of bare outcome words (killed, wounded): they alone do not
 _BARE_DEATH_RE = re.compile(r"(?:died|dies|die|dead|deaths?)", re.IGNORECASE)
 _VIOLENT_WORD_RE = guarded(
     r"\b(?:kill|shot|shoot|gun|stab|attack|bomb|blast|explo|mine|shell|strike|raid|clash|fight|"
-    r"violen|murder|execut|massacr|beat|tortur|lynch|assault|wound|injur|ambush|fire)",
+    r"violen|murder|execut|massacr|beat|tortur|lynch|assault|wound|injur|ambush|fire|confront|"
+    r"aggress|armed|commando|sicario|hitm|riddl|toll|casualt|bound|hanged|wars?\b|crime|crucif|"
+    r"ston|behead|decapit|slay|slain|"
+    # "two men found dead on the highway": told like bodies found, a killing in this news
+    r"(?:found|find|finds|locate[sd]?|discovered|left|leaves?|leaving)\b(?:\s+[\w-]+){0,3}?\s+dead)",
     re.IGNORECASE,
 )
 _ANAPHOR_RE = guarded(
