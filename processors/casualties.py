@@ -38,6 +38,8 @@ _KILL = (
     # headline and monitor styles: "three die in a raid", "5 martyrs in shelling", "two murders
     # in the neighbourhood", "six burned corpses", "two members were assassinated"
     r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
+    # "three people lose their lives in an armed attack", "two brothers were shot to death"
+    r"los(?:e|es|t) (?:their|his|her) li(?:ves|fe)|shot to death|"
     # "twelve people are the victims of a massacre": victims of a killing are its dead
     r"(?:the )?victims of (?:a|an|the) (?:[\w-]+ )?(?:massacre|killing|execution)|"
     # kill verbs that say how: "five villagers were hacked to death", "two men were shot dead"
@@ -100,7 +102,14 @@ _AFTER_RE = guarded(
     rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
     rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
-    rf"claim(?:s|ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
+    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|"
+    # "killing a family of three", "remains of five people are found", "the number of deaths
+    # ... rises to three"
+    rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
+    rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
+    rf"individuals|bodies)\b)|"
+    rf"number of (?:deaths|dead|victims|people killed) (?:[\w-]+\s+){{0,8}}?"
+    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
     rf"stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
@@ -301,7 +310,7 @@ _ANY_OUTCOME_WORDS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
     hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
     gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
-    assassin victims limb amputat""".replace('"', "").split()
+    assassin victims limb amputat remains""".replace('"', "").split()
 )
 _ANY_OUTCOME_KEYS = (
     *_ANY_OUTCOME_WORDS,

@@ -234,3 +234,23 @@ def test_a_death_without_violence_is_no_incident(text: str) -> None:
 )
 def test_a_death_told_with_violence_is_counted(text: str, fatalities: int) -> None:
     assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Three people lose their lives in an armed attack near Hermosa", 3),
+        ("Two men are attacked with bullets in the port of Mazatlan, one lost his life", 1),
+        ("Two brothers were shot to death at their home in a village near Culiacan", 2),
+        ("Shelling hits a village near Aleppo, killing a family of five", 5),
+        ("Remains of four people are found in a grave near Xalapa", 4),
+        ("The number of deaths by shooting on a beach in Acapulco rises to three", 3),
+    ],
+)
+def test_more_ways_of_telling_the_dead(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+def test_remains_of_buildings_are_no_dead() -> None:
+    inc = _one("Shelling left the remains of two houses near the market in Aleppo after the attack")
+    assert inc.fatalities is None
