@@ -60,7 +60,7 @@ _AUX = (
 )
 _NP = (
     # "twelve members of the village self-defence militia were killed": up to six words
-    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,6}?"
+    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while|that|which|carried|carrying)\b)[\w'’-]+\s+){0,6}?"
     # "30 soldiers and auxiliaries were killed": one group of two nouns (not "3 soldiers and 2")
     r"(?:and\s+(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|their|his|"
     r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+"

@@ -254,3 +254,11 @@ def test_more_ways_of_telling_the_dead(text: str, fatalities: int) -> None:
 def test_remains_of_buildings_are_no_dead() -> None:
     inc = _one("Shelling left the remains of two houses near the market in Aleppo after the attack")
     assert inc.fatalities is None
+
+
+def test_a_count_of_things_that_carried_the_dead_is_no_toll() -> None:
+    inc = _one(
+        "On 3 May 2021, near Kawkareik, rebels attacked with mines two army trucks that carried "
+        "corpses of soldiers from an earlier clash. Casualties unknown."
+    )
+    assert inc.fatalities is None
