@@ -211,6 +211,8 @@ _ONE_HURT_RE = guarded(
     0,
 )
 # "two farmers stepped on a landmine and were injured": a counted subject, a second verb
+_COUNT_HURT_KEYS = ("stepped on", "trigger", "touched", " hit", "caught in")
+_ONE_HURT_KEYS = ("was ", "got ", "sustain", "suffer")
 _COUNT_HURT_RE = guarded(
     rf"\b{_NUM}\s+(?:[\w'’-]+\s+){{1,3}}?(?:stepped on|triggered|touched|hit|were hit by|"
     rf"were caught in)\s+[^.;]{{1,60}}?\s+and\s+were\s+(?:\w+ly\s+)?(?P<out>injured|injuried|"
@@ -219,6 +221,7 @@ _COUNT_HURT_RE = guarded(
 )
 # A maimed victim is injured: "a woman stepped on a landmine and lost her leg", "both of his legs
 # were cut off", "his arm was amputated".
+_MAIMED_KEYS = ("lost ", "losing ", "cut off", "amputat", "blown off", "severed")
 _MAIMED_RE = guarded(
     r"\b(?:lost|losing)\s+(?:his|her|a|an|one|both)\s+(?:\w+\s+)?(?:legs?|arms?|hands?|feet|"
     r"foot|eyes?|limbs?)\b|"
@@ -228,6 +231,8 @@ _MAIMED_RE = guarded(
 )
 # "Two people, a cook and a customer, were injured": an aside naming the counted victims
 # between the count and its verb, blanked so that the count reaches the verb.
+# cheap pre-check of _COUNT_ASIDE_RE: a comma right before the verb of the outcome
+_ASIDE_VERB_RE = re.compile(r", (?:were|have been|had been|are) ")
 _COUNT_ASIDE_RE = re.compile(
     r"\b(?:people|persons|men|women|civilians|villagers|soldiers|officers|residents|"
     r"workers|children)(?P<aside>\s*,\s*[^,;.()]{1,60}?,)"
@@ -283,6 +288,19 @@ _CAS_DEAD_RE = re.compile(
 # killed yesterday, including ..."), "in a week of clashes", "in two days", "in 24 hours",
 # "since the coup", "so far this year", "in several areas", "in different circumstances".
 _SPAN_NUM = r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\w+ consecutive)"
+_AGGREGATE_KEYS = (
+    "yesterday",
+    "day",
+    "week",
+    "month",
+    "hour",
+    "since",
+    "so far",
+    "year",
+    "ious ",
+    "several ",
+    "different ",
+)
 _AGGREGATE_RE = re.compile(
     r"\b(?:killed|dead|died|murdered|deaths)\s+yesterday,?\s+(?:\w+\s+)?including\b|"
     rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+)?"
@@ -471,7 +489,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     if not _has_any(low, _ANY_OUTCOME_KEYS):
         return Casualties()
     seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
-    if "," in seg:
+    if "," in seg and _ASIDE_VERB_RE.search(seg):
         for m in _COUNT_ASIDE_RE.finditer(seg):
             a, b = m.span("aside")
             seg = seg[:a] + " " * (b - a) + seg[b:]
@@ -655,20 +673,24 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                 used.append(m.span())
                 found["inj"] = Count(1, None)
                 break
-    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
-        m1 = _COUNT_HURT_RE.search(seg)
-        if m1 is not None and not any(a < m1.end() and m1.start() < b for a, b in used):
-            take(outcome(m1.group("out")), m1, (_num_start(m1), _num_end(m1)))
-    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
+    hurt_words = "injur" in low or "wound" in low or "hurt" in low
+    if "inj" not in found and hurt_words and _has_any(low, _COUNT_HURT_KEYS):
+        for m1 in _matches_at(_COUNT_HURT_RE, seg, starts):
+            if not any(a < m1.end() and m1.start() < b for a, b in used):
+                take(outcome(m1.group("out")), m1, (_num_start(m1), _num_end(m1)))
+            break
+    if "inj" not in found and hurt_words and _has_any(low, _ONE_HURT_KEYS):
         for m in _ONE_HURT_RE.finditer(seg):
             if not any(a <= m.start() < b for a, b in used):
                 found["inj"] = Count(1, None)
                 break
-    if "inj" not in found and _MAIMED_RE.search(seg):
+    if "inj" not in found and _has_any(low, _MAIMED_KEYS) and _MAIMED_RE.search(seg):
         found["inj"] = Count(1, None)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
-    result.aggregate = "kill" in found and _AGGREGATE_RE.search(seg) is not None
+    result.aggregate = (
+        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
+    )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)
     return result
 
