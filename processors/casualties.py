@@ -35,12 +35,20 @@ _KILL = (
     # "several enemy KIA", never the Kachin Independence Army: "(KIA)", "the KIA", "KIA forces"
     r"(?<![(\w])(?<!the )(?<!The )(?<!by )(?<!with )(?-i:KIA)(?=\s*(?:[.,;:[(]|$))|"
     r"killed in action|deaths?|fatalit(?:y|ies)|bodies|lives|drowned|"
+    # headline and monitor styles: "three die in a raid", "5 martyrs in shelling", "two murders
+    # in the neighbourhood", "six burned corpses", "two members were assassinated"
+    r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
+    # "three people lose their lives in an armed attack", "two brothers were shot to death"
+    r"los(?:e|es|t) (?:their|his|her) li(?:ves|fe)|shot to death|"
+    # "twelve people are the victims of a massacre": victims of a killing are its dead
+    r"(?:the )?victims of (?:a|an|the) (?:[\w-]+ )?(?:massacre|killing|execution)|"
     # kill verbs that say how: "five villagers were hacked to death", "two men were shot dead"
     r"shot dead|gunned down|beheaded|executed|murdered|massacred|lynched|"
     r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|burned alive"
 )
 _INJ = (
-    r"wounded|injured|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|poisoned|"
+    r"wounded|injured|injuried|injuries|injury|hurt|wounds|hospitali[sz]ed|casualties|casualty|"
+    r"poisoned|"
     r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)|"
     r"treated (?:in hospital |at (?:a |the )?hospital )?for (?:\w+ ){0,2}?(?:poisoning|injuries|"
     r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital"
@@ -52,7 +60,7 @@ _AUX = (
 )
 _NP = (
     # "twelve members of the village self-defence militia were killed": up to six words
-    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while)\b)[\w'’-]+\s+){0,6}?"
+    r"(?:(?!(?:and|or|but|were|was|in|on|at|after|when|while|that|which|carried|carrying)\b)[\w'’-]+\s+){0,6}?"
     # "30 soldiers and auxiliaries were killed": one group of two nouns (not "3 soldiers and 2")
     r"(?:and\s+(?!\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|the|their|his|"
     r"her|its|at|more|several|dozens|scores|hundreds)\b)[a-z][\w'’-]*\s+"
@@ -81,7 +89,7 @@ _ARTICLE_RE = re.compile(
     rf"\b(?P<art>a|an|one)\s+(?P<np>(?:(?!(?:and|or|but)\b|{_ANIMALS})[\w'’-]+\s+){{1,6}}?)"
     r"(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
-    r"(?P<out>killed|wounded|injured|hurt|shot dead|slain|gunned down|beheaded|executed|"
+    r"(?P<out>killed|wounded|injured|injuried|hurt|shot dead|slain|gunned down|beheaded|executed|"
     r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
     r"burned alive)\b",
     _F,
@@ -90,8 +98,18 @@ _AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"murdered|murdering|shooting dead|beheading|"
+    # present-tense headline verbs: "militants execute two men", "gunmen slay three"
+    rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
+    rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
-    rf"claim(?:ed|ing)? the lives of|the (?:deaths?|killing) of|death toll (?:\w+\s+){{0,3}}?"
+    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|"
+    # "killing a family of three", "remains of five people are found", "the number of deaths
+    # ... rises to three"
+    rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
+    rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
+    rf"individuals|bodies)\b)|"
+    rf"number of (?:deaths|dead|victims|people killed) (?:[\w-]+\s+){{0,8}}?"
+    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
     rf"stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
@@ -103,16 +121,18 @@ _AFTER_RE = guarded(
     _F,
 )
 _LEFT_RE = guarded(
-    rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
+    rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
     rf"wounded|injured|hurt))",
     _F,
 )
 _AFTER_ONE_RE = guarded(
-    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
-    r"murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|injuried|wounded|shot dead|"
+    r"gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"murders?|slays?|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
+    r"family|couple|group|crowd|gang|unit|"
     r"year|time|way|bid|attack|strike|statement)[\w'’-]+",
     _F,
 )
@@ -171,6 +191,55 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )
+# One injured person named by a definite noun phrase: "the owner was injured", "a guard at the
+# station was wounded in the leg". Read only when nothing else counts the injured.
+_ONE_INJURED_RE = guarded(
+    rf"(?:^|(?<=[\s,;(]))(?:[Tt]he|[Hh]is|[Hh]er)\s+(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)\s+"
+    rf"(?:(?:was|has been|had been|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)\b)",
+    0,
+)
+# One injured person as a subject with a relative clause or a second verb: "a woman who was
+# crossing the road was injured", "a youth stepped on a landmine and was injured", "a man stepped
+# on a mine while clearing a farm, sustaining head injuries". Read only when nothing else counts
+# the injured.
+_ONE_HURT_RE = guarded(
+    rf"(?:^|(?<=[\s,;(]))(?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{PERSON_NOUNS}|member|cleaner|collector|trainee|administrator)\b(?!['’])"
+    rf"[^.;]{{0,100}}?\b(?:(?:was|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)|"
+    rf"(?:sustain|suffer)(?:ed|ing|s)\s+(?:\w+\s+){{0,2}}?(?:injuries|wounds|burns))\b",
+    0,
+)
+# "two farmers stepped on a landmine and were injured": a counted subject, a second verb
+_COUNT_HURT_KEYS = ("stepped on", "trigger", "touched", " hit", "caught in")
+_ONE_HURT_KEYS = ("was ", "got ", "sustain", "suffer")
+_COUNT_HURT_RE = guarded(
+    rf"\b{_NUM}\s+(?:[\w'’-]+\s+){{1,3}}?(?:stepped on|triggered|touched|hit|were hit by|"
+    rf"were caught in)\s+[^.;]{{1,60}}?\s+and\s+were\s+(?:\w+ly\s+)?(?P<out>injured|injuried|"
+    rf"wounded|hurt|killed)\b",
+    _F,
+)
+# A maimed victim is injured: "a woman stepped on a landmine and lost her leg", "both of his legs
+# were cut off", "his arm was amputated".
+_MAIMED_KEYS = ("lost ", "losing ", "cut off", "amputat", "blown off", "severed")
+_MAIMED_RE = guarded(
+    r"\b(?:lost|losing)\s+(?:his|her|a|an|one|both)\s+(?:\w+\s+)?(?:legs?|arms?|hands?|feet|"
+    r"foot|eyes?|limbs?)\b|"
+    r"\b(?:his|her)\s+(?:\w+\s+){0,2}?(?:legs?|arms?|hands?|feet|foot|limbs?)\s+(?:was|were|had to "
+    r"be|had been)\s+(?:cut off|amputated|blown off|severed)\b",
+    _F,
+)
+# "Two people, a cook and a customer, were injured": an aside naming the counted victims
+# between the count and its verb, blanked so that the count reaches the verb.
+# cheap pre-check of _COUNT_ASIDE_RE: a comma right before the verb of the outcome
+_ASIDE_VERB_RE = re.compile(r", (?:were|have been|had been|are) ")
+_COUNT_ASIDE_RE = re.compile(
+    r"\b(?:people|persons|men|women|civilians|villagers|soldiers|officers|residents|"
+    r"workers|children)(?P<aside>\s*,\s*[^,;.()]{1,60}?,)"
+    r"(?=\s+(?:were|have been|had been|are)\s+"
+    r"(?:\w+ly\s+)?(?:killed|injured|injuried|wounded|hurt|dead)\b)",
+    _F,
+)
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
@@ -179,7 +248,7 @@ _COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*a
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
 # "A soldier was killed and another injured": one more person with the other outcome
 _ANOTHER_RE = guarded(
-    r"\band another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
+    r"\b(?:and|while|whereas) another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
     r"(?P<out>wounded|injured|hurt|killed)\b",
     _F,
 )
@@ -191,9 +260,14 @@ _NOUN_RE = re.compile(
 _ZERO_RE = re.compile(
     r"\b(?:no (?:one|body)|nobody|none|no (?:\w+ )?(?:soldiers|troops|civilians|people|officers|"
     r"policemen|personnel|residents|passengers|workers|students|children|crew))\b"
-    r"(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|wounded|"
-    r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?P<o2>casualties|deaths|fatalities|"
-    r"injuries|one was (?:killed|hurt|injured))|\bwithout (?:any )?(?P<o3>casualties|"
+    r"(?:\s+\w+){0,3}?\s+(?P<o1>killed|hurt|injured|injuried|wounded|"
+    r"died|harmed)|\bno (?:immediate )?(?:reports? of )?(?:human |civilian )?(?P<o2>casualties|"
+    r"deaths|fatalities|injuries|injured|one was (?:killed|hurt|injured))|"
+    # "only property was damaged", "the blast caused only material damage": a stated outcome
+    # without victims
+    r"\bonly (?:the )?(?:\w+ )?(?P<o9>property|material|buildings?|houses?|vehicles?) "
+    r"(?:was |were )?damage[ds]?\b|\b(?:property|material) damage only\b|"
+    r"\bwithout (?:any )?(?P<o3>casualties|"
     r"injuries|loss of life)|\bno (?:lives were lost|loss of life)|"
     r"\b(?:passed off|ended|dispersed|went off|went ahead|proceeded) (?:\w+ )?(?P<o4>peacefully)|"
     r"\b(?:rall(?:y|ies)|marches|march|protests?|demonstrations?|gatherings?|events?|vigils?|"
@@ -202,6 +276,46 @@ _ZERO_RE = re.compile(
     r"reported|\breported no (?:major |serious )?(?P<o8>incidents?)",
     _F,
 )
+# "casualties" used for the dead: injuries counted apart ("N casualties and M injuries",
+# "casualties and several wounded"), or a kill word, a family or martyrs in the same clause.
+_CAS_DEAD_RE = re.compile(
+    r"\bcasualt\w*\s+(?:and|,|as well as)\s+(?:[\w-]+\s+){1,4}?(?:injur\w*|wounded|hurt)\b|"
+    r"\b(?:injur\w*|wounded)\s+and\s+(?:[\w-]+\s+){0,3}?casualt|"
+    r"\bcasualt\w*\b[^.;:\n]{0,40}?\b(?:killed|dead|martyr\w*|of (?:the same|one) family)\b",
+    _F,
+)
+# A death count over a span of time or over several places: a day's nationwide total ("85 were
+# killed yesterday, including ..."), "in a week of clashes", "in two days", "in 24 hours",
+# "since the coup", "so far this year", "in several areas", "in different circumstances".
+_SPAN_NUM = r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\w+ consecutive)"
+_AGGREGATE_KEYS = (
+    "yesterday",
+    "day",
+    "week",
+    "month",
+    "hour",
+    "since",
+    "so far",
+    "year",
+    "ious ",
+    "several ",
+    "different ",
+)
+_AGGREGATE_RE = re.compile(
+    r"\b(?:killed|dead|died|murdered|deaths)\s+yesterday,?\s+(?:\w+\s+)?including\b|"
+    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+)?"
+    rf"{_SPAN_NUM}\s+(?:\w+\s+)?(?:days?|weeks?|months?|hours)\b|"
+    r"\bin\s+(?:a|one)\s+(?:single\s+)?(?:day|week|month)\b|"
+    r"\b(?:days?|weeks?|months?)\s+of\s+(?:\w+\s+){0,2}?(?:clashes|fighting|attacks|shelling|"
+    r"violence|bombardment|airstrikes|escalation)\b|"
+    r"\bsince\s+(?:the\s+)?(?:start|beginning|coup|outbreak|war|siege|offensive|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|\d{4})\b|"
+    r"\bso far\b|\bthis year\b|"
+    r"\b(?:in|on|across) (?:several|different|various) (?:areas|places|regions|provinces|towns|"
+    r"circumstances)\b",
+    _F,
+)
+_COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
     r"among those)\s*(?:\w+\s+)?$",
@@ -210,10 +324,26 @@ _SUBSET_RE = guarded(
 # Substring pre-checks on the lower-cased segment (plain ``in`` tests are far cheaper than an
 # unanchored case-insensitive alternation tried at every character): a segment without any of
 # these words cannot match the patterns they guard.
-_ANY_OUTCOME_KEYS = tuple(
+_ANY_OUTCOME_WORDS = tuple(
     """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
     hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
-    gunned hacked murder lynch behead "to death" "alive" """.replace('"', "").split()
+    gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
+    assassin victims limb amputat remains""".replace('"', "").split()
+)
+_ANY_OUTCOME_KEYS = (
+    *_ANY_OUTCOME_WORDS,
+    "only property",
+    "only material",
+    "damage only",
+    "only the ",
+    "lost his ",
+    "lost her ",
+    "lost a ",
+    "lost an ",
+    "lost both ",
+    "cut off",
+    "blown off",
+    "severed",
 )
 # One victim named by a pronoun: "gunmen shot him dead", "killing her", "he was shot dead".
 # Read only when the segment has no other count of that outcome (the pronoun then refers to a
@@ -233,7 +363,7 @@ _PRONOUN_RE = guarded(
 )
 _PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she|died)\b")
 _NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
-_ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully")
+_ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully", "only ", "damage only")
 _APPOSITIVE_RE = re.compile(
     r",\s*(?:among them|including|mostly|mainly|largely|chiefly|many of them|most of them|"
     r"all of them|some of them|among whom|both)\s[^,;.]{1,40},",
@@ -299,10 +429,25 @@ class Casualties:
 
     fatalities: Count | None = None
     injured: Count | None = None
+    # the death count is a total over a span or over several places ("85 were killed yesterday
+    # including ...", "40 troops killed in a week of clashes"), not one event's toll
+    aggregate: bool = False
 
     def merge_max(self, other: Casualties) -> None:
-        """Combine with another mention of the same incident: keep the larger count."""
-        self.fatalities = _max(self.fatalities, other.fatalities)
+        """Combine with another mention of the same incident: keep the larger count, except
+        that an event's own death toll beats a total over a span or several places."""
+        mine, theirs = self.fatalities, other.fatalities
+        if theirs is not None and mine is not None and None not in (mine.value, theirs.value):
+            if self.aggregate and not other.aggregate:
+                self.fatalities, self.aggregate = other.fatalities, False
+            elif other.aggregate and not self.aggregate:
+                pass
+            else:
+                self.fatalities = _max(self.fatalities, other.fatalities)
+        elif mine is None:
+            self.fatalities, self.aggregate = theirs, other.aggregate
+        else:
+            self.fatalities = _max(mine, theirs)
         self.injured = _max(self.injured, other.injured)
 
 
@@ -344,6 +489,10 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     if not _has_any(low, _ANY_OUTCOME_KEYS):
         return Casualties()
     seg = _APPOSITIVE_RE.sub(lambda m: " " * len(m.group()), seg)
+    if "," in seg and _ASIDE_VERB_RE.search(seg):
+        for m in _COUNT_ASIDE_RE.finditer(seg):
+            a, b = m.span("aside")
+            seg = seg[:a] + " " * (b - a) + seg[b:]
     # "killing himself and four others", "killing himself, an official and three guards": the
     # bomber counts once, and the victims after him are read as if he were not named
     selves = 0
@@ -355,6 +504,16 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     zero: set[str] = set()
+    # "casualties" alone is killed and wounded together; a text that counts injuries apart from
+    # them ("5 casualties and 12 injuries") or ties them to a killing ("casualties of one
+    # family", "casualties ... killed") uses it for the dead. Otherwise the count is kept as
+    # "cas": neither a death toll nor an injured count, and no stated zero.
+    cas_dead = "casualt" in low and _CAS_DEAD_RE.search(seg) is not None
+
+    def outcome(word: str) -> str:
+        if word[:6].lower() == "casual":
+            return "kill" if cas_dead else "cas"
+        return _outcome(word)
 
     def take(kind: str, m: re.Match[str], num_span: tuple[int, int]) -> None:
         s, e = num_span
@@ -392,14 +551,14 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
-        if m.group("o4") or m.group("o5") or m.group("o6") or m.group("o7") or m.group("o8"):
+        if any(m.group(g) for g in ("o4", "o5", "o6", "o7", "o8", "o9")):
             word = "casualties"
         if word.lower() in ("casualties", "loss of life") and m.group("o3") != "injuries":
             zero.update(("kill", "inj") if word.lower() == "casualties" else ("kill",))
         else:
             zero.add(_outcome(word) if "one was" not in word.lower() else _outcome(word[8:]))
     for m in _LEFT_RE.finditer(seg):
-        take(_outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
+        take(outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
     for m in _AFTER_RE.finditer(seg):
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
@@ -413,27 +572,29 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             plus(kind, _num_end(m))
     starts = _count_starts(seg)
     for m in _matches_at(_NOUN_RE, seg, starts) if _has_any(low, _NOUN_HINT_KEYS) else ():
-        take(_outcome(m.group("out")), m, (m.start(), _num_end(m)))
+        take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
     for m in _matches_at(_BEFORE_RE, seg, starts):
         out = m.group("out")
+        if out[:6].lower() == "casual" and _COMBINED_AFTER_RE.match(seg, m.end()):
+            continue  # "15 casualties and injuries": one figure for both outcomes
         if _DIED_LATER_RE.match(seg, m.end()):
             continue  # "two of the wounded died in hospital": deaths, told elsewhere
         if out.lower() in ("bodies", "lives") and not re.search(r"\bbodies\b", out, _F):
             if out.lower() == "lives" and not re.search(r"lost", seg[m.start() : m.end()], _F):
                 continue
         before = len(used)
-        take(_outcome(out), m, (m.start(), _num_end(m)))
+        take(outcome(out), m, (m.start(), _num_end(m)))
         if len(used) > before:
             c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start())
             if c is not None:
-                take(_outcome(out), c, (c.start(), _num_end(c)))
+                take(outcome(out), c, (c.start(), _num_end(c)))
             else:
                 o = _ONE_COORD_RE.search(seg, max(0, m.start() - 60), m.start())
                 if o is not None and not _subset_before(seg, o.start("one")):
                     s1, e1 = o.span("one")
                     if not any(a < e1 and s1 < b for a, b in used):
                         used.append((s1, e1))
-                        found[_outcome(out)] = _add(found.get(_outcome(out)), Count(1, None))
+                        found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
@@ -454,7 +615,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used):
             continue
-        kind = _outcome(m.group("out"))
+        kind = outcome(m.group("out"))
         lo = max(0, m.start() - 60)
         c = _NUM_ITEM_END_RE.search(seg, lo, m.start())
         if c is not None:
@@ -478,7 +639,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             continue
         if _subset_before(seg, s):
             continue
-        kind = _outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
+        kind = outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
 
@@ -494,7 +655,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         found["kill"] = _add(found.get("kill"), Count(1, None))
     if found and "another" in low:
         for m in _ANOTHER_RE.finditer(seg):
-            kind = _outcome(m.group("out"))
+            kind = outcome(m.group("out"))
             if not any(a < m.end() and m.start() < b for a, b in used):
                 used.append(m.span())
                 found[kind] = _add(found.get(kind), Count(1, None))
@@ -506,8 +667,30 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         if kind not in found and not any(a < m.end() and m.start() < b for a, b in used):
             used.append(m.span())
             found[kind] = Count(1, None)
+    if "inj" not in found and ("injur" in low or "wound" in low or "hurt" in low):
+        for m in _ONE_INJURED_RE.finditer(seg):
+            if not any(a < m.end() and m.start() < b for a, b in used):
+                used.append(m.span())
+                found["inj"] = Count(1, None)
+                break
+    hurt_words = "injur" in low or "wound" in low or "hurt" in low
+    if "inj" not in found and hurt_words and _has_any(low, _COUNT_HURT_KEYS):
+        for m1 in _matches_at(_COUNT_HURT_RE, seg, starts):
+            if not any(a < m1.end() and m1.start() < b for a, b in used):
+                take(outcome(m1.group("out")), m1, (_num_start(m1), _num_end(m1)))
+            break
+    if "inj" not in found and hurt_words and _has_any(low, _ONE_HURT_KEYS):
+        for m in _ONE_HURT_RE.finditer(seg):
+            if not any(a <= m.start() < b for a, b in used):
+                found["inj"] = Count(1, None)
+                break
+    if "inj" not in found and _has_any(low, _MAIMED_KEYS) and _MAIMED_RE.search(seg):
+        found["inj"] = Count(1, None)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
+    result.aggregate = (
+        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
+    )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)
     return result
 

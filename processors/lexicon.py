@@ -259,6 +259,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"found (?:dead|lifeless|slain|murdered|dismembered|decapitated|mutilated|strangled|"
         r"executed)|(?:torsos?|corpses?|bod(?:y|ies)) (?:[\w'’-]+ ){0,3}?(?:placed|hanged|hung|"
         r"hanging|appear(?:s|ed)?)|riddled with bullets|"
+        # present-tense headline verbs with a victim: "militants execute two men", "gunmen slay
+        # three soldiers", "troops behead a villager"
+        r"(?:execute|executes|executing|slays?|slew|behead(?:s|ing)?|slaughters?) (?=(?:"
+        r"two|three|four|five|six|seven|eight|nine|ten|\d+|him|them)\b)|"
         r"stabbed(?: to death)?|shot dead|gunned down|shot and killed|burned alive|tortured|"
         r"burn(?:ed|t) (?:\w+ ){0,3}?to death|(?:bodies|corpses|remains) of (?:[\w-]+ ){0,6}?"
         r"(?:were |had been |have been )?(?:found|discovered|recovered|dumped)|"
@@ -319,7 +323,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         VIOLENCE,
         2.0,
     ),
-    (r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y)", VIOLENCE, 0.6),
+    (
+        r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
+        # a maimed victim: "lost her leg", "both of his legs were cut off"
+        r"lost (?:his|her|a|an|both) (?:\w+ )?(?:legs?|arms?|limbs?|hands?|feet|foot)|"
+        r"(?:legs?|arms?|limbs?|hands?|feet|foot) (?:was|were) (?:cut off|amputated|blown off)",
+        VIOLENCE,
+        0.6,
+    ),
     # --- protests and riots
     (
         r"protest(?:s|ed|ing|ers?)?|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied|ying)|"

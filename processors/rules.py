@@ -67,12 +67,24 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.5"  # headline verbs of killing, bodies, shelling; who struck decides kind
+EXTRACTOR_VERSION = "0.3.6"  # headline verbs and kinds; kill words, own tolls, stated zeros
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
 _WEAK = 0.6  # weight of bare outcome words (killed, wounded): they alone do not make an event
 
+# A death alone is no incident ("the informer died"): a new incident needs a violent word
+# beside a bare "died"/"dead"; "killed", "injured" and their kin are violent themselves.
+_BARE_DEATH_RE = re.compile(r"(?:died|dies|die|dead|deaths?)", re.IGNORECASE)
+_VIOLENT_WORD_RE = guarded(
+    r"\b(?:kill|shot|shoot|gun|stab|attack|bomb|blast|explo|mine|shell|strike|raid|clash|fight|"
+    r"violen|murder|execut|massacr|beat|tortur|lynch|assault|wound|injur|ambush|fire|confront|"
+    r"aggress|armed|commando|sicario|hitm|riddl|toll|casualt|bound|hanged|wars?\b|crime|crucif|"
+    r"ston|behead|decapit|slay|slain|"
+    # "two men found dead on the highway": told like bodies found, a killing in this news
+    r"(?:found|find|finds|locate[sd]?|discovered|left|leaves?|leaving)\b(?:\s+[\w-]+){0,3}?\s+dead)",
+    re.IGNORECASE,
+)
 _ANAPHOR_RE = guarded(
     r"\b(?:the|this|that|these|those|its|their|same|said|last|latest|today's|yesterday's|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day's)\s+(?:[\w'’-]+\s+){0,2}$",
@@ -129,12 +141,16 @@ class _Incident:
         "place",
         "sub",
         "zero_region",
+        "zero_tail",
     )
 
     def __init__(self) -> None:
         self.mentions: list[_Mention] = []
         self.last_sentence = -1
         self.zero_region: tuple[int, int] | None = None
+        # the report's closing lines after its last incident ("Another bomb exploded near the
+        # bank. There were no casualties."): read for an incident that states no count at all
+        self.zero_tail: tuple[int, int] | None = None
         self.anchor: _Mention  # set by the first add(); an incident is never empty when read
         self.sub = ""
         # only bare violence words so far ("the attack", "killed"): any kind may follow
@@ -411,6 +427,12 @@ def _extract(
                     and not (cas.injured and cas.injured.lower)
                 ):
                     continue
+                if (
+                    m.casualty_only
+                    and all(_BARE_DEATH_RE.fullmatch(t.text) for t in members)
+                    and _VIOLENT_WORD_RE.search(seg) is None
+                ):
+                    continue
                 target = _Incident()
                 incidents.append(target)
             if not target.mentions:
@@ -458,6 +480,15 @@ def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None
             b = min(b, nxt - 1)
         b = min(b, len(sentences) - 1)
         inc.zero_region = (sentences[a].start, sentences[max(a, b)].end)
+    # the closing lines after the last incident's own sentences, never its sentences (they may
+    # count that incident's victims: "..., but nobody else was hurt")
+    last = max((i for i in incidents if i.mentions), key=lambda i: i.last_sentence, default=None)
+    if last is not None and last.zero_region is not None:
+        after = last.last_sentence + 1
+        if after < len(sentences) and sentences[after].start < last.zero_region[1]:
+            for inc in incidents:
+                if inc is not last and inc.mentions:
+                    inc.zero_tail = (sentences[after].start, last.zero_region[1])
 
 
 _LEAD_CHARS = 1500  # long texts: search places in the lead and in sentences with triggers only
@@ -785,6 +816,11 @@ def _draft(
         zero = zero_statement(text, *inc.zero_region)
         cas.fatalities = cas.fatalities or zero.fatalities
         cas.injured = cas.injured or zero.injured
+    if inc.zero_tail is not None and cas.fatalities is None and cas.injured is None:
+        tail = zero_statement(text, *inc.zero_tail)
+        # only its stated zeros: a count there belongs to the incident told in those lines
+        cas.fatalities = tail.fatalities if tail.fatalities and tail.fatalities.value == 0 else None
+        cas.injured = tail.injured if tail.injured and tail.injured.value == 0 else None
     fatalities, fatalities_min = _count_fields(cas.fatalities)
     injured, injured_min = _count_fields(cas.injured)
     if cas.fatalities is None and cas.injured is not None:

@@ -275,9 +275,11 @@ class Incident(_Record):
     fatalities: int | None = Field(
         default=None,
         ge=0,
-        description="deaths stated for the event; 0 when the text says nobody died or reports "
-        "only injuries; null when the text says nothing about deaths or gives only a vague "
-        "amount (then fatalities_min)",
+        description="deaths stated for the event; 0 when the text states an outcome without "
+        "deaths (nobody died, no casualties, only injuries, only property damaged); null when "
+        "the text says nothing about deaths (not reported is not none), gives only a vague "
+        "amount (then fatalities_min) or only a count of 'casualties' (killed and wounded "
+        "together)",
     )
     fatalities_min: int | None = Field(
         default=None, ge=0, description="lower bound of a vague death count (several: 2)"
@@ -285,9 +287,10 @@ class Incident(_Record):
     injured: int | None = Field(
         default=None,
         ge=0,
-        description="injured stated for the event; 0 only when the text says nobody was hurt "
-        "(no one was hurt, no casualties, passed off peacefully); null when injuries are not "
-        "stated (not reported is not none) or given only vaguely (then injured_min)",
+        description="injured stated for the event; 0 only when the text states that nobody "
+        "was hurt (no one was hurt, no injuries or casualties reported, only property damaged, "
+        "passed off peacefully); null when injuries are not stated (not reported is not none), "
+        "given only vaguely (then injured_min) or only as a count of 'casualties'",
     )
     injured_min: int | None = Field(
         default=None, ge=0, description="lower bound of a vague injured count (dozens: 24)"
