@@ -66,7 +66,8 @@ _PLACE_NOUN = (
 _LOCATIVE_RE = guarded(
     rf"(?:\b(?:in|at|near|outside|inside|into|across|around|from|to|toward|towards|on|off|"
     rf"within|between|via|through|throughout|hit|struck|targeted|shelled|bombed|attacked|"
-    rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?"
+    # "(Sagaing Region)": a parenthesised region says where the place before it lies
+    rf"entered|captured|seized|of|and)\s+|,\s*|\(\s*)(?:the\s+)?"
     rf"(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+)?"  # "in Ethiopia's Amhara region"
     rf"(?:(?:(?:north|south|east|west)"
     rf"(?:ern|-?(?:east|west)(?:ern)?)?|central|northern|southern|eastern|western|"
@@ -153,8 +154,11 @@ _ORG_HINT_RE = re.compile(
     re.IGNORECASE,
 )
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
+# ("U.S led coalition": headlines drop the hyphen; only "led" is taken without it, since "Turkey
+# backed the plan" is a verb)
 _BACKED_AFTER_RE = re.compile(
-    r"-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated|loyal)\b",
+    r"(?:-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated|"
+    r"loyal)|\s+led\s+(?:coalition|forces|alliance|troops|operation|campaign|strikes?))\b",
     re.IGNORECASE,
 )
 # "Russian shelling", "Israeli air strikes", "Turkish drones": whose weapons, not where
@@ -362,6 +366,19 @@ def article_places(
             and (m.admin_suffix or _resolves_to_admin1(gaz, m, ranked[:4]))
         )
     )
+    # regions named as regions ("Kachin State", "Bago Region", "Shan-North"), by country: a
+    # village of that country in another region is a namesake ("Kan", Yangon, in a note on
+    # Bago Region), not the place
+    named_regions: dict[str, set[str]] = {}
+    for m in mentions:
+        first = m.candidates[0] if m.ids else None
+        if (
+            first is not None
+            and first.feature == "admin1"
+            and first.country_iso3
+            and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+        ):
+            named_regions.setdefault(first.country_iso3, set()).add(first.name)
     near_named: set[str] = set()
     for iso in named:
         near_named.update(gaz.neighbours(iso))
@@ -384,6 +401,13 @@ def article_places(
             # "in X village (Y District, Kayah State)": a text that names its own regions means
             # a town of theirs, not a namesake abroad, unless it names that other country too
             continue
+        if (
+            place.feature == "city"
+            and place.population < _VILLAGE_POP
+            and place.admin1 is not None
+            and place.admin1 not in named_regions.get(place.country_iso3 or "", (place.admin1,))
+        ):
+            continue  # a village of another region than the ones the text names
         if place.feature == "country" and (
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):
@@ -502,6 +526,25 @@ def _spelling_variant(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+# In a title-case headline a town this populous is taken even when a capitalised word follows;
+# a smaller one may still be the first word of a longer name ("Agua" of "Agua Prieta").
+_TITLE_TOWN_POP = 100_000
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
+_TITLE_SMALL_WORDS = frozenset({"from", "with", "into", "over", "after", "amid", "near", "than"})
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """Whether the line around ``pos`` is a headline in title case ("Four Killed In Monterrey
+    Bar Shooting"): there a capitalised word after a town does not continue the town's name."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a : b if b >= 0 and b - a <= 200 else min(len(text), a + 200)]
+    words = [w for w in _WORD_RE.findall(line) if w.lower() not in _TITLE_SMALL_WORDS]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
 _NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
 
 
@@ -520,7 +563,15 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
             return PlaceHit(start, end, surface, place, True, True, demonym, None, route=True)
     if _GROUP_AFTER_RE.match(text, end):
         locative, near_m = False, None
-    if place.feature == "city" and _NAME_GOES_ON_RE.match(text, end):
+    if (
+        place.feature == "city"
+        and _NAME_GOES_ON_RE.match(text, end)
+        and not (
+            place.population >= _TITLE_TOWN_POP
+            and place.kind != "admin2"  # "The Capital Damascus": "Capital District" is no town
+            and _title_case_line(text, start)
+        )
+    ):
         return PlaceHit(start, end, surface, place, False, False, demonym, None, partial=True)
     if place.feature == "city" and (locative or near_m is not None):
         before = text[lo:start]
