@@ -181,6 +181,41 @@ _ATTACKER_BEFORE_RE = re.compile(
     r"(?:\s+(?:believed|thought|said|suspected)\s+to\s+be)?\s+$",
     re.IGNORECASE,
 )
+# "Jabal al-Akrad" read up to "Jabal al": an Arabic name cut at its article is no town
+_ARTICLE_END_RE = re.compile(r"[\s-](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)$", re.I)
+# A country named as an actor ("a US military base", "US gives ...") or a demonym of people
+# ("an American volunteer", "Russian officers") says whose, not where: a weak hint, as for an
+# attacker's weapons. (Home forces, "Myanmar military", "Syrian troops", stay a hint of where.)
+_COUNTRY_ACTOR_AFTER_RE = re.compile(
+    r"\s+(?:(?:military\s+|army\s+|air\s+)?bases?|officials?|embassy|envoy|"
+    r"gives|gave|sends|sent|backs|supports)\b",
+    re.IGNORECASE,
+)
+_PEOPLE_AFTER_RE = re.compile(
+    r"\s+(?:volunteers?|fighters?|officers?|advisers?|advisors?|mercenar(?:y|ies)|"
+    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?)\b",
+    re.IGNORECASE,
+)
+# Armed groups that fight in one country: a weak hint of the country when the text names none
+# ("clashes between the SDF and IS" is in Syria). Case-sensitive: "KIA" is also "killed in
+# action" in lowercase text only.
+_HOME_GROUPS: tuple[tuple[str, str], ...] = (
+    ("SYR", r"SDF|Syrian Democratic Forces|YPG|YPJ|al-Nusra|Nusra Front|Hayat Tahrir al-Sham|"
+     r"HTS|Free Syrian Army|FSA|Ahrar al-Sham|Jaish al-Islam|Jaysh al-Islam"),
+    ("MMR", r"Tatmadaw|Kachin Independence Army|KIA|KNLA|Karen National Union|KNU|"
+     r"Arakan Army|TNLA|Ta'ang National Liberation Army|MNDAA|Karenni Army"),
+    ("MEX", r"Los Zetas|Zetas|Gulf Cartel|Sinaloa Cartel|CJNG|Jalisco New Generation Cartel|"
+     r"La Familia Michoacana|Knights Templar Cartel|Beltran Leyva"),
+    ("SOM", r"al-Shabaab|al-Shabab|Al Shabaab"),
+    ("YEM", r"Houthis?|Ansar Allah"),
+    ("AFG", r"Taliban"),
+    ("COL", r"FARC|ELN|Clan del Golfo"),
+    ("COD", r"M23|Allied Democratic Forces"),
+    ("SDN", r"Rapid Support Forces"),
+)  # fmt: skip
+_HOME_GROUP_RE = guarded(
+    r"\b(?:" + "|".join(f"(?P<g{i}>{pat})" for i, (_c, pat) in enumerate(_HOME_GROUPS)) + r")\b"
+)
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
 _GAZ: Any = None
@@ -242,6 +277,18 @@ class ArticlePlaces:
     dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
+def _cut_at_article(text: str, end: int, mention: Any) -> bool:
+    """Whether a mention ends on an Arabic article that the text goes on from ("Jabal al" of
+    "Jabal al-Akrad", read as Jebel in Turkmenistan) and its place is some other name: "Daraa
+    al" of "Daraa al-Balad" is still Daraa."""
+    if text[end : end + 1] not in "-‐" or not _ARTICLE_END_RE.search(mention.surface):
+        return False
+    words = [w for w in mention.surface.replace("-", " ").split() if w[:1].isupper()]
+    head = fold(words[0])[:3] if words else ""
+    cands = mention.candidates[:1]
+    return not cands or not fold(cands[0].name).startswith(head)
+
+
 def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> list[Any]:
     """Gazetteer mentions of ``text`` (or only of ``regions`` of it), offsets into ``text``."""
     if regions is None:
@@ -272,6 +319,7 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+    found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -304,6 +352,12 @@ def article_places(
             if _BACKED_AFTER_RE.match(after):
                 continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
             iso0 = first.country_iso3
+            if not in_title and (
+                (not m.demonym and _COUNTRY_ACTOR_AFTER_RE.match(after))
+                or (m.demonym and _PEOPLE_AFTER_RE.match(after))
+            ):
+                attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
+                continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
                     text, max(0, starts[i] - 40), starts[i]
@@ -354,6 +408,10 @@ def article_places(
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     for iso, w in attacker.items():
         weights[iso] = weights.get(iso, 0.0) + w
+    if all(w < 0.5 for w in weights.values()) and _HOME_GROUP_RE.search(text):
+        for gm in _HOME_GROUP_RE.finditer(text):
+            iso = _HOME_GROUPS[int(str(gm.lastgroup)[1:])][0]
+            weights[iso] = max(weights.get(iso, 0.0), 0.5)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them

@@ -67,3 +67,53 @@ def test_a_sponsor_country_spelled_with_a_space_before_led_is_not_the_place() ->
     loc = _one("U.S led coalition air strikes kill eight civilians near Deir ez-Zor").location
     assert loc is not None
     assert loc.country_iso3 == "SYR"
+
+
+def test_an_arabic_name_cut_at_its_article_is_no_town() -> None:
+    # the gazetteer knows "Jabal al" (a town abroad) but the text names "Jabal al-<something>"
+    incs = extract_from_text("Clashes and heavy shelling in Jabal al-Akrad killed four fighters")
+    assert incs
+    loc = incs[0].location
+    assert loc is None or loc.name != "Jabal al"
+
+
+def test_an_arabic_name_read_up_to_its_article_keeps_its_own_town() -> None:
+    loc = _one("Shells fell at Daraa al-Balad, killing four fighters.").location
+    assert loc is not None
+    assert loc.country_iso3 == "SYR"
+
+
+def test_a_home_force_named_by_its_country_keeps_the_country() -> None:
+    loc = _one("Myanmar military shelled a village, killing three civilians.").location
+    assert loc is not None
+    assert loc.country_iso3 == "MMR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighting near a US military base left three fighters dead.",
+        "An American volunteer fighting with a Kurdish militia was killed in clashes.",
+        "Russian officers led the assault on the hill, killing nine fighters.",
+    ],
+)
+def test_a_country_named_only_as_an_actor_is_not_the_place(text: str) -> None:
+    loc = _one(text).location
+    assert loc is None or loc.country_iso3 not in ("USA", "RUS")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a group that fights in one country only places a report that names no place
+        ("Clashes between SDF fighters and militants killed twelve people overnight.", "SYR"),
+        ("Kachin Independence Army fighters ambushed a convoy, killing five soldiers.", "MMR"),
+        ("Gunmen of Los Zetas killed four police officers in an ambush.", "MEX"),
+    ],
+)
+def test_a_group_of_one_country_gives_the_country_when_no_place_is_named(
+    text: str, iso3: str
+) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == iso3
