@@ -277,6 +277,37 @@ class ArticlePlaces:
     dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
+# "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
+_TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
+
+
+def _township_variants(
+    gaz: Gazetteer,
+    text: str,
+    found: list[Any],
+    named_regions: dict[str, set[str]],
+    exclude: list[tuple[int, int]] | None,
+    regions: list[tuple[int, int]] | None,
+) -> list[PlaceHit]:
+    """Towns named "X Township" or "X town" that no gazetteer key spells, read as the town of
+    a region the text names whose name is a spelling variant of X ("Mogoke" for Mogok)."""
+    out: list[PlaceHit] = []
+    for m in _TOWNSHIP_RE.finditer(text):
+        a, b = m.span(1)
+        if any(s < b and a < e for s, e, _m in found):
+            continue  # a name the gazetteer knows
+        if exclude and any(x <= a < y for x, y in exclude):
+            continue
+        if regions is not None and not any(x <= a < y for x, y in regions):
+            continue
+        for iso, names in named_regions.items():
+            cands = gaz.variants_in(m.group(1), iso, sorted(names))
+            if cands:
+                out.append(_hit(text, a, b, m.group(1), cands[0], False))
+                break
+    return out
+
+
 def _cut_at_article(text: str, end: int, mention: Any) -> bool:
     """Whether a mention ends on an Arabic article that the text goes on from ("Jabal al" of
     "Jabal al-Akrad", read as Jebel in Turkmenistan) and its place is some other name: "Daraa
@@ -490,6 +521,9 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if named_regions and _TOWNSHIP_RE.search(text):
+        hits.extend(_township_variants(gaz, text, found, named_regions, exclude, regions))
+        hits.sort(key=lambda h: h.start)
     if not dateline:
         us = _us_dateline(gaz, text)
         if us is not None:

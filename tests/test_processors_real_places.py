@@ -117,3 +117,13 @@ def test_a_group_of_one_country_gives_the_country_when_no_place_is_named(
     loc = _one(text).location
     assert loc is not None
     assert loc.country_iso3 == iso3
+
+
+def test_a_township_spelled_otherwise_is_found_in_the_region_the_text_names() -> None:
+    # GeoNames spells the town "Mogok"; reports write "Mogoke Township"
+    loc = _one(
+        "On 4 June 2021, in Mogoke Township (Pyin Oo Lwin District, Mandalay Region), a bomb "
+        "exploded near a police station. No one was hurt."
+    ).location
+    assert loc is not None
+    assert (loc.name, loc.admin1) == ("Mogoke", "Mandalay")
