@@ -255,7 +255,7 @@ class Gazetteer:
         self._stop = hard_stopwords()
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
-        self._by_head: dict[str, list[str]] | None = None  # see variants_in()
+        self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
         self._context_cache: dict[
@@ -348,27 +348,28 @@ class Gazetteer:
         at most two letters longer or shorter, and mostly the same letters in order. For a name
         the text ties to a region ("X Township (Y Region)") that no key spells exactly."""
         key = fold(name)
-        if len(key) < 5 or " " in key:
-            return []
-        if self._by_head is None:  # built on first use: most processes never need it
-            heads: dict[str, list[str]] = {}
-            for k in self._keys:
-                if " " not in k and len(k) >= 4:
-                    heads.setdefault(k[:4], []).append(k)
-            self._by_head = heads
         cid = self._iso3_country.get(country_iso3)
+        if len(key) < 5 or " " in key or cid is None:
+            return []
+        towns = self._country_towns.get(cid)
+        if towns is None:  # built per country on first use: most processes never need it
+            feats, countries, names = self._feature, self._country, self._names
+            towns = [
+                (fold(names[i]), i)
+                for i in range(len(names))
+                if countries[i] == cid and feats[i] == _F_CITY
+            ]
+            self._country_towns[cid] = towns
         aids = self._context_admin1_ids(admin1)
         out: list[Place] = []
-        for k in self._by_head.get(key[:4], ()):
-            if abs(len(k) - len(key)) > 2 or difflib.SequenceMatcher(None, k, key).ratio() < 0.8:
-                continue
-            for i in self._ids(k):
-                if (
-                    self._feature[i] == _F_CITY
-                    and self._country[i] == cid
-                    and self._admin1[i] in aids
-                ):
-                    out.append(self.place(i))
+        for k, i in towns:
+            if (
+                k[:4] == key[:4]
+                and abs(len(k) - len(key)) <= 2
+                and self._admin1[i] in aids
+                and difflib.SequenceMatcher(None, k, key).ratio() >= 0.8
+            ):
+                out.append(self.place(i))
         return sorted(out, key=lambda p: -p.population)
 
     def english_zipf(self, word: str) -> float:

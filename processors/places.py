@@ -316,8 +316,7 @@ def _cut_at_article(text: str, end: int, mention: Any) -> bool:
         return False
     words = [w for w in mention.surface.replace("-", " ").split() if w[:1].isupper()]
     head = fold(words[0])[:3] if words else ""
-    cands = mention.candidates[:1]
-    return not cands or not fold(cands[0].name).startswith(head)
+    return not fold(mention.candidates[0].name).startswith(head)
 
 
 def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> list[Any]:
@@ -460,13 +459,10 @@ def article_places(
     # Bago Region), not the place
     named_regions: dict[str, set[str]] = {}
     for m in mentions:
-        first = m.candidates[0] if m.ids else None
-        if (
-            first is not None
-            and first.feature == "admin1"
-            and first.country_iso3
-            and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
-        ):
+        if not (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS):
+            continue
+        first = gaz.place(m.ids[0])  # the first only: candidates would build every Place
+        if first.feature == "admin1" and first.country_iso3:
             named_regions.setdefault(first.country_iso3, set()).add(first.name)
     near_named: set[str] = set()
     for iso in named:
