@@ -46,6 +46,10 @@ _AREA_KINDS = frozenset({"region", "sea", "corridor"})
 _FOREIGN_TOWN_POP = 500_000
 # the last word of a name that makes it a region's: "Sagaing Region", "Shan-North"
 _REGION_WORDS = ADMIN_SUFFIXES | {"north", "south", "east", "west"}
+# A town of another region than the ones a text names is a namesake unless this populous
+# ("Man Aung" village in a note on Mon State is not Manaung, a town of 50,000 in Rakhine), or
+# the town its own region is named after ("Daraa" next to "Raqqa province")
+_OTHER_REGION_TOWN_POP = 100_000
 # A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
 _VILLAGE_POP = 15_000
 _DIRECTIONS = {
@@ -488,9 +492,10 @@ def article_places(
             continue
         if (
             place.feature == "city"
-            and place.population < _VILLAGE_POP
+            and place.population < _OTHER_REGION_TOWN_POP
             and place.admin1 is not None
             and place.admin1 not in named_regions.get(place.country_iso3 or "", (place.admin1,))
+            and (place.population < _VILLAGE_POP or fold(place.name) != fold(place.admin1))
         ):
             continue  # a village of another region than the ones the text names
         if place.feature == "country" and (

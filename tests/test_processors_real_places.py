@@ -127,3 +127,19 @@ def test_a_township_spelled_otherwise_is_found_in_the_region_the_text_names() ->
     ).location
     assert loc is not None
     assert (loc.name, loc.admin1) == ("Mogoke", "Mandalay")
+
+
+def test_a_mid_sized_town_of_another_region_is_a_namesake_too() -> None:
+    # Manaung is a town of some 50,000 in Rakhine State; the report is about Mon State
+    loc = _one(
+        "On 3 June 2021, near Manaung village in Thaton township (Mon State), a landmine "
+        "exploded and killed a cattle herder."
+    ).location
+    assert loc is not None
+    assert loc.admin1 == "Mon"
+
+
+def test_a_town_named_like_its_own_region_stays_beside_another_region() -> None:
+    loc = _one("Shelling hit Daraa city while clashes went on in Idlib province.").location
+    assert loc is not None
+    assert loc.admin1 == "Dar'a"
