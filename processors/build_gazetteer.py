@@ -388,6 +388,10 @@ def build_index() -> dict[str, Any]:
         if aid >= 0:
             members_admin1[aid].append(idx)
         b.add_key(c["name"], idx)
+        parts = c["name"].split("-")
+        if len(parts) == 2 and all(1 <= len(p) <= 3 for p in parts):
+            # a name split into its syllables ("Mu-se", "Pa-an") is also written as one word
+            b.add_key("".join(parts), idx)
         primary = fold(c["name"])
         big = b.pop[idx] >= _EXONYM_MIN_POP
         for alt in c.get("alternatenames") or ():

@@ -23,6 +23,7 @@ Typical use::
 
 from __future__ import annotations
 
+import difflib
 import logging
 import marshal
 import math
@@ -254,6 +255,7 @@ class Gazetteer:
         self._stop = hard_stopwords()
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
+        self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
         self._context_cache: dict[
@@ -339,6 +341,36 @@ class Gazetteer:
         key = fold(name)
         ids = self._ids(key) or self._canon_ids(self._canon_of(key))
         return [self.place(i) for i in ids]
+
+    def variants_in(self, name: str, country_iso3: str, admin1: Collection[str]) -> list[Place]:
+        """Towns (and districts) of ``admin1`` regions of a country whose name is a spelling
+        variant of ``name`` ("Mogoke" -> Mogok, "Namhkan" -> Namhkam): same first four letters,
+        at most two letters longer or shorter, and mostly the same letters in order. For a name
+        the text ties to a region ("X Township (Y Region)") that no key spells exactly."""
+        key = fold(name)
+        cid = self._iso3_country.get(country_iso3)
+        if len(key) < 5 or " " in key or cid is None:
+            return []
+        towns = self._country_towns.get(cid)
+        if towns is None:  # built per country on first use: most processes never need it
+            feats, countries, names = self._feature, self._country, self._names
+            towns = [
+                (fold(names[i]), i)
+                for i in range(len(names))
+                if countries[i] == cid and feats[i] == _F_CITY
+            ]
+            self._country_towns[cid] = towns
+        aids = self._context_admin1_ids(admin1)
+        out: list[Place] = []
+        for k, i in towns:
+            if (
+                k[:4] == key[:4]
+                and abs(len(k) - len(key)) <= 2
+                and self._admin1[i] in aids
+                and difflib.SequenceMatcher(None, k, key).ratio() >= 0.8
+            ):
+                out.append(self.place(i))
+        return sorted(out, key=lambda p: -p.population)
 
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when

@@ -46,6 +46,10 @@ _AREA_KINDS = frozenset({"region", "sea", "corridor"})
 _FOREIGN_TOWN_POP = 500_000
 # the last word of a name that makes it a region's: "Sagaing Region", "Shan-North"
 _REGION_WORDS = ADMIN_SUFFIXES | {"north", "south", "east", "west"}
+# A town of another region than the ones a text names is a namesake unless this populous
+# ("Man Aung" village in a note on Mon State is not Manaung, a town of 50,000 in Rakhine), or
+# the town its own region is named after ("Daraa" next to "Raqqa province")
+_OTHER_REGION_TOWN_POP = 100_000
 # A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
 _VILLAGE_POP = 15_000
 _DIRECTIONS = {
@@ -66,7 +70,8 @@ _PLACE_NOUN = (
 _LOCATIVE_RE = guarded(
     rf"(?:\b(?:in|at|near|outside|inside|into|across|around|from|to|toward|towards|on|off|"
     rf"within|between|via|through|throughout|hit|struck|targeted|shelled|bombed|attacked|"
-    rf"entered|captured|seized|of|and)\s+|,\s*)(?:the\s+)?"
+    # "(Sagaing Region)": a parenthesised region says where the place before it lies
+    rf"entered|captured|seized|of|and)\s+|,\s*|\(\s*)(?:the\s+)?"
     rf"(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+)?"  # "in Ethiopia's Amhara region"
     rf"(?:(?:(?:north|south|east|west)"
     rf"(?:ern|-?(?:east|west)(?:ern)?)?|central|northern|southern|eastern|western|"
@@ -153,8 +158,11 @@ _ORG_HINT_RE = re.compile(
     re.IGNORECASE,
 )
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
+# ("U.S led coalition": headlines drop the hyphen; only "led" is taken without it, since "Turkey
+# backed the plan" is a verb)
 _BACKED_AFTER_RE = re.compile(
-    r"-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated|loyal)\b",
+    r"(?:-(?:led|backed|supported|allied|sponsored|funded|trained|armed|aligned|affiliated|"
+    r"loyal)|\s+led\s+(?:coalition|forces|alliance|troops|operation|campaign|strikes?))\b",
     re.IGNORECASE,
 )
 # "Russian shelling", "Israeli air strikes", "Turkish drones": whose weapons, not where
@@ -176,6 +184,41 @@ _ATTACKER_BEFORE_RE = re.compile(
     r"\b(?:warplanes?|war planes|planes|jets|aircraft|helicopters?|drones?|strikes|raids)"
     r"(?:\s+(?:believed|thought|said|suspected)\s+to\s+be)?\s+$",
     re.IGNORECASE,
+)
+# "Jabal al-Akrad" read up to "Jabal al": an Arabic name cut at its article is no town
+_ARTICLE_END_RE = re.compile(r"[\s-](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)$", re.I)
+# A country named as an actor ("a US military base", "US gives ...") or a demonym of people
+# ("an American volunteer", "Russian officers") says whose, not where: a weak hint, as for an
+# attacker's weapons. (Home forces, "Myanmar military", "Syrian troops", stay a hint of where.)
+_COUNTRY_ACTOR_AFTER_RE = re.compile(
+    r"\s+(?:(?:military\s+|army\s+|air\s+)?bases?|officials?|embassy|envoy|"
+    r"gives|gave|sends|sent|backs|supports)\b",
+    re.IGNORECASE,
+)
+_PEOPLE_AFTER_RE = re.compile(
+    r"\s+(?:volunteers?|fighters?|officers?|advisers?|advisors?|mercenar(?:y|ies)|"
+    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?)\b",
+    re.IGNORECASE,
+)
+# Armed groups that fight in one country: a weak hint of the country when the text names none
+# ("clashes between the SDF and IS" is in Syria). Case-sensitive: "KIA" is also "killed in
+# action" in lowercase text only.
+_HOME_GROUPS: tuple[tuple[str, str], ...] = (
+    ("SYR", r"SDF|Syrian Democratic Forces|YPG|YPJ|al-Nusra|Nusra Front|Hayat Tahrir al-Sham|"
+     r"HTS|Free Syrian Army|FSA|Ahrar al-Sham|Jaish al-Islam|Jaysh al-Islam"),
+    ("MMR", r"Tatmadaw|Kachin Independence Army|KIA|KNLA|Karen National Union|KNU|"
+     r"Arakan Army|TNLA|Ta'ang National Liberation Army|MNDAA|Karenni Army"),
+    ("MEX", r"Los Zetas|Zetas|Gulf Cartel|Sinaloa Cartel|CJNG|Jalisco New Generation Cartel|"
+     r"La Familia Michoacana|Knights Templar Cartel|Beltran Leyva"),
+    ("SOM", r"al-Shabaab|al-Shabab|Al Shabaab"),
+    ("YEM", r"Houthis?|Ansar Allah"),
+    ("AFG", r"Taliban"),
+    ("COL", r"FARC|ELN|Clan del Golfo"),
+    ("COD", r"M23|Allied Democratic Forces"),
+    ("SDN", r"Rapid Support Forces"),
+)  # fmt: skip
+_HOME_GROUP_RE = guarded(
+    r"\b(?:" + "|".join(f"(?P<g{i}>{pat})" for i, (_c, pat) in enumerate(_HOME_GROUPS)) + r")\b"
 )
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
@@ -238,6 +281,48 @@ class ArticlePlaces:
     dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
+# "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
+_TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
+
+
+def _township_variants(
+    gaz: Gazetteer,
+    text: str,
+    found: list[Any],
+    named_regions: dict[str, set[str]],
+    exclude: list[tuple[int, int]] | None,
+    regions: list[tuple[int, int]] | None,
+) -> list[PlaceHit]:
+    """Towns named "X Township" or "X town" that no gazetteer key spells, read as the town of
+    a region the text names whose name is a spelling variant of X ("Mogoke" for Mogok)."""
+    out: list[PlaceHit] = []
+    for m in _TOWNSHIP_RE.finditer(text):
+        a, b = m.span(1)
+        if any(s < b and a < e for s, e, _m in found):
+            continue  # a name the gazetteer knows
+        if exclude and any(x <= a < y for x, y in exclude):
+            continue
+        if regions is not None and not any(x <= a < y for x, y in regions):
+            continue
+        for iso, names in named_regions.items():
+            cands = gaz.variants_in(m.group(1), iso, sorted(names))
+            if cands:
+                out.append(_hit(text, a, b, m.group(1), cands[0], False))
+                break
+    return out
+
+
+def _cut_at_article(text: str, end: int, mention: Any) -> bool:
+    """Whether a mention ends on an Arabic article that the text goes on from ("Jabal al" of
+    "Jabal al-Akrad", read as Jebel in Turkmenistan) and its place is some other name: "Daraa
+    al" of "Daraa al-Balad" is still Daraa."""
+    if text[end : end + 1] not in "-‐" or not _ARTICLE_END_RE.search(mention.surface):
+        return False
+    words = [w for w in mention.surface.replace("-", " ").split() if w[:1].isupper()]
+    head = fold(words[0])[:3] if words else ""
+    return not fold(mention.candidates[0].name).startswith(head)
+
+
 def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> list[Any]:
     """Gazetteer mentions of ``text`` (or only of ``regions`` of it), offsets into ``text``."""
     if regions is None:
@@ -268,6 +353,7 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+    found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -300,6 +386,12 @@ def article_places(
             if _BACKED_AFTER_RE.match(after):
                 continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
             iso0 = first.country_iso3
+            if not in_title and (
+                (not m.demonym and _COUNTRY_ACTOR_AFTER_RE.match(after))
+                or (m.demonym and _PEOPLE_AFTER_RE.match(after))
+            ):
+                attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
+                continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
                     text, max(0, starts[i] - 40), starts[i]
@@ -350,6 +442,10 @@ def article_places(
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     for iso, w in attacker.items():
         weights[iso] = weights.get(iso, 0.0) + w
+    if all(w < 0.5 for w in weights.values()) and _HOME_GROUP_RE.search(text):
+        for gm in _HOME_GROUP_RE.finditer(text):
+            iso = _HOME_GROUPS[int(str(gm.lastgroup)[1:])][0]
+            weights[iso] = max(weights.get(iso, 0.0), 0.5)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them
@@ -362,6 +458,16 @@ def article_places(
             and (m.admin_suffix or _resolves_to_admin1(gaz, m, ranked[:4]))
         )
     )
+    # regions named as regions ("Kachin State", "Bago Region", "Shan-North"), by country: a
+    # village of that country in another region is a namesake ("Kan", Yangon, in a note on
+    # Bago Region), not the place
+    named_regions: dict[str, set[str]] = {}
+    for m in mentions:
+        if not (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS):
+            continue
+        first = gaz.place(m.ids[0])  # the first only: candidates would build every Place
+        if first.feature == "admin1" and first.country_iso3:
+            named_regions.setdefault(first.country_iso3, set()).add(first.name)
     near_named: set[str] = set()
     for iso in named:
         near_named.update(gaz.neighbours(iso))
@@ -384,6 +490,14 @@ def article_places(
             # "in X village (Y District, Kayah State)": a text that names its own regions means
             # a town of theirs, not a namesake abroad, unless it names that other country too
             continue
+        if (
+            place.feature == "city"
+            and place.population < _OTHER_REGION_TOWN_POP
+            and place.admin1 is not None
+            and place.admin1 not in named_regions.get(place.country_iso3 or "", (place.admin1,))
+            and (place.population < _VILLAGE_POP or fold(place.name) != fold(place.admin1))
+        ):
+            continue  # a village of another region than the ones the text names
         if place.feature == "country" and (
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):
@@ -408,6 +522,9 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if named_regions and _TOWNSHIP_RE.search(text):
+        hits.extend(_township_variants(gaz, text, found, named_regions, exclude, regions))
+        hits.sort(key=lambda h: h.start)
     if not dateline:
         us = _us_dateline(gaz, text)
         if us is not None:
@@ -502,6 +619,25 @@ def _spelling_variant(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+# In a title-case headline a town this populous is taken even when a capitalised word follows;
+# a smaller one may still be the first word of a longer name ("Agua" of "Agua Prieta").
+_TITLE_TOWN_POP = 100_000
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
+_TITLE_SMALL_WORDS = frozenset({"from", "with", "into", "over", "after", "amid", "near", "than"})
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """Whether the line around ``pos`` is a headline in title case ("Four Killed In Monterrey
+    Bar Shooting"): there a capitalised word after a town does not continue the town's name."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a : b if b >= 0 and b - a <= 200 else min(len(text), a + 200)]
+    words = [w for w in _WORD_RE.findall(line) if w.lower() not in _TITLE_SMALL_WORDS]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
 _NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
 
 
@@ -520,7 +656,15 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
             return PlaceHit(start, end, surface, place, True, True, demonym, None, route=True)
     if _GROUP_AFTER_RE.match(text, end):
         locative, near_m = False, None
-    if place.feature == "city" and _NAME_GOES_ON_RE.match(text, end):
+    if (
+        place.feature == "city"
+        and _NAME_GOES_ON_RE.match(text, end)
+        and not (
+            place.population >= _TITLE_TOWN_POP
+            and place.kind != "admin2"  # "The Capital Damascus": "Capital District" is no town
+            and _title_case_line(text, start)
+        )
+    ):
         return PlaceHit(start, end, surface, place, False, False, demonym, None, partial=True)
     if place.feature == "city" and (locative or near_m is not None):
         before = text[lo:start]
