@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.broker_support import private_broker  # noqa: F401 - a fixture for every test
 from wirewatch.config import KafkaSettings
 
 KAFKA_ENV = "WIREWATCH_TEST_BOOTSTRAP"

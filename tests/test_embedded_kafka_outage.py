@@ -9,72 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
 
 from testkit.http import Reply
 from tests.pipeline_support import REPO, news_site, read_topic, wait_for
 from wirewatch.topics import Topics
-
-START = REPO / "deploy" / "kafka" / "start.sh"
-STOP = REPO / "deploy" / "kafka" / "stop.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Broker:
-    data: Path
-    env: dict[str, str]
-    bootstrap: str
-
-    def start(self) -> None:
-        subprocess.run(
-            ["bash", str(START), str(self.data)],
-            env=self.env,
-            check=True,
-            timeout=300,
-            stdout=subprocess.DEVNULL,
-        )
-
-    def stop(self, *, wipe: bool = False) -> None:
-        args = ["--wipe"] if wipe else []
-        subprocess.run(
-            ["bash", str(STOP), *args, str(self.data)], env=self.env, check=True, timeout=120
-        )
-
-
-@pytest.fixture
-def private_broker(tmp_path: Path) -> Iterator[Broker]:
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Java is absent: this test needs a private Kafka broker it can stop")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WIREWATCH_PYTHON": sys.executable,
-        "WIREWATCH_KAFKA_PORT": str(port),
-        "WIREWATCH_KAFKA_CONTROLLER_PORT": str(_free_port()),
-        "WIREWATCH_KAFKA_READY_TIMEOUT": "180",
-    }
-    broker = Broker(tmp_path / "kafka", env, f"127.0.0.1:{port}")
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.stop(wipe=True)
 
 
 def _env(bootstrap: str, prefix: str) -> dict[str, str]:

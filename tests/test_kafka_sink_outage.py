@@ -13,8 +13,8 @@ import uuid
 import pytest
 
 from sinks.kafka import KafkaSink
+from tests.broker_support import Broker
 from tests.factories import make_incident
-from tests.test_embedded_kafka_outage import Broker, private_broker  # noqa: F401 - a fixture
 from wirewatch.config import KafkaSettings
 from wirewatch.errors import BrokerUnavailable, MetadataTimeout, TopicMissing
 from wirewatch.kafka_admin import create_topics
@@ -33,7 +33,7 @@ def _settings(bootstrap: str, prefix: str) -> KafkaSettings:
     )
 
 
-def test_missing_topic_and_unreachable_broker_are_told_apart(private_broker: Broker) -> None:  # noqa: F811
+def test_missing_topic_and_unreachable_broker_are_told_apart(private_broker: Broker) -> None:
     # a topic the broker answers for and does not have: TopicMissing
     missing = KafkaSink(_settings(private_broker.bootstrap, f"gone{uuid.uuid4().hex[:6]}"))
     missing.setup()

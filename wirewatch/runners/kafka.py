@@ -60,6 +60,7 @@ from kafka.structs import OffsetAndMetadata
 from sinks.kafka import (
     kafka_client_config,
     make_producer,
+    metadata_failure,
     record_size,
     shrink_dead_letter,
     translate_kafka_error,
@@ -69,6 +70,7 @@ from wirewatch.contracts import read_record
 from wirewatch.errors import (
     BrokerUnavailable,
     ConfigError,
+    MetadataTimeout,
     RecordTooLarge,
     TopicMissing,
     WirewatchError,
@@ -302,13 +304,18 @@ class _KafkaRunner:
         self.fitter = RecordFitter(self.name, self.cfg, limits, producer_max)
 
     def _partitions_of(self, topic: str) -> set[int]:
-        """The partitions of ``topic``; :class:`TopicMissing` when it does not exist (a
-        deployment from before the topic was added: ``topics create`` adds it)."""
+        """The partitions of ``topic``; :class:`TopicMissing` when a broker answered without
+        it (a deployment from before the topic was added: ``topics create`` adds it),
+        :class:`MetadataTimeout` when no broker answered (an outage, not a missing topic)."""
         assert self.producer is not None
+        since_ms = time.monotonic() * 1000
         try:
             parts = self.producer.partitions_for(topic)
-        except kerr.KafkaTimeoutError:
-            parts = None
+        except kerr.KafkaTimeoutError as exc:
+            failure = metadata_failure(self.producer, topic, since_ms, self.cfg.max_block_ms)
+            if isinstance(failure, MetadataTimeout):  # which brokers to look at
+                failure = MetadataTimeout(f"{failure} (at {self.cfg.bootstrap_servers})")
+            raise failure from exc
         if not parts:
             raise TopicMissing(f"topic {topic} does not exist (run `wirewatch topics create`)")
         return set(parts)
