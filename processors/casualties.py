@@ -324,11 +324,14 @@ _SUBSET_RE = guarded(
 # Substring pre-checks on the lower-cased segment (plain ``in`` tests are far cheaper than an
 # unanchored case-insensitive alternation tried at every character): a segment without any of
 # these words cannot match the patterns they guard.
-_ANY_OUTCOME_WORDS = tuple(
-    """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
-    hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
-    gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
-    assassin victims limb amputat remains""".replace('"', "").split()
+# Whole phrases, never split on spaces: a bare "to" (from "to death") is in almost every text
+# and made the pre-check pass everything.
+_ANY_OUTCOME_WORDS = (
+    *"""kill dead died dies death wound injur hurt harm slain perish lives life fatalit kia
+    casualt bodies hospital treated toll peaceful incident suffer poison drown execut massacr
+    slaughter behead decapitat gunned hacked murder lynch alive die martyr corpse homicide slay
+    assassin victims limb amputat remains""".split(),
+    "to death",
 )
 _ANY_OUTCOME_KEYS = (
     *_ANY_OUTCOME_WORDS,

@@ -1,0 +1,55 @@
+"""Classes of extraction errors from issue 18 (general phrasing written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors import casualties
+from processors.casualties import find_casualties
+
+# Outcomes told without the letters "to" anywhere: the casualty pre-check once passed nearly every
+# text only because a bare "to" was one of its keys, and skipped these.
+_NO_TO_OUTCOMES = [
+    ("Five men were decapitated in a village on Sunday.", 5, None),
+    ("Nobody was harmed in the blast.", 0, None),
+    ("Three people lose their life in an ambush.", 3, None),
+]
+
+
+@pytest.mark.parametrize(("text", "dead", "injured"), _NO_TO_OUTCOMES)
+def test_casualty_precheck_does_not_skip_outcomes_without_to(
+    text: str, dead: int | None, injured: int | None
+) -> None:
+    assert "to" not in text.lower()
+    found = find_casualties(text)
+    assert (found.fatalities.value if found.fatalities else None) == dead
+    assert (found.injured.value if found.injured else None) == injured
+
+
+_PRECHECK_SAMPLES = [
+    *(t for t, _, _ in _NO_TO_OUTCOMES),
+    "Two villagers were hacked to death and a child was burned alive.",
+    "A bomb went off near the market; no one was hurt.",
+    "The rally passed off peacefully.",
+    "A woman stepped on a mine and lost her leg.",
+    "Gunmen shot him dead in front of his house.",
+    "Militants execute two hostages.",
+    "The death toll rose to 12 on Friday.",
+    "Troops recovered the bodies of four fighters.",
+    "Soldiers fired shells at the hills on Monday.",
+    "Police stopped a car at a checkpoint.",
+]
+
+
+@pytest.mark.parametrize("text", _PRECHECK_SAMPLES)
+def test_casualty_precheck_changes_no_result(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-check is a speed guard only: the counts are those of the full patterns."""
+    with_check = find_casualties(text)
+    monkeypatch.setattr(casualties, "_ANY_OUTCOME_KEYS", ("",))
+    assert find_casualties(text) == with_check
+
+
+def test_casualty_precheck_skips_text_without_outcome() -> None:
+    """A common word is no key: a text that tells no outcome is skipped before any pattern."""
+    low = "police stopped a car at a checkpoint to search it on the road to the town."
+    assert not any(k in low for k in casualties._ANY_OUTCOME_KEYS)
