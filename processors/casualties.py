@@ -175,6 +175,8 @@ _AND_ONE_BEFORE_RE = guarded(
     rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
     _F,
 )
+# What a definite victim noun belongs to: "(the owner) of the shop", "(the driver) of the bus".
+_OF_WHAT = r"(?:\s+of\s+(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+)?[\w'’-]+)?"
 # One victim as the subject of "died" or of a kill verb: "a 10-year-old boy died", "a colonel
 # died and three others were injured", "the driver was killed by the blast". The definite form
 # is read only when nothing else counts that outcome (it may point back to a counted person).
@@ -182,7 +184,9 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
     rf"(?!{_ANIMALS})[\w'’-]+|"
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk))\s+"
+    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk)"
+    # "the owner of the shop died", "the driver of the truck was killed": whose they were
+    rf"{_OF_WHAT})\s+"
     # "a man (a farmer) was killed": an aside between the victim and the verb
     rf"(?:\([^()]{{1,40}}\)\s+)?"
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"
@@ -195,7 +199,8 @@ _ONE_SUBJECT_RE = guarded(
 # station was wounded in the leg". Read only when nothing else counts the injured.
 _ONE_INJURED_RE = guarded(
     rf"(?:^|(?<=[\s,;(]))(?:[Tt]he|[Hh]is|[Hh]er)\s+(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)\s+"
+    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)"
+    rf"{_OF_WHAT}\s+"
     rf"(?:(?:was|has been|had been|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)\b)",
     0,
 )

@@ -6,6 +6,7 @@ import pytest
 
 from processors import casualties
 from processors.casualties import find_casualties
+from processors.rules import extract_from_text
 
 # Outcomes told without the letters "to" anywhere: the casualty pre-check once passed nearly every
 # text only because a bare "to" was one of its keys, and skipped these.
@@ -53,3 +54,29 @@ def test_casualty_precheck_skips_text_without_outcome() -> None:
     """A common word is no key: a text that tells no outcome is skipped before any pattern."""
     low = "police stopped a car at a checkpoint to search it on the road to the town."
     assert not any(k in low for k in casualties._ANY_OUTCOME_KEYS)
+
+
+# A definite victim named with what they belonged to ("the owner of the shop"), as the subject
+# of the outcome verb in a sentence after the violent event.
+@pytest.mark.parametrize(
+    ("text", "dead", "injured"),
+    [
+        (
+            "Gunmen opened fire on a tea shop in Monywa on Tuesday. The owner of the shop died.",
+            1,
+            None,
+        ),
+        ("A grenade hit a bus in Sagaing on Friday. The driver of the bus was killed.", 1, None),
+        (
+            "A bomb went off at a pharmacy in Mandalay on Monday. "
+            "The owner of the pharmacy was injured.",
+            0,
+            1,
+        ),
+    ],
+)
+def test_victim_with_of_complement_is_counted(text: str, dead: int, injured: int | None) -> None:
+    incidents = extract_from_text(text, published_at="2021-06-01")
+    assert len(incidents) == 1
+    assert incidents[0].fatalities == dead
+    assert incidents[0].injured == injured
