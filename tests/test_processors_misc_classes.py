@@ -80,3 +80,27 @@ def test_victim_with_of_complement_is_counted(text: str, dead: int, injured: int
     assert len(incidents) == 1
     assert incidents[0].fatalities == dead
     assert incidents[0].injured == injured
+
+
+# Killings without a fight: an assassination or bodies found is an Attack (violence against
+# civilians) unless the victims are named as armed or the text tells a fight.
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("Police found two bodies in a field near Mandalay on Monday.", "Attack"),
+        ("Soldiers discovered three corpses by a road in Sagaing on Monday.", "Attack"),
+        ("Two ward administrators were assassinated in Monywa on Tuesday.", "Attack"),
+        ("Two men were assassinated by gunmen in Monywa on Tuesday.", "Attack"),
+        ("Two brothers were assassinated by soldiers in Sagaing on Friday.", "Attack"),
+        ("Unknown gunmen assassinated a village head in Monywa on Tuesday.", "Attack"),
+        ("Two soldiers were assassinated in Monywa on Tuesday.", "Armed clash"),
+        (
+            "Troops clashed with rebels near Monywa and police later found two bodies.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_assassination_and_bodies_found_are_attacks(text: str, sub: str) -> None:
+    incidents = extract_from_text(text, published_at="2021-06-01")
+    assert incidents
+    assert incidents[0].sub_event_type == sub
