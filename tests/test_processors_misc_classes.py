@@ -104,3 +104,20 @@ def test_assassination_and_bodies_found_are_attacks(text: str, sub: str) -> None
     incidents = extract_from_text(text, published_at="2021-06-01")
     assert incidents
     assert incidents[0].sub_event_type == sub
+
+
+# Two explosions told as two events ("a second bomb", "another bomb") in the same town on the
+# same day are two incidents: the second one's deaths are not lost as a near-duplicate.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A bomb exploded at a township office in Yangon on Monday. "
+        "A second bomb killed two people near a bank in Yangon.",
+        "On 3 May a bomb went off at a school in Hlaing township. "
+        "Another bomb exploded at a market in Hlaing township, killing two people.",
+    ],
+)
+def test_second_explosion_in_same_town_is_its_own_incident(text: str) -> None:
+    incidents = extract_from_text(text, published_at="2021-05-04")
+    assert len(incidents) == 2
+    assert [i.fatalities for i in incidents] == [None, 2]
