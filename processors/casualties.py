@@ -90,7 +90,8 @@ _ARTICLE_RE = re.compile(
     r"(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
     r"(?P<out>killed|wounded|injured|injuried|hurt|shot dead|slain|gunned down|beheaded|executed|"
-    r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
+    r"murdered|lynched|assassinated|"
+    r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
     r"burned alive)\b",
     _F,
 )
@@ -128,7 +129,7 @@ _LEFT_RE = guarded(
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|injuried|wounded|shot dead|"
     r"gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
-    r"murders?|slays?|"
+    r"murders?|slays?|assassinat(?:ed|ing|es)|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
@@ -144,7 +145,8 @@ _ONE_PERSON = (
 # "killing the driver", "wounded their commander": one victim after the verb.
 _DEF_ONE_AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
-    rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead)\s+"
+    rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead|"
+    rf"assassinat(?:ed|ing))\s+"
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
     _F,
 )
@@ -191,7 +193,7 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:\([^()]{{1,40}}\)\s+)?"
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"
     rf"(?:(?P<died>died|succumbed)|(?:was|has been|had been|got)\s+(?:\w+ly\s+)?"
-    rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|"
+    rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|assassinated|"
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )

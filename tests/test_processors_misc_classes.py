@@ -121,3 +121,17 @@ def test_second_explosion_in_same_town_is_its_own_incident(text: str) -> None:
     incidents = extract_from_text(text, published_at="2021-05-04")
     assert len(incidents) == 2
     assert [i.fatalities for i in incidents] == [None, 2]
+
+
+# "Assassinated" counts its victim like the other kill verbs.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unknown gunmen assassinated a village head in Monywa on Tuesday.",
+        "An official was assassinated in Monywa on Tuesday.",
+        "A teacher was assassinated in Sagaing on Friday.",
+    ],
+)
+def test_assassinated_victim_is_counted(text: str) -> None:
+    incidents = extract_from_text(text, published_at="2021-06-01")
+    assert [i.fatalities for i in incidents] == [1]
