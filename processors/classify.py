@@ -802,7 +802,8 @@ _FIGHT_RE = re.compile(
 
 def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
     """An assassination or a find of bodies whose victims are not named as armed ("two soldiers
-    were assassinated" stays a clash: an attack on armed forces), and no word of a fight."""
+    were assassinated", "bodies of five fighters" stay a clash: the dead were one armed side),
+    and no word of a fight."""
     if _FIGHT_RE.search(seg):
         return False
     for t in triggers:
@@ -810,19 +811,29 @@ def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None)
             continue
         if seg_start is None:
             return True
-        pos = t.start - seg_start
-        if _PASSIVE_BEFORE_RE.search(seg, max(0, pos - 20), pos):
-            # "two soldiers were assassinated": the victims are the subject before the verb
-            subject = seg[max(0, pos - 90) : pos]
-            armed = _ARMED_RE.search(subject) and not _CIVILIAN_RE.search(subject)
-        else:
-            armed = _victim_kind(seg, t.end - seg_start) == lx.CLASH
+        pos, end = t.start - seg_start, t.end - seg_start
+        stop = _NP_STOP_RE.search(seg, end, end + 60)
+        after = seg[end : stop.start() if stop else end + 60]  # the victims' noun phrase
+        armed = _victim_kind(seg, end) == lx.CLASH or bool(_ARMED_VICTIM_RE.search(after))
+        if _PASSIVE_BEFORE_RE.search(seg, max(0, pos - 20), pos) or _FOUND_DEAD_RE.match(t.text):
+            # "two soldiers were assassinated", "fighters found dead": the subject is the victim
+            subject = _SENTENCE_PART_END_RE.split(seg[max(0, pos - 90) : pos])[-1]
+            armed = bool(_ARMED_VICTIM_RE.search(subject)) and not _CIVILIAN_RE.search(subject)
         if not armed:
             return True
     return False
 
 
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", _FLAGS)
+_SENTENCE_PART_END_RE = re.compile(r"[.;:!?]")
+_FOUND_DEAD_RE = re.compile(r"found (?:dead|slain)\b", _FLAGS)
+# Victims that are one armed side: armed people, or members and leaders of an armed group
+_ARMED_VICTIM_RE = re.compile(
+    r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
+    r"fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|guards?|combatants|"
+    r"terrorists?|gunmen|personnel|members?|commanders?|leaders?|cadres?|resistance)\b",
+    _FLAGS,
+)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:

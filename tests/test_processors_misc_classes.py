@@ -94,6 +94,8 @@ def test_victim_with_of_complement_is_counted(text: str, dead: int, injured: int
         ("Two brothers were assassinated by soldiers in Sagaing on Friday.", "Attack"),
         ("Unknown gunmen assassinated a village head in Monywa on Tuesday.", "Attack"),
         ("Two soldiers were assassinated in Monywa on Tuesday.", "Armed clash"),
+        ("Militia fighters found dead near Monywa on Monday.", "Armed clash"),
+        ("Police found the bodies of five fighters near Monywa on Monday.", "Armed clash"),
         (
             "Troops clashed with rebels near Monywa and police later found two bodies.",
             "Armed clash",
