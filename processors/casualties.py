@@ -90,7 +90,8 @@ _ARTICLE_RE = re.compile(
     r"(?:was|has been|had been|is|got)\s+"
     r"(?:\w+ly\s+)?(?:shot and (?:\w+ly\s+)?)?"
     r"(?P<out>killed|wounded|injured|injuried|hurt|shot dead|slain|gunned down|beheaded|executed|"
-    r"murdered|lynched|(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
+    r"murdered|lynched|assassinated|"
+    r"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned|tortured) to death|"
     r"burned alive)\b",
     _F,
 )
@@ -128,7 +129,7 @@ _LEFT_RE = guarded(
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|injuried|wounded|shot dead|"
     r"gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
-    r"murders?|slays?|"
+    r"murders?|slays?|assassinat(?:ed|ing|es)|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
     r"(?P<art>a|an|one)\s+(?!number|total|series|few|dozen|hundred|thousand|day|week|month|"
@@ -144,7 +145,8 @@ _ONE_PERSON = (
 # "killing the driver", "wounded their commander": one victim after the verb.
 _DEF_ONE_AFTER_RE = guarded(
     rf"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|wounded|shot dead|gunned down|"
-    rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead)\s+"
+    rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead|"
+    rf"assassinat(?:ed|ing))\s+"
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
     _F,
 )
@@ -175,6 +177,8 @@ _AND_ONE_BEFORE_RE = guarded(
     rf"\band\s+(?P<one>{_ONE_PERSON})\s+{_AUX}(?P<out>{_KILL}|{_INJ})\b",
     _F,
 )
+# What a definite victim noun belongs to: "(the owner) of the shop", "(the driver) of the bus".
+_OF_WHAT = r"(?:\s+of\s+(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+)?[\w'’-]+)?"
 # One victim as the subject of "died" or of a kill verb: "a 10-year-old boy died", "a colonel
 # died and three others were injured", "the driver was killed by the blast". The definite form
 # is read only when nothing else counts that outcome (it may point back to a counted person).
@@ -182,12 +186,14 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
     rf"(?!{_ANIMALS})[\w'’-]+|"
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk))\s+"
+    rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk)"
+    # "the owner of the shop died", "the driver of the truck was killed": whose they were
+    rf"{_OF_WHAT})\s+"
     # "a man (a farmer) was killed": an aside between the victim and the verb
     rf"(?:\([^()]{{1,40}}\)\s+)?"
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"
     rf"(?:(?P<died>died|succumbed)|(?:was|has been|had been|got)\s+(?:\w+ly\s+)?"
-    rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|"
+    rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|assassinated|"
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )
@@ -195,7 +201,8 @@ _ONE_SUBJECT_RE = guarded(
 # station was wounded in the leg". Read only when nothing else counts the injured.
 _ONE_INJURED_RE = guarded(
     rf"(?:^|(?<=[\s,;(]))(?:[Tt]he|[Hh]is|[Hh]er)\s+(?:[\w'’-]+\s+){{0,2}}?"
-    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)\s+"
+    rf"(?:{PERSON_NOUNS}|owner|administrator|headman|chairman|ranger|clerk|candidate|informer)"
+    rf"{_OF_WHAT}\s+"
     rf"(?:(?:was|has been|had been|got)\s+(?:\w+ly\s+)?(?:injured|injuried|wounded|hurt)\b)",
     0,
 )
@@ -324,11 +331,14 @@ _SUBSET_RE = guarded(
 # Substring pre-checks on the lower-cased segment (plain ``in`` tests are far cheaper than an
 # unanchored case-insensitive alternation tried at every character): a segment without any of
 # these words cannot match the patterns they guard.
-_ANY_OUTCOME_WORDS = tuple(
-    """kill dead died dies death wound injur hurt slain perish lives fatalit kia casualt bodies
-    hospital treated toll peaceful incident suffer poison drown execut massacr slaughter behead
-    gunned hacked murder lynch behead "to death" "alive" die martyr corpse homicide slay
-    assassin victims limb amputat remains""".replace('"', "").split()
+# Whole phrases, never split on spaces: a bare "to" (from "to death") is in almost every text
+# and made the pre-check pass everything.
+_ANY_OUTCOME_WORDS = (
+    *"""kill dead died dies death wound injur hurt harm slain perish lives life fatalit kia
+    casualt bodies hospital treated toll peaceful incident suffer poison drown execut massacr
+    slaughter behead decapitat gunned hacked murder lynch alive die martyr corpse homicide slay
+    assassin victims limb amputat remains""".split(),
+    "to death",
 )
 _ANY_OUTCOME_KEYS = (
     *_ANY_OUTCOME_WORDS,

@@ -786,6 +786,56 @@ def _went_off(triggers: list[Trigger], seg: str) -> bool:
     )
 
 
+# Killings told without a fight: an assassination, or bodies found (ACLED codes them as an
+# Attack, whoever the victims were, unless the text tells an exchange between two armed sides).
+_ONE_SIDED_KILL_RE = re.compile(
+    r"assassinat|\bbod(?:y|ies)\b|\bcorpses?\b|\bremains\b|\blifeless\b|\bfound (?:dead|slain)\b",
+    _FLAGS,
+)
+_FIGHT_RE = re.compile(
+    r"\b(?:clash(?:ed|es)?|fight(?:ing)?|fought|battles?|battled|gun ?battles?|firefights?|"
+    r"exchanges? of (?:gun)?fire|exchanged fire|skirmish(?:es)?|returned fire|return fire|"
+    r"ambush(?:ed)?|crossfire|shoot-?outs?)\b",
+    _FLAGS,
+)
+
+
+def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
+    """An assassination or a find of bodies whose victims are not named as armed ("two soldiers
+    were assassinated", "bodies of five fighters" stay a clash: the dead were one armed side),
+    and no word of a fight."""
+    if _FIGHT_RE.search(seg):
+        return False
+    for t in triggers:
+        if t.label != lx.VIOLENCE or not _ONE_SIDED_KILL_RE.search(t.text):
+            continue
+        if seg_start is None:
+            return True
+        pos, end = t.start - seg_start, t.end - seg_start
+        stop = _NP_STOP_RE.search(seg, end, end + 60)
+        after = seg[end : stop.start() if stop else end + 60]  # the victims' noun phrase
+        armed = _victim_kind(seg, end) == lx.CLASH or bool(_ARMED_VICTIM_RE.search(after))
+        if _PASSIVE_BEFORE_RE.search(seg, max(0, pos - 20), pos) or _FOUND_DEAD_RE.match(t.text):
+            # "two soldiers were assassinated", "fighters found dead": the subject is the victim
+            subject = _SENTENCE_PART_END_RE.split(seg[max(0, pos - 90) : pos])[-1]
+            armed = bool(_ARMED_VICTIM_RE.search(subject)) and not _CIVILIAN_RE.search(subject)
+        if not armed:
+            return True
+    return False
+
+
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", _FLAGS)
+_SENTENCE_PART_END_RE = re.compile(r"[.;:!?]")
+_FOUND_DEAD_RE = re.compile(r"found (?:dead|slain)\b", _FLAGS)
+# Victims that are one armed side: armed people, or members and leaders of an armed group
+_ARMED_VICTIM_RE = re.compile(
+    r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
+    r"fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|guards?|combatants|"
+    r"terrorists?|gunmen|personnel|members?|commanders?|leaders?|cadres?|resistance)\b",
+    _FLAGS,
+)
+
+
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
     """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``
     (``seg_start``: offset of ``seg`` in the text, to read each trigger's own context)."""
@@ -901,6 +951,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             if strong:
                 pos = strong[0].end - seg_start
         sub, cue = _violence_kind(seg, pos)
+        if sub == lx.CLASH and _one_sided_killing(triggers, seg, seg_start):
+            sub, cue = lx.ATTACK, True
     elif top == lx.CLASH:
         sub = lx.CLASH
         ambush = [t for t in triggers if t.label == lx.CLASH]

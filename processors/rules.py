@@ -910,14 +910,17 @@ _DEEP_MIN_CONFIDENCE = 0.6
 
 
 def _prune(drafts: list[_Draft], text_len: int) -> list[_Draft]:
-    """Drop near-duplicates (same type, date and place), weak incidents deep in long texts, and
-    everything past the per-article cap (the list is in salience order)."""
+    """Drop near-duplicates (same type, date and place, not told as another event), weak
+    incidents deep in long texts, and everything past the per-article cap (the list is in
+    salience order)."""
     seen: set[tuple[str, str | None, str | None]] = set()
     out: list[_Draft] = []
     for d in drafts:
         loc = d.location
         key = (d.sub, d.when, loc.name if loc is not None else None)
-        if key in seen:
+        # "A second bomb killed two people near the bank": the text itself says it is another
+        # event at the same town and day, so it is no near-duplicate (its deaths were lost)
+        if key in seen and not d.inc.mentions[0].new_cue:
             continue
         deep = text_len > _LONG_TEXT and d.ev_s > _DEEP
         if deep and d.confidence < _DEEP_MIN_CONFIDENCE:
