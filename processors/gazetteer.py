@@ -44,6 +44,7 @@ from processors.geo_data import (
     fold,
     fold_token,
     hard_stopwords,
+    skeleton_key,
 )
 from wirewatch.contracts import Location
 
@@ -256,6 +257,7 @@ class Gazetteer:
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
         self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
+        self._country_skeletons_cache: dict[int, dict[str, tuple[int, ...]]] = {}
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
         self._context_cache: dict[
@@ -342,14 +344,34 @@ class Gazetteer:
         ids = self._ids(key) or self._canon_ids(self._canon_of(key))
         return [self.place(i) for i in ids]
 
-    def variants_in(self, name: str, country_iso3: str, admin1: Collection[str]) -> list[Place]:
-        """Towns (and districts) of ``admin1`` regions of a country whose name is a spelling
-        variant of ``name`` ("Mogoke" -> Mogok, "Namhkan" -> Namhkam): same first four letters,
-        at most two letters longer or shorter, and mostly the same letters in order. For a name
-        the text ties to a region ("X Township (Y Region)") that no key spells exactly."""
+    def variants_in(
+        self,
+        name: str,
+        country_iso3: str,
+        admin1: Collection[str] | None,
+        *,
+        skeleton: bool = False,
+    ) -> list[Place]:
+        """Towns (and districts) of a country whose name is a spelling variant of ``name``, most
+        populous first. For a name that no key spells.
+
+        By default (Myanmar township spellings, "Mogoke" -> Mogok, "Namhkan" -> Namhkam): towns
+        of the ``admin1`` regions with the same first four letters, at most two letters longer
+        or shorter, and mostly the same letters in order. With ``skeleton`` (Arabic-derived
+        names, "Menbej" -> Manbij, "Shekh Meskin" -> Shaykh Miskin): towns whose name or
+        alternate name has the same :func:`skeleton_key`, in ``admin1`` regions or, when
+        ``admin1`` is None, anywhere in the country."""
         key = fold(name)
         cid = self._iso3_country.get(country_iso3)
-        if len(key) < 5 or " " in key or cid is None:
+        if cid is None:
+            return []
+        aids = None if admin1 is None else self._context_admin1_ids(admin1)
+        if skeleton:
+            skel = skeleton_key(key)
+            ids = self._country_skeletons(cid).get(skel, ()) if skel else ()
+            out = [self.place(i) for i in ids if aids is None or self._admin1[i] in aids]
+            return sorted(out, key=lambda p: -p.population)
+        if len(key) < 5 or " " in key or aids is None:
             return []
         towns = self._country_towns.get(cid)
         if towns is None:  # built per country on first use: most processes never need it
@@ -360,8 +382,7 @@ class Gazetteer:
                 if countries[i] == cid and feats[i] == _F_CITY
             ]
             self._country_towns[cid] = towns
-        aids = self._context_admin1_ids(admin1)
-        out: list[Place] = []
+        out = []
         for k, i in towns:
             if (
                 k[:4] == key[:4]
@@ -371,6 +392,24 @@ class Gazetteer:
             ):
                 out.append(self.place(i))
         return sorted(out, key=lambda p: -p.population)
+
+    def _country_skeletons(self, cid: int) -> dict[str, tuple[int, ...]]:
+        """Skeleton key -> towns of one country, from every key (name and alternate names)
+        that points at them; built on first use per country."""
+        table = self._country_skeletons_cache.get(cid)
+        if table is None:
+            feats, countries = self._feature, self._country
+            acc: dict[str, set[int]] = {}
+            for key, v in self._keys.items():
+                ids = (v,) if isinstance(v, int) else v
+                mine = [i for i in ids if countries[i] == cid and feats[i] == _F_CITY]
+                if mine:
+                    skel = skeleton_key(key)
+                    if skel:
+                        acc.setdefault(skel, set()).update(mine)
+            table = {k: tuple(v) for k, v in acc.items()}
+            self._country_skeletons_cache[cid] = table
+        return table
 
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when

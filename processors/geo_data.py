@@ -28,6 +28,7 @@ __all__ = [
     "fold",
     "fold_token",
     "hard_stopwords",
+    "skeleton_key",
 ]
 
 # Letters not decomposed by NFKD, and marks GeoNames uses for ayn/hamza.
@@ -188,6 +189,25 @@ def canon_key(key: str) -> str:
     "nuseirat" and "an nusayrat" -> "nusairat", "tel abyad" and "tall abyad" differ (tall)."""
     words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
     return " ".join(words) if words else key
+
+
+_VOWELS_RE = re.compile(r"[aeiouy]+")
+_DOUBLED_RE = re.compile(r"([a-z])\1+")
+_GLIDE_RE = re.compile(r"(?<=[aeiou])w")
+# A skeleton this short matches too many unrelated names ("Ein Essa" -> "ns").
+SKELETON_MIN = 4
+
+
+def skeleton_key(key: str) -> str:
+    """The consonants of a folded Arabic-derived name, articles dropped, words run together:
+    the key under which spellings that differ only in vowels, doubled letters or word breaks
+    meet ("menbej" and "manbij" -> "mnbj", "deir ezzor" and "dayr az zawr" -> "drzr"); "" when
+    shorter than SKELETON_MIN. Coarser than canon_key, so only a fallback within one country."""
+    words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
+    # "w" after a vowel is a glide that other romanisations write as a vowel ("zawr", "zor")
+    skel = _VOWELS_RE.sub("", _GLIDE_RE.sub("", "".join(words)))
+    skel = _DOUBLED_RE.sub(r"\1", skel)
+    return skel if len(skel) >= SKELETON_MIN and skel.isalpha() else ""
 
 
 def asciify(s: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import guarded
-from processors.geo_data import ADMIN_SUFFIXES, canon_key, fold
+from processors.geo_data import ADMIN_SUFFIXES, PARTICLES, canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -284,30 +284,97 @@ class ArticlePlaces:
 # "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
 _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
+# Countries whose town names are mostly romanised from Arabic, where one town is spelled many
+# ways ("Menbej", "Manbij", "Minbij"): only in these is a name no key spells looked up by its
+# consonant skeleton (Gazetteer.variants_in(skeleton=True)).
+_ARABIC_NAME_COUNTRIES = frozenset(
+    """DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE
+    YEM""".split()
+)
+# A run of up to three capitalised words, each maybe after an Arabic article ("al-", "ez-")
+_CAP_WORD = r"[A-Z][a-z]*(?:[’'ʿ](?!s\b)[a-z]+)*"  # "Ma’arat", not the "’s" of "Islam’s"
+_ARABIC_NAME_RE = re.compile(
+    r"(?<![\w’'-])(?:(?:[Aa][lnrsdtz]|[Ee][lnrsdtz]|[Aa]sh|[Ee]sh)[-‐ ])?"
+    + _CAP_WORD
+    + r"(?:[-‐ ](?:(?:al|el|a[nrsdtz]|e[nrsdtz]|ash|esh)[-‐ ])?"
+    + _CAP_WORD
+    + "){0,2}"
+)
+_NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:[’'ʿ](?!s\b)[a-z]+)*")
+# A capitalised word this common in English ("Clashes" in a title-case headline) is no part of
+# an unknown name; the name words of Arabic place names ("Sheikh", "Abu") are.
+_NAME_WORD_MAX_ZIPF = 3.5
+_NAME_WORDS = frozenset({"sheikh", "shaykh", "abu", "umm", "tal", "tel", "ter", "bab", "ras"})
 
-def _township_variants(
+
+def _variant_spans(text: str, skeleton_countries: list[str]) -> list[tuple[int, int, str]]:
+    """Candidate spans for :func:`_variant_hits`: "X Township" / "X town", and, when the text
+    signals a country of Arabic-derived names, every run of capitalised words (each of its
+    sub-runs, longest first, so "Continued Clashes Around Menbej" still yields "Menbej")."""
+    out = [(m.start(1), m.end(1), "township") for m in _TOWNSHIP_RE.finditer(text)]
+    if not skeleton_countries:
+        return out
+    for m in _ARABIC_NAME_RE.finditer(text):
+        words = [(w.start(), w.end()) for w in _NAME_WORD_RE.finditer(m.group())]
+        caps = [i for i, (x, _y) in enumerate(words) if m.group()[x].isupper()]
+        subs = [(caps[i], caps[j]) for i in range(len(caps)) for j in range(i, len(caps))]
+        subs.sort(key=lambda ij: ij[0] - ij[1])
+        for i, j in subs:
+            # an article before the first capitalised word belongs to the name ("al-Bab")
+            lo = words[i - 1][0] if i > 0 and i - 1 not in caps else words[i][0]
+            out.append((m.start() + lo, m.start() + words[j][1], "skeleton"))
+    return out
+
+
+def _variant_hits(
     gaz: Gazetteer,
     text: str,
     found: list[Any],
     named_regions: dict[str, set[str]],
+    skeleton_countries: list[str],
     exclude: list[tuple[int, int]] | None,
     regions: list[tuple[int, int]] | None,
+    orgs: list[tuple[int, int]],
 ) -> list[PlaceHit]:
-    """Towns named "X Township" or "X town" that no gazetteer key spells, read as the town of
-    a region the text names whose name is a spelling variant of X ("Mogoke" for Mogok)."""
+    """Towns that no gazetteer key spells, read as spelling variants of a town of a country the
+    text signals: "X Township" or "X town" as a town of a region the text names ("Mogoke" for
+    Mogok), and, in countries of Arabic-derived names, a capitalised name with the consonant
+    skeleton of one of its towns ("Menbej" for Manbij). A fallback: names the gazetteer knows
+    are never looked at again."""
     out: list[PlaceHit] = []
-    for m in _TOWNSHIP_RE.finditer(text):
-        a, b = m.span(1)
-        if any(s < b and a < e for s, e, _m in found):
-            continue  # a name the gazetteer knows
+    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read
+    taken: list[tuple[int, int]] = [(s, e) for s, e, _m in found] + orgs
+    for a, b, how in _variant_spans(text, skeleton_countries):
+        if any(s < b and a < e for s, e in taken):
+            continue
         if exclude and any(x <= a < y for x, y in exclude):
             continue
         if regions is not None and not any(x <= a < y for x, y in regions):
             continue
-        for iso, names in named_regions.items():
-            cands = gaz.variants_in(m.group(1), iso, sorted(names))
+        surface = text[a:b]
+        if how == "township":
+            for iso, names in named_regions.items():
+                cands = gaz.variants_in(surface, iso, sorted(names))
+                if cands:
+                    out.append(_hit(text, a, b, surface, cands[0], False))
+                    taken.append((a, b))
+                    break
+            continue
+        if text.startswith(("'s", "’s"), b):
+            continue  # "the Islam's ...": a possessive names a group or a person, not a town
+        words = [fold(w) for w in _NAME_WORD_RE.findall(surface)]
+        if any(
+            w not in PARTICLES
+            and w not in _NAME_WORDS
+            and gaz.english_zipf(w) >= _NAME_WORD_MAX_ZIPF
+            for w in words
+        ):
+            continue
+        for iso in skeleton_countries:
+            cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
-                out.append(_hit(text, a, b, m.group(1), cands[0], False))
+                out.append(_hit(text, a, b, surface, cands[0], False))
+                taken.append((a, b))
                 break
     return out
 
@@ -349,6 +416,7 @@ def article_places(
     if gaz is None:
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
+    orgs: list[tuple[int, int]] = []
     if _ORG_HINT_RE.search(text):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
@@ -522,8 +590,15 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
-    if named_regions and _TOWNSHIP_RE.search(text):
-        hits.extend(_township_variants(gaz, text, found, named_regions, exclude, regions))
+    skeleton_countries = [
+        iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in _ARABIC_NAME_COUNTRIES
+    ]
+    if skeleton_countries or (named_regions and _TOWNSHIP_RE.search(text)):
+        hits.extend(
+            _variant_hits(
+                gaz, text, found, named_regions, skeleton_countries, exclude, regions, orgs
+            )
+        )
         hits.sort(key=lambda h: h.start)
     if not dateline:
         us = _us_dateline(gaz, text)
