@@ -307,22 +307,34 @@ _NAME_WORD_MAX_ZIPF = 3.5
 _NAME_WORDS = frozenset({"sheikh", "shaykh", "abu", "umm", "tal", "tel", "ter", "bab", "ras"})
 
 
-def _variant_spans(text: str, skeleton_countries: list[str]) -> list[tuple[int, int, str]]:
+def _variant_spans(
+    gaz: Gazetteer, text: str, skeleton_countries: list[str]
+) -> list[tuple[int, int, str]]:
     """Candidate spans for :func:`_variant_hits`: "X Township" / "X town", and, when the text
-    signals a country of Arabic-derived names, every run of capitalised words (each of its
-    sub-runs, longest first, so "Continued Clashes Around Menbej" still yields "Menbej")."""
+    signals a country of Arabic-derived names, each run of capitalised words with the common
+    English words at its ends trimmed ("Continued Clashes Around Menbej" -> "Menbej"). Never a
+    part of a run of unknown words: "Sheikh" of "Sheikh Maqsoud" is not a town of its own."""
     out = [(m.start(1), m.end(1), "township") for m in _TOWNSHIP_RE.finditer(text)]
     if not skeleton_countries:
         return out
     for m in _ARABIC_NAME_RE.finditer(text):
-        words = [(w.start(), w.end()) for w in _NAME_WORD_RE.finditer(m.group())]
-        caps = [i for i, (x, _y) in enumerate(words) if m.group()[x].isupper()]
-        subs = [(caps[i], caps[j]) for i in range(len(caps)) for j in range(i, len(caps))]
-        subs.sort(key=lambda ij: ij[0] - ij[1])
-        for i, j in subs:
-            # an article before the first capitalised word belongs to the name ("al-Bab")
-            lo = words[i - 1][0] if i > 0 and i - 1 not in caps else words[i][0]
-            out.append((m.start() + lo, m.start() + words[j][1], "skeleton"))
+        words = [(w.start(), w.end(), fold(w.group())) for w in _NAME_WORD_RE.finditer(m.group())]
+        common = [
+            k not in PARTICLES
+            and k not in _NAME_WORDS
+            and gaz.english_zipf(k) >= _NAME_WORD_MAX_ZIPF
+            for _x, _y, k in words
+        ]
+        i, j = 0, len(words)
+        while i < j and (common[i] or words[i][2] in PARTICLES):
+            i += 1
+        while j > i and (common[j - 1] or words[j - 1][2] in PARTICLES):
+            j -= 1
+        if i == j or any(common[i:j]):
+            continue
+        if i > 0 and words[i - 1][2] in PARTICLES:
+            i -= 1  # "Around al-Bab": the article belongs to the name
+        out.append((m.start() + words[i][0], m.start() + words[j - 1][1], "skeleton"))
     return out
 
 
@@ -344,7 +356,7 @@ def _variant_hits(
     out: list[PlaceHit] = []
     # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read
     taken: list[tuple[int, int]] = [(s, e) for s, e, _m in found] + orgs
-    for a, b, how in _variant_spans(text, skeleton_countries):
+    for a, b, how in _variant_spans(gaz, text, skeleton_countries):
         if any(s < b and a < e for s, e in taken):
             continue
         if exclude and any(x <= a < y for x, y in exclude):
@@ -362,14 +374,6 @@ def _variant_hits(
             continue
         if text.startswith(("'s", "’s"), b):
             continue  # "the Islam's ...": a possessive names a group or a person, not a town
-        words = [fold(w) for w in _NAME_WORD_RE.findall(surface)]
-        if any(
-            w not in PARTICLES
-            and w not in _NAME_WORDS
-            and gaz.english_zipf(w) >= _NAME_WORD_MAX_ZIPF
-            for w in words
-        ):
-            continue
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
