@@ -304,7 +304,10 @@ _NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:[’'ʿ](?!s\b)[a-z]+)*")
 # A capitalised word this common in English ("Clashes" in a title-case headline) is no part of
 # an unknown name; the name words of Arabic place names ("Sheikh", "Abu") are.
 _NAME_WORD_MAX_ZIPF = 3.5
-_NAME_WORDS = frozenset({"sheikh", "shaykh", "abu", "umm", "tal", "tel", "ter", "bab", "ras"})
+_NAME_WORDS = frozenset(
+    """sheikh shaykh abu umm tal tel tell ter bab ras khan bir ain ayn ein deir kafr jabal jebel
+    wadi beit bayt""".split()
+)
 
 
 def _variant_spans(
@@ -372,8 +375,6 @@ def _variant_hits(
                     taken.append((a, b))
                     break
             continue
-        if text.startswith(("'s", "’s"), b):
-            continue  # "the Islam's ...": a possessive names a group or a person, not a town
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:

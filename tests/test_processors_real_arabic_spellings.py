@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from processors.geo_data import fold, skeleton_key
+from processors.places import _variant_spans, gazetteer
 from processors.rules import extract_from_text
 from wirewatch.contracts import Location
 
@@ -60,7 +61,18 @@ def test_a_variant_spelling_is_not_looked_up_without_a_country_of_arabic_names()
     assert loc is None or loc.country_iso3 != "SYR"
 
 
-def test_a_groups_name_with_a_possessive_is_no_town() -> None:
-    # "Jaish al-Islam's": a group, and its possessive, even when Syria is named
-    loc = _location("Jaish al-Islam's fighters killed five soldiers near Douma in Syria.")
-    assert loc is not None and loc.name != "al-Islam"
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # title case: the common English words at a run's ends are no part of the name
+        ("Continued Clashes Around Menbej", ["Menbej"]),
+        ("shelling on al-Bokamal", ["al-Bokamal"]),
+        # a run of unknown words is one name or none: "Sheikh" alone is not looked up
+        ("Shells hit Sheikh Maqsood and Khan al-Shekh", ["Sheikh Maqsood", "Khan al-Shekh"]),
+    ],
+)
+def test_skeleton_candidates_are_whole_runs_of_name_words(text: str, spans: list[str]) -> None:
+    gaz = gazetteer()
+    assert gaz is not None
+    got = [text[a:b] for a, b, how in _variant_spans(gaz, text, ["SYR"]) if how == "skeleton"]
+    assert got == spans
