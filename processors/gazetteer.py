@@ -37,6 +37,7 @@ from typing import Any, Literal
 from processors import build_gazetteer as _build
 from processors.geo_data import (
     ADMIN_SUFFIXES,
+    ARABIC_NAME_COUNTRIES,
     MODIFIERS,
     PARTICLES,
     TOKEN_RE,
@@ -395,21 +396,27 @@ class Gazetteer:
 
     def _country_skeletons(self, cid: int) -> dict[str, tuple[int, ...]]:
         """Skeleton key -> towns of one country, from every key (name and alternate names)
-        that points at them; built on first use per country."""
+        that points at them. Built on first use, in one pass over the keys for this country
+        and every country of ARABIC_NAME_COUNTRIES (the ones a text usually asks for next)."""
         table = self._country_skeletons_cache.get(cid)
-        if table is None:
-            feats, countries = self._feature, self._country
-            acc: dict[str, set[int]] = {}
-            for key, v in self._keys.items():
-                ids = (v,) if isinstance(v, int) else v
-                mine = [i for i in ids if countries[i] == cid and feats[i] == _F_CITY]
-                if mine:
+        if table is not None:
+            return table
+        wanted = {cid} | {
+            self._iso3_country[c] for c in ARABIC_NAME_COUNTRIES if c in self._iso3_country
+        }
+        wanted -= set(self._country_skeletons_cache)
+        feats, countries = self._feature, self._country
+        acc: dict[int, dict[str, set[int]]] = {c: {} for c in wanted}
+        for key, v in self._keys.items():
+            for i in (v,) if isinstance(v, int) else v:
+                c = countries[i]
+                if c in acc and feats[i] == _F_CITY:
                     skel = skeleton_key(key)
                     if skel:
-                        acc.setdefault(skel, set()).update(mine)
-            table = {k: tuple(v) for k, v in acc.items()}
-            self._country_skeletons_cache[cid] = table
-        return table
+                        acc[c].setdefault(skel, set()).add(i)
+        for c, tab in acc.items():
+            self._country_skeletons_cache[c] = {k: tuple(v) for k, v in tab.items()}
+        return self._country_skeletons_cache[cid]
 
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when

@@ -16,6 +16,7 @@ from pathlib import Path
 
 __all__ = [
     "ADMIN_SUFFIXES",
+    "ARABIC_NAME_COUNTRIES",
     "DATA_DIR",
     "DATA_FILES",
     "MODIFIERS",
@@ -191,6 +192,12 @@ def canon_key(key: str) -> str:
     return " ".join(words) if words else key
 
 
+# Countries whose town names are mostly romanised from Arabic, where one town is spelled many
+# ways ("Menbej", "Manbij", "Minbij"): the ones whose towns variants_in(skeleton=True) serves.
+ARABIC_NAME_COUNTRIES = frozenset(
+    """DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE
+    YEM""".split()
+)
 _VOWELS_RE = re.compile(r"[aeiouy]+")
 _DOUBLED_RE = re.compile(r"([a-z])\1+")
 _GLIDE_RE = re.compile(r"(?<=[aeiou])w")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import guarded
-from processors.geo_data import ADMIN_SUFFIXES, PARTICLES, canon_key, fold
+from processors.geo_data import ADMIN_SUFFIXES, ARABIC_NAME_COUNTRIES, PARTICLES, canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -284,13 +284,6 @@ class ArticlePlaces:
 # "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
 _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
-# Countries whose town names are mostly romanised from Arabic, where one town is spelled many
-# ways ("Menbej", "Manbij", "Minbij"): only in these is a name no key spells looked up by its
-# consonant skeleton (Gazetteer.variants_in(skeleton=True)).
-_ARABIC_NAME_COUNTRIES = frozenset(
-    """DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE
-    YEM""".split()
-)
 # A run of up to three capitalised words, each maybe after an Arabic article ("al-", "ez-")
 _CAP_WORD = r"[A-Z][a-z]*(?:[’'ʿ](?!s\b)[a-z]+)*"  # "Ma’arat", not the "’s" of "Islam’s"
 _ARABIC_NAME_RE = re.compile(
@@ -596,7 +589,7 @@ def article_places(
             continue
         hits.append(hit)
     skeleton_countries = [
-        iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in _ARABIC_NAME_COUNTRIES
+        iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
     if skeleton_countries or (named_regions and _TOWNSHIP_RE.search(text)):
         hits.extend(
