@@ -293,6 +293,10 @@ _ARABIC_NAME_RE = re.compile(
     + _CAP_WORD
     + "){0,2}"
 )
+# With no country signalled, only towns this populous are looked up, in all of
+# ARABIC_NAME_COUNTRIES: on UCDP dev, below it the matches were mostly people's names
+# ("Mahmoud", "Bashar") and villages of one word; see also the locative check.
+_SKELETON_ANYWHERE_POP = 20_000
 _NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:[’'ʿ](?!s\b)[a-z]+)*")
 # A capitalised word this common in English ("Clashes" in a title-case headline) is no part of
 # an unknown name; the name words of Arabic place names ("Sheikh", "Abu") are.
@@ -343,6 +347,7 @@ def _variant_hits(
     exclude: list[tuple[int, int]] | None,
     regions: list[tuple[int, int]] | None,
     orgs: list[tuple[int, int]],
+    anywhere: bool = False,
 ) -> list[PlaceHit]:
     """Towns that no gazetteer key spells, read as spelling variants of a town of a country the
     text signals: "X Township" or "X town" as a town of a region the text names ("Mogoke" for
@@ -367,6 +372,19 @@ def _variant_hits(
                     out.append(_hit(text, a, b, surface, cands[0], False))
                     taken.append((a, b))
                     break
+            continue
+        if anywhere:
+            cands = [
+                p
+                for iso in skeleton_countries
+                for p in gaz.variants_in(surface, iso, None, skeleton=True)
+                if p.population >= _SKELETON_ANYWHERE_POP
+            ]
+            if len({p.country_iso3 for p in cands}) == 1:
+                hit = _hit(text, a, b, surface, max(cands, key=lambda p: p.population), False)
+                if hit.locative:  # "in Menbej", "around Menbej"; not "Mahmoud said"
+                    out.append(hit)
+                    taken.append((a, b))
             continue
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
@@ -591,10 +609,22 @@ def article_places(
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
+    # nothing says where: a variant of a large town of one Arabic-name country, after "in"
+    anywhere = not skeleton_countries and all(w < 0.5 for w in weights.values())
+    if anywhere:
+        skeleton_countries = sorted(ARABIC_NAME_COUNTRIES)
     if skeleton_countries or (named_regions and _TOWNSHIP_RE.search(text)):
         hits.extend(
             _variant_hits(
-                gaz, text, found, named_regions, skeleton_countries, exclude, regions, orgs
+                gaz,
+                text,
+                found,
+                named_regions,
+                skeleton_countries,
+                exclude,
+                regions,
+                orgs,
+                anywhere,
             )
         )
         hits.sort(key=lambda h: h.start)

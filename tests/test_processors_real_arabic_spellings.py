@@ -76,3 +76,22 @@ def test_skeleton_candidates_are_whole_runs_of_name_words(text: str, spans: list
     assert gaz is not None
     got = [text[a:b] for a, b, how in _variant_spans(gaz, text, ["SYR"]) if how == "skeleton"]
     assert got == spans
+
+
+def test_with_no_country_said_a_variant_of_a_large_arabic_name_town_after_in_is_that_town() -> None:
+    loc = _location("Four fighters were killed in clashes in Menbej on Tuesday.")
+    assert loc is not None and (loc.country_iso3, loc.admin1) == ("SYR", "Halab")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person's name is no place: it is not after "in", "around", "targeting"
+        "Gunmen killed Khaled and two other villagers on Monday.",
+        # with no country said, a village (below the population bound) is not looked up
+        "Two shepherds were killed by a landmine near Muhradah on Friday.",
+    ],
+)
+def test_with_no_country_said_names_and_small_towns_are_not_variants(text: str) -> None:
+    loc = _location(text)
+    assert loc is None or loc.country_iso3 is None
