@@ -297,6 +297,12 @@ _ARABIC_NAME_RE = re.compile(
 # ARABIC_NAME_COUNTRIES: on UCDP dev, below it the matches were mostly people's names
 # ("Mahmoud", "Bashar") and villages of one word; see also the locative check.
 _SKELETON_ANYWHERE_POP = 20_000
+# "airstrikes target X", "shelling on X": what was struck is a place, as after "in"
+_STRUCK_BEFORE_RE = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|hit|hits|bomb(?:s|ed|ing)?|shell(?:s|ed|ing)?|struck|"
+    r"(?:raids?|strikes?|airstrikes?|shelling|bombardment|attacks?)\s+on)\s+(?:the\s+)?$",
+    re.I,
+)
 _NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:[’'ʿ](?!s\b)[a-z]+)*")
 # A capitalised word this common in English ("Clashes" in a title-case headline) is no part of
 # an unknown name; the name words of Arabic place names ("Sheikh", "Abu") are.
@@ -382,7 +388,8 @@ def _variant_hits(
             ]
             if len({p.country_iso3 for p in cands}) == 1:
                 hit = _hit(text, a, b, surface, max(cands, key=lambda p: p.population), False)
-                if hit.locative:  # "in Menbej", "around Menbej"; not "Mahmoud said"
+                if hit.locative or _STRUCK_BEFORE_RE.search(text, max(0, a - 30), a):
+                    # "in Menbej", "raids target Menbej"; not "gunmen killed Khaled"
                     out.append(hit)
                     taken.append((a, b))
             continue
