@@ -259,6 +259,7 @@ class Gazetteer:
         self._cache: dict[int, Place] = {}
         self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
         self._country_skeletons_cache: dict[int, dict[str, tuple[int, ...]]] = {}
+        self._skeletons_any: dict[str, tuple[int, ...]] | None = None
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
         self._context_cache: dict[
@@ -348,7 +349,7 @@ class Gazetteer:
     def variants_in(
         self,
         name: str,
-        country_iso3: str,
+        country_iso3: str | None,
         admin1: Collection[str] | None,
         *,
         skeleton: bool = False,
@@ -361,12 +362,18 @@ class Gazetteer:
         or shorter, and mostly the same letters in order. With ``skeleton`` (Arabic-derived
         names, "Menbej" -> Manbij, "Shekh Meskin" -> Shaykh Miskin): towns whose name or
         alternate name has the same :func:`skeleton_key`, in ``admin1`` regions or, when
-        ``admin1`` is None, anywhere in the country."""
+        ``admin1`` is None, anywhere in the country; with ``country_iso3`` None, in any country
+        of ARABIC_NAME_COUNTRIES."""
         key = fold(name)
-        cid = self._iso3_country.get(country_iso3)
+        aids = None if admin1 is None else self._context_admin1_ids(admin1)
+        if skeleton and country_iso3 is None:
+            skel = skeleton_key(key)
+            ids = self._any_country_skeletons().get(skel, ()) if skel else ()
+            out = [self.place(i) for i in ids if aids is None or self._admin1[i] in aids]
+            return sorted(out, key=lambda p: -p.population)
+        cid = self._iso3_country.get(country_iso3 or "")
         if cid is None:
             return []
-        aids = None if admin1 is None else self._context_admin1_ids(admin1)
         if skeleton:
             skel = skeleton_key(key)
             ids = self._country_skeletons(cid).get(skel, ()) if skel else ()
@@ -417,6 +424,19 @@ class Gazetteer:
         for c, tab in acc.items():
             self._country_skeletons_cache[c] = {k: tuple(v) for k, v in tab.items()}
         return self._country_skeletons_cache[cid]
+
+    def _any_country_skeletons(self) -> dict[str, tuple[int, ...]]:
+        """Skeleton key -> towns of every country of ARABIC_NAME_COUNTRIES: one lookup for a
+        text that names no country, instead of one per country."""
+        if self._skeletons_any is None:
+            acc: dict[str, tuple[int, ...]] = {}
+            for iso in sorted(ARABIC_NAME_COUNTRIES):
+                cid = self._iso3_country.get(iso)
+                if cid is not None:
+                    for k, ids in self._country_skeletons(cid).items():
+                        acc[k] = acc.get(k, ()) + ids
+            self._skeletons_any = acc
+        return self._skeletons_any
 
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when

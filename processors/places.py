@@ -382,8 +382,7 @@ def _variant_hits(
         if anywhere:
             cands = [
                 p
-                for iso in skeleton_countries
-                for p in gaz.variants_in(surface, iso, None, skeleton=True)
+                for p in gaz.variants_in(surface, None, None, skeleton=True)
                 if p.population >= _SKELETON_ANYWHERE_POP
             ]
             if len({p.country_iso3 for p in cands}) == 1:
