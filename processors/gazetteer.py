@@ -37,6 +37,7 @@ from typing import Any, Literal
 from processors import build_gazetteer as _build
 from processors.geo_data import (
     ADMIN_SUFFIXES,
+    ARABIC_NAME_COUNTRIES,
     MODIFIERS,
     PARTICLES,
     TOKEN_RE,
@@ -44,6 +45,7 @@ from processors.geo_data import (
     fold,
     fold_token,
     hard_stopwords,
+    skeleton_key,
 )
 from wirewatch.contracts import Location
 
@@ -256,6 +258,8 @@ class Gazetteer:
         self._iso3_country = {iso3: cid for cid, (_, iso3, _) in enumerate(self._countries)}
         self._cache: dict[int, Place] = {}
         self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
+        self._country_skeletons_cache: dict[int, dict[str, tuple[int, ...]]] = {}
+        self._skeletons_any: dict[str, tuple[int, ...]] | None = None
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
         self._context_cache: dict[
@@ -342,14 +346,40 @@ class Gazetteer:
         ids = self._ids(key) or self._canon_ids(self._canon_of(key))
         return [self.place(i) for i in ids]
 
-    def variants_in(self, name: str, country_iso3: str, admin1: Collection[str]) -> list[Place]:
-        """Towns (and districts) of ``admin1`` regions of a country whose name is a spelling
-        variant of ``name`` ("Mogoke" -> Mogok, "Namhkan" -> Namhkam): same first four letters,
-        at most two letters longer or shorter, and mostly the same letters in order. For a name
-        the text ties to a region ("X Township (Y Region)") that no key spells exactly."""
+    def variants_in(
+        self,
+        name: str,
+        country_iso3: str | None,
+        admin1: Collection[str] | None,
+        *,
+        skeleton: bool = False,
+    ) -> list[Place]:
+        """Towns (and districts) of a country whose name is a spelling variant of ``name``, most
+        populous first. For a name that no key spells.
+
+        By default (Myanmar township spellings, "Mogoke" -> Mogok, "Namhkan" -> Namhkam): towns
+        of the ``admin1`` regions with the same first four letters, at most two letters longer
+        or shorter, and mostly the same letters in order. With ``skeleton`` (Arabic-derived
+        names, "Menbej" -> Manbij, "Shekh Meskin" -> Shaykh Miskin): towns whose name or
+        alternate name has the same :func:`skeleton_key`, in ``admin1`` regions or, when
+        ``admin1`` is None, anywhere in the country; with ``country_iso3`` None, in any country
+        of ARABIC_NAME_COUNTRIES."""
         key = fold(name)
-        cid = self._iso3_country.get(country_iso3)
-        if len(key) < 5 or " " in key or cid is None:
+        aids = None if admin1 is None else self._context_admin1_ids(admin1)
+        if skeleton and country_iso3 is None:
+            skel = skeleton_key(key)
+            ids = self._any_country_skeletons().get(skel, ()) if skel else ()
+            out = [self.place(i) for i in ids if aids is None or self._admin1[i] in aids]
+            return sorted(out, key=lambda p: -p.population)
+        cid = self._iso3_country.get(country_iso3 or "")
+        if cid is None:
+            return []
+        if skeleton:
+            skel = skeleton_key(key)
+            ids = self._country_skeletons(cid).get(skel, ()) if skel else ()
+            out = [self.place(i) for i in ids if aids is None or self._admin1[i] in aids]
+            return sorted(out, key=lambda p: -p.population)
+        if len(key) < 5 or " " in key or aids is None:
             return []
         towns = self._country_towns.get(cid)
         if towns is None:  # built per country on first use: most processes never need it
@@ -360,8 +390,7 @@ class Gazetteer:
                 if countries[i] == cid and feats[i] == _F_CITY
             ]
             self._country_towns[cid] = towns
-        aids = self._context_admin1_ids(admin1)
-        out: list[Place] = []
+        out = []
         for k, i in towns:
             if (
                 k[:4] == key[:4]
@@ -371,6 +400,43 @@ class Gazetteer:
             ):
                 out.append(self.place(i))
         return sorted(out, key=lambda p: -p.population)
+
+    def _country_skeletons(self, cid: int) -> dict[str, tuple[int, ...]]:
+        """Skeleton key -> towns of one country, from every key (name and alternate names)
+        that points at them. Built on first use, in one pass over the keys for this country
+        and every country of ARABIC_NAME_COUNTRIES (the ones a text usually asks for next)."""
+        table = self._country_skeletons_cache.get(cid)
+        if table is not None:
+            return table
+        wanted = {cid} | {
+            self._iso3_country[c] for c in ARABIC_NAME_COUNTRIES if c in self._iso3_country
+        }
+        wanted -= set(self._country_skeletons_cache)
+        feats, countries = self._feature, self._country
+        acc: dict[int, dict[str, set[int]]] = {c: {} for c in wanted}
+        for key, v in self._keys.items():
+            for i in (v,) if isinstance(v, int) else v:
+                c = countries[i]
+                if c in acc and feats[i] == _F_CITY:
+                    skel = skeleton_key(key)
+                    if skel:
+                        acc[c].setdefault(skel, set()).add(i)
+        for c, tab in acc.items():
+            self._country_skeletons_cache[c] = {k: tuple(v) for k, v in tab.items()}
+        return self._country_skeletons_cache[cid]
+
+    def _any_country_skeletons(self) -> dict[str, tuple[int, ...]]:
+        """Skeleton key -> towns of every country of ARABIC_NAME_COUNTRIES: one lookup for a
+        text that names no country, instead of one per country."""
+        if self._skeletons_any is None:
+            acc: dict[str, tuple[int, ...]] = {}
+            for iso in sorted(ARABIC_NAME_COUNTRIES):
+                cid = self._iso3_country.get(iso)
+                if cid is not None:
+                    for k, ids in self._country_skeletons(cid).items():
+                        acc[k] = acc.get(k, ()) + ids
+            self._skeletons_any = acc
+        return self._skeletons_any
 
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when

@@ -16,6 +16,7 @@ from pathlib import Path
 
 __all__ = [
     "ADMIN_SUFFIXES",
+    "ARABIC_NAME_COUNTRIES",
     "DATA_DIR",
     "DATA_FILES",
     "MODIFIERS",
@@ -28,6 +29,7 @@ __all__ = [
     "fold",
     "fold_token",
     "hard_stopwords",
+    "skeleton_key",
 ]
 
 # Letters not decomposed by NFKD, and marks GeoNames uses for ayn/hamza.
@@ -188,6 +190,31 @@ def canon_key(key: str) -> str:
     "nuseirat" and "an nusayrat" -> "nusairat", "tel abyad" and "tall abyad" differ (tall)."""
     words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
     return " ".join(words) if words else key
+
+
+# Countries whose town names are mostly romanised from Arabic, where one town is spelled many
+# ways ("Menbej", "Manbij", "Minbij"): the ones whose towns variants_in(skeleton=True) serves.
+ARABIC_NAME_COUNTRIES = frozenset(
+    """DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE
+    YEM""".split()
+)
+_VOWELS_RE = re.compile(r"[aeiouy]+")
+_DOUBLED_RE = re.compile(r"([a-z])\1+")
+_GLIDE_RE = re.compile(r"(?<=[aeiou])w")
+# A skeleton this short matches too many unrelated names ("Ein Essa" -> "ns").
+SKELETON_MIN = 4
+
+
+def skeleton_key(key: str) -> str:
+    """The consonants of a folded Arabic-derived name, articles dropped, words run together:
+    the key under which spellings that differ only in vowels, doubled letters or word breaks
+    meet ("menbej" and "manbij" -> "mnbj", "deir ezzor" and "dayr az zawr" -> "drzr"); "" when
+    shorter than SKELETON_MIN. Coarser than canon_key, so only a fallback within one country."""
+    words = [w for w in (canon_token(t) for t in key.split(" ")) if w]
+    # "w" after a vowel is a glide that other romanisations write as a vowel ("zawr", "zor")
+    skel = _VOWELS_RE.sub("", _GLIDE_RE.sub("", "".join(words)))
+    skel = _DOUBLED_RE.sub(r"\1", skel)
+    return skel if len(skel) >= SKELETON_MIN and skel.isalpha() else ""
 
 
 def asciify(s: str) -> str:

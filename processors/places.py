@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import guarded
-from processors.geo_data import ADMIN_SUFFIXES, canon_key, fold
+from processors.geo_data import ADMIN_SUFFIXES, ARABIC_NAME_COUNTRIES, PARTICLES, canon_key, fold
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -284,30 +284,119 @@ class ArticlePlaces:
 # "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
 _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
+# A run of up to three capitalised words, each maybe after an Arabic article ("al-", "ez-")
+_CAP_WORD = r"[A-Z][a-z]*(?:[’'ʿ](?!s\b)[a-z]+)*"  # "Ma’arat", not the "’s" of "Islam’s"
+_ARABIC_NAME_RE = re.compile(
+    r"(?<![\w’'-])(?:(?:[Aa][lnrsdtz]|[Ee][lnrsdtz]|[Aa]sh|[Ee]sh)[-‐ ])?"
+    + _CAP_WORD
+    + r"(?:[-‐ ](?:(?:al|el|a[nrsdtz]|e[nrsdtz]|ash|esh)[-‐ ])?"
+    + _CAP_WORD
+    + "){0,2}"
+)
+# With no country signalled, only towns this populous are looked up, in all of
+# ARABIC_NAME_COUNTRIES: on UCDP dev, below it the matches were mostly people's names
+# ("Mahmoud", "Bashar") and villages of one word; see also the locative check.
+_SKELETON_ANYWHERE_POP = 20_000
+# "airstrikes target X", "shelling on X": what was struck is a place, as after "in"
+_STRUCK_BEFORE_RE = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|hit|hits|bomb(?:s|ed|ing)?|shell(?:s|ed|ing)?|struck|"
+    r"(?:raids?|strikes?|airstrikes?|shelling|bombardment|attacks?)\s+on)\s+(?:the\s+)?$",
+    re.I,
+)
+_NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:[’'ʿ](?!s\b)[a-z]+)*")
+# A capitalised word this common in English ("Clashes" in a title-case headline) is no part of
+# an unknown name; the name words of Arabic place names ("Sheikh", "Abu") are.
+_NAME_WORD_MAX_ZIPF = 3.5
+_NAME_WORDS = frozenset(
+    """sheikh shaykh abu umm tal tel tell ter bab ras khan bir ain ayn ein deir kafr jabal jebel
+    wadi beit bayt""".split()
+)
 
-def _township_variants(
+
+def _variant_spans(
+    gaz: Gazetteer, text: str, skeleton_countries: list[str]
+) -> list[tuple[int, int, str]]:
+    """Candidate spans for :func:`_variant_hits`: "X Township" / "X town", and, when the text
+    signals a country of Arabic-derived names, each run of capitalised words with the common
+    English words at its ends trimmed ("Continued Clashes Around Menbej" -> "Menbej"). Never a
+    part of a run of unknown words: "Sheikh" of "Sheikh Maqsoud" is not a town of its own."""
+    out = [(m.start(1), m.end(1), "township") for m in _TOWNSHIP_RE.finditer(text)]
+    if not skeleton_countries:
+        return out
+    for m in _ARABIC_NAME_RE.finditer(text):
+        words = [(w.start(), w.end(), fold(w.group())) for w in _NAME_WORD_RE.finditer(m.group())]
+        common = [
+            k not in PARTICLES
+            and k not in _NAME_WORDS
+            and gaz.english_zipf(k) >= _NAME_WORD_MAX_ZIPF
+            for _x, _y, k in words
+        ]
+        i, j = 0, len(words)
+        while i < j and (common[i] or words[i][2] in PARTICLES):
+            i += 1
+        while j > i and (common[j - 1] or words[j - 1][2] in PARTICLES):
+            j -= 1
+        if i == j or any(common[i:j]):
+            continue
+        if i > 0 and words[i - 1][2] in PARTICLES:
+            i -= 1  # "Around al-Bab": the article belongs to the name
+        out.append((m.start() + words[i][0], m.start() + words[j - 1][1], "skeleton"))
+    return out
+
+
+def _variant_hits(
     gaz: Gazetteer,
     text: str,
     found: list[Any],
     named_regions: dict[str, set[str]],
+    skeleton_countries: list[str],
     exclude: list[tuple[int, int]] | None,
     regions: list[tuple[int, int]] | None,
+    orgs: list[tuple[int, int]],
+    anywhere: bool = False,
 ) -> list[PlaceHit]:
-    """Towns named "X Township" or "X town" that no gazetteer key spells, read as the town of
-    a region the text names whose name is a spelling variant of X ("Mogoke" for Mogok)."""
+    """Towns that no gazetteer key spells, read as spelling variants of a town of a country the
+    text signals: "X Township" or "X town" as a town of a region the text names ("Mogoke" for
+    Mogok), and, in countries of Arabic-derived names, a capitalised name with the consonant
+    skeleton of one of its towns ("Menbej" for Manbij). A fallback: names the gazetteer knows
+    are never looked at again."""
     out: list[PlaceHit] = []
-    for m in _TOWNSHIP_RE.finditer(text):
-        a, b = m.span(1)
-        if any(s < b and a < e for s, e, _m in found):
-            continue  # a name the gazetteer knows
+    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read
+    taken: list[tuple[int, int]] = [(s, e) for s, e, _m in found] + orgs
+    for a, b, how in _variant_spans(gaz, text, skeleton_countries):
+        if any(s < b and a < e for s, e in taken):
+            continue
         if exclude and any(x <= a < y for x, y in exclude):
             continue
         if regions is not None and not any(x <= a < y for x, y in regions):
             continue
-        for iso, names in named_regions.items():
-            cands = gaz.variants_in(m.group(1), iso, sorted(names))
+        surface = text[a:b]
+        if how == "township":
+            for iso, names in named_regions.items():
+                cands = gaz.variants_in(surface, iso, sorted(names))
+                if cands:
+                    out.append(_hit(text, a, b, surface, cands[0], False))
+                    taken.append((a, b))
+                    break
+            continue
+        if anywhere:
+            cands = [
+                p
+                for p in gaz.variants_in(surface, None, None, skeleton=True)
+                if p.population >= _SKELETON_ANYWHERE_POP
+            ]
+            if len({p.country_iso3 for p in cands}) == 1:
+                hit = _hit(text, a, b, surface, max(cands, key=lambda p: p.population), False)
+                if hit.locative or _STRUCK_BEFORE_RE.search(text, max(0, a - 30), a):
+                    # "in Menbej", "raids target Menbej"; not "gunmen killed Khaled"
+                    out.append(hit)
+                    taken.append((a, b))
+            continue
+        for iso in skeleton_countries:
+            cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
-                out.append(_hit(text, a, b, m.group(1), cands[0], False))
+                out.append(_hit(text, a, b, surface, cands[0], False))
+                taken.append((a, b))
                 break
     return out
 
@@ -349,6 +438,7 @@ def article_places(
     if gaz is None:
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
+    orgs: list[tuple[int, int]] = []
     if _ORG_HINT_RE.search(text):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
@@ -522,8 +612,27 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
-    if named_regions and _TOWNSHIP_RE.search(text):
-        hits.extend(_township_variants(gaz, text, found, named_regions, exclude, regions))
+    skeleton_countries = [
+        iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
+    ]
+    # nothing says where: a variant of a large town of one Arabic-name country, after "in"
+    anywhere = not skeleton_countries and all(w < 0.5 for w in weights.values())
+    if anywhere:
+        skeleton_countries = sorted(ARABIC_NAME_COUNTRIES)
+    if skeleton_countries or (named_regions and _TOWNSHIP_RE.search(text)):
+        hits.extend(
+            _variant_hits(
+                gaz,
+                text,
+                found,
+                named_regions,
+                skeleton_countries,
+                exclude,
+                regions,
+                orgs,
+                anywhere,
+            )
+        )
         hits.sort(key=lambda h: h.start)
     if not dateline:
         us = _us_dateline(gaz, text)
