@@ -16,16 +16,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from testkit.cli import wirewatch_argv as wirewatch
+from testkit.http import free_port
 from tests.backfill_support import Site, env
 from tests.ingest_support import LocalServer, Reply
 
 pytestmark = pytest.mark.timeout(600)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float] | None:
@@ -43,7 +38,7 @@ def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float] |
 @pytest.mark.parametrize("asked_by", ["option", "environment"])
 def test_backfill_metrics_are_scraped_while_it_runs(tmp_path: Path, asked_by: str) -> None:
     out = tmp_path / "out"
-    port = _free_port()
+    port = free_port()
     with LocalServer() as srv:
         site = Site(srv).build()
         srv.route("/gone.xml", Reply(404, b"no such sitemap"))
