@@ -18,13 +18,12 @@ from clusters.events import outlet_of, shard_key
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
 from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
-from testkit.pipeline import read_topic
+from testkit.pipeline import read_topic, run_stage
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, Incident
 from wirewatch.runners.embedded import EmbeddedRunner
-from wirewatch.runners.kafka import build_runner
 from wirewatch.topics import Topics
 
 WIRE = [
@@ -95,17 +94,6 @@ LATER = [
         ],
     ),
 ]
-
-
-def _run_worker(settings: Settings, stage: str, records: int) -> None:
-    """One Kafka worker of ``stage`` that handles ``records`` input records, then closes."""
-    runner = build_runner(settings, stage)
-    try:
-        runner.setup()
-        runner.run(max_records=records, timeout=120)
-    finally:
-        runner.close()
-    assert runner.processed == records
 
 
 def _latest_events(bootstrap: str, topic: str) -> dict[str, dict]:
@@ -217,12 +205,12 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
     # one report at a time, so the order of the reports is known
     for item in reports[:3]:
         send([item])
-        _run_worker(settings, "cluster", 1)
+        run_stage(settings, "cluster", 1)
     send(reports[3:])
-    _run_worker(settings, "cluster", 2)
+    run_stage(settings, "cluster", 2)
     # a fourth report after a restart: the new worker restored the event from the topic
     send([(0, incident(6, killed=8, outlet="d.test", day="2024-03-06"))])
-    _run_worker(settings, "cluster", 1)
+    run_stage(settings, "cluster", 1)
     producer.close()
 
     out = read_topic(kafka_settings.bootstrap_servers, topics.name("events"))
@@ -302,7 +290,7 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     producer.flush(timeout=30)
     producer.close()
 
-    _run_worker(settings, "process", len(articles))
+    run_stage(settings, "process", len(articles))
     incidents = read_topic(kafka_settings.bootstrap_servers, topics.incidents)
     assert [json.loads(m.value)["article_id"] for m in incidents] == ["art-0"]  # one set
     copies = read_topic(kafka_settings.bootstrap_servers, topics.name("copies"))
@@ -317,7 +305,7 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     assert sorted(json.loads(m.value)["article_id"] for m in broadcast) == sorted(
         f"art-{i}" for i in range(1, 5) for _ in range(kafka_settings.partitions)
     )
-    _run_worker(settings, "cluster", len(sharded) + len(broadcast))
+    run_stage(settings, "cluster", len(sharded) + len(broadcast))
 
     latest = _latest_events(kafka_settings.bootstrap_servers, topics.name("events"))
     (event,) = latest.values()
@@ -362,14 +350,14 @@ def test_a_copy_read_before_a_restart_counts_when_its_original_comes_after_it(
         producer.flush(timeout=30)
 
     send(copy)
-    _run_worker(settings, "process", 1)
+    run_stage(settings, "process", 1)
     # the cluster worker reads the copy (one record per partition) and stops: nothing holds
     # the original yet, so the copy waits; no event is written
-    _run_worker(settings, "cluster", kafka_settings.partitions)
+    run_stage(settings, "cluster", kafka_settings.partitions)
     assert read_topic(kafka_settings.bootstrap_servers, topics.name("events"), 1000) == []
     send(original)
-    _run_worker(settings, "process", 1)
-    _run_worker(settings, "cluster", 1)  # a new worker: the original's incident
+    run_stage(settings, "process", 1)
+    run_stage(settings, "cluster", 1)  # a new worker: the original's incident
 
     latest = _latest_events(kafka_settings.bootstrap_servers, topics.name("events"))
     (event,) = latest.values()
