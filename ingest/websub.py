@@ -610,22 +610,7 @@ class WebSub:
 
     async def _unsubscribe(self, sub: Subscription) -> None:
         form = {"hub.mode": "unsubscribe", "hub.topic": sub.topic, "hub.callback": sub.callback}
-        try:
-            await self._guard.check_url(sub.hub)
-            resp = await self._http.post(sub.hub, data=form)
-            await resp.aclose()
-        except Exception as exc:  # the hub unreachable: asked again later
-            emit(WebSubEvent("unsubscribe", "error"))
-            self.subs.unsubscribe_sent(sub, False, f"{type(exc).__name__}: {exc}"[:300])
-            return
-        if 200 <= resp.status_code < 300:
-            emit(WebSubEvent("unsubscribe", "requested"))
-            self.subs.unsubscribe_sent(sub, True)
-        else:
-            emit(WebSubEvent("unsubscribe", f"http.status.{resp.status_code}"))
-            self.subs.unsubscribe_sent(
-                sub, False, f"HTTP {resp.status_code} from {mask_userinfo(sub.hub)}"
-            )
+        await self._ask_hub(sub, form, self.subs.unsubscribe_sent)
 
     async def _subscribe(self, sub: Subscription) -> None:
         form = {
@@ -635,17 +620,28 @@ class WebSub:
             "hub.lease_seconds": str(self.settings.lease_seconds),
             "hub.secret": sub.secret,
         }
+        await self._ask_hub(sub, form, self.subs.sent)
+
+    async def _ask_hub(
+        self,
+        sub: Subscription,
+        form: dict[str, str],
+        outcome: Callable[[Subscription, bool, str], None],
+    ) -> None:
+        """POST ``form`` (a subscribe or unsubscribe request) to the hub, count it by its
+        ``hub.mode`` and hand ``outcome`` whether the hub took it (2xx) and why not."""
+        mode = form["hub.mode"]
         try:
             await self._guard.check_url(sub.hub)
             resp = await self._http.post(sub.hub, data=form)
             await resp.aclose()
-        except Exception as exc:  # any failure to reach the hub: retried later, polling goes on
-            emit(WebSubEvent("subscribe", "error"))
-            self.subs.sent(sub, False, f"{type(exc).__name__}: {exc}"[:300])
+        except Exception as exc:  # any failure to reach the hub: asked again later, polling goes on
+            emit(WebSubEvent(mode, "error"))
+            outcome(sub, False, f"{type(exc).__name__}: {exc}"[:300])
             return
         if 200 <= resp.status_code < 300:
-            emit(WebSubEvent("subscribe", "requested"))
-            self.subs.sent(sub, True)
+            emit(WebSubEvent(mode, "requested"))
+            outcome(sub, True, "")
         else:
-            emit(WebSubEvent("subscribe", f"http.status.{resp.status_code}"))
-            self.subs.sent(sub, False, f"HTTP {resp.status_code} from {mask_userinfo(sub.hub)}")
+            emit(WebSubEvent(mode, f"http.status.{resp.status_code}"))
+            outcome(sub, False, f"HTTP {resp.status_code} from {mask_userinfo(sub.hub)}")

@@ -8,6 +8,7 @@ Routes map a path to a function ``(request) -> Reply``; the server records every
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -120,6 +121,14 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (another process may take it before it is used:
+    for a server started later, such as a subprocess's metrics or callback port)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def client(**overrides: object) -> HttpClient:

@@ -162,6 +162,23 @@ def stop_processes(procs: list[subprocess.Popen[Any]], timeout: float = 30) -> l
     return codes
 
 
+def run_stage(settings: Any, stage: str, records: int, timeout: float = 120) -> Any:
+    """One in-process Kafka worker of ``stage`` (``settings``) run until it has handled
+    ``records`` input records, then closed; the runner, for its counts. Raises AssertionError
+    when it handled another number within ``timeout``."""
+    from wirewatch.runners.kafka import build_runner
+
+    runner = build_runner(settings, stage)
+    try:
+        runner.setup()
+        runner.run(max_records=records, timeout=timeout)
+    finally:
+        runner.close()
+    if runner.processed != records:
+        raise AssertionError(f"the {stage} worker handled {runner.processed} of {records} records")
+    return runner
+
+
 def read_topic(bootstrap: str, topic: str, idle_ms: int = 3000) -> list[Any]:
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,

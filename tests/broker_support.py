@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,15 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from testkit.http import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 START = REPO / "deploy" / "kafka" / "start.sh"
 STOP = REPO / "deploy" / "kafka" / "stop.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -52,12 +47,12 @@ class Broker:
 def private_broker(tmp_path: Path) -> Iterator[Broker]:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("Java is absent: this test needs a private Kafka broker it can stop")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "WIREWATCH_PYTHON": sys.executable,
         "WIREWATCH_KAFKA_PORT": str(port),
-        "WIREWATCH_KAFKA_CONTROLLER_PORT": str(_free_port()),
+        "WIREWATCH_KAFKA_CONTROLLER_PORT": str(free_port()),
         "WIREWATCH_KAFKA_READY_TIMEOUT": "180",
     }
     broker = Broker(tmp_path / "kafka", env, f"127.0.0.1:{port}")

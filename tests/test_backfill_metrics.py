@@ -16,16 +16,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from testkit.cli import wirewatch_argv as wirewatch
+from testkit.http import free_port
 from tests.backfill_support import Site, env
 from tests.ingest_support import LocalServer, Reply
 
 pytestmark = pytest.mark.timeout(600)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float] | None:
@@ -43,7 +38,7 @@ def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float] |
 @pytest.mark.parametrize("asked_by", ["option", "environment"])
 def test_backfill_metrics_are_scraped_while_it_runs(tmp_path: Path, asked_by: str) -> None:
     out = tmp_path / "out"
-    port = _free_port()
+    port = free_port()
     with LocalServer() as srv:
         site = Site(srv).build()
         srv.route("/gone.xml", Reply(404, b"no such sitemap"))
@@ -103,3 +98,36 @@ def test_backfill_metrics_are_scraped_while_it_runs(tmp_path: Path, asked_by: st
                 proc.wait()
         assert proc.returncode == 0, err[-3000:]
         assert "run the same command again to finish" in err
+
+
+@pytest.mark.parametrize(
+    ("asked_by", "named", "not_named"),
+    [
+        ("option", "--metrics-port", "metrics.port"),
+        ("environment", "metrics.port (WIREWATCH_METRICS__PORT)", "--metrics-port"),
+    ],
+)
+def test_a_metrics_port_in_use_is_one_line_naming_how_it_was_asked_for(
+    tmp_path: Path, asked_by: str, named: str, not_named: str
+) -> None:
+    """The port the user gave is busy: exit 2 and one line telling them to change what they
+    set (the option or the setting), not the other one, and nothing listed or written."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["backfill", "--since", "1d", "--source", "http://127.0.0.1:9/x.xml"]
+        args += ["--out", str(tmp_path / "out")]
+        extra_env = {}
+        if asked_by == "option":
+            args += ["--metrics-port", str(port)]
+        else:
+            extra_env = {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port)}
+        done = subprocess.run(
+            wirewatch(*args), env=env(**extra_env), capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error")]
+    assert f"metrics port {port} is in use" in line and named in line, line
+    assert not_named not in line, line

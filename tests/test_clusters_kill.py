@@ -7,7 +7,6 @@ originals at the kill, and for ``wirewatch run`` (the embedded runner: state fil
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,11 +231,10 @@ def test_kill9_of_wirewatch_run_mid_run_then_a_second_run_keeps_one_history_per_
     runs in it (the cluster state came back from the state file)."""
     import signal
     import sqlite3
-    import subprocess
-    import sys
     import threading
 
-    from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
+    from testkit.cli import cli_env, run_cli, started_cli, wirewatch_argv
+    from testkit.http import ARTICLE_HTML, LocalServer, Reply, rss
 
     gate = threading.Event()
     served_before_the_kill: list[bytes] = []  # a held feed let go by the timeout: a bad test
@@ -272,26 +270,10 @@ def test_kill9_of_wirewatch_run_mid_run_then_a_second_run_keeps_one_history_per_
         feeds.write_text(
             "feeds:\n" + "".join(f"  - url: {srv.url(f'/feed/{r}')}\n" for r in range(FEEDS))
         )
-        cmd = [
-            sys.executable,
-            "-m",
-            "wirewatch",
-            "--allow-host",
-            "127.0.0.1",
-            "run",
-            "--once",
-            "--feeds",
-            str(feeds),
-            "--out",
-            str(out),
-        ]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-        env.update(
-            PYTHONPATH=str(REPO),
-            WIREWATCH_HTTP__PER_HOST_DELAY="0",
+        cmd = wirewatch_argv("run", "--once", "--feeds", str(feeds), "--out", str(out))
+        env = cli_env(
             # the held feed requests must not take the slots the articles are fetched in
             WIREWATCH_HTTP__PER_HOST_CONCURRENCY="16",
-            WIREWATCH_METRICS__ENABLED="false",
             WIREWATCH_LOG_LEVEL="ERROR",
         )
 
@@ -309,19 +291,16 @@ def test_kill9_of_wirewatch_run_mid_run_then_a_second_run_keeps_one_history_per_
             except sqlite3.Error:  # not created yet
                 return 0
 
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            assert wait_for(lambda: committed_feeds() >= 1, 180, 0.2), "feed 0 never committed"
-            proc.send_signal(signal.SIGKILL)  # feeds 1.. are held: mid-run
-            assert proc.wait(30) == -signal.SIGKILL
-            assert committed_feeds() == 1 and not served_before_the_kill
-            assert len(read("events")) == len(TOWNS)  # version 1 of each, from feed 0
+            with started_cli(cmd, env) as proc:
+                assert wait_for(lambda: committed_feeds() >= 1, 180, 0.2), "feed 0 never committed"
+                proc.send_signal(signal.SIGKILL)  # feeds 1.. are held: mid-run
+                assert proc.wait(30) == -signal.SIGKILL
+                assert committed_feeds() == 1 and not served_before_the_kill
+                assert len(read("events")) == len(TOWNS)  # version 1 of each, from feed 0
         finally:
             gate.set()
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
-        again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        again = run_cli(cmd, env)
         assert again.returncode == 0, again.stderr[-3000:]
 
     assert len({i["incident_id"] for i in read("incidents")}) == len(TOWNS) * FEEDS

@@ -18,13 +18,12 @@ from clusters.events import outlet_of, shard_key
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
 from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
-from testkit.pipeline import read_topic
+from testkit.pipeline import read_topic, run_stage
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, Incident
 from wirewatch.runners.embedded import EmbeddedRunner
-from wirewatch.runners.kafka import build_runner
 from wirewatch.topics import Topics
 
 WIRE = [
@@ -95,6 +94,16 @@ LATER = [
         ],
     ),
 ]
+
+
+def _latest_events(bootstrap: str, topic: str) -> dict[str, dict]:
+    """The latest record of each event on ``topic``, checking that versions rise by one."""
+    latest: dict[str, dict] = {}
+    for m in read_topic(bootstrap, topic):
+        ev = json.loads(m.value)
+        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
+        latest[ev["event_id"]] = ev
+    return latest
 
 
 def _page(slug: str, title: str, paragraphs: list[str]) -> bytes:
@@ -193,24 +202,15 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
             )
         producer.flush(timeout=30)
 
-    def run_worker(records: int) -> None:
-        runner = build_runner(settings, "cluster")
-        try:
-            runner.setup()
-            runner.run(max_records=records, timeout=120)
-        finally:
-            runner.close()
-        assert runner.processed == records
-
     # one report at a time, so the order of the reports is known
     for item in reports[:3]:
         send([item])
-        run_worker(1)
+        run_stage(settings, "cluster", 1)
     send(reports[3:])
-    run_worker(2)
+    run_stage(settings, "cluster", 2)
     # a fourth report after a restart: the new worker restored the event from the topic
     send([(0, incident(6, killed=8, outlet="d.test", day="2024-03-06"))])
-    run_worker(1)
+    run_stage(settings, "cluster", 1)
     producer.close()
 
     out = read_topic(kafka_settings.bootstrap_servers, topics.name("events"))
@@ -290,16 +290,7 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     producer.flush(timeout=30)
     producer.close()
 
-    def run_worker(stage: str, records: int) -> None:
-        runner = build_runner(settings, stage)
-        try:
-            runner.setup()
-            runner.run(max_records=records, timeout=120)
-        finally:
-            runner.close()
-        assert runner.processed == records
-
-    run_worker("process", len(articles))
+    run_stage(settings, "process", len(articles))
     incidents = read_topic(kafka_settings.bootstrap_servers, topics.incidents)
     assert [json.loads(m.value)["article_id"] for m in incidents] == ["art-0"]  # one set
     copies = read_topic(kafka_settings.bootstrap_servers, topics.name("copies"))
@@ -314,13 +305,9 @@ def test_wire_copies_count_as_outlets_of_one_event_in_the_kafka_runner(
     assert sorted(json.loads(m.value)["article_id"] for m in broadcast) == sorted(
         f"art-{i}" for i in range(1, 5) for _ in range(kafka_settings.partitions)
     )
-    run_worker("cluster", len(sharded) + len(broadcast))
+    run_stage(settings, "cluster", len(sharded) + len(broadcast))
 
-    latest: dict[str, dict] = {}
-    for m in read_topic(kafka_settings.bootstrap_servers, topics.name("events")):
-        ev = json.loads(m.value)
-        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
-        latest[ev["event_id"]] = ev
+    latest = _latest_events(kafka_settings.bootstrap_servers, topics.name("events"))
     (event,) = latest.values()
     assert event["fatalities"] == 3 and len(event["incident_ids"]) == 1
     assert sorted(event["article_ids"]) == [a.article_id for a in articles]
@@ -362,30 +349,17 @@ def test_a_copy_read_before_a_restart_counts_when_its_original_comes_after_it(
         )
         producer.flush(timeout=30)
 
-    def run_worker(stage: str, records: int) -> None:
-        runner = build_runner(settings, stage)
-        try:
-            runner.setup()
-            runner.run(max_records=records, timeout=120)
-        finally:
-            runner.close()
-        assert runner.processed == records
-
     send(copy)
-    run_worker("process", 1)
+    run_stage(settings, "process", 1)
     # the cluster worker reads the copy (one record per partition) and stops: nothing holds
     # the original yet, so the copy waits; no event is written
-    run_worker("cluster", kafka_settings.partitions)
+    run_stage(settings, "cluster", kafka_settings.partitions)
     assert read_topic(kafka_settings.bootstrap_servers, topics.name("events"), 1000) == []
     send(original)
-    run_worker("process", 1)
-    run_worker("cluster", 1)  # a new worker: the original's incident
+    run_stage(settings, "process", 1)
+    run_stage(settings, "cluster", 1)  # a new worker: the original's incident
 
-    latest: dict[str, dict] = {}
-    for m in read_topic(kafka_settings.bootstrap_servers, topics.name("events")):
-        ev = json.loads(m.value)
-        assert ev["version"] == latest.get(ev["event_id"], {"version": 0})["version"] + 1
-        latest[ev["event_id"]] = ev
+    latest = _latest_events(kafka_settings.bootstrap_servers, topics.name("events"))
     (event,) = latest.values()
     assert event["version"] == 1 and event["fatalities"] == 3
     assert event["article_ids"] == ["art-0", "art-1"]

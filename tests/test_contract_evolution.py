@@ -14,11 +14,10 @@ from kafka import KafkaProducer
 from ingest import canonicalize_url
 from processors.stage import process_article
 from testkit.http import LocalServer, Reply, article_html
-from testkit.pipeline import read_topic
+from testkit.pipeline import read_topic, run_stage
 from tests.hostile_support import hostile_settings
 from wirewatch.config import KafkaSettings, MetricsSettings
 from wirewatch.contracts import Article, FeedEntry, stable_key
-from wirewatch.runners.kafka import build_runner
 from wirewatch.topics import Topics
 
 pytestmark = [pytest.mark.kafka]
@@ -63,17 +62,6 @@ def _send(bootstrap: str, topic: str, records: list[tuple[str, bytes]]) -> None:
     producer.close()
 
 
-def _run(settings: Any, stage: str, records: int) -> Any:
-    runner = build_runner(settings, stage)
-    try:
-        runner.setup()
-        runner.run(max_records=records, timeout=120)
-    finally:
-        runner.close()
-    assert runner.processed == records
-    return runner
-
-
 def test_minor_versions_pass_and_a_major_version_is_dead_lettered(
     kafka_settings: KafkaSettings,
 ) -> None:
@@ -94,7 +82,7 @@ def test_minor_versions_pass_and_a_major_version_is_dead_lettered(
                 _entry(srv.url("/later"), "2.0"),
             ],
         )
-        _run(settings, "fetch", 2)
+        run_stage(settings, "fetch", 2)
         assert [h.path for h in srv.hits("/later")] == []  # a 2.0 entry is not fetched
 
     articles = [
@@ -111,7 +99,7 @@ def test_minor_versions_pass_and_a_major_version_is_dead_lettered(
             _article("https://news.test/next", "2.0"),
         ],
     )
-    _run(settings, "process", 3)  # the fetched article and the two sent
+    run_stage(settings, "process", 3)  # the fetched article and the two sent
 
     incidents = [json.loads(m.value) for m in read_topic(bootstrap, topics.incidents)]
     want = process_article(

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from ingest.websub import Subscriptions, discover_hub, signature_ok, topic_secret
+from testkit.http import free_port
 from testkit.websub_hub import wait_for
 from tests.hostile_support import MetricDelta
 from tests.websub_support import (
@@ -417,14 +418,6 @@ def test_poll_stage_takes_a_push_once_its_feed_is_known_and_drops_it_when_remove
 # --------------------------------------------------------------------------- removed feeds
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_removed_feed_is_unsubscribed_and_its_pushes_are_refused(tmp_path):
     """Kafka order of events: the feed's row, then its tombstone (`wirewatch feeds remove`).
     The hub is asked to unsubscribe (and its verification echoed), and a push that comes
@@ -495,7 +488,7 @@ def test_a_feed_dropped_from_the_list_is_unsubscribed_by_the_next_run(tmp_path):
     """`wirewatch run` with a feed list that lost a feed: the hub its state record names is
     asked to unsubscribe (the callback is the same: a fixed websub.listen_port)."""
     out, state = tmp_path / "out", tmp_path / "state.db"
-    s = settings(listen_port=_free_port())
+    s = settings(listen_port=free_port())
     with LocalHub() as hub, LocalServer() as site, LocalServer() as other:
         feed = serve_feed(site, hub.url, ["old1"])
         kept = serve_feed(other, None, ["old2"])

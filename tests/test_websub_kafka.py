@@ -4,9 +4,11 @@ stage's own transaction (the topology), with its state record beside it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from kafka import KafkaConsumer
@@ -36,16 +38,26 @@ def _records(cfg, kind: str) -> list[tuple[str, dict]]:
         consumer.close()
 
 
+@contextlib.contextmanager
+def _poll_worker(cfg) -> Iterator[None]:
+    """A Kafka poll worker (its WebSub callback served) running in a thread, stopped on exit."""
+    runner = build_runner(settings().model_copy(update={"kafka": cfg}), "poll")
+    thread = threading.Thread(target=runner.run, kwargs={"timeout": 180}, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        runner.stop_event.set()
+        thread.join(60)
+        runner.close()
+
+
 def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
     with LocalHub() as hub, LocalServer() as site:
         feed = serve_feed(site, hub.url, ["old1"])
         cfg = kafka_settings
         FeedRegistry(cfg).put([feed])
-        s = settings().model_copy(update={"kafka": cfg})
-        runner = build_runner(s, "poll")
-        thread = threading.Thread(target=runner.run, kwargs={"timeout": 180}, daemon=True)
-        thread.start()
-        try:
+        with _poll_worker(cfg):
             assert wait_for(lambda: hub.subscribed(feed.url), timeout=90), hub.requests
             doc = feed_doc(site, hub.url, ["p1", "old1"])
             assert hub.publish(feed.url, doc) == [202]
@@ -54,10 +66,6 @@ def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
                 return any(e["title"] == "Story p1" for _k, e in _records(cfg, "entries"))
 
             assert wait_for(pushed, timeout=90)
-        finally:
-            runner.stop_event.set()
-            thread.join(60)
-            runner.close()
         titles = [e["title"] for _k, e in _records(cfg, "entries")]
         assert titles.count("Story p1") == 1 and titles.count("Story old1") == 1
         # the push moved the feed's state on too: its seen marks include the pushed item
@@ -73,18 +81,10 @@ def test_feeds_remove_unsubscribes_at_the_hub_with_the_kafka_runner(kafka_settin
         cfg = kafka_settings
         registry = FeedRegistry(cfg)
         registry.put([feed])
-        s = settings().model_copy(update={"kafka": cfg})
-        runner = build_runner(s, "poll")
-        thread = threading.Thread(target=runner.run, kwargs={"timeout": 180}, daemon=True)
-        thread.start()
-        try:
+        with _poll_worker(cfg):
             assert wait_for(lambda: hub.subscribed(feed.url), timeout=90), hub.requests
             (sub,) = hub.subscribed(feed.url)
             assert registry.remove(feed.url) == feed.feed_id
             assert wait_for(lambda: not hub.subscribed(feed.url), timeout=90), hub.requests
-        finally:
-            runner.stop_event.set()
-            thread.join(60)
-            runner.close()
         (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
         assert unsub.verified is True and unsub.form["hub.callback"] == sub.callback

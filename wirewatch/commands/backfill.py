@@ -69,7 +69,7 @@ def _metrics_server(metrics: MetricsSettings, port: int | None) -> OpsServer | N
     from wirewatch.ops import OpsServer
 
     if port is not None:
-        return OpsServer(metrics.host, port).start()
+        return OpsServer(metrics.host, port, port_setting="--metrics-port").start()
     if metrics.enabled and "port" in metrics.model_fields_set:
         return OpsServer.from_settings(metrics).start()
     return None

@@ -59,12 +59,16 @@ class OpsServer:
         registry: CollectorRegistry = REGISTRY,
         clock: Clock = time.monotonic,
         fallback_to_any: bool = False,
+        port_setting: str = "metrics.port (WIREWATCH_METRICS__PORT)",
     ) -> None:
         if heartbeat_timeout <= 0:
             raise ValueError("heartbeat_timeout must be > 0")
         self.host = host
         self._requested_port = port
         self.fallback_to_any = fallback_to_any
+        #: what the operator changes when the port cannot be bound (a command's own option
+        #: names itself: telling its user to set metrics.port would send them elsewhere)
+        self.port_setting = port_setting
         self.heartbeat_timeout = heartbeat_timeout
         self.registry = registry
         self._clock = clock
@@ -122,13 +126,13 @@ class OpsServer:
         if exc.errno == errno.EADDRINUSE:
             # typical cause: a second worker on the same host with the default port
             return (
-                f"metrics port {port} is in use: set metrics.port (WIREWATCH_METRICS__PORT) "
-                "to a free port, or 0 for any free port"
+                f"metrics port {port} is in use: set {self.port_setting} to a free port, "
+                "or 0 for any free port"
             )
         if exc.errno == errno.EACCES:
             return (
-                f"metrics port {port} needs privileges: set metrics.port "
-                "(WIREWATCH_METRICS__PORT) to a port above 1023, or 0 for any free port"
+                f"metrics port {port} needs privileges: set {self.port_setting} to a port "
+                "above 1023, or 0 for any free port"
             )
         reason = exc.strerror or type(exc).__name__
         return (
