@@ -59,7 +59,7 @@ def test_backfill_metrics_are_scraped_while_it_runs(tmp_path: Path, asked_by: st
         if asked_by == "option":
             args += ["--metrics-port", str(port)]
         else:
-            extra_env = {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port)}
+            extra_env = {"WIREWATCH_BACKFILL__METRICS_PORT": str(port)}
         proc = subprocess.Popen(
             wirewatch(*args),
             env=env(**extra_env),
@@ -104,7 +104,11 @@ def test_backfill_metrics_are_scraped_while_it_runs(tmp_path: Path, asked_by: st
     ("asked_by", "named", "not_named"),
     [
         ("option", "--metrics-port", "metrics.port"),
-        ("environment", "metrics.port (WIREWATCH_METRICS__PORT)", "--metrics-port"),
+        (
+            "environment",
+            "backfill.metrics_port (WIREWATCH_BACKFILL__METRICS_PORT)",
+            "--metrics-port",
+        ),
     ],
 )
 def test_a_metrics_port_in_use_is_one_line_naming_how_it_was_asked_for(
@@ -122,7 +126,7 @@ def test_a_metrics_port_in_use_is_one_line_naming_how_it_was_asked_for(
         if asked_by == "option":
             args += ["--metrics-port", str(port)]
         else:
-            extra_env = {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port)}
+            extra_env = {"WIREWATCH_BACKFILL__METRICS_PORT": str(port)}
         done = subprocess.run(
             wirewatch(*args), env=env(**extra_env), capture_output=True, text=True, timeout=120
         )
@@ -131,3 +135,22 @@ def test_a_metrics_port_in_use_is_one_line_naming_how_it_was_asked_for(
     (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("error")]
     assert f"metrics port {port} is in use" in line and named in line, line
     assert not_named not in line, line
+
+
+def test_a_backfill_does_not_take_or_need_the_workers_metrics_port(tmp_path: Path) -> None:
+    """The shipped config sets metrics.port for the workers; a backfill on the same host, where
+    a worker holds that port, runs to its end without serving metrics instead of stopping."""
+    with socket.socket() as taken, LocalServer() as srv:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        site = Site(srv, articles=6).build()
+        args = ["backfill", "--since", "7d", "--source", site.index_url]
+        args += ["--out", str(tmp_path / "out"), "--rate", "50"]
+        worker_port = {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port)}
+        done = subprocess.run(
+            wirewatch(*args), env=env(**worker_port), capture_output=True, text=True, timeout=300
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "in use" not in done.stderr, done.stderr[-3000:]
+    assert (tmp_path / "out").is_dir()

@@ -290,6 +290,10 @@ class BackfillSettings(_Section):
     kafka_rate: float = Field(default=1.0, gt=0)
     # archive pages of a feed (RFC 5005 prev-archive / paged feeds' next) followed per source
     max_pages: int = Field(default=100, ge=0)
+    # where a backfill serves the workers' /metrics, /healthz and /readyz (0: any free port);
+    # unset, it serves none. Not metrics.port: that is the workers' port, and a backfill run on
+    # a worker's host with the shipped config would find it taken and stop
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
 
 
 class MetricsSettings(_Section):

@@ -19,7 +19,7 @@ from wirewatch.commands.options import feed_list_option, out_and_state_options
 from wirewatch.errors import WirewatchError
 
 if TYPE_CHECKING:
-    from wirewatch.config import MetricsSettings
+    from wirewatch.config import Settings
     from wirewatch.ops import OpsServer
 
 log = logging.getLogger("wirewatch.backfill")
@@ -62,16 +62,18 @@ class ProgressLine:
             )
 
 
-def _metrics_server(metrics: MetricsSettings, port: int | None) -> OpsServer | None:
+def _metrics_server(settings: Settings, port: int | None) -> OpsServer | None:
     """The workers' endpoints (:class:`wirewatch.ops.OpsServer`), started, when asked for: a
-    port on the command line, or ``metrics.port`` set in the config or environment. A one-off
-    command does not take the workers' default port unasked."""
+    port on the command line, or ``backfill.metrics_port``. Never ``metrics.port``, the
+    workers' own port: a one-off command does not take it, or fail because a worker holds it."""
     from wirewatch.ops import OpsServer
 
+    host = settings.metrics.host
     if port is not None:
-        return OpsServer(metrics.host, port, port_setting="--metrics-port").start()
-    if metrics.enabled and "port" in metrics.model_fields_set:
-        return OpsServer.from_settings(metrics).start()
+        return OpsServer(host, port, port_setting="--metrics-port").start()
+    if settings.backfill.metrics_port is not None:
+        setting = "backfill.metrics_port (WIREWATCH_BACKFILL__METRICS_PORT)"
+        return OpsServer(host, settings.backfill.metrics_port, port_setting=setting).start()
     return None
 
 
@@ -118,8 +120,9 @@ def register(cli: click.Group) -> None:
         type=click.IntRange(0, 65535),
         default=None,
         help="Serve /metrics, /healthz and /readyz on this port while the backfill runs, like "
-        "a worker (0: any free port, logged). Without it they are served only when metrics.port "
-        "is set (WIREWATCH_METRICS__PORT).",
+        "a worker (0: any free port, logged). Without it they are served only when "
+        "backfill.metrics_port is set (WIREWATCH_BACKFILL__METRICS_PORT); never on the "
+        "workers' metrics.port.",
     )
     @click.pass_obj
     def backfill(
@@ -147,9 +150,10 @@ def register(cli: click.Group) -> None:
         entries to the entries topic for the fetch workers. Exit 2: bad options or config;
         exit 1: a write failed (run again to resume); exit 0 otherwise (problems are noted).
 
-        Metrics (with --metrics-port, or metrics.port set): wirewatch_backfill_pages_total{kind},
-        wirewatch_backfill_listing_failures_total{reason}, wirewatch_backfill_entries_written_total
-        and wirewatch_backfill_items{state=found|done}, besides the stages' own series."""
+        Metrics (with --metrics-port, or backfill.metrics_port set):
+        wirewatch_backfill_pages_total{kind}, wirewatch_backfill_listing_failures_total{reason},
+        wirewatch_backfill_entries_written_total and wirewatch_backfill_items{state=found|done},
+        besides the stages' own series."""
         from ingest import FeedSpec
         from ingest.backfill import BackfillProgress, BackfillRun, Window, parse_when
         from sinks import build
@@ -187,7 +191,7 @@ def register(cli: click.Group) -> None:
         sink = None
         ops = None
         try:
-            ops = _metrics_server(settings.metrics, metrics_port)
+            ops = _metrics_server(settings, metrics_port)
             if not dry_run:
                 sink, _health = build(settings, source="wirewatch/backfill", out_dir=out_dir)
                 sink.setup()
