@@ -9,8 +9,8 @@ import sys
 
 import yaml
 
+from testkit.http import REPO
 from tests.ingest_support import LocalServer, Reply
-from tests.test_run_once import REPO
 
 HOME = """<!DOCTYPE html><html><head><title>News Test</title>
 <link rel="alternate" type="application/rss+xml" title="Top stories" href="/feed.xml">

@@ -7,15 +7,14 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import subprocess
 
 from ingest.feeds import FeedSpec
 from ingest.poller import Poller, PollResult
 from ingest.state import MemoryStateStore
+from testkit.cli import cli_env, run_cli, wirewatch_argv
 from testkit.http import Seen
 from tests.ingest_support import LocalServer, Reply, client
 from tests.pipeline_support import news_site
-from tests.test_run_once import _env, _wirewatch_run
 from wirewatch.config import PollSettings
 from wirewatch.topics import Topics
 
@@ -201,12 +200,10 @@ def test_sitemap_served_to_run_once_ends_as_articles(tmp_path) -> None:
         srv.route("/news-sitemap.xml", Reply(200, urlset(*urls), XML))
         feeds = tmp_path / "feeds.yaml"
         feeds.write_text(f"feeds:\n  - url: {srv.url('/news-sitemap.xml')}\n")
-        proc = subprocess.run(
-            _wirewatch_run("--once", "--feeds", str(feeds), "--out", str(out)),
-            capture_output=True,
-            text=True,
+        proc = run_cli(
+            wirewatch_argv("run", "--once", "--feeds", str(feeds), "--out", str(out)),
+            cli_env(),
             timeout=240,
-            env=_env(),
         )
     assert proc.returncode == 0, proc.stderr[-3000:]
     t = Topics()
