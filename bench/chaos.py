@@ -56,7 +56,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -73,7 +72,7 @@ from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 
 from ingest import FeedSpec  # noqa: E402
 from testkit.cli import cli_env, run_cli, started_cli, wirewatch_argv  # noqa: E402
-from testkit.http import LocalServer, Reply, Seen, article_html, rss  # noqa: E402
+from testkit.http import LocalServer, Reply, Seen, article_html, free_port, rss  # noqa: E402
 from testkit.pipeline import Workers, stop_processes, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import FeedRegistry, create_topics  # noqa: E402
@@ -82,12 +81,6 @@ from wirewatch.topology import TOPOLOGY  # noqa: E402
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 HOSTILE_KINDS = ("huge_text", "huge_item", "binary", "status_500", "drip")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _sentences(n_bytes: int, seed: str) -> str:
@@ -105,12 +98,12 @@ class Broker:
 
     def __init__(self, data: Path) -> None:
         self.data = data
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {
             **os.environ,
             "WIREWATCH_PYTHON": sys.executable,
             "WIREWATCH_KAFKA_PORT": str(self.port),
-            "WIREWATCH_KAFKA_CONTROLLER_PORT": str(_free_port()),
+            "WIREWATCH_KAFKA_CONTROLLER_PORT": str(free_port()),
         }
         self.bootstrap = f"127.0.0.1:{self.port}"
 

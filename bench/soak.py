@@ -74,6 +74,7 @@ from prometheus_client.parser import text_string_to_metric_families  # noqa: E40
 
 from ingest import FeedSpec  # noqa: E402
 from sinks.kafka import kafka_client_config  # noqa: E402
+from testkit.http import free_port  # noqa: E402
 from testkit.pipeline import Workers, page_bodies, worker_env  # noqa: E402
 from wirewatch.config import KafkaSettings  # noqa: E402
 from wirewatch.kafka_admin import FeedRegistry  # noqa: E402
@@ -519,12 +520,6 @@ def verdict(samples: list[Sample], names: list[str], healthy: int) -> tuple[str,
 # --------------------------------------------------------------------------- main
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _dead_letters(cfg: KafkaSettings) -> Counter[str]:
     c = KafkaConsumer(
         **kafka_client_config(cfg),
@@ -628,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for stage in STAGES:
             for k in range(args.per_stage):
-                metrics_ports[f"{stage}{k}"] = port_ = _free_port()
+                metrics_ports[f"{stage}{k}"] = port_ = free_port()
                 workers.start(
                     stage,
                     {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port_)},

@@ -4,21 +4,27 @@ the progress of the window, scraped while a backfill of a local news site runs."
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from ingest import FeedSpec
+from ingest.backfill import BackfillProgress, BackfillRun, Window
 from testkit.cli import wirewatch_argv as wirewatch
-from testkit.http import free_port
+from testkit.http import client, free_port
 from tests.backfill_support import Site, env
+from tests.hostile_support import MetricDelta
 from tests.ingest_support import LocalServer, Reply
+from wirewatch.config import Settings
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -154,3 +160,36 @@ def test_a_backfill_does_not_take_or_need_the_workers_metrics_port(tmp_path: Pat
     assert done.returncode == 0, done.stderr[-3000:]
     assert "in use" not in done.stderr, done.stderr[-3000:]
     assert (tmp_path / "out").is_dir()
+
+
+def test_a_robots_txt_source_is_counted_as_a_robots_page(tmp_path: Path) -> None:
+    """A robots.txt given as the source is one page of kind "robots" (what the README lists),
+    and the sitemaps its ``Sitemap:`` line leads to are pages of kind "sitemap"."""
+    with LocalServer() as srv:
+        site = Site(srv, articles=6).build()
+        robots = f"User-agent: *\nDisallow: /private/\nSitemap: {site.index_url}\n"
+        srv.route("/robots.txt", Reply(200, robots.encode(), {"Content-Type": "text/plain"}))
+        progress = BackfillProgress(tmp_path / "progress.db")
+        now = datetime.now(UTC)
+        run = BackfillRun(
+            Settings(),
+            [FeedSpec(url=srv.url("/robots.txt"))],
+            Window(now - timedelta(days=7), now),
+            progress,
+            sink=None,  # listing only: nothing is fetched or written
+            client=client(),
+            rate=10_000,
+            stages=False,
+        )
+        run.stop_after_listing = True
+        try:
+            with MetricDelta() as metrics:
+                counts = asyncio.run(run.run())
+        finally:
+            progress.close()
+    pages = "wirewatch_backfill_pages_total"
+    assert metrics.delta(pages, {"kind": "robots"}) == 1, metrics.changed()
+    # the index and its three sitemaps
+    assert metrics.delta(pages, {"kind": "sitemap"}) == 4, metrics.changed()
+    assert metrics.delta(pages, {"kind": "feed"}) == 0, metrics.changed()
+    assert counts.found == len(site.within(7))

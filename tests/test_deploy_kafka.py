@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from testkit.http import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 START = REPO / "deploy" / "kafka" / "start.sh"
@@ -25,12 +26,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(**extra: str) -> dict[str, str]:
     """No WIREWATCH_PYTHON, no active virtualenv, and a PATH whose python3 has no kafka-python
     (the system's): what a developer's shell looks like."""
@@ -42,8 +37,8 @@ def _env(**extra: str) -> dict[str, str]:
     env["PATH"] = "/usr/bin:/bin"
     env.update(
         {
-            "WIREWATCH_KAFKA_PORT": str(_free_port()),
-            "WIREWATCH_KAFKA_CONTROLLER_PORT": str(_free_port()),
+            "WIREWATCH_KAFKA_PORT": str(free_port()),
+            "WIREWATCH_KAFKA_CONTROLLER_PORT": str(free_port()),
             "WIREWATCH_KAFKA_HEAP": "384m",
         }
     )

@@ -8,15 +8,8 @@ from __future__ import annotations
 import pytest
 
 from processors.rules import extract_from_text
-from wirewatch.contracts import Incident
-
-PUB = "2024-05-10"
-
-
-def _one(text: str) -> Incident:
-    incs = extract_from_text(text, PUB)
-    assert incs, f"no incident for: {text}"
-    return incs[0]
+from tests.processors_support import PUB
+from tests.processors_support import first_incident as _one
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -25,6 +24,7 @@ import pytest
 from kafka import TopicPartition
 from kafka import errors as kerr
 
+from testkit.http import free_port
 from testkit.pipeline import read_topic, wait_for
 from testkit.records import seed_articles
 from wirewatch.ops import BrokerProbe
@@ -112,12 +112,6 @@ def test_runner_marks_broker_reachable_from_the_probe_not_bootstrap_connected() 
 # ---------------------------------------------------------------- workers as subprocesses
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _readyz(port: int) -> tuple[int, dict[str, Any]] | None:
     """(status, body) of /readyz, None while the server does not answer."""
     try:
@@ -184,9 +178,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
 
 
 def test_worker_without_broker_is_alive_not_ready_and_retries(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "worker.log"
-    proc = _start_worker(_worker_env(f"127.0.0.1:{_free_port()}", "nobroker", port), log)
+    proc = _start_worker(_worker_env(f"127.0.0.1:{free_port()}", "nobroker", port), log)
     try:
         assert wait_for(lambda: "retrying in" in log.read_text(), 60, 0.5), log.read_text()
         assert wait_for(lambda: "attempt 2" in log.read_text(), 60, 0.5), log.read_text()
@@ -238,7 +232,7 @@ def test_readyz_follows_a_private_broker_through_start_stop_start(tmp_path: Path
     from wirewatch.config import KafkaSettings
     from wirewatch.kafka_admin import create_topics
 
-    kport, cport, mport = _free_port(), _free_port(), _free_port()
+    kport, cport, mport = free_port(), free_port(), free_port()
     bootstrap = f"127.0.0.1:{kport}"
     data = tmp_path / "kafka"
     benv = _broker_env(kport, cport)

@@ -10,9 +10,11 @@ import threading
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from kafka import KafkaConsumer
 
+from ingest.websub import sign
 from testkit.websub_hub import wait_for
 from tests.websub_support import LocalHub, LocalServer, feed_doc, serve_feed, settings
 from wirewatch.kafka_admin import FeedRegistry
@@ -75,7 +77,8 @@ def test_push_becomes_an_entry_record_with_the_kafka_runner(kafka_settings):
 
 def test_feeds_remove_unsubscribes_at_the_hub_with_the_kafka_runner(kafka_settings):
     """`wirewatch feeds remove` writes the feed's tombstone: the poll worker that owns it asks
-    the hub to unsubscribe, and the hub's verification is echoed, so the pushes stop."""
+    the hub to unsubscribe, and the hub's verification is echoed, so the pushes stop: the hub
+    sends none, and one that still reaches the callback is refused (410) and written nowhere."""
     with LocalHub() as hub, LocalServer() as site:
         feed = serve_feed(site, hub.url, ["old1"])
         cfg = kafka_settings
@@ -86,5 +89,21 @@ def test_feeds_remove_unsubscribes_at_the_hub_with_the_kafka_runner(kafka_settin
             (sub,) = hub.subscribed(feed.url)
             assert registry.remove(feed.url) == feed.feed_id
             assert wait_for(lambda: not hub.subscribed(feed.url), timeout=90), hub.requests
+            doc = feed_doc(site, hub.url, ["p2", "old1"])
+            assert hub.publish(feed.url, doc) == []  # no subscriber left to deliver to
+            # a push the hub had in flight, signed with the old secret, as the hub would send it
+            assert sub.secret is not None
+            late = httpx.post(
+                sub.callback,
+                content=doc,
+                headers={
+                    "Content-Type": "application/rss+xml",
+                    "X-Hub-Signature": sign(sub.secret, doc, "sha256"),
+                },
+                timeout=10,
+            )
+            assert late.status_code == 410, late.text
         (unsub,) = hub.subscribe_requests(feed.url, mode="unsubscribe")
         assert unsub.verified is True and unsub.form["hub.callback"] == sub.callback
+        titles = [e["title"] for _k, e in _records(cfg, "entries")]
+        assert "Story p2" not in titles, titles
