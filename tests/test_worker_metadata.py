@@ -1,13 +1,17 @@
 """A worker that cannot read a topic's partitions at start says why: a topic the broker
-answered without (``sink.topic_missing``: run ``wirewatch topics create``) or no broker
-answering at all (``sink.metadata_timeout``: look at the brokers). kafka-python raises the same
-metadata timeout for both; the operator must not be sent to create a topic that exists.
+answered without (``sink.topic_missing``: run ``wirewatch topics create``, exit 1) or no broker
+answering at all (``sink.metadata_timeout``: an outage it waits out, like no broker at start).
+kafka-python raises the same metadata timeout for both; the operator must not be sent to create
+a topic that exists.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
+from testkit.http import free_port
 from testkit.pipeline import wait_for, worker_env
 from tests.broker_support import Broker
 from wirewatch.config import KafkaSettings
@@ -90,41 +95,70 @@ def test_a_missing_topic_at_worker_start_is_topic_missing(kafka_bootstrap: str) 
     assert "wirewatch topics create" in line
 
 
+def _readyz(port: int) -> int | None:
+    """The status of the worker's /readyz, None while nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+    except OSError:
+        return None
+
+
 @pytest.mark.kafka
 @pytest.mark.slow
-def test_no_broker_answering_at_worker_start_is_not_a_missing_topic(
+def test_a_broker_lost_while_the_worker_reads_its_topics_is_an_outage_it_waits_out(
     private_broker: Broker, tmp_path: Path
 ) -> None:
     """Every topic exists; the broker goes away after the worker connected and before it read
-    the partitions of its broadcast topic: exit 1, one line naming the broker outage and the
-    bootstrap address, not a missing topic."""
+    the partitions of its broadcast topic. The worker says it is an outage (one warning line
+    naming the topic and the bootstrap address, not a missing topic), stays alive and not
+    ready, connects again when the broker is back, becomes ready and stops cleanly."""
     prefix = f"t{uuid.uuid4().hex[:10]}"
     cfg = KafkaSettings(
         bootstrap_servers=private_broker.bootstrap, topic_prefix=prefix, partitions=1
     )
     assert set(create_topics(cfg).values()) == {"created"}
     paused, resume = tmp_path / "paused", tmp_path / "resume"
-    env = worker_env(private_broker.bootstrap, prefix, **FAST_METADATA)
-    worker = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_WORKER, str(paused), str(resume)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    port = free_port()
+    metrics = {"WIREWATCH_METRICS__ENABLED": "true", "WIREWATCH_METRICS__PORT": str(port)}
+    env = worker_env(private_broker.bootstrap, prefix, **{**FAST_METADATA, **metrics})
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log_file:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", PAUSED_WORKER, str(paused), str(resume)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            text=True,
+        )
     try:
         assert wait_for(lambda: paused.exists() or worker.poll() is not None, 180, 0.2)
-        assert worker.poll() is None, worker.communicate()[1]
+        assert worker.poll() is None, log_path.read_text()
         private_broker.stop()  # the outage: nothing answers any more
         resume.touch()
-        _, stderr = worker.communicate(timeout=180)
+        assert wait_for(
+            lambda: "sink.metadata_timeout" in log_path.read_text() or worker.poll() is not None,
+            180,
+            0.5,
+        ), log_path.read_text()
+        assert worker.poll() is None, log_path.read_text()  # waiting, not exited
+        assert _readyz(port) == 503
+        private_broker.start()
+        assert wait_for(lambda: _readyz(port) == 200 or worker.poll() is not None, 300, 1.0), (
+            log_path.read_text()
+        )
+        assert worker.poll() is None, log_path.read_text()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=120) == 0, log_path.read_text()
     finally:
         if worker.poll() is None:
             worker.kill()
-            worker.communicate()
-    assert worker.returncode == 1, stderr
-    line = _error_line(stderr)
-    assert line.startswith("error [sink.metadata_timeout]:"), line
-    assert Topics(prefix).name("broadcast-copies") in line
-    assert "no Kafka broker answered" in line and private_broker.bootstrap in line
-    assert "does not exist" not in line and "topics create" not in line
+            worker.wait()
+    stderr = log_path.read_text()
+    assert "Traceback" not in stderr, stderr
+    (line,) = [ln for ln in stderr.splitlines() if "sink.metadata_timeout" in ln][:1]
+    assert Topics(prefix).name("broadcast-copies") in line, line
+    assert "no Kafka broker answered" in line and private_broker.bootstrap in line, line
+    assert "does not exist" not in stderr and "topics create" not in stderr

@@ -41,6 +41,7 @@ restored when a partition is assigned.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -180,10 +181,55 @@ class _KafkaRunner:
     def setup(self, *, deadline: float | None = None) -> None:
         """Connect (retrying while no broker answers), subscribe, start the stage. Returns with
         :attr:`consumer` None when stopped while connecting; raises
-        :class:`~wirewatch.errors.BrokerUnavailable` when ``deadline`` (monotonic) passes first."""
-        self.consumer = self._connect(deadline)
-        if self.consumer is None:
-            return
+        :class:`~wirewatch.errors.BrokerUnavailable` when ``deadline`` (monotonic) passes first.
+
+        A broker lost between connecting and reading the topics' partitions is the same outage
+        as no broker at start: the clients are dropped and the worker connects again, alive and
+        not ready meanwhile, rather than exiting for a supervisor to restart it."""
+        delay = CONNECT_BACKOFF_FIRST
+        while True:
+            self.consumer = self._connect(deadline)
+            if self.consumer is None:
+                return
+            try:
+                self._start_connected()
+                return
+            except BrokerUnavailable as exc:
+                self._drop_clients()
+                left = None if deadline is None else deadline - time.monotonic()
+                if (left is not None and left <= 0) or self.stop_event.is_set():
+                    raise
+                if self.ops is not None:
+                    self.ops.heartbeat()
+                    self.ops.mark("broker_reachable", False)
+                wait = delay if left is None else min(delay, left)
+                log.warning(
+                    "broker lost while reading topics at start: %s; connecting again in %.0f s, "
+                    "not ready until connected",
+                    exc,
+                    wait,
+                    extra={"stage": self.name, "reason": exc.reason},
+                )
+                self.stop_event.wait(wait)
+                delay = min(delay * 2, CONNECT_BACKOFF_MAX)
+
+    def _drop_clients(self) -> None:
+        """Close the consumer and producer of a start that failed half-way (nothing of theirs
+        was committed: the stage had not started)."""
+        # closing clients of a broker that is gone: bounded, and nothing to report
+        if self.consumer is not None:
+            with contextlib.suppress(Exception):
+                self.consumer.close(autocommit=False)
+        if self.producer is not None:
+            with contextlib.suppress(Exception):
+                self.producer.close(timeout=1)
+        self.consumer = None
+        self.producer = None
+
+    def _start_connected(self) -> None:
+        """Everything of :meth:`setup` after connecting; raises BrokerUnavailable when the
+        broker goes away meanwhile."""
+        assert self.consumer is not None
         self.lag = ConsumerLagSampler(self.consumer, self.name)
         self.probe = BrokerProbe(self.consumer)  # connecting was a metadata round-trip
         self.consumer.subscribe(self.input_topics(), listener=self.listener())
