@@ -49,6 +49,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -539,16 +540,23 @@ class KafkaStageRunner(_KafkaRunner):
     def restore_state(self, parts: set[int]) -> None:
         """A stage whose state is its own compacted output (``state_kind``, a
         :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
-        partitions: those partitions of that topic, read_committed, to their end."""
+        partitions: those partitions of that topic, read_committed, to their end. A stage with
+        a time window (``restore_since(now)``) names the oldest record time it can still
+        hold, and each partition is read from the first record that recent (the stage
+        prunes older ones anyway; why that is safe is the stage's to say): the read is then
+        bounded by the window, not by how long the topics keep records. A read that stops
+        making progress fails with a one-line error (``kafka.table_read_stall_timeout``)."""
         kind = getattr(self.stage, "state_kind", None)
         if kind is None or not parts:
             return
-        rows = read_table(self.cfg, self.topics.name(kind), parts)
+        horizon = getattr(self.stage, "restore_since", None)
+        since_ms = None if horizon is None else int(horizon(datetime.now(UTC)).timestamp() * 1000)
+        rows = read_table(self.cfg, self.topics.name(kind), parts, since_ms=since_ms)
         self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
         # state not partitioned like the input (the cluster stage's waiting wire copies): the
         # whole topic, after the partitioned state it is checked against
         for shared in getattr(self.stage, "shared_state_kinds", ()):
-            rows = read_table(self.cfg, self.topics.name(shared))
+            rows = read_table(self.cfg, self.topics.name(shared), since_ms=since_ms)
             self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
     def forget_state(self, parts: set[int]) -> None:
