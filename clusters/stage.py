@@ -34,10 +34,10 @@ Copies waiting for their original's incidents are state too: a copy read, then a
 (``kill -9``, a rebalance), then the original's incident must still count the copy. They are
 not written again: every copy the stage has read is in the compacted ``copies`` topic (the
 process stage writes it in the same transaction as the broadcast copies), which is not
-partitioned by shard, so on each assignment the runner reads it whole (``shared_state_kinds``)
-after the events, and :meth:`ClusterStage.restore_shared` makes the copies whose original no
-restored event holds wait again, within the window (:meth:`clusters.events.EventIndex.
-restore_copies`).
+partitioned by shard, so on each assignment the runner reads all its partitions
+(``shared_state_kinds``) after the events, both from :meth:`ClusterStage.restore_since` on,
+and :meth:`ClusterStage.restore_shared` makes the copies whose original no restored event
+holds wait again, within the window (:meth:`clusters.events.EventIndex.restore_copies`).
 """
 
 from __future__ import annotations
