@@ -9,6 +9,7 @@ they are not read at all: each partition is read from its first record within
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -183,7 +184,7 @@ def test_read_table_since_keeps_records_after_the_first_recent_one(
     assert read_table(cfg, topic, [1, 2], since_ms=since_ms) == []
 
 
-def test_a_stalled_restore_fails_with_one_line(private_broker: Any, monkeypatch) -> None:
+def test_a_stalled_read_fails_with_one_line(private_broker: Any, monkeypatch) -> None:
     """The broker stops answering once the read has started (its end offsets known, nothing
     read yet): the read fails after ``table_read_stall_timeout`` seconds without progress, with
     one line that names the topic and the setting, as a SinkError (not a bare TimeoutError)."""
@@ -198,12 +199,8 @@ def test_a_stalled_restore_fails_with_one_line(private_broker: Any, monkeypatch)
         table_read_stall_timeout=2.0,
     )
     create_topics(cfg)
-    topics = Topics(cfg.topic_prefix)
-    _write(
-        cfg,
-        topics.name("events"),
-        [(0, f"new-{i}", _event(f"new-{i}", NOW), NOW) for i in range(3)],
-    )
+    topic = Topics(cfg.topic_prefix).name("events")
+    _write(cfg, topic, [(0, f"new-{i}", _event(f"new-{i}", NOW), NOW) for i in range(3)])
 
     class StopsTheBrokerFirst(kafka_admin.KafkaConsumer):  # type: ignore[misc]
         stopped = False
@@ -215,13 +212,67 @@ def test_a_stalled_restore_fails_with_one_line(private_broker: Any, monkeypatch)
             return super().poll(*args, **kwargs)
 
     monkeypatch.setattr(kafka_admin, "KafkaConsumer", StopsTheBrokerFirst)
-    runner, got = _cluster_runner(cfg)
     with pytest.raises(SinkError) as err:
-        runner.restore_state({0})
+        read_table(cfg, topic, [0])
     assert StopsTheBrokerFirst.stopped
     assert err.value.reason == "sink.read_stalled"
     message = str(err.value)
     assert "\n" not in message
-    assert topics.name("events") in message and "kafka.table_read_stall_timeout" in message
+    assert topic in message and "kafka.table_read_stall_timeout" in message
     assert "3 records still to read" in message
-    assert got["events"] == []
+
+
+def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
+    kafka_settings: KafkaSettings, monkeypatch, caplog
+) -> None:
+    """A restore that fails (here: the first read of the events topic, as a stalled read
+    would) is logged as one line and done again: the worker handles its partitions with their
+    state, so a second report of a restored event joins it (version 2) instead of starting
+    another event."""
+    import wirewatch.runners.kafka as runners_kafka
+    from testkit.pipeline import read_topic, run_stage
+    from tests.test_clusters import incident
+
+    cfg = kafka_settings.model_copy(update={"retry_backoff_s": 0.1})
+    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    topics = Topics(cfg.topic_prefix)
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+
+    def send(report: Any) -> None:
+        producer.send(
+            topics.name("sharded-incidents"),
+            key=b"shard",
+            value=report.model_dump_json().encode(),
+            partition=0,
+        )
+        producer.flush(timeout=30)
+
+    send(incident(1, killed=3, outlet="a.test"))
+    run_stage(settings, "cluster", 1)
+
+    reads = []
+    real_read_table = runners_kafka.read_table
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        if len(reads) == 1:
+            raise SinkError(
+                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
+                "(kafka.table_read_stall_timeout)",
+                reason="sink.read_stalled",
+            )
+        return real_read_table(*args, **kwargs)
+
+    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    send(incident(2, killed=5, outlet="b.test"))
+    with caplog.at_level("ERROR", logger="wirewatch.workers"):
+        run_stage(settings, "cluster", 1)
+    producer.close()
+
+    events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
+    assert len({e["event_id"] for e in events}) == 1, events
+    assert [(e["version"], e["fatalities"]) for e in events] == [(1, 3), (2, 5)]
+    assert reads[:2] == [topics.name("events"), topics.name("events")]
+    failures = [r for r in caplog.records if r.getMessage().startswith("state restore failed")]
+    assert len(failures) == 1
+    assert "stalled" in failures[0].getMessage() and failures[0].exc_info is None
