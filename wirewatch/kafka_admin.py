@@ -403,8 +403,9 @@ def _seek_start(
     after ``since_ms``. The broker answers that lookup with the earliest such offset even when
     timestamps are out of order (producers' clocks differ), so every record skipped is older
     than ``since_ms``; it answers none (None) when no record of the partition is that recent
-    (brokers without timestamps, message format < 0.10, are not supported by Kafka 3+): then
-    the partition is put at its end and nothing of it is read."""
+    (an empty partition too), and then the partition is put at its end and nothing of it is
+    read. (It would also answer None for records without timestamps, message format before
+    0.10, which current brokers no longer write.)"""
     if since_ms is None:
         consumer.seek_to_beginning(*tps)
         return
