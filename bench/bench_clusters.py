@@ -36,9 +36,17 @@
    Both with every copy sent to every partition and with the copies of originals known to
    have no incident kept off ``broadcast-copies`` (``processors.stage.ORIGINALS_REMEMBERED``).
 
+5. The cluster stage's state restore on partition assignment (``--restore``, a real broker:
+   ``--bootstrap`` or WIREWATCH_TEST_BOOTSTRAP, topics of their own prefix, deleted after):
+   the events and copies topics get records older than the window and records within it,
+   and one worker restores them all, from the beginning of every partition (the runner before
+   issue 14's bound) and from the window's start, side by side (:func:`restore_bench`).
+
 Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
        [--pairs] [--quality-only] [--emit-cost [--partitions N] [--copy-share F] [--repeat N]
        [--bootstrap HOST:PORT]]
+       .venv/bin/python bench/bench_clusters.py --restore [--in-window N] [--older N]
+       [--partitions N] [--bootstrap HOST:PORT]
 """
 
 from __future__ import annotations
