@@ -36,9 +36,17 @@
    Both with every copy sent to every partition and with the copies of originals known to
    have no incident kept off ``broadcast-copies`` (``processors.stage.ORIGINALS_REMEMBERED``).
 
+5. The cluster stage's state restore on partition assignment (``--restore``, a real broker:
+   ``--bootstrap`` or WIREWATCH_TEST_BOOTSTRAP, topics of their own prefix, deleted after):
+   the events and copies topics get records older than the window and records within it,
+   and one worker restores them all, from the beginning of every partition (the runner before
+   issue 14's bound) and from the window's start, side by side (:func:`restore_bench`).
+
 Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
        [--pairs] [--quality-only] [--emit-cost [--partitions N] [--copy-share F] [--repeat N]
        [--bootstrap HOST:PORT]]
+       .venv/bin/python bench/bench_clusters.py --restore [--in-window N] [--older N]
+       [--partitions N] [--bootstrap HOST:PORT]
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ import asyncio
 import gc
 import itertools
 import json
+import os
 import random
 import sys
 import time
@@ -641,6 +650,182 @@ def emit_cost_broker(bootstrap: str, partitions: int, copy_share: float, repeat:
     }
 
 
+def restore_records(
+    window_records: int, old_records: int, window_days: int, now: datetime, seed: int = 11
+) -> tuple[list[tuple[datetime, str, bytes]], list[tuple[datetime, str, bytes]]]:
+    """(write time, key, value) of the events topic and of the copies topic, oldest first:
+    ``old_records`` of each written 10 to 29 days before ``now`` (the topics keep 30 days) and
+    ``window_records`` of each within the last ``window_days``; every record's dates are its
+    write time's, as a worker writing it then would have them. Events: one record per event
+    (a real topic holds several versions of many), 5 incidents each. Copies: copies waiting
+    for an original no event holds."""
+    from wirewatch.contracts import Event, TollReport, WireCopy
+
+    rng = random.Random(seed)
+    window_s, old_start_s, old_end_s = window_days * 86400, 29 * 86400, 10 * 86400
+
+    def times(n: int, newest_s: float, oldest_s: float) -> list[datetime]:
+        return sorted(now - timedelta(seconds=rng.uniform(newest_s, oldest_s)) for _ in range(n))
+
+    stamps = [*times(old_records, old_end_s, old_start_s), *times(window_records, 0, window_s)]
+    events = []
+    for i, when in enumerate(stamps):
+        incidents = [f"inc-{i:07d}-{k}" for k in range(5)]
+        articles = [f"art-{i:07d}-{k}" for k in range(5)]
+        town, country = TOWNS[i % len(TOWNS)]
+        event = Event(
+            event_id=f"ev-{i:07d}",
+            version=5,
+            event_type="Battles",
+            sub_event_type="Armed clash",
+            first_date=when.date().isoformat(),
+            last_date=when.date().isoformat(),
+            location=Location(name=town, country=country, lat=rng.uniform(-40, 60), lon=10.0),
+            actors=[Actor(name="Unidentified", role="actor1")],
+            fatalities=rng.randrange(20),
+            toll_history=[
+                TollReport(incident_id=n, article_id=a, reported_at=when, fatalities=k)
+                for k, (n, a) in enumerate(zip(incidents, articles, strict=True))
+            ],
+            incident_ids=incidents,
+            article_ids=articles,
+            sources=[f"http://127.0.0.1/{a}" for a in articles],
+            outlets=[f"outlet{k}.example" for k in range(5)],
+            confidence=0.7,
+            first_reported_at=when,
+            last_reported_at=when,
+        )
+        events.append((when, event.event_id, event.model_dump_json().encode()))
+    copies = []
+    for i, when in enumerate(stamps):
+        copy = WireCopy(
+            article_id=f"copy-{i:07d}",
+            duplicate_of=f"original-{i // 3:07d}",
+            similarity=0.9,
+            url=f"http://127.0.0.1/copy-{i:07d}",
+            outlet=f"outlet{i % 40}.example",
+            published_at=when,
+            reported_at=when,
+        )
+        copies.append((when, copy.article_id, copy.model_dump_json().encode()))
+    return events, copies
+
+
+def restore_bench(bootstrap: str, window_records: int, old_records: int, partitions: int) -> dict:
+    """One cluster worker assigned every partition restores its state (``restore_state``: the
+    events topic, then the whole copies topic) from topics written by :func:`restore_records`,
+    twice on the same topics: from the beginning of every partition (what the runner did
+    before, without its fixed 60 s deadline) and from the window's start (``restore_since``).
+    Records read, wall seconds (the broker on this machine too), records/s; the topics are
+    deleted after."""
+    import uuid
+
+    from kafka import KafkaAdminClient, KafkaProducer
+
+    from wirewatch.config import KafkaSettings, MetricsSettings
+    from wirewatch.kafka_admin import create_topics
+    from wirewatch.runners.kafka import build_runner
+    from wirewatch.topics import Topics
+
+    cfg = KafkaSettings(
+        bootstrap_servers=bootstrap,
+        topic_prefix=f"benchrestore{uuid.uuid4().hex[:8]}",
+        partitions=partitions,
+    )
+    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    topics = Topics(cfg.topic_prefix)
+    kinds = ("events", "copies")
+    create_topics(cfg, kinds)
+    try:
+        now = datetime.now(UTC)
+        events, copies = restore_records(
+            window_records, old_records, settings.cluster.window_days, now
+        )
+        producer = KafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", linger_ms=50, batch_size=512 * 1024
+        )
+        t0 = time.perf_counter()
+        for kind, records in (("events", events), ("copies", copies)):
+            for i, (when, key, value) in enumerate(records):
+                producer.send(
+                    topics.name(kind),
+                    key=key.encode(),
+                    value=value,
+                    partition=i % partitions,
+                    timestamp_ms=int(when.timestamp() * 1000),
+                )
+        producer.flush(timeout=600)
+        producer.close()
+        written_s = time.perf_counter() - t0
+        del events, copies
+
+        def restore(from_window: bool) -> dict:
+            runner = build_runner(settings, "cluster")
+            stage = runner.stage
+            if not from_window:
+                stage.restore_since = None  # type: ignore[attr-defined]
+            read: Counter[str] = Counter()
+            marks: dict[str, float] = {}
+            restore_events, restore_shared = stage.restore, stage.restore_shared  # type: ignore[attr-defined]
+
+            def events_rows(parts: set[int], rows: list) -> None:
+                marks["events_read"] = time.perf_counter()
+                read["events"] += len(rows)
+                restore_events(parts, rows)
+                marks["events_restored"] = time.perf_counter()
+
+            def shared_rows(kind: str, rows: list) -> None:
+                marks["copies_read"] = time.perf_counter()
+                read[kind] += len(rows)
+                restore_shared(kind, rows)
+
+            stage.restore, stage.restore_shared = events_rows, shared_rows  # type: ignore[attr-defined]
+            gc.collect()
+            w0 = time.perf_counter()
+            runner.restore_state(set(range(partitions)))
+            wall = time.perf_counter() - w0
+            total = read["events"] + read["copies"]
+            held[from_window] = (
+                set(stage.index.events),  # type: ignore[attr-defined]
+                set(stage.index.pending),  # type: ignore[attr-defined]
+            )
+            return {
+                "events_read": read["events"],
+                "copies_read": read["copies"],
+                "records_read": total,
+                "seconds": round(wall, 1),
+                "records_per_s": round(total / wall),
+                "events_topic_read_seconds": round(marks["events_read"] - w0, 1),
+                "copies_topic_read_seconds": round(
+                    marks["copies_read"] - marks["events_restored"], 1
+                ),
+                "events_held": len(stage.index),  # type: ignore[attr-defined]
+                "originals_with_copies_waiting": len(stage.index.pending),  # type: ignore[attr-defined]
+                "copies_waiting": sum(len(c) for c in stage.index.pending.values()),  # type: ignore[attr-defined]
+            }
+
+        held: dict[bool, tuple[set[str], set[str]]] = {}
+        result = {
+            "partitions": partitions,
+            "records_per_topic": {"in_window": window_records, "older": old_records},
+            "write_seconds": round(written_s, 1),
+            "from_beginning": restore(from_window=False),
+            "from_window_start": restore(from_window=True),
+        }
+        # the state both reads leave: the same events; the waiting copies' originals are the
+        # same too unless more originals wait than PENDING_COPIES keeps (then which ones stay
+        # depends on the order the partitions' records arrive in, which differs between reads)
+        result["same_events_held"] = held[False][0] == held[True][0]
+        result["same_originals_waiting"] = held[False][1] == held[True][1]
+        return result
+    finally:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+        try:
+            admin.delete_topics([topics.name(k) for k in kinds])
+        finally:
+            admin.close()
+
+
 async def _warm(articles: list[Article]) -> None:
     from processors.stage import ProcessStage
 
@@ -660,8 +845,21 @@ def main() -> None:
     ap.add_argument("--partitions", type=int, default=Settings().kafka.partitions)
     ap.add_argument("--copy-share", type=float, default=0.3)
     ap.add_argument("--repeat", type=int, default=1, help="with --emit-cost: the mix N times")
-    ap.add_argument("--bootstrap", help="with --emit-cost: also through a process worker here")
+    ap.add_argument(
+        "--bootstrap",
+        help="with --emit-cost: also through a process worker here; with --restore: the broker",
+    )
+    ap.add_argument("--restore", action="store_true", help="only the state restore (a broker)")
+    ap.add_argument("--in-window", type=int, default=100_000, help="with --restore")
+    ap.add_argument("--older", type=int, default=100_000, help="with --restore")
     args = ap.parse_args()
+    if args.restore:
+        bootstrap = args.bootstrap or os.environ.get("WIREWATCH_TEST_BOOTSTRAP")
+        if not bootstrap:
+            sys.exit("--restore needs a broker: --bootstrap HOST:PORT or WIREWATCH_TEST_BOOTSTRAP")
+        result = restore_bench(bootstrap, args.in_window, args.older, args.partitions)
+        print(json.dumps({"restore": result}, indent=2))
+        return
     if args.emit_cost:
         print(
             json.dumps(

@@ -34,16 +34,17 @@ Copies waiting for their original's incidents are state too: a copy read, then a
 (``kill -9``, a rebalance), then the original's incident must still count the copy. They are
 not written again: every copy the stage has read is in the compacted ``copies`` topic (the
 process stage writes it in the same transaction as the broadcast copies), which is not
-partitioned by shard, so on each assignment the runner reads it whole (``shared_state_kinds``)
-after the events, and :meth:`ClusterStage.restore_shared` makes the copies whose original no
-restored event holds wait again, within the window (:meth:`clusters.events.EventIndex.
-restore_copies`).
+partitioned by shard, so on each assignment the runner reads all its partitions
+(``shared_state_kinds``) after the events, both from :meth:`ClusterStage.restore_since` on,
+and :meth:`ClusterStage.restore_shared` makes the copies whose original no restored event
+holds wait again, within the window (:meth:`clusters.events.EventIndex.restore_copies`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
 from typing import ClassVar
 
 from clusters.events import EventIndex
@@ -52,9 +53,14 @@ from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
 from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
 
-__all__ = ["ClusterStage"]
+__all__ = ["RESTORE_MARGIN_DAYS", "ClusterStage"]
 
 log = logging.getLogger("wirewatch.cluster")
+
+#: whole days read back before the window on restore (:meth:`ClusterStage.restore_since`): an
+#: incident's local date can be a day ahead of the UTC day its record was written, and the
+#: newest date the stage has seen (where its window ends) can be a day behind today
+RESTORE_MARGIN_DAYS = 2
 
 
 class ClusterStage:
@@ -114,6 +120,28 @@ class ClusterStage:
 
     def on_abort(self, batch: Sequence[Inbound]) -> None:
         self.index.abort(id(batch))
+
+    def restore_since(self, now: datetime) -> datetime:
+        """The oldest record time the runner reads back on assignment (events and copies):
+        the start of the UTC day ``window_days + RESTORE_MARGIN_DAYS`` days before ``now``.
+
+        Why seeking by record time loses nothing the stage would keep: a record's timestamp is
+        when a worker wrote it, and the dates in it are not later than that: an event's
+        ``last_date`` is the date of an incident already reported (at most a day ahead in a
+        local time zone), an undated event's day is its ``last_reported_at``, a copy's day its
+        publication or processing time. So a record written before this time holds a day older
+        than ``today - window_days - 1``, which :meth:`EventIndex.evict` drops as soon as the
+        newest date seen is yesterday or later. It is a compacted topic, so a key's records
+        are full states and the latest one is the one that counts: when that one is older than
+        this time the key is dropped anyway, and when it is newer it is read whatever came
+        before it. What this does not cover: a stage whose input is far behind the clock
+        (stopped, or replaying old articles, for longer than the margin) has a window that
+        ends days before today, so events it wrote before this time may still be in its
+        window; they are not restored, and a late report of them starts a new event."""
+        start = now.astimezone(UTC).date() - timedelta(
+            days=self.index.cfg.window_days + RESTORE_MARGIN_DAYS
+        )
+        return datetime.combine(start, time(), UTC)
 
     def restore(self, partitions: set[int], rows: Sequence[TableRow]) -> None:
         """The events of newly assigned partitions, from the events topic (oldest first)."""

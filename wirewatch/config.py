@@ -102,6 +102,10 @@ class KafkaSettings(_Section):
     delivery_timeout_ms: int = Field(default=30_000, gt=0)
     request_timeout_ms: int = Field(default=10_000, gt=0)
     bootstrap_timeout_ms: int = Field(default=10_000, gt=0)
+    # reading a table topic to its end (a stage's state on partition assignment, the feed list)
+    # has no overall deadline, since a large table is slow but fine; it fails (sink.read_stalled)
+    # only when it has made no progress for this many seconds (a broker that stopped answering)
+    table_read_stall_timeout: float = Field(default=60.0, gt=0)
     partitions: int = Field(default=6, gt=0)
     replication_factor: int = Field(default=1, gt=0)
     # How long each topic keeps a record (milliseconds, -1 = forever), applied as the topic's

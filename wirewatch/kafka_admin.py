@@ -16,7 +16,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from sinks.kafka import kafka_client_config, make_producer, translate_kafka_error
 from wirewatch.config import KafkaSettings
-from wirewatch.errors import WirewatchError
+from wirewatch.errors import SinkError, WirewatchError
 from wirewatch.topics import Topics, cloudevent_headers
 from wirewatch.topology import TOPOLOGY, Topology
 
@@ -335,9 +335,19 @@ class FeedRegistry:
 
 
 def read_table(
-    cfg: KafkaSettings, topic: str, partitions: Iterable[int] | None = None
+    cfg: KafkaSettings,
+    topic: str,
+    partitions: Iterable[int] | None = None,
+    *,
+    since_ms: int | None = None,
 ) -> list[tuple[int, str, bytes | None]]:
-    """Read committed records of ``topic`` (given partitions, else all) from start to end."""
+    """Read committed records of ``topic`` (given partitions, else all) to the end it has when
+    the read starts: from each partition's beginning, or with ``since_ms`` from the first offset
+    whose record timestamp is at or after it (a partition with no such record is not read).
+
+    No overall deadline: a large table takes as long as it takes. The read fails (a
+    :class:`~wirewatch.errors.SinkError`, reason ``sink.read_stalled``) only when no partition's
+    position moves for ``cfg.table_read_stall_timeout`` seconds."""
     try:
         consumer = KafkaConsumer(
             **kafka_client_config(cfg),
@@ -358,18 +368,48 @@ def read_table(
         if not tps:
             return []
         consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
+        # the end first: a record written after it is not read, whichever way the start is found
         end = consumer.end_offsets(tps)
+        _seek_start(consumer, tps, end, since_ms)
         out: list[tuple[int, str, bytes | None]] = []
-        deadline = time.monotonic() + 60
-        while any(consumer.position(tp) < end[tp] for tp in tps):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {topic} to its end took over 60 s")
-            for tp, msgs in consumer.poll(timeout_ms=500).items():
+        stall = cfg.table_read_stall_timeout
+        position = {tp: consumer.position(tp) for tp in tps}
+        moved = time.monotonic()
+        while any(position[tp] < end[tp] for tp in tps):
+            for tp, msgs in consumer.poll(timeout_ms=int(min(500, stall * 1000))).items():
                 for m in msgs:
                     out.append((tp.partition, m.key.decode() if m.key else "", m.value))
+            now = {tp: consumer.position(tp) for tp in tps}
+            if now != position:
+                position, moved = now, time.monotonic()
+            elif time.monotonic() - moved > stall:
+                left = sum(max(0, end[tp] - position[tp]) for tp in tps)
+                raise SinkError(
+                    f"reading {topic} stalled: no progress for {stall:g} s with {left} "
+                    "records still to read (kafka.table_read_stall_timeout)",
+                    reason="sink.read_stalled",
+                )
         return out
     except kerr.KafkaError as exc:
         raise translate_kafka_error(exc, topic=topic) from exc
     finally:
         consumer.close()
+
+
+def _seek_start(
+    consumer: KafkaConsumer, tps: list[TopicPartition], end: dict[Any, int], since_ms: int | None
+) -> None:
+    """Put each partition at its beginning, or at the first offset whose timestamp is at or
+    after ``since_ms``. The broker answers that lookup with the earliest such offset even when
+    timestamps are out of order (producers' clocks differ), so every record skipped is older
+    than ``since_ms``; it answers none (None) when no record of the partition is that recent
+    (an empty partition too), and then the partition is put at its end and nothing of it is
+    read. (It would also answer None for records without timestamps, message format before
+    0.10, which current brokers no longer write.)"""
+    if since_ms is None:
+        consumer.seek_to_beginning(*tps)
+        return
+    found = consumer.offsets_for_times({tp: since_ms for tp in tps})
+    for tp in tps:
+        at = found.get(tp)
+        consumer.seek(tp, end[tp] if at is None else min(at.offset, end[tp]))

@@ -50,6 +50,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -73,6 +74,7 @@ from wirewatch.errors import (
     ConfigError,
     MetadataTimeout,
     RecordTooLarge,
+    SinkError,
     TopicMissing,
     WirewatchError,
 )
@@ -585,17 +587,50 @@ class KafkaStageRunner(_KafkaRunner):
     def restore_state(self, parts: set[int]) -> None:
         """A stage whose state is its own compacted output (``state_kind``, a
         :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
-        partitions: those partitions of that topic, read_committed, to their end."""
+        partitions: those partitions of that topic, read_committed, to their end. A stage with
+        a time window (``restore_since(now)``) names the oldest record time it can still
+        hold, and each partition is read from the first record that recent (the stage
+        prunes older ones anyway; why that is safe is the stage's to say): the read is then
+        bounded by the window, not by how long the topics keep records.
+
+        A read that stops making progress fails with a one-line error
+        (``kafka.table_read_stall_timeout``, ``sink.read_stalled``). That, or any other broker
+        error, is logged as that line and the whole restore is done again (restoring the same
+        rows twice changes nothing), with backoff, until it succeeds or the worker is stopped:
+        an error raised here would only be logged by the consumer, and the worker would handle
+        the partitions without their state (every later report of a restored event would
+        start a second event)."""
         kind = getattr(self.stage, "state_kind", None)
         if kind is None or not parts:
             return
-        rows = read_table(self.cfg, self.topics.name(kind), parts)
-        self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
-        # state not partitioned like the input (the cluster stage's waiting wire copies): the
-        # whole topic, after the partitioned state it is checked against
-        for shared in getattr(self.stage, "shared_state_kinds", ()):
-            rows = read_table(self.cfg, self.topics.name(shared))
-            self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+        horizon = getattr(self.stage, "restore_since", None)
+
+        def restore_once() -> None:
+            now = datetime.now(UTC)
+            since_ms = None if horizon is None else int(horizon(now).timestamp() * 1000)
+            rows = read_table(self.cfg, self.topics.name(kind), parts, since_ms=since_ms)
+            self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+            # state not partitioned like the input (the cluster stage's waiting wire copies):
+            # every partition, after the partitioned state it is checked against
+            for shared in getattr(self.stage, "shared_state_kinds", ()):
+                rows = read_table(self.cfg, self.topics.name(shared), since_ms=since_ms)
+                self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
+
+        delay = self.cfg.retry_backoff_s
+        while True:
+            try:
+                restore_once()
+                return
+            except SinkError as exc:
+                log.error(
+                    "state restore failed, retrying in %.1f s: %s",
+                    delay,
+                    exc,
+                    extra={"stage": self.name, "reason": exc.reason},
+                )
+            if self.stop_event.wait(delay):
+                return  # stopping: the run loop rewinds to the committed offsets and ends
+            delay = min(self.cfg.retry_backoff_max_s, delay * 2)
 
     def forget_state(self, parts: set[int]) -> None:
         if getattr(self.stage, "state_kind", None) is not None and parts:

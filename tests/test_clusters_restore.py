@@ -1,0 +1,278 @@
+"""The cluster stage's state restore on partition assignment (issue 14), on a real broker.
+
+``KafkaStageRunner.restore_state`` reads the assigned partitions of the compacted events topic
+and the whole copies topic. Records older than the stage's window are pruned by the stage, so
+they are not read at all: each partition is read from its first record within
+``ClusterStage.restore_since``. A read that stops making progress fails with one line
+(``kafka.table_read_stall_timeout``) instead of running into a fixed deadline.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from kafka import KafkaProducer
+
+from clusters.stage import ClusterStage
+from wirewatch.config import KafkaSettings, MetricsSettings, Settings
+from wirewatch.contracts import Event, Location, TollReport, WireCopy
+from wirewatch.errors import SinkError
+from wirewatch.kafka_admin import create_topics, read_table
+from wirewatch.runners.kafka import KafkaStageRunner, build_runner
+from wirewatch.stage import TableRow
+from wirewatch.topics import Topics
+
+NOW = datetime.now(UTC)
+OLD = NOW - timedelta(days=20)  # the default window is 7 days: far outside it
+
+
+def _event(event_id: str, when: datetime, version: int = 1) -> Event:
+    day = when.date().isoformat()
+    return Event(
+        event_id=event_id,
+        version=version,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        first_date=day,
+        last_date=day,
+        location=Location(name=f"town-{event_id}", country="Iraq", country_iso3="IRQ"),
+        toll_history=[
+            TollReport(
+                incident_id=f"inc-{event_id}", article_id=f"art-{event_id}", reported_at=when
+            )
+        ],
+        incident_ids=[f"inc-{event_id}"],
+        article_ids=[f"art-{event_id}"],
+        confidence=0.7,
+        first_reported_at=when,
+        last_reported_at=when,
+    )
+
+
+def _copy(article_id: str, when: datetime) -> WireCopy:
+    return WireCopy(
+        article_id=article_id,
+        duplicate_of=f"original-of-{article_id}",
+        url=f"http://127.0.0.1/{article_id}",
+        published_at=when,
+        reported_at=when,
+    )
+
+
+def _write(cfg: KafkaSettings, topic: str, records: list[tuple[int, str, Any, datetime]]) -> None:
+    """(partition, key, record, write time) in this order, each with its write time as the
+    record timestamp (what a worker that wrote it then would have given it)."""
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+    try:
+        for partition, key, record, when in records:
+            producer.send(
+                topic,
+                key=key.encode(),
+                value=record.model_dump_json().encode(),
+                partition=partition,
+                timestamp_ms=int(when.timestamp() * 1000),
+            )
+        producer.flush(timeout=60)
+    finally:
+        producer.close()
+
+
+def _cluster_runner(cfg: KafkaSettings) -> tuple[KafkaStageRunner, dict[str, list[TableRow]]]:
+    """A cluster runner (not connected: restore_state reads with its own consumer) whose
+    stage's restores are recorded: what the stage gets, by topic kind."""
+    runner = build_runner(Settings(kafka=cfg, metrics=MetricsSettings(enabled=False)), "cluster")
+    assert isinstance(runner, KafkaStageRunner)
+    stage = runner.stage
+    assert isinstance(stage, ClusterStage)
+    got: dict[str, list[TableRow]] = {"events": [], "copies": []}
+    restore, restore_shared = stage.restore, stage.restore_shared
+
+    def recorded_restore(partitions: set[int], rows: Any) -> None:
+        got["events"].extend(rows)
+        restore(partitions, rows)
+
+    def recorded_shared(kind: str, rows: Any) -> None:
+        got[kind].extend(rows)
+        restore_shared(kind, rows)
+
+    stage.restore = recorded_restore  # type: ignore[method-assign]
+    stage.restore_shared = recorded_shared  # type: ignore[method-assign]
+    return runner, got
+
+
+def test_restore_reads_the_window_and_not_what_is_older(kafka_settings: KafkaSettings) -> None:
+    cfg = kafka_settings  # 3 partitions
+    topics = Topics(cfg.topic_prefix)
+    # partition 0: old events, then events of the window; partition 1: an event whose first
+    # version is old and whose latest is in the window (a compacted key: the latest counts);
+    # partition 2: old events only (the broker finds no offset that recent there)
+    _write(
+        cfg,
+        topics.name("events"),
+        [
+            *[(0, f"old-{i}", _event(f"old-{i}", OLD), OLD) for i in range(5)],
+            *[(0, f"new-{i}", _event(f"new-{i}", NOW), NOW) for i in range(3)],
+            (1, "moved", _event("moved", OLD), OLD),
+            (1, "moved", _event("moved", NOW, version=2), NOW),
+            *[(2, f"older-{i}", _event(f"older-{i}", OLD), OLD) for i in range(4)],
+        ],
+    )
+    _write(
+        cfg,
+        topics.name("copies"),
+        [
+            *[(i % 3, f"old-copy-{i}", _copy(f"old-copy-{i}", OLD), OLD) for i in range(6)],
+            *[(i % 3, f"copy-{i}", _copy(f"copy-{i}", NOW), NOW) for i in range(2)],
+        ],
+    )
+    runner, got = _cluster_runner(cfg)
+    runner.restore_state({0, 1, 2})
+
+    assert sorted((r.key, r.partition) for r in got["events"]) == [
+        ("moved", 1),
+        ("new-0", 0),
+        ("new-1", 0),
+        ("new-2", 0),
+    ]
+    moved = [r for r in got["events"] if r.key == "moved"]
+    assert moved[0].value is not None and b'"version":2' in moved[0].value
+    assert sorted(r.key for r in got["copies"]) == ["copy-0", "copy-1"]
+    stage = runner.stage
+    assert isinstance(stage, ClusterStage)
+    assert sorted(stage.index.events) == ["moved", "new-0", "new-1", "new-2"]
+    assert stage.index.events["moved"].event.version == 2
+    assert sorted(c for waiting in stage.index.pending.values() for c in waiting) == [
+        "copy-0",
+        "copy-1",
+    ]
+
+
+def test_read_table_since_keeps_records_after_the_first_recent_one(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """Timestamps out of order in a partition (producers' clocks differ): everything from the
+    first record at or after ``since_ms`` on is read, older-stamped records after it too; the
+    records before it are not. Without ``since_ms`` the whole partition is read."""
+    cfg = kafka_settings
+    topic = Topics(cfg.topic_prefix).name("copies")
+    recent = NOW - timedelta(days=1)
+    _write(
+        cfg,
+        topic,
+        [
+            (0, "before", _copy("before", OLD), OLD),
+            (0, "first-recent", _copy("first-recent", recent), recent),
+            (0, "late-old-clock", _copy("late-old-clock", OLD), OLD),
+            (0, "last", _copy("last", NOW), NOW),
+        ],
+    )
+    since_ms = int((NOW - timedelta(days=9)).timestamp() * 1000)
+    assert [k for _p, k, _v in read_table(cfg, topic, [0], since_ms=since_ms)] == [
+        "first-recent",
+        "late-old-clock",
+        "last",
+    ]
+    assert [k for _p, k, _v in read_table(cfg, topic, [0])] == [
+        "before",
+        "first-recent",
+        "late-old-clock",
+        "last",
+    ]
+    assert read_table(cfg, topic, [1, 2], since_ms=since_ms) == []
+
+
+def test_a_stalled_read_fails_with_one_line(private_broker: Any, monkeypatch) -> None:
+    """The broker stops answering once the read has started (its end offsets known, nothing
+    read yet): the read fails after ``table_read_stall_timeout`` seconds without progress, with
+    one line that names the topic and the setting, as a SinkError (not a bare TimeoutError)."""
+    import wirewatch.kafka_admin as kafka_admin
+
+    cfg = KafkaSettings(
+        bootstrap_servers=private_broker.bootstrap,
+        topic_prefix="stall",
+        partitions=1,
+        bootstrap_timeout_ms=15_000,
+        request_timeout_ms=3_000,
+        table_read_stall_timeout=2.0,
+    )
+    create_topics(cfg)
+    topic = Topics(cfg.topic_prefix).name("events")
+    _write(cfg, topic, [(0, f"new-{i}", _event(f"new-{i}", NOW), NOW) for i in range(3)])
+
+    class StopsTheBrokerFirst(kafka_admin.KafkaConsumer):  # type: ignore[misc]
+        stopped = False
+
+        def poll(self, *args: Any, **kwargs: Any) -> Any:
+            if not StopsTheBrokerFirst.stopped:
+                StopsTheBrokerFirst.stopped = True
+                private_broker.stop()
+            return super().poll(*args, **kwargs)
+
+    monkeypatch.setattr(kafka_admin, "KafkaConsumer", StopsTheBrokerFirst)
+    with pytest.raises(SinkError) as err:
+        read_table(cfg, topic, [0])
+    assert StopsTheBrokerFirst.stopped
+    assert err.value.reason == "sink.read_stalled"
+    message = str(err.value)
+    assert "\n" not in message
+    assert topic in message and "kafka.table_read_stall_timeout" in message
+    assert "3 records still to read" in message
+
+
+def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
+    kafka_settings: KafkaSettings, monkeypatch, caplog
+) -> None:
+    """A restore that fails (here: the first read of the events topic, as a stalled read
+    would) is logged as one line and done again: the worker handles its partitions with their
+    state, so a second report of a restored event joins it (version 2) instead of starting
+    another event."""
+    import wirewatch.runners.kafka as runners_kafka
+    from testkit.pipeline import read_topic, run_stage
+    from tests.test_clusters import incident
+
+    cfg = kafka_settings.model_copy(update={"retry_backoff_s": 0.1})
+    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    topics = Topics(cfg.topic_prefix)
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+
+    def send(report: Any) -> None:
+        producer.send(
+            topics.name("sharded-incidents"),
+            key=b"shard",
+            value=report.model_dump_json().encode(),
+            partition=0,
+        )
+        producer.flush(timeout=30)
+
+    send(incident(1, killed=3, outlet="a.test"))
+    run_stage(settings, "cluster", 1)
+
+    reads = []
+    real_read_table = runners_kafka.read_table
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        if len(reads) == 1:
+            raise SinkError(
+                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
+                "(kafka.table_read_stall_timeout)",
+                reason="sink.read_stalled",
+            )
+        return real_read_table(*args, **kwargs)
+
+    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    send(incident(2, killed=5, outlet="b.test"))
+    with caplog.at_level("ERROR", logger="wirewatch.workers"):
+        run_stage(settings, "cluster", 1)
+    producer.close()
+
+    events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
+    assert len({e["event_id"] for e in events}) == 1, events
+    assert [(e["version"], e["fatalities"]) for e in events] == [(1, 3), (2, 5)]
+    assert reads[:2] == [topics.name("events"), topics.name("events")]
+    failures = [r for r in caplog.records if r.getMessage().startswith("state restore failed")]
+    assert len(failures) == 1
+    assert "stalled" in failures[0].getMessage() and failures[0].exc_info is None
