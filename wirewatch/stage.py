@@ -20,8 +20,9 @@ A **restoring stage** (cluster) keeps state that is its own compacted output: it
 ``state_kind`` and the Kafka runner reads that topic's assigned partitions (read_committed) into
 ``restore`` when partitions are assigned and calls ``revoke`` when they go; the state is then
 the one of the last committed transaction, where the input offsets resume. A stage may also
-name ``shared_state_kinds``: compacted topics not partitioned like its input, read whole after
-``state_kind`` into ``restore_shared(kind, rows)`` (the cluster stage's waiting wire copies).
+name ``shared_state_kinds``: compacted topics not partitioned like its input, read (all
+partitions) after ``state_kind`` into ``restore_shared(kind, rows)`` (the cluster stage's
+waiting wire copies). A stage with ``restore_since(now)`` has both read from that time on only.
 The embedded runner keeps such state in its state file (one table per topic kind, written
 before the feed state) and restores it when a run starts; without a state file, for the run
 only. See :class:`RestoringStage`.

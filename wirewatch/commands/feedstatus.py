@@ -245,7 +245,6 @@ def read_kafka_feeds(cfg: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     from pydantic import ValidationError
 
     from ingest.feeds import FeedSpec
-    from wirewatch.errors import BrokerUnavailable
     from wirewatch.kafka_admin import read_table
     from wirewatch.topics import Topics
 
@@ -253,11 +252,8 @@ def read_kafka_feeds(cfg: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     tables: dict[str, dict[str, bytes]] = {}
     for kind in ("feeds", "feedstate"):
         latest: dict[str, bytes] = {}
-        try:
-            rows = read_table(cfg, topics.name(kind))
-        except TimeoutError as exc:
-            raise BrokerUnavailable(f"{exc}: the broker is too slow or too busy") from None
-        for _part, key, value in rows:
+        # a stalled read raises its own one-line SinkError (sink.read_stalled)
+        for _part, key, value in read_table(cfg, topics.name(kind)):
             if value is None:
                 latest.pop(key, None)
             else:
