@@ -49,7 +49,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -214,6 +214,28 @@ class _KafkaRunner:
                 )
                 self.stop_event.wait(wait)
                 delay = min(delay * 2, CONNECT_BACKOFF_MAX)
+
+    def _until_restored(self, restore_once: Callable[[], None]) -> None:
+        """Run ``restore_once`` (a state restore for newly assigned partitions) until it
+        succeeds or the worker is stopped. A failed read (a stall, a broker error) is logged as
+        its one line and the whole restore done again with backoff (restoring the same rows
+        twice changes nothing): raised from the assignment callback it would only be logged by
+        the consumer, and the worker would go on without the state."""
+        delay = self.cfg.retry_backoff_s
+        while True:
+            try:
+                restore_once()
+                return
+            except SinkError as exc:
+                log.error(
+                    "state restore failed, retrying in %.1f s: %s",
+                    delay,
+                    exc,
+                    extra={"stage": self.name, "reason": exc.reason},
+                )
+            if self.stop_event.wait(delay):
+                return  # stopping: the run loop rewinds to the committed offsets and ends
+            delay = min(self.cfg.retry_backoff_max_s, delay * 2)
 
     def _drop_clients(self) -> None:
         """Close the consumer and producer of a start that failed half-way (nothing of theirs
@@ -594,12 +616,9 @@ class KafkaStageRunner(_KafkaRunner):
         bounded by the window, not by how long the topics keep records.
 
         A read that stops making progress fails with a one-line error
-        (``kafka.table_read_stall_timeout``, ``sink.read_stalled``). That, or any other broker
-        error, is logged as that line and the whole restore is done again (restoring the same
-        rows twice changes nothing), with backoff, until it succeeds or the worker is stopped:
-        an error raised here would only be logged by the consumer, and the worker would handle
-        the partitions without their state (every later report of a restored event would
-        start a second event)."""
+        (``kafka.table_read_stall_timeout``, ``sink.read_stalled``); that, or any other broker
+        error, restores again (:meth:`_until_restored`): without its state the worker would
+        start a second event for every later report of a restored one."""
         kind = getattr(self.stage, "state_kind", None)
         if kind is None or not parts:
             return
@@ -616,21 +635,7 @@ class KafkaStageRunner(_KafkaRunner):
                 rows = read_table(self.cfg, self.topics.name(shared), since_ms=since_ms)
                 self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
-        delay = self.cfg.retry_backoff_s
-        while True:
-            try:
-                restore_once()
-                return
-            except SinkError as exc:
-                log.error(
-                    "state restore failed, retrying in %.1f s: %s",
-                    delay,
-                    exc,
-                    extra={"stage": self.name, "reason": exc.reason},
-                )
-            if self.stop_event.wait(delay):
-                return  # stopping: the run loop rewinds to the committed offsets and ends
-            delay = min(self.cfg.retry_backoff_max_s, delay * 2)
+        self._until_restored(restore_once)
 
     def forget_state(self, parts: set[int]) -> None:
         if getattr(self.stage, "state_kind", None) is not None and parts:
@@ -860,8 +865,14 @@ class KafkaSourceRunner(_KafkaRunner):
     def take_partitions(self, parts: set[int]) -> None:
         """Restore the state of newly assigned partitions; re-read their table from the start."""
         state_topic = self.topics.name(self.stage.state_kind)
-        rows = [TableRow(k, v, p) for p, k, v in read_table(self.cfg, state_topic, parts)]
-        self.stage.restore(parts, rows)
+        rows: list[TableRow] = []
+
+        def restore_once() -> None:
+            rows[:] = [TableRow(k, v, p) for p, k, v in read_table(self.cfg, state_topic, parts)]
+            self.stage.restore(parts, rows)
+
+        # without its feed states the worker would poll its feeds as new and repeat entries
+        self._until_restored(restore_once)
         self._pending_seek |= parts
         log.info(
             "partitions assigned",

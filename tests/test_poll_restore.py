@@ -1,0 +1,66 @@
+"""A poll worker gets its feeds' states back when partitions are assigned (the compacted
+feedstate topic). A read that fails there must not leave the worker polling without them: it
+would take every feed for new and write their entries again. Real broker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kafka import KafkaProducer
+
+import wirewatch.runners.kafka as runners_kafka
+from ingest.poll_stage import StateRecord
+from ingest.state import FeedState
+from wirewatch.config import KafkaSettings, MetricsSettings, Settings
+from wirewatch.errors import SinkError
+from wirewatch.runners.kafka import KafkaSourceRunner, build_runner
+from wirewatch.topics import Topics
+
+
+@pytest.mark.kafka
+def test_a_poll_worker_whose_state_restore_fails_reads_it_again(
+    kafka_settings: KafkaSettings, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    cfg = kafka_settings.model_copy(update={"retry_backoff_s": 0.1})
+    topics = Topics(cfg.topic_prefix)
+    state = FeedState(feed_id="feed-a", url="http://127.0.0.1:9/a.xml", polls=7, etag='"v7"')
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+    try:
+        producer.send(
+            topics.name("feedstate"),
+            key=b"feed-a",
+            value=StateRecord.build(state, []).model_dump_json().encode(),
+            partition=1,
+        )
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+    reads: list[str] = []
+    real_read_table = runners_kafka.read_table
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        if len(reads) == 1:
+            raise SinkError(
+                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
+                "(kafka.table_read_stall_timeout)",
+                reason="sink.read_stalled",
+            )
+        return real_read_table(*args, **kwargs)
+
+    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    runner = build_runner(Settings(kafka=cfg, metrics=MetricsSettings(enabled=False)), "poll")
+    assert isinstance(runner, KafkaSourceRunner)
+    try:
+        with caplog.at_level("ERROR", logger="wirewatch.workers"):
+            runner.take_partitions({0, 1, 2})
+        restored = runner.stage.store.feeds["feed-a"]  # type: ignore[attr-defined]
+    finally:
+        runner.close()
+    assert (restored.polls, restored.etag) == (7, '"v7"')
+    assert reads == [topics.name("feedstate")] * 2
+    failures = [r for r in caplog.records if r.getMessage().startswith("state restore failed")]
+    assert len(failures) == 1 and "stalled" in failures[0].getMessage()
+    assert failures[0].exc_info is None
