@@ -244,7 +244,7 @@ class DateMention:
     end: int
     date: date
     precision: str  # day | week | month | year
-    kind: str  # explicit | relative | since
+    kind: str  # explicit | relative | since | later | earlier (see find_dates)
 
 
 def _month_day(mon: str, day: str, year: str | None, pub: date | None) -> tuple[date, str] | None:
@@ -353,8 +353,15 @@ _RANGE_JOIN_RE = re.compile(r"\s*(?:and|to|until|till|-|–)\s*", re.IGNORECASE)
 _APPOSED_RELATIVES = frozenset(
     ("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening")
 )
+# "N days ago" in a clause that tells an earlier event: "kills a man after kidnapping him a week
+# ago", "abductees who were kidnapped 2 weeks ago", "clashes that started 20 days ago".
+_EARLIER_EVENT_RE = re.compile(
+    r"\b(?:after|since|started|starting|began|begun|kidnapp?(?:ed|ing)|abduct(?:ed|ing)|"
+    r"arrest(?:ed|ing)|detain(?:ed|ing))\b[^.;:!?\n]{0,60}$",
+    re.IGNORECASE,
+)
 # Kinds of mention that are no candidate for the event's day.
-NOT_EVENT_KINDS = frozenset(("since", "later"))
+NOT_EVENT_KINDS = frozenset(("since", "later", "earlier"))
 
 
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
@@ -363,7 +370,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     ``kind``: ``explicit`` or ``relative`` for a candidate event day; ``since`` for a range
     opener ("since 7 October") or a range's last day ("between Friday and Saturday": Friday is
     the candidate, Saturday ``since``); ``later`` for a date more than a day after publication
-    (a schedule, a bulletin's issue date: no event of a report happened after it was filed)."""
+    (a schedule, a bulletin's issue date: no event of a report happened after it was filed);
+    ``earlier`` for "N days ago" that dates an earlier event of the sentence ("after kidnapping
+    him a week ago")."""
     out: list[DateMention] = []
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
@@ -422,6 +431,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 continue
         if published is not None and resolved[0] > published + timedelta(days=1):
             kind = "later"
+        elif m.group("nago") and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 80), m.start()):
+            kind = "earlier"
         mention = DateMention(m.start() + offset, m.end() + offset, resolved[0], resolved[1], kind)
         if out and prev is not None:
             last = out[-1]

@@ -108,3 +108,19 @@ def test_new_forms_agree_with_the_per_word_scan() -> None:
         fast = [(m.start(), m.end()) for m in _date_matches(text)]
         assert fast == [(m.start(), m.end()) for m in _date_matches_per_word(text)]
         assert len(fast) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militants kill a farmer after kidnapping him about a week ago",
+        "Gunmen shot dead two hostages who were abducted 2 weeks ago",
+        "Rebels lost 40 fighters in clashes that started about 20 days ago",
+    ],
+)
+def test_ago_of_an_earlier_event_is_no_event_day(text: str) -> None:
+    assert _event_day(text, TUESDAY) == "2021-03-09"
+
+
+def test_ago_of_the_event_itself_dates_it() -> None:
+    assert _event_day("Gunmen killed two soldiers three days ago", TUESDAY) == "2021-03-06"
