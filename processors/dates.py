@@ -94,6 +94,8 @@ _DATE_RE = re.compile(
     r"the weekend|"
     r"earlier this month|this month)\b"
     r"|\b(?P<wkend>(?:over\s+)?weekend)\b"
+    r"|\b(?:on\s+)?the\s+(?P<nth>[0-3]?\d)(?:st|nd|rd|th)"
+    r"(?:\s+of\s+(?:this|the)\s+month\b|(?=\s*[,.;)]|\s*$))"
     r"|\b(?P<wmod>last|this|on|early|late|since)?\s*(?P<wd>monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)(?:'s)?\b"
     rf"|\b(?:in|during|since)\s+{_MONTH_M}\s+{_YEAR_M}\b"
@@ -122,7 +124,7 @@ _WORD_RE = re.compile(r"\w+")
 # openers of "since ..." ranges, relative words, weekdays may be followed by anything.
 _WD = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _NEXT = {
-    "the": r"\s+(?:previous|weekend)",  # "the previous night", "the weekend"
+    "the": r"\s+(?:previous|weekend|\d)",  # "the previous night", "the weekend", "the 5th"
     "on": rf"\s+(?:the|{_WD})",  # "on the previous day", "on Monday"
     "this": rf"\s+(?:morning|afternoon|evening|week|month|{_WD})",
     "last": rf"\s+(?:night|week|month|{_WD})",
@@ -329,6 +331,21 @@ def _numeric_day(d: int, m: int, y: int, pub: date | None) -> tuple[date, str] |
     return readings[0], "day"
 
 
+def _day_of_month(day: int, pub: date) -> tuple[date, str] | None:
+    """ "on the 5th" (a month's day without its month, as many languages write it): the last
+    such day on or before publication."""
+    month_start = pub.replace(day=1)
+    for _ in range(3):  # the 31st: the last month that has one
+        try:
+            value = month_start.replace(day=day)
+        except ValueError:
+            value = None
+        if value is not None and value <= pub:
+            return value, "day"
+        month_start = (month_start - timedelta(days=1)).replace(day=1)
+    return None
+
+
 def _weekend(modifier: str, pub: date) -> tuple[date, str]:
     """The Sunday of the weekend a report means ("last weekend", "weekend clashes"): the last
     one on or before publication, the Saturday itself when published on a Saturday ("this
@@ -341,6 +358,7 @@ def _weekend(modifier: str, pub: date) -> tuple[date, str]:
     return pub - timedelta(days=back), "week"
 
 
+_EVE_RE = re.compile(r"\beve\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # A weekend that is no past event: "next weekend", "every weekend", "a weekend curfew".
 _NOT_PAST_WEEKEND_RE = re.compile(
     r"\b(?:next|every|each|coming|a|one|long|holiday|upcoming)\s+$", re.IGNORECASE
@@ -353,12 +371,19 @@ _RANGE_JOIN_RE = re.compile(r"\s*(?:and|to|until|till|-|–)\s*", re.IGNORECASE)
 _APPOSED_RELATIVES = frozenset(
     ("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening")
 )
-# "N days ago" in a clause that tells an earlier event: "kills a man after kidnapping him a week
-# ago", "abductees who were kidnapped 2 weeks ago", "clashes that started 20 days ago".
+# A relative day in a clause that tells an earlier event than the report's: "kills a man after
+# kidnapping him a week ago", "hostages who were abducted on Sunday", "deaths since the truce
+# began 11 days ago". A capture told as the main verb ("gunmen abducted 20 on Sunday") is the
+# event itself, so the capture verb counts only after "after" or a relative pronoun.
 _EARLIER_EVENT_RE = re.compile(
-    r"\b(?:after|since|started|starting|began|begun|kidnapp?(?:ed|ing)|abduct(?:ed|ing)|"
-    r"arrest(?:ed|ing)|detain(?:ed|ing))\b[^.;:!?\n]{0,60}$",
+    r"\b(?:after|(?:who|that|which)\s+(?:was|were|had\s+been))\s+(?:being\s+)?"
+    r"(?:\w+\s+){0,2}?(?:kidnapp?|abduct|arrest|detain|captur)\w*\b[^.;:!?\n]{0,60}$",
     re.IGNORECASE,
+)
+# "since <a start> N days ago", with no killing told in between ("the first death since the
+# truce began 11 days ago"; not "the worst attack since 2015 killed 20 two days ago").
+_SINCE_AGO_RE = re.compile(
+    r"\bsince\b(?:(?!\b(?:kill|die|dead|death|wound|injur))[^.;:!?\n,]){0,60}$", re.IGNORECASE
 )
 # Kinds of mention that are no candidate for the event's day.
 NOT_EVENT_KINDS = frozenset(("since", "later", "earlier"))
@@ -371,8 +396,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     opener ("since 7 October") or a range's last day ("between Friday and Saturday": Friday is
     the candidate, Saturday ``since``); ``later`` for a date more than a day after publication
     (a schedule, a bulletin's issue date: no event of a report happened after it was filed);
-    ``earlier`` for "N days ago" that dates an earlier event of the sentence ("after kidnapping
-    him a week ago")."""
+    ``earlier`` for a relative day that dates an earlier event of the sentence ("after
+    kidnapping him a week ago", "hostages who were abducted on Sunday")."""
     out: list[DateMention] = []
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
@@ -409,6 +434,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 continue
             resolved = _weekend("", published)
             kind = "since" if kind == "since" else "relative"
+        elif published is not None and m.group("nth"):
+            resolved = _day_of_month(int(m.group("nth")), published)
         elif published is not None and m.group("wd"):
             mod = m.group("wmod")
             if mod and mod.lower() == "since":
@@ -429,9 +456,14 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             # "may 5" is usually the month, but "may" alone is a verb; require a capital
             if not m.group("mon")[0].isupper():
                 continue
+        if _EVE_RE.search(text, max(0, m.start() - 16), m.start()):
+            resolved = resolved[0] - timedelta(days=1), resolved[1]  # "on the eve of May 9"
         if published is not None and resolved[0] > published + timedelta(days=1):
             kind = "later"
-        elif m.group("nago") and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 80), m.start()):
+        elif kind == "relative" and (
+            _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start())
+            or (m.group("nago") and _SINCE_AGO_RE.search(text, max(0, m.start() - 70), m.start()))
+        ):
             kind = "earlier"
         mention = DateMention(m.start() + offset, m.end() + offset, resolved[0], resolved[1], kind)
         if out and prev is not None:

@@ -104,6 +104,7 @@ def test_new_forms_agree_with_the_per_word_scan() -> None:
     for text, count in (
         ("x 22/06/2016 y 5.3.2019 z 04-03-2021 1-6 April 3 to 5 May 2 and 3 June", 6),
         ("Weekend clashes over weekend, OVER WEEKEND; 12/13 score 3-1 win", 3),
+        ("x on the 5th, THE 12th of this month; the 3rd floor, the 22nd", 3),
     ):
         fast = [(m.start(), m.end()) for m in _date_matches(text)]
         assert fast == [(m.start(), m.end()) for m in _date_matches_per_word(text)]
@@ -115,12 +116,34 @@ def test_new_forms_agree_with_the_per_word_scan() -> None:
     [
         "Militants kill a farmer after kidnapping him about a week ago",
         "Gunmen shot dead two hostages who were abducted 2 weeks ago",
-        "Rebels lost 40 fighters in clashes that started about 20 days ago",
+        "A civilian died in shelling, the first death since the truce began 11 days ago",
+        "Militants behead a trader after abducting him yesterday",
+        "Gunmen kill two herders who were kidnapped on Sunday",
     ],
 )
-def test_ago_of_an_earlier_event_is_no_event_day(text: str) -> None:
+def test_a_relative_day_of_an_earlier_event_is_no_event_day(text: str) -> None:
     assert _event_day(text, TUESDAY) == "2021-03-09"
 
 
-def test_ago_of_the_event_itself_dates_it() -> None:
+def test_a_relative_day_of_the_event_itself_dates_it() -> None:
     assert _event_day("Gunmen killed two soldiers three days ago", TUESDAY) == "2021-03-06"
+    assert _event_day("Gunmen abducted 20 passengers on Sunday", TUESDAY) == "2021-03-07"
+    text = "The worst attack since 2015 killed 20 people two days ago"
+    assert _event_day(text, TUESDAY) == "2021-03-07"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Gunmen killed a teacher on the 5th, police said", "2021-03-05"),
+        ("Gunmen killed a teacher on the 12th of this month", "2021-02-12"),
+        ("Clashes killed 8 on the eve of March 7", "2021-03-06"),
+        ("Bombing killed 11 on the eve of Sunday's vote", "2021-03-06"),
+    ],
+)
+def test_day_of_month_alone_and_the_eve(text: str, day: str) -> None:
+    assert _event_day(text, TUESDAY) == day
+
+
+def test_an_ordinal_that_is_no_day_of_month() -> None:
+    assert find_dates("shelling on the 5th day of the truce, on the 3rd floor", TUESDAY) == []
