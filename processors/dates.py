@@ -358,6 +358,10 @@ def _weekend(modifier: str, pub: date) -> tuple[date, str]:
     return pub - timedelta(days=back), "week"
 
 
+# A weekday still to come: "next Monday", "ahead of Sunday's vote", "ahead of elections Sunday".
+_COMING_DAY_RE = re.compile(
+    r"\b(?:next|coming|upcoming)\s+$|\bahead\s+of\b[^.;:!?\n,]{0,40}$", re.IGNORECASE
+)
 _EVE_RE = re.compile(r"\beve\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # A weekend that is no past event: "next weekend", "every weekend", "a weekend curfew".
 _NOT_PAST_WEEKEND_RE = re.compile(
@@ -395,7 +399,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     ``kind``: ``explicit`` or ``relative`` for a candidate event day; ``since`` for a range
     opener ("since 7 October") or a range's last day ("between Friday and Saturday": Friday is
     the candidate, Saturday ``since``); ``later`` for a date more than a day after publication
-    (a schedule, a bulletin's issue date: no event of a report happened after it was filed);
+    (a schedule, a bulletin's issue date: no event of a report happened after it was filed) or a
+    weekday still to come ("next Monday", "ahead of elections on Sunday");
     ``earlier`` for a relative day that dates an earlier event of the sentence ("after
     kidnapping him a week ago", "hostages who were abducted on Sunday")."""
     out: list[DateMention] = []
@@ -442,6 +447,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 kind = "since"
             resolved = _weekday(m.group("wd"), mod, published), "day"
             kind = "since" if kind == "since" else "relative"
+            if _COMING_DAY_RE.search(text, max(0, m.start() - 50), m.start()):
+                kind = "later"
         if resolved is None:
             continue
         if m.group("rel") and m.group("rel").lower() == "overnight":

@@ -147,3 +147,14 @@ def test_day_of_month_alone_and_the_eve(text: str, day: str) -> None:
 
 def test_an_ordinal_that_is_no_day_of_month() -> None:
     assert find_dates("shelling on the 5th day of the truce, on the 3rd floor", TUESDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks resume next Monday. Gunmen killed five villagers in the hills.",
+        "Gunmen killed five villagers ahead of local elections Sunday",
+    ],
+)
+def test_a_weekday_still_to_come_is_no_event_day(text: str) -> None:
+    assert _event_day(text, TUESDAY) == "2021-03-09"
