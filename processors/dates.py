@@ -404,6 +404,13 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     ``earlier`` for a relative day that dates an earlier event of the sentence ("after
     kidnapping him a week ago", "hostages who were abducted on Sunday")."""
     out: list[DateMention] = []
+    # the context rules below search a window before each mention; most texts have none of their
+    # key words, so each is tried only when its word occurs in the text at all
+    low = text.lower()
+    coming = "next" in low or "coming" in low or "ahead" in low
+    eve = "eve" in low
+    capture = any(w in low for w in ("kidnap", "abduct", "arrest", "detain", "captur"))
+    since_ago = "since" in low and "ago" in low
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
@@ -447,7 +454,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 kind = "since"
             resolved = _weekday(m.group("wd"), mod, published), "day"
             kind = "since" if kind == "since" else "relative"
-            if _COMING_DAY_RE.search(text, max(0, m.start() - 50), m.start()):
+            if coming and _COMING_DAY_RE.search(text, max(0, m.start() - 50), m.start()):
                 kind = "later"
         if resolved is None:
             continue
@@ -463,13 +470,17 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             # "may 5" is usually the month, but "may" alone is a verb; require a capital
             if not m.group("mon")[0].isupper():
                 continue
-        if _EVE_RE.search(text, max(0, m.start() - 16), m.start()):
+        if eve and _EVE_RE.search(text, max(0, m.start() - 16), m.start()):
             resolved = resolved[0] - timedelta(days=1), resolved[1]  # "on the eve of May 9"
         if published is not None and resolved[0] > published + timedelta(days=1):
             kind = "later"
         elif kind == "relative" and (
-            _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start())
-            or (m.group("nago") and _SINCE_AGO_RE.search(text, max(0, m.start() - 70), m.start()))
+            (capture and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start()))
+            or (
+                since_ago
+                and m.group("nago")
+                and _SINCE_AGO_RE.search(text, max(0, m.start() - 70), m.start())
+            )
         ):
             kind = "earlier"
         mention = DateMention(m.start() + offset, m.end() + offset, resolved[0], resolved[1], kind)
