@@ -55,7 +55,7 @@ def test_a_day_named_twice_takes_the_exact_name(text: str, published: date, day:
     ("text", "published", "day"),
     [
         ("Rebels kill 12 soldiers in weekend clashes", MONDAY, "2021-03-07"),
-        ("Bloody Weekend in the border city: 9 murdered", MONDAY, "2021-03-07"),
+        ("A Bloody Weekend in the port: seven people shot dead", MONDAY, "2021-03-07"),
         ("Troops killed six insurgents over weekend", TUESDAY, "2021-03-07"),
         ("Gunmen killed three people this weekend", SATURDAY, "2021-03-13"),
         ("Gunmen killed three people last weekend", SATURDAY, "2021-03-07"),
@@ -74,7 +74,7 @@ def test_a_coming_weekend_is_no_event_day() -> None:
     ("text", "published", "day"),
     [
         ("Clashes killed 20 fighters in the hills, 1-6 March 2021", MONDAY, "2021-03-01"),
-        ("Three murders took place between Friday and Saturday in the city", MONDAY, "2021-03-05"),
+        ("Gunmen shot dead four men between Friday and Saturday", MONDAY, "2021-03-05"),
         ("Fighting from Friday to Sunday killed 30 soldiers", MONDAY, "2021-03-05"),
     ],
 )
@@ -114,9 +114,9 @@ def test_new_forms_agree_with_the_per_word_scan() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Militants kill a farmer after kidnapping him about a week ago",
+        "A farmer is found dead after kidnappers abducted him 9 days ago",
         "Gunmen shot dead two hostages who were abducted 2 weeks ago",
-        "A civilian died in shelling, the first death since the truce began 11 days ago",
+        "Shelling killed a child, the first death since the ceasefire took hold 6 days ago",
         "Militants behead a trader after abducting him yesterday",
         "Gunmen kill two herders who were kidnapped on Sunday",
     ],
