@@ -4,7 +4,10 @@ News gives event dates as "on Tuesday", "yesterday at dawn", "on the morning of 
 "last week" or "overnight"; each is resolved against ``published_at`` (a weekday means the most
 recent such day on or before publication, the usual newsroom convention). Without a publication
 date only explicit dates that carry their year are resolved. "since 7 October" and similar
-range openers are marked ``kind="since"`` so that callers do not take them as event dates.
+range openers are marked ``kind="since"`` so that callers do not take them as event dates, and
+so are dates after publication (``kind="later"``); a range gives its first day ("1-6 April",
+"between Sunday and Tuesday"); a day named twice ("yesterday, Tuesday", "on Friday 6/02/2015")
+gives the more exact name; numeric dates are read day first ("22/06/2016", "5.3.2019").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["DateMention", "find_dates"]
+__all__ = ["NOT_EVENT_KINDS", "DateMention", "find_dates"]
 
 _MONTHS = {
     "january": 1,
@@ -80,14 +83,19 @@ _DATE_RE = re.compile(
     r"\b(?=\w)(?P<since>\b(?:since|until|till|by|from|before|after|between)\s+(?:the\s+)?(?:\w+\s+of\s+)?)?"
     r"(?:"
     rf"(?P<iso>\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"
-    rf"|\b{_DAY2}(?:\s+of)?\s+{_MONTH2}(?:,?\s+{_YEAR2})?\b"
+    r"|(?P<dmy>\b(?P<dd>[0-3]?\d)(?P<sep>[./-])(?P<dm>[0-3]?\d)(?P=sep)(?P<dy>(?:19|20)\d\d)\b)"
+    rf"|\b{_MONTH}\s+{_DAY}(?:\s*[-–]\s*[0-3]?\d\b)?(?:,?\s+{_YEAR})?\b"
+    rf"|\b(?:(?P<rday>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:[-–]|to|and)\s*)?{_DAY2}(?:\s+of)?\s+"
+    rf"{_MONTH2}(?:,?\s+{_YEAR2})?\b"
     r"|\b(?P<rel>yesterday|today|this morning|this afternoon|this evening|tonight|last night|"
     r"overnight|earlier today|on the previous day|the previous night|"
     r"(?P<nago>\d+|one|two|three|four|five|six|seven|a|an)\s+(?P<unit>days?|weeks?)\s+ago|"
     r"last week|earlier this week|this week|last weekend|this weekend|last month|"
     r"the weekend|"
     r"earlier this month|this month)\b"
+    r"|\b(?P<wkend>(?:over\s+)?weekend)\b"
+    r"|\b(?:on\s+)?the\s+(?P<nth>[0-3]?\d)(?:st|nd|rd|th)"
+    r"(?:\s+of\s+(?:this|the)\s+month\b|(?=\s*[,.;)]|\s*$))"
     r"|\b(?P<wmod>last|this|on|early|late|since)?\s*(?P<wd>monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)(?:'s)?\b"
     rf"|\b(?:in|during|since)\s+{_MONTH_M}\s+{_YEAR_M}\b"
@@ -101,7 +109,8 @@ _DATE_RE = re.compile(
 # boundary. Same matches (every match begins with such a word), a fraction of the regex work.
 _FIRST_WORDS = frozenset(
     """since until till by from before after between yesterday today this tonight last overnight
-    earlier on the one two three four five six seven a an early late in during""".split()
+    earlier on the one two three four five six seven a an early late in during over
+    weekend""".split()
     + list(_MONTHS)
     + list(_WEEKDAYS)
 )
@@ -115,13 +124,14 @@ _WORD_RE = re.compile(r"\w+")
 # openers of "since ..." ranges, relative words, weekdays may be followed by anything.
 _WD = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _NEXT = {
-    "the": r"\s+(?:previous|weekend)",  # "the previous night", "the weekend"
+    "the": r"\s+(?:previous|weekend|\d)",  # "the previous night", "the weekend", "the 5th"
     "on": rf"\s+(?:the|{_WD})",  # "on the previous day", "on Monday"
     "this": rf"\s+(?:morning|afternoon|evening|week|month|{_WD})",
     "last": rf"\s+(?:night|week|month|{_WD})",
     "earlier": r"\s+(?:today|this)",
     "early": rf"\s+(?:{_WD})",
     "late": rf"\s+(?:{_WD})",
+    "over": r"\s+weekend",  # "over weekend"
     "in": r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",  # "in May 2024"
     "during": r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     **{w: r"\s+(?:day|week)" for w in _SMALL},  # "two days ago", "a week ago"
@@ -156,10 +166,10 @@ def _trie_regex(words: dict[str, str]) -> str:
     return emit(tree, "")
 
 
-# a number: "2024-06-01", "22nd of November", "3 days ago"
+# a number: "2024-06-01", "22nd of November", "3 days ago", "22/06/2016", "1-6 April"
 _NUMBER_NEXT = (
     r"\d(?=\d{3}-|\d?(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)|\d*\s+(?:day|week))"
+    r"dec)|\d*\s+(?:day|week)|\d?[./-]\d|\d?(?:st|nd|rd|th)?\s*(?:[-–]|to|and)\s*\d)"
 )
 _CANDIDATE_RE = re.compile(
     r"\b(?:"
@@ -236,7 +246,7 @@ class DateMention:
     end: int
     date: date
     precision: str  # day | week | month | year
-    kind: str  # explicit | relative | since
+    kind: str  # explicit | relative | since | later | earlier (see find_dates)
 
 
 def _month_day(mon: str, day: str, year: str | None, pub: date | None) -> tuple[date, str] | None:
@@ -303,9 +313,105 @@ def _weekday(name: str, modifier: str | None, pub: date) -> date:
     return pub - timedelta(days=back)
 
 
+def _numeric_day(d: int, m: int, y: int, pub: date | None) -> tuple[date, str] | None:
+    """A numeric date read day first ("22/06/2016", "5.3.2019"), as most of the world writes it;
+    month first only when the day-first reading is no date, or when it lies after the
+    publication and the month-first one does not ("06/22/2016" published in June)."""
+    readings = []
+    for day, month in ((d, m), (m, d)):
+        try:
+            readings.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return None
+    if pub is not None and len(readings) == 2:
+        if readings[0] > pub + timedelta(days=1) and readings[1] <= pub + timedelta(days=1):
+            return readings[1], "day"
+    return readings[0], "day"
+
+
+def _day_of_month(day: int, pub: date) -> tuple[date, str] | None:
+    """ "on the 5th" (a month's day without its month, as many languages write it): the last
+    such day on or before publication."""
+    month_start = pub.replace(day=1)
+    for _ in range(3):  # the 31st: the last month that has one
+        try:
+            value = month_start.replace(day=day)
+        except ValueError:
+            value = None
+        if value is not None and value <= pub:
+            return value, "day"
+        month_start = (month_start - timedelta(days=1)).replace(day=1)
+    return None
+
+
+def _weekend(modifier: str, pub: date) -> tuple[date, str]:
+    """The Sunday of the weekend a report means ("last weekend", "weekend clashes"): the last
+    one on or before publication, the Saturday itself when published on a Saturday ("this
+    weekend"), the one before when "last weekend" is published on a Sunday."""
+    back = (pub.weekday() - 6) % 7
+    if modifier == "last" and back == 0:
+        back = 7
+    elif modifier != "last" and pub.weekday() == 5:
+        back = 0
+    return pub - timedelta(days=back), "week"
+
+
+# A weekday still to come: "next Monday", "ahead of Sunday's vote", "ahead of elections Sunday".
+_COMING_DAY_RE = re.compile(
+    r"\b(?:next|coming|upcoming)\s+$|\bahead\s+of\b[^.;:!?\n,]{0,40}$", re.IGNORECASE
+)
+_EVE_RE = re.compile(r"\beve\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# A weekend that is no past event: "next weekend", "every weekend", "a weekend curfew".
+_NOT_PAST_WEEKEND_RE = re.compile(
+    r"\b(?:next|every|each|coming|a|one|long|holiday|upcoming)\s+$", re.IGNORECASE
+)
+# What may join two names of one day: "yesterday, Tuesday", "on Friday 6/02/2015".
+_APPOSITION_RE = re.compile(r"[\s,(]{0,3}(?:the\s+)?")
+# What joins the two ends of a range: "between Friday and Saturday", "from Monday to Wednesday".
+_RANGE_JOIN_RE = re.compile(r"\s*(?:and|to|until|till|-|–)\s*", re.IGNORECASE)
+# Relative words a following weekday or date names more exactly.
+_APPOSED_RELATIVES = frozenset(
+    ("yesterday", "today", "tonight", "overnight", "last night", "this morning", "this evening")
+)
+# A relative day in a clause that tells an earlier event than the report's: "kills a man after
+# kidnapping him a week ago", "hostages who were abducted on Sunday", "deaths since the truce
+# began 11 days ago". A capture told as the main verb ("gunmen abducted 20 on Sunday") is the
+# event itself, so the capture verb counts only after "after" or a relative pronoun.
+_EARLIER_EVENT_RE = re.compile(
+    r"\b(?:after|(?:who|that|which)\s+(?:was|were|had\s+been))\s+(?:being\s+)?"
+    r"(?:\w+\s+){0,2}?(?:kidnapp?|abduct|arrest|detain|captur)\w*\b[^.;:!?\n]{0,60}$",
+    re.IGNORECASE,
+)
+# "since <a start> N days ago", with no killing told in between ("the first death since the
+# truce began 11 days ago"; not "the worst attack since 2015 killed 20 two days ago").
+_SINCE_AGO_RE = re.compile(
+    r"\bsince\b(?:(?!\b(?:kill|die|dead|death|wound|injur))[^.;:!?\n,]){0,60}$", re.IGNORECASE
+)
+# Kinds of mention that are no candidate for the event's day.
+NOT_EVENT_KINDS = frozenset(("since", "later", "earlier"))
+
+
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
-    """All date expressions in ``text`` (offsets shifted by ``offset``), resolved if possible."""
+    """All date expressions in ``text`` (offsets shifted by ``offset``), resolved if possible.
+
+    ``kind``: ``explicit`` or ``relative`` for a candidate event day; ``since`` for a range
+    opener ("since 7 October") or a range's last day ("between Friday and Saturday": Friday is
+    the candidate, Saturday ``since``); ``later`` for a date more than a day after publication
+    (a schedule, a bulletin's issue date: no event of a report happened after it was filed) or a
+    weekday still to come ("next Monday", "ahead of elections on Sunday");
+    ``earlier`` for a relative day that dates an earlier event of the sentence ("after
+    kidnapping him a week ago", "hostages who were abducted on Sunday")."""
     out: list[DateMention] = []
+    # the context rules below search a window before each mention; most texts have none of their
+    # key words, so each is tried only when its word occurs in the text at all
+    low = text.lower()
+    coming = "next" in low or "coming" in low or "ahead" in low
+    eve = "eve" in low
+    capture = any(w in low for w in ("kidnap", "abduct", "arrest", "detain", "captur"))
+    since_ago = "since" in low and "ago" in low
+    prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
         resolved: tuple[date, str] | None = None
@@ -314,23 +420,42 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 resolved = date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))), "day"
             except ValueError:
                 resolved = None
+        elif m.group("dmy"):
+            resolved = _numeric_day(
+                int(m.group("dd")), int(m.group("dm")), int(m.group("dy")), published
+            )
         elif m.group("mon"):
             resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)
         elif m.group("mon2"):
-            resolved = _month_day(m.group("mon2"), m.group("day2"), m.group("year2"), published)
+            # "1-6 April 2021": the range's first day
+            day = m.group("rday") or m.group("day2")
+            resolved = _month_day(m.group("mon2"), day, m.group("year2"), published)
         elif m.group("mmon"):
             month = _MONTHS.get(m.group("mmon").lower().rstrip("."))
             if month:
                 resolved = date(int(m.group("myear")), month, 1), "month"
         elif published is not None and m.group("rel"):
-            resolved = _relative(m.group("rel"), m, published)
+            rel = " ".join(m.group("rel").lower().split())
+            if rel in ("last weekend", "this weekend"):
+                resolved = _weekend(rel.split()[0], published)
+            else:
+                resolved = _relative(m.group("rel"), m, published)
             kind = "since" if kind == "since" else "relative"
+        elif published is not None and m.group("wkend"):
+            if _NOT_PAST_WEEKEND_RE.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            resolved = _weekend("", published)
+            kind = "since" if kind == "since" else "relative"
+        elif published is not None and m.group("nth"):
+            resolved = _day_of_month(int(m.group("nth")), published)
         elif published is not None and m.group("wd"):
             mod = m.group("wmod")
             if mod and mod.lower() == "since":
                 kind = "since"
             resolved = _weekday(m.group("wd"), mod, published), "day"
             kind = "since" if kind == "since" else "relative"
+            if coming and _COMING_DAY_RE.search(text, max(0, m.start() - 50), m.start()):
+                kind = "later"
         if resolved is None:
             continue
         if m.group("rel") and m.group("rel").lower() == "overnight":
@@ -345,7 +470,56 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             # "may 5" is usually the month, but "may" alone is a verb; require a capital
             if not m.group("mon")[0].isupper():
                 continue
-        out.append(
-            DateMention(m.start() + offset, m.end() + offset, resolved[0], resolved[1], kind)
-        )
+        if eve and _EVE_RE.search(text, max(0, m.start() - 16), m.start()):
+            resolved = resolved[0] - timedelta(days=1), resolved[1]  # "on the eve of May 9"
+        if published is not None and resolved[0] > published + timedelta(days=1):
+            kind = "later"
+        elif kind == "relative" and (
+            (capture and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start()))
+            or (
+                since_ago
+                and m.group("nago")
+                and _SINCE_AGO_RE.search(text, max(0, m.start() - 70), m.start())
+            )
+        ):
+            kind = "earlier"
+        mention = DateMention(m.start() + offset, m.end() + offset, resolved[0], resolved[1], kind)
+        if out and prev is not None:
+            last = out[-1]
+            gap = text[prev.end() : m.start()]
+            if (
+                prev.group("since")
+                and prev.group("since").split()[0].lower() in ("between", "from")
+                and _RANGE_JOIN_RE.fullmatch(gap)
+            ):
+                # "between Sunday and Tuesday": the event began on the first day
+                if last.kind == "since":
+                    out[-1] = _with_kind(last, "explicit" if prev.group("mon") else "relative")
+                mention = _with_kind(mention, "since")
+            elif _APPOSITION_RE.fullmatch(gap) and _names_same_day(prev, m):
+                # "yesterday, Tuesday", "on Friday 6/02/2015": one day named twice, the second
+                # name the more exact (a report filed after midnight still says "yesterday")
+                out[-1] = DateMention(
+                    last.start, mention.end, mention.date, mention.precision, last.kind
+                )
+                prev = m
+                continue
+        out.append(mention)
+        prev = m
     return out
+
+
+def _with_kind(d: DateMention, kind: str) -> DateMention:
+    return DateMention(d.start, d.end, d.date, d.precision, kind)
+
+
+def _names_same_day(first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether ``second`` names the day ``first`` told relatively: a relative day word then a
+    weekday or a date, or a weekday then a date (a weekday then a weekday is a list)."""
+    if first.group("since") or second.group("since"):
+        return False
+    explicit = bool(second.group("dmy") or second.group("mon") or second.group("mon2"))
+    if first.group("wd"):
+        return explicit and (first.group("wmod") or "on").lower() == "on"
+    rel = " ".join((first.group("rel") or "").lower().split())
+    return rel in _APPOSED_RELATIVES and (explicit or bool(second.group("wd")))

@@ -42,7 +42,7 @@ from processors.classify import (
     resolve,
     suppressed_spans,
 )
-from processors.dates import DateMention, find_dates
+from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
 from processors.fastre import guarded
 from processors.language import detect_language
 from processors.numbers import NUMBER_PATTERN, Count
@@ -303,7 +303,7 @@ def _pick_date(
     best: DateMention | None = None
     best_rank = 3
     for d in mentions:
-        if lo <= d.start < hi and d.kind != "since":
+        if lo <= d.start < hi and d.kind not in NOT_EVENT_KINDS:
             rank = weak.get(d.start, 0) if weak else 0
             if rank == 0:
                 return d
@@ -783,7 +783,7 @@ def _draft(
     background = (
         published is not None
         and d is not None
-        and d.kind != "since"
+        and d.kind not in NOT_EVENT_KINDS
         and d.date < published - timedelta(days=45)
     )
     conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
