@@ -638,6 +638,23 @@ _ARMED_PERSON_RE = guarded(
 )
 
 
+# Members of an armed side named by its group ("three SDF members", "members of the regime
+# forces", "a commander of the Islamic State"): combatants, whoever killed them. Cartels and
+# gangs are left out: ACLED codes Mexico's cartel killings of people as an Attack.
+_ARMED_SIDE = (
+    r"(?:forces|army|regime|organi[sz]ation|Islamic State|(?-i:IS|ISIS|ISIL|SDF|YPG|NDF|PDFs?|"
+    r"KIA|KNLA|TNLA|AA|MNDAA)|Daesh|militias?|factions?|brigades?|battalions?|guerrillas?|"
+    r"resistance|defen[cs]e (?:forces?|teams?)|Pyu Saw Htee|Tahrir al-Sham|Nusra|Shabaab|Taliban|"
+    r"rebels?|insurgents?|armed groups?|Hezbollah|Boko Haram)"
+)
+_ARMED_MEMBER_RE = re.compile(
+    rf"\b(?:members?|commanders?|cadres?|elements|leaders?) (?:of|from|in) (?:the )?"
+    rf"(?:[\w“”\"'’-]+ ){{0,3}}?{_ARMED_SIDE}\b|"
+    rf"\b{_ARMED_SIDE}[“”\"'’]?s? (?:[\w-]+ )?(?:members?|commanders?|cadres?|elements|leaders?)\b",
+    _FLAGS,
+)
+
+
 def _victim_kind(seg: str, pos: int) -> str | None:
     """Who the violence at ``seg[pos:]`` (the trigger's end) hit: the noun phrase after the verb
     ("shot dead a village council member"), else the subject of a passive ("five soldiers were
@@ -652,7 +669,7 @@ def _victim_kind(seg: str, pos: int) -> str | None:
             arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
         if civ and (not arm or civ.start() <= arm.start()):
             return lx.ATTACK
-        if arm:
+        if arm or _ARMED_MEMBER_RE.search(np):
             return lx.CLASH
         if re.match(
             r"\s*(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|"
@@ -673,13 +690,55 @@ _ATTRIBUTION_RE = re.compile(
 )
 
 
-def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
+_DIED_RE = re.compile(r"(?:killed|shot dead|slain|gunned down|died)\b", _FLAGS)
+_SUBJECT_END_RE = re.compile(
+    r"\s*(?:(?:were|was|have been|had been|are|is|reportedly|reported|allegedly|all)\s+)*$",
+    _FLAGS,
+)
+_SUBJECT_START_RE = re.compile(r".*(?:[,;:.!?()|\n]|\s[–—-]\s|\b(?:after|as|while|when)\s)", _FLAGS)
+
+
+def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> str | None:
+    """Who died when the first killing is told in the passive with its victims before it ("ten
+    fighters of the group were killed", "two soldiers killed in the north"): ``CLASH`` for an
+    armed side, ``ATTACK`` for civilians, None when the subject names neither or both."""
+    if seg_start is None:
+        return None
+    t = next((t for t in triggers if t.label == lx.VIOLENCE), None)
+    if t is None or not _DIED_RE.match(t.text):
+        return None
+    pos, end = t.start - seg_start, t.end - seg_start
+    after = seg[end : end + 40].lstrip()
+    if after and not _NP_STOP_RE.match(after) and not after.startswith("by"):
+        return None  # an object follows: "troops killed two" is active, its victims come after
+    head = seg[max(0, pos - 90) : pos]
+    head = head[: _SUBJECT_END_RE.search(head).start()]  # type: ignore[union-attr]
+    cut = _SUBJECT_START_RE.match(head)
+    subject = head[cut.end() :] if cut else head
+    if not re.search(r"\w", subject):
+        return None
+    civ = bool(_CIVILIAN_RE.search(subject))
+    arm = bool(_ARMED_RE.search(subject) or _ARMED_MEMBER_RE.search(subject))
+    if arm and not civ:
+        return lx.CLASH
+    if civ and not arm:
+        return lx.ATTACK
+    return None
+
+
+def _violence_kind(
+    seg: str, pos: int | None = None, subject: str | None = None
+) -> tuple[str, bool]:
     """Generic violence: Attack when the victims are civilians, Armed clash when both sides are
-    armed (the codebook: an Armed clash needs two organised armed sides)."""
+    armed (the codebook: an Armed clash needs two organised armed sides). ``subject``: the kind
+    of the victims named before a passive killing (:func:`_subject_kind`), read after the ones
+    named after the verb."""
     if pos is not None:
         victim = _victim_kind(seg, pos)
         if victim is not None:
             return victim, True
+    if subject is not None:
+        return subject, True
     if _CIVILIAN_RE.search(seg):
         return lx.ATTACK, True
     seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
@@ -697,13 +756,21 @@ _AIR_AGENT_RE = re.compile(
     # "jets kill a man", "helicopters commit a massacre": these words alone may be civilian
     r"\b(?:jets|helicopters|aircraft|planes)\b(?: [\w'’-]+){0,3}? (?:(?:carr(?:y|ies|ied) out|"
     r"commit(?:s|ted)?) (?:an? )?(?:\w+ )?(?:massacres?|raids?|strikes?)|kill(?:s|ed)?)\b|"
+    # "helicopters opened fire on villages": gunfire from the air is an air strike in ACLED
+    r"\b(?:drones?|warplanes?|war planes|fighter jets?|jets|(?:military )?helicopters?|"
+    r"helicopter gunships?|gunships?|aircraft)\b(?: [\w'’-]+){0,3}? (?:opened|open|opening) "
+    r"(?:\w+ )?fire\b|"
+    # "warplanes' raids on the town": the raid's own aircraft
+    r"\b(?:warplanes|war planes|drones|jets|helicopters)['’] (?:\w+ )?(?:raids?|strikes?|"
+    r"bombing|bombardment|attacks?|massacres?|shelling)\b|"
     r"\b(?:attacked|struck|hit|targeted|fired (?:at|on|upon|into|towards?)|fired)\b[^.;]{0,80}? "
     r"with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?|(?:fighter )?jets?|warplanes?|war planes|aircraft|"
     r"helicopters?|gunships?)\b|"
     r"\bused (?:[\w-]+ )?drones? to\b|"
     # the passive: "civilians killed by warplanes", "a massacre carried out by drones"
     r"\b(?:killed|killing|wounded|injured|massacred?|carried out|committed|struck|hit|targeted|"
-    r"bombed|dropped) (?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|"
+    r"bombed|dropped|raids?|strikes?|bombing|bombardment|attacks?|massacres) "
+    r"(?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|"
     r"war planes|fighter jets?|jets|(?:military |government )?aircraft|helicopters?|"
     r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
@@ -824,6 +891,10 @@ def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None)
     return False
 
 
+def _thrown_bomb(seg: str) -> bool:
+    return bool(_THROWN_BOMB_RE.search(seg)) and not _PETROL_BOMB_RE.search(seg)
+
+
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", _FLAGS)
 _SENTENCE_PART_END_RE = re.compile(r"[.;:!?]")
 _FOUND_DEAD_RE = re.compile(r"found (?:dead|slain)\b", _FLAGS)
@@ -834,6 +905,33 @@ _ARMED_VICTIM_RE = re.compile(
     r"terrorists?|gunmen|personnel|members?|commanders?|leaders?|cadres?|resistance)\b",
     _FLAGS,
 )
+
+
+# An attack told with a generic verb whose weapon is a mine or an explosive device ("attacked the
+# convoy with mines", "carried out a mine attack on troops"): ACLED codes the weapon first
+_MINE_WEAPON_RE = re.compile(
+    r"\b(?:with|using|by) (?:[\w-]+ ){0,3}?(?:(?:land)?mines|(?:land)?mine|explosives|"
+    r"explosive devices?|IEDs?)\b|\b(?:land|remote |remote-controlled )?mines? (?:attacks?|"
+    r"ambush(?:es)?|blasts?)\b",
+    _FLAGS,
+)
+# A bomb thrown by hand ("threw a homemade bomb at the office", "a bomb was hurled into a truck"):
+# ACLED's Grenade covers any hand-thrown explosive; a petrol bomb is no explosive device
+_THROWN_BOMB_RE = re.compile(
+    r"\b(?:threw|throw(?:s|ing)?|hurl(?:ed|s|ing)?|lobb(?:ed|ing)|toss(?:ed|ing)?)\b "
+    r"(?:[\w'’-]+ ){0,3}?(?:bombs?|explosives?|explosive devices?)\b|"
+    r"\b(?:bombs?|explosives?|explosive devices?) (?:was|were) (?:\w+ )?(?:thrown|hurled|lobbed|"
+    r"tossed)\b",
+    _FLAGS,
+)
+_PETROL_BOMB_RE = re.compile(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bombs?\b", _FLAGS)
+# An explosion at a plant or a pipeline caused by an armed side: sabotage, not an accident
+_SABOTAGE_RE = re.compile(
+    r"\b(?:planted|blew up|blown up|unexploded|improvised|armed groups?|military-owned|"
+    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
+    _FLAGS,
+)
+_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
@@ -866,6 +964,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.DISRUPTED, True
         elif top == lx.IED and _AIR_AGENT_RE.search(seg):
             sub, cue = lx.AIR, True  # explosives dropped by a drone
+        elif top == lx.IED and _thrown_bomb(seg):
+            sub, cue = lx.GRENADE, True
     elif top in (lx.MISSILE, lx.STRIKE):
         air = bool(_AIR_RE.search(seg))
         ground = bool(_GROUND_RE.search(seg))
@@ -916,7 +1016,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     elif top == lx.EXPLOSION:
         if _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True
-        elif _GRENADE_RE.search(seg):
+        elif _GRENADE_RE.search(seg) or _thrown_bomb(seg):
             sub, cue = lx.GRENADE, True
         elif (
             re.search(
@@ -927,12 +1027,19 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             )
             # a bomb at a factory is an attack on it, not an industrial accident
             and not re.search(r"\b(?:attack|militants|gunmen|targeted|bomb\w*)\b", seg, _FLAGS)
+            and not _SABOTAGE_RE.search(seg)
         ):
             sub, cue = lx.MANMADE, True
         elif _AIR_RE.search(seg):
             sub, cue = lx.AIR, True
         else:
             sub = lx.IED
+    elif top == lx.FIRE and _OPENED_FIRE_RE.search(seg):
+        # gunfire, not a blaze: "troops arrived with helicopters and opened random fire"
+        if _AIR_AGENT_RE.search(seg):
+            sub, cue = lx.AIR, True
+        else:
+            sub, cue = _violence_kind(seg)
     elif top == lx.FIRE:
         if _ARSON_RE.search(seg):
             sub, cue = lx.LOOTING, True
@@ -940,6 +1047,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub = lx.MANMADE
     elif top in (lx.VIOLENCE, lx.CLASH) and _AIR_AGENT_RE.search(seg):
         sub, cue = lx.AIR, True  # "drones struck ...", "attacked ... with drones"
+    elif top in (lx.VIOLENCE, lx.CLASH) and _MINE_WEAPON_RE.search(seg):
+        sub, cue = lx.IED, True  # "attacked the convoy with mines", "a mine attack on troops"
     elif top == lx.ABDUCTION and _killing_before(triggers, seg, seg_start):
         sub, cue = _violence_kind(seg)  # killings come first; abductions are part of the raid
     elif top == lx.VIOLENCE:
@@ -950,7 +1059,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             strong = strong or [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 1.0]
             if strong:
                 pos = strong[0].end - seg_start
-        sub, cue = _violence_kind(seg, pos)
+        sub, cue = _violence_kind(seg, pos, _subject_kind(triggers, seg, seg_start))
         if sub == lx.CLASH and _one_sided_killing(triggers, seg, seg_start):
             sub, cue = lx.ATTACK, True
     elif top == lx.CLASH:
