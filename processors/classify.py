@@ -655,6 +655,21 @@ _ARMED_MEMBER_RE = re.compile(
 )
 
 
+# People the lexicon's civilian cues do not name, seen as victims of killings by armed men
+# ("a motorbike rider", "four teens", "two herdsmen"): unarmed, so an Attack (kept here, not in
+# the cues, which also decide protests and crowds)
+_UNARMED_VICTIM_RE = re.compile(
+    r"\b(?:man|teens?|teenagers?|youths?|riders?|workers?|herds(?:men|man)|engineers?|"
+    r"vendors?|monks?|nuns?|informers?|activists?|hostages?|detainees?|prisoners?|"
+    r"relatives|elderly)\b",
+    _FLAGS,
+)
+
+
+def _civilian(np: str) -> re.Match[str] | None:
+    return _CIVILIAN_RE.search(np) or _UNARMED_VICTIM_RE.search(np)
+
+
 def _victim_kind(seg: str, pos: int) -> str | None:
     """Who the violence at ``seg[pos:]`` (the trigger's end) hit: the noun phrase after the verb
     ("shot dead a village council member"), else the subject of a passive ("five soldiers were
@@ -663,8 +678,10 @@ def _victim_kind(seg: str, pos: int) -> str | None:
     start = lead.end() if lead else pos
     stop = _NP_STOP_RE.search(seg, start, start + 90)
     np = seg[start : stop.start() if stop else min(len(seg), start + 90)]
+    if re.match(r"\s*by\b", np, _FLAGS):
+        return None  # "shot dead by junta troops": the agent; the victims are named before
     if np.strip():
-        civ, arm = _CIVILIAN_RE.search(np), _ARMED_RE.search(np)
+        civ, arm = _civilian(np), _ARMED_RE.search(np)
         if civ and arm and _ARMED_THING_RE.fullmatch(arm.group()):
             arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
         if civ and (not arm or civ.start() <= arm.start()):
@@ -717,7 +734,7 @@ def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> s
     subject = head[cut.end() :] if cut else head
     if not re.search(r"\w", subject):
         return None
-    civ = bool(_CIVILIAN_RE.search(subject))
+    civ = bool(_civilian(subject))
     arm = bool(_ARMED_RE.search(subject) or _ARMED_MEMBER_RE.search(subject))
     if arm and not civ:
         return lx.CLASH
@@ -743,7 +760,7 @@ def _violence_kind(
         return lx.ATTACK, True
     seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
     perp = len(_PERPETRATOR_RE.findall(seg))
-    if len(_ARMED_RE.findall(seg)) > perp:
+    if len(_ARMED_RE.findall(seg)) + len(_ARMED_MEMBER_RE.findall(seg)) > perp:
         return lx.CLASH, True
     return lx.ATTACK, False
 

@@ -133,3 +133,22 @@ def test_armed_victims_told_before_a_passive_killing_are_a_clash(text: str) -> N
 
 def test_civilian_victims_told_before_a_passive_killing_stay_an_attack() -> None:
     assert first_type("Five villagers were killed near the army base on Sunday.") == ATTACK
+
+
+# Civilians killed by armed men, told with the agent after the verb ("shot dead by troops": the
+# troops are not the victims) or with victims the civilian cues do not name.
+_UNARMED_VICTIMS = [
+    "A boy was shot dead by army troops in the township.",
+    "Regime forces kill a motorbike rider at the crossroads.",
+    "Two herdsmen shot dead near a militia stronghold.",
+    "Soldiers kill four teens near the village on Sunday.",
+]
+
+
+@pytest.mark.parametrize("text", _UNARMED_VICTIMS)
+def test_unarmed_victims_of_armed_men_are_an_attack(text: str) -> None:
+    assert first_type(text) == ATTACK
+
+
+def test_armed_victims_with_the_agent_after_the_verb_stay_a_clash() -> None:
+    assert first_type("Ten soldiers were killed by rebels in the north.") == CLASH
