@@ -792,6 +792,27 @@ _AIR_AGENT_RE = re.compile(
     r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
 )
+# Protesters killed, told in the present or as a count ("troops kill 18 anti-coup protesters"):
+# lethal force against a protest, ACLED's Excessive force, not a peaceful protest
+_KILLED_PROTESTERS_RE = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|shoot(?:s|ing)? dead|murder(?:s|ed)?|gun(?:s|ned)? down|massacr\w*)"
+    r" (?:[\w-]+ ){0,4}?(?:protesters|demonstrators|marchers|people at (?:a|the) (?:rally|protest))"
+    r"\b",
+    _FLAGS,
+)
+# "Storm" as a verb or in an operation's name ("rebels storm a base", "the Jazeera Storm
+# Operation"), not the weather
+_STORM_ASSAULT_RE = re.compile(
+    r"\bstorm(?:s|ed|ing)? (?:a|an|the|into|police|military|army|their|its|his|her)\b|"
+    r"\bstorm[”\"'’]? operation|(?-i:\b(?!A |An |The |This )[A-Z][\w-]+ Storm)\b",
+    _FLAGS,
+)
+_WEATHER_RE = re.compile(
+    r"\b(?:rain\w*|winds?|flood\w*|cyclones?|hurricanes?|typhoons?|tropical|snow\w*|hail|"
+    r"lightning|tornado\w*|weather)\b",
+    _FLAGS,
+)
+_TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
@@ -963,6 +984,15 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     cue = False
 
     # Disrupted weapons use only when the trigger says so (defused, intercepted) and no blast hit.
+    if (
+        top == lx.NATURAL
+        and len(scores) > 1
+        and all(re.fullmatch(r"storm\w*", t.text, _FLAGS) for t in triggers if t.label == top)
+        and _STORM_ASSAULT_RE.search(seg)
+        and not _WEATHER_RE.search(seg)
+    ):
+        # "rebels storm a police base", "the Jazeera Storm Operation": no weather event
+        return resolve([t for t in triggers if t.label != lx.NATURAL], seg, seg_start)
     if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
         sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
     elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):
@@ -1003,7 +1033,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = (lx.SHELL, True) if ground and not air else (lx.AIR, air)
     elif top in (lx.PROTEST, lx.MOB, lx.VIOLENT_DEMO):
         has_protest = lx.PROTEST in scores
-        if _EXCESSIVE_RE.search(seg) and has_protest:
+        if (_EXCESSIVE_RE.search(seg) or _KILLED_PROTESTERS_RE.search(seg)) and has_protest:
             sub, cue = lx.EXCESSIVE, True
         elif lx.MOB in scores and lx.PROTEST not in scores:
             sub = lx.MOB
@@ -1091,6 +1121,14 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # people attacked as well as property: "set fire to homes ... and beat residents"
         sub, cue = _violence_kind(seg)
+    elif (
+        top == lx.AGREEMENT
+        and lx.VIOLENCE in scores
+        and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
+        and any(t.label == lx.VIOLENCE and _HARM_RE.match(t.text) for t in triggers)
+    ):
+        # "two civilians killed in the truce areas": a killing dated or placed by a truce
+        return resolve([t for t in triggers if t.label != lx.AGREEMENT], seg, seg_start)
     elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
         sub = lx.OTHER  # the release of abductees
     else:

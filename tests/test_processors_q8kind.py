@@ -152,3 +152,55 @@ def test_unarmed_victims_of_armed_men_are_an_attack(text: str) -> None:
 
 def test_armed_victims_with_the_agent_after_the_verb_stay_a_clash() -> None:
     assert first_type("Ten soldiers were killed by rebels in the north.") == CLASH
+
+
+# A killing placed or dated by a truce ("in the ceasefire zones") is the killing, not an Agreement.
+_KILLED_IN_TRUCE = [
+    ("A second civilian was killed in the ceasefire zones on Monday.", ATTACK),
+    ("Five soldiers were killed in the truce area near the border.", CLASH),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _KILLED_IN_TRUCE)
+def test_a_killing_in_a_truce_area_is_no_agreement(text: str, expected: str) -> None:
+    assert first_type(text) == expected
+
+
+def test_a_truce_signed_stays_an_agreement() -> None:
+    assert first_type("The two sides signed a ceasefire in the capital on Monday.") == "Agreement"
+
+
+# Protesters killed told in the present or with a count: lethal force against a protest.
+_KILLED_PROTESTERS = [
+    "Security forces kill at least 18 anti-coup protesters in the city.",
+    "Troops kill two protesters at a rally in the market town.",
+]
+
+
+@pytest.mark.parametrize("text", _KILLED_PROTESTERS)
+def test_protesters_killed_is_excessive_force(text: str) -> None:
+    assert first_type(text) == "Excessive force against protesters"
+
+
+def test_a_protest_without_force_stays_peaceful() -> None:
+    assert first_type("Hundreds of protesters marched peacefully in the capital.") == (
+        "Peaceful protest"
+    )
+
+
+# "Storm" as an assault or in an operation's name is no weather event.
+_STORM_ASSAULTS = [
+    ("Rebels storm a police base in the hills and kill four officers.", CLASH),
+    ("Forces of the Northern Storm operation kill three villagers in the town.", ATTACK),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _STORM_ASSAULTS)
+def test_storming_a_place_is_no_natural_disaster(text: str, expected: str) -> None:
+    assert first_type(text) == expected
+
+
+def test_a_storm_that_kills_stays_a_natural_disaster() -> None:
+    assert first_type("A storm killed ten people and destroyed homes on the coast.") == (
+        "Natural disaster"
+    )
