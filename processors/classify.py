@@ -929,6 +929,15 @@ def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None)
     return False
 
 
+def _blast_before_protest(triggers: list[Trigger], seg: str) -> bool:
+    """A blast told before any word of a protest, in a segment that says it went off: the protest
+    is where or why it happened, not the event ("protesters marched after a blast" is)."""
+    first_protest = min(t.start for t in triggers if t.label == lx.PROTEST)
+    return any(
+        t.label in (lx.EXPLOSION, lx.IED, lx.GRENADE) and t.start < first_protest for t in triggers
+    ) and bool(_WENT_OFF_RE.search(seg))
+
+
 def _thrown_bomb(seg: str) -> bool:
     return bool(_THROWN_BOMB_RE.search(seg)) and not _PETROL_BOMB_RE.search(seg)
 
@@ -993,6 +1002,9 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # "rebels storm a police base", "the Jazeera Storm Operation": no weather event
         return resolve([t for t in triggers if t.label != lx.NATURAL], seg, seg_start)
+    if top == lx.PROTEST and _blast_before_protest(triggers, seg):
+        # "a bomb exploded where police were posted to deter the protest": the blast is the event
+        return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)
     if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
         sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
     elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):

@@ -204,3 +204,21 @@ def test_a_storm_that_kills_stays_a_natural_disaster() -> None:
     assert first_type("A storm killed ten people and destroyed homes on the coast.") == (
         "Natural disaster"
     )
+
+
+# A blast told before any word of a protest: the protest is where or why it went off.
+_BLAST_AT_PROTEST = [
+    "A parcel bomb exploded beside a police car as officers came to take down a protest banner.",
+    "There was an explosion near the venue of a rally and the marchers ran away.",
+]
+
+
+@pytest.mark.parametrize("text", _BLAST_AT_PROTEST)
+def test_a_blast_at_a_protest_is_the_blast(text: str) -> None:
+    assert first_type(text) == IED
+
+
+def test_protesters_marching_after_a_blast_stay_a_protest() -> None:
+    assert first_type("Protesters marched on Friday after a bomb blast last week killed two.") == (
+        "Peaceful protest"
+    )
