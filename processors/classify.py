@@ -638,6 +638,38 @@ _ARMED_PERSON_RE = guarded(
 )
 
 
+# Members of an armed side named by its group ("three SDF members", "members of the regime
+# forces", "a commander of the Islamic State"): combatants, whoever killed them. Cartels and
+# gangs are left out: ACLED codes Mexico's cartel killings of people as an Attack.
+_ARMED_SIDE = (
+    r"(?:forces|army|regime|organi[sz]ation|Islamic State|(?-i:IS|ISIS|ISIL|SDF|YPG|NDF|PDFs?|"
+    r"KIA|KNLA|TNLA|AA|MNDAA)|Daesh|militias?|factions?|brigades?|battalions?|guerrillas?|"
+    r"resistance|defen[cs]e (?:forces?|teams?)|Pyu Saw Htee|Tahrir al-Sham|Nusra|Shabaab|Taliban|"
+    r"rebels?|insurgents?|armed groups?|Hezbollah|Boko Haram)"
+)
+_ARMED_MEMBER_RE = re.compile(
+    rf"\b(?:members?|commanders?|cadres?|elements|leaders?) (?:of|from|in) (?:the )?"
+    rf"(?:[\w“”\"'’-]+ ){{0,3}}?{_ARMED_SIDE}\b|"
+    rf"\b{_ARMED_SIDE}[“”\"'’]?s? (?:[\w-]+ )?(?:members?|commanders?|cadres?|elements|leaders?)\b",
+    _FLAGS,
+)
+
+
+# People the lexicon's civilian cues do not name, seen as victims of killings by armed men
+# ("a motorbike rider", "four teens", "two herdsmen"): unarmed, so an Attack (kept here, not in
+# the cues, which also decide protests and crowds)
+_UNARMED_VICTIM_RE = re.compile(
+    r"\b(?:man|teens?|teenagers?|youths?|riders?|workers?|herds(?:men|man)|engineers?|"
+    r"vendors?|monks?|nuns?|informers?|activists?|hostages?|detainees?|prisoners?|"
+    r"relatives|elderly)\b",
+    _FLAGS,
+)
+
+
+def _civilian(np: str) -> re.Match[str] | None:
+    return _CIVILIAN_RE.search(np) or _UNARMED_VICTIM_RE.search(np)
+
+
 def _victim_kind(seg: str, pos: int) -> str | None:
     """Who the violence at ``seg[pos:]`` (the trigger's end) hit: the noun phrase after the verb
     ("shot dead a village council member"), else the subject of a passive ("five soldiers were
@@ -646,13 +678,15 @@ def _victim_kind(seg: str, pos: int) -> str | None:
     start = lead.end() if lead else pos
     stop = _NP_STOP_RE.search(seg, start, start + 90)
     np = seg[start : stop.start() if stop else min(len(seg), start + 90)]
+    if re.match(r"\s*by\b", np, _FLAGS):
+        return None  # "shot dead by junta troops": the agent; the victims are named before
     if np.strip():
-        civ, arm = _CIVILIAN_RE.search(np), _ARMED_RE.search(np)
+        civ, arm = _civilian(np), _ARMED_RE.search(np)
         if civ and arm and _ARMED_THING_RE.fullmatch(arm.group()):
             arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
         if civ and (not arm or civ.start() <= arm.start()):
             return lx.ATTACK
-        if arm:
+        if arm or _ARMED_MEMBER_RE.search(np):
             return lx.CLASH
         if re.match(
             r"\s*(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|"
@@ -673,18 +707,60 @@ _ATTRIBUTION_RE = re.compile(
 )
 
 
-def _violence_kind(seg: str, pos: int | None = None) -> tuple[str, bool]:
+_DIED_RE = re.compile(r"(?:killed|shot dead|slain|gunned down|died)\b", _FLAGS)
+_SUBJECT_END_RE = re.compile(
+    r"\s*(?:(?:were|was|have been|had been|are|is|reportedly|reported|allegedly|all)\s+)*$",
+    _FLAGS,
+)
+_SUBJECT_START_RE = re.compile(r".*(?:[,;:.!?()|\n]|\s[–—-]\s|\b(?:after|as|while|when)\s)", _FLAGS)
+
+
+def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> str | None:
+    """Who died when the first killing is told in the passive with its victims before it ("ten
+    fighters of the group were killed", "two soldiers killed in the north"): ``CLASH`` for an
+    armed side, ``ATTACK`` for civilians, None when the subject names neither or both."""
+    if seg_start is None:
+        return None
+    t = next((t for t in triggers if t.label == lx.VIOLENCE), None)
+    if t is None or not _DIED_RE.match(t.text):
+        return None
+    pos, end = t.start - seg_start, t.end - seg_start
+    after = seg[end : end + 40].lstrip()
+    if after and not _NP_STOP_RE.match(after) and not after.startswith("by"):
+        return None  # an object follows: "troops killed two" is active, its victims come after
+    head = seg[max(0, pos - 90) : pos]
+    head = head[: _SUBJECT_END_RE.search(head).start()]  # type: ignore[union-attr]
+    cut = _SUBJECT_START_RE.match(head)
+    subject = head[cut.end() :] if cut else head
+    if not re.search(r"\w", subject):
+        return None
+    civ = bool(_civilian(subject))
+    arm = bool(_ARMED_RE.search(subject) or _ARMED_MEMBER_RE.search(subject))
+    if arm and not civ:
+        return lx.CLASH
+    if civ and not arm:
+        return lx.ATTACK
+    return None
+
+
+def _violence_kind(
+    seg: str, pos: int | None = None, subject: str | None = None
+) -> tuple[str, bool]:
     """Generic violence: Attack when the victims are civilians, Armed clash when both sides are
-    armed (the codebook: an Armed clash needs two organised armed sides)."""
+    armed (the codebook: an Armed clash needs two organised armed sides). ``subject``: the kind
+    of the victims named before a passive killing (:func:`_subject_kind`), read after the ones
+    named after the verb."""
     if pos is not None:
         victim = _victim_kind(seg, pos)
         if victim is not None:
             return victim, True
+    if subject is not None:
+        return subject, True
     if _CIVILIAN_RE.search(seg):
         return lx.ATTACK, True
     seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
     perp = len(_PERPETRATOR_RE.findall(seg))
-    if len(_ARMED_RE.findall(seg)) > perp:
+    if len(_ARMED_RE.findall(seg)) + len(_ARMED_MEMBER_RE.findall(seg)) > perp:
         return lx.CLASH, True
     return lx.ATTACK, False
 
@@ -697,17 +773,46 @@ _AIR_AGENT_RE = re.compile(
     # "jets kill a man", "helicopters commit a massacre": these words alone may be civilian
     r"\b(?:jets|helicopters|aircraft|planes)\b(?: [\w'’-]+){0,3}? (?:(?:carr(?:y|ies|ied) out|"
     r"commit(?:s|ted)?) (?:an? )?(?:\w+ )?(?:massacres?|raids?|strikes?)|kill(?:s|ed)?)\b|"
+    # "helicopters opened fire on villages": gunfire from the air is an air strike in ACLED
+    r"\b(?:drones?|warplanes?|war planes|fighter jets?|jets|(?:military )?helicopters?|"
+    r"helicopter gunships?|gunships?|aircraft)\b(?: [\w'’-]+){0,3}? (?:opened|open|opening) "
+    r"(?:\w+ )?fire\b|"
+    # "warplanes' raids on the town": the raid's own aircraft
+    r"\b(?:warplanes|war planes|drones|jets|helicopters)['’] (?:\w+ )?(?:raids?|strikes?|"
+    r"bombing|bombardment|attacks?|massacres?|shelling)\b|"
     r"\b(?:attacked|struck|hit|targeted|fired (?:at|on|upon|into|towards?)|fired)\b[^.;]{0,80}? "
     r"with (?:[\w-]+ ){0,3}?(?:drones?|UAVs?|(?:fighter )?jets?|warplanes?|war planes|aircraft|"
     r"helicopters?|gunships?)\b|"
     r"\bused (?:[\w-]+ )?drones? to\b|"
     # the passive: "civilians killed by warplanes", "a massacre carried out by drones"
     r"\b(?:killed|killing|wounded|injured|massacred?|carried out|committed|struck|hit|targeted|"
-    r"bombed|dropped) (?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|"
+    r"bombed|dropped|raids?|strikes?|bombing|bombardment|attacks?|massacres) "
+    r"(?:[\w'’-]+ ){0,2}?by (?:an? |the )?(?:[\w'’-]+ )?(?:drones?|warplanes?|"
     r"war planes|fighter jets?|jets|(?:military |government )?aircraft|helicopters?|"
     r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
 )
+# Protesters killed, told in the present or as a count ("troops kill 18 anti-coup protesters"):
+# lethal force against a protest, ACLED's Excessive force, not a peaceful protest
+_KILLED_PROTESTERS_RE = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|shoot(?:s|ing)? dead|murder(?:s|ed)?|gun(?:s|ned)? down|massacr\w*)"
+    r" (?:[\w-]+ ){0,4}?(?:protesters|demonstrators|marchers|people at (?:a|the) (?:rally|protest))"
+    r"\b",
+    _FLAGS,
+)
+# "Storm" as a verb or in an operation's name ("rebels storm a base", "the Jazeera Storm
+# Operation"), not the weather
+_STORM_ASSAULT_RE = re.compile(
+    r"\bstorm(?:s|ed|ing)? (?:a|an|the|into|police|military|army|their|its|his|her)\b|"
+    r"\bstorm[”\"'’]? operation|(?-i:\b(?!A |An |The |This )[A-Z][\w-]+ Storm)\b",
+    _FLAGS,
+)
+_WEATHER_RE = re.compile(
+    r"\b(?:rain\w*|winds?|flood\w*|cyclones?|hurricanes?|typhoons?|tropical|snow\w*|hail|"
+    r"lightning|tornado\w*|weather)\b",
+    _FLAGS,
+)
+_TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
@@ -824,6 +929,19 @@ def _one_sided_killing(triggers: list[Trigger], seg: str, seg_start: int | None)
     return False
 
 
+def _blast_before_protest(triggers: list[Trigger], seg: str) -> bool:
+    """A blast told before any word of a protest, in a segment that says it went off: the protest
+    is where or why it happened, not the event ("protesters marched after a blast" is)."""
+    first_protest = min(t.start for t in triggers if t.label == lx.PROTEST)
+    return any(
+        t.label in (lx.EXPLOSION, lx.IED, lx.GRENADE) and t.start < first_protest for t in triggers
+    ) and bool(_WENT_OFF_RE.search(seg))
+
+
+def _thrown_bomb(seg: str) -> bool:
+    return bool(_THROWN_BOMB_RE.search(seg)) and not _PETROL_BOMB_RE.search(seg)
+
+
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", _FLAGS)
 _SENTENCE_PART_END_RE = re.compile(r"[.;:!?]")
 _FOUND_DEAD_RE = re.compile(r"found (?:dead|slain)\b", _FLAGS)
@@ -834,6 +952,33 @@ _ARMED_VICTIM_RE = re.compile(
     r"terrorists?|gunmen|personnel|members?|commanders?|leaders?|cadres?|resistance)\b",
     _FLAGS,
 )
+
+
+# An attack told with a generic verb whose weapon is a mine or an explosive device ("attacked the
+# convoy with mines", "carried out a mine attack on troops"): ACLED codes the weapon first
+_MINE_WEAPON_RE = re.compile(
+    r"\b(?:with|using|by) (?:[\w-]+ ){0,3}?(?:(?:land)?mines|(?:land)?mine|explosives|"
+    r"explosive devices?|IEDs?)\b|\b(?:land|remote |remote-controlled )?mines? (?:attacks?|"
+    r"ambush(?:es)?|blasts?)\b",
+    _FLAGS,
+)
+# A bomb thrown by hand ("threw a homemade bomb at the office", "a bomb was hurled into a truck"):
+# ACLED's Grenade covers any hand-thrown explosive; a petrol bomb is no explosive device
+_THROWN_BOMB_RE = re.compile(
+    r"\b(?:threw|throw(?:s|ing)?|hurl(?:ed|s|ing)?|lobb(?:ed|ing)|toss(?:ed|ing)?)\b "
+    r"(?:[\w'’-]+ ){0,3}?(?:bombs?|explosives?|explosive devices?)\b|"
+    r"\b(?:bombs?|explosives?|explosive devices?) (?:was|were) (?:\w+ )?(?:thrown|hurled|lobbed|"
+    r"tossed)\b",
+    _FLAGS,
+)
+_PETROL_BOMB_RE = re.compile(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bombs?\b", _FLAGS)
+# An explosion at a plant or a pipeline caused by an armed side: sabotage, not an accident
+_SABOTAGE_RE = re.compile(
+    r"\b(?:planted|blew up|blown up|unexploded|improvised|armed groups?|military-owned|"
+    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
+    _FLAGS,
+)
+_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
@@ -848,6 +993,18 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     cue = False
 
     # Disrupted weapons use only when the trigger says so (defused, intercepted) and no blast hit.
+    if (
+        top == lx.NATURAL
+        and len(scores) > 1
+        and all(re.fullmatch(r"storm\w*", t.text, _FLAGS) for t in triggers if t.label == top)
+        and _STORM_ASSAULT_RE.search(seg)
+        and not _WEATHER_RE.search(seg)
+    ):
+        # "rebels storm a police base", "the Jazeera Storm Operation": no weather event
+        return resolve([t for t in triggers if t.label != lx.NATURAL], seg, seg_start)
+    if top == lx.PROTEST and _blast_before_protest(triggers, seg):
+        # "a bomb exploded where police were posted to deter the protest": the blast is the event
+        return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)
     if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
         sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
     elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):
@@ -866,6 +1023,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.DISRUPTED, True
         elif top == lx.IED and _AIR_AGENT_RE.search(seg):
             sub, cue = lx.AIR, True  # explosives dropped by a drone
+        elif top == lx.IED and _thrown_bomb(seg):
+            sub, cue = lx.GRENADE, True
     elif top in (lx.MISSILE, lx.STRIKE):
         air = bool(_AIR_RE.search(seg))
         ground = bool(_GROUND_RE.search(seg))
@@ -886,7 +1045,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = (lx.SHELL, True) if ground and not air else (lx.AIR, air)
     elif top in (lx.PROTEST, lx.MOB, lx.VIOLENT_DEMO):
         has_protest = lx.PROTEST in scores
-        if _EXCESSIVE_RE.search(seg) and has_protest:
+        if (_EXCESSIVE_RE.search(seg) or _KILLED_PROTESTERS_RE.search(seg)) and has_protest:
             sub, cue = lx.EXCESSIVE, True
         elif lx.MOB in scores and lx.PROTEST not in scores:
             sub = lx.MOB
@@ -916,7 +1075,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     elif top == lx.EXPLOSION:
         if _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True
-        elif _GRENADE_RE.search(seg):
+        elif _GRENADE_RE.search(seg) or _thrown_bomb(seg):
             sub, cue = lx.GRENADE, True
         elif (
             re.search(
@@ -927,12 +1086,19 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             )
             # a bomb at a factory is an attack on it, not an industrial accident
             and not re.search(r"\b(?:attack|militants|gunmen|targeted|bomb\w*)\b", seg, _FLAGS)
+            and not _SABOTAGE_RE.search(seg)
         ):
             sub, cue = lx.MANMADE, True
         elif _AIR_RE.search(seg):
             sub, cue = lx.AIR, True
         else:
             sub = lx.IED
+    elif top == lx.FIRE and _OPENED_FIRE_RE.search(seg):
+        # gunfire, not a blaze: "troops arrived with helicopters and opened random fire"
+        if _AIR_AGENT_RE.search(seg):
+            sub, cue = lx.AIR, True
+        else:
+            sub, cue = _violence_kind(seg)
     elif top == lx.FIRE:
         if _ARSON_RE.search(seg):
             sub, cue = lx.LOOTING, True
@@ -940,6 +1106,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub = lx.MANMADE
     elif top in (lx.VIOLENCE, lx.CLASH) and _AIR_AGENT_RE.search(seg):
         sub, cue = lx.AIR, True  # "drones struck ...", "attacked ... with drones"
+    elif top in (lx.VIOLENCE, lx.CLASH) and _MINE_WEAPON_RE.search(seg):
+        sub, cue = lx.IED, True  # "attacked the convoy with mines", "a mine attack on troops"
     elif top == lx.ABDUCTION and _killing_before(triggers, seg, seg_start):
         sub, cue = _violence_kind(seg)  # killings come first; abductions are part of the raid
     elif top == lx.VIOLENCE:
@@ -950,7 +1118,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             strong = strong or [t for t in triggers if t.label == lx.VIOLENCE and t.weight >= 1.0]
             if strong:
                 pos = strong[0].end - seg_start
-        sub, cue = _violence_kind(seg, pos)
+        sub, cue = _violence_kind(seg, pos, _subject_kind(triggers, seg, seg_start))
         if sub == lx.CLASH and _one_sided_killing(triggers, seg, seg_start):
             sub, cue = lx.ATTACK, True
     elif top == lx.CLASH:
@@ -965,6 +1133,14 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # people attacked as well as property: "set fire to homes ... and beat residents"
         sub, cue = _violence_kind(seg)
+    elif (
+        top == lx.AGREEMENT
+        and lx.VIOLENCE in scores
+        and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
+        and any(t.label == lx.VIOLENCE and _HARM_RE.match(t.text) for t in triggers)
+    ):
+        # "two civilians killed in the truce areas": a killing dated or placed by a truce
+        return resolve([t for t in triggers if t.label != lx.AGREEMENT], seg, seg_start)
     elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
         sub = lx.OTHER  # the release of abductees
     else:
