@@ -108,8 +108,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # headlines: "forces shell villages", "forces shell Kafr Nabudah" (a verb with its object;
     # not "a shell company", "Shell Oil")
     (
+        # a place's name is one or more letters ("shell Khan Shaykhon"), and "several areas",
+        # "both ... countrysides" are places told by number
         r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
-        r"districts?|outskirts|countryside|(?-i:[A-Z]))\b)"
+        r"districts?|outskirts|countryside|several|both|more|many|some|various|"
+        r"(?-i:[A-Z])[\w'’-]*)\b)"
         r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)",
         SHELL,
         2.5,
@@ -272,7 +275,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:[\w'’-]+ ){0,4}?(?:bod(?:y|ies)|corpses?|remains)|"
         r"(?:bod(?:y|ies)|corpses?|human remains) (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|"
         r"dumped|abandoned|left|thrown)|"
-        r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?",
+        r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?|"
+        # the victim between the verb and "dead": "they find a man dead", "found him dead"; and
+        # the translated "sin vida" / "privado de la vida" of Mexican reports: "they locate two
+        # men without life", "the young men deprived of life"
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?"
+        r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
+        r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
+        r"corpses?|him|her|them) (?:dead|lifeless|without life)|"
+        r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
+        r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
+        r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life",
         VIOLENCE,
         2.0,
     ),
@@ -324,7 +337,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.0,
     ),
     (
-        r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
+        r"kill(?:ed|ing|s)?|slain|dead|died|dies?|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
         # a maimed victim: "lost her leg", "both of his legs were cut off"
         r"lost (?:his|her|a|an|both) (?:\w+ )?(?:legs?|arms?|limbs?|hands?|feet|foot)|"
         r"(?:legs?|arms?|limbs?|hands?|feet|foot) (?:was|were) (?:cut off|amputated|blown off)",
