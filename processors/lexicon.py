@@ -187,7 +187,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
         r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battle[sd]?|engaged|"
-        r"gun ?fights?|shoot-?outs?",
+        r"gun ?fights?|shoot-?outs?|"
+        # headlines: "fight between rival factions", "fight renews in the desert", "the junta
+        # fights to secure a town", "confrontations between narco groups" (not "the fight
+        # against corruption")
+        r"(?:fights?|confrontations?) between|fights? (?:renews?|renewed|resumes?|resumed|"
+        r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
+        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)",
         CLASH,
         2.5,
     ),
@@ -275,6 +281,21 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:[\w'’-]+ ){0,4}?(?:bod(?:y|ies)|corpses?|remains)|"
         r"(?:bod(?:y|ies)|corpses?|human remains) (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|"
         r"dumped|abandoned|left|thrown)|"
+        # found with a singular object or a local word: "they found a body wrapped in a blanket",
+        # "came across a corpse", "they locate an 'encobijado'" (a body wrapped in a blanket),
+        # "bagged", "entambado" (in a drum), "find a clandestine grave", "narco-fosas"; and a
+        # human head or remains first: "human head found", "human remains hang from a bridge"
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?|discovery of|came across|"
+        r"comes? across|uncover(?:s|ed)?|unearth(?:s|ed)?) (?:[\w'’-]+ ){0,3}?[\"'“‘´]?"
+        r"(?:(?<!new )(?<!governing )(?<!advisory )(?<!regulatory )(?<!independent )"
+        r"(?<!oversight )(?<!joint )(?<!electoral )bod(?:y|ies)(?! of (?:evidence|work|"
+        r"knowledge|research|literature|law|water|text|opinion|data))|corpses?|cadavers?|"
+        r"(?:human|severed) (?:heads?|limbs)|(?:clandestine|narco) graves?|(?:narco-?)?fosas?|"
+        r"bagged|encobijad[oa]s?|cobijad[oa]s?|entambad[oa]s?|embolsad[oa]s?)|"
+        r"(?:(?:human|severed|man's|woman's) (?:heads?|limbs|remains)|encobijad[oa]s?|"
+        r"entambad[oa]s?)[\"'”’´]? (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|left|dumped|"
+        r"abandoned|"
+        r"thrown|appear(?:s|ed)?|hang|hung|hanging)|"
         r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?|"
         # the victim between the verb and "dead": "they find a man dead", "found him dead"; and
         # the translated "sin vida" / "privado de la vida" of Mexican reports: "they locate two
@@ -304,6 +325,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
+        # headlines: "they shoot one outside a shop", "hitmen shoot family", "shoot at a couple",
+        # "gun down a tribal elder"
+        r"shoots? (?:at )?(?:one|another|family|man|woman|boy|girl|child|youth|teacher|"
+        r"cyclist|driver|couple|at them|at him|at her)|gun(?:s|ning)? down|"
+        # the headline passive without its verb: "young man shot in Jacona", "two civilians
+        # shot in a crackdown" (not "shot a video", "shot down")
+        r"(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|youths?|civilians?|villagers?|"
+        r"residents?|soldiers?|officers?|policem[ae]n|fighters?|people|persons?|drivers?|"
+        r"students?|teenagers?|minors?|friends|journalists?|activists?|two|three|four|five|six|"
+        r"seven|eight|nine|ten) (?:(?:is|are|was|were) )?shot"
+        r"(?= (?:in|at|on|while|whilst|near|outside|inside|by|during|after|as)\b|[,;:.]|$)|"
         # the passive "is shot", "was fatally shot"; a look-behind so that the scan tries this
         # rule at "shot" only, not at every "is" and "was"
         r"(?:(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bwere )|(?<=\bbeen )|(?<=\bbeing )|"

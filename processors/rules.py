@@ -102,6 +102,9 @@ _VICTIM_KILLED_RE = re.compile(
     r"(?:\s+(?:is|are|was|were|been|being|gets?|got))?\s+$",
     re.IGNORECASE,
 )
+_COUNT_OF_RE = re.compile(
+    r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+)
 _VICTIM_OUTCOME_RE = re.compile(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
 # "... kill more citizens and raise the death toll to 193 since the start of the escalation",
 # "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
@@ -492,12 +495,16 @@ def _event_before_total(sentence: str) -> int | None:
 
 
 def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
-    """True when a bare outcome word has a person noun just before it ("Villager killed")."""
-    return any(
-        _VICTIM_OUTCOME_RE.fullmatch(t.text)
-        and _VICTIM_KILLED_RE.search(text, max(lo, t.start - 40), t.start)
-        for t in members
-    )
+    """True when a bare outcome word has a person noun just before it ("Villager killed"), not
+    as a statistic's subject ("the number of civilians killed ... has risen")."""
+    for t in members:
+        if not _VICTIM_OUTCOME_RE.fullmatch(t.text):
+            continue
+        a = max(lo, t.start - 40)
+        m = _VICTIM_KILLED_RE.search(text, a, t.start)
+        if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
+            return True
+    return False
 
 
 # Per-article work bound. Every step is linear in the text, but the pipeline has no per-article

@@ -81,6 +81,8 @@ def test_slain_with_a_count_is_counted() -> None:
         "The informer died",
         "An old man died in his sleep in Leon",
         "No soldiers were killed in the exercise",
+        # a statistic's subject, not a victim
+        "The number of civilians killed in the province this month has risen to 57",
         "Old soldiers never die, a general said at the anniversary",
     ],
 )
@@ -126,3 +128,70 @@ def test_people_found_dead_or_without_life_are_an_attack(text: str) -> None:
 )
 def test_things_found_dead_stay_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a singular body found, a human head told first, and the local words of Mexican reports
+        # for bodies wrapped in blankets, bagged or left in drums
+        "They found a body wrapped in a sheet near the highway to Celaya",
+        "A hiker came across a corpse in a ravine near Uruapan",
+        "Human head found beside a market in Tijuana",
+        "Police locate an 'encobijado' next to the ring road in Culiacan",
+        "Two 'entambados' left outside a warehouse in Guadalajara",
+        "Searchers find a clandestine grave behind a house in Hermosillo",
+    ],
+)
+def test_bodies_and_local_words_for_them_are_an_attack(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Leaders found a new body to oversee the vote", "Police found the body of evidence weak"],
+)
+def test_a_body_that_is_no_corpse_stays_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the headline passive without its verb, and present-tense shootings with their object
+        "Young man shot in a bar in Irapuato",
+        "Two civilians shot during a raid on a market in Monywa",
+        "Hitmen shoot family outside their home in Cajeme",
+        "They shoot one at a car wash in Zamora",
+        "Unknown attackers gun down a tribal elder in Uruzgan",
+    ],
+)
+def test_shootings_told_as_headlines_are_an_attack(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"
+
+
+def test_shooters_named_first_stay_the_shooters() -> None:
+    # "officers shot dead a man": the officers shot, they are no victims of a fight
+    inc = _one("Police officers shot dead a young motorcyclist at a checkpoint in Bangui")
+    assert inc.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Two men shot a film in Leon last summer", "The fight against corruption continues"],
+)
+def test_shooting_a_film_or_a_fight_against_a_vice_stays_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fights told as nouns between two sides, or renewed, or "fights to" take a place
+        "Confrontations between rival gangs cause panic in Fresnillo",
+        "Fight renews between two factions in the desert east of Homs",
+        "Residents flee as the junta fights to secure a town near Bago",
+    ],
+)
+def test_fights_between_sides_are_an_armed_clash(text: str) -> None:
+    assert _one(text).sub_event_type == "Armed clash"
