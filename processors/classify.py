@@ -793,7 +793,7 @@ _ONE_SIDED_KILL_RE = re.compile(
     # the same finds in headline words: "find a man dead", "without life", "human head",
     # "clandestine grave", and the local words for wrapped, bagged or drummed bodies
     r"^(?:finds?|found|locates?|located|discover(?:s|ed)?)\b.*\bdead$|without life|"
-    r"deprived of|\bcadavers?\b|\bheads?\b|\bgraves?\b|\bfosas?\b|\bbagged\b|encobijad|"
+    r"depriv|\bsheltered\b|\bcowering\b|\bcadavers?\b|\bheads?\b|\bgraves?\b|\bfosas?\b|\bbagged\b|encobijad|"
     r"\bcobijad|entambad|embolsad",
     _FLAGS,
 )

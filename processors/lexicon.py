@@ -306,7 +306,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"corpses?|him|her|them) (?:dead|lifeless|without life)|"
         r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
         r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
-        r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life",
+        r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life|"
+        # "they deprive a young man of his life", "they riddled a man" (with bullets), and the
+        # machine-translated "encobijado" found: "they find a sheltered man", "find two cowering"
+        r"depriv(?:e|es|ed|ing) (?:[\w'’-]+ ){1,3}?of (?:his|her|their) li(?:fe|ves)|"
+        r"riddle[sd]? (?:him|her|them|(?:a|an|two|three|four|five) (?:[\w'’-]+ )?(?:man|men|"
+        r"woman|women|person|people|youths?|boys?|girls?|driver|couple))|"
+        r"(?:finds?|found|locates?|located) (?:a |an |two |three |four |five )?(?:sheltered|"
+        r"cowering)\b",
         VIOLENCE,
         2.0,
     ),

@@ -195,3 +195,21 @@ def test_shooting_a_film_or_a_fight_against_a_vice_stays_no_incident(text: str) 
 )
 def test_fights_between_sides_are_an_armed_clash(text: str) -> None:
     assert _one(text).sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # translated Mexican wording: "privar de la vida", "rafaguear", "encobijado" rendered as
+        # "sheltered" or "cowering" by machine translation
+        "They deprive a young man of his life in a bar in Morelia",
+        "They riddled a man outside a shop in Uruapan",
+        "Police find a sheltered man near the market in Leon",
+    ],
+)
+def test_translated_killing_and_body_words_are_an_attack(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"
+
+
+def test_rescued_people_cowering_stay_no_incident() -> None:
+    assert extract_from_text("Rescuers found two children cowering in a basement", PUB) == []
