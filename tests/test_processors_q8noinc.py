@@ -160,7 +160,7 @@ def test_a_body_that_is_no_corpse_stays_no_incident(text: str) -> None:
     [
         # the headline passive without its verb, and present-tense shootings with their object
         "Young man shot in a bar in Irapuato",
-        "Two civilians shot during a raid on a market in Monywa",
+        "Two civilians shot near a market in Monywa",
         "Hitmen shoot family outside their home in Cajeme",
         "They shoot one at a car wash in Zamora",
         "Unknown attackers gun down a tribal elder in Uruzgan",
