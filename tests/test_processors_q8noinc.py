@@ -213,3 +213,21 @@ def test_translated_killing_and_body_words_are_an_attack(text: str) -> None:
 
 def test_rescued_people_cowering_stay_no_incident() -> None:
     assert extract_from_text("Rescuers found two children cowering in a basement", PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # bodies in quoted local words, left rather than found, and heads counted
+        'They locate a "shrouded" body in the Centro neighborhood of Leon',
+        "They leave an 'encobijado' on a street corner in Celaya",
+        "Police find three heads at a roundabout in Uruapan",
+        "They leave the head of a man on a bridge in Fresnillo",
+    ],
+)
+def test_quoted_or_left_bodies_and_counted_heads_are_an_attack(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"
+
+
+def test_heads_of_an_office_stay_no_incident() -> None:
+    assert extract_from_text("Party members found two heads of department guilty", PUB) == []
