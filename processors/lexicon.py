@@ -329,7 +329,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
         # "kill its crew", "kill mother and son", "Army Kills Villagers" (title case)
-        r"kill(?:s|ing)? (?:the|its|their|his|her|more|several|dozens|scores|hundreds|many|"
+        r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|many|"
         r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"

@@ -102,6 +102,10 @@ _VICTIM_KILLED_RE = re.compile(
     r"(?:\s+(?:is|are|was|were|been|being|gets?|got))?\s+$",
     re.IGNORECASE,
 )
+# a pronoun opening a headline's passive: "They are killed inside a truck", "He is killed"
+_PRONOUN_VICTIM_RE = re.compile(
+    r"[\"'“‘\[(]*(?:he|she|they) (?:is|are|was|were|gets?|got) $", re.IGNORECASE
+)
 _COUNT_OF_RE = re.compile(
     r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
@@ -500,6 +504,8 @@ def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
     for t in members:
         if not _VICTIM_OUTCOME_RE.fullmatch(t.text):
             continue
+        if _PRONOUN_VICTIM_RE.fullmatch(text, lo, t.start):
+            return True
         a = max(lo, t.start - 40)
         m = _VICTIM_KILLED_RE.search(text, a, t.start)
         if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):

@@ -231,3 +231,20 @@ def test_quoted_or_left_bodies_and_counted_heads_are_an_attack(text: str) -> Non
 
 def test_heads_of_an_office_stay_no_incident() -> None:
     assert extract_from_text("Party members found two heads of department guilty", PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a pronoun opening a headline's passive, and "kill another"
+        "They are killed inside a pickup truck in Celaya",
+        "He is killed in front of his house in Leon",
+        "They kill another man at a car wash in Zamora",
+    ],
+)
+def test_pronoun_victims_and_kill_another_are_an_attack(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"
+
+
+def test_a_pronoun_inside_a_reported_clause_makes_no_incident_alone() -> None:
+    assert extract_from_text("Witnesses said they were killed later", PUB) == []
