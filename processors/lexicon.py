@@ -113,7 +113,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
         r"districts?|outskirts|countryside|several|both|more|many|some|various|"
         r"(?-i:[A-Z])[\w'’-]*)\b)"
-        r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)",
+        r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)"
+        # a habit is no event: "forces on the other bank shell the region daily"
+        r"(?![^.;\n]{0,60}\b(?:daily|every (?:day|night|week)|regularly|routinely|nightly|often|"
+        r"frequently|constantly)\b)",
         SHELL,
         2.5,
     ),

@@ -248,3 +248,8 @@ def test_pronoun_victims_and_kill_another_are_an_attack(text: str) -> None:
 
 def test_a_pronoun_inside_a_reported_clause_makes_no_incident_alone() -> None:
     assert extract_from_text("Witnesses said they were killed later", PUB) == []
+
+
+def test_shelling_told_as_a_habit_is_no_incident() -> None:
+    text = "Forces on the far bank of the river shell Kherson region daily, officials say."
+    assert extract_from_text(text, PUB) == []
