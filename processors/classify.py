@@ -894,7 +894,12 @@ def _went_off(triggers: list[Trigger], seg: str) -> bool:
 # Killings told without a fight: an assassination, or bodies found (ACLED codes them as an
 # Attack, whoever the victims were, unless the text tells an exchange between two armed sides).
 _ONE_SIDED_KILL_RE = re.compile(
-    r"assassinat|\bbod(?:y|ies)\b|\bcorpses?\b|\bremains\b|\blifeless\b|\bfound (?:dead|slain)\b",
+    r"assassinat|\bbod(?:y|ies)\b|\bcorpses?\b|\bremains\b|\blifeless\b|\bfound (?:dead|slain)\b|"
+    # the same finds in headline words: "find a man dead", "without life", "human head",
+    # "clandestine grave", and the local words for wrapped, bagged or drummed bodies
+    r"^(?:finds?|found|locates?|located|discover(?:s|ed)?)\b.*\bdead$|without life|"
+    r"depriv|\bsheltered\b|\bcowering\b|\bcadavers?\b|\bheads?\b|\bgraves?\b|\bfosas?\b|\bbagged\b|encobijad|"
+    r"\bcobijad|entambad|embolsad",
     _FLAGS,
 )
 _FIGHT_RE = re.compile(

@@ -108,9 +108,15 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # headlines: "forces shell villages", "forces shell Kafr Nabudah" (a verb with its object;
     # not "a shell company", "Shell Oil")
     (
+        # a place's name is one or more letters ("shell Khan Shaykhon"), and "several areas",
+        # "both ... countrysides" are places told by number
         r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
-        r"districts?|outskirts|countryside|(?-i:[A-Z]))\b)"
-        r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)",
+        r"districts?|outskirts|countryside|several|both|more|many|some|various|"
+        r"(?-i:[A-Z])[\w'’-]*)\b)"
+        r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)"
+        # a habit is no event: "forces on the other bank shell the region daily"
+        r"(?![^.;\n]{0,60}\b(?:daily|every (?:day|night|week)|regularly|routinely|nightly|often|"
+        r"frequently|constantly)\b)",
         SHELL,
         2.5,
     ),
@@ -184,7 +190,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
         r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battle[sd]?|engaged|"
-        r"gun ?fights?|shoot-?outs?",
+        r"gun ?fights?|shoot-?outs?|"
+        # headlines: "fight between rival factions", "fight renews in the desert", "the junta
+        # fights to secure a town", "confrontations between narco groups" (not "the fight
+        # against corruption")
+        r"(?:fights?|confrontations?) between|fights? (?:renews?|renewed|resumes?|resumed|"
+        r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
+        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)",
         CLASH,
         2.5,
     ),
@@ -272,7 +284,43 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:[\w'’-]+ ){0,4}?(?:bod(?:y|ies)|corpses?|remains)|"
         r"(?:bod(?:y|ies)|corpses?|human remains) (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|"
         r"dumped|abandoned|left|thrown)|"
-        r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?",
+        # found with a singular object or a local word: "they found a body wrapped in a blanket",
+        # "came across a corpse", "they locate an 'encobijado'" (a body wrapped in a blanket),
+        # "bagged", "entambado" (in a drum), "find a clandestine grave", "narco-fosas"; and a
+        # human head or remains first: "human head found", "human remains hang from a bridge"
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?|discovery of|came across|"
+        r"comes? across|uncover(?:s|ed)?|unearth(?:s|ed)?|leaves?|left|abandon(?:s|ed)?) "
+        r"(?:[\w'’\"“”´-]+ ){0,3}?[\"'“‘´]?"
+        r"(?:(?<!new )(?<!governing )(?<!advisory )(?<!regulatory )(?<!independent )"
+        r"(?<!oversight )(?<!joint )(?<!electoral )bod(?:y|ies)(?! of (?:evidence|work|"
+        r"knowledge|research|literature|law|water|text|opinion|data))|corpses?|cadavers?|"
+        r"(?:human|severed) (?:heads?|limbs)|(?:clandestine|narco) graves?|(?:narco-?)?fosas?|"
+        r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|(?:man|woman|person)['’]s) "
+        r"heads?(?! of\b)|"
+        r"(?:the )?head of an? (?:man|woman|person|victim|youth|young (?:man|woman))|"
+        r"bagged|encobijad[oa]s?|cobijad[oa]s?|entambad[oa]s?|embolsad[oa]s?)|"
+        r"(?:(?:human|severed|man's|woman's) (?:heads?|limbs|remains)|encobijad[oa]s?|"
+        r"entambad[oa]s?)[\"'”’´]? (?:[\w'’-]+ ){0,6}?(?:found|located|discovered|left|dumped|"
+        r"abandoned|"
+        r"thrown|appear(?:s|ed)?|hang|hung|hanging)|"
+        r"shot to death|shoots? (?:\w+ )?dead|(?:shoots?|shot) and kill(?:s|ed)?|"
+        # the victim between the verb and "dead": "they find a man dead", "found him dead"; and
+        # the translated "sin vida" / "privado de la vida" of Mexican reports: "they locate two
+        # men without life", "the young men deprived of life"
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?"
+        r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
+        r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
+        r"corpses?|him|her|them) (?:dead|lifeless|without life)|"
+        r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
+        r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
+        r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life|"
+        # "they deprive a young man of his life", "they riddled a man" (with bullets), and the
+        # machine-translated "encobijado" found: "they find a sheltered man", "find two cowering"
+        r"depriv(?:e|es|ed|ing) (?:[\w'’-]+ ){1,3}?of (?:his|her|their) li(?:fe|ves)|"
+        r"riddle[sd]? (?:him|her|them|(?:a|an|two|three|four|five) (?:[\w'’-]+ )?(?:man|men|"
+        r"woman|women|person|people|youths?|boys?|girls?|driver|couple))|"
+        r"(?:finds?|found|locates?|located) (?:a |an |two |three |four |five )?(?:sheltered|"
+        r"cowering)\b",
         VIOLENCE,
         2.0,
     ),
@@ -284,13 +332,24 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
         # "kill its crew", "kill mother and son", "Army Kills Villagers" (title case)
-        r"kill(?:s|ing)? (?:the|its|their|his|her|more|several|dozens|scores|hundreds|many|"
+        r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|many|"
         r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
+        # headlines: "they shoot one outside a shop", "hitmen shoot family", "shoot at a couple",
+        # "gun down a tribal elder"
+        r"shoots? (?:at )?(?:one|another|family|man|woman|boy|girl|child|youth|teacher|"
+        r"cyclist|driver|couple|at them|at him|at her)|gun(?:s|ning)? down|"
+        # the headline passive without its verb: "young man shot in Jacona", "two civilians
+        # shot in a crackdown" (not "shot a video", "shot down")
+        r"(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|youths?|civilians?|villagers?|"
+        r"residents?|soldiers?|officers?|policem[ae]n|fighters?|people|persons?|drivers?|"
+        r"students?|teenagers?|minors?|friends|journalists?|activists?|two|three|four|five|six|"
+        r"seven|eight|nine|ten) (?:(?:is|are|was|were) )?shot"
+        r"(?= (?:in|at|on|while|whilst|near|outside|inside|by|during|after|as)\b|[,;:.]|$)|"
         # the passive "is shot", "was fatally shot"; a look-behind so that the scan tries this
         # rule at "shot" only, not at every "is" and "was"
         r"(?:(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bwere )|(?<=\bbeen )|(?<=\bbeing )|"
@@ -324,7 +383,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.0,
     ),
     (
-        r"kill(?:ed|ing|s)?|dead|died|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
+        r"kill(?:ed|ing|s)?|slain|dead|died|dies?|deaths?|wounded|injur(?:ed|ing|ies|y|ied)|"
         # a maimed victim: "lost her leg", "both of his legs were cut off"
         r"lost (?:his|her|a|an|both) (?:\w+ )?(?:legs?|arms?|limbs?|hands?|feet|foot)|"
         r"(?:legs?|arms?|limbs?|hands?|feet|foot) (?:was|were) (?:cut off|amputated|blown off)",

@@ -85,6 +85,42 @@ _VIOLENT_WORD_RE = guarded(
     r"(?:found|find|finds|locate[sd]?|discovered|left|leaves?|leaving)\b(?:\s+[\w-]+){0,3}?\s+dead)",
     re.IGNORECASE,
 )
+# A headline names its victim without an article or a count ("Villager killed by troops",
+# "Turkish soldier killed in Syria", "Mother and son are killed", "Regime troops die in a
+# minefield"): the person noun right before the outcome word makes it an event even though no
+# count can be read. Checked on the words just before a bare outcome trigger.
+_VICTIM_KILLED_RE = re.compile(
+    r"\b(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|teen(?:ager)?s?|youths?|minors?|"
+    r"civilians?|villagers?|residents?|farmers?|soldiers?|troops|fighters?|commanders?|"
+    r"leaders?|members?|officers?|police(?:m[ae]n|wom[ae]n)?|officials?|journalists?|"
+    r"reporters?|activists?|businessm[ae]n|priests?|drivers?|workers?|students?|captains?|"
+    r"chiefs?|mayors?|sons?|daughters?|mothers?|fathers?|brothers?|sisters?|wife|husband|"
+    r"family|couple|vendors?|merchants?|traders?|migrants?|teachers?|doctors?|nurses?|guards?|"
+    r"militiam[ae]n|gunm[ae]n|jihadists?|rebels?|militants?|insurgents?|squadron|person|people|"
+    r"elders?|informants?|lawyers?|judges?|councill?ors?|candidates?|pastors?|monks?|"
+    r"shepherds?|herders?|fishermen|fisherman|employees?|agents?|inmates?|prisoners?)"
+    r"(?:\s+(?:is|are|was|were|been|being|gets?|got))?\s+$",
+    re.IGNORECASE,
+)
+# a pronoun opening a headline's passive: "They are killed inside a truck", "He is killed"
+_PRONOUN_VICTIM_RE = re.compile(
+    r"[\"'“‘\[(]*(?:he|she|they) (?:is|are|was|were|gets?|got) $", re.IGNORECASE
+)
+_COUNT_OF_RE = re.compile(
+    r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+)
+_VICTIM_OUTCOME_RE = re.compile(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
+# "... kill more citizens and raise the death toll to 193 since the start of the escalation",
+# "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
+# sentence that tells an event and then a running total. The total makes the sentence an
+# aggregate; the clause before it is the event.
+_TOLL_RISE_RE = guarded(
+    r"\b(?:rais|ris|increas)(?:e|es|ed|ing)\s+(?:to\b|the\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:number|(?:death\s+)?toll|tally|total)\b)|"
+    r"\b(?:the\s+)?(?:(?:death|casualty)\s+)?(?:toll|number|tally)\s+(?:rises|rose|climbs|"
+    r"climbed|increases|increased|reaches|reached)\b",
+    re.IGNORECASE,
+)
 _ANAPHOR_RE = guarded(
     r"\b(?:the|this|that|these|those|its|their|same|said|last|latest|today's|yesterday's|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day's)\s+(?:[\w'’-]+\s+){0,2}$",
@@ -355,12 +391,16 @@ def _extract(
     for sent in sentences:
         if sent.furniture:
             continue
+        s0, s1 = sent.start, sent.end
         if is_aggregate(sent.text, prev_aggregate):
             prev_aggregate = True
             current = None
-            continue
-        prev_aggregate = False
-        s0, s1 = sent.start, sent.end
+            lead = _event_before_total(sent.text)
+            if lead is None:
+                continue
+            s1 = s0 + lead  # only the event's own clause is read
+        else:
+            prev_aggregate = False
         i0, i1 = bisect_left(trig_pos, s0), bisect_left(trig_pos, s1)
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
@@ -425,6 +465,7 @@ def _extract(
                     m.casualty_only
                     and not (cas.fatalities and cas.fatalities.lower)
                     and not (cas.injured and cas.injured.lower)
+                    and not _victim_named(text, members, seg_start)
                 ):
                     continue
                 if (
@@ -443,6 +484,33 @@ def _extract(
 
     _zero_regions(incidents, sentences)
     return _build(incidents, text, article_id, published, places, language, warnings, sentences)
+
+
+def _event_before_total(sentence: str) -> int | None:
+    """Length of the clause that tells an event before a running total ("... and raise the death
+    toll to N since ..."), or None when there is no such clause or it is itself a statistic."""
+    m = _TOLL_RISE_RE.search(sentence)
+    if m is None or m.start() == 0:
+        return None
+    lead = sentence[: m.start()]
+    if is_aggregate(lead, False):
+        return None
+    return len(lead.rstrip(" ,;:-–—"))
+
+
+def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
+    """True when a bare outcome word has a person noun just before it ("Villager killed"), not
+    as a statistic's subject ("the number of civilians killed ... has risen")."""
+    for t in members:
+        if not _VICTIM_OUTCOME_RE.fullmatch(t.text):
+            continue
+        if _PRONOUN_VICTIM_RE.fullmatch(text, lo, t.start):
+            return True
+        a = max(lo, t.start - 40)
+        m = _VICTIM_KILLED_RE.search(text, a, t.start)
+        if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
+            return True
+    return False
 
 
 # Per-article work bound. Every step is linear in the text, but the pipeline has no per-article
