@@ -253,17 +253,6 @@ class EventIndex:
             return km if km <= self.cfg.distance_km else None
         return 0.0 if _place_name(incident) == _place_name(ev) else None
 
-    def _matches(self, live: Live, incident: Incident, day: int | None) -> float | None:
-        """A distance-like score (lower is closer) when ``incident`` joins ``live`` at the same
-        place, else None (places at different levels: :meth:`find`)."""
-        gap = self._gap(live, incident, day)
-        if gap is None:
-            return None
-        km = self._same_place(incident, live.event)
-        if km is None or not self._same_parties_and_toll(incident, live.event):
-            return None
-        return km + 10.0 * gap
-
     def _candidates(self, incident: Incident, day: int | None) -> set[str]:
         sub, country = _sub_and_country(incident)
         gap = self.cfg.max_day_gap
@@ -298,7 +287,7 @@ class EventIndex:
         best: tuple[float, str] | None = None
         inside: list[Live] = []  # finer events inside the incident's area
         holding: list[Live] = []  # coarser events whose area holds the incident's place
-        finer: list[Live] = []  # other towns' events of the type and days (fine incident)
+        finer: list[Location] = []  # other towns' places of the type and days (fine incident)
         for event_id in self._candidates(incident, day):
             live = self.events[event_id]
             ev_loc = live.event.location
@@ -318,7 +307,7 @@ class EventIndex:
             elif ev_level < level and _inside(ev_loc, loc, region_km):
                 found = holding
             elif ev_level == FINE:
-                finer.append(live)  # any other town's event of the days makes a region vague
+                finer.append(ev_loc)  # any other town's event of the days makes a region vague
                 continue
             else:
                 found = None
@@ -331,9 +320,8 @@ class EventIndex:
         if len(holding) != 1:
             return None
         area = holding[0]
-        area_loc = area.event.location
-        assert area_loc is not None
-        if any(_inside(area_loc, other.event.location, region_km) for other in finer):  # type: ignore[arg-type]
+        area_loc = area.event.location or loc  # never None here: it was compared above
+        if any(_inside(area_loc, other, region_km) for other in finer):
             return None  # the region's report may be of that other town's event
         return area
 
