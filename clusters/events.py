@@ -9,6 +9,13 @@ takes at most one incident per article: an extractor that reports two incidents 
 saw two things. An incident with no place joins nothing (it starts its own event): a wrong
 merge costs a subscriber more than a missed one. An undated incident joins only undated events.
 
+Places at different levels (:func:`place_level`: a report placed only in a country or a region,
+another in a town of it) join when the finer place lies inside the coarser one
+(:func:`_inside`) and nothing else is a candidate: a report naming only the region joins the
+one event of its type and days in that region, and none when there are several (a governorate's
+daily round-up names many); a town's report joins a region's event only when that event is the
+one region holding it and holds no other event's town. The event then takes the finer place.
+
 A wire copy (:class:`~wirewatch.contracts.WireCopy`, an article with ``duplicate_of``) has
 no incidents of its own: it joins every event that holds its original's article as one more
 article and outlet (a new version; the toll and its history are unchanged). A copy that
@@ -34,9 +41,17 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from wirewatch.config import ClusterSettings
-from wirewatch.contracts import Actor, Event, Incident, TollReport, WireCopy
+from wirewatch.contracts import Actor, Event, Incident, Location, TollReport, WireCopy
 
-__all__ = ["PENDING_COPIES", "EventIndex", "Live", "event_id_for", "outlet_of", "shard_key"]
+__all__ = [
+    "PENDING_COPIES",
+    "EventIndex",
+    "Live",
+    "event_id_for",
+    "outlet_of",
+    "place_level",
+    "shard_key",
+]
 
 #: originals whose wire copies wait for the original's incidents (a copy can be processed
 #: first: the two articles are on different partitions); the oldest are forgotten first. Most
@@ -96,6 +111,36 @@ def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
     dp, dl = p2 - p1, math.radians(b_lon - a_lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: how coarse a place is (``Location.precision``): a country, a first-level region, anything
+#: finer (a town, a point, "near" a town; no precision is taken as a town)
+_LEVEL_OF_PRECISION = {"country": 0, "admin1": 1}
+FINE = 2
+
+
+def place_level(loc: Location) -> int:
+    """0 for a place known only as a country, 1 for a region, :data:`FINE` otherwise."""
+    return _LEVEL_OF_PRECISION.get(loc.precision or "", FINE)
+
+
+def _country(loc: Location) -> str:
+    return (loc.country_iso3 or loc.country or "").lower()
+
+
+def _inside(coarse: Location, fine: Location, region_km: float) -> bool:
+    """Whether place ``fine`` lies inside the country or region ``coarse``: the same country;
+    for a region, the same region name (admin1) when both carry one, else within
+    ``region_km`` of the region's point (the gazetteer's point of its towns)."""
+    if not _country(coarse) or _country(coarse) != _country(fine):
+        return False
+    if place_level(coarse) == 0:
+        return True
+    if coarse.admin1 and fine.admin1:
+        return coarse.admin1.strip().lower() == fine.admin1.strip().lower()
+    if None in (coarse.lat, coarse.lon, fine.lat, fine.lon):
+        return False
+    return _km(coarse.lat, coarse.lon, fine.lat, fine.lon) <= region_km  # type: ignore[arg-type]
 
 
 def _named_actors(actors: Iterable[Actor]) -> set[str]:
@@ -172,8 +217,9 @@ class EventIndex:
         return len(self.events)
 
     # ------------------------------------------------------------------ matching
-    def _matches(self, live: Live, incident: Incident, day: int | None) -> float | None:
-        """A distance-like score (lower is closer) when ``incident`` joins ``live``, else None."""
+    def _gap(self, live: Live, incident: Incident, day: int | None) -> int | None:
+        """The days between ``incident`` and ``live``'s span when its article and day let the
+        incident join the event, else None."""
         ev = live.event
         if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
             return None
@@ -185,23 +231,27 @@ class EventIndex:
             if max(last, day) - min(first, day) > self.cfg.max_day_gap:
                 return None
             gap = max(0, first - day, day - last)
+        return gap
+
+    @staticmethod
+    def _same_parties_and_toll(incident: Incident, ev: Event) -> bool:
+        """The named parties do not contradict (when both name some, they share one) and the
+        toll does not either (:func:`_toll_conflict`)."""
+        mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
+        if mine and theirs and not (mine & theirs):
+            return False
+        return not _toll_conflict(incident, ev)
+
+    def _same_place(self, incident: Incident, ev: Event) -> float | None:
+        """Kilometres between the two places when they are one place (within ``distance_km``,
+        or the same name when either lacks coordinates), else None."""
         a, b = incident.location, ev.location
         if a is None or b is None:
             return None
         if None not in (a.lat, a.lon, b.lat, b.lon):
             km = _km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
-            if km > self.cfg.distance_km:
-                return None
-        elif _place_name(incident) != _place_name(ev):
-            return None
-        else:
-            km = 0.0
-        mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
-        if mine and theirs and not (mine & theirs):
-            return None
-        if _toll_conflict(incident, ev):
-            return None
-        return km + 10.0 * gap
+            return km if km <= self.cfg.distance_km else None
+        return 0.0 if _place_name(incident) == _place_name(ev) else None
 
     def _candidates(self, incident: Incident, day: int | None) -> set[str]:
         sub, country = _sub_and_country(incident)
@@ -221,14 +271,59 @@ class EventIndex:
         return None
 
     def find(self, incident: Incident) -> Live | None:
+        """The event ``incident`` joins, or None (it starts one).
+
+        A report at a town (or finer) joins the closest event at its place; failing that, the
+        one region's or country's event holding it when that event holds no other town of the
+        candidates. A report placed only in a region or a country joins an event placed at the
+        same level there; failing that, the one event inside its area: with two or more (a
+        round-up of a governorate's day) it joins none."""
         day = _day(incident.date)
+        loc = incident.location
+        if loc is None:
+            return None
+        level = place_level(loc)
+        region_km = self.cfg.region_km
         best: tuple[float, str] | None = None
+        inside: list[Live] = []  # finer events inside the incident's area
+        holding: list[Live] = []  # coarser events whose area holds the incident's place
+        finer: list[Location] = []  # other towns' places of the type and days (fine incident)
         for event_id in self._candidates(incident, day):
             live = self.events[event_id]
-            score = self._matches(live, incident, day)
-            if score is not None and (best is None or (score, event_id) < best):
-                best = (score, event_id)
-        return None if best is None else self.events[best[1]]
+            ev_loc = live.event.location
+            gap = self._gap(live, incident, day)
+            if gap is None or ev_loc is None:
+                continue
+            ev_level = place_level(ev_loc)
+            if ev_level > level:
+                # a coarse report joins only the one event inside its area, even a close one
+                found = inside if _inside(loc, ev_loc, region_km) else None
+            elif (km := self._same_place(incident, live.event)) is not None:
+                if self._same_parties_and_toll(incident, live.event):
+                    score = km + 10.0 * gap
+                    if best is None or (score, event_id) < best:
+                        best = (score, event_id)
+                continue
+            elif ev_level < level and _inside(ev_loc, loc, region_km):
+                found = holding
+            elif ev_level == FINE:
+                finer.append(ev_loc)  # any other town's event of the days makes a region vague
+                continue
+            else:
+                found = None
+            if found is not None and self._same_parties_and_toll(incident, live.event):
+                found.append(live)
+        if best is not None:
+            return self.events[best[1]]
+        if level < FINE:
+            return inside[0] if len(inside) == 1 else None
+        if len(holding) != 1:
+            return None
+        area = holding[0]
+        area_loc = area.event.location or loc  # never None here: it was compared above
+        if any(_inside(area_loc, other, region_km) for other in finer):
+            return None  # the region's report may be of that other town's event
+        return area
 
     # ------------------------------------------------------------------ updates
     def add(
@@ -493,6 +588,10 @@ def _merge(
     if ev.location is not None and incident.location is not None:
         if ev.location.lat is None and incident.location.lat is not None:
             update["location"] = incident.location  # the more precise place
+        elif place_level(incident.location) > place_level(ev.location):
+            # a town's report in a region's event: the event is at the town now, so another
+            # town's report of that region no longer finds a region's event to join
+            update["location"] = incident.location
     return ev.model_copy(update=update)
 
 

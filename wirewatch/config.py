@@ -213,6 +213,9 @@ class ClusterSettings(_Section):
     # two incidents join when their places are within this distance (both with coordinates),
     # else when the place names match
     distance_km: float = Field(default=25.0, gt=0)
+    # a report placed only in a region lies around the region's point within this distance, when
+    # the region name (admin1) of it or of the other report is unknown (clusters/events.py)
+    region_km: float = Field(default=150.0, gt=0)
     # and their dates are at most this many days apart
     max_day_gap: int = Field(default=1, ge=0)
     # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
