@@ -197,7 +197,24 @@ _COUNTRY_ACTOR_AFTER_RE = re.compile(
 )
 _PEOPLE_AFTER_RE = re.compile(
     r"\s+(?:volunteers?|fighters?|officers?|advisers?|advisors?|mercenar(?:y|ies)|"
-    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?)\b",
+    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?|"
+    # a victim's nationality ("a Colombian man found dead", "a Moroccan commander"): news name
+    # it when the victim is abroad (home forces, "Mexican soldiers", stay a hint of where)
+    r"man|men|woman|women|(?-i:nationals?)|tourists|commanders?|workers?|students?|"
+    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies))\b",
+    re.IGNORECASE,
+)
+# A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
+# coalition"), as a group's patron ("gunmen loyal to Iran", "a faction close to Turkey") or as
+# the other side of a border ("near the border with Jordan"): whose, not where
+_ACTOR_NOUNS = r"regime|government|coalition|alliance|forces|militias?|factions|rebels|army"
+_COUNTRY_COACTOR_AFTER_RE = re.compile(
+    rf"\s+and\s+(?:the\s+)?(?:[\w'’]+\s+)?(?:{_ACTOR_NOUNS})\b", re.IGNORECASE
+)
+_COUNTRY_COACTOR_BEFORE_RE = re.compile(
+    rf"\b(?:{_ACTOR_NOUNS})(?:\s*,\s*|\s+and\s+)$"
+    r"|\b(?:loyal|close|allied|affiliated|linked|aligned)\s+(?:to|with)\s+(?:the\s+)?$"
+    r"|\bbacked\s+by\s+(?:the\s+)?$|\bborders?\s+with\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Armed groups that fight in one country: a weak hint of the country when the text names none
@@ -455,6 +472,7 @@ def article_places(
     # town's when the text names regions or districts of other countries only.
     towns: list[tuple[str, str, bool]] = []  # (iso3, key, village)
     regional: set[str] = set()  # countries whose regions or districts the text names
+    actor_names: set[int] = set()  # starts of country names read as actors
     for i, m in enumerate([*mentions, *title_mentions]):
         cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
         isos = {p.country_iso3 for p in cands if p.country_iso3}
@@ -477,10 +495,24 @@ def article_places(
                 continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
             iso0 = first.country_iso3
             if not in_title and (
-                (not m.demonym and _COUNTRY_ACTOR_AFTER_RE.match(after))
-                or (m.demonym and _PEOPLE_AFTER_RE.match(after))
+                (
+                    not m.demonym
+                    and (
+                        _COUNTRY_ACTOR_AFTER_RE.match(after)
+                        or _COUNTRY_COACTOR_AFTER_RE.match(after)
+                        or _COUNTRY_COACTOR_BEFORE_RE.search(
+                            text, max(0, starts[i] - 40), starts[i]
+                        )
+                    )
+                )
+                or (
+                    m.demonym
+                    and (_PEOPLE_AFTER_RE.match(after) or _party_of_people(gaz, text, starts[i], m))
+                )
             ):
                 attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
+                if not m.demonym:
+                    actor_names.add(starts[i])  # "loyal to Iran": not a place of the event
                 continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
@@ -592,6 +624,8 @@ def article_places(
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):
             continue
+        if start in actor_names and place.feature == "country":
+            continue
         if place.feature == "admin1" and not m.admin_suffix:
             # "in Buenos Aires", "BUENOS AIRES —": the big city, not the province named after it
             big = [
@@ -683,6 +717,22 @@ def _us_dateline(gaz: Gazetteer, text: str) -> PlaceHit | None:
         return None
     best = max(cands, key=lambda p: p.population)
     return PlaceHit(m.start("town"), m.end("town"), m.group("town"), best, True, False, False, None)
+
+
+_THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
+def _party_of_people(gaz: Gazetteer, text: str, start: int, mention: Any) -> bool:
+    """Whether a demonym is a plural noun after "the" ("the Russians", "the Iranians"): a
+    country's forces as a party to the fighting, not the place of the event. ("60 Syrians were
+    killed", "Mexicans discover a body" are the home country's people: a hint of where.)"""
+    if not _THE_BEFORE_RE.search(text, max(0, start - 5), start):
+        return False
+    surface = mention.surface
+    if len(surface) < 5 or not surface.endswith("s") or surface.isupper():
+        return False
+    singular = gaz.country(surface[:-1])
+    return singular is not None and singular.country_iso3 == mention.candidates[0].country_iso3
 
 
 def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]) -> bool:
@@ -892,7 +942,12 @@ def choose_location(
             continue  # "on the Tamale highway": a road named after a town, not the town
         if hit.partial:
             continue
-        usable = hit.locative or feature == "landmark"
+        # a region named as a region ("rock Idlib Province") is a place whatever precedes it
+        usable = (
+            hit.locative
+            or feature == "landmark"
+            or (feature == "admin1" and _SUFFIX_TAIL_RE.search(hit.surface) is not None)
+        )
         penalty = 0
         if not usable and feature == "city" and hit.place.population >= 5000:
             usable = not _SUBJECT_AFTER_RE.match(text, hit.end)
