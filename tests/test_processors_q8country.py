@@ -86,3 +86,18 @@ def test_a_region_named_with_its_region_word_is_the_place(
     assert loc is not None
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, iso3, "admin1")
     assert loc.lat is not None and loc.lon is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Two villagers were killed as fighting spread across Karen State", "Kayin"),
+        ("Artillery shells kill three civilians in Karenni State", "Kayah"),
+        ("Soldiers torch houses and kill a farmer in Magwe Region", "Magway"),
+    ],
+)
+def test_a_state_named_by_its_former_name_is_that_state(text: str, region: str) -> None:
+    # Myanmar's states keep their older English names in the news ("Karen" for Kayin)
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.admin1, loc.country_iso3, loc.precision) == (region, "MMR", "admin1")
