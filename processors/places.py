@@ -949,6 +949,19 @@ def choose_location(
             or (feature == "admin1" and _SUFFIX_TAIL_RE.search(hit.surface) is not None)
         )
         penalty = 0
+        bare_region = not usable and feature == "admin1"
+        if bare_region:
+            # "Sinaloa: police find bodies", "a Jalisco restaurant": a region's bare name is
+            # the region, unless it heads a statement or names a group ("Jalisco cartel"), or
+            # is a namesake outside the article's country ("Magdalena, Sonora")
+            usable = not (
+                _SUBJECT_AFTER_RE.match(text, hit.end)
+                or _GROUP_AFTER_RE.match(text, hit.end)
+                or (
+                    main_country is not None
+                    and hit.place.country_iso3 != main_country.country_iso3
+                )
+            )
         if not usable and feature == "city" and hit.place.population >= 5000:
             usable = not _SUBJECT_AFTER_RE.match(text, hit.end)
             penalty = 1
@@ -966,7 +979,7 @@ def choose_location(
             if best is None or key > best[0]:
                 best = (key, hit)
         elif tier < 3:
-            key = (rank, -tier, -dist)
+            key = (rank, 0 if bare_region else 1, -tier, -dist)  # "Magdalena, Sonora": Sonora
             if broad is None or key > broad[0]:
                 broad = (key, hit)
     a0, a1 = anchor

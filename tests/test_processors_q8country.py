@@ -101,3 +101,27 @@ def test_a_state_named_by_its_former_name_is_that_state(text: str, region: str) 
     loc = _one(text).location
     assert loc is not None
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, "MMR", "admin1")
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "iso3"),
+    [
+        # a state's bare name as a label or an adjective, no "in" before it
+        ("Sonora: gunmen kill four men at a car wash", "Sonora", "MEX"),
+        ("Gunmen storm a Jalisco bar and kill five", "Jalisco", "MEX"),
+        # of two regions, the one the text places the event in ("Magdalena" is also Colombian)
+        ("Magdalena, Sonora: a former mayor was shot dead in a gunfight", "Sonora", "MEX"),
+    ],
+)
+def test_a_bare_region_name_is_the_place_when_nothing_closer_is_named(
+    text: str, region: str, iso3: str
+) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.admin1, loc.country_iso3, loc.precision) == (region, iso3, "admin1")
+
+
+def test_a_region_name_heading_a_group_is_not_the_place() -> None:
+    loc = _one("Jalisco cartel gunmen kill three police officers in Zacatecas").location
+    assert loc is not None
+    assert loc.admin1 == "Zacatecas"
