@@ -958,8 +958,7 @@ def choose_location(
                 _SUBJECT_AFTER_RE.match(text, hit.end)
                 or _GROUP_AFTER_RE.match(text, hit.end)
                 or (
-                    main_country is not None
-                    and hit.place.country_iso3 != main_country.country_iso3
+                    main_country is not None and hit.place.country_iso3 != main_country.country_iso3
                 )
             )
         if not usable and feature == "city" and hit.place.population >= 5000:
