@@ -176,7 +176,9 @@ _ATTACKER_AFTER_RE = re.compile(
     r"bombardments?|bombing|incursions?|guarantor|aggression|occupation|"
     # foreign militias or a truce between two powers: who, not where (home forces, "Syrian
     # troops", and "Mexican border city" stay a hint of where)
-    r"militias?|militiamen|mercenaries|truce|allegations?)\b",
+    r"militias?|militiamen|mercenaries|truce|allegations?|"
+    # a foreign power's presence or promises ("the Turkish patrols", "Russian guarantees")
+    r"patrols?|guarantees?|guarantors?|offensive)\b",
     re.IGNORECASE,
 )
 # "warplanes believed to be Russian": the demonym after the weapon
@@ -480,12 +482,12 @@ def article_places(
         if first is None:
             continue
         in_title = i >= len(mentions)
-        if (
-            m.demonym
-            and not in_title
-            and _PRO_ANTI_RE.search(text, max(0, starts[i] - 5), starts[i])
-        ):
-            continue  # "a pro-Palestinian encampment" says nothing about where it is
+        if not in_title and _metonym(m, first, text, starts[i], found[i][1]):
+            # "a pro-Palestinian encampment", "pro-Turkey factions", "Ankara-loyal groups":
+            # a country or its capital as a side, nothing about where it is
+            if not m.demonym:
+                actor_names.add(starts[i])
+            continue
         if first.feature == "country" and first.country_iso3:
             if not in_title and _ORG_AFTER_RE.match(text, found[i][1]):
                 continue  # "the banned group Palestine Action" (in London): an organisation
@@ -508,6 +510,10 @@ def article_places(
                 or (
                     m.demonym
                     and (_PEOPLE_AFTER_RE.match(after) or _party_of_people(gaz, text, starts[i], m))
+                )
+                or (
+                    _BORDER_AFTER_RE.match(after)
+                    and _THE_NEAR_BEFORE_RE.search(text, max(0, starts[i] - 6), starts[i])
                 )
             ):
                 attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
@@ -624,7 +630,7 @@ def article_places(
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):
             continue
-        if start in actor_names and place.feature == "country":
+        if start in actor_names:
             continue
         if place.feature == "admin1" and not m.admin_suffix:
             # "in Buenos Aires", "BUENOS AIRES —": the big city, not the province named after it
@@ -719,7 +725,30 @@ def _us_dateline(gaz: Gazetteer, text: str) -> PlaceHit | None:
     return PlaceHit(m.start("town"), m.end("town"), m.group("town"), best, True, False, False, None)
 
 
+_PATRON_BEFORE_RE = re.compile(
+    r"\b(?:loyal|close|allied|aligned)\s+(?:to|with)\s+$|\bbacked\s+by\s+$", re.IGNORECASE
+)
 _THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "near the Iraq border", "the Lebanese border": the other side of a border, seen from the
+# country where the event is ("Thai-Myanmar border" names both sides and stays a hint)
+_THE_NEAR_BEFORE_RE = re.compile(r"\b(?:the|near)\s+$", re.IGNORECASE)
+_BORDER_AFTER_RE = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
+
+
+def _metonym(mention: Any, first: Place, text: str, start: int, end: int) -> bool:
+    """Whether a country, its demonym or a capital-sized city names a side ("pro-Turkey",
+    "anti-American", "Ankara-loyal factions") rather than a place."""
+    capital = first.feature != "country" and any(
+        c.feature == "city" and c.population >= _BIG_CITY_POP for c in mention.candidates[:8]
+    )
+    if not (mention.demonym or first.feature == "country" or capital):
+        return False
+    if _PRO_ANTI_RE.search(text, max(0, start - 5), start):
+        return True
+    return capital and bool(
+        _BACKED_AFTER_RE.match(text, end)
+        or _PATRON_BEFORE_RE.search(text, max(0, start - 30), start)
+    )
 
 
 def _party_of_people(gaz: Gazetteer, text: str, start: int, mention: Any) -> bool:

@@ -125,3 +125,36 @@ def test_a_region_name_heading_a_group_is_not_the_place() -> None:
     loc = _one("Jalisco cartel gunmen kill three police officers in Zacatecas").location
     assert loc is not None
     assert loc.admin1 == "Zacatecas"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a country or its capital as a side: "pro-X", "X-loyal", "loyal to <capital>"
+        ("Pro-Turkey factions shell a village in the Syrian north, killing two", "SYR"),
+        ("Ankara-loyal factions shell a village in the Syrian north, killing two", "SYR"),
+        ("Gunmen loyal to Moscow kill three civilians in Donetsk", "UKR"),
+    ],
+)
+def test_a_country_or_capital_named_as_a_side_is_not_the_place(text: str, iso3: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == iso3
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("Mortar fire kills two soldiers in a Syrian village near the Iraq border", "SYR"),
+        ("Eight inmates killed in a Mexican prison near the U.S. border", "MEX"),
+    ],
+)
+def test_the_country_across_a_border_is_not_the_place(text: str, iso3: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == iso3
+
+
+def test_a_foreign_powers_patrols_do_not_place_the_event_in_its_country() -> None:
+    loc = _one("Shelling hits the truce area after the Turkish patrols, killing one").location
+    assert loc is None or loc.country_iso3 != "TUR"
