@@ -158,3 +158,32 @@ def test_the_country_across_a_border_is_not_the_place(text: str, iso3: str) -> N
 def test_a_foreign_powers_patrols_do_not_place_the_event_in_its_country() -> None:
     loc = _one("Shelling hits the truce area after the Turkish patrols, killing one").location
     assert loc is None or loc.country_iso3 != "TUR"
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # GeoNames also holds hamlets and small towns of these names: the state is meant
+        ("Michoacán: two bodies hung from a bridge", "Michoacan de Ocampo"),
+        ("Sinaloa: police find five bodies on a ranch", "Sinaloa"),
+    ],
+)
+def test_a_state_name_shared_with_a_small_town_is_the_state(text: str, region: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.admin1, loc.country_iso3, loc.precision) == (region, "MEX", "admin1")
+
+
+def test_a_sizeable_town_still_outranks_its_region_of_the_same_name() -> None:
+    loc = _one("Shelling in the countryside of Idlib kills five").location
+    assert loc is not None
+    assert (loc.name, loc.precision) == ("Idlib", "town")
+
+
+def test_a_small_town_named_like_its_region_is_still_the_town() -> None:
+    loc = _one(
+        "A grenade was thrown at a police car in Tanintharyi town, Tanintharyi Region, "
+        "injuring two officers."
+    ).location
+    assert loc is not None
+    assert (loc.name, loc.precision) == ("Tanintharyi", "town")
