@@ -687,8 +687,12 @@ class Gazetteer:
         order = {i: -n for n, i in enumerate(ids)}
         names = self._names
         city_ids = [i for i in ids if feats[i] == _F_CITY]
-        seats = {(countries[i], admin1[i]) for i in city_ids}
-        named_cities = {countries[i] for i in city_ids if fold(names[i]) == key}
+        # a small town outranks its region only under the region's own name ("Tanintharyi" town
+        # in Tanintharyi Region): "Sinaloa" is the state, not Sinaloa de Leyva (5,000 people) in
+        # it, and "Michoacán" (alias of Michoacán de Ocampo) not a hamlet so named in Chiapas
+        towns = [i for i in city_ids if pops[i] >= SMALL_TOWN]
+        seats = {(countries[i], admin1[i]) for i in city_ids if i in towns or fold(names[i]) == key}
+        named_cities = {countries[i] for i in towns if fold(names[i]) == key}
         preferred = self._preferred.get(key, -1)
         # "Manila" in an article that also names the US: the capital, not a village in Utah
         top_pop = max((pops[i] for i in city_ids if fold(names[i]) == key), default=0)

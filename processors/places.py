@@ -176,7 +176,9 @@ _ATTACKER_AFTER_RE = re.compile(
     r"bombardments?|bombing|incursions?|guarantor|aggression|occupation|"
     # foreign militias or a truce between two powers: who, not where (home forces, "Syrian
     # troops", and "Mexican border city" stay a hint of where)
-    r"militias?|militiamen|mercenaries|truce|allegations?)\b",
+    r"militias?|militiamen|mercenaries|truce|allegations?|"
+    # a foreign power's presence or promises ("the Turkish patrols", "Russian guarantees")
+    r"patrols?|guarantees?|guarantors?|offensive)\b",
     re.IGNORECASE,
 )
 # "warplanes believed to be Russian": the demonym after the weapon
@@ -197,7 +199,24 @@ _COUNTRY_ACTOR_AFTER_RE = re.compile(
 )
 _PEOPLE_AFTER_RE = re.compile(
     r"\s+(?:volunteers?|fighters?|officers?|advisers?|advisors?|mercenar(?:y|ies)|"
-    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?)\b",
+    r"journalists?|citizens?|contractors?|instructors?|experts?|pilots?|"
+    # a victim's nationality ("a Colombian man found dead", "a Moroccan commander"): news name
+    # it when the victim is abroad (home forces, "Mexican soldiers", stay a hint of where)
+    r"man|men|woman|women|(?-i:nationals?)|tourists|commanders?|workers?|students?|"
+    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies))\b",
+    re.IGNORECASE,
+)
+# A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
+# coalition"), as a group's patron ("gunmen loyal to Iran", "a faction close to Turkey") or as
+# the other side of a border ("near the border with Jordan"): whose, not where
+_ACTOR_NOUNS = r"regime|government|coalition|alliance|forces|militias?|factions|rebels|army"
+_COUNTRY_COACTOR_AFTER_RE = re.compile(
+    rf"\s+and\s+(?:the\s+)?(?:[\w'’]+\s+)?(?:{_ACTOR_NOUNS})\b", re.IGNORECASE
+)
+_COUNTRY_COACTOR_BEFORE_RE = re.compile(
+    rf"\b(?:{_ACTOR_NOUNS})(?:\s*,\s*|\s+and\s+)$"
+    r"|\b(?:loyal|close|allied|affiliated|linked|aligned)\s+(?:to|with)\s+(?:the\s+)?$"
+    r"|\bbacked\s+by\s+(?:the\s+)?$|\bborders?\s+with\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Armed groups that fight in one country: a weak hint of the country when the text names none
@@ -455,6 +474,7 @@ def article_places(
     # town's when the text names regions or districts of other countries only.
     towns: list[tuple[str, str, bool]] = []  # (iso3, key, village)
     regional: set[str] = set()  # countries whose regions or districts the text names
+    actor_names: set[int] = set()  # starts of country names read as actors
     for i, m in enumerate([*mentions, *title_mentions]):
         cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
         isos = {p.country_iso3 for p in cands if p.country_iso3}
@@ -462,12 +482,12 @@ def article_places(
         if first is None:
             continue
         in_title = i >= len(mentions)
-        if (
-            m.demonym
-            and not in_title
-            and _PRO_ANTI_RE.search(text, max(0, starts[i] - 5), starts[i])
-        ):
-            continue  # "a pro-Palestinian encampment" says nothing about where it is
+        if not in_title and _metonym(m, first, text, starts[i], found[i][1]):
+            # "a pro-Palestinian encampment", "pro-Turkey factions", "Ankara-loyal groups":
+            # a country or its capital as a side, nothing about where it is
+            if not m.demonym:
+                actor_names.add(starts[i])
+            continue
         if first.feature == "country" and first.country_iso3:
             if not in_title and _ORG_AFTER_RE.match(text, found[i][1]):
                 continue  # "the banned group Palestine Action" (in London): an organisation
@@ -477,10 +497,28 @@ def article_places(
                 continue  # "Saudi-led coalition", "Iranian-backed militias": the sponsor
             iso0 = first.country_iso3
             if not in_title and (
-                (not m.demonym and _COUNTRY_ACTOR_AFTER_RE.match(after))
-                or (m.demonym and _PEOPLE_AFTER_RE.match(after))
+                (
+                    not m.demonym
+                    and (
+                        _COUNTRY_ACTOR_AFTER_RE.match(after)
+                        or _COUNTRY_COACTOR_AFTER_RE.match(after)
+                        or _COUNTRY_COACTOR_BEFORE_RE.search(
+                            text, max(0, starts[i] - 40), starts[i]
+                        )
+                    )
+                )
+                or (
+                    m.demonym
+                    and (_PEOPLE_AFTER_RE.match(after) or _party_of_people(gaz, text, starts[i], m))
+                )
+                or (
+                    _BORDER_AFTER_RE.match(after)
+                    and _THE_NEAR_BEFORE_RE.search(text, max(0, starts[i] - 6), starts[i])
+                )
             ):
                 attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
+                if not m.demonym:
+                    actor_names.add(starts[i])  # "loyal to Iran": not a place of the event
                 continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
@@ -592,6 +630,8 @@ def article_places(
             _ORG_AFTER_RE.match(text, end) or _BACKED_AFTER_RE.match(text, end)
         ):
             continue
+        if start in actor_names:
+            continue
         if place.feature == "admin1" and not m.admin_suffix:
             # "in Buenos Aires", "BUENOS AIRES —": the big city, not the province named after it
             big = [
@@ -683,6 +723,45 @@ def _us_dateline(gaz: Gazetteer, text: str) -> PlaceHit | None:
         return None
     best = max(cands, key=lambda p: p.population)
     return PlaceHit(m.start("town"), m.end("town"), m.group("town"), best, True, False, False, None)
+
+
+_PATRON_BEFORE_RE = re.compile(
+    r"\b(?:loyal|close|allied|aligned)\s+(?:to|with)\s+$|\bbacked\s+by\s+$", re.IGNORECASE
+)
+_THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "near the Iraq border", "the Lebanese border": the other side of a border, seen from the
+# country where the event is ("Thai-Myanmar border" names both sides and stays a hint)
+_THE_NEAR_BEFORE_RE = re.compile(r"\b(?:the|near)\s+$", re.IGNORECASE)
+_BORDER_AFTER_RE = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
+
+
+def _metonym(mention: Any, first: Place, text: str, start: int, end: int) -> bool:
+    """Whether a country, its demonym or a capital-sized city names a side ("pro-Turkey",
+    "anti-American", "Ankara-loyal factions") rather than a place."""
+    capital = first.feature != "country" and any(
+        c.feature == "city" and c.population >= _BIG_CITY_POP for c in mention.candidates[:8]
+    )
+    if not (mention.demonym or first.feature == "country" or capital):
+        return False
+    if _PRO_ANTI_RE.search(text, max(0, start - 5), start):
+        return True
+    return capital and bool(
+        _BACKED_AFTER_RE.match(text, end)
+        or _PATRON_BEFORE_RE.search(text, max(0, start - 30), start)
+    )
+
+
+def _party_of_people(gaz: Gazetteer, text: str, start: int, mention: Any) -> bool:
+    """Whether a demonym is a plural noun after "the" ("the Russians", "the Iranians"): a
+    country's forces as a party to the fighting, not the place of the event. ("60 Syrians were
+    killed", "Mexicans discover a body" are the home country's people: a hint of where.)"""
+    if not _THE_BEFORE_RE.search(text, max(0, start - 5), start):
+        return False
+    surface = mention.surface
+    if len(surface) < 5 or not surface.endswith("s") or surface.isupper():
+        return False
+    singular = gaz.country(surface[:-1])
+    return singular is not None and singular.country_iso3 == mention.candidates[0].country_iso3
 
 
 def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]) -> bool:
@@ -892,8 +971,25 @@ def choose_location(
             continue  # "on the Tamale highway": a road named after a town, not the town
         if hit.partial:
             continue
-        usable = hit.locative or feature == "landmark"
+        # a region named as a region ("rock Idlib Province") is a place whatever precedes it
+        usable = (
+            hit.locative
+            or feature == "landmark"
+            or (feature == "admin1" and _SUFFIX_TAIL_RE.search(hit.surface) is not None)
+        )
         penalty = 0
+        bare_region = not usable and feature == "admin1"
+        if bare_region:
+            # "Sinaloa: police find bodies", "a Jalisco restaurant": a region's bare name is
+            # the region, unless it heads a statement or names a group ("Jalisco cartel"), or
+            # is a namesake outside the article's country ("Magdalena, Sonora")
+            usable = not (
+                _SUBJECT_AFTER_RE.match(text, hit.end)
+                or _GROUP_AFTER_RE.match(text, hit.end)
+                or (
+                    main_country is not None and hit.place.country_iso3 != main_country.country_iso3
+                )
+            )
         if not usable and feature == "city" and hit.place.population >= 5000:
             usable = not _SUBJECT_AFTER_RE.match(text, hit.end)
             penalty = 1
@@ -911,7 +1007,7 @@ def choose_location(
             if best is None or key > best[0]:
                 best = (key, hit)
         elif tier < 3:
-            key = (rank, -tier, -dist)
+            key = (rank, 0 if bare_region else 1, -tier, -dist)  # "Magdalena, Sonora": Sonora
             if broad is None or key > broad[0]:
                 broad = (key, hit)
     a0, a1 = anchor
