@@ -1,0 +1,137 @@
+"""Death counts of headline-style reports, by class of the misses seen on real dev records (issue
+18, sixth round). Sentences are general phrasings written for these tests, not copied ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.casualties import find_casualties
+
+
+def _killed(text: str) -> int | None:
+    cas = find_casualties(text)
+    return cas.fatalities.value if cas.fatalities else None
+
+
+def _injured(text: str) -> int | None:
+    cas = find_casualties(text)
+    return cas.injured.value if cas.injured else None
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # a distance, a weapon or a span is no victim, not even in a comma list before the dead
+        ("At 40 metres away, three bodies were found.", 3),
+        ("Jets drop more than 20 barrel bombs on the town, two civilians were killed.", 2),
+        # "N ..., one died": one of them, not one more
+        ("Gunmen attacked two brothers, one died on the spot.", 1),
+        ("Three soldiers, 2 civilians were killed in the raid.", 5),
+    ],
+)
+def test_wrong_nouns_and_partitives_are_not_added(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About 12 dead and wounded in an air raid on a village.",
+        "More than 30 fighters have been killed and injured in a car bomb blast.",
+        "Dozens of martyrs and wounded in shelling on the old city.",
+    ],
+)
+def test_killed_and_wounded_together_is_no_death_toll(text: str) -> None:
+    assert _killed(text) is None
+
+
+def test_killing_and_injuring_together_is_neither_count() -> None:
+    text = "The blast resulted in killing and injuring 9 people at least."
+    assert (_killed(text), _injured(text)) == (None, None)
+
+
+def test_killed_and_wounded_with_their_own_numbers_stay_two_counts() -> None:
+    text = "Four soldiers were killed and two wounded in the attack."
+    assert (_killed(text), _injured(text)) == (4, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Police find three lifeless men in a house.", 3),
+        ("Armed attack leaves one person lifeless in the market.", 1),
+        ("Five headless, burned bodies were found near the road.", 5),
+        ("Two farmers kidnapped and killed near the border.", 2),
+        ("Four tortured, slain in the western hills.", 4),
+        ("Six killings in the port city overnight.", 6),
+        ("Four dismembered by a gang in the town.", 4),
+        ("Police find four severed heads in a cooler.", 4),
+    ],
+)
+def test_headline_words_for_the_dead(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+def test_present_tense_kill_of_one_victim() -> None:
+    assert _killed("Gunmen kill a guard of the depot at the gate.") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # a toll spread over several victim groups named before one verb
+        ("About 12 members of the army and militiamen loyal to them were killed at dawn.", 12),
+        ("9 of the rebel forces and allied gunmen were killed in an ambush.", 9),
+        ("40 members and fighters of the factions, jihadists and the army were killed.", 40),
+        # each group with its own number still adds up, and a person after "and" is one more
+        ("Two soldiers and three rebels were killed in clashes.", 5),
+        ("Eight soldiers and their civilian driver were killed in the ambush.", 9),
+    ],
+)
+def test_toll_spread_over_several_victim_groups(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("More deaths raise the number to 9 in the bombing of the market.", 9),
+        ("Rose to 31 the number of fighters who were killed in the clashes.", 31),
+        ("The group loses 7 of its fighters in an air raid.", 7),
+        ("The army killings of 4 farmers were unlawful.", 4),
+        ("Air raids claim the lives of the 4 guards of the depot.", 4),
+    ],
+)
+def test_tolls_told_after_the_verb(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # restatements of one toll in a headline list joined by semicolons
+        ("Seven dead in an attack on a wedding; gunmen kill seven people in the town", 7),
+        # a subset of the toll after the semicolon
+        ("They kill 3 this morning in the city; one was a teenager", 3),
+        ("They kill 2 at dawn in the market; one dies burned", 2),
+        # a clause that says it adds dead
+        ("Two killed at a checkpoint; 3 more were killed at the bridge", 5),
+    ],
+)
+def test_semicolon_clauses_keep_the_largest_toll(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # the event's own toll beats an earlier event's or a running total
+        ("After killing about 50 people last week, bombing kills 12 in the town.", 12),
+        ("Gunmen kill seven a day after nine died nearby.", 7),
+        ("Shelling kills 3 people and raises to 300, the number of people killed in the truce.", 3),
+        # ... which is kept when the text counts nothing else
+        ("The army withdraws after killing 15 militants.", 15),
+    ],
+)
+def test_earlier_events_and_running_totals_give_way(text: str, killed: int) -> None:
+    assert _killed(text) == killed
