@@ -189,7 +189,7 @@ _GROUP_TAIL = (
     r"during|near|as|to|of|who|which|that|were|was|are|is|have|has|had)\b)[\w'’-]+){0,3}?"
 )
 # The added item must not be the subject of its own clause ("and 103 others are missing").
-_NO_OWN_VERB = r"\b(?!\s+(?:are|were|is|was|have|has|had|remain\w*|went|go)\b)"
+_NO_OWN_VERB = r"\b(?!\s+(?:are|were|is|was|have|has|had|remain\w*|went|go|died|dies|succumbed)\b)"
 # After a counted victim group, one more person in coordination: "killed eight commandos and
 # their civilian driver" (8 + 1).
 _PLUS_ONE_RE = re.compile(
@@ -214,8 +214,9 @@ _OF_WHAT = r"(?:\s+of\s+(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+)?[\w'’-]
 # died and three others were injured", "the driver was killed by the blast". The definite form
 # is read only when nothing else counts that outcome (it may point back to a counted person).
 _ONE_SUBJECT_RE = guarded(
-    rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
-    rf"(?!{_ANIMALS})[\w'’-]+|"
+    # "two villagers stepped on a landmine and died": "a landmine and" is no subject
+    rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})"
+    rf"(?:(?!(?:and|or)\b)[\w'’-]+\s+){{0,3}}?(?!{_ANIMALS}|(?:and|or)\b)[\w'’-]+|"
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
     rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk)"
     # "the owner of the shop died", "the driver of the truck was killed": whose they were
@@ -297,11 +298,16 @@ _DEAD_ADJ_RE = re.compile(
 # and militiamen loyal to them were killed", "8 of the government forces and allied gunmen were
 # killed", "69 members and fighters of the factions, jihadis and the regime forces were killed".
 # No number inside (then it is two groups, read by the coordination rules) and no clause word.
-_GROUP_NOUNS = rf"(?:members|fighters|militiamen|elements|citizens|troops|gunmen|{_PEOPLE_ALT})\b"
+_GROUP_NOUNS = (
+    rf"(?:members|fighters|militiamen|policemen|servicemen|elements|citizens|troops|forces|"
+    rf"personnel|gunmen|{_PEOPLE_ALT})\b"
+)
 _LONG_GROUP_RE = re.compile(
     rf"\b{_NUM}{_NOT_VICTIMS}(?:\s+at least)?\s+(?:(?:[\w'’-]+\s+)?{_GROUP_NOUNS}|(?=of\s))"
     rf"(?:\s+at least)?"
-    rf"(?:\s*,?\s+(?!(?:after|when|while|which|who|whom|that|but|as|by|in|during|on|near|at|"
+    # "who were guarding the bank", "including a major": a relative clause or a subset inside
+    rf"(?:\s*,?\s+(?:who|that) (?:were|was) [a-z]+ing|\s*,?\s+including)?"
+    rf"(?:\s*,?\s+(?!(?:after|when|while|which|who|whom|that|but|as|by|during|"
     rf"following|including|among|since|were|was|are|is|have|has|had|{_NUMBER_WORD_ALT})\b)"
     rf"(?!\d)(?:[\w'’“”\"-]+|&#\d+;)){{1,16}}?"
     rf"\s+{_AUX}(?P<out>killed|died|dead|slain|executed|assassinated|martyred)\b{_COMBINED}",
@@ -319,8 +325,10 @@ _BARE_NUM_RE = re.compile(rf"\s+{_AUX}$", _F)
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
 # "A soldier was killed and another injured": one more person with the other outcome
 _ANOTHER_RE = guarded(
-    r"\b(?:and|while|whereas) another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
-    r"(?P<out>wounded|injured|hurt|killed)\b",
+    # "... and another villager died"
+    r"\b(?:and|while|whereas) another (?:(?!was\b|were\b)[a-z][\w-]* )?"
+    r"(?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
+    r"(?P<out>wounded|injured|hurt|killed|died)\b",
     _F,
 )
 _NOUN_RE = re.compile(
@@ -455,6 +463,10 @@ _EARLIER_RE = guarded(
     r"\b(?:after|following)\s+(?:(?:a|the|their|its)\s+)?(?:(?:killing|death|deaths|murder|"
     r"massacre|execution|assassination|beheading)\s+(?:of\s+)?)?$",
     _F,
+)
+# "the blast killed both of them", "killing both motorcyclists": two dead
+_BOTH_RE = guarded(
+    r"\b(?:killing|killed|kills|kill)\s+both(?:\s+of\s+them|\s+(?:the\s+)?[a-z][\w'’-]*s)\b", _F
 )
 _KILLED_AND_RE = re.compile(r"\b(?:killing|kills|killed|kill|dead)\s+(?:and|or|&)\s+$", _F)
 # verbs of a running total ("raises to 25 the number of ..."), read as an earlier count
@@ -786,6 +798,12 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
     # read last: only when no other rule counted the dead
+    if "kill" not in found and "both" in low:
+        for m in _BOTH_RE.finditer(seg):
+            if not any(a < m.end() and m.start() < b for a, b in used):
+                used.append(m.span())
+                found["kill"] = Count(2, None)
+                break
     for m in _matches_at(_LONG_GROUP_RE, seg, starts) if "kill" not in found else ():
         take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
 

@@ -135,3 +135,31 @@ def test_semicolon_clauses_keep_the_largest_toll(text: str, killed: int) -> None
 )
 def test_earlier_events_and_running_totals_give_way(text: str, killed: int) -> None:
     assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # the victims' noun phrase carries a place, a relative clause or a subset
+        ("All 6 police officers in the car were killed in the blast.", 6),
+        ("Two guards who were watching the gate were killed.", 2),
+        ("At least nine government forces, including a captain were killed by mines.", 9),
+        ("More than 20 soldiers in the first truck were killed, the group said.", 20),
+    ],
+)
+def test_victims_with_a_place_clause_or_subset_before_the_verb(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("The mine blast killed both of them.", 2),
+        ("A bomb exploded on the bridge, killing both riders.", 2),
+        ("The shells injured three farmers, and another farmer died.", 1),
+        # "a landmine and" is no victim of its own
+        ("Three farmers stepped on a landmine and died near the camp.", 3),
+    ],
+)
+def test_both_another_and_a_weapon_before_died(text: str, killed: int) -> None:
+    assert _killed(text) == killed
