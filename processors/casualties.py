@@ -39,7 +39,7 @@ _KILL = (
     # in the neighbourhood", "six burned corpses", "two members were assassinated"
     r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
     # "eight killings in the city overnight", "seven dismembered by a cartel"
-    r"killings|dismembered|"
+    r"killings|dismembered|deceased|riddled with bullets|"
     # "three people lose their lives in an armed attack", "two brothers were shot to death"
     r"los(?:e|es|t) (?:their|his|her) li(?:ves|fe)|shot to death|"
     # "twelve people are the victims of a massacre": victims of a killing are its dead
@@ -122,6 +122,7 @@ _AFTER_RE = guarded(
     rf"murdered|murdering|shooting dead|beheading|"
     # present-tense headline verbs: "militants execute two men", "gunmen slay three"
     rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
+    rf"dismembers?|"
     rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
     rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|killings of|murders? of|"
@@ -139,7 +140,7 @@ _AFTER_RE = guarded(
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
     rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
     rf"individuals|bodies)\b)|"
-    rf"number of (?:deaths|dead|victims|people killed) (?:[\w-]+\s+){{0,8}}?"
+    rf"number of (?:deaths|dead|victims|fatalities|people killed) (?:[\w'’-]+,?\s+){{0,8}}?"
     rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
     rf"stood|stands|is|was|of)(?: to| at)?|"
@@ -333,7 +334,9 @@ _ANOTHER_RE = guarded(
 )
 _NOUN_RE = re.compile(
     rf"\b{_NUM}\s+(?:(?:more|other|further|additional|new|civilian|military)\s+)?"
-    rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured)\b{_COMBINED}",
+    # "one murder and one injured", "two homicides overnight"
+    rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured|deceased|homicides?|murders?|"
+    rf"killings?)\b{_COMBINED}",
     _F,
 )
 _ZERO_RE = re.compile(
@@ -409,7 +412,7 @@ _ANY_OUTCOME_WORDS = (
     *"""kill dead died dies death wound injur hurt harm slain perish lives life fatalit kia
     casualt bodies hospital treated toll peaceful incident suffer poison drown execut massacr
     slaughter behead decapitat gunned hacked murder lynch alive die martyr corpse homicide slay
-    assassin victims limb amputat remains dismember headless""".split(),
+    assassin victims limb amputat remains dismember headless deceased riddled heads""".split(),
     "to death",
 )
 _ANY_OUTCOME_KEYS = (
@@ -445,7 +448,18 @@ _PRONOUN_RE = guarded(
     _F,
 )
 _PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she|died)\b")
-_NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
+_NOUN_HINT_KEYS = (
+    "deaths",
+    "fatalities",
+    "injuries",
+    "dead",
+    "wounded",
+    "injured",
+    "deceased",
+    "homicide",
+    "murder",
+    "killing",
+)
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully", "only ", "damage only")
 _APPOSITIVE_RE = re.compile(
     r",\s*(?:among them|including|mostly|mainly|largely|chiefly|many of them|most of them|"
@@ -471,6 +485,8 @@ _BOTH_RE = guarded(
 _KILLED_AND_RE = re.compile(r"\b(?:killing|kills|killed|kill|dead)\s+(?:and|or|&)\s+$", _F)
 # verbs of a running total ("raises to 25 the number of ..."), read as an earlier count
 _RUNNING_VERBS = ("rais", "rose", "rises", "risen", "climb")
+# "kills 11 people, raising its civilian death toll to 317": an actor's toll over many events
+_RAISING_ITS_RE = re.compile(r"\b(?:rais|bring)\w*\s+(?:its|their)\s+(?:[\w-]+\s+)?$", _F)
 _YEAR_CONTEXT = guarded(r"(?:in|since|of|by|from)\s+$", _F)
 # The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
 # searched only in this many characters before it: searching from the segment start made each
@@ -714,7 +730,10 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         num_start = m.start("qual") if m.group("qual") else _num_start(m)
         before = len(used)
         # "kills 2 and raises to 212 the number killed since the truce": a running total
-        take(kind, m, (num_start, _num_end(m)), running=verb.startswith(_RUNNING_VERBS))
+        running = verb.startswith(_RUNNING_VERBS) or (
+            _RAISING_ITS_RE.search(seg, max(0, m.start() - 40), m.start()) is not None
+        )
+        take(kind, m, (num_start, _num_end(m)), running=running)
         if len(used) > before:
             plus(kind, _num_end(m))
     starts = _count_starts(seg)

@@ -163,3 +163,25 @@ def test_victims_with_a_place_clause_or_subset_before_the_verb(text: str, killed
 )
 def test_both_another_and_a_weapon_before_died(text: str, killed: int) -> None:
     assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Shootings across the city; three injured and one deceased", 1),
+        ("One murder and one injured was the toll of a night attack", 1),
+        ("Two drivers are riddled with bullets on the highway", 2),
+        ("A gang dismembers two men in the city and leaves a message", 2),
+        ("Near the ranch they find two human heads", 2),
+        ("The number of deaths from the shooting at the bar, downtown rises to four", 4),
+        ("The number of fatalities from the bar attack rises to five", 5),
+        # an actor's toll over many events is a running total: the event's own toll wins
+        ("Air raids kill 9 people, raising its civilian death toll to 240 since the spring", 9),
+    ],
+)
+def test_more_headline_words_and_toll_updates(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+def test_a_crime_named_without_a_count_of_victims_is_no_toll() -> None:
+    assert _killed("Two men arrested for murder in the town") is None
