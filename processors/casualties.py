@@ -142,8 +142,8 @@ _AFTER_RE = guarded(
     rf"individuals|bodies)\b)|"
     rf"number of (?:deaths|dead|victims|fatalities|people killed) (?:[\w'’-]+,?\s+){{0,8}}?"
     rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
-    rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
-    rf"stood|stands|is|was|of)(?: to| at)?|"
+    rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|"
+    rf"toll (?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
     # after a longer noun phrase, never across a clause break
     rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
@@ -302,6 +302,13 @@ _DEAD_ADJ_RE = re.compile(
 _GROUP_NOUNS = (
     rf"(?:members|fighters|militiamen|policemen|servicemen|elements|citizens|troops|forces|"
     rf"personnel|gunmen|{_PEOPLE_ALT})\b"
+)
+# "kills 6 soldiers, 4 rebels": one more victim group after a comma, with a number and a noun
+# of people ("kills 12, including 5 children" and "killed 3 people, 2 in the town" are not)
+_COMMA_NUM_RE = re.compile(
+    rf"{_GROUP_TAIL}\s*,\s*(?:(?:the|their)\s+)?{_NUM}{_NOT_VICTIMS}\s+(?:[\w'’-]+\s+)?"
+    rf"{_GROUP_NOUNS}{_NO_OWN_VERB}",
+    _F,
 )
 _LONG_GROUP_RE = re.compile(
     rf"\b{_NUM}{_NOT_VICTIMS}(?:\s+at least)?\s+(?:(?:[\w'’-]+\s+)?{_GROUP_NOUNS}|(?=of\s))"
@@ -704,9 +711,16 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 used.append((s, e))
                 found[kind] = _add(found.get(kind), Count(1, None))
             return
-        n = _PLUS_NUM_RE.match(seg, pos)
-        if n is not None:
+        # "kills 6 soldiers, 4 rebels and 2 civilians": a list of groups, each with its number
+        for _ in range(4):
+            n = _PLUS_NUM_RE.match(seg, pos) or _COMMA_NUM_RE.match(seg, pos)
+            if n is None:
+                return
+            before = len(used)
             take(kind, n, (_num_start(n), _num_end(n)))
+            if len(used) == before:
+                return
+            pos = _num_end(n)
 
     for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())

@@ -185,3 +185,18 @@ def test_more_headline_words_and_toll_updates(text: str, killed: int) -> None:
 
 def test_a_crime_named_without_a_count_of_victims_is_no_toll() -> None:
     assert _killed("Two men arrested for murder in the town") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Bombing toll climbs to 17", 17),
+        # victim groups listed with commas after the verb add up; a subset or a place does not
+        ("Clashes kill 6 soldiers, 4 rebels", 10),
+        ("Clashes kill 6 soldiers, 4 rebels and 2 civilians", 12),
+        ("Shelling kills 12, including 5 children, in the town", 12),
+        ("Gunmen killed 3 people, 2 in the town and one on the road", 3),
+    ],
+)
+def test_toll_verbs_and_comma_lists_of_victim_groups(text: str, killed: int) -> None:
+    assert _killed(text) == killed
