@@ -290,7 +290,7 @@ _NUMBER_WORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # bodies", "three dead soldiers", "four severed heads".
 _DEAD_ADJ_RE = re.compile(
     rf"\b{_NUM}{_NOT_VICTIMS}\s+(?:[\w'’-]+,?\s+)?"
-    rf"(?:(?:lifeless|dead|slain|murdered|executed|decapitated|dismembered|headless)"
+    rf"(?:[“\"]?(?:lifeless|dead|slain|murdered|executed|decapitated|dismembered|headless)[”\"]?"
     rf"(?:,?\s+(?:and\s+)?[\w'’-]+)?\s+(?:[\w'’-]+\s+)?{_PEOPLE}|"
     rf"(?:severed|decapitated|human) heads\b)",
     _F,
@@ -311,14 +311,15 @@ _COMMA_NUM_RE = re.compile(
     _F,
 )
 _LONG_GROUP_RE = re.compile(
-    rf"\b{_NUM}{_NOT_VICTIMS}(?:\s+at least)?\s+(?:(?:[\w'’-]+\s+)?{_GROUP_NOUNS}|(?=of\s))"
+    rf"\b{_NUM}{_NOT_VICTIMS}(?:\s+at least)?(?:\s+(?:[\w'’-]+\s+)?{_GROUP_NOUNS}|(?=\s+of\s))"
     rf"(?:\s+at least)?"
     # "who were guarding the bank", "including a major": a relative clause or a subset inside
     rf"(?:\s*,?\s+(?:who|that) (?:were|was) [a-z]+ing|\s*,?\s+including)?"
     rf"(?:\s*,?\s+(?!(?:after|when|while|which|who|whom|that|but|as|by|during|"
-    rf"following|including|among|since|were|was|are|is|have|has|had|{_NUMBER_WORD_ALT})\b)"
-    rf"(?!\d)(?:[\w'’“”\"-]+|&#\d+;)){{1,16}}?"
-    rf"\s+{_AUX}(?P<out>killed|died|dead|slain|executed|assassinated|martyred)\b{_COMBINED}",
+    rf"following|among|since|were|was|are|is|have|has|had|{_NUMBER_WORD_ALT})\b)"
+    rf"(?!\d)(?:&#\d+;|[\w'’“”\"-])+){{1,16}}?"
+    rf"\s+{_AUX}(?P<out>killed|died|dead|slain|executed|assassinated|martyred|massacred|"
+    rf"murdered|slaughtered|beheaded|shot dead|gunned down)\b{_COMBINED}",
     _F,
 )
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)

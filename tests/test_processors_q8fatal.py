@@ -200,3 +200,20 @@ def test_a_crime_named_without_a_count_of_victims_is_no_toll() -> None:
 )
 def test_toll_verbs_and_comma_lists_of_victim_groups(text: str, killed: int) -> None:
     assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        (
+            "Raids go on and 11 members from the &#8220;border guard&#8221; killed in the strikes",
+            11,
+        ),
+        ("15 members of the militia, including a local commander were killed in air raids", 15),
+        ("8 of the army and militiamen loyal to it were killed in an ambush near the dam", 8),
+        ("12 men in a tea shop massacred by troops in the village", 12),
+        ("3 “decapitated” bodies found near the river", 3),
+    ],
+)
+def test_victim_groups_with_entities_subsets_and_quoted_words(text: str, killed: int) -> None:
+    assert _killed(text) == killed
