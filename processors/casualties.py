@@ -490,6 +490,8 @@ _EARLIER_RE = guarded(
 _BOTH_RE = guarded(
     r"\b(?:killing|killed|kills|kill)\s+both(?:\s+of\s+them|\s+(?:the\s+)?[a-z][\w'’-]*s)\b", _F
 )
+_THE_BEFORE_RE = re.compile(r"\b(?:the|these|those)\s+$", _F)
+_PARTITIVE_AFTER_RE = re.compile(r"\s+of\s+(?:the|them|those|these)\b", _F)
 _KILLED_AND_RE = re.compile(r"\b(?:killing|kills|killed|kill|dead)\s+(?:and|or|&)\s+$", _F)
 # verbs of a running total ("raises to 25 the number of ..."), read as an earlier count
 _RUNNING_VERBS = ("rais", "rose", "rises", "risen", "climb")
@@ -692,6 +694,13 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             and re.fullmatch(r"(?:19|20)\d\d", digits)
             and _YEAR_CONTEXT.search(seg, max(0, s - _LOOKBACK), s)
         ):
+            return
+        if found.get(kind, Count(None, None)).value is not None and (
+            _THE_BEFORE_RE.search(seg, max(0, s - 6), s) or _PARTITIVE_AFTER_RE.match(seg, e)
+        ):
+            # "they locate three executed ... the three bodies were sent", "five homicides, one of
+            # the bodies was ...": the dead counted already
+            used.append((s, e))
             return
         count = count_from_match(m)
         if count is None:

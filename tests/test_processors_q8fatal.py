@@ -217,3 +217,18 @@ def test_toll_verbs_and_comma_lists_of_victim_groups(text: str, killed: int) -> 
 )
 def test_victim_groups_with_entities_subsets_and_quoted_words(text: str, killed: int) -> None:
     assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # "one of the bodies", "the three bodies": the dead counted already
+        ("Four homicides in the port, one of the bodies was in a suitcase", 4),
+        ("They find three executed on a farm. The three bodies were taken to the morgue.", 3),
+        ("Killings in the town: three of the seven deceased were local", 7),
+        # a definite count that is the only one stays
+        ("Air raids claim the lives of the 4 guards of the depot.", 4),
+    ],
+)
+def test_back_references_to_counted_dead_are_not_added(text: str, killed: int) -> None:
+    assert _killed(text) == killed
