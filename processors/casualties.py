@@ -149,7 +149,7 @@ _AFTER_RE = guarded(
     rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
     rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+"
     # "killing his two sons": a possessive before the number
-    rf"(?:at least\s+|all\s+|(?:his|her|their|its|the)\s+)?{_NUM}{_NOT_VICTIMS}",
+    rf"(?:at least\s+|all\s+|now\s+|(?:his|her|their|its|the)\s+)?{_NUM}{_NOT_VICTIMS}",
     _F,
 )
 _LEFT_RE = guarded(
@@ -515,7 +515,8 @@ def _subset_before(seg: str, pos: int) -> bool:
 # tried only at such words instead of at every word boundary: same matches, a fraction of the
 # regex work (the number alternation is long and fails at almost every word).
 _COUNT_FIRST_WORDS = frozenset(
-    phrase.split()[0].casefold() for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a")
+    phrase.split()[0].casefold()
+    for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a", "half")
 )
 _WORD_RE = re.compile(r"\w+")
 

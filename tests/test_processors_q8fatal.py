@@ -232,3 +232,21 @@ def test_victim_groups_with_entities_subsets_and_quoted_words(text: str, killed:
 )
 def test_back_references_to_counted_dead_are_not_added(text: str, killed: int) -> None:
     assert _killed(text) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Half a dozen soldiers killed in an ambush", 6),
+        ("Gunmen killed half-a-dozen villagers", 6),
+        ("Death toll in the attack is now 14", 14),
+    ],
+)
+def test_half_a_dozen_and_a_toll_that_is_now_n(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+def test_parse_half_a_quantity() -> None:
+    from processors.numbers import parse_number
+
+    assert (parse_number("half a dozen"), parse_number("a dozen")) == (6, 12)
