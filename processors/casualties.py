@@ -133,15 +133,15 @@ _AFTER_RE = guarded(
     # "rose to 31 the number of fighters killed"
     rf"rais(?:e|es|ed|ing) (?:the (?:number|(?:death )?toll)|their (?:number|toll))"
     rf"(?: of [^.;:,]{{1,80}}?)? to|"
-    rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+)?"
-    rf"\S+,?\s+the number of)|"
+    rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+|"
+    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)|"
     # "killing a family of three", "remains of five people are found", "the number of deaths
     # ... rises to three"
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
     rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
     rf"individuals|bodies)\b)|"
     rf"number of (?:deaths|dead|victims|fatalities|people killed) (?:[\w'’-]+,?\s+){{0,8}}?"
-    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
+    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:[\w'’-]+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|"
     rf"toll (?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
@@ -153,8 +153,8 @@ _AFTER_RE = guarded(
     _F,
 )
 _LEFT_RE = guarded(
-    rf"\b(?:left|leaving|leaves?)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|lifeless|"
-    rf"wounded|injured|hurt))",
+    rf"\b(?:left|leaving|leaves?)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+"
+    rf"(?P<out>dead|killed|lifeless|wounded|injured|hurt)){_COMBINED}",
     _F,
 )
 _AFTER_ONE_RE = guarded(
@@ -671,6 +671,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     # province, bombing kills 16") or running totals ("raising to 212 the number killed since
     # the truce"): used only when the text counts nothing else
     earlier: dict[str, Count] = {}
+    back_only: dict[str, bool] = {}
     zero: set[str] = set()
     # "casualties" alone is killed and wounded together; a text that counts injuries apart from
     # them ("5 casualties and 12 injuries") or ties them to a killing ("casualties of one
@@ -709,6 +710,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         used.append((s, e))
         if running or _EARLIER_RE.search(seg, max(0, s - _LOOKBACK), s):
             earlier[kind] = _add(earlier.get(kind), count)
+            back_only[kind] = not running
             return
         found[kind] = _add(found.get(kind), count)
 
@@ -894,11 +896,14 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 break
     if "inj" not in found and _has_any(low, _MAIMED_KEYS) and _MAIMED_RE.search(seg):
         found["inj"] = Count(1, None)
+    # the dead of an earlier event, kept only for want of any other count, are not this event's
+    # toll: another mention's own toll beats them
+    earlier_event = "kill" not in found and back_only.get("kill", False)
     for kind, count in earlier.items():
         found.setdefault(kind, count)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
-    result.aggregate = (
+    result.aggregate = earlier_event or (
         "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
     )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)

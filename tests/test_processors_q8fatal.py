@@ -250,3 +250,24 @@ def test_parse_half_a_quantity() -> None:
     from processors.numbers import parse_number
 
     assert (parse_number("half a dozen"), parse_number("a dozen")) == (6, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("More deaths raise to 15 at least, the number of people killed by the strikes", 15),
+        ("More deaths increase the death toll of Al-Hamra to 5", 5),
+    ],
+)
+def test_toll_updates_with_a_qualifier_or_a_hyphenated_name(text: str, killed: int) -> None:
+    assert _killed(text) == killed
+
+
+def test_left_killed_and_injured_together_is_no_death_toll() -> None:
+    assert _killed("A shell hits the fair and leaves at least 16 people killed and injured") is None
+
+
+def test_an_earlier_events_dead_kept_for_want_of_another_count_are_an_aggregate() -> None:
+    cas = find_casualties("After killing about 40 people last month, jets kill and injure 30")
+    assert cas.fatalities is not None and cas.fatalities.value == 40
+    assert cas.aggregate
