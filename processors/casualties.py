@@ -393,7 +393,7 @@ _AGGREGATE_KEYS = (
 )
 _AGGREGATE_RE = re.compile(
     r"\b(?:killed|dead|died|murdered|deaths)\s+yesterday,?\s+(?:\w+\s+)?including\b|"
-    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+)?"
+    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+|less than\s+)?"
     rf"{_SPAN_NUM}\s+(?:\w+\s+)?(?:days?|weeks?|months?|hours)\b|"
     r"\bin\s+(?:a|one)\s+(?:single\s+)?(?:day|week|month)\b|"
     r"\b(?:days?|weeks?|months?)\s+of\s+(?:\w+\s+){0,2}?(?:clashes|fighting|attacks|shelling|"
@@ -402,7 +402,10 @@ _AGGREGATE_RE = re.compile(
     r"march|april|may|june|july|august|september|october|november|december|\d{4})\b|"
     r"\bso far\b|\bthis year\b|"
     r"\b(?:in|on|across) (?:several|different|various) (?:areas|places|regions|provinces|towns|"
-    r"circumstances)\b",
+    r"circumstances)\b|"
+    # a toll of several events: "two dead and one injured in different events", "in separate
+    # attacks"
+    r"\bin (?:different|separate|several|various) (?:events|incidents|attacks|shootings)\b",
     _F,
 )
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)

@@ -271,3 +271,21 @@ def test_an_earlier_events_dead_kept_for_want_of_another_count_are_an_aggregate(
     cas = find_casualties("After killing about 40 people last month, jets kill and injure 30")
     assert cas.fatalities is not None and cas.fatalities.value == 40
     assert cas.aggregate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two dead and one injured in different events this Saturday in the city",
+        "Three people shot to death in less than 24 hours",
+    ],
+)
+def test_a_toll_of_several_events_is_an_aggregate(text: str) -> None:
+    # the contract: the stated figure is kept, flagged so that an event's own toll beats it
+    cas = find_casualties(text)
+    assert cas.fatalities is not None and cas.fatalities.value is not None
+    assert cas.aggregate
+
+
+def test_one_events_toll_is_no_aggregate() -> None:
+    assert not find_casualties("Three people shot to death in the town").aggregate
