@@ -295,6 +295,18 @@ _DEAD_ADJ_RE = re.compile(
     rf"(?:severed|decapitated|human) heads\b)",
     _F,
 )
+# cheap pre-check of _DEAD_ADJ_RE: one of its adjectives or "heads"
+_DEAD_ADJ_KEYS = (
+    "lifeless",
+    "dead",
+    "slain",
+    "murdered",
+    "executed",
+    "decapitated",
+    "dismembered",
+    "headless",
+    "heads",
+)
 # A victim group named over several nouns before its outcome: "ten members of the regime forces
 # and militiamen loyal to them were killed", "8 of the government forces and allied gunmen were
 # killed", "69 members and fighters of the factions, jihadis and the regime forces were killed".
@@ -625,11 +637,12 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     an attack on a wake; they kill nine people"), subsets ("they kill two; one was a boy") or
     other events, none of which adds up."""
     end = len(text) if end is None else end
-    cuts = [
-        start + i
-        for i, ch in enumerate(text[start:end])
-        if ch == ";" and not _ENTITY_END_RE.search(text, max(start, start + i - 10), start + i)
-    ]
+    cuts = []
+    i = text.find(";", start, end)
+    while i >= 0:
+        if not _ENTITY_END_RE.search(text, max(start, i - 10), i):
+            cuts.append(i)
+        i = text.find(";", i + 1, end)
     if not cuts:
         return _find_casualties(text, start, end)
     result = Casualties()
@@ -797,7 +810,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                     if not any(a < e1 and s1 < b for a, b in used):
                         used.append((s1, e1))
                         found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
-    for m in _matches_at(_DEAD_ADJ_RE, seg, starts):
+    for m in _matches_at(_DEAD_ADJ_RE, seg, starts) if _has_any(low, _DEAD_ADJ_KEYS) else ():
         take("kill", m, (m.start(), _num_end(m)))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
