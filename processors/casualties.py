@@ -38,6 +38,8 @@ _KILL = (
     # headline and monitor styles: "three die in a raid", "5 martyrs in shelling", "two murders
     # in the neighbourhood", "six burned corpses", "two members were assassinated"
     r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
+    # "eight killings in the city overnight", "seven dismembered by a cartel"
+    r"killings|dismembered|deceased|riddled with bullets|"
     # "three people lose their lives in an armed attack", "two brothers were shot to death"
     r"los(?:e|es|t) (?:their|his|her) li(?:ves|fe)|shot to death|"
     # "twelve people are the victims of a massacre": victims of a killing are its dead
@@ -74,15 +76,34 @@ _ANIMALS = (
     r"(?:cows?|cattle|buffalo(?:e?s)?|oxen|goats?|pigs?|dogs?|horses?|chickens?|sheep|"
     r"livestock|animals?|elephants?|mules?|donkeys?)\b"
 )
+# Things and spans a number may count in a casualty sentence: "30 barrel bombs killed ...",
+# "two vehicles and three houses were burned", "in 3 days", "50 meters away, two bodies".
+_THINGS = (
+    r"(?:vehicles?|cars?|trucks?|buses|houses|homes|buildings|shops|villages|towns|areas|"
+    r"positions|shells|rockets|missiles|bombs|mines|airstrikes|air strikes|raids|strikes|"
+    r"attacks|explosions|blasts|rounds|barrels)\b"
+)
 _NOT_VICTIMS = (
-    rf"(?![\s-]*(?:(?:[\w'’-]+\s+)?{_ANIMALS}|"
+    rf"(?![\s-]*(?:(?:[\w'’-]+\s+)?(?:{_ANIMALS}|{_THINGS})|"
+    r"days?\b|hours?\b|weeks?\b|months?\b|"
     r"years?\b|yrs?\b|-year|mm\b|km\b|miles?\b|met(?:er|re)s?\b))"
 )
 
-# "20 were killed or wounded" gives neither count (a combined figure is not a death toll)
+# "20 were killed or wounded", "13 dead and wounded", "26 killed and injured" give neither count
+# (a combined figure is not a death toll); "2 killed and injured 3 others" is two counts.
+_COMBINED = (
+    r"(?!\s+(?:or|and|&)\s+(?:wounded|injured|hurt|killed|dead)\b"
+    r"(?!\s+(?:\d|a\b|an\b|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|"
+    r"ten\b|another\b|others?\b|several\b|dozens\b)))"
+)
+# What was done to the victims before they were killed: "two women tortured and murdered",
+# "four men kidnapped and killed", "four tortured, slain".
+_DONE_FIRST = (
+    r"(?:(?:tortured|kidnapped|abducted|beaten|raped|bound|gagged|robbed|attacked|ambushed|"
+    r"shot|stabbed|mutilated|seized)\s*(?:,|and)\s+)?"
+)
 _BEFORE_RE = re.compile(
-    rf"\b{_NUM}{_NOT_VICTIMS}\s+{_NP}{_AUX}(?P<out>{_KILL}|{_INJ})\b"
-    rf"(?!\s+or\s+(?:wounded|injured|hurt|killed)\b)",
+    rf"\b{_NUM}{_NOT_VICTIMS}\s+{_NP}{_AUX}{_DONE_FIRST}(?P<out>{_KILL}|{_INJ})\b{_COMBINED}",
     _F,
 )
 _ARTICLE_RE = re.compile(
@@ -101,34 +122,45 @@ _AFTER_RE = guarded(
     rf"murdered|murdering|shooting dead|beheading|"
     # present-tense headline verbs: "militants execute two men", "gunmen slay three"
     rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
+    rf"dismembers?|"
     rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
-    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|"
+    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|killings of|murders? of|"
+    # "the army loses 10 of its fighters": its own dead
+    rf"los(?:es|e|t|ing)(?=\s+(?:at least\s+|about\s+)?\S+\s+of\s+(?:its|their|his)\s+"
+    rf"(?:\w+\s+)?(?:fighters|members|soldiers|troops|men|elements|personnel)\b)|"
+    # "more casualties raise the number to 8", "raise the death toll of the massacre to 11",
+    # "rose to 31 the number of fighters killed"
+    rf"rais(?:e|es|ed|ing) (?:the (?:number|(?:death )?toll)|their (?:number|toll))"
+    rf"(?: of [^.;:,]{{1,80}}?)? to|"
+    rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+|"
+    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)|"
     # "killing a family of three", "remains of five people are found", "the number of deaths
     # ... rises to three"
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
     rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
     rf"individuals|bodies)\b)|"
-    rf"number of (?:deaths|dead|victims|people killed) (?:[\w-]+\s+){{0,8}}?"
-    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:\w+\s+){{0,3}}?"
-    rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|toll (?:rose|climbed|rises|reached|"
-    rf"stood|stands|is|was|of)(?: to| at)?|"
+    rf"number of (?:deaths|dead|victims|fatalities|people killed) (?:[\w'’-]+,?\s+){{0,8}}?"
+    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|"
+    rf"toll (?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
     # after a longer noun phrase, never across a clause break
     rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
     rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+"
     # "killing his two sons": a possessive before the number
-    rf"(?:at least\s+|all\s+|(?:his|her|their|its)\s+)?{_NUM}{_NOT_VICTIMS}",
+    rf"(?:at least\s+|all\s+|now\s+|(?:his|her|their|its|the)\s+)?{_NUM}{_NOT_VICTIMS}",
     _F,
 )
 _LEFT_RE = guarded(
-    rf"\b(?:left|leaving)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+(?P<out>dead|killed|"
-    rf"wounded|injured|hurt))",
+    rf"\b(?:left|leaving|leaves?)\s+{_NUM}(?P<tail>(?:\s+(?!and\b|or\b)[\w'’-]+){{0,3}}?\s+"
+    rf"(?P<out>dead|killed|lifeless|wounded|injured|hurt)){_COMBINED}",
     _F,
 )
 _AFTER_ONE_RE = guarded(
-    r"\b(?P<verb>killing|killed|kills|wounding|injuring|injured|injuried|wounded|shot dead|"
-    r"gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|shooting dead|"
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|injuried|injures?|wounded|"
+    r"shot dead|gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|"
+    r"shooting dead|"
     r"murders?|slays?|assassinat(?:ed|ing|es)|"
     r"(?:hacked|burned|burnt|beat|beaten|clubbed|stoned|tortured)(?= (?:a|an|one) "
     r"[\w'’-]+ to death))\s+"
@@ -158,7 +190,7 @@ _GROUP_TAIL = (
     r"during|near|as|to|of|who|which|that|were|was|are|is|have|has|had)\b)[\w'’-]+){0,3}?"
 )
 # The added item must not be the subject of its own clause ("and 103 others are missing").
-_NO_OWN_VERB = r"\b(?!\s+(?:are|were|is|was|have|has|had|remain\w*|went|go)\b)"
+_NO_OWN_VERB = r"\b(?!\s+(?:are|were|is|was|have|has|had|remain\w*|went|go|died|dies|succumbed)\b)"
 # After a counted victim group, one more person in coordination: "killed eight commandos and
 # their civilian driver" (8 + 1).
 _PLUS_ONE_RE = re.compile(
@@ -167,7 +199,7 @@ _PLUS_ONE_RE = re.compile(
 )
 # ... or more people with a number: "killing a woman and her two children" (1 + 2).
 _PLUS_NUM_RE = re.compile(
-    rf"{_GROUP_TAIL}\s*,?\s+and\s+(?:(?:the|their|his|her|its)\s+)?{_NUM}\s+[\w'’-]+"
+    rf"{_GROUP_TAIL}\s*,?\s+and\s+(?:(?:the|their|his|her|its)\s+)?{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+"
     rf"{_NO_OWN_VERB}",
     _F,
 )
@@ -183,8 +215,9 @@ _OF_WHAT = r"(?:\s+of\s+(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+)?[\w'’-]
 # died and three others were injured", "the driver was killed by the blast". The definite form
 # is read only when nothing else counts that outcome (it may point back to a counted person).
 _ONE_SUBJECT_RE = guarded(
-    rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})(?:[\w'’-]+\s+){{0,3}}?"
-    rf"(?!{_ANIMALS})[\w'’-]+|"
+    # "two villagers stepped on a landmine and died": "a landmine and" is no subject
+    rf"(?:^|(?<=[\s,;(]))(?:(?P<art>[Aa]n?|[Oo]ne)\s+(?!{_ANIMALS})"
+    rf"(?:(?!(?:and|or)\b)[\w'’-]+\s+){{0,3}}?(?!{_ANIMALS}|(?:and|or)\b)[\w'’-]+|"
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
     rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk)"
     # "the owner of the shop died", "the driver of the truck was killed": whose they were
@@ -247,21 +280,83 @@ _COUNT_ASIDE_RE = re.compile(
     r"(?:\w+ly\s+)?(?:killed|injured|injuried|wounded|hurt|dead)\b)",
     _F,
 )
+_PEOPLE_ALT = (
+    rf"people|persons|men|women|children|kids|males|females|youths|bodies|corpses|"
+    rf"(?:{PERSON_NOUNS})s"
+)
+_PEOPLE = rf"(?:{_PEOPLE_ALT})\b"
+_NUMBER_WORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# The dead told by an adjective before their noun: "two lifeless men", "four headless, tortured
+# bodies", "three dead soldiers", "four severed heads".
+_DEAD_ADJ_RE = re.compile(
+    rf"\b{_NUM}{_NOT_VICTIMS}\s+(?:[\w'’-]+,?\s+)?"
+    rf"(?:[“\"]?(?:lifeless|dead|slain|murdered|executed|decapitated|dismembered|headless)[”\"]?"
+    rf"(?:,?\s+(?:and\s+)?[\w'’-]+)?\s+(?:[\w'’-]+\s+)?{_PEOPLE}|"
+    rf"(?:severed|decapitated|human) heads\b)",
+    _F,
+)
+# cheap pre-check of _DEAD_ADJ_RE: one of its adjectives or "heads"
+_DEAD_ADJ_KEYS = (
+    "lifeless",
+    "dead",
+    "slain",
+    "murdered",
+    "executed",
+    "decapitated",
+    "dismembered",
+    "headless",
+    "heads",
+)
+# A victim group named over several nouns before its outcome: "ten members of the regime forces
+# and militiamen loyal to them were killed", "8 of the government forces and allied gunmen were
+# killed", "69 members and fighters of the factions, jihadis and the regime forces were killed".
+# No number inside (then it is two groups, read by the coordination rules) and no clause word.
+_GROUP_NOUNS = (
+    rf"(?:members|fighters|militiamen|policemen|servicemen|elements|citizens|troops|forces|"
+    rf"personnel|gunmen|{_PEOPLE_ALT})\b"
+)
+# "kills 6 soldiers, 4 rebels": one more victim group after a comma, with a number and a noun
+# of people ("kills 12, including 5 children" and "killed 3 people, 2 in the town" are not)
+_COMMA_NUM_RE = re.compile(
+    rf"{_GROUP_TAIL}\s*,\s*(?:(?:the|their)\s+)?{_NUM}{_NOT_VICTIMS}\s+(?:[\w'’-]+\s+)?"
+    rf"{_GROUP_NOUNS}{_NO_OWN_VERB}",
+    _F,
+)
+_LONG_GROUP_RE = re.compile(
+    rf"\b{_NUM}{_NOT_VICTIMS}(?:\s+at least)?(?:\s+(?:[\w'’-]+\s+)?{_GROUP_NOUNS}|(?=\s+of\s))"
+    rf"(?:\s+at least)?"
+    # "who were guarding the bank", "including a major": a relative clause or a subset inside
+    rf"(?:\s*,?\s+(?:who|that) (?:were|was) [a-z]+ing|\s*,?\s+including)?"
+    rf"(?:\s*,?\s+(?!(?:after|when|while|which|who|whom|that|but|as|by|during|"
+    rf"following|among|since|were|was|are|is|have|has|had|{_NUMBER_WORD_ALT})\b)"
+    rf"(?!\d)(?:&#\d+;|[\w'’“”\"-])+){{1,16}}?"
+    rf"\s+{_AUX}(?P<out>killed|died|dead|slain|executed|assassinated|martyred|massacred|"
+    rf"murdered|slaughtered|beheaded|shot dead|gunned down)\b{_COMBINED}",
+    _F,
+)
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
-_NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
+_NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
-_COORD_RE = re.compile(rf"{_NUM}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*and|,|and)\s*$", _F)
+_COORD_RE = re.compile(
+    rf"{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*and|,|and)\s*$", _F
+)
+# A count with no noun of its own before its outcome ("one died", "2 were killed")
+_BARE_NUM_RE = re.compile(rf"\s+{_AUX}$", _F)
 # "A soldier and at least three separatists were killed": one person coordinated before a group
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
 # "A soldier was killed and another injured": one more person with the other outcome
 _ANOTHER_RE = guarded(
-    r"\b(?:and|while|whereas) another (?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
-    r"(?P<out>wounded|injured|hurt|killed)\b",
+    # "... and another villager died"
+    r"\b(?:and|while|whereas) another (?:(?!was\b|were\b)[a-z][\w-]* )?"
+    r"(?:(?:was|were|had been|has been)\s+)?(?:\w+ly\s+)?"
+    r"(?P<out>wounded|injured|hurt|killed|died)\b",
     _F,
 )
 _NOUN_RE = re.compile(
     rf"\b{_NUM}\s+(?:(?:more|other|further|additional|new|civilian|military)\s+)?"
-    rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured)\b",
+    # "one murder and one injured", "two homicides overnight"
+    rf"(?P<out>deaths|fatalities|injuries|dead|wounded|injured|deceased|homicides?|murders?|"
+    rf"killings?)\b{_COMBINED}",
     _F,
 )
 _ZERO_RE = re.compile(
@@ -310,7 +405,7 @@ _AGGREGATE_KEYS = (
 )
 _AGGREGATE_RE = re.compile(
     r"\b(?:killed|dead|died|murdered|deaths)\s+yesterday,?\s+(?:\w+\s+)?including\b|"
-    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+)?"
+    rf"\b(?:in|during|over|within)\s+(?:the\s+)?(?:last\s+|past\s+|just\s+|about\s+|less than\s+)?"
     rf"{_SPAN_NUM}\s+(?:\w+\s+)?(?:days?|weeks?|months?|hours)\b|"
     r"\bin\s+(?:a|one)\s+(?:single\s+)?(?:day|week|month)\b|"
     r"\b(?:days?|weeks?|months?)\s+of\s+(?:\w+\s+){0,2}?(?:clashes|fighting|attacks|shelling|"
@@ -319,7 +414,10 @@ _AGGREGATE_RE = re.compile(
     r"march|april|may|june|july|august|september|october|november|december|\d{4})\b|"
     r"\bso far\b|\bthis year\b|"
     r"\b(?:in|on|across) (?:several|different|various) (?:areas|places|regions|provinces|towns|"
-    r"circumstances)\b",
+    r"circumstances)\b|"
+    # a toll of several events: "two dead and one injured in different events", "in separate
+    # attacks"
+    r"\bin (?:different|separate|several|various) (?:events|incidents|attacks|shootings)\b",
     _F,
 )
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
@@ -337,7 +435,7 @@ _ANY_OUTCOME_WORDS = (
     *"""kill dead died dies death wound injur hurt harm slain perish lives life fatalit kia
     casualt bodies hospital treated toll peaceful incident suffer poison drown execut massacr
     slaughter behead decapitat gunned hacked murder lynch alive die martyr corpse homicide slay
-    assassin victims limb amputat remains""".split(),
+    assassin victims limb amputat remains dismember headless deceased riddled heads""".split(),
     "to death",
 )
 _ANY_OUTCOME_KEYS = (
@@ -351,6 +449,7 @@ _ANY_OUTCOME_KEYS = (
     "lost a ",
     "lost an ",
     "lost both ",
+    "loses ",
     "cut off",
     "blown off",
     "severed",
@@ -372,7 +471,18 @@ _PRONOUN_RE = guarded(
     _F,
 )
 _PRONOUN_HINT_RE = re.compile(r"\b(?:him|her|he|she|died)\b")
-_NOUN_HINT_KEYS = ("deaths", "fatalities", "injuries", "dead", "wounded", "injured")
+_NOUN_HINT_KEYS = (
+    "deaths",
+    "fatalities",
+    "injuries",
+    "dead",
+    "wounded",
+    "injured",
+    "deceased",
+    "homicide",
+    "murder",
+    "killing",
+)
 _ZERO_KEYS = ("no ", "nobody", "none", "without", "peacefully", "only ", "damage only")
 _APPOSITIVE_RE = re.compile(
     r",\s*(?:among them|including|mostly|mainly|largely|chiefly|many of them|most of them|"
@@ -384,6 +494,24 @@ _SELF_RE = re.compile(
     r"(?P<self>(?:him|her)self(?:\s*,\s*|\s+and\s+|\s+along with\s+)?)",
     _F,
 )
+# What ends right before a count of an earlier event: "after killing (about) 60", "hours after the
+# killing of 23 fighters", "a day after nine died nearby".
+_EARLIER_RE = guarded(
+    r"\b(?:after|following)\s+(?:(?:a|the|their|its)\s+)?(?:(?:killing|death|deaths|murder|"
+    r"massacre|execution|assassination|beheading)\s+(?:of\s+)?)?$",
+    _F,
+)
+# "the blast killed both of them", "killing both motorcyclists": two dead
+_BOTH_RE = guarded(
+    r"\b(?:killing|killed|kills|kill)\s+both(?:\s+of\s+them|\s+(?:the\s+)?[a-z][\w'’-]*s)\b", _F
+)
+_THE_BEFORE_RE = re.compile(r"\b(?:the|these|those)\s+$", _F)
+_PARTITIVE_AFTER_RE = re.compile(r"\s+of\s+(?:the|them|those|these)\b", _F)
+_KILLED_AND_RE = re.compile(r"\b(?:killing|kills|killed|kill|dead)\s+(?:and|or|&)\s+$", _F)
+# verbs of a running total ("raises to 25 the number of ..."), read as an earlier count
+_RUNNING_VERBS = ("rais", "rose", "rises", "risen", "climb")
+# "kills 11 people, raising its civilian death toll to 317": an actor's toll over many events
+_RAISING_ITS_RE = re.compile(r"\b(?:rais|bring)\w*\s+(?:its|their)\s+(?:[\w-]+\s+)?$", _F)
 _YEAR_CONTEXT = guarded(r"(?:in|since|of|by|from)\s+$", _F)
 # The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
 # searched only in this many characters before it: searching from the segment start made each
@@ -402,7 +530,8 @@ def _subset_before(seg: str, pos: int) -> bool:
 # tried only at such words instead of at every word boundary: same matches, a fraction of the
 # regex work (the number alternation is long and fails at almost every word).
 _COUNT_FIRST_WORDS = frozenset(
-    phrase.split()[0].casefold() for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a")
+    phrase.split()[0].casefold()
+    for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a", "half")
 )
 _WORD_RE = re.compile(r"\w+")
 
@@ -491,9 +620,50 @@ def _outcome(word: str) -> str:
     return "kill"
 
 
+# A clause of a headline list joined by semicolons that adds dead to the clause before it:
+# "5 killed in a bar; 3 more in a car lot", "two shot dead; another died in hospital".
+_MORE_CLAUSE_RE = re.compile(
+    rf"\s*(?:and\s+|plus:?\s+)?(?:another\b|{_NUM}\s+(?:more|others?)\b)",
+    _F,
+)
+_ENTITY_END_RE = re.compile(r"&#?\w+$")
+
+
 def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casualties:
-    """Casualty counts in ``text[start:end]`` (spans outside are ignored)."""
+    """Casualty counts in ``text[start:end]`` (spans outside are ignored).
+
+    Clauses joined by semicolons are read apart and the largest count is kept, unless a clause
+    says it adds dead ("...; 3 more"): in headline lists they are restatements ("Nine dead in
+    an attack on a wake; they kill nine people"), subsets ("they kill two; one was a boy") or
+    other events, none of which adds up."""
     end = len(text) if end is None else end
+    cuts = []
+    i = text.find(";", start, end)
+    while i >= 0:
+        if not _ENTITY_END_RE.search(text, max(start, i - 10), i):
+            cuts.append(i)
+        i = text.find(";", i + 1, end)
+    if not cuts:
+        return _find_casualties(text, start, end)
+    result = Casualties()
+    for a, b in zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True):
+        part = _find_casualties(text, a, b)
+        have, more = result.fatalities, part.fatalities
+        if (
+            have is not None
+            and more is not None
+            and have.value is not None
+            and more.value is not None
+            and _MORE_CLAUSE_RE.match(text, a, b)
+        ):
+            result.fatalities = Count(have.value + more.value, None)
+            result.injured = _max(result.injured, part.injured)
+        else:
+            result.merge_max(part)
+    return result
+
+
+def _find_casualties(text: str, start: int, end: int) -> Casualties:
     seg = text[start:end]
     low = seg.lower()
     if not _has_any(low, _ANY_OUTCOME_KEYS):
@@ -513,6 +683,11 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             seg = seg[:a] + " " * (b - a) + seg[b:]
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
+    # counts of an earlier event the text refers back to ("after killing 60 civilians in the
+    # province, bombing kills 16") or running totals ("raising to 212 the number killed since
+    # the truce"): used only when the text counts nothing else
+    earlier: dict[str, Count] = {}
+    back_only: dict[str, bool] = {}
     zero: set[str] = set()
     # "casualties" alone is killed and wounded together; a text that counts injuries apart from
     # them ("5 casualties and 12 injuries") or ties them to a killing ("casualties of one
@@ -525,7 +700,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             return "kill" if cas_dead else "cas"
         return _outcome(word)
 
-    def take(kind: str, m: re.Match[str], num_span: tuple[int, int]) -> None:
+    def take(kind: str, m: re.Match[str], num_span: tuple[int, int], running: bool = False) -> None:
         s, e = num_span
         if any(a < e and s < b for a, b in used):
             return
@@ -538,10 +713,21 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             and _YEAR_CONTEXT.search(seg, max(0, s - _LOOKBACK), s)
         ):
             return
+        if found.get(kind, Count(None, None)).value is not None and (
+            _THE_BEFORE_RE.search(seg, max(0, s - 6), s) or _PARTITIVE_AFTER_RE.match(seg, e)
+        ):
+            # "they locate three executed ... the three bodies were sent", "five homicides, one of
+            # the bodies was ...": the dead counted already
+            used.append((s, e))
+            return
         count = count_from_match(m)
         if count is None:
             return
         used.append((s, e))
+        if running or _EARLIER_RE.search(seg, max(0, s - _LOOKBACK), s):
+            earlier[kind] = _add(earlier.get(kind), count)
+            back_only[kind] = not running
+            return
         found[kind] = _add(found.get(kind), count)
 
     def plus(kind: str, pos: int) -> None:
@@ -554,9 +740,16 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                 used.append((s, e))
                 found[kind] = _add(found.get(kind), Count(1, None))
             return
-        n = _PLUS_NUM_RE.match(seg, pos)
-        if n is not None:
+        # "kills 6 soldiers, 4 rebels and 2 civilians": a list of groups, each with its number
+        for _ in range(4):
+            n = _PLUS_NUM_RE.match(seg, pos) or _COMMA_NUM_RE.match(seg, pos)
+            if n is None:
+                return
+            before = len(used)
             take(kind, n, (_num_start(n), _num_end(n)))
+            if len(used) == before:
+                return
+            pos = _num_end(n)
 
     for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
@@ -572,12 +765,18 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _AFTER_RE.finditer(seg):
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
+            if _KILLED_AND_RE.search(seg, max(0, m.start() - 20), m.start()):
+                continue  # "killing and injuring 13": one figure for both outcomes
             kind = "inj"
         else:
             kind = "kill"
         num_start = m.start("qual") if m.group("qual") else _num_start(m)
         before = len(used)
-        take(kind, m, (num_start, _num_end(m)))
+        # "kills 2 and raises to 212 the number killed since the truce": a running total
+        running = verb.startswith(_RUNNING_VERBS) or (
+            _RAISING_ITS_RE.search(seg, max(0, m.start() - 40), m.start()) is not None
+        )
+        take(kind, m, (num_start, _num_end(m)), running=running)
         if len(used) > before:
             plus(kind, _num_end(m))
     starts = _count_starts(seg)
@@ -596,6 +795,12 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         take(outcome(out), m, (m.start(), _num_end(m)))
         if len(used) > before:
             c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start())
+            if (
+                c is not None
+                and not c.group().rstrip().endswith("and")
+                and _BARE_NUM_RE.match(seg, _num_end(m), m.start("out"))
+            ):
+                c = None  # "they shot two men, one died": one of them, not one more
             if c is not None:
                 take(outcome(out), c, (c.start(), _num_end(c)))
             else:
@@ -605,6 +810,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                     if not any(a < e1 and s1 < b for a, b in used):
                         used.append((s1, e1))
                         found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
+    for m in _matches_at(_DEAD_ADJ_RE, seg, starts) if _has_any(low, _DEAD_ADJ_KEYS) else ():
+        take("kill", m, (m.start(), _num_end(m)))
     for m in _AFTER_ONE_RE.finditer(seg):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
@@ -652,6 +859,15 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         kind = outcome(m.group("out")) if "dead" not in m.group("out") else "kill"
         used.append((s, m.start("np")))
         found[kind] = _add(found.get(kind), Count(1, None))
+    # read last: only when no other rule counted the dead
+    if "kill" not in found and "both" in low:
+        for m in _BOTH_RE.finditer(seg):
+            if not any(a < m.end() and m.start() < b for a, b in used):
+                used.append(m.span())
+                found["kill"] = Count(2, None)
+                break
+    for m in _matches_at(_LONG_GROUP_RE, seg, starts) if "kill" not in found else ():
+        take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
 
     for m in _ONE_SUBJECT_RE.finditer(seg):
         s, e = m.span()
@@ -696,9 +912,14 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
                 break
     if "inj" not in found and _has_any(low, _MAIMED_KEYS) and _MAIMED_RE.search(seg):
         found["inj"] = Count(1, None)
+    # the dead of an earlier event, kept only for want of any other count, are not this event's
+    # toll: another mention's own toll beats them
+    earlier_event = "kill" not in found and back_only.get("kill", False)
+    for kind, count in earlier.items():
+        found.setdefault(kind, count)
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
-    result.aggregate = (
+    result.aggregate = earlier_event or (
         "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
     )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)

@@ -51,7 +51,9 @@ _QUAL_ALT = "|".join(sorted((re.escape(q) for q in QUALIFIER_MIN), key=len, reve
 # one spelled-out number: "twenty-five", "two hundred and five", "a dozen", "1,200", "3.5 million"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 _WORDNUM = (
-    rf"(?:(?:{_WORD_ALT})(?:[\s-]+(?:and\s+)?(?:{_WORD_ALT}|{_MAG_ALT}))*"
+    # "half a dozen": half of what follows
+    rf"(?:half[\s-]+a[\s-]+(?:{_MAG_ALT})"
+    rf"|(?:{_WORD_ALT})(?:[\s-]+(?:and\s+)?(?:{_WORD_ALT}|{_MAG_ALT}))*"
     rf"|a\s+(?:{_MAG_ALT})(?:[\s-]+(?:and\s+)?(?:{_WORD_ALT}))*)"
 )
 NUMBER_PATTERN = (
@@ -64,6 +66,10 @@ NUMBER_RE = re.compile(rf"\b{NUMBER_PATTERN}\b", re.IGNORECASE)
 
 
 def _parse_words(words: str) -> int | None:
+    low = words.lower()
+    if low.startswith("half"):
+        whole = _parse_words(re.sub(r"^half[\s-]+", "", low))
+        return whole // 2 if whole is not None else None
     total = 0
     current = 0
     seen = False
