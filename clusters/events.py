@@ -298,7 +298,9 @@ class EventIndex:
             if ev_level > level:
                 # a coarse report joins only the one event inside its area, even a close one
                 found = inside if _inside(loc, ev_loc, region_km) else None
-            elif (km := self._same_place(incident, live.event)) is not None:
+            elif ev_level == level and (km := self._same_place(incident, live.event)) is not None:
+                # only places of one level are "the same place": a town near a region's point
+                # is not the region (it joins a region's event by the rules below)
                 if self._same_parties_and_toll(incident, live.event):
                     score = km + 10.0 * gap
                     if best is None or (score, event_id) < best:
@@ -586,7 +588,8 @@ def _merge(
         if value is not None:
             update[field] = value
     if ev.location is not None and incident.location is not None:
-        if ev.location.lat is None and incident.location.lat is not None:
+        finer_or_same = place_level(incident.location) >= place_level(ev.location)
+        if ev.location.lat is None and incident.location.lat is not None and finer_or_same:
             update["location"] = incident.location  # the more precise place
         elif place_level(incident.location) > place_level(ev.location):
             # a town's report in a region's event: the event is at the town now, so another

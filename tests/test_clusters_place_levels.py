@@ -102,8 +102,24 @@ def test_with_two_candidate_events_in_the_region_the_region_report_stays_apart()
     assert sorted(e.incident_ids for e in events.values()) == [["inc-1"], ["inc-2"], ["inc-3"]]
     # and a later report of a third town of the region does not join the round-up either
     town3 = MAARAT.model_copy(update={"name": "Saraqib", "lat": 35.86447, "lon": 36.80591})
-    more = _events_of(stage, incident(4, where=town3, killed=2, day="2024-04-02"))
+    # (its toll fits the round-up's: only the round-up's vagueness keeps them apart, though the
+    # town lies within the matching distance of the region's point)
+    more = _events_of(stage, incident(4, where=town3, killed=9, day="2024-04-02"))
     assert [e.incident_ids for e in more.values()] == [["inc-4"]]
+
+
+def test_a_region_report_joining_a_town_event_without_coordinates_leaves_it_at_the_town() -> None:
+    stage = _stage()
+    town = MAARAT.model_copy(update={"lat": None, "lon": None})
+    events = _events_of(
+        stage,
+        incident(1, where=town, killed=5, day="2024-04-02"),
+        incident(2, where=IDLIB, killed=5, day="2024-04-02"),
+    )
+    assert [e.incident_ids for e in events.values()] == [["inc-1", "inc-2"]]
+    (event,) = events.values()
+    assert event.location is not None and place_level(event.location) == place_level(MAARAT)
+    assert event.location.name == MAARAT.name
 
 
 def test_a_country_level_report_joins_the_one_event_of_its_type_in_the_country() -> None:
