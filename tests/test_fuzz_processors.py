@@ -131,7 +131,7 @@ def test_find_dates_spans_point_into_the_text(text: str, published: date | None)
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start : m.end].strip()
         assert m.precision in ("day", "week", "month", "year")
-        assert m.kind in ("explicit", "relative", "since")
+        assert m.kind in ("explicit", "relative", "since", "later", "earlier")
     shifted = find_dates(text, published, offset=17)
     assert [(m.start + 17, m.end + 17, m.date) for m in mentions] == [
         (m.start, m.end, m.date) for m in shifted
