@@ -524,7 +524,7 @@ class EventIndex:
         when the worker stopped still joins its original's event. A copy whose original an
         event holds is counted there already, or its own record is still ahead of the input
         offsets and counts it when read. Waiting copies are keyed by id: loading one twice
-        (every assignment reads the whole topic) changes nothing."""
+        (every assignment reads every partition of the topic) changes nothing."""
         horizon = self.watermark - self.cfg.window_days
         for copy in copies:
             if copy.article_id == copy.duplicate_of or copy.duplicate_of in self._by_article:

@@ -174,12 +174,17 @@ _NO_BROKERS = tuple(
 
 
 def translate_kafka_error(
-    exc: BaseException, *, topic: str | None = None, connecting: bool = False
+    exc: BaseException,
+    *,
+    topic: str | None = None,
+    connecting: bool = False,
+    doing: str = "producing to",
 ) -> SinkError:
     """Map kafka-python exceptions onto the wirewatch error tree (messages carry no secrets).
 
     ``connecting``: the error happened while bootstrapping, where kafka-python 3 reports an
-    unreachable cluster as a timeout.
+    unreachable cluster as a timeout. ``doing``: what was done with ``topic``, for the message
+    ("reading" for a consumer).
     """
     if isinstance(exc, SinkError):
         return exc
@@ -190,8 +195,8 @@ def translate_kafka_error(
     if isinstance(exc, kerr.UnknownTopicOrPartitionError):
         return TopicMissing(f"topic {topic} does not exist (auto-create is off): {exc}")
     if isinstance(exc, kerr.KafkaTimeoutError):
-        return DeliveryFailed(f"timed out producing to {topic}: {exc}", reason="sink.timeout")
-    return DeliveryFailed(f"{type(exc).__name__} producing to {topic}: {exc}")
+        return DeliveryFailed(f"timed out {doing} {topic}: {exc}", reason="sink.timeout")
+    return DeliveryFailed(f"{type(exc).__name__} {doing} {topic}: {exc}")
 
 
 def metadata_failure(producer: Any, topic: str, since_ms: float, max_block_ms: int) -> SinkError:

@@ -276,3 +276,47 @@ def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
     failures = [r for r in caplog.records if r.getMessage().startswith("state restore failed")]
     assert len(failures) == 1
     assert "stalled" in failures[0].getMessage() and failures[0].exc_info is None
+
+
+@pytest.mark.kafka
+@pytest.mark.slow
+def test_a_restore_longer_than_the_session_timeout_keeps_the_worker_in_its_group(
+    kafka_settings: KafkaSettings, monkeypatch
+) -> None:
+    """A restore that takes longer than the group's session timeout (a full window) runs
+    once: the group heartbeats go on meanwhile, so the worker is not dropped from its group
+    and given its partitions (and the restore) again."""
+    import time
+
+    import wirewatch.runners.kafka as runners_kafka
+    from testkit.pipeline import read_topic, run_stage
+    from tests.test_clusters import incident
+
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    topics = Topics(kafka_settings.topic_prefix)
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
+    producer.send(
+        topics.name("sharded-incidents"),
+        key=b"shard",
+        value=incident(1, killed=3, outlet="a.test").model_dump_json().encode(),
+        partition=0,
+    )
+    producer.flush(timeout=30)
+    producer.close()
+
+    reads: list[str] = []
+    real_read_table = runners_kafka.read_table
+
+    def slow_first_read(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        if len(reads) == 1:
+            time.sleep(14)  # the worker's session timeout is 10 s
+        return real_read_table(*args, **kwargs)
+
+    monkeypatch.setattr(runners_kafka, "read_table", slow_first_read)
+    run_stage(settings, "cluster", 1)
+    events = [json.loads(m.value) for m in read_topic(kafka_settings.bootstrap_servers,
+                                                      topics.name("events"))]  # fmt: skip
+    assert [(e["version"], e["fatalities"]) for e in events] == [(1, 3)]
+    # one restore: the events topic, then the waiting copies; no second assignment
+    assert reads == [topics.name("events"), topics.name("copies")], reads

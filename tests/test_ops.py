@@ -347,6 +347,31 @@ def test_text_format_is_one_escaped_line(restore_logging):
     assert isinstance(logging.getLogger().handlers[-1].formatter, TextFormatter)
 
 
+def _log_reset(logger: str) -> None:
+    try:
+        raise ConnectionResetError(104, "Connection reset by peer")
+    except ConnectionResetError:
+        logging.getLogger(logger).error("socket disconnected", exc_info=True)
+
+
+def test_a_librarys_exception_is_one_line_and_ours_keeps_its_traceback(restore_logging):
+    """kafka-python logs each connection reset of a broker outage at ERROR with its stack:
+    the operator gets the exception's one line; a traceback of ours (a bug) stays whole."""
+    out = io.StringIO()
+    setup_logging("INFO", "json", stream=out)
+    _log_reset("kafka.net.transport")
+    _log_reset("wirewatch.workers")
+    lib, ours = (json.loads(x) for x in out.getvalue().splitlines())
+    assert lib["exc"] == "ConnectionResetError: [Errno 104] Connection reset by peer"
+    assert "Traceback" not in out.getvalue().splitlines()[0]
+    assert ours["exc"].startswith("Traceback (most recent call last)")
+    # asked for DEBUG, the library's stack is shown too
+    out = io.StringIO()
+    setup_logging("DEBUG", "text", stream=out)
+    _log_reset("kafka.net.transport")
+    assert "Traceback (most recent call last)" in out.getvalue()
+
+
 def test_setup_logging_is_idempotent_and_honours_level(restore_logging):
     out = io.StringIO()
     setup_logging("INFO", "json", stream=io.StringIO())

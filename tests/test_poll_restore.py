@@ -13,7 +13,7 @@ import wirewatch.runners.kafka as runners_kafka
 from ingest.poll_stage import StateRecord
 from ingest.state import FeedState
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
-from wirewatch.errors import SinkError
+from wirewatch.errors import SinkError, TopicMissing
 from wirewatch.runners.kafka import KafkaSourceRunner, build_runner
 from wirewatch.topics import Topics
 
@@ -64,3 +64,26 @@ def test_a_poll_worker_whose_state_restore_fails_reads_it_again(
     failures = [r for r in caplog.records if r.getMessage().startswith("state restore failed")]
     assert len(failures) == 1 and "stalled" in failures[0].getMessage()
     assert failures[0].exc_info is None
+
+
+@pytest.mark.kafka
+def test_a_state_topic_that_is_missing_stops_the_restore_instead_of_retrying(
+    kafka_settings: KafkaSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not an outage: retrying would never end. The error reaches the worker's caller (one
+    line naming the topic and `wirewatch topics create`)."""
+    reads: list[str] = []
+
+    def missing(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        raise TopicMissing(f"topic {args[1]} does not exist (run `wirewatch topics create`)")
+
+    monkeypatch.setattr(runners_kafka, "read_table", missing)
+    cfg = kafka_settings.model_copy(update={"retry_backoff_s": 0.1})
+    runner = build_runner(Settings(kafka=cfg, metrics=MetricsSettings(enabled=False)), "poll")
+    try:
+        with pytest.raises(TopicMissing, match="topics create"):
+            runner.take_partitions({0})
+    finally:
+        runner.close()
+    assert len(reads) == 1

@@ -391,7 +391,7 @@ def read_table(
                 )
         return out
     except kerr.KafkaError as exc:
-        raise translate_kafka_error(exc, topic=topic) from exc
+        raise translate_kafka_error(exc, topic=topic, doing="reading") from exc
     finally:
         consumer.close()
 

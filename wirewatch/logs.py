@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import threading
+import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -32,6 +33,7 @@ from pydantic import BaseModel, SecretStr
 
 __all__ = [
     "JsonFormatter",
+    "LibraryTracebackFilter",
     "ProgressLine",
     "SecretMaskingFilter",
     "TextFormatter",
@@ -139,6 +141,26 @@ class TextFormatter(logging.Formatter):
         if record.exc_text:
             parts.append("exc=" + _escape_text(record.exc_text))
         return " ".join(parts)
+
+
+class LibraryTracebackFilter(logging.Filter):
+    """A library's logged exception as one line (``ConnectionResetError: [Errno 104] ...``),
+    not its traceback: kafka-python logs every connection reset of a broker outage at ERROR
+    with the stack, which says nothing an operator can act on. Our own loggers keep theirs
+    (a traceback there is a bug report). Attach it to the handler, before secret masking."""
+
+    def __init__(self, libraries: Iterable[str]) -> None:
+        super().__init__()
+        self._prefixes = tuple(libraries)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = record.name
+        if record.exc_info and any(name == p or name.startswith(p + ".") for p in self._prefixes):
+            exc = record.exc_info[1]
+            if exc is not None:
+                record.exc_text = "".join(traceback.format_exception_only(exc)).strip()
+            record.exc_info = None
+        return True
 
 
 class SecretMaskingFilter(logging.Filter):
@@ -309,7 +331,7 @@ def setup_logging(
     Idempotent: a handler installed by an earlier call is replaced, other handlers (pytest's
     capture, for one) are left alone. kafka-python's, httpx's and httpcore's loggers are held at
     WARNING unless ``level`` is DEBUG: at INFO they log every connection, metadata refresh and
-    HTTP request.
+    HTTP request; their exceptions are logged as one line, not a traceback, unless DEBUG.
     """
     if fmt not in ("json", "text"):
         raise ValueError(f"unknown log format {fmt!r}; expected 'json' or 'text'")
@@ -320,6 +342,8 @@ def setup_logging(
             h.close()
     handler = _ConsoleHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    if level.upper() != "DEBUG":
+        handler.addFilter(LibraryTracebackFilter(_NOISY_LOGGERS))
     handler.addFilter(SecretMaskingFilter(secrets))
     setattr(handler, _HANDLER_MARK, True)
     root.addHandler(handler)

@@ -157,6 +157,8 @@ class _KafkaRunner:
         self.fitter = RecordFitter(self.name, self.cfg, {}, self.cfg.max_request_size)
         self.isolated = 0  # input records dead-lettered because their transaction kept failing
         self._stuck_since: float | None = None  # first failure since the last commit
+        # partitions assigned by the last rebalance whose state is not restored yet
+        self._to_restore: set[int] = set()
         self._failures = 0  # failed transactions since the last commit (for the backoff)
         self._in_transaction = False
         # output topic -> its partitions, for a broadcast topic (each record goes to every one)
@@ -198,8 +200,10 @@ class _KafkaRunner:
                 return
             except BrokerUnavailable as exc:
                 self._drop_clients()
+                if self.stop_event.is_set():
+                    return  # stopped while waiting out the outage, as in _connect
                 left = None if deadline is None else deadline - time.monotonic()
-                if (left is not None and left <= 0) or self.stop_event.is_set():
+                if left is not None and left <= 0:
                     raise
                 if self.ops is not None:
                     self.ops.heartbeat()
@@ -226,7 +230,11 @@ class _KafkaRunner:
             try:
                 restore_once()
                 return
+            except TopicMissing:
+                raise  # not an outage: the worker stops with its one line (topics create)
             except SinkError as exc:
+                if self.ops is not None:
+                    self.ops.heartbeat()  # alive, retrying; not ready meanwhile (no beat())
                 log.error(
                     "state restore failed, retrying in %.1f s: %s",
                     delay,
@@ -460,12 +468,32 @@ class _KafkaRunner:
                 self.beat()  # still alive; readiness from a fresh probe
                 time.sleep(0.5)
                 continue
+            if self._to_restore:
+                parts, self._to_restore = self._to_restore, set()
+                self.restore_partitions(parts)
+                if self.stop_event.is_set():
+                    break  # stopped mid-restore: nothing is handled without its state
             self.step(batch)
             self.beat()
             self._mark_progressing()
 
     def step(self, batch: dict[Any, list[Any]]) -> None:
         raise NotImplementedError
+
+    def restore_partitions(self, parts: set[int]) -> None:
+        """The state of newly assigned ``parts``, restored in the run loop before the batch
+        of the poll that assigned them is handled. Not in the rebalance callback: kafka-python
+        runs a listener on its I/O thread, and a restore there (seconds to minutes with a full
+        window) would stop the group heartbeats, get the worker dropped from the group after
+        the session timeout and its partitions assigned again, restore and all."""
+
+    def assigned(self, parts: set[int]) -> None:
+        """From the rebalance listener: ``parts`` are ours; restore them before handling."""
+        self._to_restore |= parts
+
+    def revoked(self, parts: set[int]) -> None:
+        """From the rebalance listener: ``parts`` are gone (restored or not)."""
+        self._to_restore -= parts
 
     def beat(self) -> None:
         """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
@@ -636,6 +664,9 @@ class KafkaStageRunner(_KafkaRunner):
                 self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
         self._until_restored(restore_once)
+
+    def restore_partitions(self, parts: set[int]) -> None:
+        self.restore_state(parts)
 
     def forget_state(self, parts: set[int]) -> None:
         if getattr(self.stage, "state_kind", None) is not None and parts:
@@ -879,6 +910,9 @@ class KafkaSourceRunner(_KafkaRunner):
             extra={"stage": self.name, "partitions": sorted(parts), "states": len(rows)},
         )
 
+    def restore_partitions(self, parts: set[int]) -> None:
+        self.take_partitions(parts)
+
     def drop_partitions(self, parts: set[int]) -> None:
         self.stage.revoke(parts)
 
@@ -939,11 +973,13 @@ class _RewindOnAssign(ConsumerRebalanceListener):
         self.runner = runner
 
     def on_partitions_revoked(self, revoked: Any) -> None:
-        self.runner.forget_state({tp.partition for tp in revoked})
+        parts = {tp.partition for tp in revoked}
+        self.runner.revoked(parts)
+        self.runner.forget_state(parts)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         self.runner._reassigned |= set(assigned)
-        self.runner.restore_state({tp.partition for tp in assigned})
+        self.runner.assigned({tp.partition for tp in assigned})
 
 
 class _TableAssignments(ConsumerRebalanceListener):
@@ -951,10 +987,12 @@ class _TableAssignments(ConsumerRebalanceListener):
         self.runner = runner
 
     def on_partitions_revoked(self, revoked: Any) -> None:
-        self.runner.drop_partitions({tp.partition for tp in revoked})
+        parts = {tp.partition for tp in revoked}
+        self.runner.revoked(parts)
+        self.runner.drop_partitions(parts)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
-        self.runner.take_partitions({tp.partition for tp in assigned})
+        self.runner.assigned({tp.partition for tp in assigned})
 
 
 def topology_model(topology: Topology, kind: str) -> Any:
