@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from processors.fastre import guarded
+from processors.fastre import folds_plainly, guarded
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -334,6 +334,12 @@ _LONG_GROUP_RE = re.compile(
     rf"murdered|slaughtered|beheaded|shot dead|gunned down)\b{_COMBINED}",
     _F,
 )
+# the outcome words _LONG_GROUP_RE ends on ("shot dead" holds "dead"): a segment with none of
+# them is not scanned
+_LONG_GROUP_KEYS = (
+    "killed", "died", "dead", "slain", "executed", "assassinated", "martyred", "massacred",
+    "murdered", "slaughtered", "beheaded", "gunned down",
+)  # fmt: skip
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
 _ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
@@ -866,7 +872,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 used.append(m.span())
                 found["kill"] = Count(2, None)
                 break
-    for m in _matches_at(_LONG_GROUP_RE, seg, starts) if "kill" not in found else ():
+    long_group = "kill" not in found and (not folds_plainly(seg) or _has_any(low, _LONG_GROUP_KEYS))
+    for m in _matches_at(_LONG_GROUP_RE, seg, starts) if long_group else ():
         take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
 
     for m in _ONE_SUBJECT_RE.finditer(seg):

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from processors.fastre import guarded
+from processors.fastre import contains_any, guarded
 from processors.geo_data import ADMIN_SUFFIXES, ARABIC_NAME_COUNTRIES, PARTICLES, canon_key, fold
 from wirewatch.contracts import Location
 
@@ -152,11 +152,13 @@ _ORG_NAME_RE = re.compile(
     r"(?:[\s-]al-[\w'’-]+)?",
     re.IGNORECASE,
 )
-_ORG_HINT_RE = re.compile(
-    r"haram|shabab|jaish|jama|ansar|lashkar|tehreek|tahrir|ahrar|harakat|kata|asa|faylaq|liwa|"
-    r"islamic state|jund|jaysh|jabhat|saraya|quwat|alwiyat",
-    re.IGNORECASE,
-)
+_ORG_HINT_WORDS = (
+    "haram", "shabab", "jaish", "jama", "ansar", "lashkar", "tehreek", "tahrir", "ahrar",
+    "harakat", "kata", "asa", "faylaq", "liwa", "islamic state", "jund", "jaysh", "jabhat",
+    "saraya", "quwat", "alwiyat",
+)  # fmt: skip
+_ORG_HINT_RE = re.compile("|".join(map(re.escape, _ORG_HINT_WORDS)), re.IGNORECASE)
+
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
 # ("U.S led coalition": headlines drop the hyphen; only "led" is taken without it, since "Turkey
 # backed the plan" is a verb)
@@ -458,7 +460,7 @@ def article_places(
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
     orgs: list[tuple[int, int]] = []
-    if _ORG_HINT_RE.search(text):
+    if contains_any(text, _ORG_HINT_WORDS, _ORG_HINT_RE):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
