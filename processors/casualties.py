@@ -540,6 +540,10 @@ _COUNT_FIRST_WORDS = frozenset(
     for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a", "half")
 )
 _WORD_RE = re.compile(r"\w+")
+# The prefix every number-first pattern starts with: where it does not match, none of them can,
+# so each start word is tested once here instead of once per pattern ("a" is a start word for
+# "a dozen" but rarely begins a count).
+_COUNT_START_RE = re.compile(rf"\b{_NUM}", _F)
 
 
 def _has_any(low: str, keys: tuple[str, ...]) -> bool:
@@ -547,11 +551,13 @@ def _has_any(low: str, keys: tuple[str, ...]) -> bool:
 
 
 def _count_starts(seg: str) -> list[int]:
-    """Offsets of the words of ``seg`` where a count phrase may start."""
+    """Offsets of the words of ``seg`` where a count phrase starts (the number-first patterns,
+    all of which begin with ``_COUNT_START_RE``, can match nowhere else)."""
     return [
         m.start()
         for m in _WORD_RE.finditer(seg)
-        if m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS
+        if (m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS)
+        and _COUNT_START_RE.match(seg, m.start()) is not None
     ]
 
 
