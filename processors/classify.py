@@ -698,7 +698,7 @@ def _victim_kind(seg: str, pos: int) -> str | None:
     return None
 
 
-_ATTRIBUTION_RE = re.compile(
+_ATTRIBUTION_RE = guarded(
     r"\b(?:(?:the )?(?:police|army|military|security (?:forces|officials|sources)|officials?|"
     r"spokes(?:man|woman|person)|troops|soldiers)\s+(?:said|say|says|told|reported|confirmed|"
     r"added|stated)|(?:said|told|according to)\s+(?:the\s+)?(?:\w+\s+)?(?:police|army|military|"

@@ -89,7 +89,7 @@ _VIOLENT_WORD_RE = guarded(
 # "Turkish soldier killed in Syria", "Mother and son are killed", "Regime troops die in a
 # minefield"): the person noun right before the outcome word makes it an event even though no
 # count can be read. Checked on the words just before a bare outcome trigger.
-_VICTIM_KILLED_RE = re.compile(
+_VICTIM_KILLED_RE = guarded(
     r"\b(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|teen(?:ager)?s?|youths?|minors?|"
     r"civilians?|villagers?|residents?|farmers?|soldiers?|troops|fighters?|commanders?|"
     r"leaders?|members?|officers?|police(?:m[ae]n|wom[ae]n)?|officials?|journalists?|"
