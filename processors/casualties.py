@@ -273,7 +273,7 @@ _MAIMED_RE = guarded(
 # between the count and its verb, blanked so that the count reaches the verb.
 # cheap pre-check of _COUNT_ASIDE_RE: a comma right before the verb of the outcome
 _ASIDE_VERB_RE = re.compile(r", (?:were|have been|had been|are) ")
-_COUNT_ASIDE_RE = re.compile(
+_COUNT_ASIDE_RE = guarded(
     r"\b(?:people|persons|men|women|civilians|villagers|soldiers|officers|residents|"
     r"workers|children)(?P<aside>\s*,\s*[^,;.()]{1,60}?,)"
     r"(?=\s+(?:were|have been|had been|are)\s+"
@@ -342,7 +342,7 @@ _LONG_GROUP_KEYS = (
 )  # fmt: skip
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
-_ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
+_ONE_ITEM_END_RE = guarded(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
 _COORD_RE = re.compile(
     rf"{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*and|,|and)\s*$", _F
 )

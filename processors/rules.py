@@ -103,13 +103,13 @@ _VICTIM_KILLED_RE = guarded(
     re.IGNORECASE,
 )
 # a pronoun opening a headline's passive: "They are killed inside a truck", "He is killed"
-_PRONOUN_VICTIM_RE = re.compile(
+_PRONOUN_VICTIM_RE = guarded(
     r"[\"'“‘\[(]*(?:he|she|they) (?:is|are|was|were|gets?|got) $", re.IGNORECASE
 )
-_COUNT_OF_RE = re.compile(
+_COUNT_OF_RE = guarded(
     r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
-_VICTIM_OUTCOME_RE = re.compile(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
+_VICTIM_OUTCOME_RE = guarded(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
 # "... kill more citizens and raise the death toll to 193 since the start of the escalation",
 # "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
 # sentence that tells an event and then a running total. The total makes the sentence an
