@@ -103,7 +103,7 @@ _UNIDENTIFIED_RE = re.compile(
 _CROWD_RE = guarded(
     r"\b(?:protesters|demonstrators|rioters|mob|residents|students|workers)\b", re.IGNORECASE
 )
-_CIVILIAN_RE = re.compile(
+_CIVILIAN_RE = guarded(
     r"\b(?:civilians?|villagers|residents|worshippers|farmers|passengers|children|women)\b",
     re.IGNORECASE,
 )
@@ -115,7 +115,7 @@ _GROUP_RE = guarded(
 _COMMAND_RE = re.compile(
     "|".join(f"(?P<c{i}>\\b(?:{p})\\b)" for i, (p, _n) in enumerate(_COMMANDS))
 )
-_TARGET_CUE_RE = re.compile(
+_TARGET_CUE_RE = guarded(
     r"\b(?:against|targeting|targeted|on|at|attacked|hit|struck|killed|killing|abducted|"
     r"kidnapped|belonging to)\b",
     re.IGNORECASE,

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from processors.fastre import guarded
+from processors.fastre import folds_plainly, guarded
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -273,7 +273,7 @@ _MAIMED_RE = guarded(
 # between the count and its verb, blanked so that the count reaches the verb.
 # cheap pre-check of _COUNT_ASIDE_RE: a comma right before the verb of the outcome
 _ASIDE_VERB_RE = re.compile(r", (?:were|have been|had been|are) ")
-_COUNT_ASIDE_RE = re.compile(
+_COUNT_ASIDE_RE = guarded(
     r"\b(?:people|persons|men|women|civilians|villagers|soldiers|officers|residents|"
     r"workers|children)(?P<aside>\s*,\s*[^,;.()]{1,60}?,)"
     r"(?=\s+(?:were|have been|had been|are)\s+"
@@ -334,9 +334,15 @@ _LONG_GROUP_RE = re.compile(
     rf"murdered|slaughtered|beheaded|shot dead|gunned down)\b{_COMBINED}",
     _F,
 )
+# the outcome words _LONG_GROUP_RE ends on ("shot dead" holds "dead"): a segment with none of
+# them is not scanned
+_LONG_GROUP_KEYS = (
+    "killed", "died", "dead", "slain", "executed", "assassinated", "martyred", "massacred",
+    "murdered", "slaughtered", "beheaded", "gunned down",
+)  # fmt: skip
 _DIED_LATER_RE = re.compile(r"\s+(?:later\s+|subsequently\s+)?(?:died|succumbed)\b", _F)
 _NUM_ITEM_END_RE = re.compile(rf"\b{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*,?\s*$", _F)
-_ONE_ITEM_END_RE = re.compile(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
+_ONE_ITEM_END_RE = guarded(rf"\b{_ONE_PERSON}\s*,?\s*$", _F)
 _COORD_RE = re.compile(
     rf"{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+){{0,2}}\s*(?:,\s*and|,|and)\s*$", _F
 )
@@ -534,6 +540,10 @@ _COUNT_FIRST_WORDS = frozenset(
     for phrase in (*QUALIFIER_MIN, *NUMBER_WORDS, *VAGUE_AMOUNTS, "a", "half")
 )
 _WORD_RE = re.compile(r"\w+")
+# The prefix every number-first pattern starts with: where it does not match, none of them can,
+# so each start word is tested once here instead of once per pattern ("a" is a start word for
+# "a dozen" but rarely begins a count).
+_COUNT_START_RE = re.compile(rf"\b{_NUM}", _F)
 
 
 def _has_any(low: str, keys: tuple[str, ...]) -> bool:
@@ -541,11 +551,13 @@ def _has_any(low: str, keys: tuple[str, ...]) -> bool:
 
 
 def _count_starts(seg: str) -> list[int]:
-    """Offsets of the words of ``seg`` where a count phrase may start."""
+    """Offsets of the words of ``seg`` where a count phrase starts (the number-first patterns,
+    all of which begin with ``_COUNT_START_RE``, can match nowhere else)."""
     return [
         m.start()
         for m in _WORD_RE.finditer(seg)
-        if m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS
+        if (m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS)
+        and _COUNT_START_RE.match(seg, m.start()) is not None
     ]
 
 
@@ -866,7 +878,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 used.append(m.span())
                 found["kill"] = Count(2, None)
                 break
-    for m in _matches_at(_LONG_GROUP_RE, seg, starts) if "kill" not in found else ():
+    long_group = "kill" not in found and (not folds_plainly(seg) or _has_any(low, _LONG_GROUP_KEYS))
+    for m in _matches_at(_LONG_GROUP_RE, seg, starts) if long_group else ():
         take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
 
     for m in _ONE_SUBJECT_RE.finditer(seg):

@@ -658,7 +658,7 @@ _ARMED_MEMBER_RE = re.compile(
 # People the lexicon's civilian cues do not name, seen as victims of killings by armed men
 # ("a motorbike rider", "four teens", "two herdsmen"): unarmed, so an Attack (kept here, not in
 # the cues, which also decide protests and crowds)
-_UNARMED_VICTIM_RE = re.compile(
+_UNARMED_VICTIM_RE = guarded(
     r"\b(?:man|teens?|teenagers?|youths?|riders?|workers?|herds(?:men|man)|engineers?|"
     r"vendors?|monks?|nuns?|informers?|activists?|hostages?|detainees?|prisoners?|"
     r"relatives|elderly)\b",
@@ -698,7 +698,7 @@ def _victim_kind(seg: str, pos: int) -> str | None:
     return None
 
 
-_ATTRIBUTION_RE = re.compile(
+_ATTRIBUTION_RE = guarded(
     r"\b(?:(?:the )?(?:police|army|military|security (?:forces|officials|sources)|officials?|"
     r"spokes(?:man|woman|person)|troops|soldiers)\s+(?:said|say|says|told|reported|confirmed|"
     r"added|stated)|(?:said|told|according to)\s+(?:the\s+)?(?:\w+\s+)?(?:police|army|military|"
@@ -707,7 +707,7 @@ _ATTRIBUTION_RE = re.compile(
 )
 
 
-_DIED_RE = re.compile(r"(?:killed|shot dead|slain|gunned down|died)\b", _FLAGS)
+_DIED_RE = guarded(r"(?:killed|shot dead|slain|gunned down|died)\b", _FLAGS)
 _SUBJECT_END_RE = re.compile(
     r"\s*(?:(?:were|was|have been|had been|are|is|reportedly|reported|allegedly|all)\s+)*$",
     _FLAGS,
@@ -794,7 +794,7 @@ _AIR_AGENT_RE = re.compile(
 )
 # Protesters killed, told in the present or as a count ("troops kill 18 anti-coup protesters"):
 # lethal force against a protest, ACLED's Excessive force, not a peaceful protest
-_KILLED_PROTESTERS_RE = re.compile(
+_KILLED_PROTESTERS_RE = guarded(
     r"\b(?:kill(?:s|ed|ing)?|shoot(?:s|ing)? dead|murder(?:s|ed)?|gun(?:s|ned)? down|massacr\w*)"
     r" (?:[\w-]+ ){0,4}?(?:protesters|demonstrators|marchers|people at (?:a|the) (?:rally|protest))"
     r"\b",
@@ -807,7 +807,7 @@ _STORM_ASSAULT_RE = re.compile(
     r"\bstorm[”\"'’]? operation|(?-i:\b(?!A |An |The |This )[A-Z][\w-]+ Storm)\b",
     _FLAGS,
 )
-_WEATHER_RE = re.compile(
+_WEATHER_RE = guarded(
     r"\b(?:rain\w*|winds?|flood\w*|cyclones?|hurricanes?|typhoons?|tropical|snow\w*|hail|"
     r"lightning|tornado\w*|weather)\b",
     _FLAGS,
@@ -817,7 +817,7 @@ _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
 )
-_KILL_WORD_RE = re.compile(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
+_KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
 
 
 def _killing_before(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
@@ -831,7 +831,7 @@ def _killing_before(triggers: list[Trigger], seg: str, seg_start: int | None) ->
     return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
 
 
-_RELEASED_RE = re.compile(
+_RELEASED_RE = guarded(
     r"\b(?:(?:have|has|had) been|were|was) (?:\w+ )?(?:released|freed|rescued)\b|\brelease of\b",
     _FLAGS,
 )
@@ -839,7 +839,7 @@ _RELEASED_RE = re.compile(
 
 # "protested against the arrest of ...", "demanding the release of detained ...": the arrest is
 # what the protest is about, not an intervention in it
-_GRIEVANCE_RE = re.compile(
+_GRIEVANCE_RE = guarded(
     r"\b(?:against|over|denounc\w*|condemn\w*|protest\w*|demand\w*|angered by|outrage at|"
     r"release of|free(?:ing)?)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$",
     _FLAGS,
@@ -865,9 +865,7 @@ def _grievance_masked(seg: str) -> str:
 
 
 _WENT_OFF_RE = re.compile(r"\b(?:exploded|explosion|blast|went off|detonated)\b", _FLAGS)
-_HARMED_RE = re.compile(
-    r"\b(?:killed|killing|died|dead|injured|injuring|wounded|wounding)\b", _FLAGS
-)
+_HARMED_RE = guarded(r"\b(?:killed|killing|died|dead|injured|injuring|wounded|wounding)\b", _FLAGS)
 
 
 def _found_only(triggers: list[Trigger]) -> bool:
@@ -875,7 +873,7 @@ def _found_only(triggers: list[Trigger]) -> bool:
     return all(_FIND_RE.match(t.text) for t in triggers if t.label == lx.DISRUPTED)
 
 
-_FIND_RE = re.compile(
+_FIND_RE = guarded(
     r"(?:found|discovered|seized|recovered|confiscated|unearthed|uncovered|weapons|arms|rifles|"
     r"guns|ammunition|explosives|caches?)\b",
     _FLAGS,
@@ -902,7 +900,7 @@ _ONE_SIDED_KILL_RE = re.compile(
     r"\bcobijad|entambad|embolsad",
     _FLAGS,
 )
-_FIGHT_RE = re.compile(
+_FIGHT_RE = guarded(
     r"\b(?:clash(?:ed|es)?|fight(?:ing)?|fought|battles?|battled|gun ?battles?|firefights?|"
     r"exchanges? of (?:gun)?fire|exchanged fire|skirmish(?:es)?|returned fire|return fire|"
     r"ambush(?:ed)?|crossfire|shoot-?outs?)\b",
@@ -951,7 +949,7 @@ _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+
 _SENTENCE_PART_END_RE = re.compile(r"[.;:!?]")
 _FOUND_DEAD_RE = re.compile(r"found (?:dead|slain)\b", _FLAGS)
 # Victims that are one armed side: armed people, or members and leaders of an armed group
-_ARMED_VICTIM_RE = re.compile(
+_ARMED_VICTIM_RE = guarded(
     r"\b(?:soldiers?|troops?|servicem[ae]n|officers?|police(?:men|man)?|gendarmes?|militants?|"
     r"fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|guards?|combatants|"
     r"terrorists?|gunmen|personnel|members?|commanders?|leaders?|cadres?|resistance)\b",
@@ -976,9 +974,9 @@ _THROWN_BOMB_RE = re.compile(
     r"tossed)\b",
     _FLAGS,
 )
-_PETROL_BOMB_RE = re.compile(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bombs?\b", _FLAGS)
+_PETROL_BOMB_RE = guarded(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bombs?\b", _FLAGS)
 # An explosion at a plant or a pipeline caused by an armed side: sabotage, not an accident
-_SABOTAGE_RE = re.compile(
+_SABOTAGE_RE = guarded(
     r"\b(?:planted|blew up|blown up|unexploded|improvised|armed groups?|military-owned|"
     r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
     _FLAGS,

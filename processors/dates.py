@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from processors.fastre import guarded
+
 __all__ = ["NOT_EVENT_KINDS", "DateMention", "find_dates"]
 
 _MONTHS = {
@@ -364,7 +366,7 @@ _COMING_DAY_RE = re.compile(
 )
 _EVE_RE = re.compile(r"\beve\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # A weekend that is no past event: "next weekend", "every weekend", "a weekend curfew".
-_NOT_PAST_WEEKEND_RE = re.compile(
+_NOT_PAST_WEEKEND_RE = guarded(
     r"\b(?:next|every|each|coming|a|one|long|holiday|upcoming)\s+$", re.IGNORECASE
 )
 # What may join two names of one day: "yesterday, Tuesday", "on Friday 6/02/2015".
@@ -379,7 +381,7 @@ _APPOSED_RELATIVES = frozenset(
 # kidnapping him a week ago", "hostages who were abducted on Sunday", "deaths since the truce
 # began 11 days ago". A capture told as the main verb ("gunmen abducted 20 on Sunday") is the
 # event itself, so the capture verb counts only after "after" or a relative pronoun.
-_EARLIER_EVENT_RE = re.compile(
+_EARLIER_EVENT_RE = guarded(
     r"\b(?:after|(?:who|that|which)\s+(?:was|were|had\s+been))\s+(?:being\s+)?"
     r"(?:\w+\s+){0,2}?(?:kidnapp?|abduct|arrest|detain|captur)\w*\b[^.;:!?\n]{0,60}$",
     re.IGNORECASE,

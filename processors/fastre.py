@@ -16,7 +16,7 @@ from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["class_chars", "first_chars", "guarded"]
+__all__ = ["class_chars", "contains_any", "first_chars", "folds_plainly", "guarded"]
 
 
 def class_chars(items: Any, fold: bool = True) -> set[str] | None:
@@ -91,3 +91,26 @@ def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     look = f"(?=(?i:[{chars}]))" if fold else f"(?=[{chars}])"
     head, rest = ("\\b", pattern[2:]) if pattern.startswith("\\b") else ("", pattern)
     return re.compile(head + look + rest, flags)
+
+
+# The only characters outside ASCII that a case-insensitive ASCII letter matches, or whose
+# lowercase holds an ASCII letter (dotted and dotless i, long s, the Kelvin sign): without them,
+# a lowercase substring test finds exactly what a case-insensitive literal finds.
+_ASCII_FOLD_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def folds_plainly(text: str) -> bool:
+    """Whether a case-insensitive ASCII literal occurs in ``text`` exactly when it occurs, in
+    lowercase, in ``text.lower()`` (the keyword pre-checks before a regex rely on it)."""
+    return not any(ch in text for ch in _ASCII_FOLD_SPECIAL)
+
+
+def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool:
+    """``rx.search(text) is not None`` for ``rx``, a case-insensitive alternation of the plain
+    lowercase ASCII ``words`` (no word boundaries): substring tests on the lowercased text
+    instead of every branch tried at every position; the regex only for text holding one of the
+    few characters whose case folding differs."""
+    if not folds_plainly(text):
+        return rx.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in words)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from processors.fastre import guarded
+from processors.fastre import contains_any, guarded
 from processors.geo_data import ADMIN_SUFFIXES, ARABIC_NAME_COUNTRIES, PARTICLES, canon_key, fold
 from wirewatch.contracts import Location
 
@@ -115,7 +115,7 @@ _ORG_AFTER_RE = re.compile(
 # Lahore", "residents fled to the city of Cucuta".
 _ROUTE_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _ROUTE_TO_AFTER_RE = re.compile(r"\s+to\s+(?:the\s+)?[A-Z]")
-_ROUTE_TO_RE = re.compile(r"\bfrom\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+to\s+(?:the\s+)?$")
+_ROUTE_TO_RE = guarded(r"\bfrom\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+to\s+(?:the\s+)?$")
 _DESTINATION_RE = guarded(
     r"\b(?:fled|flee|fleeing|fled|evacuated|rushed|airlifted|transferred|flown|bound|headed|"
     r"heading|travell?ing|returned|deported)\b[^.,;]{0,30}?\b(?:to|for|towards?)\s+(?:the\s+)?"
@@ -152,11 +152,13 @@ _ORG_NAME_RE = re.compile(
     r"(?:[\s-]al-[\w'’-]+)?",
     re.IGNORECASE,
 )
-_ORG_HINT_RE = re.compile(
-    r"haram|shabab|jaish|jama|ansar|lashkar|tehreek|tahrir|ahrar|harakat|kata|asa|faylaq|liwa|"
-    r"islamic state|jund|jaysh|jabhat|saraya|quwat|alwiyat",
-    re.IGNORECASE,
-)
+_ORG_HINT_WORDS = (
+    "haram", "shabab", "jaish", "jama", "ansar", "lashkar", "tehreek", "tahrir", "ahrar",
+    "harakat", "kata", "asa", "faylaq", "liwa", "islamic state", "jund", "jaysh", "jabhat",
+    "saraya", "quwat", "alwiyat",
+)  # fmt: skip
+_ORG_HINT_RE = re.compile("|".join(map(re.escape, _ORG_HINT_WORDS)), re.IGNORECASE)
+
 # "Saudi-led", "Iranian-backed": a sponsor's country, not the event's
 # ("U.S led coalition": headlines drop the hyphen; only "led" is taken without it, since "Turkey
 # backed the plan" is a verb)
@@ -182,7 +184,7 @@ _ATTACKER_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 # "warplanes believed to be Russian": the demonym after the weapon
-_ATTACKER_BEFORE_RE = re.compile(
+_ATTACKER_BEFORE_RE = guarded(
     r"\b(?:warplanes?|war planes|planes|jets|aircraft|helicopters?|drones?|strikes|raids)"
     r"(?:\s+(?:believed|thought|said|suspected)\s+to\s+be)?\s+$",
     re.IGNORECASE,
@@ -317,7 +319,7 @@ _ARABIC_NAME_RE = re.compile(
 # ("Mahmoud", "Bashar") and villages of one word; see also the locative check.
 _SKELETON_ANYWHERE_POP = 20_000
 # "airstrikes target X", "shelling on X": what was struck is a place, as after "in"
-_STRUCK_BEFORE_RE = re.compile(
+_STRUCK_BEFORE_RE = guarded(
     r"\b(?:target(?:s|ed|ing)?|hit|hits|bomb(?:s|ed|ing)?|shell(?:s|ed|ing)?|struck|"
     r"(?:raids?|strikes?|airstrikes?|shelling|bombardment|attacks?)\s+on)\s+(?:the\s+)?$",
     re.I,
@@ -458,7 +460,7 @@ def article_places(
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
     orgs: list[tuple[int, int]] = []
-    if _ORG_HINT_RE.search(text):
+    if contains_any(text, _ORG_HINT_WORDS, _ORG_HINT_RE):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
@@ -725,7 +727,7 @@ def _us_dateline(gaz: Gazetteer, text: str) -> PlaceHit | None:
     return PlaceHit(m.start("town"), m.end("town"), m.group("town"), best, True, False, False, None)
 
 
-_PATRON_BEFORE_RE = re.compile(
+_PATRON_BEFORE_RE = guarded(
     r"\b(?:loyal|close|allied|aligned)\s+(?:to|with)\s+$|\bbacked\s+by\s+$", re.IGNORECASE
 )
 _THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)

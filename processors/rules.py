@@ -89,7 +89,7 @@ _VIOLENT_WORD_RE = guarded(
 # "Turkish soldier killed in Syria", "Mother and son are killed", "Regime troops die in a
 # minefield"): the person noun right before the outcome word makes it an event even though no
 # count can be read. Checked on the words just before a bare outcome trigger.
-_VICTIM_KILLED_RE = re.compile(
+_VICTIM_KILLED_RE = guarded(
     r"\b(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|teen(?:ager)?s?|youths?|minors?|"
     r"civilians?|villagers?|residents?|farmers?|soldiers?|troops|fighters?|commanders?|"
     r"leaders?|members?|officers?|police(?:m[ae]n|wom[ae]n)?|officials?|journalists?|"
@@ -103,13 +103,13 @@ _VICTIM_KILLED_RE = re.compile(
     re.IGNORECASE,
 )
 # a pronoun opening a headline's passive: "They are killed inside a truck", "He is killed"
-_PRONOUN_VICTIM_RE = re.compile(
+_PRONOUN_VICTIM_RE = guarded(
     r"[\"'“‘\[(]*(?:he|she|they) (?:is|are|was|were|gets?|got) $", re.IGNORECASE
 )
-_COUNT_OF_RE = re.compile(
+_COUNT_OF_RE = guarded(
     r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
-_VICTIM_OUTCOME_RE = re.compile(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
+_VICTIM_OUTCOME_RE = guarded(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
 # "... kill more citizens and raise the death toll to 193 since the start of the escalation",
 # "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
 # sentence that tells an event and then a running total. The total makes the sentence an
