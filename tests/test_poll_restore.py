@@ -14,6 +14,7 @@ from ingest.poll_stage import StateRecord
 from ingest.state import FeedState
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.errors import SinkError, TopicMissing
+from wirewatch.kafka_admin import read_table
 from wirewatch.runners.kafka import KafkaSourceRunner, build_runner
 from wirewatch.topics import Topics
 
@@ -87,3 +88,40 @@ def test_a_state_topic_that_is_missing_stops_the_restore_instead_of_retrying(
     finally:
         runner.close()
     assert len(reads) == 1
+
+
+@pytest.mark.kafka
+def test_a_table_read_ends_when_the_worker_is_asked_to_stop(kafka_settings: KafkaSettings) -> None:
+    """A long restore does not outlive a stop request (SIGTERM, then the pod's grace period)."""
+    topic = Topics(kafka_settings.topic_prefix).name("feedstate")
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
+    try:
+        producer.send(topic, key=b"feed-a", value=b"{}", partition=0)
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+    assert len(read_table(kafka_settings, topic, {0})) == 1  # readable when not stopping
+    with pytest.raises(SinkError, match="stopped") as raised:
+        read_table(kafka_settings, topic, {0}, should_stop=lambda: True)
+    assert raised.value.reason == "sink.read_stopped"
+
+
+@pytest.mark.kafka
+def test_a_restore_cut_short_by_a_stop_is_not_logged_as_a_failure(
+    kafka_settings: KafkaSettings, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    runner = build_runner(
+        Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False)), "poll"
+    )
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        runner.stop_event.set()
+        raise SinkError(f"reading {args[1]} stopped: asked to stop", reason="sink.read_stopped")
+
+    monkeypatch.setattr(runners_kafka, "read_table", stopped)
+    try:
+        with caplog.at_level("ERROR", logger="wirewatch.workers"):
+            runner.take_partitions({0})
+    finally:
+        runner.close()
+    assert not [r for r in caplog.records if "restore failed" in r.getMessage()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -340,6 +340,7 @@ def read_table(
     partitions: Iterable[int] | None = None,
     *,
     since_ms: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[tuple[int, str, bytes | None]]:
     """Read committed records of ``topic`` (given partitions, else all) to the end it has when
     the read starts: from each partition's beginning, or with ``since_ms`` from the first offset
@@ -347,7 +348,8 @@ def read_table(
 
     No overall deadline: a large table takes as long as it takes. The read fails (a
     :class:`~wirewatch.errors.SinkError`, reason ``sink.read_stalled``) only when no partition's
-    position moves for ``cfg.table_read_stall_timeout`` seconds."""
+    position moves for ``cfg.table_read_stall_timeout`` seconds; reason ``sink.read_stopped``
+    as soon as ``should_stop()`` is true (a worker asked to stop does not finish a long read)."""
     try:
         consumer = KafkaConsumer(
             **kafka_client_config(cfg),
@@ -376,6 +378,10 @@ def read_table(
         position = {tp: consumer.position(tp) for tp in tps}
         moved = time.monotonic()
         while any(position[tp] < end[tp] for tp in tps):
+            if should_stop is not None and should_stop():
+                raise SinkError(
+                    f"reading {topic} stopped: asked to stop", reason="sink.read_stopped"
+                )
             for tp, msgs in consumer.poll(timeout_ms=int(min(500, stall * 1000))).items():
                 for m in msgs:
                     out.append((tp.partition, m.key.decode() if m.key else "", m.value))

@@ -233,6 +233,8 @@ class _KafkaRunner:
             except TopicMissing:
                 raise  # not an outage: the worker stops with its one line (topics create)
             except SinkError as exc:
+                if self.stop_event.is_set():
+                    return  # stopping (a read cut short by it, or failed meanwhile): not an error
                 if self.ops is not None:
                     self.ops.heartbeat()  # alive, retrying; not ready meanwhile (no beat())
                 log.error(
@@ -655,12 +657,23 @@ class KafkaStageRunner(_KafkaRunner):
         def restore_once() -> None:
             now = datetime.now(UTC)
             since_ms = None if horizon is None else int(horizon(now).timestamp() * 1000)
-            rows = read_table(self.cfg, self.topics.name(kind), parts, since_ms=since_ms)
+            rows = read_table(
+                self.cfg,
+                self.topics.name(kind),
+                parts,
+                since_ms=since_ms,
+                should_stop=self.stop_event.is_set,
+            )
             self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
             # state not partitioned like the input (the cluster stage's waiting wire copies):
             # every partition, after the partitioned state it is checked against
             for shared in getattr(self.stage, "shared_state_kinds", ()):
-                rows = read_table(self.cfg, self.topics.name(shared), since_ms=since_ms)
+                rows = read_table(
+                    self.cfg,
+                    self.topics.name(shared),
+                    since_ms=since_ms,
+                    should_stop=self.stop_event.is_set,
+                )
                 self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
         self._until_restored(restore_once)
@@ -899,7 +912,8 @@ class KafkaSourceRunner(_KafkaRunner):
         rows: list[TableRow] = []
 
         def restore_once() -> None:
-            rows[:] = [TableRow(k, v, p) for p, k, v in read_table(self.cfg, state_topic, parts)]
+            table = read_table(self.cfg, state_topic, parts, should_stop=self.stop_event.is_set)
+            rows[:] = [TableRow(k, v, p) for p, k, v in table]
             self.stage.restore(parts, rows)
 
         # without its feed states the worker would poll its feeds as new and repeat entries
