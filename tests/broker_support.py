@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,26 @@ def private_broker(tmp_path: Path) -> Iterator[Broker]:
         yield broker
     finally:
         broker.stop(wipe=True)
+
+
+def read_table_stalling_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the workers' first state-table read fail as a stalled read would
+    (``sink.read_stalled``) and later ones read for real; the topics read, in order."""
+    import wirewatch.runners.kafka as runners_kafka
+    from wirewatch.errors import SinkError
+
+    reads: list[str] = []
+    real_read_table = runners_kafka.read_table
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1])
+        if len(reads) == 1:
+            raise SinkError(
+                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
+                "(kafka.table_read_stall_timeout)",
+                reason="sink.read_stalled",
+            )
+        return real_read_table(*args, **kwargs)
+
+    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    return reads

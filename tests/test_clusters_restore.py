@@ -17,6 +17,7 @@ import pytest
 from kafka import KafkaProducer
 
 from clusters.stage import ClusterStage
+from tests.broker_support import read_table_stalling_once
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Event, Location, TollReport, WireCopy
 from wirewatch.errors import SinkError
@@ -229,7 +230,6 @@ def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
     would) is logged as one line and done again: the worker handles its partitions with their
     state, so a second report of a restored event joins it (version 2) instead of starting
     another event."""
-    import wirewatch.runners.kafka as runners_kafka
     from testkit.pipeline import read_topic, run_stage
     from tests.test_clusters import incident
 
@@ -250,20 +250,7 @@ def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
     send(incident(1, killed=3, outlet="a.test"))
     run_stage(settings, "cluster", 1)
 
-    reads = []
-    real_read_table = runners_kafka.read_table
-
-    def fails_once(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args[1])
-        if len(reads) == 1:
-            raise SinkError(
-                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
-                "(kafka.table_read_stall_timeout)",
-                reason="sink.read_stalled",
-            )
-        return real_read_table(*args, **kwargs)
-
-    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    reads = read_table_stalling_once(monkeypatch)
     send(incident(2, killed=5, outlet="b.test"))
     with caplog.at_level("ERROR", logger="wirewatch.workers"):
         run_stage(settings, "cluster", 1)

@@ -12,6 +12,7 @@ from kafka import KafkaProducer
 import wirewatch.runners.kafka as runners_kafka
 from ingest.poll_stage import StateRecord
 from ingest.state import FeedState
+from tests.broker_support import read_table_stalling_once
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.errors import SinkError, TopicMissing
 from wirewatch.kafka_admin import read_table
@@ -38,20 +39,7 @@ def test_a_poll_worker_whose_state_restore_fails_reads_it_again(
     finally:
         producer.close()
 
-    reads: list[str] = []
-    real_read_table = runners_kafka.read_table
-
-    def fails_once(*args: Any, **kwargs: Any) -> Any:
-        reads.append(args[1])
-        if len(reads) == 1:
-            raise SinkError(
-                f"reading {args[1]} stalled: no progress for 2 s with 1 records still to read "
-                "(kafka.table_read_stall_timeout)",
-                reason="sink.read_stalled",
-            )
-        return real_read_table(*args, **kwargs)
-
-    monkeypatch.setattr(runners_kafka, "read_table", fails_once)
+    reads = read_table_stalling_once(monkeypatch)
     runner = build_runner(Settings(kafka=cfg, metrics=MetricsSettings(enabled=False)), "poll")
     assert isinstance(runner, KafkaSourceRunner)
     try:

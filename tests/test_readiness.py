@@ -24,7 +24,7 @@ import pytest
 from kafka import TopicPartition
 from kafka import errors as kerr
 
-from testkit.http import free_port
+from testkit.http import free_port, local_status
 from testkit.pipeline import read_topic, wait_for
 from testkit.records import seed_articles
 from wirewatch.ops import BrokerProbe
@@ -123,16 +123,6 @@ def _readyz(port: int) -> tuple[int, dict[str, Any]] | None:
         return None
 
 
-def _status(port: int, path: str) -> int | None:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
-            return int(r.status)
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except OSError:
-        return None
-
-
 def _worker_env(bootstrap: str, prefix: str, metrics_port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
     env.update(
@@ -189,7 +179,7 @@ def test_worker_without_broker_is_alive_not_ready_and_retries(tmp_path: Path) ->
         status, body = answer
         assert status == 503, body
         assert body["checks"]["broker_reachable"] == "failing", body
-        assert _status(port, "/healthz") == 200  # retrying is not stuck: no restart wanted
+        assert local_status(port, "/healthz") == 200  # retrying is not stuck: no restart wanted
         assert proc.poll() is None, log.read_text()
     finally:
         code = _stop(proc)
@@ -264,7 +254,7 @@ def test_readyz_follows_a_private_broker_through_start_stop_start(tmp_path: Path
         assert wait_for(lambda: status() == 503, 90, 1), (_readyz(mport), log.read_text()[-3000:])
         answer = _readyz(mport)
         assert answer is not None and answer[1]["checks"]["broker_reachable"] == "failing", answer
-        assert _status(mport, "/healthz") == 200
+        assert local_status(mport, "/healthz") == 200
         assert proc.poll() is None, log.read_text()[-3000:]
 
         _broker("start.sh", data, benv)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
-from testkit.http import free_port
+from testkit.http import free_port, local_status
 from testkit.pipeline import wait_for, worker_env
 from tests.broker_support import Broker
 from wirewatch.config import KafkaSettings
@@ -95,17 +93,6 @@ def test_a_missing_topic_at_worker_start_is_topic_missing(kafka_bootstrap: str) 
     assert "wirewatch topics create" in line
 
 
-def _readyz(port: int) -> int | None:
-    """The status of the worker's /readyz, None while nothing answers."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
-            return int(r.status)
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except OSError:
-        return None
-
-
 @pytest.mark.kafka
 @pytest.mark.slow
 def test_a_broker_lost_while_the_worker_reads_its_topics_is_an_outage_it_waits_out(
@@ -144,11 +131,11 @@ def test_a_broker_lost_while_the_worker_reads_its_topics_is_an_outage_it_waits_o
             0.5,
         ), log_path.read_text()
         assert worker.poll() is None, log_path.read_text()  # waiting, not exited
-        assert _readyz(port) == 503
+        assert local_status(port, "/readyz") == 503
         private_broker.start()
-        assert wait_for(lambda: _readyz(port) == 200 or worker.poll() is not None, 300, 1.0), (
-            log_path.read_text()
-        )
+        assert wait_for(
+            lambda: local_status(port, "/readyz") == 200 or worker.poll() is not None, 300, 1.0
+        ), log_path.read_text()
         assert worker.poll() is None, log_path.read_text()
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=120) == 0, log_path.read_text()
