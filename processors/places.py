@@ -277,6 +277,29 @@ _ES_MARK_RE = re.compile(
 _NEIGHBOURHOOD_COUNTRY = "MEX"
 
 
+# A name written with the Arabic article ("al-Khair", "Khan al-Shih") is a place where places
+# have Arabic names; a namesake elsewhere (a Sokhna in India, a Zara in Croatia) is not it.
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:al|Al|AL)[-‐]$")
+_ARTICLE_START_RE = re.compile(r"(?:al|Al|AL)[-‐]")
+_ARABIC_PLACE_COUNTRIES = ARABIC_NAME_COUNTRIES | {
+    "ISR", "IRN", "TUR", "TCD", "ERI", "MLI", "NER", "NGA", "AFG", "PAK",
+}  # fmt: skip
+
+
+def _arabic_name_abroad(gaz: Gazetteer, text: str, start: int, mention: Any) -> bool:
+    """Whether ``mention`` carries the Arabic article but names no place of a country where
+    places have Arabic names."""
+    if not (
+        _ARTICLE_START_RE.match(mention.surface)
+        or _ARTICLE_BEFORE_RE.search(text, max(0, start - 3), start)
+    ):
+        return False
+    return not any(
+        gaz.place(i).country_iso3 in _ARABIC_PLACE_COUNTRIES or gaz.place(i).feature == "country"
+        for i in mention.ids[:8]
+    )
+
+
 def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
     """Spans of the Spanish neighbourhood names of ``text``."""
     if not any(k in text for k in _NEIGHBOURHOOD_KEYS):
@@ -517,6 +540,8 @@ def article_places(
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
     found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
+    if "l-" in text:
+        found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]
     neighbourhoods = _spanish_neighbourhoods(text)
     if neighbourhoods:
         found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]

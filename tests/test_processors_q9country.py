@@ -78,3 +78,20 @@ def test_a_spanish_neighbourhood_is_no_namesake_town_abroad(text: str) -> None:
 
 def test_an_arabic_neighbourhood_is_no_spanish_one() -> None:
     assert _country("Clashes in the al-Sukkarí neighborhood kill three fighters") != "MEX"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the namesakes abroad (a Sokhna in India, a Shih in China) are no place of the event
+        "Regime forces shelled the Al-Sokhna area, killing five fighters",
+        "Barrel bombs fell on the besieged Khan al-Shih, killing four people",
+    ],
+)
+def test_a_name_with_the_arabic_article_is_no_namesake_town_abroad(text: str) -> None:
+    assert _country(text) == "SYR"
+
+
+def test_a_name_with_the_arabic_article_still_names_its_town() -> None:
+    loc = _one("Shelling on al-Raqqa killed six civilians").location
+    assert loc is not None and loc.name is not None and "Raqq" in loc.name
