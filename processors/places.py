@@ -190,6 +190,13 @@ _ATTACKER_AFTER_RE = re.compile(
     r"patrols?|guarantees?|guarantors?|offensive)\b",
     re.IGNORECASE,
 )
+# A state's forces by its name or demonym ("Turkish forces", "US troops"): at home, or abroad
+# beside a side of the country they are in (article_places weighs that)
+_FORCES_AFTER_RE = re.compile(
+    r"\s+(?:(?:special|security|armed|ground|military|border)\s+)?(?:forces|troops|army|"
+    r"soldiers|military|guards|(?-i:Jandarma)|gendarmerie|tanks|commandos|marines)\b",
+    re.IGNORECASE,
+)
 # "warplanes believed to be Russian": the demonym after the weapon
 _ATTACKER_BEFORE_RE = guarded(
     r"\b(?:warplanes?|war planes|planes|jets|aircraft|helicopters?|drones?|strikes|raids)"
@@ -551,6 +558,8 @@ def article_places(
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
     attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
+    forces: dict[str, float] = {}  # what "Turkish forces", "US troops" add to their country
+    force_names: list[int] = []  # their starts
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -618,6 +627,9 @@ def article_places(
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
+            if not in_title and _FORCES_AFTER_RE.match(after):
+                forces[iso] = forces.get(iso, 0.0) + w
+                force_names.append(starts[i])
         elif (
             not in_title  # a title repeats the text; its towns must not outvote named countries
             and len(isos) == 1
@@ -652,6 +664,15 @@ def article_places(
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     for iso, w in attacker.items():
         weights[iso] = weights.get(iso, 0.0) + w
+    if forces and all(w - forces.get(iso, 0.0) < 0.5 for iso, w in weights.items()):
+        # "the SDF and US forces clash with ISIS": with one country's own side named, the
+        # forces of states known only as forces are foreign troops there, not the place
+        sides = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])] for gm in _HOME_GROUP_RE.finditer(text)}
+        if any(w >= _HOME_NAME_WEIGHT and iso not in forces for iso, w in sides):
+            for iso in forces:
+                weights[iso] = min(weights[iso], 0.3)
+                attacker[iso] = 0.3
+            actor_names.update(force_names)  # "US forces": not a place of the event
     if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_GROUP_RE.search(text)):
         hints: dict[str, dict[str, float]] = {}  # country -> {name: weight}
         if neighbourhoods:

@@ -95,3 +95,20 @@ def test_a_name_with_the_arabic_article_is_no_namesake_town_abroad(text: str) ->
 def test_a_name_with_the_arabic_article_still_names_its_town() -> None:
     loc = _one("Shelling on al-Raqqa killed six civilians").location
     assert loc is not None and loc.name is not None and "Raqq" in loc.name
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a foreign state's forces beside a side of the country they fight in
+        ("Fighters of the SDF and US forces clashed with militants, killing four", "SYR"),
+        ("Fighting between the YPG and Turkish troops killed five fighters", "SYR"),
+        ("Peshmerga fighters and Turkish soldiers clashed with militants, killing two", "IRQ"),
+    ],
+)
+def test_foreign_forces_beside_a_home_side_are_not_the_place(text: str, iso3: str) -> None:
+    assert _country(text) == iso3
+
+
+def test_a_states_forces_alone_still_place_the_report_at_home() -> None:
+    assert _country("Turkish forces killed three militants in a raid") == "TUR"
