@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import contains_any, guarded
-from processors.geo_data import ADMIN_SUFFIXES, ARABIC_NAME_COUNTRIES, PARTICLES, canon_key, fold
+from processors.geo_data import (
+    ADMIN_SUFFIXES,
+    ARABIC_NAME_COUNTRIES,
+    PARTICLES,
+    canon_key,
+    data_text,
+    fold,
+)
 from wirewatch.contracts import Location
 
 if TYPE_CHECKING:
@@ -183,6 +190,13 @@ _ATTACKER_AFTER_RE = re.compile(
     r"patrols?|guarantees?|guarantors?|offensive)\b",
     re.IGNORECASE,
 )
+# A state's forces by its name or demonym ("Turkish forces", "US troops"): at home, or abroad
+# beside a side of the country they are in (article_places weighs that)
+_FORCES_AFTER_RE = re.compile(
+    r"\s+(?:(?:special|security|armed|ground|military|border)\s+)?(?:forces|troops|army|"
+    r"soldiers|military|guards|(?-i:Jandarma)|gendarmerie|tanks|commandos|marines)\b",
+    re.IGNORECASE,
+)
 # "warplanes believed to be Russian": the demonym after the weapon
 _ATTACKER_BEFORE_RE = guarded(
     r"\b(?:warplanes?|war planes|planes|jets|aircraft|helicopters?|drones?|strikes|raids)"
@@ -221,26 +235,94 @@ _COUNTRY_COACTOR_BEFORE_RE = re.compile(
     r"|\bbacked\s+by\s+(?:the\s+)?$|\bborders?\s+with\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-# Armed groups that fight in one country: a weak hint of the country when the text names none
-# ("clashes between the SDF and IS" is in Syria). Case-sensitive: "KIA" is also "killed in
-# action" in lowercase text only.
-_HOME_GROUPS: tuple[tuple[str, str], ...] = (
-    ("SYR", r"SDF|Syrian Democratic Forces|YPG|YPJ|al-Nusra|Nusra Front|Hayat Tahrir al-Sham|"
-     r"HTS|Free Syrian Army|FSA|Ahrar al-Sham|Jaish al-Islam|Jaysh al-Islam"),
-    ("MMR", r"Tatmadaw|Kachin Independence Army|KIA|KNLA|Karen National Union|KNU|"
-     r"Arakan Army|TNLA|Ta'ang National Liberation Army|MNDAA|Karenni Army"),
-    ("MEX", r"Los Zetas|Zetas|Gulf Cartel|Sinaloa Cartel|CJNG|Jalisco New Generation Cartel|"
-     r"La Familia Michoacana|Knights Templar Cartel|Beltran Leyva"),
-    ("SOM", r"al-Shabaab|al-Shabab|Al Shabaab"),
-    ("YEM", r"Houthis?|Ansar Allah"),
-    ("AFG", r"Taliban"),
-    ("COL", r"FARC|ELN|Clan del Golfo"),
-    ("COD", r"M23|Allied Democratic Forces"),
-    ("SDN", r"Rapid Support Forces"),
-)  # fmt: skip
-_HOME_GROUP_RE = guarded(
-    r"\b(?:" + "|".join(f"(?P<g{i}>{pat})" for i, (_c, pat) in enumerate(_HOME_GROUPS)) + r")\b"
+
+
+# Names of armed sides, forces and ruling bodies that belong to one country
+# (processors/data/actors.tsv): a weak hint of the country when the text names no place
+# ("clashes between the SDF and IS" is in Syria, "junta troops torch a village" in Myanmar).
+# Case-sensitive: "KIA" is also "killed in action" in lowercase text only.
+def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
+    rows: list[tuple[str, float]] = []
+    alts: list[str] = []
+    for line in data_text("actors.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        iso3, weight, names = line.split("\t")
+        for name in names.split("|"):
+            pat = re.escape(name).replace("'", "['’]")
+            if name[:1].islower():  # "junta" also heads a sentence: "Junta troops ..."
+                pat = f"[{name[0]}{name[0].upper()}]{pat[1:]}"
+            alts.append(f"(?P<g{len(rows)}>{pat})")
+            rows.append((iso3, float(weight)))
+    # longest names first: "Karenni Army" before "Karenni", "regime forces" before "regime"
+    order = sorted(range(len(alts)), key=lambda i: -len(alts[i]))
+    # "La Junta" is a town's name, not the junta
+    names = "|".join(alts[i] for i in order)
+    return tuple(rows), guarded(r"(?<!\bLa )(?<!\bEl )\b(?:" + names + r")\b")
+
+
+_HOME_ACTORS, _HOME_GROUP_RE = _actor_table()
+# several names of one country add up to this much: still less than one named place (1.0)
+_HOME_HINT_MAX = 0.9
+# the weight of an own name of one country's side (a generic word weighs less)
+_HOME_NAME_WEIGHT = 0.6
+# A neighbourhood named in Spanish ("the Las Flores neighborhood", "Colonia Centro"): a part of a
+# town the text does not name, not the namesake town abroad (Las Flores, Argentina). With
+# nothing else to place the report, it hints at the Spanish-speaking country with the most
+# reported violence.
+_NEIGHBOURHOOD_KEYS = ("eighbo", "subdivision", "colon", "Colon", "raccionamiento", "sector")
+_ES_NAME = r"[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'’.-]*|de|del|la|las|los|y)){0,5}"
+_ES_NEIGHBOURHOOD_RE = re.compile(
+    rf"\b(?P<name>{_ES_NAME})\s+(?:neighbou?rhoods?|subdivisions?|colon(?:y|ia)|sector|"
+    rf"fraccionamiento)\b|\b(?:Colonia|Fraccionamiento|Fracc\.)\s+(?P<after>{_ES_NAME})"
 )
+_ES_MARK_RE = re.compile(
+    r"[áéíóúñ]|\b(?:La|Las|Los|El|San|Santa|Santo|Villa|Villas|Lomas|Loma|Valle|Barrio|Real|"
+    r"Jardines|Rinconada|Cerro|Hacienda|Campestre|Residencial|Nuevo|Nueva|Infonavit|Colinas|"
+    r"Praderas|Arboledas|Paseo|Paseos|Prados|Bosques|Mirador|de|del)\b"
+)
+_NEIGHBOURHOOD_COUNTRY = "MEX"
+
+
+# A name written with the Arabic article ("al-Khair", "Khan al-Shih") is a place where places
+# have Arabic names; a namesake elsewhere (a Sokhna in India, a Zara in Croatia) is not it.
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:al|Al|AL)[-‐]$")
+_ARTICLE_START_RE = re.compile(r"(?:al|Al|AL)[-‐]")
+_ARABIC_PLACE_COUNTRIES = ARABIC_NAME_COUNTRIES | {
+    "ISR", "IRN", "TUR", "TCD", "ERI", "MLI", "NER", "NGA", "AFG", "PAK",
+}  # fmt: skip
+
+
+def _arabic_name_abroad(gaz: Gazetteer, text: str, start: int, mention: Any) -> bool:
+    """Whether ``mention`` carries the Arabic article but names no place of a country where
+    places have Arabic names."""
+    if not (
+        _ARTICLE_START_RE.match(mention.surface)
+        or _ARTICLE_BEFORE_RE.search(text, max(0, start - 3), start)
+    ):
+        return False
+    return not any(
+        gaz.place(i).country_iso3 in _ARABIC_PLACE_COUNTRIES or gaz.place(i).feature == "country"
+        for i in mention.ids[:8]
+    )
+
+
+def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
+    """Spans of the Spanish neighbourhood names of ``text``."""
+    if not any(k in text for k in _NEIGHBOURHOOD_KEYS):
+        return []
+    out = []
+    for m in _ES_NEIGHBOURHOOD_RE.finditer(text):
+        key = "after" if m.group("after") else "name"
+        # "the al-Sukkari neighborhood" is an Arabic name, whatever its accents
+        a, b = m.span(key)
+        if "l-" not in text[max(0, a - 2) : b] and (
+            key == "after" or _ES_MARK_RE.search(text, a, b)
+        ):
+            out.append((a, b))
+    return out
+
+
 _IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
 _GAZ: Any = None
@@ -465,12 +547,19 @@ def article_places(
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
     found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
+    if "l-" in text:
+        found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]
+    neighbourhoods = _spanish_neighbourhoods(text)
+    if neighbourhoods:
+        found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
     weights: dict[str, float] = {}
     city_weights: dict[str, float] = {}
     attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
+    forces: dict[str, float] = {}  # what "Turkish forces", "US troops" add to their country
+    force_names: list[int] = []  # their starts
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -538,6 +627,9 @@ def article_places(
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
+            if not in_title and _FORCES_AFTER_RE.match(after):
+                forces[iso] = forces.get(iso, 0.0) + w
+                force_names.append(starts[i])
         elif (
             not in_title  # a title repeats the text; its towns must not outvote named countries
             and len(isos) == 1
@@ -572,10 +664,27 @@ def article_places(
         weights[iso] = weights.get(iso, 0.0) + ((0.5 * w) if named_any else w)
     for iso, w in attacker.items():
         weights[iso] = weights.get(iso, 0.0) + w
-    if all(w < 0.5 for w in weights.values()) and _HOME_GROUP_RE.search(text):
+    if forces and all(w - forces.get(iso, 0.0) < 0.5 for iso, w in weights.items()):
+        # "the SDF and US forces clash with ISIS": with one country's own side named, the
+        # forces of states known only as forces are foreign troops there, not the place
+        sides = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])] for gm in _HOME_GROUP_RE.finditer(text)}
+        if any(w >= _HOME_NAME_WEIGHT and iso not in forces for iso, w in sides):
+            for iso in forces:
+                weights[iso] = min(weights[iso], 0.3)
+                attacker[iso] = 0.3
+            actor_names.update(force_names)  # "US forces": not a place of the event
+    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_GROUP_RE.search(text)):
+        hints: dict[str, dict[str, float]] = {}  # country -> {name: weight}
+        if neighbourhoods:
+            hints[_NEIGHBOURHOOD_COUNTRY] = {"": 0.5}
         for gm in _HOME_GROUP_RE.finditer(text):
-            iso = _HOME_GROUPS[int(str(gm.lastgroup)[1:])][0]
-            weights[iso] = max(weights.get(iso, 0.0), 0.5)
+            iso, w = _HOME_ACTORS[int(str(gm.lastgroup)[1:])]
+            if attacker and w < _HOME_NAME_WEIGHT:
+                continue  # "the Russian and regime warplanes": whose regime is not said
+            hints.setdefault(iso, {})[gm.group().lower()] = w
+        for iso, names in hints.items():
+            hint = min(_HOME_HINT_MAX, sum(names.values()))
+            weights[iso] = max(weights.get(iso, 0.0), hint)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them
