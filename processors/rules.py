@@ -371,17 +371,19 @@ def _extract(
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
-    sentences = split_sentences(text)
     triggers = find_triggers(text)
+    if not triggers:
+        return []  # every incident starts at a trigger: dates and places would go unread
+    sentences = split_sentences(text)
     trig_pos = [t.start for t in triggers]
     filed = datelines(text)
     dates = [d for d in find_dates(text, published) if not _in_spans(d.start, filed)]
     date_pos = [d.start for d in dates]
     said = _statement_dates(text, dates)
-    places: ArticlePlaces = article_places(
-        text, title, exclude=filed, regions=_place_regions(text, sentences, trig_pos)
-    )
-    hit_pos = [h.start for h in places.hits]
+    # resolved on the first sentence that keeps a trigger: the place search is the largest
+    # single step, and a text whose triggers are all figurative or hypothetical needs none
+    places: ArticlePlaces | None = None
+    hit_pos: list[int] = []
 
     incidents: list[_Incident] = []
     current: _Incident | None = None
@@ -415,6 +417,10 @@ def _extract(
         if not trigs:
             context_date = sentence_date or context_date
             continue
+        if places is None:
+            regions = _place_regions(text, sentences, trig_pos)
+            places = article_places(text, title, exclude=filed, regions=regions)
+            hit_pos = [h.start for h in places.hits]
         masked = _masked(text, s0, s1, supp)
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]
         for seg_start, seg_end, members in cluster(trigs, text, s0, s1):
@@ -482,6 +488,8 @@ def _extract(
             current = target
         context_date = sentence_date or context_date
 
+    if places is None:  # no sentence kept a trigger, so no incident either
+        return []
     _zero_regions(incidents, sentences)
     return _build(incidents, text, article_id, published, places, language, warnings, sentences)
 
