@@ -116,7 +116,9 @@ class EventClassifier:
 
     def predict_proba(self, text: str) -> np.ndarray:
         feats = set(features(text))
-        rows = [r for r in map(self.vocab.get, feats) if r is not None]
+        # in row order: float32 sums depend on the order of their terms, and a set's order
+        # on the process's hash seed, so without it two workers could differ in the last bit
+        rows = sorted(r for r in map(self.vocab.get, feats) if r is not None)
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python

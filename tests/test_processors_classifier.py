@@ -8,7 +8,9 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from importlib import resources
@@ -305,3 +307,40 @@ def test_ucdp_labelling_never_reads_the_blind_part(tmp_path: Path) -> None:
     assert got
     assert not got & set(blind)
     assert got == {i for i in ids if part_of(i) == "dev" and not held_for_tuning(i)}
+
+
+_PROBA_SCRIPT = """
+import sys
+from processors.classifier import load_classifier
+c = load_classifier()
+for text in sys.stdin.read().split("\\n"):
+    print(c.predict_proba(text).tobytes().hex())
+"""
+
+
+def test_probabilities_are_the_same_bits_in_every_process() -> None:
+    """Two workers (two hash seeds) give the same probabilities for the same text: set order
+    depends on the seed, and float32 sums on their order (these seeds differed before)."""
+    texts = "\n".join(
+        [
+            "Gunmen on motorcycles stormed a village market on Tuesday, killing twelve traders "
+            "and wounding several others, local officials said.",
+            "An air strike hit a crowded school sheltering displaced families in the north of "
+            "the city, killing at least 17 people including children, the ministry said.",
+            "Police fired tear gas and rubber bullets at protesters who blocked the highway; "
+            "dozens were arrested and 4 were injured.",
+        ]
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", _PROBA_SCRIPT],
+            input=texts,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "4")
+    ]
+    assert outputs[0].count("\n") == 3
+    assert outputs[0] == outputs[1]
