@@ -121,3 +121,131 @@ def test_a_restore_longer_than_the_poll_interval_keeps_the_worker_in_its_group(
     assert assignments == [{0, 1, 2}], assignments
     assert reads == [topics.name("events"), topics.name("copies")], reads
     assert runner.processed == 1
+
+
+def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_assigned(
+    kafka_settings: KafkaSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker A is restoring all three partitions when worker B joins its group: A stays in
+    the group through the rebalance (it polls between read batches), the partitions it lost
+    do not keep their state once its restore ends, and those it was given again are restored
+    again; each worker then holds exactly the events of the partitions it holds."""
+    import threading
+
+    import wirewatch.kafka_admin as kafka_admin
+    from clusters.stage import ClusterStage
+    from wirewatch.runners.kafka import KafkaStageRunner, build_runner
+
+    today = datetime.now(UTC)
+    per_partition = 4
+    _write(
+        kafka_settings,
+        Topics(kafka_settings.topic_prefix).name("events"),
+        [
+            (p, f"p{p}-{i}", _event(f"p{p}-{i}", today), today)
+            for p in range(3)
+            for i in range(per_partition)
+        ],
+    )
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    a, b = (build_runner(settings, "cluster") for _ in range(2))
+    assert isinstance(a, KafkaStageRunner) and isinstance(b, KafkaStageRunner)
+    b_assigned = threading.Event()
+    assignments: dict[int, list[set[int]]] = {id(a): [], id(b): []}
+    # per runner, per restore: (rebalances seen when it started, when it ended)
+    restores: dict[int, list[tuple[int, int]]] = {id(a): [], id(b): []}
+    # per runner: its rebalance callbacks in order, ("assigned" | "revoked", partitions)
+    callbacks: dict[int, list[tuple[str, set[int]]]] = {id(a): [], id(b): []}
+    real_assigned = KafkaStageRunner.assigned
+    real_revoked = KafkaStageRunner.revoked
+    real_restore_assigned = KafkaStageRunner._restore_assigned
+
+    def recorded_assigned(self: KafkaStageRunner, parts: set[int]) -> None:
+        assignments[id(self)].append(set(parts))
+        callbacks[id(self)].append(("assigned", set(parts)))
+        if self is b and parts:
+            b_assigned.set()
+        real_assigned(self, parts)
+
+    def recorded_revoked(self: KafkaStageRunner, parts: set[int]) -> None:
+        callbacks[id(self)].append(("revoked", set(parts)))
+        real_revoked(self, parts)
+
+    def recorded_restore(self: KafkaStageRunner) -> None:
+        before = self._rebalances
+        real_restore_assigned(self)
+        restores[id(self)].append((before, self._rebalances))
+
+    monkeypatch.setattr(KafkaStageRunner, "assigned", recorded_assigned)
+    monkeypatch.setattr(KafkaStageRunner, "revoked", recorded_revoked)
+    monkeypatch.setattr(KafkaStageRunner, "_restore_assigned", recorded_restore)
+
+    class HeldUntilBJoins(kafka_admin.KafkaConsumer):  # type: ignore[misc]
+        """A's state reads fetch nothing until B has been given partitions (B joins while A
+        restores, whatever the machine's speed); A's loop polls its group meanwhile."""
+
+        def poll(self, timeout_ms: int = 0, max_records: int | None = None, **kw: Any) -> Any:
+            if threading.current_thread().name == "worker-a" and not b_assigned.is_set():
+                time.sleep(FETCH_DELAY_S)
+                return {}
+            return super().poll(timeout_ms=timeout_ms, max_records=max_records, **kw)
+
+    monkeypatch.setattr(kafka_admin, "KafkaConsumer", HeldUntilBJoins)
+
+    # what each worker holds when it stops, taken in its own thread (closing revokes): the
+    # events of its state, its last rebalance callback, and the partitions not restored yet
+    held: dict[int, tuple[list[str], tuple[str, set[int]], set[int]]] = {}
+
+    def work(runner: KafkaStageRunner) -> None:
+        try:
+            runner.setup()
+            runner.run(timeout=180)
+            stage = runner.stage
+            assert isinstance(stage, ClusterStage)
+            last = callbacks[id(runner)][-1]
+            held[id(runner)] = (sorted(stage.index.events), last, set(runner._to_restore))
+        finally:
+            runner.close()
+
+    def settled(runner: KafkaStageRunner) -> bool:
+        """Assigned partitions last, restored since its last rebalance (read across threads:
+        only to decide when to stop; what is checked is taken by the worker itself)."""
+        done, seen = restores[id(runner)], callbacks[id(runner)]
+        return bool(
+            seen
+            and seen[-1][0] == "assigned"
+            and seen[-1][1]
+            and not runner._to_restore
+            and done
+            and done[-1][1] == runner._rebalances
+        )
+
+    threads = [threading.Thread(target=work, args=(a,), name="worker-a")]
+    threads[0].start()
+    try:
+        # B starts once A's first restore is under way (A was assigned all three partitions)
+        deadline = time.monotonic() + 60
+        while not assignments[id(a)] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert assignments[id(a)] == [{0, 1, 2}]
+        threads.append(threading.Thread(target=work, args=(b,), name="worker-b"))
+        threads[1].start()
+        deadline, calm = time.monotonic() + 150, 0
+        while time.monotonic() < deadline and calm < 3:  # settled on three looks in a row
+            calm = calm + 1 if settled(a) and settled(b) else 0
+            time.sleep(0.5)
+    finally:
+        a.stop_event.set()
+        b.stop_event.set()
+        for t in threads:
+            t.join(timeout=60)
+    # A's first restore saw the rebalance B's joining made (it polled its group meanwhile)
+    first_start, first_end = restores[id(a)][0]
+    assert first_end > first_start and len(assignments[id(a)]) >= 2, (assignments, restores)
+    a_events, (a_last, a_parts), a_pending = held[id(a)]
+    b_events, (b_last, b_parts), b_pending = held[id(b)]
+    assert a_last == b_last == "assigned", (held, callbacks)
+    assert a_parts and b_parts and a_parts | b_parts == {0, 1, 2} and not a_parts & b_parts
+    assert not a_pending and not b_pending, (held, assignments)
+    for events, parts in [(a_events, a_parts), (b_events, b_parts)]:
+        assert events == sorted(f"p{p}-{i}" for p in parts for i in range(per_partition)), held
