@@ -535,8 +535,13 @@ class _KafkaRunner:
         it returned is read again after the restore (the worker is not ready to handle it)."""
         if self.consumer is None or self._revoked_mid_restore is None:
             return
-        got = self.consumer.poll(timeout_ms=0)
-        self.consumer.pause(*self.consumer.assignment())
+        try:
+            got = self.consumer.poll(timeout_ms=0)
+        except kerr.KafkaError as exc:  # as in the run loop: the next call polls again
+            log.warning("poll during a restore failed: %s", exc, extra={"stage": self.name})
+            return
+        finally:
+            self.consumer.pause(*self.consumer.assignment())
         self._put_back(got)
         if self.ops is not None:
             self.ops.heartbeat()  # alive, restoring; not ready meanwhile (no beat())
@@ -715,10 +720,11 @@ class KafkaStageRunner(_KafkaRunner):
         """A stage whose state is its own compacted output (``state_kind``, a
         :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
         partitions: those partitions of that topic, read_committed, to their end. A stage with
-        a time window (``restore_since(now)``) names the oldest record time it can still
-        hold, and each partition is read from the first record that recent (the stage
-        prunes older ones anyway; why that is safe is the stage's to say): the read is then
-        bounded by the window, not by how long the topics keep records.
+        a time window (``restore_since(now, newest)``, ``newest`` the time of the newest
+        record of those partitions) names the oldest record time it can still hold, and each
+        partition is read from the first record that recent (the stage prunes older ones
+        anyway; why that is safe is the stage's to say): the read is then bounded by the
+        window, not by how long the topics keep records.
 
         A read that stops making progress fails with a one-line error
         (``kafka.table_read_stall_timeout``, ``sink.read_stalled``); that, or any other broker
