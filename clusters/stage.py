@@ -121,24 +121,35 @@ class ClusterStage:
     def on_abort(self, batch: Sequence[Inbound]) -> None:
         self.index.abort(id(batch))
 
-    def restore_since(self, now: datetime) -> datetime:
+    def restore_since(self, now: datetime, newest: datetime | None = None) -> datetime:
         """The oldest record time the runner reads back on assignment (events and copies):
-        the start of the UTC day ``window_days + RESTORE_MARGIN_DAYS`` days before ``now``.
+        the start of the UTC day ``window_days + RESTORE_MARGIN_DAYS`` days before the time
+        the state was last written: ``newest``, the timestamp of the newest record of the
+        assigned events partitions (None: they hold none), and never later than the same
+        horizon counted from ``now`` (the clock).
 
         Why seeking by record time loses nothing the stage would keep: a record's timestamp is
         when a worker wrote it, and the dates in it are not later than that: an event's
         ``last_date`` is the date of an incident already reported (at most a day ahead in a
         local time zone), an undated event's day is its ``last_reported_at``, a copy's day its
         publication or processing time. So a record written before this time holds a day older
-        than ``today - window_days - 1``, which :meth:`EventIndex.evict` drops as soon as the
-        newest date seen is yesterday or later. It is a compacted topic, so a key's records
-        are full states and the latest one is the one that counts: when that one is older than
-        this time the key is dropped anyway, and when it is newer it is read whatever came
-        before it. What this does not cover: a stage whose input is far behind the clock
-        (stopped, or replaying old articles, for longer than the margin) has a window that
-        ends days before today, so events it wrote before this time may still be in its
-        window; they are not restored, and a late report of them starts a new event."""
-        start = now.astimezone(UTC).date() - timedelta(
+        than ``newest - window_days - 1``, which :meth:`EventIndex.evict` drops as soon as the
+        newest date seen is the day before ``newest``'s or later. It is a compacted topic, so a
+        key's records are full states and the latest one is the one that counts: when that one
+        is older than this time the key is dropped anyway, and when it is newer it is read
+        whatever came before it.
+
+        Why from the newest record and not the clock: a group stopped for longer than the
+        margin resumes with a window that ends where it stopped, days before today; its events
+        are as old as its newest record, so counting from that record restores them. Counting
+        from an earlier time than the clock's only reads more (older records the stage drops
+        on restore), never less. What this does not cover: a stage whose input dates run far
+        behind its newest record (replaying old articles, or a restart after it has written
+        new versions of a few events of such a backlog) has a window that ends days before
+        that record, so events it wrote before this time may still be in its window; they are
+        not restored, and a late report of them starts a new event."""
+        since = now if newest is None else min(now, newest)
+        start = since.astimezone(UTC).date() - timedelta(
             days=self.index.cfg.window_days + RESTORE_MARGIN_DAYS
         )
         return datetime.combine(start, time(), UTC)

@@ -307,3 +307,102 @@ def test_a_restore_longer_than_the_session_timeout_keeps_the_worker_in_its_group
     assert [(e["version"], e["fatalities"]) for e in events] == [(1, 3)]
     # one restore: the events topic, then the waiting copies; no second assignment
     assert reads == [topics.name("events"), topics.name("copies")], reads
+
+
+def test_restore_since_counts_back_from_the_newest_record_never_later_than_the_clock() -> None:
+    stage = ClusterStage(Settings())
+    days = stage.index.cfg.window_days + 2  # RESTORE_MARGIN_DAYS
+    now = datetime(2026, 3, 20, 15, 30, tzinfo=UTC)
+    by_clock = datetime(2026, 3, 20, tzinfo=UTC) - timedelta(days=days)
+    assert stage.restore_since(now) == by_clock
+    assert stage.restore_since(now, None) == by_clock
+    stopped = now - timedelta(days=10)  # the state was last written 10 days ago
+    assert stage.restore_since(now, stopped) == by_clock - timedelta(days=10)
+    # a record stamped after the clock (another host's clock ahead) reads no less
+    assert stage.restore_since(now, now + timedelta(days=3)) == by_clock
+
+
+def test_newest_record_ms_skips_markers_and_aborted_records(kafka_settings: KafkaSettings) -> None:
+    """The newest committed record of the partitions: the last offset of a transactional topic
+    is a commit or abort marker, and an aborted record (newer) does not count; an empty
+    partition has none."""
+    from sinks.kafka import make_producer
+    from wirewatch.kafka_admin import newest_record_ms
+
+    cfg = kafka_settings
+    topic = Topics(cfg.topic_prefix).name("events")
+    committed = NOW - timedelta(days=10)
+    producer = make_producer(cfg, transactional_id=f"{cfg.topic_prefix}-newest")
+    try:
+        producer.init_transactions()
+        producer.begin_transaction()
+        for i, when in enumerate([committed - timedelta(days=1), committed]):
+            producer.send(
+                topic,
+                key=f"k{i}".encode(),
+                value=_event(f"k{i}", when).model_dump_json().encode(),
+                partition=0,
+                timestamp_ms=int(when.timestamp() * 1000),
+            )
+        producer.commit_transaction()
+        for _ in range(3):  # aborted records, newer than the committed one
+            producer.begin_transaction()
+            producer.send(
+                topic,
+                key=b"aborted",
+                value=b"{}",
+                partition=0,
+                timestamp_ms=int(NOW.timestamp() * 1000),
+            )
+            producer.flush(timeout=30)
+            producer.abort_transaction()
+    finally:
+        producer.close()
+    assert newest_record_ms(cfg, topic, [0]) == int(committed.timestamp() * 1000)
+    assert newest_record_ms(cfg, topic, [0, 1]) == int(committed.timestamp() * 1000)
+    assert newest_record_ms(cfg, topic, [1, 2]) is None
+
+
+def test_a_group_stopped_for_longer_than_the_margin_restores_its_state(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """A cluster group stopped for 10 days (window 7) resumes a backlog of reports of that
+    time: the events it wrote then (records stamped 10 days ago) are restored, because the
+    restore counts back from the newest record of the state, not from the clock; so a late
+    report joins its event (same event_id, version 2) instead of starting another."""
+    import asyncio
+
+    from testkit.pipeline import read_topic, run_stage
+    from tests.test_clusters import incident
+    from wirewatch.stage import Inbound
+
+    cfg = kafka_settings
+    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    topics = Topics(cfg.topic_prefix)
+    stopped = NOW - timedelta(days=10)
+    day = stopped.date().isoformat()
+    # the state the group wrote before it stopped: the event of the first report, stamped then
+    first = incident(1, killed=3, outlet="a.test", day=day)
+    written = asyncio.run(
+        ClusterStage(settings).handle([Inbound(first, first.incident_id, partition=0)])
+    )
+    assert [e.kind for e in written] == ["events"]
+    _write(cfg, topics.name("events"), [(0, written[0].key, written[0].record, stopped)])
+
+    late = incident(2, killed=5, outlet="b.test", day=day)  # the backlog: a late report
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+    producer.send(
+        topics.name("sharded-incidents"),
+        key=b"shard",
+        value=late.model_dump_json().encode(),
+        partition=0,
+    )
+    producer.flush(timeout=30)
+    producer.close()
+    run_stage(settings, "cluster", 1)
+
+    events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
+    assert [(e["event_id"], e["version"], e["fatalities"]) for e in events] == [
+        (written[0].key, 1, 3),
+        (written[0].key, 2, 5),
+    ], events

@@ -106,6 +106,10 @@ class KafkaSettings(_Section):
     # has no overall deadline, since a large table is slow but fine; it fails (sink.read_stalled)
     # only when it has made no progress for this many seconds (a broker that stopped answering)
     table_read_stall_timeout: float = Field(default=60.0, gt=0)
+    # a group worker that does not poll its group consumer for this long is taken out of its
+    # group by its own client (and its partitions handed out again); a worker restoring its
+    # state keeps polling it between read batches, so a long restore stays within this
+    max_poll_interval_ms: int = Field(default=300_000, gt=0)
     partitions: int = Field(default=6, gt=0)
     replication_factor: int = Field(default=1, gt=0)
     # How long each topic keeps a record (milliseconds, -1 = forever), applied as the topic's

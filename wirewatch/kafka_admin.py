@@ -30,6 +30,7 @@ __all__ = [
     "TopicState",
     "create_topics",
     "ensure_topics",
+    "newest_record_ms",
     "plan_topics",
     "read_table",
     "tail",
@@ -341,6 +342,7 @@ def read_table(
     *,
     since_ms: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[], None] | None = None,
 ) -> list[tuple[int, str, bytes | None]]:
     """Read committed records of ``topic`` (given partitions, else all) to the end it has when
     the read starts: from each partition's beginning, or with ``since_ms`` from the first offset
@@ -349,15 +351,11 @@ def read_table(
     No overall deadline: a large table takes as long as it takes. The read fails (a
     :class:`~wirewatch.errors.SinkError`, reason ``sink.read_stalled``) only when no partition's
     position moves for ``cfg.table_read_stall_timeout`` seconds; reason ``sink.read_stopped``
-    as soon as ``should_stop()`` is true (a worker asked to stop does not finish a long read)."""
+    as soon as ``should_stop()`` is true (a worker asked to stop does not finish a long read).
+    ``on_progress()`` is called after every fetch of the read: a group worker restoring its
+    state keeps its group membership there (its own consumer must be polled meanwhile)."""
     try:
-        consumer = KafkaConsumer(
-            **kafka_client_config(cfg),
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            bootstrap_timeout_ms=cfg.bootstrap_timeout_ms,
-        )
+        consumer = _table_consumer(cfg)
     except Exception as exc:
         raise translate_kafka_error(exc, topic=topic, connecting=True) from exc
     try:
@@ -373,33 +371,109 @@ def read_table(
         # the end first: a record written after it is not read, whichever way the start is found
         end = consumer.end_offsets(tps)
         _seek_start(consumer, tps, end, since_ms)
-        out: list[tuple[int, str, bytes | None]] = []
-        stall = cfg.table_read_stall_timeout
-        position = {tp: consumer.position(tp) for tp in tps}
-        moved = time.monotonic()
-        while any(position[tp] < end[tp] for tp in tps):
-            if should_stop is not None and should_stop():
-                raise SinkError(
-                    f"reading {topic} stopped: asked to stop", reason="sink.read_stopped"
-                )
-            for tp, msgs in consumer.poll(timeout_ms=int(min(500, stall * 1000))).items():
-                for m in msgs:
-                    out.append((tp.partition, m.key.decode() if m.key else "", m.value))
-            now = {tp: consumer.position(tp) for tp in tps}
-            if now != position:
-                position, moved = now, time.monotonic()
-            elif time.monotonic() - moved > stall:
-                left = sum(max(0, end[tp] - position[tp]) for tp in tps)
-                raise SinkError(
-                    f"reading {topic} stalled: no progress for {stall:g} s with {left} "
-                    "records still to read (kafka.table_read_stall_timeout)",
-                    reason="sink.read_stalled",
-                )
-        return out
+        return [
+            (m.partition, m.key.decode() if m.key else "", m.value)
+            for m in _read_to(consumer, cfg, topic, tps, end, should_stop, on_progress)
+        ]
     except kerr.KafkaError as exc:
         raise translate_kafka_error(exc, topic=topic, doing="reading") from exc
     finally:
         consumer.close()
+
+
+def newest_record_ms(
+    cfg: KafkaSettings,
+    topic: str,
+    partitions: Iterable[int],
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[], None] | None = None,
+) -> int | None:
+    """The timestamp (ms) of the newest committed record of ``topic``'s ``partitions``: the
+    largest timestamp among the last records of each partition; None when none of them holds
+    a committed record. Fails as :func:`read_table` does.
+
+    Why not just the record at end offset - 1: in a topic written by transactions the last
+    offset is usually a commit marker, and aborted records read_committed skips may come
+    before it; so the tail is read from a few offsets back, further back (eight times as far
+    each time) until a committed record is found or the partition's beginning is reached."""
+    try:
+        consumer = _table_consumer(cfg)
+    except Exception as exc:
+        raise translate_kafka_error(exc, topic=topic, connecting=True) from exc
+    try:
+        tps = [TopicPartition(topic, p) for p in partitions]
+        if not tps:
+            return None
+        consumer.assign(tps)
+        end = consumer.end_offsets(tps)
+        begin = consumer.beginning_offsets(tps)
+        newest: int | None = None
+        for tp in tps:
+            consumer.assign([tp])
+            back = 4
+            while end[tp] > begin[tp]:
+                start = max(begin[tp], end[tp] - back)
+                consumer.seek(tp, start)
+                stamps = [
+                    m.timestamp
+                    for m in _read_to(consumer, cfg, topic, [tp], end, should_stop, on_progress)
+                ]
+                if stamps:
+                    newest = max(stamps) if newest is None else max(newest, *stamps)
+                    break
+                if start == begin[tp]:
+                    break  # only markers and aborted records: no committed record
+                back *= 8
+        return newest
+    except kerr.KafkaError as exc:
+        raise translate_kafka_error(exc, topic=topic, doing="reading") from exc
+    finally:
+        consumer.close()
+
+
+def _table_consumer(cfg: KafkaSettings) -> KafkaConsumer:
+    """A consumer outside any group reading committed records (partitions assigned by hand)."""
+    return KafkaConsumer(
+        **kafka_client_config(cfg),
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        bootstrap_timeout_ms=cfg.bootstrap_timeout_ms,
+    )
+
+
+def _read_to(
+    consumer: KafkaConsumer,
+    cfg: KafkaSettings,
+    topic: str,
+    tps: list[TopicPartition],
+    end: dict[Any, int],
+    should_stop: Callable[[], bool] | None,
+    on_progress: Callable[[], None] | None,
+) -> Iterator[Any]:
+    """The records of ``tps`` from their positions to ``end`` (see :func:`read_table` for
+    the stall and stop rules and ``on_progress``)."""
+    stall = cfg.table_read_stall_timeout
+    position = {tp: consumer.position(tp) for tp in tps}
+    moved = time.monotonic()
+    while any(position[tp] < end[tp] for tp in tps):
+        if should_stop is not None and should_stop():
+            raise SinkError(f"reading {topic} stopped: asked to stop", reason="sink.read_stopped")
+        for msgs in consumer.poll(timeout_ms=int(min(500, stall * 1000))).values():
+            yield from msgs
+        if on_progress is not None:
+            on_progress()
+        now = {tp: consumer.position(tp) for tp in tps}
+        if now != position:
+            position, moved = now, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            left = sum(max(0, end[tp] - position[tp]) for tp in tps)
+            raise SinkError(
+                f"reading {topic} stalled: no progress for {stall:g} s with {left} "
+                "records still to read (kafka.table_read_stall_timeout)",
+                reason="sink.read_stalled",
+            )
 
 
 def _seek_start(

@@ -78,7 +78,7 @@ from wirewatch.errors import (
     TopicMissing,
     WirewatchError,
 )
-from wirewatch.kafka_admin import read_table
+from wirewatch.kafka_admin import newest_record_ms, read_table
 from wirewatch.metrics import MemoryAtRest, StageLatency, emit
 from wirewatch.ops import (
     BrokerProbe,
@@ -159,6 +159,11 @@ class _KafkaRunner:
         self._stuck_since: float | None = None  # first failure since the last commit
         # partitions assigned by the last rebalance whose state is not restored yet
         self._to_restore: set[int] = set()
+        # while a restore runs: the partitions revoked meanwhile (their state must go again
+        # once the restore has loaded it); None when no restore runs
+        self._revoked_mid_restore: set[int] | None = None
+        # assignments and revocations seen: a batch polled before one is stale
+        self._rebalances = 0
         self._failures = 0  # failed transactions since the last commit (for the backoff)
         self._in_transaction = False
         # output topic -> its partitions, for a broadcast topic (each record goes to every one)
@@ -243,9 +248,20 @@ class _KafkaRunner:
                     exc,
                     extra={"stage": self.name, "reason": exc.reason},
                 )
-            if self.stop_event.wait(delay):
+            if self._wait_in_group(delay):
                 return  # stopping: the run loop rewinds to the committed offsets and ends
             delay = min(self.cfg.retry_backoff_max_s, delay * 2)
+
+    def _wait_in_group(self, seconds: float) -> bool:
+        """Wait ``seconds`` between restore attempts, polling the group consumer meanwhile
+        (:meth:`keep_membership`) so that retrying does not cost the worker its group; whether
+        the worker was stopped meanwhile."""
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0:
+            if self.stop_event.wait(min(left, 1.0)):
+                return True
+            self.keep_membership()
+        return self.stop_event.is_set()
 
     def _drop_clients(self) -> None:
         """Close the consumer and producer of a start that failed half-way (nothing of theirs
@@ -316,7 +332,7 @@ class _KafkaRunner:
                 max_poll_records=self.spec.batch_size,
                 session_timeout_ms=10_000,
                 heartbeat_interval_ms=2_000,
-                max_poll_interval_ms=300_000,
+                max_poll_interval_ms=self.cfg.max_poll_interval_ms,
             )
         except BaseException:
             # the client's I/O thread is already running when bootstrapping fails: without this
@@ -471,16 +487,76 @@ class _KafkaRunner:
                 time.sleep(0.5)
                 continue
             if self._to_restore:
-                parts, self._to_restore = self._to_restore, set()
-                self.restore_partitions(parts)
+                rebalances = self._rebalances
+                self._restore_assigned()
                 if self.stop_event.is_set():
                     break  # stopped mid-restore: nothing is handled without its state
+                if self._rebalances != rebalances:
+                    # polled before a rebalance during the restore: read again after it
+                    self._put_back(batch)
+                    batch = {}
             self.step(batch)
             self.beat()
             self._mark_progressing()
 
     def step(self, batch: dict[Any, list[Any]]) -> None:
         raise NotImplementedError
+
+    def _restore_assigned(self) -> None:
+        """Restore the partitions assigned and not restored yet, staying in the group meanwhile.
+
+        A restore may take longer than ``kafka.max_poll_interval_ms``, and kafka-python's
+        heartbeat thread leaves the group when ``consumer.poll()`` has not been called for that
+        long (then the partitions are assigned again, restore and all). So the assigned
+        partitions are paused and the group consumer polled (without waiting, nothing to fetch)
+        between the restore's read batches (:meth:`keep_membership`). A rebalance may then
+        happen mid-restore: a partition revoked meanwhile has its state dropped once the restore
+        has loaded it, a partition assigned meanwhile is restored next, before any batch is
+        handled. Then the partitions are resumed."""
+        assert self.consumer is not None
+        try:
+            while self._to_restore and not self.stop_event.is_set():
+                parts, self._to_restore = self._to_restore, set()
+                self._revoked_mid_restore = set()
+                self.consumer.pause(*self.consumer.assignment())
+                self.restore_partitions(parts)
+                gone, self._revoked_mid_restore = self._revoked_mid_restore & parts, None
+                if gone:
+                    self.forget_state(gone)
+        finally:
+            self._revoked_mid_restore = None
+            self.consumer.resume(*self.consumer.assignment())
+
+    def keep_membership(self) -> None:
+        """Called between the read batches of a restore: poll the group consumer, which tells
+        the heartbeat thread the worker is alive and completes a rebalance if one is under way
+        (the listener then records what was revoked or assigned). Its partitions are paused,
+        so it fetches nothing; a partition assigned by that poll is paused too, and any record
+        it returned is read again after the restore (the worker is not ready to handle it)."""
+        if self.consumer is None or self._revoked_mid_restore is None:
+            return
+        try:
+            got = self.consumer.poll(timeout_ms=0)
+        except kerr.KafkaError as exc:  # as in the run loop: the next call polls again
+            log.warning("poll during a restore failed: %s", exc, extra={"stage": self.name})
+            return
+        finally:
+            self.consumer.pause(*self.consumer.assignment())
+        self._put_back(got)
+        if self.ops is not None:
+            self.ops.heartbeat()  # alive, restoring; not ready meanwhile (no beat())
+
+    def _put_back(self, batch: dict[Any, list[Any]]) -> None:
+        """Records polled but not handled: their partitions (those still assigned) are read
+        again from the first of them."""
+        assert self.consumer is not None
+        assigned = self.consumer.assignment()
+        for tp, msgs in batch.items():
+            if msgs and tp in assigned:
+                self.consumer.seek(tp, msgs[0].offset)
+
+    def forget_state(self, parts: set[int]) -> None:
+        """Drop the state of ``parts`` (revoked)."""
 
     def restore_partitions(self, parts: set[int]) -> None:
         """The state of newly assigned ``parts``, restored in the run loop before the batch
@@ -491,11 +567,15 @@ class _KafkaRunner:
 
     def assigned(self, parts: set[int]) -> None:
         """From the rebalance listener: ``parts`` are ours; restore them before handling."""
+        self._rebalances += 1
         self._to_restore |= parts
 
     def revoked(self, parts: set[int]) -> None:
         """From the rebalance listener: ``parts`` are gone (restored or not)."""
+        self._rebalances += 1
         self._to_restore -= parts
+        if self._revoked_mid_restore is not None:
+            self._revoked_mid_restore |= parts
 
     def beat(self) -> None:
         """Liveness, readiness facts and lag, from the consumer's own thread, every turn."""
@@ -640,10 +720,11 @@ class KafkaStageRunner(_KafkaRunner):
         """A stage whose state is its own compacted output (``state_kind``, a
         :class:`~wirewatch.stage.RestoringStage`) gets that state back for newly assigned
         partitions: those partitions of that topic, read_committed, to their end. A stage with
-        a time window (``restore_since(now)``) names the oldest record time it can still
-        hold, and each partition is read from the first record that recent (the stage
-        prunes older ones anyway; why that is safe is the stage's to say): the read is then
-        bounded by the window, not by how long the topics keep records.
+        a time window (``restore_since(now, newest)``, ``newest`` the time of the newest
+        record of those partitions) names the oldest record time it can still hold, and each
+        partition is read from the first record that recent (the stage prunes older ones
+        anyway; why that is safe is the stage's to say): the read is then bounded by the
+        window, not by how long the topics keep records.
 
         A read that stops making progress fails with a one-line error
         (``kafka.table_read_stall_timeout``, ``sink.read_stalled``); that, or any other broker
@@ -655,14 +736,14 @@ class KafkaStageRunner(_KafkaRunner):
         horizon = getattr(self.stage, "restore_since", None)
 
         def restore_once() -> None:
-            now = datetime.now(UTC)
-            since_ms = None if horizon is None else int(horizon(now).timestamp() * 1000)
+            since_ms = None if horizon is None else self._restore_horizon_ms(horizon, kind, parts)
             rows = read_table(
                 self.cfg,
                 self.topics.name(kind),
                 parts,
                 since_ms=since_ms,
                 should_stop=self.stop_event.is_set,
+                on_progress=self.keep_membership,
             )
             self.stage.restore(parts, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
             # state not partitioned like the input (the cluster stage's waiting wire copies):
@@ -673,10 +754,28 @@ class KafkaStageRunner(_KafkaRunner):
                     self.topics.name(shared),
                     since_ms=since_ms,
                     should_stop=self.stop_event.is_set,
+                    on_progress=self.keep_membership,
                 )
                 self.stage.restore_shared(shared, [TableRow(k, v, p) for p, k, v in rows])  # type: ignore[attr-defined]
 
         self._until_restored(restore_once)
+
+    def _restore_horizon_ms(
+        self, horizon: Callable[[datetime, datetime | None], datetime], kind: str, parts: set[int]
+    ) -> int:
+        """``restore_since(now, newest)`` in epoch ms, ``newest`` the timestamp of the newest
+        committed record of the ``parts`` of the ``kind`` topic (None when they hold none): the
+        stage counts its window back from when its state was last written, not from the clock
+        (a group stopped for days resumes with a window that ends where it stopped)."""
+        newest_ms = newest_record_ms(
+            self.cfg,
+            self.topics.name(kind),
+            parts,
+            should_stop=self.stop_event.is_set,
+            on_progress=self.keep_membership,
+        )
+        newest = None if newest_ms is None else datetime.fromtimestamp(newest_ms / 1000, UTC)
+        return int(horizon(datetime.now(UTC), newest).timestamp() * 1000)
 
     def restore_partitions(self, parts: set[int]) -> None:
         self.restore_state(parts)
@@ -912,7 +1011,13 @@ class KafkaSourceRunner(_KafkaRunner):
         rows: list[TableRow] = []
 
         def restore_once() -> None:
-            table = read_table(self.cfg, state_topic, parts, should_stop=self.stop_event.is_set)
+            table = read_table(
+                self.cfg,
+                state_topic,
+                parts,
+                should_stop=self.stop_event.is_set,
+                on_progress=self.keep_membership,
+            )
             rows[:] = [TableRow(k, v, p) for p, k, v in table]
             self.stage.restore(parts, rows)
 
@@ -929,6 +1034,9 @@ class KafkaSourceRunner(_KafkaRunner):
 
     def drop_partitions(self, parts: set[int]) -> None:
         self.stage.revoke(parts)
+
+    def forget_state(self, parts: set[int]) -> None:
+        self.drop_partitions(parts)
 
     def poll_timeout(self) -> int:
         # short while work is in flight: its HTTP only advances while the loop runs
