@@ -22,7 +22,8 @@ A **restoring stage** (cluster) keeps state that is its own compacted output: it
 the one of the last committed transaction, where the input offsets resume. A stage may also
 name ``shared_state_kinds``: compacted topics not partitioned like its input, read (all
 partitions) after ``state_kind`` into ``restore_shared(kind, rows)`` (the cluster stage's
-waiting wire copies). A stage with ``restore_since(now)`` has both read from that time on only.
+waiting wire copies). A stage with ``restore_since(now, newest)`` (``newest``: the time of the
+newest record of the assigned state partitions) has both read from that time on only.
 The embedded runner keeps such state in its state file (one table per topic kind, written
 before the feed state) and restores it when a run starts; without a state file, for the run
 only. See :class:`RestoringStage`.
