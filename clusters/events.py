@@ -406,8 +406,10 @@ class EventIndex:
             if gap is None or ev_loc is None:
                 continue
             ev_level = place_level(ev_loc)
-            if follow_up and not ev_level == level == FINE:
-                continue  # a follow-up names the event's town, not a region holding it
+            if follow_up and not (
+                ev_level == level == FINE and self._same_place(incident, live.event) is not None
+            ):
+                continue  # a follow-up names the event's town, not a region or another town
             if ev_level > level:
                 # a coarse report joins only the one event inside its area, even a close one
                 found = inside if _inside(loc, ev_loc, region_km) else None
