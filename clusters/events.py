@@ -211,6 +211,12 @@ _REVISED = re.compile(
 )
 
 
+def _revises_toll(incident: Incident) -> bool:
+    """The report states a toll in words of a revised one (:data:`_REVISED`): a follow-up a
+    day or two later; a higher toll without such words may be the next day's fighting."""
+    return incident.fatalities is not None and _REVISED.search(incident.evidence.text) is not None
+
+
 def _tolls_agree(incident: Incident, ev: Event) -> bool:
     """The incident states no toll, the event none yet, or the incident's toll is one a report
     of the event stated: reports of one event under two types are only taken for one when
@@ -316,10 +322,8 @@ class EventIndex:
     def _follows_up(self, live: Live, incident: Incident, day: int | None) -> int | None:
         """The days between ``incident`` and ``live``'s last report when ``incident`` is a
         follow-up of it: a later report stating more deaths than every report of the event so
-        far in words of a revised toll (:data:`_REVISED`: "the toll rose to"), with the event's
-        span then at most ``follow_up_days`` (else None). Tolls are revised upward a day or two
-        later; a later report with a higher toll but no such words may be the next day's
-        shelling of the same town."""
+        far, with the event's span then at most ``follow_up_days`` (else None). Asked only for
+        a report in words of a revised toll (:func:`_revises_toll`)."""
         ev = live.event
         first, last = live.first, live.last
         if day is None or first is None or last is None or day <= last:
@@ -329,9 +333,7 @@ class EventIndex:
         if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
             return None
         stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
-        if not stated or incident.fatalities <= max(stated):
-            return None
-        return day - last if _REVISED.search(incident.evidence.text) else None
+        return day - last if stated and incident.fatalities > max(stated) else None
 
     def _other_type(self, incident: Incident, day: int | None) -> Live | None:
         """The one event of a compatible other sub-event type (:func:`compatible_types`) that
@@ -359,11 +361,12 @@ class EventIndex:
                 found.append(live)
         return found[0] if len(found) == 1 else None
 
-    def _candidates(self, incident: Incident, day: int | None) -> set[str]:
+    def _candidates(self, incident: Incident, day: int | None, back: int | None = None) -> set[str]:
+        """Events of the incident's type and country filed under its day, ``max_day_gap`` days
+        after it and ``back`` days before it (by default ``max_day_gap`` too)."""
         sub, country = _sub_and_country(incident)
         gap = self.cfg.max_day_gap
-        # a report stating a toll may be a follow-up of an event some days before it
-        back = max(gap, self.cfg.follow_up_days) if incident.fatalities is not None else gap
+        back = gap if back is None else max(gap, back)
         days = [None] if day is None else range(day - back, day + gap + 1)
         candidates: set[str] = set()
         for d in days:
@@ -398,11 +401,19 @@ class EventIndex:
         inside: list[Live] = []  # finer events inside the incident's area
         holding: list[Live] = []  # coarser events whose area holds the incident's place
         finer: list[Location] = []  # other towns' places of the type and days (fine incident)
-        for event_id in self._candidates(incident, day):
+        # a report of a revised toll may follow up an event up to follow_up_days before it;
+        # only such a report looks that far back (more candidates for every other report)
+        revised = _revises_toll(incident)
+        back = self.cfg.follow_up_days if revised else None
+        for event_id in self._candidates(incident, day, back):
             live = self.events[event_id]
             ev_loc = live.event.location
             gap = self._gap(live, incident, day)
-            follow_up = gap is None and (gap := self._follows_up(live, incident, day)) is not None
+            follow_up = (
+                revised
+                and gap is None
+                and (gap := self._follows_up(live, incident, day)) is not None
+            )
             if gap is None or ev_loc is None:
                 continue
             ev_level = place_level(ev_loc)
