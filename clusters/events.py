@@ -4,7 +4,12 @@ An incident joins an existing event when they describe the same thing: the same 
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
 parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
-than every earlier report of the event is another event: tolls are revised upward). An event
+than every earlier report of the event is another event: tolls are revised upward). A later
+report of a revised toll ("the toll rose to", more deaths than every earlier report) joins
+while the event spans at most ``follow_up_days``. A report of another sub-event type of one
+compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory taken;
+protests) joins the one event of the group in its town on a day of the event, with no
+contradicting parties and, when both state deaths, a toll the event stated. An event
 takes at most one incident per article: an extractor that reports two incidents in one article
 saw two things. An incident with no place joins nothing (it starts its own event): a wrong
 merge costs a subscriber more than a missed one. An undated incident joins only undated events.
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +53,7 @@ __all__ = [
     "PENDING_COPIES",
     "EventIndex",
     "Live",
+    "compatible_types",
     "event_id_for",
     "outlet_of",
     "place_level",
@@ -72,6 +79,38 @@ _GENERIC_ACTORS = frozenset(
         "attackers",
     }
 )
+
+
+#: sub-event types that outlets give one event when the device or the other side is vague (a
+#: bomb set off, thrown or worn: "an explosion", a car bomb, a suicide bombing; armed men
+#: against police or villagers told as a clash or as an attack, a town taken after fighting;
+#: a protest told with or without the police's intervention). Reports of two types of one
+#: group join only when they agree strongly (:meth:`EventIndex._other_type`): the same town, a
+#: day of the event, no contradicting toll or parties, and one such event. Types of two groups
+#: never join; an air strike and shelling stay apart (in one town on one day they are as often
+#: two events: a drone on a bus in the morning, artillery on a district in the afternoon).
+#: The group's name is the shard of its types (:func:`shard_key`).
+_COMPATIBLE_GROUPS: dict[str, frozenset[str]] = {
+    "bombing": frozenset({"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"}),
+    "armed violence": frozenset(
+        {
+            "Armed clash",
+            "Government regains territory",
+            "Non-state actor overtakes territory",
+            "Attack",
+        }
+    ),
+    "protest": frozenset(
+        {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+    ),
+}
+_GROUP_OF: dict[str, str] = {t: name for name, g in _COMPATIBLE_GROUPS.items() for t in g}
+
+
+def compatible_types(sub_event_type: str) -> frozenset[str]:
+    """The other sub-event types a report of ``sub_event_type`` may join on strong agreement."""
+    group = _GROUP_OF.get(sub_event_type)
+    return _COMPATIBLE_GROUPS[group] - {sub_event_type} if group else frozenset()
 
 
 def event_id_for(incident_id: str) -> str:
@@ -160,6 +199,32 @@ def _toll_conflict(incident: Incident, ev: Event) -> bool:
     return bool(stated) and incident.fatalities < min(stated)
 
 
+#: wording of a toll revised after the event ("the death toll rose to", "the number of dead
+#: has climbed to", "raising the toll to", "died of their wounds")
+_REVISED = re.compile(
+    r"\b(?:toll|number of (?:the )?(?:dead|deaths|people killed|victims|martyrs|casualties)"
+    r"|death count|dead)\b[^.;]{0,120}?\b(?:rose|rises|risen|rising|climbed|climbs|climbing"
+    r"|increased|increases|jumped|reached|reaches|mounted|went up|has grown)\b"
+    r"|\braising the (?:death )?(?:toll|number)\b|\bdied (?:of|from) (?:their |his |her )?"
+    r"(?:wounds|injuries)\b|\bmore bodies\b",
+    re.IGNORECASE,
+)
+
+
+def _revises_toll(incident: Incident) -> bool:
+    """The report states a toll in words of a revised one (:data:`_REVISED`): a follow-up a
+    day or two later; a higher toll without such words may be the next day's fighting."""
+    return incident.fatalities is not None and _REVISED.search(incident.evidence.text) is not None
+
+
+def _tolls_agree(incident: Incident, ev: Event) -> bool:
+    """The incident states no toll, the event none yet, or the incident's toll is one a report
+    of the event stated: reports of one event under two types are only taken for one when
+    their numbers do not tell two events apart."""
+    stated = {r.fatalities for r in ev.toll_history if r.fatalities is not None}
+    return incident.fatalities is None or not stated or incident.fatalities in stated
+
+
 #: where the index files an event: (sub-event type, country, day or None when undated)
 Key = tuple[str, str, int | None]
 
@@ -191,11 +256,12 @@ def _sub_and_country(incident: Incident | Event) -> tuple[str, str]:
 
 
 def shard_key(incident: Incident | Event) -> str:
-    """``"<sub-event type>|<country>"``: the index only ever compares an incident with events
-    of the same pair, so incidents with the same key are all one worker needs to see. No day
-    in it: a day bucket would split the reports of adjacent days that the index joins."""
+    """``"<sub-event type, or its group's name>|<country>"``: the index only ever compares an
+    incident with events of its country and of its type or a compatible one
+    (:func:`compatible_types`), so incidents with the same key are all one worker needs to see.
+    No day in it: a day bucket would split the reports of adjacent days that the index joins."""
     sub, country = _sub_and_country(incident)
-    return f"{sub}|{country}"
+    return f"{_GROUP_OF.get(sub, sub)}|{country}"
 
 
 class EventIndex:
@@ -253,18 +319,65 @@ class EventIndex:
             return km if km <= self.cfg.distance_km else None
         return 0.0 if _place_name(incident) == _place_name(ev) else None
 
-    def _candidates(self, incident: Incident, day: int | None) -> set[str]:
+    def _follows_up(self, live: Live, incident: Incident, day: int | None) -> int | None:
+        """The days between ``incident`` and ``live``'s last report when ``incident`` is a
+        follow-up of it: a later report stating more deaths than every report of the event so
+        far, with the event's span then at most ``follow_up_days`` (else None). Asked only for
+        a report in words of a revised toll (:func:`_revises_toll`)."""
+        ev = live.event
+        first, last = live.first, live.last
+        if day is None or first is None or last is None or day <= last:
+            return None
+        if day - first > self.cfg.follow_up_days or incident.fatalities is None:
+            return None
+        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+            return None
+        stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+        return day - last if stated and incident.fatalities > max(stated) else None
+
+    def _other_type(self, incident: Incident, day: int | None) -> Live | None:
+        """The one event of a compatible other sub-event type (:func:`compatible_types`) that
+        ``incident`` reports: both at a town (not a region or a country) within
+        ``distance_km``, the event's days holding the incident's day, no contradicting named
+        parties, and a toll stated by both only when the incident's count is one the event
+        stated. Several such events: none (two things happened in the town that day)."""
+        loc = incident.location
+        if day is None or loc is None or place_level(loc) != FINE:
+            return None
+        _, country = _sub_and_country(incident)
+        found: list[Live] = []
+        for sub in sorted(compatible_types(incident.sub_event_type)):
+            for event_id in self._by_key.get((sub, country, day), ()):
+                live = self.events[event_id]
+                ev = live.event
+                if ev.location is None or place_level(ev.location) != FINE:
+                    continue
+                if self._gap(live, incident, day) is None:
+                    continue
+                if self._same_place(incident, ev) is None:
+                    continue
+                if not self._same_parties_and_toll(incident, ev) or not _tolls_agree(incident, ev):
+                    continue
+                found.append(live)
+        return found[0] if len(found) == 1 else None
+
+    def _candidates(self, incident: Incident, day: int | None, back: int | None = None) -> set[str]:
+        """Events of the incident's type and country filed under its day, ``max_day_gap`` days
+        after it and ``back`` days before it (by default ``max_day_gap`` too)."""
         sub, country = _sub_and_country(incident)
         gap = self.cfg.max_day_gap
-        days = [None] if day is None else range(day - gap, day + gap + 1)
+        back = gap if back is None else max(gap, back)
+        days = [None] if day is None else range(day - back, day + gap + 1)
         candidates: set[str] = set()
         for d in days:
             candidates.update(self._by_key.get((sub, country, d), ()))
         return candidates
 
     def holding(self, incident: Incident) -> Live | None:
-        """The event that already holds this incident (written again upstream, or a replay)."""
-        for event_id in self._candidates(incident, _day(incident.date)):
+        """The event that already holds this incident (written again upstream, or a replay),
+        found by its article: an incident may sit in an event of another (compatible) type or
+        of a day its own would not look at."""
+        for event_id in self._by_article.get(incident.article_id, ()):
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
                 return live
@@ -288,13 +401,26 @@ class EventIndex:
         inside: list[Live] = []  # finer events inside the incident's area
         holding: list[Live] = []  # coarser events whose area holds the incident's place
         finer: list[Location] = []  # other towns' places of the type and days (fine incident)
-        for event_id in self._candidates(incident, day):
+        # a report of a revised toll may follow up an event up to follow_up_days before it;
+        # only such a report looks that far back (more candidates for every other report)
+        revised = _revises_toll(incident)
+        back = self.cfg.follow_up_days if revised else None
+        for event_id in self._candidates(incident, day, back):
             live = self.events[event_id]
             ev_loc = live.event.location
             gap = self._gap(live, incident, day)
+            follow_up = (
+                revised
+                and gap is None
+                and (gap := self._follows_up(live, incident, day)) is not None
+            )
             if gap is None or ev_loc is None:
                 continue
             ev_level = place_level(ev_loc)
+            if follow_up and not (
+                ev_level == level == FINE and self._same_place(incident, live.event) is not None
+            ):
+                continue  # a follow-up names the event's town, not a region or another town
             if ev_level > level:
                 # a coarse report joins only the one event inside its area, even a close one
                 found = inside if _inside(loc, ev_loc, region_km) else None
@@ -317,6 +443,9 @@ class EventIndex:
                 found.append(live)
         if best is not None:
             return self.events[best[1]]
+        other = self._other_type(incident, day)
+        if other is not None:
+            return other
         if level < FINE:
             return inside[0] if len(inside) == 1 else None
         if len(holding) != 1:

@@ -12,9 +12,10 @@ the same point the input offsets resume from. Changes of a batch not yet written
 ``on_abort``, so a redone batch writes the same versions.
 
 Sharding: the index only ever compares an incident with events of the same (sub-event type,
-country) (:func:`clusters.events.shard_key`; places in two countries never join, whatever
-their distance), so that pair is an exact shard key: no day bucket is needed, and none may be
-used (a day bucket would split the reports of adjacent days that the index joins). The
+or its compatible group, country) (:func:`clusters.events.shard_key`; places in two countries
+never join, whatever their distance), so that pair is an exact shard key: no day bucket is
+needed, and none may be used (a day bucket would split the reports of adjacent days that the
+index joins). The
 incidents topic stays keyed and partitioned by ``incident_id`` (a compacted topic whose
 partition followed the place would keep a stale copy of an incident that a newer extractor
 places elsewhere), so the process stage writes each incident once more to the internal
@@ -27,7 +28,7 @@ runner refuses to start unless input and events topics have as many partitions,
 ``StageSpec.copartitioned``). Wire copies: the process worker knows a copy's original only by
 id, so it sends the copy to every partition of ``broadcast-copies``; on partition p the copy
 counts only in the events of partition p, so each event gets it once, from its own worker. A
-hot (type, country) pair stays on one worker. ``kill -9`` of one of N workers hands its
+hot (type or group, country) pair stays on one worker. ``kill -9`` of one of N workers hands its
 partitions, and the events of their shards, to the others by the same restore.
 
 Copies waiting for their original's incidents are state too: a copy read, then a restart

@@ -21,7 +21,7 @@ from testkit.cli import run_cli
 from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
 from tests.test_clusters import incident, wire_copy
 from wirewatch.config import KafkaSettings
-from wirewatch.contracts import Incident, Location
+from wirewatch.contracts import Event, Incident, Location
 from wirewatch.topology import TOPOLOGY
 
 SUBS = {  # sub-event type -> its event type
@@ -175,7 +175,7 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
         assert ev["fatalities"] == 1 + ROUNDS
         assert ev["article_ids"].count(f"copy-{n}") == 1  # the copy counted once
         assert "copy.test" in ev["outlets"]
-        key = f"{ev['sub_event_type']}|{ev['location']['country_iso3'].lower()}"
+        key = shard_key(Event.model_validate(ev))
         assert where[ev["event_id"]] == {shard_partition[key]}  # its shard's partition
     assert read_topic(bootstrap, f"{prefix}.deadletter.v1", idle_ms=1000) == []
 

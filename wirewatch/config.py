@@ -222,6 +222,11 @@ class ClusterSettings(_Section):
     region_km: float = Field(default=150.0, gt=0)
     # and their dates are at most this many days apart
     max_day_gap: int = Field(default=1, ge=0)
+    # except a follow-up: a later report of the same type and place stating more deaths than
+    # every earlier report in words of a revised toll ("the toll rose to") joins while the
+    # event spans at most this many days (outlets revise a toll a day or two later; a longer
+    # span would chain a week of shelling of one town into one event)
+    follow_up_days: int = Field(default=2, ge=0)
     # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
     duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
     # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)

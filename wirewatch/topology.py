@@ -147,15 +147,16 @@ TOPICS: tuple[TopicSpec, ...] = (
         retention="incidents_retention_ms",
     ),
     # the cluster stage's own input (internal, not published): the incidents again, keyed by
-    # their shard "<sub-event type>|<country>" (clusters.events.shard_key), so every report a
-    # worker may join to an event reaches that event's worker; its partition is also the
+    # their shard "<sub-event type, or its group>|<country>" (clusters.events.shard_key), so
+    # every report a worker may join to an event reaches that event's worker; its partition is
+    # also the
     # partition of the events it starts (the events topic has as many partitions). The
     # incidents topic stays keyed by incident_id (a compacted topic partitioned by place would
     # keep a stale copy of an incident that a newer extractor places elsewhere)
     TopicSpec(
         "sharded-incidents",
         "io.wirewatch.incident.v1",
-        "sub_event_type|country",
+        "sub_event_type or its group|country",
         False,
         "wirewatch.contracts:Incident",
         published=False,
