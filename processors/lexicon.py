@@ -196,7 +196,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # against corruption")
         r"(?:fights?|confrontations?) between|fights? (?:renews?|renewed|resumes?|resumed|"
         r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
-        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)",
+        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)|"
+        # translated reports: "combats between the army and the dissidents", "heavy combats"
+        r"combats? between|(?:heavy|fierce|violent|intense) combats?",
         CLASH,
         2.5,
     ),
@@ -396,7 +398,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?-i:[Mm]arch(?:ed|es|ers|ing)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
         r"general strike|went on strike|walk-?outs?|vigil|(?:protest )?encampments?|"
         r"gathered (?:peacefully|outside|in front of|to (?:protest|denounce|demand|condemn))|"
-        r"(?:fired|used|lobbed) tear ?gas (?:at|on|to disperse)",
+        r"(?:fired|used|lobbed|launched|threw) tear ?gas (?:at|on|to disperse|against|into)|"
+        # security forces using gas on a gathering: "the forces of order intervened with gas",
+        # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)
+        r"intervened with (?:tear ?)?gas|dispers(?:ed|ing) (?:[\w'’-]+ ){0,3}?with (?:tear ?)?gas",
         PROTEST,
         2.5,
     ),

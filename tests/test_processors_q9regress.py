@@ -1,0 +1,102 @@
+"""Issue 18, seventh round: hand-written reports that gave an incident before the 0.3.4 guard
+"a death with no violent word is no incident" and none after it. One test per general class,
+each with sentences that must stay without an incident (what the guard was written for).
+
+Every sentence here was written for this file from the general description of a class; none is
+taken from the labelled sets or the evaluation records."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rules import extract_from_text
+from tests.processors_support import PUB
+from tests.processors_support import first_incident as _one
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # a toll told with the word for the disorder only ("unrest", "turmoil", "disorder")
+        ("Officials say three dead in Kalay unrest after the disputed vote", 3),
+        ("Five dead in post-election turmoil in the capital, police say", 5),
+        ("Two people died in the civil disorder that followed the match in Bara on Sunday", 2),
+        ("At least four deaths reported after a night of unrest in the northern districts", 4),
+    ],
+)
+def test_a_toll_in_unrest_is_an_incident(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # translated reports: "combats between A and B" is fighting between two armed sides
+        (
+            "Combats between the army and a rebel faction near Kalay left six fighters dead on "
+            "Monday",
+            6,
+        ),
+        ("Heavy combat between two militias in the hills killed at least eight men", 8),
+        (
+            "Combats between the army and dissidents in the rural zone of Kala left at least "
+            "five dead and displaced some 200 families",
+            5,
+        ),
+        (
+            "The governor raised to nine the number of deaths left by the combats between the "
+            "two armed groups in the rural area of Bara",
+            9,
+        ),
+    ],
+)
+def test_combats_between_sides_are_an_armed_clash(text: str, fatalities: int) -> None:
+    inc = _one(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Armed clash", fatalities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a raised toll names the number of the dead of an event told in the same sentence
+        "The prosecutor raised to eleven the number of deaths left by the unrest in Bara",
+        "The ministry raised to 14 the number of people dead in the riots of last week in Kala",
+    ],
+)
+def test_a_raised_toll_counts(text: str) -> None:
+    assert _one(text).fatalities in (11, 14)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "Hundreds of youths gathered in several districts of Kalay on Monday to contest the "
+            "count, and the security forces intervened with gas."
+        ),
+        "Police dispersed the crowd with tear gas outside the electoral commission in Bara.",
+        "Gendarmes fired tear gas against residents who had gathered at the town hall of Kala.",
+    ],
+)
+def test_gas_used_on_a_gathering_is_a_protest_with_intervention(text: str) -> None:
+    inc = _one(text)
+    assert (inc.event_type, inc.sub_event_type) == ("Protests", "Protest with intervention")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the 0.3.4 guard was written for: a death with no violence stays no incident
+        "The informer died.",
+        "An old man died in his sleep in Leon",
+        "The former minister died on Monday after a long illness",
+        # "combat" as a figure of speech, "unrest" with no death of it
+        "Two people died of the fever, health officials said, as they stepped up the combat "
+        "against the outbreak",
+        "Gas prices rose again, and traders warned of unrest",
+        "The singer died at 80 of a rare blood disorder, her family said",
+        "A chemical plant worker died after inhaling gas in Kala",
+    ],
+)
+def test_a_death_without_violence_stays_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
