@@ -409,7 +409,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"riot(?:s|ed|ing|ers)?(?![\s-](?:police|gear|shields?|squads?|control|officers|units?|"
         r"troops|act))|stone-pelting|pelted|(?:threw|hurled|throwing|hurling) (?:\w+ ){0,2}?"
         r"(?:stones|rocks|petrol bombs|molotov cocktails|bottles|bricks|fireworks|projectiles|"
-        r"firecrackers)",
+        r"firecrackers)|"
+        # "officers taken to hospital after disorder in the city centre", "violent disorder"
+        # (not "an eating disorder", "retreated in disorder")
+        r"violent disorder|(?:after|during|amid) (?:a (?:night|day|weekend|evening) of |the |"
+        r"serious )?disorder\b",
         VIOLENT_DEMO,
         2.0,
     ),
@@ -528,7 +532,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"mass graves?|curfews?|seized power|(?:staged|launched|attempted) (?:a )?coup|"
-        r"coup (?:d'(?:e|é)tat|attempt)|military takeover|state of emergency",
+        r"coup (?:d'(?:e|é)tat|attempt)|military takeover|state of emergency|"
+        # the outcome of a conflict at the top: a ruler fleeing, a rival government formed (not
+        # a cabinet formed after an election)
+        r"(?:president|prime minister|leader|ruler|king|emir|governor|dictator) (?:[\w'’-]+ ){0,3}?"
+        r"(?:fled|flees|has fled|escaped) (?:the country|the capital|abroad|into exile)|"
+        r"(?:formed|forms|form|set up|sets up|declared|announced) (?:a |an )?(?:rival|parallel|"
+        r"transitional|interim|provisional|breakaway) (?:\w+ )?government|government in exile",
         OTHER,
         2.4,
     ),

@@ -100,3 +100,42 @@ def test_gas_used_on_a_gathering_is_a_protest_with_intervention(text: str) -> No
 )
 def test_a_death_without_violence_stays_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "injured"),
+    [
+        # officers hurt in a disorder told with that word only
+        ("Four officers were taken to hospital after disorder in the centre of Bara on Friday", 4),
+        ("Three officers taken to hospital after violent disorder outside a hotel in Kala", 3),
+    ],
+)
+def test_officers_hurt_in_disorder_are_a_riot(text: str, injured: int) -> None:
+    inc = _one(text)
+    assert (inc.sub_event_type, inc.injured) == ("Violent demonstration", injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Kaba fled the country as rebels entered the capital",
+        "The ousted leader has fled abroad, officials said on Monday",
+        "The rebels formed a rival government in the northern town of Kalay",
+        "The junta announced a transitional government on Monday",
+    ],
+)
+def test_a_ruler_fleeing_or_a_rival_government_is_a_strategic_development(text: str) -> None:
+    inc = _one(text)
+    assert (inc.event_type, inc.sub_event_type) == ("Strategic developments", "Other")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was treated for an eating disorder at a clinic in Bara",
+        "The coalition formed a government three weeks after the election",
+        "The king fled to his summer palace to escape the heat, the court said",
+    ],
+)
+def test_disorder_and_government_words_without_an_event_stay_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
