@@ -398,7 +398,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?-i:[Mm]arch(?:ed|es|ers|ing)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
         r"general strike|went on strike|walk-?outs?|vigil|(?:protest )?encampments?|"
         r"gathered (?:peacefully|outside|in front of|to (?:protest|denounce|demand|condemn))|"
-        r"(?:fired|used|lobbed|launched|threw) tear ?gas (?:at|on|to disperse|against|into)|"
+        # a crowd gathered somewhere for a cause: "gathered on Saturday in the main square to
+        # contest the results" (the word after "gathered" is no object: "gathered evidence")
+        r"gathered (?:on|in|at|near|outside|yesterday|today|early|late|this|last) "
+        r"(?:[\w'’-]+ ){0,9}?to (?:protest|denounce|demand|condemn|contest|reject|oppose|"
+        r"support|call for|express)\b|"
+        r"(?:fired|used|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
+        r"(?:at|on|to disperse|against|into)|"
         # security forces using gas on a gathering: "the forces of order intervened with gas",
         # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)
         r"intervened with (?:tear ?)?gas|dispers(?:ed|ing) (?:[\w'’-]+ ){0,3}?with (?:tear ?)?gas",

@@ -139,3 +139,40 @@ def test_a_ruler_fleeing_or_a_rival_government_is_a_strategic_development(text: 
 )
 def test_disorder_and_government_words_without_an_event_stay_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # tear gas with another riot-control means before its target
+        (
+            "Police fired tear gas and rubber bullets at hundreds of dock workers who blocked "
+            "the port road in Bara on Monday to demand their pay",
+            "Protest with intervention",
+        ),
+        # a crowd gathered somewhere for a cause, told without the word "protest"
+        (
+            "Thousands of people gathered on Sunday in the main square of Kalay to support the "
+            "military government, waving flags",
+            "Peaceful protest",
+        ),
+        (
+            "Students gathered at the gates of the university in Bara yesterday to reject the "
+            "new fees",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_a_gathering_for_a_cause_is_a_protest(text: str, sub: str) -> None:
+    assert _one(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Investigators gathered evidence for months to support the charges",
+        "The ministers gathered in Bara on Monday to sign the budget",
+    ],
+)
+def test_a_gathering_without_a_cause_stays_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
