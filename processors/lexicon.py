@@ -225,6 +225,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
         r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
         r"crossing|strongholds?|barracks)|"
+        # "the militia captured ground east of the river" (not "gained ground in the polls")
+        r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
@@ -407,7 +409,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:at|on|to disperse|against|into)|"
         # security forces using gas on a gathering: "the forces of order intervened with gas",
         # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)
-        r"intervened with (?:tear ?)?gas|dispers(?:ed|ing) (?:[\w'’-]+ ){0,3}?with (?:tear ?)?gas",
+        r"(?:tear ?)?gas to disperse|intervened with (?:tear ?)?gas|"
+        r"dispers(?:ed|ing) (?:[\w'’-]+ ){0,3}?with (?:tear ?)?gas",
         PROTEST,
         2.5,
     ),
@@ -418,8 +421,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"firecrackers)|"
         # "officers taken to hospital after disorder in the city centre", "violent disorder"
         # (not "an eating disorder", "retreated in disorder")
-        r"violent disorder|(?:after|during|amid) (?:a (?:night|day|weekend|evening) of |the |"
-        r"serious )?disorder\b",
+        r"violent disorder|trouble (?:flared|broke out|erupted)|"
+        r"(?:after|during|amid) (?:a (?:night|day|weekend|evening) of |the |serious )?disorder\b",
         VIOLENT_DEMO,
         2.0,
     ),
@@ -527,9 +530,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"operations))|end(?:ed|ing)? (?:its|their) (?:armed struggle|insurgency|mission)|"
         r"surrender(?:ed|s)?(?! of)|laid down (?:their|his|her|its) (?:arms|weapons)|"
         r"deployed (?:[\w-]+ ){0,4}?(?:troops|soldiers|forces|reinforcements|units|battalions|"
-        r"police(?:men)?|officers)|(?:troops|soldiers|forces|reinforcements) (?:[\w-]+ ){0,3}?"
+        r"police(?:men)?|officers)|(?:troops|soldiers|forces|reinforcements|police(?:men)?|"
+        r"gendarmes|riot police) (?:[\w-]+ ){0,3}?"
         r"(?:were|have been|had been) (?:\w+ )?(?:deployed|redeployed|sent)|"
         r"reinforcements (?:arrived|were sent)|sent (?:\w+ ){0,3}?reinforcements|"
+        # "soldiers arrived in the town on Monday", "troops arrive in the capital"
+        r"(?:troops|soldiers|gendarmes|reinforcements|peacekeepers) (?:[\w-]+ ){0,2}?"
+        r"(?:arrived|arrive|arrives|arriving) (?:in|at)\b|"
         r"reinforced (?:its|their|the) (?:\w+ )?(?:positions|troops|presence|garrison|defen[cs]es)|"
         r"(?:formed|created|set up|established) (?:a |an )?new (?:\w+ )?(?:unit|battalion|"
         r"brigade|force|wing|militia)",
@@ -542,7 +549,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # the outcome of a conflict at the top: a ruler fleeing, a rival government formed (not
         # a cabinet formed after an election)
         r"(?:president|prime minister|leader|ruler|king|emir|governor|dictator) (?:[\w'’-]+ ){0,3}?"
-        r"(?:fled|flees|has fled|escaped) (?:the country|the capital|abroad|into exile)|"
+        r"(?:fled|flees|has fled|escaped) (?:the country|the capital|the city|abroad|into exile|"
+        r"(?:to|into) (?:a )?neighbou?ring country)|"
         r"(?:formed|forms|form|set up|sets up|declared|announced) (?:a |an )?(?:rival|parallel|"
         r"transitional|interim|provisional|breakaway) (?:\w+ )?government|government in exile",
         OTHER,

@@ -176,3 +176,49 @@ def test_a_gathering_for_a_cause_is_a_protest(text: str, sub: str) -> None:
 )
 def test_a_gathering_without_a_cause_stays_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # security forces sent in or arriving
+        ("Soldiers arrived in Kalay on Monday to restore order", "Change to group/activity"),
+        ("Police were deployed in force around the parliament in Bara", "Change to group/activity"),
+        # ground taken, a ruler fleeing the city or abroad
+        (
+            "The militia captured ground east of the river near Kala",
+            "Non-state actor overtakes territory",
+        ),
+        ("The governor fled the city as fighters advanced on Kalay", "Other"),
+        ("The deposed president escaped to a neighbouring country on Sunday", "Other"),
+        # gas used to break up a crowd; officers hurt after trouble in a town
+        (
+            "The forces of order used gas to disperse the crowd in Kalay",
+            "Protest with intervention",
+        ),
+        (
+            "Five police officers needed hospital treatment after trouble flared in the centre "
+            "of Bara",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_more_issue_18_families_give_an_incident(text: str, sub: str) -> None:
+    assert _one(text).sub_event_type == sub
+
+
+def test_officers_needing_hospital_treatment_are_injured() -> None:
+    text = "Five police officers needed hospital treatment after trouble flared in Bara"
+    assert _one(text).injured == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The opposition candidate gained ground in the polls in Bara",
+        "The tourists arrived in Kalay on Monday for the festival",
+        "There was trouble finding a parking space near the stadium",
+    ],
+)
+def test_words_of_these_families_without_an_event_stay_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
