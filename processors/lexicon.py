@@ -534,9 +534,12 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"gendarmes|riot police) (?:[\w-]+ ){0,3}?"
         r"(?:were|have been|had been) (?:\w+ )?(?:deployed|redeployed|sent)|"
         r"reinforcements (?:arrived|were sent)|sent (?:\w+ ){0,3}?reinforcements|"
-        # "soldiers arrived in the town on Monday", "troops arrive in the capital"
+        # "soldiers arrived in the town on Monday", "troops arrive in the capital" (not troops
+        # that arrive and open fire: the violence is the event)
         r"(?:troops|soldiers|gendarmes|reinforcements|peacekeepers) (?:[\w-]+ ){0,2}?"
-        r"(?:arrived|arrive|arrives|arriving) (?:in|at)\b|"
+        r"(?:arrived|arrive|arrives|arriving) (?:in|at)\b(?![^.;]{0,120}?\b(?:opened (?:\w+ )?"
+        r"fire|open (?:\w+ )?fire|fired|shot|kill|attack|clash|raid|torch|burn|shell|bomb|storm|"
+        r"loot))|"
         r"reinforced (?:its|their|the) (?:\w+ )?(?:positions|troops|presence|garrison|defen[cs]es)|"
         r"(?:formed|created|set up|established) (?:a |an )?new (?:\w+ )?(?:unit|battalion|"
         r"brigade|force|wing|militia)",

@@ -222,3 +222,8 @@ def test_officers_needing_hospital_treatment_are_injured() -> None:
 )
 def test_words_of_these_families_without_an_event_stay_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+def test_troops_arriving_and_opening_fire_are_the_violence_not_a_deployment() -> None:
+    inc = _one("Soldiers arrived in the village near Kalay and opened fire on residents")
+    assert inc.sub_event_type != "Change to group/activity"
