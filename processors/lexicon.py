@@ -535,8 +535,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:were|have been|had been) (?:\w+ )?(?:deployed|redeployed|sent)|"
         r"reinforcements (?:arrived|were sent)|sent (?:\w+ ){0,3}?reinforcements|"
         # "soldiers arrived in the town on Monday", "troops arrive in the capital" (not troops
-        # that arrive and open fire: the violence is the event)
-        r"(?:troops|soldiers|gendarmes|reinforcements|peacekeepers) (?:[\w-]+ ){0,2}?"
+        # that arrive and open fire: the violence is the event; reinforcements that arrive are
+        # mostly a side note of a headline's fighting, only "reinforcements arrived" above)
+        r"(?:troops|soldiers|gendarmes|peacekeepers) (?:[\w-]+ ){0,2}?"
         r"(?:arrived|arrive|arrives|arriving) (?:in|at)\b(?![^.;]{0,120}?\b(?:opened (?:\w+ )?"
         r"fire|open (?:\w+ )?fire|fired|shot|kill|attack|clash|raid|torch|burn|shell|bomb|storm|"
         r"loot))|"

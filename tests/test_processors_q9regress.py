@@ -227,3 +227,8 @@ def test_words_of_these_families_without_an_event_stay_no_incident(text: str) ->
 def test_troops_arriving_and_opening_fire_are_the_violence_not_a_deployment() -> None:
     inc = _one("Soldiers arrived in the village near Kalay and opened fire on residents")
     assert inc.sub_event_type != "Change to group/activity"
+
+
+def test_reinforcements_arriving_beside_torched_houses_stay_the_arson() -> None:
+    inc = _one("More houses torched as army reinforcements arrive in a village near Kalay")
+    assert inc.sub_event_type == "Looting/property destruction"
