@@ -76,7 +76,12 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (r"(?:air|drone|aerial)[\s-]?strikes?|airstrikes?|air[\s-]raids?", AIR, 3.0),
     # barrel bombs are dropped from helicopters
-    (r"explosive barrels?|barrel[\s-]bombs?", AIR, 3.0),
+    # "a plane dropped barrels on the market" (not "dropped barrels of oil at the port")
+    (
+        r"explosive barrels?|barrel[\s-]bombs?|dropped (?:\w+ ){0,2}?barrels (?:on|over|onto)",
+        AIR,
+        3.0,
+    ),
     (
         r"(?:aerial|air) (?:bombardments?|bombings?|attacks?)|drone (?:attacks?|bombing|bombings)",
         AIR,

@@ -232,3 +232,25 @@ def test_troops_arriving_and_opening_fire_are_the_violence_not_a_deployment() ->
 def test_reinforcements_arriving_beside_torched_houses_stay_the_arson() -> None:
     inc = _one("More houses torched as army reinforcements arrive in a village near Kalay")
     assert inc.sub_event_type == "Looting/property destruction"
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # barrels dropped on a place are barrel bombs, and a toll told as lives lost counts
+        (
+            "A military plane dropped barrels on a market in Kalay on Saturday, and six traders "
+            "lost their lives",
+            6,
+        ),
+        ("An army aircraft dropped barrels on a cattle market near Kala, witnesses said", None),
+        ("A helicopter dropped two barrels over the village of Bara, killing four people", 4),
+    ],
+)
+def test_barrels_dropped_on_a_place_are_an_air_strike(text: str, fatalities: int | None) -> None:
+    inc = _one(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Air/drone strike", fatalities)
+
+
+def test_barrels_of_goods_dropped_stay_no_incident() -> None:
+    assert extract_from_text("Workers dropped barrels of oil at the port of Bara", PUB) == []
