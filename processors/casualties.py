@@ -53,7 +53,7 @@ _INJ = (
     r"poisoned|"
     r"suffered (?:\w+ ){0,2}?(?:symptoms|injuries|burns|wounds)|"
     r"treated (?:in hospital |at (?:a |the )?hospital )?for (?:\w+ ){0,2}?(?:poisoning|injuries|"
-    r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital"
+    r"wounds|burns|smoke inhalation)|taken to (?:a |the )?hospital|needed hospital treatment"
 )
 _AUX = (
     r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|also|all|"

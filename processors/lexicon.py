@@ -76,7 +76,12 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (r"(?:air|drone|aerial)[\s-]?strikes?|airstrikes?|air[\s-]raids?", AIR, 3.0),
     # barrel bombs are dropped from helicopters
-    (r"explosive barrels?|barrel[\s-]bombs?", AIR, 3.0),
+    # "a plane dropped barrels on the market" (not "dropped barrels of oil at the port")
+    (
+        r"explosive barrels?|barrel[\s-]bombs?|dropped (?:\w+ ){0,2}?barrels (?:on|over|onto)",
+        AIR,
+        3.0,
+    ),
     (
         r"(?:aerial|air) (?:bombardments?|bombings?|attacks?)|drone (?:attacks?|bombing|bombings)",
         AIR,
@@ -196,7 +201,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # against corruption")
         r"(?:fights?|confrontations?) between|fights? (?:renews?|renewed|resumes?|resumed|"
         r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
-        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)",
+        r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)|"
+        # translated reports: "combats between the army and the dissidents", "heavy combats"
+        r"combats? between|(?:heavy|fierce|violent|intense) combats?",
         CLASH,
         2.5,
     ),
@@ -223,6 +230,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
         r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
         r"crossing|strongholds?|barracks)|"
+        # "the militia captured ground east of the river" (not "gained ground in the polls")
+        r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
@@ -396,7 +405,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?-i:[Mm]arch(?:ed|es|ers|ing)|march)|sit-ins?|picket(?:ed|s)?|hunger strikes?|on strike|"
         r"general strike|went on strike|walk-?outs?|vigil|(?:protest )?encampments?|"
         r"gathered (?:peacefully|outside|in front of|to (?:protest|denounce|demand|condemn))|"
-        r"(?:fired|used|lobbed) tear ?gas (?:at|on|to disperse)",
+        # a crowd gathered somewhere for a cause: "gathered on Saturday in the main square to
+        # contest the results" (the word after "gathered" is no object: "gathered evidence")
+        r"gathered (?:on|in|at|near|outside|yesterday|today|early|late|this|last) "
+        r"(?:[\w'’-]+ ){0,9}?to (?:protest|denounce|demand|condemn|contest|reject|oppose|"
+        r"support|call for|express)\b|"
+        r"(?:fired|used|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
+        r"(?:at|on|to disperse|against|into)|"
+        # security forces using gas on a gathering: "the forces of order intervened with gas",
+        # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)
+        r"(?:tear ?)?gas to disperse|intervened with (?:tear ?)?gas|"
+        r"dispers(?:ed|ing) (?:[\w'’-]+ ){0,3}?with (?:tear ?)?gas",
         PROTEST,
         2.5,
     ),
@@ -404,7 +423,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"riot(?:s|ed|ing|ers)?(?![\s-](?:police|gear|shields?|squads?|control|officers|units?|"
         r"troops|act))|stone-pelting|pelted|(?:threw|hurled|throwing|hurling) (?:\w+ ){0,2}?"
         r"(?:stones|rocks|petrol bombs|molotov cocktails|bottles|bricks|fireworks|projectiles|"
-        r"firecrackers)",
+        r"firecrackers)|"
+        # "officers taken to hospital after disorder in the city centre", "violent disorder"
+        # (not "an eating disorder", "retreated in disorder")
+        r"violent disorder|trouble (?:flared|broke out|erupted)|"
+        r"(?:after|during|amid) (?:a (?:night|day|weekend|evening) of |the |serious )?disorder\b",
         VIOLENT_DEMO,
         2.0,
     ),
@@ -512,9 +535,17 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"operations))|end(?:ed|ing)? (?:its|their) (?:armed struggle|insurgency|mission)|"
         r"surrender(?:ed|s)?(?! of)|laid down (?:their|his|her|its) (?:arms|weapons)|"
         r"deployed (?:[\w-]+ ){0,4}?(?:troops|soldiers|forces|reinforcements|units|battalions|"
-        r"police(?:men)?|officers)|(?:troops|soldiers|forces|reinforcements) (?:[\w-]+ ){0,3}?"
+        r"police(?:men)?|officers)|(?:troops|soldiers|forces|reinforcements|police(?:men)?|"
+        r"gendarmes|riot police) (?:[\w-]+ ){0,3}?"
         r"(?:were|have been|had been) (?:\w+ )?(?:deployed|redeployed|sent)|"
         r"reinforcements (?:arrived|were sent)|sent (?:\w+ ){0,3}?reinforcements|"
+        # "soldiers arrived in the town on Monday", "troops arrive in the capital" (not troops
+        # that arrive and open fire: the violence is the event; reinforcements that arrive are
+        # mostly a side note of a headline's fighting, only "reinforcements arrived" above)
+        r"(?:troops|soldiers|gendarmes|peacekeepers) (?:[\w-]+ ){0,2}?"
+        r"(?:arrived|arrive|arrives|arriving) (?:in|at)\b(?![^.;]{0,120}?\b(?:opened (?:\w+ )?"
+        r"fire|open (?:\w+ )?fire|fired|shot|kill|attack|clash|raid|torch|burn|shell|bomb|storm|"
+        r"loot))|"
         r"reinforced (?:its|their|the) (?:\w+ )?(?:positions|troops|presence|garrison|defen[cs]es)|"
         r"(?:formed|created|set up|established) (?:a |an )?new (?:\w+ )?(?:unit|battalion|"
         r"brigade|force|wing|militia)",
@@ -523,7 +554,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"mass graves?|curfews?|seized power|(?:staged|launched|attempted) (?:a )?coup|"
-        r"coup (?:d'(?:e|é)tat|attempt)|military takeover|state of emergency",
+        r"coup (?:d'(?:e|é)tat|attempt)|military takeover|state of emergency|"
+        # the outcome of a conflict at the top: a ruler fleeing, a rival government formed (not
+        # a cabinet formed after an election)
+        r"(?:president|prime minister|leader|ruler|king|emir|governor|dictator) (?:[\w'’-]+ ){0,3}?"
+        r"(?:fled|flees|has fled|escaped) (?:the country|the capital|the city|abroad|into exile|"
+        r"(?:to|into) (?:a )?neighbou?ring country)|"
+        r"(?:formed|forms|form|set up|sets up|declared|announced) (?:a |an )?(?:rival|parallel|"
+        r"transitional|interim|provisional|breakaway) (?:\w+ )?government|government in exile",
         OTHER,
         2.4,
     ),

@@ -81,6 +81,9 @@ _VIOLENT_WORD_RE = guarded(
     r"violen|murder|execut|massacr|beat|tortur|lynch|assault|wound|injur|ambush|fire|confront|"
     r"aggress|armed|commando|sicario|hitm|riddl|toll|casualt|bound|hanged|wars?\b|crime|crucif|"
     r"ston|behead|decapit|slay|slain|"
+    # the disorder itself named ("two dead in the capital's unrest", translated "the combats
+    # between A and B"), not an illness ("a blood disorder") or a campaign ("combat against")
+    r"unrest|turmoil|(?:civil|public) disorder|combats\b|combat between|in combat\b|"
     # "two men found dead on the highway": told like bodies found, a killing in this news
     r"(?:found|find|finds|locate[sd]?|discovered|left|leaves?|leaving)\b(?:\s+[\w-]+){0,3}?\s+dead)",
     re.IGNORECASE,
