@@ -279,7 +279,10 @@ def test_a_restore_longer_than_the_session_timeout_keeps_the_worker_in_its_group
     from testkit.pipeline import read_topic, run_stage
     from tests.test_clusters import incident
 
-    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
+    # a group of its own: a member of the shared default group (another session's worker)
+    # would rebalance it and restore it again
+    own_group = kafka_settings.model_copy(update={"group_prefix": kafka_settings.topic_prefix})
+    settings = Settings(kafka=own_group, metrics=MetricsSettings(enabled=False))
     topics = Topics(kafka_settings.topic_prefix)
     producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
     producer.send(

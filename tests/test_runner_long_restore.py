@@ -29,6 +29,16 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 POLL_INTERVAL_MS = 4_000
 FILLER_EVENTS = 24
 FETCH_DELAY_S = 0.5
+# in the rebalance test: how many more (empty, slowed) state fetches A's restore makes once B
+# has joined and restored, each followed by A polling its group; a group made to rebalance
+# by those polls does so again and again meanwhile
+HELD_AFTER_B = 20
+
+
+def _own_group(cfg: KafkaSettings) -> KafkaSettings:
+    """The fixture's settings with a consumer group of this test's own (named after its fresh
+    topic prefix): on the shared default group another session's workers could rebalance it."""
+    return cfg.model_copy(update={"group_prefix": cfg.topic_prefix})
 
 
 def _slow_table_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -68,6 +78,7 @@ def test_a_restore_longer_than_the_poll_interval_keeps_the_worker_in_its_group(
     from testkit.pipeline import read_topic, run_stage
     from wirewatch.runners.kafka import KafkaStageRunner
 
+    kafka_settings = _own_group(kafka_settings)
     today = datetime.now(UTC)
     day = today.date().isoformat()
     topics = Topics(kafka_settings.topic_prefix)
@@ -129,13 +140,16 @@ def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_a
     """Worker A is restoring all three partitions when worker B joins its group: A stays in
     the group through the rebalance (it polls between read batches), the partitions it lost
     do not keep their state once its restore ends, and those it was given again are restored
-    again; each worker then holds exactly the events of the partitions it holds."""
+    again; each worker then holds exactly the events of the partitions it holds. A's polls
+    during its restore complete that one rebalance: they do not make the group rebalance
+    again and again while A goes on restoring (B restoring its partitions each time)."""
     import threading
 
     import wirewatch.kafka_admin as kafka_admin
     from clusters.stage import ClusterStage
     from wirewatch.runners.kafka import KafkaStageRunner, build_runner
 
+    kafka_settings = _own_group(kafka_settings)
     today = datetime.now(UTC)
     per_partition = 4
     _write(
@@ -151,6 +165,10 @@ def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_a
     a, b = (build_runner(settings, "cluster") for _ in range(2))
     assert isinstance(a, KafkaStageRunner) and isinstance(b, KafkaStageRunner)
     b_assigned = threading.Event()
+    # A's state fetches held after B's first restore (see HeldUntilBJoins)
+    held_after_b: list[int] = []
+    # how many of B's rebalance callbacks came before A's first restore ended
+    b_seen_by_a_restored: list[int] = []
     assignments: dict[int, list[set[int]]] = {id(a): [], id(b): []}
     # per runner, per restore: (rebalances seen when it started, when it ended)
     restores: dict[int, list[tuple[int, int]]] = {id(a): [], id(b): []}
@@ -175,17 +193,31 @@ def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_a
         before = self._rebalances
         real_restore_assigned(self)
         restores[id(self)].append((before, self._rebalances))
+        if self is a and not b_seen_by_a_restored:
+            b_seen_by_a_restored.append(len(callbacks[id(b)]))
 
     monkeypatch.setattr(KafkaStageRunner, "assigned", recorded_assigned)
     monkeypatch.setattr(KafkaStageRunner, "revoked", recorded_revoked)
     monkeypatch.setattr(KafkaStageRunner, "_restore_assigned", recorded_restore)
 
+    def a_held() -> bool:
+        """Until B has been given partitions and restored them, then for HELD_AFTER_B more
+        fetches (A goes on restoring well after B joined, whatever the machine's speed), or
+        until B has been revoked twice (the repeated rebalances this test is to catch)."""
+        if not (b_assigned.is_set() and restores[id(b)]):
+            return True
+        b_revoked = sum(1 for kind, parts in callbacks[id(b)] if kind == "revoked" and parts)
+        if len(held_after_b) >= HELD_AFTER_B or b_revoked >= 2:
+            return False
+        held_after_b.append(1)
+        return True
+
     class HeldUntilBJoins(kafka_admin.KafkaConsumer):  # type: ignore[misc]
-        """A's state reads fetch nothing until B has been given partitions (B joins while A
-        restores, whatever the machine's speed); A's loop polls its group meanwhile."""
+        """A's state reads fetch nothing while ``a_held()`` (B joins while A restores);
+        A's loop polls its group after each of those fetches."""
 
         def poll(self, timeout_ms: int = 0, max_records: int | None = None, **kw: Any) -> Any:
-            if threading.current_thread().name == "worker-a" and not b_assigned.is_set():
+            if threading.current_thread().name == "worker-a" and a_held():
                 time.sleep(FETCH_DELAY_S)
                 return {}
             return super().poll(timeout_ms=timeout_ms, max_records=max_records, **kw)
@@ -249,3 +281,85 @@ def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_a
     assert not a_pending and not b_pending, (held, assignments)
     for events, parts in [(a_events, a_parts), (b_events, b_parts)]:
         assert events == sorted(f"p{p}-{i}" for p in parts for i in range(per_partition)), held
+    # once B had partitions, A's restore went on (the premise) without making the group
+    # rebalance again and again: B saw at most one more revoke/assign pair until it ended
+    assert held_after_b, (held_after_b, callbacks)
+    b_during = callbacks[id(b)][: b_seen_by_a_restored[0]]
+    first = next(i for i, (kind, parts) in enumerate(b_during) if kind == "assigned" and parts)
+    later = b_during[first + 1 :]
+    assert sum(1 for kind, _ in later if kind == "revoked") <= 1, b_during
+    assert sum(1 for kind, _ in later if kind == "assigned") <= 1, b_during
+
+
+class _FakeGroupConsumer:
+    """Just what keep_membership uses of a group consumer: poll (raising ``error`` when set),
+    pause and assignment, and kafka-python's private coordinator's ``need_rejoin`` (True for
+    the first ``rejoin_polls`` polls)."""
+
+    def __init__(self, error: Exception | None = None, rejoin_polls: int = 0) -> None:
+        self.error = error
+        self.rejoin_polls = rejoin_polls
+        self.timeouts: list[int] = []
+        self._coordinator = self
+
+    def need_rejoin(self) -> bool:
+        return len(self.timeouts) < self.rejoin_polls
+
+    def poll(self, timeout_ms: int = 0) -> dict[Any, list[Any]]:
+        self.timeouts.append(timeout_ms)
+        if self.error is not None:
+            raise self.error
+        return {}
+
+    def pause(self, *parts: Any) -> None:
+        pass
+
+    def assignment(self) -> set[Any]:
+        return set()
+
+
+class _CountedBeats:
+    def __init__(self) -> None:
+        self.beats = 0
+
+    def heartbeat(self) -> None:
+        self.beats += 1
+
+
+def _restoring_runner(consumer: _FakeGroupConsumer) -> tuple[Any, _CountedBeats]:
+    from wirewatch.runners.kafka import build_runner
+
+    settings = Settings(
+        kafka=KafkaSettings(bootstrap_servers="127.0.0.1:1"),
+        metrics=MetricsSettings(enabled=False),
+    )
+    runner: Any = build_runner(settings, "cluster")
+    runner.consumer = consumer
+    runner.ops = beats = _CountedBeats()
+    runner._revoked_mid_restore = set()  # a restore is under way
+    return runner, beats
+
+
+def test_a_failed_poll_during_a_restore_still_sends_the_ops_heartbeat() -> None:
+    from kafka import errors as kerr
+
+    consumer = _FakeGroupConsumer(error=kerr.KafkaConnectionError("broker gone"))
+    runner, beats = _restoring_runner(consumer)
+    runner.keep_membership()
+    assert consumer.timeouts == [0]
+    assert beats.beats == 1  # alive while restoring, though the poll failed
+
+
+def test_a_poll_during_a_restore_waits_for_the_rebalance_the_group_is_in() -> None:
+    from wirewatch.runners.kafka import REJOIN_POLL_MS
+
+    consumer = _FakeGroupConsumer(rejoin_polls=3)
+    runner, beats = _restoring_runner(consumer)
+    runner.keep_membership()
+    # each poll while a rejoin is needed waits for the join's answer; once joined, it returns
+    assert consumer.timeouts == [REJOIN_POLL_MS] * 3, consumer.timeouts
+    assert beats.beats == 3
+    consumer = _FakeGroupConsumer()
+    runner, beats = _restoring_runner(consumer)
+    runner.keep_membership()
+    assert consumer.timeouts == [0] and beats.beats == 1  # no rebalance: no wait

@@ -116,6 +116,14 @@ CONNECT_BACKOFF_MAX = 30.0
 # round is redone though it may be committed (given up after kafka.max_block_ms, one
 # bench/chaos.py run across a broker outage duplicated entries; with this bound one did not)
 COMMIT_ANSWER_MS = 60_000
+# keep_membership while the group rebalances: each poll may wait REJOIN_POLL_MS for the
+# JoinGroup answer, and the wait for one rebalance is bounded by REJOIN_WAIT_S, the group
+# consumer's session timeout. Live members notice a rebalance within a heartbeat interval and
+# rejoin at their next poll, so the answer normally comes well within it; a join left waiting
+# on a stuck member (the broker may wait for it up to max_poll_interval_ms) does not hold the
+# restore longer: the restore goes on and the next call polls again.
+REJOIN_POLL_MS = 1_000
+REJOIN_WAIT_S = 10.0
 
 
 class _KafkaRunner:
@@ -508,7 +516,7 @@ class _KafkaRunner:
         A restore may take longer than ``kafka.max_poll_interval_ms``, and kafka-python's
         heartbeat thread leaves the group when ``consumer.poll()`` has not been called for that
         long (then the partitions are assigned again, restore and all). So the assigned
-        partitions are paused and the group consumer polled (without waiting, nothing to fetch)
+        partitions are paused and the group consumer polled (nothing to fetch)
         between the restore's read batches (:meth:`keep_membership`). A rebalance may then
         happen mid-restore: a partition revoked meanwhile has its state dropped once the restore
         has loaded it, a partition assigned meanwhile is restored next, before any batch is
@@ -532,19 +540,48 @@ class _KafkaRunner:
         the heartbeat thread the worker is alive and completes a rebalance if one is under way
         (the listener then records what was revoked or assigned). Its partitions are paused,
         so it fetches nothing; a partition assigned by that poll is paused too, and any record
-        it returned is read again after the restore (the worker is not ready to handle it)."""
+        it returned is read again after the restore (the worker is not ready to handle it).
+
+        While the group rebalances, each poll waits for the JoinGroup answer (up to
+        ``REJOIN_POLL_MS``, for at most ``REJOIN_WAIT_S`` in all): a poll that does not wait
+        leaves the join to finish in the background with its assignment thrown away, and the
+        next poll joins again, so the whole group would rebalance over and over for as long as
+        the restore runs."""
         if self.consumer is None or self._revoked_mid_restore is None:
             return
+        until = time.monotonic() + REJOIN_WAIT_S
+        timeout_ms = REJOIN_POLL_MS if self._rejoining() else 0
+        while True:
+            try:
+                got = self.consumer.poll(timeout_ms=timeout_ms)
+            except kerr.KafkaError as exc:  # as in the run loop: the next call polls again
+                log.warning("poll during a restore failed: %s", exc, extra={"stage": self.name})
+                return
+            finally:
+                self.consumer.pause(*self.consumer.assignment())
+                if self.ops is not None:
+                    self.ops.heartbeat()  # alive, restoring; not ready meanwhile (no beat())
+            self._put_back(got)
+            if (
+                not self._rejoining()
+                or self.stop_event.is_set()
+                or time.monotonic() + REJOIN_POLL_MS / 1000 > until
+            ):
+                return
+            timeout_ms = REJOIN_POLL_MS
+
+    def _rejoining(self) -> bool:
+        """Whether the group consumer has a rebalance to join or a join under way. kafka-python
+        has no public way to tell (the coordinator is private), so without it this is False
+        and keep_membership polls once without waiting, as before."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        need_rejoin = getattr(coordinator, "need_rejoin", None)
+        if not callable(need_rejoin):
+            return False
         try:
-            got = self.consumer.poll(timeout_ms=0)
-        except kerr.KafkaError as exc:  # as in the run loop: the next call polls again
-            log.warning("poll during a restore failed: %s", exc, extra={"stage": self.name})
-            return
-        finally:
-            self.consumer.pause(*self.consumer.assignment())
-        self._put_back(got)
-        if self.ops is not None:
-            self.ops.heartbeat()  # alive, restoring; not ready meanwhile (no beat())
+            return bool(need_rejoin())
+        except Exception:  # a private API changed shape: fall back to polling once
+            return False
 
     def _put_back(self, batch: dict[Any, list[Any]]) -> None:
         """Records polled but not handled: their partitions (those still assigned) are read
