@@ -117,7 +117,11 @@ class ProcessStage:
                     outlet=outlet,
                     published_at=article.published_at,
                 )
-                out.append(Emit("copies", article.article_id, copy))
+                # stamped with its data time, the day the cluster stage's window keeps it by,
+                # so a restore counting back from the newest events reads it (never in the
+                # future: brokers refuse that)
+                stamp = min(copy.reported_at, copy.published_at or copy.reported_at)
+                out.append(Emit("copies", article.article_id, copy, timestamp=stamp))
                 # the cluster stage counts a copy only in events holding its original: an
                 # original known to have none needs no copy on every partition
                 if article.duplicate_of not in self.no_incidents:

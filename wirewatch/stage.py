@@ -40,6 +40,7 @@ import traceback
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -76,12 +77,16 @@ class Inbound:
 
 @dataclass(slots=True)
 class Emit:
-    """One output record: the topic kind it goes to, its key, and (rarely) its partition."""
+    """One output record: the topic kind it goes to, its key, (rarely) its partition, and
+    (rarely) its record timestamp: the time of its data, for a stage whose state is restored
+    by record time (the cluster stage); None: the time it is written. The Kafka runner gives
+    it to the record; the embedded runner, which restores by no time, ignores it."""
 
     kind: str
     key: str
     record: BaseModel
     partition: int | None = None
+    timestamp: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -650,6 +650,7 @@ class _KafkaRunner:
         futures = []
         for out, topic, value, headers in wired:
             targets: Sequence[int | None] = self._broadcast.get(topic) or [out.partition]
+            stamp_ms = None if out.timestamp is None else int(out.timestamp.timestamp() * 1000)
             for partition in targets:
                 futures.append(
                     p.send(
@@ -658,6 +659,7 @@ class _KafkaRunner:
                         value=value,
                         partition=partition,
                         headers=headers,
+                        timestamp_ms=stamp_ms,
                     )
                 )
         if offsets:
