@@ -767,8 +767,9 @@ class KafkaStageRunner(_KafkaRunner):
     ) -> int:
         """``restore_since(now, newest)`` in epoch ms, ``newest`` the timestamp of the newest
         committed record of the ``parts`` of the ``kind`` topic (None when they hold none): the
-        stage counts its window back from when its state was last written, not from the clock
-        (a group stopped for days resumes with a window that ends where it stopped)."""
+        stage counts its window back from the newest data time of its state (its records are
+        stamped with their data time, ``Emit.timestamp``), not from the clock (a group stopped
+        for days resumes with a window that ends where it stopped)."""
         newest_ms = newest_record_ms(
             self.cfg,
             self.topics.name(kind),
