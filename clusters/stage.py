@@ -52,7 +52,7 @@ from clusters.events import EventIndex
 from wirewatch.config import Settings
 from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
-from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
+from wirewatch.stage import Emit, Inbound, TableRow, data_timestamp, dead_letter, letter_for
 
 __all__ = ["RESTORE_MARGIN_DAYS", "ClusterStage", "event_time"]
 
@@ -64,15 +64,15 @@ log = logging.getLogger("wirewatch.cluster")
 RESTORE_MARGIN_DAYS = 2
 
 
-def event_time(event: Event, now: datetime) -> datetime:
-    """The time of an event's data, its record's timestamp on the events topic: the start of
-    its ``last_date`` (UTC), or its ``last_reported_at`` when undated: the day the window keeps
-    it by (:meth:`clusters.events.EventIndex.restore`), not the day a worker wrote it, which
-    is days later for a backlog. Never later than ``now``: brokers refuse timestamps far in
-    the future, and a local date can be a day ahead of UTC."""
+def event_time(event: Event) -> datetime:
+    """The time of an event's data, for its record's timestamp on the events topic
+    (:func:`wirewatch.stage.data_timestamp`): the start of its ``last_date`` (UTC), or its
+    ``last_reported_at`` when undated: the day the window keeps it by
+    (:meth:`clusters.events.EventIndex.restore`), not the day a worker wrote it, which is days
+    later for a backlog."""
     if event.last_date is None:
-        return min(now, event.last_reported_at)
-    return min(now, datetime.combine(date.fromisoformat(event.last_date), time(), UTC))
+        return event.last_reported_at
+    return datetime.combine(date.fromisoformat(event.last_date), time(), UTC)
 
 
 class ClusterStage:
@@ -90,6 +90,7 @@ class ClusterStage:
 
     def __init__(self, settings: Settings) -> None:
         self.index = EventIndex(settings.cluster)
+        self.kafka = settings.kafka  # the events topic's time bound, for record timestamps
 
     async def setup(self) -> None:
         pass
@@ -119,7 +120,7 @@ class ClusterStage:
                     event.event_id,
                     event,
                     partition=live.partition,
-                    timestamp=event_time(event, now),
+                    timestamp=data_timestamp(self.kafka, "events", event_time(event), now),
                 )
             )
         return out
@@ -137,7 +138,7 @@ class ClusterStage:
                 e.event_id,
                 e,
                 partition=self.index.events[e.event_id].partition,
-                timestamp=event_time(e, now),
+                timestamp=data_timestamp(self.kafka, "events", event_time(e), now),
             )
             for e in events
         ]
@@ -159,15 +160,19 @@ class ClusterStage:
         record with the time of its data, not the time it wrote it (:func:`event_time`: the
         start of an event's ``last_date``, or its ``last_reported_at`` when undated; a copy's
         publication, else processing, time, stamped by the process stage), never later than
-        the clock at writing. So a record older than this time holds a day older than
-        ``newest - window_days - 1`` (a capped stamp is the write time, and a local date is at
-        most a day ahead of it), while the restored newest record (an event's stamp only grows
-        with its versions) brings the window's end to ``newest``'s day or later, where
-        :meth:`EventIndex.evict` drops such a day. It is a compacted topic, so a key's records
-        are full states and the latest one is the one that counts: when that one is older than
-        this time the key is dropped anyway, and when it is newer it is read whatever came
-        before it. The runner's ``newest`` is the largest stamp among the last records of the
-        partitions, which may be older than the newest stamp of all: that only reads more.
+        the clock at writing (:func:`wirewatch.stage.data_timestamp`). So a record older than
+        this time holds a day older than ``newest - window_days - 1`` (a capped stamp is the
+        write time, and a local date is at most a day ahead of it), while the restored newest
+        record (an event's stamp only grows with its versions) brings the window's end to
+        ``newest``'s day or later, where :meth:`EventIndex.evict` drops such a day. A stamp is
+        also never earlier than half the topic's time bound before the clock (so the broker
+        keeps the record); such a raised stamp still holds an older day, so this direction
+        holds, but the window's end may then be before ``newest``'s day: see below. It is a
+        compacted topic, so a key's records are full states and the latest one is the one that
+        counts: when that one is older than this time the key is dropped anyway, and when it is
+        newer it is read whatever came before it. The runner's ``newest`` is the largest stamp
+        among the last records of the partitions, which may be older than the newest stamp of
+        all: that only reads more.
 
         Why from the newest record and not the clock: a group stopped for longer than the
         margin resumes with a window that ends where it stopped, days before today; its events
@@ -175,9 +180,12 @@ class ClusterStage:
         the stamps are data times, this holds after the resumed group has written new
         versions of a backlog's events too (they are stamped with the backlog's days, not
         today). Counting from an earlier time than the clock's only reads more (older records
-        the stage drops on restore), never less. What this does not cover: a copy published
-        far in the future is stamped with its processing time (the cap) and may be skipped
-        while its future day would still be in the window."""
+        the stage drops on restore), never less. What this does not cover: input dates more
+        than half the events topic's time bound behind the clock (replayed old articles;
+        ``kafka.incidents_retention_ms``, 30 days: 15), whose stamps are raised to that bound,
+        so events written more than ``window_days + 2`` days before the newest one may not be
+        restored; and a copy published far in the future, stamped with its processing time
+        (the cap), which may be skipped while its future day would still be in the window."""
         since = now if newest is None else min(now, newest)
         start = since.astimezone(UTC).date() - timedelta(
             days=self.index.cfg.window_days + RESTORE_MARGIN_DAYS

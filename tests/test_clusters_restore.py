@@ -493,6 +493,14 @@ def test_the_stage_stamps_its_events_with_their_data_time_never_later_than_now()
     assert stamps[event_id_for("inc-1")] == midnight
     future = stamps[event_id_for("inc-2")]
     assert future is not None and before <= future <= after
+    # data older than half the events topic's time bound (30 days): stamped that far back
+    # only, so the broker does not drop the record as soon as it is written
+    ancient = [Inbound(incident(7, day="2024-03-05", where=BAGHDAD), "inc-7", partition=0)]
+    before = datetime.now(UTC)
+    (kept,) = asyncio.run(stage.handle(ancient))
+    after = datetime.now(UTC)
+    assert kept.timestamp is not None
+    assert before - timedelta(days=15) <= kept.timestamp <= after - timedelta(days=15)
 
     copy = WireCopy(
         article_id="copy-1",
