@@ -157,12 +157,13 @@ class ClusterStage:
         horizon counted from ``now`` (the clock).
 
         Why seeking by record time loses nothing the stage would keep: the stage stamps each
-        record with the time of its data, not the time it wrote it (:func:`event_time`: the
-        start of an event's ``last_date``, or its ``last_reported_at`` when undated; a copy's
-        publication, else processing, time, stamped by the process stage), never later than
-        the clock at writing (:func:`wirewatch.stage.data_timestamp`). So a record older than
-        this time holds a day older than ``newest - window_days - 1`` (a capped stamp is the
-        write time, and a local date is at most a day ahead of it), while the restored newest
+        event with the time of its data, not the time it wrote it (:func:`event_time`: the
+        start of its ``last_date``, or its ``last_reported_at`` when undated), never later than
+        the clock at writing (:func:`wirewatch.stage.data_timestamp`); a copy keeps the time
+        the process stage wrote it, not earlier than its day (its publication, else processing,
+        time) but for a copy published in the future. So a record older than this time holds
+        a day older than ``newest - window_days - 1`` (a capped stamp is the write time, and a
+        local date is at most a day ahead of it), while the restored newest
         record (an event's stamp only grows with its versions) brings the window's end to
         ``newest``'s day or later, where :meth:`EventIndex.evict` drops such a day. A stamp is
         also never earlier than half the topic's time bound before the clock (so the broker
@@ -184,8 +185,8 @@ class ClusterStage:
         than half the events topic's time bound behind the clock (replayed old articles;
         ``kafka.incidents_retention_ms``, 30 days: 15), whose stamps are raised to that bound,
         so events written more than ``window_days + 2`` days before the newest one may not be
-        restored; and a copy published far in the future, stamped with its processing time
-        (the cap), which may be skipped while its future day would still be in the window."""
+        restored; and a copy published in the future, which may be skipped while its future
+        day would still be in the window."""
         since = now if newest is None else min(now, newest)
         start = since.astimezone(UTC).date() - timedelta(
             days=self.index.cfg.window_days + RESTORE_MARGIN_DAYS

@@ -20,7 +20,7 @@ from processors.extractor import Extractor, RuleExtractor, build_extractor
 from wirewatch.config import ProcessSettings, Settings
 from wirewatch.contracts import Article, Incident, WireCopy
 from wirewatch.metrics import ArticleSkipped, BuildInfo, IncidentsExtracted, StageLatency, emit
-from wirewatch.stage import Emit, Inbound, data_timestamp, letter_for
+from wirewatch.stage import Emit, Inbound, letter_for
 
 __all__ = ["DEFAULT_LANGUAGES", "ProcessStage", "extract_one", "process_article"]
 
@@ -89,7 +89,6 @@ class ProcessStage:
     def __init__(self, settings: Settings) -> None:
         # built here so a bad process.extractor fails at start, before anything is consumed
         self.extractor = build_extractor(settings.process)
-        self.kafka = settings.kafka  # the copies topic's time bound, for record timestamps
         # originals processed here that yielded no incidents (article_id -> None, oldest first)
         self.no_incidents: OrderedDict[str, None] = OrderedDict()
         self.originals_remembered = ORIGINALS_REMEMBERED
@@ -118,13 +117,7 @@ class ProcessStage:
                     outlet=outlet,
                     published_at=article.published_at,
                 )
-                # stamped with its data time, the day the cluster stage's window keeps it by,
-                # so a restore counting back from the newest events reads it (never in the
-                # future: brokers refuse that)
-                stamp = data_timestamp(
-                    self.kafka, "copies", copy.published_at or copy.reported_at, copy.reported_at
-                )
-                out.append(Emit("copies", article.article_id, copy, timestamp=stamp))
+                out.append(Emit("copies", article.article_id, copy))
                 # the cluster stage counts a copy only in events holding its original: an
                 # original known to have none needs no copy on every partition
                 if article.duplicate_of not in self.no_incidents:

@@ -513,39 +513,3 @@ def test_the_stage_stamps_its_events_with_their_data_time_never_later_than_now()
         (event_id_for("inc-1"), 2, midnight)
     ]
 
-
-def test_the_process_stage_stamps_copies_with_their_publication_time_never_later_than_now() -> None:
-    """The copies topic, restored with the events from the same data time, is stamped with
-    a copy's publication time (its day in the window), else when it was processed; a date in
-    the future gets the processing time. The cluster stage's input (broadcast-copies) keeps
-    its write time: its time bound must not drop a backlog before it is read."""
-    import asyncio
-
-    from processors.stage import ProcessStage
-    from wirewatch.contracts import Article
-    from wirewatch.stage import Inbound
-
-    def article(article_id: str, published: datetime | None) -> Article:
-        return Article(
-            article_id=article_id,
-            url=f"http://127.0.0.1/{article_id}",
-            text="A market opened in the town on Tuesday. " * 3,
-            language="en",
-            published_at=published,
-            duplicate_of="art-1",
-            duplicate_similarity=0.9,
-        )
-
-    stage = ProcessStage(Settings(metrics=MetricsSettings(enabled=False)))
-    asyncio.run(stage.setup())
-    items = [
-        article("old", NOW - timedelta(days=5)),
-        article("ahead", NOW + timedelta(days=3)),
-        article("undated", None),
-    ]
-    out = asyncio.run(stage.handle([Inbound(a, a.article_id) for a in items]))
-    copies = {e.key: e for e in out if e.kind == "copies"}
-    assert copies["old"].timestamp == NOW - timedelta(days=5)
-    for key in ("ahead", "undated"):
-        assert copies[key].timestamp == copies[key].record.reported_at  # type: ignore[attr-defined]
-    assert [e.timestamp for e in out if e.kind == "broadcast-copies"] == [None] * 3
