@@ -512,4 +512,3 @@ def test_the_stage_stamps_its_events_with_their_data_time_never_later_than_now()
     assert [(e.key, e.record.version, e.timestamp) for e in counted] == [
         (event_id_for("inc-1"), 2, midnight)
     ]
-
