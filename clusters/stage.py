@@ -45,16 +45,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
 from clusters.events import EventIndex
 from wirewatch.config import Settings
 from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
-from wirewatch.stage import Emit, Inbound, TableRow, dead_letter, letter_for
+from wirewatch.stage import Emit, Inbound, TableRow, data_timestamp, dead_letter, letter_for
 
-__all__ = ["RESTORE_MARGIN_DAYS", "ClusterStage"]
+__all__ = ["RESTORE_MARGIN_DAYS", "ClusterStage", "event_time"]
 
 log = logging.getLogger("wirewatch.cluster")
 
@@ -62,6 +62,17 @@ log = logging.getLogger("wirewatch.cluster")
 #: incident's local date can be a day ahead of the UTC day its record was written, and the
 #: newest date the stage has seen (where its window ends) can be a day behind today
 RESTORE_MARGIN_DAYS = 2
+
+
+def event_time(event: Event) -> datetime:
+    """The time of an event's data, for its record's timestamp on the events topic
+    (:func:`wirewatch.stage.data_timestamp`): the start of its ``last_date`` (UTC), or its
+    ``last_reported_at`` when undated: the day the window keeps it by
+    (:meth:`clusters.events.EventIndex.restore`), not the day a worker wrote it, which is days
+    later for a backlog."""
+    if event.last_date is None:
+        return event.last_reported_at
+    return datetime.combine(date.fromisoformat(event.last_date), time(), UTC)
 
 
 class ClusterStage:
@@ -79,15 +90,17 @@ class ClusterStage:
 
     def __init__(self, settings: Settings) -> None:
         self.index = EventIndex(settings.cluster)
+        self.kafka = settings.kafka  # the events topic's time bound, for record timestamps
 
     async def setup(self) -> None:
         pass
 
     async def handle(self, batch: Sequence[Inbound]) -> list[Emit]:
         out: list[Emit] = []
+        now = datetime.now(UTC)
         for item in batch:
             if isinstance(item.record, WireCopy):
-                out.extend(self._copy(item, batch))
+                out.extend(self._copy(item, batch, now))
                 continue
             incident: Incident = item.record
             try:
@@ -101,10 +114,18 @@ class ClusterStage:
             if event is None:  # already in its event, nothing new
                 continue
             live = self.index.events[event.event_id]
-            out.append(Emit("events", event.event_id, event, partition=live.partition))
+            out.append(
+                Emit(
+                    "events",
+                    event.event_id,
+                    event,
+                    partition=live.partition,
+                    timestamp=data_timestamp(self.kafka, "events", event_time(event), now),
+                )
+            )
         return out
 
-    def _copy(self, item: Inbound, batch: Sequence[Inbound]) -> list[Emit]:
+    def _copy(self, item: Inbound, batch: Sequence[Inbound], now: datetime) -> list[Emit]:
         copy: WireCopy = item.record
         try:
             events = self.index.add_copy(copy, batch=id(batch), partition=item.partition)
@@ -112,7 +133,13 @@ class ClusterStage:
             log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
             return [letter_for(self.name, item, exc, key=copy.article_id)]
         return [
-            Emit("events", e.event_id, e, partition=self.index.events[e.event_id].partition)
+            Emit(
+                "events",
+                e.event_id,
+                e,
+                partition=self.index.events[e.event_id].partition,
+                timestamp=data_timestamp(self.kafka, "events", event_time(e), now),
+            )
             for e in events
         ]
 
@@ -129,26 +156,37 @@ class ClusterStage:
         assigned events partitions (None: they hold none), and never later than the same
         horizon counted from ``now`` (the clock).
 
-        Why seeking by record time loses nothing the stage would keep: a record's timestamp is
-        when a worker wrote it, and the dates in it are not later than that: an event's
-        ``last_date`` is the date of an incident already reported (at most a day ahead in a
-        local time zone), an undated event's day is its ``last_reported_at``, a copy's day its
-        publication or processing time. So a record written before this time holds a day older
-        than ``newest - window_days - 1``, which :meth:`EventIndex.evict` drops as soon as the
-        newest date seen is the day before ``newest``'s or later. It is a compacted topic, so a
-        key's records are full states and the latest one is the one that counts: when that one
-        is older than this time the key is dropped anyway, and when it is newer it is read
-        whatever came before it.
+        Why seeking by record time loses nothing the stage would keep: the stage stamps each
+        event with the time of its data, not the time it wrote it (:func:`event_time`: the
+        start of its ``last_date``, or its ``last_reported_at`` when undated), never later than
+        the clock at writing (:func:`wirewatch.stage.data_timestamp`); a copy keeps the time
+        the process stage wrote it, not earlier than its day (its publication, else processing,
+        time) but for a copy published in the future. So a record older than this time holds
+        a day older than ``newest - window_days - 1`` (a capped stamp is the write time, and a
+        local date is at most a day ahead of it), while the restored newest
+        record (an event's stamp only grows with its versions) brings the window's end to
+        ``newest``'s day or later, where :meth:`EventIndex.evict` drops such a day. A stamp is
+        also never earlier than half the topic's time bound before the clock (so the broker
+        keeps the record); such a raised stamp still holds an older day, so this direction
+        holds, but the window's end may then be before ``newest``'s day: see below. It is a
+        compacted topic, so a key's records are full states and the latest one is the one that
+        counts: when that one is older than this time the key is dropped anyway, and when it is
+        newer it is read whatever came before it. The runner's ``newest`` is the largest stamp
+        among the last records of the partitions, which may be older than the newest stamp of
+        all: that only reads more.
 
         Why from the newest record and not the clock: a group stopped for longer than the
         margin resumes with a window that ends where it stopped, days before today; its events
-        are as old as its newest record, so counting from that record restores them. Counting
-        from an earlier time than the clock's only reads more (older records the stage drops
-        on restore), never less. What this does not cover: a stage whose input dates run far
-        behind its newest record (replaying old articles, or a restart after it has written
-        new versions of a few events of such a backlog) has a window that ends days before
-        that record, so events it wrote before this time may still be in its window; they are
-        not restored, and a late report of them starts a new event."""
+        are as old as its newest record, so counting from that record restores them. Because
+        the stamps are data times, this holds after the resumed group has written new
+        versions of a backlog's events too (they are stamped with the backlog's days, not
+        today). Counting from an earlier time than the clock's only reads more (older records
+        the stage drops on restore), never less. What this does not cover: input dates more
+        than half the events topic's time bound behind the clock (replayed old articles;
+        ``kafka.incidents_retention_ms``, 30 days: 15), whose stamps are raised to that bound,
+        so events written more than ``window_days + 2`` days before the newest one may not be
+        restored; and a copy published in the future, which may be skipped while its future
+        day would still be in the window."""
         since = now if newest is None else min(now, newest)
         start = since.astimezone(UTC).date() - timedelta(
             days=self.index.cfg.window_days + RESTORE_MARGIN_DAYS

@@ -409,3 +409,109 @@ def test_a_group_stopped_for_longer_than_the_margin_restores_its_state(
         (written[0].key, 1, 3),
         (written[0].key, 2, 5),
     ], events
+
+
+def test_a_restart_after_the_resumed_group_wrote_a_backlog_event_restores_the_older_events(
+    kafka_settings: KafkaSettings,
+) -> None:
+    """A group stopped for 10 days (window 7) resumes a backlog, writes a new event of it,
+    then restarts (a pod restart, a scale-out): the events written before the stop are still
+    restored, because the stage stamps its records with their data time (the backlog's day),
+    not the time it wrote them; so a late report of such an event joins it (version 2)
+    instead of starting a second event."""
+    import asyncio
+
+    from clusters.events import event_id_for
+    from testkit.pipeline import read_topic, run_stage
+    from tests.test_clusters import incident
+    from wirewatch.stage import Inbound
+
+    cfg = kafka_settings
+    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    topics = Topics(cfg.topic_prefix)
+    stopped = NOW - timedelta(days=10)
+    day = stopped.date().isoformat()
+    # the state the group wrote before it stopped: the event of the first report, stamped then
+    first = incident(1, killed=3, outlet="a.test", day=day)
+    written = asyncio.run(
+        ClusterStage(settings).handle([Inbound(first, first.incident_id, partition=0)])
+    )
+    _write(cfg, topics.name("events"), [(0, written[0].key, written[0].record, stopped)])
+
+    def send(*incidents: Any) -> None:
+        producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+        for i in incidents:
+            producer.send(
+                topics.name("sharded-incidents"),
+                key=b"shard",
+                value=i.model_dump_json().encode(),
+                partition=0,
+            )
+        producer.flush(timeout=30)
+        producer.close()
+
+    # resumed: the worker writes a new event of the backlog (another kind, same old day)
+    other = incident(3, sub="Armed clash", event_type="Battles", day=day, outlet="c.test")
+    send(other)
+    run_stage(settings, "cluster", 1)
+    # restarted: a late report of the event written before the stop
+    send(incident(2, killed=5, outlet="b.test", day=day))
+    run_stage(settings, "cluster", 1)
+
+    events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
+    assert [(e["event_id"], e["version"], e["fatalities"]) for e in events] == [
+        (written[0].key, 1, 3),
+        (event_id_for(other.incident_id), 1, None),
+        (written[0].key, 2, 5),
+    ], events
+
+
+def test_the_stage_stamps_its_events_with_their_data_time_never_later_than_now() -> None:
+    """An event's record timestamp is the start of its last date (UTC), the day its window
+    keeps it by, not the time the stage wrote it; a date ahead of the clock (a local date a
+    day ahead of UTC) is stamped with the clock. Copies counted in an event stamp it alike."""
+    import asyncio
+
+    from clusters.events import event_id_for
+    from tests.test_clusters import BAGHDAD, incident
+    from wirewatch.stage import Inbound
+
+    stage = ClusterStage(Settings(metrics=MetricsSettings(enabled=False)))
+    past = (NOW - timedelta(days=3)).date()
+    old, ahead = past.isoformat(), (NOW + timedelta(days=2)).date().isoformat()
+    midnight = datetime(past.year, past.month, past.day, tzinfo=UTC)
+    batch = [
+        Inbound(incident(1, day=old), "inc-1", partition=0),
+        Inbound(
+            incident(2, day=ahead, where=BAGHDAD, sub="Armed clash", event_type="Battles"),
+            "inc-2",
+            partition=0,
+        ),
+    ]
+    before = datetime.now(UTC)
+    out = asyncio.run(stage.handle(batch))
+    after = datetime.now(UTC)
+    stage.on_commit(batch)
+    stamps = {e.key: e.timestamp for e in out}
+    assert stamps[event_id_for("inc-1")] == midnight
+    future = stamps[event_id_for("inc-2")]
+    assert future is not None and before <= future <= after
+    # data older than half the events topic's time bound (30 days): stamped that far back
+    # only, so the broker does not drop the record as soon as it is written
+    ancient = [Inbound(incident(7, day="2024-03-05", where=BAGHDAD), "inc-7", partition=0)]
+    before = datetime.now(UTC)
+    (kept,) = asyncio.run(stage.handle(ancient))
+    after = datetime.now(UTC)
+    assert kept.timestamp is not None
+    assert before - timedelta(days=15) <= kept.timestamp <= after - timedelta(days=15)
+
+    copy = WireCopy(
+        article_id="copy-1",
+        duplicate_of="art-1",
+        url="http://127.0.0.1/copy-1",
+        published_at=NOW,
+    )
+    counted = asyncio.run(stage.handle([Inbound(copy, "copy-1", partition=0)]))
+    assert [(e.key, e.record.version, e.timestamp) for e in counted] == [
+        (event_id_for("inc-1"), 2, midnight)
+    ]

@@ -40,6 +40,7 @@ import traceback
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -55,6 +56,7 @@ __all__ = [
     "SourceStage",
     "Stage",
     "TableRow",
+    "data_timestamp",
     "dead_letter",
     "letter_for",
 ]
@@ -76,12 +78,33 @@ class Inbound:
 
 @dataclass(slots=True)
 class Emit:
-    """One output record: the topic kind it goes to, its key, and (rarely) its partition."""
+    """One output record: the topic kind it goes to, its key, (rarely) its partition, and
+    (rarely) its record timestamp: the time of its data, for a stage whose state is restored
+    by record time (the cluster stage); None: the time it is written. The Kafka runner gives
+    it to the record; the embedded runner, which restores by no time, ignores it."""
 
     kind: str
     key: str
     record: BaseModel
     partition: int | None = None
+    timestamp: datetime | None = None
+
+
+def data_timestamp(kafka: Any, kind: str, data_time: datetime, now: datetime) -> datetime:
+    """An :attr:`Emit.timestamp` for a ``kind`` record whose data is of ``data_time``: that
+    time, never later than ``now`` (brokers refuse timestamps far ahead) and never earlier
+    than half the topic's time bound (``kafka``: the
+    :class:`~wirewatch.config.KafkaSettings`) before ``now``, as the bound counts from the
+    timestamp: a record of older data (replayed old articles) is still kept at least half
+    the bound after it is written, not dropped by the broker at once."""
+    from wirewatch.topology import TOPOLOGY  # the topology imports stage modules
+
+    stamp = min(now, data_time)
+    bound = TOPOLOGY.topic(kind).retention
+    kept_ms = None if bound is None else int(getattr(kafka, bound))
+    if kept_ms is None or kept_ms < 0:  # no time bound
+        return stamp
+    return max(stamp, now - timedelta(milliseconds=kept_ms // 2))
 
 
 @dataclass(slots=True)

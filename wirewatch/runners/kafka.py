@@ -687,6 +687,7 @@ class _KafkaRunner:
         futures = []
         for out, topic, value, headers in wired:
             targets: Sequence[int | None] = self._broadcast.get(topic) or [out.partition]
+            stamp_ms = None if out.timestamp is None else int(out.timestamp.timestamp() * 1000)
             for partition in targets:
                 futures.append(
                     p.send(
@@ -695,6 +696,7 @@ class _KafkaRunner:
                         value=value,
                         partition=partition,
                         headers=headers,
+                        timestamp_ms=stamp_ms,
                     )
                 )
         if offsets:
@@ -802,8 +804,9 @@ class KafkaStageRunner(_KafkaRunner):
     ) -> int:
         """``restore_since(now, newest)`` in epoch ms, ``newest`` the timestamp of the newest
         committed record of the ``parts`` of the ``kind`` topic (None when they hold none): the
-        stage counts its window back from when its state was last written, not from the clock
-        (a group stopped for days resumes with a window that ends where it stopped)."""
+        stage counts its window back from the newest data time of its state (its records are
+        stamped with their data time, ``Emit.timestamp``), not from the clock (a group stopped
+        for days resumes with a window that ends where it stopped)."""
         newest_ms = newest_record_ms(
             self.cfg,
             self.topics.name(kind),
