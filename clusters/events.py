@@ -189,13 +189,18 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
     return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
 
 
+def _stated_tolls(ev: Event) -> list[int]:
+    """The death tolls the event's reports stated (in report order; None = not stated)."""
+    return [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+
+
 def _toll_conflict(incident: Incident, ev: Event) -> bool:
     """A report stating fewer deaths than every report of the event so far reports another
     event: tolls are revised upward as bodies are counted, so the first count is the lowest
     (a lower count than the latest one is allowed: a late report of an early figure)."""
     if incident.fatalities is None:
         return False
-    stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+    stated = _stated_tolls(ev)
     return bool(stated) and incident.fatalities < min(stated)
 
 
@@ -221,7 +226,7 @@ def _tolls_agree(incident: Incident, ev: Event) -> bool:
     """The incident states no toll, the event none yet, or the incident's toll is one a report
     of the event stated: reports of one event under two types are only taken for one when
     their numbers do not tell two events apart."""
-    stated = {r.fatalities for r in ev.toll_history if r.fatalities is not None}
+    stated = _stated_tolls(ev)
     return incident.fatalities is None or not stated or incident.fatalities in stated
 
 
@@ -332,7 +337,7 @@ class EventIndex:
             return None
         if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
             return None
-        stated = [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+        stated = _stated_tolls(ev)
         return day - last if stated and incident.fatalities > max(stated) else None
 
     def _other_type(self, incident: Incident, day: int | None) -> Live | None:

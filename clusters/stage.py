@@ -113,17 +113,19 @@ class ClusterStage:
                 continue
             if event is None:  # already in its event, nothing new
                 continue
-            live = self.index.events[event.event_id]
-            out.append(
-                Emit(
-                    "events",
-                    event.event_id,
-                    event,
-                    partition=live.partition,
-                    timestamp=data_timestamp(self.kafka, "events", event_time(event), now),
-                )
-            )
+            out.append(self._event_record(event, now))
         return out
+
+    def _event_record(self, event: Event, now: datetime) -> Emit:
+        """The event's new version for the events topic: on its own partition, stamped with
+        its data time (:func:`event_time`)."""
+        return Emit(
+            "events",
+            event.event_id,
+            event,
+            partition=self.index.events[event.event_id].partition,
+            timestamp=data_timestamp(self.kafka, "events", event_time(event), now),
+        )
 
     def _copy(self, item: Inbound, batch: Sequence[Inbound], now: datetime) -> list[Emit]:
         copy: WireCopy = item.record
@@ -132,16 +134,7 @@ class ClusterStage:
         except Exception as exc:
             log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
             return [letter_for(self.name, item, exc, key=copy.article_id)]
-        return [
-            Emit(
-                "events",
-                e.event_id,
-                e,
-                partition=self.index.events[e.event_id].partition,
-                timestamp=data_timestamp(self.kafka, "events", event_time(e), now),
-            )
-            for e in events
-        ]
+        return [self._event_record(e, now) for e in events]
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         self.index.commit(id(batch))
