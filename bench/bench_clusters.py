@@ -17,7 +17,9 @@
    hand-written part (more countries, live blogs, translated copy, downward recounts, one group
    attacking two towns on one day), committed before the clusterer first ran on it;
    ``clusters_labelled_composed3.jsonl`` is a third, written while the clusterer was being
-   changed on the first two, by an engineer who neither read nor ran the clusterer. Figures
+   changed on the first two, by an engineer who neither read nor ran the clusterer;
+   ``clusters_labelled_composed4.jsonl`` is a fourth, written the same way while the clusterer
+   was being changed on the first three (its first sight is the figure before that). Figures
    are given per part, for the composed parts together and for everything.
    ``--pairs`` prints the false-positive and false-negative pairs grouped by class: what the
    two reports share (sub-event type, place, day) and which number or actors differ.
@@ -233,6 +235,7 @@ def labelled_set(seed: int = 14) -> list[dict]:
 COMPOSED = Path(__file__).resolve().parent / "clusters_labelled_composed.jsonl"
 COMPOSED2 = Path(__file__).resolve().parent / "clusters_labelled_composed2.jsonl"
 COMPOSED3 = Path(__file__).resolve().parent / "clusters_labelled_composed3.jsonl"
+COMPOSED4 = Path(__file__).resolve().parent / "clusters_labelled_composed4.jsonl"
 
 
 def publication_order(article: dict) -> tuple[str, str]:
@@ -877,8 +880,8 @@ def main() -> None:
     if args.write:
         args.write.write_text("".join(json.dumps(a) + "\n" for a in articles))
     composed, composed2 = composed_set(COMPOSED), composed_set(COMPOSED2)
-    composed3 = composed_set(COMPOSED3)
-    composed_all = sorted([*composed, *composed2, *composed3], key=publication_order)
+    composed3, composed4 = composed_set(COMPOSED3), composed_set(COMPOSED4)
+    composed_all = sorted([*composed, *composed2, *composed3, *composed4], key=publication_order)
     both = sorted([*articles, *composed_all], key=publication_order)
     quality = {}
     parts = (
@@ -886,6 +889,7 @@ def main() -> None:
         ("composed", composed),
         ("composed2", composed2),
         ("composed3", composed3),
+        ("composed4", composed4),
         ("composed_all", composed_all),
         ("both", both),
     )
