@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 from testkit.records import seed_articles
-from wirewatch.config import KafkaSettings
+from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import DeadLetter
 from wirewatch.runners.records import RecordFitter
 from wirewatch.stage import Emit
@@ -40,3 +40,16 @@ def test_a_shrunk_dead_letter_keeps_every_field_of_its_emit():
     fitted = _fitter(4096).fit(out, "t.deadletter", 30_000)
     assert len(fitted.record.payload or "") < 20_000  # it was shrunk, not passed through
     assert _without_record(fitted) == _without_record(out)
+
+
+def test_the_kafka_settings_fixture_gives_each_test_consumer_groups_of_its_own(kafka_settings):
+    """Topics are prefixed per fixture instance; consumer groups must be too, or a worker of
+    one test session joins (and rebalances) the same stage's group of another on the shared
+    broker."""
+    from wirewatch.runners.kafka import build_runner
+
+    default = KafkaSettings().group_prefix
+    assert kafka_settings.group_prefix != default
+    assert kafka_settings.group_prefix == kafka_settings.topic_prefix  # fresh per instance
+    runner = build_runner(Settings(kafka=kafka_settings), "cluster")
+    assert not runner.group_id.startswith(f"{default}.")
