@@ -53,3 +53,138 @@ def test_the_kafka_settings_fixture_gives_each_test_consumer_groups_of_its_own(k
     assert kafka_settings.group_prefix == kafka_settings.topic_prefix  # fresh per instance
     runner = build_runner(Settings(kafka=kafka_settings), "cluster")
     assert not runner.group_id.startswith(f"{default}.")
+
+
+#: ``wirewatch run`` killed (SIGKILL, by itself) right after a poll group's lines reached the
+#: JSONL files and before its state was written: the worst moment for the output
+_KILLED_BETWEEN_THE_WRITES = """
+import os, runpy, signal
+from wirewatch.runners import embedded
+
+async def killed(self, done):  # called after the sink write, before the state write
+    os.kill(os.getpid(), signal.SIGKILL)
+
+embedded.EmbeddedRunner._shared_written = killed
+runpy.run_module("wirewatch", run_name="__main__")
+"""
+
+STRIKES = [("Abu Ghraib", "Iraq"), ("Aleppo", "Syria")]
+KINDS = ("entries", "articles", "incidents", "events")
+
+
+def test_a_run_killed_between_its_output_and_its_state_writes_no_line_twice(tmp_path):
+    """The first run is killed after its poll group's lines are in the JSONL files and before
+    the group's state is committed; the second run polls the feed again. Every record is in
+    each file once (the lines of the killed run were set aside as uncommitted, as an aborted
+    Kafka transaction's), each event has one history, and lines that were in the output
+    before the first run stay."""
+    import json
+    import signal
+
+    from testkit.cli import cli_env, run_cli, wirewatch_argv
+    from testkit.http import ARTICLE_HTML, LocalServer, Reply, rss
+
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = b'{"entry_id": "from-an-earlier-run"}\n'  # no state of this run covers it
+    (out / "wirewatch.entries.v1.jsonl").write_bytes(earlier)
+    html = {"Content-Type": "text/html"}
+    with LocalServer() as srv:
+        items = []
+        for g, (town, country) in enumerate(STRIKES):
+            own = " ".join(f"note{g}w{i}" for i in range(45))  # not near-copies of each other
+            paragraphs = (
+                f"<p>An air strike killed three people in {town}, {country} on Tuesday, "
+                f"police said.</p>\n<p>{own}.</p>"
+            )
+            page = ARTICLE_HTML.format(
+                title=f"Strike in {town}", slug=str(g), paragraphs=paragraphs
+            )
+            srv.route(f"/story/{g}", Reply(200, page.encode(), html))
+            items.append(
+                {
+                    "title": f"Strike in {town}",
+                    "link": srv.url(f"/story/{g}"),
+                    "guid": f"/story/{g}",
+                }
+            )
+        srv.route("/feed", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(f"feeds:\n  - url: {srv.url('/feed')}\n")
+        argv = wirewatch_argv("run", "--once", "--feeds", str(feeds), "--out", str(out))
+        env = cli_env(WIREWATCH_LOG_LEVEL="ERROR")
+
+        killed = run_cli([argv[0], "-c", _KILLED_BETWEEN_THE_WRITES, *argv[3:]], env)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+        written = {k: (out / f"wirewatch.{k}.v1.jsonl").read_bytes() for k in KINDS}
+        assert all(written[k].count(b"\n") >= len(STRIKES) for k in KINDS), written
+        again = run_cli(argv, env)
+        assert again.returncode == 0, again.stderr[-3000:]
+
+    def lines(kind: str) -> list[dict]:
+        text = (out / f"wirewatch.{kind}.v1.jsonl").read_text()
+        return [json.loads(line) for line in text.splitlines()]
+
+    entries = lines("entries")
+    assert entries[0] == json.loads(earlier)
+    assert len(entries) == 1 + len(STRIKES), entries
+    assert len({e["entry_id"] for e in entries}) == len(entries)
+    for key, kind in (("article_id", "articles"), ("incident_id", "incidents")):
+        ids = [r[key] for r in lines(kind)]
+        assert len(ids) == len(STRIKES) == len(set(ids)), ids
+    events = [(e["event_id"], e["version"]) for e in lines("events")]
+    assert len(events) == len(STRIKES) == len(set(events)), events
+    # the killed run's lines were set aside, not lost
+    for kind in KINDS:
+        aside = (out / f"wirewatch.{kind}.v1.jsonl.uncommitted").read_bytes()
+        before = written[kind].removeprefix(earlier) if kind == "entries" else written[kind]
+        assert aside == before
+
+
+def test_only_lines_past_what_this_state_committed_are_set_aside(tmp_path):
+    """The committed offsets of the JSONL outputs (``_CommittedOutputs``): lines past the
+    committed end of a file are set aside on start; a file that was never committed by this
+    state, replaced since (another inode) or cut short is kept whole, its size the baseline."""
+    import os
+
+    from sinks.jsonl import JsonlSink
+    from wirewatch.runners.embedded import OUTPUTS_TABLE, SqliteTable, _CommittedOutputs
+
+    sink = JsonlSink(tmp_path)
+    path = sink.path_for("t.a")
+    state = SqliteTable(tmp_path / "state.db")
+
+    def started() -> _CommittedOutputs:
+        outputs = _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), ["t.a"])
+        outputs.recover()
+        return outputs
+
+    try:
+        path.write_bytes(b"before\n")  # from before this state: kept
+        outputs = started()
+        with path.open("ab") as fh:
+            fh.write(b"one\ntwo\n")
+        committed = outputs.rows(outputs.ends(["t.a"]))
+        state.put_together([(outputs.table, committed)])
+        outputs.committed_rows(committed)
+        with path.open("ab") as fh:
+            fh.write(b"uncommitted\n")
+        started()
+        assert path.read_bytes() == b"before\none\ntwo\n"
+        aside = path.with_name(path.name + ".uncommitted")
+        assert aside.read_bytes() == b"uncommitted\n"
+
+        replacement = path.with_name("replacement")
+        replacement.write_bytes(b"another\nfile\nlonger\nthan\nthe\noffset\n")
+        os.replace(replacement, path)  # a new inode where the output was
+        started()
+        assert path.read_bytes() == b"another\nfile\nlonger\nthan\nthe\noffset\n"
+        path.write_bytes(b"cut\n")  # the same inode, shorter than its committed end
+        started()
+        with path.open("ab") as fh:
+            fh.write(b"later\n")
+        started()  # the baseline moved to the short file's end: "later" is past it
+        assert path.read_bytes() == b"cut\n"
+        assert aside.read_bytes() == b"uncommitted\nlater\n"
+    finally:
+        state.close()
