@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
+import pytest
+
 from testkit.records import seed_articles
 from wirewatch.config import KafkaSettings, Settings
 from wirewatch.contracts import DeadLetter
@@ -188,3 +190,60 @@ def test_only_lines_past_what_this_state_committed_are_set_aside(tmp_path):
         assert aside.read_bytes() == b"uncommitted\nlater\n"
     finally:
         state.close()
+
+
+@pytest.mark.kafka
+def test_the_embedded_runner_stamps_its_kafka_events_with_their_data_time(kafka_settings, tmp_path):
+    """``wirewatch run`` with the Kafka sink writes each event record with the stage's
+    ``Emit.timestamp`` (the event's data time), as the Kafka workers do: a cluster worker that
+    later restores from that topic counts its horizon from data time, not from the day the
+    embedded run wrote the record."""
+    import asyncio
+    import json
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    from clusters.stage import event_time
+    from ingest import FeedSpec
+    from sinks.kafka import KafkaSink
+    from testkit.http import ARTICLE_HTML, LocalServer, Reply, rss
+    from testkit.pipeline import read_topic
+    from tests.hostile_support import hostile_settings
+    from wirewatch.contracts import Event
+    from wirewatch.runners.embedded import EmbeddedRunner
+    from wirewatch.topics import Topics
+
+    settings = hostile_settings().model_copy(update={"kafka": kafka_settings})
+    settings.metrics.enabled = False
+    published = datetime.now(UTC) - timedelta(days=3)
+    topics = Topics(kafka_settings.topic_prefix)
+    with LocalServer() as srv:
+        page = ARTICLE_HTML.format(
+            title="Strike in Abu Ghraib",
+            slug="strike",
+            paragraphs="<p>An air strike killed three people in Abu Ghraib, Iraq, police "
+            "said.</p>\n<p>" + " ".join(f"note{i}" for i in range(45)) + ".</p>",
+        )
+        page = page.replace("2024-03-05T10:00:00Z", published.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        srv.route("/story", Reply(200, page.encode(), {"Content-Type": "text/html"}))
+        item = {
+            "title": "Strike in Abu Ghraib",
+            "link": srv.url("/story"),
+            "guid": "/story",
+            "pubDate": format_datetime(published),
+        }
+        srv.route("/feed", Reply(200, rss([item]), {"Content-Type": "application/rss+xml"}))
+        sink = KafkaSink(kafka_settings, source="wirewatch/run", topics=topics)
+        sink.setup()
+        runner = EmbeddedRunner(settings, [FeedSpec(url=srv.url("/feed"))], sink)
+        try:
+            asyncio.run(runner.run(once=True, timeout=120))
+        finally:
+            sink.close()
+    assert runner.stats.dead_letters == 0, runner.stats.reasons
+
+    (record,) = read_topic(kafka_settings.bootstrap_servers, topics.name("events"))
+    event = Event.model_validate(json.loads(record.value))
+    stamp = datetime.fromtimestamp(record.timestamp / 1000, UTC)
+    assert stamp == event_time(event)
+    assert stamp <= published  # its data's day, not the time the run wrote it

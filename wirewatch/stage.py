@@ -81,7 +81,8 @@ class Emit:
     """One output record: the topic kind it goes to, its key, (rarely) its partition, and
     (rarely) its record timestamp: the time of its data, for a stage whose state is restored
     by record time (the cluster stage); None: the time it is written. The Kafka runner gives
-    it to the record; the embedded runner, which restores by no time, ignores it."""
+    it to the record; the embedded runner, which restores by no time, hands it to its sink (a
+    Kafka sink gives it to the record; a JSONL line has no record time)."""
 
     kind: str
     key: str

@@ -627,7 +627,9 @@ class EmbeddedRunner:
         for kind, topic, source, e in writes:
             if self._hand_back.is_set():
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
-            self.sink.add(e.record, source=source, topic=topic, key=e.key)
+            # the record time a stage gave (the cluster stage's data time): a Kafka sink
+            # stamps the record with it, as the Kafka runner does
+            self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
             self._count(kind, e)
         self.sink.flush()
         if self._outputs is None:
