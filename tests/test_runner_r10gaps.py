@@ -247,3 +247,26 @@ def test_the_embedded_runner_stamps_its_kafka_events_with_their_data_time(kafka_
     stamp = datetime.fromtimestamp(record.timestamp / 1000, UTC)
     assert stamp == event_time(event)
     assert stamp <= published  # its data's day, not the time the run wrote it
+
+
+def test_an_uncommitted_end_that_cannot_be_set_aside_is_one_clear_error(tmp_path):
+    """Where the uncommitted lines cannot go (here the ``.uncommitted`` name is a directory),
+    the start stops with one line about --out, and the output keeps every line."""
+    from sinks.jsonl import JsonlSink
+    from wirewatch.errors import ConfigError
+    from wirewatch.runners.embedded import OUTPUTS_TABLE, SqliteTable, _CommittedOutputs
+
+    sink = JsonlSink(tmp_path)
+    path = sink.path_for("t.a")
+    state = SqliteTable(tmp_path / "state.db")
+    try:
+        outputs = _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), ["t.a"])
+        outputs.recover()  # no file yet: committed up to its start
+        path.write_bytes(b"uncommitted\n")
+        path.with_name(path.name + ".uncommitted").mkdir()
+        again = _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), ["t.a"])
+        with pytest.raises(ConfigError, match="permissions and free space of --out"):
+            again.recover()
+        assert path.read_bytes() == b"uncommitted\n"
+    finally:
+        state.close()

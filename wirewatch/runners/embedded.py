@@ -300,13 +300,19 @@ class _CommittedOutputs:
     @staticmethod
     def _set_aside(path: str, offset: int) -> None:
         aside = path + ".uncommitted"
-        with open(path, "rb+") as fh, open(aside, "ab") as out:
-            fh.seek(offset)
-            shutil.copyfileobj(fh, out)
-            out.flush()
-            os.fsync(out.fileno())  # set aside for good before it leaves the output
-            moved = fh.tell() - offset
-            fh.truncate(offset)
+        try:
+            with open(path, "rb+") as fh, open(aside, "ab") as out:
+                fh.seek(offset)
+                shutil.copyfileobj(fh, out)
+                out.flush()
+                os.fsync(out.fileno())  # set aside for good before it leaves the output
+                moved = fh.tell() - offset
+                fh.truncate(offset)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot move the uncommitted end of {path} to {aside} ({exc.strerror}): check "
+                "the permissions and free space of --out, then run again"
+            ) from None
         log.warning(
             "%s: %d bytes written by a run that stopped before committing them were moved to "
             "%s; their feeds are polled again",
