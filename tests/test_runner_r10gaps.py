@@ -1,5 +1,7 @@
 """Gaps around the runners: an output made to fit its topic keeps every field of its Emit
-(its data-time stamp above all)."""
+(its data-time stamp above all); the test fixture's consumer groups are its own; the embedded
+runner writes no JSONL line twice after a crash between its output and its state, and gives a
+Kafka sink its events' data time."""
 
 from __future__ import annotations
 
