@@ -386,13 +386,15 @@ class KafkaSink:
         if len(self._inflight) >= self.cfg.max_pending:
             self._wait_for_room(topic)
         since_ms = time.monotonic() * 1000
+        # only when given: a record without one is sent exactly as before record times
+        stamp = {} if timestamp_ms is None else {"timestamp_ms": timestamp_ms}
         try:
             fut = self.producer.send(
                 topic,
                 key=key.encode() if key is not None else None,
                 value=value,
                 headers=headers,
-                timestamp_ms=timestamp_ms,
+                **stamp,
             )
         except kerr.KafkaTimeoutError as exc:
             # send() blocks only for the topic's metadata: a broker that answered without
