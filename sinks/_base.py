@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -46,9 +47,11 @@ class Sink(Protocol):
         source: str | None = None,
         topic: str | None = None,
         key: str | None = None,
+        timestamp: datetime | None = None,
     ) -> None:
         """Hand one record over: to ``topic`` (else the record's contract topic) under
-        ``key`` (else its contract key; a file sink has no keys)."""
+        ``key`` (else its contract key; a file sink has no keys), with ``timestamp`` as its
+        record time (else the time it is written; a file sink has no record times)."""
         ...
 
     def flush(self, timeout: float | None = None) -> None: ...

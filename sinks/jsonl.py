@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -88,6 +89,7 @@ class JsonlSink:
         source: str | None = None,
         topic: str | None = None,
         key: str | None = None,
+        timestamp: datetime | None = None,  # a line has no record time
     ) -> None:
         topic = topic or self.topics.for_record(record)
         line = record_value(record) + b"\n"

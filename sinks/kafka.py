@@ -21,6 +21,7 @@ import ssl
 import time
 import uuid
 from collections import deque
+from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from kafka import KafkaProducer
@@ -71,6 +72,7 @@ class _InFlight(NamedTuple):
     headers: list[tuple[str, bytes]]
     attempts: int
     sent_at: float  # time.monotonic() of the send, for the healthcheck
+    timestamp_ms: int | None = None  # the record time it was given (None: its send time)
 
 
 # ---------------------------------------------------------------------------- size rules
@@ -336,6 +338,7 @@ class KafkaSink:
         source: str | None = None,
         topic: str | None = None,
         key: str | None = None,
+        timestamp: datetime | None = None,
     ) -> None:
         """Hand one record over; blocks for backpressure; raises a SinkError on refusal."""
         if not self.stats.added & 0xFF:  # keep counts and refusals fresh, cheaply
@@ -346,7 +349,8 @@ class KafkaSink:
         key_s = key or record_key(record)
         value = record_value(record)
         headers = cloudevent_headers(record, source or self.source, value=value)
-        self._send(topic, key_s, value, headers)
+        stamp_ms = None if timestamp is None else int(timestamp.timestamp() * 1000)
+        self._send(topic, key_s, value, headers, timestamp_ms=stamp_ms)
 
     def send_raw(
         self, topic: str, key: str | None, value: bytes, headers: list[tuple[str, bytes]]
@@ -364,6 +368,7 @@ class KafkaSink:
         value: bytes,
         headers: list[tuple[str, bytes]],
         attempts: int = 1,
+        timestamp_ms: int | None = None,
     ) -> None:
         size = len(value) + len(key or "") + sum(len(k) + len(v) for k, v in headers)
         if size > self.cfg.max_request_size:
@@ -381,12 +386,15 @@ class KafkaSink:
         if len(self._inflight) >= self.cfg.max_pending:
             self._wait_for_room(topic)
         since_ms = time.monotonic() * 1000
+        # only when given: a record without one is sent exactly as before record times
+        stamp = {} if timestamp_ms is None else {"timestamp_ms": timestamp_ms}
         try:
             fut = self.producer.send(
                 topic,
                 key=key.encode() if key is not None else None,
                 value=value,
                 headers=headers,
+                **stamp,
             )
         except kerr.KafkaTimeoutError as exc:
             # send() blocks only for the topic's metadata: a broker that answered without
@@ -400,7 +408,7 @@ class KafkaSink:
         if attempts == 1:
             self.stats.added += 1
         self._inflight.append(
-            _InFlight(fut, topic, key, value, headers, attempts, time.monotonic())
+            _InFlight(fut, topic, key, value, headers, attempts, time.monotonic(), timestamp_ms)
         )
 
     def _reap(self) -> None:
@@ -465,7 +473,14 @@ class KafkaSink:
             while todo:
                 r = todo[0]
                 if self._retriable(r):
-                    self._send(r.topic, r.key, r.value, r.headers, attempts=r.attempts + 1)
+                    self._send(
+                        r.topic,
+                        r.key,
+                        r.value,
+                        r.headers,
+                        attempts=r.attempts + 1,
+                        timestamp_ms=r.timestamp_ms,
+                    )
                     todo.popleft()
                     if len(r.value) > self.cfg.batch_size:
                         self.producer.flush(timeout=self.cfg.delivery_timeout_ms / 1000)

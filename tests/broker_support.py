@@ -15,7 +15,11 @@ from typing import Any
 
 import pytest
 
+from clusters.events import shard_key
 from testkit.http import free_port
+from wirewatch.config import KafkaSettings
+from wirewatch.contracts import Incident
+from wirewatch.topics import Topics
 
 REPO = Path(__file__).resolve().parent.parent
 START = REPO / "deploy" / "kafka" / "start.sh"
@@ -85,3 +89,24 @@ def read_table_stalling_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(runners_kafka, "read_table", fails_once)
     return reads
+
+
+def send_incidents(cfg: KafkaSettings, *incidents: Incident, partition: int | None = 0) -> None:
+    """``incidents`` on ``cfg``'s sharded-incidents topic, in order, as the process stage
+    writes them (keyed by their shard), on ``partition`` (None: the partition of their key);
+    acknowledged by every replica when it returns."""
+    from kafka import KafkaProducer
+
+    topic = Topics(cfg.topic_prefix).name("sharded-incidents")
+    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
+    try:
+        for report in incidents:
+            producer.send(
+                topic,
+                key=shard_key(report).encode(),
+                value=report.model_dump_json().encode(),
+                partition=partition,
+            )
+        producer.flush(timeout=30)
+    finally:
+        producer.close()

@@ -32,12 +32,16 @@ def kafka_bootstrap() -> str:
 
 @pytest.fixture
 def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
-    """Settings with a fresh topic prefix, all topics created (isolates tests from each other)."""
+    """Settings with a fresh topic prefix, all topics created, and consumer groups named after
+    that prefix (isolates tests from each other: with the default group prefix, workers of two
+    sessions on one shared broker would join each other's groups)."""
     from wirewatch.kafka_admin import create_topics
 
+    prefix = f"t{uuid.uuid4().hex[:10]}"
     cfg = KafkaSettings(
         bootstrap_servers=kafka_bootstrap,
-        topic_prefix=f"t{uuid.uuid4().hex[:10]}",
+        topic_prefix=prefix,
+        group_prefix=prefix,
         partitions=3,
         bootstrap_timeout_ms=15_000,
     )

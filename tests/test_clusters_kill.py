@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from clusters.events import shard_key
 from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
+from tests.broker_support import send_incidents
 from tests.test_clusters import incident
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident, Location
@@ -48,16 +48,9 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
     topics = Topics(kafka_settings.topic_prefix)
     bootstrap = kafka_settings.bootstrap_servers
     env = worker_env(bootstrap, kafka_settings.topic_prefix, WIREWATCH_KAFKA__PARTITIONS="3")
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
 
     def send(*rounds: int) -> None:
-        for inc in (i for r in rounds for i in reports(r)):
-            producer.send(
-                topics.name("sharded-incidents"),
-                key=shard_key(inc).encode(),
-                value=inc.model_dump_json().encode(),
-            )
-        producer.flush(timeout=30)
+        send_incidents(kafka_settings, *(i for r in rounds for i in reports(r)), partition=None)
 
     events_topic = topics.name("events")
 
@@ -90,7 +83,6 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
         assert workers.stop_all()[-1] == 0
     finally:
         workers.stop_all()
-        producer.close()
         watcher.close()
 
     history: dict[str, list[int]] = {}
@@ -140,13 +132,7 @@ def test_kill9_while_copies_wait_for_their_originals_counts_each_copy_once(
             )
 
     def send(*rounds: int) -> None:
-        for inc in (i for r in rounds for i in originals(r)):
-            producer.send(
-                topics.name("sharded-incidents"),
-                key=shard_key(inc).encode(),
-                value=inc.model_dump_json().encode(),
-            )
-        producer.flush(timeout=30)
+        send_incidents(kafka_settings, *(i for r in rounds for i in originals(r)), partition=None)
 
     # as the process worker writes a copy: the copies topic, and every partition of the
     # broadcast topic (one transaction there; here acks=all before the worker starts)

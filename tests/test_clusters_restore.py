@@ -17,7 +17,7 @@ import pytest
 from kafka import KafkaProducer
 
 from clusters.stage import ClusterStage
-from tests.broker_support import read_table_stalling_once
+from tests.broker_support import read_table_stalling_once, send_incidents
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Event, Location, TollReport, WireCopy
 from wirewatch.errors import SinkError
@@ -236,25 +236,14 @@ def test_a_worker_whose_restore_fails_retries_it_before_handling_its_partitions(
     cfg = kafka_settings.model_copy(update={"retry_backoff_s": 0.1})
     settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
     topics = Topics(cfg.topic_prefix)
-    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
 
-    def send(report: Any) -> None:
-        producer.send(
-            topics.name("sharded-incidents"),
-            key=b"shard",
-            value=report.model_dump_json().encode(),
-            partition=0,
-        )
-        producer.flush(timeout=30)
-
-    send(incident(1, killed=3, outlet="a.test"))
+    send_incidents(cfg, incident(1, killed=3, outlet="a.test"))
     run_stage(settings, "cluster", 1)
 
     reads = read_table_stalling_once(monkeypatch)
-    send(incident(2, killed=5, outlet="b.test"))
+    send_incidents(cfg, incident(2, killed=5, outlet="b.test"))
     with caplog.at_level("ERROR", logger="wirewatch.workers"):
         run_stage(settings, "cluster", 1)
-    producer.close()
 
     events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
     assert len({e["event_id"] for e in events}) == 1, events
@@ -279,20 +268,11 @@ def test_a_restore_longer_than_the_session_timeout_keeps_the_worker_in_its_group
     from testkit.pipeline import read_topic, run_stage
     from tests.test_clusters import incident
 
-    # a group of its own: a member of the shared default group (another session's worker)
-    # would rebalance it and restore it again
-    own_group = kafka_settings.model_copy(update={"group_prefix": kafka_settings.topic_prefix})
-    settings = Settings(kafka=own_group, metrics=MetricsSettings(enabled=False))
+    # the fixture's consumer group is this test's own: a member of a shared group (another
+    # session's worker) would rebalance it and restore it again
+    settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
     topics = Topics(kafka_settings.topic_prefix)
-    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
-    producer.send(
-        topics.name("sharded-incidents"),
-        key=b"shard",
-        value=incident(1, killed=3, outlet="a.test").model_dump_json().encode(),
-        partition=0,
-    )
-    producer.flush(timeout=30)
-    producer.close()
+    send_incidents(kafka_settings, incident(1, killed=3, outlet="a.test"))
 
     reads: list[str] = []
     real_read_table = runners_kafka.read_table
@@ -366,6 +346,27 @@ def test_newest_record_ms_skips_markers_and_aborted_records(kafka_settings: Kafk
     assert newest_record_ms(cfg, topic, [1, 2]) is None
 
 
+def _stopped_group_state(settings: Settings) -> tuple[str, str]:
+    """The state a cluster group wrote before it stopped 10 days ago (window 7): the event of
+    a first report of that day (3 killed) on partition 0 of the events topic, stamped then.
+    Returns that day (ISO) and the event's id."""
+    import asyncio
+
+    from tests.test_clusters import incident
+    from wirewatch.stage import Inbound
+
+    stopped = NOW - timedelta(days=10)
+    day = stopped.date().isoformat()
+    first = incident(1, killed=3, outlet="a.test", day=day)
+    written = asyncio.run(
+        ClusterStage(settings).handle([Inbound(first, first.incident_id, partition=0)])
+    )
+    assert [e.kind for e in written] == ["events"]
+    topic = Topics(settings.kafka.topic_prefix).name("events")
+    _write(settings.kafka, topic, [(0, written[0].key, written[0].record, stopped)])
+    return day, written[0].key
+
+
 def test_a_group_stopped_for_longer_than_the_margin_restores_its_state(
     kafka_settings: KafkaSettings,
 ) -> None:
@@ -373,41 +374,22 @@ def test_a_group_stopped_for_longer_than_the_margin_restores_its_state(
     time: the events it wrote then (records stamped 10 days ago) are restored, because the
     restore counts back from the newest record of the state, not from the clock; so a late
     report joins its event (same event_id, version 2) instead of starting another."""
-    import asyncio
-
     from testkit.pipeline import read_topic, run_stage
     from tests.test_clusters import incident
-    from wirewatch.stage import Inbound
 
     cfg = kafka_settings
     settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
     topics = Topics(cfg.topic_prefix)
-    stopped = NOW - timedelta(days=10)
-    day = stopped.date().isoformat()
-    # the state the group wrote before it stopped: the event of the first report, stamped then
-    first = incident(1, killed=3, outlet="a.test", day=day)
-    written = asyncio.run(
-        ClusterStage(settings).handle([Inbound(first, first.incident_id, partition=0)])
-    )
-    assert [e.kind for e in written] == ["events"]
-    _write(cfg, topics.name("events"), [(0, written[0].key, written[0].record, stopped)])
+    day, event_id = _stopped_group_state(settings)
 
     late = incident(2, killed=5, outlet="b.test", day=day)  # the backlog: a late report
-    producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
-    producer.send(
-        topics.name("sharded-incidents"),
-        key=b"shard",
-        value=late.model_dump_json().encode(),
-        partition=0,
-    )
-    producer.flush(timeout=30)
-    producer.close()
+    send_incidents(cfg, late)
     run_stage(settings, "cluster", 1)
 
     events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
     assert [(e["event_id"], e["version"], e["fatalities"]) for e in events] == [
-        (written[0].key, 1, 3),
-        (written[0].key, 2, 5),
+        (event_id, 1, 3),
+        (event_id, 2, 5),
     ], events
 
 
@@ -419,50 +401,28 @@ def test_a_restart_after_the_resumed_group_wrote_a_backlog_event_restores_the_ol
     restored, because the stage stamps its records with their data time (the backlog's day),
     not the time it wrote them; so a late report of such an event joins it (version 2)
     instead of starting a second event."""
-    import asyncio
-
     from clusters.events import event_id_for
     from testkit.pipeline import read_topic, run_stage
     from tests.test_clusters import incident
-    from wirewatch.stage import Inbound
 
     cfg = kafka_settings
     settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
     topics = Topics(cfg.topic_prefix)
-    stopped = NOW - timedelta(days=10)
-    day = stopped.date().isoformat()
-    # the state the group wrote before it stopped: the event of the first report, stamped then
-    first = incident(1, killed=3, outlet="a.test", day=day)
-    written = asyncio.run(
-        ClusterStage(settings).handle([Inbound(first, first.incident_id, partition=0)])
-    )
-    _write(cfg, topics.name("events"), [(0, written[0].key, written[0].record, stopped)])
-
-    def send(*incidents: Any) -> None:
-        producer = KafkaProducer(bootstrap_servers=cfg.bootstrap_servers, acks="all")
-        for i in incidents:
-            producer.send(
-                topics.name("sharded-incidents"),
-                key=b"shard",
-                value=i.model_dump_json().encode(),
-                partition=0,
-            )
-        producer.flush(timeout=30)
-        producer.close()
+    day, event_id = _stopped_group_state(settings)
 
     # resumed: the worker writes a new event of the backlog (another kind, same old day)
     other = incident(3, sub="Armed clash", event_type="Battles", day=day, outlet="c.test")
-    send(other)
+    send_incidents(cfg, other)
     run_stage(settings, "cluster", 1)
     # restarted: a late report of the event written before the stop
-    send(incident(2, killed=5, outlet="b.test", day=day))
+    send_incidents(cfg, incident(2, killed=5, outlet="b.test", day=day))
     run_stage(settings, "cluster", 1)
 
     events = [json.loads(m.value) for m in read_topic(cfg.bootstrap_servers, topics.name("events"))]
     assert [(e["event_id"], e["version"], e["fatalities"]) for e in events] == [
-        (written[0].key, 1, 3),
+        (event_id, 1, 3),
         (event_id_for(other.incident_id), 1, None),
-        (written[0].key, 2, 5),
+        (event_id, 2, 5),
     ], events
 
 

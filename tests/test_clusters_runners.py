@@ -19,6 +19,7 @@ from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
 from testkit.http import ARTICLE_HTML, REPO, LocalServer, Reply, rss
 from testkit.pipeline import read_topic, run_stage
+from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
@@ -181,7 +182,6 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
 ) -> None:
     topics = Topics(kafka_settings.topic_prefix)
     settings = Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False))
-    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
     far = ABU_GHRAIB.model_copy(update={"name": "Mosul", "lat": 36.34, "lon": 43.13})
     reports = [
         # three reports of one strike on three partitions, a strike elsewhere, a protest there
@@ -194,13 +194,7 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
 
     def send(items: list) -> None:
         for partition, inc in items:
-            producer.send(
-                topics.name("sharded-incidents"),
-                key=shard_key(inc).encode(),
-                value=inc.model_dump_json().encode(),
-                partition=partition,
-            )
-        producer.flush(timeout=30)
+            send_incidents(kafka_settings, inc, partition=partition)
 
     # one report at a time, so the order of the reports is known
     for item in reports[:3]:
@@ -211,7 +205,6 @@ def test_a_rising_toll_in_the_kafka_runner_and_state_restored_on_restart(
     # a fourth report after a restart: the new worker restored the event from the topic
     send([(0, incident(6, killed=8, outlet="d.test", day="2024-03-06"))])
     run_stage(settings, "cluster", 1)
-    producer.close()
 
     out = read_topic(kafka_settings.bootstrap_servers, topics.name("events"))
     assert {h: v.decode() for h, v in out[0].headers}["ce_type"] == "io.wirewatch.event.v1"

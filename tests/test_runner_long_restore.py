@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from kafka import KafkaProducer
 
+from tests.broker_support import send_incidents
 from tests.test_clusters import incident
 from tests.test_clusters_restore import _event, _write
 from wirewatch.config import KafkaSettings, MetricsSettings, Settings
@@ -33,12 +33,6 @@ FETCH_DELAY_S = 0.5
 # has joined and restored, each followed by A polling its group; a group made to rebalance
 # by those polls does so again and again meanwhile
 HELD_AFTER_B = 20
-
-
-def _own_group(cfg: KafkaSettings) -> KafkaSettings:
-    """The fixture's settings with a consumer group of this test's own (named after its fresh
-    topic prefix): on the shared default group another session's workers could rebalance it."""
-    return cfg.model_copy(update={"group_prefix": cfg.topic_prefix})
 
 
 def _slow_table_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -78,23 +72,11 @@ def test_a_restore_longer_than_the_poll_interval_keeps_the_worker_in_its_group(
     from testkit.pipeline import read_topic, run_stage
     from wirewatch.runners.kafka import KafkaStageRunner
 
-    kafka_settings = _own_group(kafka_settings)
     today = datetime.now(UTC)
     day = today.date().isoformat()
     topics = Topics(kafka_settings.topic_prefix)
-    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers, acks="all")
-
-    def send(report: Any) -> None:
-        producer.send(
-            topics.name("sharded-incidents"),
-            key=b"shard",
-            value=report.model_dump_json().encode(),
-            partition=0,
-        )
-        producer.flush(timeout=30)
-
     # a first worker writes the event of the first report (the state to restore)
-    send(incident(1, killed=3, outlet="a.test", day=day))
+    send_incidents(kafka_settings, incident(1, killed=3, outlet="a.test", day=day))
     run_stage(Settings(kafka=kafka_settings, metrics=MetricsSettings(enabled=False)), "cluster", 1)
     # more state on the partition: other events, each read in a slowed fetch of its own
     _write(
@@ -102,8 +84,7 @@ def test_a_restore_longer_than_the_poll_interval_keeps_the_worker_in_its_group(
         topics.name("events"),
         [(0, f"other-{i}", _event(f"other-{i}", today), today) for i in range(FILLER_EVENTS)],
     )
-    send(incident(2, killed=5, outlet="b.test", day=day))
-    producer.close()
+    send_incidents(kafka_settings, incident(2, killed=5, outlet="b.test", day=day))
 
     cfg = kafka_settings.model_copy(update={"max_poll_interval_ms": POLL_INTERVAL_MS})
     settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
@@ -149,7 +130,6 @@ def test_a_rebalance_during_a_restore_drops_revoked_state_and_restores_what_is_a
     from clusters.stage import ClusterStage
     from wirewatch.runners.kafka import KafkaStageRunner, build_runner
 
-    kafka_settings = _own_group(kafka_settings)
     today = datetime.now(UTC)
     per_partition = 4
     _write(

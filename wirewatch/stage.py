@@ -25,8 +25,8 @@ partitions) after ``state_kind`` into ``restore_shared(kind, rows)`` (the cluste
 waiting wire copies). A stage with ``restore_since(now, newest)`` (``newest``: the time of the
 newest record of the assigned state partitions) has both read from that time on only.
 The embedded runner keeps such state in its state file (one table per topic kind, written
-before the feed state) and restores it when a run starts; without a state file, for the run
-only. See :class:`RestoringStage`.
+in one transaction with the feed state) and restores it when a run starts; without a state
+file, for the run only. See :class:`RestoringStage`.
 
 Stages are declared in :mod:`wirewatch.topology`; a stage class is built with the whole
 :class:`~wirewatch.config.Settings` and reads its own section (``settings_section``).
@@ -81,7 +81,8 @@ class Emit:
     """One output record: the topic kind it goes to, its key, (rarely) its partition, and
     (rarely) its record timestamp: the time of its data, for a stage whose state is restored
     by record time (the cluster stage); None: the time it is written. The Kafka runner gives
-    it to the record; the embedded runner, which restores by no time, ignores it."""
+    it to the record; the embedded runner, which restores by no time, hands it to its sink (a
+    Kafka sink gives it to the record; a JSONL line has no record time)."""
 
     kind: str
     key: str

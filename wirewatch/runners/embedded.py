@@ -8,7 +8,10 @@ the sink; only then do the stages' commit hooks run (a feed's seen marks, the fe
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
 (at-least-once; the Kafka runner is exactly-once). A restoring stage's state (the cluster
 stage's events and wire copies) is kept in the same file, one table per topic kind, written
-just before the feed state and restored when a run starts.
+in the same transaction as the feed state and restored when a run starts. With the JSONL sink
+that transaction also records how far each output file is committed, and a run sets the lines
+past that (written by a run killed before it committed them) aside before it polls, so a crash
+does not write a record twice (:class:`_CommittedOutputs`); a failed write still can.
 
 A URL listed by two feeds in two poll groups is fetched by one of them; the other group commits
 only once that one's records are written, and is polled again if they were not (its seen mark
@@ -31,9 +34,11 @@ import contextlib
 import fcntl
 import json
 import logging
+import os
+import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +47,8 @@ from typing import Any
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
 from ingest.state import MemoryStateStore
-from sinks import Sink
+from sinks import JsonlSink, Sink
+from sinks.jsonl import repair_torn_tail
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter
 from wirewatch.errors import ConfigError, WirewatchError
@@ -56,6 +62,12 @@ log = logging.getLogger("wirewatch.embedded")
 
 #: one record for the sink: topic kind, topic name, CloudEvents source, the record
 _Write = tuple[str, str, str, Emit]
+
+#: a JSONL output file's end: (byte offset, inode; None: the file did not exist)
+_End = tuple[int, int | None]
+
+#: the state file's table of how far each JSONL output file is committed (_CommittedOutputs)
+OUTPUTS_TABLE = "jsonl_committed"
 
 #: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
 #: the sink refuses writes, every failed group's feeds are polled again at once, and without a
@@ -137,14 +149,25 @@ class SqliteTable:
             ) from exc
 
     def put(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        if not rows:
+        self.put_together([(self, rows)])
+
+    def put_together(
+        self, writes: Sequence[tuple[SqliteTable, Sequence[tuple[str, bytes]]]]
+    ) -> None:
+        """Rows into tables of this file (this one, or from :meth:`table`) in one transaction:
+        all of them are written, or none."""
+        writes = [(t, rows) for t, rows in writes if rows]
+        if not writes:
             return
         self._db.execute("BEGIN")
         try:
-            self._db.executemany(
-                f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?)",  # noqa: S608 - our name
-                rows,
-            )
+            for table, rows in writes:
+                if table._db is not self._db:
+                    raise ValueError(f"table {table.name} is not in state file {self.path}")
+                self._db.executemany(
+                    f"INSERT OR REPLACE INTO {table.name} VALUES (?, ?)",  # noqa: S608 - our name
+                    rows,
+                )
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -227,6 +250,112 @@ def _lock(path: Path) -> Any:
     return f
 
 
+class _CommittedOutputs:
+    """How far each JSONL output file is committed: its size after the last line of the last
+    committed poll group, kept in the state file in the same transaction as the feed state and
+    the restoring stages' state (key: the file's path; value: offset and inode).
+
+    Why: a group's lines are appended before its state is written, so a crash between the two
+    left them in the file while the next run polled the same feeds again and wrote them a
+    second time. On start, :meth:`recover` sets the lines past the committed offset (those of
+    groups whose state was never written) aside into ``<file>.uncommitted`` before anything is
+    polled: the same as a Kafka transaction aborted by a crash. A file that was replaced since
+    (another inode, or shorter than its offset) or that this state never committed is not
+    cut: its size is its new baseline."""
+
+    def __init__(self, sink: JsonlSink, table: SqliteTable, topics: Iterable[str]) -> None:
+        self.sink = sink
+        self.table = table
+        self.paths = {t: str(sink.path_for(t).absolute()) for t in topics}
+        #: path -> committed end, as in the state file
+        self.committed: dict[str, _End] = {}
+
+    def recover(self) -> None:
+        stored: dict[str, _End] = {}
+        for row in self.table.rows():
+            if row.value is None:
+                continue
+            with contextlib.suppress(ValueError, KeyError, TypeError):  # not ours: a baseline
+                value = json.loads(row.value)
+                stored[row.key] = (int(value["offset"]), value["inode"])
+        for path in self.paths.values():
+            end = _end_of(path)
+            known = stored.get(path)
+            if end[1] is not None and known is not None and known[1] in (None, end[1]):
+                if known[0] < end[0]:
+                    self._set_aside(path, known[0])
+                    end = (known[0], end[1])
+                elif known[0] > end[0]:  # cut short outside wirewatch: what is left stands
+                    end = self._baseline(path)
+            elif end[1] is not None:
+                end = self._baseline(path)
+            self.committed[path] = end
+        self.table.put([(p, _end_value(e)) for p, e in self.committed.items()])
+
+    @staticmethod
+    def _baseline(path: str) -> _End:
+        repair_torn_tail(Path(path))  # a baseline on a line boundary: the sink would cut there
+        return _end_of(path)
+
+    @staticmethod
+    def _set_aside(path: str, offset: int) -> None:
+        aside = path + ".uncommitted"
+        try:
+            with open(path, "rb+") as fh, open(aside, "ab") as out:
+                fh.seek(offset)
+                shutil.copyfileobj(fh, out)
+                out.flush()
+                os.fsync(out.fileno())  # set aside for good before it leaves the output
+                moved = fh.tell() - offset
+                fh.truncate(offset)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot move the uncommitted end of {path} to {aside} ({exc.strerror}): check "
+                "the permissions and free space of --out, then run again"
+            ) from None
+        log.warning(
+            "%s: %d bytes written by a run that stopped before committing them were moved to "
+            "%s; their feeds are polled again",
+            path,
+            moved,
+            aside,
+            extra={"reason": "run.uncommitted_set_aside"},
+        )
+
+    def ends(self, topics: Iterable[str]) -> dict[str, _End]:
+        """The ends of the files of ``topics`` now (in the writer thread, after a write)."""
+        return {self.paths[t]: _end_of(self.paths[t]) for t in set(topics) if t in self.paths}
+
+    def rows(self, ends: dict[str, _End]) -> list[tuple[str, bytes]]:
+        """The state rows that commit a group written up to ``ends``. A group written before
+        another but committed after it keeps the later end (never moving back): lines of a
+        group committed out of order may then stay for a crash to repeat, none is cut."""
+        rows = []
+        for path, end in ends.items():
+            known = self.committed.get(path)
+            if known is not None and known[1] in (None, end[1]):
+                end = (max(known[0], end[0]), end[1])
+            rows.append((path, _end_value(end)))
+        return rows
+
+    def committed_rows(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        for path, value in rows:
+            data = json.loads(value)
+            self.committed[path] = (data["offset"], data["inode"])
+
+
+def _end_of(path: str) -> _End:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (0, None)
+    return (st.st_size, st.st_ino)
+
+
+def _end_value(end: _End) -> bytes:
+    return json.dumps({"offset": end[0], "inode": end[1]}).encode()
+
+
 class EmbeddedRunner:
     """All stages of ``topology`` in one process. ``run(once=True)`` does one pass over the
     feeds; otherwise it polls until ``request_stop()`` or ``timeout``."""
@@ -257,6 +386,8 @@ class EmbeddedRunner:
         self.stages: dict[str, Stage] = {}
         #: topic kind -> its table in the state file, for the restoring stages' state
         self._stage_tables: dict[str, SqliteTable] = {}
+        #: how far each JSONL output is committed (a JSONL sink and a state file only)
+        self._outputs: _CommittedOutputs | None = None
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -340,6 +471,14 @@ class EmbeddedRunner:
             if self.state is not None:
                 source.restore({0}, self.state.rows())
                 self._restore_stages(self.state)
+                if isinstance(self.sink, JsonlSink):
+                    published = [
+                        self.topics.name(t.kind) for t in self.topology.topics if t.published
+                    ]
+                    self._outputs = _CommittedOutputs(
+                        self.sink, self.state.table(OUTPUTS_TABLE), published
+                    )
+                    self._outputs.recover()
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
@@ -413,7 +552,9 @@ class EmbeddedRunner:
         try:
             await self._route(self.source.name, emits, done, state_rows, writes)
             # in the writer thread: a sink that blocks must not stall the fetches of other groups
-            await asyncio.get_running_loop().run_in_executor(self._writer, self._write, writes)
+            ends = await asyncio.get_running_loop().run_in_executor(
+                self._writer, self._write, writes
+            )
             if not await self._shared_written(done):
                 self.stats.shared_unwritten += 1
                 log.warning(
@@ -424,17 +565,27 @@ class EmbeddedRunner:
                 self._abort(done, results)
                 return
             if self.state is not None:
-                # before the feed state: a group whose feed state is not written is polled
-                # again, and a restoring stage then finds what it already holds
-                for kind, table in self._stage_tables.items():
-                    table.put(
+                # one transaction: the restoring stages' state, how far the outputs are
+                # written and the feed state are all this group's, or none is (a group whose
+                # feed state is not written is polled again: its stages' state and output lines
+                # must not be ahead of it, or its events would be held and not written again)
+                together = [
+                    (
+                        table,
                         [
                             (e.key, e.record.model_dump_json().encode())
                             for k, _, _, e in writes
                             if k == kind
-                        ]
+                        ],
                     )
-                self.state.put(state_rows)
+                    for kind, table in self._stage_tables.items()
+                ]
+                outputs = [] if self._outputs is None else self._outputs.rows(ends)
+                if self._outputs is not None:
+                    together.append((self._outputs.table, outputs))
+                self.state.put_together([*together, (self.state, state_rows)])
+                if self._outputs is not None:
+                    self._outputs.committed_rows(outputs)
         except asyncio.CancelledError:  # a stop after the grace period: handed back
             self.stats.handed_back += 1
             self._abort(done, results)
@@ -476,14 +627,20 @@ class EmbeddedRunner:
             stage.on_abort(batch)
         self.source.on_abort(results)
 
-    def _write(self, writes: Sequence[_Write]) -> None:
-        """A poll group's records to the sink, in order, then a flush (in a worker thread)."""
+    def _write(self, writes: Sequence[_Write]) -> dict[str, _End]:
+        """A poll group's records to the sink, in order, then a flush (in a worker thread);
+        the ends of the JSONL files it wrote (none for another sink)."""
         for kind, topic, source, e in writes:
             if self._hand_back.is_set():
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
-            self.sink.add(e.record, source=source, topic=topic, key=e.key)
+            # the record time a stage gave (the cluster stage's data time): a Kafka sink
+            # stamps the record with it, as the Kafka runner does
+            self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
             self._count(kind, e)
         self.sink.flush()
+        if self._outputs is None:
+            return {}
+        return self._outputs.ends(topic for _, topic, _, _ in writes)
 
     async def _route(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from kafka import errors as kerr
 
@@ -107,10 +108,11 @@ class RecordFitter:
                 limit,
                 extra={"stage": self.stage, "key": out.key, "reason": "record.truncated"},
             )
-            return Emit(out.kind, out.key, cut, out.partition)
+            # replace, not a new Emit: every other field (the data-time stamp) stays
+            return replace(out, record=cut)
         if isinstance(rec, DeadLetter):
             cap = max(0, min(self.cfg.dead_letter_payload_cap, limit // 2))
-            return Emit(out.kind, out.key, shrink_dead_letter(rec, cap), out.partition)
+            return replace(out, record=shrink_dead_letter(rec, cap))
         value = record_value(rec)
         letter = dead_letter(
             self.stage,
