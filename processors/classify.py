@@ -406,7 +406,9 @@ _AGG_RANGE_RE = guarded(
     r"revolution|rebellion) (?:began|started|broke out|erupted|escalated)|"
     r"(?:19|20)\d\d|\d{1,2} \w+|\w+ \d{1,2}|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"then|last|early|mid|late)|so far (?:this|in)|this year(?!['’]s)|last year(?!['’]s)|"
+    # (not "since last night", "since early morning": one event told as it goes on)
+    r"then|last(?! night| evening)|early(?! (?:morning|hours))|mid|late)|so far (?:this|in)|"
+    r"this year(?!['’]s)|last year(?!['’]s)|"
     r"in the (?:past|last) "
     r"(?:\w+ )?(?:days|weeks|months|years|decade)|over the (?:past|last) (?:\w+ )?(?:days|weeks|"
     r"months|years|decade)|a total of|in total|in all\b|cumulative|tally|tallies|per cent|"

@@ -236,6 +236,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
+        # "the city slipped from government control", "consolidated their hold on the city"
+        r"(?:slipped|fell) (?:out of|from) (?:the )?(?:government|state|regime|army|military) "
+        r"control|consolidated (?:their|its|his) (?:hold|grip|control) (?:on|over)|"
         r"expelled (?:\w+ )?from|advanced into|(?:take|takes|seize|seizes) (?:full )?control|"
         r"advance[sd]? (?:[\w-]+ ){0,4}?and (?:take|seize|capture|control))",
         NSA_OVERTAKES,
@@ -337,6 +340,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
         r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
         r"homicides?|killings|"
+        # "ten policemen were martyred", "five martyrs were pulled from the rubble" (monitors'
+        # and translated copy); "died in an encounter with troops" (South and South-East Asian
+        # English for a gunfight with security forces)
+        r"martyr(?:ed|s|dom)|(?:an?|the|armed|fierce|heavy|fresh) encounters? (?:with|between)|"
+        r"encounter killings?|"
         # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
         r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"

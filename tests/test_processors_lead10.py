@@ -80,3 +80,51 @@ def test_the_town_of_a_speaking_police_force_loses_to_the_suburb_named_later() -
 )
 def test_the_number_of_dead_over_a_period_is_a_statistic_not_a_toll(text: str) -> None:
     assert all(i.fatalities is None for i in extract_from_text(text, PUB))
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # monitors' and translated copy: "martyred", "martyrs" for people killed by violence
+        ("Six members of the border guard were martyred in an incident near the crossing.", 6),
+        ("Four martyrs of one family were pulled from the rubble of the house, medics said.", 4),
+        # South and South-East Asian English: an "encounter" is a gunfight with security forces
+        ("Three rebels died in an encounter with troops in the hills on Friday, the army said.", 3),
+        ("Two suspected militants were killed in a fierce encounter with police overnight.", 2),
+    ],
+)
+def test_martyrs_and_encounters_are_incidents(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister described his encounter with the villagers as warm.",
+        "She recalled a chance encounter with the rebel leader years ago.",
+    ],
+)
+def test_an_encounter_without_violence_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Fighting between two militias in the district has killed 9 since last night.", 9),
+        ("Clashes in the old city killed 5 since early morning, medics said.", 5),
+    ],
+)
+def test_a_toll_since_last_night_is_one_event_not_a_statistic(text: str, fatalities: int) -> None:
+    assert _one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels consolidated their hold on the provincial capital on Sunday.",
+        "The border town slipped from government control after two days of fighting.",
+    ],
+)
+def test_a_town_slipping_from_government_control_is_territory_taken(text: str) -> None:
+    assert _one(text).sub_event_type == "Non-state actor overtakes territory"
