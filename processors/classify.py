@@ -251,6 +251,7 @@ _STATE_RE = guarded(
 )
 _NONSTATE_RE = guarded(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militi(?:a|as)|gunmen|"
+    r"armed groups?|resistance forces|"
     r"Islamic State|ISIS|ISIL|al-Shabaab|Shabaab|Boko Haram|ISWAP|JNIM|Taliban|M23|RSF|"
     r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang|"
     r"(?-i:[A-Z][\w'-]+) (?:Liberation|Independence|Salvation|Resistance|Revolutionary|"

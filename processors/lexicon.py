@@ -203,7 +203,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
         r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)|"
         # translated reports: "combats between the army and the dissidents", "heavy combats"
-        r"combats? between|(?:heavy|fierce|violent|intense) combats?",
+        r"combats? between|(?:heavy|fierce|violent|intense) combats?|"
+        # "violence between armed groups displaced thousands", "gang violence between rivals"
+        r"violence between (?:the )?(?:rival |two |several )?(?:[\w'’-]+ ){0,2}?(?:armed groups|"
+        r"gangs|militias|cartels|factions|clans)\b",
         CLASH,
         2.5,
     ),
@@ -237,6 +240,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
         # "the city slipped from government control", "consolidated their hold on the city"
+        # "seized the army's northeastern command in Lashio" (not "took command of the unit")
+        r"(?:captured|seized|overran) (?:the )?(?:[\w'’-]+ ){0,3}?(?:military |regional |"
+        r"operations? )?command\b(?! of)|"
         r"(?:slipped|fell) (?:out of|from) (?:the )?(?:government|state|regime|army|military) "
         r"control|consolidated (?:their|its|his) (?:hold|grip|control) (?:on|over)|"
         r"expelled (?:\w+ )?from|advanced into|(?:take|takes|seize|seizes) (?:full )?control|"
@@ -418,7 +424,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"gathered (?:on|in|at|near|outside|yesterday|today|early|late|this|last) "
         r"(?:[\w'’-]+ ){0,9}?to (?:protest|denounce|demand|condemn|contest|reject|oppose|"
         r"support|call for|express)\b|"
-        r"(?:fired|used|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
+        # "police firing rubber bullets and tear gas on the highway" (a crowd is implied)
+        r"(?:fir(?:ed|ing)|us(?:ed|ing)|shooting) rubber bullets|"
+        r"(?:fired|firing|used|using|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
         r"(?:at|on|to disperse|against|into)|"
         # security forces using gas on a gathering: "the forces of order intervened with gas",
         # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)

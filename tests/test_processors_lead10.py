@@ -128,3 +128,42 @@ def test_a_toll_since_last_night_is_one_event_not_a_statistic(text: str, fatalit
 )
 def test_a_town_slipping_from_government_control_is_territory_taken(text: str) -> None:
     assert _one(text).sub_event_type == "Non-state actor overtakes territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Witnesses saw police firing rubber bullets and tear gas on the ring road on Monday.",
+        "Riot police used rubber bullets in the market square of the capital on Friday.",
+    ],
+)
+def test_police_firing_rubber_bullets_is_a_protest_intervention(text: str) -> None:
+    assert _one(text).sub_event_type == "Protest with intervention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Violence between rival armed groups displaced hundreds of families from the valley.",
+        "Violence between two gangs in the port district left residents trapped for days.",
+    ],
+)
+def test_violence_between_armed_groups_is_an_armed_clash(text: str) -> None:
+    assert _one(text).sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An armed group said it had seized the army's regional command in the northern city.",
+        "Rebels overran the military's southern operations command on Thursday.",
+    ],
+)
+def test_an_army_command_seized_by_an_armed_group_is_territory_taken(text: str) -> None:
+    assert _one(text).sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_a_general_taking_command_is_no_incident() -> None:
+    assert (
+        extract_from_text("The general took command of the eastern division on Monday.", PUB) == []
+    )
