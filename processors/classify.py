@@ -984,6 +984,32 @@ _SABOTAGE_RE = guarded(
     r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
     _FLAGS,
 )
+# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
+# came with it; for the man-made disaster and "other" labels only these words of theirs
+# ("a plane crash", "a coup attempt" stay the event).
+_SIDE_NOTE_LABELS = frozenset({lx.FIRE, lx.CHANGE_GROUP, lx.MANMADE, lx.OTHER})
+_SIDE_NOTE_WORDS_RE = re.compile(r"collapsed?|mass graves?", _FLAGS)
+# an act of violence: "attacked", "shot", "murdered", "gunmen" (1.2 and up), not an outcome
+# ("killing 49": a fire or a collapse kills too)
+_STRONG_VIOLENCE = 1.2
+_OUTCOME_RE = re.compile(r"kill", _FLAGS)
+
+
+def _side_note(top: str, triggers: list[Trigger]) -> bool:
+    if top not in _SIDE_NOTE_LABELS:
+        return False
+    if not any(
+        t.label == lx.VIOLENCE and t.weight >= _STRONG_VIOLENCE and not _OUTCOME_RE.match(t.text)
+        for t in triggers
+    ):
+        return False
+    if top == lx.FIRE and any(t.label == top and _OPENED_FIRE_RE.search(t.text) for t in triggers):
+        return False
+    if top in (lx.MANMADE, lx.OTHER):
+        return all(_SIDE_NOTE_WORDS_RE.fullmatch(t.text) for t in triggers if t.label == top)
+    return True
+
+
 _OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 
 
@@ -1008,6 +1034,12 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # "rebels storm a police base", "the Jazeera Storm Operation": no weather event
         return resolve([t for t in triggers if t.label != lx.NATURAL], seg, seg_start)
+    if _side_note(top, triggers):
+        # "gang members attacked residents, killing five and setting houses on fire", "killed
+        # 100 villagers in reprisals after a commander defected", "civilians injured as houses
+        # collapsed": the attack is the event; the blaze, the defection, the collapse, the
+        # graves are what came with it
+        return resolve([t for t in triggers if t.label != top], seg, seg_start)
     if top == lx.PROTEST and _blast_before_protest(triggers, seg):
         # "a bomb exploded where police were posted to deter the protest": the blast is the event
         return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)

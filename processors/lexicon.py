@@ -193,7 +193,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"struck|hit by", VIOLENCE, 1.0),
     # --- battles
     (
-        r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
+        r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange[sd]? of (?:gun)?fire|"
         r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battle[sd]?|engaged|"
         r"gun ?fights?|shoot-?outs?|"
         # headlines: "fight between rival factions", "fight renews in the desert", "the junta
@@ -425,7 +425,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:[\w'’-]+ ){0,9}?to (?:protest|denounce|demand|condemn|contest|reject|oppose|"
         r"support|call for|express)\b|"
         # "police firing rubber bullets and tear gas on the highway" (a crowd is implied)
-        r"(?:fir(?:ed|ing)|us(?:ed|ing)|shooting) rubber bullets|"
+        r"(?:fir(?:es?|ed|ing)|us(?:es?|ed|ing)|shoot(?:s|ing)?) rubber bullets|"
         r"(?:fired|firing|used|using|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
         r"(?:at|on|to disperse|against|into)|"
         # security forces using gas on a gathering: "the forces of order intervened with gas",
@@ -603,6 +603,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # not gunfire: "killed in return fire", "exchange of fire", "came under fire"
     (
         r"(?<!return )(?<!returned )(?<!returning )(?<!retaliatory )(?<!exchange of )"
+        r"(?<!exchanges of )"
         r"(?<!opened )(?<!open )(?<!under )(?<!heavy )(?<!cross)(?<!gun)fires?|"
         r"blaze[ds]?|engulfed|flames",
         FIRE,

@@ -167,3 +167,47 @@ def test_a_general_taking_command_is_no_incident() -> None:
     assert (
         extract_from_text("The general took command of the eastern division on Monday.", PUB) == []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # an attack that burns houses is an attack; the blaze came with it
+        (
+            "Armed men attacked the market village on Sunday, killing four traders and setting "
+            "a dozen huts on fire, the district chief said.",
+            "Attack",
+        ),
+        (
+            "Settlers attacked the hamlet at dawn, setting fire to two cars, and wounded three "
+            "farmers with stones, witnesses said.",
+            "Attack",
+        ),
+        # "exchanges of fire" is fighting, not a blaze
+        (
+            "Heavy exchanges of fire between police and a gang in the lower town lasted all "
+            "night; two gang members were killed.",
+            "Armed clash",
+        ),
+        # police firing rubber bullets at a crowd of workers
+        (
+            "Police fire rubber bullets at textile workers blocking the ring road over unpaid "
+            "pay; dozens hurt.",
+            "Protest with intervention",
+        ),
+        # an accident stays an accident: "killing N" is an outcome, not an act of violence
+        (
+            "A fire broke out in a workers' hostel on Wednesday, killing 12 people and injuring "
+            "about 30, officials said.",
+            "Man-made disaster",
+        ),
+        (
+            "The roof of the bus terminal collapsed at noon on Friday, killing 9 passengers.",
+            "Man-made disaster",
+        ),
+    ],
+)
+def test_violence_outranks_the_blaze_or_collapse_that_came_with_it(
+    text: str, sub_event_type: str
+) -> None:
+    assert _one(text).sub_event_type == sub_event_type
