@@ -981,7 +981,10 @@ _PETROL_BOMB_RE = guarded(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bo
 # An explosion at a plant or a pipeline caused by an armed side: sabotage, not an accident
 _SABOTAGE_RE = guarded(
     r"\b(?:planted|blew up|blown up|unexploded|improvised|armed groups?|military-owned|"
-    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
+    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?|"
+    # "an explosion in a military factory ... guards fired back", "... claimed responsibility"
+    r"military (?:[\w-]+ )?(?:factory|factories|plant|depot|warehouse)|fired back|"
+    r"claimed responsibility|guerrillas?)\b",
     _FLAGS,
 )
 # Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what

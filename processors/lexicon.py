@@ -97,6 +97,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
         r"helicopters?)|"
+        # "fired at the rebels' camps with two fighter jets"
+        r"(?:fired|attacked|bombed|struck|targeted) (?:at )?(?:[\w'’-]+ ){0,6}?with (?:two |three |"
+        r"several |an? )?(?:fighter jets|jet fighters|warplanes|military aircraft|helicopter "
+        r"gunships)|"
         # "a drone operated by FARC dissidents dropped explosives on ..."
         r"(?:drones?|UAVs?|aircraft|warplanes?|helicopters?) (?:operated|flown|launched|"
         r"controlled|used|belonging) (?:by|to) (?:[\w'’-]+ ){1,4}?(?:struck|hit|bombed|targeted|"
@@ -137,7 +141,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # the weapon named as what was fired: "fired a 105 mm howitzer", "attacked ... with RPGs"
     (
         r"howitzers?|rocket-propelled grenades?|RPGs?|(?:rocket |grenade )?launchers?|"
-        r"heavy (?:weapons?|artillery|guns)|(?:60|81|82|105|107|120|122|155) ?mm",
+        r"heavy (?:weapons?|artillery|guns)|(?:60|81|82|105|107|120|122|155) ?mm|"
+        # monitors' English: "fired heavy artilleries", "fired heavy and small arms at"
+        r"artilleries|(?:fired|firing|fires|shot) heavy (?:and small )?arms",
         SHELL,
         2.5,
     ),
@@ -158,7 +164,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # "attacked the convoy with remote-controlled explosives", "a mine exploded under a truck"
     (
         r"(?:remote[\s-](?:controlled|detonated)|planted|buried|hidden|homemade|home-made) "
-        r"(?:\w+ )?(?:explosives|mines?|bombs?)|explosives|mines? (?:exploded|went off)",
+        r"(?:\w+ )?(?:explosives|mines?|bombs?)|explosives|mines? (?:exploded|went off)|"
+        # "destroyed a power pole with a mine", "set off an explosive targeting a truck", "an
+        # explosive destroyed two bridges"
+        r"(?:destroyed|damaged|blew up|blowed up|attacked|targeted) (?:[\w'’-]+ ){0,8}?with "
+        r"(?:an? |two |three )?(?:handmade |homemade |home-made |remote |improvised )*(?:mines?|"
+        r"explosives?)\b|set off (?:an? |two |three )?(?:explosives?|bombs?|mines?)|"
+        r"(?:an? )?explosive (?:destroyed|damaged|exploded|went off)",
         IED,
         3.0,
     ),
@@ -185,7 +197,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)|"
-        r"blew up|blown up",
+        r"blew up|blown up|blowed up",
         EXPLOSION,
         1.5,
     ),

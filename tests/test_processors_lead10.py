@@ -211,3 +211,52 @@ def test_violence_outranks_the_blaze_or_collapse_that_came_with_it(
     text: str, sub_event_type: str
 ) -> None:
     assert _one(text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # monitors' English for ground fire: "heavy artilleries", "heavy and small arms"
+        (
+            "Government troops fired heavy artilleries towards the hill village on Monday. "
+            "Casualties unknown.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Soldiers posted at the school fired heavy and small arms into the fields around the "
+            "hamlet. No injuries were reported.",
+            "Shelling/artillery/missile attack",
+        ),
+        # aircraft named after "with": an air strike
+        (
+            "The army fired at the rebel outpost on the ridge with two fighter jets on Sunday.",
+            "Air/drone strike",
+        ),
+        # a mine or an explosive as the means of destruction
+        (
+            "A local defence group destroyed a railway culvert with a homemade mine overnight.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Unknown men set off an explosive beside a fuel truck at the depot gate on Friday.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "An explosive destroyed the footbridge outside the village early on Tuesday.",
+            "Remote explosive/landmine/IED",
+        ),
+        # an explosion at a military plant, answered with gunfire or claimed: an attack
+        (
+            "There was an explosion at a military textile factory in the suburb on Thursday; "
+            "guards fired back at random. No casualties were reported.",
+            "Remote explosive/landmine/IED",
+        ),
+        # an industrial accident stays one
+        (
+            "A boiler explosion at a paper factory in the industrial zone killed 4 workers.",
+            "Man-made disaster",
+        ),
+    ],
+)
+def test_monitor_phrasings_of_explosive_and_ground_fire(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
