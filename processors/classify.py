@@ -251,7 +251,7 @@ _STATE_RE = guarded(
 )
 _NONSTATE_RE = guarded(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militi(?:a|as)|gunmen|"
-    r"armed groups?|resistance forces|"
+    r"armed groups?|resistance|"
     r"Islamic State|ISIS|ISIL|al-Shabaab|Shabaab|Boko Haram|ISWAP|JNIM|Taliban|M23|RSF|"
     r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang|"
     r"(?-i:[A-Z][\w'-]+) (?:Liberation|Independence|Salvation|Resistance|Revolutionary|"
@@ -379,7 +379,8 @@ _IRREALIS_RE = guarded(
     r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|"
     r"to (?:end|stop|halt|prevent|avoid|discuss|negotiate|contain|quell|curb|suppress)|"
     r"ending|end to|talks (?:on|over|about)|negotiations (?:on|over|for)|(?:threat|risk|fear)s? "
-    r"of|threatened to|plans? to|expected to|intends? to|violat(?:e|es|ed|ing)|record of|"
+    r"of|threatened to|plans? to|expected to|intends? to|vow(?:s|ed)? to|pledged to|"
+    r"promised to|violat(?:e|es|ed|ing)|record of|"
     r"without|ban on|banned)\s+(?:[\w'’-]+\s+){0,3}$|"
     # "tried to overrun the base": the attempted act itself, not what follows it
     r"\b(?:tried|trying|attempt(?:ed|ing|s)?|sought|failed) to\s+$",

@@ -119,7 +119,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         # a place's name is one or more letters ("shell Khan Shaykhon"), and "several areas",
         # "both ... countrysides" are places told by number
-        r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
+        r"shell(?= (?:(?:again|once again|heavily) )?(?:the|a|an|areas?|places|positions?|"
+        r"villages?|towns?|cities|neighbou?rhoods?|"
         r"districts?|outskirts|countryside|several|both|more|many|some|various|"
         r"(?-i:[A-Z])[\w'’-]*)\b)"
         r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)"
@@ -150,7 +151,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"(?:missile|rocket)[\s-]strikes?", MISSILE, 2.5),
     (
         r"(?:close-range |short-range |long-range )?(?:ballistic |cruise |guided |anti-tank |"
-        r"surface-to-surface )?missiles?|rockets?",
+        r"surface-to-surface )?missiles?|rockets?|cluster (?:munitions?|bombs?)",
         MISSILE,
         2.0,
     ),
@@ -216,6 +217,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)|"
         # translated reports: "combats between the army and the dissidents", "heavy combats"
         r"combats? between|(?:heavy|fierce|violent|intense) combats?|"
+        # "regime forces advance ... at the expense of the Islamic State": ground won in a fight;
+        # "rebels fail to take the outpost": an assault that failed
+        r"advanc(?:e|es|ed|ing) (?:[\w'’-]+ ){0,8}?at the expense|"
+        r"fail(?:s|ed)? to (?:take|capture|seize|storm|recapture|retake)|"
         # "violence between armed groups displaced thousands", "gang violence between rivals"
         r"violence between (?:the )?(?:rival |two |several )?(?:[\w'’-]+ ){0,2}?(?:armed groups|"
         r"gangs|militias|cartels|factions|clans)\b",
@@ -241,7 +246,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:(?:seized|took|taken|gained|assumed) (?:full |complete |total )?control|overran|"
         r"overrun|took over|swept into|stormed into|seized (?:large |most |several )?parts of|"
-        r"(?:captured|seized|took|taken|occupied|overran)(?: control of)? (?:[\w'’-]+ ){0,5}?"
+        # headlines tell it in the present: "resistance seizes border town"
+        r"(?:captured|seized|took|taken|occupied|overran|captures?|seizes?|takes|occupies|"
+        r"overruns?)(?: control of)? (?:[\w'’-]+ ){0,5}?"
         r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
         r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
         r"crossing|strongholds?|barracks)|"
@@ -251,6 +258,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
+        # translated: "the SDF take the control of an important town"
+        r"(?:take|takes|took|taking) the control of|"
         # "the city slipped from government control", "consolidated their hold on the city"
         # "seized the army's northeastern command in Lashio" (not "took command of the unit")
         r"(?:captured|seized|overran) (?:the )?(?:[\w'’-]+ ){0,3}?(?:military |regional |"
@@ -712,6 +721,7 @@ EXTRA_NEGATIVE_KEYS = (
     "n place",
     "e place",
     "g place",
+    "s place",
     "up position",
     "vigil",
     "n rall",
@@ -725,7 +735,7 @@ EXTRA_NEGATIVE_KEYS = (
 EXTRA_NEGATIVE_CONTEXTS = (
     # a verb "storm" is an assault, not weather; "took place" / "took up positions" take nothing
     r"(?:to|would|could) storm|storm (?:the|a|an|its|their)|took place|taken place|take place|"
-    r"taking place|took up positions?|during (?:a|an|the) (?:\w+ )?vigil|"
+    r"takes place|by storm|taking place|took up positions?|during (?:a|an|the) (?:\w+ )?vigil|"
     r"(?:campaign|election|electoral) rall(?:y|ies)|sentenced (?:\w+ ){0,4}?to death|"
     r"death (?:sentences?|penalty|row)|"
     # "the occupied West Bank": an adjective, not a capture

@@ -260,3 +260,61 @@ def test_violence_outranks_the_blaze_or_collapse_that_came_with_it(
 )
 def test_monitor_phrasings_of_explosive_and_ground_fire(text: str, sub_event_type: str) -> None:
     assert _one(text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # headlines in the present; "resistance" forces are a non-state side
+        (
+            "Northern Resistance Seizes Key River Town From Junta",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "Rebels capture hill town after three days of fighting",
+            "Non-state actor overtakes territory",
+        ),
+        # translated: "take the control of"
+        (
+            "The militia take the control of a strategic village east of the river on Friday.",
+            "Non-state actor overtakes territory",
+        ),
+        # "shell again places in": the verb with an adverb and a vague object
+        (
+            "Government forces shell again places in the old city and two nearby villages.",
+            "Shelling/artillery/missile attack",
+        ),
+        # ground won in a fight, an assault that failed
+        (
+            "Army units advance in the eastern desert at the expense of the jihadist group.",
+            "Armed clash",
+        ),
+        ("Rebel forces fail to take hilltop outpost after a five-day siege", "Armed clash"),
+    ],
+)
+def test_headline_phrasings_of_fighting_and_territory(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
+
+
+def test_cluster_munitions_are_a_strike() -> None:
+    assert _one(
+        "Forces dropped cluster munitions over three villages on Sunday night."
+    ).sub_event_type in (
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+    )
+
+
+def test_an_event_that_takes_place_in_a_town_is_no_capture() -> None:
+    assert extract_from_text("The annual fair takes place in the old town every spring.", PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels vowed to seize the provincial capital within a week.",
+        "The commander pledged to capture the border town before the rains.",
+    ],
+)
+def test_a_vow_to_seize_a_town_is_no_capture(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
