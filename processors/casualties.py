@@ -140,8 +140,13 @@ _AFTER_RE = guarded(
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
     rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
     rf"individuals|bodies)\b)|"
-    rf"number of (?:deaths|dead|victims|fatalities|people killed) (?:[\w'’-]+,?\s+){{0,8}}?"
-    rf"(?:rises|rose|climbs|climbed|reached|reaches) to|death toll (?:[\w'’-]+\s+){{0,3}}?"
+    # "the number of martyrs in the bombardment of X reached fifteen", "... has risen to 31"
+    rf"number of (?:deaths|dead|victims|fatalities|martyrs|(?:people|those|civilians) killed) "
+    # (a count over a month, a year or "since ..." is a statistic, not one event's toll)
+    rf"(?:(?!(?:this|last|past) (?:week|month|year)\b|since\b)[\w'’-]+,?\s+){{0,8}}?"
+    rf"(?:(?:has|have|had)\s+)?"
+    rf"(?:(?:rises|rose|risen|climbs|climbed|jumped|increased) to|(?:reached|reaches)(?: to)?)|"
+    rf"death toll (?:[\w'’-]+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|"
     rf"toll (?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of)(?: to| at)?|"
     # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb

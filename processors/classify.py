@@ -251,6 +251,7 @@ _STATE_RE = guarded(
 )
 _NONSTATE_RE = guarded(
     r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militi(?:a|as)|gunmen|"
+    r"armed groups?|resistance|"
     r"Islamic State|ISIS|ISIL|al-Shabaab|Shabaab|Boko Haram|ISWAP|JNIM|Taliban|M23|RSF|"
     r"Rapid Support Forces|Houthis?|Hamas|Hezbollah|Wagner|PKK|ELN|FARC|cartel|gang|"
     r"(?-i:[A-Z][\w'-]+) (?:Liberation|Independence|Salvation|Resistance|Revolutionary|"
@@ -378,7 +379,8 @@ _IRREALIS_RE = guarded(
     r"urg(?:e|es|ed|ing)|aim(?:s|ed)? at|"
     r"to (?:end|stop|halt|prevent|avoid|discuss|negotiate|contain|quell|curb|suppress)|"
     r"ending|end to|talks (?:on|over|about)|negotiations (?:on|over|for)|(?:threat|risk|fear)s? "
-    r"of|threatened to|plans? to|expected to|intends? to|violat(?:e|es|ed|ing)|record of|"
+    r"of|threatened to|plans? to|expected to|intends? to|vow(?:s|ed)? to|pledged to|"
+    r"promised to|violat(?:e|es|ed|ing)|record of|"
     r"without|ban on|banned)\s+(?:[\w'’-]+\s+){0,3}$|"
     # "tried to overrun the base": the attempted act itself, not what follows it
     r"\b(?:tried|trying|attempt(?:ed|ing|s)?|sought|failed) to\s+$",
@@ -406,7 +408,9 @@ _AGG_RANGE_RE = guarded(
     r"revolution|rebellion) (?:began|started|broke out|erupted|escalated)|"
     r"(?:19|20)\d\d|\d{1,2} \w+|\w+ \d{1,2}|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"then|last|early|mid|late)|so far (?:this|in)|this year(?!['’]s)|last year(?!['’]s)|"
+    # (not "since last night", "since early morning": one event told as it goes on)
+    r"then|last(?! night| evening)|early(?! (?:morning|hours))|mid|late)|so far (?:this|in)|"
+    r"this year(?!['’]s)|last year(?!['’]s)|"
     r"in the (?:past|last) "
     r"(?:\w+ )?(?:days|weeks|months|years|decade)|over the (?:past|last) (?:\w+ )?(?:days|weeks|"
     r"months|years|decade)|a total of|in total|in all\b|cumulative|tally|tallies|per cent|"
@@ -978,9 +982,38 @@ _PETROL_BOMB_RE = guarded(r"\b(?:petrol|molotov|fire|gasoline|incendiary)[\s-]bo
 # An explosion at a plant or a pipeline caused by an armed side: sabotage, not an accident
 _SABOTAGE_RE = guarded(
     r"\b(?:planted|blew up|blown up|unexploded|improvised|armed groups?|military-owned|"
-    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?)\b",
+    r"army-owned|(?:land)?mines? (?:attacks?|blasts?|planted)|mine attacks?|"
+    # "an explosion in a military factory ... guards fired back", "... claimed responsibility"
+    r"military (?:[\w-]+ )?(?:factory|factories|plant|depot|warehouse)|fired back|"
+    r"claimed responsibility|guerrillas?)\b",
     _FLAGS,
 )
+# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
+# came with it; for the man-made disaster and "other" labels only these words of theirs
+# ("a plane crash", "a coup attempt" stay the event).
+_SIDE_NOTE_LABELS = frozenset({lx.FIRE, lx.CHANGE_GROUP, lx.MANMADE, lx.OTHER})
+_SIDE_NOTE_WORDS_RE = re.compile(r"collapsed?|mass graves?", _FLAGS)
+# an act of violence: "attacked", "shot", "murdered", "gunmen" (1.2 and up), not an outcome
+# ("killing 49": a fire or a collapse kills too)
+_STRONG_VIOLENCE = 1.2
+_OUTCOME_RE = re.compile(r"kill", _FLAGS)
+
+
+def _side_note(top: str, triggers: list[Trigger]) -> bool:
+    if top not in _SIDE_NOTE_LABELS:
+        return False
+    if not any(
+        t.label == lx.VIOLENCE and t.weight >= _STRONG_VIOLENCE and not _OUTCOME_RE.match(t.text)
+        for t in triggers
+    ):
+        return False
+    if top == lx.FIRE and any(t.label == top and _OPENED_FIRE_RE.search(t.text) for t in triggers):
+        return False
+    if top in (lx.MANMADE, lx.OTHER):
+        return all(_SIDE_NOTE_WORDS_RE.fullmatch(t.text) for t in triggers if t.label == top)
+    return True
+
+
 _OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 
 
@@ -1005,6 +1038,12 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # "rebels storm a police base", "the Jazeera Storm Operation": no weather event
         return resolve([t for t in triggers if t.label != lx.NATURAL], seg, seg_start)
+    if _side_note(top, triggers):
+        # "gang members attacked residents, killing five and setting houses on fire", "killed
+        # 100 villagers in reprisals after a commander defected", "civilians injured as houses
+        # collapsed": the attack is the event; the blaze, the defection, the collapse, the
+        # graves are what came with it
+        return resolve([t for t in triggers if t.label != top], seg, seg_start)
     if top == lx.PROTEST and _blast_before_protest(triggers, seg):
         # "a bomb exploded where police were posted to deter the protest": the blast is the event
         return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)

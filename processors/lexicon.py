@@ -97,6 +97,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"dropped (?:bombs|explosives))|"
         r"(?:fired|launched|dropped) from (?:an? )?(?:aircraft|warplanes?|jets?|drones?|"
         r"helicopters?)|"
+        # "fired at the rebels' camps with two fighter jets"
+        r"(?:fired|attacked|bombed|struck|targeted) (?:at )?(?:[\w'’-]+ ){0,6}?with (?:two |three |"
+        r"several |an? )?(?:fighter jets|jet fighters|warplanes|military aircraft|helicopter "
+        r"gunships)|"
         # "a drone operated by FARC dissidents dropped explosives on ..."
         r"(?:drones?|UAVs?|aircraft|warplanes?|helicopters?) (?:operated|flown|launched|"
         r"controlled|used|belonging) (?:by|to) (?:[\w'’-]+ ){1,4}?(?:struck|hit|bombed|targeted|"
@@ -115,7 +119,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         # a place's name is one or more letters ("shell Khan Shaykhon"), and "several areas",
         # "both ... countrysides" are places told by number
-        r"shell(?= (?:the|a|an|areas?|positions?|villages?|towns?|cities|neighbou?rhoods?|"
+        r"shell(?= (?:(?:again|once again|heavily) )?(?:the|a|an|areas?|places|positions?|"
+        r"villages?|towns?|cities|neighbou?rhoods?|"
         r"districts?|outskirts|countryside|several|both|more|many|some|various|"
         r"(?-i:[A-Z])[\w'’-]*)\b)"
         r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)"
@@ -137,14 +142,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # the weapon named as what was fired: "fired a 105 mm howitzer", "attacked ... with RPGs"
     (
         r"howitzers?|rocket-propelled grenades?|RPGs?|(?:rocket |grenade )?launchers?|"
-        r"heavy (?:weapons?|artillery|guns)|(?:60|81|82|105|107|120|122|155) ?mm",
+        r"heavy (?:weapons?|artillery|guns)|(?:60|81|82|105|107|120|122|155) ?mm|"
+        # monitors' English: "fired heavy artilleries", "fired heavy and small arms at"
+        r"artilleries|(?:fired|firing|fires|shot) heavy (?:and small )?arms",
         SHELL,
         2.5,
     ),
     (r"(?:missile|rocket)[\s-]strikes?", MISSILE, 2.5),
     (
         r"(?:close-range |short-range |long-range )?(?:ballistic |cruise |guided |anti-tank |"
-        r"surface-to-surface )?missiles?|rockets?",
+        r"surface-to-surface )?missiles?|rockets?|cluster (?:munitions?|bombs?)",
         MISSILE,
         2.0,
     ),
@@ -158,7 +165,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # "attacked the convoy with remote-controlled explosives", "a mine exploded under a truck"
     (
         r"(?:remote[\s-](?:controlled|detonated)|planted|buried|hidden|homemade|home-made) "
-        r"(?:\w+ )?(?:explosives|mines?|bombs?)|explosives|mines? (?:exploded|went off)",
+        r"(?:\w+ )?(?:explosives|mines?|bombs?)|explosives|mines? (?:exploded|went off)|"
+        # "destroyed a power pole with a mine", "set off an explosive targeting a truck", "an
+        # explosive destroyed two bridges"
+        r"(?:destroyed|damaged|blew up|blowed up|attacked|targeted) (?:[\w'’-]+ ){0,8}?with "
+        r"(?:an? |two |three )?(?:handmade |homemade |home-made |remote |improvised )*(?:mines?|"
+        r"explosives?)\b|set off (?:an? |two |three )?(?:explosives?|bombs?|mines?)|"
+        r"(?:an? )?explosive (?:destroyed|damaged|exploded|went off)",
         IED,
         3.0,
     ),
@@ -185,7 +198,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)|"
-        r"blew up|blown up",
+        r"blew up|blown up|blowed up",
         EXPLOSION,
         1.5,
     ),
@@ -193,7 +206,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (r"struck|hit by", VIOLENCE, 1.0),
     # --- battles
     (
-        r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange(?:d)? of (?:gun)?fire|"
+        r"clash(?:es|ed)?|gun ?battles?|fire ?fights?|exchange[sd]? of (?:gun)?fire|"
         r"exchanged fire|skirmish(?:es)?|fighting|fought|firefights?|battle[sd]?|engaged|"
         r"gun ?fights?|shoot-?outs?|"
         # headlines: "fight between rival factions", "fight renews in the desert", "the junta
@@ -203,7 +216,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"erupts?|erupted|rages?|raged|breaks out|broke out)|"
         r"fights? to (?:seize|secure|take|retake|hold|capture|defend|repel|recapture)|"
         # translated reports: "combats between the army and the dissidents", "heavy combats"
-        r"combats? between|(?:heavy|fierce|violent|intense) combats?",
+        r"combats? between|(?:heavy|fierce|violent|intense) combats?|"
+        # "regime forces advance ... at the expense of the Islamic State": ground won in a fight;
+        # "rebels fail to take the outpost": an assault that failed
+        r"advanc(?:e|es|ed|ing) (?:[\w'’-]+ ){0,8}?at the expense|"
+        r"fail(?:s|ed)? to (?:take|capture|seize|storm|recapture|retake)|"
+        # "violence between armed groups displaced thousands", "gang violence between rivals"
+        r"violence between (?:the )?(?:rival |two |several )?(?:[\w'’-]+ ){0,2}?(?:armed groups|"
+        r"gangs|militias|cartels|factions|clans)\b",
         CLASH,
         2.5,
     ),
@@ -226,7 +246,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:(?:seized|took|taken|gained|assumed) (?:full |complete |total )?control|overran|"
         r"overrun|took over|swept into|stormed into|seized (?:large |most |several )?parts of|"
-        r"(?:captured|seized|took|taken|occupied|overran)(?: control of)? (?:[\w'’-]+ ){0,5}?"
+        # headlines tell it in the present: "resistance seizes border town"
+        r"(?:captured|seized|took|taken|occupied|overran|captures?|seizes?|takes|occupies|"
+        r"overruns?)(?: control of)? (?:[\w'’-]+ ){0,5}?"
         r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
         r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
         r"crossing|strongholds?|barracks)|"
@@ -236,6 +258,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
+        # translated: "the SDF take the control of an important town"
+        r"(?:take|takes|took|taking) the control of|"
+        # "the city slipped from government control", "consolidated their hold on the city"
+        # "seized the army's northeastern command in Lashio" (not "took command of the unit")
+        r"(?:captured|seized|overran) (?:the )?(?:[\w'’-]+ ){0,3}?(?:military |regional |"
+        r"operations? )?command\b(?! of)|"
+        r"(?:slipped|fell) (?:out of|from) (?:the )?(?:government|state|regime|army|military) "
+        r"control|consolidated (?:their|its|his) (?:hold|grip|control) (?:on|over)|"
         r"expelled (?:\w+ )?from|advanced into|(?:take|takes|seize|seizes) (?:full )?control|"
         r"advance[sd]? (?:[\w-]+ ){0,4}?and (?:take|seize|capture|control))",
         NSA_OVERTAKES,
@@ -337,6 +367,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
         r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
         r"homicides?|killings|"
+        # "ten policemen were martyred", "five martyrs were pulled from the rubble" (monitors'
+        # and translated copy); "died in an encounter with troops" (South and South-East Asian
+        # English for a gunfight with security forces)
+        r"martyr(?:ed|s|dom)|(?:an?|the|armed|fierce|heavy|fresh) encounters? (?:with|between)|"
+        r"encounter killings?|"
         # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
         r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
@@ -410,7 +445,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"gathered (?:on|in|at|near|outside|yesterday|today|early|late|this|last) "
         r"(?:[\w'’-]+ ){0,9}?to (?:protest|denounce|demand|condemn|contest|reject|oppose|"
         r"support|call for|express)\b|"
-        r"(?:fired|used|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
+        # "police firing rubber bullets and tear gas on the highway" (a crowd is implied)
+        r"(?:fir(?:es?|ed|ing)|us(?:es?|ed|ing)|shoot(?:s|ing)?) rubber bullets|"
+        r"(?:fired|firing|used|using|lobbed|launched|threw) tear ?gas(?: and [\w-]+(?: [\w-]+)?)? "
         r"(?:at|on|to disperse|against|into)|"
         # security forces using gas on a gathering: "the forces of order intervened with gas",
         # "police dispersed the crowd with tear gas" (a gas attack is a chemical weapon above)
@@ -587,6 +624,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # not gunfire: "killed in return fire", "exchange of fire", "came under fire"
     (
         r"(?<!return )(?<!returned )(?<!returning )(?<!retaliatory )(?<!exchange of )"
+        r"(?<!exchanges of )"
         r"(?<!opened )(?<!open )(?<!under )(?<!heavy )(?<!cross)(?<!gun)fires?|"
         r"blaze[ds]?|engulfed|flames",
         FIRE,
@@ -683,6 +721,7 @@ EXTRA_NEGATIVE_KEYS = (
     "n place",
     "e place",
     "g place",
+    "s place",
     "up position",
     "vigil",
     "n rall",
@@ -696,7 +735,7 @@ EXTRA_NEGATIVE_KEYS = (
 EXTRA_NEGATIVE_CONTEXTS = (
     # a verb "storm" is an assault, not weather; "took place" / "took up positions" take nothing
     r"(?:to|would|could) storm|storm (?:the|a|an|its|their)|took place|taken place|take place|"
-    r"taking place|took up positions?|during (?:a|an|the) (?:\w+ )?vigil|"
+    r"takes place|by storm|taking place|took up positions?|during (?:a|an|the) (?:\w+ )?vigil|"
     r"(?:campaign|election|electoral) rall(?:y|ies)|sentenced (?:\w+ ){0,4}?to death|"
     r"death (?:sentences?|penalty|row)|"
     # "the occupied West Bank": an adjective, not a capture

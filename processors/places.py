@@ -101,6 +101,7 @@ _SUBJECT_AFTER_RE = re.compile(
     r"announced|claimed|accused|denied|has|have|will|would)\b",
     re.IGNORECASE,
 )
+_AUXILIARY_AFTER_RE = re.compile(r"\s*(?:has|have|will|would)\b", re.IGNORECASE)
 _ROAD_AFTER_RE = re.compile(
     r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
 )
@@ -945,9 +946,17 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
         return PlaceHit(start, end, surface, place, False, False, True, None)
     lo = max(0, start - 60)
     near_m = _NEAR_RE.search(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
-    locative = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
-    locative = locative or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
-    if _SUBJECT_AFTER_RE.match(text, end) and not _PLACE_NOUN_AFTER_RE.match(text, end):
+    after_preposition = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
+    locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
+    # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
+    # right after its preposition is that phrase's object, not the auxiliary's subject. ("Police
+    # in Sydney said": the speaker's town, which a suburb named later beats.)
+    subject = _SUBJECT_AFTER_RE.match(text, end)
+    if (
+        subject
+        and not (after_preposition and _AUXILIARY_AFTER_RE.match(text, end))
+        and not _PLACE_NOUN_AFTER_RE.match(text, end)
+    ):
         locative = False
     if place.feature == "city" and _ROAD_AFTER_RE.match(text, end):
         locative = False  # "on the Tamale highway": a road named after the town, not the town
