@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from processors.fastre import guarded
+from processors.fastre import finditer_named, guarded, unnamed
 from wirewatch.contracts import Actor, ActorRole
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
@@ -112,6 +112,8 @@ _GROUP_RE = guarded(
     + "|".join(f"(?P<g{i}>(?:{pat})\\b)" for i, (_n, _t, pat) in enumerate(GROUPS))
     + ")"
 )
+# the same alternation without a group per name: finds where a name is, fast (fastre.unnamed)
+_GROUP_ANY_RE = unnamed(_GROUP_RE)
 _COMMAND_RE = re.compile(
     "|".join(f"(?P<c{i}>\\b(?:{p})\\b)" for i, (p, _n) in enumerate(_COMMANDS))
 )
@@ -218,7 +220,7 @@ def find_actors(
     forces are named after their country.
     """
     found: list[tuple[int, str, str]] = []  # (pos, name, type)
-    for m in _GROUP_RE.finditer(text, start, end):
+    for m in finditer_named(_GROUP_RE, _GROUP_ANY_RE, text, start, end):
         name, typ, _p = GROUPS[int((m.lastgroup or "g0")[1:])]
         found.append((m.start(), name, typ))
     seg = text[start:end]
