@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import cast
 
 from processors.fastre import finditer_named, guarded, unnamed
@@ -363,9 +364,17 @@ def find_sources(text: str, start: int, end: int) -> list[str]:
         if who.lower() in ("reports", "the sources", "sources") and out:
             continue
         out.append(who)
-    # a "<who> said" match ends at its verb: start the scan shortly before the first verb
+    # a "<who> said" match ends at its verb: start the scan shortly before the first verb and
+    # end it at the end of the last one (every match ends at a verb, with a word boundary after
+    # it that the cut keeps; the words after the last verb are most of a sentence's words)
     verb = _SAID_VERB_RE.search(seg)
-    for m in _SAID_RE.finditer(seg, max(0, verb.start() - _SAID_MAX)) if verb else ():
+    scan: Iterable[re.Match[str]] = ()
+    if verb is not None:
+        last_end = verb.end()
+        for later in _SAID_VERB_RE.finditer(seg, last_end):
+            last_end = later.end()
+        scan = _SAID_RE.finditer(seg, max(0, verb.start() - _SAID_MAX), last_end)
+    for m in scan:
         who = re.sub(r"^(?:The|the)\s+", "", m.group("who")).strip()
         if not who or who.split()[0] in ("He", "She", "It", "They", "We", "I", "This", "That"):
             continue
