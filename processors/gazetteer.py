@@ -171,6 +171,8 @@ class _Token:
 # Lowercase words kept after a capitalized one, at most this many in a row: "Gulf of Aden",
 # "Democratic Republic of the Congo". Other lowercase words can never be part of a name.
 _MAX_LOWER_RUN = 2
+# the longest word that can be a particle, with a full stop after it
+_PARTICLE_CHARS = max(map(len, PARTICLES)) + 1
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -182,19 +184,23 @@ def _tokens(text: str) -> list[_Token]:
     lower_run = _MAX_LOWER_RUN  # lowercase words kept since the last capitalized one
     last: _Token | None = None  # the previous word, when it was kept
     for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        cap = word[0].isupper()
+        s, end = m.span()
+        cap = text[s].isupper()
         if cap:
             lower_run = 0
         else:
             if last is None or lower_run >= _MAX_LOWER_RUN:
-                if (word[:-1] if word[-1] == "." else word) not in PARTICLES:
+                # most words end here: no copy of a word longer than any particle
+                if (
+                    end - s > _PARTICLE_CHARS
+                    or text[s : end - (text[end - 1] == ".")] not in PARTICLES
+                ):
                     last = None
-                    prev_end = m.end()
+                    prev_end = end
                     continue
             lower_run += 1
-        s = m.start()
-        end = e = s + len(word)
+        word = text[s:end]
+        e = end
         if word[-1] == "." and "." not in word[:-1]:  # a sentence's full stop, not "U.S."
             word = word[:-1]
             e -= 1
