@@ -447,7 +447,7 @@ class Gazetteer:
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when
         rarer than the index keeps (Zipf 3)."""
-        return self._common.get(fold(word), 0.0)
+        return self._common.get(fold_token(word), 0.0)  # cached: words recur
 
     def neighbours(self, iso3: str) -> tuple[str, ...]:
         """ISO3 codes of the countries bordering ``iso3`` (GeoNames)."""
@@ -691,17 +691,19 @@ class Gazetteer:
         if len(ids) == 1:
             return self.place(ids[0])
         order = {i: -n for n, i in enumerate(ids)}
-        names = self._names
+        names = self._names  # folded with the cached fold_token: candidates recur across articles
         city_ids = [i for i in ids if feats[i] == _F_CITY]
         # a small town outranks its region only under the region's own name ("Tanintharyi" town
         # in Tanintharyi Region): "Sinaloa" is the state, not Sinaloa de Leyva (5,000 people) in
         # it, and "Michoacán" (alias of Michoacán de Ocampo) not a hamlet so named in Chiapas
         towns = [i for i in city_ids if pops[i] >= SMALL_TOWN]
-        seats = {(countries[i], admin1[i]) for i in city_ids if i in towns or fold(names[i]) == key}
-        named_cities = {countries[i] for i in towns if fold(names[i]) == key}
+        seats = {
+            (countries[i], admin1[i]) for i in city_ids if i in towns or fold_token(names[i]) == key
+        }
+        named_cities = {countries[i] for i in towns if fold_token(names[i]) == key}
         preferred = self._preferred.get(key, -1)
         # "Manila" in an article that also names the US: the capital, not a village in Utah
-        top_pop = max((pops[i] for i in city_ids if fold(names[i]) == key), default=0)
+        top_pop = max((pops[i] for i in city_ids if fold_token(names[i]) == key), default=0)
         dwarf = top_pop // 50 if top_pop >= _BIG_CITY else 0
 
         def score(i: int) -> tuple[bool, bool, float, float]:
@@ -709,14 +711,14 @@ class Gazetteer:
             rank: float = _build.STATIC_RANK[f]
             if f == _F_ADMIN1 and (
                 (countries[i], admin1[i]) in seats
-                or (countries[i] in named_cities and fold(names[i]) != key)
+                or (countries[i] in named_cities and fold_token(names[i]) != key)
                 or pops[i] < top_pop  # "Rabat": Morocco's capital, not a district of Malta
             ):
                 rank = -1
             if i == preferred and f != _F_COUNTRY:
                 rank = _build.STATIC_RANK[_F_LANDMARK] + 0.5
             size = order[i] if ordered else math.log10(pops[i] + 1)
-            if f == _F_CITY and not ordered and fold(names[i]) == key:
+            if f == _F_CITY and not ordered and fold_token(names[i]) == key:
                 size += 1.0
             small = f == _F_CITY and pops[i] < dwarf
             return (countries[i] in ctx_c and not small, admin1[i] in ctx_aid, rank, size)
@@ -750,7 +752,7 @@ class Gazetteer:
     def _context_admin1_ids(self, names: Collection[str]) -> set[int]:
         out: set[int] = set()
         for name in names:  # any spelling we know ("Anbar", "Al Anbār", "Anbar Governorate")
-            key = fold(name)
+            key = fold_token(name)  # the cached fold: the same names recur article after article
             out.update(self._admin1[i] for i in self._ids(key) if self._feature[i] == _F_ADMIN1)
         return out
 

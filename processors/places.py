@@ -28,6 +28,7 @@ from processors.geo_data import (
     canon_key,
     data_text,
     fold,
+    fold_token,
 )
 from wirewatch.contracts import Location
 
@@ -429,7 +430,10 @@ def _variant_spans(
     if not skeleton_countries:
         return out
     for m in _ARABIC_NAME_RE.finditer(text):
-        words = [(w.start(), w.end(), fold(w.group())) for w in _NAME_WORD_RE.finditer(m.group())]
+        # the cached fold of geo_data (fold_token): the words of such names recur
+        words = [
+            (w.start(), w.end(), fold_token(w.group())) for w in _NAME_WORD_RE.finditer(m.group())
+        ]
         common = [
             k not in PARTICLES
             and k not in _NAME_WORDS
