@@ -140,7 +140,7 @@ def unnamed(rx: re.Pattern[str]) -> re.Pattern[str]:
     group marked, at every position tried. A long alternation of named groups (one per rule or
     name, read back with ``lastgroup``) thus costs a call per branch at every word start, where
     the same alternation without the names fails on one character test per branch (more than
-    20x faster over the 450 names of the actor table). Raises ValueError for a pattern that
+    20x faster over the 360 names of the actor table). Raises ValueError for a pattern that
     refers back to a group: without the groups it would mean something else."""
     if _GROUP_REFERENCE_RE.search(rx.pattern):
         raise ValueError(f"pattern refers back to a group: {rx.pattern[:60]!r}")
