@@ -171,6 +171,8 @@ class _Token:
 # Lowercase words kept after a capitalized one, at most this many in a row: "Gulf of Aden",
 # "Democratic Republic of the Congo". Other lowercase words can never be part of a name.
 _MAX_LOWER_RUN = 2
+# the longest word that can be a particle, with a full stop after it
+_PARTICLE_CHARS = max(map(len, PARTICLES)) + 1
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -182,19 +184,23 @@ def _tokens(text: str) -> list[_Token]:
     lower_run = _MAX_LOWER_RUN  # lowercase words kept since the last capitalized one
     last: _Token | None = None  # the previous word, when it was kept
     for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        cap = word[0].isupper()
+        s, end = m.span()
+        cap = text[s].isupper()
         if cap:
             lower_run = 0
         else:
             if last is None or lower_run >= _MAX_LOWER_RUN:
-                if (word[:-1] if word[-1] == "." else word) not in PARTICLES:
+                # most words end here: no copy of a word longer than any particle
+                if (
+                    end - s > _PARTICLE_CHARS
+                    or text[s : end - (text[end - 1] == ".")] not in PARTICLES
+                ):
                     last = None
-                    prev_end = m.end()
+                    prev_end = end
                     continue
             lower_run += 1
-        s = m.start()
-        end = e = s + len(word)
+        word = text[s:end]
+        e = end
         if word[-1] == "." and "." not in word[:-1]:  # a sentence's full stop, not "U.S."
             word = word[:-1]
             e -= 1
@@ -441,7 +447,7 @@ class Gazetteer:
     def english_zipf(self, word: str) -> float:
         """How common ``word`` (lowercase) is in English, on the Zipf scale (wordfreq); 0.0 when
         rarer than the index keeps (Zipf 3)."""
-        return self._common.get(fold(word), 0.0)
+        return self._common.get(fold_token(word), 0.0)  # cached: words recur
 
     def neighbours(self, iso3: str) -> tuple[str, ...]:
         """ISO3 codes of the countries bordering ``iso3`` (GeoNames)."""
@@ -685,17 +691,19 @@ class Gazetteer:
         if len(ids) == 1:
             return self.place(ids[0])
         order = {i: -n for n, i in enumerate(ids)}
-        names = self._names
+        names = self._names  # folded with the cached fold_token: candidates recur across articles
         city_ids = [i for i in ids if feats[i] == _F_CITY]
         # a small town outranks its region only under the region's own name ("Tanintharyi" town
         # in Tanintharyi Region): "Sinaloa" is the state, not Sinaloa de Leyva (5,000 people) in
         # it, and "Michoacán" (alias of Michoacán de Ocampo) not a hamlet so named in Chiapas
         towns = [i for i in city_ids if pops[i] >= SMALL_TOWN]
-        seats = {(countries[i], admin1[i]) for i in city_ids if i in towns or fold(names[i]) == key}
-        named_cities = {countries[i] for i in towns if fold(names[i]) == key}
+        seats = {
+            (countries[i], admin1[i]) for i in city_ids if i in towns or fold_token(names[i]) == key
+        }
+        named_cities = {countries[i] for i in towns if fold_token(names[i]) == key}
         preferred = self._preferred.get(key, -1)
         # "Manila" in an article that also names the US: the capital, not a village in Utah
-        top_pop = max((pops[i] for i in city_ids if fold(names[i]) == key), default=0)
+        top_pop = max((pops[i] for i in city_ids if fold_token(names[i]) == key), default=0)
         dwarf = top_pop // 50 if top_pop >= _BIG_CITY else 0
 
         def score(i: int) -> tuple[bool, bool, float, float]:
@@ -703,14 +711,14 @@ class Gazetteer:
             rank: float = _build.STATIC_RANK[f]
             if f == _F_ADMIN1 and (
                 (countries[i], admin1[i]) in seats
-                or (countries[i] in named_cities and fold(names[i]) != key)
+                or (countries[i] in named_cities and fold_token(names[i]) != key)
                 or pops[i] < top_pop  # "Rabat": Morocco's capital, not a district of Malta
             ):
                 rank = -1
             if i == preferred and f != _F_COUNTRY:
                 rank = _build.STATIC_RANK[_F_LANDMARK] + 0.5
             size = order[i] if ordered else math.log10(pops[i] + 1)
-            if f == _F_CITY and not ordered and fold(names[i]) == key:
+            if f == _F_CITY and not ordered and fold_token(names[i]) == key:
                 size += 1.0
             small = f == _F_CITY and pops[i] < dwarf
             return (countries[i] in ctx_c and not small, admin1[i] in ctx_aid, rank, size)
@@ -744,7 +752,7 @@ class Gazetteer:
     def _context_admin1_ids(self, names: Collection[str]) -> set[int]:
         out: set[int] = set()
         for name in names:  # any spelling we know ("Anbar", "Al Anbār", "Anbar Governorate")
-            key = fold(name)
+            key = fold_token(name)  # the cached fold: the same names recur article after article
             out.update(self._admin1[i] for i in self._ids(key) if self._feature[i] == _F_ADMIN1)
         return out
 

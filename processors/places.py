@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from processors.fastre import contains_any, guarded
+from processors.fastre import contains_any, finditer_named, guarded, unnamed
 from processors.geo_data import (
     ADMIN_SUFFIXES,
     ARABIC_NAME_COUNTRIES,
@@ -28,6 +28,7 @@ from processors.geo_data import (
     canon_key,
     data_text,
     fold,
+    fold_token,
 )
 from wirewatch.contracts import Location
 
@@ -263,6 +264,8 @@ def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
 
 
 _HOME_ACTORS, _HOME_GROUP_RE = _actor_table()
+# the same names without a group each: finds them over 20x faster (fastre.unnamed)
+_HOME_ANY_RE = unnamed(_HOME_GROUP_RE)
 # several names of one country add up to this much: still less than one named place (1.0)
 _HOME_HINT_MAX = 0.9
 # the weight of an own name of one country's side (a generic word weighs less)
@@ -428,7 +431,10 @@ def _variant_spans(
     if not skeleton_countries:
         return out
     for m in _ARABIC_NAME_RE.finditer(text):
-        words = [(w.start(), w.end(), fold(w.group())) for w in _NAME_WORD_RE.finditer(m.group())]
+        # the cached fold of geo_data (fold_token): the words of such names recur
+        words = [
+            (w.start(), w.end(), fold_token(w.group())) for w in _NAME_WORD_RE.finditer(m.group())
+        ]
         common = [
             k not in PARTICLES
             and k not in _NAME_WORDS
@@ -668,17 +674,20 @@ def article_places(
     if forces and all(w - forces.get(iso, 0.0) < 0.5 for iso, w in weights.items()):
         # "the SDF and US forces clash with ISIS": with one country's own side named, the
         # forces of states known only as forces are foreign troops there, not the place
-        sides = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])] for gm in _HOME_GROUP_RE.finditer(text)}
+        sides = {
+            _HOME_ACTORS[int(str(gm.lastgroup)[1:])]
+            for gm in finditer_named(_HOME_GROUP_RE, _HOME_ANY_RE, text)
+        }
         if any(w >= _HOME_NAME_WEIGHT and iso not in forces for iso, w in sides):
             for iso in forces:
                 weights[iso] = min(weights[iso], 0.3)
                 attacker[iso] = 0.3
             actor_names.update(force_names)  # "US forces": not a place of the event
-    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_GROUP_RE.search(text)):
+    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_ANY_RE.search(text)):
         hints: dict[str, dict[str, float]] = {}  # country -> {name: weight}
         if neighbourhoods:
             hints[_NEIGHBOURHOOD_COUNTRY] = {"": 0.5}
-        for gm in _HOME_GROUP_RE.finditer(text):
+        for gm in finditer_named(_HOME_GROUP_RE, _HOME_ANY_RE, text):
             iso, w = _HOME_ACTORS[int(str(gm.lastgroup)[1:])]
             if attacker and w < _HOME_NAME_WEIGHT:
                 continue  # "the Russian and regime warplanes": whose regime is not said
