@@ -163,7 +163,8 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
         history.setdefault(ev["event_id"], []).append(ev["version"])
         final[ev["event_id"]] = ev
         where.setdefault(ev["event_id"], set()).add(m.partition)
-    assert all(v == list(range(1, len(v) + 1)) for v in history.values()), history
+    broken = {k: v for k, v in history.items() if v != list(range(1, len(v) + 1))}
+    assert not broken, (broken, {k: where[k] for k in broken})
     assert len(final) == events_total
     joined = sorted(i for ev in final.values() for i in ev["incident_ids"])
     assert joined == sorted(
