@@ -637,11 +637,15 @@ def article_places(
             and (first.feature != "city" or first.population >= 1000)
         ):
             only = next(iter(isos))
-            if first.kind == "admin2" or (
-                first.feature == "admin1"
-                and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+            if (
+                first.kind == "admin2"
+                or (
+                    first.feature == "admin1"
+                    and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+                )
+                or _HOLDS_UNIT_AFTER_RE.match(text, found[i][1])
             ):
-                regional.add(only)  # "Shan State", "Hpapun District"
+                regional.add(only)  # "Shan State", "Hpapun District", "Sagaing's X Township"
             village = first.feature == "city" and first.population < _VILLAGE_POP
             towns.append((only, m.key, village))
     # countries named in the article decide; towns' countries only break ties or fill in, and
@@ -844,6 +848,11 @@ _THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # country where the event is ("Thai-Myanmar border" names both sides and stays a hint)
 _THE_NEAR_BEFORE_RE = re.compile(r"\b(?:the|near)\s+$", re.IGNORECASE)
 _BORDER_AFTER_RE = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
+# "Sagaing's Kawlin Township", "Shan State's Kyaukme District": the possessor holds the unit
+# named after it, so the text names that region (a namesake town abroad is not the place)
+_HOLDS_UNIT_AFTER_RE = re.compile(
+    r"['’]s\s+(?:[A-Z][\w-]*\s+){1,3}(?:Township|District|Region|State|Province|Division)\b"
+)
 
 
 def _metonym(mention: Any, first: Place, text: str, start: int, end: int) -> bool:
