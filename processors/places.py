@@ -17,7 +17,7 @@ import difflib
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import contains_any, guarded
@@ -767,6 +767,8 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if len(hits) > 1:
+        _town_then_its_region(text, hits, {s: m for s, _e, m in found})
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
@@ -899,6 +901,40 @@ def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]
     return place.feature == "admin1" or (
         place.country_iso3 == region.country_iso3 and place.admin1 == region.name
     )
+
+
+# Between a town and the region named right after it: "Celaya, Guanajuato", "Sonoyta Sonora"
+_TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
+
+
+def _town_then_its_region(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:
+    """A town followed by the name of the region that holds it ("Celaya, Guanajuato: ...", "in
+    Fresnillo, Zacatecas"): the second name is that region, not its namesake capital
+    (Guanajuato city lies 50 km from Celaya), and the town is where, as after a locative."""
+    for k in range(len(hits) - 1):
+        town, after = hits[k], hits[k + 1]
+        if (
+            town.place.feature != "city"
+            or town.place.admin1 is None
+            or after.place.feature not in ("city", "admin1")
+            or _TOWN_REGION_GAP_RE.fullmatch(text, town.end, after.start) is None
+        ):
+            continue
+        m = mentions_at.get(after.start)
+        region = next(
+            (
+                p
+                for p in (m.candidates if m is not None else ())
+                if p.feature == "admin1"
+                and p.country_iso3 == town.place.country_iso3
+                and p.name == town.place.admin1
+            ),
+            None,
+        )
+        if region is None:
+            continue
+        hits[k] = replace(town, locative=True)
+        hits[k + 1] = replace(after, place=region, locative=False, near=False)
 
 
 def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:

@@ -34,3 +34,20 @@ def test_region_holding_a_named_township_is_the_country(text: str) -> None:
     loc = _one(text).location
     assert loc is not None
     assert loc.country_iso3 == "MMR"
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # a headline led by "Town, State:" and a town followed by its state in a sentence: the
+        # state's name is the region, not the state capital of the same name far away
+        ("Celaya, Guanajuato: Two Brothers Shot Dead Outside Their Shop", "Celaya"),
+        ("Fresnillo, Zacatecas: Police Find Three Bodies Near A Ranch", "Fresnillo"),
+        ("Cuernavaca, Morelos: A Taxi Driver Is Killed By Gunmen", "Cuernavaca"),
+        ("Ciudad Juárez, Chihuahua: Four Murders Reported During The Night", "Ciudad Juárez"),
+    ],
+)
+def test_town_before_the_state_that_holds_it_is_the_place(text: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.name, loc.precision, loc.country_iso3) == (town, "town", "MEX")
