@@ -768,7 +768,9 @@ def article_places(
             continue
         hits.append(hit)
     if len(hits) > 1:
-        _town_then_its_region(text, hits, {s: m for s, _e, m in found})
+        mentions_at = {s: m for s, _e, m in found}
+        _town_then_its_region(text, hits, mentions_at)
+        _locality_of_town(text, hits, mentions_at)
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
@@ -935,6 +937,87 @@ def _town_then_its_region(text: str, hits: list[PlaceHit], mentions_at: dict[int
             continue
         hits[k] = replace(town, locative=True)
         hits[k + 1] = replace(after, place=region, locative=False, near=False)
+
+
+# Between a locality and the town it lies in: "La Esperanza, Morelia", "the Libertad neighborhood
+# of Tijuana", "in La Primavera in Culiacan", "on Melchor Ocampo street in Iguala"
+_LOCALITY_GAP_RE = re.compile(
+    r"(?:\s+(?:neighbou?rhood|colonia|community|street|avenue|boulevard|area|sector))?"
+    r"(?:,\s*(?:in\s+)?|\s+(?:of|in)\s+(?:the\s+(?:city|town|municipality)\s+of\s+)?)",
+    re.IGNORECASE,
+)
+# A locality and its town lie this close; a reading of the locality farther away is a namesake
+_LOCALITY_KM = 40.0
+
+
+_LIST_GAP_RE = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+")
+
+
+def _in_town_list(text: str, hits: list[PlaceHit], k: int) -> bool:
+    """Whether towns ``k`` and ``k + 1`` are items of a list of towns ("shelling on Idlib, Hama
+    and Aleppo"): a town before them or after them joined by a comma or "and"."""
+    for a, b in ((k - 1, k), (k + 1, k + 2)):
+        if (
+            0 <= a
+            and b < len(hits)
+            and hits[a].place.feature == "city"
+            and hits[b].place.feature == "city"
+            and _LIST_GAP_RE.fullmatch(text, hits[a].end, hits[b].start)
+        ):
+            return True
+    return False
+
+
+def _km_between(a: Place, b: Place) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return 0.0
+    dx = (a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(a.lat - b.lat, dx) * 111.0
+
+
+def _locality_of_town(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:
+    """A locality named before the town it lies in ("La Esperanza, Morelia", "the Renacimiento
+    of Acapulco"): a reading of it far from that town is a namesake elsewhere. The locality's
+    reading near the town is kept when the gazetteer has one; otherwise the town is the place."""
+    drop: set[int] = set()
+    for k in range(len(hits) - 1):
+        part, town = hits[k], hits[k + 1]
+        if (
+            part.place.feature != "city"
+            or town.place.feature != "city"
+            or part.place.population >= min(town.place.population, _BIG_CITY_POP)
+            or _LOCALITY_GAP_RE.fullmatch(text, part.end, town.start) is None
+            or _km_between(part.place, town.place) <= _LOCALITY_KM
+            or _in_town_list(text, hits, k)
+            # a town of the region named after the second town ("Ain Issa in Raqqa")
+            or part.place.admin1 == town.place.admin1
+        ):
+            continue
+        gap = text[part.end : town.start]
+        if (
+            not gap.strip(" ,")
+            and part.place.population >= _VILLAGE_POP
+            and part.place.country_iso3 == town.place.country_iso3
+        ):
+            continue  # "Idlib, Hama": two towns of a list, not a place and its town
+        after = mentions_at.get(town.start)
+        if after is not None and any(
+            p.feature == "city" and _km_between(p, part.place) <= _LOCALITY_KM
+            for p in after.candidates
+        ):
+            continue  # "Cieneguitas, Guadalupe": a namesake of the town lies by the locality
+        m = mentions_at.get(part.start)
+        near = [
+            p
+            for p in (m.candidates if m is not None else ())
+            if p.feature == "city" and _km_between(p, town.place) <= _LOCALITY_KM
+        ]
+        if near:
+            hits[k] = replace(part, place=max(near, key=lambda p: p.population))
+        else:
+            drop.add(k)
+    if drop:
+        hits[:] = [h for k, h in enumerate(hits) if k not in drop]
 
 
 def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:

@@ -51,3 +51,34 @@ def test_town_before_the_state_that_holds_it_is_the_place(text: str, town: str) 
     loc = _one(text).location
     assert loc is not None
     assert (loc.name, loc.precision, loc.country_iso3) == (town, "town", "MEX")
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # a locality named before the town it lies in: the gazetteer's reading of the locality
+        # is a namesake hundreds of km away, so the town is the place
+        ("Two men were shot dead in La Esperanza, Morelia, late on Friday", "Morelia"),
+        ("A bus driver was killed in the Renacimiento of Acapulco by armed men", "Acapulco"),
+        ("Gunmen shot a shop owner on Melchor Ocampo street in Iguala", "Iguala"),
+    ],
+)
+def test_locality_before_its_town_is_placed_at_the_town(text: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.name, loc.country_iso3) == (town, "MEX")
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # what the rule must leave alone: towns of a list, and a village in the region named
+        # after the town that follows it
+        ("Shelling on Idlib, Hama and Aleppo killed five civilians", "Idlib"),
+        ("Clashes in the countryside of Ain Issa in Raqqa left six fighters dead", "Ain Issa"),
+    ],
+)
+def test_town_lists_and_villages_of_a_named_region_keep_their_place(text: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.name, loc.country_iso3) == (town, "SYR")
