@@ -719,6 +719,8 @@ def article_places(
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
         if place is None:
+            place = _marked_small_town(text, start, end, m, named)
+        if place is None:
             continue
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
@@ -1018,6 +1020,44 @@ def _locality_of_town(text: str, hits: list[PlaceHit], mentions_at: dict[int, An
             drop.add(k)
     if drop:
         hits[:] = [h for k, h in enumerate(hits) if k not in drop]
+
+
+# A name the text itself calls a place: "Killi village", "the town of X", "X countryside"
+_MARKED_AFTER_RE = re.compile(
+    r"\s+(?:town|city|village|countryside|neighbou?rhood|municipality|township)\b", re.IGNORECASE
+)
+_MARKED_BEFORE_RE = re.compile(
+    r"\b(?:town|city|village|countryside|outskirts|vicinity|municipality|township) of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _marked_small_town(
+    text: str, start: int, end: int, mention: Any, named: set[str]
+) -> Place | None:
+    """A town too small to be taken on its name alone (GeoNames lists many Syrian towns with no
+    population: "Maskanah", "Tal Abyad") when the text calls the name a town, village or
+    countryside, and every reading of it lies in one country, one the text names if it names
+    any: the name is that town, not a word or a surname."""
+    if not (
+        _MARKED_AFTER_RE.match(text, end)
+        or _MARKED_BEFORE_RE.search(text, max(0, start - 30), start)
+        or _LOCATIVE_RE.search(text, max(0, start - 40), start)
+    ):
+        return None
+    said = canon_key(mention.key)
+    # by its own name: "Killi" is an alternate name of a village in Ireland, not a Syrian one
+    towns = [p for p in mention.candidates if p.feature == "city"]
+    if not any(
+        canon_key(fold(p.name)) == said or _spelling_variant(canon_key(fold(p.name)), said)
+        for p in towns
+    ):
+        return None
+    isos = {p.country_iso3 for p in towns}
+    if len(isos) != 1 or (named and not isos <= named):
+        return None
+    return max(towns, key=lambda p: p.population)
 
 
 def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:

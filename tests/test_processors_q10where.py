@@ -82,3 +82,27 @@ def test_town_lists_and_villages_of_a_named_region_keep_their_place(text: str, t
     loc = _one(text).location
     assert loc is not None
     assert (loc.name, loc.country_iso3) == (town, "SYR")
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # towns GeoNames lists with no population, which the resolver takes only with a
+        # context country: the text calls them a town or countryside, or names them after a
+        # locative, and every reading of the name is in one country
+        ("A car bomb exploded in Tal Abyad city, killing four people", "Tal Abyad"),
+        ("Clashes in the Tal Tamr countryside left three fighters dead", "Tal Tamr"),
+        ("Warplanes struck Maskanah, killing two civilians", "Maskanah"),
+    ],
+)
+def test_small_town_the_text_calls_a_place_is_placed(text: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.name, loc.precision, loc.country_iso3) == (town, "town", "SYR")
+
+
+def test_small_town_known_only_by_an_alternate_name_abroad_is_not_taken() -> None:
+    # "Killi" is an alternate name of a village in Ireland: a village so called in a report
+    # that names no country is not placed there
+    loc = _one("Warplanes killed a woman and her two children in Killi village").location
+    assert loc is None or loc.country_iso3 != "IRL"
