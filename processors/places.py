@@ -307,6 +307,29 @@ def _arabic_name_abroad(gaz: Gazetteer, text: str, start: int, mention: Any) -> 
     )
 
 
+_ES_NAME_GOES_ON_RE = re.compile(r" (?:de|del|de la|de las|de los) [A-ZÁÉÍÓÚÑ]")
+_ES_NAME_BEFORE_RE = re.compile(
+    r"\b(?!(?:Universidad|University|Ciudad|City|Estado|State|Puerto|Port|Municipio)\b)"
+    r"[A-ZÁÉÍÓÚÑ][\w'’.-]* (?:de|del|de la|de las|de los) $"
+)
+
+
+_ES_PARTICLE_START_RE = re.compile(r"(?:San|Santa|Santo|La|Las|Los|El)\b")
+
+
+def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is the head or the tail of a longer Spanish name
+    ("Santa Ana" of "Santa Ana del Conde", "San José" of "Parajes de San José")."""
+    if _ES_NAME_GOES_ON_RE.match(text, end):
+        return True
+    # a tail only after "del", "de la/las/los" or when it is itself a saint's or article-led
+    # name: "Periférico de Iguala" is Iguala's ring road, in Iguala
+    before = _ES_NAME_BEFORE_RE.search(text, max(0, start - 40), start)
+    return before is not None and (
+        not before.group().endswith(" de ") or _ES_PARTICLE_START_RE.match(text, start) is not None
+    )
+
+
 def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
     """Spans of the Spanish neighbourhood names of ``text``."""
     if not any(k in text for k in _NEIGHBOURHOOD_KEYS):
@@ -552,6 +575,14 @@ def article_places(
     neighbourhoods = _spanish_neighbourhoods(text)
     if neighbourhoods:
         found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]
+    if " de" in text:
+        # "Santa Ana del Conde", "Parajes de San José": a piece of a longer Spanish name the
+        # gazetteer lacks, not the namesake town abroad it spells; like a neighbourhood, the
+        # name hints at Mexico when nothing else says where
+        kept = [f for f in found if not _piece_of_spanish_name(text, f[0], f[1])]
+        if len(kept) < len(found):
+            found = kept
+            neighbourhoods = neighbourhoods or [(0, 0)]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []

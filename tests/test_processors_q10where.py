@@ -106,3 +106,27 @@ def test_small_town_known_only_by_an_alternate_name_abroad_is_not_taken() -> Non
     # that names no country is not placed there
     loc = _one("Warplanes killed a woman and her two children in Killi village").location
     assert loc is None or loc.country_iso3 != "IRL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a longer Spanish name the gazetteer lacks is no namesake town abroad of its head
+        # ("Santa Ana", California) or of its saint's-name tail ("San José", California); like
+        # a Spanish neighbourhood, it hints at Mexico when nothing else says where
+        "Two bodies were found half buried in Santa Ana del Monte",
+        "Gunmen shot a mechanic dead in Parajes de San José",
+        "A man was murdered in Villas del Real late last night",
+    ],
+)
+def test_piece_of_a_longer_spanish_name_is_not_a_town_abroad(text: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == "MEX"
+
+
+def test_town_after_de_in_a_spanish_name_is_that_town() -> None:
+    # "Periférico Sur de Iguala" is Iguala's ring road: the town it names is the place
+    loc = _one("A motorcyclist was shot dead on the Periférico Sur de Iguala").location
+    assert loc is not None
+    assert (loc.name, loc.country_iso3) == ("Iguala", "MEX")
