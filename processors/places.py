@@ -800,6 +800,8 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if len(hits) > 1 and _HOME_GROUP_RE.search(text):
+        _drop_namesakes_beside_home(text, hits, explicit)
     if len(hits) > 1:
         mentions_at = {s: m for s, _e, m in found}
         _town_then_its_region(text, hits, mentions_at)
@@ -940,6 +942,26 @@ def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]
 
 # Between a town and the region named right after it: "Celaya, Guanajuato", "Sonoyta Sonora"
 _TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
+
+
+def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[str]) -> None:
+    """A text whose armed sides are of one country and which names a place of that country
+    ("regime forces shell al-Ghouta"): a town of another country that no country name in the
+    text supports is a namesake ("al-Marj" read as Al Marj in Libya), not a second theatre."""
+    home = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])][0] for gm in _HOME_GROUP_RE.finditer(text)}
+    if len(home) != 1:
+        return
+    (iso,) = home
+    if not any(h.place.country_iso3 == iso and h.place.feature != "country" for h in hits):
+        return
+    hits[:] = [
+        h
+        for h in hits
+        if h.place.feature != "city"
+        or h.place.country_iso3 in (iso, None)
+        or h.place.country_iso3 in explicit
+        or h.place.population >= _FOREIGN_TOWN_POP
+    ]
 
 
 def _town_then_its_region(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:

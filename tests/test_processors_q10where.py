@@ -130,3 +130,12 @@ def test_town_after_de_in_a_spanish_name_is_that_town() -> None:
     loc = _one("A motorcyclist was shot dead on the Periférico Sur de Iguala").location
     assert loc is not None
     assert (loc.name, loc.country_iso3) == ("Iguala", "MEX")
+
+
+def test_town_abroad_beside_the_home_sides_and_a_home_place_is_a_namesake() -> None:
+    # the armed side ("regime forces") and the other place (al-Ghouta) are Syrian; "al-Marj"
+    # is read as a Libyan town only because no Syrian one is in the gazetteer
+    text = "Regime forces shelled the al-Marj area, and clashes went on in al-Ghouta"
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == "SYR"
