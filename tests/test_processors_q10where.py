@@ -139,3 +139,19 @@ def test_town_abroad_beside_the_home_sides_and_a_home_place_is_a_namesake() -> N
     loc = _one(text).location
     assert loc is not None
     assert loc.country_iso3 == "SYR"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # the date a bulletin is issued under is no day of the events it reports: the report
+        # is dated on its publication day, as any report with no date of its own
+        ("Regional security update 9 May 2022: gunmen kill four at a bar in Celaya", PUB),
+        ("Security Memo: May 8, 2022 - three police officers shot dead in Tijuana", PUB),
+        # a date told of the event itself, and a daily bulletin's date (the day it covers), stay
+        ("Gunmen killed four at a bar in Celaya on 9 May 2022", "2022-05-09"),
+        ("Daily Briefing 09/05/2022: shelling killed two civilians in Idlib", "2022-05-09"),
+    ],
+)
+def test_bulletin_issue_date_is_no_event_day(text: str, day: str) -> None:
+    assert str(_one(text).date) == day
