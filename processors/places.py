@@ -806,6 +806,8 @@ def article_places(
         mentions_at = {s: m for s, _e, m in found}
         _town_then_its_region(text, hits, mentions_at)
         _locality_of_town(text, hits, mentions_at)
+    if hits and _MX_STATE_RE.search(text):
+        _town_then_its_state_abbreviation(text, hits, {s: m for s, _e, m in found})
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
@@ -962,6 +964,48 @@ def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[s
         or h.place.country_iso3 in explicit
         or h.place.population >= _FOREIGN_TOWN_POP
     ]
+
+
+# Mexican states as news abbreviates them after a town: "La Paz, BCS", "Marin, NL", "Cuauhtemoc,
+# Chih" (GeoNames admin1 names); the words that are also English ones need the comma
+_MX_STATES = {
+    "BC": "Baja California", "BCS": "Baja California Sur", "NL": "Nuevo Leon",
+    "Gto": "Guanajuato", "Chih": "Chihuahua", "Son": "Sonora", "Sin": "Sinaloa",
+    "Tamps": "Tamaulipas", "Mich": "Michoacan de Ocampo", "Jal": "Jalisco", "Gro": "Guerrero",
+    "Zac": "Zacatecas", "SLP": "San Luis Potosi", "Edomex": "Mexico", "CDMX": "Ciudad de Mexico",
+    "Coah": "Coahuila de Zaragoza", "Dgo": "Durango", "Ver": "Veracruz de Ignacio de la Llave",
+    "Oax": "Oaxaca", "Mor": "Morelos", "PUE": "Puebla", "Pue": "Puebla", "Chis": "Chiapas",
+    "Tab": "Tabasco", "Col": "Colima", "Nay": "Nayarit", "Ags": "Aguascalientes",
+    "Hgo": "Hidalgo", "Qro": "Queretaro", "Tlax": "Tlaxcala", "Yuc": "Yucatan",
+}  # fmt: skip
+_MX_STATE_RE = re.compile(
+    r"(?:,\s*(?P<any>BCS|BC|NL|Gto|Chih|Son|Sin|Tamps|Mich|Jal|Gro|Zac|SLP|Edomex|CDMX|Coah|Dgo|"
+    r"Ver|Oax|Mor|PUE|Pue|Chis|Tab|Col|Nay|Ags|Hgo|Qro|Tlax|Yuc)|"
+    r"\s+(?P<caps>BCS|BC|NL|Gto|Chih|Tamps|Mich|Gro|SLP|Edomex|CDMX|Coah|Oax|PUE|Chis|Ags|Tlax))"
+    r"\.?(?=[\s:;,)]|$)"
+)
+
+
+def _town_then_its_state_abbreviation(
+    text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]
+) -> None:
+    """A town followed by its Mexican state's abbreviation ("La Paz, BCS", "Marin, NL"): the
+    town of that name in that state, not a namesake elsewhere (La Paz, Bolivia)."""
+    for k, town in enumerate(hits):
+        if town.place.feature != "city":
+            continue
+        abbr = _MX_STATE_RE.match(text, town.end)
+        m = mentions_at.get(town.start)
+        if abbr is None or m is None:
+            continue
+        state = fold(_MX_STATES[abbr.group("any") or abbr.group("caps")])
+        same = [
+            p
+            for p in m.candidates
+            if p.feature == "city" and p.country_iso3 == "MEX" and fold(p.admin1 or "") == state
+        ]
+        if same:
+            hits[k] = replace(town, place=max(same, key=lambda p: p.population), locative=True)
 
 
 def _town_then_its_region(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:

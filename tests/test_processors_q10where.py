@@ -155,3 +155,22 @@ def test_town_abroad_beside_the_home_sides_and_a_home_place_is_a_namesake() -> N
 )
 def test_bulletin_issue_date_is_no_event_day(text: str, day: str) -> None:
     assert str(_one(text).date) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        # a town followed by its Mexican state's abbreviation is the town of that name there,
+        # not its namesake abroad (La Paz, Bolivia; Marin, Spain) or in another state
+        (
+            "A state official was shot dead in La Paz, BCS, on his way to work",
+            "Baja California Sur",
+        ),
+        ("Marin, NL: gunmen leave two bodies by the highway", "Nuevo Leon"),
+        ("Two police officers were ambushed in San Felipe, BC", "Baja California"),
+    ],
+)
+def test_town_before_a_mexican_state_abbreviation_is_in_that_state(text: str, admin1: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.country_iso3, loc.admin1) == ("MEX", admin1)
