@@ -800,14 +800,14 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
-    if len(hits) > 1 and _HOME_GROUP_RE.search(text):
+    if len(hits) > 1:
         _drop_namesakes_beside_home(text, hits, explicit)
     if len(hits) > 1:
         mentions_at = {s: m for s, _e, m in found}
         _town_then_its_region(text, hits, mentions_at)
         _locality_of_town(text, hits, mentions_at)
-    if hits and _MX_STATE_RE.search(text):
-        _town_then_its_state_abbreviation(text, hits, {s: m for s, _e, m in found})
+    if hits:
+        _town_then_its_state_abbreviation(text, hits, found)
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
@@ -946,10 +946,22 @@ def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]
 _TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
 
 
+# The actor table is one large pattern: scanned for this on report-sized texts only (a page names
+# its countries, which settle its namesakes)
+_HOME_SCAN_CHARS = 2_000
+
+
 def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[str]) -> None:
     """A text whose armed sides are of one country and which names a place of that country
     ("regime forces shell al-Ghouta"): a town of another country that no country name in the
     text supports is a namesake ("al-Marj" read as Al Marj in Libya), not a second theatre."""
+    if len(text) > _HOME_SCAN_CHARS or not any(
+        h.place.feature == "city"
+        and h.place.country_iso3 not in explicit
+        and h.place.population < _FOREIGN_TOWN_POP
+        for h in hits
+    ):
+        return
     home = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])][0] for gm in _HOME_GROUP_RE.finditer(text)}
     if len(home) != 1:
         return
@@ -987,7 +999,7 @@ _MX_STATE_RE = re.compile(
 
 
 def _town_then_its_state_abbreviation(
-    text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]
+    text: str, hits: list[PlaceHit], found: list[tuple[int, int, Any]]
 ) -> None:
     """A town followed by its Mexican state's abbreviation ("La Paz, BCS", "Marin, NL"): the
     town of that name in that state, not a namesake elsewhere (La Paz, Bolivia)."""
@@ -995,8 +1007,10 @@ def _town_then_its_state_abbreviation(
         if town.place.feature != "city":
             continue
         abbr = _MX_STATE_RE.match(text, town.end)
-        m = mentions_at.get(town.start)
-        if abbr is None or m is None:
+        if abbr is None:
+            continue
+        m = next((m for s, _e, m in found if s == town.start), None)
+        if m is None:
             continue
         state = fold(_MX_STATES[abbr.group("any") or abbr.group("caps")])
         same = [
