@@ -800,7 +800,7 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
-    if len(hits) > 1:
+    if len({h.place.country_iso3 for h in hits if h.place.feature != "country"}) > 1:
         _drop_namesakes_beside_home(text, hits, explicit)
     if len(hits) > 1:
         mentions_at = {s: m for s, _e, m in found}
