@@ -391,8 +391,18 @@ _EARLIER_EVENT_RE = guarded(
 _SINCE_AGO_RE = re.compile(
     r"\bsince\b(?:(?!\b(?:kill|die|dead|death|wound|injur))[^.;:!?\n,]){0,60}$", re.IGNORECASE
 )
+# The date a bulletin is issued under, not a day of the events it reports: "Mexico security
+# update 22 October 2020", "Security Memo: Aug. 27, 2007"
+_ISSUE_BEFORE_RE = re.compile(
+    # a report's or a daily bulletin's date is the day it covers ("Field report 04-03-2021",
+    # "Daily Briefing 9 May")
+    r"(?<!daily )\b(?:update|review|memo|briefing|bulletin|roundup|digest)\s*:?\s*"
+    r"(?:no\.?\s*\d+\s*)?[(\[]?\s*$",
+    re.IGNORECASE,
+)
+_ISSUE_WORDS = ("update", "review", "memo", "briefing", "bulletin", "roundup", "digest")
 # Kinds of mention that are no candidate for the event's day.
-NOT_EVENT_KINDS = frozenset(("since", "later", "earlier"))
+NOT_EVENT_KINDS = frozenset(("since", "later", "earlier", "issue"))
 
 
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
@@ -404,7 +414,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     (a schedule, a bulletin's issue date: no event of a report happened after it was filed) or a
     weekday still to come ("next Monday", "ahead of elections on Sunday");
     ``earlier`` for a relative day that dates an earlier event of the sentence ("after
-    kidnapping him a week ago", "hostages who were abducted on Sunday")."""
+    kidnapping him a week ago", "hostages who were abducted on Sunday"); ``issue`` for the date
+    a bulletin is issued under ("security update 22 October 2020"), not an event's day."""
     out: list[DateMention] = []
     # the context rules below search a window before each mention; most texts have none of their
     # key words, so each is tried only when its word occurs in the text at all
@@ -413,6 +424,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     eve = "eve" in low
     capture = any(w in low for w in ("kidnap", "abduct", "arrest", "detain", "captur"))
     since_ago = "since" in low and "ago" in low
+    issue = any(w in low for w in _ISSUE_WORDS)
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
@@ -476,6 +488,12 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             resolved = resolved[0] - timedelta(days=1), resolved[1]  # "on the eve of May 9"
         if published is not None and resolved[0] > published + timedelta(days=1):
             kind = "later"
+        elif (
+            issue
+            and kind == "explicit"
+            and _ISSUE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+        ):
+            kind = "issue"
         elif kind == "relative" and (
             (capture and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start()))
             or (

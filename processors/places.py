@@ -17,7 +17,7 @@ import difflib
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import contains_any, finditer_named, guarded, unnamed
@@ -311,6 +311,29 @@ def _arabic_name_abroad(gaz: Gazetteer, text: str, start: int, mention: Any) -> 
     )
 
 
+_ES_NAME_GOES_ON_RE = re.compile(r" (?:de|del|de la|de las|de los) [A-ZÁÉÍÓÚÑ]")
+_ES_NAME_BEFORE_RE = re.compile(
+    r"\b(?!(?:Universidad|University|Ciudad|City|Estado|State|Puerto|Port|Municipio)\b)"
+    r"[A-ZÁÉÍÓÚÑ][\w'’.-]* (?:de|del|de la|de las|de los) $"
+)
+
+
+_ES_PARTICLE_START_RE = re.compile(r"(?:San|Santa|Santo|La|Las|Los|El)\b")
+
+
+def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is the head or the tail of a longer Spanish name
+    ("Santa Ana" of "Santa Ana del Conde", "San José" of "Parajes de San José")."""
+    if _ES_NAME_GOES_ON_RE.match(text, end):
+        return True
+    # a tail only after "del", "de la/las/los" or when it is itself a saint's or article-led
+    # name: "Periférico de Iguala" is Iguala's ring road, in Iguala
+    before = _ES_NAME_BEFORE_RE.search(text, max(0, start - 40), start)
+    return before is not None and (
+        not before.group().endswith(" de ") or _ES_PARTICLE_START_RE.match(text, start) is not None
+    )
+
+
 def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
     """Spans of the Spanish neighbourhood names of ``text``."""
     if not any(k in text for k in _NEIGHBOURHOOD_KEYS):
@@ -559,6 +582,14 @@ def article_places(
     neighbourhoods = _spanish_neighbourhoods(text)
     if neighbourhoods:
         found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]
+    if " de" in text:
+        # "Santa Ana del Conde", "Parajes de San José": a piece of a longer Spanish name the
+        # gazetteer lacks, not the namesake town abroad it spells; like a neighbourhood, the
+        # name hints at Mexico when nothing else says where
+        kept = [f for f in found if not _piece_of_spanish_name(text, f[0], f[1])]
+        if len(kept) < len(found):
+            found = kept
+            neighbourhoods = neighbourhoods or [(0, 0)]
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -644,11 +675,15 @@ def article_places(
             and (first.feature != "city" or first.population >= 1000)
         ):
             only = next(iter(isos))
-            if first.kind == "admin2" or (
-                first.feature == "admin1"
-                and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+            if (
+                first.kind == "admin2"
+                or (
+                    first.feature == "admin1"
+                    and (m.admin_suffix or m.key.rpartition(" ")[2] in _REGION_WORDS)
+                )
+                or _HOLDS_UNIT_AFTER_RE.match(text, found[i][1])
             ):
-                regional.add(only)  # "Shan State", "Hpapun District"
+                regional.add(only)  # "Shan State", "Hpapun District", "Sagaing's X Township"
             village = first.feature == "city" and first.population < _VILLAGE_POP
             towns.append((only, m.key, village))
     # countries named in the article decide; towns' countries only break ties or fill in, and
@@ -725,6 +760,8 @@ def article_places(
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
         if place is None:
+            place = _marked_small_town(text, start, end, m, named)
+        if place is None:
             continue
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
@@ -773,6 +810,14 @@ def article_places(
                 dateline.append(hit)
             continue
         hits.append(hit)
+    if len({h.place.country_iso3 for h in hits if h.place.feature != "country"}) > 1:
+        _drop_namesakes_beside_home(text, hits, explicit)
+    if len(hits) > 1:
+        mentions_at = {s: m for s, _e, m in found}
+        _town_then_its_region(text, hits, mentions_at)
+        _locality_of_town(text, hits, mentions_at)
+    if hits:
+        _town_then_its_state_abbreviation(text, hits, found)
     skeleton_countries = [
         iso for iso in ranked[:2] if weights[iso] >= 0.5 and iso in ARABIC_NAME_COUNTRIES
     ]
@@ -854,6 +899,11 @@ _THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # country where the event is ("Thai-Myanmar border" names both sides and stays a hint)
 _THE_NEAR_BEFORE_RE = re.compile(r"\b(?:the|near)\s+$", re.IGNORECASE)
 _BORDER_AFTER_RE = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
+# "Sagaing's Kawlin Township", "Shan State's Kyaukme District": the possessor holds the unit
+# named after it, so the text names that region (a namesake town abroad is not the place)
+_HOLDS_UNIT_AFTER_RE = re.compile(
+    r"['’]s\s+(?:[A-Z][\w-]*\s+){1,3}(?:Township|District|Region|State|Province|Division)\b"
+)
 
 
 def _metonym(mention: Any, first: Place, text: str, start: int, end: int) -> bool:
@@ -900,6 +950,235 @@ def _resolves_to_admin1(gaz: Gazetteer, mention: Any, countries: tuple[str, ...]
     return place.feature == "admin1" or (
         place.country_iso3 == region.country_iso3 and place.admin1 == region.name
     )
+
+
+# Between a town and the region named right after it: "Celaya, Guanajuato", "Sonoyta Sonora"
+_TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
+
+
+# The actor table is one large pattern: scanned for this on report-sized texts only (a page names
+# its countries, which settle its namesakes)
+_HOME_SCAN_CHARS = 2_000
+
+
+def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[str]) -> None:
+    """A text whose armed sides are of one country and which names a place of that country
+    ("regime forces shell al-Ghouta"): a town of another country that no country name in the
+    text supports is a namesake ("al-Marj" read as Al Marj in Libya), not a second theatre."""
+    if len(text) > _HOME_SCAN_CHARS or not any(
+        h.place.feature == "city"
+        and h.place.country_iso3 not in explicit
+        and h.place.population < _FOREIGN_TOWN_POP
+        for h in hits
+    ):
+        return
+    home = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])][0] for gm in _HOME_GROUP_RE.finditer(text)}
+    if len(home) != 1:
+        return
+    (iso,) = home
+    if not any(h.place.country_iso3 == iso and h.place.feature != "country" for h in hits):
+        return
+    hits[:] = [
+        h
+        for h in hits
+        if h.place.feature != "city"
+        or h.place.country_iso3 in (iso, None)
+        or h.place.country_iso3 in explicit
+        or h.place.population >= _FOREIGN_TOWN_POP
+    ]
+
+
+# Mexican states as news abbreviates them after a town: "La Paz, BCS", "Marin, NL", "Cuauhtemoc,
+# Chih" (GeoNames admin1 names); the words that are also English ones need the comma
+_MX_STATES = {
+    "BC": "Baja California", "BCS": "Baja California Sur", "NL": "Nuevo Leon",
+    "Gto": "Guanajuato", "Chih": "Chihuahua", "Son": "Sonora", "Sin": "Sinaloa",
+    "Tamps": "Tamaulipas", "Mich": "Michoacan de Ocampo", "Jal": "Jalisco", "Gro": "Guerrero",
+    "Zac": "Zacatecas", "SLP": "San Luis Potosi", "Edomex": "Mexico", "CDMX": "Ciudad de Mexico",
+    "Coah": "Coahuila de Zaragoza", "Dgo": "Durango", "Ver": "Veracruz de Ignacio de la Llave",
+    "Oax": "Oaxaca", "Mor": "Morelos", "PUE": "Puebla", "Pue": "Puebla", "Chis": "Chiapas",
+    "Tab": "Tabasco", "Col": "Colima", "Nay": "Nayarit", "Ags": "Aguascalientes",
+    "Hgo": "Hidalgo", "Qro": "Queretaro", "Tlax": "Tlaxcala", "Yuc": "Yucatan",
+}  # fmt: skip
+_MX_STATE_RE = re.compile(
+    r"(?:,\s*(?P<any>BCS|BC|NL|Gto|Chih|Son|Sin|Tamps|Mich|Jal|Gro|Zac|SLP|Edomex|CDMX|Coah|Dgo|"
+    r"Ver|Oax|Mor|PUE|Pue|Chis|Tab|Col|Nay|Ags|Hgo|Qro|Tlax|Yuc)|"
+    r"\s+(?P<caps>BCS|BC|NL|Gto|Chih|Tamps|Mich|Gro|SLP|Edomex|CDMX|Coah|Oax|PUE|Chis|Ags|Tlax))"
+    r"\.?(?=[\s:;,)]|$)"
+)
+
+
+def _town_then_its_state_abbreviation(
+    text: str, hits: list[PlaceHit], found: list[tuple[int, int, Any]]
+) -> None:
+    """A town followed by its Mexican state's abbreviation ("La Paz, BCS", "Marin, NL"): the
+    town of that name in that state, not a namesake elsewhere (La Paz, Bolivia)."""
+    for k, town in enumerate(hits):
+        if town.place.feature != "city":
+            continue
+        abbr = _MX_STATE_RE.match(text, town.end)
+        if abbr is None:
+            continue
+        m = next((m for s, _e, m in found if s == town.start), None)
+        if m is None:
+            continue
+        state = fold(_MX_STATES[abbr.group("any") or abbr.group("caps")])
+        same = [
+            p
+            for p in m.candidates
+            if p.feature == "city" and p.country_iso3 == "MEX" and fold(p.admin1 or "") == state
+        ]
+        if same:
+            hits[k] = replace(town, place=max(same, key=lambda p: p.population), locative=True)
+
+
+def _town_then_its_region(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:
+    """A town followed by the name of the region that holds it ("Celaya, Guanajuato: ...", "in
+    Fresnillo, Zacatecas"): the second name is that region, not its namesake capital
+    (Guanajuato city lies 50 km from Celaya), and the town is where, as after a locative."""
+    for k in range(len(hits) - 1):
+        town, after = hits[k], hits[k + 1]
+        if (
+            town.place.feature != "city"
+            or town.place.admin1 is None
+            or after.place.feature not in ("city", "admin1")
+            or _TOWN_REGION_GAP_RE.fullmatch(text, town.end, after.start) is None
+        ):
+            continue
+        m = mentions_at.get(after.start)
+        region = next(
+            (
+                p
+                for p in (m.candidates if m is not None else ())
+                if p.feature == "admin1"
+                and p.country_iso3 == town.place.country_iso3
+                and p.name == town.place.admin1
+            ),
+            None,
+        )
+        if region is None:
+            continue
+        hits[k] = replace(town, locative=True)
+        hits[k + 1] = replace(after, place=region, locative=False, near=False)
+
+
+# Between a locality and the town it lies in: "La Esperanza, Morelia", "the Libertad neighborhood
+# of Tijuana", "in La Primavera in Culiacan", "on Melchor Ocampo street in Iguala"
+_LOCALITY_GAP_RE = re.compile(
+    r"(?:\s+(?:neighbou?rhood|colonia|community|street|avenue|boulevard|area|sector))?"
+    r"(?:,\s*(?:in\s+)?|\s+(?:of|in)\s+(?:the\s+(?:city|town|municipality)\s+of\s+)?)",
+    re.IGNORECASE,
+)
+# A locality and its town lie this close; a reading of the locality farther away is a namesake
+_LOCALITY_KM = 40.0
+
+
+_LIST_GAP_RE = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+")
+
+
+def _in_town_list(text: str, hits: list[PlaceHit], k: int) -> bool:
+    """Whether towns ``k`` and ``k + 1`` are items of a list of towns ("shelling on Idlib, Hama
+    and Aleppo"): a town before them or after them joined by a comma or "and"."""
+    for a, b in ((k - 1, k), (k + 1, k + 2)):
+        if (
+            0 <= a
+            and b < len(hits)
+            and hits[a].place.feature == "city"
+            and hits[b].place.feature == "city"
+            and _LIST_GAP_RE.fullmatch(text, hits[a].end, hits[b].start)
+        ):
+            return True
+    return False
+
+
+def _km_between(a: Place, b: Place) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return 0.0
+    dx = (a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(a.lat - b.lat, dx) * 111.0
+
+
+def _locality_of_town(text: str, hits: list[PlaceHit], mentions_at: dict[int, Any]) -> None:
+    """A locality named before the town it lies in ("La Esperanza, Morelia", "the Renacimiento
+    of Acapulco"): a reading of it far from that town is a namesake elsewhere. The locality's
+    reading near the town is kept when the gazetteer has one; otherwise the town is the place."""
+    drop: set[int] = set()
+    for k in range(len(hits) - 1):
+        part, town = hits[k], hits[k + 1]
+        if (
+            part.place.feature != "city"
+            or town.place.feature != "city"
+            or part.place.population >= min(town.place.population, _BIG_CITY_POP)
+            or _LOCALITY_GAP_RE.fullmatch(text, part.end, town.start) is None
+            or _km_between(part.place, town.place) <= _LOCALITY_KM
+            or _in_town_list(text, hits, k)
+            # a town of the region named after the second town ("Ain Issa in Raqqa")
+            or part.place.admin1 == town.place.admin1
+        ):
+            continue
+        gap = text[part.end : town.start]
+        if (
+            not gap.strip(" ,")
+            and part.place.population >= _VILLAGE_POP
+            and part.place.country_iso3 == town.place.country_iso3
+        ):
+            continue  # "Idlib, Hama": two towns of a list, not a place and its town
+        after = mentions_at.get(town.start)
+        if after is not None and any(
+            p.feature == "city" and _km_between(p, part.place) <= _LOCALITY_KM
+            for p in after.candidates
+        ):
+            continue  # "Cieneguitas, Guadalupe": a namesake of the town lies by the locality
+        m = mentions_at.get(part.start)
+        near = [
+            p
+            for p in (m.candidates if m is not None else ())
+            if p.feature == "city" and _km_between(p, town.place) <= _LOCALITY_KM
+        ]
+        if near:
+            hits[k] = replace(part, place=max(near, key=lambda p: p.population))
+        else:
+            drop.add(k)
+    if drop:
+        hits[:] = [h for k, h in enumerate(hits) if k not in drop]
+
+
+# A name the text itself calls a place: "Killi village", "the town of X", "X countryside"
+_MARKED_AFTER_RE = re.compile(
+    r"\s+(?:town|city|village|countryside|neighbou?rhood|municipality|township)\b", re.IGNORECASE
+)
+_MARKED_BEFORE_RE = re.compile(
+    r"\b(?:town|city|village|countryside|outskirts|vicinity|municipality|township) of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _marked_small_town(
+    text: str, start: int, end: int, mention: Any, named: set[str]
+) -> Place | None:
+    """A town too small to be taken on its name alone (GeoNames lists many Syrian towns with no
+    population: "Maskanah", "Tal Abyad") when the text calls the name a town, village or
+    countryside, and every reading of it lies in one country, one the text names if it names
+    any: the name is that town, not a word or a surname."""
+    if not (
+        _MARKED_AFTER_RE.match(text, end)
+        or _MARKED_BEFORE_RE.search(text, max(0, start - 30), start)
+        or _LOCATIVE_RE.search(text, max(0, start - 40), start)
+    ):
+        return None
+    said = canon_key(mention.key)
+    # by its own name: "Killi" is an alternate name of a village in Ireland, not a Syrian one
+    towns = [p for p in mention.candidates if p.feature == "city"]
+    if not any(
+        canon_key(fold(p.name)) == said or _spelling_variant(canon_key(fold(p.name)), said)
+        for p in towns
+    ):
+        return None
+    isos = {p.country_iso3 for p in towns}
+    if len(isos) != 1 or (named and not isos <= named):
+        return None
+    return max(towns, key=lambda p: p.population)
 
 
 def _foreign_ok(mention: Any, place: Place, near_named: set[str]) -> bool:
