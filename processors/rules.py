@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.3.9"  # issue 18 seventh round: actor country hints, disorder tolls
+EXTRACTOR_VERSION = "0.3.10"  # issue 18 eighth round: headline places, violence over side notes
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
