@@ -405,6 +405,9 @@ _ISSUE_WORDS = ("update", "review", "memo", "briefing", "bulletin", "roundup", "
 NOT_EVENT_KINDS = frozenset(("since", "later", "earlier", "issue"))
 
 
+_FROM_POSSESSIVE_RE = re.compile(r"from\s+\w+['’]s", re.IGNORECASE)
+
+
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
     """All date expressions in ``text`` (offsets shifted by ``offset``), resolved if possible.
 
@@ -467,6 +470,10 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             if mod and mod.lower() == "since":
                 kind = "since"
             resolved = _weekday(m.group("wd"), mod, published), "day"
+            if kind == "since" and _FROM_POSSESSIVE_RE.fullmatch(m.group()):
+                # "the death toll from Wednesday's air strike": the day of the strike, not a
+                # range that starts on Wednesday
+                kind = "relative"
             kind = "since" if kind == "since" else "relative"
             if coming and _COMING_DAY_RE.search(text, max(0, m.start() - 50), m.start()):
                 kind = "later"

@@ -318,3 +318,19 @@ def test_an_event_that_takes_place_in_a_town_is_no_capture() -> None:
 )
 def test_a_vow_to_seize_a_town_is_no_capture(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a follow-up names the event's day by a possessive: "the toll from Monday's bombing"
+        ("The death toll from Monday's bombing of the bus station has risen to 23.", "2024-05-06"),
+        (
+            "The number of dead from Sunday's air strike on the market rose to 14, medics said "
+            "on Wednesday.",
+            "2024-05-05",
+        ),
+    ],
+)
+def test_the_day_named_by_a_possessive_after_from_is_the_event_day(text: str, day: str) -> None:
+    assert str(_one(text).date) == day
