@@ -35,9 +35,9 @@ import fcntl
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -48,7 +48,6 @@ from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
 from ingest.state import MemoryStateStore
 from sinks import JsonlSink, Sink
-from sinks.jsonl import repair_torn_tail
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter
 from wirewatch.errors import ConfigError, WirewatchError
@@ -68,6 +67,23 @@ _End = tuple[int, int | None]
 
 #: the state file's table of how far each JSONL output file is committed (_CommittedOutputs)
 OUTPUTS_TABLE = "jsonl_committed"
+
+#: the fields naming a record of a published topic kind: the key it is keyed by (an event's
+#: key and version: each update is a new record; a dead letter's input key, stage and reason:
+#: its id is new on every failure). A record of a feed polled again after a crash is skipped
+#: when a line past the committed offset carries the same values (_CommittedOutputs)
+_IDENTITY: dict[str, tuple[str, ...]] = {
+    "entries": ("url_key",),
+    "articles": ("article_id",),
+    "incidents": ("incident_id",),
+    "events": ("event_id", "version"),
+    "copies": ("article_id",),
+    "deadletter": ("key", "stage", "reason"),
+}
+
+#: records past a file's committed offset whose identities a start keeps: the bound of that
+#: set's memory (a file other writers appended much to since the last commit)
+_TAIL_CAP = 200_000
 
 #: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
 #: the sink refuses writes, every failed group's feeds are polled again at once, and without a
@@ -257,20 +273,47 @@ class _CommittedOutputs:
 
     Why: a group's lines are appended before its state is written, so a crash between the two
     left them in the file while the next run polled the same feeds again and wrote them a
-    second time. On start, :meth:`recover` sets the lines past the committed offset (those of
-    groups whose state was never written) aside into ``<file>.uncommitted`` before anything is
-    polled: the same as a Kafka transaction aborted by a crash. A file that was replaced since
-    (another inode, or shorter than its offset) or that this state never committed is not
-    cut: its size is its new baseline."""
+    second time. The files are append-only (other writers share them: ``wirewatch backfill``,
+    another run; readers tail them): nothing is cut or moved. On start, :meth:`recover` reads
+    the lines past the committed offset and keeps the identity of each record there
+    (:data:`_IDENTITY`, at most :data:`_TAIL_CAP` per file); while the feeds are polled again,
+    :meth:`already_written` skips a record whose identity is among them (each one once). Past
+    the cap a record of the re-polled feeds may be written a second time (a warning says so).
 
-    def __init__(self, sink: JsonlSink, table: SqliteTable, topics: Iterable[str]) -> None:
+    The identities are kept until every feed was polled again and its group committed or
+    handed back (:meth:`recovered`); until then the stored offset of a file with such lines
+    stays where it was, so a crash during that first pass reads them again. A file that was
+    replaced since (another inode) or that this state never committed is not read: its size is
+    its new baseline. A file shorter than its committed offset on the same inode (cut short
+    outside wirewatch, or lines lost to an OS crash) is logged with the missing byte count."""
+
+    def __init__(self, sink: JsonlSink, table: SqliteTable, topics: dict[str, str]) -> None:
         self.sink = sink
         self.table = table
+        #: topic name -> its file; topic name -> its topic kind
         self.paths = {t: str(sink.path_for(t).absolute()) for t in topics}
+        self.kinds = {self.paths[t]: kind for t, kind in topics.items()}
         #: path -> committed end, as in the state file
         self.committed: dict[str, _End] = {}
+        #: path -> the highest end a group committed (stored once recovery is over)
+        self.high: dict[str, _End] = {}
+        #: path -> identities of the records past its committed offset at start
+        self.seen: dict[str, set[tuple[Any, ...]]] = {}
+        #: records of the re-polled groups not written again (their line was already there)
+        self.skipped = 0
+        self.recovering = False
 
     def recover(self) -> None:
+        """Read the state's committed offsets and the records past them (see the class)."""
+        try:
+            self._recover()
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"cannot read the JSONL outputs or their committed offsets at start ({exc}): "
+                "check the files and permissions of --out and --state, then run again"
+            ) from None
+
+    def _recover(self) -> None:
         stored: dict[str, _End] = {}
         for row in self.table.rows():
             if row.value is None:
@@ -283,44 +326,72 @@ class _CommittedOutputs:
             known = stored.get(path)
             if end[1] is not None and known is not None and known[1] in (None, end[1]):
                 if known[0] < end[0]:
-                    self._set_aside(path, known[0])
+                    self.seen[path] = self._identities(path, known[0], end[0])
                     end = (known[0], end[1])
                 elif known[0] > end[0]:  # cut short outside wirewatch: what is left stands
-                    end = self._baseline(path)
-            elif end[1] is not None:
-                end = self._baseline(path)
+                    log.warning(
+                        "%s is %d bytes shorter than this state committed (cut short outside "
+                        "wirewatch, or lost to a system crash); what is left stands",
+                        path,
+                        known[0] - end[0],
+                        extra={"reason": "run.output_shorter_than_committed"},
+                    )
             self.committed[path] = end
+            self.high[path] = end
+        self.recovering = any(self.seen.values())
         self.table.put([(p, _end_value(e)) for p, e in self.committed.items()])
 
-    @staticmethod
-    def _baseline(path: str) -> _End:
-        repair_torn_tail(Path(path))  # a baseline on a line boundary: the sink would cut there
-        return _end_of(path)
+    def _identities(self, path: str, start: int, stop: int) -> set[tuple[Any, ...]]:
+        kind = self.kinds[path]
+        found: set[tuple[Any, ...]] = set()
+        lines = 0
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            for line in fh:
+                if fh.tell() > stop or not line.endswith(b"\n"):
+                    break  # written after this start, or a torn tail (the sink moves it)
+                if len(found) >= _TAIL_CAP:
+                    log.warning(
+                        "%s: more than %d records past its committed offset; records of the "
+                        "feeds polled again past those may be written a second time",
+                        path,
+                        _TAIL_CAP,
+                        extra={"reason": "run.uncommitted_over_cap"},
+                    )
+                    break
+                lines += 1
+                with contextlib.suppress(ValueError, AttributeError):
+                    identity = _identity(kind, json.loads(line))
+                    if identity is not None:
+                        found.add(identity)
+        return found
 
-    @staticmethod
-    def _set_aside(path: str, offset: int) -> None:
-        aside = path + ".uncommitted"
-        try:
-            with open(path, "rb+") as fh, open(aside, "ab") as out:
-                fh.seek(offset)
-                shutil.copyfileobj(fh, out)
-                out.flush()
-                os.fsync(out.fileno())  # set aside for good before it leaves the output
-                moved = fh.tell() - offset
-                fh.truncate(offset)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot move the uncommitted end of {path} to {aside} ({exc.strerror}): check "
-                "the permissions and free space of --out, then run again"
-            ) from None
-        log.warning(
-            "%s: %d bytes written by a run that stopped before committing them were moved to "
-            "%s; their feeds are polled again",
-            path,
-            moved,
-            aside,
-            extra={"reason": "run.uncommitted_set_aside"},
-        )
+    def already_written(self, topic: str, kind: str, record: Any) -> bool:
+        """Whether ``record`` is past the committed offset already (in the writer thread);
+        a match counts once."""
+        seen = self.seen.get(self.paths.get(topic, ""))
+        if not seen:
+            return False
+        identity = _identity(kind, record)
+        if identity is None or identity not in seen:
+            return False
+        seen.discard(identity)
+        self.skipped += 1
+        return True
+
+    def recovered(self) -> list[tuple[str, bytes]]:
+        """The first pass over the feeds is committed: drop the identities, log what was
+        skipped; the rows that move the stored offsets to the highest committed ends."""
+        self.recovering = False
+        self.seen.clear()
+        if self.skipped:
+            log.warning(
+                "%d records of feeds polled again after a run stopped before committing them "
+                "were already in the output and not written again",
+                self.skipped,
+                extra={"reason": "run.uncommitted_skipped"},
+            )
+        return [(p, _end_value(e)) for p, e in self.high.items()]
 
     def ends(self, topics: Iterable[str]) -> dict[str, _End]:
         """The ends of the files of ``topics`` now (in the writer thread, after a write)."""
@@ -328,20 +399,40 @@ class _CommittedOutputs:
 
     def rows(self, ends: dict[str, _End]) -> list[tuple[str, bytes]]:
         """The state rows that commit a group written up to ``ends``. A group written before
-        another but committed after it keeps the later end (never moving back): lines of a
-        group committed out of order may then stay for a crash to repeat, none is cut."""
+        another but committed after it keeps the later end (never moving back, unless the file
+        is now shorter: cut in place by a rotation): lines of a group committed out of order
+        may then stay for a crash to repeat. While recovering, a file that had records past its
+        offset at start keeps that offset in the state (``high`` holds the end reached)."""
         rows = []
         for path, end in ends.items():
-            known = self.committed.get(path)
-            if known is not None and known[1] in (None, end[1]):
+            known = self.high.get(path)
+            if known is not None and known[1] in (None, end[1]) and _end_of(path)[0] >= known[0]:
                 end = (max(known[0], end[0]), end[1])
-            rows.append((path, _end_value(end)))
+            stored = self.committed[path] if self.recovering and path in self.seen else end
+            value = {"offset": stored[0], "inode": stored[1], "high": end[0]}
+            rows.append((path, json.dumps(value).encode()))
         return rows
 
     def committed_rows(self, rows: Sequence[tuple[str, bytes]]) -> None:
         for path, value in rows:
             data = json.loads(value)
             self.committed[path] = (data["offset"], data["inode"])
+            self.high[path] = (data.get("high", data["offset"]), data["inode"])
+
+
+def _identity(kind: str, record: Any) -> tuple[Any, ...] | None:
+    """What names ``record`` (a model, or a JSONL line read back) in its topic kind's file;
+    None: nothing does (it is never skipped)."""
+    fields = _IDENTITY.get(kind)
+    if fields is None:
+        return None
+    if isinstance(record, dict):
+        values = tuple(record.get(f) for f in fields)
+    else:
+        values = tuple(getattr(record, f, None) for f in fields)
+    if any(v is None or isinstance(v, dict | list) for v in values):
+        return None
+    return values
 
 
 def _end_of(path: str) -> _End:
@@ -388,6 +479,8 @@ class EmbeddedRunner:
         self._stage_tables: dict[str, SqliteTable] = {}
         #: how far each JSONL output is committed (a JSONL sink and a state file only)
         self._outputs: _CommittedOutputs | None = None
+        #: feeds due at start whose group is not committed again yet (while recovering)
+        self._first_pass: set[str] = set()
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -472,13 +565,17 @@ class EmbeddedRunner:
                 source.restore({0}, self.state.rows())
                 self._restore_stages(self.state)
                 if isinstance(self.sink, JsonlSink):
-                    published = [
-                        self.topics.name(t.kind) for t in self.topology.topics if t.published
-                    ]
+                    published = {
+                        self.topics.name(t.kind): t.kind
+                        for t in self.topology.topics
+                        if t.published
+                    }
                     self._outputs = _CommittedOutputs(
                         self.sink, self.state.table(OUTPUTS_TABLE), published
                     )
                     self._outputs.recover()
+                    self._first_pass = self._due_at_start()
+                    self._end_recovery()
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
@@ -605,6 +702,32 @@ class EmbeddedRunner:
         for stage, batch in done:
             stage.on_commit(batch)
         self.source.on_commit(results)
+        if self._first_pass:
+            self._first_pass.difference_update(r.feed.feed_id for r in results)
+            self._end_recovery()
+
+    def _due_at_start(self) -> set[str]:
+        """The feeds a start polls at once (new, or due by their restored state): those of the
+        groups a stopped run wrote without committing are among them."""
+        now = time.time()
+        states = self.store.feeds
+        return {
+            f.feed_id
+            for f in self.feeds
+            if (st := states.get(f.feed_id)) is None
+            or (not st.disabled_reason and st.next_due <= now)
+        }
+
+    def _end_recovery(self) -> None:
+        """Every feed due at start is committed again: the records read past the committed
+        offsets at start are of no use any more, and the stored offsets may move on."""
+        outputs = self._outputs
+        if outputs is None or not outputs.recovering or self._first_pass:
+            return
+        assert self.state is not None
+        rows = outputs.recovered()
+        self.state.put_together([(outputs.table, rows)])
+        outputs.committed_rows(rows)
 
     async def _shared_written(self, done: list[tuple[Stage, list[Inbound]]]) -> bool:
         """Tell the stages this group is written, then wait for the groups holding copies of
@@ -635,8 +758,10 @@ class EmbeddedRunner:
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
             # the record time a stage gave (the cluster stage's data time): a Kafka sink
             # stamps the record with it, as the Kafka runner does
-            self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
             self._count(kind, e)
+            if self._outputs is not None and self._outputs.already_written(topic, kind, e.record):
+                continue  # in the output already: written by a run stopped before its commit
+            self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
         self.sink.flush()
         if self._outputs is None:
             return {}
