@@ -407,3 +407,65 @@ def test_an_output_that_is_a_directory_at_start_gives_no_traceback(tmp_path):
     assert again.returncode != 0
     (message,) = [line for line in again.stderr.splitlines() if "--out" in line]
     assert str(in_place) in message or str(out) in message, again.stderr[-3000:]
+
+
+def test_the_output_is_on_disk_before_the_state_commits_it(tmp_path, monkeypatch):
+    """Each state commit of how far the JSONL outputs are written comes after those files
+    were synced to disk: a system crash cannot leave a file short of its committed offset."""
+    import asyncio
+    import json
+    import os
+    from typing import Any
+
+    import sinks.jsonl
+    from ingest.feeds import FeedSpec
+    from sinks import JsonlSink
+    from tests.pipeline_support import news_site
+    from wirewatch.runners.embedded import OUTPUTS_TABLE, EmbeddedRunner, SqliteTable
+
+    synced: set[str] = set()
+    done: dict[str, int] = {}  # file -> offset committed
+    commits: list[tuple[set[str], set[str]]] = []  # (files grown by a commit, synced before)
+
+    class RecordingOs:
+        def fsync(self, fd: int) -> None:
+            synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+            os.fsync(fd)
+
+        def fdatasync(self, fd: int) -> None:
+            self.fsync(fd)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+    monkeypatch.setattr(sinks.jsonl, "os", RecordingOs())
+    put_together = SqliteTable.put_together
+
+    def recording_put_together(self: SqliteTable, writes: Any) -> None:
+        for table, rows in writes:
+            if table.name == OUTPUTS_TABLE and rows:
+                grown = {p for p, v in rows if json.loads(v)["offset"] > done.get(p, 0)}
+                done.update((p, json.loads(v)["offset"]) for p, v in rows)
+                commits.append((grown, set(synced)))
+        synced.clear()
+        put_together(self, writes)
+
+    monkeypatch.setattr(SqliteTable, "put_together", recording_put_together)
+    settings = Settings()
+    settings.http.per_host_delay = 0
+    settings.http.allowed_hosts = ["127.0.0.1"]
+    out = tmp_path / "out"
+    with news_site(2, items_per_feed=2) as site:
+        sink = JsonlSink(out)
+        sink.setup()
+        state = SqliteTable(tmp_path / "state.db")
+        feeds = [FeedSpec(url=u) for u in site.feed_urls()]
+        runner = EmbeddedRunner(settings, feeds, sink, state=state)
+        try:
+            asyncio.run(runner.run(once=True, timeout=120))
+        finally:
+            sink.close()
+            state.close()
+    assert any(grown for grown, _ in commits), commits  # groups with lines were committed
+    for grown, synced_before in commits:
+        assert grown <= synced_before, (grown, synced_before)

@@ -9,9 +9,12 @@ the sink; only then do the stages' commit hooks run (a feed's seen marks, the fe
 (at-least-once; the Kafka runner is exactly-once). A restoring stage's state (the cluster
 stage's events and wire copies) is kept in the same file, one table per topic kind, written
 in the same transaction as the feed state and restored when a run starts. With the JSONL sink
-that transaction also records how far each output file is committed, and a run sets the lines
-past that (written by a run killed before it committed them) aside before it polls, so a crash
-does not write a record twice (:class:`_CommittedOutputs`); a failed write still can.
+that transaction also records how far each output file is committed (the files are synced to
+disk first), and a run that finds lines past that (written by a run killed before it committed
+them, or by another writer of the same files) skips the records they hold when the feeds polled
+again produce them: a crash does not write a record twice, and the files stay append-only
+(:class:`_CommittedOutputs`). A failed write, groups committed out of order (a shared URL's
+wait), or more than ``_TAIL_CAP`` records past a file's offset still can.
 
 A URL listed by two feeds in two poll groups is fetched by one of them; the other group commits
 only once that one's records are written, and is polled again if they were not (its seen mark
@@ -574,6 +577,10 @@ class EmbeddedRunner:
                         self.sink, self.state.table(OUTPUTS_TABLE), published
                     )
                     self._outputs.recover()
+                    # the lines on disk before the state that says they are committed: else a
+                    # system crash leaves the file short of its committed offset (lines lost,
+                    # never polled again)
+                    self.sink.fsync = True
                     self._first_pass = self._due_at_start()
                     self._end_recovery()
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
