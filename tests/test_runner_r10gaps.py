@@ -272,7 +272,7 @@ def test_only_records_past_what_this_state_committed_are_skipped(tmp_path):
         assert not outputs.already_written("t.a", "articles", article("before"))
         with path.open("ab") as fh:
             fh.write(line("one"))
-        committed = outputs.rows(outputs.ends(["t.a"]))
+        committed = outputs.rows(object(), outputs.ends(["t.a"]))
         state.put_together([(outputs.table, committed)])
         outputs.committed_rows(committed)
         with path.open("ab") as fh:
@@ -295,6 +295,39 @@ def test_only_records_past_what_this_state_committed_are_skipped(tmp_path):
         state.close()
 
 
+def test_a_group_committed_before_an_earlier_written_one_leaves_its_lines_to_read(tmp_path):
+    """Group A writes, then group B; B commits first (A waits for a shared URL), and A never
+    does (a crash): the offset B stored is not past A's lines, so the next start reads them
+    and the re-polled A skips its records."""
+    from sinks.jsonl import JsonlSink
+    from wirewatch.runners.embedded import OUTPUTS_TABLE, SqliteTable, _CommittedOutputs
+
+    sink = JsonlSink(tmp_path)
+    path = sink.path_for("t.a")
+    state = SqliteTable(tmp_path / "state.db")
+
+    def started() -> _CommittedOutputs:
+        outputs = _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), {"t.a": "articles"})
+        outputs.recover()
+        return outputs
+
+    try:
+        outputs = started()
+        a, b = object(), object()
+        for group, article_id in ((a, "of-a"), (b, "of-b")):
+            outputs.writing(group, ["t.a"])
+            with path.open("ab") as fh:
+                fh.write(f'{{"article_id": "{article_id}"}}\n'.encode())
+        committed = outputs.rows(b, outputs.ends(["t.a"]))
+        state.put_together([(outputs.table, committed)])
+        outputs.committed_rows(committed)
+        outputs.settled(b)
+        again = started()  # A was never committed
+        assert again.already_written("t.a", "articles", type("A", (), {"article_id": "of-a"}))
+    finally:
+        state.close()
+
+
 def test_an_output_cut_short_since_its_commit_is_logged(tmp_path, caplog):
     """A file shorter than its committed offset on the same inode (lost to a system crash,
     or cut outside wirewatch) is logged with the missing byte count."""
@@ -310,7 +343,7 @@ def test_an_output_cut_short_since_its_commit_is_logged(tmp_path, caplog):
         outputs.recover()
         with path.open("ab") as fh:
             fh.write(b'{"article_id": "a"}\n{"article_id": "b"}\n')
-        committed = outputs.rows(outputs.ends(["t.a"]))
+        committed = outputs.rows(object(), outputs.ends(["t.a"]))
         state.put_together([(outputs.table, committed)])
         with path.open("r+b") as fh:
             fh.truncate(20)

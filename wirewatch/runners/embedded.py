@@ -13,8 +13,8 @@ that transaction also records how far each output file is committed (the files a
 disk first), and a run that finds lines past that (written by a run killed before it committed
 them, or by another writer of the same files) skips the records they hold when the feeds polled
 again produce them: a crash does not write a record twice, and the files stay append-only
-(:class:`_CommittedOutputs`). A failed write, groups committed out of order (a shared URL's
-wait), or more than ``_TAIL_CAP`` records past a file's offset still can.
+(:class:`_CommittedOutputs`). A failed write (its group is polled again in the same run), or
+more than ``_TAIL_CAP`` records past a file's offset, still can.
 
 A URL listed by two feeds in two poll groups is fetched by one of them; the other group commits
 only once that one's records are written, and is polled again if they were not (its seen mark
@@ -305,6 +305,10 @@ class _CommittedOutputs:
         #: records of the re-polled groups not written again (their line was already there)
         self.skipped = 0
         self.recovering = False
+        #: poll group -> path -> the file's end before the group wrote (written, not settled):
+        #: no commit of another group stores an offset past it (see :meth:`rows`)
+        self.pending: dict[object, dict[str, _End]] = {}
+        self._pending_lock = threading.Lock()  # written by the writer thread, read by the loop
 
     def recover(self) -> None:
         """Read the state's committed offsets and the records past them (see the class)."""
@@ -396,22 +400,40 @@ class _CommittedOutputs:
             )
         return [(p, _end_value(e)) for p, e in self.high.items()]
 
+    def writing(self, group: object, topics: Iterable[str]) -> None:
+        """``group`` is about to write to the files of ``topics`` (in the writer thread)."""
+        starts = self.ends(topics)
+        with self._pending_lock:
+            self.pending[group] = starts
+
+    def settled(self, group: object) -> None:
+        """``group`` is committed, or aborted (its lines past the stored offsets stay)."""
+        with self._pending_lock:
+            self.pending.pop(group, None)
+
     def ends(self, topics: Iterable[str]) -> dict[str, _End]:
         """The ends of the files of ``topics`` now (in the writer thread, after a write)."""
         return {self.paths[t]: _end_of(self.paths[t]) for t in set(topics) if t in self.paths}
 
-    def rows(self, ends: dict[str, _End]) -> list[tuple[str, bytes]]:
-        """The state rows that commit a group written up to ``ends``. A group written before
+    def rows(self, group: object, ends: dict[str, _End]) -> list[tuple[str, bytes]]:
+        """The state rows that commit ``group``, written up to ``ends``. A group written before
         another but committed after it keeps the later end (never moving back, unless the file
-        is now shorter: cut in place by a rotation): lines of a group committed out of order
-        may then stay for a crash to repeat. While recovering, a file that had records past its
-        offset at start keeps that offset in the state (``high`` holds the end reached)."""
+        is now shorter: cut in place by a rotation). The offset stored stays at the start of
+        any other group written and not settled yet (committed out of order: its lines are
+        read again if a crash stops it), and while recovering, at the offset of a file that had
+        records past it at start (``high`` holds the end reached)."""
+        with self._pending_lock:
+            others = [starts for g, starts in self.pending.items() if g is not group]
         rows = []
         for path, end in ends.items():
             known = self.high.get(path)
             if known is not None and known[1] in (None, end[1]) and _end_of(path)[0] >= known[0]:
                 end = (max(known[0], end[0]), end[1])
             stored = self.committed[path] if self.recovering and path in self.seen else end
+            for starts in others:
+                start = starts.get(path)
+                if start is not None and start[1] in (None, end[1]) and start[0] < stored[0]:
+                    stored = (start[0], end[1])
             value = {"offset": stored[0], "inode": stored[1], "high": end[0]}
             rows.append((path, json.dumps(value).encode()))
         return rows
@@ -653,11 +675,12 @@ class EmbeddedRunner:
         done: list[tuple[Stage, list[Inbound]]] = []
         state_rows: list[tuple[str, bytes]] = []
         writes: list[_Write] = []
+        group = object()  # this poll group, for the outputs' offsets while it is in flight
         try:
             await self._route(self.source.name, emits, done, state_rows, writes)
             # in the writer thread: a sink that blocks must not stall the fetches of other groups
             ends = await asyncio.get_running_loop().run_in_executor(
-                self._writer, self._write, writes
+                self._writer, self._write, writes, group
             )
             if not await self._shared_written(done):
                 self.stats.shared_unwritten += 1
@@ -684,7 +707,7 @@ class EmbeddedRunner:
                     )
                     for kind, table in self._stage_tables.items()
                 ]
-                outputs = [] if self._outputs is None else self._outputs.rows(ends)
+                outputs = [] if self._outputs is None else self._outputs.rows(group, ends)
                 if self._outputs is not None:
                     together.append((self._outputs.table, outputs))
                 self.state.put_together([*together, (self.state, state_rows)])
@@ -706,6 +729,9 @@ class EmbeddedRunner:
             )
             self._abort(done, results)
             return
+        finally:
+            if self._outputs is not None:
+                self._outputs.settled(group)
         for stage, batch in done:
             stage.on_commit(batch)
         self.source.on_commit(results)
@@ -757,17 +783,19 @@ class EmbeddedRunner:
             stage.on_abort(batch)
         self.source.on_abort(results)
 
-    def _write(self, writes: Sequence[_Write]) -> dict[str, _End]:
+    def _write(self, writes: Sequence[_Write], group: object) -> dict[str, _End]:
         """A poll group's records to the sink, in order, then a flush (in a worker thread);
         the ends of the JSONL files it wrote (none for another sink)."""
+        if self._outputs is not None:
+            self._outputs.writing(group, {topic for _, topic, _, _ in writes})
         for kind, topic, source, e in writes:
             if self._hand_back.is_set():
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
-            # the record time a stage gave (the cluster stage's data time): a Kafka sink
-            # stamps the record with it, as the Kafka runner does
             self._count(kind, e)
             if self._outputs is not None and self._outputs.already_written(topic, kind, e.record):
                 continue  # in the output already: written by a run stopped before its commit
+            # the record time a stage gave (the cluster stage's data time): a Kafka sink
+            # stamps the record with it, as the Kafka runner does
             self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
         self.sink.flush()
         if self._outputs is None:
