@@ -142,9 +142,13 @@ def test_a_run_killed_between_its_output_and_its_state_writes_no_line_twice(tmp_
         assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
         written = {k: (out / f"wirewatch.{k}.v1.jsonl").read_bytes() for k in KINDS}
         assert all(written[k].count(b"\n") >= len(STRIKES) for k in KINDS), written
-        again = run_cli(argv, env)
+        again = run_cli(argv, cli_env(WIREWATCH_LOG_LEVEL="WARNING"))
         assert again.returncode == 0, again.stderr[-3000:]
 
+    assert "already in the output and not written again" in again.stderr  # logged once
+    assert again.stderr.count("not written again") == 1
+    (summary,) = [json.loads(x) for x in again.stderr.splitlines() if x.startswith('{"feeds"')]
+    assert summary["already_in_output"] >= 4 * len(STRIKES), summary  # 4 kinds skipped
     entries = _lines(out, "entries")
     assert entries[0] == json.loads(earlier)
     assert len(entries) == 1 + len(STRIKES), entries

@@ -114,6 +114,9 @@ class RunStats:
     # poll groups written but not committed because a copy of an entry they skipped (another
     # group held it) was not written; their feeds are polled again
     shared_unwritten: int = 0
+    # records of feeds polled again after a run stopped before committing them, not written
+    # again: their line was already in the output past its committed offset
+    already_in_output: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -793,6 +796,7 @@ class EmbeddedRunner:
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
             self._count(kind, e)
             if self._outputs is not None and self._outputs.already_written(topic, kind, e.record):
+                self.stats.already_in_output += 1
                 continue  # in the output already: written by a run stopped before its commit
             # the record time a stage gave (the cluster stage's data time): a Kafka sink
             # stamps the record with it, as the Kafka runner does
