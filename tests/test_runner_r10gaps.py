@@ -506,3 +506,29 @@ def test_the_output_is_on_disk_before_the_state_commits_it(tmp_path, monkeypatch
     assert any(grown for grown, _ in commits), commits  # groups with lines were committed
     for grown, synced_before in commits:
         assert grown <= synced_before, (grown, synced_before)
+
+
+def test_records_past_the_cap_are_not_kept_and_a_warning_says_so(tmp_path, monkeypatch, caplog):
+    """The identities a start keeps are bounded (``_TAIL_CAP`` per file): those right after
+    the committed offset are kept, the rest not, with a warning."""
+    from sinks.jsonl import JsonlSink
+    from wirewatch.runners import embedded
+    from wirewatch.runners.embedded import OUTPUTS_TABLE, SqliteTable, _CommittedOutputs
+
+    monkeypatch.setattr(embedded, "_TAIL_CAP", 1)
+    sink = JsonlSink(tmp_path)
+    path = sink.path_for("t.a")
+    state = SqliteTable(tmp_path / "state.db")
+    try:
+        _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), {"t.a": "articles"}).recover()
+        path.write_bytes(b'{"article_id": "first"}\n{"article_id": "second"}\n')
+        outputs = _CommittedOutputs(sink, state.table(OUTPUTS_TABLE), {"t.a": "articles"})
+        with caplog.at_level("WARNING", logger="wirewatch.embedded"):
+            outputs.recover()
+        assert "more than 1 records past its committed offset" in caplog.text
+        assert outputs.already_written("t.a", "articles", type("A", (), {"article_id": "first"}))
+        assert not outputs.already_written(
+            "t.a", "articles", type("A", (), {"article_id": "second"})
+        )
+    finally:
+        state.close()

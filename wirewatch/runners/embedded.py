@@ -85,8 +85,10 @@ _IDENTITY: dict[str, tuple[str, ...]] = {
 }
 
 #: records past a file's committed offset whose identities a start keeps: the bound of that
-#: set's memory (a file other writers appended much to since the last commit)
-_TAIL_CAP = 200_000
+#: set's memory (a file other writers appended much to since the last commit). The lines read
+#: first are those right after the offset: a stopped run's own lines come before a later
+#: writer's
+_TAIL_CAP = 50_000
 
 #: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
 #: the sink refuses writes, every failed group's feeds are polled again at once, and without a
@@ -354,7 +356,6 @@ class _CommittedOutputs:
     def _identities(self, path: str, start: int, stop: int) -> set[tuple[Any, ...]]:
         kind = self.kinds[path]
         found: set[tuple[Any, ...]] = set()
-        lines = 0
         with open(path, "rb") as fh:
             fh.seek(start)
             for line in fh:
@@ -369,7 +370,6 @@ class _CommittedOutputs:
                         extra={"reason": "run.uncommitted_over_cap"},
                     )
                     break
-                lines += 1
                 with contextlib.suppress(ValueError, AttributeError):
                     identity = _identity(kind, json.loads(line))
                     if identity is not None:
