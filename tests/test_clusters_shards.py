@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewPartitions, NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
 
 from clusters.events import shard_key
 from testkit.cli import run_cli
@@ -63,6 +63,24 @@ def event_number(event: dict) -> int:
     return int(event["incident_ids"][0].removeprefix("inc-")) // 100
 
 
+def hold_compaction(bootstrap: str, topic: str, lag_ms: int) -> None:
+    """Set ``topic``'s ``min.compaction.lag.ms`` to ``lag_ms`` and wait until the broker
+    reports it."""
+    resource = ConfigResource(ConfigResourceType.TOPIC, topic, {"min.compaction.lag.ms": lag_ms})
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.alter_configs([resource])
+
+        def applied() -> bool:
+            found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+            entry = found["topic"][topic]["min.compaction.lag.ms"]
+            return str(entry["value"] if isinstance(entry, dict) else entry) == str(lag_ms)
+
+        assert wait_for(applied, 60, 0.2), f"{topic}: min.compaction.lag.ms not applied"
+    finally:
+        admin.close()
+
+
 def group_members(bootstrap: str, group: str) -> int:
     """Members of ``group`` holding partitions, once the group is stable (else 0)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
@@ -82,6 +100,13 @@ def test_two_cluster_workers_share_the_shards_and_survive_a_kill9(
     bootstrap = kafka_settings.bootstrap_servers
     sharded, events_topic = f"{prefix}.sharded-incidents.v1", f"{prefix}.events.v1"
     env = worker_env(bootstrap, prefix, WIREWATCH_KAFKA__PARTITIONS="3")
+    # The history check below needs every version still on the topic. Events records are
+    # stamped with their data time, at most half the time bound (15 days) before the clock, and
+    # the broker counts min.compaction.lag.ms (1 hour) from that stamp: the first transaction's
+    # commit marker (stamped with the clock) rolls the first segment, and the cleaner drops the
+    # versions in it that the same transaction replaced (an event's report and its wire copy,
+    # v1 and v2) seconds after they were written. A lag of the whole bound keeps them.
+    hold_compaction(bootstrap, events_topic, kafka_settings.incidents_retention_ms)
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     shard_partition: dict[str, int] = {}  # where the producer's partitioner put each shard
 
