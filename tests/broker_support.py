@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from clusters.events import shard_key
 from testkit.http import free_port
+from testkit.pipeline import wait_for
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident
 from wirewatch.topics import Topics
@@ -110,3 +113,24 @@ def send_incidents(cfg: KafkaSettings, *incidents: Incident, partition: int | No
         producer.flush(timeout=30)
     finally:
         producer.close()
+
+
+def hold_compaction(bootstrap: str, topic: str, lag_ms: int) -> None:
+    """Set ``topic``'s ``min.compaction.lag.ms`` to ``lag_ms`` and wait until the broker
+    reports it. A test that reads every version of an events topic needs it: events records are
+    stamped with their data time (up to half the time bound before the clock) and the broker
+    counts the lag from that stamp, so the versions one transaction replaced can be compacted
+    seconds after the write."""
+    resource = ConfigResource(ConfigResourceType.TOPIC, topic, {"min.compaction.lag.ms": lag_ms})
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.alter_configs([resource])
+
+        def applied() -> bool:
+            found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+            entry = found["topic"][topic]["min.compaction.lag.ms"]
+            return str(entry["value"] if isinstance(entry, dict) else entry) == str(lag_ms)
+
+        assert wait_for(applied, 60, 0.2), f"{topic}: min.compaction.lag.ms not applied"
+    finally:
+        admin.close()

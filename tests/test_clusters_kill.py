@@ -14,7 +14,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
-from tests.broker_support import send_incidents
+from tests.broker_support import hold_compaction, send_incidents
 from tests.test_clusters import incident
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Incident, Location
@@ -53,6 +53,8 @@ def test_kill9_mid_run_leaves_each_event_with_one_consistent_history(
         send_incidents(kafka_settings, *(i for r in rounds for i in reports(r)), partition=None)
 
     events_topic = topics.name("events")
+    # every version must stay on the topic for the history check (see hold_compaction)
+    hold_compaction(bootstrap, events_topic, kafka_settings.incidents_retention_ms)
 
     def events() -> list[dict]:
         return [json.loads(m.value) for m in read_topic(bootstrap, events_topic, 1500)]
@@ -117,6 +119,8 @@ def test_kill9_while_copies_wait_for_their_originals_counts_each_copy_once(
     env = worker_env(bootstrap, kafka_settings.topic_prefix, WIREWATCH_KAFKA__PARTITIONS="3")
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     broadcast = topics.name("broadcast-copies")
+    # every version must stay on the topic for the history check (see hold_compaction)
+    hold_compaction(bootstrap, topics.name("events"), kafka_settings.incidents_retention_ms)
 
     def originals(round_: int) -> Iterator[Incident]:
         for g in range(COPIED):

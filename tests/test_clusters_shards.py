@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
+from kafka.admin import NewPartitions, NewTopic
 
 from clusters.events import shard_key
 from testkit.cli import run_cli
 from testkit.pipeline import Workers, read_topic, read_until, wait_for, worker_env
+from tests.broker_support import hold_compaction
 from tests.test_clusters import incident, wire_copy
 from wirewatch.config import KafkaSettings
 from wirewatch.contracts import Event, Incident, Location
@@ -61,24 +62,6 @@ def reports(round_: int) -> Iterator[Incident]:
 def event_number(event: dict) -> int:
     """``n`` of the event whose reports are inc-<n * 100 + round>."""
     return int(event["incident_ids"][0].removeprefix("inc-")) // 100
-
-
-def hold_compaction(bootstrap: str, topic: str, lag_ms: int) -> None:
-    """Set ``topic``'s ``min.compaction.lag.ms`` to ``lag_ms`` and wait until the broker
-    reports it."""
-    resource = ConfigResource(ConfigResourceType.TOPIC, topic, {"min.compaction.lag.ms": lag_ms})
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        admin.alter_configs([resource])
-
-        def applied() -> bool:
-            found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
-            entry = found["topic"][topic]["min.compaction.lag.ms"]
-            return str(entry["value"] if isinstance(entry, dict) else entry) == str(lag_ms)
-
-        assert wait_for(applied, 60, 0.2), f"{topic}: min.compaction.lag.ms not applied"
-    finally:
-        admin.close()
 
 
 def group_members(bootstrap: str, group: str) -> int:
