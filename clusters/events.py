@@ -222,6 +222,17 @@ def _revises_toll(incident: Incident) -> bool:
     return incident.fatalities is not None and _REVISED.search(incident.evidence.text) is not None
 
 
+def _toll_distance(incident: Incident, ev: Event) -> int:
+    """How far the incident's toll is from the nearest toll the event's reports stated (0 when
+    either states none): of two events at one place and day, a report joins the one whose toll
+    it repeats or revises least ("the toll from the school strike rose to nine": the strike that
+    killed six, not the bakery strike that killed two)."""
+    stated = _stated_tolls(ev)
+    if incident.fatalities is None or not stated:
+        return 0
+    return min(abs(incident.fatalities - s) for s in stated)
+
+
 def _tolls_agree(incident: Incident, ev: Event) -> bool:
     """The incident states no toll, the event none yet, or the incident's toll is one a report
     of the event stated: reports of one event under two types are only taken for one when
@@ -402,7 +413,7 @@ class EventIndex:
             return None
         level = place_level(loc)
         region_km = self.cfg.region_km
-        best: tuple[float, str] | None = None
+        best: tuple[tuple[float, int], str] | None = None
         inside: list[Live] = []  # finer events inside the incident's area
         holding: list[Live] = []  # coarser events whose area holds the incident's place
         finer: list[Location] = []  # other towns' places of the type and days (fine incident)
@@ -433,7 +444,7 @@ class EventIndex:
                 # only places of one level are "the same place": a town near a region's point
                 # is not the region (it joins a region's event by the rules below)
                 if self._same_parties_and_toll(incident, live.event):
-                    score = km + 10.0 * gap
+                    score = (km + 10.0 * gap, _toll_distance(incident, live.event))
                     if best is None or (score, event_id) < best:
                         best = (score, event_id)
                 continue
