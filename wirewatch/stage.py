@@ -25,8 +25,8 @@ partitions) after ``state_kind`` into ``restore_shared(kind, rows)`` (the cluste
 waiting wire copies). A stage with ``restore_since(now, newest)`` (``newest``: the time of the
 newest record of the assigned state partitions) has both read from that time on only.
 The embedded runner keeps such state in its state file (one table per topic kind, written
-in one transaction with the feed state) and restores it when a run starts; without a state
-file, for the run only. See :class:`RestoringStage`.
+before the feed state) and restores it when a run starts; without a state file, for the run
+only. See :class:`RestoringStage`.
 
 Stages are declared in :mod:`wirewatch.topology`; a stage class is built with the whole
 :class:`~wirewatch.config.Settings` and reads its own section (``settings_section``).

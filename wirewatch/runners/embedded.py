@@ -8,13 +8,7 @@ the sink; only then do the stages' commit hooks run (a feed's seen marks, the fe
 "already fetched" marks). A crash or a failed write therefore re-polls rather than loses
 (at-least-once; the Kafka runner is exactly-once). A restoring stage's state (the cluster
 stage's events and wire copies) is kept in the same file, one table per topic kind, written
-in the same transaction as the feed state and restored when a run starts. With the JSONL sink
-that transaction also records how far each output file is committed (the files are synced to
-disk first), and a run that finds lines past that (written by a run killed before it committed
-them, or by another writer of the same files) skips the records they hold when the feeds polled
-again produce them: a crash does not write a record twice, and the files stay append-only
-(:class:`_CommittedOutputs`). A failed write (its group is polled again in the same run), or
-more than ``_TAIL_CAP`` records past a file's offset, still can.
+just before the feed state and restored when a run starts.
 
 A URL listed by two feeds in two poll groups is fetched by one of them; the other group commits
 only once that one's records are written, and is polled again if they were not (its seen mark
@@ -37,11 +31,9 @@ import contextlib
 import fcntl
 import json
 import logging
-import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +42,7 @@ from typing import Any
 from ingest.feeds import FeedSpec
 from ingest.http import HttpClient
 from ingest.state import MemoryStateStore
-from sinks import JsonlSink, Sink
+from sinks import Sink
 from wirewatch.config import Settings
 from wirewatch.contracts import DeadLetter
 from wirewatch.errors import ConfigError, WirewatchError
@@ -64,31 +56,6 @@ log = logging.getLogger("wirewatch.embedded")
 
 #: one record for the sink: topic kind, topic name, CloudEvents source, the record
 _Write = tuple[str, str, str, Emit]
-
-#: a JSONL output file's end: (byte offset, inode; None: the file did not exist)
-_End = tuple[int, int | None]
-
-#: the state file's table of how far each JSONL output file is committed (_CommittedOutputs)
-OUTPUTS_TABLE = "jsonl_committed"
-
-#: the fields naming a record of a published topic kind: the key it is keyed by (an event's
-#: key and version: each update is a new record; a dead letter's input key, stage and reason:
-#: its id is new on every failure). A record of a feed polled again after a crash is skipped
-#: when a line past the committed offset carries the same values (_CommittedOutputs)
-_IDENTITY: dict[str, tuple[str, ...]] = {
-    "entries": ("url_key",),
-    "articles": ("article_id",),
-    "incidents": ("incident_id",),
-    "events": ("event_id", "version"),
-    "copies": ("article_id",),
-    "deadletter": ("key", "stage", "reason"),
-}
-
-#: records past a file's committed offset whose identities a start keeps: the bound of that
-#: set's memory (a file other writers appended much to since the last commit). The lines read
-#: first are those right after the offset: a stopped run's own lines come before a later
-#: writer's
-_TAIL_CAP = 50_000
 
 #: poll groups between their poll and their commit; beyond it no new poll starts. Why: while
 #: the sink refuses writes, every failed group's feeds are polled again at once, and without a
@@ -116,9 +83,6 @@ class RunStats:
     # poll groups written but not committed because a copy of an entry they skipped (another
     # group held it) was not written; their feeds are polled again
     shared_unwritten: int = 0
-    # records of feeds polled again after a run stopped before committing them, not written
-    # again: their line was already in the output past its committed offset
-    already_in_output: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -173,25 +137,14 @@ class SqliteTable:
             ) from exc
 
     def put(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        self.put_together([(self, rows)])
-
-    def put_together(
-        self, writes: Sequence[tuple[SqliteTable, Sequence[tuple[str, bytes]]]]
-    ) -> None:
-        """Rows into tables of this file (this one, or from :meth:`table`) in one transaction:
-        all of them are written, or none."""
-        writes = [(t, rows) for t, rows in writes if rows]
-        if not writes:
+        if not rows:
             return
         self._db.execute("BEGIN")
         try:
-            for table, rows in writes:
-                if table._db is not self._db:
-                    raise ValueError(f"table {table.name} is not in state file {self.path}")
-                self._db.executemany(
-                    f"INSERT OR REPLACE INTO {table.name} VALUES (?, ?)",  # noqa: S608 - our name
-                    rows,
-                )
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?)",  # noqa: S608 - our name
+                rows,
+            )
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -274,207 +227,6 @@ def _lock(path: Path) -> Any:
     return f
 
 
-class _CommittedOutputs:
-    """How far each JSONL output file is committed: its size after the last line of the last
-    committed poll group, kept in the state file in the same transaction as the feed state and
-    the restoring stages' state (key: the file's path; value: offset and inode).
-
-    Why: a group's lines are appended before its state is written, so a crash between the two
-    left them in the file while the next run polled the same feeds again and wrote them a
-    second time. The files are append-only (other writers share them: ``wirewatch backfill``,
-    another run; readers tail them): nothing is cut or moved. On start, :meth:`recover` reads
-    the lines past the committed offset and keeps the identity of each record there
-    (:data:`_IDENTITY`, at most :data:`_TAIL_CAP` per file); while the feeds are polled again,
-    :meth:`already_written` skips a record whose identity is among them (each one once). Past
-    the cap a record of the re-polled feeds may be written a second time (a warning says so).
-
-    The identities are kept until every feed was polled again and its group committed or
-    handed back (:meth:`recovered`); until then the stored offset of a file with such lines
-    stays where it was, so a crash during that first pass reads them again. A file that was
-    replaced since (another inode) or that this state never committed is not read: its size is
-    its new baseline. A file shorter than its committed offset on the same inode (cut short
-    outside wirewatch, or lines lost to an OS crash) is logged with the missing byte count."""
-
-    def __init__(self, sink: JsonlSink, table: SqliteTable, topics: dict[str, str]) -> None:
-        self.sink = sink
-        self.table = table
-        #: topic name -> its file; topic name -> its topic kind
-        self.paths = {t: str(sink.path_for(t).absolute()) for t in topics}
-        self.kinds = {self.paths[t]: kind for t, kind in topics.items()}
-        #: path -> committed end, as in the state file
-        self.committed: dict[str, _End] = {}
-        #: path -> the highest end a group committed (stored once recovery is over)
-        self.high: dict[str, _End] = {}
-        #: path -> identities of the records past its committed offset at start
-        self.seen: dict[str, set[tuple[Any, ...]]] = {}
-        #: records of the re-polled groups not written again (their line was already there)
-        self.skipped = 0
-        self.recovering = False
-        #: poll group -> path -> the file's end before the group wrote (written, not settled):
-        #: no commit of another group stores an offset past it (see :meth:`rows`)
-        self.pending: dict[object, dict[str, _End]] = {}
-        self._pending_lock = threading.Lock()  # written by the writer thread, read by the loop
-
-    def recover(self) -> None:
-        """Read the state's committed offsets and the records past them (see the class)."""
-        try:
-            self._recover()
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(
-                f"cannot read the JSONL outputs or their committed offsets at start ({exc}): "
-                "check the files and permissions of --out and --state, then run again"
-            ) from None
-
-    def _recover(self) -> None:
-        stored: dict[str, _End] = {}
-        for row in self.table.rows():
-            if row.value is None:
-                continue
-            with contextlib.suppress(ValueError, KeyError, TypeError):  # not ours: a baseline
-                value = json.loads(row.value)
-                stored[row.key] = (int(value["offset"]), value["inode"])
-        for path in self.paths.values():
-            end = _end_of(path)
-            known = stored.get(path)
-            if end[1] is not None and known is not None and known[1] in (None, end[1]):
-                if known[0] < end[0]:
-                    self.seen[path] = self._identities(path, known[0], end[0])
-                    end = (known[0], end[1])
-                elif known[0] > end[0]:  # cut short outside wirewatch: what is left stands
-                    log.warning(
-                        "%s is %d bytes shorter than this state committed (cut short outside "
-                        "wirewatch, or lost to a system crash); what is left stands",
-                        path,
-                        known[0] - end[0],
-                        extra={"reason": "run.output_shorter_than_committed"},
-                    )
-            self.committed[path] = end
-            self.high[path] = end
-        self.recovering = any(self.seen.values())
-        self.table.put([(p, _end_value(e)) for p, e in self.committed.items()])
-
-    def _identities(self, path: str, start: int, stop: int) -> set[tuple[Any, ...]]:
-        kind = self.kinds[path]
-        found: set[tuple[Any, ...]] = set()
-        with open(path, "rb") as fh:
-            fh.seek(start)
-            for line in fh:
-                if fh.tell() > stop or not line.endswith(b"\n"):
-                    break  # written after this start, or a torn tail (the sink moves it)
-                if len(found) >= _TAIL_CAP:
-                    log.warning(
-                        "%s: more than %d records past its committed offset; records of the "
-                        "feeds polled again past those may be written a second time",
-                        path,
-                        _TAIL_CAP,
-                        extra={"reason": "run.uncommitted_over_cap"},
-                    )
-                    break
-                with contextlib.suppress(ValueError, AttributeError):
-                    identity = _identity(kind, json.loads(line))
-                    if identity is not None:
-                        found.add(identity)
-        return found
-
-    def already_written(self, topic: str, kind: str, record: Any) -> bool:
-        """Whether ``record`` is past the committed offset already (in the writer thread);
-        a match counts once."""
-        seen = self.seen.get(self.paths.get(topic, ""))
-        if not seen:
-            return False
-        identity = _identity(kind, record)
-        if identity is None or identity not in seen:
-            return False
-        seen.discard(identity)
-        self.skipped += 1
-        return True
-
-    def recovered(self) -> list[tuple[str, bytes]]:
-        """The first pass over the feeds is committed: drop the identities, log what was
-        skipped; the rows that move the stored offsets to the highest committed ends."""
-        self.recovering = False
-        self.seen.clear()
-        if self.skipped:
-            log.warning(
-                "%d records of feeds polled again after a run stopped before committing them "
-                "were already in the output and not written again",
-                self.skipped,
-                extra={"reason": "run.uncommitted_skipped"},
-            )
-        return [(p, _end_value(e)) for p, e in self.high.items()]
-
-    def writing(self, group: object, topics: Iterable[str]) -> None:
-        """``group`` is about to write to the files of ``topics`` (in the writer thread)."""
-        starts = self.ends(topics)
-        with self._pending_lock:
-            self.pending[group] = starts
-
-    def settled(self, group: object) -> None:
-        """``group`` is committed, or aborted (its lines past the stored offsets stay)."""
-        with self._pending_lock:
-            self.pending.pop(group, None)
-
-    def ends(self, topics: Iterable[str]) -> dict[str, _End]:
-        """The ends of the files of ``topics`` now (in the writer thread, after a write)."""
-        return {self.paths[t]: _end_of(self.paths[t]) for t in set(topics) if t in self.paths}
-
-    def rows(self, group: object, ends: dict[str, _End]) -> list[tuple[str, bytes]]:
-        """The state rows that commit ``group``, written up to ``ends``. A group written before
-        another but committed after it keeps the later end (never moving back, unless the file
-        is now shorter: cut in place by a rotation). The offset stored stays at the start of
-        any other group written and not settled yet (committed out of order: its lines are
-        read again if a crash stops it), and while recovering, at the offset of a file that had
-        records past it at start (``high`` holds the end reached)."""
-        with self._pending_lock:
-            others = [starts for g, starts in self.pending.items() if g is not group]
-        rows = []
-        for path, end in ends.items():
-            known = self.high.get(path)
-            if known is not None and known[1] in (None, end[1]) and _end_of(path)[0] >= known[0]:
-                end = (max(known[0], end[0]), end[1])
-            stored = self.committed[path] if self.recovering and path in self.seen else end
-            for starts in others:
-                start = starts.get(path)
-                if start is not None and start[1] in (None, end[1]) and start[0] < stored[0]:
-                    stored = (start[0], end[1])
-            value = {"offset": stored[0], "inode": stored[1], "high": end[0]}
-            rows.append((path, json.dumps(value).encode()))
-        return rows
-
-    def committed_rows(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        for path, value in rows:
-            data = json.loads(value)
-            self.committed[path] = (data["offset"], data["inode"])
-            self.high[path] = (data.get("high", data["offset"]), data["inode"])
-
-
-def _identity(kind: str, record: Any) -> tuple[Any, ...] | None:
-    """What names ``record`` (a model, or a JSONL line read back) in its topic kind's file;
-    None: nothing does (it is never skipped)."""
-    fields = _IDENTITY.get(kind)
-    if fields is None:
-        return None
-    if isinstance(record, dict):
-        values = tuple(record.get(f) for f in fields)
-    else:
-        values = tuple(getattr(record, f, None) for f in fields)
-    if any(v is None or isinstance(v, dict | list) for v in values):
-        return None
-    return values
-
-
-def _end_of(path: str) -> _End:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return (0, None)
-    return (st.st_size, st.st_ino)
-
-
-def _end_value(end: _End) -> bytes:
-    return json.dumps({"offset": end[0], "inode": end[1]}).encode()
-
-
 class EmbeddedRunner:
     """All stages of ``topology`` in one process. ``run(once=True)`` does one pass over the
     feeds; otherwise it polls until ``request_stop()`` or ``timeout``."""
@@ -505,10 +257,6 @@ class EmbeddedRunner:
         self.stages: dict[str, Stage] = {}
         #: topic kind -> its table in the state file, for the restoring stages' state
         self._stage_tables: dict[str, SqliteTable] = {}
-        #: how far each JSONL output is committed (a JSONL sink and a state file only)
-        self._outputs: _CommittedOutputs | None = None
-        #: feeds due at start whose group is not committed again yet (while recovering)
-        self._first_pass: set[str] = set()
         self.shutdown_grace = (
             settings.run.shutdown_grace if shutdown_grace is None else shutdown_grace
         )
@@ -592,22 +340,6 @@ class EmbeddedRunner:
             if self.state is not None:
                 source.restore({0}, self.state.rows())
                 self._restore_stages(self.state)
-                if isinstance(self.sink, JsonlSink):
-                    published = {
-                        self.topics.name(t.kind): t.kind
-                        for t in self.topology.topics
-                        if t.published
-                    }
-                    self._outputs = _CommittedOutputs(
-                        self.sink, self.state.table(OUTPUTS_TABLE), published
-                    )
-                    self._outputs.recover()
-                    # the lines on disk before the state that says they are committed: else a
-                    # system crash leaves the file short of its committed offset (lines lost,
-                    # never polled again)
-                    self.sink.fsync = True
-                    self._first_pass = self._due_at_start()
-                    self._end_recovery()
             source.set_feeds(self.feeds)  # type: ignore[attr-defined]
             if timeout:
                 asyncio.get_running_loop().call_later(timeout, self.stop_event.set)
@@ -678,13 +410,10 @@ class EmbeddedRunner:
         done: list[tuple[Stage, list[Inbound]]] = []
         state_rows: list[tuple[str, bytes]] = []
         writes: list[_Write] = []
-        group = object()  # this poll group, for the outputs' offsets while it is in flight
         try:
             await self._route(self.source.name, emits, done, state_rows, writes)
             # in the writer thread: a sink that blocks must not stall the fetches of other groups
-            ends = await asyncio.get_running_loop().run_in_executor(
-                self._writer, self._write, writes, group
-            )
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._write, writes)
             if not await self._shared_written(done):
                 self.stats.shared_unwritten += 1
                 log.warning(
@@ -695,27 +424,17 @@ class EmbeddedRunner:
                 self._abort(done, results)
                 return
             if self.state is not None:
-                # one transaction: the restoring stages' state, how far the outputs are
-                # written and the feed state are all this group's, or none is (a group whose
-                # feed state is not written is polled again: its stages' state and output lines
-                # must not be ahead of it, or its events would be held and not written again)
-                together = [
-                    (
-                        table,
+                # before the feed state: a group whose feed state is not written is polled
+                # again, and a restoring stage then finds what it already holds
+                for kind, table in self._stage_tables.items():
+                    table.put(
                         [
                             (e.key, e.record.model_dump_json().encode())
                             for k, _, _, e in writes
                             if k == kind
-                        ],
+                        ]
                     )
-                    for kind, table in self._stage_tables.items()
-                ]
-                outputs = [] if self._outputs is None else self._outputs.rows(group, ends)
-                if self._outputs is not None:
-                    together.append((self._outputs.table, outputs))
-                self.state.put_together([*together, (self.state, state_rows)])
-                if self._outputs is not None:
-                    self._outputs.committed_rows(outputs)
+                self.state.put(state_rows)
         except asyncio.CancelledError:  # a stop after the grace period: handed back
             self.stats.handed_back += 1
             self._abort(done, results)
@@ -732,38 +451,9 @@ class EmbeddedRunner:
             )
             self._abort(done, results)
             return
-        finally:
-            if self._outputs is not None:
-                self._outputs.settled(group)
         for stage, batch in done:
             stage.on_commit(batch)
         self.source.on_commit(results)
-        if self._first_pass:
-            self._first_pass.difference_update(r.feed.feed_id for r in results)
-            self._end_recovery()
-
-    def _due_at_start(self) -> set[str]:
-        """The feeds a start polls at once (new, or due by their restored state): those of the
-        groups a stopped run wrote without committing are among them."""
-        now = time.time()
-        states = self.store.feeds
-        return {
-            f.feed_id
-            for f in self.feeds
-            if (st := states.get(f.feed_id)) is None
-            or (not st.disabled_reason and st.next_due <= now)
-        }
-
-    def _end_recovery(self) -> None:
-        """Every feed due at start is committed again: the records read past the committed
-        offsets at start are of no use any more, and the stored offsets may move on."""
-        outputs = self._outputs
-        if outputs is None or not outputs.recovering or self._first_pass:
-            return
-        assert self.state is not None
-        rows = outputs.recovered()
-        self.state.put_together([(outputs.table, rows)])
-        outputs.committed_rows(rows)
 
     async def _shared_written(self, done: list[tuple[Stage, list[Inbound]]]) -> bool:
         """Tell the stages this group is written, then wait for the groups holding copies of
@@ -786,25 +476,16 @@ class EmbeddedRunner:
             stage.on_abort(batch)
         self.source.on_abort(results)
 
-    def _write(self, writes: Sequence[_Write], group: object) -> dict[str, _End]:
-        """A poll group's records to the sink, in order, then a flush (in a worker thread);
-        the ends of the JSONL files it wrote (none for another sink)."""
-        if self._outputs is not None:
-            self._outputs.writing(group, {topic for _, topic, _, _ in writes})
+    def _write(self, writes: Sequence[_Write]) -> None:
+        """A poll group's records to the sink, in order, then a flush (in a worker thread)."""
         for kind, topic, source, e in writes:
             if self._hand_back.is_set():
                 raise _HandedBack("stopping: the rest of this poll group is handed back")
-            self._count(kind, e)
-            if self._outputs is not None and self._outputs.already_written(topic, kind, e.record):
-                self.stats.already_in_output += 1
-                continue  # in the output already: written by a run stopped before its commit
             # the record time a stage gave (the cluster stage's data time): a Kafka sink
             # stamps the record with it, as the Kafka runner does
             self.sink.add(e.record, source=source, topic=topic, key=e.key, timestamp=e.timestamp)
+            self._count(kind, e)
         self.sink.flush()
-        if self._outputs is None:
-            return {}
-        return self._outputs.ends(topic for _, topic, _, _ in writes)
 
     async def _route(
         self,
