@@ -64,6 +64,16 @@ def run(stage: ClusterStage, *incidents: Incident, commit: bool = True) -> list[
     return out
 
 
+def events_of(*incidents: Incident) -> dict[str, Event]:
+    """The latest record per event after a fresh cluster stage handled ``incidents`` one by one
+    (each in its own committed batch)."""
+    stage = ClusterStage(Settings())
+    emits: list[Emit] = []
+    for inc in incidents:
+        emits += run(stage, inc)
+    return latest(emits)
+
+
 def latest(emits: Sequence[Emit]) -> dict[str, Event]:
     """A compacted topic's view: the last record per key."""
     out: dict[str, Event] = {}

@@ -8,9 +8,9 @@ from __future__ import annotations
 from clusters.events import compatible_types, shard_key
 from clusters.stage import ClusterStage
 from processors.stage import process_article
-from tests.test_clusters import incident, latest, run
+from tests.test_clusters import events_of, incident, latest, run
 from wirewatch.config import Settings
-from wirewatch.contracts import Article, Event, Evidence, Incident, Location
+from wirewatch.contracts import Article, Evidence, Incident, Location
 
 KAJURU = Location(
     name="Kajuru", admin1="Kaduna", country="Nigeria", country_iso3="NGA", lat=10.32,
@@ -37,14 +37,6 @@ def _reported(n: int, text: str, published: str) -> Incident:
     return incidents[0]
 
 
-def _events(*incidents: Incident) -> dict[str, Event]:
-    stage = ClusterStage(Settings())
-    emits = []
-    for inc in incidents:
-        emits += run(stage, inc)
-    return latest(emits)
-
-
 def test_an_explosion_and_a_suicide_bombing_in_one_town_on_one_day_are_one_event() -> None:
     reports = [
         _reported(
@@ -61,7 +53,7 @@ def test_an_explosion_and_a_suicide_bombing_in_one_town_on_one_day_are_one_event
         ),
     ]
     assert [r.sub_event_type for r in reports] == ["Remote explosive/landmine/IED", "Suicide bomb"]
-    events = _events(*reports)
+    events = events_of(*reports)
     assert len(events) == 1
     (event,) = events.values()
     assert event.article_ids == ["art-1", "art-2"]
@@ -83,7 +75,7 @@ def test_a_drone_strike_and_shelling_in_one_town_on_one_day_stay_apart() -> None
         "2024-04-01T16:00:00+00:00",
     )
     assert (drone.fatalities, artillery.fatalities) == (1, 1)
-    assert len(_events(drone, artillery)) == 2
+    assert len(events_of(drone, artillery)) == 2
 
 
 def test_gunmen_killing_villagers_and_gunmen_clashing_with_vigilantes_are_one_event() -> None:
@@ -99,7 +91,7 @@ def test_gunmen_killing_villagers_and_gunmen_clashing_with_vigilantes_are_one_ev
         "2024-04-05T16:00:00+00:00",
     )
     assert (attack.sub_event_type, clash.sub_event_type) == ("Attack", "Armed clash")
-    events = _events(attack, clash)
+    events = events_of(attack, clash)
     assert len(events) == 1
     (event,) = events.values()
     assert event.incident_ids == [attack.incident_id, clash.incident_id]
@@ -121,7 +113,7 @@ def test_a_grenade_and_a_car_bomb_of_other_tolls_in_one_town_on_one_day_stay_apa
         "Grenade",
         "Remote explosive/landmine/IED",
     )
-    assert len(_events(grenade, bomb)) == 2
+    assert len(events_of(grenade, bomb)) == 2
 
 
 def test_another_type_joins_only_in_the_same_town_on_a_day_of_the_event() -> None:
@@ -134,12 +126,12 @@ def test_another_type_joins_only_in_the_same_town_on_a_day_of_the_event() -> Non
         day="2024-04-05",
     )
     next_day = incident(3, sub="Suicide bomb", where=KAJURU, killed=2, day="2024-04-06")
-    assert len(_events(grenade, elsewhere)) == 2
-    assert len(_events(grenade, next_day)) == 2
+    assert len(events_of(grenade, elsewhere)) == 2
+    assert len(events_of(grenade, next_day)) == 2
     # and never a region's or a country's report of another type
     region = KAJURU.model_copy(update={"name": "Kaduna", "precision": "admin1"})
     coarse = incident(4, sub="Suicide bomb", where=region, day="2024-04-05")
-    assert len(_events(grenade, coarse)) == 2
+    assert len(events_of(grenade, coarse)) == 2
 
 
 def test_another_type_joins_nothing_when_two_events_of_the_group_are_in_the_town() -> None:
@@ -152,13 +144,15 @@ def test_another_type_joins_nothing_when_two_events_of_the_group_are_in_the_town
         day="2024-04-05",
     )
     vague = incident(3, sub="Remote explosive/landmine/IED", where=KAJURU, day="2024-04-05")
-    assert len(_events(grenade, bomb)) == 1  # the suicide bombing joins the grenade: one candidate
-    assert len(_events(grenade, vague)) == 1
+    assert (
+        len(events_of(grenade, bomb)) == 1
+    )  # the suicide bombing joins the grenade: one candidate
+    assert len(events_of(grenade, vague)) == 1
     # two of the group already apart (other named parties): a third report cannot tell which
     army = incident(4, sub="Grenade", where=KAJURU, day="2024-04-05", actors=["Army"])
     rebels = incident(5, sub="Suicide bomb", where=KAJURU, day="2024-04-05", actors=["Ansaru"])
     third = vague.model_copy(update={"incident_id": "inc-6", "article_id": "art-6"})
-    assert len(_events(army, rebels, third)) == 3
+    assert len(events_of(army, rebels, third)) == 3
 
 
 def test_types_of_two_groups_never_join() -> None:
@@ -169,7 +163,7 @@ def test_types_of_two_groups_never_join() -> None:
     attack = incident(
         3, sub="Attack", event_type="Violence against civilians", where=KAJURU, day="2024-04-05"
     )
-    assert len(_events(protest, blast, attack)) == 3
+    assert len(events_of(protest, blast, attack)) == 3
     assert "Attack" not in compatible_types("Remote explosive/landmine/IED")
     assert compatible_types("Agreement") == frozenset()
 
@@ -213,7 +207,7 @@ def test_the_toll_rose_to_two_days_later_is_a_follow_up_of_the_event() -> None:
         "2024-04-03T12:00:00+00:00",
     )
     assert (first.date, follow_up.date) == ("2024-04-01", "2024-04-03")
-    events = _events(first, follow_up)
+    events = events_of(first, follow_up)
     assert len(events) == 1
     (event,) = events.values()
     assert event.fatalities == 9
@@ -239,14 +233,14 @@ def test_a_later_report_without_a_higher_toll_or_too_late_starts_its_own_event()
     other_town = incident(5, sub="Armed clash", event_type="Battles", where=KADUNA, killed=9,
                           day="2024-04-03")  # fmt: skip
     for later in (same_toll, three_days, other_town):
-        assert len(_events(monday, _revised(later))) == 2, later.incident_id
-    assert len(_events(monday, no_toll)) == 2
+        assert len(events_of(monday, _revised(later))) == 2, later.incident_id
+    assert len(events_of(monday, no_toll)) == 2
     rising = incident(6, sub="Armed clash", event_type="Battles", where=KAJURU, killed=9,
                       day="2024-04-03")  # fmt: skip
     # a higher toll two days later is a follow-up only when it is told as a revised toll: else
     # it may be the next fight in the town
-    assert len(_events(monday, rising)) == 2
-    assert len(_events(monday, _revised(rising))) == 1
+    assert len(events_of(monday, rising)) == 2
+    assert len(events_of(monday, _revised(rising))) == 1
 
 
 def test_a_higher_toll_two_days_later_in_other_words_is_another_event() -> None:
@@ -261,4 +255,4 @@ def test_a_higher_toll_two_days_later_in_other_words_is_another_event() -> None:
         "2024-04-03T12:00:00+00:00",
     )
     assert (wednesday.date, wednesday.fatalities) == ("2024-04-03", 9)
-    assert len(_events(first, wednesday)) == 2
+    assert len(events_of(first, wednesday)) == 2

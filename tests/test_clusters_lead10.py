@@ -5,18 +5,8 @@ toll it repeats or revises least (before, the tie went to the smaller event id: 
 from __future__ import annotations
 
 from clusters.events import event_id_for
-from clusters.stage import ClusterStage
-from tests.test_clusters import incident, latest, run
-from wirewatch.config import Settings
-from wirewatch.contracts import Event, Incident
-
-
-def _events(*incidents: Incident) -> dict[str, Event]:
-    stage = ClusterStage(Settings())
-    emits = []
-    for inc in incidents:
-        emits += run(stage, inc)
-    return latest(emits)
+from tests.test_clusters import events_of, incident
+from wirewatch.contracts import Incident
 
 
 def _two_events() -> tuple[Incident, Incident]:
@@ -30,7 +20,9 @@ def _two_events() -> tuple[Incident, Incident]:
 def test_a_higher_toll_joins_the_event_whose_toll_it_revises_least() -> None:
     bakery, school = _two_events()
     follow_up = incident(3, killed=9)
-    events = _events(school, bakery, follow_up)  # the school first: the bakery's 2 is another event
+    events = events_of(
+        school, bakery, follow_up
+    )  # the school first: the bakery's 2 is another event
     assert len(events) == 2
     joined = next(ev for ev in events.values() if "art-3" in ev.article_ids)
     assert school.article_id in joined.article_ids
@@ -40,6 +32,6 @@ def test_a_higher_toll_joins_the_event_whose_toll_it_revises_least() -> None:
 def test_a_repeated_toll_joins_the_event_that_stated_it() -> None:
     bakery, school = _two_events()
     again = incident(4, killed=6)
-    events = _events(school, bakery, again)
+    events = events_of(school, bakery, again)
     joined = next(ev for ev in events.values() if "art-4" in ev.article_ids)
     assert school.article_id in joined.article_ids
