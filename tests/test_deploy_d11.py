@@ -271,3 +271,29 @@ def test_example_consumer_keeps_the_latest_version_of_each_event(
     assert printed.returncode == 0, printed.stderr
     out = printed.stdout.splitlines()
     assert sorted(ln.split()[:2] for ln in out) == [["ev-a", "v1"], ["ev-a", "v2"], ["ev-b", "v1"]]
+
+
+# ---------------------------------------------------------------------- commented examples
+
+
+def commented_yaml_env(path: Path) -> dict[str, str]:
+    """``# WIREWATCH_A__B: "value"`` lines: settings a manifest ships commented out."""
+    found = re.findall(
+        r"^\s*#\s*(WIREWATCH_[A-Z0-9_]+):\s*\"?([^\"\s]+)\"?",
+        path.read_text(encoding="utf-8"),
+        re.M,
+    )
+    return dict(found)
+
+
+def test_commented_settings_in_the_manifests_validate(monkeypatch):
+    """What an operator uncomments works: every commented WIREWATCH_ line of the ConfigMap and
+    the compose file names a setting and gives it a valid value; the ConfigMap offers the
+    replication factor (topics on a real cluster need more than the single-broker default)."""
+    configmap = commented_yaml_env(DEPLOY / "k8s" / "configmap.yaml")
+    assert configmap.get("WIREWATCH_KAFKA__REPLICATION_FACTOR") == "3"
+    s = settings_from_env(configmap, monkeypatch)
+    assert s.kafka.replication_factor == 3 and s.kafka.sasl_mechanism == "SCRAM-SHA-512"
+    compose_env = commented_yaml_env(DEPLOY / "compose.yaml")
+    assert compose_env, "compose.yaml ships the WebSub example commented"
+    settings_from_env({**compose_env, "WIREWATCH_WEBSUB__SECRET": "from-an-env-file"}, monkeypatch)
