@@ -297,3 +297,19 @@ def test_commented_settings_in_the_manifests_validate(monkeypatch):
     compose_env = commented_yaml_env(DEPLOY / "compose.yaml")
     assert compose_env, "compose.yaml ships the WebSub example commented"
     settings_from_env({**compose_env, "WIREWATCH_WEBSUB__SECRET": "from-an-env-file"}, monkeypatch)
+
+
+def test_workers_get_the_same_time_to_stop_everywhere():
+    """SIGTERM lets a worker finish its batch and commit: compose must not SIGKILL it sooner
+    than the k8s Deployments and the systemd unit allow (compose's own default is 10 s)."""
+    from tests.test_deploy_manifests import compose_argv, named, systemd_unit, wirewatch_services
+
+    (stop_s,) = {int(v) for v in systemd_unit(UNIT)["Service"]["TimeoutStopSec"]}
+    for stage in STAGES:
+        pod = named("Deployment", f"wirewatch-{stage}")["spec"]["template"]["spec"]
+        assert pod["terminationGracePeriodSeconds"] == stop_s, stage
+    workers = {n: s for n, s in wirewatch_services().items() if compose_argv(s)[1] == "worker"}
+    assert len(workers) == len(STAGES)
+    for name, service in workers.items():
+        grace = str(service.get("stop_grace_period", "10s"))
+        assert grace == f"{stop_s}s", f"compose {name}: stop_grace_period {grace}"
