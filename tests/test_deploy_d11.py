@@ -313,3 +313,53 @@ def test_workers_get_the_same_time_to_stop_everywhere():
     for name, service in workers.items():
         grace = str(service.get("stop_grace_period", "10s"))
         assert grace == f"{stop_s}s", f"compose {name}: stop_grace_period {grace}"
+
+
+# ---------------------------------------------------------------------- a worker's probes
+
+
+def test_cluster_worker_serves_the_probes_the_manifests_use(kafka_settings: KafkaSettings):
+    """`wirewatch worker cluster` as the manifests start it, on topics made by `topics create`:
+    /healthz 200, /readyz 200 with exactly the checks the README's Operations paragraph names,
+    /metrics with the cluster's consumer lag on both its inputs; SIGTERM exits 0."""
+    import urllib.request
+
+    from testkit.cli import cli_env, started_cli, wirewatch_argv
+    from testkit.pipeline import wait_for
+
+    port = free_port()
+    env = cli_env(
+        WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=str(kafka_settings.bootstrap_servers),
+        WIREWATCH_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
+        WIREWATCH_KAFKA__GROUP_PREFIX=kafka_settings.group_prefix,
+        WIREWATCH_METRICS__ENABLED="true",
+        WIREWATCH_METRICS__PORT=str(port),
+    )
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+        except OSError:
+            return 0, ""
+
+    with started_cli(wirewatch_argv("worker", "cluster"), env) as proc:
+        assert wait_for(lambda: get("/readyz")[0] == 200 or proc.poll() is not None, 180, 0.5)
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        status, body = get("/readyz")
+        checks = set(json.loads(body)["checks"])
+        assert get("/healthz")[0] == 200
+        metrics = get("/metrics")[1]
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr[-3000:]
+    assert status == 200, body
+    operations = README.split("**Operations.**", 1)[1].split("\n\n", 1)[0].replace("\n", " ")
+    listed = re.search(r"503 with the failing checks \(([^)]*)\)", operations)
+    assert listed, "the Operations paragraph no longer lists the readiness checks"
+    assert set(re.findall(r"`([a-z_]+)`", listed.group(1))) == checks
+    topics = Topics(kafka_settings.topic_prefix)
+    for kind in TOPOLOGY.stage("cluster").inputs:
+        assert f'topic="{topics.name(kind)}"' in metrics, kind
