@@ -363,3 +363,22 @@ def test_cluster_worker_serves_the_probes_the_manifests_use(kafka_settings: Kafk
     topics = Topics(kafka_settings.topic_prefix)
     for kind in TOPOLOGY.stage("cluster").inputs:
         assert f'topic="{topics.name(kind)}"' in metrics, kind
+
+
+def test_readme_acl_table_lists_what_each_worker_reads_and_writes():
+    """Read from the code: a stage's inputs, its state topic and the shared state it restores
+    (``state_kind``, ``shared_state_kinds``); its outputs and the dead letters."""
+    head = "| worker | reads | writes |"
+    assert README.count(head) == 1, "the README lacks the per-worker topic table"
+    table = README.split(head, 1)[1].strip().split("\n\n", 1)[0].splitlines()[1:]
+    rows = {}
+    for row in table:
+        worker, reads, writes = (c.strip() for c in row.strip("|").split("|"))
+        rows[worker.strip("`")] = (set(re.findall(r"`([a-z-]+)`", reads)), writes)
+    assert list(rows) == list(STAGES)
+    for spec in TOPOLOGY.stages:
+        stage = spec.load()
+        state = {getattr(stage, "state_kind", None), *getattr(stage, "shared_state_kinds", ())}
+        reads, writes = rows[spec.name]
+        assert reads == {*spec.inputs, *state} - {None}, spec.name
+        assert set(re.findall(r"`([a-z-]+)`", writes)) == {*spec.outputs, "deadletter"}, spec.name
