@@ -5,7 +5,10 @@ transactions are never seen), keeps the latest version of each event (a record w
 ``version`` is not higher than the stored one is a replay and is ignored), and prints each
 change or stores it in SQLite (``--db``): table ``events(event_id PRIMARY KEY, version,
 fatalities, record JSON)``. Offsets are committed after the rows are stored, so a restart
-resumes without losing an update; a replayed one is ignored by the version check.
+resumes without losing an update; a replayed one is ignored by the version check. A record of
+another major ``schema_version`` than 1 is skipped with one line (a breaking change comes on a
+new topic, ``.v2``); an unreachable broker, a missing topic or a ``--db`` that cannot be opened
+is one ``error:`` line and exit status 1.
 
 Needs only kafka-python::
 
@@ -23,6 +26,10 @@ import time
 from typing import Any
 
 from kafka import KafkaConsumer
+from kafka.errors import KafkaError
+
+#: the major schema version this reader understands (the topic's ``.v1``)
+SCHEMA_MAJOR = "1"
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY, version INTEGER NOT NULL, fatalities INTEGER, record TEXT NOT NULL
@@ -41,6 +48,10 @@ class LatestEvents:
 
     def offer(self, event: dict[str, Any]) -> bool:
         """Keep ``event`` if it is newer than what is stored; True when it was kept."""
+        major = str(event.get("schema_version", "1.0")).split(".")[0]
+        if major != SCHEMA_MAJOR:  # a reader of 1.x accepts any 1.x and no other major
+            stated = event.get("schema_version")
+            raise ValueError(f"schema_version {stated} is not {SCHEMA_MAJOR}.x")
         event_id, version = event["event_id"], int(event["version"])
         if self.versions.get(event_id, 0) >= version:
             return False
@@ -72,22 +83,46 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--topic", default="wirewatch.events.v1")
     ap.add_argument("--group", default="events-example", help="consumer group id")
     ap.add_argument("--db", help="SQLite file to store the latest events in (else print them)")
-    ap.add_argument("--until-idle", type=float, help="stop after this many seconds without records")
+    ap.add_argument(
+        "--until-idle",
+        type=float,
+        help="stop after this many seconds without records, counted once the group has "
+        "assigned partitions (joining a group can take longer than that)",
+    )
     args = ap.parse_args(argv)
 
-    store = LatestEvents(args.db)
-    consumer = KafkaConsumer(
-        args.topic,
-        bootstrap_servers=args.bootstrap,
-        group_id=args.group,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",  # a new subscriber reads every event still in the topic
-        enable_auto_commit=False,
-    )
-    last = time.monotonic()
     try:
-        while args.until_idle is None or time.monotonic() - last < args.until_idle:
+        store = LatestEvents(args.db)
+    except sqlite3.Error as exc:
+        print(f"error: cannot use --db {args.db}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        consumer = KafkaConsumer(
+            bootstrap_servers=args.bootstrap,
+            group_id=args.group,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",  # a new subscriber reads every event still in the topic
+            enable_auto_commit=False,
+        )
+        topics = consumer.topics()
+    except KafkaError as exc:
+        print(f"error: cannot reach a broker at {args.bootstrap}: {exc}", file=sys.stderr)
+        return 1
+    if args.topic not in topics:
+        consumer.close()
+        print(
+            f"error: topic {args.topic} does not exist on {args.bootstrap}"
+            " (`wirewatch topics create` makes it; --topic names another)",
+            file=sys.stderr,
+        )
+        return 1
+    consumer.subscribe([args.topic])
+    last: float | None = None  # the idle clock starts once the group assigned partitions
+    try:
+        while True:
             batch = consumer.poll(timeout_ms=1000)
+            if last is None and consumer.assignment():
+                last = time.monotonic()
             for records in batch.values():
                 for m in records:
                     last = time.monotonic()
@@ -102,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             if batch:
                 store.flush()
                 consumer.commit()
+            idle = None if last is None else time.monotonic() - last
+            if args.until_idle is not None and idle is not None and idle >= args.until_idle:
+                break
     except KeyboardInterrupt:
         pass
     finally:

@@ -30,11 +30,18 @@ def _summary(value: Any) -> str:
         return str(value)[:200]
     if "sub_event_type" in value:
         loc = value.get("location") or {}
+        when = value.get("date") or "?"
+        more = f"conf={_known(value.get('confidence'))}"
+        if "event_id" in value:  # an event: the days it spans (it has no single date), its version
+            first, last = value.get("first_date"), value.get("last_date")
+            when = (first or "?") if last in (None, first) else f"{first or '?'}..{last}"
+            reports = len(value.get("incident_ids") or ())
+            more = f"v{_known(value.get('version'))} reports={reports} {more}"
         return (
-            f"{value.get('date') or '?'}  {value.get('sub_event_type')}  "
+            f"{when}  {value.get('sub_event_type')}  "
             f"@ {loc.get('name', '?')} ({loc.get('country_iso3') or '?'})  "
             f"killed={_known(value.get('fatalities'))} injured={_known(value.get('injured'))}  "
-            f"conf={_known(value.get('confidence'))}"
+            f"{more}"
         )
     if "dead_letter_id" in value:
         return f"[{value.get('stage')}] {value.get('reason')}: {value.get('error')}"
