@@ -32,6 +32,7 @@ DEPLOY = REPO / "deploy"
 STAGES = tuple(TOPOLOGY.stage_names())
 # the topic each stage consumes (and so the lag KEDA scales it on)
 STAGE_INPUT = {s.name: s.input for s in TOPOLOGY.stages}
+STAGE_INPUTS = {s.name: s.inputs for s in TOPOLOGY.stages}
 UID = 10001
 DEFAULTS = Settings.model_construct()  # defaults without reading the environment
 
@@ -450,14 +451,19 @@ def test_keda_scaledobjects_match_topics_and_groups(monkeypatch):
     for stage in STAGES:
         named("Deployment", f"wirewatch-{stage}")  # the target exists
         spec = objs[f"wirewatch-{stage}"]["spec"]
-        (trigger,) = spec["triggers"]
-        assert trigger["type"] == "kafka"
-        meta = trigger["metadata"]
-        assert all(isinstance(v, str) for v in meta.values()), "KEDA metadata values are strings"
-        assert meta["bootstrapServers"] == settings.kafka.bootstrap_servers
-        assert meta["consumerGroup"] == f"{settings.kafka.group_prefix}.{stage}"
-        assert meta["topic"] == topics.name(STAGE_INPUT[stage])
-        assert int(meta["lagThreshold"]) > 0
+        # one trigger per topic the stage reads (the cluster stage reads two), its main input first
+        triggers = spec["triggers"]
+        assert [t["metadata"]["topic"] for t in triggers] == [
+            topics.name(kind) for kind in STAGE_INPUTS[stage]
+        ]
+        assert triggers[0]["metadata"]["topic"] == topics.name(STAGE_INPUT[stage])
+        for trigger in triggers:
+            assert trigger["type"] == "kafka"
+            meta = trigger["metadata"]
+            assert all(isinstance(v, str) for v in meta.values()), "KEDA metadata are strings"
+            assert meta["bootstrapServers"] == settings.kafka.bootstrap_servers
+            assert meta["consumerGroup"] == f"{settings.kafka.group_prefix}.{stage}"
+            assert int(meta["lagThreshold"]) > 0
         assert 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"] <= settings.kafka.partitions
     # with the defaults, the names the brief promises
     assert {o["spec"]["triggers"][0]["metadata"]["consumerGroup"] for o in objs.values()} == {
