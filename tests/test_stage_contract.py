@@ -174,3 +174,13 @@ def test_topology_printout_and_worker_choices_come_from_the_table() -> None:
         timeout=60,
     ).stdout
     assert "{" + "|".join(TOPOLOGY.stage_names()) + "}" in help_text.replace("\n", "")
+
+
+def test_topology_printout_keeps_its_columns_aligned() -> None:
+    # every row's cells start at the header's columns, whatever the longest key or prefix
+    table = TOPOLOGY.describe("a-much-longer-topic-prefix").split("\n\n")[1].splitlines()
+    header = table[0]
+    starts = [header.index(word) for word in ("key", "cleanup", "kept for")]
+    for row in table[1:]:
+        for col in starts:
+            assert row[col - 2 : col] == "  " and row[col] != " ", (row, col)

@@ -269,13 +269,19 @@ class Topology:
                 f"   [{kind}batches of {s.batch_size}, group {prefix}.{s.name}]"
             )
         lines.append("")
-        lines.append(f"{'topic':<30} {'key':<31} {'cleanup':<15} kept for")
+        rows = [("topic", "key", "cleanup", "kept for")]
         for t in self.topics:
             if t.retention:
                 kept = f"kafka.{t.retention}"
             else:
                 kept = "until removed (table)" if t.compacted else "broker default"
-            lines.append(f"{t.name(prefix):<30} {t.key:<31} {t.cleanup_policy:<15} {kept}")
+            rows.append((t.name(prefix), t.key, t.cleanup_policy, kept))
+        # columns as wide as their longest cell: a longer prefix or key never shifts a row
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines.extend(
+            "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
+            for r in rows
+        )
         return "\n".join(lines)
 
 
