@@ -134,7 +134,10 @@ _AFTER_RE = guarded(
     rf"rais(?:e|es|ed|ing) (?:the (?:number|(?:death )?toll)|their (?:number|toll))"
     rf"(?: of [^.;:,]{{1,80}}?)? to|"
     rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+|"
-    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)|"
+    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)"
+    # (not a count over days: "raise to 630 the number of casualties in 53 days")
+    rf"(?![^.;:\n]{{0,90}}?\b(?:in|within|during|over|after) (?:the (?:past |last )?)?"
+    rf"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:days|weeks|months|years)\b)|"
     # "killing a family of three", "remains of five people are found", "the number of deaths
     # ... rises to three"
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
