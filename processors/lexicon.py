@@ -232,6 +232,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (r"ambush(?:ed|es)?", CLASH, 2.0),
+    # "militants suffer heavy casualties in army operations": losses in a fight
+    (
+        r"suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |many |dozens of )?"
+        r"casualties",
+        CLASH,
+        2.0,
+    ),
     # "rebels destroy a tank and three vehicles of the regime forces"
     (
         r"(?:destroy(?:ed|s)?|disabl(?:ed|es?)|knock(?:ed|s)? out) (?:a |an |the |\w+ ){0,2}?"
@@ -241,6 +248,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"(?:re-?captured|retook|retaken|regained (?:full )?(?:control|territory)|liberated|"
+        # headlines in the present: "forces retake key district", "army recaptures the town"
+        r"re-?takes?|retaking|re-?captures?|recapturing|"
         r"re-?took (?:full )?control|recovered control|regain(?:ed)? (?:full )?control|"
         r"cleared (?:\w+ ){0,2}(?:insurgents|militants|jihadists|rebels|fighters|terrorists) "
         r"(?:from|out of))",
@@ -398,6 +407,21 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
+        # a military communique's kill words: "destroyed 65 soldiers", "neutralised 12
+        # terrorists", "20 militants eliminated by the army" (not "eliminated from the cup",
+        # "destroyed three tanks")
+        r"(?:destroy(?:ed|s)?|eliminat(?:ed|es|e)|neutrali[sz](?:ed|es|e)|liquidat(?:ed|es|e)|"
+        r"decimat(?:ed|es|e))(?= (?:up to |at least |about |over |more than |nearly |around )?"
+        r"\S+ (?:[\w'’-]+ ){0,2}?(?:soldiers|servicemen|troops|militants|terrorists|insurgents|"
+        r"rebels|fighters|gunmen|jihadists|bandits|militiamen|mercenaries|occupiers|invaders)\b)|"
+        r"(?:eliminated|neutrali[sz]ed|liquidated|decimated)(?= by (?:the )?(?:[\w'’-]+ ){0,3}?"
+        r"(?:forces|troops|army|soldiers|military|police)\b)|"
+        r"(?:(?<=militants )|(?<=terrorists )|(?<=insurgents )|(?<=militants were )|"
+        r"(?<=terrorists were )|(?<=insurgents were )|(?<=fighters were )|(?<=rebels were ))"
+        r"(?:eliminated|neutrali[sz]ed|liquidated)|"
+        # "the killing of 22 in a village": a killing told as a noun with its count
+        r"killing of (?=(?:at least |some |about |over |more than )?(?:\d+|two|three|four|five|"
+        r"six|seven|eight|nine|ten|eleven|twelve|dozens|scores|hundreds)\b)|"
         # "sniper bullets wounded mourners", "a regime sniper's fire killed a boy"
         r"snipers?(?:'s?|’s?)? (?:fire|bullets?|shots?|shot|kill(?:s|ed)?|wound(?:s|ed)?|"
         r"injur(?:es|ed)|target(?:s|ed)?)|"
