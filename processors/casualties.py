@@ -40,6 +40,8 @@ _KILL = (
     r"die|martyrs|martyred|murders|homicides|corpses|assassinated|slaughtered|decapitated|"
     # "eight killings in the city overnight", "seven dismembered by a cartel"
     r"killings|dismembered|deceased|riddled with bullets|"
+    # a communique's words for combatants killed: "20 militants were neutralised"
+    r"neutrali[sz]ed|liquidated|decimated|eliminated(?= by)|"
     # "three people lose their lives in an armed attack", "two brothers were shot to death"
     r"los(?:e|es|t) (?:their|his|her) li(?:ves|fe)|shot to death|"
     # "twelve people are the victims of a massacre": victims of a killing are its dead
@@ -123,9 +125,17 @@ _AFTER_RE = guarded(
     # present-tense headline verbs: "militants execute two men", "gunmen slay three"
     rf"executes?|murders?|slays?|slaughters?|beheads?|assassinat(?:es?|ed|ing)|massacres?|"
     rf"dismembers?|"
+    # a military communique's kill words before a count of combatants: "destroyed 65
+    # soldiers", "neutralised 12 terrorists" (not "destroyed 3 tanks")
+    rf"(?:destroy(?:ed|s)?|eliminat(?:ed|es|e)|neutrali[sz](?:ed|es|e)|liquidat(?:ed|es|e)|"
+    rf"decimat(?:ed|es|e))(?=\s+(?:up to\s+|at least\s+|about\s+|over\s+|more than\s+|"
+    rf"nearly\s+|around\s+)?\S+\s+(?:[\w'’-]+\s+){{0,2}}?(?:soldiers|servicemen|troops|militants|"
+    rf"terrorists|insurgents|rebels|fighters|gunmen|jihadists|bandits|militiamen|mercenaries|"
+    rf"occupiers|invaders)\b)|"
     rf"(?:the )?(?:assassination|execution|massacre) of|"
     rf"(?:the )?bodies of|(?:found|discovered|recovered) (?:the )?bodies of|"
-    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the (?:deaths?|killing) of|killings of|murders? of|"
+    rf"claim(?:s|ed|ing)? the li(?:ves|fe) of|the deaths? of|(?:the )?killing of|killings of|"
+    rf"murders? of|"
     # "the army loses 10 of its fighters": its own dead
     rf"los(?:es|e|t|ing)(?=\s+(?:at least\s+|about\s+)?\S+\s+of\s+(?:its|their|his)\s+"
     rf"(?:\w+\s+)?(?:fighters|members|soldiers|troops|men|elements|personnel)\b)|"
@@ -134,7 +144,10 @@ _AFTER_RE = guarded(
     rf"rais(?:e|es|ed|ing) (?:the (?:number|(?:death )?toll)|their (?:number|toll))"
     rf"(?: of [^.;:,]{{1,80}}?)? to|"
     rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+|"
-    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)|"
+    rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)"
+    # (not a count over days: "raise to 630 the number of casualties in 53 days")
+    rf"(?![^.;:\n]{{0,90}}?\b(?:in|within|during|over|after) (?:the (?:past |last )?)?"
+    rf"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:days|weeks|months|years)\b)|"
     # "killing a family of three", "remains of five people are found", "the number of deaths
     # ... rises to three"
     rf"(?:kill(?:s|ed|ing)?|massacred?) a family of|"
@@ -446,7 +459,8 @@ _ANY_OUTCOME_WORDS = (
     *"""kill dead died dies death wound injur hurt harm slain perish lives life fatalit kia
     casualt bodies hospital treated toll peaceful incident suffer poison drown execut massacr
     slaughter behead decapitat gunned hacked murder lynch alive die martyr corpse homicide slay
-    assassin victims limb amputat remains dismember headless deceased riddled heads""".split(),
+    assassin victims limb amputat remains dismember headless deceased riddled heads destroy
+    eliminat neutrali liquidat decimat""".split(),
     "to death",
 )
 _ANY_OUTCOME_KEYS = (

@@ -70,6 +70,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"blew (?:himself|herself|themselves) up|"
+        # "a member detonates himself at the checkpoint"
+        r"detonat(?:ed|es|ing) (?:himself|herself|themselves)\b|"
         r"detonated (?:his|her|their) (?:explosive )?(?:vest|belt)",
         SUICIDE,
         3.0,
@@ -122,7 +124,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"shell(?= (?:(?:again|once again|heavily) )?(?:the|a|an|areas?|places|positions?|"
         r"villages?|towns?|cities|neighbou?rhoods?|"
         r"districts?|outskirts|countryside|several|both|more|many|some|various|"
-        r"(?-i:[A-Z])[\w'’-]*)\b)"
+        # "forces shell al-Suwayda": an Arabic article before the name
+        r"(?:(?:al|el|ad|as|ar|an|at|az|ash)-)?(?-i:[A-Z])[\w'’-]*)\b)"
         r"(?! (?:Oil|Company|Plc|PLC|Petroleum|Gas|Energy|Station|Shares|Corporation|Global)\b)"
         # a habit is no event: "forces on the other bank shell the region daily"
         r"(?![^.;\n]{0,60}\b(?:daily|every (?:day|night|week)|regularly|routinely|nightly|often|"
@@ -197,7 +200,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         3.0,
     ),
     (
-        r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|ion)|"
+        r"bomb(?:ing|ings|s|ed)?|blasts?|explosions?|explod(?:ed|es)|detonat(?:ed|es|ing|ion)|"
         r"blew up|blown up|blowed up",
         EXPLOSION,
         1.5,
@@ -221,6 +224,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # "rebels fail to take the outpost": an assault that failed
         r"advanc(?:e|es|ed|ing) (?:[\w'’-]+ ){0,8}?at the expense|"
         r"fail(?:s|ed)? to (?:take|capture|seize|storm|recapture|retake)|"
+        r"fail(?:s|ed)? to (?:achieve|make) (?:any |an |a )?(?:\w+ )?advance(?:ment|s)?|"
         # "violence between armed groups displaced thousands", "gang violence between rivals"
         r"violence between (?:the )?(?:rival |two |several )?(?:[\w'’-]+ ){0,2}?(?:armed groups|"
         r"gangs|militias|cartels|factions|clans)\b",
@@ -228,6 +232,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (r"ambush(?:ed|es)?", CLASH, 2.0),
+    # "militants suffer heavy casualties in army operations": losses in a fight
+    (
+        r"suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |many |dozens of )?"
+        r"casualties",
+        CLASH,
+        2.0,
+    ),
     # "rebels destroy a tank and three vehicles of the regime forces"
     (
         r"(?:destroy(?:ed|s)?|disabl(?:ed|es?)|knock(?:ed|s)? out) (?:a |an |the |\w+ ){0,2}?"
@@ -237,6 +248,8 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"(?:re-?captured|retook|retaken|regained (?:full )?(?:control|territory)|liberated|"
+        # headlines in the present: "forces retake key district", "army recaptures the town"
+        r"re-?takes?|retaking|re-?captures?|recapturing|"
         r"re-?took (?:full )?control|recovered control|regain(?:ed)? (?:full )?control|"
         r"cleared (?:\w+ ){0,2}(?:insurgents|militants|jihadists|rebels|fighters|terrorists) "
         r"(?:from|out of))",
@@ -270,6 +283,35 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"advance[sd]? (?:[\w-]+ ){0,4}?and (?:take|seize|capture|control))",
         NSA_OVERTAKES,
         2.5,
+    ),
+    # an armed side's advance is fighting, not yet a change of control: "regime forces advance
+    # in the countryside", "rebels advance toward the airport", "achieve a new advancement" (the
+    # advancing side armed; not "in advance of", "advances in medicine"; not an aim: "to achieve
+    # an advancement")
+    (
+        r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=fighters )|(?<=army )|(?<=militants )|"
+        r"(?<=factions )|(?<=militias )|(?<=militia )|(?<=soldiers )|(?<=insurgents )|"
+        r"(?<=jihadists )|(?<=SDF )|(?<=ISIS ))advance[sd]? (?:more |further |deeper |again )?"
+        r"(?:in|into|over|on|toward|towards|near|inside|controlling|against|north|south|east|"
+        r"west)\b|"
+        r"(?<!to )achiev(?:e|es|ed) (?:a |an )?(?:\w+ )?advancement",
+        CLASH,
+        2.0,
+    ),
+    # control gained told without a capture verb: "expand their control", "controls new
+    # points", "end the presence of the Islamic State in", "take over the last pocket",
+    # "restores all areas it lost" (not an aim: "to end the presence")
+    (
+        r"(?<!to )(?:expand|extend)(?:s|ed)? (?:their|its) (?:scope of |area of |areas of )?"
+        r"control|"
+        r"controls? new (?:points|positions|villages|areas|hills?|hilltops?|neighbou?rhoods)|"
+        r"(?<!to )end(?:s|ed)? the presence of|"
+        r"takes? over (?:the )?(?:last |remaining |entire |whole )?(?:[\w'’-]+ )?(?:pocket|"
+        r"town|city|village|area|neighbou?rhood|district|base|positions?|hills?)\b|"
+        r"restor(?:e|es|ed) (?:all |most |the )?(?:areas|positions|villages|points) "
+        r"(?:it|they) (?:had )?lost",
+        NSA_OVERTAKES,
+        2.0,
     ),
     # --- violence against civilians
     (
@@ -365,6 +407,24 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"open(?:ed)? fire|shot at|shooting|shootings|gunmen|gunfire|attack(?:ed|s|ing)?|"
+        # a military communique's kill words: "destroyed 65 soldiers", "neutralised 12
+        # terrorists", "20 militants eliminated by the army" (not "eliminated from the cup",
+        # "destroyed three tanks")
+        r"(?:destroy(?:ed|s)?|eliminat(?:ed|es|e)|neutrali[sz](?:ed|es|e)|liquidat(?:ed|es|e)|"
+        r"decimat(?:ed|es|e))(?= (?:up to |at least |about |over |more than |nearly |around )?"
+        r"\S+ (?:[\w'’-]+ ){0,2}?(?:soldiers|servicemen|troops|militants|terrorists|insurgents|"
+        r"rebels|fighters|gunmen|jihadists|bandits|militiamen|mercenaries|occupiers|invaders)\b)|"
+        r"(?:eliminated|neutrali[sz]ed|liquidated|decimated)(?= by (?:the )?(?:[\w'’-]+ ){0,3}?"
+        r"(?:forces|troops|army|soldiers|military|police)\b)|"
+        r"(?:(?<=militants )|(?<=terrorists )|(?<=insurgents )|(?<=militants were )|"
+        r"(?<=terrorists were )|(?<=insurgents were )|(?<=fighters were )|(?<=rebels were ))"
+        r"(?:eliminated|neutrali[sz]ed|liquidated)|"
+        # "the killing of 22 in a village": a killing told as a noun with its count
+        r"killing of (?=(?:at least |some |about |over |more than )?(?:\d+|two|three|four|five|"
+        r"six|seven|eight|nine|ten|eleven|twelve|dozens|scores|hundreds)\b)|"
+        # "sniper bullets wounded mourners", "a regime sniper's fire killed a boy"
+        r"snipers?(?:'s?|’s?)? (?:fire|bullets?|shots?|shot|kill(?:s|ed)?|wound(?:s|ed)?|"
+        r"injur(?:es|ed)|target(?:s|ed)?)|"
         r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
         r"homicides?|killings|"
         # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
@@ -631,7 +691,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?<!return )(?<!returned )(?<!returning )(?<!retaliatory )(?<!exchange of )"
         r"(?<!exchanges of )"
-        r"(?<!opened )(?<!open )(?<!under )(?<!heavy )(?<!cross)(?<!gun)fires?|"
+        r"(?<!opened )(?<!open )(?<!under )(?<!heavy )(?<!cross)(?<!gun)"
+        # a weapon's fire is shooting, not a blaze: "sniper fire", "machine-gun fire"
+        r"(?<!sniper )(?<!snipers' )(?<!sniper's )(?<!machine-gun )(?<!machinegun )"
+        r"(?<!small-arms )(?<!small arms )(?<!automatic )(?<!rifle )(?<!live )(?<!tank )"
+        r"(?<!mortar )(?<!rocket )(?<!artillery )(?<!anti-aircraft )(?<!missile )fires?|"
         r"blaze[ds]?|engulfed|flames",
         FIRE,
         1.5,
