@@ -1315,6 +1315,9 @@ def to_location(hit: PlaceHit, force_near: bool = False) -> Location:
     if not hit.surface.isupper():
         if place.feature == "city":
             name = hit.surface  # towns keep the article's spelling ("Abu Ghraib")
+            if name[:3].lower() == "en " and place.name[:3].lower() != "en ":
+                # the index holds some towns with the Spanish "en" ("en Culiacán"): not the name
+                name = name[3:]
         elif place.feature == "admin1":
             # regions are named as the text names them, without "province" ("Gansu")
             name = _SUFFIX_TAIL_RE.sub("", hit.surface) or None
