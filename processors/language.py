@@ -37,28 +37,32 @@ def detect_language(text: str, declared: str | None = None) -> str:
     if lang != "en" and len(words) <= _HEADLINE_WORDS and _english_headline(text[:1200]):
         return "en"
     if lang in _SPANISH_MINOR or (lang in _SPANISH_NEIGHBOURS and len(words) <= _HEADLINE_WORDS):
-        return _spanish_or(str(lang), sample)
+        return _spanish_or(str(lang), sample, words)
     return str(lang)
 
 
 # A short Spanish headline ("Matan a policía en Fresnillo") often scores highest as a minor
-# Iberian language the model knows (Aragonese, Extremaduran, Asturian), whose news is negligible
-# beside Spanish; a short one may also score as Galician, Catalan or Portuguese by a hair. Both
-# are read as Spanish when Spanish scores within _SPANISH_MARGIN of the top (the Spanish rules
-# run on them instead of none).
-_SPANISH_MINOR = frozenset({"an", "ext", "ast"})
+# Iberian language the model knows (Aragonese, Extremaduran, Asturian, Latin), whose news is
+# negligible beside Spanish: read as Spanish when its Spanish function words outnumber English
+# ones. A short one may also score as Galician, Catalan or Portuguese by a hair: Spanish too
+# when Spanish scores within _SPANISH_MARGIN (log-probability per character) of the top.
+_SPANISH_MINOR = frozenset({"an", "ext", "ast", "la"})
 _SPANISH_NEIGHBOURS = frozenset({"gl", "ca", "pt", "oc", "it"})
-_SPANISH_MARGIN = 4.0
+_SPANISH_MARGIN = 0.25
 
 
-def _spanish_or(lang: str, sample: str) -> str:
+def _spanish_or(lang: str, sample: str, words: list[str]) -> str:
+    english = sum(1 for w in words if w in _EN_STOP and w != "a")  # "a": both languages
+    if _spanish_words(words) <= english:
+        return lang
+    if lang in _SPANISH_MINOR:
+        return "es"
     import py3langid
 
     ranked = py3langid.rank(sample)
-    top = ranked[0][1]
     es = next((score for code, score in ranked if code == "es"), None)
-    margin = _SPANISH_MARGIN * (3 if lang in _SPANISH_MINOR else 1)
-    return "es" if es is not None and top - es <= margin else lang
+    close = es is not None and ranked[0][1] - es <= _SPANISH_MARGIN * len(sample)
+    return "es" if close else lang
 
 
 # A headline is short and full of names ("Gunman kills police reporter in Mexico"): the n-gram

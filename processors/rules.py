@@ -434,6 +434,8 @@ def _extract(
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
             places = article_places(text, title, exclude=filed, regions=regions)
+            if es:  # an event word is no place ("Choque de cárteles ...": Choque is a town too)
+                places = es_rules.without_event_words(places, triggers)
             hit_pos = [h.start for h in places.hits]
         masked = _masked(text, s0, s1, supp)
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]

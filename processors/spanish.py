@@ -16,6 +16,7 @@ module: :mod:`processors.rules` calls it only when the detected language is "es"
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from processors.casualties import Casualties
 from processors.classify import Resolution, Trigger
 from processors.dates import DateMention
 from processors.numbers import Count
+from processors.places import ArticlePlaces
 from wirewatch.contracts import Actor
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "find_triggers",
     "is_aggregate",
     "resolve",
+    "without_event_words",
 ]
 
 LANGUAGE = "es"
@@ -158,6 +161,7 @@ _ARMED_ATTACK = (
     r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
     r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
     r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
+    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los)|"
     r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
 )
 _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
@@ -184,6 +188,8 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     (
         r"enfrentamientos?(?: armados?)?|se enfrent(?:an|a|aron|ó)|enfrent(?:an|aron) a|"
         r"choques? armados?|intercambio de disparos|balaceras?|tiroteos?|"
+        r"(?:choques?|batallas?|guerras?|disputas?) (?:de|entre) (?:los |las )?(?:c[aá]rteles|"
+        r"grupos|bandas|sicarios|criminales|delincuentes|narcos)|"
         r"abat(?:en|e|ieron|ió|id[oa]s?)|repel(?:en|e|ieron|ió) (?:una |la )?agresi[oó]n|"
         r"emboscad(?:a|as)|embosc(?:an|a|aron|ó)",
         lx.CLASH,
@@ -191,16 +197,25 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     ),
     # --- killings and bodies found
     (
-        rf"{_KILL}|mat(?:an|aron|ó) a|asesinatos?|homicidios?|feminicidios?|masacres?|"
+        rf"{_KILL}|mat(?:an|aron|ó) (?:a|al)|asesinatos?|homicidios?|feminicidios?|masacres?|"
+        r"matanzas?|"
         r"ejecuci[oó]n(?:es)?|decapit(?:an|aron|ad[oa]s?)|descuartiz(?:an|aron|ad[oa]s?)|"
         r"desmembr(?:an|aron|ad[oa]s?)|calcin(?:an|aron|ad[oa]s?)",
         lx.VIOLENCE,
         2.5,
     ),
     (
-        rf"(?:{_BODY_VERBS}) (?:[\w-]+ ){{0,4}}?(?:{_BODY_NOUNS})|"
-        # "hallan muerto a un hombre", "localizan sin vida a dos" ("deja tres muertos" is not)
-        r"(?:hall|encuentr|encontr|localiz|ubic)\w* (?:muert[oa]s?|sin vida)|"
+        rf"(?:{_BODY_VERBS}) (?:[\w-]+ ){{0,6}}?(?:{_BODY_NOUNS})|"
+        # "hallan muerto a un hombre", "encuentran a un hombre muerto en ..." ("deja tres
+        # muertos" is not)
+        r"(?:hall|encuentr|encontr|localiz|ubic)\w* (?:[\w-]+ ){0,4}?(?:muert[oa]s?|sin vida|"
+        r"asesinad[oa]s?|ejecutad[oa]s?)|"
+        # "cuerpos hallados en ...", "tres cuerpos", "cabeza humana"
+        r"(?:cuerpos?|cad[aá]ver(?:es)?|restos) (?:hallad|localizad|encontrad|abandonad|"
+        r"ubicad)[oa]s?|(?:\d+|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:cuerpos|"
+        r"cad[aá]veres)|(?:restos|partes|pierna|piernas|brazo|brazos|cabeza|cabezas|torso|"
+        r"extremidades) humanos?|(?:restos|partes|pierna|piernas|brazo|brazos|cabeza|cabezas|"
+        r"torso|extremidades) humanas?|"
         r"(?:cuerpos?|cad[aá]ver(?:es)?) (?:sin vida|con (?:huellas|signos|impactos|heridas)|"
         r"baleados?|maniatados?|embolsados?|encobijados?|semienterrados?)",
         lx.VIOLENCE,
@@ -258,7 +273,8 @@ _NEGATIVE_RE = re.compile(
 )
 # an outcome in an accident, illness or disaster is no incident
 _NON_VIOLENT_RE = re.compile(
-    r"(?<!\w)(?:accidentes?|choques?(?! armados?)|volcaduras?|vuelcan?|volc[oó]|atropell\w*|"
+    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre)|volcaduras?|vuelcan?|"
+    r"volc[oó]|atropell\w*|"
     r"incendios?|ahogad[oa]s?|intoxicad\w*|derrumbes?|deslaves?|sismos?|terremotos?|"
     r"hurac[aá]n|inundaci\w*|covid|coronavirus|enfermedad|infarto|descarga el[eé]ctrica|"
     r"colisi[oó]n|carambola|naufragio|pirotecnia|polvor[ií]n|fuga de gas|"
@@ -388,7 +404,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
         kind = None
         for t in triggers:
             if t.label == lx.VIOLENCE and t.weight > _BARE_OUTCOME_WEIGHT:
-                obj = t.text.lower().endswith(" a")
+                obj = t.text.lower().endswith((" a", " al"))
                 kind = _victim_kind(seg, t.end - seg_start, obj)
                 if kind is not None:
                     break
@@ -407,7 +423,8 @@ _PEOPLE = (
 _KILLED_WORD = (
     r"muert[oa]s?|fallecid[oa]s?|asesinad[oa]s?|ejecutad[oa]s?|ultimad[oa]s?|sin vida|"
     r"calcinad[oa]s?|decapitad[oa]s?|abatid[oa]s?|v[ií]ctimas mortales|cuerpos|cad[aá]veres|"
-    r"acribillad[oa]s?|masacrad[oa]s?|muertes|homicidios"
+    r"acribillad[oa]s?|masacrad[oa]s?|desmembrad[oa]s?|muertes|homicidios|fallecieron|murieron|falleci[oó]|"
+    r"muri[oó]|perdieron la vida|perdi[oó] la vida"
 )
 _INJURED_WORD = r"herid[oa]s?|lesionad[oa]s?"
 _FILLER = r"(?:(?!\d)[\w'’-]+\s+){0,4}?"  # never over another count
@@ -426,6 +443,7 @@ _NUM_START_RE = re.compile(
 # de cinco personas"
 _BODIES_OF_RE = re.compile(
     rf"(?<!\w)(?:(?:cuerpos|cad[aá]veres|restos)\s+(?:sin vida\s+)?de|"
+    rf"(?:asesinatos?|ejecuci[oó]n|masacre|homicidio)\s+de|"
     rf"(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]s|sin vida)\s+a)\s+{_NUM}(?!\w)",
     _F,
 )
@@ -468,7 +486,8 @@ _ZERO_RE = re.compile(
 _OUTCOME_KEYS = (
     "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
-    "mat", "acribill", "masacr", "homicid", "bale",
+    "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
+    "perdi",
 )  # fmt: skip
 
 
@@ -564,6 +583,15 @@ _DATE_KEYS = (
 _RELATIVE_DAYS = {"anteayer": 2, "antier": 2, "antenoche": 2, "ayer": 1, "anoche": 1}
 
 
+# "la colonia 10 de Mayo", "la avenida 5 de Mayo", "calle 16 de Septiembre": a street's name
+_STREET_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:colonia|col\.|avenida|av\.|calle|bulevar|boulevard|blvd\.|calzada|"
+    r"fraccionamiento|plaza|escuela|colegio|mercado|ejido|barrio|puente|carretera|"
+    r"paseo)\s+(?:del\s+)?$",
+    _F,
+)
+
+
 def _fold(word: str) -> str:
     return "".join(
         c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn"
@@ -591,6 +619,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             when = published - timedelta(days=back)
             kind = kind or "relative"
         elif m.group("day"):
+            if _STREET_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+                continue
             month = _MONTHS[_fold(m.group("mon"))]
             day = int(m.group("day"))
             year = int(m.group("year")) if m.group("year") else None
@@ -611,6 +641,27 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             kind = kind or "relative"
         out.append(DateMention(m.start() + offset, m.end() + offset, when, "day", kind))
     return out
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> ArticlePlaces:
+    """``places`` without the names that are one of the event's words: a headline opens with
+    its verb or noun capitalised ("Choque de cárteles ...", "Dejan restos ..."), and several
+    are also the names of villages in the gazetteer."""
+    spans = [(t.start, t.end) for t in triggers]
+    hits = [h for h in places.hits if not any(a <= h.start < b for a, b in spans)]
+    if len(hits) == len(places.hits):
+        return places
+    left = {h.place.country_iso3 for h in hits}
+    main = places.main_country
+    return dataclasses.replace(
+        places,
+        hits=hits,
+        countries=tuple(c for c in places.countries if c in left),
+        main_country=main if main is not None and main.country_iso3 in left else None,
+    )
 
 
 # ----------------------------------------------------------------------------- aggregates

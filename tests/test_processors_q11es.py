@@ -210,3 +210,40 @@ def test_spanish_actors_and_evidence() -> None:
     assert {"National Guard (Mexico)", "Unidentified armed group"} <= names
     assert inc.evidence.text.startswith("Elementos de la Guardia Nacional repelieron")
     assert text[inc.evidence.start : inc.evidence.end] == inc.evidence.text
+
+
+# ----------------------------------------------------------------------------- second pass
+
+
+def test_a_long_spanish_headline_with_two_a_is_not_english() -> None:
+    # "a" is an English stopword too: two of them in ten words passed the English shortcut
+    assert detect_language("Asesinan a golpes a un vendedor en el centro de Morelia") == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Matan al comandante de la policía municipal de Jerez", 1),
+        ("Abandonan una cabeza humana frente a una primaria de Uruapan", None),
+        ("Los cuerpos hallados en la brecha eran de dos hermanos", None),
+        ("El asesinato de 6 jornaleros en un rancho de Veracruz sigue impune", 6),
+        ("Encuentran a un hombre muerto dentro de una camioneta en Irapuato", 1),
+        ("Una riña entre bandas criminales deja cuatro muertos en Tepito", 4),
+    ],
+)
+def test_more_spanish_killings(text: str, killed: int | None) -> None:
+    inc = first_incident(text)
+    assert inc.event_type in ("Violence against civilians", "Battles")
+    assert inc.fatalities == killed
+
+
+def test_a_headline_opening_with_its_event_word_is_not_placed_there() -> None:
+    # "Choque" is a village too; the clash is placed where the text says
+    inc = first_incident("Choque de cárteles deja treinta muertos en Fresnillo, Zacatecas")
+    assert (inc.sub_event_type, inc.fatalities) == ("Armed clash", 30)
+    assert inc.location is not None and inc.location.name == "Fresnillo"
+
+
+def test_a_street_named_after_a_date_is_no_date() -> None:
+    inc = first_incident("Asesinan a un hombre en la avenida 5 de Mayo de Tijuana")
+    assert inc.date == PUB
