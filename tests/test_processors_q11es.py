@@ -247,3 +247,12 @@ def test_a_headline_opening_with_its_event_word_is_not_placed_there() -> None:
 def test_a_street_named_after_a_date_is_no_date() -> None:
     inc = first_incident("Asesinan a un hombre en la avenida 5 de Mayo de Tijuana")
     assert inc.date == PUB
+
+
+def test_the_classifier_keeps_the_spanish_rules_type() -> None:
+    from processors.classifier import ClassifierExtractor
+
+    text = "Enfrentamiento entre sicarios y policías deja tres muertos en Apatzingán, Michoacán"
+    got = ClassifierExtractor().extract([_article(text)])
+    assert [(i.sub_event_type, i.fatalities) for i in got[0]] == [("Armed clash", 3)]
+    assert got[0][0].extractor.name.endswith("+classifier")
