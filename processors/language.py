@@ -1,4 +1,4 @@
-"""Language of an article: the rules are English-only, so other languages must be recognised.
+"""Language of an article: the rules read English and Spanish, so others must be recognised.
 
 A cheap stopword count settles clearly English text without a model; anything else goes to
 ``py3langid`` (a small bundled n-gram model, ~40 µs per call). A declared language
