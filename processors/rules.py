@@ -381,6 +381,12 @@ def _extract(
         warnings.append("no-published-date: relative dates left unresolved")
 
     triggers = es_rules.find_triggers(text) if es else find_triggers(text)
+    if es and not triggers:
+        # an English headline full of Spanish names reads as Spanish ("Celaya, Guanajuato: Santa
+        # Rosa de Lima Cartel Kills Opponent"): its own words are English, and so are the rules
+        triggers = find_triggers(text)
+        if triggers:
+            es, language = False, "en"
     if not triggers:
         return []  # every incident starts at a trigger: dates and places would go unread
     sentences = split_sentences(text)

@@ -144,7 +144,9 @@ def _verb(stem: str) -> str:
 
 
 # "levantar" (to take someone away) is an abduction, not a killing: not among them
-_KILL = "|".join(_verb(s) for s in ("asesin", "ejecut", "ultim", "acribill", "masacr"))
+_KILL = "|".join(_verb(s) for s in ("asesin", "ejecut", "ultim", "acribill", "masacr")) + (
+    r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
+)
 _BODY_VERBS = (
     r"hall(?:an|a|aron|ó|ado|ada|ados|adas)|encuentr(?:an|a)|encontr(?:aron|ó|ado|ada|ados|adas)|"
     r"localiz(?:an|a|aron|ó|ado|ada|ados|adas)|ubic(?:an|a|aron|ó|ado|ada|ados|adas)|"
@@ -153,7 +155,7 @@ _BODY_VERBS = (
 )
 _BODY_NOUNS = (
     r"cuerpos?|cad[aá]ver(?:es)?|restos humanos|osamentas?|fosas? clandestinas?|"
-    r"bolsas? con restos|calcinad[oa]s?|decapitad[oa]s?|"
+    r"bolsas? con restos|calcinad[oa]s?|decapitad[oa]s?|cabezas?|torsos?|extremidades|"
     r"desmembrad[oa]s?|embolsad[oa]s?|encobijad[oa]s?|maniatad[oa]s?"
 )
 _ARMED_ATTACK = (
@@ -161,7 +163,7 @@ _ARMED_ATTACK = (
     r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
     r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
     r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
-    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los)|"
+    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en)|"
     r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
 )
 _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
@@ -198,7 +200,7 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     # --- killings and bodies found
     (
         rf"{_KILL}|mat(?:an|aron|ó) (?:a|al)|asesinatos?|homicidios?|feminicidios?|masacres?|"
-        r"matanzas?|"
+        r"matanzas?|multihomicidios?|(?:doble|triple) (?:homicidio|ejecuci[oó]n|asesinato)|"
         r"ejecuci[oó]n(?:es)?|decapit(?:an|aron|ad[oa]s?)|descuartiz(?:an|aron|ad[oa]s?)|"
         r"desmembr(?:an|aron|ad[oa]s?)|calcin(?:an|aron|ad[oa]s?)",
         lx.VIOLENCE,
@@ -479,7 +481,7 @@ _ONE_INJURED_RE = re.compile(
 )
 _ZERO_RE = re.compile(
     r"(?<!\w)(?:sin (?:dejar )?(?:(?P<k>muert[oa]s|v[ií]ctimas(?: mortales)?|p[eé]rdidas "
-    r"humanas)|(?P<i>herid[oa]s|lesionad[oa]s))|no (?:hubo|se reportaron|dej[oó]) "
+    r"humanas)|(?P<i>herid[oa]s|lesionad[oa]s))|no (?:hubo|hay|se reportaron|dej[oó]) "
     r"(?:(?P<k2>muert[oa]s|v[ií]ctimas)|(?P<i2>herid[oa]s|lesionad[oa]s)))(?!\w)",
     _F,
 )
@@ -487,7 +489,7 @@ _OUTCOME_KEYS = (
     "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
     "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
-    "perdi",
+    "perdi", "vida",
 )  # fmt: skip
 
 

@@ -256,3 +256,32 @@ def test_the_classifier_keeps_the_spanish_rules_type() -> None:
     got = ClassifierExtractor().extract([_article(text)])
     assert [(i.sub_event_type, i.fatalities) for i in got[0]] == [("Armed clash", 3)]
     assert got[0][0].extractor.name.endswith("+classifier")
+
+
+def test_an_english_headline_full_of_spanish_names_is_read_by_the_english_rules() -> None:
+    text = "Zapopan, Jalisco: Cartel de Los Alacranes Executes El Tuerto"
+    assert detect_language(text) == "es"  # the names outweigh its two English words
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.language) == ("Attack", "en")
+    assert inc.location is not None and inc.location.name == "Zapopan"
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Privan de la vida a una mujer dentro de su negocio en Iguala", 1, None),
+        ("Un comando armado ataca un autobús en Tamaulipas; no hay heridos", 0, 0),
+    ],
+)
+def test_killing_told_as_deprived_of_life_and_no_injured(
+    text: str, killed: int | None, injured: int | None
+) -> None:
+    inc = first_incident(text)
+    assert inc.event_type == "Violence against civilians"
+    assert (inc.fatalities, inc.injured) == (killed, injured)
+
+
+def test_a_multiple_homicide_is_an_attack() -> None:
+    assert (
+        first_incident("Un multihomicidio en una casa de Tangamandapio").sub_event_type == "Attack"
+    )
