@@ -417,7 +417,7 @@ def _extract(
         if aggregate(sent.text, prev_aggregate):
             prev_aggregate = True
             current = None
-            lead = None if es else _event_before_total(sent.text)
+            lead = (es_rules.event_before_total if es else _event_before_total)(sent.text)
             if lead is None:
                 continue
             s1 = s0 + lead  # only the event's own clause is read

@@ -318,7 +318,9 @@ _ARMED = (
     r"delincuentes?|criminales?|presuntos? (?:delincuentes?|criminales?|sicarios?)|"
     r"integrantes? de (?:un |una |la |el )?(?:grupo|c[eé]lula|c[aá]rtel|banda|organizaci[oó]n)|"
     r"miembros? de (?:un |una |la |el )?(?:grupo|c[eé]lula|c[aá]rtel|banda|organizaci[oó]n)|"
-    r"hombres armados|grupos? armados?|jefes? de plaza|l[ií]der(?:es)? de|lugartenientes?|"
+    r"hombres armados|grupos? armados?|jefes? de plaza|lugartenientes?|"
+    r"l[ií]der(?:es)? de (?:un |una |la |el |los )?(?:grupo|c[eé]lula|c[aá]rtel|banda|plaza|"
+    r"sicarios)|"
     r"ministeriales|estatales|municipales|federales|efectivos|uniformados|comandantes?|"
     r"Ej[eé]rcito|Sedena|Marina|Semar"
 )
@@ -462,7 +464,9 @@ _SINGLE_VICTIM = r"(?:el |la |un |una |su |al )?(?!(?:los|las|sus|unos|unas)\b)[
 _ONE_KILLED_RE = re.compile(
     rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó))(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|"
     rf"pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?\s+(?:a|al)\s+{_SINGLE_VICTIM}"
-    rf"|muere\s+{_SINGLE_VICTIM}|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"
+    rf"|muere\s+{_SINGLE_VICTIM}|(?:{_BODY_VERBS})\s+(?:a\s+)?(?:un\s+|una\s+|otro\s+)?"
+    rf"(?:decapitad[oa]|encobijad[oa]|embolsad[oa]|ejecutad[oa]|calcinad[oa]|desmembrad[oa])"
+    rf"(?!\w)|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"
     rf"sin vida)\s+(?:a|al)\s+{_SINGLE_VICTIM}|"
     rf"(?:{_BODY_VERBS})\s+(?:el |un |otro )?(?:cuerpo|cad[aá]ver)"
     rf"(?!\w)|(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|"
@@ -668,14 +672,44 @@ def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> Artic
 
 # ----------------------------------------------------------------------------- aggregates
 
+_MONTH_NAMES = (
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre"
+)
 _AGGREGATE_RE = re.compile(
-    r"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
-    r"gobierno)|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|en promedio|"
-    r"(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
-    r"(?:van|suman|acumulan?) (?:ya )?(?:m[aá]s de )?\d[\d,.]*(?: (?:homicidios|asesinatos|"
-    r"muertos|ejecuciones|v[ií]ctimas))? (?:en (?:el|lo que va)|este año|en \d{4}))(?!\w)|\d\s*%",
+    rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
+    rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
+    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
+    # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
+    rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
+    rf"(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: (?:homicidios|asesinatos|muertos|ejecuciones|"
+    r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
+    rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
+    rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"
+    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)|\d\s*%",
     _F,
 )
+# the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11
+# ejecuciones en octubre", "Ejecutan a 14 en Guanajuato; van 530 este año"
+_TOTAL_AFTER_RE = re.compile(r"[:;]\s*|,\s+(?=(?:ya |y )?(?:van|suman|acumulan?)\b)", _F)
+
+
+def event_before_total(sentence: str) -> int | None:
+    """Length of the clause that tells an event before a running total ("Ejecutan a 14 en
+    Guanajuato; van 530 este año"), or None when there is no such clause or it is itself a
+    statistic (see :func:`is_aggregate`)."""
+    m = _AGGREGATE_RE.search(sentence)
+    if m is None:
+        return None
+    cut = None
+    for b in _TOTAL_AFTER_RE.finditer(sentence, 0, m.start()):
+        cut = b
+    if cut is None or cut.start() == 0:
+        return None
+    lead = sentence[: cut.start()]
+    if _AGGREGATE_RE.search(lead) or not find_triggers(lead):
+        return None
+    return len(lead.rstrip(" ,;:-–—"))
 
 
 def is_aggregate(sentence: str, previous_was_aggregate: bool) -> bool:

@@ -285,3 +285,25 @@ def test_a_multiple_homicide_is_an_attack() -> None:
     assert (
         first_incident("Un multihomicidio en una casa de Tangamandapio").sub_event_type == "Attack"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inicio de mes violento en la capital; van seis homicidios",
+        "Suman 21 asesinatos en lo que va de agosto en Mazatlán",
+    ],
+)
+def test_a_running_total_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_the_event_before_a_running_total_is_kept_with_its_own_count() -> None:
+    inc = first_incident("Ejecutan a tres en Irapuato; van 212 este año")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 3)
+    assert inc.evidence.text == "Ejecutan a tres en Irapuato"
+
+
+def test_a_party_leader_is_no_armed_side() -> None:
+    inc = first_incident("Asesinan a la líder de un partido político en Cuautla")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 1)
