@@ -159,11 +159,13 @@ _BODY_NOUNS = (
     r"desmembrad[oa]s?|embolsad[oa]s?|encobijad[oa]s?|maniatad[oa]s?"
 )
 _ARMED_ATTACK = (
-    r"ataques? armados?|agresi[oó]n(?:es)? armadas?|agresi[oó]n a (?:balazos|tiros)|"
+    r"ataques? armados?|agresi[oó]n(?:es)? armadas?|(?:agresi[oó]n|ataques?) a (?:balazos|tiros)|"
     r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
     r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
     r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
     r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en)|"
+    # "comando ataca autobús", "atacan despacho y marisquería": the verb alone in a headline
+    r"atac(?:a|an|aron|ó)|"
     r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
 )
 _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
@@ -226,7 +228,7 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     (_ARMED_ATTACK, lx.VIOLENCE, 2.0),
     # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word
     (
-        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|"
+        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallecen|"
         r"herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
         lx.VIOLENCE,
         1.0,

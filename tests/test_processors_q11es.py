@@ -307,3 +307,15 @@ def test_the_event_before_a_running_total_is_kept_with_its_own_count() -> None:
 def test_a_party_leader_is_no_armed_side() -> None:
     inc = first_incident("Asesinan a la líder de un partido político en Cuautla")
     assert (inc.sub_event_type, inc.fatalities) == ("Attack", 1)
+
+
+def test_an_attack_told_by_its_verb_alone() -> None:
+    inc = first_incident("Un comando ataca un taller mecánico y una tienda en Uruapan")
+    assert inc.sub_event_type == "Attack"
+    assert inc.location is not None and inc.location.name == "Uruapan"
+
+
+def test_an_attack_noun_opening_a_headline_is_no_place() -> None:
+    inc = first_incident("Ataque a balazos deja dos muertos en una cantina de Apatzingán")
+    assert inc.fatalities == 2
+    assert inc.location is not None and inc.location.name == "Apatzingán"
