@@ -692,8 +692,11 @@ _AGGREGATE_RE = re.compile(
     _F,
 )
 # the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11
-# ejecuciones en octubre", "Ejecutan a 14 en Guanajuato; van 530 este año"
-_TOTAL_AFTER_RE = re.compile(r"[:;]\s*|,\s+(?=(?:ya |y )?(?:van|suman|acumulan?)\b)", _F)
+# ejecuciones en octubre", "Ejecutan a 14 en Guanajuato; van 530 este año", "... matan a 10 el
+# viernes y suman 90"
+_TOTAL_AFTER_RE = re.compile(
+    r"[:;]\s*|(?:,\s+|\s+y\s+)(?=(?:ya |y )?(?:van|suman|acumulan?)\b)", _F
+)
 
 
 def event_before_total(sentence: str) -> int | None:
@@ -704,7 +707,9 @@ def event_before_total(sentence: str) -> int | None:
     if m is None:
         return None
     cut = None
-    for b in _TOTAL_AFTER_RE.finditer(sentence, 0, m.start()):
+    for b in _TOTAL_AFTER_RE.finditer(sentence):  # the whole text: the lookahead reads the cue
+        if b.start() >= m.start():
+            break
         cut = b
     if cut is None or cut.start() == 0:
         return None

@@ -319,3 +319,8 @@ def test_an_attack_noun_opening_a_headline_is_no_place() -> None:
     inc = first_incident("Ataque a balazos deja dos muertos en una cantina de Apatzingán")
     assert inc.fatalities == 2
     assert inc.location is not None and inc.location.name == "Apatzingán"
+
+
+def test_the_event_joined_to_a_running_total_by_y_is_kept() -> None:
+    inc = first_incident("Noche roja en Tijuana; matan a cuatro el sábado y suman 61 asesinatos")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 4)
