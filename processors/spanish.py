@@ -429,7 +429,8 @@ _PEOPLE = (
 _KILLED_WORD = (
     r"muert[oa]s?|fallecid[oa]s?|asesinad[oa]s?|ejecutad[oa]s?|ultimad[oa]s?|sin vida|"
     r"calcinad[oa]s?|decapitad[oa]s?|abatid[oa]s?|v[ií]ctimas mortales|cuerpos|cad[aá]veres|"
-    r"acribillad[oa]s?|masacrad[oa]s?|desmembrad[oa]s?|muertes|homicidios|fallecieron|murieron|falleci[oó]|"
+    r"acribillad[oa]s?|masacrad[oa]s?|desmembrad[oa]s?|muertes|homicidios|asesinatos|"
+    r"ejecuciones|fallecieron|murieron|falleci[oó]|"
     r"muri[oó]|perdieron la vida|perdi[oó] la vida"
 )
 _INJURED_WORD = r"herid[oa]s?|lesionad[oa]s?"
@@ -462,7 +463,11 @@ _VERB_NUM_RE = re.compile(
 )
 # one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
 # "un hombre asesinado", "hallan cuerpo", "joven fue encontrado muerto"
-_SINGLE_VICTIM = r"(?:el |la |un |una |su |al )?(?!(?:los|las|sus|unos|unas)\b)[^\W\d_]+(?<!s)"
+# (a nickname in quotes is one person: "asesinan a 'El Gato'")
+_SINGLE_VICTIM = (
+    r"(?:el |la |un |una |su |al )?(?:[\"“'‘«]\s*(?:el |la )?)?(?!(?:los|las|sus|unos|unas)\b)"
+    r"[^\W\d_]+(?<!s)"
+)
 _ONE_KILLED_RE = re.compile(
     rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó))(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|"
     rf"pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?\s+(?:a|al)\s+{_SINGLE_VICTIM}"
@@ -522,7 +527,9 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             continue
         if re.match(_INJURED_WORD, m.group("out"), _F):
             injured = _max(injured, c)
-        elif not re.match(r"homicidios|muertes", m.group("out"), _F) or c.lower < 50:
+        elif not re.match(r"homicidios|muertes|asesinatos|ejecuciones", m.group("out"), _F) or (
+            c.lower < 50
+        ):
             killed = _max(killed, c)
     for m in _VERB_NUM_RE.finditer(text, start, end):
         c = _count(m)

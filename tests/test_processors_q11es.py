@@ -324,3 +324,17 @@ def test_an_attack_noun_opening_a_headline_is_no_place() -> None:
 def test_the_event_joined_to_a_running_total_by_y_is_kept() -> None:
     inc = first_incident("Noche roja en Tijuana; matan a cuatro el sábado y suman 61 asesinatos")
     assert (inc.sub_event_type, inc.fatalities) == ("Attack", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Asesinan a 'El Chino' afuera de una tienda en Navolato", 1, None),
+        ("Dos asesinatos y tres heridos tras una riña armada en Culiacán", 2, 3),
+    ],
+)
+def test_a_nickname_victim_and_killings_counted_as_asesinatos(
+    text: str, killed: int, injured: int | None
+) -> None:
+    inc = first_incident(text)
+    assert (inc.fatalities, inc.injured) == (killed, injured)
