@@ -500,7 +500,7 @@ _OUTCOME_KEYS = (
     "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
     "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
-    "perdi", "vida",
+    "perdi", "vida", "ejecuc",
 )  # fmt: skip
 
 
@@ -689,9 +689,14 @@ _AGGREGATE_RE = re.compile(
     rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
     rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
     r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
+    # a total over several hours or days: "en menos de 24 horas", "durante dos días", "por día"
+    r"en (?:menos de )?(?:\d+|veinticuatro|cuarenta y ocho) horas|en las [uú]ltimas (?:\d+ )?horas|"
+    r"(?:en|durante) (?:dos|tres|cuatro|cinco|seis|siete|\d+) d[ií]as|por d[ií]a|"
+    r"el mes (?:con|m[aá]s)|fin de semana violento|violento fin de semana|"
     # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
-    rf"(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: (?:homicidios|asesinatos|muertos|ejecuciones|"
+    rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
+    r"(?: (?:homicidios|asesinatos|muertos|ejecuciones|"
     r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
     rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
     rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"

@@ -338,3 +338,20 @@ def test_a_nickname_victim_and_killings_counted_as_asesinatos(
 ) -> None:
     inc = first_incident(text)
     assert (inc.fatalities, inc.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asesinan a 11 personas en Zamora en menos de 24 horas",
+        "Reportan 9 homicidios durante tres días en Salamanca",
+        "Casi seis homicidios por día en el estado durante julio",
+    ],
+)
+def test_a_total_over_hours_or_days_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_a_running_total_in_thousands_leaves_the_event_before_it() -> None:
+    inc = first_incident("Se reportan tres ejecuciones más en Tijuana; van mil 512 en el año")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 3)
