@@ -689,10 +689,9 @@ _AGGREGATE_RE = re.compile(
     rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
     rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
     r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
-    # a total over several hours or days: "en menos de 24 horas", "durante dos días", "por día"
-    r"en (?:menos de )?(?:\d+|veinticuatro|cuarenta y ocho) horas|en las [uú]ltimas (?:\d+ )?horas|"
-    r"(?:en|durante) (?:dos|tres|cuatro|cinco|seis|siete|\d+) d[ií]as|por d[ií]a|"
-    r"el mes (?:con|m[aá]s)|fin de semana violento|violento fin de semana|"
+    # a rate or a ranking ("seis homicidios por día", "el mes con más homicidios"); a toll over
+    # some hours or days ("matan a nueve en menos de 24 horas") stays an incident, as in English
+    r"por d[ií]a|el mes (?:con|m[aá]s)|"
     # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
     rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"

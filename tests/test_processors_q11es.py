@@ -343,13 +343,17 @@ def test_a_nickname_victim_and_killings_counted_as_asesinatos(
 @pytest.mark.parametrize(
     "text",
     [
-        "Asesinan a 11 personas en Zamora en menos de 24 horas",
-        "Reportan 9 homicidios durante tres días en Salamanca",
         "Casi seis homicidios por día en el estado durante julio",
+        "Agosto, el mes con más asesinatos en la historia del estado",
     ],
 )
-def test_a_total_over_hours_or_days_is_no_incident(text: str) -> None:
+def test_a_rate_or_a_ranking_is_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+def test_a_toll_over_some_hours_stays_an_incident_as_in_english() -> None:
+    inc = first_incident("Asesinan a 11 personas en Zamora en menos de 24 horas")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 11)
 
 
 def test_a_running_total_in_thousands_leaves_the_event_before_it() -> None:
