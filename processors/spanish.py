@@ -201,7 +201,8 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     ),
     # --- killings and bodies found
     (
-        rf"{_KILL}|mat(?:an|aron|ó) (?:a|al)|asesinatos?|homicidios?|feminicidios?|masacres?|"
+        rf"{_KILL}|mat(?:an|aron|ó) (?:a|al)|(?:lo|la|los|las) mat(?:an|aron|ó)|asesinatos?|"
+        r"homicidios?|feminicidios?|masacres?|"
         r"matanzas?|multihomicidios?|(?:doble|triple) (?:homicidio|ejecuci[oó]n|asesinato)|"
         r"ejecuci[oó]n(?:es)?|decapit(?:an|aron|ad[oa]s?)|descuartiz(?:an|aron|ad[oa]s?)|"
         r"desmembr(?:an|aron|ad[oa]s?)|calcin(?:an|aron|ad[oa]s?)",
@@ -366,7 +367,9 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
         start = pos + lead.end()
         stop = _CLAUSE_STOP_RE.search(seg, start + 1, start + 80)
         np = seg[start : stop.start() if stop else min(len(seg), start + 80)]
-        if _ARMED_RE.search(np) and not _CIVILIAN_RE.match(np.strip()):
+        # "ex agente", "exmilitar": no longer armed
+        retired = re.match(r"\s*(?:(?:un|una|el|la|a|al|dos|tres)\s+)?ex[\s-]?", np, _F)
+        if _ARMED_RE.search(np) and not _CIVILIAN_RE.match(np.strip()) and not retired:
             return lx.CLASH
         return lx.ATTACK
     head = seg[max(0, pos - 60) : pos]

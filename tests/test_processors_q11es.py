@@ -359,3 +359,17 @@ def test_a_toll_over_some_hours_stays_an_incident_as_in_english() -> None:
 def test_a_running_total_in_thousands_leaves_the_event_before_it() -> None:
     inc = first_incident("Se reportan tres ejecuciones más en Tijuana; van mil 512 en el año")
     assert (inc.sub_event_type, inc.fatalities) == ("Attack", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("Matan a un ex agente de la policía en Ensenada", "Attack"),
+        ("Dos hermanos se resisten a un asalto y los matan en Cuautla", "Attack"),
+        ("Un joven se resiste a un secuestro y lo matan en Jiutepec", "Attack"),
+    ],
+)
+def test_a_former_agent_is_a_civilian_and_a_pronoun_killing_is_an_attack(
+    text: str, sub: str
+) -> None:
+    assert first_incident(text).sub_event_type == sub
