@@ -21,6 +21,10 @@ a model and the rule it was tuned with travel together):
   regression sets it re-typed more incidents wrongly than rightly;
 * otherwise the rules' type stands.
 
+Spanish incidents (:mod:`processors.spanish`) keep the rules' type and are never dropped: the
+model reads English words (its few Spanish training headlines carry labels derived from UCDP's
+kind of violence, which made every Spanish clash, bomb and drone strike tried an Attack).
+
 Every incident it returns names the model in ``extractor.version``:
 ``<rules version>+clf-<first 12 hex of the weights file's sha256>``.
 """
@@ -41,6 +45,7 @@ import numpy as np
 
 from processors.extractor import RuleExtractor, Verdict
 from processors.rules import EXTRACTOR_NAME, EXTRACTOR_VERSION
+from processors.spanish import LANGUAGE as SPANISH
 from wirewatch.config import ProcessSettings
 from wirewatch.contracts import Article, ExtractorInfo, Incident
 from wirewatch.errors import ConfigError
@@ -189,6 +194,9 @@ class ClassifierExtractor:
         model, info = self.model, self._info
         kept: list[Incident] = []
         for inc in incidents:
+            if inc.language == SPANISH:
+                kept.append(inc.model_copy(update={"extractor": info}))
+                continue
             sub = model.decide(inc.evidence.text, inc.sub_event_type)
             if sub is None:
                 continue

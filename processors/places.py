@@ -1308,16 +1308,23 @@ _SUFFIX_TAIL_RE = re.compile(
 )
 
 
+def _no_spanish_en(surface: str, place: Place) -> str:
+    # the index holds some places with the Spanish "en" ("en Culiacán"): not their name
+    if surface[:3].lower() == "en " and place.name[:3].lower() != "en ":
+        return surface[3:]
+    return surface
+
+
 def to_location(hit: PlaceHit, force_near: bool = False) -> Location:
     precision = "near" if (hit.near or force_near) else None
     place = hit.place
     name = None
     if not hit.surface.isupper():
         if place.feature == "city":
-            name = hit.surface  # towns keep the article's spelling ("Abu Ghraib")
+            name = _no_spanish_en(hit.surface, place)  # the article's spelling ("Abu Ghraib")
         elif place.feature == "admin1":
             # regions are named as the text names them, without "province" ("Gansu")
-            name = _SUFFIX_TAIL_RE.sub("", hit.surface) or None
+            name = _SUFFIX_TAIL_RE.sub("", _no_spanish_en(hit.surface, place)) or None
     if place.feature == "admin1" and precision == "near":
         precision = None  # "near Idlib province" is still the province
     loc = place.to_location(precision=precision, name=name)

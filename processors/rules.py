@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from processors import lexicon as lx
+from processors import spanish as es_rules
 from processors.actors import find_actors, find_sources, find_weapons
 from processors.casualties import Casualties, find_casualties, zero_statement
 from processors.classify import (
@@ -71,6 +72,10 @@ EXTRACTOR_VERSION = "0.3.10"  # issue 18 eighth round: headline places, violence
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
+# Languages with incident rules: English (the tables of lexicon/classify/casualties/dates) and
+# Spanish (processors/spanish.py, called only for a text detected as "es"). A text in another
+# language (run only under process.languages ["*"]) is read with the English rules, capped.
+RULE_LANGUAGES = frozenset({"en", es_rules.LANGUAGE})
 _WEAK = 0.6  # weight of bare outcome words (killed, wounded): they alone do not make an event
 
 # A death alone is no incident ("the informer died"): a new incident needs a violent word
@@ -367,20 +372,32 @@ def _extract(
     if language is None:
         language = detect_language(text, declared_language)
     warnings: list[str] = []
-    if language != "en":
+    if language not in RULE_LANGUAGES:
         warnings.append(NON_ENGLISH_WARNING)
+    es = language == es_rules.LANGUAGE
     if len(text) < full_len:
         warnings.append(f"{TRUNCATED_WARNING}: analysed the first {len(text)} of {full_len} chars")
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
-    triggers = find_triggers(text)
+    triggers = es_rules.find_triggers(text) if es else find_triggers(text)
+    if es and not triggers:
+        # an English headline full of Spanish names reads as Spanish ("Celaya, Guanajuato: Santa
+        # Rosa de Lima Cartel Kills Opponent"): its own words are English, and so are the rules
+        triggers = find_triggers(text)
+        if triggers:
+            es, language = False, "en"
     if not triggers:
         return []  # every incident starts at a trigger: dates and places would go unread
     sentences = split_sentences(text)
     trig_pos = [t.start for t in triggers]
     filed = datelines(text)
-    dates = [d for d in find_dates(text, published) if not _in_spans(d.start, filed)]
+    dates = [
+        d
+        for d in (es_rules.find_dates if es else find_dates)(text, published)
+        if not _in_spans(d.start, filed)
+    ]
+    aggregate = es_rules.is_aggregate if es else is_aggregate
     date_pos = [d.start for d in dates]
     said = _statement_dates(text, dates)
     # resolved on the first sentence that keeps a trigger: the place search is the largest
@@ -397,10 +414,10 @@ def _extract(
         if sent.furniture:
             continue
         s0, s1 = sent.start, sent.end
-        if is_aggregate(sent.text, prev_aggregate):
+        if aggregate(sent.text, prev_aggregate):
             prev_aggregate = True
             current = None
-            lead = _event_before_total(sent.text)
+            lead = (es_rules.event_before_total if es else _event_before_total)(sent.text)
             if lead is None:
                 continue
             s1 = s0 + lead  # only the event's own clause is read
@@ -423,12 +440,14 @@ def _extract(
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
             places = article_places(text, title, exclude=filed, regions=regions)
+            if es:  # an event word is no place ("Choque de cárteles ...": Choque is a town too)
+                places = es_rules.without_event_words(places, triggers)
             hit_pos = [h.start for h in places.hits]
         masked = _masked(text, s0, s1, supp)
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]
         for seg_start, seg_end, members in cluster(trigs, text, s0, s1):
             seg = masked[seg_start - s0 : seg_end - s0]
-            res = resolve(members, seg, seg_start)
+            res = (es_rules.resolve if es else resolve)(members, seg, seg_start)
             strength = max(t.weight for t in members)
             labels = {t.label for t in members}
             generic = labels <= (GENERIC_LABELS | {lx.STRIKE, lx.MISSILE}) and not res.explicit_cue
@@ -443,7 +462,9 @@ def _extract(
                 and (h.locative or h.rank == 4)
                 and not _in_spans(h.start, supp)
             ]
-            cas = find_casualties(masked, seg_start - s0, seg_end - s0)
+            cas = (es_rules.find_casualties if es else find_casualties)(
+                masked, seg_start - s0, seg_end - s0
+            )
             m = _Mention(
                 sentence=sent,
                 start=seg_start,
@@ -873,7 +894,7 @@ def _draft(
     if background:
         conf *= 0.5
         warnings.append("background: event long before publication")
-    if language != "en":
+    if language not in RULE_LANGUAGES:
         conf = min(conf, 0.2)
     conf = round(max(0.05, min(conf, 0.95)), 3)
     cas = Casualties()
@@ -934,12 +955,13 @@ def _finish(
     anchor = inc.anchor
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
     a0 = anchor.sentence.start
-    actors = find_actors(anchor.masked, 0, anchor.end - a0, anchor.triggers[0].start - a0, demonyms)
+    actors_of = es_rules.find_actors if language == es_rules.LANGUAGE else find_actors
+    actors = actors_of(anchor.masked, 0, anchor.end - a0, anchor.triggers[0].start - a0, demonyms)
     for m in ordered[1:]:  # "The attack was claimed by ..." in a follow-up sentence
         if "claim" not in m.sentence.text:
             continue
         m0 = m.sentence.start
-        for actor in find_actors(m.masked, 0, m.end - m0, m.triggers[0].start - m0, demonyms):
+        for actor in actors_of(m.masked, 0, m.end - m0, m.triggers[0].start - m0, demonyms):
             if actor.role == "claimant" and all(a.name != actor.name for a in actors):
                 actors.append(actor)
     weapons: list[str] = []

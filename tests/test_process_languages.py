@@ -74,7 +74,7 @@ def test_all_languages_run_the_rules_with_capped_confidence() -> None:
 
 
 def test_languages_setting_from_env_and_validation(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert load_settings().process.language_set == frozenset({"en"})
+    assert load_settings().process.language_set == frozenset({"en", "es"})
     monkeypatch.setenv("WIREWATCH_PROCESS__LANGUAGES", '["EN", "de"]')
     assert load_settings().process.language_set == frozenset({"en", "de"})
     monkeypatch.setenv("WIREWATCH_PROCESS__LANGUAGES", '["*"]')

@@ -1,0 +1,808 @@
+"""Spanish incident rules: what the rule engine (:mod:`processors.rules`) reads in a text
+detected as Spanish ("es") instead of its English tables.
+
+The engine's structure is shared: sentences, mention clustering, grouping into incidents,
+places (the gazetteer is language-agnostic), evidence and pruning are the English engine's.
+This module supplies the language-bound parts, each with the signature of its English
+counterpart: :func:`find_triggers` (event words), :func:`resolve` (the sub-event type of a
+mention), :func:`find_casualties` (killed and injured counts), :func:`find_dates` (relative and
+explicit dates), :func:`find_actors` (the common Mexican/Latin American actors) and
+:func:`is_aggregate` (statistics sentences, which tell no one event).
+
+The vocabulary is that of Latin American wire leads and headlines ("asesinan a dos en ...",
+"enfrentamiento deja tres muertos", "hallan cuerpos en ..."). English texts never reach this
+module: :mod:`processors.rules` calls it only when the detected language is "es".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from processors import lexicon as lx
+from processors.casualties import Casualties
+from processors.classify import Resolution, Trigger
+from processors.dates import DateMention
+from processors.numbers import Count
+from processors.places import ArticlePlaces
+from wirewatch.contracts import Actor
+
+__all__ = [
+    "LANGUAGE",
+    "find_actors",
+    "find_casualties",
+    "find_dates",
+    "find_triggers",
+    "is_aggregate",
+    "resolve",
+    "without_event_words",
+]
+
+LANGUAGE = "es"
+_F = re.IGNORECASE
+
+# ----------------------------------------------------------------------------- numbers
+
+_UNITS = {
+    "un": 1,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+}
+_NUMBER_WORDS = {
+    **_UNITS,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
+    "dieciséis": 16,
+    "dieciseis": 16,
+    "diecisiete": 17,
+    "dieciocho": 18,
+    "diecinueve": 19,
+    "veinte": 20,
+    "veintiún": 21,
+    "veintiun": 21,
+    "veintiuno": 21,
+    "veintiuna": 21,
+    "veintidós": 22,
+    "veintidos": 22,
+    "veintitrés": 23,
+    "veintitres": 23,
+    "veinticuatro": 24,
+    "veinticinco": 25,
+    "veintiséis": 26,
+    "veintiseis": 26,
+    "veintisiete": 27,
+    "veintiocho": 28,
+    "veintinueve": 29,
+    "treinta": 30,
+    "cuarenta": 40,
+    "cincuenta": 50,
+    "sesenta": 60,
+    "setenta": 70,
+    "ochenta": 80,
+    "noventa": 90,
+    "cien": 100,
+    "una docena": 12,
+    "media docena": 6,
+}
+_TENS = ("treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa")
+# lower bounds of vague amounts, as the English table's ("several" -> 2)
+_VAGUE = {"varios": 2, "varias": 2, "decenas de": 20, "docenas de": 24, "cientos de": 200}
+_QUALIFIERS = ("al menos", "por lo menos", "cuando menos", "más de", "mas de")
+
+
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(str(w)) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+NUMBER_PATTERN = (
+    rf"(?:(?P<qual>{_alt(_QUALIFIERS)})\s+)?"
+    rf"(?:(?P<digits>\d{{1,3}}(?:[,.]\d{{3}})+(?!\d)|\d+)"
+    rf"|(?P<words>(?:{_alt(_TENS)})\s+y\s+(?:{_alt(_UNITS)})|{_alt(_NUMBER_WORDS)})"
+    rf"|(?P<vague>{_alt(_VAGUE)}))"
+)
+
+
+def _count(m: re.Match[str]) -> Count | None:
+    qual = m.group("qual")
+    digits, words, vague = m.group("digits"), m.group("words"), m.group("vague")
+    if digits:
+        value = int(re.sub(r"[,.]", "", digits))
+    elif words:
+        w = re.sub(r"\s+", " ", words.lower())
+        if " y " in w:
+            tens, _, unit = w.partition(" y ")
+            value = _NUMBER_WORDS[tens] + _UNITS[unit]
+        else:
+            value = _NUMBER_WORDS[w]
+    elif vague:
+        return Count(None, _VAGUE[re.sub(r"\s+", " ", vague.lower())])
+    else:
+        return None
+    return Count(value, value if qual else None)
+
+
+# ----------------------------------------------------------------------------- triggers
+
+
+# A participle or verb in its usual news forms: "asesin" -> asesinan, asesinó, asesinado(s)...
+def _verb(stem: str) -> str:
+    return rf"{stem}(?:an|a|aron|ó|o|ado|ada|ados|adas|ar|ando)"
+
+
+# "levantar" (to take someone away) is an abduction, not a killing: not among them
+_KILL = "|".join(_verb(s) for s in ("asesin", "ejecut", "ultim", "acribill", "masacr")) + (
+    r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
+)
+_BODY_VERBS = (
+    r"hall(?:an|a|aron|ó|ado|ada|ados|adas)|encuentr(?:an|a)|encontr(?:aron|ó|ado|ada|ados|adas)|"
+    r"localiz(?:an|a|aron|ó|ado|ada|ados|adas)|ubic(?:an|a|aron|ó|ado|ada|ados|adas)|"
+    r"descubr(?:en|e|ieron|ió)|dej(?:an|a|aron|ó)|abandon(?:an|a|aron|ó)|arroj(?:an|a|aron|ó)|"
+    r"tir(?:an|aron|ó)|cuelg(?:an|a)|colg(?:aron|ó)|recuper(?:an|aron|ó)"
+)
+_BODY_NOUNS = (
+    r"cuerpos?|cad[aá]ver(?:es)?|restos humanos|osamentas?|fosas? clandestinas?|"
+    r"bolsas? con restos|calcinad[oa]s?|decapitad[oa]s?|cabezas?|torsos?|extremidades|"
+    r"desmembrad[oa]s?|embolsad[oa]s?|encobijad[oa]s?|maniatad[oa]s?"
+)
+_ARMED_ATTACK = (
+    r"ataques? armados?|agresi[oó]n(?:es)? armadas?|(?:agresi[oó]n|ataques?) a (?:balazos|tiros)|"
+    r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
+    r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
+    r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
+    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en)|"
+    # "comando ataca autobús", "atacan despacho y marisquería": the verb alone in a headline
+    r"atac(?:a|an|aron|ó)|"
+    r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
+)
+_TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
+    # --- air / drone
+    (
+        r"ataques? (?:con|de) drones?|drones? (?:con )?explosiv[oa]s?|"
+        r"drones? (?:arroj|lanz|solt)\w*|explosivos? (?:lanzad|arrojad|soltad)[oa]s? (?:desde|con|"
+        r"por) (?:un |una )?(?:drones?|aeronaves?)|bombarde(?:o|os|an|a|aron|ó)|"
+        r"ataques? a[eé]reos?",
+        lx.AIR,
+        3.0,
+    ),
+    # --- explosions
+    (r"granadas?(?: de fragmentaci[oó]n)?", lx.GRENADE, 2.5),
+    (
+        r"coches? bombas?|carros? bombas?|autos? bombas?|veh[ií]culos? bombas?|"
+        r"artefactos? explosiv[oa]s?|explosivos? improvisad[oa]s?|minas? (?:terrestres?|"
+        r"antipersonal(?:es)?)|explosi[oó]n(?:es)?|estallid[oa]s?|explot(?:a|an|ó|aron)|"
+        r"deton(?:an|a|aron|ó) (?:un |una )?(?:explosivo|artefacto|bomba|mina)",
+        lx.IED,
+        2.5,
+    ),
+    # --- clashes
+    (
+        r"enfrentamientos?(?: armados?)?|se enfrent(?:an|a|aron|ó)|enfrent(?:an|aron) a|"
+        r"choques? armados?|intercambio de disparos|balaceras?|tiroteos?|"
+        r"(?:choques?|batallas?|guerras?|disputas?) (?:de|entre) (?:los |las )?(?:c[aá]rteles|"
+        r"grupos|bandas|sicarios|criminales|delincuentes|narcos)|"
+        r"abat(?:en|e|ieron|ió|id[oa]s?)|repel(?:en|e|ieron|ió) (?:una |la )?agresi[oó]n|"
+        r"emboscad(?:a|as)|embosc(?:an|a|aron|ó)",
+        lx.CLASH,
+        2.5,
+    ),
+    # --- killings and bodies found
+    (
+        rf"{_KILL}|mat(?:an|aron|ó) (?:a|al)|(?:lo|la|los|las) mat(?:an|aron|ó)|asesinatos?|"
+        r"homicidios?|feminicidios?|masacres?|"
+        r"matanzas?|multihomicidios?|(?:doble|triple) (?:homicidio|ejecuci[oó]n|asesinato)|"
+        r"ejecuci[oó]n(?:es)?|decapit(?:an|aron|ad[oa]s?)|descuartiz(?:an|aron|ad[oa]s?)|"
+        r"desmembr(?:an|aron|ad[oa]s?)|calcin(?:an|aron|ad[oa]s?)",
+        lx.VIOLENCE,
+        2.5,
+    ),
+    (
+        rf"(?:{_BODY_VERBS}) (?:[\w-]+ ){{0,6}}?(?:{_BODY_NOUNS})|"
+        # "hallan muerto a un hombre", "encuentran a un hombre muerto en ..." ("deja tres
+        # muertos" is not)
+        r"(?:hall|encuentr|encontr|localiz|ubic)\w* (?:[\w-]+ ){0,4}?(?:muert[oa]s?|sin vida|"
+        r"asesinad[oa]s?|ejecutad[oa]s?)|"
+        # "cuerpos hallados en ...", "tres cuerpos", "cabeza humana"
+        r"(?:cuerpos?|cad[aá]ver(?:es)?|restos) (?:hallad|localizad|encontrad|abandonad|"
+        r"ubicad)[oa]s?|(?:\d+|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:cuerpos|"
+        r"cad[aá]veres)|(?:restos|partes|pierna|piernas|brazo|brazos|cabeza|cabezas|torso|"
+        r"extremidades) humanos?|(?:restos|partes|pierna|piernas|brazo|brazos|cabeza|cabezas|"
+        r"torso|extremidades) humanas?|"
+        r"(?:cuerpos?|cad[aá]ver(?:es)?) (?:sin vida|con (?:huellas|signos|impactos|heridas)|"
+        r"baleados?|maniatados?|embolsados?|encobijados?|semienterrados?)",
+        lx.VIOLENCE,
+        2.5,
+    ),
+    (_ARMED_ATTACK, lx.VIOLENCE, 2.0),
+    # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word
+    (
+        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallecen|"
+        r"herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
+        lx.VIOLENCE,
+        1.0,
+    ),
+    # --- abductions
+    (
+        r"secuestr(?:an|a|aron|ó|o|os|ado|ada|ados|adas)|"
+        r"priv(?:an|a|aron|ó|ad[oa]s?) de (?:la|su) libertad|levant(?:an|aron|ó) a|"
+        r"plagi(?:an|a|aron|ó|ado|ada|o)|rapt(?:an|a|aron|ó|o)|desaparici[oó]n forzada",
+        lx.ABDUCTION,
+        2.5,
+    ),
+    # --- protests
+    (
+        r"protest(?:a|as|an|aron|ó|ando)|manifestaci(?:ón|on|ones)|manifestantes|"
+        r"se manifiest(?:an|a)|se manifestaron|march(?:an|aron|ó)|marchas?|mitin|plant[oó]n|"
+        r"bloque(?:an|aron|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|autopistas?|"
+        r"casetas?|accesos?|v[ií]as?)",
+        lx.PEACEFUL,
+        2.0,
+    ),
+    # --- arrests: as in English, an arrest alone is an incident
+    (
+        r"detien(?:en|e)|detuvieron|detuvo|detenid[oa]s?|arrest(?:an|a|aron|ó|ad[oa]s?)|"
+        r"captur(?:an|a|aron|ó|ad[oa]s?)|aprehend(?:en|e|ieron|ió|id[oa]s?)",
+        lx.ARRESTS,
+        2.0,
+    ),
+)
+_TRIGGER_RE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(f"(?P<t{i}>{p})" for i, (p, _l, _w) in enumerate(_TRIGGERS_ES))
+    + r")(?!\w)",
+    _F,
+)
+# figurative or non-violent uses of the trigger words ("la puesta en marcha", "explosión de
+# una pipa de gas", "la marcha del equipo")
+_NEGATIVE_RE = re.compile(
+    r"(?<!\w)(?:(?:puesta |sigue |ya )?en marcha|marcha atr[aá]s|a toda marcha|"
+    r"explosi[oó]n (?:de (?:una |un |la |el )?)?(?:pipa|gas|pirotecnia|polvor[ií]n|cohetes|"
+    r"tanque|ducto|caldera|tanque de gas|toma clandestina|transformador|pirot[eé]cnic\w*)|"
+    r"explot(?:a|ó|an|aron) (?:una |un |la |el )?(?:pipa|tanque|transformador|caldera|ducto|"
+    r"cohetes?|polvor[ií]n)|homicidios? (?:culposos?|imprudencial(?:es)?)|"
+    r"(?:orden|órdenes|orden) de aprehensi[oó]n)(?!\w)",
+    _F,
+)
+# an outcome in an accident, illness or disaster is no incident
+_NON_VIOLENT_RE = re.compile(
+    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre)|volcaduras?|vuelcan?|"
+    r"volc[oó]|atropell\w*|"
+    r"incendios?|ahogad[oa]s?|intoxicad\w*|derrumbes?|deslaves?|sismos?|terremotos?|"
+    r"hurac[aá]n|inundaci\w*|covid|coronavirus|enfermedad|infarto|descarga el[eé]ctrica|"
+    r"colisi[oó]n|carambola|naufragio|pirotecnia|polvor[ií]n|fuga de gas|"
+    r"explosi[oó]n de (?:una |un |la |el )?(?:pipa|gas|tanque|caldera|ducto))(?!\w)",
+    _F,
+)
+_RULES = [(label, weight) for _p, label, weight in _TRIGGERS_ES]
+_BARE_OUTCOME_WEIGHT = 1.0
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """All Spanish trigger matches of ``text`` in order, figurative and accidental uses
+    removed."""
+    negatives = [m.span() for m in _NEGATIVE_RE.finditer(text)]
+    out: list[Trigger] = []
+    for m in _TRIGGER_RE.finditer(text):
+        s, e = m.span()
+        if any(a <= s < b for a, b in negatives):
+            continue
+        label, weight = _RULES[int((m.lastgroup or "t0")[1:])]
+        if weight == _BARE_OUTCOME_WEIGHT and _accident_near(text, s):
+            continue
+        out.append(Trigger(s, e, label, weight, m.group()))
+    return out
+
+
+def _accident_near(text: str, pos: int) -> bool:
+    a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
+    b = min(x for x in (text.find(".", pos), text.find("\n", pos), len(text)) if x >= 0)
+    return _NON_VIOLENT_RE.search(text, a, b) is not None
+
+
+# ----------------------------------------------------------------------------- types
+
+# armed people as victims or opponents: a killing of them is a clash, as in the English rules
+_ARMED = (
+    r"polic[ií]as?|agentes?|militares|soldados?|marinos?|elementos|guardias? nacionales?|"
+    r"Guardia Nacional|custodios?|escoltas?|sicarios?|pistoleros?|narcos?|halcones?|"
+    r"delincuentes?|criminales?|presuntos? (?:delincuentes?|criminales?|sicarios?)|"
+    r"integrantes? de (?:un |una |la |el )?(?:grupo|c[eé]lula|c[aá]rtel|banda|organizaci[oó]n)|"
+    r"miembros? de (?:un |una |la |el )?(?:grupo|c[eé]lula|c[aá]rtel|banda|organizaci[oó]n)|"
+    r"hombres armados|grupos? armados?|jefes? de plaza|lugartenientes?|"
+    r"l[ií]der(?:es)? de (?:un |una |la |el |los )?(?:grupo|c[eé]lula|c[aá]rtel|banda|plaza|"
+    r"sicarios)|"
+    r"ministeriales|estatales|municipales|federales|efectivos|uniformados|comandantes?|"
+    r"Ej[eé]rcito|Sedena|Marina|Semar"
+)
+_ARMED_RE = re.compile(rf"(?<!\w)(?:{_ARMED})(?!\w)", _F)
+_CIVILIAN_RE = re.compile(
+    r"(?<!\w)(?:civiles|transe[uú]ntes|ni[ñn][oa]s?|menor(?:es)?|mujer(?:es)?|familia|"
+    r"clientes|comensales|estudiantes|j[oó]venes|joven|pasajeros|vecinos|habitantes|"
+    r"comerciantes?|taxistas?|choferes?|periodistas?|activistas?|reporteros?)(?!\w)",
+    _F,
+)
+_PROTEST_INTERVENTION_RE = re.compile(
+    r"(?<!\w)(?:gas(?:es)? lacrim[oó]gen[oa]s?|desaloj\w*|repliega\w*|replegaron|encapsul\w*|"
+    r"dispers(?:an|aron|ó)|granaderos|antimotines|detien\w*|detuvieron|detenid[oa]s)(?!\w)",
+    _F,
+)
+_PROTEST_VIOLENT_RE = re.compile(
+    r"(?<!\w)(?:vandaliz\w*|destrozos|saque\w*|quem(?:an|aron|ó)|incendi(?:an|aron|ó)|pintas|"
+    r"piedras|petardos|bombas molotov|cocteles molotov|zafarrancho|trifulca|portazo)(?!\w)",
+    _F,
+)
+_PROTEST_LETHAL_RE = re.compile(
+    r"(?<!\w)(?:muert[oa]s?|muere|mueren|asesin\w*|mat(?:an|aron|ó)|balas? de plomo|"
+    r"disparan contra|dispararon contra|bale\w*)(?!\w)",
+    _F,
+)
+_CLAUSE_STOP_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:en|y|tras|cuando|mientras)\b", _F)
+
+
+_OBJECT_LEAD_RE = re.compile(
+    r"\s*(?:(?:a|de|con)\s+(?:balazos|tiros|golpes|un balazo|un disparo)\s*)?(?:a|al|contra)\s+",
+    _F,
+)
+
+
+def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | None:
+    """Who the violence at ``seg[pos:]`` hit: the object after the verb ("ejecutan a dos
+    policías"; ``verb_takes_object``: the trigger already ends with its "a"), else the subject
+    before a participle ("tres policías asesinados")."""
+    lead = re.match(r"\s*", seg[pos:]) if verb_takes_object else _OBJECT_LEAD_RE.match(seg[pos:])
+    if lead is not None:
+        start = pos + lead.end()
+        stop = _CLAUSE_STOP_RE.search(seg, start + 1, start + 80)
+        np = seg[start : stop.start() if stop else min(len(seg), start + 80)]
+        # "ex agente", "exmilitar": no longer armed
+        retired = re.match(r"\s*(?:(?:un|una|el|la|a|al|dos|tres)\s+)?ex[\s-]?", np, _F)
+        if _ARMED_RE.search(np) and not _CIVILIAN_RE.match(np.strip()) and not retired:
+            return lx.CLASH
+        return lx.ATTACK
+    head = seg[max(0, pos - 60) : pos]
+    cut = max(head.rfind(","), head.rfind(";"), head.rfind("\n"), head.rfind("."))
+    head = head[cut + 1 :]
+    if head.strip():
+        arm = _ARMED_RE.search(head)
+        civ = _CIVILIAN_RE.search(head)
+        if arm and not civ and not re.search(r"\b(?:por|de)\s+\S*\s*$", head[: arm.start()]):
+            return lx.CLASH
+        if civ:
+            return lx.ATTACK
+    return None
+
+
+_PRIORITY = (lx.AIR, lx.IED, lx.GRENADE, lx.CLASH, lx.VIOLENCE, lx.ABDUCTION, lx.ARRESTS)
+
+
+def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
+    """The sub-event type of one mention (the triggers of one clause group, ``seg`` its text
+    starting at offset ``seg_start``)."""
+    labels = {t.label for t in triggers}
+    score = max(t.weight for t in triggers)
+    if lx.PEACEFUL in labels:
+        sub = lx.PEACEFUL
+        if _PROTEST_LETHAL_RE.search(seg):
+            sub = lx.EXCESSIVE
+        elif _PROTEST_VIOLENT_RE.search(seg):
+            sub = lx.VIOLENT_DEMO
+        elif _PROTEST_INTERVENTION_RE.search(seg):
+            sub = lx.INTERVENTION
+        return Resolution(sub, lx.EVENT_TYPE_OF[sub], score, sub != lx.PEACEFUL)
+    label = next((p for p in _PRIORITY if p in labels), lx.VIOLENCE)
+    explicit = label not in (lx.VIOLENCE, lx.CLASH)
+    if label == lx.CLASH:
+        t = next(t for t in triggers if t.label == lx.CLASH)
+        if re.match(r"(?:balacera|tiroteo)", t.text, _F) and not _ARMED_RE.search(seg):
+            # a shooting with no armed side named: who was hit decides, as for "ataque armado"
+            label = lx.VIOLENCE if _CIVILIAN_RE.search(seg) else lx.CLASH
+    if label == lx.VIOLENCE:
+        kind = None
+        for t in triggers:
+            if t.label == lx.VIOLENCE and t.weight > _BARE_OUTCOME_WEIGHT:
+                obj = t.text.lower().endswith((" a", " al"))
+                kind = _victim_kind(seg, t.end - seg_start, obj)
+                if kind is not None:
+                    break
+        label = kind or lx.ATTACK
+        explicit = kind is not None
+    return Resolution(label, lx.EVENT_TYPE_OF[label], score, explicit)
+
+
+# ----------------------------------------------------------------------------- counts
+
+_PEOPLE = (
+    r"personas?|hombres?|mujer(?:es)?|j[oó]venes|joven|menores|menor|ni[ñn][oa]s?|"
+    r"adolescentes?|individuos?|sujetos?|polic[ií]as?|agentes?|militares|soldados?|elementos|"
+    r"civiles|v[ií]ctimas|presuntos|delincuentes|sicarios|pistoleros|integrantes|miembros"
+)
+_KILLED_WORD = (
+    r"muert[oa]s?|fallecid[oa]s?|asesinad[oa]s?|ejecutad[oa]s?|ultimad[oa]s?|sin vida|"
+    r"calcinad[oa]s?|decapitad[oa]s?|abatid[oa]s?|v[ií]ctimas mortales|cuerpos|cad[aá]veres|"
+    r"acribillad[oa]s?|masacrad[oa]s?|desmembrad[oa]s?|muertes|homicidios|asesinatos|"
+    r"ejecuciones|fallecieron|murieron|falleci[oó]|"
+    r"muri[oó]|perdieron la vida|perdi[oó] la vida"
+)
+_INJURED_WORD = r"herid[oa]s?|lesionad[oa]s?"
+_FILLER = r"(?:(?!\d)[\w'’-]+\s+){0,4}?"  # never over another count
+_COPULA = r"(?:(?:fueron|son|resultaron|resultan|quedaron|han sido|fue|es|resulta|result[oó])\s+)?"
+_NUM = rf"(?<!\w){NUMBER_PATTERN}(?!\w)"
+# "tres muertos", "dos personas fueron asesinadas", "cinco hombres sin vida"
+_NUM_OUTCOME_RE = re.compile(
+    rf"{_NUM}\s+{_FILLER}{_COPULA}(?P<out>{_KILLED_WORD}|{_INJURED_WORD})(?!\w)", _F
+)
+_NUM_START_RE = re.compile(
+    rf"(?<!\w)(?:{_alt(_QUALIFIERS)}|\d|{_alt(_NUMBER_WORDS)}|"
+    rf"{_alt(_VAGUE)})(?!\w)|(?<!\w)\d",
+    _F,
+)
+# "asesinan a tres", "matan a 5 personas", "hieren a dos", "mueren cuatro", "hallan los cuerpos
+# de cinco personas"
+_BODIES_OF_RE = re.compile(
+    rf"(?<!\w)(?:(?:cuerpos|cad[aá]veres|restos)\s+(?:sin vida\s+)?de|"
+    rf"(?:asesinatos?|ejecuci[oó]n|masacre|homicidio)\s+de|"
+    rf"(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]s|sin vida)\s+a)\s+{_NUM}(?!\w)",
+    _F,
+)
+_VERB_NUM_RE = re.compile(
+    rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
+    rf"bale(?:an|aron)|mueren|murieron|abat(?:en|ieron))"
+    rf"(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
+    rf"un balazo|un disparo))?\s+(?:a\s+)?{_NUM}(?!\w)",
+    _F,
+)
+# one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
+# "un hombre asesinado", "hallan cuerpo", "joven fue encontrado muerto"
+# (a nickname in quotes is one person: "asesinan a 'El Gato'")
+_SINGLE_VICTIM = (
+    r"(?:el |la |un |una |su |al )?(?:[\"“'‘«]\s*(?:el |la )?)?(?!(?:los|las|sus|unos|unas)\b)"
+    r"[^\W\d_]+(?<!s)"
+)
+_ONE_KILLED_RE = re.compile(
+    rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó))(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|"
+    rf"pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?\s+(?:a|al)\s+{_SINGLE_VICTIM}"
+    rf"|muere\s+{_SINGLE_VICTIM}|(?:{_BODY_VERBS})\s+(?:a\s+)?(?:un\s+|una\s+|otro\s+)?"
+    rf"(?:decapitad[oa]|encobijad[oa]|embolsad[oa]|ejecutad[oa]|calcinad[oa]|desmembrad[oa])"
+    rf"(?!\w)|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"
+    rf"sin vida)\s+(?:a|al)\s+{_SINGLE_VICTIM}|"
+    rf"(?:{_BODY_VERBS})\s+(?:el |un |otro )?(?:cuerpo|cad[aá]ver)"
+    rf"(?!\w)|(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|"
+    rf"soldado|taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:[\w-]+\s+)?"
+    rf"(?:(?:es|fue|resulta|result[oó]|queda|qued[oó]|muere|muri[oó])\s+)?"
+    rf"(?:(?:encontrad[oa]|hallad[oa]|localizad[oa])\s+)?(?:asesinad[oa]|ejecutad[oa]|"
+    rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa])(?!\w))",
+    _F,
+)
+_ONE_INJURED_RE = re.compile(
+    rf"(?<!\w)(?:hier(?:en|e)|hirieron|lesion(?:an|aron))\s+(?:a|al)\s+{_SINGLE_VICTIM}|"
+    r"(?<!\w)(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|"
+    r"soldado|persona)\s+(?:[\w-]+\s+)?(?:(?:es|fue|resulta|result[oó]|queda|qued[oó])\s+)?"
+    r"(?:herid[oa]|lesionad[oa])(?!\w)",
+    _F,
+)
+_ZERO_RE = re.compile(
+    r"(?<!\w)(?:sin (?:dejar )?(?:(?P<k>muert[oa]s|v[ií]ctimas(?: mortales)?|p[eé]rdidas "
+    r"humanas)|(?P<i>herid[oa]s|lesionad[oa]s))|no (?:hubo|hay|se reportaron|dej[oó]) "
+    r"(?:(?P<k2>muert[oa]s|v[ií]ctimas)|(?P<i2>herid[oa]s|lesionad[oa]s)))(?!\w)",
+    _F,
+)
+_OUTCOME_KEYS = (
+    "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
+    "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
+    "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
+    "perdi", "vida", "ejecuc",
+)  # fmt: skip
+
+
+def _max(a: Count | None, b: Count | None) -> Count | None:
+    c = Casualties(a, None)
+    c.merge_max(Casualties(b, None))
+    return c.fatalities
+
+
+def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casualties:
+    """Killed and injured counts in ``text[start:end]`` (the largest of each)."""
+    end = len(text) if end is None else end
+    low = text[start:end].lower()
+    if not any(k in low for k in _OUTCOME_KEYS):
+        return Casualties()
+    killed: Count | None = None
+    injured: Count | None = None
+    for n in _NUM_START_RE.finditer(text, start, end):  # from each count: "un bar deja 7 muertos"
+        m = _NUM_OUTCOME_RE.match(text, n.start(), end)
+        if m is None:
+            continue
+        c = _count(m)
+        if c is None:
+            continue
+        if re.match(_INJURED_WORD, m.group("out"), _F):
+            injured = _max(injured, c)
+        elif not re.match(r"homicidios|muertes|asesinatos|ejecuciones", m.group("out"), _F) or (
+            c.lower < 50
+        ):
+            killed = _max(killed, c)
+    for m in _VERB_NUM_RE.finditer(text, start, end):
+        c = _count(m)
+        if c is None:
+            continue
+        verb = m.group("verb").lower()
+        if verb.startswith(("hier", "hiri", "lesion", "bale")):
+            injured = _max(injured, c)
+        else:
+            killed = _max(killed, c)
+    for m in _BODIES_OF_RE.finditer(text, start, end):
+        killed = _max(killed, _count(m))
+    if killed is None and _ONE_KILLED_RE.search(text, start, end):
+        killed = Count(1, None)
+    if injured is None and _ONE_INJURED_RE.search(text, start, end):
+        injured = Count(1, None)
+    if killed is None or injured is None:
+        for z in _ZERO_RE.finditer(text, start, end):
+            if killed is None and (z.group("k") or z.group("k2")):
+                killed = Count(0, None)
+            if injured is None and (z.group("i") or z.group("i2")):
+                injured = Count(0, None)
+    return Casualties(killed, injured)
+
+
+# ----------------------------------------------------------------------------- dates
+
+_WEEKDAYS = {
+    "lunes": 0,
+    "martes": 1,
+    "miércoles": 2,
+    "miercoles": 2,
+    "jueves": 3,
+    "viernes": 4,
+    "sábado": 5,
+    "sabado": 5,
+    "domingo": 6,
+}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+        "diciembre".split(),
+        1,
+    )
+}
+_MONTHS["setiembre"] = 9
+_DATE_RE = re.compile(
+    r"(?<!\w)(?:(?P<since>desde|a partir de)\s+)?(?:"
+    # "la madrugada de este martes", "el pasado domingo", "este lunes", "el viernes"
+    r"(?:(?:la|el)\s+(?:madrugada|mañana|tarde|noche|mediod[ií]a)\s+(?:de|del)\s+)?"
+    r"(?:(?P<mod>este|esta|el\s+pasado|el|pasado)\s+)(?P<wd>lunes|martes|mi[eé]rcoles|jueves|"
+    r"viernes|s[aá]bado|domingo)(?:\s+(?P<wdday>\d{1,2}))?"
+    # "el 5 de marzo", "el 5 de marzo de 2021", "5 de marzo del 2021"
+    r"|(?:el\s+)?(?P<day>\d{1,2})\s+de\s+(?P<mon>enero|febrero|marzo|abril|mayo|junio|julio|"
+    r"agosto|septiembre|setiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+"
+    r"(?P<year>\d{4}))?"
+    r"|(?P<rel>anteayer|antier|antenoche|ayer|anoche|hoy|esta\s+(?:madrugada|mañana|tarde|"
+    r"noche)))(?!\w)",
+    _F,
+)
+_DATE_KEYS = (
+    "lunes", "martes", "rcoles", "jueves", "viernes", "bado", "domingo", "ayer", "anoche",
+    "antier", "antenoche", "hoy", "esta ", " de ",
+)  # fmt: skip
+_RELATIVE_DAYS = {"anteayer": 2, "antier": 2, "antenoche": 2, "ayer": 1, "anoche": 1}
+
+
+# "la colonia 10 de Mayo", "la avenida 5 de Mayo", "calle 16 de Septiembre": a street's name
+_STREET_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:colonia|col\.|avenida|av\.|calle|bulevar|boulevard|blvd\.|calzada|"
+    r"fraccionamiento|plaza|escuela|colegio|mercado|ejido|barrio|puente|carretera|"
+    r"paseo)\s+(?:del\s+)?$",
+    _F,
+)
+
+
+def _fold(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn"
+    )
+
+
+def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
+    """Dates told in ``text``: relative ones resolved against ``published`` (left out without
+    it), explicit "el 5 de marzo" ones in the year of publication unless that puts them after
+    it."""
+    low = text.lower()
+    if not any(k in low for k in _DATE_KEYS):
+        return []
+    out: list[DateMention] = []
+    for m in _DATE_RE.finditer(text):
+        kind = "since" if m.group("since") else None
+        when: date | None = None
+        if m.group("wd"):
+            if published is None:
+                continue
+            target = _WEEKDAYS[_fold(m.group("wd"))]
+            back = (published.weekday() - target) % 7
+            if back == 0 and "pasado" in (m.group("mod") or "").lower():
+                back = 7
+            when = published - timedelta(days=back)
+            kind = kind or "relative"
+        elif m.group("day"):
+            if _STREET_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            month = _MONTHS[_fold(m.group("mon"))]
+            day = int(m.group("day"))
+            year = int(m.group("year")) if m.group("year") else None
+            if year is None and published is None:
+                continue
+            try:
+                when = date(year or published.year, month, day)  # type: ignore[union-attr]
+                if year is None and published is not None and when > published:
+                    when = date(published.year - 1, month, day)
+            except ValueError:
+                continue
+            kind = kind or "explicit"
+        else:
+            if published is None:
+                continue
+            rel = re.sub(r"\s+", " ", m.group("rel").lower())
+            when = published - timedelta(days=_RELATIVE_DAYS.get(rel, 0))
+            kind = kind or "relative"
+        out.append(DateMention(m.start() + offset, m.end() + offset, when, "day", kind))
+    return out
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> ArticlePlaces:
+    """``places`` without the names that are one of the event's words: a headline opens with
+    its verb or noun capitalised ("Choque de cárteles ...", "Dejan restos ..."), and several
+    are also the names of villages in the gazetteer."""
+    spans = [(t.start, t.end) for t in triggers]
+    hits = [h for h in places.hits if not any(a <= h.start < b for a, b in spans)]
+    if len(hits) == len(places.hits):
+        return places
+    left = {h.place.country_iso3 for h in hits}
+    main = places.main_country
+    return dataclasses.replace(
+        places,
+        hits=hits,
+        countries=tuple(c for c in places.countries if c in left),
+        main_country=main if main is not None and main.country_iso3 in left else None,
+    )
+
+
+# ----------------------------------------------------------------------------- aggregates
+
+_MONTH_NAMES = (
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre"
+)
+_AGGREGATE_RE = re.compile(
+    rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
+    rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
+    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
+    # a rate or a ranking ("seis homicidios por día", "el mes con más homicidios"); a toll over
+    # some hours or days ("matan a nueve en menos de 24 horas") stays an incident, as in English
+    r"por d[ií]a|el mes (?:con|m[aá]s)|"
+    # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
+    rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
+    rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
+    r"(?: (?:homicidios|asesinatos|muertos|ejecuciones|"
+    r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
+    rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
+    rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"
+    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)|\d\s*%",
+    _F,
+)
+# the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11
+# ejecuciones en octubre", "Ejecutan a 14 en Guanajuato; van 530 este año", "... matan a 10 el
+# viernes y suman 90"
+_TOTAL_AFTER_RE = re.compile(
+    r"[:;]\s*|(?:,\s+|\s+y\s+)(?=(?:ya |y )?(?:van|suman|acumulan?)\b)", _F
+)
+
+
+def event_before_total(sentence: str) -> int | None:
+    """Length of the clause that tells an event before a running total ("Ejecutan a 14 en
+    Guanajuato; van 530 este año"), or None when there is no such clause or it is itself a
+    statistic (see :func:`is_aggregate`)."""
+    m = _AGGREGATE_RE.search(sentence)
+    if m is None:
+        return None
+    cut = None
+    for b in _TOTAL_AFTER_RE.finditer(sentence):  # the whole text: the lookahead reads the cue
+        if b.start() >= m.start():
+            break
+        cut = b
+    if cut is None or cut.start() == 0:
+        return None
+    lead = sentence[: cut.start()]
+    if _AGGREGATE_RE.search(lead) or not find_triggers(lead):
+        return None
+    return len(lead.rstrip(" ,;:-–—"))
+
+
+def is_aggregate(sentence: str, previous_was_aggregate: bool) -> bool:
+    """Whether ``sentence`` is a statistic over a span or a region, not one event ("los
+    homicidios aumentaron 7 por ciento en junio")."""
+    del previous_was_aggregate  # Spanish statistics are told in one sentence in the leads seen
+    return _AGGREGATE_RE.search(sentence) is not None
+
+
+# ----------------------------------------------------------------------------- actors
+
+_ACTORS: tuple[tuple[str, str, str], ...] = (
+    (r"Guardia Nacional", "National Guard (Mexico)", "state_forces"),
+    (r"Ej[eé]rcito(?: Mexicano)?|Sedena|militares|soldados", "Military Forces", "state_forces"),
+    (r"Marina|Semar|marinos", "Navy", "state_forces"),
+    (
+        r"polic[ií]as?(?: (?:municipal|estatal|ministerial|federal|estatales|municipales|"
+        r"ministeriales|federales)(?:es)?)?|agentes (?:municipales|estatales|ministeriales|"
+        r"federales|de la (?:policía|fiscalía))|Fiscal[ií]a",
+        "Police Forces",
+        "state_forces",
+    ),
+    (
+        r"C[aá]rtel (?:de |del )?(?-i:[A-Z])\w+(?: (?-i:[A-Z])\w+)*|CJNG|"
+        r"Los Zetas|La Familia Michoacana|Los Viagras|Guerreros Unidos|La Nueva Familia "
+        r"Michoacana|Los Ardillos|Los Tlacos|Los Rojos",
+        "",
+        "militia",
+    ),
+    (
+        r"sicarios|hombres armados|grupos? armados?|comando(?: armado)?|pistoleros|"
+        r"desconocidos|encapuchados",
+        "Unidentified armed group",
+        "unidentified",
+    ),
+    (r"manifestantes|normalistas|maestros|docentes|pobladores", "Protesters", "protesters"),
+    (r"civiles|transe[uú]ntes", "Civilians", "civilians"),
+)
+_ACTOR_RE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(f"(?P<a{i}>{p})" for i, (p, _n, _t) in enumerate(_ACTORS))
+    + r")(?!\w)",
+    _F,
+)
+_TARGET_BEFORE_RE = re.compile(
+    r"\b(?:a|al|contra)\s+(?:(?:la|las|los|el|un|una|dos|tres)\s+)?$", _F
+)
+
+
+def find_actors(
+    text: str, start: int, end: int, trigger_pos: int, demonyms: dict[str, str]
+) -> list[Actor]:
+    """The actors of ``text[start:end]`` that Spanish leads name most (state forces, cartels,
+    unidentified gunmen, protesters); the one after "a"/"contra" is the target."""
+    del demonyms
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    for m in _ACTOR_RE.finditer(text, start, end):
+        i = int((m.lastgroup or "a0")[1:])
+        _p, name, typ = _ACTORS[i]
+        name = name or m.group()
+        if name in seen:
+            continue
+        seen.add(name)
+        if typ == "civilians" or (
+            m.start() > trigger_pos
+            and _TARGET_BEFORE_RE.search(text, max(start, m.start() - 20), m.start())
+        ):
+            role = "target"
+        elif not any(a.role == "actor1" for a in actors):
+            role = "actor1"
+        else:
+            role = "actor2"
+        actors.append(Actor(name=name, role=role, type=typ))  # type: ignore[arg-type]
+    return actors
