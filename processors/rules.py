@@ -71,7 +71,9 @@ EXTRACTOR_NAME = "wirewatch-rules"
 EXTRACTOR_VERSION = "0.3.10"  # issue 18 eighth round: headline places, violence over side notes
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
-NON_ENGLISH_WARNING = "non-english-text: rules are English-only"
+# the code before the colon is kept for subscribers who filter on it (it predates the Spanish
+# rules); the text says what the rules read
+NON_ENGLISH_WARNING = "non-english-text: rules read English and Spanish only"
 # Languages with incident rules: English (the tables of lexicon/classify/casualties/dates) and
 # Spanish (processors/spanish.py, called only for a text detected as "es"). A text in another
 # language (run only under process.languages ["*"]) is read with the English rules, capped.
