@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import json
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from clusters.events import outlet_of
 from clusters.stage import EVENT_RECORD_HEADROOM, ClusterStage
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
-from testkit.http import LocalServer, Reply, rss
+from testkit.http import REPO, LocalServer, Reply, rss
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
@@ -192,6 +193,24 @@ def test_records_written_before_the_counts_are_read_and_counted_from_their_lists
     (event,) = latest(run(after, incident(2, killed=5, outlet="b.test"))).values()
     assert (event.incident_count, event.article_count, event.outlet_count) == (2, 2, 2)
     assert event.toll_report_count == 2 and event.cut_lists == []
+
+
+def test_the_example_consumer_counts_every_report_of_a_cut_event() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "events_consumer", REPO / "examples" / "events_consumer.py"
+    )
+    assert spec is not None and spec.loader is not None
+    consumer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(consumer)
+    stage = ClusterStage(Settings(cluster=ClusterSettings(max_event_members=4)))
+    emits: list[Emit] = []
+    for n in range(1, 8):
+        emits += run(stage, incident(n))
+    (event,) = latest(emits).values()
+    value = json.loads(record_value(event))
+    assert consumer.describe(value).endswith(" reports=7")
+    del value["incident_count"]  # a record written before the counts: its list's length
+    assert consumer.describe(value).endswith(" reports=4")
 
 
 def test_max_event_members_is_validated() -> None:
