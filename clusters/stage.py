@@ -149,11 +149,15 @@ class ClusterStage:
         if size <= self.max_event_bytes:
             return None
         self.index.retract(event.event_id)
+        stays = (
+            f"the event stays at version {event.version - 1}"
+            if event.version > 1
+            else "no event is started"
+        )
         return EventTooLarge(
             f"event {event.event_id} version {event.version} would be {size} bytes, over the "
             f"{self.max_event_bytes} bytes an events record's value may take "
-            f"(kafka.max_request_size less {EVENT_RECORD_HEADROOM} for key and headers); the "
-            f"event stays at version {event.version - 1}"
+            f"(kafka.max_request_size less {EVENT_RECORD_HEADROOM} for key and headers): {stays}"
         )
 
     def _event_record(self, event: Event, now: datetime) -> Emit:

@@ -24,7 +24,7 @@ from testkit.http import REPO, LocalServer, Reply, rss
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
-from tests.test_clusters import incident, latest, run, run_items, wire_copy
+from tests.test_clusters import BAGHDAD, incident, latest, run, run_items, wire_copy
 from tests.test_clusters_runners import COPIES, LATER, _page
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Actor, Event, Incident, TollReport, read_record
@@ -273,8 +273,13 @@ def test_an_event_still_too_large_is_a_dead_letter_and_the_event_goes_on() -> No
     assert stage.index.events[first.event_id].event == first
     (event,) = latest(run(stage, incident(3, killed=7))).values()
     assert event.version == 2 and event.incident_ids == ["inc-1", "inc-3"]
+    # a first report too large starts no event
+    mosul = BAGHDAD.model_copy(update={"name": "Mosul", "lat": 36.34, "lon": 43.13})
+    alone = incident(4, where=mosul).model_copy(update={"sources": ["x" * 30_000]})
+    (letter_out,) = run(stage, alone)
+    assert letter_out.kind == "deadletter" and "no event is started" in letter_out.record.error  # type: ignore[union-attr]
+    assert len(stage.index) == 1
     # a wire copy that would overflow the event is a dead letter too
-    stage.index.events[first.event_id].event  # still there
     copy = wire_copy(9, original="art-1", outlet="c" * 200)
     copy = copy.model_copy(update={"article_id": "copy-" + "c" * 25_000})
     (letter_out,) = run_items(stage, copy)
