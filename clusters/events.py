@@ -317,9 +317,11 @@ def _cut_history(history: list[TollReport], cap: int) -> list[TollReport]:
 def _bounded(ev: Event, cap: int) -> Event:
     """``ev`` with each list cut to ``cap`` entries (module docstring: which ones are kept)
     and ``cut_lists`` naming the lists holding fewer entries than their count."""
+    lists = [getattr(ev, field) for field in _COUNTED]
+    if not ev.cut_lists and all(len(items) <= cap for items in lists):
+        return ev  # nothing to cut, and nothing was: every list is whole
     update: dict[str, Any] = {}
-    for field in _COUNTED:
-        items = getattr(ev, field)
+    for field, items in zip(_COUNTED, lists, strict=True):
         if len(items) <= cap:
             continue
         if field == "toll_history":
