@@ -29,6 +29,30 @@ no longer than the window) and joins the event in the version the original's inc
 Waiting copies are state like the events: after a restart they are loaded again from the
 compacted copies topic (:meth:`EventIndex.restore_copies`).
 
+Each list of an event record is bounded by ``max_event_members`` (:func:`_bounded`): a story
+syndicated to hundreds of outlets, or a siege reported daily by many sources, would otherwise
+grow its record past the events topic's record size limit (and its memory with it). The
+record keeps the count of every list's members (``incident_count``, ...), says which lists are
+cut (``cut_lists``), and keeps: of the incident and article ids, the first half and the latest
+half; of the toll history, the first report, the first stating the lowest and the highest toll
+(what :func:`_toll_conflict` and :meth:`EventIndex._follows_up` compare with, so a rising
+toll's story stays readable and those decisions stay as they were) and the latest reports; of
+sources, outlets and actors, the first ones. The record is the state: what the index holds is
+what it wrote, so a restore from the events topic gives back the same state. An event under
+the bound is exactly what it was before the bound.
+
+The "already a member" checks (an incident or article in the event's ids) look at the ids kept.
+Why that is enough for records the runners deliver again: what comes again is a batch after
+the last commit (the embedded runner is at-least-once; the Kafka runner's restore is the state
+of its last transaction), and the state such a batch meets never holds it: its changes were
+undone (:meth:`EventIndex.abort`) or never committed (a restart restores the state as of the
+last commit). Within a batch and the batches in flight with it, an event's newest members are
+in the latest half of its lists (one incident, one article per record: a member added since the
+last commit is among the newest unless more than ``max_event_members // 2`` newer members
+joined the one event after it, uncommitted). What the kept ids do not cover is an incident
+written again upstream days later, outside any redelivery (an edited article processed
+again): beyond the bound, it may join its event a second time.
+
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
 until the runner says the batch was written (:meth:`EventIndex.commit`) or not
@@ -44,6 +68,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from wirewatch.config import ClusterSettings
@@ -55,6 +80,7 @@ __all__ = [
     "Live",
     "compatible_types",
     "event_id_for",
+    "member_count",
     "outlet_of",
     "place_level",
     "shard_key",
@@ -241,6 +267,75 @@ def _tolls_agree(incident: Incident, ev: Event) -> bool:
     return incident.fatalities is None or not stated or incident.fatalities in stated
 
 
+#: each bounded list of an event record and the field that counts all its members
+_COUNTED: dict[str, str] = {
+    "incident_ids": "incident_count",
+    "article_ids": "article_count",
+    "toll_history": "toll_report_count",
+    "sources": "source_count",
+    "outlets": "outlet_count",
+    "actors": "actor_count",
+}
+
+_T = TypeVar("_T")
+
+
+def member_count(ev: Event, field: str) -> int:
+    """How many members list ``field`` of ``ev`` has, listed or cut (the list's length in a
+    record written before the counts: no list was cut then)."""
+    count = getattr(ev, _COUNTED[field])
+    return len(getattr(ev, field)) if count is None else int(count)
+
+
+def _first_and_latest(items: list[_T], cap: int) -> list[_T]:
+    """The first ``cap // 2`` and the latest others of ``items``, at most ``cap`` in all. Cut
+    one entry at a time as members join, this keeps the event's first members for good."""
+    if len(items) <= cap:
+        return items
+    head = cap // 2
+    return [*items[:head], *items[len(items) - (cap - head) :]]
+
+
+def _cut_history(history: list[TollReport], cap: int) -> list[TollReport]:
+    """At most ``cap`` reports of ``history``, in order: the first, the first stating the lowest
+    toll and the first stating the highest (the bounds :func:`_toll_conflict` and
+    :meth:`EventIndex._follows_up` compare a new report with), then the latest."""
+    if len(history) <= cap:
+        return history
+    stated = [(r.fatalities, i) for i, r in enumerate(history) if r.fatalities is not None]
+    keep = {0}
+    if stated:
+        keep.add(min(stated)[1])
+        keep.add(min((-f, i) for f, i in stated)[1])
+    i = len(history) - 1
+    while len(keep) < cap:
+        keep.add(i)
+        i -= 1
+    return [history[i] for i in sorted(keep)]
+
+
+def _bounded(ev: Event, cap: int) -> Event:
+    """``ev`` with each list cut to ``cap`` entries (module docstring: which ones are kept)
+    and ``cut_lists`` naming the lists holding fewer entries than their count."""
+    lists = [getattr(ev, field) for field in _COUNTED]
+    if not ev.cut_lists and all(len(items) <= cap for items in lists):
+        return ev  # nothing to cut, and nothing was: every list is whole
+    update: dict[str, Any] = {}
+    for field, items in zip(_COUNTED, lists, strict=True):
+        if len(items) <= cap:
+            continue
+        if field == "toll_history":
+            update[field] = _cut_history(items, cap)
+        elif field in ("incident_ids", "article_ids"):
+            update[field] = _first_and_latest(items, cap)
+        else:
+            update[field] = items[:cap]
+    cut = [f for f in _COUNTED if len(update.get(f, getattr(ev, f))) < member_count(ev, f)]
+    if cut != ev.cut_lists:
+        update["cut_lists"] = cut
+    return ev.model_copy(update=update) if update else ev
+
+
 #: where the index files an event: (sub-event type, country, day or None when undated)
 Key = tuple[str, str, int | None]
 
@@ -294,6 +389,8 @@ class EventIndex:
         self._pending_horizon = 0  # the window start waiting copies were last evicted at
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
+        # event_id -> the Live before the last add or add_copy changed it, for retract
+        self._before_last: dict[str, Live | None] = {}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -486,8 +583,10 @@ class EventIndex:
         the incident is already in its event (written again upstream, or a replay)."""
         now = now or datetime.now(UTC)
         undo = self._undo.setdefault(batch, {})
+        self._before_last = {}
         if self.holding(incident) is not None:
             return None
+        cap = self.cfg.max_event_members
         report = TollReport(
             incident_id=incident.incident_id,
             article_id=incident.article_id,
@@ -521,16 +620,27 @@ class EventIndex:
                 confidence=incident.confidence,
                 first_reported_at=now,
                 last_reported_at=now,
+                incident_count=1,
+                article_count=1,
+                toll_report_count=1,
+                source_count=len(incident.sources),
+                outlet_count=1 if outlet else 0,
+                actor_count=len(incident.actors),
             )
-            event = _with_copies(event, self.pending.get(incident.article_id, {}).values())
+            event = _with_copies(
+                _bounded(event, cap), self.pending.get(incident.article_id, {}).values(), cap
+            )
             undo.setdefault(event.event_id, None)
+            self._before_last[event.event_id] = None
             self._put(Live(event, partition, day if day is not None else _today(now)))
             return event
         undo.setdefault(live.event.event_id, live)
+        self._before_last[live.event.event_id] = live
         merged = Live(
             _with_copies(
-                _merge(live.event, incident, report, outlet, now),
+                _merge(live.event, incident, report, outlet, now, cap),
                 self.pending.get(incident.article_id, {}).values(),
+                cap,
             ),
             live.partition,
             max(live.last_day, day) if day is not None else live.last_day,
@@ -555,6 +665,7 @@ class EventIndex:
         count, so each event gets one new version, from the worker that owns it."""
         now = now or datetime.now(UTC)
         undo = self._undo.setdefault(batch, {})
+        self._before_last = {}
         if copy.article_id == copy.duplicate_of:
             return []
         everywhere = sorted(self._by_article.get(copy.duplicate_of, ()))
@@ -572,13 +683,24 @@ class EventIndex:
             if copy.article_id in live.event.article_ids:
                 continue
             undo.setdefault(event_id, live)
-            event = _with_copies(live.event, [copy])
+            self._before_last[event_id] = live
+            event = _with_copies(live.event, [copy], self.cfg.max_event_members)
             event = event.model_copy(
                 update={"version": live.event.version + 1, "last_reported_at": now}
             )
             self._put(Live(event, live.partition, live.last_day))
             out.append(event)
         return out
+
+    def retract(self, event_id: str) -> None:
+        """Take back what the last :meth:`add` or :meth:`add_copy` did to event ``event_id``
+        (its new version will not be written: the state stays what the topic holds)."""
+        if event_id not in self._before_last:
+            raise KeyError(f"the last change did not touch event {event_id}")
+        before = self._before_last.pop(event_id)
+        self._drop(event_id)
+        if before is not None:
+            self._put(before)
 
     def commit(self, batch: int) -> None:
         """The batch's events were written: keep them, then forget what fell out of the window."""
@@ -707,23 +829,35 @@ def _stale(copies: dict[str, WireCopy], horizon: int) -> bool:
 
 
 def _merge(
-    ev: Event, incident: Incident, report: TollReport, outlet: str | None, now: datetime
+    ev: Event,
+    incident: Incident,
+    report: TollReport,
+    outlet: str | None,
+    now: datetime,
+    cap: int,
 ) -> Event:
-    """``ev`` with one more report. The toll is the latest stated one: tolls are revised upward
-    as bodies are counted, and a later report that states a number knows more."""
+    """``ev`` with one more report, its lists bounded by ``cap`` (:func:`_bounded`). The toll is
+    the latest stated one: tolls are revised upward as bodies are counted, and a later report
+    that states a number knows more."""
+    sources = [s for s in incident.sources if s not in ev.sources]
+    outlets = [outlet] if outlet and outlet not in ev.outlets else []
+    actors = [a for a in incident.actors if all(a.name != b.name for b in ev.actors)]
     update: dict[str, object] = {
         "version": ev.version + 1,
         "toll_history": [*ev.toll_history, report],
         "incident_ids": [*ev.incident_ids, incident.incident_id],
         "article_ids": [*ev.article_ids, incident.article_id],
-        "sources": [*ev.sources, *(s for s in incident.sources if s not in ev.sources)],
-        "outlets": [*ev.outlets, *([outlet] if outlet and outlet not in ev.outlets else [])],
-        "actors": [
-            *ev.actors,
-            *(a for a in incident.actors if all(a.name != b.name for b in ev.actors)),
-        ],
+        "sources": [*ev.sources, *sources],
+        "outlets": [*ev.outlets, *outlets],
+        "actors": [*ev.actors, *actors],
         "confidence": max(ev.confidence, incident.confidence),
         "last_reported_at": now,
+        "incident_count": member_count(ev, "incident_ids") + 1,
+        "article_count": member_count(ev, "article_ids") + 1,
+        "toll_report_count": member_count(ev, "toll_history") + 1,
+        "source_count": member_count(ev, "sources") + len(sources),
+        "outlet_count": member_count(ev, "outlets") + len(outlets),
+        "actor_count": member_count(ev, "actors") + len(actors),
     }
     if incident.date:
         dates = [d for d in (ev.first_date, ev.last_date, incident.date) if d]
@@ -740,18 +874,28 @@ def _merge(
             # a town's report in a region's event: the event is at the town now, so another
             # town's report of that region no longer finds a region's event to join
             update["location"] = incident.location
-    return ev.model_copy(update=update)
+    return _bounded(ev.model_copy(update=update), cap)
 
 
-def _with_copies(ev: Event, copies: Iterable[WireCopy]) -> Event:
-    """``ev`` with wire ``copies`` among its articles and outlets (same version)."""
+def _with_copies(ev: Event, copies: Iterable[WireCopy], cap: int) -> Event:
+    """``ev`` with wire ``copies`` among its articles and outlets (same version), its lists
+    bounded by ``cap`` (:func:`_bounded`)."""
     articles, outlets = list(ev.article_ids), list(ev.outlets)
+    added = new_outlets = 0
     for c in copies:
         if c.article_id in articles:
             continue
         articles.append(c.article_id)
+        added += 1
         if c.outlet and c.outlet not in outlets:
             outlets.append(c.outlet)
-    if len(articles) == len(ev.article_ids):
+            new_outlets += 1
+    if not added:
         return ev
-    return ev.model_copy(update={"article_ids": articles, "outlets": outlets})
+    update = {
+        "article_ids": articles,
+        "outlets": outlets,
+        "article_count": member_count(ev, "article_ids") + added,
+        "outlet_count": member_count(ev, "outlets") + new_outlets,
+    }
+    return _bounded(ev.model_copy(update=update), cap)

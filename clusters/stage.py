@@ -53,8 +53,15 @@ from wirewatch.config import Settings
 from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
 from wirewatch.stage import Emit, Inbound, TableRow, data_timestamp, dead_letter, letter_for
+from wirewatch.topics import record_value
 
-__all__ = ["RESTORE_MARGIN_DAYS", "ClusterStage", "event_time"]
+__all__ = [
+    "EVENT_RECORD_HEADROOM",
+    "RESTORE_MARGIN_DAYS",
+    "ClusterStage",
+    "EventTooLarge",
+    "event_time",
+]
 
 log = logging.getLogger("wirewatch.cluster")
 
@@ -62,6 +69,18 @@ log = logging.getLogger("wirewatch.cluster")
 #: incident's local date can be a day ahead of the UTC day its record was written, and the
 #: newest date the stage has seen (where its window ends) can be a day behind today
 RESTORE_MARGIN_DAYS = 2
+
+#: bytes of an events record that are not its value (key, CloudEvents headers, the record
+#: batch's overhead): an event value larger than ``kafka.max_request_size`` less this does not
+#: fit the events topic
+EVENT_RECORD_HEADROOM = 16 * 1024
+
+
+class EventTooLarge(WirewatchError):
+    """An event's new version would not fit the events topic, its lists bounded though
+    (``cluster.max_event_members``): long names, or a bound set too high for the size limit."""
+
+    reason = "record.too_large"
 
 
 def event_time(event: Event) -> datetime:
@@ -91,6 +110,7 @@ class ClusterStage:
     def __init__(self, settings: Settings) -> None:
         self.index = EventIndex(settings.cluster)
         self.kafka = settings.kafka  # the events topic's time bound, for record timestamps
+        self.max_event_bytes = settings.kafka.max_request_size - EVENT_RECORD_HEADROOM
 
     async def setup(self) -> None:
         pass
@@ -113,8 +133,32 @@ class ClusterStage:
                 continue
             if event is None:  # already in its event, nothing new
                 continue
+            too_large = self._too_large(event)
+            if too_large is not None:
+                out.append(letter_for(self.name, item, too_large, key=incident.incident_id))
+                continue
             out.append(self._event_record(event, now))
         return out
+
+    def _too_large(self, event: Event) -> EventTooLarge | None:
+        """Why ``event``'s new version cannot be written (None: it fits). Then the change is
+        taken back (:meth:`EventIndex.retract`), so the state stays the version the events
+        topic holds and a restore gives back that same state, and the report that made it
+        becomes a dead letter (its payload kept): the event's later reports still join it."""
+        size = len(record_value(event))
+        if size <= self.max_event_bytes:
+            return None
+        self.index.retract(event.event_id)
+        stays = (
+            f"the event stays at version {event.version - 1}"
+            if event.version > 1
+            else "no event is started"
+        )
+        return EventTooLarge(
+            f"event {event.event_id} version {event.version} would be {size} bytes, over the "
+            f"{self.max_event_bytes} bytes an events record's value may take "
+            f"(kafka.max_request_size less {EVENT_RECORD_HEADROOM} for key and headers): {stays}"
+        )
 
     def _event_record(self, event: Event, now: datetime) -> Emit:
         """The event's new version for the events topic: on its own partition, stamped with
@@ -134,7 +178,14 @@ class ClusterStage:
         except Exception as exc:
             log.exception("counting a wire copy failed", extra={"article_id": copy.article_id})
             return [letter_for(self.name, item, exc, key=copy.article_id)]
-        return [self._event_record(e, now) for e in events]
+        out: list[Emit] = []
+        for event in events:
+            too_large = self._too_large(event)
+            if too_large is not None:
+                out.append(letter_for(self.name, item, too_large, key=copy.article_id))
+            else:
+                out.append(self._event_record(event, now))
+        return out
 
     def on_commit(self, batch: Sequence[Inbound]) -> None:
         self.index.commit(id(batch))

@@ -73,8 +73,16 @@ def describe(event: dict[str, Any]) -> str:
     return (
         f"{event['event_id']} v{event['version']} {event['sub_event_type']} {place}"
         f" {event.get('first_date')} killed={event.get('fatalities')}"
-        f" reports={len(event['incident_ids'])}"
+        f" reports={reports(event)}"
     )
+
+
+def reports(event: dict[str, Any]) -> int:
+    """How many reports an event has: ``incident_count`` (``incident_ids`` lists only the
+    first and latest ones of a big event, see ``cut_lists``), else, in records written before
+    the counts, the length of the list."""
+    count = event.get("incident_count")
+    return int(count) if count is not None else len(event["incident_ids"])
 
 
 def main(argv: list[str] | None = None) -> int:

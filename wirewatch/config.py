@@ -229,6 +229,13 @@ class ClusterSettings(_Section):
     # event spans at most this many days (outlets revise a toll a day or two later; a longer
     # span would chain a week of shelling of one town into one event)
     follow_up_days: int = Field(default=2, ge=0)
+    # the most entries each list of an event record keeps (incident and article ids, toll
+    # reports, sources, outlets, actors; clusters/events.py says which ones): the record of a
+    # story syndicated to hundreds of outlets must stay well under the events topic's record
+    # size limit (kafka.max_request_size). Counts of everything stay exact in the record
+    # (incident_count, ...) and ``cut_lists`` names the lists cut. At least 4: the toll history
+    # keeps its first report, its lowest and highest stated tolls and its latest report
+    max_event_members: int = Field(default=100, ge=4, le=1000)
     # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
     duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
     # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)

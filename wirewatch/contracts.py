@@ -354,6 +354,10 @@ class TollReport(_Contract):
     injured_min: int | None = Field(default=None, ge=0)
 
 
+#: the lists of an event record that are bounded (``cluster.max_event_members``)
+EventList = Literal["incident_ids", "article_ids", "toll_history", "sources", "outlets", "actors"]
+
+
 class Event(_Record):
     """One real-world event, from every report of it. Topic: ``<prefix>.events.v1`` (compacted),
     key: ``event_id``. Each update is a new record under the same key with ``version`` + 1: the
@@ -366,7 +370,9 @@ class Event(_Record):
     first_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     last_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     location: Location | None = None
-    actors: list[Actor] = Field(default_factory=list)
+    actors: list[Actor] = Field(
+        default_factory=list, description="the reports' actors; when cut: the first ones"
+    )
     fatalities: int | None = Field(
         default=None, ge=0, description="the latest stated death toll (see toll_history)"
     )
@@ -374,19 +380,62 @@ class Event(_Record):
     injured: int | None = Field(default=None, ge=0, description="the latest stated injured")
     injured_min: int | None = Field(default=None, ge=0)
     toll_history: list[TollReport] = Field(
-        default_factory=list, description="every report's toll, oldest first"
+        default_factory=list,
+        description="the reports' tolls, oldest first; when cut (cut_lists): the first report, "
+        "the first stating the lowest and the highest toll, and the latest reports",
     )
-    incident_ids: list[str] = Field(description="every incident that joined the event")
-    article_ids: list[str] = Field(description="the articles of those incidents")
+    incident_ids: list[str] = Field(
+        description="the incidents that joined the event; when cut (cut_lists): the first and "
+        "the latest ones"
+    )
+    article_ids: list[str] = Field(
+        description="the articles of those incidents and their wire copies; when cut "
+        "(cut_lists): the first and the latest ones"
+    )
     sources: list[str] = Field(
-        default_factory=list, description="who the reports cite (police, officials, ...)"
+        default_factory=list,
+        description="who the reports cite (police, officials, ...); when cut: the first ones",
     )
     outlets: list[str] = Field(
-        default_factory=list, description="hosts of the reporting articles, where known"
+        default_factory=list,
+        description="hosts of the reporting articles, where known; when cut: the first ones",
     )
     confidence: float = Field(ge=0.0, le=1.0, description="highest confidence of its incidents")
     first_reported_at: datetime
     last_reported_at: datetime
+    # counts of every member, cut list or not (absent in records written before they existed:
+    # then the list's length is the count, as no list was cut)
+    incident_count: int | None = Field(
+        default=None, ge=1, description="incidents that joined the event (all of them)"
+    )
+    article_count: int | None = Field(
+        default=None, ge=1, description="articles of the event, wire copies included (all)"
+    )
+    toll_report_count: int | None = Field(
+        default=None, ge=0, description="reports in the toll history (all of them)"
+    )
+    source_count: int | None = Field(
+        default=None,
+        ge=0,
+        description="distinct sources; once sources is cut, a report citing an unlisted "
+        "source adds one (a source cut from the list may be counted again)",
+    )
+    outlet_count: int | None = Field(
+        default=None,
+        ge=0,
+        description="distinct outlets; once outlets is cut, an article from an unlisted "
+        "outlet adds one (an outlet cut from the list may be counted again)",
+    )
+    actor_count: int | None = Field(
+        default=None,
+        ge=0,
+        description="distinct actors (by name); once actors is cut, counted like outlets",
+    )
+    cut_lists: list[EventList] = Field(
+        default_factory=list,
+        description="the lists of this record holding fewer entries than their count "
+        "(cluster.max_event_members)",
+    )
 
     @model_validator(mode="after")
     def _sub_event_type_belongs_to_event_type(self) -> Event:
