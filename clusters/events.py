@@ -42,16 +42,19 @@ what it wrote, so a restore from the events topic gives back the same state. An 
 the bound is exactly what it was before the bound.
 
 The "already a member" checks (an incident or article in the event's ids) look at the ids kept.
-Why that is enough for records the runners deliver again: what comes again is a batch after
-the last commit (the embedded runner is at-least-once; the Kafka runner's restore is the state
-of its last transaction), and the state such a batch meets never holds it: its changes were
-undone (:meth:`EventIndex.abort`) or never committed (a restart restores the state as of the
-last commit). Within a batch and the batches in flight with it, an event's newest members are
-in the latest half of its lists (one incident, one article per record: a member added since the
-last commit is among the newest unless more than ``max_event_members // 2`` newer members
-joined the one event after it, uncommitted). What the kept ids do not cover is an incident
-written again upstream days later, outside any redelivery (an edited article processed
-again): beyond the bound, it may join its event a second time.
+In the Kafka runner that is enough for what it delivers again: a batch after its last
+transaction meets the state of that transaction, which never holds it (undone by
+:meth:`EventIndex.abort`, or restored as of the last commit); within a batch and the batches in
+flight with it an event's newest members are in the latest half of its lists unless more than
+``max_event_members // 2`` newer members joined it, uncommitted. Past the bound, what the kept
+ids do not cover (a review reproduced each): a wire copy whose original was cut from
+``article_ids`` joins nothing (:meth:`EventIndex.add_copy` finds no event holding it) and a
+restore puts copies counted earlier back among the waiting ones; the toll rules that read every
+stated toll (:func:`_tolls_agree`, :func:`_toll_distance`) see only the kept reports; an
+incident written again upstream (an edited article) may join a second time; and the embedded
+runner, which commits its stage tables before the feed state, replays a poll group after a
+crash there against state that holds it, so a report of the cut part can start a second event.
+The default bound (300) keeps events of up to 300 members exactly as whole lists would.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log

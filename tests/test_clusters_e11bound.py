@@ -68,7 +68,7 @@ def test_a_big_story_keeps_publishing_versions_that_fit_with_counts_of_everythin
         out = run(stage, _long(n, killed=n if n % 10 == 0 else None))
         assert [e.kind for e in out] == ["events"], out
         if n % 100 == 0:  # every version is checked below through its counts; sizes sampled
-            assert _emit_bytes(out[0]) <= limit // 4, (n, _emit_bytes(out[0]))
+            assert _emit_bytes(out[0]) <= limit // 2, (n, _emit_bytes(out[0]))
         emits += out
     (event,) = latest(emits).values()
     assert event.version == reports
@@ -214,7 +214,7 @@ def test_the_example_consumer_counts_every_report_of_a_cut_event() -> None:
 
 
 def test_max_event_members_is_validated() -> None:
-    assert ClusterSettings().max_event_members == 100
+    assert ClusterSettings().max_event_members == 300
     assert ClusterSettings(max_event_members=4).max_event_members == 4
     for bad in (0, 3, 1001):
         with pytest.raises(ValidationError, match="max_event_members"):
@@ -245,7 +245,7 @@ def test_the_default_bound_keeps_a_record_of_long_names_well_under_the_size_limi
             "actors": [Actor(name=long, type=long, role="actor1")] * cap,
         }
     )
-    assert len(record_value(full)) < settings.kafka.max_request_size // 4
+    assert len(record_value(full)) < settings.kafka.max_request_size // 2
 
 
 def test_an_event_still_too_large_is_a_dead_letter_and_the_event_goes_on() -> None:
@@ -346,7 +346,12 @@ def test_a_big_story_in_the_kafka_runner_publishes_every_version_and_restores(
     letter while the worker's state went on, so the topic and the state diverged and a
     restart restored the last version that fitted."""
     cfg = kafka_settings.model_copy(update={"max_request_size": 150_000})
-    settings = Settings(kafka=cfg, metrics=MetricsSettings(enabled=False))
+    # a topic limit of 150 kB: a bound of 100 members keeps these long names under it
+    settings = Settings(
+        kafka=cfg,
+        metrics=MetricsSettings(enabled=False),
+        cluster=ClusterSettings(max_event_members=100),
+    )
     topics = Topics(cfg.topic_prefix)
     reports = [_long(n, killed=n) for n in range(1, 401)]
     send_incidents(cfg, *reports)

@@ -235,7 +235,9 @@ class ClusterSettings(_Section):
     # size limit (kafka.max_request_size). Counts of everything stay exact in the record
     # (incident_count, ...) and ``cut_lists`` names the lists cut. At least 4: the toll history
     # keeps its first report, its lowest and highest stated tolls and its latest report
-    max_event_members: int = Field(default=100, ge=4, le=1000)
+    # (300: an event's decisions are those of whole lists up to 300 reports and articles; past
+    # that, clusters/events.py says what changes)
+    max_event_members: int = Field(default=300, ge=4, le=1000)
     # near-duplicate articles: estimated Jaccard similarity of word 5-shingles at or above this
     duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
     # articles remembered for the duplicate check, per fetch worker (oldest forgotten first)
