@@ -52,6 +52,8 @@ from clusters.events import EventIndex
 from wirewatch.config import Settings
 from wirewatch.contracts import Event, Incident, WireCopy, read_record
 from wirewatch.errors import WirewatchError
+from wirewatch.metrics import EventVersioned
+from wirewatch.metrics import emit as emit_metric
 from wirewatch.stage import Emit, Inbound, TableRow, data_timestamp, dead_letter, letter_for
 from wirewatch.topics import record_value
 
@@ -163,6 +165,7 @@ class ClusterStage:
     def _event_record(self, event: Event, now: datetime) -> Emit:
         """The event's new version for the events topic: on its own partition, stamped with
         its data time (:func:`event_time`)."""
+        emit_metric(EventVersioned(new=event.version == 1))
         return Emit(
             "events",
             event.event_id,

@@ -18,6 +18,7 @@ from wirewatch.contracts import (
     Location,
     WireCopy,
 )
+from wirewatch.metrics import sample
 from wirewatch.stage import Emit, Inbound, RestoringStage, Stage, TableRow
 from wirewatch.topology import TOPOLOGY
 
@@ -125,6 +126,22 @@ def test_a_rising_toll_across_three_reports_is_one_event_with_three_versions() -
     assert event.outlets == ["a.test", "b.test", "c.test"]
     assert (event.first_date, event.last_date) == ("2024-03-05", "2024-03-06")
     assert event.first_reported_at <= event.last_reported_at
+
+
+def test_event_versions_are_counted_new_and_updated() -> None:
+    def counts() -> tuple[float, float]:
+        return (
+            sample("wirewatch_events_total", {"version": "new"}),
+            sample("wirewatch_events_total", {"version": "update"}),
+        )
+
+    before = counts()
+    stage = ClusterStage(Settings())
+    run(stage, incident(1, killed=3))
+    run(stage, incident(2, killed=5))  # the same strike: an update
+    run(stage, incident(3, where=BAGHDAD.model_copy(update={"lat": 30.5, "lon": 47.8})))  # apart
+    after = counts()
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
 
 
 def test_two_different_stories_on_the_same_day_and_place_stay_apart() -> None:

@@ -85,6 +85,12 @@ _skipped = Counter(
 _incidents = Counter(
     "wirewatch_incidents_total", "Incidents by event type", ["event_type"], registry=REGISTRY
 )
+_events = Counter(
+    "wirewatch_events_total",
+    "Event versions the cluster stage wrote: a new event (version 1) or an update of one",
+    ["version"],
+    registry=REGISTRY,
+)
 _dead = Counter(
     "wirewatch_dead_letters_total",
     "Dead letters by stage and reason",
@@ -180,6 +186,13 @@ class IncidentsExtracted:
 
 
 @dataclass(frozen=True)
+class EventVersioned:
+    """One event version written by the cluster stage (``new``: its first)."""
+
+    new: bool
+
+
+@dataclass(frozen=True)
 class DeadLettered:
     stage: str
     reason: str
@@ -254,6 +267,7 @@ Event = (
     FeedPolled
     | ArticleFetched
     | IncidentsExtracted
+    | EventVersioned
     | ArticleSkipped
     | DeadLettered
     | DeliveryResult
@@ -284,6 +298,8 @@ def emit(event: Event) -> None:
         case IncidentsExtracted():
             for t in event.event_types:
                 _incidents.labels(t).inc()
+        case EventVersioned():
+            _events.labels("new" if event.new else "update").inc()
         case ArticleSkipped():
             _skipped.labels(event.reason, event.language).inc()
         case DeadLettered():
