@@ -42,39 +42,22 @@ __all__ = [
 
 _FLAGS = re.IGNORECASE
 
-# one word-boundary test up front, so that positions inside words fail before the alternation
-_TRIGGER_RE = re.compile(
-    "\\b(?=\\w)(?:"
-    + "|".join(f"(?P<t{i}>(?:{pat})\\b)" for i, (pat, _l, _w) in enumerate(lx.TRIGGERS))
-    + ")",
-    _FLAGS,
-)
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
 
 
-def _by_first_char() -> dict[str, re.Pattern[str]]:
-    """One alternation per first letter, holding only the trigger rules that can start with it
-    (in table order, so the longest-first rule still holds): a word is tried against a handful
-    of rules instead of all of them."""
-    buckets: dict[str, list[int]] = {}
-    anywhere: list[int] = []
-    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
+def _first_letters() -> set[str]:
+    """The characters a trigger rule can start with (lowercase), for the word starts that
+    _WORD_START_RE lets through. Only the characters are kept: an alternation per character
+    would be compiled at import for nothing."""
+    letters: set[str] = set()
+    for pat, _l, _w in lx.TRIGGERS:
         chars, nullable = _first_chars(_parser.parse(pat, _FLAGS))
-        if chars is None or nullable:
-            anywhere.append(i)
-            continue
-        for ch in chars:
-            buckets.setdefault(ch, []).append(i)
-    out: dict[str, re.Pattern[str]] = {}
-    for ch, idx in buckets.items():
-        rules = sorted(set(idx) | set(anywhere))
-        out[ch] = re.compile(
-            "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
-        )
-    return out
+        if chars is not None and not nullable:
+            letters |= chars
+    return letters
 
 
-_TRIGGER_BY_CHAR = _by_first_char()
+_TRIGGER_FIRST_LETTERS = _first_letters()
 
 # A finer index: the first _PREFIX_LEN characters a rule can start with. "(string, complete)"
 # pairs: ``complete`` means the pattern may end right after the string; a string shorter than
@@ -163,7 +146,7 @@ def _rules_for(head: str) -> re.Pattern[str] | None:
 
 _MISSING: Any = object()
 _WORD_START_RE = re.compile(
-    "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_BY_CHAR)) + ")", _FLAGS
+    "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_FIRST_LETTERS)) + ")", _FLAGS
 )
 
 
