@@ -119,29 +119,41 @@ def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
 
 
 _RULE_PREFIXES = _rule_prefixes()
-_BY_PREFIX: dict[str, re.Pattern[str] | None] = {}
-_BY_RULES: dict[tuple[int, ...], re.Pattern[str]] = {}
-_BY_PREFIX_MAX = 20_000  # distinct word beginnings cached; cleared when full
+
+
+def _alternations_by_head() -> dict[str, re.Pattern[str] | None]:
+    """Per word beginning that some rule's prefix begins with (every prefix of every prefix,
+    so the table is closed under taking prefixes), the alternation of the rules that can match
+    at a word starting so: rules in table order, so the longest-first rule still holds; one
+    compiled pattern per distinct set of rules."""
+    heads = {p[:k] for _i, pres in _RULE_PREFIXES for p in pres for k in range(len(p) + 1)}
+    compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+    out: dict[str, re.Pattern[str] | None] = {}
+    for head in sorted(heads):
+        rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
+        if rules and rules not in compiled:
+            compiled[rules] = re.compile(
+                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
+            )
+        out[head] = compiled[rules] if rules else None
+    return out
+
+
+# Compiled here, at import, once per process: a long-running worker imports the extractor once,
+# and a page then never pays for compiling the rules of a word beginning met for the first time
+# (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
+_BY_HEAD = _alternations_by_head()
 
 
 def _rules_for(head: str) -> re.Pattern[str] | None:
-    """The alternation of the rules that can match at a word starting with ``head``."""
-    rx = _BY_PREFIX.get(head, _MISSING)
-    if rx is not _MISSING:
-        return rx  # type: ignore[return-value]
-    rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
-    found: re.Pattern[str] | None = None
-    if rules:
-        found = _BY_RULES.get(rules)
-        if found is None:
-            found = re.compile(
-                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
-            )
-            _BY_RULES[rules] = found
-    if len(_BY_PREFIX) >= _BY_PREFIX_MAX:
-        _BY_PREFIX.clear()
-    _BY_PREFIX[head] = found
-    return found
+    """The alternation of the rules that can match at a word starting with ``head`` (its first
+    _PREFIX_LEN characters, lowercased). A rule's prefix begins ``head`` exactly when it begins
+    the longest beginning of ``head`` in the table (the table is closed under prefixes)."""
+    for k in range(len(head), -1, -1):
+        rx = _BY_HEAD.get(head[:k], _MISSING)
+        if rx is not _MISSING:
+            return rx  # type: ignore[no-any-return]
+    return None
 
 
 _MISSING: Any = object()
