@@ -972,7 +972,10 @@ def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[s
         for h in hits
     ):
         return
-    home = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])][0] for gm in _HOME_GROUP_RE.finditer(text)}
+    home = {
+        _HOME_ACTORS[int(str(gm.lastgroup)[1:])][0]
+        for gm in finditer_named(_HOME_GROUP_RE, _HOME_ANY_RE, text)
+    }
     if len(home) != 1:
         return
     (iso,) = home
