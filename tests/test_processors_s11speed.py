@@ -35,3 +35,23 @@ def test_the_table_of_alternations_stays_the_same_size_whatever_the_text() -> No
     found = classify.find_triggers(text + " Gunmen attacked a village and killed five people.")
     assert found and all(t.start > len(text) for t in found)
     assert len(classify._BY_HEAD) == size
+
+
+def test_a_countrys_skeleton_table_holds_the_towns_of_a_scan_over_every_key() -> None:
+    from processors import gazetteer as gz
+    from processors.geo_data import skeleton_key
+    from processors.places import gazetteer
+
+    gaz = gazetteer()
+    for iso in ("SYR", "MMR"):
+        cid = gaz._iso3_country[iso]
+        expected: dict[str, set[int]] = {}
+        for key, v in gaz._keys.items():
+            for i in (v,) if isinstance(v, int) else v:
+                if gaz._country[i] == cid and gaz._feature[i] == gz._F_CITY:
+                    skel = skeleton_key(key)
+                    if skel:
+                        expected.setdefault(skel, set()).add(i)
+        table = gaz._country_skeletons(cid)
+        assert table and {k: set(v) for k, v in table.items()} == expected
+        assert all(len(v) == len(set(v)) for v in table.values())
