@@ -25,7 +25,7 @@ from typing import Any
 from processors import lexicon as lx
 from processors.fastre import class_chars as _class_chars
 from processors.fastre import first_chars as _first_chars
-from processors.fastre import guarded
+from processors.fastre import guarded, may_hold
 
 __all__ = [
     "GENERIC_LABELS",
@@ -224,7 +224,26 @@ _EXTRA_NEGATIVE_RE = guarded(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
 
 _AIR_RE = guarded(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
 _GROUND_RE = guarded(rf"\b(?:{lx.GROUND_LAUNCH_CUES})\b", _FLAGS)
-_CIVILIAN_RE = re.compile(rf"\b(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+
+
+def _civilian_re() -> re.Pattern[str]:
+    """The civilian cues with the look-ahead of guarded(), which reads no start characters
+    from the cues' one "\\d+" branch: the cues without it give them, and \\d is added (the
+    same matches; most word starts fail on one test)."""
+    digitless = lx.CIVILIAN_CUES.replace(r"|\d+)", ")")
+    first, nullable = _first_chars(_parser.parse(rf"\b(?:{digitless})\b", _FLAGS))
+    if (
+        digitless == lx.CIVILIAN_CUES
+        or first is None
+        or nullable
+        or any(len(c) != 1 for c in first)
+    ):
+        return guarded(rf"\b(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+    chars = "".join(re.escape(ch) for ch in sorted(first))
+    return re.compile(rf"\b(?=(?i:[{chars}])|\d)(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+
+
+_CIVILIAN_RE = _civilian_re()
 _ARMED_RE = guarded(rf"\b(?:{lx.ARMED_CUES})\b", _FLAGS)
 _PERPETRATOR_RE = guarded(
     r"\b(?:gunmen|armed men|assailants|attackers|bandits|terrorists|unknown|unidentified|"
@@ -652,6 +671,8 @@ _ARMED_MEMBER_RE = re.compile(
     rf"\b{_ARMED_SIDE}[“”\"'’]?s? (?:[\w-]+ )?(?:members?|commanders?|cadres?|elements|leaders?)\b",
     _FLAGS,
 )
+# every match names one of these (lowercase): the pre-check of may_hold()
+_ARMED_MEMBER_KEYS = ("member", "commander", "cadre", "element", "leader")
 
 
 # People the lexicon's civilian cues do not name, seen as victims of killings by armed men
@@ -685,7 +706,7 @@ def _victim_kind(seg: str, pos: int) -> str | None:
             arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
         if civ and (not arm or civ.start() <= arm.start()):
             return lx.ATTACK
-        if arm or _ARMED_MEMBER_RE.search(np):
+        if arm or (may_hold(np, _ARMED_MEMBER_KEYS) and _ARMED_MEMBER_RE.search(np)):
             return lx.CLASH
         if re.match(
             r"\s*(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|"
@@ -734,7 +755,10 @@ def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> s
     if not re.search(r"\w", subject):
         return None
     civ = bool(_civilian(subject))
-    arm = bool(_ARMED_RE.search(subject) or _ARMED_MEMBER_RE.search(subject))
+    arm = bool(
+        _ARMED_RE.search(subject)
+        or (may_hold(subject, _ARMED_MEMBER_KEYS) and _ARMED_MEMBER_RE.search(subject))
+    )
     if arm and not civ:
         return lx.CLASH
     if civ and not arm:
@@ -759,7 +783,8 @@ def _violence_kind(
         return lx.ATTACK, True
     seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
     perp = len(_PERPETRATOR_RE.findall(seg))
-    if len(_ARMED_RE.findall(seg)) + len(_ARMED_MEMBER_RE.findall(seg)) > perp:
+    members = _ARMED_MEMBER_RE.findall(seg) if may_hold(seg, _ARMED_MEMBER_KEYS) else ()
+    if len(_ARMED_RE.findall(seg)) + len(members) > perp:
         return lx.CLASH, True
     return lx.ATTACK, False
 
@@ -791,6 +816,14 @@ _AIR_AGENT_RE = re.compile(
     r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
 )
+# every branch above names an aircraft with one of these (lowercase): the pre-check of may_hold()
+_AIR_AGENT_KEYS = ("drone", "plane", "jet", "helicopter", "aircraft", "gunship", "uav")
+
+
+def _air_agent(seg: str) -> bool:
+    return may_hold(seg, _AIR_AGENT_KEYS) and _AIR_AGENT_RE.search(seg) is not None
+
+
 # Protesters killed, told in the present or as a count ("troops kill 18 anti-coup protesters"):
 # lethal force against a protest, ACLED's Excessive force, not a peaceful protest
 _KILLED_PROTESTERS_RE = guarded(
@@ -958,12 +991,14 @@ _ARMED_VICTIM_RE = guarded(
 
 # An attack told with a generic verb whose weapon is a mine or an explosive device ("attacked the
 # convoy with mines", "carried out a mine attack on troops"): ACLED codes the weapon first
-_MINE_WEAPON_RE = re.compile(
+_MINE_WEAPON_RE = guarded(
     r"\b(?:with|using|by) (?:[\w-]+ ){0,3}?(?:(?:land)?mines|(?:land)?mine|explosives|"
     r"explosive devices?|IEDs?)\b|\b(?:land|remote |remote-controlled )?mines? (?:attacks?|"
     r"ambush(?:es)?|blasts?)\b",
     _FLAGS,
 )
+# every match holds one of these (lowercase; "IED" comes after a space): the pre-check
+_MINE_WEAPON_KEYS = ("mine", "explosive", " ied")
 # A bomb thrown by hand ("threw a homemade bomb at the office", "a bomb was hurled into a truck"):
 # ACLED's Grenade covers any hand-thrown explosive; a petrol bomb is no explosive device
 _THROWN_BOMB_RE = re.compile(
@@ -1058,7 +1093,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         sub = top
         if top == lx.IED and _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True
-        elif top == lx.IED and _AIR_AGENT_RE.search(seg):
+        elif top == lx.IED and _air_agent(seg):
             sub, cue = lx.AIR, True  # explosives dropped by a drone
         elif top == lx.IED and _thrown_bomb(seg):
             sub, cue = lx.GRENADE, True
@@ -1132,7 +1167,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub = lx.IED
     elif top == lx.FIRE and _OPENED_FIRE_RE.search(seg):
         # gunfire, not a blaze: "troops arrived with helicopters and opened random fire"
-        if _AIR_AGENT_RE.search(seg):
+        if _air_agent(seg):
             sub, cue = lx.AIR, True
         else:
             sub, cue = _violence_kind(seg)
@@ -1141,9 +1176,13 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.LOOTING, True
         else:
             sub = lx.MANMADE
-    elif top in (lx.VIOLENCE, lx.CLASH) and _AIR_AGENT_RE.search(seg):
+    elif top in (lx.VIOLENCE, lx.CLASH) and _air_agent(seg):
         sub, cue = lx.AIR, True  # "drones struck ...", "attacked ... with drones"
-    elif top in (lx.VIOLENCE, lx.CLASH) and _MINE_WEAPON_RE.search(seg):
+    elif (
+        top in (lx.VIOLENCE, lx.CLASH)
+        and may_hold(seg, _MINE_WEAPON_KEYS)
+        and _MINE_WEAPON_RE.search(seg)
+    ):
         sub, cue = lx.IED, True  # "attacked the convoy with mines", "a mine attack on troops"
     elif top == lx.ABDUCTION and _killing_before(triggers, seg, seg_start):
         sub, cue = _violence_kind(seg)  # killings come first; abductions are part of the raid

@@ -55,3 +55,53 @@ def test_a_countrys_skeleton_table_holds_the_towns_of_a_scan_over_every_key() ->
         table = gaz._country_skeletons(cid)
         assert table and {k: set(v) for k, v in table.items()} == expected
         assert all(len(v) == len(set(v)) for v in table.values())
+
+
+# Phrases written for these tests: each pre-checked or guarded pattern must find exactly what
+# its plain form finds, also in text with the letters whose case folding differs ("ı", "ſ").
+_PHRASES = (
+    "Drones struck a market in the town on Monday.",
+    "Two villagers were killed when helicopters opened fire on the village.",
+    "Warplanes' raids on the district left homes in ruins.",
+    "Civilians killed by military aircraft were buried on Friday.",
+    "The convoy was attacked with landmines and explosive devices near the bridge.",
+    "Rebels attacked the base using IEDs, a spokesman said.",
+    "A mine blast hit a truck; a remote mine attack followed.",
+    "Members of the armed group and two commanders of the militia were arrested.",
+    "The militia's leaders met three elements from the brigades.",
+    "Gunmen shot dead 3 men and ٣ men at a checkpoint near the school.",
+    "Soldiers clashed with insurgents; no civilians were hurt.",
+    "The aırcraft struck the vıllage; mınes were laid by the ſoldiers.",
+    "DRONES STRUCK THE DEPOT AND JETS KILLED TWO PEOPLE.",
+    "Police arrested a man at the hospital.",
+)
+
+
+def test_pre_checked_and_guarded_cue_patterns_find_what_their_plain_forms_find() -> None:
+    import re
+
+    def plain(rx: re.Pattern[str]) -> re.Pattern[str]:
+        pattern = re.sub(r"^\\b\(\?=\(\?i:\[[^\]]*\]\)(?:\|\\d)?\)", r"\\b", rx.pattern)
+        assert pattern != rx.pattern or not rx.pattern.startswith("\\b(?=")
+        return re.compile(pattern, rx.flags)
+
+    civilian = plain(classify._CIVILIAN_RE)
+    mine = plain(classify._MINE_WEAPON_RE)
+    assert civilian.pattern != classify._CIVILIAN_RE.pattern  # the look-ahead is there
+    for text in _PHRASES:
+        assert [m.span() for m in classify._CIVILIAN_RE.finditer(text)] == [
+            m.span() for m in civilian.finditer(text)
+        ], text
+        assert classify._air_agent(text) == bool(classify._AIR_AGENT_RE.search(text)), text
+        for rx, keys in (
+            (mine, classify._MINE_WEAPON_KEYS),
+            (classify._ARMED_MEMBER_RE, classify._ARMED_MEMBER_KEYS),
+        ):
+            found = rx.findall(text)
+            assert not found or classify.may_hold(text, keys), (text, rx.pattern[:40])
+    assert classify._air_agent(_PHRASES[0]) and not classify._air_agent(_PHRASES[-1])
+    assert [m.group() for m in classify._CIVILIAN_RE.finditer(_PHRASES[9])] == [
+        "3 men",
+        "٣ men",
+        "school",
+    ]
