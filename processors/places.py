@@ -70,9 +70,12 @@ _DIRECTIONS = {
     "southeast": (-0.7071, 0.7071),
     "southwest": (-0.7071, -0.7071),
 }
+# The nouns that call a name a town ("Killi village", "the town of X"): _MARKED_AFTER_RE and
+# _MARKED_BEFORE_RE add a few of their own to these
+_TOWN_NOUN = r"town|city|village|municipality"
 _PLACE_NOUN = (
-    r"town|city|village|villages|district|province|region|state|county|area|governorate|capital|"
-    r"suburb|neighbou?rhood|outskirts|camp|municipality|commune|locality|department|prefecture|"
+    rf"{_TOWN_NOUN}|villages|district|province|region|state|county|area|governorate|capital|"
+    r"suburb|neighbou?rhood|outskirts|camp|commune|locality|department|prefecture|"
     r"territory|oblast|settlement|port|border|island|valley|river|base|market"
 )
 _LOCATIVE_RE = guarded(
@@ -1148,11 +1151,10 @@ def _locality_of_town(text: str, hits: list[PlaceHit], mentions_at: dict[int, An
 
 # A name the text itself calls a place: "Killi village", "the town of X", "X countryside"
 _MARKED_AFTER_RE = re.compile(
-    r"\s+(?:town|city|village|countryside|neighbou?rhood|municipality|township)\b", re.IGNORECASE
+    rf"\s+(?:{_TOWN_NOUN}|countryside|neighbou?rhood|township)\b", re.IGNORECASE
 )
 _MARKED_BEFORE_RE = re.compile(
-    r"\b(?:town|city|village|countryside|outskirts|vicinity|municipality|township) of\s+"
-    r"(?:the\s+)?$",
+    rf"\b(?:{_TOWN_NOUN}|countryside|outskirts|vicinity|township) of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
