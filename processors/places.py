@@ -100,12 +100,15 @@ _NEAR_RE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
+# "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
+# the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
+_AUXILIARY = r"has|have|will|would"
 _SUBJECT_AFTER_RE = re.compile(
     r"\s*(?:'s\s+(?:government|president|army|military|leader|foreign|prime|envoy)|said|says|"
-    r"announced|claimed|accused|denied|has|have|will|would)\b",
+    rf"announced|claimed|accused|denied|{_AUXILIARY})\b",
     re.IGNORECASE,
 )
-_AUXILIARY_AFTER_RE = re.compile(r"\s*(?:has|have|will|would)\b", re.IGNORECASE)
+_AUXILIARY_AFTER_RE = re.compile(rf"\s*(?:{_AUXILIARY})\b", re.IGNORECASE)
 _ROAD_AFTER_RE = re.compile(
     r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
 )
