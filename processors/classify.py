@@ -17,6 +17,7 @@ Steps, all driven by the tables of :mod:`processors.lexicon`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -1018,11 +1019,18 @@ _SABOTAGE_RE = guarded(
     r"claimed responsibility|guerrillas?)\b",
     _FLAGS,
 )
-# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
-# came with it; for the man-made disaster and "other" labels only these words of theirs
-# ("a plane crash", "a coup attempt" stay the event).
-_SIDE_NOTE_LABELS = frozenset({lx.FIRE, lx.CHANGE_GROUP, lx.MANMADE, lx.OTHER})
+_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 _SIDE_NOTE_WORDS_RE = re.compile(r"collapsed?|mass graves?", _FLAGS)
+# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
+# came with it, when every trigger of theirs passes the test: a fire that is no gunfire, any
+# defection; for the man-made disaster and "other" labels only these words of theirs ("a plane
+# crash", "a coup attempt" stay the event).
+_SIDE_NOTES: dict[str, Callable[[str], object]] = {
+    lx.FIRE: lambda text: not _OPENED_FIRE_RE.search(text),
+    lx.CHANGE_GROUP: lambda text: True,
+    lx.MANMADE: _SIDE_NOTE_WORDS_RE.fullmatch,
+    lx.OTHER: _SIDE_NOTE_WORDS_RE.fullmatch,
+}
 # an act of violence: "attacked", "shot", "murdered", "gunmen" (1.2 and up), not an outcome
 # ("killing 49": a fire or a collapse kills too)
 _STRONG_VIOLENCE = 1.2
@@ -1030,21 +1038,15 @@ _OUTCOME_RE = re.compile(r"kill", _FLAGS)
 
 
 def _side_note(top: str, triggers: list[Trigger]) -> bool:
-    if top not in _SIDE_NOTE_LABELS:
+    passes = _SIDE_NOTES.get(top)
+    if passes is None:
         return False
     if not any(
         t.label == lx.VIOLENCE and t.weight >= _STRONG_VIOLENCE and not _OUTCOME_RE.match(t.text)
         for t in triggers
     ):
         return False
-    if top == lx.FIRE and any(t.label == top and _OPENED_FIRE_RE.search(t.text) for t in triggers):
-        return False
-    if top in (lx.MANMADE, lx.OTHER):
-        return all(_SIDE_NOTE_WORDS_RE.fullmatch(t.text) for t in triggers if t.label == top)
-    return True
-
-
-_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
+    return all(passes(t.text) for t in triggers if t.label == top)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
