@@ -105,3 +105,25 @@ def test_pre_checked_and_guarded_cue_patterns_find_what_their_plain_forms_find()
         "٣ men",
         "school",
     ]
+
+
+def test_every_one_victim_subject_holds_a_key_of_its_pre_check() -> None:
+    from processors import casualties
+
+    phrases = (
+        "A farmer died after the attack on the road.",
+        "The driver of the bus was shot dead at the gate.",
+        "One man was hacked to death by the mob.",
+        "Her son had been reportedly gunned down near the market.",
+        "A guard succumbed to his wounds on Tuesday.",
+        "The chairman was assassinated outside his office.",
+        "Three soldiers were wounded in the blast.",
+    )
+    found = 0
+    for text in phrases:
+        if casualties._ONE_SUBJECT_RE.search(text):
+            found += 1
+            assert casualties._has_any(text, casualties._ONE_SUBJECT_KEYS), text
+    assert found == len(phrases) - 1
+    fatalities = casualties.find_casualties(phrases[2]).fatalities
+    assert fatalities is not None and fatalities.value == 1
