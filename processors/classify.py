@@ -150,11 +150,11 @@ def _rules_for(head: str) -> re.Pattern[str] | None:
     """The alternation of the rules that can match at a word starting with ``head`` (its first
     _PREFIX_LEN characters, lowercased). A rule's prefix begins ``head`` exactly when it begins
     the longest beginning of ``head`` in the table (the table is closed under prefixes)."""
-    for k in range(len(head), -1, -1):
-        rx = _BY_HEAD.get(head[:k], _MISSING)
-        if rx is not _MISSING:
-            return rx  # type: ignore[no-any-return]
-    return None
+    rx = _BY_HEAD.get(head, _MISSING)
+    while rx is _MISSING:  # ends: "" is in the table
+        head = head[:-1]
+        rx = _BY_HEAD.get(head, _MISSING)
+    return rx  # type: ignore[no-any-return]
 
 
 _MISSING: Any = object()
