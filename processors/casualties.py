@@ -248,6 +248,21 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )
+# Every match of _ONE_SUBJECT_RE (case-sensitive) ends with one of these words: most segments
+# hold none, and are not scanned
+_ONE_SUBJECT_KEYS = (
+    "died",
+    "succumbed",
+    "killed",
+    "shot dead",
+    "slain",
+    "gunned down",
+    "murdered",
+    "executed",
+    "beheaded",
+    "assassinated",
+    " to death",
+)
 # One injured person named by a definite noun phrase: "the owner was injured", "a guard at the
 # station was wounded in the leg". Read only when nothing else counts the injured.
 _ONE_INJURED_RE = guarded(
@@ -901,7 +916,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     for m in _matches_at(_LONG_GROUP_RE, seg, starts) if long_group else ():
         take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
 
-    for m in _ONE_SUBJECT_RE.finditer(seg):
+    for m in _ONE_SUBJECT_RE.finditer(seg) if _has_any(seg, _ONE_SUBJECT_KEYS) else ():
         s, e = m.span()
         if any(a < e and s < b for a, b in used) or _subset_before(seg, s):
             continue

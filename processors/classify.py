@@ -17,6 +17,7 @@ Steps, all driven by the tables of :mod:`processors.lexicon`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -25,7 +26,7 @@ from typing import Any
 from processors import lexicon as lx
 from processors.fastre import class_chars as _class_chars
 from processors.fastre import first_chars as _first_chars
-from processors.fastre import guarded
+from processors.fastre import guarded, may_hold
 
 __all__ = [
     "GENERIC_LABELS",
@@ -42,39 +43,22 @@ __all__ = [
 
 _FLAGS = re.IGNORECASE
 
-# one word-boundary test up front, so that positions inside words fail before the alternation
-_TRIGGER_RE = re.compile(
-    "\\b(?=\\w)(?:"
-    + "|".join(f"(?P<t{i}>(?:{pat})\\b)" for i, (pat, _l, _w) in enumerate(lx.TRIGGERS))
-    + ")",
-    _FLAGS,
-)
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
 
 
-def _by_first_char() -> dict[str, re.Pattern[str]]:
-    """One alternation per first letter, holding only the trigger rules that can start with it
-    (in table order, so the longest-first rule still holds): a word is tried against a handful
-    of rules instead of all of them."""
-    buckets: dict[str, list[int]] = {}
-    anywhere: list[int] = []
-    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
+def _first_letters() -> set[str]:
+    """The characters a trigger rule can start with (lowercase), for the word starts that
+    _WORD_START_RE lets through. Only the characters are kept: an alternation per character
+    would be compiled at import for nothing."""
+    letters: set[str] = set()
+    for pat, _l, _w in lx.TRIGGERS:
         chars, nullable = _first_chars(_parser.parse(pat, _FLAGS))
-        if chars is None or nullable:
-            anywhere.append(i)
-            continue
-        for ch in chars:
-            buckets.setdefault(ch, []).append(i)
-    out: dict[str, re.Pattern[str]] = {}
-    for ch, idx in buckets.items():
-        rules = sorted(set(idx) | set(anywhere))
-        out[ch] = re.compile(
-            "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
-        )
-    return out
+        if chars is not None and not nullable:
+            letters |= chars
+    return letters
 
 
-_TRIGGER_BY_CHAR = _by_first_char()
+_TRIGGER_FIRST_LETTERS = _first_letters()
 
 # A finer index: the first _PREFIX_LEN characters a rule can start with. "(string, complete)"
 # pairs: ``complete`` means the pattern may end right after the string; a string shorter than
@@ -136,34 +120,46 @@ def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
 
 
 _RULE_PREFIXES = _rule_prefixes()
-_BY_PREFIX: dict[str, re.Pattern[str] | None] = {}
-_BY_RULES: dict[tuple[int, ...], re.Pattern[str]] = {}
-_BY_PREFIX_MAX = 20_000  # distinct word beginnings cached; cleared when full
+
+
+def _alternations_by_head() -> dict[str, re.Pattern[str] | None]:
+    """Per word beginning that some rule's prefix begins with (every prefix of every prefix,
+    so the table is closed under taking prefixes), the alternation of the rules that can match
+    at a word starting so: rules in table order, so the longest-first rule still holds; one
+    compiled pattern per distinct set of rules."""
+    heads = {p[:k] for _i, pres in _RULE_PREFIXES for p in pres for k in range(len(p) + 1)}
+    compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+    out: dict[str, re.Pattern[str] | None] = {}
+    for head in sorted(heads):
+        rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
+        if rules and rules not in compiled:
+            compiled[rules] = re.compile(
+                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
+            )
+        out[head] = compiled[rules] if rules else None
+    return out
+
+
+# Compiled here, at import, once per process: a long-running worker imports the extractor once,
+# and a page then never pays for compiling the rules of a word beginning met for the first time
+# (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
+_BY_HEAD = _alternations_by_head()
 
 
 def _rules_for(head: str) -> re.Pattern[str] | None:
-    """The alternation of the rules that can match at a word starting with ``head``."""
-    rx = _BY_PREFIX.get(head, _MISSING)
-    if rx is not _MISSING:
-        return rx  # type: ignore[return-value]
-    rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
-    found: re.Pattern[str] | None = None
-    if rules:
-        found = _BY_RULES.get(rules)
-        if found is None:
-            found = re.compile(
-                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
-            )
-            _BY_RULES[rules] = found
-    if len(_BY_PREFIX) >= _BY_PREFIX_MAX:
-        _BY_PREFIX.clear()
-    _BY_PREFIX[head] = found
-    return found
+    """The alternation of the rules that can match at a word starting with ``head`` (its first
+    _PREFIX_LEN characters, lowercased). A rule's prefix begins ``head`` exactly when it begins
+    the longest beginning of ``head`` in the table (the table is closed under prefixes)."""
+    rx = _BY_HEAD.get(head, _MISSING)
+    while rx is _MISSING:  # ends: "" is in the table
+        head = head[:-1]
+        rx = _BY_HEAD.get(head, _MISSING)
+    return rx  # type: ignore[no-any-return]
 
 
 _MISSING: Any = object()
 _WORD_START_RE = re.compile(
-    "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_BY_CHAR)) + ")", _FLAGS
+    "\\b(?:" + "|".join(re.escape(c) for c in sorted(_TRIGGER_FIRST_LETTERS)) + ")", _FLAGS
 )
 
 
@@ -229,7 +225,26 @@ _EXTRA_NEGATIVE_RE = guarded(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
 
 _AIR_RE = guarded(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
 _GROUND_RE = guarded(rf"\b(?:{lx.GROUND_LAUNCH_CUES})\b", _FLAGS)
-_CIVILIAN_RE = re.compile(rf"\b(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+
+
+def _civilian_re() -> re.Pattern[str]:
+    """The civilian cues with the look-ahead of guarded(), which reads no start characters
+    from the cues' one "\\d+" branch: the cues without it give them, and \\d is added (the
+    same matches; most word starts fail on one test)."""
+    digitless = lx.CIVILIAN_CUES.replace(r"|\d+)", ")")
+    first, nullable = _first_chars(_parser.parse(rf"\b(?:{digitless})\b", _FLAGS))
+    if (
+        digitless == lx.CIVILIAN_CUES
+        or first is None
+        or nullable
+        or any(len(c) != 1 for c in first)
+    ):
+        return guarded(rf"\b(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+    chars = "".join(re.escape(ch) for ch in sorted(first))
+    return re.compile(rf"\b(?=(?i:[{chars}])|\d)(?:{lx.CIVILIAN_CUES})\b", _FLAGS)
+
+
+_CIVILIAN_RE = _civilian_re()
 _ARMED_RE = guarded(rf"\b(?:{lx.ARMED_CUES})\b", _FLAGS)
 _PERPETRATOR_RE = guarded(
     r"\b(?:gunmen|armed men|assailants|attackers|bandits|terrorists|unknown|unidentified|"
@@ -657,6 +672,8 @@ _ARMED_MEMBER_RE = re.compile(
     rf"\b{_ARMED_SIDE}[“”\"'’]?s? (?:[\w-]+ )?(?:members?|commanders?|cadres?|elements|leaders?)\b",
     _FLAGS,
 )
+# every match names one of these (lowercase): the pre-check of may_hold()
+_ARMED_MEMBER_KEYS = ("member", "commander", "cadre", "element", "leader")
 
 
 # People the lexicon's civilian cues do not name, seen as victims of killings by armed men
@@ -690,7 +707,7 @@ def _victim_kind(seg: str, pos: int) -> str | None:
             arm = _ARMED_PERSON_RE.search(np)  # "a convoy ... carrying passengers": who is in it
         if civ and (not arm or civ.start() <= arm.start()):
             return lx.ATTACK
-        if arm or _ARMED_MEMBER_RE.search(np):
+        if arm or (may_hold(np, _ARMED_MEMBER_KEYS) and _ARMED_MEMBER_RE.search(np)):
             return lx.CLASH
         if re.match(
             r"\s*(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|"
@@ -739,7 +756,10 @@ def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> s
     if not re.search(r"\w", subject):
         return None
     civ = bool(_civilian(subject))
-    arm = bool(_ARMED_RE.search(subject) or _ARMED_MEMBER_RE.search(subject))
+    arm = bool(
+        _ARMED_RE.search(subject)
+        or (may_hold(subject, _ARMED_MEMBER_KEYS) and _ARMED_MEMBER_RE.search(subject))
+    )
     if arm and not civ:
         return lx.CLASH
     if civ and not arm:
@@ -764,7 +784,8 @@ def _violence_kind(
         return lx.ATTACK, True
     seg = _ATTRIBUTION_RE.sub(" ", seg)  # "police said": the source, not a side of the fight
     perp = len(_PERPETRATOR_RE.findall(seg))
-    if len(_ARMED_RE.findall(seg)) + len(_ARMED_MEMBER_RE.findall(seg)) > perp:
+    members = _ARMED_MEMBER_RE.findall(seg) if may_hold(seg, _ARMED_MEMBER_KEYS) else ()
+    if len(_ARMED_RE.findall(seg)) + len(members) > perp:
         return lx.CLASH, True
     return lx.ATTACK, False
 
@@ -796,6 +817,14 @@ _AIR_AGENT_RE = re.compile(
     r"helicopter gunships?|UAVs?)\b",
     _FLAGS,
 )
+# every branch above names an aircraft with one of these (lowercase): the pre-check of may_hold()
+_AIR_AGENT_KEYS = ("drone", "plane", "jet", "helicopter", "aircraft", "gunship", "uav")
+
+
+def _air_agent(seg: str) -> bool:
+    return may_hold(seg, _AIR_AGENT_KEYS) and _AIR_AGENT_RE.search(seg) is not None
+
+
 # Protesters killed, told in the present or as a count ("troops kill 18 anti-coup protesters"):
 # lethal force against a protest, ACLED's Excessive force, not a peaceful protest
 _KILLED_PROTESTERS_RE = guarded(
@@ -963,12 +992,14 @@ _ARMED_VICTIM_RE = guarded(
 
 # An attack told with a generic verb whose weapon is a mine or an explosive device ("attacked the
 # convoy with mines", "carried out a mine attack on troops"): ACLED codes the weapon first
-_MINE_WEAPON_RE = re.compile(
+_MINE_WEAPON_RE = guarded(
     r"\b(?:with|using|by) (?:[\w-]+ ){0,3}?(?:(?:land)?mines|(?:land)?mine|explosives|"
     r"explosive devices?|IEDs?)\b|\b(?:land|remote |remote-controlled )?mines? (?:attacks?|"
     r"ambush(?:es)?|blasts?)\b",
     _FLAGS,
 )
+# every match holds one of these (lowercase; "IED" comes after a space): the pre-check
+_MINE_WEAPON_KEYS = ("mine", "explosive", " ied")
 # A bomb thrown by hand ("threw a homemade bomb at the office", "a bomb was hurled into a truck"):
 # ACLED's Grenade covers any hand-thrown explosive; a petrol bomb is no explosive device
 _THROWN_BOMB_RE = re.compile(
@@ -988,11 +1019,18 @@ _SABOTAGE_RE = guarded(
     r"claimed responsibility|guerrillas?)\b",
     _FLAGS,
 )
-# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
-# came with it; for the man-made disaster and "other" labels only these words of theirs
-# ("a plane crash", "a coup attempt" stay the event).
-_SIDE_NOTE_LABELS = frozenset({lx.FIRE, lx.CHANGE_GROUP, lx.MANMADE, lx.OTHER})
+_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
 _SIDE_NOTE_WORDS_RE = re.compile(r"collapsed?|mass graves?", _FLAGS)
+# Labels that outrank violence in _PRIORITY but, beside a strong act of violence, only tell what
+# came with it, when every trigger of theirs passes the test: a fire that is no gunfire, any
+# defection; for the man-made disaster and "other" labels only these words of theirs ("a plane
+# crash", "a coup attempt" stay the event).
+_SIDE_NOTES: dict[str, Callable[[str], object]] = {
+    lx.FIRE: lambda text: not _OPENED_FIRE_RE.search(text),
+    lx.CHANGE_GROUP: lambda text: True,
+    lx.MANMADE: _SIDE_NOTE_WORDS_RE.fullmatch,
+    lx.OTHER: _SIDE_NOTE_WORDS_RE.fullmatch,
+}
 # an act of violence: "attacked", "shot", "murdered", "gunmen" (1.2 and up), not an outcome
 # ("killing 49": a fire or a collapse kills too)
 _STRONG_VIOLENCE = 1.2
@@ -1000,21 +1038,15 @@ _OUTCOME_RE = re.compile(r"kill", _FLAGS)
 
 
 def _side_note(top: str, triggers: list[Trigger]) -> bool:
-    if top not in _SIDE_NOTE_LABELS:
+    passes = _SIDE_NOTES.get(top)
+    if passes is None:
         return False
     if not any(
         t.label == lx.VIOLENCE and t.weight >= _STRONG_VIOLENCE and not _OUTCOME_RE.match(t.text)
         for t in triggers
     ):
         return False
-    if top == lx.FIRE and any(t.label == top and _OPENED_FIRE_RE.search(t.text) for t in triggers):
-        return False
-    if top in (lx.MANMADE, lx.OTHER):
-        return all(_SIDE_NOTE_WORDS_RE.fullmatch(t.text) for t in triggers if t.label == top)
-    return True
-
-
-_OPENED_FIRE_RE = re.compile(r"\bopen(?:ed|s|ing)? (?:\w+ )?fire\b", _FLAGS)
+    return all(passes(t.text) for t in triggers if t.label == top)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
@@ -1063,7 +1095,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         sub = top
         if top == lx.IED and _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True
-        elif top == lx.IED and _AIR_AGENT_RE.search(seg):
+        elif top == lx.IED and _air_agent(seg):
             sub, cue = lx.AIR, True  # explosives dropped by a drone
         elif top == lx.IED and _thrown_bomb(seg):
             sub, cue = lx.GRENADE, True
@@ -1137,7 +1169,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub = lx.IED
     elif top == lx.FIRE and _OPENED_FIRE_RE.search(seg):
         # gunfire, not a blaze: "troops arrived with helicopters and opened random fire"
-        if _AIR_AGENT_RE.search(seg):
+        if _air_agent(seg):
             sub, cue = lx.AIR, True
         else:
             sub, cue = _violence_kind(seg)
@@ -1146,9 +1178,13 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
             sub, cue = lx.LOOTING, True
         else:
             sub = lx.MANMADE
-    elif top in (lx.VIOLENCE, lx.CLASH) and _AIR_AGENT_RE.search(seg):
+    elif top in (lx.VIOLENCE, lx.CLASH) and _air_agent(seg):
         sub, cue = lx.AIR, True  # "drones struck ...", "attacked ... with drones"
-    elif top in (lx.VIOLENCE, lx.CLASH) and _MINE_WEAPON_RE.search(seg):
+    elif (
+        top in (lx.VIOLENCE, lx.CLASH)
+        and may_hold(seg, _MINE_WEAPON_KEYS)
+        and _MINE_WEAPON_RE.search(seg)
+    ):
         sub, cue = lx.IED, True  # "attacked the convoy with mines", "a mine attack on troops"
     elif top == lx.ABDUCTION and _killing_before(triggers, seg, seg_start):
         sub, cue = _violence_kind(seg)  # killings come first; abductions are part of the raid

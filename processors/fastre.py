@@ -25,6 +25,7 @@ __all__ = [
     "first_chars",
     "folds_plainly",
     "guarded",
+    "may_hold",
     "unnamed",
 ]
 
@@ -124,6 +125,17 @@ def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool
         return rx.search(text) is not None
     low = text.lower()
     return any(w in low for w in words)
+
+
+def may_hold(text: str, keys: tuple[str, ...]) -> bool:
+    """False when ``text`` holds none of ``keys`` (plain lowercase ASCII), told by substring
+    tests on the lowercased text: the pre-check before a case-insensitive regex every match of
+    which holds one of them. True (run the regex) for a text with one of the few characters
+    whose case folding differs."""
+    if not folds_plainly(text):
+        return True
+    low = text.lower()
+    return any(k in low for k in keys)
 
 
 # A named group opening "(?P<name>"; references to one ("(?P=name)", "(?(name)...)") are refused.

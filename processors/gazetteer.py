@@ -265,6 +265,10 @@ class Gazetteer:
         self._cache: dict[int, Place] = {}
         self._country_towns: dict[int, list[tuple[str, int]]] = {}  # see variants_in()
         self._country_skeletons_cache: dict[int, dict[str, tuple[int, ...]]] = {}
+        # Built here, once per process (a worker loads the gazetteer once at start-up): the keys
+        # naming each country's towns, so that a country's skeleton table (built on first use)
+        # reads its own keys instead of scanning every key of the index for each new country.
+        self._town_keys = self._town_keys_by_country()
         self._skeletons_any: dict[str, tuple[int, ...]] | None = None
         # context sets of recent resolve() calls: an article resolves all its names with one
         # context, and folding its admin1 names anew for every name cost more than resolving
@@ -407,29 +411,40 @@ class Gazetteer:
                 out.append(self.place(i))
         return sorted(out, key=lambda p: -p.population)
 
+    def _town_keys_by_country(self) -> dict[int, list[str]]:
+        """Country id -> the keys that name a town of it, in the index's order, each once."""
+        feats, countries = self._feature, self._country
+        out: dict[int, list[str]] = {}
+        for key, v in self._keys.items():
+            seen = -1
+            for i in (v,) if isinstance(v, int) else v:
+                c = countries[i]
+                if c != seen and feats[i] == _F_CITY and c >= 0:
+                    keys = out.setdefault(c, [])
+                    if not keys or keys[-1] != key:
+                        keys.append(key)
+                    seen = c
+        return out
+
     def _country_skeletons(self, cid: int) -> dict[str, tuple[int, ...]]:
         """Skeleton key -> towns of one country, from every key (name and alternate names)
-        that points at them. Built on first use, in one pass over the keys for this country
-        and every country of ARABIC_NAME_COUNTRIES (the ones a text usually asks for next)."""
+        that points at them. Built on first use from the country's own keys."""
         table = self._country_skeletons_cache.get(cid)
         if table is not None:
             return table
-        wanted = {cid} | {
-            self._iso3_country[c] for c in ARABIC_NAME_COUNTRIES if c in self._iso3_country
-        }
-        wanted -= set(self._country_skeletons_cache)
         feats, countries = self._feature, self._country
-        acc: dict[int, dict[str, set[int]]] = {c: {} for c in wanted}
-        for key, v in self._keys.items():
+        acc: dict[str, set[int]] = {}
+        for key in self._town_keys.get(cid, ()):
+            v = self._keys[key]
+            skel = ""
             for i in (v,) if isinstance(v, int) else v:
-                c = countries[i]
-                if c in acc and feats[i] == _F_CITY:
-                    skel = skeleton_key(key)
+                if countries[i] == cid and feats[i] == _F_CITY:
+                    skel = skel or skeleton_key(key)
                     if skel:
-                        acc[c].setdefault(skel, set()).add(i)
-        for c, tab in acc.items():
-            self._country_skeletons_cache[c] = {k: tuple(v) for k, v in tab.items()}
-        return self._country_skeletons_cache[cid]
+                        acc.setdefault(skel, set()).add(i)
+        table = {k: tuple(v) for k, v in acc.items()}
+        self._country_skeletons_cache[cid] = table
+        return table
 
     def _any_country_skeletons(self) -> dict[str, tuple[int, ...]]:
         """Skeleton key -> towns of every country of ARABIC_NAME_COUNTRIES: one lookup for a

@@ -70,9 +70,12 @@ _DIRECTIONS = {
     "southeast": (-0.7071, 0.7071),
     "southwest": (-0.7071, -0.7071),
 }
+# The nouns that call a name a town ("Killi village", "the town of X"): _MARKED_AFTER_RE and
+# _MARKED_BEFORE_RE add a few of their own to these
+_TOWN_NOUN = r"town|city|village|municipality"
 _PLACE_NOUN = (
-    r"town|city|village|villages|district|province|region|state|county|area|governorate|capital|"
-    r"suburb|neighbou?rhood|outskirts|camp|municipality|commune|locality|department|prefecture|"
+    rf"{_TOWN_NOUN}|villages|district|province|region|state|county|area|governorate|capital|"
+    r"suburb|neighbou?rhood|outskirts|camp|commune|locality|department|prefecture|"
     r"territory|oblast|settlement|port|border|island|valley|river|base|market"
 )
 _LOCATIVE_RE = guarded(
@@ -97,12 +100,15 @@ _NEAR_RE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
+# "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
+# the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
+_AUXILIARY = r"has|have|will|would"
 _SUBJECT_AFTER_RE = re.compile(
     r"\s*(?:'s\s+(?:government|president|army|military|leader|foreign|prime|envoy)|said|says|"
-    r"announced|claimed|accused|denied|has|have|will|would)\b",
+    rf"announced|claimed|accused|denied|{_AUXILIARY})\b",
     re.IGNORECASE,
 )
-_AUXILIARY_AFTER_RE = re.compile(r"\s*(?:has|have|will|would)\b", re.IGNORECASE)
+_AUXILIARY_AFTER_RE = re.compile(rf"\s*(?:{_AUXILIARY})\b", re.IGNORECASE)
 _ROAD_AFTER_RE = re.compile(
     r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
 )
@@ -972,7 +978,10 @@ def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[s
         for h in hits
     ):
         return
-    home = {_HOME_ACTORS[int(str(gm.lastgroup)[1:])][0] for gm in _HOME_GROUP_RE.finditer(text)}
+    home = {
+        _HOME_ACTORS[int(str(gm.lastgroup)[1:])][0]
+        for gm in finditer_named(_HOME_GROUP_RE, _HOME_ANY_RE, text)
+    }
     if len(home) != 1:
         return
     (iso,) = home
@@ -1145,11 +1154,10 @@ def _locality_of_town(text: str, hits: list[PlaceHit], mentions_at: dict[int, An
 
 # A name the text itself calls a place: "Killi village", "the town of X", "X countryside"
 _MARKED_AFTER_RE = re.compile(
-    r"\s+(?:town|city|village|countryside|neighbou?rhood|municipality|township)\b", re.IGNORECASE
+    rf"\s+(?:{_TOWN_NOUN}|countryside|neighbou?rhood|township)\b", re.IGNORECASE
 )
 _MARKED_BEFORE_RE = re.compile(
-    r"\b(?:town|city|village|countryside|outskirts|vicinity|municipality|township) of\s+"
-    r"(?:the\s+)?$",
+    rf"\b(?:{_TOWN_NOUN}|countryside|outskirts|vicinity|township) of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
