@@ -424,6 +424,10 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
 
 # ----------------------------------------------------------------------------- counts
 
+_MONTH_NAMES_ES = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    "diciembre"
+)
 _PEOPLE = (
     r"personas?|hombres?|mujer(?:es)?|j[oó]venes|joven|menores|menor|ni[ñn][oa]s?|"
     r"adolescentes?|individuos?|sujetos?|polic[ií]as?|agentes?|militares|soldados?|elementos|"
@@ -480,7 +484,9 @@ _ONE_KILLED_RE = re.compile(
     rf"sin vida)\s+(?:a|al)\s+{_SINGLE_VICTIM}|"
     rf"(?:{_BODY_VERBS})\s+(?:el |un |otro )?(?:cuerpo|cad[aá]ver)"
     rf"(?!\w)|(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|"
-    rf"soldado|taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:[\w-]+\s+)?"
+    rf"soldado|taxista|chofer|comerciante|persona|sujeto|individuo)\s+"
+    # "un hombre de 35 años fue asesinado": the age is no count
+    rf"(?:de\s+(?:\d{{1,3}}|{_alt(_NUMBER_WORDS)})\s+años\s+|[\w-]+\s+)?"
     rf"(?:(?:es|fue|resulta|result[oó]|queda|qued[oó]|muere|muri[oó])\s+)?"
     rf"(?:(?:encontrad[oa]|hallad[oa]|localizad[oa])\s+)?(?:asesinad[oa]|ejecutad[oa]|"
     rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa])(?!\w))",
@@ -507,6 +513,36 @@ _OUTCOME_KEYS = (
 )  # fmt: skip
 
 
+# a number that is no count of people: an age ("de 35 años"), an hour ("a las 23 horas"), a
+# date ("el 15 de abril"), a street or a kilometre ("calle 16 de Septiembre", "km 40"), a year
+# ("la masacre de 2019")
+_NOT_A_COUNT_AFTER_RE = re.compile(
+    rf"\s*(?:años|año|horas?|hrs?\b|minutos|meses|metros|kil[oó]metros|km\b|pesos|d[oó]lares|"
+    rf"de (?:{_MONTH_NAMES_ES})\b)",
+    _F,
+)
+_NOT_A_COUNT_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:calle|avenida|av\.|calzada|bulevar|boulevard|carretera|km|kil[oó]metro|"
+    r"n[uú]mero|no\.|las|edad de|colonia)\s+$|#\s*$",
+    _F,
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _not_a_count(text: str, m: re.Match[str]) -> bool:
+    """Whether the number of ``m`` (a match of a pattern holding NUMBER_PATTERN) is an age, an
+    hour, a date, an address or a year rather than a count of people."""
+    span = next((m.span(g) for g in ("digits", "words") if m.group(g)), None)
+    if span is None:
+        return False
+    s, e = span
+    if _NOT_A_COUNT_AFTER_RE.match(text, e):
+        return True
+    if _NOT_A_COUNT_BEFORE_RE.search(text[max(0, s - 20) : s]):
+        return True
+    return m.group("digits") is not None and _YEAR_RE.fullmatch(m.group("digits")) is not None
+
+
 def _max(a: Count | None, b: Count | None) -> Count | None:
     c = Casualties(a, None)
     c.merge_max(Casualties(b, None))
@@ -526,7 +562,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         if m is None:
             continue
         c = _count(m)
-        if c is None:
+        if c is None or _not_a_count(text, m):
             continue
         if re.match(_INJURED_WORD, m.group("out"), _F):
             injured = _max(injured, c)
@@ -536,7 +572,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             killed = _max(killed, c)
     for m in _VERB_NUM_RE.finditer(text, start, end):
         c = _count(m)
-        if c is None:
+        if c is None or _not_a_count(text, m):
             continue
         verb = m.group("verb").lower()
         if verb.startswith(("hier", "hiri", "lesion", "bale")):
@@ -544,7 +580,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         else:
             killed = _max(killed, c)
     for m in _BODIES_OF_RE.finditer(text, start, end):
-        killed = _max(killed, _count(m))
+        if not _not_a_count(text, m):
+            killed = _max(killed, _count(m))
     if killed is None and _ONE_KILLED_RE.search(text, start, end):
         killed = Count(1, None)
     if injured is None and _ONE_INJURED_RE.search(text, start, end):
