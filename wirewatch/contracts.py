@@ -301,7 +301,8 @@ class Incident(_Record):
     confidence: float = Field(ge=0.0, le=1.0)
     language: str | None = None
     warnings: list[str] = Field(
-        default_factory=list, description="e.g. 'non-english-text: rules read English and Spanish only'"
+        default_factory=list,
+        description="e.g. 'non-english-text: rules read English and Spanish only'",
     )
     extractor: ExtractorInfo
     outlet: str | None = Field(
