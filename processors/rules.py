@@ -500,10 +500,15 @@ def _extract(
                     and not _victim_named(text, members, seg_start)
                 ):
                     continue
+                bare_death, violent_word = (
+                    (es_rules.BARE_DEATH_RE, es_rules.VIOLENT_WORD_RE)
+                    if es
+                    else (_BARE_DEATH_RE, _VIOLENT_WORD_RE)
+                )
                 if (
                     m.casualty_only
-                    and all(_BARE_DEATH_RE.fullmatch(t.text) for t in members)
-                    and _VIOLENT_WORD_RE.search(seg) is None
+                    and all(bare_death.fullmatch(t.text) for t in members)
+                    and violent_word.search(seg) is None
                 ):
                     continue
                 target = _Incident()

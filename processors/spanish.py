@@ -227,12 +227,24 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (_ARMED_ATTACK, lx.VIOLENCE, 2.0),
-    # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word
+    # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word;
+    # weak, as the English outcome words, so that a death alone makes no incident
     (
-        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallecen|"
-        r"herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
+        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallec(?:e|en|i[oó]|"
+        r"ieron)|herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
         lx.VIOLENCE,
-        1.0,
+        0.6,
+    ),
+    # --- natural disasters, typed as the English rules type them
+    (
+        r"sismos?|terremotos?|hurac[aá]n(?:es)?|tormentas? tropical(?:es)?|tormentas?|"
+        r"ciclones?|tornados?|inundaci[oó]n(?:es)?|deslaves?|deslizamientos? de tierra|"
+        r"aludes?|avalanchas?|erupci[oó]n|sequ[ií]as?|olas? de calor|ondas? de calor|"
+        r"golpes? de calor|olas? de fr[ií]o|frentes? fr[ií]os?|heladas?|"
+        r"(?:fuertes |intensas )?lluvias(?: torrenciales| intensas| fuertes)?|trombas?|"
+        r"granizadas?|incendios? forestal(?:es)?",
+        lx.NATURAL,
+        3.2,
     ),
     # --- abductions
     (
@@ -278,8 +290,15 @@ _NEGATIVE_RE = re.compile(
 )
 # an outcome in an accident, illness or disaster is no incident
 _NON_VIOLENT_RE = re.compile(
-    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre)|volcaduras?|vuelcan?|"
+    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre (?:los |las )?"
+    r"(?:c[aá]rteles|grupos|bandas|sicarios|criminales|delincuentes|narcos|polic[ií]as|"
+    r"militares|soldados|agentes|manifestantes|pobladores|comuneros))|volcaduras?|vuelcan?|"
     r"volc[oó]|atropell\w*|"
+    # weather, cold, heat, illness, old age
+    r"tormentas?|lluvias?(?! de (?:balas|disparos|plomo|tiros))|calor|fr[ií]o|hipotermia|"
+    r"heladas?|sarampi[oó]n|dengue|influenza|"
+    r"neumon[ií]a|c[aá]ncer|paro card[ií]aco|causas naturales|edad avanzada|"
+    r"sobredosis|"
     r"incendios?|ahogad[oa]s?|intoxicad\w*|derrumbes?|deslaves?|sismos?|terremotos?|"
     r"hurac[aá]n|inundaci\w*|covid|coronavirus|enfermedad|infarto|descarga el[eé]ctrica|"
     r"colisi[oó]n|carambola|naufragio|pirotecnia|polvor[ií]n|fuga de gas|"
@@ -287,7 +306,24 @@ _NON_VIOLENT_RE = re.compile(
     _F,
 )
 _RULES = [(label, weight) for _p, label, weight in _TRIGGERS_ES]
-_BARE_OUTCOME_WEIGHT = 1.0
+_BARE_OUTCOME_WEIGHT = 0.6
+# A death alone is no incident ("muere el cantante ...", "un hombre muere en un hospital"), as
+# in the English rules: the engine (processors.rules) drops a mention whose triggers are all
+# these words when no violent word below is in its clause
+BARE_DEATH_RE = re.compile(
+    r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallec(?:e|en|i[oó]|"
+    r"ieron)|v[ií]ctimas mortales",
+    _F,
+)
+VIOLENT_WORD_RE = re.compile(
+    r"(?<!\w)(?:asesin|ejecut|ultim|acribill|masacr|homicid|feminicid|bale|balaz|balacera|"
+    r"disparo|dispar|tiros?\b|tirote|armad|arma\b|armas|sicari|pistoler|ataq|atac|agres|"
+    r"enfrent|embosc|crimen|criminal|delincuen|violen|golpiza|golpead|apu[ñn]al|pu[ñn]alad|"
+    r"machet|tortur|linch|explos|granad|bomba|narco|c[aá]rtel|secuestr|levant|comando|"
+    r"hallad|encontrad|localizad|fosa|mat(?:an|aron|ó|ado|ados)\b|decapit|desmembr|calcin|"
+    r"riña|rifa)",
+    _F,
+)
 
 
 def find_triggers(text: str) -> list[Trigger]:
@@ -402,6 +438,14 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
         elif _PROTEST_INTERVENTION_RE.search(seg):
             sub = lx.INTERVENTION
         return Resolution(sub, lx.EVENT_TYPE_OF[sub], score, sub != lx.PEACEFUL)
+    if lx.NATURAL in labels:
+        if all(t.label == lx.NATURAL or t.weight <= _BARE_OUTCOME_WEIGHT for t in triggers):
+            # "tormenta tropical deja dos muertos": the storm is the event, as in English
+            return Resolution(lx.NATURAL, lx.EVENT_TYPE_OF[lx.NATURAL], score, True)
+        # "sicarios asesinan a dos en plena tormenta": the weather is a side note
+        triggers = [t for t in triggers if t.label != lx.NATURAL]
+        labels = {t.label for t in triggers}
+        score = max(t.weight for t in triggers)
     label = next((p for p in _PRIORITY if p in labels), lx.VIOLENCE)
     explicit = label not in (lx.VIOLENCE, lx.CLASH)
     if label == lx.CLASH:

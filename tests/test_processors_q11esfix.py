@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.rules import extract_from_text
 from tests.processors_support import first_incident as _first_incident
 from wirewatch.contracts import Incident
 
@@ -40,3 +41,44 @@ def test_a_year_is_no_count() -> None:
         "en Tlaquepaque, Jalisco."
     )
     assert first_incident(text).fatalities != 2018
+
+
+# ----------------------------------------------------------------------------- 2: deaths
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Una mujer muere en la clínica del seguro social de Hermosillo, Sonora.",
+        "Muere el padre del gobernador a los 88 años.",
+        "Muere a los 91 años la actriz Carmen Ríos en Monterrey.",
+        "El sarampión deja tres niños muertos en la sierra de Chihuahua.",
+        "Fallece un hombre por hipotermia en Toluca, Estado de México.",
+        "Choque entre una camioneta y un camión deja dos muertos y seis heridos en Puebla.",
+    ],
+)
+def test_a_natural_death_an_illness_or_a_road_accident_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Tormenta tropical deja tres muertos en Guerrero.", 3),
+        ("Ola de calor deja 15 muertos en Nuevo León.", 15),
+        ("Fuertes lluvias dejan cinco muertos en Veracruz.", 5),
+    ],
+)
+def test_a_natural_disaster_is_typed_as_in_english(text: str, killed: int) -> None:
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Natural disaster", killed)
+
+
+def test_a_killing_during_a_storm_stays_a_killing() -> None:
+    inc = first_incident("Sicarios asesinan a dos hombres en plena tormenta en Culiacán, Sinaloa.")
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 2)
+
+
+def test_a_death_after_an_attack_stays_an_incident() -> None:
+    inc = first_incident("Muere en el hospital un joven baleado en Celaya, Guanajuato.")
+    assert inc.sub_event_type == "Attack"
