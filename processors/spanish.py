@@ -507,7 +507,7 @@ _BODIES_OF_RE = re.compile(
 )
 _VERB_NUM_RE = re.compile(
     rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
-    rf"bale(?:an|aron)|mueren|murieron|abat(?:en|ieron))"
+    rf"bale(?:an|aron)|mueren|murieron|fallec(?:en|ieron)|abat(?:en|ieron))"
     rf"(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
     rf"un balazo|un disparo))?\s+(?:a\s+)?{_NUM}(?!\w)",
     _F,
@@ -533,7 +533,8 @@ _ONE_KILLED_RE = re.compile(
     rf"(?:de\s+(?:\d{{1,3}}|{_alt(_NUMBER_WORDS)})\s+años\s+|[\w-]+\s+)?"
     rf"(?:(?:es|fue|resulta|result[oó]|queda|qued[oó]|muere|muri[oó])\s+)?"
     rf"(?:(?:encontrad[oa]|hallad[oa]|localizad[oa])\s+)?(?:asesinad[oa]|ejecutad[oa]|"
-    rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa])(?!\w))",
+    rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa]|muri[oó]|falleci[oó]|"
+    rf"perdi[oó] la vida)(?!\w))",
     _F,
 )
 _ONE_INJURED_RE = re.compile(
@@ -550,7 +551,7 @@ _ZERO_RE = re.compile(
     _F,
 )
 _OUTCOME_KEYS = (
-    "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
+    "muert", "muer", "muri", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
     "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
     "perdi", "vida", "ejecuc",

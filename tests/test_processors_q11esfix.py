@@ -82,3 +82,19 @@ def test_a_killing_during_a_storm_stays_a_killing() -> None:
 def test_a_death_after_an_attack_stays_an_incident() -> None:
     inc = first_incident("Muere en el hospital un joven baleado en Celaya, Guanajuato.")
     assert inc.sub_event_type == "Attack"
+
+
+# ----------------------------------------------------------------------------- 3: past tense
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Por lo menos nueve personas murieron en un enfrentamiento en Reynosa, Tamaulipas.", 9),
+        ("Un soldado murió en una emboscada en Tepalcatepec, Michoacán.", 1),
+        ("Fallecieron cuatro policías en el ataque a una patrulla en Fresnillo, Zacatecas.", 4),
+        ("Un agente perdió la vida en un ataque armado en Celaya, Guanajuato.", 1),
+    ],
+)
+def test_a_death_told_in_the_past_tense_is_counted(text: str, killed: int) -> None:
+    assert first_incident(text).fatalities == killed
