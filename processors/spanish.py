@@ -505,11 +505,16 @@ _BODIES_OF_RE = re.compile(
     rf"(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]s|sin vida)\s+a)\s+{_NUM}(?!\w)",
     _F,
 )
+# one adverb between a verb and its object: "asesinaron anoche a dos policías"
+_ADVERB = (
+    r"(?:\s+(?:anoche|ayer|hoy|antier|anteayer|antenoche|tambi[eé]n|adem[aá]s|ahora|"
+    r"[^\W\d_]+mente))?"
+)
 _VERB_NUM_RE = re.compile(
     rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
     rf"bale(?:an|aron)|mueren|murieron|fallec(?:en|ieron)|abat(?:en|ieron))"
-    rf"(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
-    rf"un balazo|un disparo))?\s+(?:a\s+)?{_NUM}(?!\w)",
+    rf"{_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
+    rf"un balazo|un disparo))?{_ADVERB}\s+(?:a\s+)?(?:(?:los|las)\s+)?{_NUM}(?!\w)",
     _F,
 )
 # one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
@@ -517,11 +522,12 @@ _VERB_NUM_RE = re.compile(
 # (a nickname in quotes is one person: "asesinan a 'El Gato'")
 _SINGLE_VICTIM = (
     r"(?:el |la |un |una |su |al )?(?:[\"“'‘«]\s*(?:el |la )?)?(?!(?:los|las|sus|unos|unas)\b)"
-    r"[^\W\d_]+(?<!s)"
+    r"[^\W\d_]+(?<!s)(?!\w)"
 )
 _ONE_KILLED_RE = re.compile(
-    rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó))(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|"
-    rf"pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?\s+(?:a|al)\s+{_SINGLE_VICTIM}"
+    rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|"
+    rf"golpes|pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?{_ADVERB}\s+(?:a|al)\s+"
+    rf"{_SINGLE_VICTIM}"
     rf"|muere\s+{_SINGLE_VICTIM}|(?:{_BODY_VERBS})\s+(?:a\s+)?(?:un\s+|una\s+|otro\s+)?"
     rf"(?:decapitad[oa]|encobijad[oa]|embolsad[oa]|ejecutad[oa]|calcinad[oa]|desmembrad[oa])"
     rf"(?!\w)|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"
@@ -563,12 +569,12 @@ _OUTCOME_KEYS = (
 # ("la masacre de 2019")
 _NOT_A_COUNT_AFTER_RE = re.compile(
     rf"\s*(?:años|año|horas?|hrs?\b|minutos|meses|metros|kil[oó]metros|km\b|pesos|d[oó]lares|"
-    rf"de (?:{_MONTH_NAMES_ES})\b)",
+    rf"de (?:{_MONTH_NAMES_ES})\b|[:.]\d\d\b|de la (?:mañana|tarde|noche|madrugada)\b)",
     _F,
 )
 _NOT_A_COUNT_BEFORE_RE = re.compile(
     r"(?<!\w)(?:calle|avenida|av\.|calzada|bulevar|boulevard|carretera|km|kil[oó]metro|"
-    r"n[uú]mero|no\.|las|edad de|colonia)\s+$|#\s*$",
+    r"n[uú]mero|no\.|edad de|colonia)\s+$|#\s*$|\d[:.]$",
     _F,
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")

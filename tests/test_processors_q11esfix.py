@@ -98,3 +98,35 @@ def test_a_death_after_an_attack_stays_an_incident() -> None:
 )
 def test_a_death_told_in_the_past_tense_is_counted(text: str, killed: int) -> None:
     assert first_incident(text).fatalities == killed
+
+
+# ----------------------------------------------------------------------------- 4: plurals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asesinan a taxistas en Acapulco, Guerrero.",
+        "Matan a soldados en Apatzingán, Michoacán.",
+    ],
+)
+def test_a_plural_victim_is_not_one(text: str) -> None:
+    assert first_incident(text).fatalities != 1
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Asesinan a tiros a los tres sobrinos de un ganadero en Tierra Caliente, Michoacán.", 3),
+        ("Mataron a las dos hermanas en una vivienda de Fresnillo, Zacatecas.", 2),
+        ("Hombres armados ejecutaron ayer a cuatro jóvenes en Salvatierra, Guanajuato.", 4),
+        ("Asesinan cruelmente a un comerciante en Uruapan, Michoacán.", 1),
+    ],
+)
+def test_the_count_after_los_or_an_adverb_is_read(text: str, killed: int) -> None:
+    assert first_incident(text).fatalities == killed
+
+
+def test_a_clock_time_is_no_count() -> None:
+    text = "A las 21:45 fue asesinado un albañil en Silao, Guanajuato."
+    assert first_incident(text).fatalities == 1
