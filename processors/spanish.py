@@ -144,8 +144,11 @@ def _verb(stem: str) -> str:
 
 
 # "levantar" (to take someone away) is an abduction, not a killing: not among them
-_KILL = "|".join(_verb(s) for s in ("asesin", "ejecut", "ultim", "acribill", "masacr")) + (
+_KILL = "|".join(_verb(s) for s in ("asesin", "ultim", "acribill", "masacr")) + (
     r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
+    # "ejecutan a dos", "dos ejecutados", not "ejecuta el penal", "ejecutó un plan"
+    r"|ejecut(?:ado|ada|ados|adas)|ejecut(?:an|a|aron|ó|ar|ando)(?=\s+(?:a|al|en|anoche|ayer|"
+    r"hoy|este|esta|de un|a balazos|a tiros)\b)"
 )
 _BODY_VERBS = (
     r"hall(?:an|a|aron|ó|ado|ada|ados|adas)|encuentr(?:an|a)|encontr(?:aron|ó|ado|ada|ados|adas)|"
@@ -285,7 +288,46 @@ _NEGATIVE_RE = re.compile(
     r"tanque|ducto|caldera|tanque de gas|toma clandestina|transformador|pirot[eé]cnic\w*)|"
     r"explot(?:a|ó|an|aron) (?:una |un |la |el )?(?:pipa|tanque|transformador|caldera|ducto|"
     r"cohetes?|polvor[ií]n)|homicidios? (?:culposos?|imprudencial(?:es)?)|"
-    r"(?:orden|órdenes|orden) de aprehensi[oó]n)(?!\w)",
+    r"(?:orden|órdenes|orden) de aprehensi[oó]n|"
+    # a halt, attention or a title, not an arrest: "detienen la construcción", "capturó la
+    # atención de los mercados", "la Fiscalía detuvo el proceso"
+    r"(?:detien(?:en|e)|detuvieron|detuvo|captur(?:an|a|aron|ó)) (?:el|la|los|las|su|sus) "
+    r"(?:construcci[oó]n|obras?|proceso|proyecto|avance|paso|tr[aá]mites?|ventas?|operaci[oó]n|"
+    r"producci[oó]n|atenci[oó]n|marcha|plan|programa|licitaci[oó]n|pagos?|entregas?|mercados?|"
+    r"t[ií]tulo|campeonato|victoria|triunfo|momento|imagen|esencia|miradas?|inter[eé]s|"
+    r"crecimiento|aumento|alza)|"
+    # a rise or an outburst, not a blast: "los precios explotaron", "explotó contra la prensa"
+    r"(?:precios?|costos?|ventas?|mercados?|redes(?: sociales)?|pol[eé]mica|esc[aá]ndalo|"
+    r"burbuja|inflaci[oó]n|demanda|afici[oó]n|estadio|tribunas?) (?:[\w-]+ ){0,3}?"
+    r"explot(?:a|an|ó|aron)|explot(?:a|an|ó|aron) (?:contra|en redes)|"
+    # an anniversary: "30 años del asesinato de ..."
+    r"(?:años|aniversario|conmemoraci[oó]n|recuerdan?|recuerdo) (?:del?|de la|de los) "
+    r"(?:asesinatos?|masacres?|matanzas?|atentados?|ataques?|homicidios?|ejecuciones)|"
+    # a politician's words: "el senador atacó al gobierno"
+    r"(?:senador|senadora|diputad[oa]|legislador[a]?|presidente|presidenta|gobernador[a]?|"
+    r"dirigente|candidat[oa]|partido|oposici[oó]n|Morena|PAN|PRI|PRD) (?:[\w-]+ ){0,3}?"
+    r"atac(?:a|an|aron|ó)(?! a balazos| a tiros)|"
+    r"atac(?:a|an|aron|ó) (?:a |al |a la )?(?:gobierno|oposici[oó]n|prensa|medios|iniciativa|"
+    r"reforma|propuesta|ministro|ministra|juez|jueza|INE|Suprema Corte))(?!\w)",
+    _F,
+)
+# sport and business: an attack, a massacre, a clash or an execution there is a figure of
+# speech ("masacra a su rival 7-0", "la selección se enfrenta a ...", "Los Tigres atacan con
+# todo") unless the sentence names weapons or casualties
+_FIGURATIVE_TRIGGER_RE = re.compile(r"atac|ataque|masacr|enfrent|ejecut|explot|balacer", _F)
+_SPORT_RE = re.compile(
+    r"(?<!\w)(?:partidos?|gol(?:es)?|goleada|golea\w*|penal(?:es)?|penaltis?|rival(?:es)?|"
+    r"liga|torneo|selecci[oó]n(?: nacional| mexicana)?|copa|final(?:es)?|semifinal(?:es)?|"
+    r"equipos?|afici[oó]n|aficionados|estadio|jornada|campeonato|marcador|cancha|delanteros?|"
+    r"porteros?|f[uú]tbol|futbolistas?|b[eé]isbol|Liga MX|NBA|NFL|Rayados|Tigres|Chivas|"
+    r"Pumas|Am[eé]rica|Cruz Azul|Barcelona|Real Madrid|ofensiva del equipo|imparable|"
+    r"con todo|acciones|bolsa|inversionistas|empresas?)(?!\w)|\b\d+\s*-\s*\d+\b",
+    _F,
+)
+_REAL_VIOLENCE_RE = re.compile(
+    r"(?<!\w)(?:armad\w*|armas?|balaz\w*|balas?|disparos?|tiros|sicarios?|muert[oa]s?|"
+    r"herid[oa]s?|lesionad[oa]s?|asesin\w*|polic[ií]as?|militares|soldados|c[aá]rtel\w*|"
+    r"explosivos?|granadas?|drones?|homicidios?)(?!\w)",
     _F,
 )
 # an outcome in an accident, illness or disaster is no incident
@@ -338,8 +380,21 @@ def find_triggers(text: str) -> list[Trigger]:
         label, weight = _RULES[int((m.lastgroup or "t0")[1:])]
         if weight == _BARE_OUTCOME_WEIGHT and _accident_near(text, s):
             continue
+        if _FIGURATIVE_TRIGGER_RE.search(m.group()) and _figurative_near(text, s):
+            continue
         out.append(Trigger(s, e, label, weight, m.group()))
     return out
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
+    b = min(x for x in (text.find(".", pos), text.find("\n", pos), len(text)) if x >= 0)
+    return a, b
+
+
+def _figurative_near(text: str, pos: int) -> bool:
+    a, b = _sentence_around(text, pos)
+    return _SPORT_RE.search(text, a, b) is not None and _REAL_VIOLENCE_RE.search(text, a, b) is None
 
 
 def _accident_near(text: str, pos: int) -> bool:

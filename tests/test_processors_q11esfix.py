@@ -130,3 +130,34 @@ def test_the_count_after_los_or_an_adverb_is_read(text: str, killed: int) -> Non
 def test_a_clock_time_is_no_count() -> None:
     text = "A las 21:45 fue asesinado un albañil en Silao, Guanajuato."
     assert first_incident(text).fatalities == 1
+
+
+# ----------------------------------------------------------------------------- 5: figures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los Pumas atacan con todo en el partido de vuelta en Ciudad Universitaria.",
+        "La diputada atacó al gobierno estatal por el presupuesto en Puebla.",
+        "El ataque del Real Madrid fue imparable en la segunda mitad.",
+        "Chivas ejecuta el tiro libre y empata en Guadalajara.",
+        "El ayuntamiento ejecutó un programa de bacheo en Toluca.",
+        "Cruz Azul masacra a su rival 5-0 en la jornada 10.",
+        "La selección mexicana se enfrenta a Canadá en la semifinal en Houston.",
+        "Los costos de la vivienda explotaron en Monterrey.",
+        "Detienen la obra del nuevo hospital en Tlaxcala por falta de pago.",
+        "La noticia capturó el interés de los inversionistas en la capital.",
+        "El juez detuvo el trámite de la concesión en Sonora.",
+        "Se cumplen 25 años de la masacre de Acteal en Chiapas.",
+    ],
+)
+def test_sport_business_and_politics_are_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_an_armed_attack_near_a_stadium_stays_an_incident() -> None:
+    inc = first_incident(
+        "Sicarios atacan a aficionados afuera del estadio en León; hay dos muertos."
+    )
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 2)
