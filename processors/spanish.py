@@ -484,6 +484,14 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
     starting at offset ``seg_start``)."""
     labels = {t.label for t in triggers}
     score = max(t.weight for t in triggers)
+    if (
+        lx.PEACEFUL in labels
+        and any(t.label == lx.VIOLENCE and t.weight >= 2.5 for t in triggers)
+        and all(re.fullmatch(r"mitin", t.text, _F) for t in triggers if t.label == lx.PEACEFUL)
+    ):
+        # "asesinan a candidata en pleno mitin": a killing at a campaign rally, not a protest
+        triggers = [t for t in triggers if t.label != lx.PEACEFUL]
+        labels = {t.label for t in triggers}
     if lx.PEACEFUL in labels:
         sub = lx.PEACEFUL
         if _PROTEST_LETHAL_RE.search(seg):
@@ -831,13 +839,23 @@ _MONTH_NAMES = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     r"noviembre|diciembre"
 )
+# the nouns of a statistic: a rate, a share or a daily figure is one only beside them ("los
+# homicidios aumentaron 7 por ciento", "12 homicidios al día"), not in a victim's description
+# ("ganó con el 60% de los votos", "vendía diarios", "ganaba 300 pesos al día")
+_STAT_NOUNS = (
+    r"homicidios|asesinatos|muertes|muertos|delitos|violencia|cr[ií]menes|ejecuciones|"
+    r"v[ií]ctimas|incidencia|feminicidios|secuestros|desaparecidos|personas|casos|robos"
+)
 _AGGREGATE_RE = re.compile(
     rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
-    rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
-    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
+    rf"gobierno|proceso electoral|campaña|{_MONTH_NAMES})|homicidios dolosos|"
+    rf"(?:{_STAT_NOUNS})(?:\W+[\w-]+){{0,6}}?\W+(?:\d[\d,.]*\s*%|por ciento)|"
+    rf"(?:{_STAT_NOUNS})\s+(?:(?:al|por) d[ií]a|diari(?:os|as)|diariamente|en promedio)|"
+    rf"(?:\d[\d,.]*\s*%|por ciento)\s+(?:[\w-]+\s+){{0,3}}?(?:{_STAT_NOUNS})|"
+    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|conteo|"
     # a rate or a ranking ("seis homicidios por día", "el mes con más homicidios"); a toll over
     # some hours or days ("matan a nueve en menos de 24 horas") stays an incident, as in English
-    r"por d[ií]a|el mes (?:con|m[aá]s)|"
+    r"el mes (?:con|m[aá]s)|"
     # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
     rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
@@ -845,7 +863,7 @@ _AGGREGATE_RE = re.compile(
     r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
     rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
     rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"
-    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)|\d\s*%",
+    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)",
     _F,
 )
 # the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11

@@ -161,3 +161,40 @@ def test_an_armed_attack_near_a_stadium_stays_an_incident() -> None:
         "Sicarios atacan a aficionados afuera del estadio en León; hay dos muertos."
     )
     assert (inc.sub_event_type, inc.fatalities) == ("Attack", 2)
+
+
+# ----------------------------------------------------------------------------- 6: statistics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asesinan a regidor de Zitácuaro, Michoacán, que obtuvo el 55% de los sufragios.",
+        "Matan a repartidor que entregaba diarios en Mazatlán, Sinaloa.",
+        "Asesinan a jornalero que cobraba 250 pesos al día en Abasolo, Guanajuato.",
+        "De acuerdo con cifras oficiales, matan a un hombre en Irapuato, Guanajuato.",
+    ],
+)
+def test_a_share_or_a_daily_word_in_a_killing_keeps_it(text: str) -> None:
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 1)
+
+
+def test_a_killing_at_a_rally_before_a_running_total_is_one_attack() -> None:
+    text = (
+        "Asesinan a candidato a regidor en pleno mitin en Moroleón, Guanajuato; en lo que va "
+        "del proceso electoral suman 25 aspirantes asesinados."
+    )
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los homicidios subieron 9 por ciento en Zacatecas en mayo.",
+        "En Guerrero se cometen ocho homicidios al día.",
+    ],
+)
+def test_a_rate_stays_a_statistic(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
