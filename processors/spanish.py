@@ -147,8 +147,8 @@ def _verb(stem: str) -> str:
 _KILL = "|".join(_verb(s) for s in ("asesin", "ultim", "acribill", "masacr")) + (
     r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
     # "ejecutan a dos", "dos ejecutados", not "ejecuta el penal", "ejecutó un plan"
-    r"|ejecut(?:ado|ada|ados|adas)|ejecut(?:an|a|aron|ó|ar|ando)(?=\s+(?:a|al|en|anoche|ayer|"
-    r"hoy|este|esta|de un|a balazos|a tiros)\b)"
+    r"|ejecut(?:ado|ada|ados|adas)|ejecut(?:an|a|aron|ó|ar|ando)(?!\s+(?:el|la|los|las|un|una|"
+    r"unos|unas|su|sus|sus|este|esta|dicho|dicha)\s)"
 )
 _BODY_VERBS = (
     r"hall(?:an|a|aron|ó|ado|ada|ados|adas)|encuentr(?:an|a)|encontr(?:aron|ó|ado|ada|ados|adas)|"
@@ -166,7 +166,7 @@ _ARMED_ATTACK = (
     r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
     r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
     r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
-    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en)|"
+    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en|a|al)|"
     # "comando ataca autobús", "atacan despacho y marisquería": the verb alone in a headline
     r"atac(?:a|an|aron|ó)|"
     r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
@@ -352,18 +352,17 @@ _BARE_OUTCOME_WEIGHT = 0.6
 # A death alone is no incident ("muere el cantante ...", "un hombre muere en un hospital"), as
 # in the English rules: the engine (processors.rules) drops a mention whose triggers are all
 # these words when no violent word below is in its clause
-BARE_DEATH_RE = re.compile(
-    r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallec(?:e|en|i[oó]|"
-    r"ieron)|v[ií]ctimas mortales",
-    _F,
-)
+# (singular forms only: a toll of several dead, "deja cinco muertos", is violence in this news
+# unless an accident, an illness or the weather is named, which _NON_VIOLENT_RE reads)
+BARE_DEATH_RE = re.compile(r"muere|muri[oó]|sin vida|fallec(?:e|i[oó])", _F)
 VIOLENT_WORD_RE = re.compile(
     r"(?<!\w)(?:asesin|ejecut|ultim|acribill|masacr|homicid|feminicid|bale|balaz|balacera|"
     r"disparo|dispar|tiros?\b|tirote|armad|arma\b|armas|sicari|pistoler|ataq|atac|agres|"
     r"enfrent|embosc|crimen|criminal|delincuen|violen|golpiza|golpead|apu[ñn]al|pu[ñn]alad|"
     r"machet|tortur|linch|explos|granad|bomba|narco|c[aá]rtel|secuestr|levant|comando|"
-    r"hallad|encontrad|localizad|fosa|mat(?:an|aron|ó|ado|ados)\b|decapit|desmembr|calcin|"
-    r"riña|rifa)",
+    r"hall(?:ad|an\b|a\b|aron\b|ó)|encuentr|encontr|localiz|fosa|cuerpos?\b|cad[aá]ver|"
+    r"restos|bolsas?\b|mat(?:an|aron|ó|ado|ados)\b|decapit|desmembr|calcin|riña|conflicto|"
+    r"pleito|pelea|disputa|golpe(?:an|aron|ado|ada)\b|tabl(?:ean|earon|eado)|lo mat|la mat)",
     _F,
 )
 
@@ -574,10 +573,10 @@ _ADVERB = (
     r"[^\W\d_]+mente))?"
 )
 _VERB_NUM_RE = re.compile(
-    rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
+    rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|a|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
     rf"bale(?:an|aron)|mueren|murieron|fallec(?:en|ieron)|abat(?:en|ieron))"
     rf"{_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
-    rf"un balazo|un disparo))?{_ADVERB}\s+(?:a\s+)?(?:(?:los|las)\s+)?{_NUM}(?!\w)",
+    rf"un balazo|un disparo))?{_ADVERB}\s+(?:a\s+)?(?:(?:los|las|otros|otras)\s+)?{_NUM}(?!\w)",
     _F,
 )
 # one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
@@ -585,12 +584,18 @@ _VERB_NUM_RE = re.compile(
 # (a nickname in quotes is one person: "asesinan a 'El Gato'")
 _SINGLE_VICTIM = (
     r"(?:el |la |un |una |su |al )?(?:[\"“'‘«]\s*(?:el |la )?)?(?!(?:los|las|sus|unos|unas)\b)"
-    r"[^\W\d_]+(?<!s)(?!\w)"
+    r"[^\W\d_]\w*(?<!s)(?!\w)"
 )
 _ONE_KILLED_RE = re.compile(
     rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|"
     rf"golpes|pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?{_ADVERB}\s+(?:a|al)\s+"
-    rf"{_SINGLE_VICTIM}"
+    rf"{_SINGLE_VICTIM}|(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}\s+(?:a|de|con)\s+(?:balazos|tiros|"
+    rf"golpes|pu[ñn]aladas|machetazos)\s+{_SINGLE_VICTIM}"
+    # "asesinado a balazos frente a su casa", "lo matan a tiros", "hombre muere tras ..."
+    rf"|(?:asesin|ejecut|ultim|acribill)ad[oa](?!\w)|(?:lo|la) mat(?:an|aron|ó)(?!\w)|"
+    rf"(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|soldado|"
+    rf"taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:muere|muri[oó]|"
+    rf"fallece|falleci[oó])(?!\w)"
     rf"|muere\s+{_SINGLE_VICTIM}|(?:{_BODY_VERBS})\s+(?:a\s+)?(?:un\s+|una\s+|otro\s+)?"
     rf"(?:decapitad[oa]|encobijad[oa]|embolsad[oa]|ejecutad[oa]|calcinad[oa]|desmembrad[oa])"
     rf"(?!\w)|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"

@@ -198,3 +198,23 @@ def test_a_killing_at_a_rally_before_a_running_total_is_one_attack() -> None:
 )
 def test_a_rate_stays_a_statistic(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+# ------------------------------------------------ 2 and 4, kept: what the narrower rules still read
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Asesinado a tiros afuera de su negocio en Tlapa, Guerrero.", 1),
+        ("Mujer muere tras ataque a balazos en Tlajomulco, Jalisco.", 1),
+        ("Lo matan a golpes en una calle de Ecatepec, Estado de México.", 1),
+        ("Encuentran en Fresnillo, Zacatecas, a cinco personas muertas.", 5),
+        ("Culiacán amanece con seis muertos en distintas colonias.", 6),
+        ("Riña entre vecinos deja tres muertos en Ixtapaluca, Estado de México.", 3),
+        ("Asesinan a otras dos mujeres en Ciudad Juárez, Chihuahua; ya van 40.", 2),
+    ],
+)
+def test_a_toll_or_a_singular_killing_stays_an_incident(text: str, killed: int) -> None:
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.fatalities) == ("Attack", killed)
