@@ -174,12 +174,21 @@ _ARMED_ATTACK = (
 _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     # --- air / drone
     (
-        r"ataques? (?:con|de) drones?|drones? (?:con )?explosiv[oa]s?|"
-        r"drones? (?:arroj|lanz|solt)\w*|explosivos? (?:lanzad|arrojad|soltad)[oa]s? (?:desde|con|"
-        r"por) (?:un |una )?(?:drones?|aeronaves?)|bombarde(?:o|os|an|a|aron|ó)|"
+        r"ataques? (?:con|de) dron(?:es)?|dron(?:es)? (?:con )?explosiv[oa]s?|"
+        r"dron(?:es)? (?:arroj|lanz|solt)\w*|explosivos? (?:lanzad|arrojad|soltad)[oa]s? (?:desde|"
+        r"con|por) (?:un |una )?(?:dron(?:es)?|aeronaves?)|bombarde(?:o|os|an|a|aron|ó)|"
         r"ataques? a[eé]reos?",
         lx.AIR,
         3.0,
+    ),
+    # --- weapons defused or seized before use, as in English: Disrupted weapons use
+    (
+        r"(?:desactiv|neutraliz|inhabilit)(?:an|a|aron|ó|ado|ada|ados|adas) (?:[\w-]+ ){0,3}?"
+        r"(?:artefactos?|explosivos?|bombas?|granadas?|minas?|coches? bombas?)|"
+        r"(?:asegur|decomis|incaut)(?:an|a|aron|ó|ado|ada|ados|adas|ó) (?:[\w-]+ ){0,3}?"
+        r"(?:armas?|armamento|arsenal|explosivos?|granadas?|cartuchos|fusiles|rifles)",
+        lx.DISRUPTED,
+        2.6,
     ),
     # --- explosions
     (r"granadas?(?: de fragmentaci[oó]n)?", lx.GRENADE, 2.5),
@@ -475,7 +484,22 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
     return None
 
 
-_PRIORITY = (lx.AIR, lx.IED, lx.GRENADE, lx.CLASH, lx.VIOLENCE, lx.ABDUCTION, lx.ARRESTS)
+_PRIORITY = (
+    lx.AIR,
+    lx.IED,
+    lx.GRENADE,
+    lx.CLASH,
+    lx.VIOLENCE,
+    lx.ABDUCTION,
+    lx.DISRUPTED,
+    lx.ARRESTS,
+)
+# a blast or a shot that happened: the weapons named were used, not disrupted
+_WEAPON_USED_RE = re.compile(
+    r"(?<!\w)(?:explot(?:a|an|ó|aron)|estall(?:a|an|ó|aron)|deton(?:a|an|ó|aron)|"
+    r"explosi[oó]n|herid[oa]s?|muert[oa]s?|lesionad[oa]s?)(?!\w)",
+    _F,
+)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
@@ -508,6 +532,16 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
         triggers = [t for t in triggers if t.label != lx.NATURAL]
         labels = {t.label for t in triggers}
         score = max(t.weight for t in triggers)
+    if lx.DISRUPTED in labels and lx.ARRESTS not in labels and not _WEAPON_USED_RE.search(seg):
+        # "desactivan un artefacto explosivo", "aseguran armas": nothing went off (an arrest
+        # with a seizure stays an arrest, as in English)
+        if not labels & {lx.CLASH, lx.VIOLENCE, lx.AIR} or all(
+            t.weight <= _BARE_OUTCOME_WEIGHT for t in triggers if t.label == lx.VIOLENCE
+        ):
+            return Resolution(lx.DISRUPTED, lx.EVENT_TYPE_OF[lx.DISRUPTED], score, True)
+    if lx.DISRUPTED in labels:
+        triggers = [t for t in triggers if t.label != lx.DISRUPTED] or triggers
+        labels = {t.label for t in triggers}
     label = next((p for p in _PRIORITY if p in labels), lx.VIOLENCE)
     explicit = label not in (lx.VIOLENCE, lx.CLASH)
     if label == lx.CLASH:

@@ -218,3 +218,27 @@ def test_a_rate_stays_a_statistic(text: str) -> None:
 def test_a_toll_or_a_singular_killing_stays_an_incident(text: str, killed: int) -> None:
     inc = first_incident(text)
     assert (inc.sub_event_type, inc.fatalities) == ("Attack", killed)
+
+
+# ----------------------------------------------------------------------------- 8: weapons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militares desactivan una bomba en un puente de Tepalcatepec, Michoacán.",
+        "Marinos aseguran un arsenal en una bodega de Nuevo Laredo, Tamaulipas.",
+    ],
+)
+def test_a_weapon_defused_or_seized_is_disrupted_weapons_use(text: str) -> None:
+    assert first_incident(text).sub_event_type == "Disrupted weapons use"
+
+
+def test_an_arrest_with_a_seizure_stays_an_arrest() -> None:
+    text = "Detienen a cuatro hombres y aseguran armas en Apatzingán, Michoacán."
+    assert first_incident(text).sub_event_type == "Arrests"
+
+
+def test_a_single_drone_is_an_air_strike() -> None:
+    text = "Un dron con explosivos atacó a policías en Coalcomán, Michoacán."
+    assert first_incident(text).sub_event_type == "Air/drone strike"
