@@ -313,7 +313,11 @@ def _km(a: object, b: object) -> float:
 # the town on Saturday" is dated Saturday. Used only when the sentence has another date.
 _STATEMENT_BEFORE_RE = guarded(
     r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
-    r"statement|(?:press )?conference|tweeted|posted|wrote)\s+(?:late |early )?(?:on )?$",
+    r"statement|(?:press )?conference|tweeted|posted|wrote|"
+    # Spanish: "la policía informó el jueves que ... el martes"
+    r"inform[oó]|informaron|report[oó]|reportaron|dijo|dijeron|declar[oó]|confirm[oó]|"
+    r"confirmaron|señal[oó]|indic[oó]|precis[oó]|detall[oó]|anunci[oó])"
+    r"\s+(?:late |early )?(?:on )?$",
     re.IGNORECASE,
 )
 

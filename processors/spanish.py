@@ -474,6 +474,9 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
     head = seg[max(0, pos - 60) : pos]
     cut = max(head.rfind(","), head.rfind(";"), head.rfind("\n"), head.rfind("."))
     head = head[cut + 1 :]
+    said = list(_SAID_THAT_RE.finditer(head))
+    if said:  # "la policía informó que tres hombres fueron asesinados": the source, not a side
+        head = head[said[-1].end() :]
     if head.strip():
         arm = _ARMED_RE.search(head)
         civ = _CIVILIAN_RE.search(head)
@@ -484,6 +487,11 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
     return None
 
 
+_SAID_THAT_RE = re.compile(
+    r"(?<!\w)(?:inform|report|dij|declar|confirm|señal|indic|precis|detall|anunci)\w*"
+    r"(?:\s+[\w-]+){0,3}?\s+que(?!\w)",
+    _F,
+)
 _PRIORITY = (
     lx.AIR,
     lx.IED,
@@ -949,7 +957,7 @@ _ACTORS: tuple[tuple[str, str, str], ...] = (
     (
         r"polic[ií]as?(?: (?:municipal|estatal|ministerial|federal|estatales|municipales|"
         r"ministeriales|federales)(?:es)?)?|agentes (?:municipales|estatales|ministeriales|"
-        r"federales|de la (?:policía|fiscalía))|Fiscal[ií]a",
+        r"federales|de la (?:policía|fiscalía))",
         "Police Forces",
         "state_forces",
     ),
@@ -980,6 +988,24 @@ _TARGET_BEFORE_RE = re.compile(
 )
 
 
+# the authority that tells the news: "..., informó la Fiscalía", "la policía informó que ...",
+# "según la policía"
+_REPORT_VERBS = (
+    r"inform(?:ó|o|a|an|aron)|report(?:ó|o|a|an|aron)|dijo|dijeron|declar(?:ó|o)|"
+    r"confirm(?:ó|o|a|an|aron)|señal(?:ó|o|a)|indic(?:ó|o|a)|precis(?:ó|o)|detall(?:ó|o)|"
+    r"anunci(?:ó|o)|dio a conocer|dieron a conocer"
+)
+_SOURCE_BEFORE_RE = re.compile(
+    rf"(?:(?<!\w)(?:{_REPORT_VERBS})|seg[uú]n|de acuerdo con|inform[oó] a)\s+"
+    r"(?:(?:la|el|los|las)\s+)?$",
+    _F,
+)
+_SOURCE_AFTER_RE = re.compile(
+    rf"(?:\s+(?:municipal|estatal|ministerial|federal|[\w-]+))?\s+(?:{_REPORT_VERBS})(?!\w)",
+    _F,
+)
+
+
 def find_actors(
     text: str, start: int, end: int, trigger_pos: int, demonyms: dict[str, str]
 ) -> list[Actor]:
@@ -989,6 +1015,10 @@ def find_actors(
     actors: list[Actor] = []
     seen: set[str] = set()
     for m in _ACTOR_RE.finditer(text, start, end):
+        if _SOURCE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()) or (
+            _SOURCE_AFTER_RE.match(text, m.end())
+        ):
+            continue  # the news source ("informó la policía"), not a side of the event
         i = int((m.lastgroup or "a0")[1:])
         _p, name, typ = _ACTORS[i]
         name = name or m.group()

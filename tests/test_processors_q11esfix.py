@@ -242,3 +242,22 @@ def test_an_arrest_with_a_seizure_stays_an_arrest() -> None:
 def test_a_single_drone_is_an_air_strike() -> None:
     text = "Un dron con explosivos atacó a policías en Coalcomán, Michoacán."
     assert first_incident(text).sub_event_type == "Air/drone strike"
+
+
+# ----------------------------------------------------------------------------- 9: the source
+
+
+def test_the_authority_that_reports_is_no_actor() -> None:
+    inc = first_incident("Tres hombres fueron asesinados en Ensenada, informó la Fiscalía.")
+    assert inc.actors == []
+
+
+def test_a_killing_reported_by_the_police_is_dated_on_its_own_day() -> None:
+    text = "La policía informó el miércoles que dos jóvenes fueron asesinados el lunes en Mexicali."
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.date, inc.actors) == ("Attack", "2024-03-04", [])
+
+
+def test_police_as_a_side_stays_an_actor() -> None:
+    inc = first_incident("Policías abatieron a dos sicarios en Nuevo Laredo, Tamaulipas.")
+    assert inc.actors and inc.actors[0].name == "Police Forces"
