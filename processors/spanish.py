@@ -862,12 +862,22 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
 # ----------------------------------------------------------------------------- places
 
 
+# an armed group's name is no place ("El ELN secuestró ...": a commune's name in the index)
+_GROUP_NAME_RE = re.compile(
+    r"(?:(?:el|la|las|los)\s+)?(?:ELN|FARC|EPL|CJNG|AGC|Clan del Golfo)", re.IGNORECASE
+)
+
+
 def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> ArticlePlaces:
     """``places`` without the names that are one of the event's words: a headline opens with
     its verb or noun capitalised ("Choque de cárteles ...", "Dejan restos ..."), and several
     are also the names of villages in the gazetteer."""
     spans = [(t.start, t.end) for t in triggers]
-    hits = [h for h in places.hits if not any(a <= h.start < b for a, b in spans)]
+    hits = [
+        h
+        for h in places.hits
+        if not any(a <= h.start < b for a, b in spans) and not _GROUP_NAME_RE.fullmatch(h.surface)
+    ]
     if len(hits) == len(places.hits):
         return places
     left = {h.place.country_iso3 for h in hits}
@@ -966,6 +976,18 @@ _ACTORS: tuple[tuple[str, str, str], ...] = (
         r"Los Zetas|La Familia Michoacana|Los Viagras|Guerreros Unidos|La Nueva Familia "
         r"Michoacana|Los Ardillos|Los Tlacos|Los Rojos",
         "",
+        "militia",
+    ),
+    # Colombia's armed groups
+    (r"ELN|Ej[eé]rcito de Liberaci[oó]n Nacional", "ELN: National Liberation Army", "rebel_group"),
+    (
+        r"(?:disidencias? de (?:las )?)?FARC(?:-EP)?|Estado Mayor Central",
+        "FARC dissidents",
+        "rebel_group",
+    ),
+    (
+        r"Clan del Golfo|Autodefensas Gaitanistas(?: de Colombia)?|AGC",
+        "Clan del Golfo",
         "militia",
     ),
     (

@@ -261,3 +261,27 @@ def test_a_killing_reported_by_the_police_is_dated_on_its_own_day() -> None:
 def test_police_as_a_side_stays_an_actor() -> None:
     inc = first_incident("Policías abatieron a dos sicarios en Nuevo Laredo, Tamaulipas.")
     assert inc.actors and inc.actors[0].name == "Police Forces"
+
+
+# ----------------------------------------------------------------------------- 11: places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Asesinan a un taxista en Navojoa en la colonia Centro.", "Navojoa"),
+        ("Matan a dos hombres en Uruapan en un ataque armado.", "Uruapan"),
+        ("Las disidencias de las FARC atacaron a soldados en el Cauca.", "Cauca"),
+    ],
+)
+def test_a_place_name_carries_no_spanish_preposition(text: str, place: str) -> None:
+    inc = first_incident(text)
+    assert inc.location is not None and inc.location.name == place
+
+
+def test_an_armed_group_is_an_actor_and_no_place() -> None:
+    inc = first_incident("El ELN secuestró a tres soldados en Cúcuta.")
+    assert inc.location is not None and inc.location.country_iso3 == "COL"
+    first = inc.actors[0] if inc.actors else None
+    assert first is not None
+    assert (first.name, first.type) == ("ELN: National Liberation Army", "rebel_group")
