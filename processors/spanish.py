@@ -782,8 +782,8 @@ _DATE_RE = re.compile(
     r"(?<!\w)(?:(?P<since>desde|a partir de)\s+)?(?:"
     # "la madrugada de este martes", "el pasado domingo", "este lunes", "el viernes"
     r"(?:(?:la|el)\s+(?:madrugada|mañana|tarde|noche|mediod[ií]a)\s+(?:de|del)\s+)?"
-    r"(?:(?P<mod>este|esta|el\s+pasado|el|pasado)\s+)(?P<wd>lunes|martes|mi[eé]rcoles|jueves|"
-    r"viernes|s[aá]bado|domingo)(?:\s+(?P<wdday>\d{1,2}))?"
+    r"(?:(?P<mod>este|esta|el\s+pasado|el|pasado)\s+|(?<=del\s))(?P<wd>lunes|martes|"
+    r"mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)(?:\s+(?P<wdday>\d{1,2})(?!\d|\s+de\s))?"
     # "el 5 de marzo", "el 5 de marzo de 2021", "5 de marzo del 2021"
     r"|(?:el\s+)?(?P<day>\d{1,2})\s+de\s+(?P<mon>enero|febrero|marzo|abril|mayo|junio|julio|"
     r"agosto|septiembre|setiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+"
@@ -814,6 +814,20 @@ def _fold(word: str) -> str:
     )
 
 
+def _day_of_month(day: int, published: date) -> date | None:
+    """The latest day ``day`` of a month on or before ``published``."""
+    year, month = published.year, published.month
+    for _ in range(2):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None and when <= published:
+            return when
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return None
+
+
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
     """Dates told in ``text``: relative ones resolved against ``published`` (left out without
     it), explicit "el 5 de marzo" ones in the year of publication unless that puts them after
@@ -833,6 +847,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             if back == 0 and "pasado" in (m.group("mod") or "").lower():
                 back = 7
             when = published - timedelta(days=back)
+            if m.group("wdday"):  # "el viernes 3": the day of the month decides
+                when = _day_of_month(int(m.group("wdday")), published) or when
             kind = kind or "relative"
         elif m.group("day"):
             if _STREET_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):

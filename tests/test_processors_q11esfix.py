@@ -285,3 +285,18 @@ def test_an_armed_group_is_an_actor_and_no_place() -> None:
     first = inc.actors[0] if inc.actors else None
     assert first is not None
     assert (first.name, first.type) == ("ELN: National Liberation Army", "rebel_group")
+
+
+# ----------------------------------------------------------------------------- 10: dates
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Asesinan a un albañil la noche del martes en Salamanca, Guanajuato.", "2024-03-05"),
+        ("Matan a dos hombres la madrugada del lunes en Silao, Guanajuato.", "2024-03-04"),
+        ("Asesinan a un chofer el jueves 29 en Uruapan, Michoacán.", "2024-02-29"),
+    ],
+)
+def test_a_part_of_a_day_or_a_weekday_with_its_number_dates_the_event(text: str, day: str) -> None:
+    assert first_incident(text).date == day
