@@ -270,8 +270,12 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     (
         r"protest(?:a|as|an|aron|ó|ando)|manifestaci(?:ón|on|ones)|manifestantes|"
         r"se manifiest(?:an|a)|se manifestaron|march(?:an|aron|ó)|marchas?|mitin|plant[oó]n|"
-        r"bloque(?:an|aron|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|autopistas?|"
-        r"casetas?|accesos?|v[ií]as?)",
+        r"bloque(?:an|aron|aban|ó|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|"
+        r"autopistas?|casetas?|accesos?|v[ií]as?)|"
+        # "desalojan a maestros que bloqueaban ...": the protest is told by its eviction
+        r"desaloj(?:an|a|aron|ó) a (?:los |las |un grupo de |decenas de |cientos de )?"
+        r"(?:manifestantes|maestros|normalistas|campesinos|comuneros|pobladores|vecinos|"
+        r"transportistas|docentes|estudiantes|ejidatarios|trabajadores|jornaleros)",
         lx.PEACEFUL,
         2.0,
     ),
@@ -380,6 +384,8 @@ def find_triggers(text: str) -> list[Trigger]:
     """All Spanish trigger matches of ``text`` in order, figurative and accidental uses
     removed."""
     negatives = [m.span() for m in _NEGATIVE_RE.finditer(text)]
+    # "exigir la liberación de sus líderes detenidos": a demand, no arrest told
+    negatives += [m.span() for m in _GRIEVANCE_RE.finditer(text)]
     out: list[Trigger] = []
     for m in _TRIGGER_RE.finditer(text):
         s, e = m.span()
@@ -440,12 +446,22 @@ _PROTEST_INTERVENTION_RE = re.compile(
 )
 _PROTEST_VIOLENT_RE = re.compile(
     r"(?<!\w)(?:vandaliz\w*|destrozos|saque\w*|quem(?:an|aron|ó)|incendi(?:an|aron|ó)|pintas|"
-    r"piedras|petardos|bombas molotov|cocteles molotov|zafarrancho|trifulca|portazo)(?!\w)",
+    r"piedras|petardos|bombas molotov|cocteles molotov|zafarrancho|trifulca|portazo|"
+    # "choques entre manifestantes y policías dejan 20 heridos"
+    r"choques?|enfrentamientos?|se enfrent(?:an|aron)|riñas?|golpes|herid[oa]s|lesionad[oa]s)"
+    r"(?!\w)",
     _F,
 )
 _PROTEST_LETHAL_RE = re.compile(
     r"(?<!\w)(?:muert[oa]s?|muere|mueren|asesin\w*|mat(?:an|aron|ó)|balas? de plomo|"
     r"disparan contra|dispararon contra|bale\w*)(?!\w)",
+    _F,
+)
+# what a protest demands is no intervention: "para exigir la liberación de sus líderes detenidos"
+_GRIEVANCE_RE = re.compile(
+    r"(?<!\w)(?:liberaci[oó]n|libertad|presentaci[oó]n|excarcelaci[oó]n) de (?:[\w-]+ ){0,4}?"
+    r"(?:detenid[oa]s?|presos|encarcelad[oa]s?|desaparecid[oa]s?)(?!\w)|"
+    r"(?:detenid[oa]s?|presos) (?:injustamente|pol[ií]ticos)",
     _F,
 )
 _CLAUSE_STOP_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:en|y|tras|cuando|mientras)\b", _F)
@@ -529,7 +545,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
             sub = lx.EXCESSIVE
         elif _PROTEST_VIOLENT_RE.search(seg):
             sub = lx.VIOLENT_DEMO
-        elif _PROTEST_INTERVENTION_RE.search(seg):
+        elif _PROTEST_INTERVENTION_RE.search(_GRIEVANCE_RE.sub(" ", seg)):
             sub = lx.INTERVENTION
         return Resolution(sub, lx.EVENT_TYPE_OF[sub], score, sub != lx.PEACEFUL)
     if lx.NATURAL in labels:

@@ -300,3 +300,27 @@ def test_an_armed_group_is_an_actor_and_no_place() -> None:
 )
 def test_a_part_of_a_day_or_a_weekday_with_its_number_dates_the_event(text: str, day: str) -> None:
     assert first_incident(text).date == day
+
+
+# ----------------------------------------------------------------------------- 7: protests
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Choques entre normalistas y policías dejan 15 heridos en Chilpancingo.",
+            "Violent demonstration",
+        ),
+        (
+            "Comuneros bloquean la carretera en Tlapa por la libertad de sus vecinos detenidos.",
+            "Peaceful protest",
+        ),
+        (
+            "Policías desalojan a transportistas que bloqueaban la carretera en Toluca.",
+            "Protest with intervention",
+        ),
+    ],
+)
+def test_protests_are_graded_as_issue_18_says(text: str, sub: str) -> None:
+    assert first_incident(text).sub_event_type == sub
