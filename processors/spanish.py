@@ -272,6 +272,9 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
         r"se manifiest(?:an|a)|se manifestaron|march(?:an|aron|ó)|marchas?|mitin|plant[oó]n|"
         r"bloque(?:an|aron|aban|ó|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|"
         r"autopistas?|casetas?|accesos?|v[ií]as?)|"
+        r"(?:choques?|enfrentamientos?|zafarranchos?|trifulcas?) entre (?:los |las )?"
+        r"(?:manifestantes|normalistas|maestros|docentes|estudiantes|campesinos|pobladores|"
+        r"comuneros|transportistas)|"
         # "desalojan a maestros que bloqueaban ...": the protest is told by its eviction
         r"desaloj(?:an|a|aron|ó) a (?:los |las |un grupo de |decenas de |cientos de )?"
         r"(?:manifestantes|maestros|normalistas|campesinos|comuneros|pobladores|vecinos|"
