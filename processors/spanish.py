@@ -332,17 +332,18 @@ _NEGATIVE_RE = re.compile(
 # todo") unless the sentence names weapons or casualties
 _FIGURATIVE_TRIGGER_RE = re.compile(r"atac|ataque|masacr|enfrent|ejecut|explot|balacer", _F)
 _SPORT_RE = re.compile(
-    r"(?<!\w)(?:partidos?|gol(?:es)?|goleada|golea\w*|penal(?:es)?|penaltis?|rival(?:es)?|"
-    r"liga|torneo|selecci[oó]n(?: nacional| mexicana)?|copa|final(?:es)?|semifinal(?:es)?|"
-    r"equipos?|afici[oó]n|aficionados|estadio|jornada|campeonato|marcador|cancha|delanteros?|"
-    r"porteros?|f[uú]tbol|futbolistas?|b[eé]isbol|Liga MX|NBA|NFL|Rayados|Tigres|Chivas|"
-    r"Pumas|Am[eé]rica|Cruz Azul|Barcelona|Real Madrid|ofensiva del equipo|imparable|"
-    r"con todo|acciones|bolsa|inversionistas|empresas?)(?!\w)|\b\d+\s*-\s*\d+\b",
+    r"(?<!\w)(?:partidos? (?:de (?:ida|vuelta|futbol)|amistoso)|gol(?:es)?|goleada|golea\w*|"
+    r"penal(?:es)?|penaltis?|(?:su|al|del) rival|liga|torneo|selecci[oó]n(?: nacional| mexicana)?|"
+    r"copa|la final|finales|semifinal(?:es)?|afici[oó]n|aficionados|estadio|jornada \d+|"
+    r"campeonato|marcador|cancha|delanteros?|porteros?|f[uú]tbol|futbolistas?|b[eé]isbol|"
+    r"Liga MX|NBA|NFL|Rayados|Tigres|Chivas|Pumas|Am[eé]rica|Cruz Azul|Barcelona|Real Madrid|"
+    r"bolsa de valores|Bolsa Mexicana|inversionistas)(?!\w)|\b\d+\s*-\s*\d+\b",
     _F,
 )
 _REAL_VIOLENCE_RE = re.compile(
     r"(?<!\w)(?:armad\w*|armas?|balaz\w*|balas?|disparos?|tiros|sicarios?|muert[oa]s?|"
     r"herid[oa]s?|lesionad[oa]s?|asesin\w*|polic[ií]as?|militares|soldados|c[aá]rtel\w*|"
+    r"cuerpos?|cad[aá]ver\w*|comandos?|grupos? armados?|crimen|criminal\w*|narco\w*|"
     r"explosivos?|granadas?|drones?|homicidios?)(?!\w)",
     _F,
 )

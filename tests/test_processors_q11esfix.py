@@ -324,3 +324,15 @@ def test_a_part_of_a_day_or_a_weekday_with_its_number_dates_the_event(text: str,
 )
 def test_protests_are_graded_as_issue_18_says(text: str, sub: str) -> None:
     assert first_incident(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Jornada: ejecutado el martes en Ciudad Juárez era un empresario.",
+        "Enfrentamiento entre grupos rivales en Frontera Comalapa, Chiapas.",
+        "Comando ataca una empresa de transporte en Celaya, Guanajuato.",
+    ],
+)
+def test_a_newspaper_or_rival_gangs_are_no_sport(text: str) -> None:
+    assert extract_from_text(text, PUB) != []
