@@ -45,7 +45,7 @@ from processors.classify import (
 )
 from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
 from processors.fastre import guarded
-from processors.language import detect_language
+from processors.language import detect_language, english_words_prevail
 from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
     ArticlePlaces,
@@ -386,6 +386,10 @@ def _extract(
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
+    if es and english_words_prevail(text):
+        # an English story full of Spanish names (a Mexico desk's "... during a marcha in
+        # Tixtla"): its own words are English, and so are the rules
+        es, language = False, "en"
     triggers = es_rules.find_triggers(text) if es else find_triggers(text)
     if es and not triggers:
         # an English headline full of Spanish names reads as Spanish ("Celaya, Guanajuato: Santa

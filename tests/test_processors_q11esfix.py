@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.language import detect_language
 from processors.rules import extract_from_text
 from tests.processors_support import first_incident as _first_incident
 from wirewatch.contracts import Incident
@@ -336,3 +337,19 @@ def test_protests_are_graded_as_issue_18_says(text: str, sub: str) -> None:
 )
 def test_a_newspaper_or_rival_gangs_are_no_sport(text: str) -> None:
     assert extract_from_text(text, PUB) != []
+
+
+# ----------------------------------------------------------------------------- 12: languages
+
+
+def test_an_english_story_full_of_spanish_names_is_read_in_english() -> None:
+    text = (
+        "Gunmen shot dead four farmers in San Pedro Totolapa, Oaxaca, on Monday, after the Marcha "
+        "de la Tierra de los Pueblos del Istmo de Tehuantepec."
+    )
+    inc = first_incident(text)
+    assert (inc.sub_event_type, inc.fatalities, inc.language) == ("Attack", 4, "en")
+
+
+def test_a_short_galician_headline_is_not_spanish() -> None:
+    assert detect_language("Sicarios asesinan a dois homes en Vigo") != "es"
