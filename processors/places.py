@@ -1317,9 +1317,16 @@ _SUFFIX_TAIL_RE = re.compile(
 
 
 def _no_spanish_en(surface: str, place: Place) -> str:
-    # the index holds some places with the Spanish "en" ("en Culiacán"): not their name
-    if surface[:3].lower() == "en " and place.name[:3].lower() != "en ":
-        return surface[3:]
+    # the index holds some places with the Spanish "en" ("en Culiacán") or a match runs over
+    # one ("Hermosillo en la colonia ...", "en el Cauca"): a preposition or an article that is
+    # not in the place's own name is not part of it
+    name = place.name.lower()
+    for word in ("en ", "el ", "la "):
+        if surface[:3].lower() == word and not name.startswith(word):
+            surface = surface[3:]
+    for word in (" en", " el", " la", " de"):
+        if surface[-3:].lower() == word and not name.endswith(word):
+            surface = surface[:-3]
     return surface
 
 

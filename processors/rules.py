@@ -45,7 +45,7 @@ from processors.classify import (
 )
 from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
 from processors.fastre import guarded
-from processors.language import detect_language
+from processors.language import detect_language, english_words_prevail
 from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
     ArticlePlaces,
@@ -313,7 +313,11 @@ def _km(a: object, b: object) -> float:
 # the town on Saturday" is dated Saturday. Used only when the sentence has another date.
 _STATEMENT_BEFORE_RE = guarded(
     r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
-    r"statement|(?:press )?conference|tweeted|posted|wrote)\s+(?:late |early )?(?:on )?$",
+    r"statement|(?:press )?conference|tweeted|posted|wrote|"
+    # Spanish: "la policía informó el jueves que ... el martes"
+    r"inform[oó]|informaron|report[oó]|reportaron|dijo|dijeron|declar[oó]|confirm[oó]|"
+    r"confirmaron|señal[oó]|indic[oó]|precis[oó]|detall[oó]|anunci[oó])"
+    r"\s+(?:late |early )?(?:on )?$",
     re.IGNORECASE,
 )
 
@@ -382,6 +386,10 @@ def _extract(
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
+    if es and english_words_prevail(text):
+        # an English story full of Spanish names (a Mexico desk's "... during a marcha in
+        # Tixtla"): its own words are English, and so are the rules
+        es, language = False, "en"
     triggers = es_rules.find_triggers(text) if es else find_triggers(text)
     if es and not triggers:
         # an English headline full of Spanish names reads as Spanish ("Celaya, Guanajuato: Santa
@@ -500,10 +508,15 @@ def _extract(
                     and not _victim_named(text, members, seg_start)
                 ):
                     continue
+                bare_death, violent_word = (
+                    (es_rules.BARE_DEATH_RE, es_rules.VIOLENT_WORD_RE)
+                    if es
+                    else (_BARE_DEATH_RE, _VIOLENT_WORD_RE)
+                )
                 if (
                     m.casualty_only
-                    and all(_BARE_DEATH_RE.fullmatch(t.text) for t in members)
-                    and _VIOLENT_WORD_RE.search(seg) is None
+                    and all(bare_death.fullmatch(t.text) for t in members)
+                    and violent_word.search(seg) is None
                 ):
                     continue
                 target = _Incident()

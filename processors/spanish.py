@@ -144,8 +144,11 @@ def _verb(stem: str) -> str:
 
 
 # "levantar" (to take someone away) is an abduction, not a killing: not among them
-_KILL = "|".join(_verb(s) for s in ("asesin", "ejecut", "ultim", "acribill", "masacr")) + (
+_KILL = "|".join(_verb(s) for s in ("asesin", "ultim", "acribill", "masacr")) + (
     r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
+    # "ejecutan a dos", "dos ejecutados", not "ejecuta el penal", "ejecutó un plan"
+    r"|ejecut(?:ado|ada|ados|adas)|ejecut(?:an|a|aron|ó|ar|ando)(?!\s+(?:el|la|los|las|un|una|"
+    r"unos|unas|su|sus|sus|este|esta|dicho|dicha)\s)"
 )
 _BODY_VERBS = (
     r"hall(?:an|a|aron|ó|ado|ada|ados|adas)|encuentr(?:an|a)|encontr(?:aron|ó|ado|ada|ados|adas)|"
@@ -163,7 +166,7 @@ _ARMED_ATTACK = (
     r"atac(?:an|a|aron|ó|ado|ada|ados|adas) a (?:balazos|tiros)|"
     r"bale(?:an|a|aron|ó|ado|ada|ados|adas)|disparan contra|dispararon contra|"
     r"a balazos|a tiros|de un balazo|de un disparo|apu[ñn]al(?:an|a|aron|ó|ado|ada)|"
-    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en)|"
+    r"atac(?:an|aron|ó) (?:a|al)|ataques? (?:armados? )?(?:contra|del?|de la|de los|en|a|al)|"
     # "comando ataca autobús", "atacan despacho y marisquería": the verb alone in a headline
     r"atac(?:a|an|aron|ó)|"
     r"hier(?:en|e) a|hirieron a|atentado|comando armado|irrump(?:e|en|ió|ieron)"
@@ -171,12 +174,21 @@ _ARMED_ATTACK = (
 _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     # --- air / drone
     (
-        r"ataques? (?:con|de) drones?|drones? (?:con )?explosiv[oa]s?|"
-        r"drones? (?:arroj|lanz|solt)\w*|explosivos? (?:lanzad|arrojad|soltad)[oa]s? (?:desde|con|"
-        r"por) (?:un |una )?(?:drones?|aeronaves?)|bombarde(?:o|os|an|a|aron|ó)|"
+        r"ataques? (?:con|de) dron(?:es)?|dron(?:es)? (?:con )?explosiv[oa]s?|"
+        r"dron(?:es)? (?:arroj|lanz|solt)\w*|explosivos? (?:lanzad|arrojad|soltad)[oa]s? (?:desde|"
+        r"con|por) (?:un |una )?(?:dron(?:es)?|aeronaves?)|bombarde(?:o|os|an|a|aron|ó)|"
         r"ataques? a[eé]reos?",
         lx.AIR,
         3.0,
+    ),
+    # --- weapons defused or seized before use, as in English: Disrupted weapons use
+    (
+        r"(?:desactiv|neutraliz|inhabilit)(?:an|a|aron|ó|ado|ada|ados|adas) (?:[\w-]+ ){0,3}?"
+        r"(?:artefactos?|explosivos?|bombas?|granadas?|minas?|coches? bombas?)|"
+        r"(?:asegur|decomis|incaut)(?:an|a|aron|ó|ado|ada|ados|adas|ó) (?:[\w-]+ ){0,3}?"
+        r"(?:armas?|armamento|arsenal|explosivos?|granadas?|cartuchos|fusiles|rifles)",
+        lx.DISRUPTED,
+        2.6,
     ),
     # --- explosions
     (r"granadas?(?: de fragmentaci[oó]n)?", lx.GRENADE, 2.5),
@@ -227,12 +239,24 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (_ARMED_ATTACK, lx.VIOLENCE, 2.0),
-    # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word
+    # bare outcomes ("deja tres muertos", "muere hombre"): kept only beside no accident word;
+    # weak, as the English outcome words, so that a death alone makes no incident
     (
-        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallecen|"
-        r"herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
+        r"muert[oa]s|muere|mueren|muri[oó]|murieron|sin vida|fallecid[oa]s|fallec(?:e|en|i[oó]|"
+        r"ieron)|herid[oa]s?|lesionad[oa]s?|v[ií]ctimas mortales",
         lx.VIOLENCE,
-        1.0,
+        0.6,
+    ),
+    # --- natural disasters, typed as the English rules type them
+    (
+        r"sismos?|terremotos?|hurac[aá]n(?:es)?|tormentas? tropical(?:es)?|tormentas?|"
+        r"ciclones?|tornados?|inundaci[oó]n(?:es)?|deslaves?|deslizamientos? de tierra|"
+        r"aludes?|avalanchas?|erupci[oó]n|sequ[ií]as?|olas? de calor|ondas? de calor|"
+        r"golpes? de calor|olas? de fr[ií]o|frentes? fr[ií]os?|heladas?|"
+        r"(?:fuertes |intensas )?lluvias(?: torrenciales| intensas| fuertes)?|trombas?|"
+        r"granizadas?|incendios? forestal(?:es)?",
+        lx.NATURAL,
+        3.2,
     ),
     # --- abductions
     (
@@ -246,8 +270,15 @@ _TRIGGERS_ES: tuple[tuple[str, str, float], ...] = (
     (
         r"protest(?:a|as|an|aron|ó|ando)|manifestaci(?:ón|on|ones)|manifestantes|"
         r"se manifiest(?:an|a)|se manifestaron|march(?:an|aron|ó)|marchas?|mitin|plant[oó]n|"
-        r"bloque(?:an|aron|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|autopistas?|"
-        r"casetas?|accesos?|v[ií]as?)",
+        r"bloque(?:an|aron|aban|ó|o|os) (?:la |el |de )?(?:carreteras?|calles?|avenidas?|"
+        r"autopistas?|casetas?|accesos?|v[ií]as?)|"
+        r"(?:choques?|enfrentamientos?|zafarranchos?|trifulcas?) entre (?:los |las )?"
+        r"(?:manifestantes|normalistas|maestros|docentes|estudiantes|campesinos|pobladores|"
+        r"comuneros|transportistas)|"
+        # "desalojan a maestros que bloqueaban ...": the protest is told by its eviction
+        r"desaloj(?:an|a|aron|ó) a (?:los |las |un grupo de |decenas de |cientos de )?"
+        r"(?:manifestantes|maestros|normalistas|campesinos|comuneros|pobladores|vecinos|"
+        r"transportistas|docentes|estudiantes|ejidatarios|trabajadores|jornaleros)",
         lx.PEACEFUL,
         2.0,
     ),
@@ -273,13 +304,60 @@ _NEGATIVE_RE = re.compile(
     r"tanque|ducto|caldera|tanque de gas|toma clandestina|transformador|pirot[eé]cnic\w*)|"
     r"explot(?:a|ó|an|aron) (?:una |un |la |el )?(?:pipa|tanque|transformador|caldera|ducto|"
     r"cohetes?|polvor[ií]n)|homicidios? (?:culposos?|imprudencial(?:es)?)|"
-    r"(?:orden|órdenes|orden) de aprehensi[oó]n)(?!\w)",
+    r"(?:orden|órdenes|orden) de aprehensi[oó]n|"
+    # a halt, attention or a title, not an arrest: "detienen la construcción", "capturó la
+    # atención de los mercados", "la Fiscalía detuvo el proceso"
+    r"(?:detien(?:en|e)|detuvieron|detuvo|captur(?:an|a|aron|ó)) (?:el|la|los|las|su|sus) "
+    r"(?:construcci[oó]n|obras?|proceso|proyecto|avance|paso|tr[aá]mites?|ventas?|operaci[oó]n|"
+    r"producci[oó]n|atenci[oó]n|marcha|plan|programa|licitaci[oó]n|pagos?|entregas?|mercados?|"
+    r"t[ií]tulo|campeonato|victoria|triunfo|momento|imagen|esencia|miradas?|inter[eé]s|"
+    r"crecimiento|aumento|alza)|"
+    # a rise or an outburst, not a blast: "los precios explotaron", "explotó contra la prensa"
+    r"(?:precios?|costos?|ventas?|mercados?|redes(?: sociales)?|pol[eé]mica|esc[aá]ndalo|"
+    r"burbuja|inflaci[oó]n|demanda|afici[oó]n|estadio|tribunas?) (?:[\w-]+ ){0,3}?"
+    r"explot(?:a|an|ó|aron)|explot(?:a|an|ó|aron) (?:contra|en redes)|"
+    # an anniversary: "30 años del asesinato de ..."
+    r"(?:años|aniversario|conmemoraci[oó]n|recuerdan?|recuerdo) (?:del?|de la|de los) "
+    r"(?:asesinatos?|masacres?|matanzas?|atentados?|ataques?|homicidios?|ejecuciones)|"
+    # a politician's words: "el senador atacó al gobierno"
+    r"(?:senador|senadora|diputad[oa]|legislador[a]?|presidente|presidenta|gobernador[a]?|"
+    r"dirigente|candidat[oa]|partido|oposici[oó]n|Morena|PAN|PRI|PRD) (?:[\w-]+ ){0,3}?"
+    r"atac(?:a|an|aron|ó)(?! a balazos| a tiros)|"
+    r"atac(?:a|an|aron|ó) (?:a |al |a la )?(?:gobierno|oposici[oó]n|prensa|medios|iniciativa|"
+    r"reforma|propuesta|ministro|ministra|juez|jueza|INE|Suprema Corte))(?!\w)",
+    _F,
+)
+# sport and business: an attack, a massacre, a clash or an execution there is a figure of
+# speech ("masacra a su rival 7-0", "la selección se enfrenta a ...", "Los Tigres atacan con
+# todo") unless the sentence names weapons or casualties
+_FIGURATIVE_TRIGGER_RE = re.compile(r"atac|ataque|masacr|enfrent|ejecut|explot|balacer", _F)
+_SPORT_RE = re.compile(
+    r"(?<!\w)(?:partidos? (?:de (?:ida|vuelta|futbol)|amistoso)|gol(?:es)?|goleada|golea\w*|"
+    r"penal(?:es)?|penaltis?|(?:su|al|del) rival|liga|torneo|selecci[oó]n(?: nacional| mexicana)?|"
+    r"copa|la final|finales|semifinal(?:es)?|afici[oó]n|aficionados|estadio|jornada \d+|"
+    r"campeonato|marcador|cancha|delanteros?|porteros?|f[uú]tbol|futbolistas?|b[eé]isbol|"
+    r"Liga MX|NBA|NFL|Rayados|Tigres|Chivas|Pumas|Am[eé]rica|Cruz Azul|Barcelona|Real Madrid|"
+    r"bolsa de valores|Bolsa Mexicana|inversionistas)(?!\w)|\b\d+\s*-\s*\d+\b",
+    _F,
+)
+_REAL_VIOLENCE_RE = re.compile(
+    r"(?<!\w)(?:armad\w*|armas?|balaz\w*|balas?|disparos?|tiros|sicarios?|muert[oa]s?|"
+    r"herid[oa]s?|lesionad[oa]s?|asesin\w*|polic[ií]as?|militares|soldados|c[aá]rtel\w*|"
+    r"cuerpos?|cad[aá]ver\w*|comandos?|grupos? armados?|crimen|criminal\w*|narco\w*|"
+    r"explosivos?|granadas?|drones?|homicidios?)(?!\w)",
     _F,
 )
 # an outcome in an accident, illness or disaster is no incident
 _NON_VIOLENT_RE = re.compile(
-    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre)|volcaduras?|vuelcan?|"
+    r"(?<!\w)(?:accidentes?|choques?(?! armados?| de c[aá]rteles| entre (?:los |las )?"
+    r"(?:c[aá]rteles|grupos|bandas|sicarios|criminales|delincuentes|narcos|polic[ií]as|"
+    r"militares|soldados|agentes|manifestantes|pobladores|comuneros))|volcaduras?|vuelcan?|"
     r"volc[oó]|atropell\w*|"
+    # weather, cold, heat, illness, old age
+    r"tormentas?|lluvias?(?! de (?:balas|disparos|plomo|tiros))|calor|fr[ií]o|hipotermia|"
+    r"heladas?|sarampi[oó]n|dengue|influenza|"
+    r"neumon[ií]a|c[aá]ncer|paro card[ií]aco|causas naturales|edad avanzada|"
+    r"sobredosis|"
     r"incendios?|ahogad[oa]s?|intoxicad\w*|derrumbes?|deslaves?|sismos?|terremotos?|"
     r"hurac[aá]n|inundaci\w*|covid|coronavirus|enfermedad|infarto|descarga el[eé]ctrica|"
     r"colisi[oó]n|carambola|naufragio|pirotecnia|polvor[ií]n|fuga de gas|"
@@ -287,13 +365,31 @@ _NON_VIOLENT_RE = re.compile(
     _F,
 )
 _RULES = [(label, weight) for _p, label, weight in _TRIGGERS_ES]
-_BARE_OUTCOME_WEIGHT = 1.0
+_BARE_OUTCOME_WEIGHT = 0.6
+# A death alone is no incident ("muere el cantante ...", "un hombre muere en un hospital"), as
+# in the English rules: the engine (processors.rules) drops a mention whose triggers are all
+# these words when no violent word below is in its clause
+# (singular forms only: a toll of several dead, "deja cinco muertos", is violence in this news
+# unless an accident, an illness or the weather is named, which _NON_VIOLENT_RE reads)
+BARE_DEATH_RE = re.compile(r"muere|muri[oó]|sin vida|fallec(?:e|i[oó])", _F)
+VIOLENT_WORD_RE = re.compile(
+    r"(?<!\w)(?:asesin|ejecut|ultim|acribill|masacr|homicid|feminicid|bale|balaz|balacera|"
+    r"disparo|dispar|tiros?\b|tirote|armad|arma\b|armas|sicari|pistoler|ataq|atac|agres|"
+    r"enfrent|embosc|crimen|criminal|delincuen|violen|golpiza|golpead|apu[ñn]al|pu[ñn]alad|"
+    r"machet|tortur|linch|explos|granad|bomba|narco|c[aá]rtel|secuestr|levant|comando|"
+    r"hall(?:ad|an\b|a\b|aron\b|ó)|encuentr|encontr|localiz|fosa|cuerpos?\b|cad[aá]ver|"
+    r"restos|bolsas?\b|mat(?:an|aron|ó|ado|ados)\b|decapit|desmembr|calcin|riña|conflicto|"
+    r"pleito|pelea|disputa|golpe(?:an|aron|ado|ada)\b|tabl(?:ean|earon|eado)|lo mat|la mat)",
+    _F,
+)
 
 
 def find_triggers(text: str) -> list[Trigger]:
     """All Spanish trigger matches of ``text`` in order, figurative and accidental uses
     removed."""
     negatives = [m.span() for m in _NEGATIVE_RE.finditer(text)]
+    # "exigir la liberación de sus líderes detenidos": a demand, no arrest told
+    negatives += [m.span() for m in _GRIEVANCE_RE.finditer(text)]
     out: list[Trigger] = []
     for m in _TRIGGER_RE.finditer(text):
         s, e = m.span()
@@ -302,8 +398,21 @@ def find_triggers(text: str) -> list[Trigger]:
         label, weight = _RULES[int((m.lastgroup or "t0")[1:])]
         if weight == _BARE_OUTCOME_WEIGHT and _accident_near(text, s):
             continue
+        if _FIGURATIVE_TRIGGER_RE.search(m.group()) and _figurative_near(text, s):
+            continue
         out.append(Trigger(s, e, label, weight, m.group()))
     return out
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
+    b = min(x for x in (text.find(".", pos), text.find("\n", pos), len(text)) if x >= 0)
+    return a, b
+
+
+def _figurative_near(text: str, pos: int) -> bool:
+    a, b = _sentence_around(text, pos)
+    return _SPORT_RE.search(text, a, b) is not None and _REAL_VIOLENCE_RE.search(text, a, b) is None
 
 
 def _accident_near(text: str, pos: int) -> bool:
@@ -341,12 +450,22 @@ _PROTEST_INTERVENTION_RE = re.compile(
 )
 _PROTEST_VIOLENT_RE = re.compile(
     r"(?<!\w)(?:vandaliz\w*|destrozos|saque\w*|quem(?:an|aron|ó)|incendi(?:an|aron|ó)|pintas|"
-    r"piedras|petardos|bombas molotov|cocteles molotov|zafarrancho|trifulca|portazo)(?!\w)",
+    r"piedras|petardos|bombas molotov|cocteles molotov|zafarrancho|trifulca|portazo|"
+    # "choques entre manifestantes y policías dejan 20 heridos"
+    r"choques?|enfrentamientos?|se enfrent(?:an|aron)|riñas?|golpes|herid[oa]s|lesionad[oa]s)"
+    r"(?!\w)",
     _F,
 )
 _PROTEST_LETHAL_RE = re.compile(
     r"(?<!\w)(?:muert[oa]s?|muere|mueren|asesin\w*|mat(?:an|aron|ó)|balas? de plomo|"
     r"disparan contra|dispararon contra|bale\w*)(?!\w)",
+    _F,
+)
+# what a protest demands is no intervention: "para exigir la liberación de sus líderes detenidos"
+_GRIEVANCE_RE = re.compile(
+    r"(?<!\w)(?:liberaci[oó]n|libertad|presentaci[oó]n|excarcelaci[oó]n) de (?:[\w-]+ ){0,4}?"
+    r"(?:detenid[oa]s?|presos|encarcelad[oa]s?|desaparecid[oa]s?)(?!\w)|"
+    r"(?:detenid[oa]s?|presos) (?:injustamente|pol[ií]ticos)",
     _F,
 )
 _CLAUSE_STOP_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:en|y|tras|cuando|mientras)\b", _F)
@@ -375,6 +494,9 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
     head = seg[max(0, pos - 60) : pos]
     cut = max(head.rfind(","), head.rfind(";"), head.rfind("\n"), head.rfind("."))
     head = head[cut + 1 :]
+    said = list(_SAID_THAT_RE.finditer(head))
+    if said:  # "la policía informó que tres hombres fueron asesinados": the source, not a side
+        head = head[said[-1].end() :]
     if head.strip():
         arm = _ARMED_RE.search(head)
         civ = _CIVILIAN_RE.search(head)
@@ -385,7 +507,27 @@ def _victim_kind(seg: str, pos: int, verb_takes_object: bool = False) -> str | N
     return None
 
 
-_PRIORITY = (lx.AIR, lx.IED, lx.GRENADE, lx.CLASH, lx.VIOLENCE, lx.ABDUCTION, lx.ARRESTS)
+_SAID_THAT_RE = re.compile(
+    r"(?<!\w)(?:inform|report|dij|declar|confirm|señal|indic|precis|detall|anunci)\w*"
+    r"(?:\s+[\w-]+){0,3}?\s+que(?!\w)",
+    _F,
+)
+_PRIORITY = (
+    lx.AIR,
+    lx.IED,
+    lx.GRENADE,
+    lx.CLASH,
+    lx.VIOLENCE,
+    lx.ABDUCTION,
+    lx.DISRUPTED,
+    lx.ARRESTS,
+)
+# a blast or a shot that happened: the weapons named were used, not disrupted
+_WEAPON_USED_RE = re.compile(
+    r"(?<!\w)(?:explot(?:a|an|ó|aron)|estall(?:a|an|ó|aron)|deton(?:a|an|ó|aron)|"
+    r"explosi[oó]n|herid[oa]s?|muert[oa]s?|lesionad[oa]s?)(?!\w)",
+    _F,
+)
 
 
 def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
@@ -393,15 +535,41 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
     starting at offset ``seg_start``)."""
     labels = {t.label for t in triggers}
     score = max(t.weight for t in triggers)
+    if (
+        lx.PEACEFUL in labels
+        and any(t.label == lx.VIOLENCE and t.weight >= 2.5 for t in triggers)
+        and all(re.fullmatch(r"mitin", t.text, _F) for t in triggers if t.label == lx.PEACEFUL)
+    ):
+        # "asesinan a candidata en pleno mitin": a killing at a campaign rally, not a protest
+        triggers = [t for t in triggers if t.label != lx.PEACEFUL]
+        labels = {t.label for t in triggers}
     if lx.PEACEFUL in labels:
         sub = lx.PEACEFUL
         if _PROTEST_LETHAL_RE.search(seg):
             sub = lx.EXCESSIVE
         elif _PROTEST_VIOLENT_RE.search(seg):
             sub = lx.VIOLENT_DEMO
-        elif _PROTEST_INTERVENTION_RE.search(seg):
+        elif _PROTEST_INTERVENTION_RE.search(_GRIEVANCE_RE.sub(" ", seg)):
             sub = lx.INTERVENTION
         return Resolution(sub, lx.EVENT_TYPE_OF[sub], score, sub != lx.PEACEFUL)
+    if lx.NATURAL in labels:
+        if all(t.label == lx.NATURAL or t.weight <= _BARE_OUTCOME_WEIGHT for t in triggers):
+            # "tormenta tropical deja dos muertos": the storm is the event, as in English
+            return Resolution(lx.NATURAL, lx.EVENT_TYPE_OF[lx.NATURAL], score, True)
+        # "sicarios asesinan a dos en plena tormenta": the weather is a side note
+        triggers = [t for t in triggers if t.label != lx.NATURAL]
+        labels = {t.label for t in triggers}
+        score = max(t.weight for t in triggers)
+    if lx.DISRUPTED in labels and lx.ARRESTS not in labels and not _WEAPON_USED_RE.search(seg):
+        # "desactivan un artefacto explosivo", "aseguran armas": nothing went off (an arrest
+        # with a seizure stays an arrest, as in English)
+        if not labels & {lx.CLASH, lx.VIOLENCE, lx.AIR} or all(
+            t.weight <= _BARE_OUTCOME_WEIGHT for t in triggers if t.label == lx.VIOLENCE
+        ):
+            return Resolution(lx.DISRUPTED, lx.EVENT_TYPE_OF[lx.DISRUPTED], score, True)
+    if lx.DISRUPTED in labels:
+        triggers = [t for t in triggers if t.label != lx.DISRUPTED] or triggers
+        labels = {t.label for t in triggers}
     label = next((p for p in _PRIORITY if p in labels), lx.VIOLENCE)
     explicit = label not in (lx.VIOLENCE, lx.CLASH)
     if label == lx.CLASH:
@@ -424,6 +592,10 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int) -> Resolution:
 
 # ----------------------------------------------------------------------------- counts
 
+_MONTH_NAMES_ES = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    "diciembre"
+)
 _PEOPLE = (
     r"personas?|hombres?|mujer(?:es)?|j[oó]venes|joven|menores|menor|ni[ñn][oa]s?|"
     r"adolescentes?|individuos?|sujetos?|polic[ií]as?|agentes?|militares|soldados?|elementos|"
@@ -457,11 +629,16 @@ _BODIES_OF_RE = re.compile(
     rf"(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]s|sin vida)\s+a)\s+{_NUM}(?!\w)",
     _F,
 )
+# one adverb between a verb and its object: "asesinaron anoche a dos policías"
+_ADVERB = (
+    r"(?:\s+(?:anoche|ayer|hoy|antier|anteayer|antenoche|tambi[eé]n|adem[aá]s|ahora|"
+    r"[^\W\d_]+mente))?"
+)
 _VERB_NUM_RE = re.compile(
-    rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
-    rf"bale(?:an|aron)|mueren|murieron|abat(?:en|ieron))"
-    rf"(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
-    rf"un balazo|un disparo))?\s+(?:a\s+)?{_NUM}(?!\w)",
+    rf"(?<!\w)(?P<verb>{_KILL}|mat(?:an|a|aron|ó)|hier(?:en|e)|hirieron|lesion(?:an|aron)|"
+    rf"bale(?:an|aron)|mueren|murieron|fallec(?:en|ieron)|abat(?:en|ieron))"
+    rf"{_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|pedradas|pu[ñn]aladas|machetazos|"
+    rf"un balazo|un disparo))?{_ADVERB}\s+(?:a\s+)?(?:(?:los|las|otros|otras)\s+)?{_NUM}(?!\w)",
     _F,
 )
 # one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
@@ -469,21 +646,31 @@ _VERB_NUM_RE = re.compile(
 # (a nickname in quotes is one person: "asesinan a 'El Gato'")
 _SINGLE_VICTIM = (
     r"(?:el |la |un |una |su |al )?(?:[\"“'‘«]\s*(?:el |la )?)?(?!(?:los|las|sus|unos|unas)\b)"
-    r"[^\W\d_]+(?<!s)"
+    r"[^\W\d_]\w*(?<!s)(?!\w)"
 )
 _ONE_KILLED_RE = re.compile(
-    rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó))(?:\s+(?:a|de|con)\s+(?:balazos|tiros|golpes|"
-    rf"pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?\s+(?:a|al)\s+{_SINGLE_VICTIM}"
+    rf"(?<!\w)(?:(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}(?:\s+(?:a|de|con)\s+(?:balazos|tiros|"
+    rf"golpes|pedradas|pu[ñn]aladas|machetazos|un balazo|un disparo))?{_ADVERB}\s+(?:a|al)\s+"
+    rf"{_SINGLE_VICTIM}|(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}\s+(?:a|de|con)\s+(?:balazos|tiros|"
+    rf"golpes|pu[ñn]aladas|machetazos)\s+{_SINGLE_VICTIM}"
+    # "asesinado a balazos frente a su casa", "lo matan a tiros", "hombre muere tras ..."
+    rf"|(?:asesin|ejecut|ultim|acribill)ad[oa](?!\w)|(?:lo|la) mat(?:an|aron|ó)(?!\w)|"
+    rf"(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|soldado|"
+    rf"taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:muere|muri[oó]|"
+    rf"fallece|falleci[oó])(?!\w)"
     rf"|muere\s+{_SINGLE_VICTIM}|(?:{_BODY_VERBS})\s+(?:a\s+)?(?:un\s+|una\s+|otro\s+)?"
     rf"(?:decapitad[oa]|encobijad[oa]|embolsad[oa]|ejecutad[oa]|calcinad[oa]|desmembrad[oa])"
     rf"(?!\w)|(?:hall|encontr|encuentr|localiz|ubic)\w*\s+(?:muert[oa]|"
     rf"sin vida)\s+(?:a|al)\s+{_SINGLE_VICTIM}|"
     rf"(?:{_BODY_VERBS})\s+(?:el |un |otro )?(?:cuerpo|cad[aá]ver)"
     rf"(?!\w)|(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|"
-    rf"soldado|taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:[\w-]+\s+)?"
+    rf"soldado|taxista|chofer|comerciante|persona|sujeto|individuo)\s+"
+    # "un hombre de 35 años fue asesinado": the age is no count
+    rf"(?:de\s+(?:\d{{1,3}}|{_alt(_NUMBER_WORDS)})\s+años\s+|[\w-]+\s+)?"
     rf"(?:(?:es|fue|resulta|result[oó]|queda|qued[oó]|muere|muri[oó])\s+)?"
     rf"(?:(?:encontrad[oa]|hallad[oa]|localizad[oa])\s+)?(?:asesinad[oa]|ejecutad[oa]|"
-    rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa])(?!\w))",
+    rf"ultimad[oa]|muert[oa]|sin vida|acribillad[oa]|muri[oó]|falleci[oó]|"
+    rf"perdi[oó] la vida)(?!\w))",
     _F,
 )
 _ONE_INJURED_RE = re.compile(
@@ -500,11 +687,41 @@ _ZERO_RE = re.compile(
     _F,
 )
 _OUTCOME_KEYS = (
-    "muert", "muer", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
+    "muert", "muer", "muri", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
     "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
     "perdi", "vida", "ejecuc",
 )  # fmt: skip
+
+
+# a number that is no count of people: an age ("de 35 años"), an hour ("a las 23 horas"), a
+# date ("el 15 de abril"), a street or a kilometre ("calle 16 de Septiembre", "km 40"), a year
+# ("la masacre de 2019")
+_NOT_A_COUNT_AFTER_RE = re.compile(
+    rf"\s*(?:años|año|horas?|hrs?\b|minutos|meses|metros|kil[oó]metros|km\b|pesos|d[oó]lares|"
+    rf"de (?:{_MONTH_NAMES_ES})\b|[:.]\d\d\b|de la (?:mañana|tarde|noche|madrugada)\b)",
+    _F,
+)
+_NOT_A_COUNT_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:calle|avenida|av\.|calzada|bulevar|boulevard|carretera|km|kil[oó]metro|"
+    r"n[uú]mero|no\.|edad de|colonia)\s+$|#\s*$|\d[:.]$",
+    _F,
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _not_a_count(text: str, m: re.Match[str]) -> bool:
+    """Whether the number of ``m`` (a match of a pattern holding NUMBER_PATTERN) is an age, an
+    hour, a date, an address or a year rather than a count of people."""
+    span = next((m.span(g) for g in ("digits", "words") if m.group(g)), None)
+    if span is None:
+        return False
+    s, e = span
+    if _NOT_A_COUNT_AFTER_RE.match(text, e):
+        return True
+    if _NOT_A_COUNT_BEFORE_RE.search(text[max(0, s - 20) : s]):
+        return True
+    return m.group("digits") is not None and _YEAR_RE.fullmatch(m.group("digits")) is not None
 
 
 def _max(a: Count | None, b: Count | None) -> Count | None:
@@ -526,7 +743,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         if m is None:
             continue
         c = _count(m)
-        if c is None:
+        if c is None or _not_a_count(text, m):
             continue
         if re.match(_INJURED_WORD, m.group("out"), _F):
             injured = _max(injured, c)
@@ -536,7 +753,7 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
             killed = _max(killed, c)
     for m in _VERB_NUM_RE.finditer(text, start, end):
         c = _count(m)
-        if c is None:
+        if c is None or _not_a_count(text, m):
             continue
         verb = m.group("verb").lower()
         if verb.startswith(("hier", "hiri", "lesion", "bale")):
@@ -544,7 +761,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         else:
             killed = _max(killed, c)
     for m in _BODIES_OF_RE.finditer(text, start, end):
-        killed = _max(killed, _count(m))
+        if not _not_a_count(text, m):
+            killed = _max(killed, _count(m))
     if killed is None and _ONE_KILLED_RE.search(text, start, end):
         killed = Count(1, None)
     if injured is None and _ONE_INJURED_RE.search(text, start, end):
@@ -584,8 +802,8 @@ _DATE_RE = re.compile(
     r"(?<!\w)(?:(?P<since>desde|a partir de)\s+)?(?:"
     # "la madrugada de este martes", "el pasado domingo", "este lunes", "el viernes"
     r"(?:(?:la|el)\s+(?:madrugada|mañana|tarde|noche|mediod[ií]a)\s+(?:de|del)\s+)?"
-    r"(?:(?P<mod>este|esta|el\s+pasado|el|pasado)\s+)(?P<wd>lunes|martes|mi[eé]rcoles|jueves|"
-    r"viernes|s[aá]bado|domingo)(?:\s+(?P<wdday>\d{1,2}))?"
+    r"(?:(?P<mod>este|esta|el\s+pasado|el|pasado)\s+|(?<=del\s))(?P<wd>lunes|martes|"
+    r"mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)(?:\s+(?P<wdday>\d{1,2})(?!\d|\s+de\s))?"
     # "el 5 de marzo", "el 5 de marzo de 2021", "5 de marzo del 2021"
     r"|(?:el\s+)?(?P<day>\d{1,2})\s+de\s+(?P<mon>enero|febrero|marzo|abril|mayo|junio|julio|"
     r"agosto|septiembre|setiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+"
@@ -616,6 +834,20 @@ def _fold(word: str) -> str:
     )
 
 
+def _day_of_month(day: int, published: date) -> date | None:
+    """The latest day ``day`` of a month on or before ``published``."""
+    year, month = published.year, published.month
+    for _ in range(2):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None and when <= published:
+            return when
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return None
+
+
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
     """Dates told in ``text``: relative ones resolved against ``published`` (left out without
     it), explicit "el 5 de marzo" ones in the year of publication unless that puts them after
@@ -635,6 +867,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             if back == 0 and "pasado" in (m.group("mod") or "").lower():
                 back = 7
             when = published - timedelta(days=back)
+            if m.group("wdday"):  # "el viernes 3": the day of the month decides
+                when = _day_of_month(int(m.group("wdday")), published) or when
             kind = kind or "relative"
         elif m.group("day"):
             if _STREET_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
@@ -664,12 +898,22 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
 # ----------------------------------------------------------------------------- places
 
 
+# an armed group's name is no place ("El ELN secuestró ...": a commune's name in the index)
+_GROUP_NAME_RE = re.compile(
+    r"(?:(?:el|la|las|los)\s+)?(?:ELN|FARC|EPL|CJNG|AGC|Clan del Golfo)", re.IGNORECASE
+)
+
+
 def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> ArticlePlaces:
     """``places`` without the names that are one of the event's words: a headline opens with
     its verb or noun capitalised ("Choque de cárteles ...", "Dejan restos ..."), and several
     are also the names of villages in the gazetteer."""
     spans = [(t.start, t.end) for t in triggers]
-    hits = [h for h in places.hits if not any(a <= h.start < b for a, b in spans)]
+    hits = [
+        h
+        for h in places.hits
+        if not any(a <= h.start < b for a, b in spans) and not _GROUP_NAME_RE.fullmatch(h.surface)
+    ]
     if len(hits) == len(places.hits):
         return places
     left = {h.place.country_iso3 for h in hits}
@@ -688,13 +932,23 @@ _MONTH_NAMES = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     r"noviembre|diciembre"
 )
+# the nouns of a statistic: a rate, a share or a daily figure is one only beside them ("los
+# homicidios aumentaron 7 por ciento", "12 homicidios al día"), not in a victim's description
+# ("ganó con el 60% de los votos", "vendía diarios", "ganaba 300 pesos al día")
+_STAT_NOUNS = (
+    r"homicidios|asesinatos|muertes|muertos|delitos|violencia|cr[ií]menes|ejecuciones|"
+    r"v[ií]ctimas|incidencia|feminicidios|secuestros|desaparecidos|personas|casos|robos"
+)
 _AGGREGATE_RE = re.compile(
     rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
-    rf"gobierno|{_MONTH_NAMES})|por ciento|homicidios dolosos|al d[ií]a|diari(?:os|as|amente)|"
-    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|cifras? (?:oficiales|de)|conteo|"
+    rf"gobierno|proceso electoral|campaña|{_MONTH_NAMES})|homicidios dolosos|"
+    rf"(?:{_STAT_NOUNS})(?:\W+[\w-]+){{0,6}}?\W+(?:\d[\d,.]*\s*%|por ciento)|"
+    rf"(?:{_STAT_NOUNS})\s+(?:(?:al|por) d[ií]a|diari(?:os|as)|diariamente|en promedio)|"
+    rf"(?:\d[\d,.]*\s*%|por ciento)\s+(?:[\w-]+\s+){{0,3}}?(?:{_STAT_NOUNS})|"
+    r"en promedio|(?:primer|segundo) (?:semestre|trimestre)|conteo|"
     # a rate or a ranking ("seis homicidios por día", "el mes con más homicidios"); a toll over
     # some hours or days ("matan a nueve en menos de 24 horas") stays an incident, as in English
-    r"por d[ií]a|el mes (?:con|m[aá]s)|"
+    r"el mes (?:con|m[aá]s)|"
     # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
     rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
@@ -702,7 +956,7 @@ _AGGREGATE_RE = re.compile(
     r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
     rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
     rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"
-    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)|\d\s*%",
+    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)",
     _F,
 )
 # the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11
@@ -749,7 +1003,7 @@ _ACTORS: tuple[tuple[str, str, str], ...] = (
     (
         r"polic[ií]as?(?: (?:municipal|estatal|ministerial|federal|estatales|municipales|"
         r"ministeriales|federales)(?:es)?)?|agentes (?:municipales|estatales|ministeriales|"
-        r"federales|de la (?:policía|fiscalía))|Fiscal[ií]a",
+        r"federales|de la (?:policía|fiscalía))",
         "Police Forces",
         "state_forces",
     ),
@@ -758,6 +1012,18 @@ _ACTORS: tuple[tuple[str, str, str], ...] = (
         r"Los Zetas|La Familia Michoacana|Los Viagras|Guerreros Unidos|La Nueva Familia "
         r"Michoacana|Los Ardillos|Los Tlacos|Los Rojos",
         "",
+        "militia",
+    ),
+    # Colombia's armed groups
+    (r"ELN|Ej[eé]rcito de Liberaci[oó]n Nacional", "ELN: National Liberation Army", "rebel_group"),
+    (
+        r"(?:disidencias? de (?:las )?)?FARC(?:-EP)?|Estado Mayor Central",
+        "FARC dissidents",
+        "rebel_group",
+    ),
+    (
+        r"Clan del Golfo|Autodefensas Gaitanistas(?: de Colombia)?|AGC",
+        "Clan del Golfo",
         "militia",
     ),
     (
@@ -780,6 +1046,24 @@ _TARGET_BEFORE_RE = re.compile(
 )
 
 
+# the authority that tells the news: "..., informó la Fiscalía", "la policía informó que ...",
+# "según la policía"
+_REPORT_VERBS = (
+    r"inform(?:ó|o|a|an|aron)|report(?:ó|o|a|an|aron)|dijo|dijeron|declar(?:ó|o)|"
+    r"confirm(?:ó|o|a|an|aron)|señal(?:ó|o|a)|indic(?:ó|o|a)|precis(?:ó|o)|detall(?:ó|o)|"
+    r"anunci(?:ó|o)|dio a conocer|dieron a conocer"
+)
+_SOURCE_BEFORE_RE = re.compile(
+    rf"(?:(?<!\w)(?:{_REPORT_VERBS})|seg[uú]n|de acuerdo con|inform[oó] a)\s+"
+    r"(?:(?:la|el|los|las)\s+)?$",
+    _F,
+)
+_SOURCE_AFTER_RE = re.compile(
+    rf"(?:\s+(?:municipal|estatal|ministerial|federal|[\w-]+))?\s+(?:{_REPORT_VERBS})(?!\w)",
+    _F,
+)
+
+
 def find_actors(
     text: str, start: int, end: int, trigger_pos: int, demonyms: dict[str, str]
 ) -> list[Actor]:
@@ -789,6 +1073,10 @@ def find_actors(
     actors: list[Actor] = []
     seen: set[str] = set()
     for m in _ACTOR_RE.finditer(text, start, end):
+        if _SOURCE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()) or (
+            _SOURCE_AFTER_RE.match(text, m.end())
+        ):
+            continue  # the news source ("informó la policía"), not a side of the event
         i = int((m.lastgroup or "a0")[1:])
         _p, name, typ = _ACTORS[i]
         name = name or m.group()

@@ -12,7 +12,7 @@ Documents go through the extractor and the language policy of the process stage
 (``process.extractor``, ``process.languages``; processors/extractor.py), so the dev set scores
 what production publishes. A document the policy skips gives
 ``{"id": ..., "incidents": [], "skipped": "<reason>"}``, the reason being ``"language"`` (not in
-``process.languages``; English only by default) or ``"empty"`` (no text).
+``process.languages``; English and Spanish by default) or ``"empty"`` (no text).
 """
 
 from __future__ import annotations
