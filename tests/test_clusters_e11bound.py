@@ -20,12 +20,12 @@ from clusters.events import outlet_of
 from clusters.stage import EVENT_RECORD_HEADROOM, ClusterStage
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
-from testkit.http import REPO, LocalServer, Reply, rss
+from testkit.http import REPO
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import BAGHDAD, incident, latest, run, run_items, wire_copy
-from tests.test_clusters_runners import COPIES, LATER, _page
+from tests.test_clusters_runners import serve_wire_story
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Actor, Event, Incident, TollReport, read_record
 from wirewatch.metrics import sample
@@ -293,17 +293,8 @@ def test_the_embedded_runner_writes_bounded_events_and_keeps_the_same_state(
     settings = hostile_settings()
     settings.cluster = ClusterSettings(max_event_members=4)
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(LocalServer()) for _ in COPIES]
+        servers = serve_wire_story(stack)
         srv = servers[0]
-        items = []
-        for i, (title, paras) in enumerate([*COPIES, *LATER]):
-            path = f"/story/{i}"
-            host = servers[i] if i < len(servers) else srv
-            host.route(
-                path, Reply(200, _page(f"s{i}", title, paras), {"Content-Type": "text/html"})
-            )
-            items.append({"title": title, "link": host.url(path), "guid": path})
-        srv.route("/feed.xml", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
         outlets = [outlet_of(s.url("/")) for s in servers]
         sink = JsonlSink(tmp_path / "out", topics=Topics("wirewatch"))
         sink.setup()

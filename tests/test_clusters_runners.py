@@ -112,21 +112,25 @@ def _page(slug: str, title: str, paragraphs: list[str]) -> bytes:
     return ARTICLE_HTML.format(title=title, slug=slug, paragraphs=ps).encode()
 
 
+def serve_wire_story(stack: contextlib.ExitStack) -> list[LocalServer]:
+    """One server per wire copy (outlet 127.0.0.1:<port>), entered on ``stack``; the feed
+    (``/feed.xml``) and the later reports are on the first one."""
+    servers = [stack.enter_context(LocalServer()) for _ in COPIES]
+    srv = servers[0]
+    items = []
+    for i, (title, paras) in enumerate([*COPIES, *LATER]):
+        path = f"/story/{i}"
+        host = servers[i] if i < len(servers) else srv
+        host.route(path, Reply(200, _page(f"s{i}", title, paras), {"Content-Type": "text/html"}))
+        items.append({"title": title, "link": host.url(path), "guid": path})
+    srv.route("/feed.xml", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
+    return servers
+
+
 def test_wire_copies_and_a_rising_toll_in_the_embedded_runner(tmp_path: Path) -> None:
-    # each copy on its own server (outlet 127.0.0.1:<port>); the feed and the later reports
-    # on the first one
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(LocalServer()) for _ in COPIES]
+        servers = serve_wire_story(stack)
         srv = servers[0]
-        items = []
-        for i, (title, paras) in enumerate([*COPIES, *LATER]):
-            path = f"/story/{i}"
-            host = servers[i] if i < len(servers) else srv
-            host.route(
-                path, Reply(200, _page(f"s{i}", title, paras), {"Content-Type": "text/html"})
-            )
-            items.append({"title": title, "link": host.url(path), "guid": path})
-        srv.route("/feed.xml", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
         outlets = {outlet_of(s.url("/")) for s in servers}
         sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
         sink.setup()
