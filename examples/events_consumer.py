@@ -1,14 +1,15 @@
 """A downstream consumer of wirewatch.events.v1 to copy: one row per real event.
 
 It reads the compacted events topic with ``read_committed`` (records of aborted or open
-transactions are never seen), keeps the latest version of each event (a record whose
-``version`` is not higher than the stored one is a replay and is ignored), and prints each
-change or stores it in SQLite (``--db``): table ``events(event_id PRIMARY KEY, version,
-fatalities, record JSON)``. Offsets are committed after the rows are stored, so a restart
-resumes without losing an update; a replayed one is ignored by the version check. A record of
-another major ``schema_version`` than 1 is skipped with one line (a breaking change comes on a
-new topic, ``.v2``); an unreachable broker, a missing topic or a ``--db`` that cannot be opened
-is one ``error:`` line and exit status 1.
+transactions are never seen), keeps the latest version of each event (a record whose ``version`` is
+not higher than the stored one is a replay and is ignored), forgets an event whose key comes with
+no value (a tombstone: wirewatch itself lets old events go by retention, but an operator may delete
+one that way), and prints each change or stores it in SQLite (``--db``): table ``events(event_id
+PRIMARY KEY, version, fatalities, record JSON)``. Offsets are committed after the rows are stored,
+so a restart resumes without losing an update; a replayed one is ignored by the version check. A
+record of another major ``schema_version`` than 1 is skipped with one line (a breaking change comes
+on a new topic, ``.v2``); an unreachable broker, a missing topic or a ``--db`` that cannot be
+opened is one ``error:`` line and exit status 1.
 
 Needs only kafka-python::
 
@@ -62,6 +63,13 @@ class LatestEvents:
                 (event_id, version, event.get("fatalities"), json.dumps(event)),
             )
         return True
+
+    def forget(self, event_id: str) -> bool:
+        """Drop ``event_id`` (its tombstone was read); True when it was stored."""
+        known = self.versions.pop(event_id, None) is not None
+        if self.db is not None:
+            self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+        return known
 
     def flush(self) -> None:
         if self.db is not None:
@@ -134,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             for records in batch.values():
                 for m in records:
                     last = time.monotonic()
+                    if m.value is None:  # a tombstone: the event is gone
+                        key = m.key.decode("utf-8", "replace") if m.key else ""
+                        if store.forget(key) and args.db is None:
+                            print(f"{key} removed")
+                        continue
                     try:
                         event = json.loads(m.value)
                         kept = store.offer(event)

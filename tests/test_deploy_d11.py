@@ -267,10 +267,26 @@ def test_example_consumer_keeps_the_latest_version_of_each_event(
     assert again.returncode == 0 and not again.stderr.strip(), again.stderr
     assert rows() == {"ev-a": 2, "ev-b": 1}
 
+    # a tombstone (a key with no value) removes its event; it is no record to skip
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.bootstrap_servers)
+    try:
+        producer.send(topic, key=b"ev-b", value=None)
+        producer.flush()
+    finally:
+        producer.close()
+    gone = consume(*argv, "--group", group, "--db", str(db), "--until-idle", "2")
+    assert gone.returncode == 0 and not gone.stderr.strip(), gone.stderr
+    assert rows() == {"ev-a": 2}
+
     printed = consume(*argv, "--group", f"{group}.print", "--until-idle", "2")
     assert printed.returncode == 0, printed.stderr
     out = printed.stdout.splitlines()
-    assert sorted(ln.split()[:2] for ln in out) == [["ev-a", "v1"], ["ev-a", "v2"], ["ev-b", "v1"]]
+    assert sorted(ln.split()[:2] for ln in out) == [
+        ["ev-a", "v1"],
+        ["ev-a", "v2"],
+        ["ev-b", "removed"],
+        ["ev-b", "v1"],
+    ]
 
 
 # ---------------------------------------------------------------------- commented examples
