@@ -3,8 +3,10 @@
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
-parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
-than every earlier report of the event is another event: tolls are revised upward). A later
+parties, in any role, they share one, or one names the state's forces only as "security
+forces" and the other by name: :func:`_parties_agree`), and no toll conflict (a report
+stating fewer deaths than every earlier report of the event is another event: tolls are
+revised upward). A later
 report of a revised toll ("the toll rose to", more deaths than every earlier report) joins
 while the event spans at most ``follow_up_days``. A report of another sub-event type of one
 compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory taken;
@@ -218,6 +220,37 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
     return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
 
 
+#: the extractor's name for a state's forces when the text does not say whose or which
+#: ("security forces", "troops", "officers": processors/actors.py)
+_GENERIC_STATE_FORCES = "security forces"
+
+
+def _parties_agree(mine: Sequence[Actor], theirs: Sequence[Actor]) -> bool:
+    """The named parties of two reports do not contradict: one of them names none, they share
+    one, or one names the state's forces only generically ("security forces") where the other
+    names them ("Kenya police", "Sudan military": outlets of one shooting say "police" and
+    "security forces" alike) and at most one of them names any other party."""
+    a, b = _named_actors(mine), _named_actors(theirs)
+    if not a or not b or a & b:
+        return True
+    generic = (_GENERIC_STATE_FORCES in a and _names_state_forces(theirs)) or (
+        _GENERIC_STATE_FORCES in b and _names_state_forces(mine)
+    )
+    # two other parties, none shared (a and b share nothing): two groups, two events
+    return generic and not (_other_parties(mine) and _other_parties(theirs))
+
+
+def _names_state_forces(actors: Sequence[Actor]) -> bool:
+    return any(
+        a.type == "state_forces" and a.name.strip().lower() != _GENERIC_STATE_FORCES for a in actors
+    )
+
+
+def _other_parties(actors: Sequence[Actor]) -> set[str]:
+    """The named parties of a report that are not a state's forces."""
+    return _named_actors(a for a in actors if a.type != "state_forces")
+
+
 def _stated_tolls(ev: Event) -> list[int]:
     """The death tolls the event's reports stated (in report order; None = not stated)."""
     return [r.fatalities for r in ev.toll_history if r.fatalities is not None]
@@ -417,12 +450,10 @@ class EventIndex:
 
     @staticmethod
     def _same_parties_and_toll(incident: Incident, ev: Event) -> bool:
-        """The named parties do not contradict (when both name some, they share one) and the
-        toll does not either (:func:`_toll_conflict`)."""
-        mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
-        if mine and theirs and not (mine & theirs):
-            return False
-        return not _toll_conflict(incident, ev)
+        """The named parties do not contradict (:func:`_parties_agree`: when both name some,
+        they share one or one names the state's forces generically) and the toll does not
+        either (:func:`_toll_conflict`)."""
+        return _parties_agree(incident.actors, ev.actors) and not _toll_conflict(incident, ev)
 
     def _same_place(self, incident: Incident, ev: Event) -> float | None:
         """Kilometres between the two places when they are one place (within ``distance_km``,
