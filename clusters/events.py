@@ -3,18 +3,17 @@
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
-parties, in any role, they share one, or one names the state's forces only as "security
-forces" and the other by name: :func:`_parties_agree`), and no toll conflict (a report
-stating fewer deaths than every earlier report of the event is another event: tolls are
-revised upward). A later
-report of a revised toll ("the toll rose to", more deaths than every earlier report) joins
-while the event spans at most ``follow_up_days``. A report of another sub-event type of one
-compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory taken;
-protests) joins the one event of the group in its town on a day of the event, with no
-contradicting parties and, when both state deaths, a toll the event stated. An event
-takes at most one incident per article: an extractor that reports two incidents in one article
-saw two things. An incident with no place joins nothing (it starts its own event): a wrong
-merge costs a subscriber more than a missed one. An undated incident joins only undated events.
+parties, in any role, they share one, or one names the state's forces only as "security forces"
+and the other by name: :func:`_parties_agree`), and no toll conflict (a report stating fewer
+deaths than every earlier report of the event is another event: tolls are revised upward). A
+later report of a revised toll ("the toll rose to", more deaths than every earlier report)
+joins while the event spans at most ``follow_up_days``. A report of another sub-event type of
+one compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory
+taken; protests) joins the one event of the group in its town on a day of the event, with no
+contradicting parties and, when both state deaths, a toll the event stated. An event takes at
+most one incident per article: an extractor that reports two incidents in one article saw two
+things. An incident with no place joins nothing (it starts its own event): a wrong merge costs
+a subscriber more than a missed one. An undated incident joins only undated events.
 
 Places at different levels (:func:`place_level`: a report placed only in a country or a region,
 another in a town of it) join when the finer place lies inside the coarser one
