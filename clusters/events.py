@@ -9,11 +9,11 @@ deaths than every earlier report of the event is another event: tolls are revise
 later report of a revised toll ("the toll rose to", more deaths than every earlier report)
 joins while the event spans at most ``follow_up_days``. A report of another sub-event type of
 one compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory
-taken; protests) joins the one event of the group in its town on a day of the event, with no
-contradicting parties and, when both state deaths, a toll the event stated. An event takes at
-most one incident per article: an extractor that reports two incidents in one article saw two
-things. An incident with no place joins nothing (it starts its own event): a wrong merge costs
-a subscriber more than a missed one. An undated incident joins only undated events.
+taken; protests and riots) joins the one event of the group in its town on a day of the event,
+with no contradicting parties and, when both state deaths, a toll the event stated. An event
+takes at most one incident per article: an extractor that reports two incidents in one article
+saw two things. An incident with no place joins nothing (it starts its own event): a wrong
+merge costs a subscriber more than a missed one. An undated incident joins only undated events.
 
 Places at different levels (:func:`place_level`: a report placed only in a country or a region,
 another in a town of it) join when the finer place lies inside the coarser one
@@ -114,7 +114,9 @@ _GENERIC_ACTORS = frozenset(
 #: sub-event types that outlets give one event when the device or the other side is vague (a
 #: bomb set off, thrown or worn: "an explosion", a car bomb, a suicide bombing; armed men
 #: against police or villagers told as a clash or as an attack, a town taken after fighting;
-#: a protest told with or without the police's intervention). Reports of two types of one
+#: a protest told with or without the police's intervention, or as a riot when some of its
+#: crowd burned and looted: "Violent demonstration"; not "Mob violence", which is as often a
+#: lynching beside the day's protest as the protest itself). Reports of two types of one
 #: group join only when they agree strongly (:meth:`EventIndex._other_type`): the same town, a
 #: day of the event, no contradicting toll or parties, and one such event. Types of two groups
 #: never join; an air strike and shelling stay apart (in one town on one day they are as often
@@ -131,7 +133,12 @@ _COMPATIBLE_GROUPS: dict[str, frozenset[str]] = {
         }
     ),
     "protest": frozenset(
-        {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+        {
+            "Peaceful protest",
+            "Protest with intervention",
+            "Excessive force against protesters",
+            "Violent demonstration",
+        }
     ),
 }
 _GROUP_OF: dict[str, str] = {t: name for name, g in _COMPATIBLE_GROUPS.items() for t in g}

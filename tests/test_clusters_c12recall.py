@@ -1,10 +1,16 @@
-"""Reports of one event whose parties are named at two levels (issue 14, ninth recall round):
-one outlet says "security forces", another "Kenya police". The generic name of a state's
-forces does not contradict a named state force; it does not make two other named parties one,
-and it does not stand for a rebel group."""
+"""Reports of one event that outlets tell differently (issue 14, ninth recall round).
+
+Parties named at two levels: one outlet says "security forces", another "Kenya police". The
+generic name of a state's forces does not contradict a named state force; it does not make two
+other named parties one, and it does not stand for a rebel group.
+
+A protest told as a riot ("Violent demonstration") by one outlet and as a protest by another
+joins under the compatible-type rule; a lynching ("Mob violence") beside it does not, nor a
+riot in another town, of another toll or a week later."""
 
 from __future__ import annotations
 
+from clusters.events import compatible_types, shard_key
 from processors.stage import process_article
 from tests.test_clusters import events_of, incident
 from wirewatch.contracts import Actor, Article, Incident, Location
@@ -95,3 +101,71 @@ def test_the_generic_name_does_not_override_a_lower_toll() -> None:
     named = _with_parties(1, ("Kenya police", "state_forces"), killed=5)
     generic = _with_parties(2, ("Security forces", "state_forces"), killed=2)
     assert len(events_of(named, generic)) == 2
+
+
+# --- riots: a protest told as a violent demonstration by one outlet ---------------------------
+
+
+def test_a_riot_and_the_police_dispersing_the_protest_are_one_event() -> None:
+    riot = _reported(
+        11,
+        "Rioters torched shops and vandalised a police station in Kisumu, Kenya on Tuesday "
+        "during protests against new taxes, police said.",
+        "2024-06-11T15:00:00+00:00",
+    )
+    dispersed = _reported(
+        12,
+        "Police fired tear gas to disperse demonstrators protesting against new taxes in "
+        "Kisumu, Kenya on Tuesday, witnesses said.",
+        "2024-06-11T18:00:00+00:00",
+    )
+    assert (riot.sub_event_type, dispersed.sub_event_type) == (
+        "Violent demonstration",
+        "Protest with intervention",
+    )
+    events = events_of(riot, dispersed)
+    assert len(events) == 1
+    (event,) = events.values()
+    assert event.article_ids == ["art-11", "art-12"]
+
+
+def test_a_riot_and_a_protest_share_a_shard() -> None:
+    """The Kafka runner shards by this key: the riot's report must reach the protest's worker."""
+    riot = incident(1, sub="Violent demonstration", event_type="Riots", where=KISII)
+    march = incident(2, sub="Peaceful protest", event_type="Protests", where=KISII)
+    lynching = incident(3, sub="Mob violence", event_type="Riots", where=KISII)
+    assert "Violent demonstration" in compatible_types("Peaceful protest")
+    assert shard_key(riot) == shard_key(march) != shard_key(lynching)
+
+
+def test_a_lynching_beside_the_days_protest_stays_apart() -> None:
+    riot = _reported(
+        13,
+        "Rioters torched shops and vandalised a police station in Kisumu, Kenya on Tuesday "
+        "during protests against new taxes, police said.",
+        "2024-06-11T15:00:00+00:00",
+    )
+    lynching = _reported(
+        14,
+        "A mob lynched a suspected thief in Kisumu, Kenya on Tuesday, police said.",
+        "2024-06-11T18:00:00+00:00",
+    )
+    assert lynching.sub_event_type == "Mob violence"
+    assert len(events_of(riot, lynching)) == 2
+
+
+def test_a_riot_in_another_town_or_another_toll_stays_apart() -> None:
+    protest = incident(
+        1, sub="Protest with intervention", event_type="Protests", where=KISII, killed=1
+    )
+    eldoret = KISII.model_copy(update={"name": "Eldoret", "lat": 0.51, "lon": 35.27})
+    riot_elsewhere = incident(2, sub="Violent demonstration", event_type="Riots", where=eldoret)
+    assert len(events_of(protest, riot_elsewhere)) == 2
+    riot_deadlier = incident(
+        3, sub="Violent demonstration", event_type="Riots", where=KISII, killed=3
+    )
+    assert len(events_of(protest, riot_deadlier)) == 2
+    riot_next_week = incident(
+        4, sub="Violent demonstration", event_type="Riots", where=KISII, day="2024-03-12"
+    )
+    assert len(events_of(protest, riot_next_week)) == 2
