@@ -4,7 +4,7 @@ An incident joins an existing event when they describe the same thing: the same 
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
 parties, in any role, they share one, or one names the state's forces only as "security forces"
-and the other by name: :func:`_parties_agree`), and no toll conflict (a report stating fewer
+and the other by name: :func:`parties_agree`), and no toll conflict (a report stating fewer
 deaths than every earlier report of the event is another event: tolls are revised upward). A
 later report of a revised toll ("the toll rose to", more deaths than every earlier report)
 joins while the event spans at most ``follow_up_days``. A report of another sub-event type of
@@ -231,7 +231,7 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
 _GENERIC_STATE_FORCES = "security forces"
 
 
-def _parties_agree(mine: Sequence[Actor], theirs: Sequence[Actor]) -> bool:
+def parties_agree(mine: Sequence[Actor], theirs: Sequence[Actor]) -> bool:
     """The named parties of two reports do not contradict: one of them names none, they share
     one, or one names the state's forces only generically ("security forces") where the other
     names them ("Kenya police", "Sudan military": outlets of one shooting say "police" and
@@ -456,10 +456,10 @@ class EventIndex:
 
     @staticmethod
     def _same_parties_and_toll(incident: Incident, ev: Event) -> bool:
-        """The named parties do not contradict (:func:`_parties_agree`: when both name some,
+        """The named parties do not contradict (:func:`parties_agree`: when both name some,
         they share one or one names the state's forces generically) and the toll does not
         either (:func:`_toll_conflict`)."""
-        return _parties_agree(incident.actors, ev.actors) and not _toll_conflict(incident, ev)
+        return parties_agree(incident.actors, ev.actors) and not _toll_conflict(incident, ev)
 
     def _same_place(self, incident: Incident, ev: Event) -> float | None:
         """Kilometres between the two places when they are one place (within ``distance_km``,

@@ -10,6 +10,9 @@ riot in another town, of another toll or a week later."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from clusters.events import compatible_types, shard_key
 from processors.stage import process_article
 from tests.test_clusters import events_of, incident
@@ -169,3 +172,44 @@ def test_a_riot_in_another_town_or_another_toll_stays_apart() -> None:
         4, sub="Violent demonstration", event_type="Riots", where=KISII, day="2024-03-12"
     )
     assert len(events_of(protest, riot_next_week)) == 2
+
+
+# --- bench_clusters.py --why: why two reports of one gold event are apart ---------------------
+
+
+def test_miss_reason_names_the_first_difference() -> None:
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    from bench_clusters import DATE_ASSUMED, miss_reason
+
+    clash = incident(1, sub="Armed clash", event_type="Battles", where=KISII, killed=2)
+    assert miss_reason(clash, None) == ("no incident", "one report gives no incident")
+    attack = clash.model_copy(update={"sub_event_type": "Attack"})
+    assert miss_reason(clash, attack) == ("type", "Armed clash / Attack (one group)")
+    strike = clash.model_copy(update={"sub_event_type": "Air/drone strike"})
+    assert miss_reason(clash, strike) == ("type", "Air/drone strike / Armed clash")
+    abroad = KISII.model_copy(update={"country": "Uganda", "country_iso3": "UGA"})
+    assert miss_reason(clash, clash.model_copy(update={"location": abroad}))[1] == (
+        "another country"
+    )
+    kenya = KISII.model_copy(update={"name": "Kenya", "precision": "country"})
+    assert miss_reason(clash, clash.model_copy(update={"location": kenya}))[1] == (
+        "levels country / town"
+    )
+    eldoret = KISII.model_copy(update={"name": "Eldoret", "lat": 0.51, "lon": 35.27})
+    assert miss_reason(clash, clash.model_copy(update={"location": eldoret}))[1] == (
+        "two towns 100-200 km apart"
+    )
+    later = clash.model_copy(update={"date": "2024-03-07", "warnings": [DATE_ASSUMED]})
+    assert miss_reason(clash, later) == (
+        "date",
+        "2 days apart, the later report dated by its publication",
+    )
+    shabaab = _with_parties(2, ("al-Shabaab", "rebel_group"))
+    isis = _with_parties(3, ("Islamic State (ISIS)", "rebel_group"))
+    assert miss_reason(shabaab, isis)[0] == "parties"
+    police = _with_parties(4, ("Kenya police", "state_forces"))
+    generic = _with_parties(5, ("Security forces", "state_forces"))
+    assert miss_reason(police, generic)[0] == "split"  # the parties agree now
+    assert miss_reason(clash, clash.model_copy(update={"fatalities": 5}))[0] == "toll"
