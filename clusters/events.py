@@ -86,6 +86,7 @@ __all__ = [
     "event_id_for",
     "member_count",
     "outlet_of",
+    "parties_agree",
     "place_level",
     "shard_key",
 ]
