@@ -227,8 +227,8 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
     return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
 
 
-#: the extractor's name for a state's forces when the text does not say whose or which
-#: ("security forces", "troops", "officers": processors/actors.py)
+#: the extractor's name for a state's forces when the text does not say whose ("security
+#: forces", "troops", "soldiers", "police", "gendarmes": processors/actors.py)
 _GENERIC_STATE_FORCES = "security forces"
 
 
