@@ -23,6 +23,10 @@
    are given per part, for the composed parts together and for everything.
    ``--pairs`` prints the false-positive and false-negative pairs grouped by class: what the
    two reports share (sub-event type, place, day) and which number or actors differ.
+   ``--why`` prints the missed gold pairs (reports without an incident included) by the first
+   thing in which the two reports' first incidents differ (:func:`miss_reason`): no incident,
+   type (which two), place (another country, levels, distance), date (days apart, and whether
+   the later report is dated by its publication), parties, toll, or none ("split").
 2. Records/s and memory of the cluster stage with 100,000 incidents in its window: synthetic
    incidents (many places in many countries, seven days) fed in batches of 200, committed
    after each batch as the runner does. Memory is the traced Python allocations held by the
@@ -47,8 +51,8 @@
    issue 14's bound) and from the window's start, side by side (:func:`restore_bench`).
 
 Usage: .venv/bin/python bench/bench_clusters.py [--write PATH] [--window N] [--extra N]
-       [--pairs] [--quality-only] [--emit-cost [--partitions N] [--copy-share F] [--repeat N]
-       [--bootstrap HOST:PORT]]
+       [--pairs] [--why] [--quality-only] [--emit-cost [--partitions N] [--copy-share F]
+       [--repeat N] [--bootstrap HOST:PORT]]
        .venv/bin/python bench/bench_clusters.py --restore [--in-window N] [--older N]
        [--partitions N] [--bootstrap HOST:PORT]
 """
@@ -73,9 +77,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from clusters.events import (  # noqa: E402
+    _km,
+    compatible_types,
+    parties_agree,
+    place_level,
+)
 from clusters.stage import ClusterStage  # noqa: E402
 from processors.stage import process_article  # noqa: E402
-from wirewatch.config import Settings  # noqa: E402
+from wirewatch.config import ClusterSettings, Settings  # noqa: E402
 from wirewatch.contracts import (  # noqa: E402
     Actor,
     Article,
@@ -279,6 +289,65 @@ def _pair_class(x: Incident, y: Incident) -> str:
     )
 
 
+#: the extractor's warning on an incident dated by its article's publication day, its text
+#: stating no date (processors/rules.py)
+DATE_ASSUMED = "date-assumed: publication date"
+
+#: the classes of ``--why``, in the order a missed pair is put in the first that applies
+WHY_ORDER = ("no incident", "type", "place", "date", "parties", "toll", "split")
+
+
+def miss_reason(
+    x: Incident | None, y: Incident | None, cfg: ClusterSettings | None = None
+) -> tuple[str, str]:
+    """Why two reports of one gold event are not together (for ``--why``): the first thing in
+    which their first incidents differ (:data:`WHY_ORDER`) and what it is. ``split``: they
+    agree on all of it, yet the event one of them joined holds a third report that the other
+    conflicts with (a span, a lower toll, a nearer event)."""
+    cfg = cfg or Settings().cluster
+    if x is None or y is None:
+        return "no incident", "one report gives no incident"
+    if x.sub_event_type != y.sub_event_type:
+        a, b = sorted([x.sub_event_type, y.sub_event_type])
+        group = compatible_types(a) and b in compatible_types(a)
+        return "type", f"{a} / {b}" + (" (one group)" if group else "")
+    xl, yl = x.location, y.location
+    if xl is None or yl is None:
+        return "place", "both without a place" if xl is yl else "one report without a place"
+    levels = ("country", "region", "town")
+    lx, ly = place_level(xl), place_level(yl)
+    if (xl.country_iso3 or xl.country) != (yl.country_iso3 or yl.country):
+        return "place", "another country"
+    if lx != ly:
+        return "place", f"levels {levels[min(lx, ly)]} / {levels[max(lx, ly)]}"
+    if None not in (xl.lat, xl.lon, yl.lat, yl.lon):
+        km = _km(xl.lat, xl.lon, yl.lat, yl.lon)  # type: ignore[arg-type]
+        if km > cfg.distance_km:
+            bands = ((50, "25-50"), (100, "50-100"), (200, "100-200"))
+            band = next((label for top, label in bands if km <= top), "over 200")
+            return "place", f"two {levels[lx]}s {band} km apart"
+    elif xl.name.strip().lower() != yl.name.strip().lower():
+        return "place", "other names, no coordinates"
+    if (x.date is None) != (y.date is None):
+        return "date", "one report undated"
+    if x.date and y.date:
+        dx, dy = date.fromisoformat(x.date), date.fromisoformat(y.date)
+        gap = abs((dx - dy).days)
+        if gap > cfg.max_day_gap:
+            later = x if dx > dy else y
+            how = (
+                "dated by its publication"
+                if DATE_ASSUMED in later.warnings
+                else "dated by its text"
+            )
+            return "date", f"{gap} days apart, the later report {how}"
+    if not parties_agree(x.actors, y.actors):
+        return "parties", "named parties share none"
+    if x.fatalities is not None and y.fatalities is not None and x.fatalities != y.fatalities:
+        return "toll", "other tolls"
+    return "split", "the first incidents agree"
+
+
 def extract_en(a: dict) -> list[Incident]:
     """The real extractor on one labelled report, declared English (the sets are English)."""
     article = Article(
@@ -300,6 +369,7 @@ def pair_scores(
     articles: list[dict],
     *,
     show_pairs: bool = False,
+    show_why: bool = False,
     extract: Callable[[dict], list[Incident]] = extract_en,
 ) -> dict:
     """Pair precision and recall of the cluster stage on ``articles`` (in publication order).
@@ -309,10 +379,12 @@ def pair_scores(
     predicted: dict[str, str] = {}
     first: dict[str, Incident] = {}
     no_incident = 0
+    without: list[str] = []  # reports without an incident (for --why)
     for a in articles:
         incidents = extract(a)
         if not incidents:
             no_incident += 1
+            without.append(a["article_id"])
             continue
         batch = [
             Inbound(i.model_copy(update={"outlet": a["outlet"]}), i.incident_id, partition=0)
@@ -340,6 +412,8 @@ def pair_scores(
         if gold[x] != gold[y]:
             fp += 1
             wrong["false positive"][f"{_pair_class(first[x], first[y])} | {gold[x]}/{gold[y]}"] += 1
+    if show_why:
+        _print_why(articles, predicted, first)
     if show_pairs:
         for kind, counts in wrong.items():
             print(f"{kind} pairs by class | gold events:")
@@ -355,6 +429,28 @@ def pair_scores(
         "pair_precision": round(tp / (tp + fp), 3) if tp + fp else None,
         "pair_recall": round(tp / (tp + fn), 3) if tp + fn else None,
     }
+
+
+def _print_why(articles: list[dict], predicted: dict[str, str], first: dict[str, Incident]) -> None:
+    """Missed gold pairs (reports without an incident included) by :func:`miss_reason`."""
+    events: dict[str, list[str]] = {}
+    for a in articles:
+        events.setdefault(a["event"], []).append(a["article_id"])
+    reasons: Counter[str] = Counter()
+    details: Counter[tuple[str, str]] = Counter()
+    for x, y in _pairs_within(events):
+        if x in predicted and y in predicted and predicted[x] == predicted[y]:
+            continue
+        reason, detail = miss_reason(first.get(x), first.get(y))
+        reasons[reason] += 1
+        details[(reason, detail)] += 1
+    print(f"missed gold pairs by first difference ({sum(reasons.values())}):")
+    for reason in WHY_ORDER:
+        if reasons[reason]:
+            print(f"  {reasons[reason]:4d}  {reason}")
+            for (r, detail), n in details.most_common():
+                if r == reason:
+                    print(f"  {n:10d}  {detail}")
 
 
 def synthetic_incidents(n: int, seed: int = 7) -> Iterator[Incident]:
@@ -846,6 +942,9 @@ def main() -> None:
     ap.add_argument("--window", type=int, default=100_000)
     ap.add_argument("--extra", type=int, default=20_000)
     ap.add_argument("--pairs", action="store_true", help="print wrong pairs by class")
+    ap.add_argument(
+        "--why", action="store_true", help="print missed gold pairs by their first difference"
+    )
     ap.add_argument("--quality-only", action="store_true")
     ap.add_argument("--emit-cost", action="store_true", help="only the process stage's writes")
     ap.add_argument("--partitions", type=int, default=Settings().kafka.partitions)
@@ -894,9 +993,9 @@ def main() -> None:
         ("both", both),
     )
     for name, part in parts:
-        if args.pairs:
+        if args.pairs or args.why:
             print(f"-- {name}")
-        quality[name] = pair_scores(part, show_pairs=args.pairs)
+        quality[name] = pair_scores(part, show_pairs=args.pairs, show_why=args.why)
     print(json.dumps({"quality": quality}, indent=2))
     if args.quality_only:
         return

@@ -3,13 +3,14 @@
 An incident joins an existing event when they describe the same thing: the same sub-event type,
 places within ``distance_km`` (or the same place name when either lacks coordinates), dates at
 most ``max_day_gap`` days apart over all its reports, compatible actors (when both name
-parties, in any role, they share one), and no toll conflict (a report stating fewer deaths
-than every earlier report of the event is another event: tolls are revised upward). A later
-report of a revised toll ("the toll rose to", more deaths than every earlier report) joins
-while the event spans at most ``follow_up_days``. A report of another sub-event type of one
-compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory taken;
-protests) joins the one event of the group in its town on a day of the event, with no
-contradicting parties and, when both state deaths, a toll the event stated. An event
+parties, in any role, they share one, or one names the state's forces only as "security forces"
+and the other by name: :func:`parties_agree`), and no toll conflict (a report stating fewer
+deaths than every earlier report of the event is another event: tolls are revised upward). A
+later report of a revised toll ("the toll rose to", more deaths than every earlier report)
+joins while the event spans at most ``follow_up_days``. A report of another sub-event type of
+one compatible group (:func:`compatible_types`: bombings; armed clash, attack and territory
+taken; protests and riots) joins the one event of the group in its town on a day of the event,
+with no contradicting parties and, when both state deaths, a toll the event stated. An event
 takes at most one incident per article: an extractor that reports two incidents in one article
 saw two things. An incident with no place joins nothing (it starts its own event): a wrong
 merge costs a subscriber more than a missed one. An undated incident joins only undated events.
@@ -85,6 +86,7 @@ __all__ = [
     "event_id_for",
     "member_count",
     "outlet_of",
+    "parties_agree",
     "place_level",
     "shard_key",
 ]
@@ -113,7 +115,9 @@ _GENERIC_ACTORS = frozenset(
 #: sub-event types that outlets give one event when the device or the other side is vague (a
 #: bomb set off, thrown or worn: "an explosion", a car bomb, a suicide bombing; armed men
 #: against police or villagers told as a clash or as an attack, a town taken after fighting;
-#: a protest told with or without the police's intervention). Reports of two types of one
+#: a protest told with or without the police's intervention, or as a riot when some of its
+#: crowd burned and looted: "Violent demonstration"; not "Mob violence", which is as often a
+#: lynching beside the day's protest as the protest itself). Reports of two types of one
 #: group join only when they agree strongly (:meth:`EventIndex._other_type`): the same town, a
 #: day of the event, no contradicting toll or parties, and one such event. Types of two groups
 #: never join; an air strike and shelling stay apart (in one town on one day they are as often
@@ -130,7 +134,12 @@ _COMPATIBLE_GROUPS: dict[str, frozenset[str]] = {
         }
     ),
     "protest": frozenset(
-        {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+        {
+            "Peaceful protest",
+            "Protest with intervention",
+            "Excessive force against protesters",
+            "Violent demonstration",
+        }
     ),
 }
 _GROUP_OF: dict[str, str] = {t: name for name, g in _COMPATIBLE_GROUPS.items() for t in g}
@@ -216,6 +225,37 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
     two sides but the extractor may call one side the actor in one and the target in another
     (JNIM attacked the army / soldiers fought JNIM)."""
     return {a.name.strip().lower() for a in actors if a.name.strip().lower() not in _GENERIC_ACTORS}
+
+
+#: the extractor's name for a state's forces when the text does not say whose ("security
+#: forces", "troops", "soldiers", "police", "gendarmes": processors/actors.py)
+_GENERIC_STATE_FORCES = "security forces"
+
+
+def parties_agree(mine: Sequence[Actor], theirs: Sequence[Actor]) -> bool:
+    """The named parties of two reports do not contradict: one of them names none, they share
+    one, or one names the state's forces only generically ("security forces") where the other
+    names them ("Kenya police", "Sudan military": outlets of one shooting say "police" and
+    "security forces" alike) and at most one of them names any other party."""
+    a, b = _named_actors(mine), _named_actors(theirs)
+    if not a or not b or a & b:
+        return True
+    generic = (_GENERIC_STATE_FORCES in a and _names_state_forces(theirs)) or (
+        _GENERIC_STATE_FORCES in b and _names_state_forces(mine)
+    )
+    # two other parties, none shared (a and b share nothing): two groups, two events
+    return generic and not (_other_parties(mine) and _other_parties(theirs))
+
+
+def _names_state_forces(actors: Sequence[Actor]) -> bool:
+    return any(
+        a.type == "state_forces" and a.name.strip().lower() != _GENERIC_STATE_FORCES for a in actors
+    )
+
+
+def _other_parties(actors: Sequence[Actor]) -> set[str]:
+    """The named parties of a report that are not a state's forces."""
+    return _named_actors(a for a in actors if a.type != "state_forces")
 
 
 def _stated_tolls(ev: Event) -> list[int]:
@@ -417,12 +457,10 @@ class EventIndex:
 
     @staticmethod
     def _same_parties_and_toll(incident: Incident, ev: Event) -> bool:
-        """The named parties do not contradict (when both name some, they share one) and the
-        toll does not either (:func:`_toll_conflict`)."""
-        mine, theirs = _named_actors(incident.actors), _named_actors(ev.actors)
-        if mine and theirs and not (mine & theirs):
-            return False
-        return not _toll_conflict(incident, ev)
+        """The named parties do not contradict (:func:`parties_agree`: when both name some,
+        they share one or one names the state's forces generically) and the toll does not
+        either (:func:`_toll_conflict`)."""
+        return parties_agree(incident.actors, ev.actors) and not _toll_conflict(incident, ev)
 
     def _same_place(self, incident: Incident, ev: Event) -> float | None:
         """Kilometres between the two places when they are one place (within ``distance_km``,
