@@ -64,6 +64,7 @@ until the runner says the batch was written (:meth:`EventIndex.commit`) or not
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import re
@@ -71,6 +72,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -82,7 +84,12 @@ __all__ = [
     "EventIndex",
     "Live",
     "compatible_types",
+    "digest_false_positive_rate",
+    "digest_with",
     "event_id_for",
+    "has_article",
+    "has_incident",
+    "in_digest",
     "member_count",
     "outlet_of",
     "place_level",
@@ -219,8 +226,73 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
 
 
 def _stated_tolls(ev: Event) -> list[int]:
-    """The death tolls the event's reports stated (in report order; None = not stated)."""
+    """The death tolls the event's kept reports stated (in report order; None = not stated).
+    Their lowest and highest are those of every report (:func:`_cut_history` keeps them); a
+    toll stated only by a cut report is in the digest (:func:`_stated_toll`)."""
     return [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+
+
+#: the membership digest (``Event.member_digest``): a Bloom filter of the members cut from an
+#: event's lists, fixed in size so the record stays bounded however many members are cut
+DIGEST_BITS = 1 << 17
+DIGEST_HASHES = 7
+#: the false-positive rate the digest is sized for, at this many cut members (each cut
+#: incident is two members, its id and its article's; a cut copy one; a cut stated toll one)
+DIGEST_STATED_MEMBERS = 8_000
+DIGEST_STATED_RATE = 0.001
+#: how far from an incident's toll :func:`_toll_distance` looks for a toll of the digest
+TOLL_PROBES = 64
+
+
+def digest_false_positive_rate(members: int) -> float:
+    """The chance that a value never added is found in a digest holding ``members`` members:
+    ``(1 - e^(-k n / m))^k``."""
+    return float((1.0 - math.exp(-DIGEST_HASHES * members / DIGEST_BITS)) ** DIGEST_HASHES)
+
+
+def _bit_positions(member: str) -> list[int]:
+    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest)."""
+    h = hashlib.blake2b(member.encode(), digest_size=16).digest()
+    a, b = int.from_bytes(h[:8], "little"), int.from_bytes(h[8:], "little") | 1
+    return [(a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES)]
+
+
+@lru_cache(maxsize=256)
+def _digest_bits(digest: str) -> bytes:
+    # an event's digest is tested once per candidate incident: decoded once per record
+    return base64.b64decode(digest)
+
+
+def digest_with(digest: str | None, members: Iterable[str]) -> str:
+    """``digest`` (None: an empty one) with ``members`` added."""
+    bits = bytearray(_digest_bits(digest) if digest else DIGEST_BITS // 8)
+    for member in members:
+        for pos in _bit_positions(member):
+            bits[pos >> 3] |= 1 << (pos & 7)
+    return base64.b64encode(bytes(bits)).decode("ascii")
+
+
+def in_digest(digest: str | None, member: str) -> bool:
+    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate)."""
+    if digest is None:
+        return False
+    bits = _digest_bits(digest)
+    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
+
+
+def has_incident(ev: Event, incident_id: str) -> bool:
+    """Whether incident ``incident_id`` joined ``ev``: listed, or cut from the list."""
+    return incident_id in ev.incident_ids or in_digest(ev.member_digest, "i:" + incident_id)
+
+
+def has_article(ev: Event, article_id: str) -> bool:
+    """Whether article ``article_id`` (a report's or a wire copy's) is one of ``ev``'s."""
+    return article_id in ev.article_ids or in_digest(ev.member_digest, "a:" + article_id)
+
+
+def _stated_toll(ev: Event, toll: int) -> bool:
+    """Whether a report of ``ev`` stated ``toll`` deaths: a kept report or a cut one."""
+    return toll in _stated_tolls(ev) or in_digest(ev.member_digest, f"t:{toll}")
 
 
 def _toll_conflict(incident: Incident, ev: Event) -> bool:
@@ -257,17 +329,24 @@ def _toll_distance(incident: Incident, ev: Event) -> int:
     it repeats or revises least ("the toll from the school strike rose to nine": the strike that
     killed six, not the bakery strike that killed two)."""
     stated = _stated_tolls(ev)
-    if incident.fatalities is None or not stated:
+    toll = incident.fatalities
+    if toll is None or not stated:
         return 0
-    return min(abs(incident.fatalities - s) for s in stated)
+    nearest = min(abs(toll - s) for s in stated)
+    if ev.member_digest is not None:  # a cut report's toll may be nearer: look up to it
+        for gap in range(min(nearest, TOLL_PROBES)):
+            if any(in_digest(ev.member_digest, f"t:{t}") for t in {toll - gap, toll + gap}):
+                return gap
+    return nearest
 
 
 def _tolls_agree(incident: Incident, ev: Event) -> bool:
     """The incident states no toll, the event none yet, or the incident's toll is one a report
     of the event stated: reports of one event under two types are only taken for one when
     their numbers do not tell two events apart."""
-    stated = _stated_tolls(ev)
-    return incident.fatalities is None or not stated or incident.fatalities in stated
+    if incident.fatalities is None or not _stated_tolls(ev):
+        return True
+    return _stated_toll(ev, incident.fatalities)
 
 
 #: each bounded list of an event record and the field that counts all its members
@@ -324,15 +403,26 @@ def _bounded(ev: Event, cap: int) -> Event:
     if not ev.cut_lists and all(len(items) <= cap for items in lists):
         return ev  # nothing to cut, and nothing was: every list is whole
     update: dict[str, Any] = {}
+    cut_members: list[str] = []  # what leaves the lists now: into the digest
     for field, items in zip(_COUNTED, lists, strict=True):
         if len(items) <= cap:
             continue
         if field == "toll_history":
-            update[field] = _cut_history(items, cap)
+            kept_reports = _cut_history(items, cap)
+            kept = {id(r) for r in kept_reports}
+            cut_members += [
+                f"t:{r.fatalities}" for r in items if id(r) not in kept and r.fatalities is not None
+            ]
+            update[field] = kept_reports
         elif field in ("incident_ids", "article_ids"):
-            update[field] = _first_and_latest(items, cap)
+            kept_ids = _first_and_latest(items, cap)
+            prefix = "i:" if field == "incident_ids" else "a:"
+            cut_members += [prefix + x for x in items[cap // 2 : len(items) - (cap - cap // 2)]]
+            update[field] = kept_ids
         else:
             update[field] = items[:cap]
+    if cut_members:
+        update["member_digest"] = digest_with(ev.member_digest, cut_members)
     cut = [f for f in _COUNTED if len(update.get(f, getattr(ev, f))) < member_count(ev, f)]
     if cut != ev.cut_lists:
         update["cut_lists"] = cut
@@ -385,7 +475,9 @@ class EventIndex:
         self.cfg = settings
         self.events: dict[str, Live] = {}
         self._by_key: dict[Key, set[str]] = {}
-        self._by_article: dict[str, set[str]] = {}  # article_id -> events holding it
+        self._by_article: dict[str, set[str]] = {}  # article_id -> events listing it
+        # events whose lists were cut: the ones that may hold an article or incident unlisted
+        self._cut: set[str] = set()
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
@@ -403,7 +495,7 @@ class EventIndex:
         """The days between ``incident`` and ``live``'s span when its article and day let the
         incident join the event, else None."""
         ev = live.event
-        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+        if has_article(ev, incident.article_id) or has_incident(ev, incident.incident_id):
             return None
         first, last = live.first, live.last
         gap = 0
@@ -446,7 +538,7 @@ class EventIndex:
             return None
         if day - first > self.cfg.follow_up_days or incident.fatalities is None:
             return None
-        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+        if has_article(ev, incident.article_id) or has_incident(ev, incident.incident_id):
             return None
         stated = _stated_tolls(ev)
         return day - last if stated and incident.fatalities > max(stated) else None
@@ -497,7 +589,21 @@ class EventIndex:
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
                 return live
+        for event_id in self._cut:  # an event past the bound may hold it unlisted
+            live = self.events[event_id]
+            if has_incident(live.event, incident.incident_id):
+                return live
         return None
+
+    def holders(self, article_id: str) -> list[str]:
+        """The ids of the events holding article ``article_id`` (listed, or cut from the list)."""
+        listed = self._by_article.get(article_id, set())
+        cut = {
+            e
+            for e in self._cut
+            if e not in listed and has_article(self.events[e].event, article_id)
+        }
+        return sorted(listed | cut)
 
     def find(self, incident: Incident) -> Live | None:
         """The event ``incident`` joins, or None (it starts one).
@@ -671,7 +777,7 @@ class EventIndex:
         self._before_last = {}
         if copy.article_id == copy.duplicate_of:
             return []
-        everywhere = sorted(self._by_article.get(copy.duplicate_of, ()))
+        everywhere = self.holders(copy.duplicate_of)
         holders = [
             e for e in everywhere if partition is None or self.events[e].partition == partition
         ]
@@ -683,7 +789,7 @@ class EventIndex:
         out: list[Event] = []
         for event_id in holders:
             live = self.events[event_id]
-            if copy.article_id in live.event.article_ids:
+            if has_article(live.event, copy.article_id):
                 continue
             undo.setdefault(event_id, live)
             self._before_last[event_id] = live
@@ -755,11 +861,14 @@ class EventIndex:
             self._by_key.setdefault(key, set()).add(live.event.event_id)
         for article_id in live.event.article_ids:
             self._by_article.setdefault(article_id, set()).add(live.event.event_id)
+        if live.event.member_digest is not None:
+            self._cut.add(live.event.event_id)
 
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
         if live is None:
             return
+        self._cut.discard(event_id)
         for key in live.keys():
             ids = self._by_key.get(key)
             if ids is not None:
@@ -797,7 +906,7 @@ class EventIndex:
         (every assignment reads every partition of the topic) changes nothing."""
         horizon = self.watermark - self.cfg.window_days
         for copy in copies:
-            if copy.article_id == copy.duplicate_of or copy.duplicate_of in self._by_article:
+            if copy.article_id == copy.duplicate_of or self.holders(copy.duplicate_of):
                 continue
             if _copy_day(copy) < horizon:
                 continue
@@ -886,7 +995,7 @@ def _with_copies(ev: Event, copies: Iterable[WireCopy], cap: int) -> Event:
     articles, outlets = list(ev.article_ids), list(ev.outlets)
     added = new_outlets = 0
     for c in copies:
-        if c.article_id in articles:
+        if c.article_id in articles or in_digest(ev.member_digest, "a:" + c.article_id):
             continue
         articles.append(c.article_id)
         added += 1
