@@ -36,25 +36,36 @@ record keeps the count of every list's members (``incident_count``, ...), says w
 cut (``cut_lists``), and keeps: of the incident and article ids, the first half and the latest
 half; of the toll history, the first report, the first stating the lowest and the highest toll
 (what :func:`_toll_conflict` and :meth:`EventIndex._follows_up` compare with, so a rising
-toll's story stays readable and those decisions stay as they were) and the latest reports; of
+toll's story stays readable and those decisions stay exact) and the latest reports; of
 sources, outlets and actors, the first ones. The record is the state: what the index holds is
 what it wrote, so a restore from the events topic gives back the same state. An event under
-the bound is exactly what it was before the bound.
+the bound is exactly what it was before the bound (no digest).
 
-The "already a member" checks (an incident or article in the event's ids) look at the ids kept.
-In the Kafka runner that is enough for what it delivers again: a batch after its last
-transaction meets the state of that transaction, which never holds it (undone by
-:meth:`EventIndex.abort`, or restored as of the last commit); within a batch and the batches in
-flight with it an event's newest members are in the latest half of its lists unless more than
-``max_event_members // 2`` newer members joined it, uncommitted. Past the bound, what the kept
-ids do not cover (a review reproduced each): a wire copy whose original was cut from
-``article_ids`` joins nothing (:meth:`EventIndex.add_copy` finds no event holding it) and a
-restore puts copies counted earlier back among the waiting ones; the toll rules that read every
-stated toll (:func:`_tolls_agree`, :func:`_toll_distance`) see only the kept reports; an
-incident written again upstream (an edited article) may join a second time; and the embedded
-runner, which commits its stage tables before the feed state, replays a poll group after a
-crash there against state that holds it, so a report of the cut part can start a second event.
-The default bound (300) keeps events of up to 300 members exactly as whole lists would.
+What the lists cut is kept in the record's membership digest (``member_digest``): a Bloom
+filter of fixed size (:data:`DIGEST_BITS` bits, :data:`DIGEST_HASHES` hashes; 16 KiB, about
+22 kB in base64) holding every incident id, article id and stated toll cut from
+``incident_ids``, ``article_ids`` and ``toll_history``. So the decisions that read the whole
+membership read it: "already a member" (:meth:`EventIndex.holding`, an incident written again
+upstream or delivered again by a replay, in either runner: the embedded runner, which commits
+its stage tables before the feed state, replays a poll group after a crash between the two
+against state that holds it, and that replay now adds nothing), "a copy of a member"
+(:meth:`EventIndex.add_copy`, :meth:`EventIndex.holders`), a restore of waiting copies
+(:meth:`EventIndex.restore_copies` does not make a copy of a cut original wait again) and the
+toll rules that read every stated toll (:func:`_tolls_agree`; :func:`_toll_distance` looks for
+a cut toll up to :data:`TOLL_PROBES` either side of the incident's, nearer than the nearest
+kept one). An aborted batch puts back the whole record, counts and digest included.
+
+What is not exact: a Bloom filter has false positives, never false negatives. At
+:data:`DIGEST_STATED_MEMBERS` cut members (an incident is two, its id and its article's) the
+chance that a value never added is taken for a member is under :data:`DIGEST_STATED_RATE`
+(:func:`digest_false_positive_rate`); it grows with the members, so an event with far more cut
+members in the window errs more often. A false positive drops a report as "already a member"
+or joins a copy of another article to the event; in :func:`_toll_distance` it can only make a
+cut toll look nearer. Past :data:`TOLL_PROBES`, the distance is the nearest kept toll's
+(an upper bound). Sources, outlets and actors are not in the digest: their counts may count a
+cut member again, as ``source_count``'s description says, and the parties compared with a
+report are the kept ones. A record cut before the digest existed has none: its cut members are
+unknown, as before.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
