@@ -261,11 +261,13 @@ def digest_false_positive_rate(members: int) -> float:
     return float((1.0 - math.exp(-DIGEST_HASHES * members / DIGEST_BITS)) ** DIGEST_HASHES)
 
 
-def _bit_positions(member: str) -> list[int]:
-    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest)."""
+@lru_cache(maxsize=4096)
+def _bit_positions(member: str) -> tuple[int, ...]:
+    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest). Cached: one
+    incident is looked up in every cut event (:meth:`EventIndex.holding`)."""
     h = hashlib.blake2b(member.encode(), digest_size=16).digest()
     a, b = int.from_bytes(h[:8], "little"), int.from_bytes(h[8:], "little") | 1
-    return [(a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES)]
+    return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
 
 
 @lru_cache(maxsize=256)
@@ -293,12 +295,16 @@ def in_digest(digest: str | None, member: str) -> bool:
 
 def has_incident(ev: Event, incident_id: str) -> bool:
     """Whether incident ``incident_id`` joined ``ev``: listed, or cut from the list."""
-    return incident_id in ev.incident_ids or in_digest(ev.member_digest, "i:" + incident_id)
+    if incident_id in ev.incident_ids:
+        return True
+    return ev.member_digest is not None and in_digest(ev.member_digest, "i:" + incident_id)
 
 
 def has_article(ev: Event, article_id: str) -> bool:
     """Whether article ``article_id`` (a report's or a wire copy's) is one of ``ev``'s."""
-    return article_id in ev.article_ids or in_digest(ev.member_digest, "a:" + article_id)
+    if article_id in ev.article_ids:
+        return True
+    return ev.member_digest is not None and in_digest(ev.member_digest, "a:" + article_id)
 
 
 def _stated_toll(ev: Event, toll: int) -> bool:
