@@ -270,10 +270,27 @@ def _bit_positions(member: str) -> tuple[int, ...]:
     return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
 
 
-@lru_cache(maxsize=256)
+#: digests decoded lately (the events being joined now); emptied when full, which costs one
+#: decoding per event after it (single dict operations: safe if stages share the module)
+_DECODED: dict[str, bytes] = {}
+_DECODED_MAX = 256
+
+
 def _digest_bits(digest: str) -> bytes:
-    # an event's digest is tested once per candidate incident: decoded once per record
-    return base64.b64decode(digest)
+    """The bits of ``digest``: an event's digest is tested for every incident it is a
+    candidate for, so each version's is decoded once (or never: :func:`digest_with` files
+    the bits of the digest it makes)."""
+    bits = _DECODED.get(digest)
+    if bits is None:
+        bits = _remember(digest, base64.b64decode(digest))
+    return bits
+
+
+def _remember(digest: str, bits: bytes) -> bytes:
+    if len(_DECODED) >= _DECODED_MAX:
+        _DECODED.clear()
+    _DECODED[digest] = bits
+    return bits
 
 
 def digest_with(digest: str | None, members: Iterable[str]) -> str:
@@ -282,7 +299,9 @@ def digest_with(digest: str | None, members: Iterable[str]) -> str:
     for member in members:
         for pos in _bit_positions(member):
             bits[pos >> 3] |= 1 << (pos & 7)
-    return base64.b64encode(bytes(bits)).decode("ascii")
+    made = base64.b64encode(bits).decode("ascii")
+    _remember(made, bytes(bits))
+    return made
 
 
 def in_digest(digest: str | None, member: str) -> bool:
