@@ -37,25 +37,36 @@ record keeps the count of every list's members (``incident_count``, ...), says w
 cut (``cut_lists``), and keeps: of the incident and article ids, the first half and the latest
 half; of the toll history, the first report, the first stating the lowest and the highest toll
 (what :func:`_toll_conflict` and :meth:`EventIndex._follows_up` compare with, so a rising
-toll's story stays readable and those decisions stay as they were) and the latest reports; of
+toll's story stays readable and those decisions stay exact) and the latest reports; of
 sources, outlets and actors, the first ones. The record is the state: what the index holds is
 what it wrote, so a restore from the events topic gives back the same state. An event under
-the bound is exactly what it was before the bound.
+the bound is exactly what it was before the bound (no digest).
 
-The "already a member" checks (an incident or article in the event's ids) look at the ids kept.
-In the Kafka runner that is enough for what it delivers again: a batch after its last
-transaction meets the state of that transaction, which never holds it (undone by
-:meth:`EventIndex.abort`, or restored as of the last commit); within a batch and the batches in
-flight with it an event's newest members are in the latest half of its lists unless more than
-``max_event_members // 2`` newer members joined it, uncommitted. Past the bound, what the kept
-ids do not cover (a review reproduced each): a wire copy whose original was cut from
-``article_ids`` joins nothing (:meth:`EventIndex.add_copy` finds no event holding it) and a
-restore puts copies counted earlier back among the waiting ones; the toll rules that read every
-stated toll (:func:`_tolls_agree`, :func:`_toll_distance`) see only the kept reports; an
-incident written again upstream (an edited article) may join a second time; and the embedded
-runner, which commits its stage tables before the feed state, replays a poll group after a
-crash there against state that holds it, so a report of the cut part can start a second event.
-The default bound (300) keeps events of up to 300 members exactly as whole lists would.
+What the lists cut is kept in the record's membership digest (``member_digest``): a Bloom
+filter of fixed size (:data:`DIGEST_BITS` bits, :data:`DIGEST_HASHES` hashes; 16 KiB, about
+22 kB in base64) holding every incident id, article id and stated toll cut from
+``incident_ids``, ``article_ids`` and ``toll_history``. So the decisions that read the whole
+membership read it: "already a member" (:meth:`EventIndex.holding`, an incident written again
+upstream or delivered again by a replay, in either runner: the embedded runner, which commits
+its stage tables before the feed state, replays a poll group after a crash between the two
+against state that holds it, and that replay now adds nothing), "a copy of a member"
+(:meth:`EventIndex.add_copy`, :meth:`EventIndex.holders`), a restore of waiting copies
+(:meth:`EventIndex.restore_copies` does not make a copy of a cut original wait again) and the
+toll rules that read every stated toll (:func:`_tolls_agree`; :func:`_toll_distance` looks for
+a cut toll up to :data:`TOLL_PROBES` either side of the incident's, nearer than the nearest
+kept one). An aborted batch puts back the whole record, counts and digest included.
+
+What is not exact: a Bloom filter has false positives, never false negatives. At
+:data:`DIGEST_STATED_MEMBERS` cut members (an incident is two, its id and its article's) the
+chance that a value never added is taken for a member is under :data:`DIGEST_STATED_RATE`
+(:func:`digest_false_positive_rate`); it grows with the members, so an event with far more cut
+members in the window errs more often. A false positive drops a report as "already a member"
+or joins a copy of another article to the event; in :func:`_toll_distance` it can only make a
+cut toll look nearer. Past :data:`TOLL_PROBES`, the distance is the nearest kept toll's
+(an upper bound). Sources, outlets and actors are not in the digest: their counts may count a
+cut member again, as ``source_count``'s description says, and the parties compared with a
+report are the kept ones. A record cut before the digest existed has none: its cut members are
+unknown, as before.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
@@ -65,6 +76,7 @@ until the runner says the batch was written (:meth:`EventIndex.commit`) or not
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import re
@@ -72,6 +84,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -83,7 +96,12 @@ __all__ = [
     "EventIndex",
     "Live",
     "compatible_types",
+    "digest_false_positive_rate",
+    "digest_with",
     "event_id_for",
+    "has_article",
+    "has_incident",
+    "in_digest",
     "member_count",
     "outlet_of",
     "parties_agree",
@@ -259,8 +277,98 @@ def _other_parties(actors: Sequence[Actor]) -> set[str]:
 
 
 def _stated_tolls(ev: Event) -> list[int]:
-    """The death tolls the event's reports stated (in report order; None = not stated)."""
+    """The death tolls the event's kept reports stated (in report order; None = not stated).
+    Their lowest and highest are those of every report (:func:`_cut_history` keeps them); a
+    toll stated only by a cut report is in the digest (:func:`_stated_toll`)."""
     return [r.fatalities for r in ev.toll_history if r.fatalities is not None]
+
+
+#: the membership digest (``Event.member_digest``): a Bloom filter of the members cut from an
+#: event's lists, fixed in size so the record stays bounded however many members are cut
+DIGEST_BITS = 1 << 17
+DIGEST_HASHES = 7
+#: the false-positive rate the digest is sized for, at this many cut members (each cut
+#: incident is two members, its id and its article's; a cut copy one; a cut stated toll one)
+DIGEST_STATED_MEMBERS = 8_000
+DIGEST_STATED_RATE = 0.001
+#: how far from an incident's toll :func:`_toll_distance` looks for a toll of the digest
+TOLL_PROBES = 64
+
+
+def digest_false_positive_rate(members: int) -> float:
+    """The chance that a value never added is found in a digest holding ``members`` members:
+    ``(1 - e^(-k n / m))^k``."""
+    return float((1.0 - math.exp(-DIGEST_HASHES * members / DIGEST_BITS)) ** DIGEST_HASHES)
+
+
+@lru_cache(maxsize=4096)
+def _bit_positions(member: str) -> tuple[int, ...]:
+    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest). Cached: one
+    incident is looked up in every cut event (:meth:`EventIndex.holding`)."""
+    h = hashlib.blake2b(member.encode(), digest_size=16).digest()
+    a, b = int.from_bytes(h[:8], "little"), int.from_bytes(h[8:], "little") | 1
+    return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
+
+
+#: digests decoded lately (the events being joined now); emptied when full, which costs one
+#: decoding per event after it (single dict operations: safe if stages share the module)
+_DECODED: dict[str, bytes] = {}
+_DECODED_MAX = 256
+
+
+def _digest_bits(digest: str) -> bytes:
+    """The bits of ``digest``: an event's digest is tested for every incident it is a
+    candidate for, so each version's is decoded once (or never: :func:`digest_with` files
+    the bits of the digest it makes)."""
+    bits = _DECODED.get(digest)
+    if bits is None:
+        bits = _remember(digest, base64.b64decode(digest))
+    return bits
+
+
+def _remember(digest: str, bits: bytes) -> bytes:
+    if len(_DECODED) >= _DECODED_MAX:
+        _DECODED.clear()
+    _DECODED[digest] = bits
+    return bits
+
+
+def digest_with(digest: str | None, members: Iterable[str]) -> str:
+    """``digest`` (None: an empty one) with ``members`` added."""
+    bits = bytearray(_digest_bits(digest) if digest else DIGEST_BITS // 8)
+    for member in members:
+        for pos in _bit_positions(member):
+            bits[pos >> 3] |= 1 << (pos & 7)
+    made = base64.b64encode(bits).decode("ascii")
+    _remember(made, bytes(bits))
+    return made
+
+
+def in_digest(digest: str | None, member: str) -> bool:
+    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate)."""
+    if digest is None:
+        return False
+    bits = _digest_bits(digest)
+    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
+
+
+def has_incident(ev: Event, incident_id: str) -> bool:
+    """Whether incident ``incident_id`` joined ``ev``: listed, or cut from the list."""
+    if incident_id in ev.incident_ids:
+        return True
+    return ev.member_digest is not None and in_digest(ev.member_digest, "i:" + incident_id)
+
+
+def has_article(ev: Event, article_id: str) -> bool:
+    """Whether article ``article_id`` (a report's or a wire copy's) is one of ``ev``'s."""
+    if article_id in ev.article_ids:
+        return True
+    return ev.member_digest is not None and in_digest(ev.member_digest, "a:" + article_id)
+
+
+def _stated_toll(ev: Event, toll: int) -> bool:
+    """Whether a report of ``ev`` stated ``toll`` deaths: a kept report or a cut one."""
+    return toll in _stated_tolls(ev) or in_digest(ev.member_digest, f"t:{toll}")
 
 
 def _toll_conflict(incident: Incident, ev: Event) -> bool:
@@ -297,17 +405,24 @@ def _toll_distance(incident: Incident, ev: Event) -> int:
     it repeats or revises least ("the toll from the school strike rose to nine": the strike that
     killed six, not the bakery strike that killed two)."""
     stated = _stated_tolls(ev)
-    if incident.fatalities is None or not stated:
+    toll = incident.fatalities
+    if toll is None or not stated:
         return 0
-    return min(abs(incident.fatalities - s) for s in stated)
+    nearest = min(abs(toll - s) for s in stated)
+    if ev.member_digest is not None:  # a cut report's toll may be nearer: look up to it
+        for gap in range(min(nearest, TOLL_PROBES)):
+            if any(in_digest(ev.member_digest, f"t:{t}") for t in {toll - gap, toll + gap}):
+                return gap
+    return nearest
 
 
 def _tolls_agree(incident: Incident, ev: Event) -> bool:
     """The incident states no toll, the event none yet, or the incident's toll is one a report
     of the event stated: reports of one event under two types are only taken for one when
     their numbers do not tell two events apart."""
-    stated = _stated_tolls(ev)
-    return incident.fatalities is None or not stated or incident.fatalities in stated
+    if incident.fatalities is None or not _stated_tolls(ev):
+        return True
+    return _stated_toll(ev, incident.fatalities)
 
 
 #: each bounded list of an event record and the field that counts all its members
@@ -364,15 +479,26 @@ def _bounded(ev: Event, cap: int) -> Event:
     if not ev.cut_lists and all(len(items) <= cap for items in lists):
         return ev  # nothing to cut, and nothing was: every list is whole
     update: dict[str, Any] = {}
+    cut_members: list[str] = []  # what leaves the lists now: into the digest
     for field, items in zip(_COUNTED, lists, strict=True):
         if len(items) <= cap:
             continue
         if field == "toll_history":
-            update[field] = _cut_history(items, cap)
+            kept_reports = _cut_history(items, cap)
+            kept = {id(r) for r in kept_reports}
+            cut_members += [
+                f"t:{r.fatalities}" for r in items if id(r) not in kept and r.fatalities is not None
+            ]
+            update[field] = kept_reports
         elif field in ("incident_ids", "article_ids"):
-            update[field] = _first_and_latest(items, cap)
+            kept_ids = _first_and_latest(items, cap)
+            prefix = "i:" if field == "incident_ids" else "a:"
+            cut_members += [prefix + x for x in items[cap // 2 : len(items) - (cap - cap // 2)]]
+            update[field] = kept_ids
         else:
             update[field] = items[:cap]
+    if cut_members:
+        update["member_digest"] = digest_with(ev.member_digest, cut_members)
     cut = [f for f in _COUNTED if len(update.get(f, getattr(ev, f))) < member_count(ev, f)]
     if cut != ev.cut_lists:
         update["cut_lists"] = cut
@@ -425,7 +551,9 @@ class EventIndex:
         self.cfg = settings
         self.events: dict[str, Live] = {}
         self._by_key: dict[Key, set[str]] = {}
-        self._by_article: dict[str, set[str]] = {}  # article_id -> events holding it
+        self._by_article: dict[str, set[str]] = {}  # article_id -> events listing it
+        # events whose lists were cut: the ones that may hold an article or incident unlisted
+        self._cut: set[str] = set()
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
@@ -443,7 +571,7 @@ class EventIndex:
         """The days between ``incident`` and ``live``'s span when its article and day let the
         incident join the event, else None."""
         ev = live.event
-        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+        if has_article(ev, incident.article_id) or has_incident(ev, incident.incident_id):
             return None
         first, last = live.first, live.last
         gap = 0
@@ -484,7 +612,7 @@ class EventIndex:
             return None
         if day - first > self.cfg.follow_up_days or incident.fatalities is None:
             return None
-        if incident.article_id in ev.article_ids or incident.incident_id in ev.incident_ids:
+        if has_article(ev, incident.article_id) or has_incident(ev, incident.incident_id):
             return None
         stated = _stated_tolls(ev)
         return day - last if stated and incident.fatalities > max(stated) else None
@@ -535,7 +663,21 @@ class EventIndex:
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
                 return live
+        for event_id in self._cut:  # an event past the bound may hold it unlisted
+            live = self.events[event_id]
+            if has_incident(live.event, incident.incident_id):
+                return live
         return None
+
+    def holders(self, article_id: str) -> list[str]:
+        """The ids of the events holding article ``article_id`` (listed, or cut from the list)."""
+        listed = self._by_article.get(article_id, set())
+        cut = {
+            e
+            for e in self._cut
+            if e not in listed and has_article(self.events[e].event, article_id)
+        }
+        return sorted(listed | cut)
 
     def find(self, incident: Incident) -> Live | None:
         """The event ``incident`` joins, or None (it starts one).
@@ -709,7 +851,7 @@ class EventIndex:
         self._before_last = {}
         if copy.article_id == copy.duplicate_of:
             return []
-        everywhere = sorted(self._by_article.get(copy.duplicate_of, ()))
+        everywhere = self.holders(copy.duplicate_of)
         holders = [
             e for e in everywhere if partition is None or self.events[e].partition == partition
         ]
@@ -721,7 +863,7 @@ class EventIndex:
         out: list[Event] = []
         for event_id in holders:
             live = self.events[event_id]
-            if copy.article_id in live.event.article_ids:
+            if has_article(live.event, copy.article_id):
                 continue
             undo.setdefault(event_id, live)
             self._before_last[event_id] = live
@@ -793,11 +935,14 @@ class EventIndex:
             self._by_key.setdefault(key, set()).add(live.event.event_id)
         for article_id in live.event.article_ids:
             self._by_article.setdefault(article_id, set()).add(live.event.event_id)
+        if live.event.member_digest is not None:
+            self._cut.add(live.event.event_id)
 
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
         if live is None:
             return
+        self._cut.discard(event_id)
         for key in live.keys():
             ids = self._by_key.get(key)
             if ids is not None:
@@ -835,7 +980,7 @@ class EventIndex:
         (every assignment reads every partition of the topic) changes nothing."""
         horizon = self.watermark - self.cfg.window_days
         for copy in copies:
-            if copy.article_id == copy.duplicate_of or copy.duplicate_of in self._by_article:
+            if copy.article_id == copy.duplicate_of or self.holders(copy.duplicate_of):
                 continue
             if _copy_day(copy) < horizon:
                 continue
@@ -924,7 +1069,7 @@ def _with_copies(ev: Event, copies: Iterable[WireCopy], cap: int) -> Event:
     articles, outlets = list(ev.article_ids), list(ev.outlets)
     added = new_outlets = 0
     for c in copies:
-        if c.article_id in articles:
+        if c.article_id in articles or in_digest(ev.member_digest, "a:" + c.article_id):
             continue
         articles.append(c.article_id)
         added += 1

@@ -8,6 +8,7 @@ real broker)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import importlib.util
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from clusters.events import outlet_of
+from clusters.events import DIGEST_BITS, digest_with, outlet_of
 from clusters.stage import EVENT_RECORD_HEADROOM, ClusterStage
 from ingest import FeedSpec
 from sinks.jsonl import JsonlSink
@@ -243,8 +244,11 @@ def test_the_default_bound_keeps_a_record_of_long_names_well_under_the_size_limi
             "sources": [long] * cap,
             "outlets": [long] * cap,
             "actors": [Actor(name=long, type=long, role="actor1")] * cap,
+            # the membership digest of what was cut: fixed in size whatever it holds
+            "member_digest": digest_with(None, (f"i:{n}" for n in range(50_000))),
         }
     )
+    assert len(base64.b64decode(full.member_digest or "")) == DIGEST_BITS // 8
     assert len(record_value(full)) < settings.kafka.max_request_size // 2
 
 

@@ -6,14 +6,16 @@ fails when the committed files drift from the models. Field names of :class:`Inc
 downstream teams and the independent evaluation read them.
 
 Breaking changes get a new major ``schema_version`` *and* a new topic suffix (``.v2``); additive
-optional fields bump the minor version only.
+optional fields bump the minor version only, of the topic whose contract gained them: each
+topic's contract has its own minor version (:class:`Event` is at "1.1", the others at "1.0"), so
+a subscriber of one topic sees a new version only when its records changed.
 
 Tolerant readers, strict writers. During a rolling upgrade a newer worker may write "1.1" records
 with an optional field this version does not know. :func:`read_record` reads them anyway: it
 accepts any ``schema_version`` "1.<n>" and ignores unknown fields at every nesting level; it
 refuses another major version (:class:`~wirewatch.errors.ContractVersionError`). The models
 themselves stay strict: constructing or validating them directly forbids unknown fields and any
-version but "1.0", so this version only ever writes what it declares. A record read from "1.1"
+version but their own, so this version only ever writes what it declares. A record read from "1.1"
 and written again by this version is therefore written as a valid "1.0" record *without* the
 fields it did not know: the newer fields are lost on such a round trip, by design.
 """
@@ -101,7 +103,8 @@ class _Record(_Contract):
                 f"schema_version {value!r} cannot be read by this version (reads {READS_MAJOR}.x)",
                 version=value,
             )
-        return SCHEMA_VERSION
+        # the version this model writes (a topic's contract may be at a later minor version)
+        return cls.model_fields["schema_version"].default
 
 
 # --------------------------------------------------------------------------- entries
@@ -362,7 +365,12 @@ EventList = Literal["incident_ids", "article_ids", "toll_history", "sources", "o
 class Event(_Record):
     """One real-world event, from every report of it. Topic: ``<prefix>.events.v1`` (compacted),
     key: ``event_id``. Each update is a new record under the same key with ``version`` + 1: the
-    latest record per key is the event's current state."""
+    latest record per key is the event's current state.
+
+    Version 1.1 added the member counts, ``cut_lists`` and ``member_digest`` (optional: a 1.0
+    record is read with none of them)."""
+
+    schema_version: Literal["1.1"] = "1.1"  # type: ignore[assignment]
 
     event_id: str
     version: int = Field(ge=1, description="1 for the first report, +1 for each later one")
@@ -436,6 +444,13 @@ class Event(_Record):
         default_factory=list,
         description="the lists of this record holding fewer entries than their count "
         "(cluster.max_event_members)",
+    )
+    member_digest: str | None = Field(
+        default=None,
+        description="what the cut lists no longer hold (absent while none was cut): a Bloom "
+        "filter, base64 of a fixed 16 KiB, of the incident ids, article ids and stated tolls "
+        "cut from incident_ids, article_ids and toll_history; the cluster stage's state, not "
+        "for subscribers (the counts say how many members there are)",
     )
 
     @model_validator(mode="after")

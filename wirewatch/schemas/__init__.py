@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -27,22 +28,32 @@ __all__ = ["KINDS", "SCHEMA_DIR", "drift", "generate", "load", "write_all"]
 #: the topic kinds that have a contract, hence a schema, in the topology's order
 KINDS: tuple[str, ...] = tuple(t.kind for t in TOPOLOGY.topics if t.contract is not None)
 
-_SCHEMA_VERSION_PROPERTY = {
-    "type": "string",
-    "pattern": rf"^{READS_MAJOR}\.\d+$",
-    "default": SCHEMA_VERSION,
-    "description": f"contract version: writers emit {SCHEMA_VERSION!r}, readers "
-    f"accept any {READS_MAJOR}.x",
-}
+
+def _schema_version_property(writes: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": rf"^{READS_MAJOR}\.\d+$",
+        "default": writes,
+        "description": f"contract version: writers emit {writes!r}, readers "
+        f"accept any {READS_MAJOR}.x",
+    }
 
 
-_COMPATIBILITY = (
-    f"Compatibility: writers emit schema_version {SCHEMA_VERSION!r} and only the properties "
-    f"declared here; readers accept any schema_version {READS_MAJOR}.x and ignore unknown "
-    "properties (at every level), so a minor version may add optional properties. A breaking "
-    f"change gets a new major schema_version ({READS_MAJOR + 1}.0) and a new topic suffix "
-    f"(.v{READS_MAJOR + 1})."
-)
+def _compatibility(writes: str) -> str:
+    return (
+        f"Compatibility: writers emit schema_version {writes!r} and only the properties "
+        f"declared here; readers accept any schema_version {READS_MAJOR}.x and ignore unknown "
+        "properties (at every level), so a minor version may add optional properties. A "
+        f"breaking change gets a new major schema_version ({READS_MAJOR + 1}.0) and a new "
+        f"topic suffix (.v{READS_MAJOR + 1})."
+    )
+
+
+def _writes(model: type[BaseModel]) -> str:
+    """The schema_version the model's writers emit (each topic's contract has its own minor
+    version; a model without the field is a table record written without one: 1.0)."""
+    field = model.model_fields.get("schema_version")
+    return str(field.default) if field is not None else SCHEMA_VERSION
 
 
 class _ReaderJsonSchema(GenerateJsonSchema):
@@ -55,7 +66,8 @@ class _ReaderJsonSchema(GenerateJsonSchema):
             del json_schema["additionalProperties"]
         properties = json_schema.get("properties", {})
         if "schema_version" in properties:
-            properties["schema_version"] = dict(_SCHEMA_VERSION_PROPERTY)
+            default = properties["schema_version"].get("default", SCHEMA_VERSION)
+            properties["schema_version"] = _schema_version_property(default)
         return json_schema
 
 
@@ -66,23 +78,22 @@ def generate(kind: str) -> dict[str, Any]:
     topic = Topics().name(kind)
     schema = model.model_json_schema(mode="serialization", schema_generator=_ReaderJsonSchema)
     properties = schema.setdefault("properties", {})
-    writes: str = SCHEMA_VERSION
+    writes = _writes(model)
+    compatibility = _compatibility(writes)
     if "schema_version" not in properties:
-        writes = f"{SCHEMA_VERSION} (schema_version absent)"
         # the two tables' records (feeds, feedstate) were written without one, and poll
         # workers of earlier versions read feed records strictly: the field is optional (absent
         # means 1.0) so that a 1.x writer may add it once those workers are gone
         properties["schema_version"] = {
-            **_SCHEMA_VERSION_PROPERTY,
+            **_schema_version_property(writes),
             "description": f"contract version; absent in records written so far, which are "
-            f"{SCHEMA_VERSION!r}; readers accept any {READS_MAJOR}.x",
+            f"{writes!r}; readers accept any {READS_MAJOR}.x",
         }
-    compatibility = _COMPATIBILITY
-    if writes != SCHEMA_VERSION:
         compatibility = compatibility.replace(
-            f"writers emit schema_version {SCHEMA_VERSION!r}",
-            f"writers emit {SCHEMA_VERSION!r} records without a schema_version property",
+            f"writers emit schema_version {writes!r}",
+            f"writers emit {writes!r} records without a schema_version property",
         )
+        writes = f"{writes} (schema_version absent)"
     description = "\n\n".join(d for d in (schema.get("description"), compatibility) if d)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
