@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import cast
 
-from processors.fastre import finditer_named, guarded, unnamed
+from processors.fastre import finditer_named, guarded, holds_any, unnamed
 from wirewatch.contracts import Actor, ActorRole
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
@@ -208,8 +208,7 @@ _CIVILIAN_KEYS = (
 _COMMAND_KEYS = ("Command", "CENTCOM", "Centcom", "Pentagon", "Defen", "IDF", "FARDC", "Tatmadaw")
 
 
-def _has_any(low: str, keys: tuple[str, ...]) -> bool:
-    return any(k in low for k in keys)
+_has_any = holds_any
 
 
 def find_actors(

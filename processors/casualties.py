@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from processors.fastre import folds_plainly, guarded
+from processors.fastre import folds_plainly, guarded, holds_any
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -580,8 +580,7 @@ _WORD_RE = re.compile(r"\w+")
 _COUNT_START_RE = re.compile(rf"\b{_NUM}", _F)
 
 
-def _has_any(low: str, keys: tuple[str, ...]) -> bool:
-    return any(k in low for k in keys)
+_has_any = holds_any
 
 
 def _count_starts(seg: str) -> list[int]:

@@ -26,7 +26,7 @@ from typing import Any
 from processors import lexicon as lx
 from processors.fastre import class_chars as _class_chars
 from processors.fastre import first_chars as _first_chars
-from processors.fastre import guarded, may_hold
+from processors.fastre import guarded, holds_any, may_hold
 
 __all__ = [
     "GENERIC_LABELS",
@@ -313,7 +313,7 @@ def find_triggers(text: str) -> list[Trigger]:
     """All trigger matches of ``text`` in order, figurative uses removed."""
     negatives = [(m.start(), m.end()) for m in _NEGATIVE_RE.finditer(text)]
     low = text.lower()
-    if any(k in low for k in lx.EXTRA_NEGATIVE_KEYS):
+    if holds_any(low, lx.EXTRA_NEGATIVE_KEYS):
         negatives += [(m.start(), m.end()) for m in _EXTRA_NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
     last = 0

@@ -25,6 +25,7 @@ __all__ = [
     "first_chars",
     "folds_plainly",
     "guarded",
+    "holds_any",
     "may_hold",
     "unnamed",
 ]
@@ -123,8 +124,7 @@ def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool
     few characters whose case folding differs."""
     if not folds_plainly(text):
         return rx.search(text) is not None
-    low = text.lower()
-    return any(w in low for w in words)
+    return holds_any(text.lower(), words)
 
 
 def may_hold(text: str, keys: tuple[str, ...]) -> bool:
@@ -134,8 +134,16 @@ def may_hold(text: str, keys: tuple[str, ...]) -> bool:
     whose case folding differs."""
     if not folds_plainly(text):
         return True
-    low = text.lower()
-    return any(k in low for k in keys)
+    return holds_any(text.lower(), keys)
+
+
+def holds_any(low: str, keys: tuple[str, ...]) -> bool:
+    """``any(k in low for k in keys)`` as a plain loop: no generator object per call (the
+    rules make a few dozen of these keyword tests per report)."""
+    for k in keys:
+        if k in low:
+            return True
+    return False
 
 
 # A named group opening "(?P<name>"; references to one ("(?P=name)", "(?(name)...)") are refused.
