@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import random
 
-from processors import classifier, language
+from processors import casualties, classifier, language
 from processors.fastre import holds_any
 
 _TEXTS = (
@@ -41,3 +42,28 @@ def test_counts_of_function_words_are_those_of_the_word_by_word_counts() -> None
         spanish = sum(1 for w in words if w in language._ES_STOP)
         assert language._english_words(words) == english, text
         assert language._spanish_words(words) == spanish, text
+
+
+def _count_starts_word_by_word(seg: str) -> list[int]:
+    # the loop _count_starts replaced: every word, tested in Python
+    return [
+        m.start()
+        for m in casualties._WORD_RE.finditer(seg)
+        if (m.group()[0].isdecimal() or m.group().casefold() in casualties._COUNT_FIRST_WORDS)
+        and casualties._COUNT_START_RE.match(seg, m.start()) is not None
+    ]
+
+
+def test_count_starts_are_those_of_the_word_by_word_scan() -> None:
+    pieces = (
+        "At least", "AT LEAST", "about", "About", "a", "A", "an", "as", "in", "inland", "no",
+        "more than", "Some", "dozens", "half", "12", "٣", "3rd", "1,200", "five", "FIVE",
+        "ﬁve", "ﬁfty", "eﬆimated", "Straße", "İn", "ıt", "ſome", "\u212aill", "a_b", "a-b",
+        "killed", "were", "people", "’s", ",", ".", "(", "\n",
+    )  # fmt: skip
+    rng = random.Random(12)
+    for _ in range(3000):
+        seg = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.3:
+            seg = seg.replace(" ", "")
+        assert casualties._count_starts(seg) == _count_starts_word_by_word(seg), seg
