@@ -150,7 +150,7 @@ class Mention:
 
     @property
     def candidates(self) -> list[Place]:
-        return [self._gaz.place(i) for i in self.ids]
+        return list(map(self._gaz.place, self.ids))
 
 
 class _Token:

@@ -611,7 +611,7 @@ def article_places(
     regional: set[str] = set()  # countries whose regions or districts the text names
     actor_names: set[int] = set()  # starts of country names read as actors
     for i, m in enumerate([*mentions, *title_mentions]):
-        cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
+        cands = list(map(gaz.place, m.ids[:8]))  # the first 8 only: no Place built for the rest
         isos = {p.country_iso3 for p in cands if p.country_iso3}
         first = cands[0] if cands else None
         if first is None:
@@ -740,10 +740,11 @@ def article_places(
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them
         dict.fromkeys(
-            m.candidates[0].name
+            gaz.place(m.ids[0]).name
             for m in mentions
-            if m.candidates
-            and m.candidates[0].feature == "admin1"
+            # the first candidate only (``candidates`` would build every Place of the name)
+            if m.ids
+            and gaz.place(m.ids[0]).feature == "admin1"
             # "Rabat" is Morocco's capital, not context for Malta's Rabat district
             and (m.admin_suffix or _resolves_to_admin1(gaz, m, ranked[:4]))
         )
