@@ -356,7 +356,7 @@ def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
+_IN_AREA_RE = guarded(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
 _GAZ: Any = None
 _GAZ_FAILED = False
@@ -422,7 +422,7 @@ _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
 # A run of up to three capitalised words, each maybe after an Arabic article ("al-", "ez-")
 _CAP_WORD = r"[A-Z][a-z]*(?:[’'ʿ](?!s\b)[a-z]+)*"  # "Ma’arat", not the "’s" of "Islam’s"
-_ARABIC_NAME_RE = re.compile(
+_ARABIC_NAME_RE = guarded(
     r"(?<![\w’'-])(?:(?:[Aa][lnrsdtz]|[Ee][lnrsdtz]|[Aa]sh|[Ee]sh)[-‐ ])?"
     + _CAP_WORD
     + r"(?:[-‐ ](?:(?:al|el|a[nrsdtz]|e[nrsdtz]|ash|esh)[-‐ ])?"
