@@ -322,11 +322,16 @@ def find_triggers(text: str) -> list[Trigger]:
         words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
+    by_head = _BY_HEAD
     for w in words:
         pos = w.start()
         if pos < last:
             continue
-        rx = _rules_for(text[pos : pos + _PREFIX_LEN].lower())
+        head = text[pos : pos + _PREFIX_LEN].lower()
+        # most heads are in the table: its lookup inline, _rules_for (a call) for the rest
+        rx = by_head.get(head, _MISSING)
+        if rx is _MISSING:
+            rx = _rules_for(head)
         m = rx.match(text, pos) if rx is not None else None
         if m is None:
             continue
