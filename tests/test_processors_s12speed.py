@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from processors import casualties, classifier, language
+from processors import actors, casualties, classifier, language
 from processors.fastre import holds_any
 
 _TEXTS = (
@@ -67,3 +67,37 @@ def test_count_starts_are_those_of_the_word_by_word_scan() -> None:
         if rng.random() < 0.3:
             seg = seg.replace(" ", "")
         assert casualties._count_starts(seg) == _count_starts_word_by_word(seg), seg
+
+
+def _weapons_ignoring_case(text: str, start: int, end: int) -> list[str]:
+    # find_weapons before the lowercase pattern: the case-insensitive one over the text itself
+    out: list[str] = []
+    if not any(k in text[start:end].lower() for k in actors._WEAPON_KEYS):
+        return out
+    for m in actors._WEAPON_RE.finditer(text, start, end):
+        w = m.group().lower()
+        if w.endswith("s") and not w.endswith(("ss", "us", "gas")) and w not in ("himars",):
+            w = w[:-3] + "fe" if w.endswith("knives") else w[:-1]
+        if any(w in o for o in out):
+            continue
+        out = [o for o in out if o not in w]
+        out.append(w)
+    return out
+
+
+def test_weapons_in_lowercased_text_are_those_found_ignoring_case() -> None:
+    pieces = (
+        "Drones", "DRONE", "drones", "UAVs", "uav", "IEDs", "ak-47s", "AK-47", "F-16s", "AC-130",
+        "AC-130 aircraft", "tear gas", "Teargas", "HIMARS", "himars", "knives", "Knife",
+        "Grad rockets", "Shahed drones", "tanks", "ſhahed", "\u212anife", "İEDs", "gunship",
+        "Gunmen", "guns", "machine guns", "x", "-", "'", "fired", "at", "the", ",", ".",
+    )  # fmt: skip
+    rng = random.Random(47)
+    for _ in range(3000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        if rng.random() < 0.2:
+            text = text.replace(" ", "")
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        expected = _weapons_ignoring_case(text, start, end)
+        assert actors.find_weapons(text, start, end) == expected, (text, start, end)
