@@ -459,6 +459,19 @@ _AGGREGATE_RE = re.compile(
     r"\bin (?:different|separate|several|various) (?:events|incidents|attacks|shootings)\b",
     _F,
 )
+# Its words are all lowercase: case-sensitive over lowercased text it finds what it finds
+# ignoring case wherever lowercasing keeps offsets and ignoring case adds no other characters
+# (``folds_plainly``), without a case-folding call per character tried in each alternative.
+_AGGREGATE_LOW_RE = re.compile(_AGGREGATE_RE.pattern)
+
+
+def _says_aggregate(seg: str) -> bool:
+    """``_AGGREGATE_RE.search(seg) is not None``."""
+    if folds_plainly(seg):
+        return _AGGREGATE_LOW_RE.search(seg.lower()) is not None
+    return _AGGREGATE_RE.search(seg) is not None
+
+
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
@@ -970,7 +983,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.aggregate = earlier_event or (
-        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
+        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _says_aggregate(seg)
     )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)
     return result

@@ -101,3 +101,21 @@ def test_weapons_in_lowercased_text_are_those_found_ignoring_case() -> None:
         end = rng.randint(start, len(text))
         expected = _weapons_ignoring_case(text, start, end)
         assert actors.find_weapons(text, start, end) == expected, (text, start, end)
+
+
+def test_the_aggregate_cue_is_found_in_lowercased_text_as_ignoring_case() -> None:
+    pattern = casualties._AGGREGATE_RE.pattern
+    assert pattern == pattern.lower()  # its words lowercase, no escape like \S or \W
+    pieces = (
+        "Killed", "yesterday,", "including", "in", "the", "Past", "two", "Days", "3", "weeks",
+        "of", "Clashes", "SINCE", "the", "Coup", "2021", "so far", "This Year", "across",
+        "Several", "Areas", "in separate attacks", "ſince", "\u212ailled", "İn", "days", "x",
+    )  # fmt: skip
+    rng = random.Random(9)
+    hits = 0
+    for _ in range(3000):
+        seg = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        expected = casualties._AGGREGATE_RE.search(seg) is not None
+        hits += expected
+        assert casualties._says_aggregate(seg) is expected, seg
+    assert hits > 100  # the cue is met, not only missed
