@@ -26,6 +26,7 @@ __all__ = [
     "folds_plainly",
     "guarded",
     "holds_any",
+    "lowercase_twin",
     "may_hold",
     "unnamed",
 ]
@@ -103,6 +104,19 @@ def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     look = f"(?=(?i:[{chars}]))" if fold else f"(?=[{chars}])"
     head, rest = ("\\b", pattern[2:]) if pattern.startswith("\\b") else ("", pattern)
     return re.compile(head + look + rest, flags)
+
+
+def lowercase_twin(pattern: str) -> re.Pattern[str]:
+    """``pattern`` (written in lowercase, meant to be matched ignoring case) compiled to match
+    case-sensitively in ``text.lower()``: where :func:`folds_plainly` holds for ``text``,
+    lowercasing keeps every offset and ignoring case matches exactly the characters whose
+    lowercase the pattern names, so both find the same spans; without a case-folding call per
+    character tried in each alternative (the case-insensitive scan's largest cost). Raises
+    ValueError for a pattern with an uppercase character (a name, or an escape such as
+    ``\\S``, that lowercasing would change)."""
+    if pattern != pattern.lower():
+        raise ValueError(f"pattern is not all lowercase: {pattern[:60]!r}")
+    return guarded(pattern)
 
 
 # The only characters outside ASCII that a case-insensitive ASCII letter matches, or whose

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 
-from processors import actors, casualties, classifier, language
-from processors.fastre import holds_any
+import pytest
+
+from processors import actors, casualties, classifier, classify, language
+from processors.fastre import folds_plainly, holds_any, lowercase_twin
 
 _TEXTS = (
     "",
@@ -119,3 +121,50 @@ def test_the_aggregate_cue_is_found_in_lowercased_text_as_ignoring_case() -> Non
         hits += expected
         assert casualties._says_aggregate(seg) is expected, seg
     assert hits > 100  # the cue is met, not only missed
+
+
+def test_a_lowercase_twin_refuses_a_pattern_with_uppercase() -> None:
+    with pytest.raises(ValueError, match="lowercase"):
+        lowercase_twin(r"\bUS\b")
+    with pytest.raises(ValueError, match="lowercase"):
+        lowercase_twin(r"a\Sb")  # lowercased, \S would become \s
+
+
+def _random_case(rng: random.Random, text: str) -> str:
+    return "".join(ch.upper() if rng.random() < 0.3 else ch for ch in text)
+
+
+def test_lowercase_twins_find_the_spans_found_ignoring_case() -> None:
+    pieces = (
+        "heart attack", "Cyber attacks", "under fire", "trade war", "shot at the title",
+        "in response to", "in retaliation for", "the 2019", "a 1998 raid", "despite", "after",
+        "two years of", "months after", "in memory of", "following the clashes between",
+        "struck by lightning", "strike a deal", "ſtrike", "\u212ailled", "İn", "ı", "x", ",", ".",
+    )  # fmt: skip
+    twins = (
+        (classify._NEGATIVE_RE, classify._NEGATIVE_LOW_RE),
+        (classify._BACKREF_RE, classify._BACKREF_LOW_RE),
+    )
+    rng = random.Random(5)
+    hits = 0
+    for _ in range(2000):
+        text = _random_case(rng, " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+        start = rng.randint(0, len(text))
+        for rx, twin in twins:
+            expected = [m.span() for m in rx.finditer(text, start)]
+            hits += bool(expected)
+            if folds_plainly(text):
+                assert [m.span() for m in twin.finditer(text.lower(), start)] == expected, text
+        expected_spans = _suppressed_ignoring_case(text, start, len(text))
+        assert classify.suppressed_spans(text, start, len(text)) == expected_spans, text
+    assert hits > 500
+
+
+def _suppressed_ignoring_case(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    # suppressed_spans before the twin: the case-insensitive cues over the text itself
+    saved = classify.folds_plainly
+    classify.folds_plainly = lambda _text: False  # type: ignore[assignment]
+    try:
+        return classify.suppressed_spans(text, start, end)
+    finally:
+        classify.folds_plainly = saved  # type: ignore[assignment]
