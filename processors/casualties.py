@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from processors.fastre import folds_plainly, guarded, holds_any
+from processors.fastre import finditer_lowered, folds_plainly, guarded, holds_any, lowercase_twin
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -472,6 +472,13 @@ def _says_aggregate(seg: str) -> bool:
     return _AGGREGATE_RE.search(seg) is not None
 
 
+# Lowercase twins of the case-insensitive patterns every counted segment is scanned with
+# (fastre.lowercase_twin: the same matches, found without a case-folding call per character).
+_ZERO_LOW_RE = lowercase_twin(_ZERO_RE.pattern)
+_AFTER_ONE_LOW_RE = lowercase_twin(_AFTER_ONE_RE.pattern)
+_DEF_ONE_AFTER_LOW_RE = lowercase_twin(_DEF_ONE_AFTER_RE.pattern)
+_ARTICLE_LOW_RE = lowercase_twin(_ARTICLE_RE.pattern)
+
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
@@ -743,6 +750,12 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             selves += 1
             a, b = sm.span("self")
             seg = seg[:a] + " " * (b - a) + seg[b:]
+    plain = folds_plainly(seg)
+    seg_low = seg.lower()  # of the segment as blanked above
+
+    def scan(rx: re.Pattern[str], twin: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        return finditer_lowered(rx, twin, seg, seg_low) if plain else rx.finditer(seg)
+
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     # counts of an earlier event the text refers back to ("after killing 60 civilians in the
@@ -813,7 +826,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 return
             pos = _num_end(n)
 
-    for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
+    for m in scan(_ZERO_RE, _ZERO_LOW_RE) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
         if any(m.group(g) for g in ("o4", "o5", "o6", "o7", "o8", "o9")):
@@ -874,7 +887,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                         found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
     for m in _matches_at(_DEAD_ADJ_RE, seg, starts) if _has_any(low, _DEAD_ADJ_KEYS) else ():
         take("kill", m, (m.start(), _num_end(m)))
-    for m in _AFTER_ONE_RE.finditer(seg):
+    for m in scan(_AFTER_ONE_RE, _AFTER_ONE_LOW_RE):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
             continue
@@ -882,7 +895,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
         found[kind] = _add(found.get(kind), Count(1, None))
         plus(kind, m.end())
-    for m in _DEF_ONE_AFTER_RE.finditer(seg):
+    for m in scan(_DEF_ONE_AFTER_RE, _DEF_ONE_AFTER_LOW_RE):
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
             continue
@@ -912,7 +925,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             found[kind] = _add(found.get(kind), Count(1, None))
         used.append((s, e))
         found[kind] = _add(found.get(kind), Count(1, None))
-    for m in _ARTICLE_RE.finditer(seg):
+    for m in scan(_ARTICLE_RE, _ARTICLE_LOW_RE):
         s = m.start()
         if any(a < m.end() and s < b for a, b in used):
             continue

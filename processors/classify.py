@@ -415,6 +415,7 @@ _IRREALIS_RE = guarded(
     r"\b(?:tried|trying|attempt(?:ed|ing|s)?|sought|failed) to\s+$",
     _FLAGS,
 )
+_IRREALIS_LOW_RE = lowercase_twin(_IRREALIS_RE.pattern)  # see fastre.lowercase_twin
 _CLAUSE_START_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:and|but|while|after|as)\s")
 
 
@@ -426,7 +427,10 @@ def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
     cut = 0
     for m in _CLAUSE_START_RE.finditer(window):
         cut = m.end()
-    return bool(_IRREALIS_RE.search(window[cut:]))
+    clause = window[cut:]
+    if folds_plainly(clause):
+        return _IRREALIS_LOW_RE.search(clause.lower()) is not None
+    return _IRREALIS_RE.search(clause) is not None
 
 
 # ----------------------------------------------------------------------------- aggregates

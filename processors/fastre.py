@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "class_chars",
     "contains_any",
+    "finditer_lowered",
     "finditer_named",
     "first_chars",
     "folds_plainly",
@@ -113,10 +114,32 @@ def lowercase_twin(pattern: str) -> re.Pattern[str]:
     lowercase the pattern names, so both find the same spans; without a case-folding call per
     character tried in each alternative (the case-insensitive scan's largest cost). Raises
     ValueError for a pattern with an uppercase character (a name, or an escape such as
-    ``\\S``, that lowercasing would change)."""
-    if pattern != pattern.lower():
+    ``\\S``, that lowercasing would change) outside its named groups' ``(?P``."""
+    if _NAMED_GROUP_OPEN_RE.sub("", pattern) != _NAMED_GROUP_OPEN_RE.sub("", pattern).lower():
         raise ValueError(f"pattern is not all lowercase: {pattern[:60]!r}")
     return guarded(pattern)
+
+
+_NAMED_GROUP_OPEN_RE = re.compile(r"\(\?P(?=[<=])")
+
+
+def finditer_lowered(
+    rx: re.Pattern[str],
+    twin: re.Pattern[str],
+    text: str,
+    low: str,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text, pos, endpos)`` for a case-insensitive ``rx``, its
+    ``twin = lowercase_twin(rx.pattern)``, ``low = text.lower()`` and a ``text`` for which
+    :func:`folds_plainly` holds: the twin finds where the matches are, ``rx`` is run only
+    there, so each match is ``rx``'s own (its groups read ``text``)."""
+    for m in twin.finditer(low, pos, endpos):
+        found = rx.match(text, m.start(), endpos)
+        if found is None or found.end() != m.end():  # cannot happen: see lowercase_twin
+            raise AssertionError(f"{rx.pattern[:60]!r} and its lowercase twin disagree")
+        yield found
 
 
 # The only characters outside ASCII that a case-insensitive ASCII letter matches, or whose

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from processors import actors, casualties, classifier, classify, language
-from processors.fastre import folds_plainly, holds_any, lowercase_twin
+from processors.fastre import finditer_lowered, folds_plainly, holds_any, lowercase_twin
 
 _TEXTS = (
     "",
@@ -168,3 +168,38 @@ def _suppressed_ignoring_case(text: str, start: int, end: int) -> list[tuple[int
         return classify.suppressed_spans(text, start, end)
     finally:
         classify.folds_plainly = saved  # type: ignore[assignment]
+
+
+def test_lowered_scans_give_the_matches_and_groups_of_the_case_insensitive_ones() -> None:
+    pieces = (
+        "no one was killed", "nobody was hurt", "killing a soldier", "wounding one civilian",
+        "killed the driver", "killed their two guards", "a villager was shot dead",
+        "an officer was injured", "one man was beaten to death", "no casualties",
+        "ſhot", "\u212ailled", "İn", "and", ",", ".", "x",
+    )  # fmt: skip
+    pairs = (
+        (casualties._ZERO_RE, casualties._ZERO_LOW_RE),
+        (casualties._AFTER_ONE_RE, casualties._AFTER_ONE_LOW_RE),
+        (casualties._DEF_ONE_AFTER_RE, casualties._DEF_ONE_AFTER_LOW_RE),
+        (casualties._ARTICLE_RE, casualties._ARTICLE_LOW_RE),
+        (classify._IRREALIS_RE, classify._IRREALIS_LOW_RE),
+    )
+    rng = random.Random(21)
+    hits = 0
+    for _ in range(1500):
+        text = _random_case(rng, " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 7))))
+        if not folds_plainly(text):
+            continue
+        for rx, twin in pairs:
+            expected = [(m.span(), m.groupdict()) for m in rx.finditer(text)]
+            hits += bool(expected)
+            got = [
+                (m.span(), m.groupdict()) for m in finditer_lowered(rx, twin, text, text.lower())
+            ]
+            assert got == expected, (rx.pattern[:40], text)
+    assert hits > 500
+
+
+def test_a_lowercase_twin_keeps_named_groups() -> None:
+    twin = lowercase_twin(r"\b(?P<verb>killed|shot)\s+(?P=verb)?")
+    assert twin.match("killed ").group("verb") == "killed"  # type: ignore[union-attr]
