@@ -478,6 +478,7 @@ _ZERO_LOW_RE = lowercase_twin(_ZERO_RE.pattern)
 _AFTER_ONE_LOW_RE = lowercase_twin(_AFTER_ONE_RE.pattern)
 _DEF_ONE_AFTER_LOW_RE = lowercase_twin(_DEF_ONE_AFTER_RE.pattern)
 _ARTICLE_LOW_RE = lowercase_twin(_ARTICLE_RE.pattern)
+_AFTER_LOW_RE = lowercase_twin(_AFTER_RE.pattern.replace(r"\S", r"[^\s]"))  # \S, spelt lowercase
 
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
@@ -837,7 +838,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             zero.add(_outcome(word) if "one was" not in word.lower() else _outcome(word[8:]))
     for m in _LEFT_RE.finditer(seg):
         take(outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
-    for m in _AFTER_RE.finditer(seg):
+    for m in scan(_AFTER_RE, _AFTER_LOW_RE):
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
             if _KILLED_AND_RE.search(seg, max(0, m.start() - 20), m.start()):

@@ -20,7 +20,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from processors.fastre import contains_any, finditer_named, guarded, unnamed
+from processors.fastre import (
+    contains_any,
+    finditer_named,
+    folds_plainly,
+    guarded,
+    lowercase_twin,
+    unnamed,
+)
 from processors.geo_data import (
     ADMIN_SUFFIXES,
     ARABIC_NAME_COUNTRIES,
@@ -1238,11 +1245,31 @@ def _title_case_line(text: str, pos: int) -> bool:
 _NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
 
 
+_NEAR_LOW_RE = lowercase_twin(_NEAR_RE.pattern)  # see fastre.lowercase_twin
+
+
+def _near_before(text: str, lo: int, start: int) -> re.Match[str] | None:
+    """``_NEAR_RE.search(text, lo, start)``, found by its lowercase twin in the lowercased
+    window (and the character before it, for a word boundary at ``lo``) where case folding is
+    plain there."""
+    a = max(0, lo - 1)
+    window = text[a:start]
+    if not folds_plainly(window):
+        return _NEAR_RE.search(text, lo, start)
+    m = _NEAR_LOW_RE.search(window.lower(), lo - a)
+    if m is None:
+        return None
+    found = _NEAR_RE.match(text, a + m.start(), start)  # its own match there: groups of text
+    if found is None or found.end() != a + m.end():  # cannot happen: see lowercase_twin
+        raise AssertionError("_NEAR_RE and its lowercase twin disagree")
+    return found
+
+
 def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: bool) -> PlaceHit:
     if demonym:  # "Iraqi": country context only, never a place of the event
         return PlaceHit(start, end, surface, place, False, False, True, None)
     lo = max(0, start - 60)
-    near_m = _NEAR_RE.search(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
+    near_m = _near_before(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
     after_preposition = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from processors import actors, casualties, classifier, classify, language
+from processors import actors, casualties, classifier, classify, language, places
 from processors.fastre import finditer_lowered, folds_plainly, holds_any, lowercase_twin
 
 _TEXTS = (
@@ -203,3 +203,43 @@ def test_lowered_scans_give_the_matches_and_groups_of_the_case_insensitive_ones(
 def test_a_lowercase_twin_keeps_named_groups() -> None:
     twin = lowercase_twin(r"\b(?P<verb>killed|shot)\s+(?P=verb)?")
     assert twin.match("killed ").group("verb") == "killed"  # type: ignore[union-attr]
+
+
+def test_the_kill_verb_before_a_count_is_found_by_its_lowercase_twin() -> None:
+    pieces = (
+        "killing", "Killed", "at least", "12", "five", "soldiers", "destroyed", "65", "troops",
+        "the bodies of", "raising the death toll to", "neutralised", "terrorists", "ſoldiers",
+        "\u212ailled", "İn", "and", ",", "x",
+    )  # fmt: skip
+    rng = random.Random(33)
+    hits = 0
+    for _ in range(1500):
+        text = _random_case(rng, " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))))
+        if not folds_plainly(text):
+            continue
+        rx, twin = casualties._AFTER_RE, casualties._AFTER_LOW_RE
+        expected = [(m.span(), m.groupdict()) for m in rx.finditer(text)]
+        hits += bool(expected)
+        got = [(m.span(), m.groupdict()) for m in finditer_lowered(rx, twin, text, text.lower())]
+        assert got == expected, text
+    assert hits > 50
+
+
+def test_the_near_cue_before_a_place_is_the_one_found_ignoring_case() -> None:
+    assert "(?<" not in places._NEAR_RE.pattern  # the window keeps one character before it
+    pieces = (
+        "30 km", "North", "of", "near", "Outskirts of", "close to", "the", "village of",
+        "12 miles", "south-east", "on the road to", "ſouth", "\u212am", "İn", "\n", ",", "x",
+    )  # fmt: skip
+    rng = random.Random(8)
+    hits = 0
+    for _ in range(3000):
+        text = _random_case(rng, " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+        text += " " + rng.choice(("", " ", "\n"))
+        start = len(text)
+        lo = rng.randint(0, start)
+        m = places._NEAR_RE.search(text, lo, start)
+        hits += m is not None
+        got = places._near_before(text, lo, start)
+        assert (got and (got.span(), got.groupdict())) == (m and (m.span(), m.groupdict())), text
+    assert hits > 300
