@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import cast
 
-from processors.fastre import finditer_named, guarded, unnamed
+from processors.fastre import finditer_named, folds_plainly, guarded, holds_any, unnamed
 from wirewatch.contracts import Actor, ActorRole
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
@@ -208,8 +208,7 @@ _CIVILIAN_KEYS = (
 _COMMAND_KEYS = ("Command", "CENTCOM", "Centcom", "Pentagon", "Defen", "IDF", "FARDC", "Tatmadaw")
 
 
-def _has_any(low: str, keys: tuple[str, ...]) -> bool:
-    return any(k in low for k in keys)
+_has_any = holds_any
 
 
 def find_actors(
@@ -304,6 +303,10 @@ WEAPONS = (
     r"Iskander missiles?|tanks?"
 )
 _WEAPON_RE = guarded(rf"\b(?:{WEAPONS})\b", re.IGNORECASE)
+# The same words, lowercase, matched case-sensitively in lowercased text: the same matches where
+# lowercasing keeps every offset and matches what ignoring case matches (``folds_plainly``),
+# without a case-folding call per character tried in each alternative.
+_WEAPON_LOW_RE = guarded(rf"\b(?:{WEAPONS.lower()})\b")
 
 
 def find_weapons(text: str, start: int, end: int) -> list[str]:
@@ -311,7 +314,11 @@ def find_weapons(text: str, start: int, end: int) -> list[str]:
     out: list[str] = []
     if not _has_any(text[start:end].lower(), _WEAPON_KEYS):
         return out
-    for m in _WEAPON_RE.finditer(text, start, end):
+    if folds_plainly(text):  # the whole text: a word boundary at ``start`` reads the one before
+        found = _WEAPON_LOW_RE.finditer(text.lower(), start, end)
+    else:
+        found = _WEAPON_RE.finditer(text, start, end)
+    for m in found:
         w = m.group().lower()
         if w.endswith("s") and not w.endswith(("ss", "us", "gas")) and w not in ("himars",):
             w = w[:-3] + "fe" if w.endswith("knives") else w[:-1]

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from processors.fastre import folds_plainly, guarded
+from processors.fastre import finditer_lowered, folds_plainly, guarded, holds_any, lowercase_twin
 from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
@@ -459,6 +459,27 @@ _AGGREGATE_RE = re.compile(
     r"\bin (?:different|separate|several|various) (?:events|incidents|attacks|shootings)\b",
     _F,
 )
+# Its words are all lowercase: case-sensitive over lowercased text it finds what it finds
+# ignoring case wherever lowercasing keeps offsets and ignoring case adds no other characters
+# (``folds_plainly``), without a case-folding call per character tried in each alternative.
+_AGGREGATE_LOW_RE = re.compile(_AGGREGATE_RE.pattern)
+
+
+def _says_aggregate(seg: str) -> bool:
+    """``_AGGREGATE_RE.search(seg) is not None``."""
+    if folds_plainly(seg):
+        return _AGGREGATE_LOW_RE.search(seg.lower()) is not None
+    return _AGGREGATE_RE.search(seg) is not None
+
+
+# Lowercase twins of the case-insensitive patterns every counted segment is scanned with
+# (fastre.lowercase_twin: the same matches, found without a case-folding call per character).
+_ZERO_LOW_RE = lowercase_twin(_ZERO_RE.pattern)
+_AFTER_ONE_LOW_RE = lowercase_twin(_AFTER_ONE_RE.pattern)
+_DEF_ONE_AFTER_LOW_RE = lowercase_twin(_DEF_ONE_AFTER_RE.pattern)
+_ARTICLE_LOW_RE = lowercase_twin(_ARTICLE_RE.pattern)
+_AFTER_LOW_RE = lowercase_twin(_AFTER_RE.pattern.replace(r"\S", r"[^\s]"))  # \S, spelt lowercase
+
 _COMBINED_AFTER_RE = re.compile(r"\s+(?:and|or|&)\s+(?:injuries|injured|wounded|wounds)\b", _F)
 _SUBSET_RE = guarded(
     r"(?:including|among them|among whom|of whom|of them|among the (?:dead|victims|injured)|"
@@ -580,19 +601,22 @@ _WORD_RE = re.compile(r"\w+")
 _COUNT_START_RE = re.compile(rf"\b{_NUM}", _F)
 
 
-def _has_any(low: str, keys: tuple[str, ...]) -> bool:
-    return any(k in low for k in keys)
+_has_any = holds_any
 
 
 def _count_starts(seg: str) -> list[int]:
     """Offsets of the words of ``seg`` where a count phrase starts (the number-first patterns,
     all of which begin with ``_COUNT_START_RE``, can match nowhere else)."""
-    return [
-        m.start()
-        for m in _WORD_RE.finditer(seg)
-        if (m.group()[0].isdecimal() or m.group().casefold() in _COUNT_FIRST_WORDS)
-        and _COUNT_START_RE.match(seg, m.start()) is not None
-    ]
+    # a loop rather than a comprehension: each word's text is read once (a case-insensitive
+    # regex of the first words instead measured twice as slow: it enters every word of it)
+    out: list[int] = []
+    for m in _WORD_RE.finditer(seg):
+        word = m.group()
+        if (word[0].isdecimal() or word.casefold() in _COUNT_FIRST_WORDS) and (
+            _COUNT_START_RE.match(seg, m.start()) is not None
+        ):
+            out.append(m.start())
+    return out
 
 
 def _matches_at(rx: re.Pattern[str], seg: str, starts: list[int]) -> Iterator[re.Match[str]]:
@@ -727,6 +751,12 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             selves += 1
             a, b = sm.span("self")
             seg = seg[:a] + " " * (b - a) + seg[b:]
+    plain = folds_plainly(seg)
+    seg_low = seg.lower()  # of the segment as blanked above
+
+    def scan(rx: re.Pattern[str], twin: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        return finditer_lowered(rx, twin, seg, seg_low) if plain else rx.finditer(seg)
+
     used: list[tuple[int, int]] = []
     found: dict[str, Count] = {}
     # counts of an earlier event the text refers back to ("after killing 60 civilians in the
@@ -797,7 +827,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 return
             pos = _num_end(n)
 
-    for m in _ZERO_RE.finditer(seg) if _has_any(low, _ZERO_KEYS) else ():
+    for m in scan(_ZERO_RE, _ZERO_LOW_RE) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
         if any(m.group(g) for g in ("o4", "o5", "o6", "o7", "o8", "o9")):
@@ -808,7 +838,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             zero.add(_outcome(word) if "one was" not in word.lower() else _outcome(word[8:]))
     for m in _LEFT_RE.finditer(seg):
         take(outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
-    for m in _AFTER_RE.finditer(seg):
+    for m in scan(_AFTER_RE, _AFTER_LOW_RE):
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
             if _KILLED_AND_RE.search(seg, max(0, m.start() - 20), m.start()):
@@ -858,7 +888,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                         found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
     for m in _matches_at(_DEAD_ADJ_RE, seg, starts) if _has_any(low, _DEAD_ADJ_KEYS) else ():
         take("kill", m, (m.start(), _num_end(m)))
-    for m in _AFTER_ONE_RE.finditer(seg):
+    for m in scan(_AFTER_ONE_RE, _AFTER_ONE_LOW_RE):
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
             continue
@@ -866,7 +896,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
         found[kind] = _add(found.get(kind), Count(1, None))
         plus(kind, m.end())
-    for m in _DEF_ONE_AFTER_RE.finditer(seg):
+    for m in scan(_DEF_ONE_AFTER_RE, _DEF_ONE_AFTER_LOW_RE):
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
             continue
@@ -896,7 +926,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             found[kind] = _add(found.get(kind), Count(1, None))
         used.append((s, e))
         found[kind] = _add(found.get(kind), Count(1, None))
-    for m in _ARTICLE_RE.finditer(seg):
+    for m in scan(_ARTICLE_RE, _ARTICLE_LOW_RE):
         s = m.start()
         if any(a < m.end() and s < b for a, b in used):
             continue
@@ -967,7 +997,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     result = Casualties()
     result.fatalities = found.get("kill") or (Count(0, None) if "kill" in zero else None)
     result.aggregate = earlier_event or (
-        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _AGGREGATE_RE.search(seg) is not None
+        "kill" in found and _has_any(low, _AGGREGATE_KEYS) and _says_aggregate(seg)
     )
     result.injured = found.get("inj") or (Count(0, None) if "inj" in zero else None)
     return result

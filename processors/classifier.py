@@ -71,9 +71,21 @@ _MAX_CHARS = 600  # evidence past this adds words, not signal, and costs time
 def features(text: str) -> list[str]:
     """Word unigrams and bigrams of ``text``, lowercased, every number read as ``0``. The one
     featurizer of both training and serving, so they cannot drift apart."""
-    toks = ["0" if t[0].isdigit() else t for t in _TOKEN_RE.findall(text[:_MAX_CHARS].lower())]
+    toks = _tokens(text)
     # bigrams joined by a builtin (no Python-level loop)
     return toks + list(map(" ".join, itertools.pairwise(toks)))
+
+
+def _tokens(text: str) -> list[str]:
+    return ["0" if t[0].isdigit() else t for t in _TOKEN_RE.findall(text[:_MAX_CHARS].lower())]
+
+
+def _feature_set(text: str) -> set[str]:
+    """``set(features(text))``, built without the list of all features in between."""
+    toks = _tokens(text)
+    feats = set(toks)
+    feats.update(map(" ".join, itertools.pairwise(toks)))
+    return feats
 
 
 @dataclass(frozen=True)
@@ -120,10 +132,11 @@ class EventClassifier:
         )
 
     def predict_proba(self, text: str) -> np.ndarray:
-        feats = set(features(text))
+        feats = _feature_set(text)
         # in row order: float32 sums depend on the order of their terms, and a set's order
         # on the process's hash seed, so without it two workers could differ in the last bit
-        rows = sorted(r for r in map(self.vocab.get, feats) if r is not None)
+        rows = [r for r in map(self.vocab.get, feats) if r is not None]
+        rows.sort()
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python
@@ -131,7 +144,9 @@ class EventClassifier:
         if rows:
             # as in training: each present feature weighs 1/sqrt(n), n the text's distinct
             # features, known or not (a float64 divisor, as np.sqrt gave)
-            scores += np.add.reduce(self.weights[rows], axis=0) / np.float64(math.sqrt(len(feats)))
+            scores += np.add.reduce(self.weights.take(rows, axis=0), axis=0) / np.float64(
+                math.sqrt(len(feats))
+            )
         scores -= np.maximum.reduce(scores)
         p = np.exp(scores)
         return p / np.add.reduce(p)

@@ -26,7 +26,7 @@ from typing import Any
 from processors import lexicon as lx
 from processors.fastre import class_chars as _class_chars
 from processors.fastre import first_chars as _first_chars
-from processors.fastre import guarded, may_hold
+from processors.fastre import folds_plainly, guarded, holds_any, lowercase_twin, may_hold
 
 __all__ = [
     "GENERIC_LABELS",
@@ -221,6 +221,7 @@ _FINE_CANDIDATE_RE = _fine_candidate_re()
 # The cue lists below are scanned over whole texts and sentences: guarded() makes most word
 # starts fail on one character test (same matches).
 _NEGATIVE_RE = guarded(rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b", _FLAGS)
+_NEGATIVE_LOW_RE = lowercase_twin(rf"\b(?:{lx.NEGATIVE_CONTEXTS})\b")  # for lowercased text
 _EXTRA_NEGATIVE_RE = guarded(rf"\b(?:{lx.EXTRA_NEGATIVE_CONTEXTS})\b", _FLAGS)
 
 _AIR_RE = guarded(rf"\b(?:{lx.AIR_CUES})\b", _FLAGS)
@@ -311,9 +312,12 @@ class Trigger:
 
 def find_triggers(text: str) -> list[Trigger]:
     """All trigger matches of ``text`` in order, figurative uses removed."""
-    negatives = [(m.start(), m.end()) for m in _NEGATIVE_RE.finditer(text)]
     low = text.lower()
-    if any(k in low for k in lx.EXTRA_NEGATIVE_KEYS):
+    plain = folds_plainly(text)  # then the lowercase twin finds the same spans in ``low``
+    negatives = [
+        m.span() for m in (_NEGATIVE_LOW_RE.finditer(low) if plain else _NEGATIVE_RE.finditer(text))
+    ]
+    if holds_any(low, lx.EXTRA_NEGATIVE_KEYS):
         negatives += [(m.start(), m.end()) for m in _EXTRA_NEGATIVE_RE.finditer(text)]
     out: list[Trigger] = []
     last = 0
@@ -322,11 +326,16 @@ def find_triggers(text: str) -> list[Trigger]:
         words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
+    by_head = _BY_HEAD
     for w in words:
         pos = w.start()
         if pos < last:
             continue
-        rx = _rules_for(text[pos : pos + _PREFIX_LEN].lower())
+        head = text[pos : pos + _PREFIX_LEN].lower()
+        # most heads are in the table: its lookup inline, _rules_for (a call) for the rest
+        rx = by_head.get(head, _MISSING)
+        if rx is _MISSING:
+            rx = _rules_for(head)
         m = rx.match(text, pos) if rx is not None else None
         if m is None:
             continue
@@ -341,7 +350,7 @@ def find_triggers(text: str) -> list[Trigger]:
 
 # ----------------------------------------------------------------------------- back-references
 
-_BACKREF_RE = guarded(
+_BACKREF = (
     r"\b(?:in (?:direct |apparent )?(?:response|retaliation|reprisal|revenge) (?:to|for)|"
     r"retaliat(?:ion|ing) (?:for|against)|to avenge|in the wake of|years? after|months? after|"
     r"weeks? after|who (?:had )?(?:took|taken) part in|accountability for|justice for|"
@@ -352,9 +361,10 @@ _BACKREF_RE = guarded(
     r"(?:over|against) the (?:killings?|deaths?) of|"
     r"anniversary of|similar to|reminiscent of|the latest in a series of|despite|"
     r"after (?:\w+ ){0,3}(?:hours|days|weeks|months|years) of|"
-    r"for (?:their|his|her|its) (?:role|part|involvement) in|(?:a|an|the) (?:19|20)\d\d(?= \w))\b",
-    _FLAGS,
+    r"for (?:their|his|her|its) (?:role|part|involvement) in|(?:a|an|the) (?:19|20)\d\d(?= \w))\b"
 )
+_BACKREF_RE = guarded(_BACKREF, _FLAGS)
+_BACKREF_LOW_RE = lowercase_twin(_BACKREF)  # for lowercased text (see lowercase_twin)
 _CONTINUATION_RE = re.compile(
     r"\s*(?:including|which|that|who|where|when|such as|especially|notably|the one|one of)\b",
     _FLAGS,
@@ -369,7 +379,11 @@ def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     continue it ("..., including the one on November 21, which involved ...").
     """
     spans: list[tuple[int, int]] = []
-    for m in _BACKREF_RE.finditer(text, start, end):
+    if folds_plainly(text):
+        cues = _BACKREF_LOW_RE.finditer(text.lower(), start, end)
+    else:
+        cues = _BACKREF_RE.finditer(text, start, end)
+    for m in cues:
         pos = m.end()
         while True:
             c = _CLAUSE_END_RE.search(text, pos, end)
@@ -401,6 +415,7 @@ _IRREALIS_RE = guarded(
     r"\b(?:tried|trying|attempt(?:ed|ing|s)?|sought|failed) to\s+$",
     _FLAGS,
 )
+_IRREALIS_LOW_RE = lowercase_twin(_IRREALIS_RE.pattern)  # see fastre.lowercase_twin
 _CLAUSE_START_RE = re.compile(r"[,;:.!?()\n]|\s[–—-]\s|\b(?:and|but|while|after|as)\s")
 
 
@@ -412,7 +427,10 @@ def irrealis(text: str, trigger: Trigger, lo: int) -> bool:
     cut = 0
     for m in _CLAUSE_START_RE.finditer(window):
         cut = m.end()
-    return bool(_IRREALIS_RE.search(window[cut:]))
+    clause = window[cut:]
+    if folds_plainly(clause):
+        return _IRREALIS_LOW_RE.search(clause.lower()) is not None
+    return _IRREALIS_RE.search(clause) is not None
 
 
 # ----------------------------------------------------------------------------- aggregates

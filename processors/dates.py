@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from processors.fastre import guarded
+from processors.fastre import guarded, holds_any
 
 __all__ = ["NOT_EVENT_KINDS", "DateMention", "find_dates"]
 
@@ -425,9 +425,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     low = text.lower()
     coming = "next" in low or "coming" in low or "ahead" in low
     eve = "eve" in low
-    capture = any(w in low for w in ("kidnap", "abduct", "arrest", "detain", "captur"))
+    capture = holds_any(low, ("kidnap", "abduct", "arrest", "detain", "captur"))
     since_ago = "since" in low and "ago" in low
-    issue = any(w in low for w in _ISSUE_WORDS)
+    issue = holds_any(low, _ISSUE_WORDS)
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"

@@ -21,10 +21,13 @@ from typing import Any
 __all__ = [
     "class_chars",
     "contains_any",
+    "finditer_lowered",
     "finditer_named",
     "first_chars",
     "folds_plainly",
     "guarded",
+    "holds_any",
+    "lowercase_twin",
     "may_hold",
     "unnamed",
 ]
@@ -104,6 +107,41 @@ def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(head + look + rest, flags)
 
 
+def lowercase_twin(pattern: str) -> re.Pattern[str]:
+    """``pattern`` (written in lowercase, meant to be matched ignoring case) compiled to match
+    case-sensitively in ``text.lower()``: where :func:`folds_plainly` holds for ``text``,
+    lowercasing keeps every offset and ignoring case matches exactly the characters whose
+    lowercase the pattern names, so both find the same spans; without a case-folding call per
+    character tried in each alternative (the case-insensitive scan's largest cost). Raises
+    ValueError for a pattern with an uppercase character (a name, or an escape such as
+    ``\\S``, that lowercasing would change) outside its named groups' ``(?P``."""
+    if _NAMED_GROUP_OPEN_RE.sub("", pattern) != _NAMED_GROUP_OPEN_RE.sub("", pattern).lower():
+        raise ValueError(f"pattern is not all lowercase: {pattern[:60]!r}")
+    return guarded(pattern)
+
+
+_NAMED_GROUP_OPEN_RE = re.compile(r"\(\?P(?=[<=])")
+
+
+def finditer_lowered(
+    rx: re.Pattern[str],
+    twin: re.Pattern[str],
+    text: str,
+    low: str,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text, pos, endpos)`` for a case-insensitive ``rx``, its
+    ``twin = lowercase_twin(rx.pattern)``, ``low = text.lower()`` and a ``text`` for which
+    :func:`folds_plainly` holds: the twin finds where the matches are, ``rx`` is run only
+    there, so each match is ``rx``'s own (its groups read ``text``)."""
+    for m in twin.finditer(low, pos, endpos):
+        found = rx.match(text, m.start(), endpos)
+        if found is None or found.end() != m.end():  # cannot happen: see lowercase_twin
+            raise AssertionError(f"{rx.pattern[:60]!r} and its lowercase twin disagree")
+        yield found
+
+
 # The only characters outside ASCII that a case-insensitive ASCII letter matches, or whose
 # lowercase holds an ASCII letter (dotted and dotless i, long s, the Kelvin sign): without them,
 # a lowercase substring test finds exactly what a case-insensitive literal finds.
@@ -123,8 +161,7 @@ def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool
     few characters whose case folding differs."""
     if not folds_plainly(text):
         return rx.search(text) is not None
-    low = text.lower()
-    return any(w in low for w in words)
+    return holds_any(text.lower(), words)
 
 
 def may_hold(text: str, keys: tuple[str, ...]) -> bool:
@@ -134,8 +171,16 @@ def may_hold(text: str, keys: tuple[str, ...]) -> bool:
     whose case folding differs."""
     if not folds_plainly(text):
         return True
-    low = text.lower()
-    return any(k in low for k in keys)
+    return holds_any(text.lower(), keys)
+
+
+def holds_any(low: str, keys: tuple[str, ...]) -> bool:
+    """``any(k in low for k in keys)`` as a plain loop: no generator object per call (the
+    rules make a few dozen of these keyword tests per report)."""
+    for k in keys:
+        if k in low:
+            return True
+    return False
 
 
 # A named group opening "(?P<name>"; references to one ("(?P=name)", "(?(name)...)") are refused.

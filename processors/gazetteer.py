@@ -150,7 +150,7 @@ class Mention:
 
     @property
     def candidates(self) -> list[Place]:
-        return [self._gaz.place(i) for i in self.ids]
+        return list(map(self._gaz.place, self.ids))
 
 
 class _Token:
@@ -705,7 +705,8 @@ class Gazetteer:
                 return None
         if len(ids) == 1:
             return self.place(ids[0])
-        order = {i: -n for n, i in enumerate(ids)}
+        # the scanner's order of a "<name> province" mention's regions (most towns first)
+        order = {i: -n for n, i in enumerate(ids)} if ordered else {}
         names = self._names  # folded with the cached fold_token: candidates recur across articles
         city_ids = [i for i in ids if feats[i] == _F_CITY]
         # a small town outranks its region only under the region's own name ("Tanintharyi" town

@@ -24,7 +24,7 @@ def detect_language(text: str, declared: str | None = None) -> str:
     words = _WORD_RE.findall(sample)
     if not words:
         return (declared or "und").split("-")[0].lower()
-    en = sum(1 for w in words if w in _EN_STOP)
+    en = sum(map(_EN_STOP.__contains__, words))
     # "a" is a Spanish word too: a Spanish headline with two of them ("Asesinan a balazos a
     # mujer en un mercado") is not English when Spanish function words outnumber English ones
     if len(words) >= 8 and en / len(words) >= 0.2 and en > _spanish_words(words):
@@ -67,7 +67,7 @@ def english_words_prevail(text: str) -> bool:
     # the text's own
     plain = _NAME_RUN_RE.sub(" ", text[:1200])
     words = _WORD_RE.findall(plain.lower())
-    english = sum(1 for w in words if w in _EN_STOP and w != "a")  # "a": both languages
+    english = _english_words(words)
     return english > _spanish_words(words)
 
 
@@ -77,7 +77,7 @@ _NAME_RUN_RE = re.compile(
 
 
 def _spanish_or(lang: str, sample: str, words: list[str]) -> str:
-    english = sum(1 for w in words if w in _EN_STOP and w != "a")  # "a": both languages
+    english = _english_words(words)
     if _spanish_words(words) <= english or any(w in _NOT_SPANISH for w in words):
         return lang
     if lang in _SPANISH_MINOR:
@@ -113,7 +113,12 @@ _ES_STOP = frozenset(
 
 
 def _spanish_words(words: list[str]) -> int:
-    return sum(1 for w in words if w in _ES_STOP)
+    return sum(map(_ES_STOP.__contains__, words))
+
+
+def _english_words(words: list[str]) -> int:
+    # "a" is a function word of both languages: not counted for English here
+    return sum(map(_EN_STOP.__contains__, words)) - words.count("a")
 
 
 def _english_headline(text: str) -> bool:

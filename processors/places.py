@@ -20,7 +20,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from processors.fastre import contains_any, finditer_named, guarded, unnamed
+from processors.fastre import (
+    contains_any,
+    finditer_named,
+    folds_plainly,
+    guarded,
+    lowercase_twin,
+    unnamed,
+)
 from processors.geo_data import (
     ADMIN_SUFFIXES,
     ARABIC_NAME_COUNTRIES,
@@ -356,7 +363,7 @@ def _spanish_neighbourhoods(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_IN_AREA_RE = re.compile(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
+_IN_AREA_RE = guarded(r"\b(?:in the (?:area|vicinity|region)|nearby|near there)\b", re.I)
 
 _GAZ: Any = None
 _GAZ_FAILED = False
@@ -422,7 +429,7 @@ _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
 # A run of up to three capitalised words, each maybe after an Arabic article ("al-", "ez-")
 _CAP_WORD = r"[A-Z][a-z]*(?:[’'ʿ](?!s\b)[a-z]+)*"  # "Ma’arat", not the "’s" of "Islam’s"
-_ARABIC_NAME_RE = re.compile(
+_ARABIC_NAME_RE = guarded(
     r"(?<![\w’'-])(?:(?:[Aa][lnrsdtz]|[Ee][lnrsdtz]|[Aa]sh|[Ee]sh)[-‐ ])?"
     + _CAP_WORD
     + r"(?:[-‐ ](?:(?:al|el|a[nrsdtz]|e[nrsdtz]|ash|esh)[-‐ ])?"
@@ -611,7 +618,7 @@ def article_places(
     regional: set[str] = set()  # countries whose regions or districts the text names
     actor_names: set[int] = set()  # starts of country names read as actors
     for i, m in enumerate([*mentions, *title_mentions]):
-        cands = m.candidates if len(m.ids) <= 8 else m.candidates[:8]
+        cands = list(map(gaz.place, m.ids[:8]))  # the first 8 only: no Place built for the rest
         isos = {p.country_iso3 for p in cands if p.country_iso3}
         first = cands[0] if cands else None
         if first is None:
@@ -740,10 +747,11 @@ def article_places(
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them
         dict.fromkeys(
-            m.candidates[0].name
+            gaz.place(m.ids[0]).name
             for m in mentions
-            if m.candidates
-            and m.candidates[0].feature == "admin1"
+            # the first candidate only (``candidates`` would build every Place of the name)
+            if m.ids
+            and gaz.place(m.ids[0]).feature == "admin1"
             # "Rabat" is Morocco's capital, not context for Malta's Rabat district
             and (m.admin_suffix or _resolves_to_admin1(gaz, m, ranked[:4]))
         )
@@ -1237,11 +1245,31 @@ def _title_case_line(text: str, pos: int) -> bool:
 _NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
 
 
+_NEAR_LOW_RE = lowercase_twin(_NEAR_RE.pattern)  # see fastre.lowercase_twin
+
+
+def _near_before(text: str, lo: int, start: int) -> re.Match[str] | None:
+    """``_NEAR_RE.search(text, lo, start)``, found by its lowercase twin in the lowercased
+    window (and the character before it, for a word boundary at ``lo``) where case folding is
+    plain there."""
+    a = max(0, lo - 1)
+    window = text[a:start]
+    if not folds_plainly(window):
+        return _NEAR_RE.search(text, lo, start)
+    m = _NEAR_LOW_RE.search(window.lower(), lo - a)
+    if m is None:
+        return None
+    found = _NEAR_RE.match(text, a + m.start(), start)  # its own match there: groups of text
+    if found is None or found.end() != a + m.end():  # cannot happen: see lowercase_twin
+        raise AssertionError("_NEAR_RE and its lowercase twin disagree")
+    return found
+
+
 def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: bool) -> PlaceHit:
     if demonym:  # "Iraqi": country context only, never a place of the event
         return PlaceHit(start, end, surface, place, False, False, True, None)
     lo = max(0, start - 60)
-    near_m = _NEAR_RE.search(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
+    near_m = _near_before(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
     after_preposition = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
