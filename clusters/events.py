@@ -89,7 +89,15 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from wirewatch.config import ClusterSettings
-from wirewatch.contracts import Actor, Event, Incident, Location, TollReport, WireCopy
+from wirewatch.contracts import (
+    MEMBER_DIGEST_BYTES,
+    Actor,
+    Event,
+    Incident,
+    Location,
+    TollReport,
+    WireCopy,
+)
 
 __all__ = [
     "PENDING_COPIES",
@@ -285,12 +293,17 @@ def _stated_tolls(ev: Event) -> list[int]:
 
 #: the membership digest (``Event.member_digest``): a Bloom filter of the members cut from an
 #: event's lists, fixed in size so the record stays bounded however many members are cut
-DIGEST_BITS = 1 << 17
+DIGEST_BITS = MEMBER_DIGEST_BYTES * 8
 DIGEST_HASHES = 7
 #: the false-positive rate the digest is sized for, at this many cut members (each cut
 #: incident is two members, its id and its article's; a cut copy one; a cut stated toll one)
 DIGEST_STATED_MEMBERS = 8_000
 DIGEST_STATED_RATE = 0.001
+#: a digest whose bits set make its false-positive rate higher than this is full: it is not
+#: consulted (:func:`digest_is_full`), as if the event had none. A full digest says "member" to
+#: most values, and the look-ups over every cut event (an incident "already a member", a wire
+#: copy's holders) would apply that to incidents and copies of any type and country
+DIGEST_MAX_RATE = 0.001
 #: how far from an incident's toll :func:`_toll_distance` looks for a toll of the digest
 TOLL_PROBES = 64
 
@@ -310,32 +323,52 @@ def _bit_positions(member: str) -> tuple[int, ...]:
     return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
 
 
-#: digests decoded lately (the events being joined now); emptied when full, which costs one
-#: decoding per event after it (single dict operations: safe if stages share the module)
-_DECODED: dict[str, bytes] = {}
+#: digests decoded lately (the events being joined now), with whether each is full; emptied
+#: when full, which costs one decoding per event after it (single dict operations: safe if
+#: stages share the module). :class:`EventIndex` keeps the bits of its cut events itself
+_DECODED: dict[str, tuple[bytes, bool]] = {}
 _DECODED_MAX = 256
 
 
-def _digest_bits(digest: str) -> bytes:
-    """The bits of ``digest``: an event's digest is tested for every incident it is a
-    candidate for, so each version's is decoded once (or never: :func:`digest_with` files
-    the bits of the digest it makes)."""
-    bits = _DECODED.get(digest)
-    if bits is None:
-        bits = _remember(digest, base64.b64decode(digest))
-    return bits
+def _decoded(digest: str) -> tuple[bytes, bool]:
+    """The bits of ``digest`` and whether it is full: an event's digest is tested for every
+    incident it is a candidate for, so each version's is decoded once (or never:
+    :func:`digest_with` files the bits of the digest it makes)."""
+    found = _DECODED.get(digest)
+    if found is None:
+        found = _remember(digest, base64.b64decode(digest))
+    return found
 
 
-def _remember(digest: str, bits: bytes) -> bytes:
+def _remember(digest: str, bits: bytes) -> tuple[bytes, bool]:
     if len(_DECODED) >= _DECODED_MAX:
         _DECODED.clear()
-    _DECODED[digest] = bits
-    return bits
+    set_bits = int.from_bytes(bits, "little").bit_count()
+    found = _DECODED[digest] = (bits, (set_bits / DIGEST_BITS) ** DIGEST_HASHES > DIGEST_MAX_RATE)
+    return found
+
+
+def digest_is_full(digest: str) -> bool:
+    """Whether ``digest`` holds so many members that its false-positive rate, from the share
+    of its bits set, is over :data:`DIGEST_MAX_RATE` (then it is not consulted)."""
+    return _decoded(digest)[1]
+
+
+def _usable_bits(digest: str | None) -> bytes | None:
+    """The bits of ``digest`` to consult: None when there is none or it is full."""
+    if digest is None:
+        return None
+    bits, full = _decoded(digest)
+    return None if full else bits
+
+
+def _in_bits(bits: bytes, member: str) -> bool:
+    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
 
 
 def digest_with(digest: str | None, members: Iterable[str]) -> str:
     """``digest`` (None: an empty one) with ``members`` added."""
-    bits = bytearray(_digest_bits(digest) if digest else DIGEST_BITS // 8)
+    bits = bytearray(_decoded(digest)[0] if digest else DIGEST_BITS // 8)
     for member in members:
         for pos in _bit_positions(member):
             bits[pos >> 3] |= 1 << (pos & 7)
@@ -345,11 +378,10 @@ def digest_with(digest: str | None, members: Iterable[str]) -> str:
 
 
 def in_digest(digest: str | None, member: str) -> bool:
-    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate)."""
-    if digest is None:
-        return False
-    bits = _digest_bits(digest)
-    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
+    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate; always
+    False for a full digest, :func:`digest_is_full`)."""
+    bits = _usable_bits(digest)
+    return bits is not None and _in_bits(bits, member)
 
 
 def has_incident(ev: Event, incident_id: str) -> bool:
@@ -552,8 +584,11 @@ class EventIndex:
         self.events: dict[str, Live] = {}
         self._by_key: dict[Key, set[str]] = {}
         self._by_article: dict[str, set[str]] = {}  # article_id -> events listing it
-        # events whose lists were cut: the ones that may hold an article or incident unlisted
-        self._cut: set[str] = set()
+        # events whose lists were cut, with the bits of their digest (not full): the ones that
+        # may hold an article or incident unlisted. Kept here, not only in the module's cache
+        # of decoded digests: every incident and copy is looked up in every cut event, and more
+        # cut events than that cache holds would decode each digest again for each look-up
+        self._cut: dict[str, bytes] = {}
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
@@ -663,20 +698,26 @@ class EventIndex:
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
                 return live
-        for event_id in self._cut:  # an event past the bound may hold it unlisted
+        # an event past the bound may hold it with its id or its article cut from the lists:
+        # both must be members (listed or in the digest; an incident's article joins with it),
+        # so a false positive of this look-up over every cut event needs two of the digest
+        incident_key, article_key = "i:" + incident.incident_id, "a:" + incident.article_id
+        for event_id, bits in self._cut.items():
+            in_i, in_a = _in_bits(bits, incident_key), _in_bits(bits, article_key)
+            if not (in_i or in_a):
+                continue  # both listed was the loop above
             live = self.events[event_id]
-            if has_incident(live.event, incident.incident_id):
+            if (in_i or incident.incident_id in live.event.incident_ids) and (
+                in_a or incident.article_id in live.event.article_ids
+            ):
                 return live
         return None
 
     def holders(self, article_id: str) -> list[str]:
         """The ids of the events holding article ``article_id`` (listed, or cut from the list)."""
         listed = self._by_article.get(article_id, set())
-        cut = {
-            e
-            for e in self._cut
-            if e not in listed and has_article(self.events[e].event, article_id)
-        }
+        key = "a:" + article_id
+        cut = {e for e, bits in self._cut.items() if e not in listed and _in_bits(bits, key)}
         return sorted(listed | cut)
 
     def find(self, incident: Incident) -> Live | None:
@@ -935,14 +976,15 @@ class EventIndex:
             self._by_key.setdefault(key, set()).add(live.event.event_id)
         for article_id in live.event.article_ids:
             self._by_article.setdefault(article_id, set()).add(live.event.event_id)
-        if live.event.member_digest is not None:
-            self._cut.add(live.event.event_id)
+        bits = _usable_bits(live.event.member_digest)
+        if bits is not None:
+            self._cut[live.event.event_id] = bits
 
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
         if live is None:
             return
-        self._cut.discard(event_id)
+        self._cut.pop(event_id, None)
         for key in live.keys():
             ids = self._by_key.get(key)
             if ids is not None:

@@ -59,6 +59,12 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+#: the size of an event's membership digest (``Event.member_digest``, clusters.events)
+MEMBER_DIGEST_BYTES: Final = 16 * 1024
+# base64 of exactly MEMBER_DIGEST_BYTES bytes (16 KiB: 5,461 whole 3-byte groups, then one byte:
+# two characters, the second with its low four bits zero, and "==")
+_MEMBER_DIGEST_PATTERN: Final = rf"^[A-Za-z0-9+/]{{{MEMBER_DIGEST_BYTES // 3 * 4 + 1}}}[AQgw]==$"
 READS_MAJOR: Final = 1
 """The major schema_version :func:`read_record` reads (any minor)."""
 
@@ -447,6 +453,10 @@ class Event(_Record):
     )
     member_digest: str | None = Field(
         default=None,
+        # exactly base64 of MEMBER_DIGEST_BYTES bytes: the cluster stage reads a bit at any
+        # position of the digest, so a digest of another size (another version's, a damaged
+        # one) is refused when read, not met by every later incident of the worker
+        pattern=_MEMBER_DIGEST_PATTERN,
         description="what the cut lists no longer hold (absent while none was cut): a Bloom "
         "filter, base64 of a fixed 16 KiB, of the incident ids, article ids and stated tolls "
         "cut from incident_ids, article_ids and toll_history; the cluster stage's state, not "
