@@ -59,14 +59,19 @@ kept one). An aborted batch puts back the whole record, counts and digest includ
 What is not exact: a Bloom filter has false positives, never false negatives. At
 :data:`DIGEST_STATED_MEMBERS` cut members (an incident is two, its id and its article's) the
 chance that a value never added is taken for a member is under :data:`DIGEST_STATED_RATE`
-(:func:`digest_false_positive_rate`); it grows with the members, so an event with far more cut
-members in the window errs more often. A false positive drops a report as "already a member"
-or joins a copy of another article to the event; in :func:`_toll_distance` it can only make a
-cut toll look nearer. Past :data:`TOLL_PROBES`, the distance is the nearest kept toll's
-(an upper bound). Sources, outlets and actors are not in the digest: their counts may count a
-cut member again, as ``source_count``'s description says, and the parties compared with a
-report are the kept ones. A record cut before the digest existed has none: its cut members are
-unknown, as before.
+(:func:`digest_false_positive_rate`). A false positive drops a report as "already a member"
+(:meth:`EventIndex.holding` asks for the incident's id and its article, both), keeps a report
+out of the event, or joins a copy of another article to the event; in :func:`_toll_distance` it
+can only make a cut toll look nearer. The rate grows with the members, and the look-ups for
+"already a member" and for a copy's original go through every cut event of the index, whatever
+its type and country: so a digest whose bits set make its rate higher than
+:data:`DIGEST_MAX_RATE` (past about 8,700 cut members) is full (:func:`digest_is_full`) and not
+consulted at all, as if the event had none: its cut members are unknown again, as before the
+digest (a copy of a cut article waits, a cut report written again may join again). Past
+:data:`TOLL_PROBES`, the distance is the nearest kept toll's (an upper bound). Sources, outlets
+and actors are not in the digest: their counts may count a cut member again, as
+``source_count``'s description says, and the parties compared with a report are the kept ones. A
+record cut before the digest existed has none: its cut members are unknown, as before.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log

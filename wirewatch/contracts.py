@@ -373,8 +373,9 @@ class Event(_Record):
     key: ``event_id``. Each update is a new record under the same key with ``version`` + 1: the
     latest record per key is the event's current state.
 
-    Version 1.1 added the member counts, ``cut_lists`` and ``member_digest`` (optional: a 1.0
-    record is read with none of them)."""
+    Version 1.1 added ``member_digest`` and declared the member counts and ``cut_lists``, which
+    the release before wrote in records still marked "1.0" (all optional: a record without
+    them is read with none)."""
 
     schema_version: Literal["1.1"] = "1.1"  # type: ignore[assignment]
 
