@@ -600,6 +600,8 @@ class EventIndex:
         self._pending_horizon = 0  # the window start waiting copies were last evicted at
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
+        # batch -> the originals whose waiting copies an add of the batch counted
+        self._taken: dict[int, set[str]] = {}
         # event_id -> the Live before the last add or add_copy changed it, for retract
         self._before_last: dict[str, Live | None] = {}
 
@@ -826,6 +828,8 @@ class EventIndex:
             injured_min=incident.injured_min,
         )
         day = _day(incident.date)
+        if incident.article_id in self.pending:
+            self._taken.setdefault(batch, set()).add(incident.article_id)
         live = self.find(incident)
         if live is None:
             event = Event(
@@ -942,11 +946,17 @@ class EventIndex:
                 # until here: an aborted batch puts the event back without them)
                 for article_id in live.event.article_ids:
                     self.pending.pop(article_id, None)
+        # and those whose original the same version cut from article_ids at once: they are
+        # counted too (a restore does not make them wait: the digest holds the original)
+        for original in self._taken.pop(batch, set()):
+            if original in self.pending and self.holders(original):
+                del self.pending[original]
         if touched and not self._undo:  # evict only when no other batch holds an undo log
             self.evict()
 
     def abort(self, batch: int) -> None:
         """The batch's events were not written: back to the state before it."""
+        self._taken.pop(batch, None)
         for event_id, before in self._undo.pop(batch, {}).items():
             self._drop(event_id)
             if before is not None:

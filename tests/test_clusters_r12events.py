@@ -121,3 +121,32 @@ def test_a_saturated_digest_is_full_and_its_own_story_still_joins_it() -> None:
         None, (f"i:member-{n}" for n in range(events_module.DIGEST_STATED_MEMBERS))
     )
     assert not events_module.digest_is_full(sized)
+
+
+# ---------------------------------------------------------------- 3. waiting copies taken, cut
+
+
+def test_copies_taken_by_a_report_whose_article_is_cut_at_once_stop_waiting() -> None:
+    """Copies waiting for an original are counted when its report joins; when that version cuts
+    the original's id from ``article_ids`` at once (more new articles than the latest half),
+    they must stop waiting all the same: a restore does not make them wait (the digest holds
+    the original), so the running worker must not either, or its next versions differ."""
+    stage = _stage()
+    emits = _big_event(stage)
+    copies = [wire_copy(n, original="art-11") for n in (201, 202, 203)]
+    assert run_items(stage, *copies) == []  # no event holds art-11 yet: they wait
+    emits += run(stage, incident(11))
+    (event,) = latest(emits).values()
+    assert "art-11" not in event.article_ids and event.article_count == 14
+    restarted = _stage()
+    restarted.restore({0}, [_row(e.key, record_value(e.record)) for e in emits])
+    restarted.restore_shared("copies", [_row(c.article_id, record_value(c)) for c in copies])
+    assert restarted.index.pending == {}
+    assert stage.index.pending == restarted.index.pending
+    # another incident of that article, elsewhere: the same new event on both
+    other = incident(12, article="art-11", where=ELSEWHERE, sub="Armed clash", event_type="Battles")
+
+    def started(on: ClusterStage) -> list[tuple[str, int, int | None]]:
+        return [(e.event_id, e.version, e.article_count) for e in latest(run(on, other)).values()]
+
+    assert started(stage) == started(restarted)
