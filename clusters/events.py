@@ -71,7 +71,9 @@ digest (a copy of a cut article waits, a cut report written again may join again
 :data:`TOLL_PROBES`, the distance is the nearest kept toll's (an upper bound). Sources, outlets
 and actors are not in the digest: their counts may count a cut member again, as
 ``source_count``'s description says, and the parties compared with a report are the kept ones. A
-record cut before the digest existed has none: its cut members are unknown, as before.
+record cut before the digest existed has none: its cut members are unknown, as before; and so
+are those of a record written again by a 1.0 worker during a rolling upgrade (it drops the field
+it does not know): the next version cut by this version starts a digest of what it cuts.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
