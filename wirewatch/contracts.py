@@ -15,9 +15,10 @@ with an optional field this version does not know. :func:`read_record` reads the
 accepts any ``schema_version`` "1.<n>" and ignores unknown fields at every nesting level; it
 refuses another major version (:class:`~wirewatch.errors.ContractVersionError`). The models
 themselves stay strict: constructing or validating them directly forbids unknown fields and any
-version but their own, so this version only ever writes what it declares. A record read from "1.1"
-and written again by this version is therefore written as a valid "1.0" record *without* the
-fields it did not know: the newer fields are lost on such a round trip, by design.
+version but their own, so this version only ever writes what it declares. A record of a later
+minor version read and written again by this version is therefore written at its model's version
+("1.0", or "1.1" for :class:`Event`) *without* the fields it did not know: the newer fields are
+lost on such a round trip, by design.
 """
 
 from __future__ import annotations
