@@ -59,14 +59,21 @@ kept one). An aborted batch puts back the whole record, counts and digest includ
 What is not exact: a Bloom filter has false positives, never false negatives. At
 :data:`DIGEST_STATED_MEMBERS` cut members (an incident is two, its id and its article's) the
 chance that a value never added is taken for a member is under :data:`DIGEST_STATED_RATE`
-(:func:`digest_false_positive_rate`); it grows with the members, so an event with far more cut
-members in the window errs more often. A false positive drops a report as "already a member"
-or joins a copy of another article to the event; in :func:`_toll_distance` it can only make a
-cut toll look nearer. Past :data:`TOLL_PROBES`, the distance is the nearest kept toll's
-(an upper bound). Sources, outlets and actors are not in the digest: their counts may count a
-cut member again, as ``source_count``'s description says, and the parties compared with a
-report are the kept ones. A record cut before the digest existed has none: its cut members are
-unknown, as before.
+(:func:`digest_false_positive_rate`). A false positive drops a report as "already a member"
+(:meth:`EventIndex.holding` asks for the incident's id and its article, both), keeps a report
+out of the event, or joins a copy of another article to the event; in :func:`_toll_distance` it
+can only make a cut toll look nearer. The rate grows with the members, and the look-ups for
+"already a member" and for a copy's original go through every cut event of the index, whatever
+its type and country: so a digest whose bits set make its rate higher than
+:data:`DIGEST_MAX_RATE` (past about 8,700 cut members) is full (:func:`digest_is_full`) and not
+consulted at all, as if the event had none: its cut members are unknown again, as before the
+digest (a copy of a cut article waits, a cut report written again may join again). Past
+:data:`TOLL_PROBES`, the distance is the nearest kept toll's (an upper bound). Sources, outlets
+and actors are not in the digest: their counts may count a cut member again, as
+``source_count``'s description says, and the parties compared with a report are the kept ones. A
+record cut before the digest existed has none: its cut members are unknown, as before; and so
+are those of a record written again by a 1.0 worker during a rolling upgrade (it drops the field
+it does not know): the next version cut by this version starts a digest of what it cuts.
 
 The index is pure, in memory, and bounded: ``window_days`` behind the newest incident date seen,
 and never more than ``max_events``. Changes made while handling a batch are kept in an undo log
@@ -89,7 +96,15 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from wirewatch.config import ClusterSettings
-from wirewatch.contracts import Actor, Event, Incident, Location, TollReport, WireCopy
+from wirewatch.contracts import (
+    MEMBER_DIGEST_BYTES,
+    Actor,
+    Event,
+    Incident,
+    Location,
+    TollReport,
+    WireCopy,
+)
 
 __all__ = [
     "PENDING_COPIES",
@@ -285,12 +300,17 @@ def _stated_tolls(ev: Event) -> list[int]:
 
 #: the membership digest (``Event.member_digest``): a Bloom filter of the members cut from an
 #: event's lists, fixed in size so the record stays bounded however many members are cut
-DIGEST_BITS = 1 << 17
+DIGEST_BITS = MEMBER_DIGEST_BYTES * 8
 DIGEST_HASHES = 7
 #: the false-positive rate the digest is sized for, at this many cut members (each cut
 #: incident is two members, its id and its article's; a cut copy one; a cut stated toll one)
 DIGEST_STATED_MEMBERS = 8_000
 DIGEST_STATED_RATE = 0.001
+#: a digest whose bits set make its false-positive rate higher than this is full: it is not
+#: consulted (:func:`digest_is_full`), as if the event had none. A full digest says "member" to
+#: most values, and the look-ups over every cut event (an incident "already a member", a wire
+#: copy's holders) would apply that to incidents and copies of any type and country
+DIGEST_MAX_RATE = 0.001
 #: how far from an incident's toll :func:`_toll_distance` looks for a toll of the digest
 TOLL_PROBES = 64
 
@@ -310,32 +330,52 @@ def _bit_positions(member: str) -> tuple[int, ...]:
     return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
 
 
-#: digests decoded lately (the events being joined now); emptied when full, which costs one
-#: decoding per event after it (single dict operations: safe if stages share the module)
-_DECODED: dict[str, bytes] = {}
+#: digests decoded lately (the events being joined now), with whether each is full; emptied
+#: when full, which costs one decoding per event after it (single dict operations: safe if
+#: stages share the module). :class:`EventIndex` keeps the bits of its cut events itself
+_DECODED: dict[str, tuple[bytes, bool]] = {}
 _DECODED_MAX = 256
 
 
-def _digest_bits(digest: str) -> bytes:
-    """The bits of ``digest``: an event's digest is tested for every incident it is a
-    candidate for, so each version's is decoded once (or never: :func:`digest_with` files
-    the bits of the digest it makes)."""
-    bits = _DECODED.get(digest)
-    if bits is None:
-        bits = _remember(digest, base64.b64decode(digest))
-    return bits
+def _decoded(digest: str) -> tuple[bytes, bool]:
+    """The bits of ``digest`` and whether it is full: an event's digest is tested for every
+    incident it is a candidate for, so each version's is decoded once (or never:
+    :func:`digest_with` files the bits of the digest it makes)."""
+    found = _DECODED.get(digest)
+    if found is None:
+        found = _remember(digest, base64.b64decode(digest))
+    return found
 
 
-def _remember(digest: str, bits: bytes) -> bytes:
+def _remember(digest: str, bits: bytes) -> tuple[bytes, bool]:
     if len(_DECODED) >= _DECODED_MAX:
         _DECODED.clear()
-    _DECODED[digest] = bits
-    return bits
+    set_bits = int.from_bytes(bits, "little").bit_count()
+    found = _DECODED[digest] = (bits, (set_bits / DIGEST_BITS) ** DIGEST_HASHES > DIGEST_MAX_RATE)
+    return found
+
+
+def digest_is_full(digest: str) -> bool:
+    """Whether ``digest`` holds so many members that its false-positive rate, from the share
+    of its bits set, is over :data:`DIGEST_MAX_RATE` (then it is not consulted)."""
+    return _decoded(digest)[1]
+
+
+def _usable_bits(digest: str | None) -> bytes | None:
+    """The bits of ``digest`` to consult: None when there is none or it is full."""
+    if digest is None:
+        return None
+    bits, full = _decoded(digest)
+    return None if full else bits
+
+
+def _in_bits(bits: bytes, member: str) -> bool:
+    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
 
 
 def digest_with(digest: str | None, members: Iterable[str]) -> str:
     """``digest`` (None: an empty one) with ``members`` added."""
-    bits = bytearray(_digest_bits(digest) if digest else DIGEST_BITS // 8)
+    bits = bytearray(_decoded(digest)[0] if digest else DIGEST_BITS // 8)
     for member in members:
         for pos in _bit_positions(member):
             bits[pos >> 3] |= 1 << (pos & 7)
@@ -345,11 +385,10 @@ def digest_with(digest: str | None, members: Iterable[str]) -> str:
 
 
 def in_digest(digest: str | None, member: str) -> bool:
-    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate)."""
-    if digest is None:
-        return False
-    bits = _digest_bits(digest)
-    return all(bits[pos >> 3] & (1 << (pos & 7)) for pos in _bit_positions(member))
+    """Whether ``member`` was added to ``digest`` (false positives at the digest's rate; always
+    False for a full digest, :func:`digest_is_full`)."""
+    bits = _usable_bits(digest)
+    return bits is not None and _in_bits(bits, member)
 
 
 def has_incident(ev: Event, incident_id: str) -> bool:
@@ -552,14 +591,19 @@ class EventIndex:
         self.events: dict[str, Live] = {}
         self._by_key: dict[Key, set[str]] = {}
         self._by_article: dict[str, set[str]] = {}  # article_id -> events listing it
-        # events whose lists were cut: the ones that may hold an article or incident unlisted
-        self._cut: set[str] = set()
+        # events whose lists were cut, with the bits of their digest (not full): the ones that
+        # may hold an article or incident unlisted. Kept here, not only in the module's cache
+        # of decoded digests: every incident and copy is looked up in every cut event, and more
+        # cut events than that cache holds would decode each digest again for each look-up
+        self._cut: dict[str, bytes] = {}
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
         self._pending_horizon = 0  # the window start waiting copies were last evicted at
         # event_id -> the Live before this batch touched it (None: the batch created it)
         self._undo: dict[int, dict[str, Live | None]] = {}
+        # batch -> the originals whose waiting copies an add of the batch counted
+        self._taken: dict[int, set[str]] = {}
         # event_id -> the Live before the last add or add_copy changed it, for retract
         self._before_last: dict[str, Live | None] = {}
 
@@ -663,20 +707,26 @@ class EventIndex:
             live = self.events[event_id]
             if incident.incident_id in live.event.incident_ids:
                 return live
-        for event_id in self._cut:  # an event past the bound may hold it unlisted
+        # an event past the bound may hold it with its id or its article cut from the lists:
+        # both must be members (listed or in the digest; an incident's article joins with it),
+        # so a false positive of this look-up over every cut event needs two of the digest
+        incident_key, article_key = "i:" + incident.incident_id, "a:" + incident.article_id
+        for event_id, bits in self._cut.items():
+            in_i, in_a = _in_bits(bits, incident_key), _in_bits(bits, article_key)
+            if not (in_i or in_a):
+                continue  # both listed was the loop above
             live = self.events[event_id]
-            if has_incident(live.event, incident.incident_id):
+            if (in_i or incident.incident_id in live.event.incident_ids) and (
+                in_a or incident.article_id in live.event.article_ids
+            ):
                 return live
         return None
 
     def holders(self, article_id: str) -> list[str]:
         """The ids of the events holding article ``article_id`` (listed, or cut from the list)."""
         listed = self._by_article.get(article_id, set())
-        cut = {
-            e
-            for e in self._cut
-            if e not in listed and has_article(self.events[e].event, article_id)
-        }
+        key = "a:" + article_id
+        cut = {e for e, bits in self._cut.items() if e not in listed and _in_bits(bits, key)}
         return sorted(listed | cut)
 
     def find(self, incident: Incident) -> Live | None:
@@ -780,6 +830,8 @@ class EventIndex:
             injured_min=incident.injured_min,
         )
         day = _day(incident.date)
+        if incident.article_id in self.pending:
+            self._taken.setdefault(batch, set()).add(incident.article_id)
         live = self.find(incident)
         if live is None:
             event = Event(
@@ -896,11 +948,17 @@ class EventIndex:
                 # until here: an aborted batch puts the event back without them)
                 for article_id in live.event.article_ids:
                     self.pending.pop(article_id, None)
+        # and those whose original the same version cut from article_ids at once: they are
+        # counted too (a restore does not make them wait: the digest holds the original)
+        for original in self._taken.pop(batch, set()):
+            if original in self.pending and self.holders(original):
+                del self.pending[original]
         if touched and not self._undo:  # evict only when no other batch holds an undo log
             self.evict()
 
     def abort(self, batch: int) -> None:
         """The batch's events were not written: back to the state before it."""
+        self._taken.pop(batch, None)
         for event_id, before in self._undo.pop(batch, {}).items():
             self._drop(event_id)
             if before is not None:
@@ -935,14 +993,15 @@ class EventIndex:
             self._by_key.setdefault(key, set()).add(live.event.event_id)
         for article_id in live.event.article_ids:
             self._by_article.setdefault(article_id, set()).add(live.event.event_id)
-        if live.event.member_digest is not None:
-            self._cut.add(live.event.event_id)
+        bits = _usable_bits(live.event.member_digest)
+        if bits is not None:
+            self._cut[live.event.event_id] = bits
 
     def _drop(self, event_id: str) -> None:
         live = self.events.pop(event_id, None)
         if live is None:
             return
-        self._cut.discard(event_id)
+        self._cut.pop(event_id, None)
         for key in live.keys():
             ids = self._by_key.get(key)
             if ids is not None:

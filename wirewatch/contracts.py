@@ -15,9 +15,10 @@ with an optional field this version does not know. :func:`read_record` reads the
 accepts any ``schema_version`` "1.<n>" and ignores unknown fields at every nesting level; it
 refuses another major version (:class:`~wirewatch.errors.ContractVersionError`). The models
 themselves stay strict: constructing or validating them directly forbids unknown fields and any
-version but their own, so this version only ever writes what it declares. A record read from "1.1"
-and written again by this version is therefore written as a valid "1.0" record *without* the
-fields it did not know: the newer fields are lost on such a round trip, by design.
+version but their own, so this version only ever writes what it declares. A record of a later
+minor version read and written again by this version is therefore written at its model's version
+("1.0", or "1.1" for :class:`Event`) *without* the fields it did not know: the newer fields are
+lost on such a round trip, by design.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+#: the size of an event's membership digest (``Event.member_digest``, clusters.events)
+MEMBER_DIGEST_BYTES: Final = 16 * 1024
+# base64 of exactly MEMBER_DIGEST_BYTES bytes (16 KiB: 5,461 whole 3-byte groups, then one byte:
+# two characters, the second with its low four bits zero, and "==")
+_MEMBER_DIGEST_PATTERN: Final = rf"^[A-Za-z0-9+/]{{{MEMBER_DIGEST_BYTES // 3 * 4 + 1}}}[AQgw]==$"
 READS_MAJOR: Final = 1
 """The major schema_version :func:`read_record` reads (any minor)."""
 
@@ -367,8 +374,9 @@ class Event(_Record):
     key: ``event_id``. Each update is a new record under the same key with ``version`` + 1: the
     latest record per key is the event's current state.
 
-    Version 1.1 added the member counts, ``cut_lists`` and ``member_digest`` (optional: a 1.0
-    record is read with none of them)."""
+    Version 1.1 added ``member_digest`` and declared the member counts and ``cut_lists``, which
+    the release before wrote in records still marked "1.0" (all optional: a record without
+    them is read with none)."""
 
     schema_version: Literal["1.1"] = "1.1"  # type: ignore[assignment]
 
@@ -447,6 +455,10 @@ class Event(_Record):
     )
     member_digest: str | None = Field(
         default=None,
+        # exactly base64 of MEMBER_DIGEST_BYTES bytes: the cluster stage reads a bit at any
+        # position of the digest, so a digest of another size (another version's, a damaged
+        # one) is refused when read, not met by every later incident of the worker
+        pattern=_MEMBER_DIGEST_PATTERN,
         description="what the cut lists no longer hold (absent while none was cut): a Bloom "
         "filter, base64 of a fixed 16 KiB, of the incident ids, article ids and stated tolls "
         "cut from incident_ids, article_ids and toll_history; the cluster stage's state, not "
