@@ -435,6 +435,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
+        # a headline's victim without an article ("Military kills civilian", "troops kill
+        # teacher"), and a kill told with what was done to the body ("kill and burn two
+        # villagers", "shoot, kill farmer")
+        r"kills? (?:[\w'’-]+ )?(?:civilian|villager|farmer|teacher|student|woman|man|boy|girl|"
+        r"child|teenager|youth|monk|doctor|nurse|journalist|activist|administrator|official|"
+        r"headman|resident|worker|driver|trader|shopkeeper)\b(?!['’])"
+        r"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|and|for|outside|"
+        r"inside|amid|over|by)\b))|"
+        r"kills?,? and (?:burn|torch|behead|mutilate|dismember|loot|rape)s?\b|"
+        r"(?<=shoot, )kills?\b|(?<=shoots, )kills?\b|"
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
