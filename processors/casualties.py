@@ -176,6 +176,8 @@ _LEFT_RE = guarded(
     rf"(?P<out>dead|killed|lifeless|wounded|injured|hurt)){_COMBINED}",
     _F,
 )
+# The side attacked striking back: "in the counterattack", "a counter-offensive killed ...".
+_COUNTERATTACK_RE = re.compile(r"\bcounter[- ]?(?:attack|offensive|assault|strike)", _F)
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|injuried|injures?|wounded|"
     r"shot dead|gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|"
@@ -776,6 +778,16 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         ):
             # "they locate three executed ... the three bodies were sent", "five homicides, one of
             # the bodies was ...": the dead counted already
+            used.append((s, e))
+            return
+        if (
+            kind == "kill"
+            and found.get(kind) is not None
+            and "counter" in low
+            and _COUNTERATTACK_RE.search(seg, max(0, s - 40), min(len(seg), e + 80))
+        ):
+            # "... killing four officers; police killed three attackers in a counterattack": the
+            # answer to the attack is another incident, its dead are not the attack's
             used.append((s, e))
             return
         count = count_from_match(m)

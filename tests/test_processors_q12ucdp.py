@@ -128,3 +128,89 @@ def test_towns_keep_their_names(text: str, iso3: str, precision: str) -> None:
     loc = _one(text).location
     assert loc is not None
     assert (loc.country_iso3, loc.precision) == (iso3, precision)
+
+
+# --------------------------------------------------------------------------- spelling variants
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a town GeoNames spells with other vowels ("Dimawso"): the news spelling is another
+        # romanisation with the same consonants
+        ("Two villagers were killed by artillery fire in Demoso Township", "MMR"),
+        # the same for a Syrian town ("Tall Tamr")
+        ("Shelling on Tel Tamer killed two civilians", "SYR"),
+    ],
+)
+def test_romanisation_with_other_vowels_is_the_town(text: str, iso3: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.country_iso3, loc.precision) == (iso3, "town")
+
+
+# --------------------------------------------------------------------------- sides' country
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a text that names no country but a side of one: a namesake town abroad is not the
+        # place (a Japanese city of that name, a Tunisian town)
+        ("Junta troops burned homes and killed two farmers in Kani Township, the PDF said", "MMR"),
+        ("SDF fighters repelled an attack near Zahra, killing two", "SYR"),
+    ],
+)
+def test_a_sides_country_beats_a_namesake_town_abroad(text: str, iso3: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == iso3
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a country named by name still decides
+        ("Junta troops crossed into Thailand and shelled Mae Sot, killing two", "THA"),
+        # a big city abroad is still itself beside a side's name
+        ("Regime forces' allies killed two people in Tehran", "IRN"),
+    ],
+)
+def test_named_country_and_big_cities_still_win(text: str, iso3: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert loc.country_iso3 == iso3
+
+
+def test_a_generic_ruling_word_does_not_move_a_town_abroad() -> None:
+    # "junta" is also a Mexican local council ("junta auxiliar"): a generic word of the side
+    # table does not override the town
+    loc = _one(
+        "Matan a un hombre a balazos en la junta auxiliar de San Sebastián de Aparicio"
+    ).location
+    assert loc is not None
+    assert loc.country_iso3 == "MEX"
+
+
+# --------------------------------------------------------------------------- counterattacks
+
+
+def test_a_counterattacks_dead_are_not_added_to_the_attack() -> None:
+    text = (
+        "Insurgents ambushed an army convoy on Friday, killing six soldiers, and troops killed "
+        "nine insurgents in a counterattack"
+    )
+    assert _one(text).fatalities == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # a counterattack told alone keeps its own dead
+        ("Troops killed nine insurgents in a counterattack on Friday", 9),
+        # two victim groups of one attack are still added
+        ("Insurgents ambushed a convoy, killing six soldiers and two civilians", 8),
+    ],
+)
+def test_counts_without_a_counterattack_stay(text: str, dead: int) -> None:
+    assert _one(text).fatalities == dead
