@@ -214,3 +214,35 @@ def test_a_counterattacks_dead_are_not_added_to_the_attack() -> None:
 )
 def test_counts_without_a_counterattack_stay(text: str, dead: int) -> None:
     assert _one(text).fatalities == dead
+
+
+# --------------------------------------------------------------------------- located casualties
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a monitor's located toll with no violent word: people killed or hurt there
+        ("Casualties in the eastern countryside of Deir Ezzor and a convoy enters Homs", "SYR"),
+        ("More than 12 casualties and injuries in a neighbourhood of Aleppo city", "SYR"),
+    ],
+)
+def test_located_casualties_are_an_incident(text: str, iso3: str) -> None:
+    inc = _one(text)
+    assert inc.location is not None
+    assert inc.location.country_iso3 == iso3
+    assert inc.fatalities is None  # "casualties" may count the wounded too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There were no casualties in the fire at the warehouse in Aleppo",
+        "Road casualties in the province fell during the holiday week",
+        "With 900 casualties, the month ends with the lowest toll of the year",
+        # a running total told as casualties in an area
+        "The toll rises to 300, the number of casualties in the province since January",
+    ],
+)
+def test_casualties_not_of_an_event_stay_none(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
