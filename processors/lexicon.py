@@ -497,13 +497,15 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         1.2,
     ),
     # a monitor's located toll ("casualties in the northern countryside", "40 casualties and
-    # injuries in a neighbourhood of the city"): people killed or hurt there, an event even
-    # with no violent word; not a road's or a flood's casualties, nor "no casualties in ...",
-    # nor a running total ("the number of casualties in the area since ...", "more
-    # casualties in the 22nd week"), nor more of an event told by its own words
+    # injuries in a neighbourhood of the city", "human losses in X"): people killed or hurt
+    # there, an event even with no violent word; not a road's or a flood's casualties, nor
+    # "no casualties in ...", nor a running total ("the number of casualties in the area
+    # since ...", "more casualties in the 22nd week"), nor more of an event told by its own
+    # words, nor losses "due to" hunger or illness (no place right after the word)
     (
         r"(?<!\bno )(?<!\bany )(?<!road )(?<!traffic )(?<!flood )(?<!storm )(?<!heat )"
-        r"(?<!number of )(?<!numbers of )(?<!toll of )(?<!more )(?<!More )(?<!human )casualties"
+        r"(?<!number of )(?<!numbers of )(?<!toll of )(?<!more )(?<!More )(?<!human )"
+        r"(?:casualties|(?-i:[Hh])uman losses)"
         r"(?= (?:and (?:injuries|wounded|injured) )?(?:at least )?(?:in|near|at|among) )"
         r"(?![^.;\n]{0,80}?\b(?:since|week|weeks|month|months|days)\b)",
         VIOLENCE,

@@ -225,6 +225,7 @@ def test_counts_without_a_counterattack_stay(text: str, dead: int) -> None:
         # a monitor's located toll with no violent word: people killed or hurt there
         ("Casualties in the eastern countryside of Deir Ezzor and a convoy enters Homs", "SYR"),
         ("More than 12 casualties and injuries in a neighbourhood of Aleppo city", "SYR"),
+        ("Human losses in the western countryside of Idlib", "SYR"),
     ],
 )
 def test_located_casualties_are_an_incident(text: str, iso3: str) -> None:
@@ -239,6 +240,7 @@ def test_located_casualties_are_an_incident(text: str, iso3: str) -> None:
     [
         "There were no casualties in the fire at the warehouse in Aleppo",
         "Road casualties in the province fell during the holiday week",
+        "Human losses due to hunger and cold in the besieged camp",
         "With 900 casualties, the month ends with the lowest toll of the year",
         # a running total told as casualties in an area
         "The toll rises to 300, the number of casualties in the province since January",
