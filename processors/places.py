@@ -709,6 +709,10 @@ def article_places(
                 if w >= _HOME_NAME_WEIGHT  # a side by name: "junta" is also a Mexican council
             )
         )
+        if regional - set(home_sides):
+            # the text names a region of another country ("Muse Township, Shan State" beside a
+            # "PMF" that is also an Iraqi acronym): its own regions say where, not the side
+            home_sides = ()
         if home_sides:
             towns = [t for t in towns if t[0] in home_sides]
     village_weights: dict[str, float] = {}

@@ -248,3 +248,15 @@ def test_located_casualties_are_an_incident(text: str, iso3: str) -> None:
 )
 def test_casualties_not_of_an_event_stay_none(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+def test_a_town_with_its_own_regions_named_stays_beside_a_foreign_acronym() -> None:
+    # a town with its township and state named is itself, whatever a side's acronym may mean
+    # elsewhere (PMF is also an Iraqi force)
+    text = (
+        "On 3 March 2022, in Muse town (Muse Township, Muse District, Shan State), a bomb went "
+        "off at a bank. A PMF member and a police officer were hurt."
+    )
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.country_iso3, loc.precision) == ("MMR", "town")
