@@ -503,9 +503,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # since ...", "more casualties in the 22nd week"), nor more of an event told by its own
     # words, nor losses "due to" hunger or illness (no place right after the word)
     (
-        r"(?<!\bno )(?<!\bany )(?<!road )(?<!traffic )(?<!flood )(?<!storm )(?<!heat )"
-        r"(?<!number of )(?<!numbers of )(?<!toll of )(?<!more )(?<!More )(?<!human )"
-        r"(?:casualties|(?-i:[Hh])uman losses)"
+        # (the word first, the words before it as look-behinds: the trigger index tries a rule
+        # only at words that start like it)
+        r"(?:casualties(?<!\bno casualties)(?<!\bany casualties)(?<!road casualties)"
+        r"(?<!traffic casualties)(?<!flood casualties)(?<!storm casualties)(?<!heat casualties)"
+        r"(?<!human casualties)|(?-i:[Hh])uman losses)"
+        r"(?<!number of casualties)(?<!numbers of casualties)(?<!toll of casualties)"
+        r"(?<!more casualties)(?<!More casualties)(?<!more human losses)(?<!More human losses)"
         r"(?= (?:and (?:injuries|wounded|injured) )?(?:at least )?(?:in|near|at|among) )"
         r"(?![^.;\n]{0,80}?\b(?:since|week|weeks|month|months|days)\b)",
         VIOLENCE,
