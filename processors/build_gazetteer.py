@@ -24,6 +24,7 @@ import json
 import marshal
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from processors.geo_data import (
+    ARABIC_NAME_COUNTRIES,
     DATA_FILES,
     asciify,
     canon_key,
@@ -79,6 +81,29 @@ def _similar(a: str, b: str) -> bool:
     """Dice coefficient of letter bigrams >= 0.5: a spelling variant, not another name."""
     x, y = _bigrams(a), _bigrams(b)
     return bool(x and y) and 4 * len(x & y) >= len(x) + len(y)
+
+
+_VOWEL_RUN_RE = re.compile(r"[aeiouy]+")
+_DOUBLE_RE = re.compile(r"([a-z])\1+")
+_GLIDE_W_RE = re.compile(r"(?<=[aeiou])w")
+
+
+def _consonants(key: str) -> str:
+    """The consonants of a folded name, words run together, doubled letters and the glide "w"
+    after a vowel dropped: romanisations of one name ("Dimawso" and "Demoso", "Tall Tamr" and
+    "Tel Tamer") differ in vowels, doubling and word breaks and keep their consonants."""
+    joined = "".join(canon_key(key).split(" "))
+    return _DOUBLE_RE.sub(r"\1", _VOWEL_RUN_RE.sub("", _GLIDE_W_RE.sub("", joined)))
+
+
+def _variant_spelling(alt: str, primary: str) -> bool:
+    """``alt`` is another romanisation of ``primary`` (same consonants, at least three of them,
+    and at least five letters): a spelling variant, kept for a town of any size, where
+    :func:`_similar` misses one whose vowels all differ."""
+    if len(alt.replace(" ", "")) < 5:
+        return False
+    skel = _consonants(alt)
+    return len(skel) >= 3 and skel.isalpha() and skel == _consonants(primary)
 
 
 def _pkg_version(name: str) -> str:
@@ -394,6 +419,7 @@ def build_index() -> dict[str, Any]:
             b.add_key("".join(parts), idx)
         primary = fold(c["name"])
         big = b.pop[idx] >= _EXONYM_MIN_POP
+        arabic_names = gn_countries[cc]["iso3"] in ARABIC_NAME_COUNTRIES
         for alt in c.get("alternatenames") or ():
             # lowercase alternates are machine transliterations; short all-caps ones are codes
             if not alt[:1].isupper() or (alt.isupper() and len(alt) <= 4):
@@ -402,7 +428,11 @@ def build_index() -> dict[str, Any]:
             if not _similar(key, primary) and not (
                 big and len(key) >= 4 and freqs.get(key, 0.0) < exonym_max_freq
             ):
-                continue
+                # a romanisation whose vowels all differ ("Demoso" for Dimawso), unless it is
+                # an English word; towns of Arabic-name countries have their own run-time
+                # fallback on consonants, with its own bounds (Gazetteer.variants_in)
+                if arabic_names or key in freqs or not _variant_spelling(key, primary):
+                    continue
             b.add_key(alt, idx)
 
     # -- second-level districts: a key for the full name ("hpapun district") and for the name

@@ -119,7 +119,8 @@ _ARTICLE_RE = re.compile(
     _F,
 )
 _AFTER_RE = guarded(
-    rf"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
+    rf"\b(?P<verb>kills?,? and (?:burn|torch|behead|mutilate|dismember)s?|"
+    rf"killing|killed|kills|kill|wounding|injuring|injured|wounded|executed|executing|"
     rf"massacred|slaughtered|shot dead|gunned down|hacked to death|beheaded|burned to death|"
     rf"murdered|murdering|shooting dead|beheading|"
     # present-tense headline verbs: "militants execute two men", "gunmen slay three"
@@ -175,6 +176,8 @@ _LEFT_RE = guarded(
     rf"(?P<out>dead|killed|lifeless|wounded|injured|hurt)){_COMBINED}",
     _F,
 )
+# The side attacked striking back: "in the counterattack", "a counter-offensive killed ...".
+_COUNTERATTACK_RE = re.compile(r"\bcounter[- ]?(?:attack|offensive|assault|strike)", _F)
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|injuried|injures?|wounded|"
     r"shot dead|gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|"
@@ -198,6 +201,17 @@ _DEF_ONE_AFTER_RE = guarded(
     rf"murdered|murdering|executed|beheaded|beheading|lynched|shooting dead|"
     rf"assassinat(?:ed|ing))\s+"
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
+    _F,
+)
+# A headline's present-tense kill with a singular victim and no article ("Military kills
+# civilian", "Troops shoot, kill teacher"): one victim. Not the past form ("killed civilian" may
+# be an adjective before a plural or a possessive).
+_BARE_ONE_AFTER_RE = guarded(
+    rf"\b(?P<verb>kills?|kills?,? and (?:burn|torch|behead|mutilate|dismember)s?)\s+"
+    rf"(?P<one>(?:[\w'’-]+\s+)?(?:{PERSON_NOUNS}|administrator|headman)\b(?!['’]))"
+    # the noun ends the victim's phrase ("kills civilian in X"), not a compound's first word
+    rf"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|for|outside|inside|"
+    rf"amid|over|by)\b))",
     _F,
 )
 # The rest of a victim group's noun phrase ("commandos", "police officers"): a few words, none a
@@ -796,6 +810,16 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             # the bodies was ...": the dead counted already
             used.append((s, e))
             return
+        if (
+            kind == "kill"
+            and found.get(kind) is not None
+            and "counter" in low
+            and _COUNTERATTACK_RE.search(seg, max(0, s - 40), min(len(seg), e + 80))
+        ):
+            # "... killing four officers; police killed three attackers in a counterattack": the
+            # answer to the attack is another incident, its dead are not the attack's
+            used.append((s, e))
+            return
         count = count_from_match(m)
         if count is None:
             return
@@ -904,6 +928,13 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
         found[kind] = _add(found.get(kind), Count(1, None))
         plus(kind, e)
+    for m in _BARE_ONE_AFTER_RE.finditer(seg) if "kill" in low else ():
+        s, e = m.span("one")
+        if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
+            continue
+        used.append((s, e))
+        found["kill"] = _add(found.get("kill"), Count(1, None))
+        plus("kill", e)
     for m in _AND_ONE_BEFORE_RE.finditer(seg) if "and" in low else ():
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used):

@@ -717,6 +717,27 @@ class Gazetteer:
             (countries[i], admin1[i]) for i in city_ids if i in towns or fold_token(names[i]) == key
         }
         named_cities = {countries[i] for i in towns if fold_token(names[i]) == key}
+        # a region under its own name gives way to a town in it that bears the name, not to a
+        # larger town abroad that holds it only as an alternate one: "Antioquia" is Colombia's
+        # department (Santa Fe de Antioquia lies in it, also called so), not Antakya, called
+        # Antioquia in Spanish; "León" is still the Mexican city, not Nicaragua's department
+        # (compared in canonical spelling: the scanner's key may keep a particle, "en Antioquia")
+        biggest = max(towns, key=lambda i: pops[i], default=-1)
+        ckey = self._canon_of(key) if biggest >= 0 else key
+        foreign_alias = (
+            (countries[biggest], admin1[biggest])
+            if biggest >= 0 and self._canon_of(fold_token(names[biggest])) != ckey
+            else None
+        )
+        named_seats = (
+            {
+                (countries[i], admin1[i])
+                for i in towns
+                if self._canon_of(fold_token(names[i])) == ckey
+            }
+            if foreign_alias is not None
+            else set()
+        )
         preferred = self._preferred.get(key, -1)
         # "Manila" in an article that also names the US: the capital, not a village in Utah
         top_pop = max((pops[i] for i in city_ids if fold_token(names[i]) == key), default=0)
@@ -726,7 +747,15 @@ class Gazetteer:
             f = feats[i]
             rank: float = _build.STATIC_RANK[f]
             if f == _F_ADMIN1 and (
-                (countries[i], admin1[i]) in seats
+                (
+                    (countries[i], admin1[i]) in seats
+                    and not (
+                        foreign_alias is not None
+                        and foreign_alias != (countries[i], admin1[i])
+                        and (countries[i], admin1[i]) not in named_seats
+                        and self._canon_of(fold_token(names[i])) == ckey
+                    )
+                )
                 or (countries[i] in named_cities and fold_token(names[i]) != key)
                 or pops[i] < top_pop  # "Rabat": Morocco's capital, not a district of Malta
             ):

@@ -435,6 +435,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
+        # a headline's victim without an article ("Military kills civilian", "troops kill
+        # teacher"), and a kill told with what was done to the body ("kill and burn two
+        # villagers", "shoot, kill farmer")
+        r"kills? (?:[\w'’-]+ )?(?:civilian|villager|farmer|teacher|student|woman|man|boy|girl|"
+        r"child|teenager|youth|monk|doctor|nurse|journalist|activist|administrator|official|"
+        r"headman|resident|worker|driver|trader|shopkeeper)\b(?!['’])"
+        r"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|and|for|outside|"
+        r"inside|amid|over|by)\b))|"
+        r"kills?,? and (?:burn|torch|behead|mutilate|dismember|loot|rape)s?\b|"
+        r"(?<=shoot, )kills?\b|(?<=shoots, )kills?\b|"
         r"shoot(?:s|ing)? (?:and (?:kill|wound|injure) )?(?:a|an|the|his|her|their|him|them|two|"
         r"three|four|five|six|seven|eight|nine|ten|\d+|mother|father|people|men|women|"
         r"(?-i:[A-Z])\w+)|"
@@ -485,6 +495,25 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"guerrillas|bandits|terrorists)\b|encounter killings?",
         VIOLENCE,
         1.2,
+    ),
+    # a monitor's located toll ("casualties in the northern countryside", "40 casualties and
+    # injuries in a neighbourhood of the city", "human losses in X"): people killed or hurt
+    # there, an event even with no violent word; not a road's or a flood's casualties, nor
+    # "no casualties in ...", nor a running total ("the number of casualties in the area
+    # since ...", "more casualties in the 22nd week"), nor more of an event told by its own
+    # words, nor losses "due to" hunger or illness (no place right after the word)
+    (
+        # (the word first, the words before it as look-behinds: the trigger index tries a rule
+        # only at words that start like it)
+        r"(?:casualties(?<!\bno casualties)(?<!\bany casualties)(?<!road casualties)"
+        r"(?<!traffic casualties)(?<!flood casualties)(?<!storm casualties)(?<!heat casualties)"
+        r"(?<!human casualties)|(?-i:[Hh])uman losses)"
+        r"(?<!number of casualties)(?<!numbers of casualties)(?<!toll of casualties)"
+        r"(?<!more casualties)(?<!More casualties)(?<!more human losses)(?<!More human losses)"
+        r"(?= (?:and (?:injuries|wounded|injured) )?(?:at least )?(?:in|near|at|among) )"
+        r"(?![^.;\n]{0,80}?\b(?:since|week|weeks|month|months|days)\b)",
+        VIOLENCE,
+        1.0,
     ),
     (
         r"(?:drove|rammed|ploughed|plowed|driven) (?:a |an |his |her |their |the )?(?:\w+ )?"

@@ -703,6 +703,25 @@ def article_places(
     # villages' (or towns' outside the named regions) only where nothing else says where it is
     named_any = bool(weights)
     explicit = set(weights)  # countries named by name or adjective
+    home_sides: tuple[str, ...] = ()
+    if not weights and _HOME_ANY_RE.search(text):
+        # a text that names no country but a side of one by its name ("the PDF", "the SDF")
+        # is in that country: a town of the name abroad is a namesake ("Kani Township" with
+        # the PDF is not Kani, Japan), and only that country's towns count
+        home_sides = tuple(
+            dict.fromkeys(
+                iso
+                for gm in finditer_named(_HOME_GROUP_RE, _HOME_ANY_RE, text)
+                for iso, w in (_HOME_ACTORS[int(str(gm.lastgroup)[1:])],)
+                if w >= _HOME_NAME_WEIGHT  # a side by name: "junta" is also a Mexican council
+            )
+        )
+        if regional - set(home_sides):
+            # the text names a region of another country ("Muse Township, Shan State" beside a
+            # "PMF" that is also an Iraqi acronym): its own regions say where, not the side
+            home_sides = ()
+        if home_sides:
+            towns = [t for t in towns if t[0] in home_sides]
     village_weights: dict[str, float] = {}
     counted: set[str] = set()
     for iso, key, village in towns:
@@ -780,6 +799,13 @@ def article_places(
         if named and place.feature != "country" and place.country_iso3 not in named:
             if not _foreign_ok(m, place, near_named):
                 continue  # "Fano" (Italy) in a report on Ethiopia's Fano militia
+        if (
+            home_sides
+            and place.feature == "city"
+            and place.population < _FOREIGN_TOWN_POP
+            and place.country_iso3 not in home_sides
+        ):
+            continue
         if (
             regional
             and place.feature == "city"
