@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.4.0"  # issue 18 ninth round: Spanish rules, monitoring-group classes
+EXTRACTOR_VERSION = "0.4.1"  # issue 18 tenth round: entities, namesakes, counterattacks
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 # the code before the colon is kept for subscribers who filter on it (it predates the Spanish
