@@ -1,0 +1,52 @@
+"""Helpers of the second speed round: each gives exactly what the expression it replaced gave."""
+
+from __future__ import annotations
+
+import random
+
+from processors import places
+
+# words of _LOCATIVE_RE's cues and names in mixed case, with the characters whose case folding
+# differs (dotted and dotless i, long s, the Kelvin sign) and word characters before a cue
+_LOCATIVE_PIECES = (
+    "in", "IN", "near", "Outside", "struck", "the", "The", "northern", "North-East", "restive",
+    "Kenyan", "capital", "city", "of", "Nairobi", "Ethiopia's", "Amhara", "region", "(", ",",
+    "and", "x", "ſtruck", "\u212aenyan", "İn", "ın", "ıN", "Sagaing", "village", "xin", "5",
+    "\n", "  ", "Zambia's", "zimbabwean", "Z", "southern", "rural", "xin", "xnear",
+)  # fmt: skip
+
+
+def test_locative_before_is_the_case_insensitive_search_before_a_place() -> None:
+    rng = random.Random(18)
+    for _ in range(600):
+        words = [rng.choice(_LOCATIVE_PIECES) for _ in range(rng.randint(0, 14))]
+        text = " ".join("".join(rng.choice((c.upper(), c)) for c in w) for w in words) + " X"
+        for start in range(len(text) + 1):
+            expected = places._LOCATIVE_RE.search(text, max(0, start - 40), start) is not None
+            assert places._locative_before(text, start) is expected, (text, start)
+
+
+def test_locative_before_reads_the_character_before_its_window() -> None:
+    # the window's first word ("in") follows a letter: no word boundary there, no match
+    rng = random.Random(40)
+    modifiers = ("northern", "rural", "East", "south-west", "restive", "coastal", "Central")
+    for _ in range(300):
+        cue = rng.choice(("xin", "XIN", "near", "zNear", "x(", "xand"))
+        words = [rng.choice(modifiers) for _ in range(rng.randint(0, 7))]
+        text = " ".join((cue, *words, "Harare"))
+        for start in range(len(text) + 1):
+            expected = places._LOCATIVE_RE.search(text, max(0, start - 40), start) is not None
+            assert places._locative_before(text, start) is expected, (text, start)
+    for cue in ("xin", "in", "x in", "Xnear", "near"):
+        for k in range(8):
+            text = f"{cue} " + "northern " * k + "Zimbabwean city of Harare"
+            start = text.index("Harare")
+            expected = places._LOCATIVE_RE.search(text, max(0, start - 40), start) is not None
+            assert places._locative_before(text, start) is expected, (text, start)
+
+
+def test_locative_before_finds_the_cues_it_is_for() -> None:
+    text = "Gunmen struck in the Kenyan capital Nairobi and ſtruck in \u212aenya"
+    assert places._locative_before(text, text.index("Nairobi"))
+    assert places._locative_before(text, text.index("\u212aenya"))  # by the regex itself
+    assert not places._locative_before(text, text.index("struck"))
