@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from processors import places
+from processors import casualties, places
 
 # words of _LOCATIVE_RE's cues and names in mixed case, with the characters whose case folding
 # differs (dotted and dotless i, long s, the Kelvin sign) and word characters before a cue
@@ -50,3 +50,32 @@ def test_locative_before_finds_the_cues_it_is_for() -> None:
     assert places._locative_before(text, text.index("Nairobi"))
     assert places._locative_before(text, text.index("\u212aenya"))  # by the regex itself
     assert not places._locative_before(text, text.index("struck"))
+
+
+_COORD_PIECES = (
+    "two", "Three", "soldiers", "a", "soldier", "and", "AND", "aNd", ",", " ,", "at", "least",
+    "5", "12", "civilians", "police", "officer", "\n", "\t", "\u00a0", "ſoldiers", "\u212aids",
+    "İn", "ıN", "x", "hand", "band,", "sand",
+)  # fmt: skip
+
+
+def test_may_coordinate_is_true_wherever_a_coordination_regex_matches() -> None:
+    rng = random.Random(873)
+    for _ in range(500):
+        words = [rng.choice(_COORD_PIECES) for _ in range(rng.randint(0, 12))]
+        seg = "".join(w + rng.choice((" ", "  ", "", "\n")) for w in words)
+        for start in range(len(seg) + 1):
+            lo = max(0, start - 60)
+            found = (
+                casualties._COORD_RE.search(seg, lo, start) is not None
+                or casualties._ONE_COORD_RE.search(seg, lo, start) is not None
+            )
+            if found:
+                assert casualties._may_coordinate(seg, start), (seg, start)
+
+
+def test_may_coordinate_is_false_before_a_count_with_no_coordination() -> None:
+    assert casualties._may_coordinate("two soldiers AND ", 17)
+    assert casualties._may_coordinate("a soldier,\n", 11)
+    assert not casualties._may_coordinate("they said two soldiers ", 23)
+    assert not casualties._may_coordinate("", 0)
