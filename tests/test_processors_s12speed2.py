@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from processors import casualties, places
+from processors import casualties, places, rules
+from processors.fastre import may_hold
 
 # words of _LOCATIVE_RE's cues and names in mixed case, with the characters whose case folding
 # differs (dotted and dotless i, long s, the Kelvin sign) and word characters before a cue
@@ -79,3 +80,19 @@ def test_may_coordinate_is_false_before_a_count_with_no_coordination() -> None:
     assert casualties._may_coordinate("a soldier,\n", 11)
     assert not casualties._may_coordinate("they said two soldiers ", 23)
     assert not casualties._may_coordinate("", 0)
+
+
+_NEW_EVENT_PIECES = (
+    "another", "a separate", "separately", "a second", "A THIRD", "in", "elsewhere", "Meanwhile",
+    "earlier", "later", "that", "day", "a", "similar", "similarly", "also", "on", "ſeparately",
+    "\u212a", "İn", "ıN", "x", ",", "attack", "secondary", "sAme",
+)  # fmt: skip
+
+
+def test_new_event_keys_hold_every_new_event_cue() -> None:
+    rng = random.Random(139)
+    for _ in range(3000):
+        words = [rng.choice(_NEW_EVENT_PIECES) for _ in range(rng.randint(0, 6))]
+        seg = " ".join("".join(rng.choice((c.upper(), c)) for c in w) for w in words)
+        expected = rules._NEW_EVENT_RE.search(seg) is not None
+        assert (may_hold(seg, rules._NEW_EVENT_KEYS) and expected) is expected, seg
