@@ -397,6 +397,16 @@ _COORD_RE = re.compile(
 _BARE_NUM_RE = re.compile(rf"\s+{_AUX}$", _F)
 # "A soldier and at least three separatists were killed": one person coordinated before a group
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
+
+
+def _may_coordinate(seg: str, start: int) -> bool:
+    """False when neither _COORD_RE nor _ONE_COORD_RE can match in the 60 characters before
+    ``start``: each of their matches ends at ``start`` on "," or "and" and whitespace (ASCII
+    letters no other character folds to), told without a search that tries every position."""
+    tail = seg[max(0, start - 60) : start].rstrip()
+    return tail.endswith(",") or tail[-3:].lower() == "and"
+
+
 # "A soldier was killed and another injured": one more person with the other outcome
 _ANOTHER_RE = guarded(
     # "... and another villager died"
@@ -894,7 +904,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         before = len(used)
         take(outcome(out), m, (m.start(), _num_end(m)))
         if len(used) > before:
-            c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start())
+            coordinated = _may_coordinate(seg, m.start())
+            c = _COORD_RE.search(seg, max(0, m.start() - 60), m.start()) if coordinated else None
             if (
                 c is not None
                 and not c.group().rstrip().endswith("and")
@@ -904,7 +915,11 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             if c is not None:
                 take(outcome(out), c, (c.start(), _num_end(c)))
             else:
-                o = _ONE_COORD_RE.search(seg, max(0, m.start() - 60), m.start())
+                o = (
+                    _ONE_COORD_RE.search(seg, max(0, m.start() - 60), m.start())
+                    if coordinated
+                    else None
+                )
                 if o is not None and not _subset_before(seg, o.start("one")):
                     s1, e1 = o.span("one")
                     if not any(a < e1 and s1 < b for a, b in used):

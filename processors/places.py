@@ -98,6 +98,22 @@ _LOCATIVE_RE = guarded(
     rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# its lowercase twin (see fastre.lowercase_twin): "[A-Z]" ignoring case is "[a-z]" in lowercase
+_LOCATIVE_LOW_RE = lowercase_twin(_LOCATIVE_RE.pattern.replace("[A-Z]", "[a-z]"))
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """``_LOCATIVE_RE.search(text, max(0, start - 40), start) is not None``, by its lowercase
+    twin in the lowercased window (and the character before it, for a word boundary at the
+    window's start) where case folding is plain there."""
+    lo = max(0, start - 40)
+    a = max(0, lo - 1)
+    window = text[a:start]
+    if not folds_plainly(window):
+        return _LOCATIVE_RE.search(text, lo, start) is not None
+    return _LOCATIVE_LOW_RE.search(window.lower(), lo - a) is not None
+
+
 _NEAR_RE = re.compile(
     r"(?:(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
     r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?)?(?P<dir>(?:north|south)"
@@ -670,11 +686,7 @@ def article_places(
                     # it stays weak (the attacker's country is not the place)
                     attacker[iso0] = 0.3
                     continue
-            if (
-                not m.demonym
-                and not in_title
-                and _LOCATIVE_RE.search(text, max(0, starts[i] - 40), starts[i]) is not None
-            ):
+            if not m.demonym and not in_title and _locative_before(text, starts[i]):
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
@@ -1206,7 +1218,7 @@ def _marked_small_town(
     if not (
         _MARKED_AFTER_RE.match(text, end)
         or _MARKED_BEFORE_RE.search(text, max(0, start - 30), start)
-        or _LOCATIVE_RE.search(text, max(0, start - 40), start)
+        or _locative_before(text, start)
     ):
         return None
     said = canon_key(mention.key)
@@ -1296,7 +1308,7 @@ def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: b
         return PlaceHit(start, end, surface, place, False, False, True, None)
     lo = max(0, start - 60)
     near_m = _near_before(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
-    after_preposition = bool(_LOCATIVE_RE.search(text, max(0, start - 40), start))
+    after_preposition = _locative_before(text, start)
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
     # right after its preposition is that phrase's object, not the auxiliary's subject. ("Police

@@ -45,7 +45,7 @@ from processors.classify import (
     suppressed_spans,
 )
 from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
-from processors.fastre import guarded
+from processors.fastre import guarded, may_hold
 from processors.language import detect_language, english_words_prevail
 from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
@@ -142,6 +142,11 @@ _NEW_EVENT_RE = guarded(
     r"meanwhile|earlier that day|later that day|a similar|in a similar|similarly|also on)\b",
     re.IGNORECASE,
 )
+# a word every match of _NEW_EVENT_RE holds: a segment with none of them is not scanned
+_NEW_EVENT_KEYS = (
+    "another", "separate", "second", "third", "elsewhere", "meanwhile", "that day", "similar",
+    "also on",
+)  # fmt: skip
 _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
 _PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
@@ -486,7 +491,7 @@ def _extract(
                 generic=generic,
                 casualty_only=strength <= _WEAK,
                 anaphoric=anaphoric,
-                new_cue=bool(_NEW_EVENT_RE.search(seg)),
+                new_cue=may_hold(seg, _NEW_EVENT_KEYS) and _NEW_EVENT_RE.search(seg) is not None,
                 own_date=own_date,
                 ctx_date=context_date,
                 casualties=cas,
