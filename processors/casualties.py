@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from processors.fastre import finditer_lowered, folds_plainly, guarded, holds_any, lowercase_twin
-from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
+from processors.lexicon import (
+    NOT_ARMED_KILLER_BEFORE,
+    NUMBER_WORDS,
+    PERSON_NOUNS,
+    QUALIFIER_MIN,
+    VAGUE_AMOUNTS,
+)
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
 __all__ = ["Casualties", "find_casualties", "zero_statement"]
@@ -207,7 +213,9 @@ _DEF_ONE_AFTER_RE = guarded(
 # civilian", "Troops shoot, kill teacher"): one victim. Not the past form ("killed civilian" may
 # be an adjective before a plural or a possessive).
 _BARE_ONE_AFTER_RE = guarded(
-    rf"\b(?P<verb>kills?|kills?,? and (?:burn|torch|behead|mutilate|dismember)s?)\s+"
+    # (not "Heat kills farmer": NOT_ARMED_KILLER_BEFORE)
+    rf"\b{NOT_ARMED_KILLER_BEFORE}"
+    rf"(?P<verb>kills?|kills?,? and (?:burn|torch|behead|mutilate|dismember)s?)\s+"
     rf"(?P<one>(?:[\w'’-]+\s+)?(?:{PERSON_NOUNS}|administrator|headman)\b(?!['’]))"
     # the noun ends the victim's phrase ("kills civilian in X"), not a compound's first word
     rf"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|for|outside|inside|"
