@@ -184,6 +184,7 @@ _LEFT_RE = guarded(
 )
 # The side attacked striking back: "in the counterattack", "a counter-offensive killed ...".
 _COUNTERATTACK_RE = re.compile(r"\bcounter[- ]?(?:attack|offensive|assault|strike)", _F)
+_MORE_AFTER_RE = re.compile(r"\s+more\b", _F)
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|injuried|injures?|wounded|"
     r"shot dead|gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|"
@@ -823,6 +824,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             and found.get(kind) is not None
             and "counter" in low
             and _COUNTERATTACK_RE.search(seg, max(0, s - 40), min(len(seg), e + 80))
+            # "then killed 4 more as they fled a counterattack": more of the attack's own dead
+            and not _MORE_AFTER_RE.match(seg, e)
         ):
             # "... killing four officers; police killed three attackers in a counterattack": the
             # answer to the attack is another incident, its dead are not the attack's

@@ -721,9 +721,6 @@ def article_places(
             # "PMF" that is also an Iraqi acronym): its own regions say where, not the side
             home_sides = ()
         if home_sides:
-            # a side raids across its border ("Al-Shabaab ... in Mandera", Kenya): a town of a
-            # neighbouring country is no namesake
-            home_sides += tuple(n for iso in home_sides for n in gaz.neighbours(iso))
             towns = [t for t in towns if t[0] in home_sides]
     village_weights: dict[str, float] = {}
     counted: set[str] = set()
