@@ -399,6 +399,9 @@ def build_index() -> dict[str, Any]:
     # -- populated places
     members_country: dict[int, list[int]] = defaultdict(list)
     members_admin1: dict[int, list[int]] = defaultdict(list)
+    # towns' own names: a romanised alternate that is another town's name is that town's
+    # ("San Roman" for San Ramón would make San Román, Peru, ambiguous)
+    own_names = {fold(c["name"]) for c in gn_cities.values()}
     for c in gn_cities.values():
         cc = c["countrycode"]
         if cc not in country_ids:
@@ -429,9 +432,16 @@ def build_index() -> dict[str, Any]:
                 big and len(key) >= 4 and freqs.get(key, 0.0) < exonym_max_freq
             ):
                 # a romanisation whose vowels all differ ("Demoso" for Dimawso), unless it is
-                # an English word; towns of Arabic-name countries have their own run-time
-                # fallback on consonants, with its own bounds (Gazetteer.variants_in)
-                if arabic_names or key in freqs or not _variant_spelling(key, primary):
+                # an English word or a phrase of them ("Double Inn" for Dublin, "Bell View" for
+                # Bellevue) or another town's own name; towns of Arabic-name countries have
+                # their own run-time fallback on consonants, with its own bounds
+                # (Gazetteer.variants_in)
+                if (
+                    arabic_names
+                    or all(word in freqs for word in key.split())
+                    or key in own_names
+                    or not _variant_spelling(key, primary)
+                ):
                     continue
             b.add_key(alt, idx)
 

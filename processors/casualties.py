@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from processors.fastre import finditer_lowered, folds_plainly, guarded, holds_any, lowercase_twin
-from processors.lexicon import NUMBER_WORDS, PERSON_NOUNS, QUALIFIER_MIN, VAGUE_AMOUNTS
+from processors.lexicon import (
+    NOT_ARMED_KILLER_BEFORE,
+    NUMBER_WORDS,
+    PERSON_NOUNS,
+    QUALIFIER_MIN,
+    VAGUE_AMOUNTS,
+)
 from processors.numbers import NUMBER_PATTERN, Count, count_from_match
 
 __all__ = ["Casualties", "find_casualties", "zero_statement"]
@@ -178,6 +184,7 @@ _LEFT_RE = guarded(
 )
 # The side attacked striking back: "in the counterattack", "a counter-offensive killed ...".
 _COUNTERATTACK_RE = re.compile(r"\bcounter[- ]?(?:attack|offensive|assault|strike)", _F)
+_MORE_AFTER_RE = re.compile(r"\s+more\b", _F)
 _AFTER_ONE_RE = guarded(
     r"\b(?P<verb>killing|killed|kills|kill|wounding|injuring|injured|injuried|injures?|wounded|"
     r"shot dead|gunned down|murdered|murdering|executed|beheaded|beheading|lynched|stabbed|"
@@ -207,7 +214,9 @@ _DEF_ONE_AFTER_RE = guarded(
 # civilian", "Troops shoot, kill teacher"): one victim. Not the past form ("killed civilian" may
 # be an adjective before a plural or a possessive).
 _BARE_ONE_AFTER_RE = guarded(
-    rf"\b(?P<verb>kills?|kills?,? and (?:burn|torch|behead|mutilate|dismember)s?)\s+"
+    # (not "Heat kills farmer": NOT_ARMED_KILLER_BEFORE)
+    rf"\b{NOT_ARMED_KILLER_BEFORE}"
+    rf"(?P<verb>kills?|kills?,? and (?:burn|torch|behead|mutilate|dismember)s?)\s+"
     rf"(?P<one>(?:[\w'’-]+\s+)?(?:{PERSON_NOUNS}|administrator|headman)\b(?!['’]))"
     # the noun ends the victim's phrase ("kills civilian in X"), not a compound's first word
     rf"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|for|outside|inside|"
@@ -825,6 +834,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             and found.get(kind) is not None
             and "counter" in low
             and _COUNTERATTACK_RE.search(seg, max(0, s - 40), min(len(seg), e + 80))
+            # "then killed 4 more as they fled a counterattack": more of the attack's own dead
+            and not _MORE_AFTER_RE.match(seg, e)
         ):
             # "... killing four officers; police killed three attackers in a counterattack": the
             # answer to the attack is another incident, its dead are not the attack's

@@ -61,6 +61,16 @@ FIRE = "~fire"  # fire / blaze: man-made disaster unless set on purpose (arson)
 # ------------------------------------------------------------------------------ triggers
 # (regex, label, weight). Regexes are case-insensitive, matched on word boundaries; the longest
 # alternatives must come first because one alternation is built from the whole table.
+# Look-behinds for a headline's killer that is no armed side: weather, a disease, an animal or a
+# vehicle ("Heat kills farmer", "Cholera kills child", "Train kills man at crossing"); a bare
+# victim after such a "kills" is no incident (checked before "kill", case-insensitive rules).
+NOT_ARMED_KILLER_BEFORE = (
+    r"(?<!heat )(?<!cold )(?<!snap )(?<!wave )(?<!cholera )(?<!measles )(?<!malaria )"
+    r"(?<!disease )(?<!virus )(?<!covid )(?<!fever )(?<!snakebite )(?<!snake )"
+    r"(?<!elephant )(?<!tiger )(?<!leopard )(?<!lion )(?<!crocodile )(?<!bear )"
+    r"(?<!train )(?<!bus )(?<!truck )(?<!lorry )(?<!car )"
+)
+
 TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- explosions / remote violence
     (
@@ -438,7 +448,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # a headline's victim without an article ("Military kills civilian", "troops kill
         # teacher"), and a kill told with what was done to the body ("kill and burn two
         # villagers", "shoot, kill farmer")
-        r"kills? (?:[\w'’-]+ )?(?:civilian|villager|farmer|teacher|student|woman|man|boy|girl|"
+        # (not when weather, a disease, an animal or a vehicle kills: NOT_ARMED_KILLER_BEFORE)
+        + NOT_ARMED_KILLER_BEFORE
+        + r"kills? (?:[\w'’-]+ )?(?:civilian|villager|farmer|teacher|student|woman|man|boy|girl|"
         r"child|teenager|youth|monk|doctor|nurse|journalist|activist|administrator|official|"
         r"headman|resident|worker|driver|trader|shopkeeper)\b(?!['’])"
         r"(?=\s*(?:$|[,.;:!?)]|(?:in|at|on|near|after|during|while|from|with|and|for|outside|"
@@ -507,11 +519,13 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # only at words that start like it)
         r"(?:casualties(?<!\bno casualties)(?<!\bany casualties)(?<!road casualties)"
         r"(?<!traffic casualties)(?<!flood casualties)(?<!storm casualties)(?<!heat casualties)"
-        r"(?<!human casualties)|(?-i:[Hh])uman losses)"
+        r"(?<!human casualties)(?<!injury casualties)(?<!covid casualties)"
+        r"(?<!covid-19 casualties)(?<!virus casualties)|(?-i:[Hh])uman losses)"
         r"(?<!number of casualties)(?<!numbers of casualties)(?<!toll of casualties)"
         r"(?<!more casualties)(?<!More casualties)(?<!more human losses)(?<!More human losses)"
         r"(?= (?:and (?:injuries|wounded|injured) )?(?:at least )?(?:in|near|at|among) )"
-        r"(?![^.;\n]{0,80}?\b(?:since|week|weeks|month|months|days)\b)",
+        # (nor a year's statistics: "casualties in Idlib fell by a third in 2023")
+        r"(?![^.;\n]{0,80}?\b(?:since|week|weeks|month|months|days|year|years|(?:19|20)\d\d)\b)",
         VIOLENCE,
         1.0,
     ),

@@ -67,6 +67,10 @@ _REGION_WORDS = ADMIN_SUFFIXES | {"north", "south", "east", "west"}
 _OTHER_REGION_TOWN_POP = 100_000
 # A town this small names its country only weakly (processors.gazetteer.SMALL_TOWN)
 _VILLAGE_POP = 15_000
+# A town of a country bordering the one of a side the text names (and no country) is the side's
+# raid across the border from this size ("Mandera", Kenya, with al-Shabaab); smaller ones are
+# taken for namesakes.
+_NEIGHBOUR_SIDE_TOWN_POP = 50_000
 _DIRECTIONS = {
     "north": (1.0, 0.0),
     "south": (-1.0, 0.0),
@@ -716,6 +720,7 @@ def article_places(
     named_any = bool(weights)
     explicit = set(weights)  # countries named by name or adjective
     home_sides: tuple[str, ...] = ()
+    near_sides: set[str] = set()
     if not weights and _HOME_ANY_RE.search(text):
         # a text that names no country but a side of one by its name ("the PDF", "the SDF")
         # is in that country: a town of the name abroad is a namesake ("Kani Township" with
@@ -733,7 +738,11 @@ def article_places(
             # "PMF" that is also an Iraqi acronym): its own regions say where, not the side
             home_sides = ()
         if home_sides:
-            towns = [t for t in towns if t[0] in home_sides]
+            # a side raids across its border ("Al-Shabaab ... in Mandera", Kenya): a town of a
+            # neighbouring country is no namesake when it is a sizeable one (not a village,
+            # "Houla" in Lebanon for Syria's al-Houla)
+            near_sides = {n for iso in home_sides for n in gaz.neighbours(iso)}
+            towns = [t for t in towns if t[0] in home_sides or (t[0] in near_sides and not t[2])]
     village_weights: dict[str, float] = {}
     counted: set[str] = set()
     for iso, key, village in towns:
@@ -816,6 +825,9 @@ def article_places(
             and place.feature == "city"
             and place.population < _FOREIGN_TOWN_POP
             and place.country_iso3 not in home_sides
+            and (
+                place.country_iso3 not in near_sides or place.population < _NEIGHBOUR_SIDE_TOWN_POP
+            )
         ):
             continue
         if (

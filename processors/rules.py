@@ -389,7 +389,7 @@ def _extract(
         warnings.append(NON_ENGLISH_WARNING)
     es = language == es_rules.LANGUAGE
     if len(raw) < full_len:
-        warnings.append(f"{TRUNCATED_WARNING}: analysed the first {len(text)} of {full_len} chars")
+        warnings.append(f"{TRUNCATED_WARNING}: analysed the first {len(raw)} of {full_len} chars")
     if published is None:
         warnings.append("no-published-date: relative dates left unresolved")
 
