@@ -26,7 +26,14 @@ from typing import Any
 from processors import lexicon as lx
 from processors.fastre import class_chars as _class_chars
 from processors.fastre import first_chars as _first_chars
-from processors.fastre import folds_plainly, guarded, holds_any, lowercase_twin, may_hold
+from processors.fastre import (
+    folds_plainly,
+    guarded,
+    holds_any,
+    lowercase_twin,
+    lowered_document,
+    may_hold,
+)
 
 __all__ = [
     "GENERIC_LABELS",
@@ -379,8 +386,9 @@ def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     continue it ("..., including the one on November 21, which involved ...").
     """
     spans: list[tuple[int, int]] = []
-    if folds_plainly(text):
-        cues = _BACKREF_LOW_RE.finditer(text.lower(), start, end)
+    low = lowered_document(text)  # lowered once per document, not once per sentence
+    if low is not None:
+        cues = _BACKREF_LOW_RE.finditer(low, start, end)
     else:
         cues = _BACKREF_RE.finditer(text, start, end)
     for m in cues:

@@ -154,6 +154,24 @@ def folds_plainly(text: str) -> bool:
     return not any(ch in text for ch in _ASCII_FOLD_SPECIAL)
 
 
+#: the last document given to :func:`lowered_document` and its answer (one entry: a document's
+#: sentences are read one after another, each asking for the whole text lowered)
+_LAST_LOWERED: tuple[str, str | None] = ("", "")
+
+
+def lowered_document(text: str) -> str | None:
+    """``text.lower()`` where :func:`folds_plainly` holds for ``text`` (offsets then match the
+    text's), else None. Callers that read one sentence of a long document at a time get the
+    same string back without lowering the whole document once per sentence."""
+    global _LAST_LOWERED
+    last_text, last_low = _LAST_LOWERED
+    if text is last_text:
+        return last_low
+    low = text.lower() if folds_plainly(text) else None
+    _LAST_LOWERED = (text, low)
+    return low
+
+
 def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool:
     """``rx.search(text) is not None`` for ``rx``, a case-insensitive alternation of the plain
     lowercase ASCII ``words`` (no word boundaries): substring tests on the lowercased text

@@ -243,3 +243,19 @@ def test_the_near_cue_before_a_place_is_the_one_found_ignoring_case() -> None:
         got = places._near_before(text, lo, start)
         assert (got and (got.span(), got.groupdict())) == (m and (m.span(), m.groupdict())), text
     assert hits > 300
+
+
+def test_lowered_document_is_the_lowered_text_once_per_document() -> None:
+    """suppressed_spans asks for the whole document lowered once per sentence: on a long page
+    that lowered the page hundreds of times (a quarter of the page's time)."""
+    from processors.fastre import lowered_document
+
+    text = "Gunmen KILLED five. " * 50
+    low = lowered_document(text)
+    assert low == text.lower()
+    assert lowered_document(text) is low  # the same document: not lowered again
+    other = "Police Said " + text
+    assert lowered_document(other) == other.lower()
+    # a character whose case folding changes offsets or matches: no lowered text
+    assert lowered_document("İstanbul " + text) is None
+    assert lowered_document(text) == text.lower()
