@@ -20,17 +20,16 @@ from pydantic import ValidationError
 from clusters.events import DIGEST_BITS, digest_with, outlet_of
 from clusters.stage import EVENT_RECORD_HEADROOM, ClusterStage
 from ingest import FeedSpec
-from sinks.jsonl import JsonlSink
 from testkit.http import REPO
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import BAGHDAD, incident, latest, run, run_items, wire_copy
-from tests.test_clusters_runners import serve_wire_story
+from tests.test_clusters_runners import run_embedded_once, serve_wire_story
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Actor, Event, Incident, TollReport, read_record
 from wirewatch.metrics import sample
-from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
+from wirewatch.runners.embedded import SqliteTable
 from wirewatch.stage import Emit, Inbound, TableRow
 from wirewatch.topics import Topics, record_value
 
@@ -300,14 +299,9 @@ def test_the_embedded_runner_writes_bounded_events_and_keeps_the_same_state(
         servers = serve_wire_story(stack)
         srv = servers[0]
         outlets = [outlet_of(s.url("/")) for s in servers]
-        sink = JsonlSink(tmp_path / "out", topics=Topics("wirewatch"))
-        sink.setup()
         state = SqliteTable(tmp_path / "state.db")
-        runner = EmbeddedRunner(settings, [FeedSpec(url=srv.url("/feed.xml"))], sink, state=state)
-        try:
-            stats = asyncio.run(runner.run(once=True, timeout=120))
-        finally:
-            sink.close()
+        feeds = [FeedSpec(url=srv.url("/feed.xml"))]
+        stats = run_embedded_once(settings, feeds, tmp_path / "out", state)
     assert stats.dead_letters == 0
     lines = (tmp_path / "out" / "wirewatch.events.v1.jsonl").read_text().splitlines()
     written: dict[str, Event] = {}

@@ -8,7 +8,6 @@ changed (``schema_version`` 1.1) and a 1.0 reader still reads it."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import json
@@ -22,16 +21,15 @@ import pytest
 from clusters import events as events_module
 from clusters.stage import ClusterStage
 from ingest import FeedSpec
-from sinks.jsonl import JsonlSink
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident, latest, run, run_items, wire_copy
-from tests.test_clusters_runners import serve_wire_story
+from tests.test_clusters_runners import run_embedded_once, serve_wire_story
 from wirewatch import schemas
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Event, FeedEntry, Incident, read_record
-from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
+from wirewatch.runners.embedded import SqliteTable
 from wirewatch.stage import Emit, TableRow
 from wirewatch.topics import Topics, record_value
 
@@ -164,16 +162,12 @@ def test_the_embedded_runner_replays_a_poll_group_after_a_crash_between_its_writ
         feeds = [FeedSpec(url=servers[0].url("/feed.xml"))]
 
         def once(out: Path, *, crash: bool) -> None:
-            sink = JsonlSink(out, topics=Topics("wirewatch"))
-            sink.setup()
             state = SqliteTable(tmp_path / "state.db")
             if crash:  # the stage tables are written, the feed state is not
                 state.put = lambda rows: (_ for _ in ()).throw(_Crash("killed"))  # type: ignore[method-assign]
-            runner = EmbeddedRunner(settings, feeds, sink, state=state)
             try:
-                asyncio.run(runner.run(once=True, timeout=120))
+                run_embedded_once(settings, feeds, out, state)
             finally:
-                sink.close()
                 state.close()
 
         once(tmp_path / "first", crash=True)
