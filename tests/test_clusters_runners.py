@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
-from wirewatch.config import KafkaSettings, MetricsSettings, Settings
+from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, Incident
 from wirewatch.runners.embedded import EmbeddedRunner, RunStats, SqliteTable
 from wirewatch.topics import Topics
@@ -125,6 +126,20 @@ def serve_wire_story(stack: contextlib.ExitStack) -> list[LocalServer]:
         items.append({"title": title, "link": host.url(path), "guid": path})
     srv.route("/feed.xml", Reply(200, rss(items), {"Content-Type": "application/rss+xml"}))
     return servers
+
+
+@contextlib.contextmanager
+def bounded_wire_story(
+    max_event_members: int,
+) -> Iterator[tuple[Settings, list[FeedSpec], list[LocalServer]]]:
+    """The wire story served (:func:`serve_wire_story`) for the embedded runner: the hostile-input
+    harness's settings with the cluster stage's member bound at ``max_event_members``, the
+    story's feed and its servers (one per outlet)."""
+    settings = hostile_settings()
+    settings.cluster = ClusterSettings(max_event_members=max_event_members)
+    with contextlib.ExitStack() as stack:
+        servers = serve_wire_story(stack)
+        yield settings, [FeedSpec(url=servers[0].url("/feed.xml"))], servers
 
 
 def run_embedded_once(
