@@ -9,7 +9,8 @@ PRIMARY KEY, version, fatalities, record JSON)``. Offsets are committed after th
 so a restart resumes without losing an update; a replayed one is ignored by the version check. A
 record of another major ``schema_version`` than 1 is skipped with one line (a breaking change comes
 on a new topic, ``.v2``); an unreachable broker, a missing topic or a ``--db`` that cannot be
-opened is one ``error:`` line and exit status 1.
+opened is one ``error:`` line and exit status 1. The stored record leaves out ``member_digest``,
+the cluster stage's internal state.
 
 Needs only kafka-python::
 
@@ -31,6 +32,12 @@ from kafka.errors import KafkaError
 
 #: the major schema version this reader understands (the topic's ``.v1``)
 SCHEMA_MAJOR = "1"
+
+#: fields of the record that are the cluster stage's own state, not the event's: dropped when
+#: storing. ``member_digest`` (16 KiB of base64 once a list is cut) lets the cluster stage tell
+#: members cut from its lists; a subscriber has the counts (``incident_count``, ...) instead, and
+#: the field is internal and may change without a new topic.
+INTERNAL_FIELDS = frozenset({"member_digest"})
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY, version INTEGER NOT NULL, fatalities INTEGER, record TEXT NOT NULL
@@ -60,7 +67,7 @@ class LatestEvents:
         if self.db is not None:
             self.db.execute(
                 "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)",
-                (event_id, version, event.get("fatalities"), json.dumps(event)),
+                (event_id, version, event.get("fatalities"), json.dumps(stored_record(event))),
             )
         return True
 
@@ -74,6 +81,11 @@ class LatestEvents:
     def flush(self) -> None:
         if self.db is not None:
             self.db.commit()
+
+
+def stored_record(event: dict[str, Any]) -> dict[str, Any]:
+    """``event`` without its :data:`INTERNAL_FIELDS`."""
+    return {k: v for k, v in event.items() if k not in INTERNAL_FIELDS}
 
 
 def describe(event: dict[str, Any]) -> str:

@@ -311,14 +311,20 @@ _WEAPON_LOW_RE = guarded(rf"\b(?:{WEAPONS.lower()})\b")
 
 def find_weapons(text: str, start: int, end: int) -> list[str]:
     """Weapons named in ``text[start:end]``, lower-cased and singular, in order."""
-    out: list[str] = []
     if not _has_any(text[start:end].lower(), _WEAPON_KEYS):
-        return out
+        return []
     if folds_plainly(text):  # the whole text: a word boundary at ``start`` reads the one before
         found = _WEAPON_LOW_RE.finditer(text.lower(), start, end)
     else:
         found = _WEAPON_RE.finditer(text, start, end)
-    for m in found:
+    return weapon_names(found)
+
+
+def weapon_names(matches: Iterable[re.Match[str]]) -> list[str]:
+    """The weapons ``matches`` of the weapon pattern name, lower-cased and singular, in order;
+    a name inside another one found (``drone`` of ``shahed drone``) is kept once, as the longer."""
+    out: list[str] = []
+    for m in matches:
         w = m.group().lower()
         if w.endswith("s") and not w.endswith(("ss", "us", "gas")) and w not in ("himars",):
             w = w[:-3] + "fe" if w.endswith("knives") else w[:-1]

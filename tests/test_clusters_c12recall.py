@@ -14,28 +14,14 @@ import sys
 from pathlib import Path
 
 from clusters.events import compatible_types, shard_key
-from processors.stage import process_article
+from tests.processors_support import reported
 from tests.test_clusters import events_of, incident
-from wirewatch.contracts import Actor, Article, Incident, Location
+from wirewatch.contracts import Actor, Incident, Location
 
 KISII = Location(
     name="Kisii", admin1="Kisii", country="Kenya", country_iso3="KEN", lat=-0.68,
     lon=34.77, precision="town",
 )  # fmt: skip
-
-
-def _reported(n: int, text: str, published: str) -> Incident:
-    """The real extractor's first incident of a one-paragraph report."""
-    article = Article(
-        article_id=f"art-{n}",
-        url=f"https://outlet{n}.example/{n}",
-        text=text,
-        language="en",
-        published_at=published,
-    )
-    incidents = process_article(article)
-    assert incidents, text
-    return incidents[0]
 
 
 def _with_parties(n: int, *parties: tuple[str, str], killed: int = 2) -> Incident:
@@ -49,13 +35,13 @@ def _with_parties(n: int, *parties: tuple[str, str], killed: int = 2) -> Inciden
 
 
 def test_security_forces_and_the_kenya_police_firing_on_one_protest_are_one_event() -> None:
-    generic = _reported(
+    generic = reported(
         1,
         "Two demonstrators were killed in Kisii, Kenya on Tuesday when security forces opened "
         "fire on a crowd protesting against new taxes, a rights group said.",
         "2024-06-11T15:00:00+00:00",
     )
-    named = _reported(
+    named = reported(
         2,
         "Kenyan police fired on protesters in Kisii on Tuesday, killing two, a rights group said.",
         "2024-06-11T18:00:00+00:00",
@@ -110,13 +96,13 @@ def test_the_generic_name_does_not_override_a_lower_toll() -> None:
 
 
 def test_a_riot_and_the_police_dispersing_the_protest_are_one_event() -> None:
-    riot = _reported(
+    riot = reported(
         11,
         "Rioters torched shops and vandalised a police station in Kisumu, Kenya on Tuesday "
         "during protests against new taxes, police said.",
         "2024-06-11T15:00:00+00:00",
     )
-    dispersed = _reported(
+    dispersed = reported(
         12,
         "Police fired tear gas to disperse demonstrators protesting against new taxes in "
         "Kisumu, Kenya on Tuesday, witnesses said.",
@@ -142,13 +128,13 @@ def test_a_riot_and_a_protest_share_a_shard() -> None:
 
 
 def test_a_lynching_beside_the_days_protest_stays_apart() -> None:
-    riot = _reported(
+    riot = reported(
         13,
         "Rioters torched shops and vandalised a police station in Kisumu, Kenya on Tuesday "
         "during protests against new taxes, police said.",
         "2024-06-11T15:00:00+00:00",
     )
-    lynching = _reported(
+    lynching = reported(
         14,
         "A mob lynched a suspected thief in Kisumu, Kenya on Tuesday, police said.",
         "2024-06-11T18:00:00+00:00",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from clusters.events import compatible_types, shard_key
 from clusters.stage import ClusterStage
-from processors.stage import process_article
+from tests.processors_support import reported
 from tests.test_clusters import events_of, incident, latest, run
 from wirewatch.config import Settings
-from wirewatch.contracts import Article, Evidence, Incident, Location
+from wirewatch.contracts import Evidence, Incident, Location
 
 KAJURU = Location(
     name="Kajuru", admin1="Kaduna", country="Nigeria", country_iso3="NGA", lat=10.32,
@@ -23,29 +23,15 @@ KADUNA = Location(
 )  # fmt: skip
 
 
-def _reported(n: int, text: str, published: str) -> Incident:
-    """The real extractor's first incident of a one-paragraph report."""
-    article = Article(
-        article_id=f"art-{n}",
-        url=f"https://outlet{n}.example/{n}",
-        text=text,
-        language="en",
-        published_at=published,
-    )
-    incidents = process_article(article)
-    assert incidents, text
-    return incidents[0]
-
-
 def test_an_explosion_and_a_suicide_bombing_in_one_town_on_one_day_are_one_event() -> None:
     reports = [
-        _reported(
+        reported(
             1,
             "An explosion killed four people at a checkpoint in Baidoa, Somalia on Tuesday, "
             "police said.",
             "2024-04-02T12:00:00+00:00",
         ),
-        _reported(
+        reported(
             2,
             "A suicide bomber blew himself up at a checkpoint in Baidoa, Somalia on Tuesday, "
             "killing four people, officials said.",
@@ -62,13 +48,13 @@ def test_an_explosion_and_a_suicide_bombing_in_one_town_on_one_day_are_one_event
 def test_a_drone_strike_and_shelling_in_one_town_on_one_day_stay_apart() -> None:
     """Not in the table: a drone on a bus in the morning and artillery in the afternoon are two
     events as often as one told twice."""
-    drone = _reported(
+    drone = reported(
         1,
         "A drone strike hit a bus in Kherson, Ukraine on Monday, killing one passenger, "
         "officials said.",
         "2024-04-01T09:00:00+00:00",
     )
-    artillery = _reported(
+    artillery = reported(
         2,
         "Russian artillery shelled a district of Kherson, Ukraine on Monday afternoon, killing "
         "one man, officials said.",
@@ -79,12 +65,12 @@ def test_a_drone_strike_and_shelling_in_one_town_on_one_day_stay_apart() -> None
 
 
 def test_gunmen_killing_villagers_and_gunmen_clashing_with_vigilantes_are_one_event() -> None:
-    attack = _reported(
+    attack = reported(
         1,
         "Gunmen killed three villagers in Kajuru, Nigeria on Friday, residents said.",
         "2024-04-05T15:00:00+00:00",
     )
-    clash = _reported(
+    clash = reported(
         2,
         "Three people died when gunmen clashed with vigilantes in Kajuru, Nigeria on Friday, "
         "police said.",
@@ -98,13 +84,13 @@ def test_gunmen_killing_villagers_and_gunmen_clashing_with_vigilantes_are_one_ev
 
 
 def test_a_grenade_and_a_car_bomb_of_other_tolls_in_one_town_on_one_day_stay_apart() -> None:
-    grenade = _reported(
+    grenade = reported(
         1,
         "A grenade thrown at a checkpoint in Baidoa, Somalia killed four people on Tuesday, "
         "witnesses said.",
         "2024-04-02T12:00:00+00:00",
     )
-    bomb = _reported(
+    bomb = reported(
         2,
         "A car bomb exploded in Baidoa, Somalia on Tuesday, killing five people.",
         "2024-04-02T13:00:00+00:00",
@@ -195,12 +181,12 @@ def test_reports_of_compatible_types_share_a_shard_and_other_types_do_not() -> N
 
 
 def test_the_toll_rose_to_two_days_later_is_a_follow_up_of_the_event() -> None:
-    first = _reported(
+    first = reported(
         1,
         "Shelling killed five people in Kherson, Ukraine on Monday, the regional governor said.",
         "2024-04-01T12:00:00+00:00",
     )
-    follow_up = _reported(
+    follow_up = reported(
         2,
         "The toll from the shelling of Kherson, Ukraine rose to nine dead, the governor said on "
         "Wednesday.",
@@ -244,12 +230,12 @@ def test_a_later_report_without_a_higher_toll_or_too_late_starts_its_own_event()
 
 
 def test_a_higher_toll_two_days_later_in_other_words_is_another_event() -> None:
-    first = _reported(
+    first = reported(
         1,
         "Shelling killed five people in Kherson, Ukraine on Monday, the regional governor said.",
         "2024-04-01T12:00:00+00:00",
     )
-    wednesday = _reported(
+    wednesday = reported(
         2,
         "Russian shelling killed nine people in Kherson, Ukraine, the governor said on Wednesday.",
         "2024-04-03T12:00:00+00:00",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import importlib.util
 import json
 from pathlib import Path
@@ -19,18 +18,15 @@ from pydantic import ValidationError
 
 from clusters.events import DIGEST_BITS, digest_with, outlet_of
 from clusters.stage import EVENT_RECORD_HEADROOM, ClusterStage
-from ingest import FeedSpec
-from sinks.jsonl import JsonlSink
 from testkit.http import REPO
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
-from tests.hostile_support import hostile_settings
 from tests.test_clusters import BAGHDAD, incident, latest, run, run_items, wire_copy
-from tests.test_clusters_runners import serve_wire_story
+from tests.test_clusters_runners import bounded_wire_story, run_embedded_once
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Actor, Event, Incident, TollReport, read_record
 from wirewatch.metrics import sample
-from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
+from wirewatch.runners.embedded import SqliteTable
 from wirewatch.stage import Emit, Inbound, TableRow
 from wirewatch.topics import Topics, record_value
 
@@ -294,20 +290,10 @@ def test_an_event_still_too_large_is_a_dead_letter_and_the_event_goes_on() -> No
 def test_the_embedded_runner_writes_bounded_events_and_keeps_the_same_state(
     tmp_path: Path,
 ) -> None:
-    settings = hostile_settings()
-    settings.cluster = ClusterSettings(max_event_members=4)
-    with contextlib.ExitStack() as stack:
-        servers = serve_wire_story(stack)
-        srv = servers[0]
+    with bounded_wire_story(4) as (settings, feeds, servers):
         outlets = [outlet_of(s.url("/")) for s in servers]
-        sink = JsonlSink(tmp_path / "out", topics=Topics("wirewatch"))
-        sink.setup()
         state = SqliteTable(tmp_path / "state.db")
-        runner = EmbeddedRunner(settings, [FeedSpec(url=srv.url("/feed.xml"))], sink, state=state)
-        try:
-            stats = asyncio.run(runner.run(once=True, timeout=120))
-        finally:
-            sink.close()
+        stats = run_embedded_once(settings, feeds, tmp_path / "out", state)
     assert stats.dead_letters == 0
     lines = (tmp_path / "out" / "wirewatch.events.v1.jsonl").read_text().splitlines()
     written: dict[str, Event] = {}

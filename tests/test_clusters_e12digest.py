@@ -8,9 +8,7 @@ changed (``schema_version`` 1.1) and a 1.0 reader still reads it."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import json
 import random
 from pathlib import Path
@@ -21,17 +19,14 @@ import pytest
 
 from clusters import events as events_module
 from clusters.stage import ClusterStage
-from ingest import FeedSpec
-from sinks.jsonl import JsonlSink
 from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
-from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident, latest, run, run_items, wire_copy
-from tests.test_clusters_runners import serve_wire_story
+from tests.test_clusters_runners import bounded_wire_story, run_embedded_once
 from wirewatch import schemas
 from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Event, FeedEntry, Incident, read_record
-from wirewatch.runners.embedded import EmbeddedRunner, SqliteTable
+from wirewatch.runners.embedded import SqliteTable
 from wirewatch.stage import Emit, TableRow
 from wirewatch.topics import Topics, record_value
 
@@ -157,23 +152,15 @@ class _Crash(Exception):
 def test_the_embedded_runner_replays_a_poll_group_after_a_crash_between_its_writes(
     tmp_path: Path,
 ) -> None:
-    settings = hostile_settings()
-    settings.cluster = ClusterSettings(max_event_members=4)
-    with contextlib.ExitStack() as stack:
-        servers = serve_wire_story(stack)
-        feeds = [FeedSpec(url=servers[0].url("/feed.xml"))]
+    with bounded_wire_story(4) as (settings, feeds, _):
 
         def once(out: Path, *, crash: bool) -> None:
-            sink = JsonlSink(out, topics=Topics("wirewatch"))
-            sink.setup()
             state = SqliteTable(tmp_path / "state.db")
             if crash:  # the stage tables are written, the feed state is not
                 state.put = lambda rows: (_ for _ in ()).throw(_Crash("killed"))  # type: ignore[method-assign]
-            runner = EmbeddedRunner(settings, feeds, sink, state=state)
             try:
-                asyncio.run(runner.run(once=True, timeout=120))
+                run_embedded_once(settings, feeds, out, state)
             finally:
-                sink.close()
                 state.close()
 
         once(tmp_path / "first", crash=True)

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ from testkit.pipeline import read_topic, run_stage
 from tests.broker_support import send_incidents
 from tests.hostile_support import hostile_settings
 from tests.test_clusters import ABU_GHRAIB, incident
-from wirewatch.config import KafkaSettings, MetricsSettings, Settings
+from wirewatch.config import ClusterSettings, KafkaSettings, MetricsSettings, Settings
 from wirewatch.contracts import Article, Incident
-from wirewatch.runners.embedded import EmbeddedRunner
+from wirewatch.runners.embedded import EmbeddedRunner, RunStats, SqliteTable
 from wirewatch.topics import Topics
 
 WIRE = [
@@ -127,18 +128,42 @@ def serve_wire_story(stack: contextlib.ExitStack) -> list[LocalServer]:
     return servers
 
 
+@contextlib.contextmanager
+def bounded_wire_story(
+    max_event_members: int,
+) -> Iterator[tuple[Settings, list[FeedSpec], list[LocalServer]]]:
+    """The wire story served (:func:`serve_wire_story`) for the embedded runner: the hostile-input
+    harness's settings with the cluster stage's member bound at ``max_event_members``, the
+    story's feed and its servers (one per outlet)."""
+    settings = hostile_settings()
+    settings.cluster = ClusterSettings(max_event_members=max_event_members)
+    with contextlib.ExitStack() as stack:
+        servers = serve_wire_story(stack)
+        yield settings, [FeedSpec(url=servers[0].url("/feed.xml"))], servers
+
+
+def run_embedded_once(
+    settings: Settings, feeds: list[FeedSpec], out: Path, state: SqliteTable | None = None
+) -> RunStats:
+    """One ``run(once=True)`` of the embedded runner over ``feeds``: its topics as JSONL files
+    under ``out``, its stage tables in ``state`` (the caller's to close: it may read them)."""
+    sink = JsonlSink(out, topics=Topics("wirewatch"))
+    sink.setup()
+    runner = EmbeddedRunner(settings, feeds, sink, state=state)
+    try:
+        return asyncio.run(runner.run(once=True, timeout=120))
+    finally:
+        sink.close()
+
+
 def test_wire_copies_and_a_rising_toll_in_the_embedded_runner(tmp_path: Path) -> None:
     with contextlib.ExitStack() as stack:
         servers = serve_wire_story(stack)
         srv = servers[0]
         outlets = {outlet_of(s.url("/")) for s in servers}
-        sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
-        sink.setup()
-        runner = EmbeddedRunner(hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], sink)
-        try:
-            stats = asyncio.run(runner.run(once=True, timeout=120))
-        finally:
-            sink.close()
+        stats = run_embedded_once(
+            hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], tmp_path
+        )
     assert stats.articles == 8 and stats.dead_letters == 0
 
     def read(kind: str) -> list[dict]:
@@ -380,8 +405,6 @@ def test_the_cluster_state_and_waiting_copies_survive_a_restart_of_the_embedded_
     on another outlet (the copy waits: its original has no incident). Run 2, same state file:
     the original's page was updated with a toll of five. The event of run 1 gets version 2
     with both tolls, and the copy waiting since run 1 counts as one of its sources."""
-    from wirewatch.runners.embedded import SqliteTable
-
     with LocalServer() as srv, LocalServer() as other:
         html = {"Content-Type": "text/html"}
         strike_title, strike = COPIES[0]
@@ -412,18 +435,13 @@ def test_the_cluster_state_and_waiting_copies_survive_a_restart_of_the_embedded_
             )
 
         def run_once() -> None:
-            sink = JsonlSink(tmp_path, topics=Topics("wirewatch"))
-            sink.setup()
             state = SqliteTable(tmp_path / "state.db")
-            runner = EmbeddedRunner(
-                hostile_settings(), [FeedSpec(url=srv.url("/feed.xml"))], sink, state=state
-            )
             try:
-                asyncio.run(runner.run(once=True, timeout=120))
+                feeds = [FeedSpec(url=srv.url("/feed.xml"))]
+                stats = run_embedded_once(hostile_settings(), feeds, tmp_path, state)
             finally:
-                sink.close()
                 state.close()
-            assert runner.stats.dead_letters == 0
+            assert stats.dead_letters == 0
 
         def read(kind: str) -> list[dict]:
             path = tmp_path / f"wirewatch.{kind}.v1.jsonl"
@@ -468,7 +486,6 @@ def test_the_embedded_state_file_keeps_only_what_the_cluster_stage_holds(tmp_pat
     from clusters.stage import ClusterStage
     from tests.test_clusters import wire_copy
     from wirewatch.contracts import Event
-    from wirewatch.runners.embedded import SqliteTable
 
     def event(n: int, day: str) -> Event:
         at = datetime.fromisoformat(f"{day}T12:00:00+00:00")

@@ -7,6 +7,7 @@ event's days. The manifests themselves are checked in ``tests/test_deploy_manife
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sqlite3
@@ -21,7 +22,7 @@ from kafka import KafkaProducer
 from testkit.http import free_port
 from tests.test_deploy_manifests import settings_from_env
 from wirewatch.config import KafkaSettings
-from wirewatch.contracts import Event, Location, TollReport
+from wirewatch.contracts import MEMBER_DIGEST_BYTES, Event, Location, TollReport
 from wirewatch.topics import Topics
 from wirewatch.topology import TOPOLOGY
 
@@ -230,10 +231,17 @@ def test_example_consumer_keeps_the_latest_version_of_each_event(
     skipped with a line each; a second run in the same group finds nothing new and keeps the
     rows."""
     topic = Topics(kafka_settings.topic_prefix).name("events")
+    # the latest version of ev-a carries the cluster stage's membership digest, as an event
+    # past the member bound does
+    latest_a = {
+        **event("ev-a", 2, first="2026-05-23", last="2026-05-24").model_dump(mode="json"),
+        "member_digest": base64.b64encode(bytes(MEMBER_DIGEST_BYTES)).decode(),
+    }
+    Event.model_validate(latest_a)  # a record the events contract accepts
     records = [
         event("ev-a", 1, first="2026-05-23", last="2026-05-23").model_dump(mode="json"),
         event("ev-b", 1, first="2026-05-24", last="2026-05-24").model_dump(mode="json"),
-        event("ev-a", 2, first="2026-05-23", last="2026-05-24").model_dump(mode="json"),
+        latest_a,
         # a later major version (a writer of 1.x cannot make one)
         {
             **event("ev-c", 1, first="2026-05-24", last="2026-05-24").model_dump(mode="json"),
@@ -263,6 +271,10 @@ def test_example_consumer_keeps_the_latest_version_of_each_event(
             return dict(conn.execute("SELECT event_id, version FROM events"))
 
     assert rows() == {"ev-a": 2, "ev-b": 1}
+    # the stored record is the event without the digest (internal, 16 KiB of base64)
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT record FROM events WHERE event_id = 'ev-a'").fetchone()
+    assert json.loads(stored) == {k: v for k, v in latest_a.items() if k != "member_digest"}
     again = consume(*argv, "--group", group, "--db", str(db), "--until-idle", "2")
     assert again.returncode == 0 and not again.stderr.strip(), again.stderr
     assert rows() == {"ev-a": 2, "ev-b": 1}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from processors.rules import extract_from_text
-from tests.processors_support import PUB
+from tests.processors_support import PUB, first_location
 from tests.processors_support import first_incident as _one
 
 
@@ -30,8 +30,7 @@ from tests.processors_support import first_incident as _one
 def test_a_town_after_its_preposition_is_the_place_whatever_verb_follows(
     text: str, town: str
 ) -> None:
-    location = _one(text).location
-    assert location is not None
+    location = first_location(text, PUB)
     assert location.name == town
 
 
@@ -43,8 +42,7 @@ def test_a_town_after_its_preposition_is_the_place_whatever_verb_follows(
     ],
 )
 def test_a_country_that_heads_its_clause_is_still_no_place(text: str) -> None:
-    location = _one(text).location
-    assert location is not None
+    location = first_location(text, PUB)
     assert location.country_iso3 == "HTI"
 
 
@@ -66,8 +64,7 @@ def test_the_town_of_a_speaking_police_force_loses_to_the_suburb_named_later() -
         "Police in Sydney said arsonists set fire to a community hall in the suburb of Maroubra "
         "early on Monday, causing extensive damage."
     )
-    location = _one(text).location
-    assert location is not None
+    location = first_location(text, PUB)
     assert location.name == "Maroubra"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processors_support import first_incident
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Incident
 
 PUB = "2022-05-10"
@@ -29,8 +29,7 @@ def _one(text: str) -> Incident:
     ],
 )
 def test_region_holding_a_named_township_is_the_country(text: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == "MMR"
 
 
@@ -46,8 +45,7 @@ def test_region_holding_a_named_township_is_the_country(text: str) -> None:
     ],
 )
 def test_town_before_the_state_that_holds_it_is_the_place(text: str, town: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.name, loc.precision, loc.country_iso3) == (town, "town", "MEX")
 
 
@@ -62,8 +60,7 @@ def test_town_before_the_state_that_holds_it_is_the_place(text: str, town: str) 
     ],
 )
 def test_locality_before_its_town_is_placed_at_the_town(text: str, town: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.name, loc.country_iso3) == (town, "MEX")
 
 
@@ -77,8 +74,7 @@ def test_locality_before_its_town_is_placed_at_the_town(text: str, town: str) ->
     ],
 )
 def test_town_lists_and_villages_of_a_named_region_keep_their_place(text: str, town: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.name, loc.country_iso3) == (town, "SYR")
 
 
@@ -94,8 +90,7 @@ def test_town_lists_and_villages_of_a_named_region_keep_their_place(text: str, t
     ],
 )
 def test_small_town_the_text_calls_a_place_is_placed(text: str, town: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.name, loc.precision, loc.country_iso3) == (town, "town", "SYR")
 
 
@@ -118,15 +113,13 @@ def test_small_town_known_only_by_an_alternate_name_abroad_is_not_taken() -> Non
     ],
 )
 def test_piece_of_a_longer_spanish_name_is_not_a_town_abroad(text: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == "MEX"
 
 
 def test_town_after_de_in_a_spanish_name_is_that_town() -> None:
     # "Periférico Sur de Iguala" is Iguala's ring road: the town it names is the place
-    loc = _one("A motorcyclist was shot dead on the Periférico Sur de Iguala").location
-    assert loc is not None
+    loc = first_location("A motorcyclist was shot dead on the Periférico Sur de Iguala", PUB)
     assert (loc.name, loc.country_iso3) == ("Iguala", "MEX")
 
 
@@ -134,8 +127,7 @@ def test_town_abroad_beside_the_home_sides_and_a_home_place_is_a_namesake() -> N
     # the armed side ("regime forces") and the other place (al-Ghouta) are Syrian; "al-Marj"
     # is read as a Libyan town only because no Syrian one is in the gazetteer
     text = "Regime forces shelled the al-Marj area, and clashes went on in al-Ghouta"
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == "SYR"
 
 
@@ -169,6 +161,5 @@ def test_bulletin_issue_date_is_no_event_day(text: str, day: str) -> None:
     ],
 )
 def test_town_before_a_mexican_state_abbreviation_is_in_that_state(text: str, admin1: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.country_iso3, loc.admin1) == ("MEX", admin1)

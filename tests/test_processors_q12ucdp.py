@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from processors.rules import extract_from_text
-from tests.processors_support import first_incident
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Incident
 
 PUB = "2022-05-10"
@@ -32,10 +32,9 @@ def _one(text: str) -> Incident:
     ],
 )
 def test_html_references_are_decoded_before_reading(text: str, town: str) -> None:
-    inc = _one(text)
-    assert inc.location is not None
-    assert inc.location.country_iso3 == "SYR"
-    assert inc.location.name.startswith(town[:3])
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == "SYR"
+    assert loc.name.startswith(town[:3])
 
 
 def test_evidence_offsets_stay_in_the_text_as_given() -> None:
@@ -105,9 +104,7 @@ def test_bare_noun_after_kill_needs_to_be_the_victim(text: str) -> None:
 def test_region_under_its_own_name_beats_a_foreign_alias(text: str) -> None:
     # a department named by its own name, with a town of its own holding the name as an
     # alternate, is not a bigger town abroad that holds it only as a foreign exonym
-    inc = _one(text)
-    assert inc.location is not None
-    assert inc.location.country_iso3 == "COL"
+    assert first_location(text, PUB).country_iso3 == "COL"
 
 
 @pytest.mark.parametrize(
@@ -125,8 +122,7 @@ def test_region_under_its_own_name_beats_a_foreign_alias(text: str) -> None:
     ],
 )
 def test_towns_keep_their_names(text: str, iso3: str, precision: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.country_iso3, loc.precision) == (iso3, precision)
 
 
@@ -144,8 +140,7 @@ def test_towns_keep_their_names(text: str, iso3: str, precision: str) -> None:
     ],
 )
 def test_romanisation_with_other_vowels_is_the_town(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.country_iso3, loc.precision) == (iso3, "town")
 
 
@@ -162,8 +157,7 @@ def test_romanisation_with_other_vowels_is_the_town(text: str, iso3: str) -> Non
     ],
 )
 def test_a_sides_country_beats_a_namesake_town_abroad(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
 
 
@@ -177,18 +171,17 @@ def test_a_sides_country_beats_a_namesake_town_abroad(text: str, iso3: str) -> N
     ],
 )
 def test_named_country_and_big_cities_still_win(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
 
 
 def test_a_generic_ruling_word_does_not_move_a_town_abroad() -> None:
     # "junta" is also a Mexican local council ("junta auxiliar"): a generic word of the side
     # table does not override the town
-    loc = _one(
-        "Matan a un hombre a balazos en la junta auxiliar de San Sebastián de Aparicio"
-    ).location
-    assert loc is not None
+    loc = first_location(
+        "Matan a un hombre a balazos en la junta auxiliar de San Sebastián de Aparicio",
+        PUB,
+    )
     assert loc.country_iso3 == "MEX"
 
 
@@ -257,6 +250,5 @@ def test_a_town_with_its_own_regions_named_stays_beside_a_foreign_acronym() -> N
         "On 3 March 2022, in Muse town (Muse Township, Muse District, Shan State), a bomb went "
         "off at a bank. A PMF member and a police officer were hurt."
     )
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.country_iso3, loc.precision) == ("MMR", "town")

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from processors.rules import extract_from_text
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Incident
 
 PUB = "2018-03-10"
 
 
 def _one(text: str) -> Incident:
-    incs = extract_from_text(text, PUB)
-    assert incs, f"no incident for: {text}"
-    return incs[0]
+    return first_incident(text, PUB)
 
 
 @pytest.mark.parametrize(
@@ -29,15 +27,13 @@ def _one(text: str) -> Incident:
     ],
 )
 def test_a_plural_demonym_after_the_is_a_party_not_the_place(text: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == "SYR"
 
 
 def test_the_home_peoples_plural_stays_a_hint_of_where() -> None:
     # no article: the people of the country the report is about
-    loc = _one("More than forty Syrians were killed yesterday in shelling").location
-    assert loc is not None
+    loc = first_location("More than forty Syrians were killed yesterday in shelling", PUB)
     assert loc.country_iso3 == "SYR"
 
 
@@ -54,8 +50,7 @@ def test_the_home_peoples_plural_stays_a_hint_of_where() -> None:
     ],
 )
 def test_a_country_named_as_a_party_patron_or_neighbour_is_not_the_place(text: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == "SYR"
 
 
@@ -67,8 +62,7 @@ def test_a_country_named_as_a_party_patron_or_neighbour_is_not_the_place(text: s
     ],
 )
 def test_a_victims_nationality_is_not_the_place(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
 
 
@@ -82,8 +76,7 @@ def test_a_victims_nationality_is_not_the_place(text: str, iso3: str) -> None:
 def test_a_region_named_with_its_region_word_is_the_place(
     text: str, region: str, iso3: str
 ) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, iso3, "admin1")
     assert loc.lat is not None and loc.lon is not None
 
@@ -98,8 +91,7 @@ def test_a_region_named_with_its_region_word_is_the_place(
 )
 def test_a_state_named_by_its_former_name_is_that_state(text: str, region: str) -> None:
     # Myanmar's states keep their older English names in the news ("Karen" for Kayin)
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, "MMR", "admin1")
 
 
@@ -116,14 +108,12 @@ def test_a_state_named_by_its_former_name_is_that_state(text: str, region: str) 
 def test_a_bare_region_name_is_the_place_when_nothing_closer_is_named(
     text: str, region: str, iso3: str
 ) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, iso3, "admin1")
 
 
 def test_a_region_name_heading_a_group_is_not_the_place() -> None:
-    loc = _one("Jalisco cartel gunmen kill three police officers in Zacatecas").location
-    assert loc is not None
+    loc = first_location("Jalisco cartel gunmen kill three police officers in Zacatecas", PUB)
     assert loc.admin1 == "Zacatecas"
 
 
@@ -137,8 +127,7 @@ def test_a_region_name_heading_a_group_is_not_the_place() -> None:
     ],
 )
 def test_a_country_or_capital_named_as_a_side_is_not_the_place(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
 
 
@@ -150,8 +139,7 @@ def test_a_country_or_capital_named_as_a_side_is_not_the_place(text: str, iso3: 
     ],
 )
 def test_the_country_across_a_border_is_not_the_place(text: str, iso3: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
 
 
@@ -169,21 +157,19 @@ def test_a_foreign_powers_patrols_do_not_place_the_event_in_its_country() -> Non
     ],
 )
 def test_a_state_name_shared_with_a_small_town_is_the_state(text: str, region: str) -> None:
-    loc = _one(text).location
-    assert loc is not None
+    loc = first_location(text, PUB)
     assert (loc.admin1, loc.country_iso3, loc.precision) == (region, "MEX", "admin1")
 
 
 def test_a_sizeable_town_still_outranks_its_region_of_the_same_name() -> None:
-    loc = _one("Shelling in the countryside of Idlib kills five").location
-    assert loc is not None
+    loc = first_location("Shelling in the countryside of Idlib kills five", PUB)
     assert (loc.name, loc.precision) == ("Idlib", "town")
 
 
 def test_a_small_town_named_like_its_region_is_still_the_town() -> None:
-    loc = _one(
+    loc = first_location(
         "A grenade was thrown at a police car in Tanintharyi town, Tanintharyi Region, "
-        "injuring two officers."
-    ).location
-    assert loc is not None
+        "injuring two officers.",
+        PUB,
+    )
     assert (loc.name, loc.precision) == ("Tanintharyi", "town")

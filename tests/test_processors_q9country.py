@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from processors.rules import extract_from_text
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Incident
 
 PUB = "2019-05-10"
 
 
 def _one(text: str) -> Incident:
-    incs = extract_from_text(text, PUB)
-    assert incs, f"no incident for: {text}"
-    return incs[0]
+    return first_incident(text, PUB)
 
 
 def _country(text: str) -> str | None:
@@ -93,8 +91,8 @@ def test_a_name_with_the_arabic_article_is_no_namesake_town_abroad(text: str) ->
 
 
 def test_a_name_with_the_arabic_article_still_names_its_town() -> None:
-    loc = _one("Shelling on al-Raqqa killed six civilians").location
-    assert loc is not None and loc.name is not None and "Raqq" in loc.name
+    loc = first_location("Shelling on al-Raqqa killed six civilians", PUB)
+    assert loc.name is not None and "Raqq" in loc.name
 
 
 @pytest.mark.parametrize(

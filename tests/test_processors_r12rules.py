@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from processors.rules import MAX_TEXT_CHARS, TRUNCATED_WARNING, extract_from_text
-from tests.processors_support import first_incident
+from tests.processors_support import first_incident, first_location
 
 PUB = "2024-05-01"
 
@@ -66,8 +66,8 @@ def test_a_road_accidents_casualties_are_no_incident() -> None:
 
 
 def test_a_located_toll_of_shelling_stays() -> None:
-    inc = first_incident("The monitor reported human losses in Deir ez-Zor.", PUB)
-    assert inc.location is not None and inc.location.country_iso3 == "SYR"
+    loc = first_location("The monitor reported human losses in Deir ez-Zor.", PUB)
+    assert loc.country_iso3 == "SYR"
 
 
 # --------------------------------------------------------------------------- sides' countries
@@ -83,9 +83,8 @@ def test_a_located_toll_of_shelling_stays() -> None:
 def test_a_sides_operation_in_a_neighbouring_country_keeps_its_town(
     text: str, town: str, iso3: str
 ) -> None:
-    inc = first_incident(text, PUB)
-    assert inc.location is not None
-    assert (inc.location.name, inc.location.country_iso3) == (town, iso3)
+    loc = first_location(text, PUB)
+    assert (loc.name, loc.country_iso3) == (town, iso3)
 
 
 def test_a_village_across_the_border_is_still_a_namesake() -> None:
@@ -97,15 +96,14 @@ def test_a_village_across_the_border_is_still_a_namesake() -> None:
 
 @pytest.mark.xfail(strict=True, reason="not fixed: a side's strike far abroad (no border)")
 def test_a_sides_strike_far_abroad_keeps_its_town() -> None:
-    inc = first_incident("Houthi drone struck a ship near Eilat, killing two sailors.", PUB)
-    assert inc.location is not None
-    assert inc.location.country_iso3 == "ISR"
+    loc = first_location("Houthi drone struck a ship near Eilat, killing two sailors.", PUB)
+    assert loc.country_iso3 == "ISR"
 
 
 def test_a_namesake_town_far_abroad_is_still_dropped() -> None:
     # the round's own case must stay: Kani, Japan is no neighbour of Myanmar
-    inc = first_incident("The PDF killed 4 soldiers in Kani Township on Monday.", PUB)
-    assert inc.location is not None and inc.location.country_iso3 == "MMR"
+    loc = first_location("The PDF killed 4 soldiers in Kani Township on Monday.", PUB)
+    assert loc.country_iso3 == "MMR"
 
 
 # --------------------------------------------------------------------------- romanised alternates
@@ -127,8 +125,8 @@ def test_common_words_are_not_a_towns_romanisation(text: str) -> None:
 
 def test_a_variant_alternate_does_not_unseat_a_town_of_that_name() -> None:
     # San Román (Peru) was found before the build also gave San Ramón the key "san roman"
-    inc = first_incident("Gunmen killed two people in San Roman on Friday, police said.", PUB)
-    assert inc.location is not None and inc.location.country_iso3 == "PER"
+    loc = first_location("Gunmen killed two people in San Roman on Friday, police said.", PUB)
+    assert loc.country_iso3 == "PER"
 
 
 # --------------------------------------------------------------------------- HTML references

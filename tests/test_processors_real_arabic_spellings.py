@@ -10,16 +10,14 @@ import pytest
 
 from processors.geo_data import fold, skeleton_key
 from processors.places import _variant_spans, gazetteer
-from processors.rules import extract_from_text
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Location
 
 PUB = "2024-05-10"
 
 
 def _location(text: str) -> Location | None:
-    incs = extract_from_text(text, PUB)
-    assert incs, f"no incident for: {text}"
-    return incs[0].location
+    return first_incident(text, PUB).location
 
 
 @pytest.mark.parametrize(
@@ -50,8 +48,8 @@ def test_a_skeleton_too_short_to_tell_names_apart_is_empty() -> None:
 def test_a_variant_spelling_in_a_text_about_syria_is_the_syrian_town(
     text: str, admin1: str
 ) -> None:
-    loc = _location(text)
-    assert loc is not None and loc.country_iso3 == "SYR"
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == "SYR"
     assert loc.precision == "town" and loc.admin1 == admin1
 
 
@@ -88,8 +86,8 @@ def test_skeleton_candidates_are_whole_runs_of_name_words(text: str, spans: list
 def test_with_no_country_said_a_variant_of_a_large_arabic_name_town_is_that_town(
     text: str,
 ) -> None:
-    loc = _location(text)
-    assert loc is not None and (loc.country_iso3, loc.admin1) == ("SYR", "Halab")
+    loc = first_location(text, PUB)
+    assert (loc.country_iso3, loc.admin1) == ("SYR", "Halab")
 
 
 @pytest.mark.parametrize(

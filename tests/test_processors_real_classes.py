@@ -8,15 +8,14 @@ from __future__ import annotations
 import pytest
 
 from processors.rules import extract_from_text
+from tests.processors_support import first_incident
 from wirewatch.contracts import Incident
 
 PUB = "2024-05-10"  # a Friday
 
 
 def _one(text: str) -> Incident:
-    incs = extract_from_text(text, PUB)
-    assert incs, f"no incident for: {text}"
-    return incs[0]
+    return first_incident(text, PUB)
 
 
 @pytest.mark.parametrize(

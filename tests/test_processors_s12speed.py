@@ -73,18 +73,9 @@ def test_count_starts_are_those_of_the_word_by_word_scan() -> None:
 
 def _weapons_ignoring_case(text: str, start: int, end: int) -> list[str]:
     # find_weapons before the lowercase pattern: the case-insensitive one over the text itself
-    out: list[str] = []
     if not any(k in text[start:end].lower() for k in actors._WEAPON_KEYS):
-        return out
-    for m in actors._WEAPON_RE.finditer(text, start, end):
-        w = m.group().lower()
-        if w.endswith("s") and not w.endswith(("ss", "us", "gas")) and w not in ("himars",):
-            w = w[:-3] + "fe" if w.endswith("knives") else w[:-1]
-        if any(w in o for o in out):
-            continue
-        out = [o for o in out if o not in w]
-        out.append(w)
-    return out
+        return []
+    return actors.weapon_names(actors._WEAPON_RE.finditer(text, start, end))
 
 
 def test_weapons_in_lowercased_text_are_those_found_ignoring_case() -> None:
