@@ -1075,6 +1075,41 @@ def _side_note(top: str, triggers: list[Trigger]) -> bool:
     return all(passes(t.text) for t in triggers if t.label == top)
 
 
+_FALLS_TO_RE = re.compile(r"\b(?:falls?|fell) (?:to|into the hands of)$", _FLAGS)
+
+
+# where a clause before a capture verb starts: its subject is the side that took the place
+_CLAUSE_START_RE = re.compile(r"(?:[,;:!?]|//|\b(?:as|while|after|when|amid)\b)\s*", _FLAGS)
+# armed alliances and groups the side table does not hold as non-state by name
+_NONSTATE_SUBJECT_RE = guarded(
+    r"\b(?:alliance|allies|factions|PDFs?|KIA|TNLA|MNDAA|SDF|YPG|HTS)\b", _FLAGS
+)
+# a state side named as the owner of the places taken: "rebels seize junta bases"
+_STATE_OWNER_RE = guarded(
+    r"\b(?:army|military|junta|regime|government)(?:'s|’s)? (?:[\w-]+ )?(?:bases?|outposts?|"
+    r"camps?|positions|posts|strongholds?|garrisons?|headquarters|barracks|checkpoints?)\b",
+    _FLAGS,
+)
+
+
+def _taker_part(seg: str, triggers: list[Trigger], seg_start: int) -> str:
+    """The part of ``seg`` whose side words tell who took a place: the capture verb's own
+    clause subject when it names a side ("the KIA and allies seize junta bases" is the KIA's
+    gain, though the junta is named first elsewhere), else ``seg`` itself."""
+    capture = next((t for t in triggers if t.label in (lx.GOV_REGAINS, lx.NSA_OVERTAKES)), None)
+    if capture is None:
+        return seg
+    cut = capture.start - seg_start
+    before = seg[:cut]
+    starts = [m.end() for m in _CLAUSE_START_RE.finditer(before)]
+    subject = before[starts[-1] if starts else 0 :]
+    if _NONSTATE_RE.search(subject) or _STATE_RE.search(subject):
+        return subject
+    if _NONSTATE_SUBJECT_RE.search(subject) or _STATE_OWNER_RE.search(capture.text):
+        return "rebels"  # the state lost the places: the taker is a non-state side
+    return seg
+
+
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
     """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``
     (``seg_start``: offset of ``seg`` in the text, to read each trigger's own context)."""
@@ -1160,6 +1195,15 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         else:
             sub = lx.PEACEFUL
     elif top in (lx.GOV_REGAINS, lx.NSA_OVERTAKES):
+        # "junta outposts fall to the resistance": the side after "fall to" took the place
+        fallen = next((t for t in triggers if _FALLS_TO_RE.search(t.text)), None)
+        winner_part = (
+            seg[fallen.end - seg_start :] if fallen is not None and seg_start is not None else ""
+        )
+        if _NONSTATE_RE.search(winner_part) or _STATE_RE.search(winner_part):
+            seg = winner_part
+        elif fallen is None and seg_start is not None:
+            seg = _taker_part(seg, triggers, seg_start)
         nonstate = _NONSTATE_RE.search(seg)
         state = _STATE_RE.search(seg)
         # "Arakan Army", "Free Syrian Army": the state word inside a group's name

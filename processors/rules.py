@@ -120,6 +120,29 @@ _PRONOUN_VICTIM_RE = guarded(
 _COUNT_OF_RE = guarded(
     r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
+# A victim's noun and the few words that qualify it, up to a bare "killed" (no verb, conjunction
+# or relative word between: "the number of civilians who were killed" is no victim here).
+_VICTIM_PHRASE_RE = guarded(
+    r"\b(?:man|woman|boy|girl|child|teenager|youth|civilian|villager|resident|farmer|soldier|"
+    r"fighter|commander|leader|member|officer|policeman|official|journalist|reporter|activist|"
+    r"priest|driver|student|chief|mayor|teacher|doctor|militant|jihadist|rebel|emir|amir)"
+    r"(?:\s+(?!(?:who|which|that|were|was|are|is|been|being|have|has|had|and|or|to|not|as|"
+    r"after|when|while|since|says?|said|claims?|blamed)\b)[\w'’.-]+){1,5},?\s+$",
+    re.IGNORECASE,
+)
+# A named victim: two to four capitalised words (a comma may follow) before a bare "killed"
+_NAMED_VICTIM_RE = re.compile(
+    r"(?:^|(?<=[\s\"“‘(:]))[A-ZÁÉÍÓÚÑ][\w'’.-]+(?:\s+(?:(?:de|del|la|al|el|bin|ibn)\s+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w'’.-]+){1,3},?\s+$"
+)
+_NOT_NAME_WORDS = frozenset(
+    "the a an who which that was were is are has have had been be of and or to for with his her "
+    "their its as at on in by after before how why what when where this these those more most "
+    "another other two three four five six seven eight nine ten dozens many several".split()
+)
+# what may follow a headline's bare "killed": the end, a punctuation mark, the place or the
+# killer ("... killed in Culiacán", "... killed by gunmen")
+_CLAUSE_END_AFTER_RE = re.compile(r"\s*(?:$|[,.;:!?)]|(?:in|near|by|during|on|outside|inside)\b)")
 _VICTIM_OUTCOME_RE = guarded(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
 # "... kill more citizens and raise the death toll to 193 since the start of the escalation",
 # "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
@@ -565,6 +588,19 @@ def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
         m = _VICTIM_KILLED_RE.search(text, a, t.start)
         if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
             return True
+        # a headline's victim told with a few words after the noun, or by name, before a bare
+        # "killed" that ends the clause or gives the place ("A commander of the brigade killed
+        # in Daraa", "Juan Pérez López, killed in Culiacán")
+        if t.text.lower() in ("killed", "slain") and _CLAUSE_END_AFTER_RE.match(text, t.end):
+            a = max(lo, t.start - 80)
+            m = _VICTIM_PHRASE_RE.search(text, a, t.start)
+            if m is None:
+                m = _NAMED_VICTIM_RE.search(text, a, t.start)
+                # a title-case headline's words are no name: "The Man Who Was Killed"
+                if m is not None and _NOT_NAME_WORDS & set(m.group().lower().split()):
+                    m = None
+            if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
+                return True
     return False
 
 

@@ -78,3 +78,82 @@ def test_no_event_told_is_no_incident(text: str) -> None:
 def test_a_years_homicide_statistic_is_no_incident() -> None:
     text = "Homicides fell by a fifth in Ciudad Juárez last year, the mayor's office said"
     assert extract_from_text(text, PUB) == []
+
+
+# --------------------------------------------------------------------------- territory
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # plural bases, and a side's places captured in the present tense
+        ("Rebel alliance captures dozens of bases in northern Shan State", "Non-state"),
+        ("Government troops control three villages in the countryside of Hama", "Government"),
+        # the side after "fall to" took the place, though the loser's name comes first
+        ("Army outposts fall to resistance fighters in Kayah State", "Non-state"),
+        ("Rebel stronghold falls to army troops in Kachin State", "Government"),
+        # the subject of the capture took the places; the army's bases were lost
+        ("KIA and allies seize army bases in Kachin State", "Non-state"),
+    ],
+)
+def test_a_territory_outcome_is_an_incident_of_its_taker(text: str, sub: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc.sub_event_type.startswith(sub), inc.sub_event_type
+    assert inc.event_type == "Battles"
+
+
+# --------------------------------------------------------------------------- fighting words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The junta suffers heavy losses near Loikaw in Kayah State",
+        "Heavy junta losses reported by resistance groups in Chin State",
+        "The army loses 40 soldiers in Shan State as rebels press on",
+        "The army launches an offensive against rebels in Kachin State",
+        "Counterattack by militants on army positions near Palmyra",
+        "Troops had an engagement with the RCSS near Namtu in Shan State",
+    ],
+)
+def test_fighting_told_in_other_words_is_an_armed_clash(text: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc.sub_event_type == "Armed clash"
+    assert inc.fatalities is None  # no death count is stated as killed
+
+
+# --------------------------------------------------------------------------- victims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They find a burned person in a neighbourhood of Tijuana",
+        "They left a lifeless man inside a drum in Culiacán",
+        "A commander of the local brigade killed in the Daraa countryside",
+        "Juan Pérez López, killed in Culiacán",
+    ],
+)
+def test_a_victim_found_or_killed_is_an_attack(text: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc.event_type in ("Violence against civilians", "Battles")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a company's losses, prices that fall, a charm offensive, a business rival
+        "The company suffered heavy losses in the second quarter",
+        "Oil prices fall to a two-year low in Lagos",
+        "The government launches a charm offensive in Brussels",
+        "Tech firm launches offensive against rivals with a new phone",
+        "Responsibility falls to the court in Nairobi",
+        # a title-case headline is no name, and a running count is no victim
+        "The Man Who Was Killed",
+        "The number of civilians who were killed in Idlib rose to 40",
+        # a warning of an attack
+        "The minister warned that militants could attack the capital",
+    ],
+)
+def test_words_near_the_new_classes_are_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
