@@ -519,12 +519,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"injur(?:es|ed)|target(?:s|ed)?)|"
         r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
         r"homicides?|killings|"
-        # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
-        r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
+        # a transitive kill is an event, not only its outcome: "gunmen kill a merchant" (nor
+        # here when weather, a disease, an animal or a vehicle kills: "Cholera kills three
+        # children", NOT_ARMED_KILLER_BEFORE)
+        + NOT_ARMED_KILLER_BEFORE
+        + r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
         # "kill its crew", "kill mother and son", "Army Kills Villagers" (title case)
-        r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|many|"
-        r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
+        + NOT_ARMED_KILLER_BEFORE
+        + r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|"
+        r"many|mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
         # a headline's victim without an article ("Military kills civilian", "troops kill
@@ -808,7 +812,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"derail(?:ed|ment)|(?:plane|train|bus|road|boat|ferry|helicopter) (?:crash|accident|"
         r"capsized)|crash(?:ed|es)?|capsized|sank|gas leak|chemical (?:spill|leak)|"
         r"oil spill|(?:factory|industrial|gas|pipeline|boiler) (?:explosion|blast|fire)|"
-        r"collided|collision",
+        r"collided|collision|"
+        # a vehicle that overturns: "a bus overturned, killing three passengers"
+        r"(?:bus|minibus|car|truck|lorry|van|tanker|vehicle|boat|ferry|train|coach) "
+        r"(?:overturned|overturns|rolled over|rolls over|veered off|plunged)",
         MANMADE,
         3.0,
     ),

@@ -531,6 +531,8 @@ def _extract(
             )
             target = _attach(m, incidents, current, sent.index)
             if target is None:
+                if m.casualty_only and not es and _unarmed_killer(text, members):
+                    continue  # "Cholera kills three children": a toll, but of no armed party
                 if (
                     m.casualty_only
                     and not (cas.fatalities and cas.fatalities.lower)
@@ -574,6 +576,22 @@ def _event_before_total(sentence: str) -> int | None:
     if is_aggregate(lead, False):
         return None
     return len(lead.rstrip(" ,;:-–—"))
+
+
+# "kills" after a killer that is no armed party (weather, a disease, an animal, a vehicle): the
+# same look-behinds as the trigger table's, so that a counted victim ("Cholera kills three
+# children") does not make the bare outcome word an incident either
+_ARMED_KILL_VERB_RE = re.compile(lx.NOT_ARMED_KILLER_BEFORE + r"kills?\b", re.IGNORECASE)
+_KILL_VERB_RE = re.compile(r"kills?", re.IGNORECASE)
+
+
+def _unarmed_killer(text: str, members: list[Trigger]) -> bool:
+    """True when a bare "kill(s)" of ``members`` has a killer that is no armed party just
+    before it."""
+    return any(
+        _KILL_VERB_RE.fullmatch(t.text) and not _ARMED_KILL_VERB_RE.match(text, t.start)
+        for t in members
+    )
 
 
 def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:

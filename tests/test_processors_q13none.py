@@ -157,3 +157,32 @@ def test_a_victim_found_or_killed_is_an_attack(text: str) -> None:
 )
 def test_words_near_the_new_classes_are_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+# --------------------------------------------------------------------------- no armed party
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a counted plural victim of a disease, an animal or a vehicle (the singular was fixed in
+        # the tenth round's review)
+        "Cholera kills three children in a camp near Maiduguri",
+        "Malaria kills 12 in a camp near Maiduguri",
+        "Train kills two men at a crossing near Lahore",
+    ],
+)
+def test_a_toll_of_no_armed_party_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_an_armed_partys_counted_victims_stay() -> None:
+    inc = first_incident("Bandits kill 12 villagers in Zamfara", PUB)
+    assert inc.sub_event_type == "Attack"
+    assert inc.fatalities == 12
+
+
+def test_a_vehicle_that_overturns_is_an_accident_not_an_attack() -> None:
+    inc = first_incident("A bus overturned, killing three passengers near Nakuru", PUB)
+    assert inc.sub_event_type == "Man-made disaster"
+    assert inc.fatalities == 3
