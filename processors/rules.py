@@ -135,6 +135,8 @@ _NAMED_VICTIM_RE = re.compile(
     r"(?:^|(?<=[\s\"“‘(:]))[A-ZÁÉÍÓÚÑ][\w'’.-]+(?:\s+(?:(?:de|del|la|al|el|bin|ibn)\s+)?"
     r"[A-ZÁÉÍÓÚÑ][\w'’.-]+){1,3},?\s+$"
 )
+# a victim's name or nickname in quotes: "'El Flaco' killed in ...", "singer \"X Y\" killed"
+_NICKNAME_RE = re.compile(r"[\"“‘'][^\"“”‘’'\n]{2,30}[\"”’'],?\s+$")
 _NOT_NAME_WORDS = frozenset(
     "the a an who which that was were is are has have had been be of and or to for with his her "
     "their its as at on in by after before how why what when where this these those more most "
@@ -611,7 +613,7 @@ def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
         # in Daraa", "Juan Pérez López, killed in Culiacán")
         if t.text.lower() in ("killed", "slain") and _CLAUSE_END_AFTER_RE.match(text, t.end):
             a = max(lo, t.start - 80)
-            m = _VICTIM_PHRASE_RE.search(text, a, t.start)
+            m = _VICTIM_PHRASE_RE.search(text, a, t.start) or _NICKNAME_RE.search(text, a, t.start)
             if m is None:
                 m = _NAMED_VICTIM_RE.search(text, a, t.start)
                 # a title-case headline's words are no name: "The Man Who Was Killed"

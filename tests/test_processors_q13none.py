@@ -132,6 +132,10 @@ def test_fighting_told_in_other_words_is_an_armed_clash(text: str) -> None:
         "They left a lifeless man inside a drum in Culiacán",
         "A commander of the local brigade killed in the Daraa countryside",
         "Juan Pérez López, killed in Culiacán",
+        # a nickname in quotes, people hung from a bridge, a man found burned
+        "Local cartel figure 'El Güero' killed in Monterrey",
+        "Three men hung from a bridge in Cuernavaca",
+        "They find a man burned in a neighbourhood of Morelia",
     ],
 )
 def test_a_victim_found_or_killed_is_an_attack(text: str) -> None:
@@ -151,6 +155,8 @@ def test_a_victim_found_or_killed_is_an_attack(text: str) -> None:
         # a title-case headline is no name, and a running count is no victim
         "The Man Who Was Killed",
         "The number of civilians who were killed in Idlib rose to 40",
+        'The film "The Man Who Was Killed" opens in Madrid',
+        "A banner hung from a bridge in Culiacán",
         # a warning of an attack
         "The minister warned that militants could attack the capital",
     ],
