@@ -28,7 +28,12 @@ def detect_language(text: str, declared: str | None = None) -> str:
     # "a" is a Spanish word too: a Spanish headline with two of them ("Asesinan a balazos a
     # mujer en un mercado") is not English when Spanish function words outnumber English ones,
     # and "a" is counted for neither side there ("Matan a tres hombres a balazos en ...")
-    if len(words) >= 8 and en / len(words) >= 0.2 and _english_words(words) > _spanish_words(words):
+    # (nor are the Spanish words inside names: "They murder a man in Praderas de la Sierra")
+    if (
+        len(words) >= 8
+        and en / len(words) >= 0.2
+        and _english_words(words) > _spanish_words(_unnamed_words(text[:1200]))
+    ):
         return "en"
     import py3langid
 
@@ -83,6 +88,11 @@ def english_words_prevail(text: str) -> bool:
 _NAME_RUN_RE = re.compile(
     r"(?<!\w)[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)*[A-ZÁÉÍÓÚÑ][\w'’-]*)*"
 )
+
+
+def _unnamed_words(text: str) -> list[str]:
+    """The lowercase words of ``text`` outside runs of capitalised names."""
+    return _WORD_RE.findall(_NAME_RUN_RE.sub(" ", text).lower())
 
 
 def _spanish_or(lang: str, sample: str, words: list[str]) -> str:
