@@ -820,10 +820,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"derail(?:ed|ment)|(?:plane|train|bus|road|boat|ferry|helicopter) (?:crash|accident|"
         r"capsized)|crash(?:ed|es)?|capsized|sank|gas leak|chemical (?:spill|leak)|"
         r"oil spill|(?:factory|industrial|gas|pipeline|boiler) (?:explosion|blast|fire)|"
-        r"collided|collision|"
-        # a vehicle that overturns: "a bus overturned, killing three passengers"
-        r"(?:bus|minibus|car|truck|lorry|van|tanker|vehicle|boat|ferry|train|coach) "
-        r"(?:overturned|overturns|rolled over|rolls over|veered off|plunged)",
+        r"collided|collision",
         MANMADE,
         3.0,
     ),
