@@ -1075,6 +1075,57 @@ def _side_note(top: str, triggers: list[Trigger]) -> bool:
     return all(passes(t.text) for t in triggers if t.label == top)
 
 
+_FALLS_TO_RE = re.compile(r"\b(?:falls?|fell) (?:to|into the hands of)$", _FLAGS)
+
+
+# where a clause before a capture verb starts: its subject is the side that took the place
+_CLAUSE_START_RE = re.compile(r"(?:[,;:!?]|//|\b(?:as|while|after|when|amid)\b)\s*", _FLAGS)
+# armed alliances and groups the side table does not hold as non-state by name
+_NONSTATE_SUBJECT_RE = guarded(
+    r"\b(?:alliance|allies|factions|PDFs?|KIA|TNLA|MNDAA|SDF|YPG|HTS)\b", _FLAGS
+)
+# a state side named as the owner of the places taken: "rebels seize junta bases"
+_STATE_OWNER_RE = guarded(
+    r"\b(?:army|military|junta|regime|government)(?:'s|’s)? (?:[\w-]+ )?(?:bases?|outposts?|"
+    r"camps?|positions|posts|strongholds?|garrisons?|headquarters|barracks|checkpoints?)\b",
+    _FLAGS,
+)
+
+
+def _first_side(part: str) -> str | None:
+    """ "state" or "nonstate": the side named first in ``part`` (a state word inside a group's
+    name, "Arakan Army", is the group's); None when it names neither."""
+    nonstate = _NONSTATE_RE.search(part)
+    state = _STATE_RE.search(part)
+    while state and nonstate and nonstate.start() <= state.start() < nonstate.end():
+        state = _STATE_RE.search(part, nonstate.end())
+    if state and (not nonstate or state.start() < nonstate.start()):
+        return "state"
+    return "nonstate" if nonstate else None
+
+
+def _taker(seg: str, triggers: list[Trigger], seg_start: int) -> str | None:
+    """Which side took a place, "state" or "nonstate", read where the text tells the taker:
+    after "fall(s) to" ("junta outposts fall to the resistance"), else in the capture verb's own
+    clause subject ("the KIA and allies seize junta bases" is the KIA's gain, though the junta is
+    named first); a state named only as the owner of the places taken lost them. None: not told
+    there (the whole segment decides)."""
+    capture = next((t for t in triggers if t.label in (lx.GOV_REGAINS, lx.NSA_OVERTAKES)), None)
+    if capture is None:
+        return None
+    if _FALLS_TO_RE.search(capture.text):
+        return _first_side(seg[capture.end - seg_start :])
+    before = seg[: capture.start - seg_start]
+    starts = [m.end() for m in _CLAUSE_START_RE.finditer(before)]
+    subject = before[starts[-1] if starts else 0 :]
+    side = _first_side(subject)
+    if side is None and (
+        _NONSTATE_SUBJECT_RE.search(subject) or _STATE_OWNER_RE.search(capture.text)
+    ):
+        side = "nonstate"
+    return side
+
+
 def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> Resolution:
     """Sub-event type of a mention with triggers ``triggers`` inside segment text ``seg``
     (``seg_start``: offset of ``seg`` in the text, to read each trigger's own context)."""
@@ -1160,18 +1211,12 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
         else:
             sub = lx.PEACEFUL
     elif top in (lx.GOV_REGAINS, lx.NSA_OVERTAKES):
-        nonstate = _NONSTATE_RE.search(seg)
-        state = _STATE_RE.search(seg)
-        # "Arakan Army", "Free Syrian Army": the state word inside a group's name
-        while state and nonstate and nonstate.start() <= state.start() < nonstate.end():
-            state = _STATE_RE.search(seg, nonstate.end())
-        if state and (not nonstate or state.start() < nonstate.start()):
-            sub = lx.GOV_REGAINS
-        elif nonstate:
-            sub = lx.NSA_OVERTAKES
-        else:
-            sub = top
-        cue = bool(state or nonstate)
+        # the side that took the place where the text tells it, else the side named first in
+        # the segment ("Arakan Army", "Free Syrian Army": the state word inside a group's name)
+        side = _taker(seg, triggers, seg_start) if seg_start is not None else None
+        side = side or _first_side(seg)
+        sub = {"state": lx.GOV_REGAINS, "nonstate": lx.NSA_OVERTAKES}.get(side or "", top)
+        cue = side is not None
     elif top == lx.EXPLOSION:
         if _DEFUSED_RE.search(seg):
             sub, cue = lx.DISRUPTED, True

@@ -26,13 +26,26 @@ def detect_language(text: str, declared: str | None = None) -> str:
         return (declared or "und").split("-")[0].lower()
     en = sum(map(_EN_STOP.__contains__, words))
     # "a" is a Spanish word too: a Spanish headline with two of them ("Asesinan a balazos a
-    # mujer en un mercado") is not English when Spanish function words outnumber English ones
-    if len(words) >= 8 and en / len(words) >= 0.2 and en > _spanish_words(words):
+    # mujer en un mercado") is not English when Spanish function words outnumber English ones,
+    # and "a" is counted for neither side there ("Matan a tres hombres a balazos en ...")
+    # (nor are the Spanish words inside names: "They murder a man in Praderas de la Sierra")
+    if (
+        len(words) >= 8
+        and en / len(words) >= 0.2
+        and _english_words(words) > _spanish_words(_unnamed_words(text[:1200]))
+    ):
         return "en"
     import py3langid
 
     lang, _score = py3langid.classify(sample)
-    if lang != "en" and len(words) < 8 and en / len(words) >= 0.25:
+    # (the Spanish "a" alone is no English sign when the model leans Spanish: "Asesinan a
+    # balazos a hombre en ...")
+    if (
+        lang != "en"
+        and len(words) < 8
+        and en / len(words) >= 0.25
+        and (_english_words(words) > 0 or lang not in _SPANISH_LIKE)
+    ):
         return "en"
     if lang != "en" and len(words) <= _HEADLINE_WORDS and _english_headline(text[:1200]):
         return "en"
@@ -49,6 +62,7 @@ def detect_language(text: str, declared: str | None = None) -> str:
 _SPANISH_MINOR = frozenset({"an", "ext", "ast", "la"})
 _SPANISH_NEIGHBOURS = frozenset({"gl", "ca", "pt", "oc", "it"})
 _SPANISH_MARGIN = 0.25
+_SPANISH_LIKE = _SPANISH_MINOR | _SPANISH_NEIGHBOURS | {"es"}
 
 
 # Galician and Portuguese words a Spanish text never has ("Sicarios matan a dois homes en
@@ -74,6 +88,11 @@ def english_words_prevail(text: str) -> bool:
 _NAME_RUN_RE = re.compile(
     r"(?<!\w)[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)*[A-ZÁÉÍÓÚÑ][\w'’-]*)*"
 )
+
+
+def _unnamed_words(text: str) -> list[str]:
+    """The lowercase words of ``text`` outside runs of capitalised names."""
+    return _WORD_RE.findall(_NAME_RUN_RE.sub(" ", text).lower())
 
 
 def _spanish_or(lang: str, sample: str, words: list[str]) -> str:

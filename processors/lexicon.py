@@ -71,6 +71,50 @@ NOT_ARMED_KILLER_BEFORE = (
     r"(?<!train )(?<!bus )(?<!truck )(?<!lorry )(?<!car )"
 )
 
+# An armed side as a headline's subject just before its verb ("regime forces control ...",
+# "the junta suffers ...").
+ARMED_SIDE_BEFORE = (
+    "(?:"
+    + "|".join(
+        f"(?<={w} )"
+        for w in (
+            "forces",
+            "troops",
+            "army",
+            "rebels",
+            "fighters",
+            "militants",
+            "factions",
+            "militias",
+            "militia",
+            "soldiers",
+            "insurgents",
+            "jihadists",
+            "junta",
+            "regime",
+            "military",
+            "SDF",
+            "ISIS",
+            "YPG",
+            "Tatmadaw",
+            "PDF",
+            "PDFs",
+            "alliance",
+            "Alliance",
+            "Junta",
+            "Army",
+            "Forces",
+            "Troops",
+            "Rebels",
+            "Military",
+            "Regime",
+            "resistance",
+            "Resistance",
+        )
+    )
+    + ")"
+)
+
 TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- explosions / remote violence
     (
@@ -242,12 +286,39 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         2.5,
     ),
     (r"ambush(?:ed|es)?", CLASH, 2.0),
-    # "militants suffer heavy casualties in army operations": losses in a fight
+    # "militants suffer heavy casualties in army operations": losses in a fight; an armed side's
+    # losses too ("the junta suffers heavy losses", "heavy junta losses", "the army loses 30
+    # soldiers"; not a company's losses)
     (
         r"suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |many |dozens of )?"
-        r"casualties",
+        r"casualties|"
+        rf"{ARMED_SIDE_BEFORE}suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |several |"
+        r"many |major )?(?:losses|fatalities)|"
+        r"heavy (?:[\w'’-]+ ){0,2}?(?:junta|regime|army|military|troop|enemy) (?:losses|"
+        r"casualties)|"
+        rf"{ARMED_SIDE_BEFORE}los(?:es|t) (?:at least |over |more than |about |nearly |some )?"
+        r"(?:\d+|dozens of|scores of|hundreds of|two|three|four|five|six|seven|eight|nine|ten) "
+        r"(?:more )?(?:soldiers|troops|fighters|men|members|personnel|officers)\b",
         CLASH,
         2.0,
+    ),
+    # an offensive or counterattack launched, an armed "engagement": fighting ("the army launches
+    # an offensive against the rebels", "a counterattack by the Islamic State", "troops had an
+    # engagement with the RCSS"; not a charm, diplomatic or media offensive)
+    (
+        # (the side attacked named, or an armed side launching it: not "launches an offensive
+        # against rivals", "a charm offensive")
+        r"(?:counter-?)?offensives? (?:against|on) (?:the )?(?:[\w'’-]+ ){0,2}?(?:rebels|army|"
+        r"militants|insurgents|forces|troops|militias?|jihadists|guerrillas|junta|regime|"
+        r"positions|strongholds?|bases?|Islamic State|ISIS|SDF|PDFs?|KIA|AA|TNLA|MNDAA)\b|"
+        rf"{ARMED_SIDE_BEFORE}(?:launch(?:es|ed|ing)?|beg[ia]ns?|start(?:s|ed)|open(?:s|ed)) "
+        r"(?:a |an |the |its |their |new |fresh |major |large-scale |ground |military |heavy )*"
+        r"(?:counter-?)?offensives?\b|"
+        r"counter-?attack(?:s|ed|ing)?\b|"
+        r"(?:ha[sd]|have) (?:an? )?(?:armed |military |brief |fierce |heavy )?engagements? with|"
+        r"armed engagements?",
+        CLASH,
+        2.5,
     ),
     # "rebels destroy a tank and three vehicles of the regime forces"
     (
@@ -272,9 +343,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # headlines tell it in the present: "resistance seizes border town"
         r"(?:captured|seized|took|taken|occupied|overran|captures?|seizes?|takes|occupies|"
         r"overruns?)(?: control of)? (?:[\w'’-]+ ){0,5}?"
-        r"(?:town|city|village|villages|district|base|area|territory|locality|hills?|hilltops?|"
-        r"airport|county|region|commune|positions?|outposts?|garrison|camp|headquarters|"
+        r"(?:town|city|village|villages|district|bases?|area|territory|locality|hills?|hilltops?|"
+        r"airport|county|region|commune|positions?|outposts?|garrison|camps?|headquarters|"
         r"crossing|strongholds?|barracks)|"
+        # "outposts fall to the resistance", "the town falls into the hands of ..." (a place that
+        # falls; not "prices fall to", "it falls to the court")
+        r"(?:towns?|city|cities|villages?|bases?|outposts?|camps?|garrisons?|strongholds?|"
+        r"positions|headquarters|barracks|posts) (?:[\w'’-]+ )?(?:falls?|fell) (?:to|into the "
+        r"hands of)\b|"
         # "the militia captured ground east of the river" (not "gained ground in the polls")
         r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
@@ -315,6 +391,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?<!to )(?:expand|extend)(?:s|ed)? (?:their|its) (?:scope of |area of |areas of )?"
         r"control|"
         r"controls? new (?:points|positions|villages|areas|hills?|hilltops?|neighbou?rhoods)|"
+        # an armed side that controls places, told in the present: "the SDF control a town",
+        # "regime forces control 4 villages" (not "controls the budget", nor an aim: "to control")
+        rf"{ARMED_SIDE_BEFORE}controls? (?:[\w'’-]+ ){{0,4}}?(?:towns?|villages?|cities|city|"
+        r"farms|hills?|hilltops?|bases?|outposts?|neighbou?rhoods?|positions|areas|points)\b|"
         r"(?<!to )end(?:s|ed)? the presence of|"
         r"takes? over (?:the )?(?:last |remaining |entire |whole )?(?:[\w'’-]+ )?(?:pocket|"
         r"town|city|village|area|neighbou?rhood|district|base|positions?|hills?)\b|"
@@ -354,8 +434,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:heads?|remains|skeletons?|limbs)|head of a (?:man|woman|person))|"
         r"lifeless (?:[\w'’-]+ )?(?:man|men|woman|women|person|people|body|bodies) "
         r"(?:[\w'’-]+ )?(?:found|located|discovered)|"
-        r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?(?:dead|"
-        r"lifeless|murdered|dismembered|decapitated|mutilated|bound|tortured|bagged) "
+        r"(?:finds?|found|locates?|located|discover(?:s|ed)?|leaves?|left|dump(?:s|ed)?|"
+        r"abandon(?:s|ed)?) (?:[\w'’-]+ ){0,2}?(?:dead|"
+        r"lifeless|murdered|dismembered|decapitated|mutilated|bound|tortured|bagged|burned|burnt|"
+        r"charred|calcined|strangled|executed) "
         r"(?:[\w'’-]+ )?"
         r"(?:man|men|woman|women|person|persons|people|youth|youths|subject|subjects|couple|"
         r"bod(?:y|ies)|corpses?)|"
@@ -401,7 +483,15 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"(?:finds?|found|locates?|located|discover(?:s|ed)?) (?:[\w'’-]+ ){0,2}?"
         r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
         r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
-        r"corpses?|him|her|them) (?:dead|lifeless|without life)|"
+        r"corpses?|him|her|them) (?:dead|lifeless|without life|burned|burnt|charred|calcined|"
+        r"dismembered|decapitated|tortured)|"
+        # people hung from a bridge or a tree: "two men hung from a bridge", "gunmen hang three
+        # men from an overpass"
+        r"(?:hangs?|hanged|hung) (?:[\w'’-]+ ){0,3}?(?:m[ae]n|wom[ae]n|people|persons|bod(?:y|ies)|"
+        r"corpses?|victims?) from (?:a |an |the )?(?:bridge|overpass|footbridge|tree|pole)|"
+        r"(?:m[ae]n|wom[ae]n|people|persons|bod(?:y|ies)|corpses?|victims?) "
+        r"(?:were |was |are |is )?(?:hung|hanged|hanging) from (?:a |an |the )?"
+        r"(?:bridge|overpass|footbridge|tree|pole)|"
         r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
         r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
         r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life|"
@@ -437,12 +527,16 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"injur(?:es|ed)|target(?:s|ed)?)|"
         r"raid(?:ed|s)?|assault(?:ed|s)?|murder(?:ed|s)?|assassinat(?:ed|ions?)|stormed|storming|"
         r"homicides?|killings|"
-        # a transitive kill is an event, not only its outcome: "gunmen kill a merchant"
-        r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
+        # a transitive kill is an event, not only its outcome: "gunmen kill a merchant" (nor
+        # here when weather, a disease, an animal or a vehicle kills: "Cholera kills three
+        # children", NOT_ARMED_KILLER_BEFORE)
+        + NOT_ARMED_KILLER_BEFORE
+        + r"kill(?:s|ing)? (?:a|an|him|her|them|one|two|three|four|five|six|seven|eight|nine|ten|"
         r"\d+)|"
         # "kill its crew", "kill mother and son", "Army Kills Villagers" (title case)
-        r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|many|"
-        r"mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
+        + NOT_ARMED_KILLER_BEFORE
+        + r"kill(?:s|ing)? (?:the|its|their|his|her|another|more|several|dozens|scores|hundreds|"
+        r"many|mother|father|son|daughter|brothers?|sisters?|(?:[\w'’-]+ )?(?:civilians|villagers|"
         r"people|men|women|children|soldiers|troops|members|fighters|policemen|officers)|"
         r"(?-i:[A-Z])\w+|[\"“‘'](?=\w)|unit|half|high)|kills?(?:,| and) (?:injure|wound|maim)s?|"
         # a headline's victim without an article ("Military kills civilian", "troops kill

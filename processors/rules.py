@@ -120,6 +120,31 @@ _PRONOUN_VICTIM_RE = guarded(
 _COUNT_OF_RE = guarded(
     r"\b(?:number|toll|total|tally|count|numbers)\s+of\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
+# A victim's noun and the few words that qualify it, up to a bare "killed" (no verb, conjunction
+# or relative word between: "the number of civilians who were killed" is no victim here).
+_VICTIM_PHRASE_RE = guarded(
+    r"\b(?:man|woman|boy|girl|child|teenager|youth|civilian|villager|resident|farmer|soldier|"
+    r"fighter|commander|leader|member|officer|policeman|official|journalist|reporter|activist|"
+    r"priest|driver|student|chief|mayor|teacher|doctor|militant|jihadist|rebel|emir|amir)"
+    r"(?:\s+(?!(?:who|which|that|were|was|are|is|been|being|have|has|had|and|or|to|not|as|"
+    r"after|when|while|since|says?|said|claims?|blamed)\b)[\w'’.-]+){1,5},?\s+$",
+    re.IGNORECASE,
+)
+# A named victim: two to four capitalised words (a comma may follow) before a bare "killed"
+_NAMED_VICTIM_RE = re.compile(
+    r"(?:^|(?<=[\s\"“‘(:]))[A-ZÁÉÍÓÚÑ][\w'’.-]+(?:\s+(?:(?:de|del|la|al|el|bin|ibn)\s+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w'’.-]+){1,3},?\s+$"
+)
+# a victim's name or nickname in quotes: "'El Flaco' killed in ...", "singer \"X Y\" killed"
+_NICKNAME_RE = re.compile(r"[\"“‘'][^\"“”‘’'\n]{2,30}[\"”’'],?\s+$")
+_NOT_NAME_WORDS = frozenset(
+    "the a an who which that was were is are has have had been be of and or to for with his her "
+    "their its as at on in by after before how why what when where this these those more most "
+    "another other two three four five six seven eight nine ten dozens many several".split()
+)
+# what may follow a headline's bare "killed": the end, a punctuation mark, the place or the
+# killer ("... killed in Culiacán", "... killed by gunmen")
+_CLAUSE_END_AFTER_RE = re.compile(r"\s*(?:$|[,.;:!?)]|(?:in|near|by|during|on|outside|inside)\b)")
 _VICTIM_OUTCOME_RE = guarded(r"(?:killed|slain|died|dies|die|dead)", re.IGNORECASE)
 # "... kill more citizens and raise the death toll to 193 since the start of the escalation",
 # "clashes rage on three fronts, raising to about 490 the number of casualties since ...": a
@@ -508,6 +533,8 @@ def _extract(
             )
             target = _attach(m, incidents, current, sent.index)
             if target is None:
+                if m.casualty_only and not es and _unarmed_killer(text, members):
+                    continue  # "Cholera kills three children": a toll, but of no armed party
                 if (
                     m.casualty_only
                     and not (cas.fatalities and cas.fatalities.lower)
@@ -553,6 +580,22 @@ def _event_before_total(sentence: str) -> int | None:
     return len(lead.rstrip(" ,;:-–—"))
 
 
+# "kills" after a killer that is no armed party (weather, a disease, an animal, a vehicle): the
+# same look-behinds as the trigger table's, so that a counted victim ("Cholera kills three
+# children") does not make the bare outcome word an incident either
+_ARMED_KILL_VERB_RE = re.compile(lx.NOT_ARMED_KILLER_BEFORE + r"kills?\b", re.IGNORECASE)
+_KILL_VERB_RE = re.compile(r"kills?", re.IGNORECASE)
+
+
+def _unarmed_killer(text: str, members: list[Trigger]) -> bool:
+    """True when a bare "kill(s)" of ``members`` has a killer that is no armed party just
+    before it."""
+    return any(
+        _KILL_VERB_RE.fullmatch(t.text) and not _ARMED_KILL_VERB_RE.match(text, t.start)
+        for t in members
+    )
+
+
 def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
     """True when a bare outcome word has a person noun just before it ("Villager killed"), not
     as a statistic's subject ("the number of civilians killed ... has risen")."""
@@ -565,6 +608,19 @@ def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
         m = _VICTIM_KILLED_RE.search(text, a, t.start)
         if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
             return True
+        # a headline's victim told with a few words after the noun, or by name, before a bare
+        # "killed" that ends the clause or gives the place ("A commander of the brigade killed
+        # in Daraa", "Juan Pérez López, killed in Culiacán")
+        if t.text.lower() in ("killed", "slain") and _CLAUSE_END_AFTER_RE.match(text, t.end):
+            a = max(lo, t.start - 80)
+            m = _VICTIM_PHRASE_RE.search(text, a, t.start) or _NICKNAME_RE.search(text, a, t.start)
+            if m is None:
+                m = _NAMED_VICTIM_RE.search(text, a, t.start)
+                # a title-case headline's words are no name: "The Man Who Was Killed"
+                if m is not None and _NOT_NAME_WORDS & set(m.group().lower().split()):
+                    m = None
+            if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
+                return True
     return False
 
 
