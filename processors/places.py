@@ -213,9 +213,12 @@ _BACKED_AFTER_RE = re.compile(
 # "Russian “guarantor’s” warplanes", "the Russian and regime's warplanes": the same, across a
 # quoted word or a second owner
 _ATTACKER_AFTER_RE = re.compile(
-    r"(?:\s+and\s+(?:the\s+)?[\w'’]+|\s*[“”\"‘’'][^“”\"\n]{1,24}[“”\"’'](?:[’']s)?|"
-    r"\s*[–—-]\s*[\w'’]+)?"
-    r"\s+(?:shelling|(?:air |drone |missile |rocket )?(?:strikes?|raids?)|airstrikes?|drones?|"
+    r"(?:\s+(?:and|as\s+well\s+as)\s+(?:the\s+)?[\w'’]+|"
+    r"\s*[“”\"‘’'][^“”\"\n]{1,24}[“”\"’'](?:[’']s)?|\s*[–—-]\s*[\w'’]+)?"
+    # "Russian aerial bombing", "a Turkish attack on X" (what follows "on" is the target)
+    r"\s+(?:shelling|(?:air |aerial |drone |missile |rocket )?(?:strikes?|raids?)|airstrikes?|"
+    r"aerial\s+(?:bombing|bombardments?|attacks?)|(?:drone |missile |rocket )?attacks?\s+on\b|"
+    r"drones?|"
     r"warplanes?|war planes?|planes|jets|aircraft|helicopters?|artillery|missiles?|rockets?|"
     r"bombardments?|bombing|incursions?|guarantor|aggression|occupation|"
     # foreign militias or a truce between two powers: who, not where (home forces, "Syrian
@@ -623,6 +626,8 @@ def article_places(
         if len(kept) < len(found):
             found = kept
             neighbourhoods = neighbourhoods or [(0, 0)]
+    if len(found) > 1:
+        found = _drop_foreign_alternates(gaz, found)
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -1023,6 +1028,42 @@ _TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
 # The actor table is one large pattern: scanned for this on report-sized texts only (a page names
 # its countries, which settle its namesakes)
 _HOME_SCAN_CHARS = 2_000
+
+
+def _by_own_name(mention: Any, place: Place) -> bool:
+    """Whether the text spells the place's own name, a spelling of it or its distinctive part
+    ("Acapulco" for Acapulco de Juárez), not one of its alternate names ("Tarde" is one of
+    Taranto's)."""
+    own, said = canon_key(fold(place.name)), canon_key(mention.key)
+    return own == said or _spelling_variant(own, said) or said in own.split()
+
+
+def _drop_foreign_alternates(
+    gaz: Gazetteer, found: list[tuple[int, int, Any]]
+) -> list[tuple[int, int, Any]]:
+    """A one-word name that is only an alternate name of towns of one country ("Tarde",
+    Taranto; "Coss", Jos) beside a place of another country named by its own name ("Ciudad
+    Juárez", "Nuevo León", "Homs"): a word of the headline or another transliteration, not a
+    second theatre abroad."""
+    alternates: dict[int, str] = {}  # index in found -> the country its towns are in
+    own_countries: set[str] = set()
+    for k, (_s, _e, m) in enumerate(found):
+        if m.demonym or not m.ids:
+            continue
+        cands = list(map(gaz.place, m.ids[:8]))
+        first = cands[0]
+        if first.feature == "country" or first.country_iso3 is None:
+            continue
+        if any(_by_own_name(m, p) for p in cands):
+            if first.feature == "admin1" or first.population >= 1000:
+                own_countries.add(first.country_iso3)
+        elif " " not in m.key.removeprefix("al "):
+            isos = {p.country_iso3 for p in cands}
+            if len(isos) == 1 and first.feature == "city":
+                alternates[k] = first.country_iso3
+    if not alternates or not own_countries:
+        return found
+    return [f for k, f in enumerate(found) if k not in alternates or alternates[k] in own_countries]
 
 
 def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[str]) -> None:
