@@ -102,3 +102,37 @@ def test_a_foreign_alternate_name_does_not_steal_the_place(
 )
 def test_own_names_are_not_alternates(text: str, iso3: str) -> None:
     assert _country(text) == iso3
+
+
+# ------------------------------------------------ a town's common name against its official one
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3", "town"),
+    [
+        # a Spanish "en" read with the name is no part of it: the Mexican city, not a Chinese
+        # one that holds the bare name as an alternate
+        ("Hallan sin vida a un hombre en Cancún", "MEX", "Cancún"),
+        # the head of a Spanish official name ("X de Hidalgo") is how news name the town: it
+        # weighs as a primary name, so the larger town of the name wins
+        ("Gunmen shot a shopkeeper dead in Zamora", "MEX", "Zamora"),
+    ],
+)
+def test_a_town_by_its_common_name(text: str, iso3: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.country_iso3, loc.name) == (iso3, town)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # the country named beside the town decides
+        ("Two police officers were wounded in Zamora, Spain", "ESP"),
+        # the full official name is the Spanish town
+        ("A man was stabbed to death in Jerez de la Frontera", "ESP"),
+        ("Two men were shot dead in Cancún", "MEX"),
+    ],
+)
+def test_common_names_keep_the_texts_country(text: str, iso3: str) -> None:
+    assert _country(text) == iso3
