@@ -596,12 +596,14 @@ def article_places(
     title: str | None = None,
     exclude: list[tuple[int, int]] | None = None,
     regions: list[tuple[int, int]] | None = None,
+    event_words: list[tuple[int, int]] | None = None,
 ) -> ArticlePlaces:
     """Resolve every place name of ``text`` with the article's countries as context.
 
     Names inside ``exclude`` (datelines) count as country context but never as event places.
     ``regions`` (sorted, disjoint spans) limits the search on long texts to the parts that
-    matter (the lead and the sentences that tell events).
+    matter (the lead and the sentences that tell events). A name inside one of ``event_words``
+    (the spans of the event's own words) is neither a place nor a context.
     """
     gaz = gazetteer()
     if gaz is None:
@@ -612,6 +614,11 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+    if event_words:
+        # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
+        # "Ataque en ..."), which may spell a village abroad: as a context it would outvote
+        # the real town of the headline ("en Fresnillo") as a namesake
+        found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in event_words)]
     found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
     if "l-" in text:
         found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]

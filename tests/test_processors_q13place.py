@@ -136,3 +136,33 @@ def test_a_town_by_its_common_name(text: str, iso3: str, town: str) -> None:
 )
 def test_common_names_keep_the_texts_country(text: str, iso3: str) -> None:
     assert _country(text) == iso3
+
+
+# ---------------------------------------------- a Spanish headline's event word is no context
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # the opening verb spells a village abroad: it must not outvote the headline's town
+        ("Dejan dos cuerpos en una brecha en Fresnillo", "Fresnillo"),
+        # the trigger "Ataque en" ends with the "en" the town's name is read with
+        ("Ataque en Zapopan deja tres muertos", "Zapopan"),
+    ],
+)
+def test_a_spanish_event_word_does_not_name_the_country(text: str, town: str) -> None:
+    loc = _one(text).location
+    assert loc is not None
+    assert (loc.country_iso3, loc.name) == ("MEX", town)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a foreign town after the verb is still read
+        ("Matan a dos policías en Medellín", "COL"),
+        ("Asesinan a un periodista en Tegucigalpa", "HND"),
+    ],
+)
+def test_spanish_headlines_abroad_stay_abroad(text: str, iso3: str) -> None:
+    assert _country(text) == iso3
