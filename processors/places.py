@@ -248,6 +248,8 @@ _ARTICLE_END_RE = re.compile(r"[\s-](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|e
 # attacker's weapons. (Home forces, "Myanmar military", "Syrian troops", stay a hint of where.)
 _COUNTRY_ACTOR_AFTER_RE = re.compile(
     r"\s+(?:(?:military\s+|army\s+|air\s+)?bases?|officials?|embassy|envoy|"
+    # "US citizens", "UK nationals": the victims' nationality, as a demonym before "man"
+    r"citizens?|(?-i:nationals?)|"
     r"gives|gave|sends|sent|backs|supports)\b",
     re.IGNORECASE,
 )
@@ -257,7 +259,9 @@ _PEOPLE_AFTER_RE = re.compile(
     # a victim's nationality ("a Colombian man found dead", "a Moroccan commander"): news name
     # it when the victim is abroad (home forces, "Mexican soldiers", stay a hint of where)
     r"man|men|woman|women|(?-i:nationals?)|tourists|commanders?|workers?|students?|"
-    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies))\b",
+    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies)|"
+    # who was hit, not where: "an Iraqi refugee family", "Syrian refugees", "Iranian pilgrims"
+    r"refugees?|(?:refugee\s+)?famil(?:y|ies)|hostages?|captives?|pilgrims?|spies)\b",
     re.IGNORECASE,
 )
 # A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
@@ -642,6 +646,7 @@ def article_places(
     city_weights: dict[str, float] = {}
     attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
     forces: dict[str, float] = {}  # what "Turkish forces", "US troops" add to their country
+    people: dict[str, float] = {}  # countries named only by a plural nationality ("Syrians")
     force_names: list[int] = []  # their starts
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
@@ -693,6 +698,11 @@ def article_places(
                 attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
                 if not m.demonym:
                     actor_names.add(starts[i])  # "loyal to Iran": not a place of the event
+                continue
+            if m.demonym and not in_title and m.key.endswith("s") and gaz.country(m.key[:-1]):
+                # a plural nationality is people ("including 7 Russians"): where they are only
+                # when nothing else says ("200 Syrians were killed yesterday"), see below
+                people[iso0] = 0.5
                 continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
@@ -795,6 +805,8 @@ def article_places(
         for iso, names in hints.items():
             hint = min(_HOME_HINT_MAX, sum(names.values()))
             weights[iso] = max(weights.get(iso, 0.0), hint)
+    for iso, w in people.items():
+        weights[iso] = max(weights.get(iso, 0.0), w)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them

@@ -166,3 +166,40 @@ def test_a_spanish_event_word_does_not_name_the_country(text: str, town: str) ->
 )
 def test_spanish_headlines_abroad_stay_abroad(text: str, iso3: str) -> None:
     assert _country(text) == iso3
+
+
+# ------------------------------------------------------------ the victims' nationality as place
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a nationality before "refugee family" says who was hit; the struck town is the place
+        ("Airstrikes hit Abu Kamal and killed an Iraqi refugee family", "SYR"),
+        # a plural nationality among a toll: the regime's country, not theirs
+        ("IS fighters killed 30 regime soldiers including 5 Russians in an ambush", "SYR"),
+    ],
+)
+def test_the_victims_nationality_is_not_the_place(text: str, iso3: str) -> None:
+    assert _country(text) == iso3
+
+
+def test_a_country_named_for_its_citizens_is_not_the_place() -> None:
+    loc = _one("Attackers killed four US citizens in separate attacks").location
+    assert loc is None or loc.country_iso3 != "USA"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # with nothing else to say where, a plural nationality is still the best guess
+        ("More than 100 Syrians were killed today across the country", "SYR"),
+        # a named town wins; a town abroad stays abroad
+        ("Two Afghans were killed in a blast in Kabul", "AFG"),
+        ("Syrian refugees were attacked in Gaziantep, two were killed", "TUR"),
+        # home forces stay a hint of where
+        ("Pakistani troops killed five militants", "PAK"),
+    ],
+)
+def test_nationalities_still_place_when_nothing_else_does(text: str, iso3: str) -> None:
+    assert _country(text) == iso3
