@@ -304,6 +304,12 @@ def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
 
 
 _HOME_ACTORS, _HOME_GROUP_RE = _actor_table()
+# a side's weapon that reaches far abroad: "Houthi drone", "Hezbollah rockets"
+_LONG_RANGE_AFTER_RE = re.compile(
+    r"\b(?:drones?|missiles?|rockets?|ballistic)\b.{0,60}?\b(?:struck|hit|hits|strikes|targeted|"
+    r"targets|landed|fell)\b",
+    re.IGNORECASE,
+)
 # the same names without a group each: finds them over 20x faster (fastre.unnamed)
 _HOME_ANY_RE = unnamed(_HOME_GROUP_RE)
 # several names of one country add up to this much: still less than one named place (1.0)
@@ -764,6 +770,12 @@ def article_places(
             # neighbouring country is no namesake when it is a sizeable one (not a village,
             # "Houla" in Lebanon for Syria's al-Houla)
             near_sides = {n for iso in home_sides for n in gaz.neighbours(iso)}
+            if _LONG_RANGE_AFTER_RE.search(text):
+                # "a Houthi drone struck a ship near Eilat": a side's long-range weapon reaches
+                # towns far abroad; a sizeable one there is its target, not a namesake
+                near_sides = {
+                    t[0] for t in towns if not t[2] and t[0] not in home_sides
+                } | near_sides
             towns = [t for t in towns if t[0] in home_sides or (t[0] in near_sides and not t[2])]
     village_weights: dict[str, float] = {}
     counted: set[str] = set()

@@ -203,3 +203,20 @@ def test_a_country_named_for_its_citizens_is_not_the_place() -> None:
 )
 def test_nationalities_still_place_when_nothing_else_does(text: str, iso3: str) -> None:
     assert _country(text) == iso3
+
+
+# ---------------------------------------------------- a side's long-range weapon reaches abroad
+# (the strict xfail of tests/test_processors_r12rules.py is a test again)
+
+
+def test_a_sides_missile_far_abroad_keeps_its_town() -> None:
+    inc = _one("A Houthi missile hit a cargo ship off Eilat, wounding three crew")
+    assert inc.location is not None
+    assert inc.location.country_iso3 == "ISR"
+
+
+def test_a_sides_drone_does_not_bring_back_a_village_namesake() -> None:
+    # Kani, Japan is a namesake whatever weapon the PDF used
+    inc = _one("A PDF drone struck a junta post in Kani Township, killing 3 soldiers")
+    assert inc.location is not None
+    assert inc.location.country_iso3 == "MMR"
