@@ -457,6 +457,12 @@ class ArticlePlaces:
     dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
+# The heads of Arabic place names ("Wadi Barada", "Deir Hafer", "Kafr Nabl", "Tal Rifaat");
+# not the ones that also head people's names (Abu, Umm, Khan)
+_ARABIC_HEAD_RE = re.compile(
+    r"\b(?:Wadi|Jabal|Jebel|Deir|Dayr|Kafr|Kfar|Tal|Tall|Tell|Bir|Ras|Ayn|Ain|Beit|Bayt)"
+    r"[ -](?:al-|el-|ad-|ar-|as-|at-|az-|an-)?[A-Z][a-z]"
+)
 # "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
 _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
@@ -845,10 +851,16 @@ def article_places(
     near_named: set[str] = set()
     for iso in named:
         near_named.update(gaz.neighbours(iso))
+    context: tuple[str, ...] = ranked[:4]
+    if all(w < 0.5 for w in weights.values()) and _ARABIC_HEAD_RE.search(text):
+        # no country said, but a name the gazetteer lacks is an Arabic place name by its head
+        # ("Wadi Barada", "Kafr Nabl"): the towns of Arabic-name countries come first ("Madaya"
+        # beside it is the Syrian town, not Myanmar's)
+        context = ranked[:4] + tuple(sorted(ARABIC_NAME_COUNTRIES - set(ranked[:4])))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     for start, end, m in found:
-        place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
+        place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if place is None:
             place = _marked_small_town(text, start, end, m, named)
         if place is None:

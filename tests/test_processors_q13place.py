@@ -220,3 +220,27 @@ def test_a_sides_drone_does_not_bring_back_a_village_namesake() -> None:
     inc = _one("A PDF drone struck a junta post in Kani Township, killing 3 soldiers")
     assert inc.location is not None
     assert inc.location.country_iso3 == "MMR"
+
+
+# ------------------------------------------------- an Arabic place name's head as a country hint
+
+
+def test_an_unknown_arabic_place_name_prefers_arabic_towns() -> None:
+    # "Wadi ..." is a valley the gazetteer lacks; the besieged town beside it is Syria's Madaya
+    # (no population in GeoNames), not the Myanmar town of the name
+    inc = _one("Snipers killed two in the besieged Madaya town as fighting rages in Wadi Hamra")
+    assert inc.location is not None
+    assert inc.location.country_iso3 == "SYR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no Arabic name beside it: the larger town of the name
+        "Two were killed by sniper fire in Madaya",
+        # a Myanmar text keeps its township, Arabic head or not in a person's name
+        "Junta troops torched houses in Madaya Township, killing two",
+    ],
+)
+def test_madaya_without_an_arabic_hint_stays_in_myanmar(text: str) -> None:
+    assert _country(text) == "MMR"
