@@ -1088,22 +1088,27 @@ def _drop_foreign_alternates(
     Taranto; "Coss", Jos) beside a place of another country named by its own name ("Ciudad
     Juárez", "Nuevo León", "Homs"): a word of the headline or another transliteration, not a
     second theatre abroad."""
+    firsts = [
+        (k, m, first)
+        for k, (_s, _e, m) in enumerate(found)
+        if not m.demonym and m.ids
+        for first in (gaz.place(m.ids[0]),)
+        if first.feature != "country" and first.country_iso3 is not None
+    ]
+    if len({first.country_iso3 for _k, _m, first in firsts}) < 2:
+        return found  # most texts: every name read in one country first, nothing to weigh
     alternates: dict[int, str] = {}  # index in found -> the country its towns are in
     own_countries: set[str] = set()
-    for k, (_s, _e, m) in enumerate(found):
-        if m.demonym or not m.ids:
-            continue
-        cands = list(map(gaz.place, m.ids[:8]))
-        first = cands[0]
-        if first.feature == "country" or first.country_iso3 is None:
-            continue
+    for k, m, first in firsts:
+        iso = str(first.country_iso3)  # not None: filtered above
+        cands = [first, *map(gaz.place, m.ids[1:8])]
         if any(_by_own_name(m, p) for p in cands):
             if first.feature == "admin1" or first.population >= 1000:
-                own_countries.add(first.country_iso3)
+                own_countries.add(iso)
         elif " " not in m.key.removeprefix("al "):
             isos = {p.country_iso3 for p in cands}
             if len(isos) == 1 and first.feature == "city":
-                alternates[k] = first.country_iso3
+                alternates[k] = iso
     if not alternates or not own_countries:
         return found
     return [f for k, f in enumerate(found) if k not in alternates or alternates[k] in own_countries]
