@@ -742,6 +742,16 @@ class Gazetteer:
         # "Manila" in an article that also names the US: the capital, not a village in Utah
         top_pop = max((pops[i] for i in city_ids if fold_token(names[i]) == key), default=0)
         dwarf = top_pop // 50 if top_pop >= _BIG_CITY else 0
+        # the name as the town is called: without a Spanish "en" the scanner kept ("en Cancún"
+        # is Cancún, not Changchun, which holds "Cancun" as an alternate), and the head of a
+        # Spanish official name ("Zamora" for Zamora de Hidalgo, "Acapulco" for Acapulco de
+        # Juárez), which news use for the town as they use a primary name
+        bare = key[3:] if key.startswith("en ") else key
+        heads = (bare + " de ", bare + " del ")
+
+        def own_name(i: int) -> bool:
+            name = fold_token(names[i])
+            return name == key or name == bare or name.startswith(heads)
 
         def score(i: int) -> tuple[bool, bool, float, float]:
             f = feats[i]
@@ -763,7 +773,7 @@ class Gazetteer:
             if i == preferred and f != _F_COUNTRY:
                 rank = _build.STATIC_RANK[_F_LANDMARK] + 0.5
             size = order[i] if ordered else math.log10(pops[i] + 1)
-            if f == _F_CITY and not ordered and fold_token(names[i]) == key:
+            if f == _F_CITY and not ordered and own_name(i):
                 size += 1.0
             small = f == _F_CITY and pops[i] < dwarf
             return (countries[i] in ctx_c and not small, admin1[i] in ctx_aid, rank, size)

@@ -213,9 +213,12 @@ _BACKED_AFTER_RE = re.compile(
 # "Russian “guarantor’s” warplanes", "the Russian and regime's warplanes": the same, across a
 # quoted word or a second owner
 _ATTACKER_AFTER_RE = re.compile(
-    r"(?:\s+and\s+(?:the\s+)?[\w'’]+|\s*[“”\"‘’'][^“”\"\n]{1,24}[“”\"’'](?:[’']s)?|"
-    r"\s*[–—-]\s*[\w'’]+)?"
-    r"\s+(?:shelling|(?:air |drone |missile |rocket )?(?:strikes?|raids?)|airstrikes?|drones?|"
+    r"(?:\s+(?:and|as\s+well\s+as)\s+(?:the\s+)?[\w'’]+|"
+    r"\s*[“”\"‘’'][^“”\"\n]{1,24}[“”\"’'](?:[’']s)?|\s*[–—-]\s*[\w'’]+)?"
+    # "Russian aerial bombing", "a Turkish attack on X" (what follows "on" is the target)
+    r"\s+(?:shelling|(?:air |aerial |drone |missile |rocket )?(?:strikes?|raids?)|airstrikes?|"
+    r"aerial\s+(?:bombing|bombardments?|attacks?)|(?:drone |missile |rocket )?attacks?\s+on\b|"
+    r"drones?|"
     r"warplanes?|war planes?|planes|jets|aircraft|helicopters?|artillery|missiles?|rockets?|"
     r"bombardments?|bombing|incursions?|guarantor|aggression|occupation|"
     # foreign militias or a truce between two powers: who, not where (home forces, "Syrian
@@ -245,6 +248,8 @@ _ARTICLE_END_RE = re.compile(r"[\s-](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|e
 # attacker's weapons. (Home forces, "Myanmar military", "Syrian troops", stay a hint of where.)
 _COUNTRY_ACTOR_AFTER_RE = re.compile(
     r"\s+(?:(?:military\s+|army\s+|air\s+)?bases?|officials?|embassy|envoy|"
+    # "US citizens", "UK nationals": the victims' nationality, as a demonym before "man"
+    r"citizens?|(?-i:nationals?)|"
     r"gives|gave|sends|sent|backs|supports)\b",
     re.IGNORECASE,
 )
@@ -254,7 +259,9 @@ _PEOPLE_AFTER_RE = re.compile(
     # a victim's nationality ("a Colombian man found dead", "a Moroccan commander"): news name
     # it when the victim is abroad (home forces, "Mexican soldiers", stay a hint of where)
     r"man|men|woman|women|(?-i:nationals?)|tourists|commanders?|workers?|students?|"
-    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies))\b",
+    r"businessm[ae]n|doctors?|engineers?|priests?|missionar(?:y|ies)|"
+    # who was hit, not where: "an Iraqi refugee family", "Syrian refugees", "Iranian pilgrims"
+    r"refugees?|(?:refugee\s+)?famil(?:y|ies)|hostages?|captives?|pilgrims?|spies)\b",
     re.IGNORECASE,
 )
 # A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
@@ -297,6 +304,12 @@ def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
 
 
 _HOME_ACTORS, _HOME_GROUP_RE = _actor_table()
+# a side's weapon that reaches far abroad: "Houthi drone", "Hezbollah rockets"
+_LONG_RANGE_AFTER_RE = re.compile(
+    r"\b(?:drones?|missiles?|rockets?|ballistic)\b.{0,60}?\b(?:struck|hit|hits|strikes|targeted|"
+    r"targets|landed|fell)\b",
+    re.IGNORECASE,
+)
 # the same names without a group each: finds them over 20x faster (fastre.unnamed)
 _HOME_ANY_RE = unnamed(_HOME_GROUP_RE)
 # several names of one country add up to this much: still less than one named place (1.0)
@@ -444,6 +457,12 @@ class ArticlePlaces:
     dateline: tuple[PlaceHit, ...] = ()  # towns of the datelines ("GOMA, Congo —")
 
 
+# The heads of Arabic place names ("Wadi Barada", "Deir Hafer", "Kafr Nabl", "Tal Rifaat");
+# not the ones that also head people's names (Abu, Umm, Khan)
+_ARABIC_HEAD_RE = re.compile(
+    r"\b(?:Wadi|Jabal|Jebel|Deir|Dayr|Kafr|Kfar|Tal|Tall|Tell|Bir|Ras|Ayn|Ain|Beit|Bayt)"
+    r"[ -](?:al-|el-|ad-|ar-|as-|at-|az-|an-)?[A-Z][a-z]"
+)
 # "in Mogoke Township (Mandalay Region)": a town the text ties to a region by name
 _TOWNSHIP_RE = re.compile(r"\b([A-Z][a-z]{4,})\s+(?i:township|town)\b")
 
@@ -593,12 +612,14 @@ def article_places(
     title: str | None = None,
     exclude: list[tuple[int, int]] | None = None,
     regions: list[tuple[int, int]] | None = None,
+    event_words: list[tuple[int, int]] | None = None,
 ) -> ArticlePlaces:
     """Resolve every place name of ``text`` with the article's countries as context.
 
     Names inside ``exclude`` (datelines) count as country context but never as event places.
     ``regions`` (sorted, disjoint spans) limits the search on long texts to the parts that
-    matter (the lead and the sentences that tell events).
+    matter (the lead and the sentences that tell events). A name inside one of ``event_words``
+    (the spans of the event's own words) is neither a place nor a context.
     """
     gaz = gazetteer()
     if gaz is None:
@@ -609,6 +630,11 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+    if event_words:
+        # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
+        # "Ataque en ..."), which may spell a village abroad: as a context it would outvote
+        # the real town of the headline ("en Fresnillo") as a namesake
+        found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b in event_words)]
     found = [f for f in found if not _cut_at_article(text, f[1], f[2])]
     if "l-" in text:
         found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]
@@ -623,6 +649,8 @@ def article_places(
         if len(kept) < len(found):
             found = kept
             neighbourhoods = neighbourhoods or [(0, 0)]
+    if len(found) > 1:
+        found = _drop_foreign_alternates(gaz, found)
     mentions = [m for _s, _e, m in found]
     starts = [s for s, _e, _m in found]
     title_mentions = gaz.find(title) if title else []
@@ -630,6 +658,7 @@ def article_places(
     city_weights: dict[str, float] = {}
     attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
     forces: dict[str, float] = {}  # what "Turkish forces", "US troops" add to their country
+    people: dict[str, float] = {}  # countries named only by a plural nationality ("Syrians")
     force_names: list[int] = []  # their starts
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
@@ -681,6 +710,11 @@ def article_places(
                 attacker[iso0] = max(attacker.get(iso0, 0.0), 0.3)
                 if not m.demonym:
                     actor_names.add(starts[i])  # "loyal to Iran": not a place of the event
+                continue
+            if m.demonym and not in_title and m.key.endswith("s") and gaz.country(m.key[:-1]):
+                # a plural nationality is people ("including 7 Russians"): where they are only
+                # when nothing else says ("200 Syrians were killed yesterday"), see below
+                people[iso0] = 0.5
                 continue
             if m.demonym and not in_title:
                 if _ATTACKER_AFTER_RE.match(after) or _ATTACKER_BEFORE_RE.search(
@@ -742,6 +776,12 @@ def article_places(
             # neighbouring country is no namesake when it is a sizeable one (not a village,
             # "Houla" in Lebanon for Syria's al-Houla)
             near_sides = {n for iso in home_sides for n in gaz.neighbours(iso)}
+            if _LONG_RANGE_AFTER_RE.search(text):
+                # "a Houthi drone struck a ship near Eilat": a side's long-range weapon reaches
+                # towns far abroad; a sizeable one there is its target, not a namesake
+                near_sides = {
+                    t[0] for t in towns if not t[2] and t[0] not in home_sides
+                } | near_sides
             towns = [t for t in towns if t[0] in home_sides or (t[0] in near_sides and not t[2])]
     village_weights: dict[str, float] = {}
     counted: set[str] = set()
@@ -783,6 +823,8 @@ def article_places(
         for iso, names in hints.items():
             hint = min(_HOME_HINT_MAX, sum(names.values()))
             weights[iso] = max(weights.get(iso, 0.0), hint)
+    for iso, w in people.items():
+        weights[iso] = max(weights.get(iso, 0.0), w)
     ranked = tuple(sorted(weights, key=lambda k: -weights[k]))
     named = {iso for iso in ranked if weights[iso] >= 1.0}
     admin1 = tuple(  # distinct names: each resolve() below folds all of them
@@ -809,10 +851,16 @@ def article_places(
     near_named: set[str] = set()
     for iso in named:
         near_named.update(gaz.neighbours(iso))
+    context: tuple[str, ...] = ranked[:4]
+    if all(w < 0.5 for w in weights.values()) and _ARABIC_HEAD_RE.search(text):
+        # no country said, but a name the gazetteer lacks is an Arabic place name by its head
+        # ("Wadi Barada", "Kafr Nabl"): the towns of Arabic-name countries come first ("Madaya"
+        # beside it is the Syrian town, not Myanmar's)
+        context = ranked[:4] + tuple(sorted(ARABIC_NAME_COUNTRIES - set(ranked[:4])))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     for start, end, m in found:
-        place = gaz.resolve(m, context_countries=ranked[:4], context_admin1=admin1)
+        place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if place is None:
             place = _marked_small_town(text, start, end, m, named)
         if place is None:
@@ -1023,6 +1071,47 @@ _TOWN_REGION_GAP_RE = re.compile(r",?[ \t]+")
 # The actor table is one large pattern: scanned for this on report-sized texts only (a page names
 # its countries, which settle its namesakes)
 _HOME_SCAN_CHARS = 2_000
+
+
+def _by_own_name(mention: Any, place: Place) -> bool:
+    """Whether the text spells the place's own name, a spelling of it or its distinctive part
+    ("Acapulco" for Acapulco de Juárez), not one of its alternate names ("Tarde" is one of
+    Taranto's)."""
+    own, said = canon_key(fold(place.name)), canon_key(mention.key)
+    return own == said or _spelling_variant(own, said) or said in own.split()
+
+
+def _drop_foreign_alternates(
+    gaz: Gazetteer, found: list[tuple[int, int, Any]]
+) -> list[tuple[int, int, Any]]:
+    """A one-word name that is only an alternate name of towns of one country ("Tarde",
+    Taranto; "Coss", Jos) beside a place of another country named by its own name ("Ciudad
+    Juárez", "Nuevo León", "Homs"): a word of the headline or another transliteration, not a
+    second theatre abroad."""
+    firsts = [
+        (k, m, first)
+        for k, (_s, _e, m) in enumerate(found)
+        if not m.demonym and m.ids
+        for first in (gaz.place(m.ids[0]),)
+        if first.feature != "country" and first.country_iso3 is not None
+    ]
+    if len({first.country_iso3 for _k, _m, first in firsts}) < 2:
+        return found  # most texts: every name read in one country first, nothing to weigh
+    alternates: dict[int, str] = {}  # index in found -> the country its towns are in
+    own_countries: set[str] = set()
+    for k, m, first in firsts:
+        iso = str(first.country_iso3)  # not None: filtered above
+        cands = [first, *map(gaz.place, m.ids[1:8])]
+        if any(_by_own_name(m, p) for p in cands):
+            if first.feature == "admin1" or first.population >= 1000:
+                own_countries.add(iso)
+        elif " " not in m.key.removeprefix("al "):
+            isos = {p.country_iso3 for p in cands}
+            if len(isos) == 1 and first.feature == "city":
+                alternates[k] = iso
+    if not alternates or not own_countries:
+        return found
+    return [f for k, f in enumerate(found) if k not in alternates or alternates[k] in own_countries]
 
 
 def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[str]) -> None:

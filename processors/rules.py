@@ -481,7 +481,13 @@ def _extract(
             continue
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
-            places = article_places(text, title, exclude=filed, regions=regions)
+            places = article_places(
+                text,
+                title,
+                exclude=filed,
+                regions=regions,
+                event_words=[(t.start, t.end) for t in triggers] if es else None,
+            )
             if es:  # an event word is no place ("Choque de cárteles ...": Choque is a town too)
                 places = es_rules.without_event_words(places, triggers)
             hit_pos = [h.start for h in places.hits]

@@ -912,7 +912,9 @@ def without_event_words(places: ArticlePlaces, triggers: list[Trigger]) -> Artic
     hits = [
         h
         for h in places.hits
-        if not any(a <= h.start < b for a, b in spans) and not _GROUP_NAME_RE.fullmatch(h.surface)
+        # a trigger may end with the "en" a name starts with ("Ataque en" / "en Zapopan")
+        if not any(a <= h.start and h.end <= b for a, b in spans)
+        and not _GROUP_NAME_RE.fullmatch(h.surface)
     ]
     if len(hits) == len(places.hits):
         return places
