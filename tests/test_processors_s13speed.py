@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 
-from processors import casualties
+from processors import actors, casualties
 from processors.fastre import folds_plainly
 
 # count phrases before a kill or injury word in mixed case, the case-sensitive "KIA" and the
@@ -61,3 +62,34 @@ def test_before_counts_found_through_the_pretest() -> None:
         casualties._BEFORE_RE, casualties._BEFORE_LOW_RE, seg, seg.lower(), starts
     )
     assert [m.group("out") for m in got] == ["killed", "KIA", "hurt"]
+
+
+# "<who> said" phrases in mixed case: names with inner periods, apostrophes and hyphens, "of" in
+# names, appositions, keywords, and words that only start like them
+_SAID_PIECES = (
+    "the", "The", "police", "Police", "army", "military", "sources", "source", "officials",
+    "spokesman", "spokeswoman", "witnesses", "residents", "ministry", "statement", "local",
+    "security", "Ministry", "of", "for", "and", "Defence", "Interior", "U.S.", "Sana'a", "al-Assad",
+    "Ahmed", "O’Brien", "Jr.", "Dr.", ",", ", who asked not to be named,", "said", "says", "told",
+    "reported", "announced", "confirmed", "claimed", "stated", "saidx", "officer", "He", "It",
+    "x", "5", "\n", "  ", "\t", "theater", "offers", "policeman", "ſources", "İnterior",
+)  # fmt: skip
+
+
+def test_said_scan_with_possessive_runs_finds_what_the_backtracking_one_found() -> None:
+    rx_before = re.compile(
+        r"(?<![\w'’.])(?P<who>(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and)\s+|\s+)){0,6}(?:[A-Z][\w'’.-]*"
+        r"|spokes(?:man|woman|person))|(?:the\s+)?(?:\w+\s+){0,2}(?:sources?|officials?|"
+        r"spokes(?:man|woman|person)|witnesses|residents|police|army|military|ministry|"
+        r"statement))(?:,[^,]{1,40},)?\s+(?:said|says|told|reported|announced|confirmed|claimed|"
+        r"stated)\b"
+    )
+    rng = random.Random(7)
+    hits = 0
+    for _ in range(5000):
+        words = [rng.choice(_SAID_PIECES) for _ in range(rng.randint(1, 14))]
+        text = "".join(w + rng.choice((" ", " ", "  ", "")) for w in words)
+        expected = [(m.span(), m.group("who")) for m in rx_before.finditer(text)]
+        hits += len(expected)
+        assert [(m.span(), m.group("who")) for m in actors._SAID_RE.finditer(text)] == expected
+    assert hits > 1000
