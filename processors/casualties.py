@@ -114,6 +114,13 @@ _BEFORE_RE = re.compile(
     rf"\b{_NUM}{_NOT_VICTIMS}\s+{_NP}{_AUX}{_DONE_FIRST}(?P<out>{_KILL}|{_INJ})\b{_COMBINED}",
     _F,
 )
+# _BEFORE_RE in lowercase for a pre-test in lowercased text (_matches_at_lowered): the case-
+# sensitive "KIA" there becomes "kia" (it then matches more, never less) and "(?<!The )" the
+# "(?<!the )" already beside it. The pattern tries up to six words and three auxiliaries before
+# each of its kill words at every count, folding case at each character it compares.
+_BEFORE_LOW_RE = lowercase_twin(
+    _BEFORE_RE.pattern.replace("(?<!The )", "(?<!the )").replace("(?-i:KIA)", "kia")
+)
 _ARTICLE_RE = re.compile(
     rf"\b(?P<art>a|an|one)\s+(?P<np>(?:(?!(?:and|or|but)\b|{_ANIMALS})[\w'’-]+\s+){{1,6}}?)"
     r"(?:was|has been|had been|is|got)\s+"
@@ -665,6 +672,23 @@ def _matches_at(rx: re.Pattern[str], seg: str, starts: list[int]) -> Iterator[re
             yield m
 
 
+def _matches_at_lowered(
+    rx: re.Pattern[str], pretest: re.Pattern[str], seg: str, low: str, starts: list[int]
+) -> Iterator[re.Match[str]]:
+    """``_matches_at(rx, seg, starts)`` for ``low = seg.lower()`` where ``folds_plainly(seg)``
+    holds and a case-sensitive ``pretest`` that matches in ``low`` at least wherever ``rx``
+    matches in ``seg`` (a lowercase twin of ``rx``, loosened): ``rx`` runs only where the
+    pretest matched, so each match is ``rx``'s own."""
+    last = 0
+    for pos in starts:
+        if pos < last or pretest.match(low, pos) is None:
+            continue
+        m = rx.match(seg, pos)
+        if m is not None:
+            last = max(m.end(), pos + 1)
+            yield m
+
+
 @dataclass(slots=True)
 class Casualties:
     """Counts found in one segment; ``None`` fields mean "not mentioned"."""
@@ -903,7 +927,12 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     starts = _count_starts(seg)
     for m in _matches_at(_NOUN_RE, seg, starts) if _has_any(low, _NOUN_HINT_KEYS) else ():
         take(outcome(m.group("out")), m, (m.start(), _num_end(m)))
-    for m in _matches_at(_BEFORE_RE, seg, starts):
+    before_counts = (
+        _matches_at_lowered(_BEFORE_RE, _BEFORE_LOW_RE, seg, seg_low, starts)
+        if plain
+        else _matches_at(_BEFORE_RE, seg, starts)
+    )
+    for m in before_counts:
         out = m.group("out")
         if out[:6].lower() == "casual" and _COMBINED_AFTER_RE.match(seg, m.end()):
             continue  # "15 casualties and injuries": one figure for both outcomes

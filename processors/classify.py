@@ -31,7 +31,6 @@ from processors.fastre import (
     guarded,
     holds_any,
     lowercase_twin,
-    lowered_document,
     may_hold,
 )
 
@@ -379,14 +378,19 @@ _CONTINUATION_RE = re.compile(
 _CLAUSE_END_RE = re.compile(r"[,;:.!?]")
 
 
-def suppressed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def suppressed_spans(
+    text: str, start: int, end: int, low: str | None = None
+) -> list[tuple[int, int]]:
     """Spans of ``text[start:end]`` that refer back to other events ("in response to ...").
 
     A span runs from the cue to the end of its clause, and on through following clauses that
     continue it ("..., including the one on November 21, which involved ...").
+
+    ``low``: ``fastre.lowered_document(text)``, lowered once by the caller for the whole
+    document (its sentences are read one after another); the cues are then found by their
+    lowercase twin. None: the case-insensitive scan of ``text`` (same spans).
     """
     spans: list[tuple[int, int]] = []
-    low = lowered_document(text)  # lowered once per document, not once per sentence
     if low is not None:
         cues = _BACKREF_LOW_RE.finditer(low, start, end)
     else:

@@ -28,6 +28,7 @@ __all__ = [
     "guarded",
     "holds_any",
     "lowercase_twin",
+    "lowered_document",
     "may_hold",
     "unnamed",
 ]
@@ -154,22 +155,11 @@ def folds_plainly(text: str) -> bool:
     return not any(ch in text for ch in _ASCII_FOLD_SPECIAL)
 
 
-#: the last document given to :func:`lowered_document` and its answer (one entry: a document's
-#: sentences are read one after another, each asking for the whole text lowered)
-_LAST_LOWERED: tuple[str, str | None] = ("", "")
-
-
 def lowered_document(text: str) -> str | None:
     """``text.lower()`` where :func:`folds_plainly` holds for ``text`` (offsets then match the
-    text's), else None. Callers that read one sentence of a long document at a time get the
-    same string back without lowering the whole document once per sentence."""
-    global _LAST_LOWERED
-    last_text, last_low = _LAST_LOWERED
-    if text is last_text:
-        return last_low
-    low = text.lower() if folds_plainly(text) else None
-    _LAST_LOWERED = (text, low)
-    return low
+    text's), else None. Lower a document once, where it is first read, and pass the answer
+    down to the helpers that scan its sentences with lowercase twins."""
+    return text.lower() if folds_plainly(text) else None
 
 
 def contains_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool:

@@ -45,7 +45,7 @@ from processors.classify import (
     suppressed_spans,
 )
 from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
-from processors.fastre import guarded, may_hold
+from processors.fastre import guarded, lowered_document, may_hold
 from processors.language import detect_language, english_words_prevail
 from processors.numbers import NUMBER_PATTERN, Count
 from processors.places import (
@@ -432,6 +432,7 @@ def _extract(
     if not triggers:
         return []  # every incident starts at a trigger: dates and places would go unread
     sentences = split_sentences(text)
+    low_text = lowered_document(text)  # once per document: each sentence's cue scan reads it
     trig_pos = [t.start for t in triggers]
     filed = datelines(text)
     dates = [
@@ -470,7 +471,7 @@ def _extract(
         if i0 == i1:
             context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
             continue
-        supp = suppressed_spans(text, s0, s1)
+        supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
             t for t in triggers[i0:i1] if not _in_spans(t.start, supp) and not irrealis(text, t, s0)
         ]

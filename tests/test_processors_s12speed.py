@@ -8,7 +8,13 @@ import random
 import pytest
 
 from processors import actors, casualties, classifier, classify, language, places
-from processors.fastre import finditer_lowered, folds_plainly, holds_any, lowercase_twin
+from processors.fastre import (
+    finditer_lowered,
+    folds_plainly,
+    holds_any,
+    lowercase_twin,
+    lowered_document,
+)
 
 _TEXTS = (
     "",
@@ -147,18 +153,15 @@ def test_lowercase_twins_find_the_spans_found_ignoring_case() -> None:
             if folds_plainly(text):
                 assert [m.span() for m in twin.finditer(text.lower(), start)] == expected, text
         expected_spans = _suppressed_ignoring_case(text, start, len(text))
-        assert classify.suppressed_spans(text, start, len(text)) == expected_spans, text
+        low = lowered_document(text)
+        assert classify.suppressed_spans(text, start, len(text), low) == expected_spans, text
     assert hits > 500
 
 
 def _suppressed_ignoring_case(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    # suppressed_spans before the twin: the case-insensitive cues over the text itself
-    saved = classify.folds_plainly
-    classify.folds_plainly = lambda _text: False  # type: ignore[assignment]
-    try:
-        return classify.suppressed_spans(text, start, end)
-    finally:
-        classify.folds_plainly = saved  # type: ignore[assignment]
+    # suppressed_spans before the twin: no lowered document, the case-insensitive cues over
+    # the text itself
+    return classify.suppressed_spans(text, start, end, None)
 
 
 def test_lowered_scans_give_the_matches_and_groups_of_the_case_insensitive_ones() -> None:
@@ -236,17 +239,13 @@ def test_the_near_cue_before_a_place_is_the_one_found_ignoring_case() -> None:
     assert hits > 300
 
 
-def test_lowered_document_is_the_lowered_text_once_per_document() -> None:
-    """suppressed_spans asks for the whole document lowered once per sentence: on a long page
-    that lowered the page hundreds of times (a quarter of the page's time)."""
-    from processors.fastre import lowered_document
-
+def test_lowered_document_is_the_lowered_text_where_case_folds_plainly() -> None:
+    """The document is lowered once by its reader (rules._extract) and passed down to
+    suppressed_spans, not lowered once per sentence (a quarter of a long page's time)."""
     text = "Gunmen KILLED five. " * 50
-    low = lowered_document(text)
-    assert low == text.lower()
-    assert lowered_document(text) is low  # the same document: not lowered again
+    assert lowered_document(text) == text.lower()
     other = "Police Said " + text
     assert lowered_document(other) == other.lower()
     # a character whose case folding changes offsets or matches: no lowered text
     assert lowered_document("İstanbul " + text) is None
-    assert lowered_document(text) == text.lower()
+    assert lowered_document("\u212aILLED " + text) is None
