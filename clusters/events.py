@@ -95,8 +95,11 @@ from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from wirewatch.config import ClusterSettings
 from wirewatch.contracts import (
+    GENERIC_STATE_FORCES,
     MEMBER_DIGEST_BYTES,
     Actor,
     Event,
@@ -261,8 +264,8 @@ def _named_actors(actors: Iterable[Actor]) -> set[str]:
 
 
 #: the extractor's name for a state's forces when the text does not say whose ("security
-#: forces", "troops", "soldiers", "police", "gendarmes": processors/actors.py)
-_GENERIC_STATE_FORCES = "security forces"
+#: forces", "troops", "soldiers", "police", "gendarmes": processors/actors.py), as compared
+_GENERIC_STATE_FORCES = GENERIC_STATE_FORCES.strip().lower()
 
 
 def parties_agree(mine: Sequence[Actor], theirs: Sequence[Actor]) -> bool:
@@ -389,6 +392,98 @@ def in_digest(digest: str | None, member: str) -> bool:
     False for a full digest, :func:`digest_is_full`)."""
     bits = _usable_bits(digest)
     return bits is not None and _in_bits(bits, member)
+
+
+def _set_positions(bits: bytes, other: bytes | None = None) -> list[int]:
+    """The positions of the bits set in ``bits`` (bit ``i`` of byte ``j`` is ``8 j + i``, as
+    :func:`_in_bits` reads them), or with ``other``, the positions where the two differ."""
+    array = np.frombuffer(bits, dtype=np.uint8)
+    if other is not None:
+        array = array ^ np.frombuffer(other, dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(array, bitorder="little")).tolist()  # type: ignore[no-any-return]
+
+
+class _CutEvents:
+    """The events whose lists were cut, with the bits of their digests (not full), filed by
+    bit: for each bit position, one integer whose bit ``slot`` is set when the event in that
+    slot has the position set. A look-up ANDs the :data:`DIGEST_HASHES` integers of a member's
+    positions, so it costs a few word operations per 64 cut events instead of a test of every
+    cut event's bits; it finds exactly the events whose bits hold the member (the same Bloom
+    filter, read column by column). A new version of an event changes only the positions its
+    digest gained or lost (the two versions XORed)."""
+
+    def __init__(self) -> None:
+        self._bits: dict[str, bytes] = {}
+        self._slot: dict[str, int] = {}
+        self._at_slot: list[str | None] = []
+        self._free: list[int] = []
+        self._columns: dict[int, int] = {}  # bit position -> the slots that have it set
+        # event_id -> when its bits were last filed: the look-ups give events in that order,
+        # as the one dict of cut events they replace did (filed again at every new version)
+        self._filed: dict[str, int] = {}
+        self._clock = 0
+
+    def __len__(self) -> int:
+        return len(self._bits)
+
+    def items(self) -> list[tuple[str, bytes]]:
+        """The cut events and their bits, in the order they were last filed."""
+        return [(e, self._bits[e]) for e in sorted(self._bits, key=self._filed.__getitem__)]
+
+    def put(self, event_id: str, bits: bytes) -> None:
+        old = self._bits.get(event_id)
+        slot = self._slot.get(event_id)
+        if slot is None:
+            slot = self._free.pop() if self._free else len(self._at_slot)
+            if slot == len(self._at_slot):
+                self._at_slot.append(None)
+            self._slot[event_id], self._at_slot[slot] = slot, event_id
+        self._clock += 1
+        self._filed[event_id] = self._clock
+        if old == bits:
+            return
+        self._bits[event_id] = bits
+        self._toggle(slot, _set_positions(bits, old))
+
+    def drop(self, event_id: str) -> None:
+        bits = self._bits.pop(event_id, None)
+        if bits is None:
+            return
+        slot = self._slot.pop(event_id)
+        del self._filed[event_id]
+        self._toggle(slot, _set_positions(bits))
+        self._at_slot[slot] = None
+        self._free.append(slot)
+
+    def _toggle(self, slot: int, positions: list[int]) -> None:
+        flag = 1 << slot
+        columns = self._columns
+        for pos in positions:
+            column = columns.get(pos, 0) ^ flag
+            if column:
+                columns[pos] = column
+            else:
+                del columns[pos]
+
+    def holding(self, member: str) -> list[str]:
+        """The cut events whose bits hold ``member``, in the order they were last filed."""
+        columns = self._columns
+        found = -1
+        for pos in _bit_positions(member):
+            found &= columns.get(pos, 0)
+            if not found:
+                return []
+        at_slot = self._at_slot
+        events: list[str] = []
+        while found:
+            low = found & -found
+            events.append(at_slot[low.bit_length() - 1])  # type: ignore[arg-type]
+            found ^= low
+        return self.in_filing_order(events)
+
+    def in_filing_order(self, event_ids: Iterable[str]) -> list[str]:
+        """``event_ids`` once each, in the order their bits were last filed."""
+        return sorted(set(event_ids), key=self._filed.__getitem__)
 
 
 def has_incident(ev: Event, incident_id: str) -> bool:
@@ -593,9 +688,8 @@ class EventIndex:
         self._by_article: dict[str, set[str]] = {}  # article_id -> events listing it
         # events whose lists were cut, with the bits of their digest (not full): the ones that
         # may hold an article or incident unlisted. Kept here, not only in the module's cache
-        # of decoded digests: every incident and copy is looked up in every cut event, and more
-        # cut events than that cache holds would decode each digest again for each look-up
-        self._cut: dict[str, bytes] = {}
+        # of decoded digests, and filed by bit: every incident and copy is looked up in them
+        self._cut = _CutEvents()
         # original article_id -> its wire copies (by copy article_id) not yet in an event
         self.pending: OrderedDict[str, dict[str, WireCopy]] = OrderedDict()
         self.watermark = 0  # newest incident day seen (ordinal)
@@ -710,11 +804,10 @@ class EventIndex:
         # an event past the bound may hold it with its id or its article cut from the lists:
         # both must be members (listed or in the digest; an incident's article joins with it),
         # so a false positive of this look-up over every cut event needs two of the digest
-        incident_key, article_key = "i:" + incident.incident_id, "a:" + incident.article_id
-        for event_id, bits in self._cut.items():
-            in_i, in_a = _in_bits(bits, incident_key), _in_bits(bits, article_key)
-            if not (in_i or in_a):
-                continue  # both listed was the loop above
+        with_incident = self._cut.holding("i:" + incident.incident_id)
+        with_article = self._cut.holding("a:" + incident.article_id)
+        for event_id in self._cut.in_filing_order([*with_incident, *with_article]):
+            in_i, in_a = event_id in with_incident, event_id in with_article
             live = self.events[event_id]
             if (in_i or incident.incident_id in live.event.incident_ids) and (
                 in_a or incident.article_id in live.event.article_ids
@@ -725,9 +818,7 @@ class EventIndex:
     def holders(self, article_id: str) -> list[str]:
         """The ids of the events holding article ``article_id`` (listed, or cut from the list)."""
         listed = self._by_article.get(article_id, set())
-        key = "a:" + article_id
-        cut = {e for e, bits in self._cut.items() if e not in listed and _in_bits(bits, key)}
-        return sorted(listed | cut)
+        return sorted(listed.union(self._cut.holding("a:" + article_id)))
 
     def find(self, incident: Incident) -> Live | None:
         """The event ``incident`` joins, or None (it starts one).
@@ -987,7 +1078,7 @@ class EventIndex:
 
     def _put(self, live: Live) -> None:
         """File ``live`` (replacing the event's older record) under every day of its span."""
-        self._drop(live.event.event_id)
+        self._drop(live.event.event_id, refiled=True)
         self.events[live.event.event_id] = live
         for key in live.keys():
             self._by_key.setdefault(key, set()).add(live.event.event_id)
@@ -995,13 +1086,18 @@ class EventIndex:
             self._by_article.setdefault(article_id, set()).add(live.event.event_id)
         bits = _usable_bits(live.event.member_digest)
         if bits is not None:
-            self._cut[live.event.event_id] = bits
+            self._cut.put(live.event.event_id, bits)
+        else:
+            self._cut.drop(live.event.event_id)
 
-    def _drop(self, event_id: str) -> None:
+    def _drop(self, event_id: str, *, refiled: bool = False) -> None:
+        """Forget event ``event_id``; with ``refiled``, a new version of it is filed next, and
+        its bits stay filed until then (only the bits that change are filed again)."""
         live = self.events.pop(event_id, None)
         if live is None:
             return
-        self._cut.pop(event_id, None)
+        if not refiled:
+            self._cut.drop(event_id)
         for key in live.keys():
             ids = self._by_key.get(key)
             if ids is not None:
