@@ -394,30 +394,21 @@ def in_digest(digest: str | None, member: str) -> bool:
     return bits is not None and _in_bits(bits, member)
 
 
-def _set_positions(bits: bytes, other: bytes | None = None) -> list[int]:
-    """The positions of the bits set in ``bits`` (bit ``i`` of byte ``j`` is ``8 j + i``, as
-    :func:`_in_bits` reads them), or with ``other``, the positions where the two differ."""
-    array = np.frombuffer(bits, dtype=np.uint8)
-    if other is not None:
-        array = array ^ np.frombuffer(other, dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(array, bitorder="little")).tolist()  # type: ignore[no-any-return]
-
-
 class _CutEvents:
     """The events whose lists were cut, with the bits of their digests (not full), filed by
-    bit: for each bit position, one integer whose bit ``slot`` is set when the event in that
-    slot has the position set. A look-up ANDs the :data:`DIGEST_HASHES` integers of a member's
-    positions, so it costs a few word operations per 64 cut events instead of a test of every
-    cut event's bits; it finds exactly the events whose bits hold the member (the same Bloom
-    filter, read column by column). A new version of an event changes only the positions its
-    digest gained or lost (the two versions XORed)."""
+    bit: a matrix with one row per bit position and one bit per slot, bit ``k`` of a row set
+    when the event in slot ``k`` has that position set (the digests side by side, turned on
+    their side). A look-up ANDs the :data:`DIGEST_HASHES` rows of a member's positions, a few
+    bytes per 8 cut events, instead of testing every cut event's bits; it finds exactly the
+    events whose bits hold the member (the same Bloom filters, read row by row). A new version
+    of an event changes only the positions its digest gained or lost (the two XORed)."""
 
     def __init__(self) -> None:
         self._bits: dict[str, bytes] = {}
         self._slot: dict[str, int] = {}
         self._at_slot: list[str | None] = []
         self._free: list[int] = []
-        self._columns: dict[int, int] = {}  # bit position -> the slots that have it set
+        self._rows = np.zeros((DIGEST_BITS, 0), dtype=np.uint8)
         # event_id -> when its bits were last filed: the look-ups give events in that order,
         # as the one dict of cut events they replace did (filed again at every new version)
         self._filed: dict[str, int] = {}
@@ -428,7 +419,7 @@ class _CutEvents:
 
     def items(self) -> list[tuple[str, bytes]]:
         """The cut events and their bits, in the order they were last filed."""
-        return [(e, self._bits[e]) for e in sorted(self._bits, key=self._filed.__getitem__)]
+        return [(e, self._bits[e]) for e in self.in_filing_order(self._bits)]
 
     def put(self, event_id: str, bits: bytes) -> None:
         old = self._bits.get(event_id)
@@ -438,12 +429,19 @@ class _CutEvents:
             if slot == len(self._at_slot):
                 self._at_slot.append(None)
             self._slot[event_id], self._at_slot[slot] = slot, event_id
+            if slot >= self._rows.shape[1] * 8:  # one more byte of slots per row, doubled
+                wider = np.zeros((DIGEST_BITS, max(8, 2 * self._rows.shape[1])), dtype=np.uint8)
+                wider[:, : self._rows.shape[1]] = self._rows
+                self._rows = wider
         self._clock += 1
         self._filed[event_id] = self._clock
         if old == bits:
             return
         self._bits[event_id] = bits
-        self._toggle(slot, _set_positions(bits, old))
+        changed = np.frombuffer(bits, dtype=np.uint8)
+        if old is not None:
+            changed = changed ^ np.frombuffer(old, dtype=np.uint8)
+        self._toggle(slot, changed)
 
     def drop(self, event_id: str) -> None:
         bits = self._bits.pop(event_id, None)
@@ -451,35 +449,29 @@ class _CutEvents:
             return
         slot = self._slot.pop(event_id)
         del self._filed[event_id]
-        self._toggle(slot, _set_positions(bits))
+        self._toggle(slot, np.frombuffer(bits, dtype=np.uint8))
         self._at_slot[slot] = None
         self._free.append(slot)
 
-    def _toggle(self, slot: int, positions: list[int]) -> None:
-        flag = 1 << slot
-        columns = self._columns
-        for pos in positions:
-            column = columns.get(pos, 0) ^ flag
-            if column:
-                columns[pos] = column
-            else:
-                del columns[pos]
+    def _toggle(self, slot: int, positions: Any) -> None:
+        """Flip slot ``slot``'s bit in the rows of the bits set in ``positions`` (a digest's
+        bytes: bit ``i`` of byte ``j`` is position ``8 j + i``, as :func:`_in_bits` reads)."""
+        # the bytes with a bit set (few for a new version), found by 8-byte words: fewer to scan
+        words = np.flatnonzero(positions.view(np.uint64))
+        changed = (words[:, None] * 8 + np.arange(8)).ravel()
+        set_bits = np.unpackbits(positions[changed, None], axis=1, bitorder="little").astype(bool)
+        rows = (changed[:, None] * 8 + np.arange(8))[set_bits]
+        self._rows[rows, slot >> 3] ^= np.uint8(1 << (slot & 7))
 
     def holding(self, member: str) -> list[str]:
         """The cut events whose bits hold ``member``, in the order they were last filed."""
-        columns = self._columns
-        found = -1
-        for pos in _bit_positions(member):
-            found &= columns.get(pos, 0)
-            if not found:
-                return []
-        at_slot = self._at_slot
-        events: list[str] = []
-        while found:
-            low = found & -found
-            events.append(at_slot[low.bit_length() - 1])  # type: ignore[arg-type]
-            found ^= low
-        return self.in_filing_order(events)
+        if not self._bits:  # no hashing (nor its cache) for the windows with no cut event
+            return []
+        found = np.bitwise_and.reduce(self._rows[list(_bit_positions(member))], axis=0)
+        if not found.any():
+            return []
+        slots = np.flatnonzero(np.unpackbits(found, bitorder="little")).tolist()
+        return self.in_filing_order(self._at_slot[k] for k in slots)  # type: ignore[misc]
 
     def in_filing_order(self, event_ids: Iterable[str]) -> list[str]:
         """``event_ids`` once each, in the order their bits were last filed."""
