@@ -63,7 +63,8 @@ chance that a value never added is taken for a member is under :data:`DIGEST_STA
 (:meth:`EventIndex.holding` asks for the incident's id and its article, both), keeps a report
 out of the event, or joins a copy of another article to the event; in :func:`_toll_distance` it
 can only make a cut toll look nearer. The rate grows with the members, and the look-ups for
-"already a member" and for a copy's original go through every cut event of the index, whatever
+"already a member" and for a copy's original consult every cut event of the index (filed by
+digest bit, :class:`_CutEvents`, so a look-up does not test each in turn), whatever
 its type and country: so a digest whose bits set make its rate higher than
 :data:`DIGEST_MAX_RATE` (past about 8,700 cut members) is full (:func:`digest_is_full`) and not
 consulted at all, as if the event had none: its cut members are unknown again, as before the
@@ -326,8 +327,8 @@ def digest_false_positive_rate(members: int) -> float:
 
 @lru_cache(maxsize=4096)
 def _bit_positions(member: str) -> tuple[int, ...]:
-    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest). Cached: one
-    incident is looked up in every cut event (:meth:`EventIndex.holding`)."""
+    """The digest's bits of ``member`` (double hashing of one BLAKE2b digest). Cached: an
+    incident's members are looked up in the cut events and in the event it is compared with."""
     h = hashlib.blake2b(member.encode(), digest_size=16).digest()
     a, b = int.from_bytes(h[:8], "little"), int.from_bytes(h[8:], "little") | 1
     return tuple((a + i * b) % DIGEST_BITS for i in range(DIGEST_HASHES))
