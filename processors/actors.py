@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from processors.fastre import finditer_named, folds_plainly, guarded, holds_any, unnamed
-from wirewatch.contracts import Actor, ActorRole
+from wirewatch.contracts import GENERIC_STATE_FORCES, Actor, ActorRole
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
 
@@ -240,7 +240,7 @@ def find_actors(
     if not any(t == "state_forces" for _p, _n, t in found) and _has_any(low, _GENERIC_STATE_KEYS):
         g = _GENERIC_STATE_RE.search(text, start, end)
         if g is not None:
-            found.append((g.start(), "Security forces", "state_forces"))
+            found.append((g.start(), GENERIC_STATE_FORCES, "state_forces"))
     u = _UNIDENTIFIED_RE.search(text, start, end) if _has_any(low, _UNIDENTIFIED_KEYS) else None
     if u is not None:
         found.append((u.start(), "Unidentified armed group", "unidentified"))

@@ -42,6 +42,7 @@ from wirewatch.errors import ContractError, ContractVersionError
 from wirewatch.taxonomy import EVENT_TYPE_OF, SUB_EVENT_TYPES_OF, EventType, SubEventType
 
 __all__ = [
+    "GENERIC_STATE_FORCES",
     "Actor",
     "Article",
     "DeadLetter",
@@ -60,6 +61,12 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+#: the actor name the extractor gives a state's forces when the text does not say whose
+#: ("security forces", "troops", "police": processors/actors.py); the clusterer reads it as
+#: compatible with any named state force (clusters.events.parties_agree). Here, not in
+#: processors, so the cluster stage compares with it without importing the extractor
+GENERIC_STATE_FORCES: Final = "Security forces"
 
 #: the size of an event's membership digest (``Event.member_digest``, clusters.events)
 MEMBER_DIGEST_BYTES: Final = 16 * 1024
