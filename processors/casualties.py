@@ -628,13 +628,21 @@ _TOTAL_VERB_RE = re.compile(
     r"(?:rais|bring|brought|tak|took)\w*\s+the\s+(?:death\s+|casualty\s+)?toll\b", _F
 )
 # A total over a span or over many events: "bringing the toll of attacks this month to 40",
-# "raising the toll to 212 since the truce"; searched in the total's clause
+# "raising the toll to 212 since the truce", "raise the death toll to 90 in less than 72 hours",
+# "... during the escalation"; searched from the total's verb to the end of its sentence
 _TOTAL_SPAN_RE = re.compile(
-    r"[^.;:]{0,120}?\b(?:since|so far|to date|(?:this|last|past) (?:week|month|year)|"
-    r"(?:in|within|during|over) (?:the )?(?:(?:past|last|first) )?(?:\d+|two|three|four|five|six|"
-    r"seven|eight|nine|ten|several|few) (?:days|weeks|months|years)|"
-    r"(?:attacks|strikes|raids|incidents|violence|clashes|fighting|war|conflict|campaign|"
-    r"offensive)\b)",
+    r"[^.;:]{0,160}?\b(?:since|so far|to date|during|(?:this|last|past) (?:week|month|year)|"
+    r"hours|days|weeks|months|years|period|escalation|truce|ceasefire|agreement|campaign|"
+    r"offensive|attacks|strikes|raids|incidents|violence|clashes|fighting|war|conflict)\b",
+    _F,
+)
+# What tells that the dead counted before the total were added to an event's earlier toll ("12
+# more bodies", "another two", "died of their wounds"); without it the total is a running count
+# over many events (a monitor's "massacre kills 12 and raises the death toll to 90"), which
+# stays behind the event's own count
+_INCREMENT_RE = re.compile(
+    r"\b(?:more|another|succumb\w*|died (?:of|from) (?:their |his |her )?(?:wounds|injuries)|"
+    r"(?:wounded|injured)\b[^.;:]{0,60}?\bdied)\b",
     _F,
 )
 _YEAR_CONTEXT = guarded(r"(?:in|since|of|by|from)\s+$", _F)
@@ -958,8 +966,12 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         running = verb.startswith(_RUNNING_VERBS) or actors_toll
         total = False
         if not actors_toll and _TOTAL_VERB_RE.match(verb) is not None:
-            # "bringing the toll to 29" is the event's total unless it spans more than the event
-            total = _TOTAL_SPAN_RE.match(seg, m.start()) is None
+            # "N more ..., bringing the toll to 29": the event's total, unless it spans more
+            # than the event
+            total = (
+                _INCREMENT_RE.search(seg, 0, m.start()) is not None
+                and _TOTAL_SPAN_RE.match(seg, m.start()) is None
+            )
             running = not total
         take(kind, m, (num_start, _num_end(m)), running=running, total=total)
         if len(used) > before:

@@ -111,6 +111,13 @@ def test_a_count_day_alone_still_dates_the_report() -> None:
             "attacks in the city this month to 40.",
             5,
         ),
+        # a monitor's running count after the event's own: the event's count stays
+        (
+            "Warplanes kill 9 civilians in a village near Maarat al-Numan and raise the death "
+            "toll to 140 in four days of bombardment",
+            9,
+        ),
+        ("Rocket fire kills a shepherd near Kafr Nabl, raising the death toll to 312", 1),
     ],
 )
 def test_tolls_that_are_not_this_events(text: str, fatalities: int | None) -> None:
