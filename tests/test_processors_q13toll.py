@@ -124,3 +124,13 @@ def test_tolls_that_are_not_this_events(text: str, fatalities: int | None) -> No
     incidents = extract_from_text(text, PUB)
     assert incidents, text
     assert incidents[0].fatalities == fatalities
+
+
+def test_a_toll_of_an_event_in_another_place_stays_its_own() -> None:
+    # a follow-up toll sentence details the event told before only when it names no place
+    incidents = extract_from_text(
+        "An air strike killed 17 people at a market in Saada on Monday. The toll from a car "
+        "bombing in Taiz on Tuesday rose to 9.",
+        PUB,
+    )
+    assert [(i.fatalities, i.date) for i in incidents] == [(17, "2024-05-06"), (9, "2024-05-07")]
