@@ -157,6 +157,9 @@ _AFTER_RE = guarded(
     # "rose to 31 the number of fighters killed"
     rf"rais(?:e|es|ed|ing) (?:the (?:number|(?:death )?toll)|their (?:number|toll))"
     rf"(?: of [^.;:,]{{1,80}}?)? to|"
+    # a stated total after the dead it adds: "12 more bodies were found, bringing the toll to 29"
+    rf"(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took) the (?:death |casualty )?toll"
+    rf"(?: of [^.;:,]{{1,80}}?)? to|"
     rf"(?:rais(?:e|es|ed|ing)|rose|rises|risen|climbs?|climbed) to(?=\s+(?:about\s+|at least\s+|"
     rf"more than\s+)?\S+(?:\s+at least)?,?\s+the number of)"
     # (not a count over days: "raise to 630 the number of casualties in 53 days")
@@ -168,18 +171,23 @@ _AFTER_RE = guarded(
     rf"(?:the )?(?:human )?remains of(?= \S+ (?:people|persons|men|women|children|victims|"
     rf"individuals|bodies)\b)|"
     # "the number of martyrs in the bombardment of X reached fifteen", "... has risen to 31"
-    rf"number of (?:deaths|dead|victims|fatalities|martyrs|(?:people|those|civilians) killed) "
+    rf"number of (?:deaths|dead|killed|victims|fatalities|martyrs|"
+    rf"(?:people|those|civilians) killed) "
     # (a count over a month, a year or "since ..." is a statistic, not one event's toll)
-    rf"(?:(?!(?:this|last|past) (?:week|month|year)\b|since\b)[\w'’-]+,?\s+){{0,8}}?"
-    rf"(?:(?:has|have|had)\s+)?"
-    rf"(?:(?:rises|rose|risen|climbs|climbed|jumped|increased) to|(?:reached|reaches)(?: to)?)|"
+    rf"(?:(?!(?:this|last|past) (?:week|month|year)\b|since\b)[\w'’-]+,?\s+){{0,12}}?"
+    rf"(?:(?:has|have|had)\s+)?(?:now\s+)?"
+    rf"(?:(?:rises|rose|risen|climbs|climbed|jumped|increased) to|(?:reached|reaches)(?: to)?|"
+    rf"st(?:ood|ands) at)|"
     rf"death toll (?:[\w'’-]+\s+){{0,3}}?"
     rf"(?:to|at|of|reached|hit|stood at|stands at|is|was)|"
-    rf"toll (?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of)(?: to| at)?|"
-    # "the death toll from landslides that struck ... on Tuesday rose to 143": the toll's verb
-    # after a longer noun phrase, never across a clause break
-    rf"death toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:rose|climbed|rises|jumped|reached|"
-    rf"increased|(?:has|had) (?:risen|climbed|reached))(?: to)?)\s+"
+    rf"toll (?:now )?(?:rose|climbed|climbs|jumped|jumps|rises|reached|stood|stands|is|was|of|"
+    rf"increased|(?:has|had) (?:risen|climbed|jumped|increased))(?: to| at)?|"
+    # "the death toll from landslides that struck ... on Tuesday rose to 143", "the toll of the
+    # bombing now stands at 29": the toll's verb after a longer noun phrase, never across a
+    # clause break
+    rf"(?:death |casualty )?toll (?:from|in|of) [^.;:,]{{1,120}}?\s(?:now\s+)?(?:rose|climbed|"
+    rf"rises|jumped|reached|increased|st(?:ood|ands) at|"
+    rf"(?:has|had) (?:risen|climbed|reached|jumped|increased))(?: to)?)\s+"
     # "killing his two sons": a possessive before the number
     rf"(?:at least\s+|all\s+|now\s+|(?:his|her|their|its|the)\s+)?{_NUM}{_NOT_VICTIMS}",
     _F,
@@ -613,6 +621,30 @@ _KILLED_AND_RE = re.compile(r"\b(?:killing|kills|killed|kill|dead)\s+(?:and|or|&
 _RUNNING_VERBS = ("rais", "rose", "rises", "risen", "climb")
 # "kills 11 people, raising its civilian death toll to 317": an actor's toll over many events
 _RAISING_ITS_RE = re.compile(r"\b(?:rais|bring)\w*\s+(?:its|their)\s+(?:[\w-]+\s+)?$", _F)
+# A stated total of the event's dead after those it adds: "12 more bodies were found, raising the
+# toll to 29", "three more died, bringing the death toll to 29": the event's toll, which beats the
+# increment counted before it (not "raises to 25 the number of ...", a running count)
+_TOTAL_VERB_RE = re.compile(
+    r"(?:rais|bring|brought|tak|took)\w*\s+the\s+(?:death\s+|casualty\s+)?toll\b", _F
+)
+# A total over a span or over many events: "bringing the toll of attacks this month to 40",
+# "raising the toll to 212 since the truce", "raise the death toll to 90 in less than 72 hours",
+# "... during the escalation"; searched from the total's verb to the end of its sentence
+_TOTAL_SPAN_RE = re.compile(
+    r"[^.;:]{0,160}?\b(?:since|so far|to date|during|(?:this|last|past) (?:week|month|year)|"
+    r"hours|days|weeks|months|years|period|escalation|truce|ceasefire|agreement|campaign|"
+    r"offensive|attacks|strikes|raids|incidents|violence|clashes|fighting|war|conflict)\b",
+    _F,
+)
+# What tells that the dead counted before the total were added to an event's earlier toll ("12
+# more bodies", "another two", "died of their wounds"); without it the total is a running count
+# over many events (a monitor's "massacre kills 12 and raises the death toll to 90"), which
+# stays behind the event's own count
+_INCREMENT_RE = re.compile(
+    r"\b(?:more|another|succumb\w*|died (?:of|from) (?:their |his |her )?(?:wounds|injuries)|"
+    r"(?:wounded|injured)\b[^.;:]{0,60}?\bdied)\b",
+    _F,
+)
 _YEAR_CONTEXT = guarded(r"(?:in|since|of|by|from)\s+$", _F)
 # The look-behind patterns above end at the candidate number ("$" at the search's endpos) and are
 # searched only in this many characters before it: searching from the segment start made each
@@ -833,7 +865,16 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
             return "kill" if cas_dead else "cas"
         return _outcome(word)
 
-    def take(kind: str, m: re.Match[str], num_span: tuple[int, int], running: bool = False) -> None:
+    # stated totals of the event's dead (_TOTAL_VERB_RE): they replace the counts they sum up
+    totals: dict[str, Count] = {}
+
+    def take(
+        kind: str,
+        m: re.Match[str],
+        num_span: tuple[int, int],
+        running: bool = False,
+        total: bool = False,
+    ) -> None:
         s, e = num_span
         if any(a < e and s < b for a, b in used):
             return
@@ -869,6 +910,9 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         if count is None:
             return
         used.append((s, e))
+        if total:
+            totals[kind] = _max(totals.get(kind), count) or count
+            return
         if running or _EARLIER_RE.search(seg, max(0, s - _LOOKBACK), s):
             earlier[kind] = _add(earlier.get(kind), count)
             back_only[kind] = not running
@@ -918,10 +962,18 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         num_start = m.start("qual") if m.group("qual") else _num_start(m)
         before = len(used)
         # "kills 2 and raises to 212 the number killed since the truce": a running total
-        running = verb.startswith(_RUNNING_VERBS) or (
-            _RAISING_ITS_RE.search(seg, max(0, m.start() - 40), m.start()) is not None
-        )
-        take(kind, m, (num_start, _num_end(m)), running=running)
+        actors_toll = _RAISING_ITS_RE.search(seg, max(0, m.start() - 40), m.start()) is not None
+        running = verb.startswith(_RUNNING_VERBS) or actors_toll
+        total = False
+        if not actors_toll and _TOTAL_VERB_RE.match(verb) is not None:
+            # "N more ..., bringing the toll to 29": the event's total, unless it spans more
+            # than the event
+            total = (
+                _INCREMENT_RE.search(seg, 0, m.start()) is not None
+                and _TOTAL_SPAN_RE.match(seg, m.start()) is None
+            )
+            running = not total
+        take(kind, m, (num_start, _num_end(m)), running=running, total=total)
         if len(used) > before:
             plus(kind, _num_end(m))
     starts = _count_starts(seg)
@@ -1075,6 +1127,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 break
     if "inj" not in found and _has_any(low, _MAIMED_KEYS) and _MAIMED_RE.search(seg):
         found["inj"] = Count(1, None)
+    found.update(totals)
     # the dead of an earlier event, kept only for want of any other count, are not this event's
     # toll: another mention's own toll beats them
     earlier_event = "kill" not in found and back_only.get("kill", False)

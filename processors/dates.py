@@ -406,6 +406,14 @@ NOT_EVENT_KINDS = frozenset(("since", "later", "earlier", "issue"))
 
 
 _FROM_POSSESSIVE_RE = re.compile(r"from\s+\w+['’]s", re.IGNORECASE)
+# "after Monday's air strike": the day of the event the sentence follows up on, not a range that
+# starts on Monday ("after Monday's vote, protesters ..." stays a range opener)
+_AFTER_POSSESSIVE_RE = re.compile(r"after\s+\w+['’]s", re.IGNORECASE)
+_EVENT_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:attack|strikes?|air ?strikes?|drone strike|bombing|blast|"
+    r"explosion|shelling|raid|ambush|massacre|assault|shooting|clash(?:es)?|fighting)\b",
+    re.IGNORECASE,
+)
 
 
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
@@ -470,7 +478,13 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             if mod and mod.lower() == "since":
                 kind = "since"
             resolved = _weekday(m.group("wd"), mod, published), "day"
-            if kind == "since" and _FROM_POSSESSIVE_RE.fullmatch(m.group()):
+            if kind == "since" and (
+                _FROM_POSSESSIVE_RE.fullmatch(m.group())
+                or (
+                    _AFTER_POSSESSIVE_RE.fullmatch(m.group())
+                    and _EVENT_NOUN_AFTER_RE.match(text, m.end())
+                )
+            ):
                 # "the death toll from Wednesday's air strike": the day of the strike, not a
                 # range that starts on Wednesday
                 kind = "relative"

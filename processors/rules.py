@@ -353,13 +353,25 @@ _STATEMENT_BEFORE_RE = guarded(
 )
 
 
+# The day a toll was counted, right after the count: "the toll climbed to 29 on Wednesday after
+# Monday's strike" (the strike's day, where the text names it, is the event's)
+_COUNT_DAY_BEFORE_RE = guarded(
+    r"\b(?:toll|number of [\w'’-]+)\b[^.;:!?]{0,80}?\b(?:rose|risen|rises|climbed|climbs|reached|"
+    r"jumped|increased|st(?:ood|ands) at)(?:\s+to)?\s+(?:at least\s+|about\s+)?[\w,]+"
+    r"(?:\s+(?:dead|people|deaths))?\s+(?:on|by|as of)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
     """Rank of the date mentions that are weak evidence of the event's day (others rank 0):
-    1 for the day of a statement, 2 for a bare "overnight" (the night that ended on the day of
-    the statement, when the sentence has one)."""
+    1 for the day of a statement or of a toll's count, 2 for a bare "overnight" (the night that
+    ended on the day of the statement, when the sentence has one)."""
     weak: dict[int, int] = {}
     for d in dates:
-        if _STATEMENT_BEFORE_RE.search(text, max(0, d.start - 40), d.start):
+        if _STATEMENT_BEFORE_RE.search(
+            text, max(0, d.start - 40), d.start
+        ) or _COUNT_DAY_BEFORE_RE.search(text, max(0, d.start - 140), d.start):
             weak[d.start] = 1
         elif text[d.start : d.end].lower() == "overnight":
             weak[d.start] = 2
@@ -538,6 +550,10 @@ def _extract(
                 + (0.2 if own_date else 0.0)
                 - (1.0 if m.casualty_only else 0.0)
             )
+            if current is not None and _PAST_EVENT_BEFORE_RE.search(
+                text, max(s0, first.start - 40), first.start
+            ):
+                continue  # another event in the background: neither this one's toll nor a report
             target = _attach(m, incidents, current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
@@ -779,6 +795,15 @@ def _attach(
     # a follow-up with no place, date or new-event cue of its own details the latest incident
     # ("two civilians were killed when shells struck homes in the town")
     if current is not None and 0 < sent_index - current.last_sentence <= _SUPPORT_GAP:
+        if (
+            m.specific_place is None
+            and m.casualties.fatalities is not None
+            and _TOLL_WORD_RE.search(m.masked, *_span_in(m))
+        ):
+            # "12 more bodies were found on Tuesday, bringing the toll to 29": the toll of the
+            # event told before, on the day it was counted
+            m.support = True
+            return current
         if m.specific_place is None and m.own_date is None:
             m.support = True
             return current
@@ -794,6 +819,12 @@ _AT_SCENE_RE = re.compile(
     r"\bfrom (?:them|their bodies)\b",
     re.IGNORECASE,
 )
+
+
+def _span_in(m: _Mention) -> tuple[int, int]:
+    """``m``'s offsets in its sentence's masked text."""
+    s0 = m.sentence.start
+    return m.start - s0, m.end - s0
 
 
 def _same_where_when(m: _Mention, inc: _Incident) -> bool:
@@ -831,6 +862,14 @@ _ADDITIVE_RE = re.compile(
 
 
 _TOLL_RE = re.compile(r"\b(?:toll|total)\b", re.IGNORECASE)
+_TOLL_WORD_RE = re.compile(r"\btoll\b", re.IGNORECASE)
+# An event of an earlier period named by its time, told as background to the report's own:
+# "Last year's attack on the same market killed 40", "the 2019 bombing of the shrine"
+_PAST_EVENT_BEFORE_RE = guarded(
+    r"\b(?:(?:last|previous|past)\s+(?:year|month)['’]s|(?:19|20)\d\d['’]s|the\s+(?:19|20)\d\d)"
+    r"\s+(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 # Which side a counted group of dead belongs to: the security forces, armed groups, civilians.
