@@ -20,24 +20,15 @@ import pytest
 from clusters import events as events_module
 from clusters.events import EventIndex, Live, parties_agree
 from clusters.stage import ClusterStage
-from processors.stage import process_article
+from tests.processors_support import reported
 from tests.test_clusters import events_of, incident, latest, run, run_items, wire_copy
 from wirewatch.config import ClusterSettings, Settings
-from wirewatch.contracts import GENERIC_STATE_FORCES, Actor, Article, Incident, Location
+from wirewatch.contracts import GENERIC_STATE_FORCES, Actor, Incident, Location
 
 
-def _reported(n: int, text: str, published: str = "2024-03-06T18:00:00+00:00") -> Incident:
-    """The real extractor's first incident of a one-paragraph report."""
-    article = Article(
-        article_id=f"art-{n}",
-        url=f"https://outlet{n}.example/{n}",
-        text=text,
-        language="en",
-        published_at=published,
-    )
-    incidents = process_article(article)
-    assert incidents, text
-    return incidents[0]
+def _reported(n: int, text: str) -> Incident:
+    """The real extractor's first incident of a one-paragraph report of the day."""
+    return reported(n, text, "2024-03-06T18:00:00+00:00")
 
 
 def _apart(first: Incident, second: Incident) -> None:
