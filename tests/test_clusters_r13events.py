@@ -60,8 +60,9 @@ def test_random_puts_drops_and_versions_answer_as_a_scan() -> None:
     members: dict[str, set[str]] = {}
     peak = 0
     for step in range(1_500):
-        # growing for the first 600 steps (past 64 and 128 slots), then shrinking and reusing
-        op = rng.random() - (0.4 if step < 600 else 0.0)
+        # growing for the first 600 steps (past 64 and 128 slots), then as many new events as
+        # dropped (slots reused), then mostly dropped (the matrix narrowed, events filed again)
+        op = rng.random() + (-0.4 if step < 600 else 0.0 if step < 1_100 else 0.3)
         live = list(scanned)
         if op < 0.35 or not live:  # a new event (a fresh slot or a reused one)
             event_id = f"ev-{rng.randrange(400)}"
@@ -90,7 +91,7 @@ def test_random_puts_drops_and_versions_answer_as_a_scan() -> None:
             _filed_exactly(cut, scanned)
     _filed_exactly(cut, scanned)
     assert peak > 128  # the matrix grew twice: past 64 and past 128 slots
-    assert len(cut) == len(scanned)
+    assert cut._rows.shape[1] * 8 <= max(64, 4 * len(scanned))  # and narrowed again
 
 
 def test_a_reused_slot_holds_only_the_new_events_bits() -> None:
@@ -214,3 +215,25 @@ def test_cycling_cut_events_through_the_window_keeps_the_matrix_at_its_peak() ->
     assert index._cut._rows.shape == (DIGEST_BITS, 8)
     assert len(index._cut._at_slot) <= peak
     assert len(index._cut._filed) == len(index._cut)
+
+
+def test_a_burst_of_cut_events_gives_its_memory_back_when_it_leaves_the_window() -> None:
+    """Seventy big stories on one day (past the matrix's first 64 slots), then one a day: once
+    the burst has left the window the matrix is back to its first 64 slots (1 MiB), not kept
+    at the burst's 128 (2 MiB) for the life of the worker."""
+    stage = ClusterStage(Settings(cluster=ClusterSettings(max_event_members=4, window_days=3)))
+    index = stage.index
+    n = 0
+    for k in range(70):
+        for _ in range(5):
+            n += 1
+            run(stage, incident(n, where=_town(k), day="2024-01-01", outlet=f"o{n}.test"))
+    assert len(index._cut) == 70 and index._cut._rows.shape == (DIGEST_BITS, 16)
+    for d in range(1, 8):
+        day = (date(2024, 1, 1) + timedelta(days=d)).isoformat()
+        for _ in range(5):
+            n += 1
+            run(stage, incident(n, where=_town(d), day=day, outlet=f"o{n}.test"))
+    assert 0 < len(index._cut) <= 4
+    assert index._cut._rows.shape == (DIGEST_BITS, 8)
+    _index_filed_exactly(index)
