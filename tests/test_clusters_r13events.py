@@ -17,6 +17,7 @@ import numpy as np
 from clusters import events as events_module
 from clusters.events import DIGEST_BITS, EventIndex, _CutEvents, _in_bits, digest_with
 from clusters.stage import ClusterStage
+from processors.actors import find_actors
 from tests.test_clusters import incident, latest, run
 from wirewatch.config import ClusterSettings, Settings
 from wirewatch.contracts import Location
@@ -237,3 +238,27 @@ def test_a_burst_of_cut_events_gives_its_memory_back_when_it_leaves_the_window()
     assert 0 < len(index._cut) <= 4
     assert index._cut._rows.shape == (DIGEST_BITS, 8)
     _index_filed_exactly(index)
+
+
+# ---------------------------------------------------------------- the extractor's generic names
+
+
+def test_the_clusterer_knows_every_generic_name_the_actor_reader_writes() -> None:
+    """The party rule ignores names that say nothing about who it was and reads the generic
+    state forces as any state force; both are names the actor reader writes, so a name renamed
+    on one side only would split reports of one event (as GENERIC_STATE_FORCES now prevents
+    for the state's forces)."""
+    texts = {
+        "unidentified": "Unidentified gunmen attacked the village on Monday.",
+        "protesters": "Police fired on protesters in the capital on Monday.",
+        "rioters": "A mob torched shops in the market on Monday.",
+        "civilians": "An air strike killed civilians in the town on Monday.",
+    }
+    for kind, text in texts.items():
+        names = {a.name for a in find_actors(text, 0, len(text), 0, {}) if a.type == kind}
+        assert names, (kind, text)
+        for name in names:
+            assert name.strip().lower() in events_module._GENERIC_ACTORS, name
+    text = "Security forces opened fire on the crowd on Monday."
+    forces = [a for a in find_actors(text, 0, len(text), 0, {}) if a.type == "state_forces"]
+    assert [a.name.strip().lower() for a in forces] == [events_module._GENERIC_STATE_FORCES]
