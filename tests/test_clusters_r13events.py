@@ -175,6 +175,14 @@ def test_a_restored_state_files_the_same_cut_events() -> None:
     for n_probe in (1, 7, 150, 349):
         member = f"a:art-{n_probe}"
         assert restored.holders(member[2:]) == stage.index.holders(member[2:])
+    # tombstones of 60 of them: their slots are freed (and the matrix narrowed), the rest kept
+    gone = list(topic)[:60]
+    restored.restore([(0, None, event_id) for event_id in gone])
+    assert len(restored._cut) == 10 and restored._cut._rows.shape == (DIGEST_BITS, 8)
+    _index_filed_exactly(restored)
+    for n_probe in range(1, 351, 7):
+        holders = restored.holders(f"art-{n_probe}")
+        assert holders == [e for e in stage.index.holders(f"art-{n_probe}") if e not in gone]
 
 
 def test_a_version_whose_digest_became_full_is_no_longer_filed() -> None:
