@@ -395,6 +395,10 @@ def in_digest(digest: str | None, member: str) -> bool:
     return bits is not None and _in_bits(bits, member)
 
 
+#: the bytes of slots per row of :class:`_CutEvents` at first (64 cut events, 1 MiB)
+_FIRST_SLOT_BYTES = 8
+
+
 class _CutEvents:
     """The events whose lists were cut, with the bits of their digests (not full), filed by
     bit: a matrix with one row per bit position and one bit per slot, bit ``k`` of a row set
@@ -431,7 +435,8 @@ class _CutEvents:
                 self._at_slot.append(None)
             self._slot[event_id], self._at_slot[slot] = slot, event_id
             if slot >= self._rows.shape[1] * 8:  # one more byte of slots per row, doubled
-                wider = np.zeros((DIGEST_BITS, max(8, 2 * self._rows.shape[1])), dtype=np.uint8)
+                width = max(_FIRST_SLOT_BYTES, 2 * self._rows.shape[1])
+                wider = np.zeros((DIGEST_BITS, width), dtype=np.uint8)
                 wider[:, : self._rows.shape[1]] = self._rows
                 self._rows = wider
         self._clock += 1
@@ -453,6 +458,25 @@ class _CutEvents:
         self._toggle(slot, np.frombuffer(bits, dtype=np.uint8))
         self._at_slot[slot] = None
         self._free.append(slot)
+        width = self._rows.shape[1]
+        if width > _FIRST_SLOT_BYTES and 4 * len(self._bits) <= 8 * width:  # a quarter full
+            self._narrow()
+
+    def _narrow(self) -> None:
+        """File the cut events again in the first slots of a matrix half as wide: a burst of cut
+        events (a big news day, a restore) that left the window gives its memory back instead
+        of keeping 16 KiB per slot of its peak (the matrix holds at most four slots per cut event,
+        past its first 64). Only at a quarter full, half as wide: at least as many drops as
+        events filed again come between two narrowings, and puts between a narrowing and a
+        widening."""
+        kept = [e for e in self._at_slot if e is not None]
+        self._rows = np.zeros(
+            (DIGEST_BITS, max(_FIRST_SLOT_BYTES, self._rows.shape[1] // 2)), dtype=np.uint8
+        )
+        self._at_slot, self._free = list(kept), []
+        for slot, event_id in enumerate(kept):
+            self._slot[event_id] = slot
+            self._toggle(slot, np.frombuffer(self._bits[event_id], dtype=np.uint8))
 
     def _toggle(self, slot: int, positions: Any) -> None:
         """Flip slot ``slot``'s bit in the rows of the bits set in ``positions`` (a digest's
