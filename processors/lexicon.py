@@ -115,6 +115,39 @@ ARMED_SIDE_BEFORE = (
     + ")"
 )
 
+# What an armed side's offensive, counterattack or engagement is against or by.
+_ARMED_TARGET = (
+    r"(?:rebels|army|militants|insurgents|forces|troops|soldiers|fighters|militias?|jihadists|"
+    r"guerrillas|junta|regime|positions|strongholds?|bases?|Islamic State|ISIS|SDF|PDFs?|KIA|AA|"
+    r"TNLA|MNDAA|Taliban)"
+)
+# An offensive of words, not arms ("a charm offensive", "a media offensive against the rebels").
+_NOT_ARMED_OFFENSIVE_BEFORE = "".join(
+    f"(?<!{w} )"
+    for w in (
+        "charm",
+        "media",
+        "diplomatic",
+        "propaganda",
+        "PR",
+        "legal",
+        "political",
+        "relations",
+        "marketing",
+        "advertising",
+        "peace",
+        "verbal",
+        "rhetorical",
+        "information",
+        "sales",
+    )
+)
+# Where an armed side's "heavy losses" are not a fight's: the polls, the market, the pitch.
+_NOT_A_FIGHT = (
+    r"(?:elections?|votes?|polls|ballots?|stock|markets|market(?! town| square| place)|"
+    r"final|league|cup|tournament|match)\b"
+)
+
 TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # --- explosions / remote violence
     (
@@ -293,7 +326,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |many |dozens of )?"
         r"casualties|"
         rf"{ARMED_SIDE_BEFORE}suffer(?:s|ed|ing)? (?:heavy |huge |big |serious |severe |several |"
-        r"many |major )?(?:losses|fatalities)|"
+        r"many |major )?(?:losses|fatalities)"
+        # (not at the polls, on the market or on the pitch: "the army suffers heavy losses in
+        # the cup final", "the regime suffered heavy losses on the stock market")
+        rf"(?! (?:in|at|on) (?:the |this |a |[\w'’-]+ ){{0,3}}?{_NOT_A_FIGHT})|"
         r"heavy (?:[\w'’-]+ ){0,2}?(?:junta|regime|army|military|troop|enemy) (?:losses|"
         r"casualties)|"
         rf"{ARMED_SIDE_BEFORE}los(?:es|t) (?:at least |over |more than |about |nearly |some )?"
@@ -307,15 +343,23 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     # engagement with the RCSS"; not a charm, diplomatic or media offensive)
     (
         # (the side attacked named, or an armed side launching it: not "launches an offensive
-        # against rivals", "a charm offensive")
-        r"(?:counter-?)?offensives? (?:against|on) (?:the )?(?:[\w'’-]+ ){0,2}?(?:rebels|army|"
-        r"militants|insurgents|forces|troops|militias?|jihadists|guerrillas|junta|regime|"
-        r"positions|strongholds?|bases?|Islamic State|ISIS|SDF|PDFs?|KIA|AA|TNLA|MNDAA)\b|"
-        rf"{ARMED_SIDE_BEFORE}(?:launch(?:es|ed|ing)?|beg[ia]ns?|start(?:s|ed)|open(?:s|ed)) "
+        # against rivals", "a charm offensive", nor an offensive of words against an armed side:
+        # "a media offensive against the rebels")
+        f"{_NOT_ARMED_OFFENSIVE_BEFORE}(?:(?:counter-?)?offensives?|counter-?attacks?) "
+        r"(?:against|on|by) "
+        rf"(?:the )?(?:[\w'’-]+ ){{0,2}}?{_ARMED_TARGET}\b|"
+        rf"{ARMED_SIDE_BEFORE}(?:launch(?:es|ed|ing)?|beg[ia]ns?|start(?:s|ed)|open(?:s|ed)|"
+        r"mount(?:s|ed)?) "
         r"(?:a |an |the |its |their |new |fresh |major |large-scale |ground |military |heavy )*"
-        r"(?:counter-?)?offensives?\b|"
-        r"counter-?attack(?:s|ed|ing)?\b|"
-        r"(?:ha[sd]|have) (?:an? )?(?:armed |military |brief |fierce |heavy )?engagements? with|"
+        r"(?:(?:counter-?)?offensives?|counter-?attacks?)\b|"
+        # a counterattack by an armed side, or one repelled (not a team's or a company's
+        # counterattack: "scored on the counterattack", "a legal counterattack")
+        rf"{ARMED_SIDE_BEFORE}counter-?attack(?:s|ed|ing)?\b|"
+        r"(?:repel(?:s|led|ling)?|repulsed?|beat back|fought off|fend(?:s|ed)? off) "
+        r"(?:a |an |the |its |their |new |(?-i:[A-Z])[\w'’-]+ ){0,2}counter-?attacks?\b|"
+        # an engagement of an armed side (not the president's engagement with the press)
+        rf"{ARMED_SIDE_BEFORE}(?:ha[sd]|have) (?:an? )?(?:armed |military |brief |fierce |heavy )?"
+        r"engagements? with|"
         r"armed engagements?",
         CLASH,
         2.5,
@@ -349,8 +393,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # "outposts fall to the resistance", "the town falls into the hands of ..." (a place that
         # falls; not "prices fall to", "it falls to the court")
         r"(?:towns?|city|cities|villages?|bases?|outposts?|camps?|garrisons?|strongholds?|"
-        r"positions|headquarters|barracks|posts) (?:[\w'’-]+ )?(?:falls?|fell) (?:to|into the "
-        r"hands of)\b|"
+        r"positions|headquarters|barracks|(?<!council )(?<!party )(?<!cabinet )posts) "
+        r"(?:[\w'’-]+ )?(?:falls?|fell) (?:to|into the hands of)\b"
+        # (not to water or fire: "villages fall to floodwaters")
+        r"(?! (?:the )?(?:rising )?(?:flood|floods|floodwaters|waters?|sea|river|fire|flames|"
+        r"wildfires?|lava|mudslides?)\b)|"
         # "the militia captured ground east of the river" (not "gained ground in the polls")
         r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"

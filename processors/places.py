@@ -852,15 +852,25 @@ def article_places(
     for iso in named:
         near_named.update(gaz.neighbours(iso))
     context: tuple[str, ...] = ranked[:4]
+    arabic_context: tuple[str, ...] = ()
     if all(w < 0.5 for w in weights.values()) and _ARABIC_HEAD_RE.search(text):
         # no country said, but a name the gazetteer lacks is an Arabic place name by its head
-        # ("Wadi Barada", "Kafr Nabl"): the towns of Arabic-name countries come first ("Madaya"
-        # beside it is the Syrian town, not Myanmar's)
-        context = ranked[:4] + tuple(sorted(ARABIC_NAME_COUNTRIES - set(ranked[:4])))
+        # ("Wadi Barada", "Kafr Nabl"): a town read outside the Arabic-name countries is read
+        # again with them first ("Madaya" beside it is the Syrian town, not Myanmar's); a town
+        # already read in one of them keeps its reading, so that a small namesake in another
+        # Arabic-name country ("Ras al-Ain", a Moroccan village) is no context for all of them
+        arabic_context = context + tuple(sorted(ARABIC_NAME_COUNTRIES - set(context)))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
+        if (
+            arabic_context
+            and place is not None
+            and place.feature != "country"
+            and place.country_iso3 not in ARABIC_NAME_COUNTRIES
+        ):
+            place = gaz.resolve(m, context_countries=arabic_context, context_admin1=admin1)
         if place is None:
             place = _marked_small_town(text, start, end, m, named)
         if place is None:
