@@ -1091,6 +1091,10 @@ def _by_own_name(mention: Any, place: Place) -> bool:
     return own == said or _spelling_variant(own, said) or said in own.split()
 
 
+# A city whose alternate name is its exonym in the news ("Kiev" for Kyiv), not a stray word
+_EXONYM_CITY_POP = 2_000_000
+
+
 def _drop_foreign_alternates(
     gaz: Gazetteer, found: list[tuple[int, int, Any]]
 ) -> list[tuple[int, int, Any]]:
@@ -1115,7 +1119,8 @@ def _drop_foreign_alternates(
         if any(_by_own_name(m, p) for p in cands):
             if first.feature == "admin1" or first.population >= 1000:
                 own_countries.add(iso)
-        elif " " not in m.key.removeprefix("al "):
+        elif " " not in m.key.removeprefix("al ") and first.population < _EXONYM_CITY_POP:
+            # (a city this big is news under its exonym: "Kiev", "Rangoon", "Bombay")
             isos = {p.country_iso3 for p in cands}
             if len(isos) == 1 and first.feature == "city":
                 alternates[k] = iso

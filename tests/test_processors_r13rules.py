@@ -149,3 +149,19 @@ def test_foreign_forces_raiding_a_village_of_the_victims_nationality() -> None:
     # the Palestinian territories; after: Israel)
     loc = first_location("Israeli forces raid Kafr Qaddum, wounding two Palestinians.")
     assert loc.country_iso3 == "PSE", loc
+
+
+# --------------------------------------------------- a foreign one-word alternate name (q13place)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # "Kiev" is an alternate name of Kyiv: a city's exonym, not a word of the headline, and
+        # a strike on it stays where it is when a Russian town is named too
+        ("Russian strikes on Kiev kill three, as Ukrainian drones hit Kursk", "UKR"),
+        ("Missiles hit Kiev and Belgorod overnight, killing five", "UKR"),
+    ],
+)
+def test_a_big_citys_exonym_beside_a_town_abroad_is_kept(text: str, iso3: str) -> None:
+    assert first_location(text).country_iso3 == iso3
