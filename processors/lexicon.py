@@ -460,8 +460,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"control|"
         r"controls? new (?:points|positions|villages|areas|hills?|hilltops?|neighbou?rhoods)|"
         # an armed side that controls places, told in the present: "the SDF control a town",
-        # "regime forces control 4 villages" (not "controls the budget", nor an aim: "to control")
-        rf"{ARMED_SIDE_BEFORE}controls? (?:[\w'’-]+ ){{0,4}}?(?:towns?|villages?|cities|city|"
+        # "regime forces control 4 villages" (not "controls the budget", nor an aim: "to control";
+        # the places are what is controlled, not where: "controls access to villages", "police
+        # forces control traffic in the city")
+        rf"{ARMED_SIDE_BEFORE}controls? (?:(?!(?:to|in|at|on|around|near|into|from|for|with)\b)"
+        r"[\w'’-]+ ){0,4}?(?:towns?|villages?|cities|city|"
         r"farms|hills?|hilltops?|bases?|outposts?|neighbou?rhoods?|positions|areas|points)\b|"
         r"(?<!to )end(?:s|ed)? the presence of|"
         r"takes? over (?:the )?(?:last |remaining |entire |whole )?(?:[\w'’-]+ )?(?:pocket|"
