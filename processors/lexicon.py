@@ -562,7 +562,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"corpses?|victims?) from (?:a |an |the )?(?:bridge|overpass|footbridge|tree|pole)|"
         r"(?:m[ae]n|wom[ae]n|people|persons|bod(?:y|ies)|corpses?|victims?) "
         r"(?:were |was |are |is )?(?:hung|hanged|hanging) from (?:a |an |the )?"
-        r"(?:bridge|overpass|footbridge|tree|pole)|"
+        r"(?:bridge|overpass|footbridge|tree|pole)"
+        # (not a suicide told in the same clause: "a man hanged from a tree in a suspected
+        # suicide")
+        r"(?![^.\n]{0,80}?\bsuicid)|"
         r"(?:man|men|woman|women|person|persons|people|youths?|boys?|girls?|minors?|"
         r"teenagers?|child|children|subjects?|individuals?|couple|victims?|bod(?:y|ies)|"
         r"corpses?|him|her|them) (?:[\w'’-]+ )?without life|deprived of (?:\w+ )?life|"

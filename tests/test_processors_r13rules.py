@@ -171,3 +171,33 @@ def test_foreign_forces_raiding_a_village_of_the_victims_nationality() -> None:
 )
 def test_a_big_citys_exonym_beside_a_town_abroad_is_kept(text: str, iso3: str) -> None:
     assert first_location(text).country_iso3 == iso3
+
+
+# ------------------------------------------------------------- a hanging that is a suicide
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police found a man hanged from a tree in a suspected suicide in Lahore",
+        "A man hanged from a tree was found in Lahore; police suspect suicide",
+    ],
+)
+def test_a_hanging_told_as_a_suicide_is_no_attack(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the trigger looks only after the hanging for 'suicide' (a look-behind cannot span "
+    "a clause); a suicide told first is still read as a killing",
+)
+def test_a_suicide_told_before_the_hanging_is_no_attack() -> None:
+    assert (
+        extract_from_text("In an apparent suicide, a man hanged from a tree in Lahore", PUB) == []
+    )
+
+
+def test_people_hung_from_a_bridge_stay_an_attack() -> None:
+    inc = first_incident("Two men hung from a bridge in Uruapan, Michoacan", PUB)
+    assert inc.event_type == "Violence against civilians"
