@@ -68,11 +68,20 @@ NOT_ARMED_KILLER_BEFORE = (
     r"(?<!heat )(?<!cold )(?<!snap )(?<!wave )(?<!cholera )(?<!measles )(?<!malaria )"
     r"(?<!disease )(?<!virus )(?<!covid )(?<!fever )(?<!snakebite )(?<!snake )"
     r"(?<!elephant )(?<!tiger )(?<!leopard )(?<!lion )(?<!crocodile )(?<!bear )"
-    r"(?<!train )(?<!bus )(?<!truck )(?<!lorry )(?<!car )"
     # the same killers in the plural: "Elephants kill three villagers", "Heat waves kill 30"
+    # (not vehicles: "explosive-laden cars kill 12 soldiers", "military trucks kill two")
     r"(?<!waves )(?<!snakes )(?<!elephants )(?<!tigers )(?<!leopards )(?<!lions )"
-    r"(?<!crocodiles )(?<!bears )(?<!wolves )(?<!dogs )(?<!trains )(?<!buses )(?<!trucks )"
-    r"(?<!lorries )(?<!cars )"
+    r"(?<!crocodiles )(?<!bears )(?<!wolves )(?<!dogs )"
+    # a vehicle, unless it is a weapon: "an explosive-laden car kills 12 soldiers"
+    + "".join(
+        f"(?:(?<!{v} )|"
+        + "|".join(
+            f"(?<={w} {v} )"
+            for w in ("laden", "suicide", "rigged", "trapped", "explosive", "military", "armoured")
+        )
+        + ")"
+        for v in ("train", "bus", "truck", "lorry", "car")
+    )
 )
 
 # An armed side as a headline's subject just before its verb ("regime forces control ...",
