@@ -169,9 +169,6 @@ _NOT_SPORT_BEFORE = "".join(
         "goal on the",
         "goal from a",
         "goal from the",
-        "swift",
-        "quick",
-        "fast",
     )
 )
 # Where an armed side's "heavy losses" are not a fight's: the polls, the market, the pitch.

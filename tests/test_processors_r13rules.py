@@ -55,6 +55,7 @@ def test_fighting_words_outside_a_fight_are_no_incident(text: str) -> None:
         "Rebels launched a counterattack on army positions near Myawaddy",
         "Government troops counterattacked near Bakhmut on Tuesday",
         "Ukrainian forces repelled a Russian counterattack near Robotyne",
+        "Ukrainian forces launched a swift counterattack near Robotyne",
         "The army had a brief engagement with militants near Wana",
         "The army launched an offensive against the rebels in North Kivu on Monday",
         "Rebels launched a counteroffensive against the army in Rakhine State",
