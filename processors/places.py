@@ -852,15 +852,25 @@ def article_places(
     for iso in named:
         near_named.update(gaz.neighbours(iso))
     context: tuple[str, ...] = ranked[:4]
+    arabic_context: tuple[str, ...] = ()
     if all(w < 0.5 for w in weights.values()) and _ARABIC_HEAD_RE.search(text):
         # no country said, but a name the gazetteer lacks is an Arabic place name by its head
-        # ("Wadi Barada", "Kafr Nabl"): the towns of Arabic-name countries come first ("Madaya"
-        # beside it is the Syrian town, not Myanmar's)
-        context = ranked[:4] + tuple(sorted(ARABIC_NAME_COUNTRIES - set(ranked[:4])))
+        # ("Wadi Barada", "Kafr Nabl"): a town read outside the Arabic-name countries is read
+        # again with them first ("Madaya" beside it is the Syrian town, not Myanmar's); a town
+        # already read in one of them keeps its reading, so that a small namesake in another
+        # Arabic-name country ("Ras al-Ain", a Moroccan village) is no context for all of them
+        arabic_context = context + tuple(sorted(ARABIC_NAME_COUNTRIES - set(context)))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
+        if (
+            arabic_context
+            and place is not None
+            and place.feature != "country"
+            and place.country_iso3 not in ARABIC_NAME_COUNTRIES
+        ):
+            place = gaz.resolve(m, context_countries=arabic_context, context_admin1=admin1)
         if place is None:
             place = _marked_small_town(text, start, end, m, named)
         if place is None:
@@ -1081,6 +1091,10 @@ def _by_own_name(mention: Any, place: Place) -> bool:
     return own == said or _spelling_variant(own, said) or said in own.split()
 
 
+# A city whose alternate name is its exonym in the news ("Kiev" for Kyiv), not a stray word
+_EXONYM_CITY_POP = 2_000_000
+
+
 def _drop_foreign_alternates(
     gaz: Gazetteer, found: list[tuple[int, int, Any]]
 ) -> list[tuple[int, int, Any]]:
@@ -1105,7 +1119,8 @@ def _drop_foreign_alternates(
         if any(_by_own_name(m, p) for p in cands):
             if first.feature == "admin1" or first.population >= 1000:
                 own_countries.add(iso)
-        elif " " not in m.key.removeprefix("al "):
+        elif " " not in m.key.removeprefix("al ") and first.population < _EXONYM_CITY_POP:
+            # (a city this big is news under its exonym: "Kiev", "Rangoon", "Bombay")
             isos = {p.country_iso3 for p in cands}
             if len(isos) == 1 and first.feature == "city":
                 alternates[k] = iso

@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.4.1"  # issue 18 tenth round: entities, namesakes, counterattacks
+EXTRACTOR_VERSION = "0.4.2"  # issue 18 eleventh round: no-incident headlines, places, revised tolls
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 # the code before the colon is kept for subscribers who filter on it (it predates the Spanish
@@ -109,7 +109,8 @@ _VICTIM_KILLED_RE = guarded(
     r"family|couple|vendors?|merchants?|traders?|migrants?|teachers?|doctors?|nurses?|guards?|"
     r"militiam[ae]n|gunm[ae]n|jihadists?|rebels?|militants?|insurgents?|squadron|person|people|"
     r"elders?|informants?|lawyers?|judges?|councill?ors?|candidates?|pastors?|monks?|"
-    r"shepherds?|herders?|fishermen|fisherman|employees?|agents?|inmates?|prisoners?)"
+    r"shepherds?|herders?|fishermen|fisherman|employees?|agents?|inmates?|prisoners?|citizens?|"
+    r"nationals?)"
     r"(?:\s+(?:is|are|was|were|been|being|gets?|got))?\s+$",
     re.IGNORECASE,
 )
@@ -142,6 +143,8 @@ _NOT_NAME_WORDS = frozenset(
     "their its as at on in by after before how why what when where this these those more most "
     "another other two three four five six seven eight nine ten dozens many several".split()
 )
+# the Spanish articles and particles of a nickname or a name ("El Tepo", "Los Viagras")
+_SPANISH_NAME_WORDS = frozenset({"el", "la", "los", "las", "de", "del"})
 # what may follow a headline's bare "killed": the end, a punctuation mark, the place or the
 # killer ("... killed in Culiacán", "... killed by gunmen")
 _CLAUSE_END_AFTER_RE = re.compile(r"\s*(?:$|[,.;:!?)]|(?:in|near|by|during|on|outside|inside)\b)")
@@ -639,8 +642,18 @@ def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
             m = _VICTIM_PHRASE_RE.search(text, a, t.start) or _NICKNAME_RE.search(text, a, t.start)
             if m is None:
                 m = _NAMED_VICTIM_RE.search(text, a, t.start)
-                # a title-case headline's words are no name: "The Man Who Was Killed"
-                if m is not None and _NOT_NAME_WORDS & set(m.group().lower().split()):
+                # a title-case headline's words are no name: "The Man Who Was Killed", and a
+                # title-case headline that is only capitalised words and "Killed" ("Senate Bill
+                # Killed in Committee", "Apple Watch Killed in Update"), unless a Spanish
+                # article says a nickname ("La Plaza's El Tepo Killed in Guaymas")
+                if m is not None and (
+                    _NOT_NAME_WORDS & set(words := m.group().lower().split())
+                    or (
+                        t.text[0].isupper()
+                        and not text[lo : m.start()].strip(" \"“‘'(")
+                        and not _SPANISH_NAME_WORDS & set(words)
+                    )
+                ):
                     m = None
             if m is not None and not _COUNT_OF_RE.search(text, max(lo, m.start() - 40), m.start()):
                 return True
