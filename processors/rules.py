@@ -175,6 +175,16 @@ _NEW_EVENT_KEYS = (
     "another", "separate", "second", "third", "elsewhere", "meanwhile", "that day", "similar",
     "also on",
 )  # fmt: skip
+# A reaction to an event ("the governor condemned the attack", "X denounced the killings"): in
+# a text that has already told an event, the reaction tells no new one, and its place and date
+# are the statement's. The verb stems are the pretest (a lowercase substring before the trigger).
+_REACTION_STEMS = ("condemn", "denounc", "deplor", "decri", "decry", "mourn", "lament", "outrage")
+_REACTION_BEFORE_RE = re.compile(
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|decr(?:y|ies|ied|"
+    r"ying)|mourn(?:s|ed|ing)?|lament(?:s|ed|ing)?|(?:outrage|outraged|anger|shock|condolences|"
+    r"sorrow) (?:at|over|after|for))\s+(?:[\w'’-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
 _PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
@@ -464,6 +474,7 @@ def _extract(
     hit_pos: list[int] = []
 
     incidents: list[_Incident] = []
+    reactions: set[int] = set()  # sentences that only react to an event told before
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
@@ -557,6 +568,11 @@ def _extract(
                 text, max(s0, first.start - 40), first.start
             ):
                 continue  # another event in the background: neither this one's toll nor a report
+            if incidents and _reaction_to_told_event(text, first.start, seg_start):
+                # the governor "condemned the attack" the text told before: no new event, and
+                # the statement's place is no context for the event's
+                reactions.add(sent.index)
+                continue
             target = _attach(m, incidents, current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
@@ -590,7 +606,9 @@ def _extract(
     if places is None:  # no sentence kept a trigger, so no incident either
         return []
     _zero_regions(incidents, sentences)
-    built = _build(incidents, text, article_id, published, places, language, warnings, sentences)
+    built = _build(
+        incidents, text, article_id, published, places, language, warnings, sentences, reactions
+    )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
 
@@ -620,6 +638,17 @@ def _unarmed_killer(text: str, members: list[Trigger]) -> bool:
         _KILL_VERB_RE.fullmatch(t.text) and not _ARMED_KILL_VERB_RE.match(text, t.start)
         for t in members
     )
+
+
+def _reaction_to_told_event(text: str, trigger_start: int, lo: int) -> bool:
+    """True when the trigger at ``trigger_start`` is the object of a reaction verb just before
+    it ("condemned the attack", "denounced Sunday's killings"); the caller asks only when the
+    text has already told an event."""
+    a = max(lo, trigger_start - 60)
+    window = text[a:trigger_start].lower()
+    if not any(stem in window for stem in _REACTION_STEMS):
+        return False
+    return _REACTION_BEFORE_RE.search(text, a, trigger_start) is not None
 
 
 def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
@@ -983,9 +1012,11 @@ def _build(
     language: str,
     base_warnings: list[str],
     sentences: list[Sentence],
+    reactions: set[int],
 ) -> list[Incident]:
-    # sentences that tell some incident: not neighbouring context for another one
-    told = {m.sentence.index for inc in incidents for m in inc.mentions}
+    # sentences that tell some incident, or only react to one: not neighbouring context for
+    # another one
+    told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
     for inc in incidents:
         d = _draft(inc, text, published, places, language, base_warnings, sentences, told)
