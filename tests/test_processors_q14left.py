@@ -179,3 +179,24 @@ def test_a_place_that_falls_to_a_side_stays_territory(text: str) -> None:
     inc = first_incident(text, PUB)
     assert inc.event_type == "Battles"
     assert "territory" in inc.sub_event_type
+
+
+# ------------------------------------------------------------------------------------ places
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Gunmen killed three police officers in the state of Zacatecas on Monday", "Zacatecas"),
+        ("Bandits killed six farmers in the state of Kaduna", "Kaduna"),
+    ],
+)
+def test_the_state_of_a_name_is_the_state_not_its_capital(text: str, region: str) -> None:
+    loc = first_incident(text, PUB).location
+    assert loc is not None
+    assert (loc.name, loc.precision) == (region, "admin1")
+
+
+def test_a_town_named_alone_stays_the_town() -> None:
+    loc = first_incident("Gunmen killed three police officers in Zacatecas on Monday").location
+    assert loc is not None and loc.precision == "town"
