@@ -948,7 +948,7 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"cyclones?|hurricanes?|typhoons?|tornado(?:es|s)?|storms?|wildfires?|bushfires?|"
         r"forest fires?|"
         r"droughts?|tsunamis?|volcan(?:o|ic eruption)|eruption|avalanches?|heatwaves?|heat wave|"
-        r"(?:torrential|heavy|monsoon) rains?(?! of\b)|downpours?|lightning|magnitude \d",
+        r"torrential rain|downpours?|lightning|magnitude \d",
         NATURAL,
         3.2,
     ),

@@ -937,7 +937,9 @@ def article_places(
             region = [
                 c
                 for c in m.candidates
-                if c.feature == "admin1" and c.country_iso3 == place.country_iso3
+                if c.feature == "admin1"
+                and c.country_iso3 == place.country_iso3
+                and fold(c.name) == fold(place.name)
             ]
             if region:
                 place = region[0]

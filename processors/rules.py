@@ -584,9 +584,14 @@ def _extract(
                 text, max(s0, first.start - 40), first.start
             ):
                 continue  # another event in the background: neither this one's toll nor a report
-            if incidents and _reaction_to_told_event(text, first.start, seg_start):
+            if (
+                incidents
+                and not (cas.fatalities or cas.injured)
+                and _reaction_to_told_event(text, first.start, seg_start)
+            ):
                 # the governor "condemned the attack" the text told before: no new event, and
-                # the statement's place is no context for the event's
+                # the statement's place is no context for the event's (a reaction that tells
+                # its own toll, "condemned the massacres that killed 50", is read as before)
                 reactions.add(sent.index)
                 continue
             target = _attach(m, incidents, current, sent.index)

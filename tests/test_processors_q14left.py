@@ -98,6 +98,7 @@ def test_a_condemnation_of_an_untold_attack_still_reports_that_attack() -> None:
         "A hippo killed a fisherman on the shore near Kisumu",
         "A falling tree killed two hawkers in Nairobi",
         "Floodwaters kill three children in Kano",
+        "Heavy rains killed 14 people in Kerala",
     ],
 )
 def test_a_killer_that_is_no_armed_party_gives_no_attack(text: str) -> None:
@@ -114,7 +115,7 @@ def test_a_killer_that_is_no_armed_party_gives_no_attack(text: str) -> None:
         # a flood of gunfire is no flood
         ("A flood of gunfire killed three men in Culiacan", "Attack", 3),
         # a disaster word still types a disaster
-        ("Heavy rains killed 14 people in Kerala", "Natural disaster", 14),
+        ("Floods killed 23 people in Sindh province", "Natural disaster", 23),
     ],
 )
 def test_armed_killers_and_real_disasters_stay(text: str, sub: str, killed: int) -> None:
