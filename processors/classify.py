@@ -463,13 +463,17 @@ _AGG_RANGE_RE = guarded(
     r"the (?:war|conflict|fighting|offensive) (?:has|have) (?:killed|left)|"
     r"the (?:increase|rise|surge|escalation) in|frequency of|statistics|figures show|"
     r"death toll (?:in|of) the (?:war|conflict)|"
-    r"(?:in|during|over) the first (?:half|quarter|(?:\w+ )?(?:months|weeks)) of)",
+    r"(?:in|during|over) the first (?:half|quarter|(?:\w+ )?(?:months|weeks)) of|"
+    # a share of a count over time: "homicides fell by a fifth", "murders halved" (a toll that
+    # rises "by three" is an event's, so only fractions)
+    r"(?:fell|rose|dropped|declined|decreased|increased|grew|jumped|climbed) by (?:a|one|two) "
+    r"(?:fifth|third|quarter|half|tenth)s?|(?:halved|doubled|tripled))",
     _FLAGS,
 )
 _AGG_SUBJECT_RE = guarded(
     r"\b(?:attacks|strikes|airstrikes|incidents|operations|raids|explosions|bombings|protests|"
     r"clashes|killings|deaths|casualties|fatalities|killed|wounded|injured|dead|abductions|"
-    r"kidnappings|arrests|assaults)\b",
+    r"kidnappings|arrests|assaults|homicides|murders|femicides|feminicides)\b",
     _FLAGS,
 )
 _AGG_ANAPHOR_RE = guarded(
@@ -513,9 +517,19 @@ _AGG_RANGE_KEYS = (
     "figures show",
     "death toll",
     "the first ",
+    "by a fifth",
+    "by a third",
+    "by a quarter",
+    "by a half",
+    "by a tenth",
+    "by one ",
+    "by two ",
+    "halved",
+    "doubled",
+    "tripled",
 )
 # All keys in one regex, as a trie over the lowercased sentence: one scan by the regex engine
-# instead of 31 substring scans in a Python generator (is_aggregate runs on every sentence).
+# instead of one substring scan per key in a Python generator (is_aggregate runs on every sentence).
 _AGG_RANGE_KEYS_RE = re.compile(_trie_pattern(set(_AGG_RANGE_KEYS)))
 
 

@@ -84,6 +84,54 @@ NOT_ARMED_KILLER_BEFORE = (
     )
 )
 
+# The subject of a kill verb read as its killer (processors.rules): a natural force, a disease,
+# an animal, a vehicle or a falling thing is no armed party ("A speeding minibus killed two
+# pedestrians", "Rabies kills three children", "A falling tree killed two"); the first of
+# these or of an armed or human agent in the clause decides, and a weapon word anywhere in it
+# ("a car bomb", "an explosive-laden truck") makes the killer armed.
+NOT_ARMED_KILLER_NOUNS = frozenset(
+    """
+    rain rains storm storms wind winds flood floods floodwater floodwaters water waters river
+    wave waves heat cold snow frost tree trees wall roof building rock rocks boulder lightning
+    disease cholera measles malaria rabies dengue typhoid meningitis ebola covid virus fever
+    outbreak hunger famine starvation illness infection epidemic
+    animal animals elephant elephants hippo hippos crocodile crocodiles lion lions tiger
+    tigers leopard leopards bear bears wolf wolves dog dogs snake snakes bull bulls buffalo
+    shark sharks hyena hyenas
+    vehicle vehicles bus buses minibus minibuses car cars truck trucks lorry lorries van vans
+    train trains tanker tankers trailer taxi motorcycle motorbike tractor boat ferry
+    accident crash collision
+    """.split()
+)
+KILLER_AGENT_NOUNS = frozenset(
+    """
+    gunmen gunman men man attackers attacker assailants assailant militants militant rebels
+    rebel soldiers soldier troops army police policemen officers forces militia militiamen
+    fighters bandits bandit terrorists terrorist insurgents jihadists hitmen hitman mob
+    suspects suspect thugs killers killer sicarios raiders robbers kidnappers
+    """.split()
+)
+KILLER_WEAPON_WORDS = frozenset(
+    """
+    bomb bombs explosive explosives laden rigged booby-trapped suicide ied ieds mine mines
+    landmine drone drones missile missiles rocket rockets shell shells grenade grenades gun
+    guns gunfire bullets bullet armed military armoured armored
+    """.split()
+)
+
+# A market's or a measure's subject just before "fell to" (a level, not a side): "shares fell
+# to", "the index fell to", "the rupee fell to" (look-behinds, tried only at "fell")
+_MARKET_BEFORE = "".join(
+    f"(?<!{w} )"
+    for w in (
+        "shares", "stocks", "stock", "index", "indices", "prices", "price", "currency", "rupee",
+        "peso", "naira", "shilling", "lira", "dollar", "euro", "pound", "yen", "rouble", "ruble",
+        "bonds", "yields", "yield", "output", "inflation", "rate", "rates", "exports", "imports",
+        "sales", "profits", "profit", "revenue", "ratings", "rating", "temperatures", "turnout",
+        "production", "unemployment",
+    )
+)  # fmt: skip
+
 # An armed side as a headline's subject just before its verb ("regime forces control ...",
 # "the junta suffers ...").
 ARMED_SIDE_BEFORE = (
@@ -427,7 +475,14 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"wildfires?|lava|mudslides?)\b)|"
         # "the militia captured ground east of the river" (not "gained ground in the polls")
         r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
-        r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|fell to|fell into the hands of|"
+        r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|"
+        # a side takes what "fell to" it; a price, an index or a share falls to a level ("shares
+        # fell to their lowest level", "the index fell to 1,200 points", "the rupee fell to a
+        # record low")
+        rf"{_MARKET_BEFORE}fell to(?! (?:a |an |the |its |their |new |fresh )?(?:[\d$€£¥]|"
+        r"record|all-time|lowest|low\b|lows\b|highest|levels?\b|points?\b|zero|par\b|"
+        r"multi-year|(?:\w+[ -])?(?:year|month|week|decade)s?['’]? lows?))|"
+        r"fell into the hands of|"
         r"under (?:the )?(?:full )?control of|"
         r"pushed (?:\w+ ){0,3}?out of|drove (?:\w+ ){0,3}?out of|"
         r"(?:was|were) (?:now )?in (?:full )?control of|"
@@ -887,7 +942,9 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
     ),
     # --- disasters
     (
-        r"earthquakes?|quakes?|tremors?|floods?|flooding|flash floods?|landslides?|mudslides?|"
+        # (not "a flood of gunfire", "a flood of refugees", "a heavy rain of bullets")
+        r"earthquakes?|quakes?|tremors?|floods?(?! of\b)|flooding|flash floods?|landslides?|"
+        r"mudslides?|"
         r"cyclones?|hurricanes?|typhoons?|tornado(?:es|s)?|storms?|wildfires?|bushfires?|"
         r"forest fires?|"
         r"droughts?|tsunamis?|volcan(?:o|ic eruption)|eruption|avalanches?|heatwaves?|heat wave|"

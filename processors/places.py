@@ -607,6 +607,13 @@ def _find(gaz: Gazetteer, text: str, regions: list[tuple[int, int]] | None) -> l
     return out
 
 
+# a region's noun before its name ("the state of Zacatecas", "la provincia de"): read on the
+# lowercased 24 characters before a town's name
+_ADMIN_OF_BEFORE_RE = re.compile(
+    r"\b(?:state|province|department|governorate|estado|provincia|departamento) (?:of|de) $"
+)
+
+
 def article_places(
     text: str,
     title: str | None = None,
@@ -923,6 +930,19 @@ def article_places(
             ]
             if big:
                 place = max(big, key=lambda c: c.population)
+        if place.feature == "city" and _ADMIN_OF_BEFORE_RE.search(
+            text[max(0, start - 24) : start].lower()
+        ):
+            # "in the state of Zacatecas": the state, not its capital of the same name
+            region = [
+                c
+                for c in m.candidates
+                if c.feature == "admin1"
+                and c.country_iso3 == place.country_iso3
+                and fold(c.name) == fold(place.name)
+            ]
+            if region:
+                place = region[0]
         hit = _hit(text, start, end, m.surface, place, m.demonym)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after

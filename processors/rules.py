@@ -175,6 +175,30 @@ _NEW_EVENT_KEYS = (
     "another", "separate", "second", "third", "elsewhere", "meanwhile", "that day", "similar",
     "also on",
 )  # fmt: skip
+# the start of a kill verb's clause, for reading its subject (see _unarmed_subject)
+_SUBJECT_CLAUSE_RE = re.compile(r"[.,;:!?()\n]|\s[–—-]\s|\b(?:and|but|while|after|as|when)\s")
+_WORD_RE = re.compile(r"\w+")
+# "... found after a house fire": the words between a death and its cause (see _cause_decides)
+_DISASTER_LABELS = frozenset({lx.FIRE, lx.NATURAL, lx.MANMADE})
+_AFTER_CAUSE_RE = re.compile(r"\s+(?:\w+\s+)?after (?:a |an |the )?(?:[\w-]+ )?", re.IGNORECASE)
+# a vehicle's accident (see _accident_told); the keys are its verbs' lowercase stems
+_ACCIDENT_KEYS = ("overturn", "crash", "collid", "derail", "capsiz", "plunge", "skid")
+_ACCIDENT_RE = re.compile(
+    r"\b(?:bus|buses|minibus|car|cars|truck|lorry|train|boat|ferry|vehicle|van|tanker|"
+    r"motorcycle|taxi|coach)\b[^.;]{0,40}?\b(?:overturn(?:ed|s)?|crash(?:ed|es)?|collid(?:ed|es)|"
+    r"derail(?:ed|s)?|capsiz(?:ed|es)|plunged|plunges|skidded|skids)\b",
+    re.IGNORECASE,
+)
+# A reaction to an event ("the governor condemned the attack", "X denounced the killings"): in
+# a text that has already told an event, the reaction tells no new one, and its place and date
+# are the statement's. The verb stems are the pretest (a lowercase substring before the trigger).
+_REACTION_STEMS = ("condemn", "denounc", "deplor", "decri", "decry", "mourn", "lament", "outrage")
+_REACTION_BEFORE_RE = re.compile(
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|decr(?:y|ies|ied|"
+    r"ying)|mourn(?:s|ed|ing)?|lament(?:s|ed|ing)?|(?:outrage|outraged|anger|shock|condolences|"
+    r"sorrow) (?:at|over|after|for))\s+(?:[\w'’-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
 _ESCALATION = (lx.PEACEFUL, lx.INTERVENTION, lx.EXCESSIVE, lx.VIOLENT_DEMO, lx.MOB)
 _PROTEST_RANK = {lx.PEACEFUL: 0, lx.INTERVENTION: 1, lx.EXCESSIVE: 2, lx.VIOLENT_DEMO: 3}
@@ -464,6 +488,7 @@ def _extract(
     hit_pos: list[int] = []
 
     incidents: list[_Incident] = []
+    reactions: set[int] = set()  # sentences that only react to an event told before
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
@@ -511,6 +536,8 @@ def _extract(
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]
         for seg_start, seg_end, members in cluster(trigs, text, s0, s1):
             seg = masked[seg_start - s0 : seg_end - s0]
+            if not es:
+                members = _cause_decides(text, members)
             res = (es_rules.resolve if es else resolve)(members, seg, seg_start)
             strength = max(t.weight for t in members)
             labels = {t.label for t in members}
@@ -557,10 +584,26 @@ def _extract(
                 text, max(s0, first.start - 40), first.start
             ):
                 continue  # another event in the background: neither this one's toll nor a report
+            if (
+                incidents
+                and not (cas.fatalities or cas.injured)
+                and _reaction_to_told_event(text, first.start, seg_start)
+            ):
+                # the governor "condemned the attack" the text told before: no new event, and
+                # the statement's place is no context for the event's (a reaction that tells
+                # its own toll, "condemned the massacres that killed 50", is read as before)
+                reactions.add(sent.index)
+                continue
             target = _attach(m, incidents, current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
                     continue  # "Cholera kills three children": a toll, but of no armed party
+                if not es and (
+                    _unarmed_subject(text, members, s0)
+                    or _accident_told(text, members, s0, s1)
+                    or _suicide_hanging(text, members, s0, s1)
+                ):
+                    continue  # the killer or the cause is no armed party
                 if (
                     m.casualty_only
                     and not (cas.fatalities and cas.fatalities.lower)
@@ -590,7 +633,9 @@ def _extract(
     if places is None:  # no sentence kept a trigger, so no incident either
         return []
     _zero_regions(incidents, sentences)
-    built = _build(incidents, text, article_id, published, places, language, warnings, sentences)
+    built = _build(
+        incidents, text, article_id, published, places, language, warnings, sentences, reactions
+    )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
 
@@ -620,6 +665,90 @@ def _unarmed_killer(text: str, members: list[Trigger]) -> bool:
         _KILL_VERB_RE.fullmatch(t.text) and not _ARMED_KILL_VERB_RE.match(text, t.start)
         for t in members
     )
+
+
+def _unarmed_subject(text: str, members: list[Trigger], lo: int) -> bool:
+    """True when a kill verb of ``members`` has for subject a killer that is no armed party ("A
+    speeding minibus killed two pedestrians", "Rabies kills three children"): the first killer
+    or agent noun of its clause decides, and a weapon word in the clause arms it. Not when a
+    disaster word is among ``members`` ("Heavy rains killed 14": the disaster is the event)."""
+    if any(t.label != lx.VIOLENCE for t in members):
+        return False
+    for t in members:
+        if t.text[:4].lower() != "kill":
+            continue
+        a = lo
+        for m in _SUBJECT_CLAUSE_RE.finditer(text, max(lo, t.start - 60), t.start):
+            a = m.end()
+        words = [w.lower() for w in _WORD_RE.findall(text, a, t.start)]
+        if any(w in lx.KILLER_WEAPON_WORDS or w in lx.KILLER_AGENT_NOUNS for w in words):
+            return False
+        # the subject's head is its last word before the verb (adverbs aside): "A Taxi Driver Is
+        # Killed" has none (a passive), "taxi driver" is a driver
+        head = [w for w in words if not w.endswith("ly")]
+        if head and head[-1] in lx.NOT_ARMED_KILLER_NOUNS:
+            return True
+    return False
+
+
+def _cause_decides(text: str, members: list[Trigger]) -> list[Trigger]:
+    """``members`` without the bodies found or the deaths told just before "after a (house)
+    fire", "after the floods" ("Bodies of five were found after a house fire"): the disaster
+    word after "after" is the cause, so it decides the type, unless a weapon is named."""
+    disasters = [t for t in members if t.label in _DISASTER_LABELS]
+    if not disasters or len(disasters) == len(members):
+        return members
+    dropped = [
+        t
+        for t in members
+        if t.label == lx.VIOLENCE
+        and any(
+            0 <= d.start - t.end <= 30 and _AFTER_CAUSE_RE.fullmatch(text, t.end, d.start)
+            for d in disasters
+        )
+    ]
+    if not dropped or any(
+        w.lower() in lx.KILLER_WEAPON_WORDS
+        for w in _WORD_RE.findall(text, members[0].start, members[-1].end)
+    ):
+        return members
+    return [t for t in members if t not in dropped]
+
+
+def _accident_told(text: str, members: list[Trigger], lo: int, hi: int) -> bool:
+    """True when the only event word is an outcome ("causing casualties", "killed") after a
+    vehicle's accident told in the same sentence with no weapon ("A bus overturned, causing
+    casualties"): a road or river accident, no armed event."""
+    if any(t.label != lx.VIOLENCE or t.weight > 1.0 for t in members):
+        return False
+    low = text[lo:hi].lower()
+    if not any(k in low for k in _ACCIDENT_KEYS):
+        return False
+    m = _ACCIDENT_RE.search(text, lo, members[0].start)
+    if m is None:
+        return False
+    return not any(w.lower() in lx.KILLER_WEAPON_WORDS for w in _WORD_RE.findall(text, lo, hi))
+
+
+def _suicide_hanging(text: str, members: list[Trigger], lo: int, hi: int) -> bool:
+    """True when a hanging is the only event word and its sentence tells a suicide ("In an
+    apparent suicide, a man hanged from a tree"; the trigger's own look-ahead reads only the
+    words after the hanging)."""
+    return (
+        all("hang" in t.text.lower() or "hung" in t.text.lower() for t in members)
+        and "suicid" in text[lo:hi].lower()
+    )
+
+
+def _reaction_to_told_event(text: str, trigger_start: int, lo: int) -> bool:
+    """True when the trigger at ``trigger_start`` is the object of a reaction verb just before
+    it ("condemned the attack", "denounced Sunday's killings"); the caller asks only when the
+    text has already told an event."""
+    a = max(lo, trigger_start - 60)
+    window = text[a:trigger_start].lower()
+    if not any(stem in window for stem in _REACTION_STEMS):
+        return False
+    return _REACTION_BEFORE_RE.search(text, a, trigger_start) is not None
 
 
 def _victim_named(text: str, members: list[Trigger], lo: int) -> bool:
@@ -983,9 +1112,11 @@ def _build(
     language: str,
     base_warnings: list[str],
     sentences: list[Sentence],
+    reactions: set[int],
 ) -> list[Incident]:
-    # sentences that tell some incident: not neighbouring context for another one
-    told = {m.sentence.index for inc in incidents for m in inc.mentions}
+    # sentences that tell some incident, or only react to one: not neighbouring context for
+    # another one
+    told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
     for inc in incidents:
         d = _draft(inc, text, published, places, language, base_warnings, sentences, told)

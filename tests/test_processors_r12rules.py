@@ -60,7 +60,6 @@ def test_casualties_not_of_a_violent_event_are_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: a road accident told without a cue word")
 def test_a_road_accidents_casualties_are_no_incident() -> None:
     assert extract_from_text("A bus overturned, causing casualties in Nairobi.", PUB) == []
 

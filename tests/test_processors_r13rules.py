@@ -204,11 +204,6 @@ def test_a_hanging_told_as_a_suicide_is_no_attack(text: str) -> None:
     assert extract_from_text(text, PUB) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the trigger looks only after the hanging for 'suicide' (a look-behind cannot span "
-    "a clause); a suicide told first is still read as a killing",
-)
 def test_a_suicide_told_before_the_hanging_is_no_attack() -> None:
     assert (
         extract_from_text("In an apparent suicide, a man hanged from a tree in Lahore", PUB) == []
