@@ -900,7 +900,9 @@ class EventIndex:
         one region's or country's event holding it when that event holds no other town of the
         candidates. A report placed only in a region or a country joins an event placed at the
         same level there; failing that, the one event inside its area: with two or more (a
-        round-up of a governorate's day) it joins none."""
+        round-up of a governorate's day) it joins none, unless one of them is at the town of
+        the region's name. A later report without a toll that joins none at its place may
+        follow up an event of its town (:meth:`_follow_up_without_toll`)."""
         day = _day(incident.date)
         loc = incident.location
         if loc is None:
