@@ -238,6 +238,11 @@ def place_level(loc: Location) -> int:
     return _LEVEL_OF_PRECISION.get(loc.precision or "", FINE)
 
 
+def _same_name(a: Location | None, b: Location) -> bool:
+    """Whether place ``a`` has the name of place ``b`` (whatever their levels)."""
+    return a is not None and a.name.strip().lower() == b.name.strip().lower()
+
+
 def _country(loc: Location) -> str:
     return (loc.country_iso3 or loc.country or "").lower()
 
@@ -544,6 +549,21 @@ _REVISED = re.compile(
 )
 
 
+#: the warning the extractor (processors/rules.py) puts on an incident its text gives no date
+#: for: it is dated by its article's publication day
+DATE_ASSUMED = "date-assumed: publication date"
+#: how near the event's town a later report without a toll must be placed to follow it up
+#: (:meth:`EventIndex._follow_up_without_toll`): the same town, not a neighbour within
+#: ``distance_km``
+FOLLOW_UP_KM = 5.0
+#: a later report of something going on ("clashes continued", "renewed shelling", "today"):
+#: the later day's event, not a follow-up of the earlier one
+_NEW_ROUND = re.compile(
+    r"\b(?:continu\w*|renewed|again|fresh|today|tonight|this (?:morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+
+
 def _revises_toll(incident: Incident) -> bool:
     """The report states a toll in words of a revised one (:data:`_REVISED`): a follow-up a
     day or two later; a higher toll without such words may be the next day's fighting."""
@@ -798,6 +818,42 @@ class EventIndex:
                 found.append(live)
         return found[0] if len(found) == 1 else None
 
+    def _follow_up_without_toll(self, incident: Incident, day: int | None) -> Live | None:
+        """The one event a later report stating no toll follows up ("a suspect turned himself
+        in over the Solingen knife attack, prosecutors said on Sunday"; "the government on
+        Tuesday confirmed the abduction"): the report dated by its text, not its publication,
+        at a town within :data:`FOLLOW_UP_KM` of the event's, the event of its type ending
+        before the report's day and starting at most ``follow_up_days`` before it, no
+        contradicting named parties. Several such events: none. Not for a report of fighting
+        that goes on (:data:`_NEW_ROUND`): that is the later day's event."""
+        loc = incident.location
+        if incident.fatalities is not None or day is None or loc is None:
+            return None
+        if loc.lat is None or loc.lon is None or place_level(loc) != FINE:
+            return None
+        if DATE_ASSUMED in incident.warnings or _NEW_ROUND.search(incident.evidence.text):
+            return None
+        found: list[Live] = []
+        for event_id in self._candidates(incident, day, self.cfg.follow_up_days):
+            live = self.events[event_id]
+            ev, ev_loc = live.event, live.event.location
+            first, last = live.first, live.last
+            if first is None or last is None or last >= day:
+                continue  # an event of the report's day joins by the place rule, or not at all
+            if day - first > self.cfg.follow_up_days:
+                continue
+            if ev_loc is None or ev_loc.lat is None or ev_loc.lon is None:
+                continue
+            if place_level(ev_loc) != FINE:
+                continue
+            if _km(loc.lat, loc.lon, ev_loc.lat, ev_loc.lon) > FOLLOW_UP_KM:
+                continue
+            if has_article(ev, incident.article_id) or has_incident(ev, incident.incident_id):
+                continue
+            if parties_agree(incident.actors, ev.actors):
+                found.append(live)
+        return found[0] if len(found) == 1 else None
+
     def _candidates(self, incident: Incident, day: int | None, back: int | None = None) -> set[str]:
         """Events of the incident's type and country filed under its day, ``max_day_gap`` days
         after it and ``back`` days before it (by default ``max_day_gap`` too)."""
@@ -844,7 +900,9 @@ class EventIndex:
         one region's or country's event holding it when that event holds no other town of the
         candidates. A report placed only in a region or a country joins an event placed at the
         same level there; failing that, the one event inside its area: with two or more (a
-        round-up of a governorate's day) it joins none."""
+        round-up of a governorate's day) it joins none, unless one of them is at the town of
+        the region's name. A later report without a toll that joins none at its place may
+        follow up an event of its town (:meth:`_follow_up_without_toll`)."""
         day = _day(incident.date)
         loc = incident.location
         if loc is None:
@@ -897,11 +955,20 @@ class EventIndex:
                 found.append(live)
         if best is not None:
             return self.events[best[1]]
+        later = self._follow_up_without_toll(incident, day)
+        if later is not None:
+            return later
         other = self._other_type(incident, day)
         if other is not None:
             return other
         if level < FINE:
-            return inside[0] if len(inside) == 1 else None
+            if len(inside) == 1:
+                return inside[0]
+            # a region or country named after its chief town (Deir ez-Zor, Idlib, Kidal): of
+            # several events inside it, the one at the town of its name ("fighting in Deir
+            # ez-Zor province entered a second day" beside "clashes east of Deir ez-Zor")
+            namesakes = [lv for lv in inside if _same_name(lv.event.location, loc)]
+            return namesakes[0] if len(namesakes) == 1 else None
         if len(holding) != 1:
             return None
         area = holding[0]

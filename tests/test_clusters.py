@@ -279,14 +279,17 @@ def test_an_incident_written_again_makes_no_new_version_and_no_second_event() ->
 
 
 def test_reports_a_day_apart_each_do_not_chain_a_week_into_one_event() -> None:
-    stage = ClusterStage(Settings())  # cluster.max_day_gap = 1
+    stage = ClusterStage(Settings())  # cluster.max_day_gap = 1, cluster.follow_up_days = 2
     emits = [
         *run(stage, incident(1, day="2024-03-05")),
         *run(stage, incident(2, day="2024-03-06")),
         *run(stage, incident(3, day="2024-03-07")),
+        *run(stage, incident(4, day="2024-03-08")),
     ]
     events = latest(emits)
-    assert sorted(len(e.incident_ids) for e in events.values()) == [1, 2]
+    # the third, stating no toll and dated by its text, follows up the event of the 5th and
+    # 6th (c14recall: within follow_up_days of its start); the fourth is past it
+    assert sorted(len(e.incident_ids) for e in events.values()) == [1, 3]
 
 
 def wire_copy(n: int, original: str = "art-1", outlet: str | None = None) -> WireCopy:
