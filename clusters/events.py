@@ -100,6 +100,7 @@ import numpy as np
 
 from wirewatch.config import ClusterSettings
 from wirewatch.contracts import (
+    GENERIC_ACTOR_NAMES,
     GENERIC_STATE_FORCES,
     MEMBER_DIGEST_BYTES,
     Actor,
@@ -133,19 +134,12 @@ __all__ = [
 #: originals have no incident at all, so their copies only ever wait here until pushed out
 PENDING_COPIES = 10_000
 
-# actor names that say nothing about who it was: they never make two reports incompatible
+# actor names that say nothing about who it was: they never make two reports incompatible. The
+# extractor's (GENERIC_ACTOR_NAMES) and the like that it does not write but other producers of
+# incidents and hand-written records may ("Unidentified", "gunmen")
 _GENERIC_ACTORS = frozenset(
-    {
-        "unidentified",
-        "unidentified armed group",
-        "unidentified gunmen",
-        "gunmen",
-        "civilians",
-        "protesters",
-        "rioters",
-        "militants",
-        "attackers",
-    }
+    {name.lower() for name in GENERIC_ACTOR_NAMES}
+    | {"unidentified", "unidentified gunmen", "gunmen", "militants", "attackers"}
 )
 
 
