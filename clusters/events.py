@@ -100,6 +100,7 @@ import numpy as np
 
 from wirewatch.config import ClusterSettings
 from wirewatch.contracts import (
+    GENERIC_ACTOR_NAMES,
     GENERIC_STATE_FORCES,
     MEMBER_DIGEST_BYTES,
     Actor,
@@ -133,19 +134,12 @@ __all__ = [
 #: originals have no incident at all, so their copies only ever wait here until pushed out
 PENDING_COPIES = 10_000
 
-# actor names that say nothing about who it was: they never make two reports incompatible
+# actor names that say nothing about who it was: they never make two reports incompatible. The
+# extractor's (GENERIC_ACTOR_NAMES) and the like that it does not write but other producers of
+# incidents and hand-written records may ("Unidentified", "gunmen")
 _GENERIC_ACTORS = frozenset(
-    {
-        "unidentified",
-        "unidentified armed group",
-        "unidentified gunmen",
-        "gunmen",
-        "civilians",
-        "protesters",
-        "rioters",
-        "militants",
-        "attackers",
-    }
+    {name.lower() for name in GENERIC_ACTOR_NAMES}
+    | {"unidentified", "unidentified gunmen", "gunmen", "militants", "attackers"}
 )
 
 
@@ -411,10 +405,11 @@ class _CutEvents:
     their side). A look-up ANDs the :data:`DIGEST_HASHES` rows of a member's positions, a few
     bytes per 8 cut events, instead of testing every cut event's bits; it finds exactly the
     events whose bits hold the member (the same Bloom filters, read row by row). A new version
-    of an event changes only the positions its digest gained or lost (the two XORed)."""
+    of an event changes only the positions its digest gained or lost (the two XORed). The matrix
+    is the one record of the bits: an event's are read back from its slot when they are needed
+    again (a new version, a drop, a narrowing)."""
 
     def __init__(self) -> None:
-        self._bits: dict[str, bytes] = {}
         self._slot: dict[str, int] = {}
         self._at_slot: list[str | None] = []
         self._free: list[int] = []
@@ -425,15 +420,20 @@ class _CutEvents:
         self._clock = 0
 
     def __len__(self) -> int:
-        return len(self._bits)
+        return len(self._slot)
 
     def items(self) -> list[tuple[str, bytes]]:
         """The cut events and their bits, in the order they were last filed."""
-        return [(e, self._bits[e]) for e in self.in_filing_order(self._bits)]
+        return [(e, self._bits_at(self._slot[e])) for e in self.in_filing_order(self._slot)]
+
+    def _bits_at(self, slot: int) -> bytes:
+        """The bits filed in slot ``slot``: its column of the matrix as a digest's bytes."""
+        column = self._rows[:, slot >> 3] & np.uint8(1 << (slot & 7))
+        return np.packbits(column.astype(bool), bitorder="little").tobytes()
 
     def put(self, event_id: str, bits: bytes) -> None:
-        old = self._bits.get(event_id)
         slot = self._slot.get(event_id)
+        old = None if slot is None else self._bits_at(slot)
         if slot is None:
             slot = self._free.pop() if self._free else len(self._at_slot)
             if slot == len(self._at_slot):
@@ -448,23 +448,21 @@ class _CutEvents:
         self._filed[event_id] = self._clock
         if old == bits:
             return
-        self._bits[event_id] = bits
         changed = np.frombuffer(bits, dtype=np.uint8)
         if old is not None:
             changed = changed ^ np.frombuffer(old, dtype=np.uint8)
         self._toggle(slot, changed)
 
     def drop(self, event_id: str) -> None:
-        bits = self._bits.pop(event_id, None)
-        if bits is None:
+        slot = self._slot.pop(event_id, None)
+        if slot is None:
             return
-        slot = self._slot.pop(event_id)
         del self._filed[event_id]
-        self._toggle(slot, np.frombuffer(bits, dtype=np.uint8))
+        self._rows[:, slot >> 3] &= np.uint8(~(1 << (slot & 7)) & 0xFF)
         self._at_slot[slot] = None
         self._free.append(slot)
         width = self._rows.shape[1]
-        if width > _FIRST_SLOT_BYTES and 4 * len(self._bits) <= 8 * width:  # a quarter full
+        if width > _FIRST_SLOT_BYTES and 4 * len(self._slot) <= 8 * width:  # a quarter full
             self._narrow()
 
     def _narrow(self) -> None:
@@ -475,13 +473,15 @@ class _CutEvents:
         events filed again come between two narrowings, and puts between a narrowing and a
         widening."""
         kept = [e for e in self._at_slot if e is not None]
+        wide = self._rows
         self._rows = np.zeros(
-            (DIGEST_BITS, max(_FIRST_SLOT_BYTES, self._rows.shape[1] // 2)), dtype=np.uint8
+            (DIGEST_BITS, max(_FIRST_SLOT_BYTES, wide.shape[1] // 2)), dtype=np.uint8
         )
         self._at_slot, self._free = list(kept), []
         for slot, event_id in enumerate(kept):
+            was = self._slot[event_id]
             self._slot[event_id] = slot
-            self._toggle(slot, np.frombuffer(self._bits[event_id], dtype=np.uint8))
+            self._rows[:, slot >> 3] |= ((wide[:, was >> 3] >> (was & 7)) & 1) << (slot & 7)
 
     def _toggle(self, slot: int, positions: Any) -> None:
         """Flip slot ``slot``'s bit in the rows of the bits set in ``positions`` (a digest's
@@ -495,7 +495,7 @@ class _CutEvents:
 
     def holding(self, member: str) -> list[str]:
         """The cut events whose bits hold ``member``, in the order they were last filed."""
-        if not self._bits:  # no hashing (nor its cache) for the windows with no cut event
+        if not self._slot:  # no hashing (nor its cache) for the windows with no cut event
             return []
         found = np.bitwise_and.reduce(self._rows[list(_bit_positions(member))], axis=0)
         if not found.any():

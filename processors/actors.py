@@ -17,7 +17,15 @@ from collections.abc import Iterable
 from typing import cast
 
 from processors.fastre import finditer_named, folds_plainly, guarded, holds_any, unnamed
-from wirewatch.contracts import GENERIC_STATE_FORCES, Actor, ActorRole
+from wirewatch.contracts import (
+    CIVILIANS,
+    GENERIC_STATE_FORCES,
+    PROTESTERS,
+    RIOTERS,
+    UNIDENTIFIED_ARMED_GROUP,
+    Actor,
+    ActorRole,
+)
 
 __all__ = ["GROUPS", "WEAPONS", "find_actors", "find_sources", "find_weapons"]
 
@@ -243,20 +251,20 @@ def find_actors(
             found.append((g.start(), GENERIC_STATE_FORCES, "state_forces"))
     u = _UNIDENTIFIED_RE.search(text, start, end) if _has_any(low, _UNIDENTIFIED_KEYS) else None
     if u is not None:
-        found.append((u.start(), "Unidentified armed group", "unidentified"))
+        found.append((u.start(), UNIDENTIFIED_ARMED_GROUP, "unidentified"))
     c = _CROWD_RE.search(text, start, end) if _has_any(low, _CROWD_KEYS) else None
     if c is not None:
         word = c.group().lower()
         found.append(
             (
                 c.start(),
-                "Rioters" if word in ("rioters", "mob") else "Protesters",
+                RIOTERS if word in ("rioters", "mob") else PROTESTERS,
                 "rioters" if word in ("rioters", "mob") else "protesters",
             )
         )
     v = _CIVILIAN_RE.search(text, start, end) if _has_any(low, _CIVILIAN_KEYS) else None
     if v is not None:
-        found.append((v.start(), "Civilians", "civilians"))
+        found.append((v.start(), CIVILIANS, "civilians"))
     found.sort()
     actors: list[Actor] = []
     seen: set[str] = set()

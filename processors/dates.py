@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from processors import lexicon as lx
 from processors.fastre import guarded, holds_any
 
 __all__ = ["NOT_EVENT_KINDS", "DateMention", "find_dates"]
@@ -56,17 +57,9 @@ _WEEKDAYS = {
     "saturday": 5,
     "sunday": 6,
 }
-_SMALL = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "a": 1,
-    "an": 1,
-}
+# the counts of days and weeks a relative date is told with ("two days ago", "a week ago"): the
+# number words up to a week's days, and the article
+_SMALL = {**{w: n for w, n in lx.NUMBER_WORDS.items() if 1 <= n <= 7}, "a": 1, "an": 1}
 
 _MONTH = (
     r"(?P<mon>(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?|january|february|march|"

@@ -991,6 +991,20 @@ PERSON_NOUNS = (
     r"patient|spectator|customer|guest|visitor|tourist|pilgrim|refugee|migrant|rider|occupant"
 )
 
+# Singular nouns a headline names its victim by before a bare outcome word, alone or with a few
+# words that qualify them ("Villager killed by troops", "A commander of the brigade killed in
+# Daraa"): the one list of rules.py's victim patterns, which read it in the singular, or in both
+# numbers with VICTIM_NOUN_PLURALS, and add their own few nouns.
+VICTIM_NOUNS: tuple[str, ...] = tuple(
+    "man woman boy girl child teenager youth civilian villager resident farmer soldier fighter "
+    "commander leader member officer policeman official journalist reporter activist priest "
+    "driver student chief mayor teacher doctor militant jihadist rebel".split()
+)
+_IRREGULAR_PLURALS = {"man": "men", "woman": "women", "child": "children", "policeman": "policemen"}
+VICTIM_NOUN_PLURALS: tuple[str, ...] = tuple(
+    _IRREGULAR_PLURALS.get(noun, noun + "s") for noun in VICTIM_NOUNS
+)
+
 # ------------------------------------------------------------------------------ context cues
 
 AIR_CUES = (

@@ -101,16 +101,13 @@ _VIOLENT_WORD_RE = guarded(
 # minefield"): the person noun right before the outcome word makes it an event even though no
 # count can be read. Checked on the words just before a bare outcome trigger.
 _VICTIM_KILLED_RE = guarded(
-    r"\b(?:m[ae]n|wom[ae]n|boys?|girls?|child|children|teen(?:ager)?s?|youths?|minors?|"
-    r"civilians?|villagers?|residents?|farmers?|soldiers?|troops|fighters?|commanders?|"
-    r"leaders?|members?|officers?|police(?:m[ae]n|wom[ae]n)?|officials?|journalists?|"
-    r"reporters?|activists?|businessm[ae]n|priests?|drivers?|workers?|students?|captains?|"
-    r"chiefs?|mayors?|sons?|daughters?|mothers?|fathers?|brothers?|sisters?|wife|husband|"
-    r"family|couple|vendors?|merchants?|traders?|migrants?|teachers?|doctors?|nurses?|guards?|"
-    r"militiam[ae]n|gunm[ae]n|jihadists?|rebels?|militants?|insurgents?|squadron|person|people|"
-    r"elders?|informants?|lawyers?|judges?|councill?ors?|candidates?|pastors?|monks?|"
-    r"shepherds?|herders?|fishermen|fisherman|employees?|agents?|inmates?|prisoners?|citizens?|"
-    r"nationals?)"
+    rf"\b(?:{'|'.join(lx.VICTIM_NOUNS)}|{'|'.join(lx.VICTIM_NOUN_PLURALS)}|"
+    r"teens?|minors?|troops|police|policewom[ae]n|businessm[ae]n|workers?|captains?|sons?|"
+    r"daughters?|mothers?|fathers?|brothers?|sisters?|wife|husband|family|couple|vendors?|"
+    r"merchants?|traders?|migrants?|nurses?|guards?|militiam[ae]n|gunm[ae]n|insurgents?|"
+    r"squadron|person|people|elders?|informants?|lawyers?|judges?|councill?ors?|candidates?|"
+    r"pastors?|monks?|shepherds?|herders?|fishermen|fisherman|employees?|agents?|inmates?|"
+    r"prisoners?|citizens?|nationals?)"
     r"(?:\s+(?:is|are|was|were|been|being|gets?|got))?\s+$",
     re.IGNORECASE,
 )
@@ -124,9 +121,7 @@ _COUNT_OF_RE = guarded(
 # A victim's noun and the few words that qualify it, up to a bare "killed" (no verb, conjunction
 # or relative word between: "the number of civilians who were killed" is no victim here).
 _VICTIM_PHRASE_RE = guarded(
-    r"\b(?:man|woman|boy|girl|child|teenager|youth|civilian|villager|resident|farmer|soldier|"
-    r"fighter|commander|leader|member|officer|policeman|official|journalist|reporter|activist|"
-    r"priest|driver|student|chief|mayor|teacher|doctor|militant|jihadist|rebel|emir|amir)"
+    rf"\b(?:{'|'.join(lx.VICTIM_NOUNS)}|emir|amir)"
     r"(?:\s+(?!(?:who|which|that|were|was|are|is|been|being|have|has|had|and|or|to|not|as|"
     r"after|when|while|since|says?|said|claims?|blamed)\b)[\w'’.-]+){1,5},?\s+$",
     re.IGNORECASE,

@@ -27,7 +27,7 @@ from processors.classify import Resolution, Trigger
 from processors.dates import DateMention
 from processors.numbers import Count
 from processors.places import ArticlePlaces
-from wirewatch.contracts import Actor
+from wirewatch.contracts import CIVILIANS, PROTESTERS, UNIDENTIFIED_ARMED_GROUP, Actor
 
 __all__ = [
     "LANGUAGE",
@@ -1031,11 +1031,11 @@ _ACTORS: tuple[tuple[str, str, str], ...] = (
     (
         r"sicarios|hombres armados|grupos? armados?|comando(?: armado)?|pistoleros|"
         r"desconocidos|encapuchados",
-        "Unidentified armed group",
+        UNIDENTIFIED_ARMED_GROUP,
         "unidentified",
     ),
-    (r"manifestantes|normalistas|maestros|docentes|pobladores", "Protesters", "protesters"),
-    (r"civiles|transe[uú]ntes", "Civilians", "civilians"),
+    (r"manifestantes|normalistas|maestros|docentes|pobladores", PROTESTERS, "protesters"),
+    (r"civiles|transe[uú]ntes", CIVILIANS, "civilians"),
 )
 _ACTOR_RE = re.compile(
     r"(?<!\w)(?:"

@@ -42,7 +42,12 @@ from wirewatch.errors import ContractError, ContractVersionError
 from wirewatch.taxonomy import EVENT_TYPE_OF, SUB_EVENT_TYPES_OF, EventType, SubEventType
 
 __all__ = [
+    "CIVILIANS",
+    "GENERIC_ACTOR_NAMES",
     "GENERIC_STATE_FORCES",
+    "PROTESTERS",
+    "RIOTERS",
+    "UNIDENTIFIED_ARMED_GROUP",
     "Actor",
     "Article",
     "DeadLetter",
@@ -67,6 +72,15 @@ SCHEMA_VERSION: Literal["1.0"] = "1.0"
 #: compatible with any named state force (clusters.events.parties_agree). Here, not in
 #: processors, so the cluster stage compares with it without importing the extractor
 GENERIC_STATE_FORCES: Final = "Security forces"
+
+#: the actor names the extractor gives a side the text tells only by what it is, not who
+#: (processors/actors.py, processors/spanish.py); the clusterer reads none of them as a named
+#: party (clusters.events.parties_agree). Here for the same reason as GENERIC_STATE_FORCES
+UNIDENTIFIED_ARMED_GROUP: Final = "Unidentified armed group"
+PROTESTERS: Final = "Protesters"
+RIOTERS: Final = "Rioters"
+CIVILIANS: Final = "Civilians"
+GENERIC_ACTOR_NAMES: Final = frozenset({UNIDENTIFIED_ARMED_GROUP, PROTESTERS, RIOTERS, CIVILIANS})
 
 #: the size of an event's membership digest (``Event.member_digest``, clusters.events)
 MEMBER_DIGEST_BYTES: Final = 16 * 1024
