@@ -102,3 +102,35 @@ def test_pruned_alternatives_keep_the_rules_order() -> None:
             assert positions == sorted(positions), (i, head)
             cut += len(kept) < len(whole)
     assert cut > 100
+
+
+# English and Spanish function words, capitalised names with Spanish words inside ("Praderas de
+# la Sierra"), apostrophes, hyphens, "÷" (in the words' character range, not a word character)
+# and the characters whose case folding differs
+_LANGUAGE_PIECES = (
+    "the", "of", "and", "a", "A", "in", "was", "said", "he", "el", "la", "los", "de", "del", "y",
+    "en", "un", "una", "por", "que", "se", "sin", "El", "La", "De", "Y", "Praderas", "Sierra",
+    "Estado", "Guerrero", "García", "Ángel", "Ñuñoa", "O'Brien", "d'Arc", "l'", "’", "-", "÷de",
+    "de÷", "÷", "İ", "ı", "ſ", "\u212a", "men", "killed", "matan", "hombres", "5", ",", ".", "\n",
+)  # fmt: skip
+
+
+def test_english_outnumbers_spanish_as_when_names_are_always_cut_out() -> None:
+    from processors import language
+
+    rng = random.Random(1414)
+    shortcut = cut = 0
+    for _ in range(8000):
+        text = " ".join(rng.choice(_LANGUAGE_PIECES) for _ in range(rng.randint(1, 20)))
+        if rng.random() < 0.3:
+            text = text.replace(" ", "")
+        words = language._WORD_RE.findall(text[:1200].lower())
+        english = language._english_words(words)
+        expected = english > language._spanish_words(language._unnamed_words(text[:1200]))
+        assert language._outnumbers_spanish(english, words, text) == expected, text
+        if english > language._spanish_words(words):
+            shortcut += 1
+        elif expected:
+            cut += 1
+    assert shortcut > 800
+    assert cut > 80
