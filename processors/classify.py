@@ -128,38 +128,115 @@ def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
 _RULE_PREFIXES = _rule_prefixes()
 
 
-def _alternations_by_head() -> dict[str, re.Pattern[str] | None]:
+def top_alternatives(pattern: str) -> list[str]:
+    """``pattern`` cut at its top-level "|" (outside groups and character classes): the
+    alternatives, in order; one string when it has none."""
+    pieces: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: "]" right after "[" or "[^" is a member, not its end
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces
+
+
+def _alternative_prefixes(pattern: str) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The top-level alternatives of a rule with the strings (at most _PREFIX_LEN long) each
+    can start with; None when the rule has one alternative or its alternatives do not stand
+    alone (a piece that fails to compile: the cut would be wrong)."""
+    pieces = top_alternatives(pattern)
+    if len(pieces) < 2:
+        return None
+    out = []
+    for piece in pieces:
+        try:
+            parsed = _parser.parse(piece, _FLAGS)
+        except re.error:
+            return None
+        starts = {st for st, _c2 in _seq_prefixes(list(parsed), _PREFIX_LEN)}
+        out.append((piece, tuple(sorted(starts))))
+    return out
+
+
+def _rule_source(i: int, head: str, pruned: bool) -> str:
+    """Rule ``i``'s pattern as tried at a word starting with ``head``: with ``pruned``, only
+    the top-level alternatives that can start so (in their order, so the rule finds the same
+    match: an alternative that cannot start there matches nothing there, whatever follows)."""
+    pattern = lx.TRIGGERS[i][0]
+    alternatives = _ALTERNATIVES[i] if pruned else None
+    if alternatives is None:
+        return pattern
+    kept = [p for p, pres in alternatives if any(head.startswith(x) for x in pres)]
+    if not kept or len(kept) == len(alternatives):
+        return pattern
+    return "|".join(kept)
+
+
+def _alternations_by_head(pruned: bool = False) -> dict[str, re.Pattern[str] | None]:
     """Per word beginning that some rule's prefix begins with (every prefix of every prefix,
     so the table is closed under taking prefixes), the alternation of the rules that can match
     at a word starting so: rules in table order, so the longest-first rule still holds; one
-    compiled pattern per distinct set of rules."""
+    compiled pattern per distinct source. ``pruned``: each rule cut to its top-level
+    alternatives that can start with the beginning (see _BY_HEAD_PRUNED)."""
     heads = {p[:k] for _i, pres in _RULE_PREFIXES for p in pres for k in range(len(p) + 1)}
-    compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+    compiled: dict[str, re.Pattern[str]] = {}
     out: dict[str, re.Pattern[str] | None] = {}
     for head in sorted(heads):
         rules = tuple(i for i, pres in _RULE_PREFIXES if any(head.startswith(p) for p in pres))
-        if rules and rules not in compiled:
-            compiled[rules] = re.compile(
-                "|".join(f"(?P<t{i}>(?:{lx.TRIGGERS[i][0]})\\b)" for i in rules), _FLAGS
-            )
-        out[head] = compiled[rules] if rules else None
+        if not rules:
+            out[head] = None
+            continue
+        source = "|".join(f"(?P<t{i}>(?:{_rule_source(i, head, pruned)})\\b)" for i in rules)
+        if source not in compiled:
+            compiled[source] = re.compile(source, _FLAGS)
+        out[head] = compiled[source]
     return out
 
+
+_ALTERNATIVES = [_alternative_prefixes(pat) for pat, _l, _w in lx.TRIGGERS]
 
 # Compiled here, at import, once per process: a long-running worker imports the extractor once,
 # and a page then never pays for compiling the rules of a word beginning met for the first time
 # (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
 _BY_HEAD = _alternations_by_head()
+# The same with each rule cut to the alternatives that can start with the word's beginning
+# (long rules such as the attack verbs are otherwise entered branch by branch at every
+# candidate word). Only for text where folds_plainly holds: there the lowercased beginning
+# is what IGNORECASE compares, so an alternative left out cannot match; with "İ", "ı" or "ſ"
+# the whole rules are tried, as before.
+_BY_HEAD_PRUNED = _alternations_by_head(pruned=True)
 
 
-def _rules_for(head: str) -> re.Pattern[str] | None:
+def _rules_for(
+    head: str, by_head: dict[str, re.Pattern[str] | None] | None = None
+) -> re.Pattern[str] | None:
     """The alternation of the rules that can match at a word starting with ``head`` (its first
-    _PREFIX_LEN characters, lowercased). A rule's prefix begins ``head`` exactly when it begins
-    the longest beginning of ``head`` in the table (the table is closed under prefixes)."""
-    rx = _BY_HEAD.get(head, _MISSING)
+    _PREFIX_LEN characters, lowercased), from ``by_head`` (default _BY_HEAD). A rule's prefix
+    begins ``head`` exactly when it begins the longest beginning of ``head`` in the table (the
+    table is closed under prefixes)."""
+    table = _BY_HEAD if by_head is None else by_head
+    rx = table.get(head, _MISSING)
     while rx is _MISSING:  # ends: "" is in the table
         head = head[:-1]
-        rx = _BY_HEAD.get(head, _MISSING)
+        rx = table.get(head, _MISSING)
     return rx  # type: ignore[no-any-return]
 
 
@@ -332,7 +409,7 @@ def find_triggers(text: str) -> list[Trigger]:
         words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
-    by_head = _BY_HEAD
+    by_head = _BY_HEAD_PRUNED if plain else _BY_HEAD
     for w in words:
         pos = w.start()
         if pos < last:
@@ -341,7 +418,7 @@ def find_triggers(text: str) -> list[Trigger]:
         # most heads are in the table: its lookup inline, _rules_for (a call) for the rest
         rx = by_head.get(head, _MISSING)
         if rx is _MISSING:
-            rx = _rules_for(head)
+            rx = _rules_for(head, by_head)
         m = rx.match(text, pos) if rx is not None else None
         if m is None:
             continue

@@ -25,15 +25,12 @@ def detect_language(text: str, declared: str | None = None) -> str:
     if not words:
         return (declared or "und").split("-")[0].lower()
     en = sum(map(_EN_STOP.__contains__, words))
+    english = en - words.count("a")  # _english_words(words)
     # "a" is a Spanish word too: a Spanish headline with two of them ("Asesinan a balazos a
     # mujer en un mercado") is not English when Spanish function words outnumber English ones,
     # and "a" is counted for neither side there ("Matan a tres hombres a balazos en ...")
     # (nor are the Spanish words inside names: "They murder a man in Praderas de la Sierra")
-    if (
-        len(words) >= 8
-        and en / len(words) >= 0.2
-        and _english_words(words) > _spanish_words(_unnamed_words(text[:1200]))
-    ):
+    if len(words) >= 8 and en / len(words) >= 0.2 and _outnumbers_spanish(english, words, text):
         return "en"
     import py3langid
 
@@ -44,7 +41,7 @@ def detect_language(text: str, declared: str | None = None) -> str:
         lang != "en"
         and len(words) < 8
         and en / len(words) >= 0.25
-        and (_english_words(words) > 0 or lang not in _SPANISH_LIKE)
+        and (english > 0 or lang not in _SPANISH_LIKE)
     ):
         return "en"
     if lang != "en" and len(words) <= _HEADLINE_WORDS and _english_headline(text[:1200]):
@@ -88,6 +85,16 @@ def english_words_prevail(text: str) -> bool:
 _NAME_RUN_RE = re.compile(
     r"(?<!\w)[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)*[A-ZÁÉÍÓÚÑ][\w'’-]*)*"
 )
+
+
+def _outnumbers_spanish(english: int, words: list[str], text: str) -> bool:
+    """``english > _spanish_words(_unnamed_words(text[:1200]))`` for ``words``, the words of
+    ``text[:1200].lower()``: the Spanish function words outside names are some of those in
+    ``words`` (a name run only removes characters, and never ends or starts inside one of these
+    words), so when ``english`` outnumbers all of them the names need not be cut out."""
+    if english > _spanish_words(words):
+        return True
+    return english > _spanish_words(_unnamed_words(text[:1200]))
 
 
 def _unnamed_words(text: str) -> list[str]:
