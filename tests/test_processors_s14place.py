@@ -1,0 +1,97 @@
+"""Helpers of the fourth speed round (the place reader): each gives exactly what the expression
+it replaced gave, on generated text with mixed case and the characters whose case folding
+differs (dotted and dotless i, long s, the Kelvin sign)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from processors import places
+from processors.fastre import lowered_document
+from processors.gazetteer import Place
+
+# cues of _LOCATIVE_RE, _NEAR_RE and _NEAR_HINT_RE in mixed case, with distances, directions,
+# accents, Arabic transliterations and the characters whose case folding differs
+_PIECES = (
+    "in", "IN", "near", "Near", "NEARBY", "outside", "Outskirts", "of", "OF", "close", "to",
+    "vicinity", "from", "road", "off", "not", "far", "just", "the", "The", "struck", "northern",
+    "North-East", "west", "WEST", "southeastern", "30", "km", "12.5", "kilometres", "miles",
+    "(20", "miles)", "-", "Kenyan", "capital", "city", "town", "village", "Nairobi", "Ethiopia's",
+    "Amhara", "region", "(", ",", "and", "x", "xnear", "xof", "ſtruck", "\u212aenyan", "İn",
+    "ın", "ıN", "Sagaing", "Dayr", "az-Zawr", "al-Bāb", "Ma’arat", "Ḥalab", "Mosul", "São",
+    "Paulo", "Zürich", "\n", "  ", "\t", "rural", "restive", "province", "\u212am", "ſouth",
+)  # fmt: skip
+
+
+def _texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        words = [rng.choice(_PIECES) for _ in range(rng.randint(0, 18))]
+        out.append(
+            " ".join("".join(rng.choice((c.upper(), c)) for c in w) for w in words) + " Harare"
+        )
+    return out
+
+
+def test_generated_texts_cover_both_paths() -> None:
+    texts = _texts(14, 500)
+    plain = sum(lowered_document(t) is not None for t in texts)
+    assert 100 < plain < 450  # both the lowered document and the per-window path are tested
+
+
+def test_locative_before_in_the_lowered_document_is_the_case_insensitive_search() -> None:
+    for text in _texts(14, 500):
+        low = lowered_document(text)
+        for start in range(len(text) + 1):
+            expected = places._LOCATIVE_RE.search(text, max(0, start - 40), start) is not None
+            assert places._locative_before(text, start, low) is expected, (text, start)
+
+
+def _match(m: object) -> tuple[object, ...] | None:
+    import re
+
+    assert m is None or isinstance(m, re.Match)
+    return None if m is None else (m.span(), m.groupdict())
+
+
+def test_near_before_in_the_lowered_document_is_the_case_insensitive_search() -> None:
+    for text in _texts(15, 500):
+        low = lowered_document(text)
+        for start in range(len(text) + 1):
+            lo = max(0, start - 60)
+            expected = _match(places._NEAR_RE.search(text, lo, start))
+            assert _match(places._near_before(text, lo, start, low)) == expected, (text, start)
+
+
+def test_near_hint_twin_finds_what_the_case_insensitive_hint_finds() -> None:
+    for text in _texts(16, 500):
+        low = lowered_document(text)
+        if low is None:
+            continue
+        for start in range(len(text) + 1):
+            lo = max(0, start - 60)
+            expected = _match(places._NEAR_HINT_RE.search(text, lo, start))
+            assert _match(places._NEAR_HINT_LOW_RE.search(low, lo, start)) == expected
+
+
+_TOWN = Place("Harare", None, "Zimbabwe", "ZW", "ZWE", -17.8, 31.0, 1, 1_500_000, "city")
+
+
+def test_hit_with_the_lowered_document_is_the_hit_without() -> None:
+    for text in _texts(17, 400):
+        low = lowered_document(text)
+        start = text.rindex("Harare")
+        for end in (start + 6, len(text)):
+            args = (text, start, end, text[start:end], _TOWN, False)
+            assert places._hit(*args, low) == places._hit(*args), text
+
+
+def test_hit_sees_the_cues_in_the_lowered_document() -> None:
+    text = "Gunmen struck 30 KM North of Harare"
+    start = text.index("Harare")
+    hit = places._hit(text, start, len(text), "Harare", _TOWN, False, lowered_document(text))
+    assert hit.locative and hit.near and hit.offset_km is not None
+    assert hit.offset_km[0] == pytest.approx(30.0)
