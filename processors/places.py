@@ -767,7 +767,10 @@ def article_places(
     explicit = set(weights)  # countries named by name or adjective
     home_sides: tuple[str, ...] = ()
     near_sides: set[str] = set()
-    if not weights and _HOME_ANY_RE.search(text):
+    # whether the text names a side of one country (the actor table): one scan of the large
+    # pattern, read by both places below that ask
+    names_a_side = None if weights else _HOME_ANY_RE.search(text) is not None
+    if names_a_side:
         # a text that names no country but a side of one by its name ("the PDF", "the SDF")
         # is in that country: a town of the name abroad is a namesake ("Kani Township" with
         # the PDF is not Kani, Japan), and only that country's towns count
@@ -823,7 +826,9 @@ def article_places(
                 weights[iso] = min(weights[iso], 0.3)
                 attacker[iso] = 0.3
             actor_names.update(force_names)  # "US forces": not a place of the event
-    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_ANY_RE.search(text)):
+    if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
+        names_a_side = _HOME_ANY_RE.search(text) is not None
+    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):
         hints: dict[str, dict[str, float]] = {}  # country -> {name: weight}
         if neighbourhoods:
             hints[_NEIGHBOURHOOD_COUNTRY] = {"": 0.5}

@@ -5,6 +5,9 @@ differs (dotted and dotless i, long s, the Kelvin sign)."""
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -51,8 +54,6 @@ def test_locative_before_in_the_lowered_document_is_the_case_insensitive_search(
 
 
 def _match(m: object) -> tuple[object, ...] | None:
-    import re
-
     assert m is None or isinstance(m, re.Match)
     return None if m is None else (m.span(), m.groupdict())
 
@@ -95,3 +96,35 @@ def test_hit_sees_the_cues_in_the_lowered_document() -> None:
     hit = places._hit(text, start, len(text), "Harare", _TOWN, False, lowered_document(text))
     assert hit.locative and hit.near and hit.offset_km is not None
     assert hit.offset_km[0] == pytest.approx(30.0)
+
+
+class _CountingSearch:
+    """The actor-table pattern, counting its ``search`` calls."""
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.searches = 0
+
+    def search(self, *args: Any) -> re.Match[str] | None:
+        self.searches += 1
+        return self.rx.search(*args)
+
+    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
+        return self.rx.finditer(*args)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clashes between the SDF and IS fighters left five dead.",  # no country named at all
+        "Russian shelling hit positions of the SDF, killing five.",  # only an attacker's country
+    ],
+)
+def test_a_side_of_one_country_is_searched_for_once_and_places_the_text(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    spy = _CountingSearch(places._HOME_ANY_RE)
+    monkeypatch.setattr(places, "_HOME_ANY_RE", spy)
+    found = places.article_places(text)
+    assert found.main_country is not None and found.main_country.country_iso3 == "SYR"
+    assert spy.searches == 1
