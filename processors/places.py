@@ -370,6 +370,11 @@ _ES_NAME_BEFORE_RE = re.compile(
 
 
 _ES_PARTICLE_START_RE = re.compile(r"(?:San|Santa|Santo|La|Las|Los|El)\b")
+# what every match of _ES_NAME_BEFORE_RE ends with ("$" also matches before a final newline):
+# a name without one before it is no tail, and the pattern's scan of 40 characters is spared
+_ES_NAME_BEFORE_ENDS = tuple(
+    f" {w} {nl}" for w in ("de", "del", "la", "las", "los") for nl in ("", "\n")
+)
 
 
 def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
@@ -379,7 +384,10 @@ def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
         return True
     # a tail only after "del", "de la/las/los" or when it is itself a saint's or article-led
     # name: "Periférico de Iguala" is Iguala's ring road, in Iguala
-    before = _ES_NAME_BEFORE_RE.search(text, max(0, start - 40), start)
+    lo = max(0, start - 40)
+    if not text.endswith(_ES_NAME_BEFORE_ENDS, lo, start):
+        return False
+    before = _ES_NAME_BEFORE_RE.search(text, lo, start)
     return before is not None and (
         not before.group().endswith(" de ") or _ES_PARTICLE_START_RE.match(text, start) is not None
     )

@@ -128,3 +128,38 @@ def test_a_side_of_one_country_is_searched_for_once_and_places_the_text(
     found = places.article_places(text)
     assert found.main_country is not None and found.main_country.country_iso3 == "SYR"
     assert spy.searches == 1
+
+
+_SPANISH_PIECES = (
+    "Santa", "Ana", "de", "DE", "De", "del", "la", "La", "las", "los", "Los", "Conde", "Parajes",
+    "San", "José", "Universidad", "Ciudad", "\n", " ", "Iguala", "Periférico", "İzmir", "ſan",
+    "ıla", "x", "-", "Ñuñoa", "El", "Oro", "Álamo", "d'Or", "O’Higgins", "de\n", "los\n", "Villa",
+)  # fmt: skip
+
+
+def _old_piece_of_spanish_name(text: str, start: int, end: int) -> bool:
+    # the expression before this round: the name pattern searched before every name
+    if places._ES_NAME_GOES_ON_RE.match(text, end):
+        return True
+    before = places._ES_NAME_BEFORE_RE.search(text, max(0, start - 40), start)
+    return before is not None and (
+        not before.group().endswith(" de ")
+        or places._ES_PARTICLE_START_RE.match(text, start) is not None
+    )
+
+
+def test_piece_of_spanish_name_is_the_search_it_replaced() -> None:
+    rng = random.Random(19)
+    tails = 0
+    for _ in range(1500):
+        words = [rng.choice(_SPANISH_PIECES) for _ in range(rng.randint(1, 16))]
+        text = " ".join(words)
+        for m in re.finditer(r"\S+", text):
+            old = _old_piece_of_spanish_name(text, m.start(), m.end())
+            assert places._piece_of_spanish_name(text, m.start(), m.end()) is old, (text, m)
+            tails += old and not places._ES_NAME_GOES_ON_RE.match(text, m.end())
+    assert tails > 100  # the tails (found by the pattern before the name) are tested too
+    # "$" matches before a final newline: a tail after "de" at the end of a line
+    text = "Parajes de \nSan José"
+    assert _old_piece_of_spanish_name(text, text.index("San"), len(text))
+    assert places._piece_of_spanish_name(text, text.index("San"), len(text))
