@@ -163,3 +163,23 @@ def test_piece_of_spanish_name_is_the_search_it_replaced() -> None:
     text = "Parajes de \nSan José"
     assert _old_piece_of_spanish_name(text, text.index("San"), len(text))
     assert places._piece_of_spanish_name(text, text.index("San"), len(text))
+
+
+_ARTICLES = (
+    "Gunmen killed five people 30 km north of Maiduguri in Borno State on Monday.",
+    "Airstrikes TARGET Menbej and the outskirts of al-Bab, near Aleppo, Syria.",
+    "Clashes in Mogoke Township (Mandalay Region) left three soldiers dead.",
+    "Two men were shot outside Istanbul's city hall, police in İstanbul said.",
+    "Matan a dos hombres en la colonia Santa Ana del Conde, en Celaya, Guanajuato.",
+    "Russian shelling on the road between Kherson and Mykolaiv killed a ſoldier.",
+    "A bomb exploded near the \u212aabul airport; the Taliban blamed IS.",
+)
+
+
+def test_article_places_with_the_lowered_text_is_article_places_without(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    new = [repr(places.article_places(t)) for t in _ARTICLES]
+    monkeypatch.setattr(places, "lowered_document", lambda text: None)  # the per-window path
+    assert [repr(places.article_places(t)) for t in _ARTICLES] == new
+    assert sum(lowered_document(t) is not None for t in _ARTICLES) == 4  # both paths above
