@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from processors.fastre import (
-    contains_any,
     finditer_named,
     folds_plainly,
     guarded,
+    holds_any,
     lowercase_twin,
+    lowered_document,
     unnamed,
 )
 from processors.geo_data import (
@@ -106,11 +107,15 @@ _LOCATIVE_RE = guarded(
 _LOCATIVE_LOW_RE = lowercase_twin(_LOCATIVE_RE.pattern.replace("[A-Z]", "[a-z]"))
 
 
-def _locative_before(text: str, start: int) -> bool:
+def _locative_before(text: str, start: int, low: str | None = None) -> bool:
     """``_LOCATIVE_RE.search(text, max(0, start - 40), start) is not None``, by its lowercase
     twin in the lowercased window (and the character before it, for a word boundary at the
-    window's start) where case folding is plain there."""
+    window's start) where case folding is plain there. ``low``: the whole text lowercased
+    where case folding is plain in all of it (:func:`fastre.lowered_document`), searched in
+    place instead of lowering a window for each name."""
     lo = max(0, start - 40)
+    if low is not None:
+        return _LOCATIVE_LOW_RE.search(low, lo, start) is not None
     a = max(0, lo - 1)
     window = text[a:start]
     if not folds_plainly(window):
@@ -365,6 +370,11 @@ _ES_NAME_BEFORE_RE = re.compile(
 
 
 _ES_PARTICLE_START_RE = re.compile(r"(?:San|Santa|Santo|La|Las|Los|El)\b")
+# what every match of _ES_NAME_BEFORE_RE ends with ("$" also matches before a final newline):
+# a name without one before it is no tail, and the pattern's scan of 40 characters is spared
+_ES_NAME_BEFORE_ENDS = tuple(
+    f" {w} {nl}" for w in ("de", "del", "la", "las", "los") for nl in ("", "\n")
+)
 
 
 def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
@@ -374,7 +384,10 @@ def _piece_of_spanish_name(text: str, start: int, end: int) -> bool:
         return True
     # a tail only after "del", "de la/las/los" or when it is itself a saint's or article-led
     # name: "Periférico de Iguala" is Iguala's ring road, in Iguala
-    before = _ES_NAME_BEFORE_RE.search(text, max(0, start - 40), start)
+    lo = max(0, start - 40)
+    if not text.endswith(_ES_NAME_BEFORE_ENDS, lo, start):
+        return False
+    before = _ES_NAME_BEFORE_RE.search(text, lo, start)
     return before is not None and (
         not before.group().endswith(" de ") or _ES_PARTICLE_START_RE.match(text, start) is not None
     )
@@ -539,6 +552,7 @@ def _variant_hits(
     regions: list[tuple[int, int]] | None,
     orgs: list[tuple[int, int]],
     anywhere: bool = False,
+    low: str | None = None,
 ) -> list[PlaceHit]:
     """Towns that no gazetteer key spells, read as spelling variants of a town of a country the
     text signals: "X Township" or "X town" as a town of a region the text names ("Mogoke" for
@@ -560,7 +574,7 @@ def _variant_hits(
             for iso, names in named_regions.items():
                 cands = gaz.variants_in(surface, iso, sorted(names))
                 if cands:
-                    out.append(_hit(text, a, b, surface, cands[0], False))
+                    out.append(_hit(text, a, b, surface, cands[0], False, low))
                     taken.append((a, b))
                     break
             continue
@@ -571,7 +585,7 @@ def _variant_hits(
                 if p.population >= _SKELETON_ANYWHERE_POP
             ]
             if len({p.country_iso3 for p in cands}) == 1:
-                hit = _hit(text, a, b, surface, max(cands, key=lambda p: p.population), False)
+                hit = _hit(text, a, b, surface, max(cands, key=lambda p: p.population), False, low)
                 if hit.locative or _STRUCK_BEFORE_RE.search(text, max(0, a - 30), a):
                     # "in Menbej", "raids target Menbej"; not "gunmen killed Khaled"
                     out.append(hit)
@@ -580,7 +594,7 @@ def _variant_hits(
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
-                out.append(_hit(text, a, b, surface, cands[0], False))
+                out.append(_hit(text, a, b, surface, cands[0], False, low))
                 taken.append((a, b))
                 break
     return out
@@ -632,8 +646,14 @@ def article_places(
     if gaz is None:
         return ArticlePlaces([], (), None)
     found = _find(gaz, text, regions)
+    # lowered once for the searches before each name (None where case folding is not plain)
+    low = lowered_document(text)
     orgs: list[tuple[int, int]] = []
-    if contains_any(text, _ORG_HINT_WORDS, _ORG_HINT_RE):
+    if (
+        holds_any(low, _ORG_HINT_WORDS)
+        if low is not None
+        else _ORG_HINT_RE.search(text) is not None
+    ):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
@@ -731,7 +751,7 @@ def article_places(
                     # it stays weak (the attacker's country is not the place)
                     attacker[iso0] = 0.3
                     continue
-            if not m.demonym and not in_title and _locative_before(text, starts[i]):
+            if not m.demonym and not in_title and _locative_before(text, starts[i], low):
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
@@ -762,7 +782,10 @@ def article_places(
     explicit = set(weights)  # countries named by name or adjective
     home_sides: tuple[str, ...] = ()
     near_sides: set[str] = set()
-    if not weights and _HOME_ANY_RE.search(text):
+    # whether the text names a side of one country (the actor table): one scan of the large
+    # pattern, read by both places below that ask
+    names_a_side = None if weights else _HOME_ANY_RE.search(text) is not None
+    if names_a_side:
         # a text that names no country but a side of one by its name ("the PDF", "the SDF")
         # is in that country: a town of the name abroad is a namesake ("Kani Township" with
         # the PDF is not Kani, Japan), and only that country's towns count
@@ -818,7 +841,9 @@ def article_places(
                 weights[iso] = min(weights[iso], 0.3)
                 attacker[iso] = 0.3
             actor_names.update(force_names)  # "US forces": not a place of the event
-    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or _HOME_ANY_RE.search(text)):
+    if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
+        names_a_side = _HOME_ANY_RE.search(text) is not None
+    if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):
         hints: dict[str, dict[str, float]] = {}  # country -> {name: weight}
         if neighbourhoods:
             hints[_NEIGHBOURHOOD_COUNTRY] = {"": 0.5}
@@ -943,7 +968,7 @@ def article_places(
             ]
             if region:
                 place = region[0]
-        hit = _hit(text, start, end, m.surface, place, m.demonym)
+        hit = _hit(text, start, end, m.surface, place, m.demonym, low)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
             hit = PlaceHit(start, end, m.surface, place, True, True, False, None, route=True)
@@ -979,6 +1004,7 @@ def article_places(
                 regions,
                 orgs,
                 anywhere,
+                low,
             )
         )
         hits.sort(key=lambda h: h.start)
@@ -1416,21 +1442,28 @@ def _title_case_line(text: str, pos: int) -> bool:
     return sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 
 
-_NEAR_HINT_RE = guarded(r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s", re.I)
+# a word every match of _NEAR_RE holds, searched before it
+_NEAR_HINT = r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s"
+_NEAR_HINT_RE = guarded(_NEAR_HINT, re.I)
+_NEAR_HINT_LOW_RE = lowercase_twin(_NEAR_HINT)  # see fastre.lowercase_twin
 
 
 _NEAR_LOW_RE = lowercase_twin(_NEAR_RE.pattern)  # see fastre.lowercase_twin
 
 
-def _near_before(text: str, lo: int, start: int) -> re.Match[str] | None:
+def _near_before(text: str, lo: int, start: int, low: str | None = None) -> re.Match[str] | None:
     """``_NEAR_RE.search(text, lo, start)``, found by its lowercase twin in the lowercased
     window (and the character before it, for a word boundary at ``lo``) where case folding is
-    plain there."""
-    a = max(0, lo - 1)
-    window = text[a:start]
-    if not folds_plainly(window):
-        return _NEAR_RE.search(text, lo, start)
-    m = _NEAR_LOW_RE.search(window.lower(), lo - a)
+    plain there, or in ``low`` (as for :func:`_locative_before`)."""
+    if low is not None:
+        a = 0
+        m = _NEAR_LOW_RE.search(low, lo, start)
+    else:
+        a = max(0, lo - 1)
+        window = text[a:start]
+        if not folds_plainly(window):
+            return _NEAR_RE.search(text, lo, start)
+        m = _NEAR_LOW_RE.search(window.lower(), lo - a)
     if m is None:
         return None
     found = _NEAR_RE.match(text, a + m.start(), start)  # its own match there: groups of text
@@ -1439,12 +1472,26 @@ def _near_before(text: str, lo: int, start: int) -> re.Match[str] | None:
     return found
 
 
-def _hit(text: str, start: int, end: int, surface: str, place: Place, demonym: bool) -> PlaceHit:
+def _hit(
+    text: str,
+    start: int,
+    end: int,
+    surface: str,
+    place: Place,
+    demonym: bool,
+    low: str | None = None,
+) -> PlaceHit:
+    """How the text uses the place named at ``start:end``; ``low`` as for
+    :func:`_locative_before`."""
     if demonym:  # "Iraqi": country context only, never a place of the event
         return PlaceHit(start, end, surface, place, False, False, True, None)
     lo = max(0, start - 60)
-    near_m = _near_before(text, lo, start) if _NEAR_HINT_RE.search(text, lo, start) else None
-    after_preposition = _locative_before(text, start)
+    if low is not None:
+        hinted = _NEAR_HINT_LOW_RE.search(low, lo, start) is not None
+    else:
+        hinted = _NEAR_HINT_RE.search(text, lo, start) is not None
+    near_m = _near_before(text, lo, start, low) if hinted else None
+    after_preposition = _locative_before(text, start, low)
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
     # right after its preposition is that phrase's object, not the auxiliary's subject. ("Police
