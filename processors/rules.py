@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.4.2"  # issue 18 eleventh round: no-incident headlines, places, revised tolls
+EXTRACTOR_VERSION = "0.4.3"  # issue 18 twelfth round: statistics, reactions, killer or cause
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 # the code before the colon is kept for subscribers who filter on it (it predates the Spanish
