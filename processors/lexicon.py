@@ -88,7 +88,8 @@ NOT_ARMED_KILLER_BEFORE = (
 # an animal, a vehicle or a falling thing is no armed party ("A speeding minibus killed two
 # pedestrians", "Rabies kills three children", "A falling tree killed two"); the first of
 # these or of an armed or human agent in the clause decides, and a weapon word anywhere in it
-# ("a car bomb", "an explosive-laden truck") makes the killer armed.
+# ("a car bomb", "an explosive-laden truck") makes the killer armed. The clause is read in \w+
+# words, so a hyphenated weapon word is listed by its parts ("booby-trapped": "booby").
 NOT_ARMED_KILLER_NOUNS = frozenset(
     """
     rain rains storm storms wind winds flood floods floodwater floodwaters water waters river
@@ -113,7 +114,7 @@ KILLER_AGENT_NOUNS = frozenset(
 )
 KILLER_WEAPON_WORDS = frozenset(
     """
-    bomb bombs explosive explosives laden rigged booby-trapped suicide ied ieds mine mines
+    bomb bombs explosive explosives laden rigged booby suicide ied ieds mine mines
     landmine drone drones missile missiles rocket rockets shell shells grenade grenades gun
     guns gunfire bullets bullet armed military armoured armored
     """.split()
