@@ -79,3 +79,26 @@ def test_a_reaction_that_names_the_attacks_place_lends_it() -> None:
     incs = extract_from_text(text, PUB)
     assert len(incs) == 1
     assert incs[0].location is not None and incs[0].location.name == "Damboa"
+
+
+# ------------------------------------------------------------- "the state of X" as the region
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the capital's gazetteer name is longer ("Victoria de Durango", "Santiago de
+        # Querétaro"): the state is the region named as written
+        "Gunmen killed six people in the state of Durango on Monday.",
+        "Hombres armados asesinaron a seis personas en el estado de Durango el lunes.",
+        "Gunmen killed six people in the state of Querétaro on Monday.",
+    ],
+)
+def test_the_state_of_a_name_its_capital_shares_is_the_region(text: str) -> None:
+    loc = first_incident(text).location
+    assert loc is not None and loc.precision == "admin1"
+
+
+def test_the_city_of_a_states_name_stays_the_city() -> None:
+    loc = first_incident("Gunmen killed six people in the city of Durango on Monday.").location
+    assert loc is not None and loc.precision == "town"
