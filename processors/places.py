@@ -936,13 +936,13 @@ def article_places(
             # "in the state of Zacatecas": the state, not its capital of the same name (or the
             # state the capital lies in, among the name's places: the capital of Durango is
             # "Victoria de Durango")
-            names = {fold(place.name), fold(place.admin1 or place.name)}
+            state_names = {fold(place.name), fold(place.admin1 or place.name)}
             region = [
                 c
                 for c in m.candidates
                 if c.feature == "admin1"
                 and c.country_iso3 == place.country_iso3
-                and fold(c.name) in names
+                and fold(c.name) in state_names
             ]
             if region:
                 place = region[0]
