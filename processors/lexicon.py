@@ -949,7 +949,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"cyclones?|hurricanes?|typhoons?|tornado(?:es|s)?|storms?|wildfires?|bushfires?|"
         r"forest fires?|"
         r"droughts?|tsunamis?|volcan(?:o|ic eruption)|eruption|avalanches?|heatwaves?|heat wave|"
-        r"torrential rain|downpours?|lightning|magnitude \d",
+        r"torrential rain|downpours?|lightning|magnitude \d|"
+        # a force named as the killer ("Floodwaters kill 12", "Heavy rains killed 14"), as
+        # "Floods killed 20" is; only with the kill verb (a cocoa report's "heavy rains", "villages
+        # fall to floodwaters" are no disaster)
+        r"(?:flood ?waters|(?:heavy |monsoon )rains?)(?= (?:have |has )?kill(?:ed|s)?\b)",
         NATURAL,
         3.2,
     ),

@@ -102,3 +102,32 @@ def test_the_state_of_a_name_its_capital_shares_is_the_region(text: str) -> None
 def test_the_city_of_a_states_name_stays_the_city() -> None:
     loc = first_incident("Gunmen killed six people in the city of Durango on Monday.").location
     assert loc is not None and loc.precision == "town"
+
+
+# --------------------------------------------------- a natural force as killer is a disaster
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # as "Floods killed 20" is: the force that kills is the disaster, not nothing
+        "Floodwaters kill 12 in Kenya's Tana River county.",
+        "Heavy rains killed 14 people in Kinshasa on Monday.",
+        "Floods killed 20 people in Kenya's Tana River county on Monday.",
+    ],
+)
+def test_a_natural_force_that_kills_is_a_natural_disaster(text: str) -> None:
+    inc = first_incident(text)
+    assert inc.event_type == "Disasters"
+    assert inc.fatalities is not None and inc.fatalities >= 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heavy rains in Ivory Coast lifted hopes for the cocoa crop, traders said on Monday.",
+        "Floodwaters receded from villages near Kisumu on Tuesday.",
+    ],
+)
+def test_rains_and_floodwaters_that_kill_no_one_are_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
