@@ -477,6 +477,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # "the militia captured ground east of the river" (not "gained ground in the polls")
         r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|"
+        # "captured the port of Mocimboa da Praia" (the port right after the verb: not "seized
+        # cocaine at the port of Durban")
+        r"(?:captured|seized|overran|occupied|captures?|seizes?) (?:control of )?the "
+        r"(?:[\w-]+ )?port (?:city |town )?of\b|"
         # a side takes what "fell to" it; a price, an index or a share falls to a level ("shares
         # fell to their lowest level", "the index fell to 1,200 points", "the rupee fell to a
         # record low")

@@ -131,3 +131,28 @@ def test_a_natural_force_that_kills_is_a_natural_disaster(text: str) -> None:
 )
 def test_rains_and_floodwaters_that_kill_no_one_are_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+# ------------------------------------------------------------------ captures and markets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a market's fall is no capture, but the capture told with it stays one
+        "Shares fell to a record low as rebels captured the port of Mocimboa da Praia.",
+        "Insurgents seized the strategic port town of Mocimboa da Praia on Wednesday.",
+    ],
+)
+def test_a_port_captured_is_territory_taken(text: str) -> None:
+    inc = first_incident(text)
+    assert inc.sub_event_type == "Non-state actor overtakes territory"
+    assert inc.location is not None and inc.location.name == "Mocimboa da Praia"
+
+
+def test_a_drug_seizure_at_a_port_is_no_capture() -> None:
+    text = "Customs officers seized two tonnes of cocaine at the port of Durban on Monday."
+    assert all(
+        i.sub_event_type != "Non-state actor overtakes territory"
+        for i in extract_from_text(text, PUB)
+    )
