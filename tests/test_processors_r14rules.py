@@ -92,6 +92,8 @@ def test_a_reaction_that_names_the_attacks_place_lends_it() -> None:
         "Gunmen killed six people in the state of Durango on Monday.",
         "Hombres armados asesinaron a seis personas en el estado de Durango el lunes.",
         "Gunmen killed six people in the state of Querétaro on Monday.",
+        # the state's name is longer than its town's ("Rio Grande"): the state, at its point
+        "Police killed three men in the southern state of Rio Grande do Sul on Monday.",
     ],
 )
 def test_the_state_of_a_name_its_capital_shares_is_the_region(text: str) -> None:
