@@ -158,3 +158,26 @@ def test_a_drug_seizure_at_a_port_is_no_capture() -> None:
         i.sub_event_type != "Non-state actor overtakes territory"
         for i in extract_from_text(text, PUB)
     )
+
+
+# -------------------------------------------------------- statistics of a period, in Spanish
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los feminicidios se duplicaron en Veracruz este año.",
+        "Los homicidios en Zacatecas se redujeron a la mitad en 2023, dijo la fiscalía.",
+        "Los asesinatos en Colima cayeron una quinta parte en el último año.",
+    ],
+)
+def test_a_spanish_statistic_that_doubles_or_halves_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
+
+
+def test_a_spanish_event_before_a_doubled_statistic_keeps_its_incident() -> None:
+    text = (
+        "Hombres armados asesinaron a cinco personas en Chilapa el jueves; "
+        "los homicidios en Guerrero se duplicaron este año."
+    )
+    assert first_incident(text).fatalities == 5
