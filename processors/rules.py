@@ -207,6 +207,10 @@ _REACTION_BEFORE_RE = re.compile(
     r"sorrow) (?:at|over|after|for))\s+(?:[\w'’-]+\s+){0,3}?$",
     re.IGNORECASE,
 )
+# a new event told after a reaction's object ("condemned the attack; separately, gunmen
+# abducted 20 students"): that event is read as any other. (Not "after": the segment's
+# reaction then attaches to the told event and the new one takes it over.)
+_REACTION_BREAK_RE = re.compile(r"[;:]|\b(?:separately|meanwhile|elsewhere)\b", re.IGNORECASE)
 # the words between a reaction's object and a place in it ("attack| on the army base in |Damboa")
 _OBJECT_PLACE_RE = re.compile(
     r"\s+(?:(?:on|at|against)\s+(?:[\w'’-]+\s+){0,4}?)?(?:in|near|at)\s+(?:the\s+)?",
@@ -601,6 +605,7 @@ def _extract(
                 incidents
                 and not (cas.fatalities or cas.injured)
                 and _reaction_to_told_event(text, first.start, seg_start)
+                and not any(_REACTION_BREAK_RE.search(text, first.end, t.start) for t in members)
             ):
                 # the governor "condemned the attack" the text told before: no new event, and
                 # the statement's place is no context for the event's (a reaction that tells
