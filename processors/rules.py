@@ -161,11 +161,13 @@ _TOLL_RISE_RE = guarded(
     re.IGNORECASE,
 )
 # "Gunmen murdered five ...; homicides in the state this year reach 300", "..., as homicides in
-# the city have doubled": a statistic of a period in the clause after the event, with a count
-# of killings as its subject. The clause before it is the event (see _event_before_total).
+# the city have doubled", "..., 131 murders so far this year": a statistic of a period in the
+# clause after the event, with a count of killings as its subject. The clause before it is the
+# event (see _event_before_total).
 _STAT_CLAUSE_RE = guarded(
     r"(?:[;,:]|\s[–—-])\s+(?:(?:as|while|and|but|where|with)\s+)?(?:the\s+)?"
-    r"(?:(?:number|total|tally)\s+of\s+)?(?:homicides|murders|femicides|feminicides|killings)\b",
+    r"(?:(?:number|total|tally)\s+of\s+|(?:more\s+than\s+)?\d[\d,.]*\s+)?"
+    r"(?:homicides|murders|femicides|feminicides|killings)\b",
     re.IGNORECASE,
 )
 _ANAPHOR_RE = guarded(

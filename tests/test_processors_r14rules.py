@@ -30,6 +30,9 @@ from tests.processors_support import PUB, first_incident
             "homicides in the city have doubled this year.",
             8,
         ),
+        # a headline's day of killings before its year's tally
+        ("Four Executed in Celaya, One Decapitated in Irapuato; 131 Murders This Year", 5),
+        ("Gunmen kill four in Celaya, 131 murders so far this year in Guanajuato", 4),
     ],
 )
 def test_an_event_before_a_homicide_statistic_keeps_its_incident(text: str, killed: int) -> None:
@@ -43,6 +46,7 @@ def test_an_event_before_a_homicide_statistic_keeps_its_incident(text: str, kill
         "Homicides in Guerrero fell by a fifth in the first four months of the year.",
         "In Zacatecas, murders rose by a third this year, the state prosecutor said.",
         "Murders in Baltimore halved last year.",
+        "In Guanajuato, 131 murders so far this year",
     ],
 )
 def test_a_homicide_statistic_alone_stays_no_incident(text: str) -> None:
