@@ -88,7 +88,8 @@ NOT_ARMED_KILLER_BEFORE = (
 # an animal, a vehicle or a falling thing is no armed party ("A speeding minibus killed two
 # pedestrians", "Rabies kills three children", "A falling tree killed two"); the first of
 # these or of an armed or human agent in the clause decides, and a weapon word anywhere in it
-# ("a car bomb", "an explosive-laden truck") makes the killer armed.
+# ("a car bomb", "an explosive-laden truck") makes the killer armed. The clause is read in \w+
+# words, so a hyphenated weapon word is listed by its parts ("booby-trapped": "booby").
 NOT_ARMED_KILLER_NOUNS = frozenset(
     """
     rain rains storm storms wind winds flood floods floodwater floodwaters water waters river
@@ -113,7 +114,7 @@ KILLER_AGENT_NOUNS = frozenset(
 )
 KILLER_WEAPON_WORDS = frozenset(
     """
-    bomb bombs explosive explosives laden rigged booby-trapped suicide ied ieds mine mines
+    bomb bombs explosive explosives laden rigged booby suicide ied ieds mine mines
     landmine drone drones missile missiles rocket rockets shell shells grenade grenades gun
     guns gunfire bullets bullet armed military armoured armored
     """.split()
@@ -476,6 +477,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         # "the militia captured ground east of the river" (not "gained ground in the polls")
         r"(?:captured|seized|took) (?:more |new |some |key |strategic )?ground\b|"
         r"(?:captured|seized|overran|occupied) (?-i:[A-Z])\w+|"
+        # "captured the port of Mocimboa da Praia" (the port right after the verb: not "seized
+        # cocaine at the port of Durban")
+        r"(?:captured|seized|overran|occupied|captures?|seizes?) (?:control of )?the "
+        r"(?:[\w-]+ )?port (?:city |town )?of\b|"
         # a side takes what "fell to" it; a price, an index or a share falls to a level ("shares
         # fell to their lowest level", "the index fell to 1,200 points", "the rupee fell to a
         # record low")
@@ -948,7 +953,11 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"cyclones?|hurricanes?|typhoons?|tornado(?:es|s)?|storms?|wildfires?|bushfires?|"
         r"forest fires?|"
         r"droughts?|tsunamis?|volcan(?:o|ic eruption)|eruption|avalanches?|heatwaves?|heat wave|"
-        r"torrential rain|downpours?|lightning|magnitude \d",
+        r"torrential rain|downpours?|lightning|magnitude \d|"
+        # a force named as the killer ("Floodwaters kill 12", "Heavy rains killed 14"), as
+        # "Floods killed 20" is; only with the kill verb (a cocoa report's "heavy rains", "villages
+        # fall to floodwaters" are no disaster)
+        r"(?:flood ?waters|(?:heavy |monsoon )rains?)(?= (?:have |has )?kill(?:ed|s)?\b)",
         NATURAL,
         3.2,
     ),

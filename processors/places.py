@@ -958,13 +958,16 @@ def article_places(
         if place.feature == "city" and _ADMIN_OF_BEFORE_RE.search(
             text[max(0, start - 24) : start].lower()
         ):
-            # "in the state of Zacatecas": the state, not its capital of the same name
+            # "in the state of Zacatecas": the state, not its capital of the same name (or the
+            # state the capital lies in, among the name's places: the capital of Durango is
+            # "Victoria de Durango")
+            state_names = {fold(place.name), fold(place.admin1 or place.name)}
             region = [
                 c
                 for c in m.candidates
                 if c.feature == "admin1"
                 and c.country_iso3 == place.country_iso3
-                and fold(c.name) == fold(place.name)
+                and fold(c.name) in state_names
             ]
             if region:
                 place = region[0]

@@ -155,6 +155,16 @@ _TOLL_RISE_RE = guarded(
     r"climbed|increases|increased|reaches|reached)\b",
     re.IGNORECASE,
 )
+# "Gunmen murdered five ...; homicides in the state this year reach 300", "..., as homicides in
+# the city have doubled", "..., 131 murders so far this year": a statistic of a period in the
+# clause after the event, with a count of killings as its subject. The clause before it is the
+# event (see _event_before_total).
+_STAT_CLAUSE_RE = guarded(
+    r"(?:[;,:]|\s[–—-])\s+(?:(?:as|while|and|but|where|with)\s+)?(?:the\s+)?"
+    r"(?:(?:number|total|tally)\s+of\s+|(?:more\s+than\s+)?\d[\d,.]*\s+)?"
+    r"(?:homicides|murders|femicides|feminicides|killings)\b",
+    re.IGNORECASE,
+)
 _ANAPHOR_RE = guarded(
     r"\b(?:the|this|that|these|those|its|their|same|said|last|latest|today's|yesterday's|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day's)\s+(?:[\w'’-]+\s+){0,2}$",
@@ -192,6 +202,15 @@ _REACTION_BEFORE_RE = re.compile(
     r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|decr(?:y|ies|ied|"
     r"ying)|mourn(?:s|ed|ing)?|lament(?:s|ed|ing)?|(?:outrage|outraged|anger|shock|condolences|"
     r"sorrow) (?:at|over|after|for))\s+(?:[\w'’-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+# a new event told after a reaction's object ("condemned the attack; separately, gunmen
+# abducted 20 students"): that event is read as any other. (Not "after": the segment's
+# reaction then attaches to the told event and the new one takes it over.)
+_REACTION_BREAK_RE = re.compile(r"[;:]|\b(?:separately|meanwhile|elsewhere)\b", re.IGNORECASE)
+# the words between a reaction's object and a place in it ("attack| on the army base in |Damboa")
+_OBJECT_PLACE_RE = re.compile(
+    r"\s+(?:(?:on|at|against)\s+(?:[\w'’-]+\s+){0,4}?)?(?:in|near|at)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _TRIM = " \t\n\"'“”‘’«»,;:—–-([)]"
@@ -583,11 +602,15 @@ def _extract(
                 incidents
                 and not (cas.fatalities or cas.injured)
                 and _reaction_to_told_event(text, first.start, seg_start)
+                and not any(_REACTION_BREAK_RE.search(text, first.end, t.start) for t in members)
             ):
                 # the governor "condemned the attack" the text told before: no new event, and
                 # the statement's place is no context for the event's (a reaction that tells
-                # its own toll, "condemned the massacres that killed 50", is read as before)
-                reactions.add(sent.index)
+                # its own toll, "condemned the massacres that killed 50", is read as before).
+                # A place in the reaction's object ("condemned the attack on the base in
+                # Damboa") is the event's, so that sentence stays context.
+                if not any(_OBJECT_PLACE_RE.fullmatch(text, first.end, h.start) for h in sent_hits):
+                    reactions.add(sent.index)
                 continue
             target = _attach(m, incidents, current, sent.index)
             if target is None:
@@ -637,10 +660,12 @@ def _extract(
 def _event_before_total(sentence: str) -> int | None:
     """Length of the clause that tells an event before a running total ("... and raise the death
     toll to N since ..."), or None when there is no such clause or it is itself a statistic."""
-    m = _TOLL_RISE_RE.search(sentence)
-    if m is None or m.start() == 0:
+    cuts = [
+        m.start() for m in (_TOLL_RISE_RE.search(sentence), _STAT_CLAUSE_RE.search(sentence)) if m
+    ]
+    if not cuts or min(cuts) == 0:
         return None
-    lead = sentence[: m.start()]
+    lead = sentence[: min(cuts)]
     if is_aggregate(lead, False):
         return None
     return len(lead.rstrip(" ,;:-–—"))

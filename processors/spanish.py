@@ -951,6 +951,11 @@ _AGGREGATE_RE = re.compile(
     # a rate or a ranking ("seis homicidios por día", "el mes con más homicidios"); a toll over
     # some hours or days ("matan a nueve en menos de 24 horas") stays an incident, as in English
     r"el mes (?:con|m[aá]s)|"
+    # a share of a count over time: "los feminicidios se duplicaron", "los homicidios se
+    # redujeron a la mitad", "cayeron una quinta parte" (as the English "halved", "fell by a fifth")
+    rf"(?:{_STAT_NOUNS})(?:\s+[\w-]+){{0,4}}?\s+(?:se\s+)?(?:duplicaron|triplicaron|"
+    r"(?:redujeron|cayeron|bajaron|disminuyeron|aumentaron|crecieron|subieron)\s+(?:en\s+)?"
+    r"(?:a\s+la\s+mitad|la\s+mitad|una\s+(?:quinta|cuarta|tercera)\s+parte|un\s+tercio))|"
     # "van cinco homicidios", "suman 530 este año", "ya van 11 ejecuciones en octubre"
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
     rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
