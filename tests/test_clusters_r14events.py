@@ -1,0 +1,106 @@
+"""Issue 14, review of the eleventh round's cluster-stage changes (r14events).
+
+What a subscriber of ``wirewatch.events.v1`` meets after c14recall's toll-less follow-up
+(``EventIndex._follow_up_without_toll``) and namesake-region join: one row per real event,
+whatever order the reports arrive in. Reports are the real extractor's where the wording
+matters; ``tests.test_clusters.incident`` where only the fields do."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusters.events import DATE_ASSUMED
+from tests.processors_support import reported
+from tests.test_clusters import events_of, incident
+from wirewatch.contracts import Event
+
+MONDAY = "2024-03-04T18:00:00+00:00"
+TUESDAY = "2024-03-05T18:00:00+00:00"
+WEDNESDAY = "2024-03-06T18:00:00+00:00"
+
+MARKET_ATTACK = (
+    "Gunmen killed seven villagers in an attack on a market in Kajuru, Kaduna State, "
+    "Nigeria on Monday, police said."
+)
+STATEMENT = (
+    "The Kaduna State government on Wednesday condemned the attack by gunmen on a market "
+    "in Kajuru, Nigeria, and said security agencies had been deployed."
+)
+
+
+def _incident_sets(events: dict[str, Event]) -> list[list[str]]:
+    return sorted(sorted(ev.incident_ids) for ev in events.values())
+
+
+# ---------------------------------------------------------------- a follow-up widens the span
+
+
+def test_another_outlets_report_of_the_attack_joins_after_a_follow_up() -> None:
+    """A follow-up two days later makes the event's span three days; a second outlet's report
+    of the attack itself, on its day and with its toll, must still join it: the follow-up
+    must not shut the event to the reports of its own days."""
+    attack = reported(1, MARKET_ATTACK, MONDAY)
+    statement = reported(2, STATEMENT, WEDNESDAY)
+    second = reported(
+        3,
+        "Seven villagers were killed on Monday when gunmen attacked a market in Kajuru, "
+        "Kaduna State, Nigeria, residents said.",
+        TUESDAY,
+    )
+    assert (attack.date, second.date, statement.date) == ("2024-03-04",) * 2 + ("2024-03-06",)
+    assert second.fatalities == attack.fatalities == 7 and statement.fatalities is None
+    assert second.sub_event_type == attack.sub_event_type
+    # in the order the outlets published: one event either way
+    assert len(events_of(attack, second, statement)) == 1
+    assert len(events_of(attack, statement, second)) == 1
+
+
+def test_a_report_of_a_day_inside_a_widened_span_joins_it() -> None:
+    attack = incident(4, day="2024-03-04", killed=7)
+    follow_up = incident(5, day="2024-03-06")
+    middle = incident(6, day="2024-03-05", killed=7)
+    assert _incident_sets(events_of(attack, follow_up, middle)) == [["inc-4", "inc-5", "inc-6"]]
+
+
+def test_a_widened_span_does_not_reach_further_than_before() -> None:
+    """Days outside the span keep the whole-span rule: a report a day after the follow-up
+    (four days after the attack) starts its own event."""
+    attack = incident(7, day="2024-03-04", killed=7)
+    follow_up = incident(8, day="2024-03-06")
+    after = incident(9, day="2024-03-07", killed=7)
+    assert _incident_sets(events_of(attack, follow_up, after)) == [["inc-7", "inc-8"], ["inc-9"]]
+
+
+# ---------------------------------------------------------------- what no incident tells apart
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a new attack two days later in the town, no toll stated and dated by its text, is "
+    "taken for a follow-up of the earlier attack: nothing in the incident (type, place, day, "
+    "parties, no toll) tells it from a statement about that attack; c14recall's known blind spot",
+)
+def test_a_new_attack_two_days_later_without_a_toll_is_its_own_event() -> None:
+    attack = reported(10, MARKET_ATTACK, MONDAY)
+    new_attack = reported(
+        11,
+        "Gunmen attacked a police checkpoint in Kajuru, Kaduna State, Nigeria on Wednesday, "
+        "police said.",
+        WEDNESDAY,
+    )
+    assert new_attack.fatalities is None and DATE_ASSUMED not in new_attack.warnings
+    assert new_attack.sub_event_type == attack.sub_event_type
+    assert len(events_of(attack, new_attack)) == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a follow-up arriving before its event starts an event of its own, and the event's "
+    "report (with a toll) is not a follow-up of anything: arrival order decides one row or two; "
+    "joining them would merge two published events (a retraction), too large for this round",
+)
+def test_a_follow_up_arriving_before_its_event_still_joins_it() -> None:
+    attack = reported(12, MARKET_ATTACK, MONDAY)
+    statement = reported(13, STATEMENT, WEDNESDAY)
+    assert len(events_of(attack, statement)) == 1
+    assert len(events_of(statement, attack)) == 1
