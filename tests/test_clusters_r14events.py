@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 
 from clusters.events import DATE_ASSUMED
+from clusters.stage import ClusterStage
 from tests.processors_support import reported
-from tests.test_clusters import events_of, incident
+from tests.test_clusters import events_of, incident, latest, run
+from wirewatch.config import Settings
 from wirewatch.contracts import Event
+from wirewatch.stage import Emit, TableRow
 
 MONDAY = "2024-03-04T18:00:00+00:00"
 TUESDAY = "2024-03-05T18:00:00+00:00"
@@ -104,3 +107,32 @@ def test_a_follow_up_arriving_before_its_event_still_joins_it() -> None:
     statement = reported(13, STATEMENT, WEDNESDAY)
     assert len(events_of(attack, statement)) == 1
     assert len(events_of(statement, attack)) == 1
+
+
+# ---------------------------------------------------------------- a restart between the reports
+
+
+def _restored(emits: list[Emit]) -> ClusterStage:
+    """A fresh stage restored from the compacted output ``emits`` (as after a restart)."""
+    rows = [TableRow(e.key, e.record.model_dump_json().encode(), 0) for e in emits]
+    stage = ClusterStage(Settings())
+    stage.restore({0}, rows)
+    return stage
+
+
+def test_a_restart_between_the_attack_the_follow_up_and_a_second_report_decides_the_same() -> None:
+    attack = reported(20, MARKET_ATTACK, MONDAY)
+    statement = reported(21, STATEMENT, WEDNESDAY)
+    second = reported(
+        22,
+        "Seven villagers were killed on Monday when gunmen attacked a market in Kajuru, "
+        "Kaduna State, Nigeria, residents said.",
+        TUESDAY,
+    )
+    first_stage = ClusterStage(Settings())
+    emits = run(first_stage, attack)
+    emits += run(_restored(emits), statement)  # restarted between the attack and the follow-up
+    emits += run(_restored(emits), second)  # and again before the second outlet's report
+    assert _incident_sets(latest(emits)) == [
+        sorted(i.incident_id for i in (attack, statement, second))
+    ]
