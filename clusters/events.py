@@ -88,6 +88,7 @@ import base64
 import hashlib
 import math
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -232,9 +233,17 @@ def place_level(loc: Location) -> int:
     return _LEVEL_OF_PRECISION.get(loc.precision or "", FINE)
 
 
+def _name_key(name: str) -> str:
+    """A place name without case, marks, spaces, hyphens or apostrophes: outlets spell one
+    name "Deir ez-Zor", "Deir Ezzor" and "Ma'arat al-Nu'man", "Maarat al-Numan"."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c)).casefold()
+
+
 def _same_name(a: Location | None, b: Location) -> bool:
-    """Whether place ``a`` has the name of place ``b`` (whatever their levels)."""
-    return a is not None and a.name.strip().lower() == b.name.strip().lower()
+    """Whether place ``a`` has the name of place ``b`` (whatever their levels), as spelled
+    apart from case, marks, spaces, hyphens and apostrophes (:func:`_name_key`)."""
+    return a is not None and _name_key(a.name) == _name_key(b.name)
 
 
 def _country(loc: Location) -> str:
