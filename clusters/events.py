@@ -761,12 +761,18 @@ class EventIndex:
         gap = 0
         if day is not None and first is not None and last is not None:
             # the whole span, not the distance to its edge: reports one day apart each would
-            # otherwise chain the strikes of a whole week into one event. A day inside the span
-            # widens nothing: a follow-up days later (_follows_up, _follow_up_without_toll)
-            # must not shut the event to another outlet's report of its first day
-            inside_span = first <= day <= last
-            if not inside_span and max(last, day) - min(first, day) > self.cfg.max_day_gap:
+            # otherwise chain the strikes of a whole week into one event. A follow-up days
+            # later (_follows_up, _follow_up_without_toll) widens the span past max_day_gap; it
+            # must not shut the event to another outlet's report of its days, but on a day past
+            # max_day_gap from its first only a report a follow-up could be joins (no toll, or
+            # one the event stated): a strike then with a toll of its own is another event
+            in_span = first <= day <= last
+            if not in_span and max(last, day) - min(first, day) > self.cfg.max_day_gap:
                 return None
+            toll = incident.fatalities
+            if in_span and day - first > self.cfg.max_day_gap and toll is not None:
+                if not _stated_toll(ev, toll):
+                    return None
             gap = max(0, first - day, day - last)
         return gap
 

@@ -74,6 +74,27 @@ def test_a_widened_span_does_not_reach_further_than_before() -> None:
     assert _incident_sets(events_of(attack, follow_up, after)) == [["inc-7", "inc-8"], ["inc-9"]]
 
 
+def test_another_outlets_follow_up_on_the_follow_ups_day_joins() -> None:
+    attack = incident(13, day="2024-03-04", killed=7)
+    follow_up = incident(14, day="2024-03-06")
+    other_outlet = incident(15, day="2024-03-06")
+    assert _incident_sets(events_of(attack, follow_up, other_outlet)) == [
+        ["inc-13", "inc-14", "inc-15"]
+    ]
+
+
+def test_a_higher_toll_on_the_follow_ups_day_is_not_let_in_by_the_widened_span() -> None:
+    """The span a follow-up widened lets in the reports of the event's own days, not a strike
+    on the follow-up's day with a toll of its own (two days after the event began)."""
+    attack = incident(10, day="2024-03-04", killed=7)
+    follow_up = incident(11, day="2024-03-06")
+    strike = incident(12, day="2024-03-06", killed=9)
+    assert _incident_sets(events_of(attack, follow_up, strike)) == [
+        ["inc-10", "inc-11"],
+        ["inc-12"],
+    ]
+
+
 # ---------------------------------------------------------------- what no incident tells apart
 
 
