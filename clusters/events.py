@@ -88,6 +88,7 @@ import base64
 import hashlib
 import math
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -232,9 +233,17 @@ def place_level(loc: Location) -> int:
     return _LEVEL_OF_PRECISION.get(loc.precision or "", FINE)
 
 
+def _name_key(name: str) -> str:
+    """A place name without case, marks, spaces, hyphens or apostrophes: outlets spell one
+    name "Deir ez-Zor", "Deir Ezzor" and "Ma'arat al-Nu'man", "Maarat al-Numan"."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c)).casefold()
+
+
 def _same_name(a: Location | None, b: Location) -> bool:
-    """Whether place ``a`` has the name of place ``b`` (whatever their levels)."""
-    return a is not None and a.name.strip().lower() == b.name.strip().lower()
+    """Whether place ``a`` has the name of place ``b`` (whatever their levels), as spelled
+    apart from case, marks, spaces, hyphens and apostrophes (:func:`_name_key`)."""
+    return a is not None and _name_key(a.name) == _name_key(b.name)
 
 
 def _country(loc: Location) -> str:
@@ -752,9 +761,18 @@ class EventIndex:
         gap = 0
         if day is not None and first is not None and last is not None:
             # the whole span, not the distance to its edge: reports one day apart each would
-            # otherwise chain the strikes of a whole week into one event
-            if max(last, day) - min(first, day) > self.cfg.max_day_gap:
+            # otherwise chain the strikes of a whole week into one event. A follow-up days
+            # later (_follows_up, _follow_up_without_toll) widens the span past max_day_gap; it
+            # must not shut the event to another outlet's report of its days, but on a day past
+            # max_day_gap from its first only a report a follow-up could be joins (no toll, or
+            # one the event stated): a strike then with a toll of its own is another event
+            in_span = first <= day <= last
+            if not in_span and max(last, day) - min(first, day) > self.cfg.max_day_gap:
                 return None
+            toll = incident.fatalities
+            if in_span and day - first > self.cfg.max_day_gap and toll is not None:
+                if not _stated_toll(ev, toll):
+                    return None
             gap = max(0, first - day, day - last)
         return gap
 
