@@ -13,6 +13,7 @@ from clusters.events import DATE_ASSUMED
 from clusters.stage import ClusterStage
 from tests.processors_support import reported
 from tests.test_clusters import events_of, incident, latest, run
+from tests.test_clusters_c14recall import DEIR_EZ_ZOR, DHIBAN
 from wirewatch.config import Settings
 from wirewatch.contracts import Event, Incident, Location
 from wirewatch.stage import Emit, TableRow
@@ -160,15 +161,6 @@ def test_a_restart_between_the_attack_the_follow_up_and_a_second_report_decides_
 
 
 # ---------------------------------------------------------------- a region's namesake town
-
-DEIR_EZ_ZOR = Location(
-    name="Deir ez-Zor", admin1="Dayr az Zawr", country="Syria", country_iso3="SYR",
-    lat=35.33588, lon=40.14084, precision="town",
-)  # fmt: skip
-DHIBAN = Location(
-    name="Dhiban", admin1="Dayr az Zawr", country="Syria", country_iso3="SYR",
-    lat=35.01498, lon=40.51028, precision="town",
-)  # fmt: skip
 
 
 def _province(name: str) -> Location:
