@@ -16,6 +16,7 @@ Steps, all driven by the tables of :mod:`processors.lexicon`:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,23 +217,30 @@ _ALTERNATIVES = [_alternative_prefixes(pat) for pat, _l, _w in lx.TRIGGERS]
 # Compiled here, at import, once per process: a long-running worker imports the extractor once,
 # and a page then never pays for compiling the rules of a word beginning met for the first time
 # (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
-_BY_HEAD = _alternations_by_head()
-# The same with each rule cut to the alternatives that can start with the word's beginning
-# (long rules such as the attack verbs are otherwise entered branch by branch at every
-# candidate word). Only for text where folds_plainly holds: there the lowercased beginning
-# is what IGNORECASE compares, so an alternative left out cannot match; with "İ", "ı" or "ſ"
-# the whole rules are tried, as before.
+# Each rule is cut to the alternatives that can start with the word's beginning (long rules
+# such as the attack verbs are otherwise entered branch by branch at every candidate word).
+# Only for text where folds_plainly holds: there the lowercased beginning is what IGNORECASE
+# compares, so an alternative left out cannot match.
 _BY_HEAD_PRUNED = _alternations_by_head(pruned=True)
+
+
+@functools.cache
+def _whole_rules_by_head() -> dict[str, re.Pattern[str] | None]:
+    """The table of whole rules per word beginning, for text holding "İ", "ı", "ſ" or the
+    Kelvin sign (IGNORECASE matches them against "i", "s" and "k", which the lowercased
+    beginning does not show). Built the first time such text arrives, then kept: few pages
+    hold them, and building it at import made every process start slower."""
+    return _alternations_by_head()
 
 
 def _rules_for(
     head: str, by_head: dict[str, re.Pattern[str] | None] | None = None
 ) -> re.Pattern[str] | None:
     """The alternation of the rules that can match at a word starting with ``head`` (its first
-    _PREFIX_LEN characters, lowercased), from ``by_head`` (default _BY_HEAD). A rule's prefix
-    begins ``head`` exactly when it begins the longest beginning of ``head`` in the table (the
-    table is closed under prefixes)."""
-    table = _BY_HEAD if by_head is None else by_head
+    _PREFIX_LEN characters, lowercased), from ``by_head`` (default: the whole rules). A rule's
+    prefix begins ``head`` exactly when it begins the longest beginning of ``head`` in the
+    table (the table is closed under prefixes)."""
+    table = _whole_rules_by_head() if by_head is None else by_head
     rx = table.get(head, _MISSING)
     while rx is _MISSING:  # ends: "" is in the table
         head = head[:-1]
@@ -409,7 +417,7 @@ def find_triggers(text: str) -> list[Trigger]:
         words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
-    by_head = _BY_HEAD_PRUNED if plain else _BY_HEAD
+    by_head = _BY_HEAD_PRUNED if plain else _whole_rules_by_head()
     for w in words:
         pos = w.start()
         if pos < last:
