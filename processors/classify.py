@@ -51,6 +51,9 @@ __all__ = [
 _FLAGS = re.IGNORECASE
 
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
+# Each trigger rule parsed once: the indexes below all read the parse trees (never change them),
+# and parsing the long rules again for each was a good part of the import.
+_PARSED_TRIGGERS = [_parser.parse(pat, _FLAGS) for pat, _l, _w in lx.TRIGGERS]
 
 
 def _first_letters() -> set[str]:
@@ -58,8 +61,8 @@ def _first_letters() -> set[str]:
     _WORD_START_RE lets through. Only the characters are kept: an alternation per character
     would be compiled at import for nothing."""
     letters: set[str] = set()
-    for pat, _l, _w in lx.TRIGGERS:
-        chars, nullable = _first_chars(_parser.parse(pat, _FLAGS))
+    for parsed in _PARSED_TRIGGERS:
+        chars, nullable = _first_chars(parsed)
         if chars is not None and not nullable:
             letters |= chars
     return letters
@@ -120,8 +123,8 @@ def _item_prefixes(item: Any, k: int) -> _Prefixes:
 def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
     """Per trigger rule, the strings (at most _PREFIX_LEN long) its matches can start with."""
     out = []
-    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
-        prefixes = _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _PREFIX_LEN)
+    for i, parsed in enumerate(_PARSED_TRIGGERS):
+        prefixes = _seq_prefixes(list(parsed), _PREFIX_LEN)
         out.append((i, tuple(sorted({st for st, _c2 in prefixes}))))
     return out
 
@@ -300,8 +303,8 @@ _FINE_LEN = 5
 def _fine_candidate_re() -> re.Pattern[str] | None:
     prefixes = {
         st
-        for pat, _l, _w in lx.TRIGGERS
-        for st, _complete in _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _FINE_LEN)
+        for parsed in _PARSED_TRIGGERS
+        for st, _complete in _seq_prefixes(list(parsed), _FINE_LEN)
     }
     if not prefixes or "" in prefixes or not all(p.isascii() for p in prefixes):
         return None
