@@ -227,13 +227,51 @@ _ALTERNATIVES = [_alternative_prefixes(pat) for pat, _l, _w in lx.TRIGGERS]
 _BY_HEAD_PRUNED = _alternations_by_head(pruned=True)
 
 
+# Letters IGNORECASE reads as ASCII ones that str.lower() does not lower to them: "ı" and "ſ"
+# (matched by "i" and "s" but lowered to themselves) and "İ" (matched by "i", lowered to "i"
+# and a combining dot). The Kelvin sign lowers to "k". In text holding them the lowered word
+# beginning can leave the table's keys early, at the odd letter, and a shorter key is used.
+_ODD_FOLDS = {"i": ("\u0130", "\u0131"), "s": ("\u017f",)}
+
+
+def cut_serves_odd_folds(
+    alternatives: list[list[tuple[str, tuple[str, ...]]] | None],
+    rule_prefixes: list[tuple[int, tuple[str, ...]]],
+    keys: set[str],
+) -> bool:
+    """Whether the cut rules find at every word what the whole rules find there, also in text
+    with "İ", "ı" or "ſ". A whole rule finds more only through an alternative the cut drops
+    at the word's key h though its match starts with one of its prefixes x: then the lowered
+    beginning runs off x at some first character j, which only an odd letter does (for x[j]
+    "i" or "s"), and h is the longest key beginning x[:j] (x[:j + 1] for "İ", lowered to "i"
+    and a dot). So it suffices to try, for every prefix of every alternative, each odd letter
+    at each such j: no rule with that key may drop that alternative. False (use the whole
+    rules) when some rule's prefixes are not ASCII (other letters fold in other ways)."""
+    if not all(p.isascii() for _i, pres in rule_prefixes for p in pres):
+        return False
+    for i, alts in enumerate(alternatives):
+        for _piece, pres in alts or ():
+            for x in pres:
+                for j, ch in enumerate(x):
+                    for odd in _ODD_FOLDS.get(ch, ()):
+                        low = (x[:j] + odd).lower()
+                        head = next(low[:k] for k in range(len(low), -1, -1) if low[:k] in keys)
+                        in_rule = any(head.startswith(p) for p in rule_prefixes[i][1])
+                        kept = any(head.startswith(y) for y in pres)
+                        if in_rule and not kept:
+                            return False
+    return True
+
+
+_CUT_SERVES_ODD_FOLDS = cut_serves_odd_folds(_ALTERNATIVES, _RULE_PREFIXES, set(_BY_HEAD_PRUNED))
+
+
 @functools.cache
 def _whole_rules_by_head() -> dict[str, re.Pattern[str] | None]:
-    """The table of whole rules per word beginning, for text holding "İ", "ı", "ſ" or the
-    Kelvin sign (IGNORECASE matches them against "i", "s" and "k", which the lowercased
-    beginning does not show). Built the first time such text arrives, then kept: few pages
-    hold them, and building it at import made every process start slower."""
-    return _alternations_by_head()
+    """The table for text holding "İ", "ı", "ſ" or the Kelvin sign: the cut one when it finds
+    the same there (cut_serves_odd_folds, checked at import), else the whole rules per word
+    beginning, built the first time such text arrives, then kept."""
+    return _BY_HEAD_PRUNED if _CUT_SERVES_ODD_FOLDS else _alternations_by_head()
 
 
 def _rules_for(

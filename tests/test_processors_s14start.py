@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from processors import classify
 from processors import lexicon as lx
 
@@ -99,10 +101,31 @@ def test_triggers_of_text_with_odd_folds_are_those_of_the_whole_rules() -> None:
     for text, g, e in zip(texts, got, expected, strict=True):
         assert g == e, text
     assert sum(map(len, expected)) > 800
-    # and the table built lazily is the one main built at import
-    at_import = classify._alternations_by_head()
-    assert classify._whole_rules_by_head().keys() == at_import.keys()
-    assert all(
-        (a and a.pattern) == (b and b.pattern)
-        for a, b in zip(classify._whole_rules_by_head().values(), at_import.values(), strict=True)
-    )
+    # today's rules: the cut table serves such text too, and the whole rules are never built
+    assert classify._CUT_SERVES_ODD_FOLDS
+    assert classify._whole_rules_by_head() is classify._BY_HEAD_PRUNED
+
+
+@pytest.mark.parametrize(
+    ("alternatives", "prefixes", "serves"),
+    [
+        # "k\w+|kill": at "kılled" the key is "k" (the lowered "kıl" leaves the keys at "ı"),
+        # where the rule is tried but the cut drops "kill", which IGNORECASE matches there
+        ([[("k\\w+", ("k",)), ("kill", ("kil",))]], [(0, ("k", "kil"))], False),
+        # the same with "İ": "kİll" lowers to "ki" and a dot, key "ki"
+        ([[("k\\w+", ("k",)), ("kin", ("kin",))]], [(0, ("k", "kin"))], False),
+        # "ſ" at the first letter: key "", the rule tried only if some prefix is ""
+        ([[("\\w+", ("",)), ("shot", ("sho",))]], [(0, ("", "sho"))], False),
+        ([[("bomb", ("bom",)), ("shot", ("sho",))]], [(0, ("bom", "sho"))], True),
+        ([[("tir", ("tir",)), ("zz", ("zz",))], None], [(0, ("tir", "zz")), (1, ("t",))], True),
+        # a letter outside ASCII in a prefix: other folds (σ ς) are not checked, whole rules
+        ([[("σa", ("σa",)), ("b", ("b",))]], [(0, ("b", "σa"))], False),
+    ],
+)
+def test_the_cut_serves_odd_folds_unless_a_dropped_alternative_could_match(
+    alternatives: list[list[tuple[str, tuple[str, ...]]] | None],
+    prefixes: list[tuple[int, tuple[str, ...]]],
+    serves: bool,
+) -> None:
+    keys = {p[:k] for _i, pres in prefixes for p in pres for k in range(len(p) + 1)}
+    assert classify.cut_serves_odd_folds(alternatives, prefixes, keys) is serves
