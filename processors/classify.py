@@ -222,8 +222,8 @@ _ALTERNATIVES = [_alternative_prefixes(pat) for pat, _l, _w in lx.TRIGGERS]
 # (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
 # Each rule is cut to the alternatives that can start with the word's beginning (long rules
 # such as the attack verbs are otherwise entered branch by branch at every candidate word).
-# Only for text where folds_plainly holds: there the lowercased beginning is what IGNORECASE
-# compares, so an alternative left out cannot match.
+# Where folds_plainly holds the lowercased beginning is what IGNORECASE compares, so an
+# alternative left out cannot match; for other text see cut_serves_odd_folds.
 _BY_HEAD_PRUNED = _alternations_by_head(pruned=True)
 
 
