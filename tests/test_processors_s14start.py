@@ -1,6 +1,7 @@
-"""Start-up round (s14start): the table of whole trigger rules, needed only for text holding
-"İ", "ı", "ſ" or the Kelvin sign, is built the first time such text arrives, not at import;
-the triggers found are those of the table built at import."""
+"""Start-up round (s14start): text holding "İ", "ı", "ſ" or the Kelvin sign uses the cut
+trigger table when an import-time check proves it finds what the whole rules find there;
+otherwise the whole rules' table is built the first time such text arrives, never at import.
+Either way the triggers are those of the whole rules."""
 
 from __future__ import annotations
 
