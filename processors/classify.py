@@ -16,6 +16,7 @@ Steps, all driven by the tables of :mod:`processors.lexicon`:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ __all__ = [
 _FLAGS = re.IGNORECASE
 
 _RULES = {f"t{i}": (label, weight) for i, (_p, label, weight) in enumerate(lx.TRIGGERS)}
+# Each trigger rule parsed once: the indexes below all read the parse trees (never change them),
+# and parsing the long rules again for each was a good part of the import.
+_PARSED_TRIGGERS = [_parser.parse(pat, _FLAGS) for pat, _l, _w in lx.TRIGGERS]
 
 
 def _first_letters() -> set[str]:
@@ -57,8 +61,8 @@ def _first_letters() -> set[str]:
     _WORD_START_RE lets through. Only the characters are kept: an alternation per character
     would be compiled at import for nothing."""
     letters: set[str] = set()
-    for pat, _l, _w in lx.TRIGGERS:
-        chars, nullable = _first_chars(_parser.parse(pat, _FLAGS))
+    for parsed in _PARSED_TRIGGERS:
+        chars, nullable = _first_chars(parsed)
         if chars is not None and not nullable:
             letters |= chars
     return letters
@@ -119,8 +123,8 @@ def _item_prefixes(item: Any, k: int) -> _Prefixes:
 def _rule_prefixes() -> list[tuple[int, tuple[str, ...]]]:
     """Per trigger rule, the strings (at most _PREFIX_LEN long) its matches can start with."""
     out = []
-    for i, (pat, _l, _w) in enumerate(lx.TRIGGERS):
-        prefixes = _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _PREFIX_LEN)
+    for i, parsed in enumerate(_PARSED_TRIGGERS):
+        prefixes = _seq_prefixes(list(parsed), _PREFIX_LEN)
         out.append((i, tuple(sorted({st for st, _c2 in prefixes}))))
     return out
 
@@ -216,23 +220,68 @@ _ALTERNATIVES = [_alternative_prefixes(pat) for pat, _l, _w in lx.TRIGGERS]
 # Compiled here, at import, once per process: a long-running worker imports the extractor once,
 # and a page then never pays for compiling the rules of a word beginning met for the first time
 # (compiling them on first use cost a first page round about 25 ms). No cache grows at run time.
-_BY_HEAD = _alternations_by_head()
-# The same with each rule cut to the alternatives that can start with the word's beginning
-# (long rules such as the attack verbs are otherwise entered branch by branch at every
-# candidate word). Only for text where folds_plainly holds: there the lowercased beginning
-# is what IGNORECASE compares, so an alternative left out cannot match; with "İ", "ı" or "ſ"
-# the whole rules are tried, as before.
+# Each rule is cut to the alternatives that can start with the word's beginning (long rules
+# such as the attack verbs are otherwise entered branch by branch at every candidate word).
+# Where folds_plainly holds the lowercased beginning is what IGNORECASE compares, so an
+# alternative left out cannot match; for other text see cut_serves_odd_folds.
 _BY_HEAD_PRUNED = _alternations_by_head(pruned=True)
+
+
+# Letters IGNORECASE reads as ASCII ones that str.lower() does not lower to them: "ı" and "ſ"
+# (matched by "i" and "s" but lowered to themselves) and "İ" (matched by "i", lowered to "i"
+# and a combining dot). The Kelvin sign lowers to "k". In text holding them the lowered word
+# beginning can leave the table's keys early, at the odd letter, and a shorter key is used.
+_ODD_FOLDS = {"i": ("\u0130", "\u0131"), "s": ("\u017f",)}
+
+
+def cut_serves_odd_folds(
+    alternatives: list[list[tuple[str, tuple[str, ...]]] | None],
+    rule_prefixes: list[tuple[int, tuple[str, ...]]],
+    keys: set[str],
+) -> bool:
+    """Whether the cut rules find at every word what the whole rules find there, also in text
+    with "İ", "ı" or "ſ". A whole rule finds more only through an alternative the cut drops
+    at the word's key h though its match starts with one of its prefixes x: then the lowered
+    beginning runs off x at some first character j, which only an odd letter does (for x[j]
+    "i" or "s"), and h is the longest key beginning x[:j] (x[:j + 1] for "İ", lowered to "i"
+    and a dot). So it suffices to try, for every prefix of every alternative, each odd letter
+    at each such j: no rule with that key may drop that alternative. False (use the whole
+    rules) when some rule's prefixes are not ASCII (other letters fold in other ways)."""
+    if not all(p.isascii() for _i, pres in rule_prefixes for p in pres):
+        return False
+    for i, alts in enumerate(alternatives):
+        for _piece, pres in alts or ():
+            for x in pres:
+                for j, ch in enumerate(x):
+                    for odd in _ODD_FOLDS.get(ch, ()):
+                        low = (x[:j] + odd).lower()
+                        head = next(low[:k] for k in range(len(low), -1, -1) if low[:k] in keys)
+                        in_rule = any(head.startswith(p) for p in rule_prefixes[i][1])
+                        kept = any(head.startswith(y) for y in pres)
+                        if in_rule and not kept:
+                            return False
+    return True
+
+
+_CUT_SERVES_ODD_FOLDS = cut_serves_odd_folds(_ALTERNATIVES, _RULE_PREFIXES, set(_BY_HEAD_PRUNED))
+
+
+@functools.cache
+def _whole_rules_by_head() -> dict[str, re.Pattern[str] | None]:
+    """The table for text holding "İ", "ı", "ſ" or the Kelvin sign: the cut one when it finds
+    the same there (cut_serves_odd_folds, checked at import), else the whole rules per word
+    beginning, built the first time such text arrives, then kept."""
+    return _BY_HEAD_PRUNED if _CUT_SERVES_ODD_FOLDS else _alternations_by_head()
 
 
 def _rules_for(
     head: str, by_head: dict[str, re.Pattern[str] | None] | None = None
 ) -> re.Pattern[str] | None:
     """The alternation of the rules that can match at a word starting with ``head`` (its first
-    _PREFIX_LEN characters, lowercased), from ``by_head`` (default _BY_HEAD). A rule's prefix
-    begins ``head`` exactly when it begins the longest beginning of ``head`` in the table (the
-    table is closed under prefixes)."""
-    table = _BY_HEAD if by_head is None else by_head
+    _PREFIX_LEN characters, lowercased), from ``by_head`` (default: the whole rules). A rule's
+    prefix begins ``head`` exactly when it begins the longest beginning of ``head`` in the
+    table (the table is closed under prefixes)."""
+    table = _whole_rules_by_head() if by_head is None else by_head
     rx = table.get(head, _MISSING)
     while rx is _MISSING:  # ends: "" is in the table
         head = head[:-1]
@@ -292,8 +341,8 @@ _FINE_LEN = 5
 def _fine_candidate_re() -> re.Pattern[str] | None:
     prefixes = {
         st
-        for pat, _l, _w in lx.TRIGGERS
-        for st, _complete in _seq_prefixes(list(_parser.parse(pat, _FLAGS)), _FINE_LEN)
+        for parsed in _PARSED_TRIGGERS
+        for st, _complete in _seq_prefixes(list(parsed), _FINE_LEN)
     }
     if not prefixes or "" in prefixes or not all(p.isascii() for p in prefixes):
         return None
@@ -409,7 +458,7 @@ def find_triggers(text: str) -> list[Trigger]:
         words = (fine or _CANDIDATE_RE).finditer(low)
     else:
         words = _WORD_START_RE.finditer(text)
-    by_head = _BY_HEAD_PRUNED if plain else _BY_HEAD
+    by_head = _BY_HEAD_PRUNED if plain else _whole_rules_by_head()
     for w in words:
         pos = w.start()
         if pos < last:

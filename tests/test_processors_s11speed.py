@@ -29,12 +29,12 @@ def test_rules_for_gives_the_rules_whose_prefixes_begin_the_word() -> None:
 
 
 def test_the_table_of_alternations_stays_the_same_size_whatever_the_text() -> None:
-    size = len(classify._BY_HEAD)
+    size = len(classify._whole_rules_by_head())
     words = ("".join(w) for w in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=3))
     text = " ".join(f"{w}q{w}" for w in words)  # 17,576 word beginnings, most never seen
     found = classify.find_triggers(text + " Gunmen attacked a village and killed five people.")
     assert found and all(t.start > len(text) for t in found)
-    assert len(classify._BY_HEAD) == size
+    assert len(classify._whole_rules_by_head()) == size
 
 
 def test_a_countrys_skeleton_table_holds_the_towns_of_a_scan_over_every_key() -> None:
