@@ -162,7 +162,7 @@ _TOLL_RISE_RE = guarded(
 _STAT_CLAUSE_RE = guarded(
     r"(?:[;,:]|\s[–—-])\s+(?:(?:as|while|and|but|where|with)\s+)?(?:the\s+)?"
     r"(?:(?:number|total|tally)\s+of\s+|(?:more\s+than\s+)?\d[\d,.]*\s+)?"
-    r"(?:homicides|murders|femicides|feminicides|killings)\b",
+    rf"(?:{'|'.join(lx.KILLING_TALLY_NOUNS)}|killings)\b",
     re.IGNORECASE,
 )
 _ANAPHOR_RE = guarded(
