@@ -87,6 +87,7 @@ from clusters.stage import ClusterStage  # noqa: E402
 from processors.stage import process_article  # noqa: E402
 from wirewatch.config import ClusterSettings, Settings  # noqa: E402
 from wirewatch.contracts import (  # noqa: E402
+    DATE_ASSUMED,
     Actor,
     Article,
     Evidence,
@@ -288,10 +289,6 @@ def _pair_class(x: Incident, y: Incident) -> str:
         ]
     )
 
-
-#: the extractor's warning on an incident dated by its article's publication day, its text
-#: stating no date (processors/rules.py)
-DATE_ASSUMED = "date-assumed: publication date"
 
 #: the classes of ``--why``, in the order a missed pair is put in the first that applies
 WHY_ORDER = ("no incident", "type", "place", "date", "parties", "toll", "split")

@@ -101,6 +101,7 @@ import numpy as np
 
 from wirewatch.config import ClusterSettings
 from wirewatch.contracts import (
+    DATE_ASSUMED,
     GENERIC_ACTOR_NAMES,
     GENERIC_STATE_FORCES,
     MEMBER_DIGEST_BYTES,
@@ -142,7 +143,6 @@ _GENERIC_ACTORS = frozenset(
     {name.lower() for name in GENERIC_ACTOR_NAMES}
     | {"unidentified", "unidentified gunmen", "gunmen", "militants", "attackers"}
 )
-
 
 #: sub-event types that outlets give one event when the device or the other side is vague (a
 #: bomb set off, thrown or worn: "an explosion", a car bomb, a suicide bombing; armed men
@@ -557,10 +557,6 @@ _REVISED = re.compile(
     re.IGNORECASE,
 )
 
-
-#: the warning the extractor (processors/rules.py) puts on an incident its text gives no date
-#: for: it is dated by its article's publication day
-DATE_ASSUMED = "date-assumed: publication date"
 #: how near the event's town a later report without a toll must be placed to follow it up
 #: (:meth:`EventIndex._follow_up_without_toll`): the same town, not a neighbour within
 #: ``distance_km``

@@ -599,7 +599,7 @@ _AGG_RANGE_RE = guarded(
 _AGG_SUBJECT_RE = guarded(
     r"\b(?:attacks|strikes|airstrikes|incidents|operations|raids|explosions|bombings|protests|"
     r"clashes|killings|deaths|casualties|fatalities|killed|wounded|injured|dead|abductions|"
-    r"kidnappings|arrests|assaults|homicides|murders|femicides|feminicides)\b",
+    rf"kidnappings|arrests|assaults|{'|'.join(lx.KILLING_TALLY_NOUNS)})\b",
     _FLAGS,
 )
 _AGG_ANAPHOR_RE = guarded(

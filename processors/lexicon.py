@@ -1004,6 +1004,10 @@ PERSON_NOUNS = (
 # words that qualify them ("Villager killed by troops", "A commander of the brigade killed in
 # Daraa"): the one list of rules.py's victim patterns, which read it in the singular, or in both
 # numbers with VICTIM_NOUN_PLURALS, and add their own few nouns.
+# killings counted over a period ("homicides in the state this year reach 300"): the subject of
+# a statistic (classify's aggregate subject, rules' statistic clause after an event)
+KILLING_TALLY_NOUNS = ("homicides", "murders", "femicides", "feminicides")
+
 VICTIM_NOUNS: tuple[str, ...] = tuple(
     "man woman boy girl child teenager youth civilian villager resident farmer soldier fighter "
     "commander leader member officer policeman official journalist reporter activist priest "

@@ -56,7 +56,14 @@ from processors.places import (
     coordinated_places,
 )
 from processors.sentences import Sentence, datelines, split_sentences
-from wirewatch.contracts import Article, Evidence, ExtractorInfo, Incident, Location
+from wirewatch.contracts import (
+    DATE_ASSUMED,
+    Article,
+    Evidence,
+    ExtractorInfo,
+    Incident,
+    Location,
+)
 
 __all__ = [
     "EXTRACTOR_NAME",
@@ -162,7 +169,7 @@ _TOLL_RISE_RE = guarded(
 _STAT_CLAUSE_RE = guarded(
     r"(?:[;,:]|\s[–—-])\s+(?:(?:as|while|and|but|where|with)\s+)?(?:the\s+)?"
     r"(?:(?:number|total|tally)\s+of\s+|(?:more\s+than\s+)?\d[\d,.]*\s+)?"
-    r"(?:homicides|murders|femicides|feminicides|killings)\b",
+    rf"(?:{'|'.join(lx.KILLING_TALLY_NOUNS)}|killings)\b",
     re.IGNORECASE,
 )
 _ANAPHOR_RE = guarded(
@@ -1183,7 +1190,7 @@ def _draft(
         when, precision = d.date.isoformat(), d.precision
     elif published is not None:
         when, precision = published.isoformat(), "day"
-        warnings.append("date-assumed: publication date")
+        warnings.append(DATE_ASSUMED)
     else:
         when, precision = None, None
     spans = [(m.start, m.end) for m in ordered]

@@ -82,6 +82,11 @@ RIOTERS: Final = "Rioters"
 CIVILIANS: Final = "Civilians"
 GENERIC_ACTOR_NAMES: Final = frozenset({UNIDENTIFIED_ARMED_GROUP, PROTESTERS, RIOTERS, CIVILIANS})
 
+#: the warning the extractor (processors/rules.py) puts on an incident whose text states no
+#: date: it is dated by its article's publication day. The clusterer reads it (a follow-up must
+#: be dated by its text: clusters.events), so it is here, beside the names above
+DATE_ASSUMED: Final = "date-assumed: publication date"
+
 #: the size of an event's membership digest (``Event.member_digest``, clusters.events)
 MEMBER_DIGEST_BYTES: Final = 16 * 1024
 # base64 of exactly MEMBER_DIGEST_BYTES bytes (16 KiB: 5,461 whole 3-byte groups, then one byte:
