@@ -72,6 +72,9 @@ _VILLAGE_POP = 15_000
 # raid across the border from this size ("Mandera", Kenya, with al-Shabaab); smaller ones are
 # taken for namesakes.
 _NEIGHBOUR_SIDE_TOWN_POP = 50_000
+# "west of X" or "X's northern countryside" with no distance: the point this far from the town
+# towards that side (a town's countryside reaches a few tens of kilometres out)
+_SIDE_KM = 20.0
 _DIRECTIONS = {
     "north": (1.0, 0.0),
     "south": (-1.0, 0.0),
@@ -126,7 +129,9 @@ def _locative_before(text: str, start: int, low: str | None = None) -> bool:
 _NEAR_RE = re.compile(
     r"(?:(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
     r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?)?(?P<dir>(?:north|south)"
-    r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+of|\bnear|\bnearby|\boutside|outskirts of|"
+    # "the northern countryside of Aleppo": the villages on that side of the town
+    r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?P<side>(?:rural\s+)?countryside\s+)?of|"
+    r"\bnear|\bnearby|\boutside|outskirts of|"
     r"close to|vicinity of|not far from|on the road (?:to|between)|just off)\s+(?:the\s+)?"
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
@@ -1539,6 +1544,11 @@ def _hit(
         dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
         # "30 km west of X": the event is west of X, so move from X towards the west
         offset = (dn * dist, de * dist)
+    elif near_m is not None and near_m.group("dir") and place.feature == "city":
+        # "west of X", "the northern countryside of X" without a distance: somewhere on that
+        # side of the town, so a point a short way off on that side rather than the town's own
+        dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))
+        offset = (dn * _SIDE_KM, de * _SIDE_KM)
     return PlaceHit(
         start,
         end,
@@ -1548,7 +1558,12 @@ def _hit(
         near_m is not None,
         demonym,
         offset,
-        directional=near_m is not None and bool(near_m.group("dir")) and offset is None,
+        # "west of X" is less sure than X; "the western countryside of X" is as sure as X (the
+        # text names where, on that side, less precisely than a village but not vaguely)
+        directional=near_m is not None
+        and bool(near_m.group("dir"))
+        and not near_m.group("dist")
+        and not near_m.group("side"),
     )
 
 
