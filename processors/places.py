@@ -201,13 +201,17 @@ _ORG_NAME_RE = re.compile(
     r"\bIslamic State (?:in|of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?(?: Province)?|"
     # Arabic group names: "Jund al-Aqsa" is no Jerusalem mosque, "Jaysh al-Islam" no town
     r"\b(?:Jund|Jaysh|Jabhat|Saraya|Quwat|Alwiyat)[\s-](?:al-)?[\w'’-]+"
-    r"(?:[\s-]al-[\w'’-]+)?",
+    r"(?:[\s-]al-[\w'’-]+)?|"
+    # "Tahrir al-Sham", "Suqour al-Sham", "Ahl al-Sham": "of the Levant" ends many groups'
+    # names under many spellings of their heads; al-Sham is also Damascus's name
+    r"\b(?!(?:In|At|Of|From|To|Near|And|The|On|Across|Around)\b)(?-i:[A-Z])[\w'’]+"
+    r"[\s-]al-Sham\b",
     re.IGNORECASE,
 )
 _ORG_HINT_WORDS = (
     "haram", "shabab", "jaish", "jama", "ansar", "lashkar", "tehreek", "tahrir", "ahrar",
     "harakat", "kata", "asa", "faylaq", "liwa", "islamic state", "jund", "jaysh", "jabhat",
-    "saraya", "quwat", "alwiyat",
+    "saraya", "quwat", "alwiyat", "l-sham",
 )  # fmt: skip
 _ORG_HINT_RE = re.compile("|".join(map(re.escape, _ORG_HINT_WORDS)), re.IGNORECASE)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processors_support import first_location
+from tests.processors_support import first_incident, first_location
 from wirewatch.contracts import Location
 
 PUB = "2022-05-10"
@@ -85,3 +85,45 @@ def test_a_stated_distance_still_decides() -> None:
     assert loc.lon is not None and at.lon is not None
     # 30 km at Baghdad's latitude is about 0.32 degree of longitude
     assert 0.28 < at.lon - loc.lon < 0.36
+
+
+# ------------------------------------------------ "al-Sham" (the Levant) ending a group's name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "of <group> al-Sham": the group's name, not Damascus (which al-Sham also names)
+        "Unknown gunmen killed three members of Tahrir al-Sham at a checkpoint on Sunday",
+        "Two commanders of Hayyaat Tahrir al-Sham died in an explosion on Sunday",
+        "An ambush killed five fighters of Suqour al-Sham late on Sunday",
+        "Fighters from Ahl al-Sham clashed with a rival faction, leaving four dead",
+    ],
+)
+def test_a_group_named_after_al_sham_is_no_town(text: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc is not None
+    loc = inc.location
+    assert loc is None or loc.name != "al-Sham"
+    assert loc is None or loc.precision == "country"
+
+
+def test_al_sham_as_a_place_after_a_preposition_stays() -> None:
+    """Without a name before it, "in al-Sham" is still read as the gazetteer's place."""
+    loc = first_location("A car bomb killed six people in al-Sham on Sunday", PUB)
+    assert loc is not None and loc.country_iso3 == "SYR" and loc.precision != "country"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the group is Syria's (the table of sides): with its name no longer a town, it still
+        # says which country, under the spellings headlines use
+        "Tahrir Al-Sham raided a hideout and killed a foreign commander",
+        "Fatah al-Sham executed two men on charges of spying",
+    ],
+)
+def test_a_syrian_group_named_after_al_sham_still_says_syria(text: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == "SYR"
