@@ -695,7 +695,11 @@ def article_places(
     attacker: dict[str, float] = {}  # countries known only as an attacker's ("Russian shelling")
     forces: dict[str, float] = {}  # what "Turkish forces", "US troops" add to their country
     people: dict[str, float] = {}  # countries named only by a plural nationality ("Syrians")
-    force_names: list[int] = []  # their starts
+    force_names: dict[int, str] = {}  # their starts, and the country of each
+    # the countries of the places the text names, by each name's first reading ("Tal Abyad",
+    # "Jenin"): a foreign force's country, known only by its forces, does not hide them (below)
+    place_countries: set[str] = set()
+    home_forces: set[str] = set()  # countries whose forces are named by the country's name
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -709,6 +713,8 @@ def article_places(
         if first is None:
             continue
         in_title = i >= len(mentions)
+        if not in_title and not m.demonym and first.feature != "country" and first.country_iso3:
+            place_countries.add(first.country_iso3)
         if not in_title and _metonym(m, first, text, starts[i], found[i][1]):
             # "a pro-Palestinian encampment", "pro-Turkey factions", "Ankara-loyal groups":
             # a country or its capital as a side, nothing about where it is
@@ -766,7 +772,9 @@ def article_places(
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
             if not in_title and _FORCES_AFTER_RE.match(after):
                 forces[iso] = forces.get(iso, 0.0) + w
-                force_names.append(starts[i])
+                force_names[starts[i]] = iso
+                if not m.demonym:
+                    home_forces.add(iso)  # "Myanmar army", "Burma Army": named as at home
         elif (
             not in_title  # a title repeats the text; its towns must not outvote named countries
             and len(isos) == 1
@@ -850,6 +858,20 @@ def article_places(
                 weights[iso] = min(weights[iso], 0.3)
                 attacker[iso] = 0.3
             actor_names.update(force_names)  # "US forces": not a place of the event
+    for iso, w in forces.items():
+        if (
+            weights[iso] - w < 0.5
+            and weights[iso] > 0.3
+            and iso not in home_forces
+            and iso not in place_countries
+            and place_countries.intersection(gaz.neighbours(iso))
+        ):
+            # "Turkish forces shell Tal Abyad": a state known only by its forces' demonym, beside
+            # a place of a neighbouring country and none of its own, is a force across the
+            # border; its country would otherwise hide the neighbour's towns as namesakes abroad
+            weights[iso] = 0.3
+            attacker[iso] = 0.3
+            actor_names.update(k for k, v in force_names.items() if v == iso)
     if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
         names_a_side = _HOME_ANY_RE.search(text) is not None
     if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):

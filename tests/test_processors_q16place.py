@@ -127,3 +127,48 @@ def test_a_syrian_group_named_after_al_sham_still_says_syria(text: str) -> None:
     inc = first_incident(text, PUB)
     assert inc is not None and inc.location is not None
     assert inc.location.country_iso3 == "SYR"
+
+
+# ------------------------------- a state known only by its forces, beside a neighbour's towns
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a foreign force across its border: the neighbour's towns say where
+        ("Turkish forces and allied factions took two villages near Tal Abyad", "SYR"),
+        ("Heavy shelling by Turkish troops hit houses in Ras al-Ayn, killing a child", "SYR"),
+        ("Israeli soldiers shot dead a young man near Jenin at dawn", "PSE"),
+    ],
+)
+def test_a_foreign_force_does_not_hide_the_neighbours_towns(text: str, iso3: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == iso3
+    assert inc.location.precision != "country"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # the forces at home: a town of their own country named too
+        (
+            "Turkish soldiers killed three militants in Hakkari province near the Iraqi border",
+            "TUR",
+        ),
+        # nothing else said: the forces' country stays the hint of where
+        ("Two Turkish soldiers were killed in a roadside blast on Sunday", "TUR"),
+    ],
+)
+def test_forces_at_home_keep_their_country(text: str, iso3: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == iso3
+
+
+def test_an_army_named_by_its_country_stays_at_home() -> None:
+    """ "the Myanmar army" is named as at home: a village whose name also reads as a town of a
+    neighbouring country does not move the report abroad."""
+    inc = first_incident("Rebels and the Myanmar army clashed in Nam Kham township", PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == "MMR"
