@@ -1013,6 +1013,8 @@ def article_places(
         hits.append(hit)
     if len({h.place.country_iso3 for h in hits if h.place.feature != "country"}) > 1:
         _drop_namesakes_beside_home(text, hits, explicit)
+        if not explicit:
+            _drop_small_namesakes_beside_big_place(hits)
     if len(hits) > 1:
         mentions_at = {s: m for s, _e, m in found}
         _town_then_its_region(text, hits, mentions_at)
@@ -1236,6 +1238,31 @@ def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[s
         or h.place.country_iso3 in (iso, None)
         or h.place.country_iso3 in explicit
         or h.place.population >= _FOREIGN_TOWN_POP
+    ]
+
+
+def _drop_small_namesakes_beside_big_place(hits: list[PlaceHit]) -> None:
+    """A text that names no country but a region or a large town ("Tijuana: couple shot in
+    Playas", "three killed in a bar in Chilpancingo"): a smaller town of another country is a
+    namesake of a place of the large one's the gazetteer lacks (a beach district, a bar's name),
+    not a second theatre abroad."""
+    big = {
+        h.place.country_iso3
+        for h in hits
+        if not h.demonym
+        and (
+            h.place.feature == "admin1"
+            or (h.place.feature == "city" and h.place.population >= _OTHER_REGION_TOWN_POP)
+        )
+    }
+    if len(big) != 1:
+        return  # none, or large places of two countries: nothing to weigh them by
+    hits[:] = [
+        h
+        for h in hits
+        if h.place.feature != "city"
+        or h.place.country_iso3 in big
+        or h.place.population >= _OTHER_REGION_TOWN_POP
     ]
 
 

@@ -172,3 +172,29 @@ def test_an_army_named_by_its_country_stays_at_home() -> None:
     inc = first_incident("Rebels and the Myanmar army clashed in Nam Kham township", PUB)
     assert inc is not None and inc.location is not None
     assert inc.location.country_iso3 == "MMR"
+
+
+# ------------------------------ a small foreign namesake beside a large place of one country
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no country named: the large town says where; the small one abroad is a namesake of
+        # a part of it (a beach district, a bar) that the gazetteer lacks
+        "Chilpancingo: two men were shot dead in Playas late on Sunday",
+        "Gunmen killed three customers at the Basari bar in Chilpancingo",
+    ],
+)
+def test_a_small_namesake_abroad_yields_to_the_large_place(text: str) -> None:
+    inc = first_incident(text, PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == "MEX"
+
+
+def test_a_named_country_keeps_its_small_town() -> None:
+    """With the country named, the small town there is meant."""
+    inc = first_incident("A bomb killed two police officers in Playas, Ecuador, on Sunday", PUB)
+    assert inc is not None and inc.location is not None
+    assert inc.location.country_iso3 == "ECU"
+    assert inc.location.precision != "country"
