@@ -438,6 +438,23 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
     return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
 
 
+def _label_date(
+    mentions: list[DateMention], weak: dict[int, int], published: date | None
+) -> DateMention | None:
+    """The first explicit day of ``mentions`` that is no statement's or count's day, nor after
+    publication (a bulletin dated the next day, "Daily War Report - 4th of May" filed on the
+    3rd, dates its issue, not the events of a report filed before it)."""
+    for d in mentions:
+        if (
+            d.kind == "explicit"
+            and d.precision == "day"
+            and d.start not in weak
+            and (published is None or d.date <= published)
+        ):
+            return d
+    return None
+
+
 def _pick_date(
     mentions: list[DateMention], lo: int, hi: int, weak: dict[int, int] | None = None
 ) -> DateMention | None:
@@ -513,6 +530,10 @@ def _extract(
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
+    # the first explicit day of a sentence that tells no event ("June 26th 2017: (S959) Raqqa
+    # city", "Syria Daily Report 13/03/2016"): the day of the text's events that name none of
+    # their own and have no dated sentence before them (a dated line after a headline)
+    text_date: DateMention | None = None
 
     for sent in sentences:
         if sent.furniture:
@@ -531,6 +552,7 @@ def _extract(
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
             context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
+            text_date = text_date or _label_date(sent_dates_all, said, published)
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
@@ -540,6 +562,7 @@ def _extract(
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             context_date = sentence_date or context_date
+            text_date = text_date or _label_date(sent_dates, said, published)
             continue
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
@@ -659,7 +682,16 @@ def _extract(
         return []
     _zero_regions(incidents, sentences)
     built = _build(
-        incidents, text, article_id, published, places, language, warnings, sentences, reactions
+        incidents,
+        text,
+        article_id,
+        published,
+        places,
+        language,
+        warnings,
+        sentences,
+        reactions,
+        text_date,
     )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
@@ -1140,13 +1172,16 @@ def _build(
     base_warnings: list[str],
     sentences: list[Sentence],
     reactions: set[int],
+    text_date: DateMention | None = None,
 ) -> list[Incident]:
     # sentences that tell some incident, or only react to one: not neighbouring context for
     # another one
     told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
     for inc in incidents:
-        d = _draft(inc, text, published, places, language, base_warnings, sentences, told)
+        d = _draft(
+            inc, text, published, places, language, base_warnings, sentences, told, text_date
+        )
         drafts.append(d)
         if (
             lx.EVENT_TYPE_OF[d.sub] == "Protests"
@@ -1175,17 +1210,20 @@ def _draft(
     base_warnings: list[str],
     sentences: list[Sentence],
     told: set[int],
+    text_date: DateMention | None = None,
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
     warnings = list(base_warnings)
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
-    # date: the anchor's own date, else any mention's, else context, else publication day
+    # date: the anchor's own date, else any mention's, else context, else a dated line that
+    # tells no event (see _label_date), else publication day
     # a mention on another line of a bare list of headlines (one report each, "\n" between
     # them) dates its own report, not the anchor's: its "yesterday" is another day's
     dated = [m for m in ordered if not _other_headline(text, anchor, m)]
     d = next((m.own_date for m in dated if m.own_date is not None), None)
     d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
+    d = d or text_date
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
     elif published is not None:
