@@ -391,8 +391,10 @@ def _km(a: object, b: object) -> float:
 # The day of a statement, not of the event: "the KIA said on Monday its fighters had captured
 # the town on Saturday" is dated Saturday. Used only when the sentence has another date.
 _STATEMENT_BEFORE_RE = guarded(
-    r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
-    r"statement|(?:press )?conference|tweeted|posted|wrote|"
+    r"\b(?:said|says|told(?: \w+){0,3}?|announced|reported|confirmed|added|stated|"
+    r"claimed(?: responsibility)?|"
+    r"statement(?: (?:issued|released|published|posted|sent))?|(?:press )?conference|tweeted|"
+    r"posted|wrote|"
     # Spanish: "la policía informó el jueves que ... el martes"
     r"inform[oó]|informaron|report[oó]|reportaron|dijo|dijeron|declar[oó]|confirm[oó]|"
     r"confirmaron|señal[oó]|indic[oó]|precis[oó]|detall[oó]|anunci[oó])"
@@ -411,15 +413,44 @@ _COUNT_DAY_BEFORE_RE = guarded(
 )
 
 
+# The day of a statement told before its reporting verb: "On Tuesday the army said ...",
+# "Police on Tuesday said ...", "in a Tuesday statement": the verb's subject (at most three
+# words, no conjunction: "in the early hours of Wednesday and said they had seized power" tells
+# the event) between. "said to be" and "were reported killed" are no statement.
+_STATEMENT_AFTER_RE = re.compile(
+    r"(?:'s)?\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    r"(?:(?:said|says|told|announced|reported|confirmed|stated)\b"
+    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)|"
+    r"(?:statement|press conference|news conference|briefing)\b)",
+    re.IGNORECASE,
+)
+# "On Tuesday, police said, ...": a comma after the day only where the day opens its sentence
+# ("killed 223 villagers on February 25, Human Rights Watch said" is the event's day, told
+# before the attribution)
+_STATEMENT_AFTER_COMMA_RE = re.compile(
+    r",\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    r"(?:said|says|told|announced|reported|confirmed|stated)\b"
+    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_OPENS_RE = re.compile(r"(?:\A|[.!?\n][\"'”’)]*)\s*\Z")
+
+
 def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
     """Rank of the date mentions that are weak evidence of the event's day (others rank 0):
     1 for the day of a statement or of a toll's count, 2 for a bare "overnight" (the night that
     ended on the day of the statement, when the sentence has one)."""
     weak: dict[int, int] = {}
     for d in dates:
-        if _STATEMENT_BEFORE_RE.search(
-            text, max(0, d.start - 40), d.start
-        ) or _COUNT_DAY_BEFORE_RE.search(text, max(0, d.start - 140), d.start):
+        if (
+            _STATEMENT_BEFORE_RE.search(text, max(0, d.start - 40), d.start)
+            or _COUNT_DAY_BEFORE_RE.search(text, max(0, d.start - 140), d.start)
+            or _STATEMENT_AFTER_RE.match(text, d.end)
+            or (
+                _STATEMENT_AFTER_COMMA_RE.match(text, d.end)
+                and _SENTENCE_OPENS_RE.search(text[max(0, d.start - 8) : d.start]) is not None
+            )
+        ):
             weak[d.start] = 1
         elif text[d.start : d.end].lower() == "overnight":
             weak[d.start] = 2

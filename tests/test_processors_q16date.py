@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from processors.rules import extract_from_text
+from processors.dates import find_dates
+from processors.rules import _statement_dates, extract_from_text
 from wirewatch.contracts import DATE_ASSUMED
 
 MONDAY = date(2021, 3, 8)
@@ -70,3 +71,83 @@ def test_no_label_date_from_a_later_issue_or_a_statement(text: str) -> None:
 def test_an_events_own_day_beats_a_dated_line() -> None:
     text = "Gunmen killed four villagers on Monday near the market\nRegion Daily Report 06/03/2021"
     assert _first(text, WEDNESDAY).date == MONDAY.isoformat()
+
+
+# --------------------------------------------------------------------------- a statement's day
+
+SUNDAY = date(2021, 3, 7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the reporting verb after its day
+        "On Tuesday the army said its troops had killed 12 militants on Sunday.",
+        "Police on Tuesday said gunmen had killed five villagers on Sunday night.",
+        "On Tuesday, police said, gunmen killed five villagers in the town on Sunday.",
+        # the reporting verb with its object or listener before the day
+        "Officials told reporters on Tuesday that gunmen killed five villagers on Sunday.",
+        "The group claimed responsibility on Tuesday for Sunday's bombing that killed 12 people.",
+        "The ministry said in a statement issued on Tuesday that an air strike killed 8 on Sunday.",
+        # the statement named by its day
+        "The ministry said in a Tuesday statement that an air strike killed 8 fighters on Sunday.",
+    ],
+)
+def test_a_statements_day_is_not_the_events(text: str) -> None:
+    assert _first(text, WEDNESDAY).date == SUNDAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # the event's own day before a later reporting verb stays the event's
+        ("On Sunday gunmen killed five villagers in the town, police said on Tuesday.", SUNDAY),
+        # a statement's day is still the best day a text without another one gives
+        ("Gunmen killed five villagers in the town, police said on Tuesday.", date(2021, 3, 9)),
+        # "said to be": no statement
+        ("On Sunday gunmen said to be rebels killed five villagers.", SUNDAY),
+        # an attack that claimed lives is no claim of responsibility
+        ("On Sunday a car bomb claimed the lives of 12 people, police said on Tuesday.", SUNDAY),
+    ],
+)
+def test_the_events_day_beside_a_statement_stays(text: str, day: date) -> None:
+    assert _first(text, WEDNESDAY).date == day.isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Sunday, five soldiers were reported killed in an ambush, officials said on Tuesday.",
+        "On Sunday three villagers were said to be missing, officials said on Tuesday.",
+    ],
+)
+def test_reported_killed_is_no_statement(text: str) -> None:
+    mentions = find_dates(text, WEDNESDAY)
+    weak = _statement_dates(text, mentions)
+    assert [m.start in weak for m in mentions] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # the event's day before the attribution that closes the sentence
+        (
+            "Troops shot dead 14 villagers in the district on March 5, a rights group said in a "
+            "report that came out on Tuesday.",
+            "03-05",
+        ),
+        (
+            "Rebels overran the base on Sunday, its commander said in a video posted online "
+            "on Tuesday.",
+            "03-07",
+        ),
+        # the statement is the event: officers appeared on Sunday and said they had seized power
+        (
+            "Army officers appeared on television early on Sunday and said they had seized "
+            "power, days after the president won Saturday's vote.",
+            "03-07",
+        ),
+    ],
+)
+def test_the_events_day_before_an_attribution_stays(text: str, day: str) -> None:
+    assert _first(text, WEDNESDAY).date == "2021-" + day
