@@ -394,6 +394,19 @@ _ISSUE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _ISSUE_WORDS = ("update", "review", "memo", "briefing", "bulletin", "roundup", "digest")
+# A street, square or neighbourhood named after a date ("the avenue November 20", "in the colony
+# October 2", "the neighborhood of 16 September"; Mexican towns name many after national days):
+# a place, no day. Spanish names ("la colonia 10 de Mayo") are `spanish._STREET_BEFORE_RE`'s.
+_STREET_BEFORE_RE = re.compile(
+    r"\b(?:street|st\.|avenue|ave\.|av\.|boulevard|blvd\.?|colony|colonia|col\.|"
+    r"neighbou?rhood|subdivision|fraccionamiento|square|plaza|calle|avenida|calzada)"
+    r"\s+(?:of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_STREET_WORDS = (
+    "street", "st.", "ave", "av.", "boulevard", "blvd", "colon", "col.", "neighbo", "subdivision",
+    "fraccionamiento", "square", "plaza", "calle", "calzada",
+)  # fmt: skip
 # Kinds of mention that are no candidate for the event's day.
 NOT_EVENT_KINDS = frozenset(("since", "later", "earlier", "issue"))
 
@@ -429,6 +442,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     capture = holds_any(low, ("kidnap", "abduct", "arrest", "detain", "captur"))
     since_ago = "since" in low and "ago" in low
     issue = holds_any(low, _ISSUE_WORDS)
+    street = holds_any(low, _STREET_WORDS)
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
@@ -442,12 +456,15 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             resolved = _numeric_day(
                 int(m.group("dd")), int(m.group("dm")), int(m.group("dy")), published
             )
-        elif m.group("mon"):
-            resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)
-        elif m.group("mon2"):
-            # "1-6 April 2021": the range's first day
-            day = m.group("rday") or m.group("day2")
-            resolved = _month_day(m.group("mon2"), day, m.group("year2"), published)
+        elif m.group("mon") or m.group("mon2"):
+            if street and _STREET_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+                continue
+            if m.group("mon"):
+                resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)
+            else:
+                # "1-6 April 2021": the range's first day
+                day = m.group("rday") or m.group("day2")
+                resolved = _month_day(m.group("mon2"), day, m.group("year2"), published)
         elif m.group("mmon"):
             month = _MONTHS.get(m.group("mmon").lower().rstrip("."))
             if month:

@@ -151,3 +151,26 @@ def test_reported_killed_is_no_statement(text: str) -> None:
 )
 def test_the_events_day_before_an_attribution_stays(text: str, day: str) -> None:
     assert _first(text, WEDNESDAY).date == "2021-" + day
+
+
+# --------------------------------------------------------------------------- names that are dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # streets, squares and neighbourhoods named after a date (common in Latin America)
+        "Gunmen shot dead a shopkeeper on the avenue November 20 in the port city",
+        "They kill a taxi driver in the colony October 2 of the state capital",
+        "A man was murdered in the neighborhood of 16 September, police reported",
+    ],
+)
+def test_a_place_named_after_a_date_is_no_date(text: str) -> None:
+    inc = _first(text, WEDNESDAY)
+    assert inc.date == WEDNESDAY.isoformat()
+    assert DATE_ASSUMED in inc.warnings
+
+
+def test_a_date_after_a_place_that_is_no_street_stays() -> None:
+    text = "Gunmen killed five traders at the market March 5, police said."
+    assert _first(text, WEDNESDAY).date == "2021-03-05"
