@@ -379,6 +379,19 @@ _EARLIER_EVENT_RE = guarded(
     r"(?:\w+\s+){0,2}?(?:kidnapp?|abduct|arrest|detain|captur)\w*\b[^.;:!?\n]{0,60}$",
     re.IGNORECASE,
 )
+# The day of an earlier event that the report measures from or compares with: "days after
+# Sunday's attack", "two days after a raid on Sunday left ten dead", "an attack that echoed a
+# massacre on 12 February". Not "after" alone ("killed after gunmen stormed the town on Sunday":
+# the cause, the same day), nor across a comma ("Two days after the truce, on Sunday, gunmen
+# killed ...": the event's own day) or a verb of the event ("days after the truce gunmen killed").
+_BACKGROUND_BEFORE_RE = guarded(
+    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|echo(?:ed|es|ing)|"
+    r"reminiscent\s+of|recall(?:ed|ing|s))\b"
+    r"(?:(?!\b(?:killed|attacked|shot|shelled|bombed|struck|stormed|clashed|ambushed|fired|"
+    r"died|opened)\b)[^.,;:!?\n]){0,60}$",
+    re.IGNORECASE,
+)
+_BACKGROUND_WORDS = ("after", "since", "before", "echo", "reminiscent", "recall")
 # "since <a start> N days ago", with no killing told in between ("the first death since the
 # truce began 11 days ago"; not "the worst attack since 2015 killed 20 two days ago").
 _SINCE_AGO_RE = re.compile(
@@ -431,7 +444,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     (a schedule, a bulletin's issue date: no event of a report happened after it was filed) or a
     weekday still to come ("next Monday", "ahead of elections on Sunday");
     ``earlier`` for a relative day that dates an earlier event of the sentence ("after
-    kidnapping him a week ago", "hostages who were abducted on Sunday"); ``issue`` for the date
+    kidnapping him a week ago", "hostages who were abducted on Sunday") or a day the report
+    measures from or compares with ("days after Sunday's attack", "echoed a massacre on 12
+    February"); ``issue`` for the date
     a bulletin is issued under ("security update 22 October 2020"), not an event's day."""
     out: list[DateMention] = []
     # the context rules below search a window before each mention; most texts have none of their
@@ -443,6 +458,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     since_ago = "since" in low and "ago" in low
     issue = holds_any(low, _ISSUE_WORDS)
     street = holds_any(low, _STREET_WORDS)
+    background = holds_any(low, _BACKGROUND_WORDS)
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
@@ -525,6 +541,14 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             and _ISSUE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
         ):
             kind = "issue"
+        elif kind in ("relative", "explicit") and (
+            background
+            # "days after Sunday's attack": "after" opens the match, the day follows it
+            and _BACKGROUND_BEFORE_RE.search(
+                text, max(0, m.start() - 80), m.start("wd") if m.group("wd") else m.start()
+            )
+        ):
+            kind = "earlier"
         elif kind == "relative" and (
             (capture and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start()))
             or (

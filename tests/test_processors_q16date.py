@@ -174,3 +174,38 @@ def test_a_place_named_after_a_date_is_no_date(text: str) -> None:
 def test_a_date_after_a_place_that_is_no_street_stays() -> None:
     text = "Gunmen killed five traders at the market March 5, police said."
     assert _first(text, WEDNESDAY).date == "2021-03-05"
+
+
+# --------------------------------------------------------------------------- a background day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the day of an earlier event the report measures from, not this event's
+        "Gunmen killed five villagers in the town, days after Sunday's attack on an army post.",
+        "Gunmen killed five villagers in the town two days after a raid on Sunday left ten dead.",
+        # an event the report compares this one with
+        "Five people were killed when gunmen opened fire on a bus, in an attack that echoed a "
+        "massacre on 12 February.",
+    ],
+)
+def test_a_background_events_day_is_not_the_events(text: str) -> None:
+    inc = _first(text, WEDNESDAY)
+    assert inc.date == WEDNESDAY.isoformat()
+    assert DATE_ASSUMED in inc.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # the event's own day after a comma that closes the background clause
+        ("Two days after the truce, on Sunday, gunmen killed five villagers.", SUNDAY),
+        # "after" alone tells the event's cause, the same day
+        ("Five villagers were killed after gunmen stormed the town on Sunday.", SUNDAY),
+        # the event's own day before the background clause
+        ("Gunmen killed five villagers on Sunday, days after a raid on 1 March.", SUNDAY),
+    ],
+)
+def test_the_events_day_beside_a_background_clause_stays(text: str, day: date) -> None:
+    assert _first(text, WEDNESDAY).date == day.isoformat()
