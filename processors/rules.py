@@ -473,8 +473,8 @@ def _label_date(
     mentions: list[DateMention], weak: dict[int, int], published: date | None
 ) -> DateMention | None:
     """The first explicit day of ``mentions`` that is no statement's or count's day, nor after
-    publication (a bulletin dated the next day, "Daily War Report - 4th of May" filed on the
-    3rd, dates its issue, not the events of a report filed before it)."""
+    publication (a daily bulletin dated the day after the report was filed dates its issue, not
+    the events of that report)."""
     for d in mentions:
         if (
             d.kind == "explicit"
@@ -561,8 +561,8 @@ def _extract(
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
-    # the first explicit day of a sentence that tells no event ("June 26th 2017: (S959) Raqqa
-    # city", "Syria Daily Report 13/03/2016"): the day of the text's events that name none of
+    # the first explicit day of a sentence that tells no event ("March 6th 2021: (entry 12) a
+    # village", "Region Daily Report 07/03/2021"): the day of the text's events that name none of
     # their own and have no dated sentence before them (a dated line after a headline)
     text_date: DateMention | None = None
 
