@@ -379,6 +379,19 @@ _EARLIER_EVENT_RE = guarded(
     r"(?:\w+\s+){0,2}?(?:kidnapp?|abduct|arrest|detain|captur)\w*\b[^.;:!?\n]{0,60}$",
     re.IGNORECASE,
 )
+# The day of an earlier event that the report measures from or compares with: "days after
+# Sunday's attack", "two days after a raid on Sunday left ten dead", "an attack that echoed a
+# massacre on 12 February". Not "after" alone ("killed after gunmen stormed the town on Sunday":
+# the cause, the same day), nor across a comma ("Two days after the truce, on Sunday, gunmen
+# killed ...": the event's own day) or a verb of the event ("days after the truce gunmen killed").
+_BACKGROUND_BEFORE_RE = guarded(
+    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|echo(?:ed|es|ing)|"
+    r"reminiscent\s+of|recall(?:ed|ing|s))\b"
+    r"(?:(?!\b(?:killed|attacked|shot|shelled|bombed|struck|stormed|clashed|ambushed|fired|"
+    r"died|opened)\b)[^.,;:!?\n]){0,60}$",
+    re.IGNORECASE,
+)
+_BACKGROUND_WORDS = ("after", "since", "before", "echo", "reminiscent", "recall")
 # "since <a start> N days ago", with no killing told in between ("the first death since the
 # truce began 11 days ago"; not "the worst attack since 2015 killed 20 two days ago").
 _SINCE_AGO_RE = re.compile(
@@ -394,6 +407,19 @@ _ISSUE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _ISSUE_WORDS = ("update", "review", "memo", "briefing", "bulletin", "roundup", "digest")
+# A street, square or neighbourhood named after a date ("the avenue November 20", "in the colony
+# October 2", "the neighborhood of 16 September"; Mexican towns name many after national days):
+# a place, no day. Spanish names ("la colonia 10 de Mayo") are `spanish._STREET_BEFORE_RE`'s.
+_STREET_BEFORE_RE = re.compile(
+    r"\b(?:street|st\.|avenue|ave\.|av\.|boulevard|blvd\.?|colony|colonia|col\.|"
+    r"neighbou?rhood|subdivision|fraccionamiento|square|plaza|calle|avenida|calzada)"
+    r"\s+(?:of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_STREET_WORDS = (
+    "street", "st.", "ave", "av.", "boulevard", "blvd", "colon", "col.", "neighbo", "subdivision",
+    "fraccionamiento", "square", "plaza", "calle", "calzada",
+)  # fmt: skip
 # Kinds of mention that are no candidate for the event's day.
 NOT_EVENT_KINDS = frozenset(("since", "later", "earlier", "issue"))
 
@@ -418,7 +444,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     (a schedule, a bulletin's issue date: no event of a report happened after it was filed) or a
     weekday still to come ("next Monday", "ahead of elections on Sunday");
     ``earlier`` for a relative day that dates an earlier event of the sentence ("after
-    kidnapping him a week ago", "hostages who were abducted on Sunday"); ``issue`` for the date
+    kidnapping him a week ago", "hostages who were abducted on Sunday") or a day the report
+    measures from or compares with ("days after Sunday's attack", "echoed a massacre on 12
+    February"); ``issue`` for the date
     a bulletin is issued under ("security update 22 October 2020"), not an event's day."""
     out: list[DateMention] = []
     # the context rules below search a window before each mention; most texts have none of their
@@ -429,6 +457,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     capture = holds_any(low, ("kidnap", "abduct", "arrest", "detain", "captur"))
     since_ago = "since" in low and "ago" in low
     issue = holds_any(low, _ISSUE_WORDS)
+    street = holds_any(low, _STREET_WORDS)
+    background = holds_any(low, _BACKGROUND_WORDS)
     prev: re.Match[str] | None = None
     for m in _date_matches(text):
         kind = "since" if m.group("since") else "explicit"
@@ -442,12 +472,15 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             resolved = _numeric_day(
                 int(m.group("dd")), int(m.group("dm")), int(m.group("dy")), published
             )
-        elif m.group("mon"):
-            resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)
-        elif m.group("mon2"):
-            # "1-6 April 2021": the range's first day
-            day = m.group("rday") or m.group("day2")
-            resolved = _month_day(m.group("mon2"), day, m.group("year2"), published)
+        elif m.group("mon") or m.group("mon2"):
+            if street and _STREET_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+                continue
+            if m.group("mon"):
+                resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)
+            else:
+                # "1-6 April 2021": the range's first day
+                day = m.group("rday") or m.group("day2")
+                resolved = _month_day(m.group("mon2"), day, m.group("year2"), published)
         elif m.group("mmon"):
             month = _MONTHS.get(m.group("mmon").lower().rstrip("."))
             if month:
@@ -508,6 +541,14 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             and _ISSUE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
         ):
             kind = "issue"
+        elif kind in ("relative", "explicit") and (
+            background
+            # "days after Sunday's attack": "after" opens the match, the day follows it
+            and _BACKGROUND_BEFORE_RE.search(
+                text, max(0, m.start() - 80), m.start("wd") if m.group("wd") else m.start()
+            )
+        ):
+            kind = "earlier"
         elif kind == "relative" and (
             (capture and _EARLIER_EVENT_RE.search(text, max(0, m.start() - 100), m.start()))
             or (

@@ -391,8 +391,10 @@ def _km(a: object, b: object) -> float:
 # The day of a statement, not of the event: "the KIA said on Monday its fighters had captured
 # the town on Saturday" is dated Saturday. Used only when the sentence has another date.
 _STATEMENT_BEFORE_RE = guarded(
-    r"\b(?:said|says|told (?:\w+ ){0,3}?|announced|reported|confirmed|added|stated|claimed|"
-    r"statement|(?:press )?conference|tweeted|posted|wrote|"
+    r"\b(?:said|says|told(?: \w+){0,3}?|announced|reported|confirmed|added|stated|"
+    r"claimed(?: responsibility)?|"
+    r"statement(?: (?:issued|released|published|posted|sent))?|(?:press )?conference|tweeted|"
+    r"posted|wrote|"
     # Spanish: "la policía informó el jueves que ... el martes"
     r"inform[oó]|informaron|report[oó]|reportaron|dijo|dijeron|declar[oó]|confirm[oó]|"
     r"confirmaron|señal[oó]|indic[oó]|precis[oó]|detall[oó]|anunci[oó])"
@@ -411,15 +413,44 @@ _COUNT_DAY_BEFORE_RE = guarded(
 )
 
 
+# The day of a statement told before its reporting verb: "On Tuesday the army said ...",
+# "Police on Tuesday said ...", "in a Tuesday statement": the verb's subject (at most three
+# words, no conjunction: "in the early hours of Wednesday and said they had seized power" tells
+# the event) between. "said to be" and "were reported killed" are no statement.
+_STATEMENT_AFTER_RE = re.compile(
+    r"(?:'s)?\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    r"(?:(?:said|says|told|announced|reported|confirmed|stated)\b"
+    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)|"
+    r"(?:statement|press conference|news conference|briefing)\b)",
+    re.IGNORECASE,
+)
+# "On Tuesday, police said, ...": a comma after the day only where the day opens its sentence
+# ("killed 223 villagers on February 25, Human Rights Watch said" is the event's day, told
+# before the attribution)
+_STATEMENT_AFTER_COMMA_RE = re.compile(
+    r",\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    r"(?:said|says|told|announced|reported|confirmed|stated)\b"
+    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_OPENS_RE = re.compile(r"(?:\A|[.!?\n][\"'”’)]*)\s*\Z")
+
+
 def _statement_dates(text: str, dates: list[DateMention]) -> dict[int, int]:
     """Rank of the date mentions that are weak evidence of the event's day (others rank 0):
     1 for the day of a statement or of a toll's count, 2 for a bare "overnight" (the night that
     ended on the day of the statement, when the sentence has one)."""
     weak: dict[int, int] = {}
     for d in dates:
-        if _STATEMENT_BEFORE_RE.search(
-            text, max(0, d.start - 40), d.start
-        ) or _COUNT_DAY_BEFORE_RE.search(text, max(0, d.start - 140), d.start):
+        if (
+            _STATEMENT_BEFORE_RE.search(text, max(0, d.start - 40), d.start)
+            or _COUNT_DAY_BEFORE_RE.search(text, max(0, d.start - 140), d.start)
+            or _STATEMENT_AFTER_RE.match(text, d.end)
+            or (
+                _STATEMENT_AFTER_COMMA_RE.match(text, d.end)
+                and _SENTENCE_OPENS_RE.search(text[max(0, d.start - 8) : d.start]) is not None
+            )
+        ):
             weak[d.start] = 1
         elif text[d.start : d.end].lower() == "overnight":
             weak[d.start] = 2
@@ -436,6 +467,23 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
         return False
     lines = [ln for ln in text.split("\n") if ln.strip()]
     return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
+
+
+def _label_date(
+    mentions: list[DateMention], weak: dict[int, int], published: date | None
+) -> DateMention | None:
+    """The first explicit day of ``mentions`` that is no statement's or count's day, nor after
+    publication (a daily bulletin dated the day after the report was filed dates its issue, not
+    the events of that report)."""
+    for d in mentions:
+        if (
+            d.kind == "explicit"
+            and d.precision == "day"
+            and d.start not in weak
+            and (published is None or d.date <= published)
+        ):
+            return d
+    return None
 
 
 def _pick_date(
@@ -513,6 +561,10 @@ def _extract(
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
+    # the first explicit day of a sentence that tells no event ("March 6th 2021: (entry 12) a
+    # village", "Region Daily Report 07/03/2021"): the day of the text's events that name none of
+    # their own and have no dated sentence before them (a dated line after a headline)
+    text_date: DateMention | None = None
 
     for sent in sentences:
         if sent.furniture:
@@ -531,6 +583,7 @@ def _extract(
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
             context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
+            text_date = text_date or _label_date(sent_dates_all, said, published)
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
@@ -540,6 +593,7 @@ def _extract(
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             context_date = sentence_date or context_date
+            text_date = text_date or _label_date(sent_dates, said, published)
             continue
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
@@ -659,7 +713,16 @@ def _extract(
         return []
     _zero_regions(incidents, sentences)
     built = _build(
-        incidents, text, article_id, published, places, language, warnings, sentences, reactions
+        incidents,
+        text,
+        article_id,
+        published,
+        places,
+        language,
+        warnings,
+        sentences,
+        reactions,
+        text_date,
     )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
@@ -1140,13 +1203,16 @@ def _build(
     base_warnings: list[str],
     sentences: list[Sentence],
     reactions: set[int],
+    text_date: DateMention | None = None,
 ) -> list[Incident]:
     # sentences that tell some incident, or only react to one: not neighbouring context for
     # another one
     told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
     for inc in incidents:
-        d = _draft(inc, text, published, places, language, base_warnings, sentences, told)
+        d = _draft(
+            inc, text, published, places, language, base_warnings, sentences, told, text_date
+        )
         drafts.append(d)
         if (
             lx.EVENT_TYPE_OF[d.sub] == "Protests"
@@ -1175,17 +1241,20 @@ def _draft(
     base_warnings: list[str],
     sentences: list[Sentence],
     told: set[int],
+    text_date: DateMention | None = None,
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
     warnings = list(base_warnings)
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
-    # date: the anchor's own date, else any mention's, else context, else publication day
+    # date: the anchor's own date, else any mention's, else context, else a dated line that
+    # tells no event (see _label_date), else publication day
     # a mention on another line of a bare list of headlines (one report each, "\n" between
     # them) dates its own report, not the anchor's: its "yesterday" is another day's
     dated = [m for m in ordered if not _other_headline(text, anchor, m)]
     d = next((m.own_date for m in dated if m.own_date is not None), None)
     d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
+    d = d or text_date
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
     elif published is not None:
