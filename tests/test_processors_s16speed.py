@@ -127,3 +127,11 @@ def test_far_from_every_boundary_the_python_floats_decide_alone() -> None:
     p_tie = [0.0] * len(model.labels)
     p_tie[0] = p_tie[1] = 0.5
     assert model._near_boundary(p_tie, "Attack")
+
+
+def test_the_top_class_is_the_first_of_equal_maxima_as_numpy_argmax() -> None:
+    model = _bias_only(0.0, (0.9, 0.3, 0.0))
+    tied = np.array([0.4, 0.4, 0.2], dtype=np.float32)
+    assert model.labels[int(tied.argmax())] == "Attack"
+    assert model._choose(tied, "Armed clash") == "Attack"
+    assert model._choose(tied.tolist(), "Armed clash") == "Attack"
