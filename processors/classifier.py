@@ -32,12 +32,11 @@ Every incident it returns names the model in ``extractor.version``:
 from __future__ import annotations
 
 import hashlib
-import heapq
 import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -67,9 +66,6 @@ WEIGHTS_FILE = "event_classifier.npz"
 
 _TOKEN_RE = re.compile(r"[a-z]+(?:['’-][a-z]+)*|\d+")
 _MAX_CHARS = 600  # evidence past this adds words, not signal, and costs time
-# float64 against float32 probabilities differ by a few float32 roundings (about 1e-6 at the
-# scores' size); a decision this close to a tie or a threshold is taken on the float32 ones
-DECISION_GUARD = 1e-4
 
 
 def features(text: str) -> list[str]:
@@ -105,17 +101,6 @@ class EventClassifier:
     override_threshold: float
     override_margin: float
     sha256: str
-    # derived from the above for :meth:`decide`'s Python-float path
-    _bias_values: tuple[float, ...] = field(init=False, repr=False, compare=False)
-    _label_index: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_bias_values", tuple(self.bias.tolist()))
-        # the first index of a label, as tuple.index
-        index: dict[str, int] = {}
-        for i, label in enumerate(self.labels):
-            index.setdefault(label, i)
-        object.__setattr__(self, "_label_index", index)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> EventClassifier:
@@ -148,18 +133,10 @@ class EventClassifier:
 
     def predict_proba(self, text: str) -> np.ndarray:
         feats = _feature_set(text)
-        return self._proba_float32(feats, self._rows(feats))
-
-    def _rows(self, feats: set[str]) -> list[int]:
         # in row order: float32 sums depend on the order of their terms, and a set's order
         # on the process's hash seed, so without it two workers could differ in the last bit
         rows = [r for r in map(self.vocab.get, feats) if r is not None]
         rows.sort()
-        return rows
-
-    def _proba_float32(self, feats: set[str], rows: list[int]) -> np.ndarray:
-        """The model's probabilities as trained and shipped (float32 arithmetic, fixed order):
-        the reference that :meth:`decide` falls back to near a boundary."""
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python
@@ -174,54 +151,11 @@ class EventClassifier:
         p = np.exp(scores)
         return p / np.add.reduce(p)
 
-    def _proba_float64(self, feats: set[str], rows: list[int]) -> list[float]:
-        """The same probabilities with the softmax in Python floats: one numpy call for the
-        row sums instead of about ten on a 28-vector (each costs more than its arithmetic).
-        They differ from :meth:`_proba_float32` by float32 rounding only (far below
-        :data:`DECISION_GUARD`)."""
-        if rows:
-            sums = np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
-            root = math.sqrt(len(feats))
-            scores = [b + s / root for b, s in zip(self._bias_values, sums, strict=True)]
-        else:
-            scores = list(self._bias_values)
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
-
-    def _near_boundary(self, p: list[float], rule_type: str) -> bool:
-        """Whether float32 rounding could change what :meth:`_choose` makes of ``p``: the top
-        two classes or the top's probability (alone, or less the rules' type's) within
-        :data:`DECISION_GUARD` of each other or of a threshold."""
-        first, second = heapq.nlargest(2, p)
-        if first - second < DECISION_GUARD:
-            return True
-        if (
-            abs(first - self.drop_threshold) < DECISION_GUARD
-            or abs(first - self.override_threshold) < DECISION_GUARD
-        ):
-            return True
-        rule_index = self._label_index.get(rule_type)
-        rule_p = p[rule_index] if rule_index is not None else 0.0
-        return abs(first - rule_p - self.override_margin) < DECISION_GUARD
-
     def decide(self, text: str, rule_type: str) -> str | None:
         """The sub-event type to emit for an incident the rules typed ``rule_type`` with
-        ``text`` as evidence; None: drop it (no event reported). Decided on the float64
-        probabilities unless they lie near a boundary, where the float32 ones decide: the
-        same answer as the float32 path for every text."""
-        feats = _feature_set(text)
-        rows = self._rows(feats)
-        fast = self._proba_float64(feats, rows)
-        if self._near_boundary(fast, rule_type):
-            return self._choose(self._proba_float32(feats, rows), rule_type)
-        return self._choose(fast, rule_type)
-
-    def _choose(self, p: Sequence[float] | np.ndarray, rule_type: str) -> str | None:
-        """The confidence rule (module docstring) on the probabilities ``p``."""
-        # the first of equal maxima, as numpy's argmax
-        top = max(range(len(p)), key=p.__getitem__)
+        ``text`` as evidence; None: drop it (no event reported)."""
+        p = self.predict_proba(text)
+        top = int(p.argmax())
         label = self.labels[top]
         if label == NONE_LABEL:
             return None if p[top] >= self.drop_threshold else rule_type
@@ -231,10 +165,6 @@ class EventClassifier:
             return rule_type
         rule_p = p[self.labels.index(rule_type)] if rule_type in self.labels else 0.0
         return label if p[top] - rule_p >= self.override_margin else rule_type
-
-    def decide_float32(self, text: str, rule_type: str) -> str | None:
-        """:meth:`decide` on the float32 probabilities alone (the reference path)."""
-        return self._choose(self.predict_proba(text), rule_type)
 
 
 @lru_cache(maxsize=1)
