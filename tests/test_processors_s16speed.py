@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from processors import classifier
+from processors import classifier, geo_data
 
 DEVSET = Path(__file__).resolve().parent.parent / "bench" / "devset" / "devset.jsonl"
 
@@ -39,3 +39,24 @@ def test_the_features_of_the_dev_set_reports_are_those_of_the_plain_pattern() ->
     for text in texts:
         lowered = text[: classifier._MAX_CHARS].lower()
         assert classifier._TOKEN_RE.findall(lowered) == _PLAIN_TOKEN_RE.findall(lowered), text
+
+
+# the gazetteer's word pattern before this round
+_PLAIN_PLACE_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ.][^\W\d_]+)*\.?")
+
+
+def test_the_place_word_pattern_matches_what_the_plain_one_did_on_random_text() -> None:
+    # inner and trailing separators, doubled, at the start; digits and "_" (not letters);
+    # letters outside ASCII and outside Latin-1
+    alphabet = "aZ ş'’ʼ..-_09ÀİK\n"
+    rng = random.Random(1616)
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 24)))
+        _same_matches(geo_data.TOKEN_RE, _PLAIN_PLACE_TOKEN_RE, text)
+
+
+def test_the_place_words_of_the_dev_set_reports_are_those_of_the_plain_pattern() -> None:
+    for line in DEVSET.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        got = [m.span() for m in geo_data.TOKEN_RE.finditer(text)]
+        assert got == [m.span() for m in _PLAIN_PLACE_TOKEN_RE.finditer(text)], text
