@@ -64,7 +64,10 @@ CLASSIFIER_EXTRACTOR = "rules+classifier"
 NONE_LABEL = "none"
 WEIGHTS_FILE = "event_classifier.npz"
 
-_TOKEN_RE = re.compile(r"[a-z]+(?:['’-][a-z]+)*|\d+")
+# a word, its apostrophe or hyphen parts, or a number; possessive quantifiers: nothing follows
+# that could make the greedy ones give back, so the matches are those of the plain
+# ``[a-z]+(?:['’-][a-z]+)*|\d+``, found without the regex engine's backtracking bookkeeping
+_TOKEN_RE = re.compile(r"[a-z]++(?:['’-][a-z]++)*+|\d++")
 _MAX_CHARS = 600  # evidence past this adds words, not signal, and costs time
 
 

@@ -70,7 +70,10 @@ _ASCII_TABLE = str.maketrans({**_SPECIAL, **dict.fromkeys("’‘ʼʻʿʾ`´ʹ",
 
 # A word: letters, optionally joined by inner apostrophes or periods ("Sana'a", "U.S", "d'Ivoire"),
 # plus one trailing period so that "U.S." keeps its dot (callers strip it elsewhere).
-TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ.][^\W\d_]+)*\.?")
+# possessive quantifiers: the tail ``\.?`` can always match empty, so the greedy parts never
+# give back and the matches are those of ``[^\W\d_]+(?:['’ʼ.][^\W\d_]+)*\.?``, found without
+# the regex engine's backtracking bookkeeping per word
+TOKEN_RE = re.compile(r"[^\W\d_]++(?:['’ʼ.][^\W\d_]++)*+\.?")
 
 # Lowercase words that may start a multi-word name ("al-Hol", "el-Fasher").
 PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "en"})

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from processors.fastre import (
     finditer_named,
+    first_char_dispatch,
     folds_plainly,
     guarded,
     holds_any,
     lowercase_twin,
     lowered_document,
-    unnamed,
 )
 from processors.geo_data import (
     ADMIN_SUFFIXES,
@@ -297,9 +297,12 @@ _COUNTRY_COACTOR_BEFORE_RE = re.compile(
 # (processors/data/actors.tsv): a weak hint of the country when the text names no place
 # ("clashes between the SDF and IS" is in Syria, "junta troops torch a village" in Myanmar).
 # Case-sensitive: "KIA" is also "killed in action" in lowercase text only.
-def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
+def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str], re.Pattern[str]]:
+    """The rows (country, weight), the names with a group each (read back with ``lastgroup``),
+    and the same names without groups, regrouped by first character (finds where a name is)."""
     rows: list[tuple[str, float]] = []
     alts: list[str] = []
+    plain: list[str] = []
     for line in data_text("actors.tsv").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -309,23 +312,27 @@ def _actor_table() -> tuple[tuple[tuple[str, float], ...], re.Pattern[str]]:
             if name[:1].islower():  # "junta" also heads a sentence: "Junta troops ..."
                 pat = f"[{name[0]}{name[0].upper()}]{pat[1:]}"
             alts.append(f"(?P<g{len(rows)}>{pat})")
+            plain.append(pat)
             rows.append((iso3, float(weight)))
     # longest names first: "Karenni Army" before "Karenni", "regime forces" before "regime"
     order = sorted(range(len(alts)), key=lambda i: -len(alts[i]))
     # "La Junta" is a town's name, not the junta
+    before, after = r"(?<!\bLa )(?<!\bEl )\b(?:", r")\b"
     names = "|".join(alts[i] for i in order)
-    return tuple(rows), guarded(r"(?<!\bLa )(?<!\bEl )\b(?:" + names + r")\b")
+    # without a group per name (fastre.unnamed: over 20x faster) and tried only among the names
+    # that start with the character found (first_char_dispatch: about 3x faster again); the
+    # same matches as the grouped pattern's, in the same order
+    any_name = first_char_dispatch([plain[i] for i in order])
+    return tuple(rows), guarded(before + names + after), guarded(before + any_name + after)
 
 
-_HOME_ACTORS, _HOME_GROUP_RE = _actor_table()
+_HOME_ACTORS, _HOME_GROUP_RE, _HOME_ANY_RE = _actor_table()
 # a side's weapon that reaches far abroad: "Houthi drone", "Hezbollah rockets"
 _LONG_RANGE_AFTER_RE = re.compile(
     r"\b(?:drones?|missiles?|rockets?|ballistic)\b.{0,60}?\b(?:struck|hit|hits|strikes|targeted|"
     r"targets|landed|fell)\b",
     re.IGNORECASE,
 )
-# the same names without a group each: finds them over 20x faster (fastre.unnamed)
-_HOME_ANY_RE = unnamed(_HOME_GROUP_RE)
 # several names of one country add up to this much: still less than one named place (1.0)
 _HOME_HINT_MAX = 0.9
 # the weight of an own name of one country's side (a generic word weighs less)
