@@ -128,7 +128,8 @@ def _locative_before(text: str, start: int, low: str | None = None) -> bool:
 
 _NEAR_RE = re.compile(
     r"(?:(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
-    r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?)?(?P<dir>(?:north|south)"
+    r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?(?:to\s+the\s+)?)?"
+    r"(?P<dir>(?:north|south)"
     # "the northern countryside of Aleppo": the villages on that side of the town
     r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?P<side>(?:rural\s+)?countryside\s+)?of|"
     r"\bnear|\bnearby|\boutside|outskirts of|"
@@ -136,6 +137,9 @@ _NEAR_RE = re.compile(
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# "in the west of Baghdad": the western part of the town, not a point outside it ("to the west
+# of Baghdad", "west of Baghdad" are outside)
+_PART_OF_TOWN_BEFORE_RE = re.compile(r"(?<!\bto )\bthe\s+$", re.IGNORECASE)
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
 # "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
 # the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
@@ -1597,7 +1601,15 @@ def _hit(
         dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
         # "30 km west of X": the event is west of X, so move from X towards the west
         offset = (dn * dist, de * dist)
-    elif near_m is not None and near_m.group("dir") and place.feature == "city":
+    elif (
+        near_m is not None
+        and near_m.group("dir")
+        and place.feature == "city"
+        and (
+            near_m.group("side")
+            or not _PART_OF_TOWN_BEFORE_RE.search(text, max(0, near_m.start() - 8), near_m.start())
+        )
+    ):
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
         dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))

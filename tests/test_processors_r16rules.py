@@ -1,0 +1,130 @@
+"""Review of the sixteenth rules round (q16place, q16date): over-reach and under-reach of its
+rules on sentences written for this file in the styles of wire leads, monitoring bulletins and
+official statements. None is taken from the evaluation records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from processors.rules import extract_from_text
+from tests.processors_support import first_location
+from wirewatch.contracts import Location
+
+PUB = "2022-05-10"
+WEDNESDAY = date(2021, 3, 10)
+
+
+def _point(text: str) -> Location:
+    loc = first_location(text, PUB)
+    assert loc.lat is not None and loc.lon is not None
+    return loc
+
+
+def _town(name: str) -> Location:
+    return _point(f"Gunmen killed two farmers in {name} on Monday")
+
+
+# ------------------------------------------------------------------- a side of a town (places)
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # "the west of X": the western part of the town, not its countryside 20 km out
+        ("A car bomb killed five people in the west of Baghdad on Monday", "Baghdad"),
+        ("Shelling killed three children in the north of Aleppo", "Aleppo"),
+        ("Two policemen were shot dead in the south-east of Kirkuk", "Kirkuk"),
+    ],
+)
+def test_a_part_of_a_town_keeps_the_towns_point(text: str, town: str) -> None:
+    loc, at = _point(text), _town(town)
+    assert (loc.lat, loc.lon) == (at.lat, at.lon)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "to the west of X" is outside the town: still moved to that side
+        "A roadside bomb killed four soldiers to the west of Baghdad",
+        "Militants ambushed a convoy west of Baghdad, killing two policemen",
+    ],
+)
+def test_a_side_outside_a_town_still_moves(text: str) -> None:
+    loc, at = _point(text), _town("Baghdad")
+    assert loc.lon is not None and at.lon is not None
+    assert at.lon - loc.lon > 0.1
+
+
+def test_a_stated_distance_to_the_side_decides() -> None:
+    """ "50 kilometres to the west of X": the stated 50 km, not the default side offset."""
+    text = "A roadside bomb killed four soldiers 50 kilometres to the west of Baghdad"
+    loc, at = _point(text), _town("Baghdad")
+    assert loc.lon is not None and at.lon is not None
+    # 50 km at Baghdad's latitude is about 0.54 degree of longitude
+    assert 0.48 < at.lon - loc.lon < 0.60
+
+
+# ---------------------------------------------------------------------------------- dates
+
+
+def _day(text: str) -> str:
+    incidents = extract_from_text(text, published_at=WEDNESDAY)
+    assert incidents, text
+    return incidents[0].date
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # "echoed" and "recalled" as plain verbs of the event's own account, not a comparison
+        # with an earlier event
+        (
+            "Explosions echoed across Kabul on Monday as a suicide bomber killed 12 people.",
+            "2021-03-08",
+        ),
+        (
+            "Gunfire echoed through the town on Monday after militants killed four villagers.",
+            "2021-03-08",
+        ),
+        (
+            "Residents recalled that the gunmen arrived on Monday and began shooting, leaving "
+            "five dead.",
+            "2021-03-08",
+        ),
+        # a comparison still is one
+        (
+            "Gunmen killed five villagers on Tuesday in an attack that echoed a massacre on "
+            "Sunday.",
+            "2021-03-09",
+        ),
+    ],
+)
+def test_echo_and_recall_as_plain_verbs_keep_the_day(text: str, day: str) -> None:
+    assert _day(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # "in what police said was": the event's day, told before a clause of comment
+        (
+            "A car bomb killed 10 people in Kabul on Monday in what police said was revenge "
+            "for a raid on Saturday.",
+            "2021-03-08",
+        ),
+        (
+            "Gunmen killed four farmers on Monday as officials said a curfew imposed on "
+            "Saturday had failed.",
+            "2021-03-08",
+        ),
+        # the statement's day before its verb is still weak
+        (
+            "On Tuesday the army said militants had killed six soldiers on Sunday.",
+            "2021-03-07",
+        ),
+    ],
+)
+def test_a_comment_clause_after_the_day_is_no_statement_of_that_day(text: str, day: str) -> None:
+    assert _day(text) == day
