@@ -385,8 +385,12 @@ _EARLIER_EVENT_RE = guarded(
 # the cause, the same day), nor across a comma ("Two days after the truce, on Sunday, gunmen
 # killed ...": the event's own day) or a verb of the event ("days after the truce gunmen killed").
 _BACKGROUND_BEFORE_RE = guarded(
-    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|echo(?:ed|es|ing)|"
-    r"reminiscent\s+of|recall(?:ed|ing|s))\b"
+    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|"
+    # "echoed a massacre", "recalling the attack": with their object, an earlier event; not
+    # "explosions echoed across Kabul on Monday", "residents recalled that the gunmen arrived
+    # on Monday" (the event's own account)
+    r"(?:echo(?:ed|es|ing)|recall(?:ed|ing|s)?)\s+(?:an?|the|last|earlier|previous)\b|"
+    r"reminiscent\s+of)\b"
     r"(?:(?!\b(?:killed|attacked|shot|shelled|bombed|struck|stormed|clashed|ambushed|fired|"
     r"died|opened)\b)[^.,;:!?\n]){0,60}$",
     re.IGNORECASE,

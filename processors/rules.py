@@ -413,12 +413,19 @@ _COUNT_DAY_BEFORE_RE = guarded(
 )
 
 
+# Words that open a clause of its own after a day: what follows them is no subject of a
+# statement made that day ("killed ten on Monday in what police said was revenge", "on Monday
+# as officials said ...": the day is the event's)
+_CLAUSE_OPENERS = (
+    r"(?:and|or|but|that|which|who|then|what|as|when|while|where|after|before|because|"
+    r"since|though|although|if)"
+)
 # The day of a statement told before its reporting verb: "On Tuesday the army said ...",
 # "Police on Tuesday said ...", "in a Tuesday statement": the verb's subject (at most three
 # words, no conjunction: "in the early hours of Wednesday and said they had seized power" tells
 # the event) between. "said to be" and "were reported killed" are no statement.
 _STATEMENT_AFTER_RE = re.compile(
-    r"(?:'s)?\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    rf"(?:'s)?\s+(?:(?!{_CLAUSE_OPENERS}\b)[\w-]+\s+){{0,3}}?"
     r"(?:(?:said|says|told|announced|reported|confirmed|stated)\b"
     r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)|"
     r"(?:statement|press conference|news conference|briefing)\b)",
@@ -428,7 +435,7 @@ _STATEMENT_AFTER_RE = re.compile(
 # ("killed 223 villagers on February 25, Human Rights Watch said" is the event's day, told
 # before the attribution)
 _STATEMENT_AFTER_COMMA_RE = re.compile(
-    r",\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
+    rf",\s+(?:(?!{_CLAUSE_OPENERS}\b)[\w-]+\s+){{0,3}}?"
     r"(?:said|says|told|announced|reported|confirmed|stated)\b"
     r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)",
     re.IGNORECASE,
