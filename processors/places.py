@@ -208,7 +208,10 @@ _ORG_NAME_RE = re.compile(
     r"(?:[\s-]al-[\w'’-]+)?|"
     # "Tahrir al-Sham", "Suqour al-Sham", "Ahl al-Sham": "of the Levant" ends many groups'
     # names under many spellings of their heads; al-Sham is also Damascus's name
-    r"\b(?!(?:In|At|Of|From|To|Near|And|The|On|Across|Around)\b)(?-i:[A-Z])[\w'’]+"
+    r"\b(?!(?:In|At|Of|From|To|Near|And|The|On|Across|Around|Throughout|Outside|Inside|Within|"
+    r"Into|Through|Towards?|Beyond|Along|Over|Under|By|For|With|Between|Via|Past|"
+    # a preposition opening a sentence ("Outside al-Sham, ..."), English or Spanish ("En al-Sham")
+    r"En|Desde|Hacia|Hasta|De|Del|Y)\b)(?-i:[A-Z])[\w'’]+"
     r"[\s-]al-Sham\b",
     re.IGNORECASE,
 )

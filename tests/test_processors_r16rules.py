@@ -128,3 +128,20 @@ def test_echo_and_recall_as_plain_verbs_keep_the_day(text: str, day: str) -> Non
 )
 def test_a_comment_clause_after_the_day_is_no_statement_of_that_day(text: str, day: str) -> None:
     assert _day(text) == day
+
+
+# ------------------------------------------------------------------- "al-Sham" after a word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a capitalised preposition opening the sentence is no group's head
+        "Throughout al-Sham, fighting killed dozens of people on Sunday.",
+        "Outside al-Sham, a car bomb killed six people on Sunday.",
+        "Inside al-Sham, a car bomb killed six people on Sunday.",
+    ],
+)
+def test_al_sham_after_an_opening_preposition_stays_a_place(text: str) -> None:
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == "SYR" and loc.precision != "country"
