@@ -145,3 +145,33 @@ def test_a_comment_clause_after_the_day_is_no_statement_of_that_day(text: str, d
 def test_al_sham_after_an_opening_preposition_stays_a_place(text: str) -> None:
     loc = first_location(text, PUB)
     assert loc.country_iso3 == "SYR" and loc.precision != "country"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # the statement's day before a Spanish reporting verb, as before an English one
+        (
+            "El jueves, la Fiscalía informó que hombres armados mataron a tres personas el "
+            "martes en Culiacán.",
+            "2021-03-09",
+        ),
+        (
+            "La Fiscalía el jueves informó que hombres armados mataron a tres personas el martes "
+            "en Culiacán.",
+            "2021-03-09",
+        ),
+        # a claim of responsibility is a statement; "claimed 12 lives" is the event
+        (
+            "The group on Tuesday claimed responsibility for Sunday's attack that killed 12 "
+            "soldiers in Kabul.",
+            "2021-03-07",
+        ),
+        (
+            "The bombing on Sunday claimed 12 lives in Kabul, police said on Tuesday.",
+            "2021-03-07",
+        ),
+    ],
+)
+def test_a_statement_day_before_its_verb_in_spanish_or_a_claim_is_weak(text: str, day: str) -> None:
+    assert _day(text) == day
