@@ -175,3 +175,22 @@ def test_al_sham_after_an_opening_preposition_stays_a_place(text: str) -> None:
 )
 def test_a_statement_day_before_its_verb_in_spanish_or_a_claim_is_weak(text: str, day: str) -> None:
     assert _day(text) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a street named after a date, its noun after the name
+        "Gunmen killed two men on November 20 Street in Ciudad Juarez on Monday night.",
+        "Gunmen killed two men on 16 September Avenue in Ciudad Juarez on Monday.",
+        "Gunmen killed two men at the March 18 Boulevard in Ciudad Juarez on Monday.",
+    ],
+)
+def test_a_street_named_after_a_date_with_its_noun_after_is_no_day(text: str) -> None:
+    assert _day(text) == "2021-03-08"
+
+
+def test_a_day_before_a_lowercase_street_noun_is_still_a_day() -> None:
+    """ "on March 8 street vendors ...": the noun of the next words, not a street's name."""
+    text = "Gunmen killed two street vendors in Ciudad Juarez on March 8 street sources said."
+    assert _day(text) == "2021-03-08"
