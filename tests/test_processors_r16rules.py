@@ -194,3 +194,24 @@ def test_a_day_before_a_lowercase_street_noun_is_still_a_day() -> None:
     """ "on March 8 street vendors ...": the noun of the next words, not a street's name."""
     text = "Gunmen killed two street vendors in Ciudad Juarez on March 8 street sources said."
     assert _day(text) == "2021-03-08"
+
+
+# ------------------------------------- a small town of a neighbour beside a large place (places)
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        # two incidents in two neighbouring countries, no country named: the second town is
+        # across the border, no namesake of a part of the first
+        (
+            "A car bomb in Damascus killed six people. In Tal Afar, gunmen killed two policemen.",
+            "IRQ",
+        ),
+        ("Four people were killed in Aleppo. Shelling also hit Akcakale, killing two.", "TUR"),
+    ],
+)
+def test_a_small_town_of_a_neighbour_beside_a_large_place_is_kept(text: str, second: str) -> None:
+    incidents = extract_from_text(text, published_at=WEDNESDAY)
+    countries = [i.location.country_iso3 for i in incidents if i.location is not None]
+    assert second in countries
