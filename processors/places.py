@@ -137,9 +137,6 @@ _NEAR_RE = re.compile(
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
-# "in the west of Baghdad": the western part of the town, not a point outside it ("to the west
-# of Baghdad", "west of Baghdad" are outside)
-_PART_OF_TOWN_BEFORE_RE = re.compile(r"(?<!\bto )\bthe\s+$", re.IGNORECASE)
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
 # "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
 # the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
@@ -1607,15 +1604,7 @@ def _hit(
         dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
         # "30 km west of X": the event is west of X, so move from X towards the west
         offset = (dn * dist, de * dist)
-    elif (
-        near_m is not None
-        and near_m.group("dir")
-        and place.feature == "city"
-        and (
-            near_m.group("side")
-            or not _PART_OF_TOWN_BEFORE_RE.search(text, max(0, near_m.start() - 8), near_m.start())
-        )
-    ):
+    elif near_m is not None and near_m.group("dir") and place.feature == "city":
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
         dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))

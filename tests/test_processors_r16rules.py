@@ -29,6 +29,13 @@ def _town(name: str) -> Location:
 # ------------------------------------------------------------------- a side of a town (places)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="'in the west of Baghdad' is the town's western part in wire English, but monitoring "
+    "bulletins write 'the north of Homs', 'the east of Deir Ezzor' for the countryside on that "
+    "side: keeping the town's point lost 13 UCDP dev records within 50 km (net), so the side "
+    "offset stays until the two styles can be told apart",
+)
 @pytest.mark.parametrize(
     ("text", "town"),
     [
