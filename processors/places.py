@@ -1018,7 +1018,7 @@ def article_places(
     if len({h.place.country_iso3 for h in hits if h.place.feature != "country"}) > 1:
         _drop_namesakes_beside_home(text, hits, explicit)
         if not explicit:
-            _drop_small_namesakes_beside_big_place(hits, gaz)
+            _drop_small_namesakes_beside_big_place(hits)
     if len(hits) > 1:
         mentions_at = {s: m for s, _e, m in found}
         _town_then_its_region(text, hits, mentions_at)
@@ -1245,12 +1245,11 @@ def _drop_namesakes_beside_home(text: str, hits: list[PlaceHit], explicit: set[s
     ]
 
 
-def _drop_small_namesakes_beside_big_place(hits: list[PlaceHit], gaz: Gazetteer) -> None:
+def _drop_small_namesakes_beside_big_place(hits: list[PlaceHit]) -> None:
     """A text that names no country but a region or a large town ("Tijuana: couple shot in
     Playas", "three killed in a bar in Chilpancingo"): a smaller town of another country is a
     namesake of a place of the large one's the gazetteer lacks (a beach district, a bar's name),
-    not a second theatre abroad. A town of a neighbouring country is kept: across a border it is
-    as likely a second theatre ("... in Aleppo. Shelling also hit Akcakale") as a namesake."""
+    not a second theatre abroad."""
     big = {
         h.place.country_iso3
         for h in hits
@@ -1262,13 +1261,11 @@ def _drop_small_namesakes_beside_big_place(hits: list[PlaceHit], gaz: Gazetteer)
     }
     if len(big) != 1:
         return  # none, or large places of two countries: nothing to weigh them by
-    (iso,) = big
-    kept = {iso, *(gaz.neighbours(iso) if iso else ())}
     hits[:] = [
         h
         for h in hits
         if h.place.feature != "city"
-        or h.place.country_iso3 in kept
+        or h.place.country_iso3 in big
         or h.place.population >= _OTHER_REGION_TOWN_POP
     ]
 

@@ -206,6 +206,12 @@ def test_a_day_before_a_lowercase_street_noun_is_still_a_day() -> None:
 # ------------------------------------- a small town of a neighbour beside a large place (places)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="keeping every small town of a neighbouring country lost 6 UCDP dev countries "
+    "(namesakes across a border: Al-Houla beside Hama, San Ysidro beside Tijuana); telling a "
+    "second incident's town from a namesake needs more than the country",
+)
 @pytest.mark.parametrize(
     ("text", "second"),
     [
