@@ -483,18 +483,34 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
     return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
 
 
+# An event day this long before publication is background to the report
+_BACKGROUND_DAYS = 45
+# A line that dates a photo or the page, not the story: "FILE PHOTO: ... June 12, 2019",
+# "Updated 9 March 2021", "Last modified: ..."
+_CAPTION_OR_STAMP_RE = re.compile(
+    r"\b(?:photo|photograph|picture|image|updated|posted|published|modified|copyright)\b|©",
+    re.IGNORECASE,
+)
+
+
 def _label_date(
-    mentions: list[DateMention], weak: dict[int, int], published: date | None
+    mentions: list[DateMention], weak: dict[int, int], published: date | None, line: str
 ) -> DateMention | None:
     """The first explicit day of ``mentions`` that is no statement's or count's day, nor after
     publication (a daily bulletin dated the day after the report was filed dates its issue, not
-    the events of that report)."""
+    the events of that report), nor an old day (a background date, as in _draft), in a ``line``
+    that is no photo caption or page stamp."""
+    if not mentions or _CAPTION_OR_STAMP_RE.search(line):
+        return None
     for d in mentions:
         if (
             d.kind == "explicit"
             and d.precision == "day"
             and d.start not in weak
-            and (published is None or d.date <= published)
+            and (
+                published is None
+                or published - timedelta(days=_BACKGROUND_DAYS) <= d.date <= published
+            )
         ):
             return d
     return None
@@ -597,7 +613,7 @@ def _extract(
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
             context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
-            text_date = text_date or _label_date(sent_dates_all, said, published)
+            text_date = text_date or _label_date(sent_dates_all, said, published, text[s0:s1])
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
@@ -607,7 +623,7 @@ def _extract(
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             context_date = sentence_date or context_date
-            text_date = text_date or _label_date(sent_dates, said, published)
+            text_date = text_date or _label_date(sent_dates, said, published, text[s0:s1])
             continue
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
@@ -1301,7 +1317,7 @@ def _draft(
         published is not None
         and d is not None
         and d.kind not in NOT_EVENT_KINDS
-        and d.date < published - timedelta(days=45)
+        and d.date < published - timedelta(days=_BACKGROUND_DAYS)
     )
     conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
     conf += 0.1 * loc_quality + (0.05 if d is not None else 0.0)

@@ -228,3 +228,27 @@ def test_a_small_town_of_a_neighbour_beside_a_large_place_is_kept(text: str, sec
     incidents = extract_from_text(text, published_at=WEDNESDAY)
     countries = [i.location.country_iso3 for i in incidents if i.location is not None]
     assert second in countries
+
+
+# ----------------------------------------------------- a dated line after the story (dates)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a photo caption's day is the photo's, years before the report
+        "Gunmen killed four villagers near Kandahar, officials said.\nFILE PHOTO: Afghan "
+        "policemen stand guard at a checkpoint in Kandahar, Afghanistan, June 12, 2019. "
+        "REUTERS/Staff",
+        # a page's time stamp dates the page, not the story's events
+        "Gunmen killed four villagers near Kandahar, officials said.\nUpdated 9 March 2021",
+        "Gunmen killed four villagers near Kandahar, officials said.\nLast modified: 8 March 2021",
+    ],
+)
+def test_a_caption_or_a_page_stamp_does_not_date_the_story(text: str) -> None:
+    assert _day(text) == WEDNESDAY.isoformat()
+
+
+def test_a_dated_label_line_still_dates_the_story() -> None:
+    text = "Gunmen killed four villagers near the market.\nMonitoring log, 5 March 2021."
+    assert _day(text) == "2021-03-05"
