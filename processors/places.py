@@ -137,6 +137,18 @@ _NEAR_RE = re.compile(
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# A distance in words before a side ("two kilometres west of X", "a few miles north of X") or a
+# short way off ("just west of X"): that distance, not the default of a bare side
+_WORDED_DISTANCE_BEFORE_RE = re.compile(
+    r"\b(?:(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s+"
+    r"(?:km|kms|kilomet(?:re|er)s?|(?P<mi>miles?))|(?P<just>just|immediately|slightly))\s+"
+    r"(?:to\s+the\s+)?$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
+    "eight": 8.0, "nine": 9.0, "ten": 10.0, "a few": 3.0, "a couple of": 2.0,
+}  # fmt: skip
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
 # "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
 # the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
@@ -1605,7 +1617,16 @@ def _hit(
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
         dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))
-        offset = (dn * _SIDE_KM, de * _SIDE_KM)
+        side_km = _SIDE_KM
+        worded = _WORDED_DISTANCE_BEFORE_RE.search(
+            text, max(0, near_m.start() - 30), near_m.start()
+        )
+        if worded is not None and worded.group("just"):
+            side_km = 0.0
+        elif worded is not None:
+            num = re.sub(r"\s+", " ", worded.group("num").lower())
+            side_km = _NUMBER_WORDS.get(num, _SIDE_KM) * (1.609 if worded.group("mi") else 1.0)
+        offset = (dn * side_km, de * side_km) if side_km else None
     return PlaceHit(
         start,
         end,

@@ -272,3 +272,20 @@ def test_a_side_of_a_town_in_spanish_moves_the_point(text: str) -> None:
     at = _point("Hombres armados mataron a tres personas en Culiacán el martes.")
     assert loc.lat is not None and at.lat is not None
     assert loc.lat - at.lat > 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "km"),
+    [
+        # a distance in words, or a short way off: not the 20 km default of a bare side
+        ("A roadside bomb killed four soldiers two kilometres west of Baghdad on Monday", 2.0),
+        ("A roadside bomb killed four soldiers five miles west of Baghdad on Monday", 8.0),
+        ("A roadside bomb killed four soldiers a few kilometres west of Baghdad on Monday", 3.0),
+        ("A roadside bomb killed four soldiers just west of Baghdad on Monday", 0.0),
+    ],
+)
+def test_a_distance_in_words_to_a_side_decides(text: str, km: float) -> None:
+    loc, at = _point(text), _town("Baghdad")
+    assert loc.lon is not None and at.lon is not None
+    # about 93 km to a degree of longitude at Baghdad's latitude
+    assert abs((at.lon - loc.lon) * 93 - km) < 1.5
