@@ -385,8 +385,12 @@ _EARLIER_EVENT_RE = guarded(
 # the cause, the same day), nor across a comma ("Two days after the truce, on Sunday, gunmen
 # killed ...": the event's own day) or a verb of the event ("days after the truce gunmen killed").
 _BACKGROUND_BEFORE_RE = guarded(
-    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|echo(?:ed|es|ing)|"
-    r"reminiscent\s+of|recall(?:ed|ing|s))\b"
+    r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|since|before)|"
+    # "echoed a massacre", "recalling the attack": with their object, an earlier event; not
+    # "explosions echoed across Kabul on Monday", "residents recalled that the gunmen arrived
+    # on Monday" (the event's own account)
+    r"(?:echo(?:ed|es|ing)|recall(?:ed|ing|s)?)\s+(?:an?|the|last|earlier|previous)\b|"
+    r"reminiscent\s+of)\b"
     r"(?:(?!\b(?:killed|attacked|shot|shelled|bombed|struck|stormed|clashed|ambushed|fired|"
     r"died|opened)\b)[^.,;:!?\n]){0,60}$",
     re.IGNORECASE,
@@ -416,6 +420,9 @@ _STREET_BEFORE_RE = re.compile(
     r"\s+(?:of\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
+# ... or with its noun after the name, in capitals as a name's ("on November 20 Street", "the
+# 16 September Avenue"; not "on March 8 street vendors")
+_STREET_AFTER_RE = re.compile(r"\s+(?:(?:Street|Avenue|Boulevard|Blvd|Square|Plaza)\b|Ave\.)")
 _STREET_WORDS = (
     "street", "st.", "ave", "av.", "boulevard", "blvd", "colon", "col.", "neighbo", "subdivision",
     "fraccionamiento", "square", "plaza", "calle", "calzada",
@@ -473,7 +480,10 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
                 int(m.group("dd")), int(m.group("dm")), int(m.group("dy")), published
             )
         elif m.group("mon") or m.group("mon2"):
-            if street and _STREET_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+            if street and (
+                _STREET_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+                or _STREET_AFTER_RE.match(text, m.end())
+            ):
                 continue
             if m.group("mon"):
                 resolved = _month_day(m.group("mon"), m.group("day"), m.group("year"), published)

@@ -128,7 +128,8 @@ def _locative_before(text: str, start: int, low: str | None = None) -> bool:
 
 _NEAR_RE = re.compile(
     r"(?:(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
-    r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?)?(?P<dir>(?:north|south)"
+    r"(?P<mi>miles?|mi))\s+(?:\(\s*\d+\s*(?:miles?|km)\s*\)\s+)?(?:to\s+the\s+)?)?"
+    r"(?P<dir>(?:north|south)"
     # "the northern countryside of Aleppo": the villages on that side of the town
     r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?P<side>(?:rural\s+)?countryside\s+)?of|"
     r"\bnear|\bnearby|\boutside|outskirts of|"
@@ -136,6 +137,18 @@ _NEAR_RE = re.compile(
     rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
+# A distance in words before a side ("two kilometres west of X", "a few miles north of X") or a
+# short way off ("just west of X"): that distance, not the default of a bare side
+_WORDED_DISTANCE_BEFORE_RE = re.compile(
+    r"\b(?:(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s+"
+    r"(?:km|kms|kilomet(?:re|er)s?|(?P<mi>miles?))|(?P<just>just|immediately|slightly))\s+"
+    r"(?:to\s+the\s+)?$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
+    "eight": 8.0, "nine": 9.0, "ten": 10.0, "a few": 3.0, "a couple of": 2.0,
+}  # fmt: skip
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
 # "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
 # the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
@@ -204,7 +217,10 @@ _ORG_NAME_RE = re.compile(
     r"(?:[\s-]al-[\w'’-]+)?|"
     # "Tahrir al-Sham", "Suqour al-Sham", "Ahl al-Sham": "of the Levant" ends many groups'
     # names under many spellings of their heads; al-Sham is also Damascus's name
-    r"\b(?!(?:In|At|Of|From|To|Near|And|The|On|Across|Around)\b)(?-i:[A-Z])[\w'’]+"
+    r"\b(?!(?:In|At|Of|From|To|Near|And|The|On|Across|Around|Throughout|Outside|Inside|Within|"
+    r"Into|Through|Towards?|Beyond|Along|Over|Under|By|For|With|Between|Via|Past|"
+    # a preposition opening a sentence ("Outside al-Sham, ..."), English or Spanish ("En al-Sham")
+    r"En|Desde|Hacia|Hasta|De|Del|Y)\b)(?-i:[A-Z])[\w'’]+"
     r"[\s-]al-Sham\b",
     re.IGNORECASE,
 )
@@ -1608,7 +1624,16 @@ def _hit(
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
         dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))
-        offset = (dn * _SIDE_KM, de * _SIDE_KM)
+        side_km = _SIDE_KM
+        worded = _WORDED_DISTANCE_BEFORE_RE.search(
+            text, max(0, near_m.start() - 30), near_m.start()
+        )
+        if worded is not None and worded.group("just"):
+            side_km = 0.0
+        elif worded is not None:
+            num = re.sub(r"\s+", " ", worded.group("num").lower())
+            side_km = _NUMBER_WORDS.get(num, _SIDE_KM) * (1.609 if worded.group("mi") else 1.0)
+        offset = (dn * side_km, de * side_km) if side_km else None
     return PlaceHit(
         start,
         end,

@@ -413,14 +413,30 @@ _COUNT_DAY_BEFORE_RE = guarded(
 )
 
 
+# Words that open a clause of its own after a day: what follows them is no subject of a
+# statement made that day ("killed ten on Monday in what police said was revenge", "on Monday
+# as officials said ...": the day is the event's)
+_CLAUSE_OPENERS = (
+    r"(?:and|or|but|that|which|who|then|what|as|when|while|where|after|before|because|"
+    r"since|though|although|if|y|que|pero|cuando|mientras|donde|tras)"
+)
+# A reporting verb after the day it was made on, in English and Spanish like
+# _STATEMENT_BEFORE_RE ("El jueves, la Fiscalía informó que ... el martes"; "the group on
+# Tuesday claimed responsibility for Sunday's attack"; not "the bombing on Sunday claimed 12
+# lives"). "said to be" and "were reported killed" are no statement.
+_STATEMENT_VERB_AFTER = (
+    r"(?:said|says|told|announced|reported|confirmed|stated|claimed\s+responsibility|"
+    r"inform[oó]|informaron|report[oó]|reportaron|dijo|dijeron|declar[oó]|confirm[oó]|"
+    r"confirmaron|señal[oó]|indic[oó]|precis[oó]|detall[oó]|anunci[oó])\b"
+    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)"
+)
 # The day of a statement told before its reporting verb: "On Tuesday the army said ...",
 # "Police on Tuesday said ...", "in a Tuesday statement": the verb's subject (at most three
 # words, no conjunction: "in the early hours of Wednesday and said they had seized power" tells
-# the event) between. "said to be" and "were reported killed" are no statement.
+# the event) between.
 _STATEMENT_AFTER_RE = re.compile(
-    r"(?:'s)?\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
-    r"(?:(?:said|says|told|announced|reported|confirmed|stated)\b"
-    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)|"
+    rf"(?:'s)?\s+(?:(?!{_CLAUSE_OPENERS}\b)[\w-]+\s+){{0,3}}?"
+    rf"(?:{_STATEMENT_VERB_AFTER}|"
     r"(?:statement|press conference|news conference|briefing)\b)",
     re.IGNORECASE,
 )
@@ -428,9 +444,7 @@ _STATEMENT_AFTER_RE = re.compile(
 # ("killed 223 villagers on February 25, Human Rights Watch said" is the event's day, told
 # before the attribution)
 _STATEMENT_AFTER_COMMA_RE = re.compile(
-    r",\s+(?:(?!(?:and|or|but|that|which|who|then)\b)[\w-]+\s+){0,3}?"
-    r"(?:said|says|told|announced|reported|confirmed|stated)\b"
-    r"(?!\s+(?:to|killed|dead|missing|injured|wounded|kidnapped|abducted|arrested)\b)",
+    rf",\s+(?:(?!{_CLAUSE_OPENERS}\b)[\w-]+\s+){{0,3}}?{_STATEMENT_VERB_AFTER}",
     re.IGNORECASE,
 )
 _SENTENCE_OPENS_RE = re.compile(r"(?:\A|[.!?\n][\"'”’)]*)\s*\Z")
@@ -469,18 +483,34 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
     return len(lines) > 1 and not any(". " in ln or ln.rstrip().endswith(".") for ln in lines)
 
 
+# An event day this long before publication is background to the report
+_BACKGROUND_DAYS = 45
+# A line that dates a photo or the page, not the story: "FILE PHOTO: ... June 12, 2019",
+# "Updated 9 March 2021", "Last modified: ..."
+_CAPTION_OR_STAMP_RE = re.compile(
+    r"\b(?:photo|photograph|picture|image|updated|posted|published|modified|copyright)\b|©",
+    re.IGNORECASE,
+)
+
+
 def _label_date(
-    mentions: list[DateMention], weak: dict[int, int], published: date | None
+    mentions: list[DateMention], weak: dict[int, int], published: date | None, line: str
 ) -> DateMention | None:
     """The first explicit day of ``mentions`` that is no statement's or count's day, nor after
     publication (a daily bulletin dated the day after the report was filed dates its issue, not
-    the events of that report)."""
+    the events of that report), nor an old day (a background date, as in _draft), in a ``line``
+    that is no photo caption or page stamp."""
+    if not mentions or _CAPTION_OR_STAMP_RE.search(line):
+        return None
     for d in mentions:
         if (
             d.kind == "explicit"
             and d.precision == "day"
             and d.start not in weak
-            and (published is None or d.date <= published)
+            and (
+                published is None
+                or published - timedelta(days=_BACKGROUND_DAYS) <= d.date <= published
+            )
         ):
             return d
     return None
@@ -583,7 +613,7 @@ def _extract(
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
             context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
-            text_date = text_date or _label_date(sent_dates_all, said, published)
+            text_date = text_date or _label_date(sent_dates_all, said, published, text[s0:s1])
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
@@ -593,7 +623,7 @@ def _extract(
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             context_date = sentence_date or context_date
-            text_date = text_date or _label_date(sent_dates, said, published)
+            text_date = text_date or _label_date(sent_dates, said, published, text[s0:s1])
             continue
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
@@ -1287,7 +1317,7 @@ def _draft(
         published is not None
         and d is not None
         and d.kind not in NOT_EVENT_KINDS
-        and d.date < published - timedelta(days=45)
+        and d.date < published - timedelta(days=_BACKGROUND_DAYS)
     )
     conf = 0.3 + 0.1 * min(res.score, 3.0) + (0.1 if res.explicit_cue else 0.0)
     conf += 0.1 * loc_quality + (0.05 if d is not None else 0.0)
