@@ -787,6 +787,16 @@ def _unarmed_killer(text: str, members: list[Trigger]) -> bool:
     )
 
 
+def _lower_words(text: str, a: int, b: int) -> list[str]:
+    """The words (``\\w+``) of ``text[a:b]``, lowercased as the lexicon's word sets are."""
+    return [w.lower() for w in _WORD_RE.findall(text, a, b)]
+
+
+def _weapon_named(words: list[str]) -> bool:
+    """True when one of ``words`` (lowercased) is a weapon word: the clause tells an armed act."""
+    return not lx.KILLER_WEAPON_WORDS.isdisjoint(words)
+
+
 def _unarmed_subject(text: str, members: list[Trigger], lo: int) -> bool:
     """True when a kill verb of ``members`` has for subject a killer that is no armed party ("A
     speeding minibus killed two pedestrians", "Rabies kills three children"): the first killer
@@ -800,8 +810,8 @@ def _unarmed_subject(text: str, members: list[Trigger], lo: int) -> bool:
         a = lo
         for m in _SUBJECT_CLAUSE_RE.finditer(text, max(lo, t.start - 60), t.start):
             a = m.end()
-        words = [w.lower() for w in _WORD_RE.findall(text, a, t.start)]
-        if any(w in lx.KILLER_WEAPON_WORDS or w in lx.KILLER_AGENT_NOUNS for w in words):
+        words = _lower_words(text, a, t.start)
+        if _weapon_named(words) or not lx.KILLER_AGENT_NOUNS.isdisjoint(words):
             return False
         # the subject's head is its last word before the verb (adverbs aside): "A Taxi Driver Is
         # Killed" has none (a passive), "taxi driver" is a driver
@@ -827,10 +837,7 @@ def _cause_decides(text: str, members: list[Trigger]) -> list[Trigger]:
             for d in disasters
         )
     ]
-    if not dropped or any(
-        w.lower() in lx.KILLER_WEAPON_WORDS
-        for w in _WORD_RE.findall(text, members[0].start, members[-1].end)
-    ):
+    if not dropped or _weapon_named(_lower_words(text, members[0].start, members[-1].end)):
         return members
     return [t for t in members if t not in dropped]
 
@@ -847,7 +854,7 @@ def _accident_told(text: str, members: list[Trigger], lo: int, hi: int) -> bool:
     m = _ACCIDENT_RE.search(text, lo, members[0].start)
     if m is None:
         return False
-    return not any(w.lower() in lx.KILLER_WEAPON_WORDS for w in _WORD_RE.findall(text, lo, hi))
+    return not _weapon_named(_lower_words(text, lo, hi))
 
 
 def _suicide_hanging(text: str, members: list[Trigger], lo: int, hi: int) -> bool:
