@@ -27,6 +27,20 @@ def first_location(text: str, pub: str = PUB) -> Location:
     return loc
 
 
+def first_point(text: str, pub: str = PUB) -> Location:
+    """The place of :func:`first_incident`, which must have coordinates; fails the test, naming
+    the text, when it has none."""
+    loc = first_location(text, pub)
+    assert loc.lat is not None and loc.lon is not None, f"no point for: {text}"
+    return loc
+
+
+def town_point(name: str, pub: str = PUB) -> Location:
+    """The point of a plain report in the town ``name``: what a side or a part of the town is
+    measured against."""
+    return first_point(f"Gunmen killed two farmers in {name} on Monday", pub)
+
+
 def reported(n: int, text: str, published: str) -> Incident:
     """The process stage's first incident of a one-paragraph English report ``art-<n>`` of
     outlet ``outlet<n>.example``; fails the test, naming the text, when there is none."""

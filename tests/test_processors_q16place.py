@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processors_support import first_incident, first_location
-from wirewatch.contracts import Location
+from tests.processors_support import first_incident, first_location, first_point, town_point
 
 PUB = "2022-05-10"
 
 
-def _point(text: str) -> Location:
-    loc = first_location(text, PUB)
-    assert loc.lat is not None and loc.lon is not None
-    return loc
-
-
 # ------------------------------------------- a side of a town: "the northern countryside of X"
-
-
-def _town(name: str) -> Location:
-    return _point(f"Gunmen killed two farmers in {name} on Monday")
 
 
 @pytest.mark.parametrize(
@@ -53,7 +42,7 @@ def _town(name: str) -> Location:
 def test_a_side_of_a_town_moves_the_point_to_that_side(
     text: str, town: str, north: int, east: int
 ) -> None:
-    loc, at = _point(text), _town(town)
+    loc, at = first_point(text, PUB), town_point(town, PUB)
     assert loc.precision == "near"
     assert at.lat is not None and at.lon is not None and loc.lat is not None and loc.lon is not None
     dn, de = loc.lat - at.lat, loc.lon - at.lon
@@ -75,13 +64,16 @@ def test_a_side_of_a_town_moves_the_point_to_that_side(
     ],
 )
 def test_the_town_itself_keeps_its_point(text: str) -> None:
-    loc, at = _point(text), _town("Aleppo")
+    loc, at = first_point(text, PUB), town_point("Aleppo", PUB)
     assert (loc.lat, loc.lon) == (at.lat, at.lon)
 
 
 def test_a_stated_distance_still_decides() -> None:
     """ "30 km west of X": the stated distance, not the default side offset."""
-    loc, at = _point("A roadside bomb killed four soldiers 30 km west of Baghdad"), _town("Baghdad")
+    loc, at = (
+        first_point("A roadside bomb killed four soldiers 30 km west of Baghdad", PUB),
+        town_point("Baghdad", PUB),
+    )
     assert loc.lon is not None and at.lon is not None
     # 30 km at Baghdad's latitude is about 0.32 degree of longitude
     assert 0.28 < at.lon - loc.lon < 0.36

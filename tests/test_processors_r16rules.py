@@ -9,21 +9,10 @@ from datetime import date
 import pytest
 
 from processors.rules import extract_from_text
-from tests.processors_support import first_location
-from wirewatch.contracts import Location
+from tests.processors_support import first_location, first_point, town_point
 
 PUB = "2022-05-10"
 WEDNESDAY = date(2021, 3, 10)
-
-
-def _point(text: str) -> Location:
-    loc = first_location(text, PUB)
-    assert loc.lat is not None and loc.lon is not None
-    return loc
-
-
-def _town(name: str) -> Location:
-    return _point(f"Gunmen killed two farmers in {name} on Monday")
 
 
 # ------------------------------------------------------------------- a side of a town (places)
@@ -46,7 +35,7 @@ def _town(name: str) -> Location:
     ],
 )
 def test_a_part_of_a_town_keeps_the_towns_point(text: str, town: str) -> None:
-    loc, at = _point(text), _town(town)
+    loc, at = first_point(text, PUB), town_point(town, PUB)
     assert (loc.lat, loc.lon) == (at.lat, at.lon)
 
 
@@ -59,7 +48,7 @@ def test_a_part_of_a_town_keeps_the_towns_point(text: str, town: str) -> None:
     ],
 )
 def test_a_side_outside_a_town_still_moves(text: str) -> None:
-    loc, at = _point(text), _town("Baghdad")
+    loc, at = first_point(text, PUB), town_point("Baghdad", PUB)
     assert loc.lon is not None and at.lon is not None
     assert at.lon - loc.lon > 0.1
 
@@ -67,7 +56,7 @@ def test_a_side_outside_a_town_still_moves(text: str) -> None:
 def test_a_stated_distance_to_the_side_decides() -> None:
     """ "50 kilometres to the west of X": the stated 50 km, not the default side offset."""
     text = "A roadside bomb killed four soldiers 50 kilometres to the west of Baghdad"
-    loc, at = _point(text), _town("Baghdad")
+    loc, at = first_point(text, PUB), town_point("Baghdad", PUB)
     assert loc.lon is not None and at.lon is not None
     # 50 km at Baghdad's latitude is about 0.54 degree of longitude
     assert 0.48 < at.lon - loc.lon < 0.60
@@ -268,8 +257,8 @@ def test_a_dated_label_line_still_dates_the_story() -> None:
     ],
 )
 def test_a_side_of_a_town_in_spanish_moves_the_point(text: str) -> None:
-    loc = _point(text)
-    at = _point("Hombres armados mataron a tres personas en Culiacán el martes.")
+    loc = first_point(text, PUB)
+    at = first_point("Hombres armados mataron a tres personas en Culiacán el martes.", PUB)
     assert loc.lat is not None and at.lat is not None
     assert loc.lat - at.lat > 0.1
 
@@ -285,7 +274,7 @@ def test_a_side_of_a_town_in_spanish_moves_the_point(text: str) -> None:
     ],
 )
 def test_a_distance_in_words_to_a_side_decides(text: str, km: float) -> None:
-    loc, at = _point(text), _town("Baghdad")
+    loc, at = first_point(text, PUB), town_point("Baghdad", PUB)
     assert loc.lon is not None and at.lon is not None
     # about 93 km to a degree of longitude at Baghdad's latitude
     assert abs((at.lon - loc.lon) * 93 - km) < 1.5
