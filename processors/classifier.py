@@ -136,10 +136,19 @@ class EventClassifier:
 
     def predict_proba(self, text: str) -> np.ndarray:
         feats = _feature_set(text)
-        # in row order: float32 sums depend on the order of their terms, and a set's order
-        # on the process's hash seed, so without it two workers could differ in the last bit
+        return self.proba_of_rows(self.known_rows(feats), len(feats))
+
+    def known_rows(self, feats: set[str]) -> list[int]:
+        """The weight rows of the known features of ``feats``, in row order: float32 sums
+        depend on the order of their terms, and a set's order on the process's hash seed, so
+        without it two workers could differ in the last bit."""
         rows = [r for r in map(self.vocab.get, feats) if r is not None]
         rows.sort()
+        return rows
+
+    def proba_of_rows(self, rows: list[int], n_features: int) -> np.ndarray:
+        """The label probabilities of a text whose known features are ``rows`` (from
+        :meth:`known_rows`) among ``n_features`` distinct features, known or not."""
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python
@@ -148,7 +157,7 @@ class EventClassifier:
             # as in training: each present feature weighs 1/sqrt(n), n the text's distinct
             # features, known or not (a float64 divisor, as np.sqrt gave)
             scores += np.add.reduce(self.weights.take(rows, axis=0), axis=0) / np.float64(
-                math.sqrt(len(feats))
+                math.sqrt(n_features)
             )
         scores -= np.maximum.reduce(scores)
         p = np.exp(scores)
