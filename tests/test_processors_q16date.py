@@ -52,6 +52,14 @@ def test_a_dated_line_dates_the_events_that_name_no_day(text: str, day: str) -> 
     assert DATE_ASSUMED not in inc.warnings
 
 
+def _assert_publication_day_assumed(text: str) -> None:
+    """The incident of ``text`` (published on WEDNESDAY) takes the publication day, flagged as
+    assumed: no day in the text is the event's."""
+    inc = _first(text, WEDNESDAY)
+    assert inc.date == WEDNESDAY.isoformat()
+    assert DATE_ASSUMED in inc.warnings
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -63,9 +71,7 @@ def test_a_dated_line_dates_the_events_that_name_no_day(text: str, day: str) -> 
     ],
 )
 def test_no_label_date_from_a_later_issue_or_a_statement(text: str) -> None:
-    inc = _first(text, WEDNESDAY)
-    assert inc.date == WEDNESDAY.isoformat()
-    assert DATE_ASSUMED in inc.warnings
+    _assert_publication_day_assumed(text)
 
 
 def test_an_events_own_day_beats_a_dated_line() -> None:
@@ -166,9 +172,7 @@ def test_the_events_day_before_an_attribution_stays(text: str, day: str) -> None
     ],
 )
 def test_a_place_named_after_a_date_is_no_date(text: str) -> None:
-    inc = _first(text, WEDNESDAY)
-    assert inc.date == WEDNESDAY.isoformat()
-    assert DATE_ASSUMED in inc.warnings
+    _assert_publication_day_assumed(text)
 
 
 def test_a_date_after_a_place_that_is_no_street_stays() -> None:
@@ -191,9 +195,7 @@ def test_a_date_after_a_place_that_is_no_street_stays() -> None:
     ],
 )
 def test_a_background_events_day_is_not_the_events(text: str) -> None:
-    inc = _first(text, WEDNESDAY)
-    assert inc.date == WEDNESDAY.isoformat()
-    assert DATE_ASSUMED in inc.warnings
+    _assert_publication_day_assumed(text)
 
 
 @pytest.mark.parametrize(

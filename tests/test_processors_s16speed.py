@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from processors import classifier, geo_data
@@ -24,12 +25,17 @@ def _same_matches(pattern: re.Pattern[str], plain: re.Pattern[str], text: str) -
         assert (got and got.span()) == (want and want.span()), (text, pos)
 
 
+def _random_texts(alphabet: str, seed: int) -> Iterator[str]:
+    """3,000 texts of 0 to 24 characters drawn from ``alphabet``, the same for a seed."""
+    rng = random.Random(seed)
+    for _ in range(3000):
+        yield "".join(rng.choices(alphabet, k=rng.randint(0, 24)))
+
+
 def test_the_word_pattern_matches_what_the_plain_one_did_on_random_text() -> None:
     # separators doubled, at ends, before digits; letters outside [a-z]; other digits
     alphabet = "ab z-'’'-- 09٣²AÀé.\n"
-    rng = random.Random(16)
-    for _ in range(3000):
-        text = "".join(rng.choices(alphabet, k=rng.randint(0, 24)))
+    for text in _random_texts(alphabet, seed=16):
         _same_matches(classifier._TOKEN_RE, _PLAIN_TOKEN_RE, text)
 
 
@@ -49,9 +55,7 @@ def test_the_place_word_pattern_matches_what_the_plain_one_did_on_random_text() 
     # inner and trailing separators, doubled, at the start; digits and "_" (not letters);
     # letters outside ASCII and outside Latin-1
     alphabet = "aZ ş'’ʼ..-_09ÀİK\n"
-    rng = random.Random(1616)
-    for _ in range(3000):
-        text = "".join(rng.choices(alphabet, k=rng.randint(0, 24)))
+    for text in _random_texts(alphabet, seed=1616):
         _same_matches(geo_data.TOKEN_RE, _PLAIN_PLACE_TOKEN_RE, text)
 
 
