@@ -116,9 +116,7 @@ def test_al_sham_as_a_place_after_a_preposition_stays() -> None:
     ],
 )
 def test_a_syrian_group_named_after_al_sham_still_says_syria(text: str) -> None:
-    inc = first_incident(text, PUB)
-    assert inc is not None and inc.location is not None
-    assert inc.location.country_iso3 == "SYR"
+    assert first_location(text, PUB).country_iso3 == "SYR"
 
 
 # ------------------------------- a state known only by its forces, beside a neighbour's towns
@@ -179,9 +177,7 @@ def test_an_army_named_by_its_country_stays_at_home() -> None:
     ],
 )
 def test_a_small_namesake_abroad_yields_to_the_large_place(text: str) -> None:
-    inc = first_incident(text, PUB)
-    assert inc is not None and inc.location is not None
-    assert inc.location.country_iso3 == "MEX"
+    assert first_location(text, PUB).country_iso3 == "MEX"
 
 
 def test_a_named_country_keeps_its_small_town() -> None:
