@@ -207,9 +207,12 @@ _ACCIDENT_RE = re.compile(
 )
 # A reaction to an event ("the governor condemned the attack", "X denounced the killings"): in
 # a text that has already told an event, the reaction tells no new one, and its place and date
-# are the statement's. The verb stems are the pretest (a lowercase substring before the trigger;
-# a test expands _REACTION_VERBS and pins the forms that hold none of them).
-_REACTION_STEMS = ("condemn", "denounc", "deplor", "decri", "decry", "mourn", "lament", "outrage")
+# are the statement's. The stems are the pretest (a lowercase substring before the trigger; a
+# test expands _REACTION_VERBS and checks that every form holds one).
+_REACTION_STEMS = (
+    "condemn", "denounc", "deplor", "decri", "decry", "mourn", "lament", "outrage", "anger",
+    "shock", "condolence", "sorrow",
+)  # fmt: skip
 _REACTION_VERBS = (
     r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|decr(?:y|ies|ied|"
     r"ying)|mourn(?:s|ed|ing)?|lament(?:s|ed|ing)?|(?:outrage|outraged|anger|shock|condolences|"

@@ -25,7 +25,9 @@ from processors.rules import (
     _REACTION_BEFORE_RE,
     _REACTION_STEMS,
     _REACTION_VERBS,
+    extract_from_text,
 )
+from tests.processors_support import PUB
 
 
 def _forms(items: list) -> list[str]:
@@ -62,9 +64,6 @@ def test_the_expansion_reads_every_alternative() -> None:
 
 ACCIDENT_FORMS = _expand(_ACCIDENT_VERBS)
 REACTION_FORMS = _expand(_REACTION_VERBS)
-# the reaction nouns whose forms hold no verb stem: the pretest turns them off unless another
-# stem stands within the same 60 characters
-REACTION_NOUNS_OFF = ("anger", "shock", "condolences", "sorrow")
 
 
 @pytest.mark.parametrize("form", ACCIDENT_FORMS)
@@ -74,27 +73,27 @@ def test_every_accident_verb_form_holds_a_pretest_key(form: str) -> None:
     assert any(k in form.lower() for k in _ACCIDENT_KEYS), form
 
 
-@pytest.mark.parametrize(
-    "form", [f for f in REACTION_FORMS if not f.startswith(REACTION_NOUNS_OFF)]
-)
+@pytest.mark.parametrize("form", REACTION_FORMS)
 def test_every_reaction_verb_form_holds_a_pretest_stem(form: str) -> None:
     assert _REACTION_BEFORE_RE.search(f"The governor {form} the ") is not None
     assert any(stem in form.lower() for stem in _REACTION_STEMS), form
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'anger at', 'shock over', 'condolences for', 'sorrow at' are in "
-    "_REACTION_BEFORE_RE but hold none of _REACTION_STEMS, so the pretest turns them off; "
-    "adding their stems changes output (an extractor version), left for a round that "
-    "measures it",
+@pytest.mark.parametrize(
+    "reaction",
+    ["expressed anger at", "voiced shock over", "sent condolences for", "expressed sorrow at"],
 )
-@pytest.mark.parametrize("noun", REACTION_NOUNS_OFF)
-def test_the_reaction_nouns_pass_the_pretest(noun: str) -> None:
-    forms = [f for f in REACTION_FORMS if f.startswith(noun)]
-    assert forms, noun
-    assert all(_REACTION_BEFORE_RE.search(f"The governor expressed {f} the ") for f in forms)
-    assert all(any(stem in f.lower() for stem in _REACTION_STEMS) for f in forms), forms
+def test_a_reaction_in_nouns_to_a_told_attack_adds_no_incident_nor_its_place(
+    reaction: str,
+) -> None:
+    """The reaction nouns ("anger at", "shock over", "condolences for") tell no second
+    incident, as "condemned" does: the pretest once let none of them through."""
+    text = (
+        "Gunmen killed five villagers in Kano on Monday. "
+        f"On Tuesday the governor in Abuja {reaction} the attack."
+    )
+    incs = extract_from_text(text, PUB)
+    assert [(i.fatalities, i.location and i.location.name) for i in incs] == [(5, "Kano")]
 
 
 def test_the_pretests_hold_no_key_beyond_their_patterns() -> None:
