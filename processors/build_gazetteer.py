@@ -55,6 +55,7 @@ __all__ = [
     "cache_dir",
     "index_path",
     "main",
+    "prune_unused_indexes",
     "write_index",
 ]
 
@@ -665,10 +666,29 @@ def write_index(data: dict[str, Any], path: Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    for old in path.parent.glob("gazetteer-v*.marshal"):  # indexes of older sources
-        if old != path:
-            old.unlink(missing_ok=True)
+    prune_unused_indexes(path)
     return path
+
+
+# An index of other sources is deleted once no process has loaded it for this long: two
+# versions of wirewatch on one host (blue/green workers, a CI checkout beside a working tree)
+# each keep their own instead of deleting the other's and rebuilding theirs in turn
+UNUSED_INDEX_S = 7 * 24 * 3600
+
+
+def prune_unused_indexes(kept: Path, now: float | None = None) -> list[Path]:
+    """Delete the indexes beside ``kept`` (other sources) not loaded for ``UNUSED_INDEX_S``
+    (``Gazetteer.load`` stamps an index's mtime when it loads it); returns those deleted."""
+    now = time.time() if now is None else now
+    deleted = []
+    for old in kept.parent.glob("gazetteer-v*.marshal"):
+        try:
+            if old != kept and now - old.stat().st_mtime > UNUSED_INDEX_S:
+                old.unlink()
+                deleted.append(old)
+        except FileNotFoundError:  # another builder pruned it first
+            continue
+    return deleted
 
 
 def main(argv: list[str] | None = None) -> int:

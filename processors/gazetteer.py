@@ -23,10 +23,12 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 import marshal
 import math
+import os
 import threading
 from array import array
 from collections.abc import Collection, Iterable
@@ -285,11 +287,15 @@ class Gazetteer:
         try:
             with open(target, "rb") as fh:
                 # our own cache file, written by write_index(); never data from elsewhere
-                return cls(marshal.load(fh))  # noqa: S302
+                loaded = cls(marshal.load(fh))  # noqa: S302
         except (OSError, EOFError, ValueError, TypeError) as exc:
             if not build:
                 raise
             log.info("gazetteer index %s unusable (%s); building it", target, exc)
+        else:
+            with contextlib.suppress(OSError):  # a read-only cache: nothing to stamp
+                os.utime(target)  # in use: another version's build must not prune it
+            return loaded
         data = _build.build_index()
         try:
             _build.write_index(data, target)
