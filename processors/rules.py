@@ -1182,10 +1182,11 @@ def _sides(m: _Mention) -> set[str]:
     return out
 
 
-def _additive(m: _Mention, base: list[_Mention]) -> bool:
-    """Whether ``m``'s dead are another group than those already counted: "... were also
-    killed", "Two of the attackers were killed", or the dead of the other side ("Troops killed
-    17 fighters ... Two soldiers died")."""
+def _additive(m: _Mention, counted: set[str]) -> bool:
+    """Whether ``m``'s dead are another group than those already counted (``counted``: the
+    sides named by the mentions whose dead are counted): "... were also killed", "Two of the
+    attackers were killed", or the dead of the other side ("Troops killed 17 fighters ... Two
+    soldiers died")."""
     s0 = m.sentence.start
     if _TOLL_RE.search(m.masked, m.start - s0, m.end - s0):
         return False  # "the death toll rose to 7 after two of the wounded died": the whole toll
@@ -1194,7 +1195,6 @@ def _additive(m: _Mention, base: list[_Mention]) -> bool:
     new = _sides(m)
     if len(new) != 1:
         return False
-    counted = set().union(*(_sides(b) for b in base))
     return bool(counted) and not (new & counted)
 
 
@@ -1351,7 +1351,9 @@ def _draft(
     cas = Casualties()
     extra = 0  # deaths of a disjoint group told after the main toll ("Two attackers were also
     # killed"): added, where restatements of the same toll keep the largest
-    counted: list[_Mention] = []
+    # the sides of the counted mentions, kept as one running union: re-reading every counted
+    # mention for each new one was quadratic in a text that repeats one toll hundreds of times
+    counted: set[str] = set()
     for m in inc.mentions:
         f, base = m.casualties.fatalities, cas.fatalities
         if f and f.value and base and base.value is not None and _additive(m, counted):
@@ -1360,7 +1362,7 @@ def _draft(
         else:
             cas.merge_max(m.casualties)
         if f and f.value:
-            counted.append(m)
+            counted |= _sides(m)
     if extra and cas.fatalities is not None and cas.fatalities.value is not None:
         cas.fatalities = Count(cas.fatalities.value + extra, None)
     if inc.zero_region is not None and (cas.fatalities is None or cas.injured is None):

@@ -98,3 +98,29 @@ def test_subset_and_year_cues_still_work_far_into_a_long_segment() -> None:
     assert cas.fatalities is not None and cas.fatalities.value == 12
     cas = find_casualties(filler + "as in 2019 soldiers were killed, 7 soldiers were killed")
     assert cas.fatalities is not None and cas.fatalities.value == 7
+
+
+def test_one_toll_repeated_in_every_sentence_reads_each_mentions_sides_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page that repeats one toll in every sentence (a mirror loop, a scraper's duplicate
+    paragraphs) makes one incident of hundreds of mentions. Whether a mention's dead are another
+    group reads the sides named by every mention counted before it: read once per mention, not
+    once per pair (which was quadratic: seconds of one worker on one 60 KB page)."""
+    calls = 0
+    real = ex._sides
+
+    def spy(m: object) -> set[str]:
+        nonlocal calls
+        calls += 1
+        return real(m)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ex, "_sides", spy)
+    sentence = "Gunmen killed four soldiers at a checkpoint near Kandahar on Monday, police said. "
+    text = sentence * (MAX_TEXT_CHARS // len(sentence))
+    got = extract_from_text(text, "2021-03-09", doc_id="repeated")
+    assert len(got) == 1
+    assert got[0].fatalities == 4
+    mentions = text.count("killed")
+    assert mentions > 500
+    assert calls <= 2 * mentions
