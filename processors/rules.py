@@ -533,10 +533,16 @@ _THERE_RE = re.compile(
 def _background_sentence(sentence: str, picked: DateMention | None, published: date | None) -> bool:
     """Whether a sentence tells background rather than an event of the report: a biography, an
     agreement, an anniversary (_BACKGROUND_SENTENCE_RE), or a day long before publication."""
-    if picked is not None and published is not None:
-        if picked.date < published - timedelta(days=_BACKGROUND_DAYS):
-            return True
-    return _BACKGROUND_SENTENCE_RE.search(sentence) is not None
+    return _long_before(picked, published) or _BACKGROUND_SENTENCE_RE.search(sentence) is not None
+
+
+def _long_before(day: DateMention | None, published: date | None) -> bool:
+    """Whether ``day`` is more than _BACKGROUND_DAYS before publication."""
+    return (
+        day is not None
+        and published is not None
+        and day.date < published - timedelta(days=_BACKGROUND_DAYS)
+    )
 
 
 # A line that dates a photo or the page, not the story: "FILE PHOTO: ... June 12, 2019",
@@ -688,10 +694,9 @@ def _extract(
         ]
         sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
         sentence_date = _pick_date(sent_dates, s0, s1, said)
-        in_background = _background_sentence(text[s0:s1], sentence_date, published)
         if not trigs:
             latest_date = sentence_date or latest_date
-            if in_background:
+            if _background_sentence(text[s0:s1], sentence_date, published):
                 background.add(sent.index)
                 continue
             context_date = sentence_date or context_date
@@ -820,11 +825,19 @@ def _extract(
             target.add(m, sent.index)
             current = target
         latest_date = sentence_date or latest_date
-        if in_background:
-            # an agreement or an anniversary told with its own triggers is an incident of its
+        told_here = [inc for inc in incidents if inc.last_sentence == sent.index]
+        if told_here and (
+            _long_before(sentence_date, published)
+            or (
+                _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
+                and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
+            )
+        ):
+            # an old event, or an agreement told with its own triggers, is an incident of its
             # own, but neither its day nor the incident itself continues into the next sentence
+            # (a violent event's sentence that mentions an anniversary tells that event)
             background.add(sent.index)
-            closed.update(id(inc) for inc in incidents if inc.last_sentence == sent.index)
+            closed.update(id(inc) for inc in told_here)
             current = None
             continue
         context_date = sentence_date or context_date

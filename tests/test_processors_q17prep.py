@@ -147,3 +147,15 @@ def test_a_dateline_still_places_the_event_after_a_background_sentence() -> None
     )
     assert inc.date == MONDAY
     assert inc.location is not None and inc.location.name != "Doha"
+
+
+def test_an_event_told_beside_an_anniversary_keeps_its_follow_up_toll() -> None:
+    # the anniversary is the occasion of this event, not a background sentence: the next
+    # sentence's toll is this event's
+    incidents = extract_from_text(
+        "Shells hit the city and wounded many people as government forces marked the first "
+        "anniversary of their capture of it\n"
+        "More casualties raise the death toll to five civilians who were killed by the shells",
+        published_at=WEDNESDAY,
+    )
+    assert [i.fatalities for i in incidents] == [5]
