@@ -530,19 +530,11 @@ _THERE_RE = re.compile(
 )
 
 
-def _background_sentence(sentence: str, picked: DateMention | None, published: date | None) -> bool:
+def _background_sentence(sentence: str) -> bool:
     """Whether a sentence tells background rather than an event of the report: a biography, an
-    agreement, an anniversary (_BACKGROUND_SENTENCE_RE), or a day long before publication."""
-    return _long_before(picked, published) or _BACKGROUND_SENTENCE_RE.search(sentence) is not None
-
-
-def _long_before(day: DateMention | None, published: date | None) -> bool:
-    """Whether ``day`` is more than _BACKGROUND_DAYS before publication."""
-    return (
-        day is not None
-        and published is not None
-        and day.date < published - timedelta(days=_BACKGROUND_DAYS)
-    )
+    agreement, an anniversary. Not by its day's age: a note filed years after its event ("On 5
+    May 2021, in Kani Township, ...") opens with the event's own day."""
+    return _BACKGROUND_SENTENCE_RE.search(sentence) is not None
 
 
 # A line that dates a photo or the page, not the story: "FILE PHOTO: ... June 12, 2019",
@@ -678,7 +670,7 @@ def _extract(
         if i0 == i1:
             picked = _pick_date(sent_dates_all, s0, s1, said)
             latest_date = picked or latest_date
-            if _background_sentence(text[s0:s1], picked, published):
+            if _background_sentence(text[s0:s1]):
                 background.add(sent.index)
                 continue
             context_date = picked or context_date
@@ -696,7 +688,7 @@ def _extract(
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
             latest_date = sentence_date or latest_date
-            if _background_sentence(text[s0:s1], sentence_date, published):
+            if _background_sentence(text[s0:s1]):
                 background.add(sent.index)
                 continue
             context_date = sentence_date or context_date
@@ -826,16 +818,14 @@ def _extract(
             current = target
         latest_date = sentence_date or latest_date
         told_here = [inc for inc in incidents if inc.last_sentence == sent.index]
-        if told_here and (
-            _long_before(sentence_date, published)
-            or (
-                _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
-                and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
-            )
+        if (
+            told_here
+            and _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
+            and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
         ):
-            # an old event, or an agreement told with its own triggers, is an incident of its
-            # own, but neither its day nor the incident itself continues into the next sentence
-            # (a violent event's sentence that mentions an anniversary tells that event)
+            # an agreement told with its own triggers is an incident of its own, but neither its
+            # day nor the incident itself continues into the next sentence (a violent event's
+            # sentence that mentions an anniversary tells that event)
             background.add(sent.index)
             closed.update(id(inc) for inc in told_here)
             current = None
