@@ -496,6 +496,47 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
 
 # An event day this long before publication is background to the report
 _BACKGROUND_DAYS = 45
+# A sentence that tells background to the report's events, not one of them: a biography ("Born
+# on 3 May 1980, the mayor ..."), an agreement ("The peace deal was signed on 12 February in
+# Doha"), an anniversary ("marked the tenth anniversary of the massacre"). Its date and place are
+# no context for an event another sentence tells, unless that sentence refers to them (_SAME_DAY_RE,
+# _THERE_RE).
+_BACKGROUND_SENTENCE_RE = re.compile(
+    r"\b(?:born|anniversary|commemorat\w*|"
+    r"(?:deal|agreement|accord|treaty|truce|cease-?fire)\s+(?:[\w-]+\s+){0,3}?signed|"
+    r"signed\s+(?:[\w-]+\s+){0,3}?(?:deal|agreement|accord|treaty|truce|cease-?fire)|"
+    r"nacid[oa]s?|naci[óo]|aniversario|conmemor\w*|se\s+cumpli[óo]\w*|"
+    r"(?:acuerdo|tratado|tregua|pacto)\s+(?:[\w-]+\s+){0,4}?firm\w*|"
+    r"firm\w*\s+(?:[\w-]+\s+){0,3}?(?:acuerdo|tratado|tregua|pacto))\b",
+    re.IGNORECASE,
+)
+# The object of an anniversary is a past event, not one of the report: "the tenth anniversary of
+# the massacre", "un año de la masacre"
+_ANNIVERSARY_OF_RE = re.compile(
+    r"\b(?:anniversary\s+of|aniversario\s+de|cumpl\w*\s+(?:[\w]+\s+){0,2}?años?\s+de)"
+    r"\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# An event's sentence that takes the day of the sentence before it: "that day", "the same day"
+_SAME_DAY_RE = re.compile(
+    r"\b(?:that|the\s+same|that\s+same)\s+day\b|\b(?:ese|aquel|el\s+mismo|ese\s+mismo)\s+d[ií]a\b",
+    re.IGNORECASE,
+)
+# ... or its place: "there" (not the existential "there were"), "allí", "ahí"
+_THERE_RE = re.compile(
+    r"\bthere\b(?!\s+(?:was|were|is|are|has|have|had|will|would|may|might|could|seems?)\b)|"
+    r"\b(?:all[ií]|ah[ií])\b",
+    re.IGNORECASE,
+)
+
+
+def _background_sentence(sentence: str) -> bool:
+    """Whether a sentence tells background rather than an event of the report: a biography, an
+    agreement, an anniversary. Not by its day's age: a note filed years after its event ("On 5
+    May 2021, in Kani Township, ...") opens with the event's own day."""
+    return _BACKGROUND_SENTENCE_RE.search(sentence) is not None
+
+
 # A line that dates a photo or the page, not the story: "FILE PHOTO: ... June 12, 2019",
 # "Updated 9 March 2021", "Last modified: ..."
 _CAPTION_OR_STAMP_RE = re.compile(
@@ -599,6 +640,10 @@ def _extract(
 
     incidents: list[_Incident] = []
     reactions: set[int] = set()  # sentences that only react to an event told before
+    background: set[int] = set()  # sentences that tell background (_background_sentence)
+    closed: set[int] = set()  # ids of incidents a background sentence told: none continues them
+    # the day of the latest dated sentence, background or not: an event's "that day" refers to it
+    latest_date: DateMention | None = None
     current: _Incident | None = None
     prev_aggregate = False
     context_date: DateMention | None = None
@@ -623,19 +668,39 @@ def _extract(
         i0, i1 = bisect_left(trig_pos, s0), bisect_left(trig_pos, s1)
         sent_dates_all = dates[bisect_left(date_pos, s0) : bisect_left(date_pos, s1)]
         if i0 == i1:
-            context_date = _pick_date(sent_dates_all, s0, s1, said) or context_date
+            picked = _pick_date(sent_dates_all, s0, s1, said)
+            latest_date = picked or latest_date
+            if _background_sentence(text[s0:s1]):
+                background.add(sent.index)
+                continue
+            context_date = picked or context_date
             text_date = text_date or _label_date(sent_dates_all, said, published, text[s0:s1])
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
         trigs = [
-            t for t in triggers[i0:i1] if not _in_spans(t.start, supp) and not irrealis(text, t, s0)
+            t
+            for t in triggers[i0:i1]
+            if not _in_spans(t.start, supp)
+            and not irrealis(text, t, s0)
+            and not _ANNIVERSARY_OF_RE.search(text, max(s0, t.start - 50), t.start)
         ]
         sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
         sentence_date = _pick_date(sent_dates, s0, s1, said)
         if not trigs:
+            latest_date = sentence_date or latest_date
+            if _background_sentence(text[s0:s1]):
+                background.add(sent.index)
+                continue
             context_date = sentence_date or context_date
             text_date = text_date or _label_date(sent_dates, said, published, text[s0:s1])
             continue
+        # an event's sentence that says "that day" takes the day of the sentence before it even
+        # when that one tells background
+        sent_ctx_date = (
+            latest_date
+            if latest_date is not None and _SAME_DAY_RE.search(text, s0, s1)
+            else context_date
+        )
         if places is None:
             regions = _place_regions(text, sentences, trig_pos)
             places = article_places(
@@ -683,7 +748,7 @@ def _extract(
                 anaphoric=anaphoric,
                 new_cue=may_hold(seg, _NEW_EVENT_KEYS) and _NEW_EVENT_RE.search(seg) is not None,
                 own_date=own_date,
-                ctx_date=context_date,
+                ctx_date=sent_ctx_date,
                 casualties=cas,
                 specific_place=spec_hits[0] if spec_hits else None,
                 masked=masked,
@@ -714,7 +779,10 @@ def _extract(
                 if not any(_OBJECT_PLACE_RE.fullmatch(text, first.end, h.start) for h in sent_hits):
                     reactions.add(sent.index)
                 continue
-            target = _attach(m, incidents, current, sent.index)
+            open_incidents = (
+                [inc for inc in incidents if id(inc) not in closed] if closed else incidents
+            )
+            target = _attach(m, open_incidents, current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
                     continue  # "Cholera kills three children": a toll, but of no armed party
@@ -748,6 +816,20 @@ def _extract(
                 m.specificity += 0.3  # the first telling of an event is its lead
             target.add(m, sent.index)
             current = target
+        latest_date = sentence_date or latest_date
+        told_here = [inc for inc in incidents if inc.last_sentence == sent.index]
+        if (
+            told_here
+            and _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
+            and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
+        ):
+            # an agreement told with its own triggers is an incident of its own, but neither its
+            # day nor the incident itself continues into the next sentence (a violent event's
+            # sentence that mentions an anniversary tells that event)
+            background.add(sent.index)
+            closed.update(id(inc) for inc in told_here)
+            current = None
+            continue
         context_date = sentence_date or context_date
 
     if places is None:  # no sentence kept a trigger, so no incident either
@@ -764,6 +846,7 @@ def _extract(
         sentences,
         reactions,
         text_date,
+        background,
     )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
@@ -1252,6 +1335,7 @@ def _build(
     sentences: list[Sentence],
     reactions: set[int],
     text_date: DateMention | None = None,
+    background: frozenset[int] | set[int] = frozenset(),
 ) -> list[Incident]:
     # sentences that tell some incident, or only react to one: not neighbouring context for
     # another one
@@ -1259,7 +1343,16 @@ def _build(
     drafts: list[_Draft] = []
     for inc in incidents:
         d = _draft(
-            inc, text, published, places, language, base_warnings, sentences, told, text_date
+            inc,
+            text,
+            published,
+            places,
+            language,
+            base_warnings,
+            sentences,
+            told,
+            text_date,
+            background,
         )
         drafts.append(d)
         if (
@@ -1290,6 +1383,7 @@ def _draft(
     sentences: list[Sentence],
     told: set[int],
     text_date: DateMention | None = None,
+    background_sents: frozenset[int] | set[int] = frozenset(),
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
@@ -1312,6 +1406,8 @@ def _draft(
         when, precision = None, None
     spans = [(m.start, m.end) for m in ordered]
     own = sorted({m.sentence.index for m in inc.mentions})
+    # a background sentence's place is context only for an event that says "there"
+    there = _THERE_RE.search(text, anchor.sentence.start, anchor.sentence.end) is not None
     location, loc_quality = choose_location(
         text,
         places.hits,
@@ -1322,7 +1418,7 @@ def _draft(
         context=[
             (sentences[k].start, sentences[k].end)
             for k in (own[0] - 1, own[-1] + 1)
-            if 0 <= k < len(sentences) and k not in told
+            if 0 <= k < len(sentences) and (there if k in background_sents else k not in told)
         ],
         dateline=places.dateline,
     )
