@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from processors import lexicon as lx
 from processors.fastre import (
     finditer_named,
     first_char_dispatch,
@@ -145,10 +146,8 @@ _WORDED_DISTANCE_BEFORE_RE = re.compile(
     r"(?:to\s+the\s+)?$",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {
-    "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
-    "eight": 8.0, "nine": 9.0, "ten": 10.0, "a few": 3.0, "a couple of": 2.0,
-}  # fmt: skip
+# the worded distances that are no number (lx.NUMBER_WORDS holds "one" to "ten"), in km
+_VAGUE_DISTANCE_KM = {"a few": 3.0, "a couple of": 2.0}
 _PLACE_NOUN_AFTER_RE = re.compile(rf"\s+(?:{_PLACE_NOUN})\b", re.IGNORECASE)
 # "Kenya has deployed": an auxiliary after a name makes it a subject (_SUBJECT_AFTER_RE) unless
 # the name follows its preposition (_AUXILIARY_AFTER_RE, see _hit)
@@ -1632,7 +1631,8 @@ def _hit(
             side_km = 0.0
         elif worded is not None:
             num = re.sub(r"\s+", " ", worded.group("num").lower())
-            side_km = _NUMBER_WORDS.get(num, _SIDE_KM) * (1.609 if worded.group("mi") else 1.0)
+            count = lx.NUMBER_WORDS.get(num) or _VAGUE_DISTANCE_KM.get(num, _SIDE_KM)
+            side_km = count * (1.609 if worded.group("mi") else 1.0)
         offset = (dn * side_km, de * side_km) if side_km else None
     return PlaceHit(
         start,
