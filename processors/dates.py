@@ -358,6 +358,11 @@ _COMING_DAY_RE = re.compile(
     r"\b(?:next|coming|upcoming)\s+$|\bahead\s+of\b[^.;:!?\n,]{0,40}$", re.IGNORECASE
 )
 _EVE_RE = re.compile(r"\beve\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# The literal pretests of find_dates: a text that holds none of a pattern's words is not searched
+# with it (each pattern's every form holds one: tests/test_processors_m16mend.py)
+_COMING_WORDS = ("next", "coming", "ahead")
+_EVE_WORDS = ("eve",)
+_CAPTURE_WORDS = ("kidnap", "abduct", "arrest", "detain", "captur")
 # A weekend that is no past event: "next weekend", "every weekend", "a weekend curfew".
 _NOT_PAST_WEEKEND_RE = guarded(
     r"\b(?:next|every|each|coming|a|one|long|holiday|upcoming)\s+$", re.IGNORECASE
@@ -459,9 +464,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     # the context rules below search a window before each mention; most texts have none of their
     # key words, so each is tried only when its word occurs in the text at all
     low = text.lower()
-    coming = "next" in low or "coming" in low or "ahead" in low
-    eve = "eve" in low
-    capture = holds_any(low, ("kidnap", "abduct", "arrest", "detain", "captur"))
+    coming = holds_any(low, _COMING_WORDS)
+    eve = holds_any(low, _EVE_WORDS)
+    capture = holds_any(low, _CAPTURE_WORDS)
     since_ago = "since" in low and "ago" in low
     issue = holds_any(low, _ISSUE_WORDS)
     street = holds_any(low, _STREET_WORDS)
