@@ -510,6 +510,12 @@ _BACKGROUND_SENTENCE_RE = re.compile(
     r"firm\w*\s+(?:[\w-]+\s+){0,3}?(?:acuerdo|tratado|tregua|pacto))\b",
     re.IGNORECASE,
 )
+# A birth day is no day of any event, even inside the event's own sentence ("the mayor, who was
+# born on 3 May 1980, was shot dead on Monday", "quien nació el 3 de mayo de 1980")
+_BIRTH_DAY_BEFORE_RE = re.compile(
+    r"\b(?:born|nacid[oa]s?|naci[óo])\s+(?:on\s+|in\s+|el\s+|en\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # The object of an anniversary is a past event, not one of the report: "the tenth anniversary of
 # the massacre", "un año de la masacre"
 _ANNIVERSARY_OF_RE = re.compile(
@@ -522,9 +528,12 @@ _SAME_DAY_RE = re.compile(
     r"\b(?:that|the\s+same|that\s+same)\s+day\b|\b(?:ese|aquel|el\s+mismo|ese\s+mismo)\s+d[ií]a\b",
     re.IGNORECASE,
 )
-# ... or its place: "there" (not the existential "there were"), "allí", "ahí"
+# ... or its place: "there" (not the existential "there were", "there's been", "there appears to
+# be"), "allí", "ahí"
 _THERE_RE = re.compile(
-    r"\bthere\b(?!\s+(?:was|were|is|are|has|have|had|will|would|may|might|could|seems?)\b)|"
+    r"\bthere\b(?!['’](?:s|ve|d|ll)\b|\s+(?:was|were|is|are|has|have|had|will|would|may|might|"
+    r"could|can|must|should|seem(?:s|ed)?|appear(?:s|ed)?|remain(?:s|ed)?|exist(?:s|ed)?|"
+    r"(?:is|are|was|were|has|have|had)n['’]t)\b)|"
     r"\b(?:all[ií]|ah[ií])\b",
     re.IGNORECASE,
 )
@@ -629,6 +638,7 @@ def _extract(
         d
         for d in (es_rules.find_dates if es else find_dates)(text, published)
         if not _in_spans(d.start, filed)
+        and not _BIRTH_DAY_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
     ]
     aggregate = es_rules.is_aggregate if es else is_aggregate
     date_pos = [d.start for d in dates]
