@@ -510,9 +510,10 @@ _BACKGROUND_SENTENCE_RE = re.compile(
     r"firm\w*\s+(?:[\w-]+\s+){0,3}?(?:acuerdo|tratado|tregua|pacto))\b",
     re.IGNORECASE,
 )
-# A birth day is no day of any event, even inside the event's own sentence ("the mayor, who was
-# born on 3 May 1980, was shot dead on Monday", "quien nació el 3 de mayo de 1980")
-_BIRTH_DAY_BEFORE_RE = re.compile(
+# A birth day or birthplace is no day or place of any event, even inside the event's own
+# sentence ("the mayor, who was born on 3 May 1980 in Culiacán, was shot dead in Mazatlán on
+# Monday", "quien nació el 3 de mayo de 1980")
+_BORN_BEFORE_RE = re.compile(
     r"\b(?:born|nacid[oa]s?|naci[óo])\s+(?:on\s+|in\s+|el\s+|en\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -537,6 +538,14 @@ _THERE_RE = re.compile(
     r"\b(?:all[ií]|ah[ií])\b",
     re.IGNORECASE,
 )
+
+
+def _without_birthplaces(text: str, places: ArticlePlaces) -> ArticlePlaces:
+    """``places`` without the names a person was born in (_BORN_BEFORE_RE)."""
+    hits = [
+        h for h in places.hits if not _BORN_BEFORE_RE.search(text, max(0, h.start - 24), h.start)
+    ]
+    return places if len(hits) == len(places.hits) else dataclasses.replace(places, hits=hits)
 
 
 def _background_sentence(sentence: str) -> bool:
@@ -638,7 +647,7 @@ def _extract(
         d
         for d in (es_rules.find_dates if es else find_dates)(text, published)
         if not _in_spans(d.start, filed)
-        and not _BIRTH_DAY_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
+        and not _BORN_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
     ]
     aggregate = es_rules.is_aggregate if es else is_aggregate
     date_pos = [d.start for d in dates]
@@ -722,6 +731,7 @@ def _extract(
             )
             if es:  # an event word is no place ("Choque de cárteles ...": Choque is a town too)
                 places = es_rules.without_event_words(places, triggers)
+            places = _without_birthplaces(text, places)
             hit_pos = [h.start for h in places.hits]
         masked = _masked(text, s0, s1, supp)
         sent_hits = places.hits[bisect_left(hit_pos, s0) : bisect_left(hit_pos, s1)]

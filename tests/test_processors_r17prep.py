@@ -87,3 +87,19 @@ def test_there_after_a_background_sentence_still_takes_its_place() -> None:
         "killed four soldiers."
     )
     assert inc.location is not None and inc.location.name == "Doha"
+
+
+# --------------------------------------------------------------------------- a birthplace
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor, who was born in Culiacán, was shot dead in Mazatlán on Monday.",
+        "Born in Culiacán, the mayor was shot dead by gunmen in Mazatlán on Monday.",
+        "El alcalde, quien nació en Culiacán, fue asesinado en Mazatlán el lunes.",
+    ],
+)
+def test_a_birthplace_in_the_event_s_sentence_is_not_its_place(text: str) -> None:
+    inc = _violent(text)
+    assert inc.location is not None and inc.location.name == "Mazatlán"
