@@ -1426,7 +1426,8 @@ def _draft(
         when, precision = None, None
     spans = [(m.start, m.end) for m in ordered]
     own = sorted({m.sentence.index for m in inc.mentions})
-    # a background sentence's place is context only for an event that says "there"
+    # a background sentence's place is context only for an event that says "there", and only
+    # before it: "there" refers back
     there = _THERE_RE.search(text, anchor.sentence.start, anchor.sentence.end) is not None
     location, loc_quality = choose_location(
         text,
@@ -1438,7 +1439,8 @@ def _draft(
         context=[
             (sentences[k].start, sentences[k].end)
             for k in (own[0] - 1, own[-1] + 1)
-            if 0 <= k < len(sentences) and (there if k in background_sents else k not in told)
+            if 0 <= k < len(sentences)
+            and ((there and k < own[0]) if k in background_sents else k not in told)
         ],
         dateline=places.dateline,
     )

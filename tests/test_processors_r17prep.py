@@ -103,3 +103,10 @@ def test_there_after_a_background_sentence_still_takes_its_place() -> None:
 def test_a_birthplace_in_the_event_s_sentence_is_not_its_place(text: str) -> None:
     inc = _violent(text)
     assert inc.location is not None and inc.location.name == "Mazatlán"
+
+
+def test_there_refers_back_not_to_the_background_sentence_after_it() -> None:
+    inc = _violent(
+        "Gunmen killed four soldiers there on Monday. The peace deal was signed in Doha last year."
+    )
+    assert inc.location is None or inc.location.name != "Doha"
