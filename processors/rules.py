@@ -496,16 +496,18 @@ def _other_headline(text: str, anchor: _Mention, m: _Mention) -> bool:
 
 # An event day this long before publication is background to the report
 _BACKGROUND_DAYS = 45
+# The words of a birth, English and Spanish (_BACKGROUND_SENTENCE_RE, _BORN_BEFORE_RE)
+_BORN = r"born|nacid[oa]s?|naci[óo]"
 # A sentence that tells background to the report's events, not one of them: a biography ("Born
 # on 3 May 1980, the mayor ..."), an agreement ("The peace deal was signed on 12 February in
 # Doha"), an anniversary ("marked the tenth anniversary of the massacre"). Its date and place are
 # no context for an event another sentence tells, unless that sentence refers to them (_SAME_DAY_RE,
 # _THERE_RE).
 _BACKGROUND_SENTENCE_RE = re.compile(
-    r"\b(?:born|anniversary|commemorat\w*|"
+    rf"\b(?:{_BORN}|anniversary|commemorat\w*|"
     r"(?:deal|agreement|accord|treaty|truce|cease-?fire)\s+(?:[\w-]+\s+){0,3}?signed|"
     r"signed\s+(?:[\w-]+\s+){0,3}?(?:deal|agreement|accord|treaty|truce|cease-?fire)|"
-    r"nacid[oa]s?|naci[óo]|aniversario|conmemor\w*|se\s+cumpli[óo]\w*|"
+    r"aniversario|conmemor\w*|se\s+cumpli[óo]\w*|"
     r"(?:acuerdo|tratado|tregua|pacto)\s+(?:[\w-]+\s+){0,4}?firm\w*|"
     r"firm\w*\s+(?:[\w-]+\s+){0,3}?(?:acuerdo|tratado|tregua|pacto))\b",
     re.IGNORECASE,
@@ -514,7 +516,7 @@ _BACKGROUND_SENTENCE_RE = re.compile(
 # sentence ("the mayor, who was born on 3 May 1980 in Culiacán, was shot dead in Mazatlán on
 # Monday", "quien nació el 3 de mayo de 1980")
 _BORN_BEFORE_RE = re.compile(
-    r"\b(?:born|nacid[oa]s?|naci[óo])\s+(?:on\s+|in\s+|el\s+|en\s+)?(?:the\s+)?$",
+    rf"\b(?:{_BORN})\s+(?:on\s+|in\s+|el\s+|en\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 # The object of an anniversary is a past event, not one of the report: "the tenth anniversary of
