@@ -94,7 +94,10 @@ _THINGS = (
 _NOT_VICTIMS = (
     rf"(?![\s-]*(?:(?:[\w'’-]+\s+)?(?:{_ANIMALS}|{_THINGS})|"
     r"days?\b|hours?\b|weeks?\b|months?\b|"
-    r"years?\b|yrs?\b|-year|mm\b|km\b|miles?\b|met(?:er|re)s?\b))"
+    r"years?\b|yrs?\b|-year|mm\b|km\b|miles?\b|met(?:er|re)s?\b|"
+    # a day of a month: "the massacre of 12 March 2011" ("may" is also a verb: "killing two may
+    # have ...")
+    r"(?:january|february|march|april|june|july|august|september|october|november|december)\b))"
 )
 
 # "20 were killed or wounded", "13 dead and wounded", "26 killed and injured" give neither count

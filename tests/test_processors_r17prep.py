@@ -110,3 +110,18 @@ def test_there_refers_back_not_to_the_background_sentence_after_it() -> None:
         "Gunmen killed four soldiers there on Monday. The peace deal was signed in Doha last year."
     )
     assert inc.location is None or inc.location.name != "Doha"
+
+
+# --------------------------------------------------------------------------- a day is no toll
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday marked ten years since the massacre of 12 March 2011. Gunmen killed two farmers "
+        "near Bama.",
+        "Gunmen killed two farmers near Bama. The massacre of 12 March 2011 is remembered.",
+    ],
+)
+def test_the_day_of_a_past_massacre_is_no_toll(text: str) -> None:
+    assert [i.fatalities for i in extract_from_text(text, published_at=WEDNESDAY)] == [2]
