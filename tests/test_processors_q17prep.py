@@ -1,7 +1,7 @@
 """Dates and places of the event, not of background (issue 18, preparation round q17prep).
 
-A sentence that tells no incident of the report (a biography, an agreement, an anniversary, a
-past event long before publication) lends neither its day nor its place to an incident another
+A sentence that tells no incident of the report (a biography, an agreement, an anniversary; told
+by its words, not by its day's age) lends neither its day nor its place to an incident another
 sentence tells, unless that sentence refers to it ("that day", "there"). General phrasing
 written for these tests; no sentence of the real evaluation data."""
 
