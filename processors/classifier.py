@@ -36,7 +36,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -91,6 +91,27 @@ def _feature_set(text: str) -> set[str]:
     return feats
 
 
+# serving reads a number as the empty token, not ``0``: the pattern's one group holds a word and
+# is empty for a number, so ``findall`` gives the tokens with no per-token Python step. The
+# serving vocabulary (:func:`_serving_form`) spells its features the same way; the mapping is
+# one-to-one (tokens hold no space and are otherwise never empty), so a text has as many
+# distinct features, and the same known ones, as under :func:`features`
+_SERVING_TOKEN_RE = re.compile(r"([a-z]++(?:['’-][a-z]++)*+)|\d++")
+
+
+def _serving_form(feature: str) -> str:
+    """``feature`` (as :func:`features` spells it) with every number token ``0`` made empty."""
+    return " ".join("" if t == "0" else t for t in feature.split(" "))
+
+
+def _serving_feature_set(text: str) -> set[str]:
+    """``{_serving_form(f) for f in features(text)}``, the form the serving vocabulary reads."""
+    toks = _SERVING_TOKEN_RE.findall(text[:_MAX_CHARS].lower())
+    feats = set(toks)
+    feats.update(map(" ".join, itertools.pairwise(toks)))
+    return feats
+
+
 @dataclass(frozen=True)
 class EventClassifier:
     """A loaded model: ``predict_proba`` over ``labels`` for a text."""
@@ -104,6 +125,12 @@ class EventClassifier:
     override_threshold: float
     override_margin: float
     sha256: str
+    # ``vocab`` keyed by :func:`_serving_form`, for :meth:`predict_proba`
+    serving_vocab: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        serving = {_serving_form(f): i for f, i in self.vocab.items()}
+        object.__setattr__(self, "serving_vocab", serving)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> EventClassifier:
@@ -135,8 +162,10 @@ class EventClassifier:
         )
 
     def predict_proba(self, text: str) -> np.ndarray:
-        feats = _feature_set(text)
-        return self.proba_of_rows(self.known_rows(feats), len(feats))
+        feats = _serving_feature_set(text)
+        rows = [r for r in map(self.serving_vocab.get, feats) if r is not None]
+        rows.sort()  # the order of known_rows (see there)
+        return self.proba_of_rows(rows, len(feats))
 
     def known_rows(self, feats: set[str]) -> list[int]:
         """The weight rows of the known features of ``feats``, in row order: float32 sums
