@@ -50,6 +50,20 @@ def test_serving_features_are_the_training_features_in_serving_form() -> None:
         assert len(serving) == len(training), text
 
 
+def test_serving_rows_are_the_known_rows_of_the_training_features() -> None:
+    model = classifier.load_classifier()
+    words = [f for f in model.vocab if " " not in f][:400]
+    rng = random.Random(18)
+    texts = [" ".join(rng.choices([*words, "7", "x"], k=rng.randint(0, 60))) for _ in range(300)]
+    texts += [*_random_texts(_ALPHABET, seed=18, count=500), *_devset_texts()]
+    reached = 0
+    for text in texts:
+        want = model.known_rows(classifier._feature_set(text))
+        assert model.serving_rows(classifier._serving_feature_set(text)) == want, text
+        reached += len(want)
+    assert reached > 10_000  # the texts reach many known rows, not only empty sets
+
+
 def test_the_serving_vocabulary_keeps_every_feature_apart() -> None:
     model = classifier.load_classifier()
     assert len(model.serving_vocab) == len(model.vocab)
