@@ -125,11 +125,14 @@ class EventClassifier:
     override_threshold: float
     override_margin: float
     sha256: str
-    # ``vocab`` keyed by :func:`_serving_form`, for :meth:`predict_proba`
+    # ``vocab`` keyed by :func:`_serving_form`, for :meth:`predict_proba`, each row counted from
+    # the end (``row - len(vocab)``, negative): no row is 0, so :meth:`serving_rows` drops the
+    # unknown features' None in C (``filter(None, ...)``), and ``take`` reads the same rows
     serving_vocab: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        serving = {_serving_form(f): i for f, i in self.vocab.items()}
+        n = len(self.vocab)
+        serving = {_serving_form(f): i - n for f, i in self.vocab.items()}
         object.__setattr__(self, "serving_vocab", serving)
 
     @classmethod
@@ -166,11 +169,13 @@ class EventClassifier:
         return self.proba_of_rows(self.serving_rows(feats), len(feats))
 
     def serving_rows(self, feats: set[str]) -> list[int]:
-        """:meth:`known_rows` of features in serving form (from :func:`_serving_feature_set`)."""
-        # a look-up and a None test per feature: ``sorted(map(vocab.__getitem__, vocab.keys() &
-        # feats))`` ran more instructions (the intersection builds a set of its own)
-        rows = [r for r in map(self.serving_vocab.get, feats) if r is not None]
-        rows.sort()  # the order of known_rows (see there)
+        """:meth:`known_rows` of features in serving form (from :func:`_serving_feature_set`),
+        each counted from the end of the weight rows (negative; ``take`` reads the same row)."""
+        # a look-up per feature, the unknown ones' None dropped by filter in C: ``sorted(map(
+        # vocab.__getitem__, vocab.keys() & feats))`` ran more instructions (s17prep: the
+        # intersection builds a set of its own)
+        rows = list(filter(None, map(self.serving_vocab.get, feats)))
+        rows.sort()  # the order of known_rows (see there): the offset keeps it
         return rows
 
     def known_rows(self, feats: set[str]) -> list[int]:
@@ -183,7 +188,8 @@ class EventClassifier:
 
     def proba_of_rows(self, rows: list[int], n_features: int) -> np.ndarray:
         """The label probabilities of a text whose known features are ``rows`` (from
-        :meth:`known_rows`) among ``n_features`` distinct features, known or not."""
+        :meth:`known_rows` or :meth:`serving_rows`) among ``n_features`` distinct features, known
+        or not."""
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python

@@ -126,3 +126,18 @@ def test_dropped_run_stops_before_any_word_the_loop_would_keep() -> None:
     ]:
         m = gazetteer._DROPPED_RUN_RE.match(text, 0)
         assert m is not None and m.end() == stop, text
+
+
+def test_the_classifier_keeps_the_first_and_last_weight_rows() -> None:
+    # serving rows count from the end so that none is 0 (unknown features' None is dropped by
+    # truth value): row 0 and the last row must both survive as known features
+    from processors import classifier
+
+    model = classifier.load_classifier()
+    n = len(model.vocab)
+    by_row = {i: f for f, i in model.vocab.items()}
+    for row in (0, 1, n - 1):
+        feats = {classifier._serving_form(by_row[row]), "no-such-feature"}
+        rows = model.serving_rows(feats)
+        assert [r + n for r in rows] == [row]
+        assert model.weights.take(rows, axis=0).tobytes() == model.weights[row : row + 1].tobytes()
