@@ -174,7 +174,7 @@ def mode_patterns(extract: Extract, docs: list[dict], rounds: int, top: int) -> 
 
 
 def mode_classifier(_extract: Extract, docs: list[dict], rounds: int, _top: int) -> None:
-    from processors.classifier import SPANISH, ClassifierExtractor, _feature_set
+    from processors.classifier import SPANISH, ClassifierExtractor, _serving_feature_set
 
     clf = ClassifierExtractor()
     clf.setup()
@@ -191,9 +191,9 @@ def mode_classifier(_extract: Extract, docs: list[dict], rounds: int, _top: int)
     def steps(text: str, acc: list[int]) -> None:
         # predict_proba's steps, each the classifier's own
         t0 = time.perf_counter_ns()
-        feats = _feature_set(text)
+        feats = _serving_feature_set(text)
         t1 = time.perf_counter_ns()
-        rows = model.known_rows(feats)
+        rows = model.serving_rows(feats)
         t2 = time.perf_counter_ns()
         model.proba_of_rows(rows, len(feats))
         t3 = time.perf_counter_ns()

@@ -36,7 +36,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -91,6 +91,27 @@ def _feature_set(text: str) -> set[str]:
     return feats
 
 
+# serving reads a number as the empty token, not ``0``: the pattern's one group holds a word and
+# is empty for a number, so ``findall`` gives the tokens with no per-token Python step. The
+# serving vocabulary (:func:`_serving_form`) spells its features the same way; the mapping is
+# one-to-one (tokens hold no space and are otherwise never empty), so a text has as many
+# distinct features, and the same known ones, as under :func:`features`
+_SERVING_TOKEN_RE = re.compile(r"([a-z]++(?:['’-][a-z]++)*+)|\d++")
+
+
+def _serving_form(feature: str) -> str:
+    """``feature`` (as :func:`features` spells it) with every number token ``0`` made empty."""
+    return " ".join("" if t == "0" else t for t in feature.split(" "))
+
+
+def _serving_feature_set(text: str) -> set[str]:
+    """``{_serving_form(f) for f in features(text)}``, the form the serving vocabulary reads."""
+    toks = _SERVING_TOKEN_RE.findall(text[:_MAX_CHARS].lower())
+    feats = set(toks)
+    feats.update(map(" ".join, itertools.pairwise(toks)))
+    return feats
+
+
 @dataclass(frozen=True)
 class EventClassifier:
     """A loaded model: ``predict_proba`` over ``labels`` for a text."""
@@ -104,6 +125,15 @@ class EventClassifier:
     override_threshold: float
     override_margin: float
     sha256: str
+    # ``vocab`` keyed by :func:`_serving_form`, for :meth:`predict_proba`, each row counted from
+    # the end (``row - len(vocab)``, negative): no row is 0, so :meth:`serving_rows` drops the
+    # unknown features' None in C (``filter(None, ...)``), and ``take`` reads the same rows
+    serving_vocab: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.vocab)
+        serving = {_serving_form(f): i - n for f, i in self.vocab.items()}
+        object.__setattr__(self, "serving_vocab", serving)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> EventClassifier:
@@ -135,8 +165,18 @@ class EventClassifier:
         )
 
     def predict_proba(self, text: str) -> np.ndarray:
-        feats = _feature_set(text)
-        return self.proba_of_rows(self.known_rows(feats), len(feats))
+        feats = _serving_feature_set(text)
+        return self.proba_of_rows(self.serving_rows(feats), len(feats))
+
+    def serving_rows(self, feats: set[str]) -> list[int]:
+        """:meth:`known_rows` of features in serving form (from :func:`_serving_feature_set`),
+        each counted from the end of the weight rows (negative; ``take`` reads the same row)."""
+        # a look-up per feature, the unknown ones' None dropped by filter in C: ``sorted(map(
+        # vocab.__getitem__, vocab.keys() & feats))`` ran more instructions (s17prep: the
+        # intersection builds a set of its own)
+        rows = list(filter(None, map(self.serving_vocab.get, feats)))
+        rows.sort()  # the order of known_rows (see there): the offset keeps it
+        return rows
 
     def known_rows(self, feats: set[str]) -> list[int]:
         """The weight rows of the known features of ``feats``, in row order: float32 sums
@@ -148,7 +188,8 @@ class EventClassifier:
 
     def proba_of_rows(self, rows: list[int], n_features: int) -> np.ndarray:
         """The label probabilities of a text whose known features are ``rows`` (from
-        :meth:`known_rows`) among ``n_features`` distinct features, known or not."""
+        :meth:`known_rows` or :meth:`serving_rows`) among ``n_features`` distinct features, known
+        or not."""
         scores = self.bias.copy()
         # the ufuncs themselves rather than the ndarray methods that wrap them (same
         # arithmetic in the same order, so the same bits, without the wrappers' Python

@@ -29,6 +29,7 @@ import logging
 import marshal
 import math
 import os
+import re
 import threading
 from array import array
 from collections.abc import Collection, Iterable
@@ -175,6 +176,18 @@ class _Token:
 _MAX_LOWER_RUN = 2
 # the longest word that can be a particle, with a full stop after it
 _PARTICLE_CHARS = max(map(len, PARTICLES)) + 1
+# A run of words _tokens drops while no kept word precedes them, each with the gap before it:
+# words of TOKEN_RE that start with a letter of a-z (never uppercase) and are not a particle
+# (the particle, then no letter and no joiner before a letter: the word ends there, a full stop
+# aside). Matched in one call instead of a Python step per word; it may stop early (at a word
+# starting with another lowercase or uncased letter), never late: _tokens' own loop then drops
+# that word as before. TOKEN_RE's joiners and tail are spelt out here: keep the two in step
+# (tests/test_processors_s18speed.py compares the tokens with the word-by-word loop).
+_DROPPED_RUN_RE = re.compile(
+    r"(?:[\W\d_]*+(?!(?:"
+    + "|".join(sorted(PARTICLES, key=len, reverse=True))
+    + r")(?![^\W\d_]|['’ʼ.][^\W\d_]))[a-z][^\W\d_]*+(?:['’ʼ.][^\W\d_]++)*+\.?)*+"
+)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -185,7 +198,14 @@ def _tokens(text: str) -> list[_Token]:
     prev_end = 0
     lower_run = _MAX_LOWER_RUN  # lowercase words kept since the last capitalized one
     last: _Token | None = None  # the previous word, when it was kept
-    for m in TOKEN_RE.finditer(text):
+    search = TOKEN_RE.search
+    while True:
+        if last is None:  # every lowercase word but a particle is dropped: skip their run
+            # matches, if only the empty string, at any offset
+            prev_end = _DROPPED_RUN_RE.match(text, prev_end).end()  # type: ignore[union-attr]
+        m = search(text, prev_end)
+        if m is None:
+            break
         s, end = m.span()
         cap = text[s].isupper()
         if cap:
