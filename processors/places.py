@@ -85,6 +85,16 @@ _DIRECTIONS = {
     "southeast": (-0.7071, 0.7071),
     "southwest": (-0.7071, -0.7071),
 }
+# the Spanish sides ("al norte de", "en el sur de", "a 30 kilómetros al oeste de"), read as
+# their English twins
+_ES_DIRECTIONS = {
+    "norte": "north", "sur": "south", "este": "east", "oeste": "west", "oriente": "east",
+    "poniente": "west", "noreste": "northeast", "nororiente": "northeast",
+    "noroeste": "northwest", "norponiente": "northwest", "sureste": "southeast",
+    "sudeste": "southeast", "suroriente": "southeast", "suroeste": "southwest",
+    "sudoeste": "southwest", "surponiente": "southwest",
+}  # fmt: skip
+_ES_DIRECTION = "|".join(sorted(_ES_DIRECTIONS, key=len, reverse=True))
 # The nouns that call a name a town ("Killi village", "the town of X"): _MARKED_AFTER_RE and
 # _MARKED_BEFORE_RE add a few of their own to these
 _TOWN_NOUN = r"town|city|village|municipality"
@@ -134,7 +144,13 @@ _NEAR_RE = re.compile(
     r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?P<side>(?:rural\s+)?countryside\s+)?of|"
     r"\bnear|\bnearby|\boutside|outskirts of|"
     r"close to|vicinity of|not far from|on the road (?:to|between)|just off)\s+(?:the\s+)?"
-    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
+    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$"
+    # "a 30 kilómetros al norte de", "en el sur del municipio de": the Spanish sides
+    r"|(?:\ba\s+(?:unos\s+|poco\s+más\s+de\s+)?(?P<dist_es>\d+(?:[.,]\d+)?)\s*"
+    r"(?:km|kms|kilómetros?|kilometros?)\s+)?"
+    rf"\b(?:al|hacia\s+el|en\s+el|en\s+la\s+zona|zona)\s+(?P<dir_es>{_ES_DIRECTION})\s+del?\s+"
+    r"(?:(?:la\s+)?(?:ciudad|municipio|localidad|comunidad|poblado|población|cabecera\s+"
+    r"municipal|puerto)\s+(?:de\s+)?)?$",
     re.IGNORECASE,
 )
 # A distance in words before a side ("two kilometres west of X", "a few miles north of X") or a
@@ -1527,7 +1543,7 @@ def _title_case_line(text: str, pos: int) -> bool:
 
 
 # a word every match of _NEAR_RE holds, searched before it
-_NEAR_HINT = r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s"
+_NEAR_HINT = rf"\b(?:of|near|nearby|outside|close|vicinity|from|road|off|{_ES_DIRECTION})\s"
 _NEAR_HINT_RE = guarded(_NEAR_HINT, re.I)
 _NEAR_HINT_LOW_RE = lowercase_twin(_NEAR_HINT)  # see fastre.lowercase_twin
 
@@ -1554,6 +1570,20 @@ def _near_before(text: str, lo: int, start: int, low: str | None = None) -> re.M
     if found is None or found.end() != a + m.end():  # cannot happen: see lowercase_twin
         raise AssertionError("_NEAR_RE and its lowercase twin disagree")
     return found
+
+
+def _side_of(near_m: re.Match[str] | None) -> tuple[str | None, float | None]:
+    """The side (an English key of ``_DIRECTIONS``) and the stated distance (in the text's
+    unit) of a ``_NEAR_RE`` match, English or Spanish."""
+    if near_m is None:
+        return None, None
+    if near_m.group("dir_es"):
+        dist = near_m.group("dist_es")
+        side_es = _ES_DIRECTIONS.get(near_m.group("dir_es").lower())
+        return side_es, float(dist.replace(",", ".")) if dist else None
+    side = near_m.group("dir")
+    dist = near_m.group("dist")
+    return (side.lower().replace("-", "") if side else None), (float(dist) if dist else None)
 
 
 def _hit(
@@ -1614,16 +1644,16 @@ def _hit(
     if near_m is not None and _POSSESSIVE_AFTER_RE.match(text, end):
         near_m = None  # "outside Istanbul's city hall": in Istanbul
     offset = None
-    if near_m is not None and near_m.group("dist") and near_m.group("dir"):
-        dist = float(near_m.group("dist")) * (1.609 if near_m.group("mi") else 1.0)
-        key = near_m.group("dir").lower().replace("-", "")
-        dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
+    side, dist_said = _side_of(near_m)
+    if near_m is not None and dist_said is not None and side:
+        dist = dist_said * (1.609 if near_m.group("mi") else 1.0)
+        dn, de = _DIRECTIONS.get(side, (0.0, 0.0))
         # "30 km west of X": the event is west of X, so move from X towards the west
         offset = (dn * dist, de * dist)
-    elif near_m is not None and near_m.group("dir") and place.feature == "city":
+    elif near_m is not None and side and place.feature == "city":
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
-        dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))
+        dn, de = _DIRECTIONS.get(side, (0.0, 0.0))
         side_km = _SIDE_KM
         worded = _WORDED_DISTANCE_BEFORE_RE.search(
             text, max(0, near_m.start() - 30), near_m.start()
@@ -1646,8 +1676,8 @@ def _hit(
         # "west of X" is less sure than X; "the western countryside of X" is as sure as X (the
         # text names where, on that side, less precisely than a village but not vaguely)
         directional=near_m is not None
-        and bool(near_m.group("dir"))
-        and not near_m.group("dist")
+        and bool(side)
+        and dist_said is None
         and not near_m.group("side"),
     )
 

@@ -1,0 +1,49 @@
+"""Places round q18place (issue 18): a side of a town in Spanish, and a force's nationality
+beside a named town abroad. Sentences written for this file in the styles of wire leads,
+bulletins and statements; none is taken from the evaluation records."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.processors_support import first_point
+
+PUB = "2024-05-10"
+
+
+def _es_town_point(name: str) -> tuple[float, float]:
+    loc = first_point(f"Hombres armados asesinaron a dos campesinos en {name} el lunes.", PUB)
+    assert loc.lat is not None and loc.lon is not None
+    return loc.lat, loc.lon
+
+
+# ------------------------------------------------------------ a side of a town, in Spanish
+
+
+@pytest.mark.parametrize(
+    ("text", "north_km", "east_km"),
+    [
+        ("Hombres armados asesinaron a tres personas al norte de Culiacán el domingo.", 20, 0),
+        (
+            "Un ataque armado dejó cuatro muertos en el sur de Culiacán, informó la Fiscalía.",
+            -20,
+            0,
+        ),
+        ("Localizan cinco cuerpos a 30 kilómetros al oeste de Culiacán, Sinaloa.", 0, -30),
+        (
+            "Emboscan a policías a unos 12 km al noreste del municipio de Culiacán; mueren dos.",
+            8,
+            8,
+        ),
+    ],
+)
+def test_a_spanish_side_of_a_town_moves_the_point_like_the_english_one(
+    text: str, north_km: float, east_km: float
+) -> None:
+    loc = first_point(text, PUB)
+    lat0, lon0 = _es_town_point("Culiacán")
+    assert loc.lat is not None and loc.lon is not None
+    assert loc.precision == "near"
+    # moved to that side by the stated distance, or by the 20 km of a bare side (within 2 km)
+    assert abs((loc.lat - lat0) * 111.0 - north_km) < 2.0
+    assert abs((loc.lon - lon0) * 111.0 * 0.908 - east_km) < 2.0
