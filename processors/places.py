@@ -911,6 +911,14 @@ def article_places(
             weights[iso] = 0.3
             attacker[iso] = 0.3
             actor_names.update(k for k, v in force_names.items() if v == iso)
+    abroad_forces = _forces_abroad(gaz, text, found, forces, weights, home_forces, low)
+    for iso in abroad_forces:
+        # "Rwandan troops killed 12 insurgents in Palma": a state known only by its forces'
+        # demonym, where no town the text places the event in lies, is a force abroad; the
+        # town is the place (its country would otherwise drop the town as a namesake abroad)
+        weights[iso] = 0.3
+        attacker[iso] = 0.3
+        actor_names.update(k for k, v in force_names.items() if v == iso)
     if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
         names_a_side = _HOME_ANY_RE.search(text) is not None
     if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):
@@ -1041,6 +1049,8 @@ def article_places(
             ]
             if region:
                 place = region[0]
+        if abroad_forces and place.feature == "city" and not named:
+            place = _nearest_namesake(gaz, m, place, abroad_forces)
         hit = _hit(text, start, end, m.surface, place, m.demonym, low)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
@@ -1090,6 +1100,56 @@ def article_places(
     # a country known only from an attacker's demonym is no place of the event
     main = gaz.country(ranked[0]) if ranked and weights[ranked[0]] >= 0.5 else None
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
+
+
+def _forces_abroad(
+    gaz: Gazetteer,
+    text: str,
+    found: list[tuple[int, int, Any]],
+    forces: dict[str, float],
+    weights: dict[str, float],
+    home_forces: set[str],
+    low: str | None,
+) -> list[str]:
+    """The countries known only by their forces' demonym ("Rwandan troops") in a text that
+    places the event in towns or regions (a name after a preposition) none of whose namesakes
+    lies in that country: their forces are abroad there."""
+    only_forces = [
+        iso
+        for iso, w in forces.items()
+        if weights[iso] - w < 0.5 and weights[iso] > 0.3 and iso not in home_forces
+    ]
+    if not only_forces:
+        return []
+    town_countries: set[str] = set()
+    towns = 0
+    for start, _end, m in found:
+        if m.demonym or not m.ids or not _locative_before(text, start, low):
+            continue
+        cands = [gaz.place(i) for i in m.ids]
+        if cands[0].feature == "country":
+            continue  # a country named by name weighs as such
+        towns += 1
+        town_countries.update(c.country_iso3 for c in cands if c.country_iso3)
+    if not towns:
+        return []
+    return [iso for iso in only_forces if iso not in town_countries]
+
+
+# A town named beside a force abroad: its namesake nearest the force's home of at least this
+# size (a force is sent mostly to a country of its region; a village is more often a namesake)
+def _nearest_namesake(gaz: Gazetteer, mention: Any, place: Place, homes: list[str]) -> Place:
+    """Among the town's namesakes of ``_VILLAGE_POP`` people or more, the one nearest the home
+    country of a force abroad: the nationality is a weak hint among namesakes, not the place."""
+    home_points = [h for h in map(gaz.country, homes) if h is not None and h.lat is not None]
+    namesakes = [
+        c
+        for c in mention.candidates
+        if c.feature == "city" and c.population >= _VILLAGE_POP and _by_own_name(mention, c)
+    ]
+    if not home_points or not namesakes or place not in namesakes:
+        return place
+    return min(namesakes, key=lambda c: min(_km_between(c, h) for h in home_points))
 
 
 # AP-style US datelines name the state in its AP abbreviation: "MADISON, Wis. (AP) —".

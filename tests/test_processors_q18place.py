@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processors_support import first_point
+from tests.processors_support import first_location, first_point
 
 PUB = "2024-05-10"
 
@@ -47,3 +47,37 @@ def test_a_spanish_side_of_a_town_moves_the_point_like_the_english_one(
     # moved to that side by the stated distance, or by the 20 km of a bare side (within 2 km)
     assert abs((loc.lat - lat0) * 111.0 - north_km) < 2.0
     assert abs((loc.lon - lon0) * 111.0 * 0.908 - east_km) < 2.0
+
+
+# --------------------------------------------- a force's nationality beside a town abroad
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # Palma: Mozambique's town, also Spain's much larger Palma de Mallorca
+        ("Rwandan troops killed 12 insurgents in Palma on Sunday.", "MOZ"),
+        (
+            "Rwandan soldiers repelled an attack on Palma, killing nine militants, officials said.",
+            "MOZ",
+        ),
+    ],
+)
+def test_a_named_town_beats_a_forces_nationality_word(text: str, iso3: str) -> None:
+    loc = first_location(text, PUB)
+    assert loc.precision != "country", loc
+    assert loc.country_iso3 == iso3
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        # a force at home: its country has a town of the name, which stays the place
+        ("Mexican soldiers killed five gunmen in Culiacán on Tuesday.", "MEX"),
+        ("Nigerian troops repelled an attack on Maiduguri, the army said.", "NGA"),
+    ],
+)
+def test_a_force_at_home_keeps_its_countrys_town(text: str, iso3: str) -> None:
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == iso3
+    assert loc.precision != "country"
