@@ -739,6 +739,7 @@ def article_places(
     # "Jenin"): a foreign force's country, known only by its forces, does not hide them (below)
     place_countries: set[str] = set()
     home_forces: set[str] = set()  # countries whose forces are named by the country's name
+    by_demonym: dict[str, float] = {}  # what a country's demonyms add to its weight
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -809,6 +810,8 @@ def article_places(
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
+            if m.demonym:
+                by_demonym[iso] = by_demonym.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
             if not in_title and _FORCES_AFTER_RE.match(after):
                 forces[iso] = forces.get(iso, 0.0) + w
                 force_names[starts[i]] = iso
@@ -911,11 +914,12 @@ def article_places(
             weights[iso] = 0.3
             attacker[iso] = 0.3
             actor_names.update(k for k, v in force_names.items() if v == iso)
-    abroad_forces = _forces_abroad(gaz, text, found, forces, weights, home_forces, low)
-    for iso in abroad_forces:
-        # "Rwandan troops killed 12 insurgents in Palma": a state known only by its forces'
-        # demonym, where no town the text places the event in lies, is a force abroad; the
-        # town is the place (its country would otherwise drop the town as a namesake abroad)
+    abroad_sides = _demonyms_abroad(gaz, text, found, by_demonym, weights, home_forces, low)
+    for iso in abroad_sides:
+        # "Rwandan troops killed 12 insurgents in Palma", "shelling opposite Deir Ezzor city
+        # before the Russian crossing": a state known only by its demonym, where no town the
+        # text places the event in lies, is a side's nationality (a force abroad); the town is
+        # the place (its country would otherwise drop the town as a namesake abroad)
         weights[iso] = 0.3
         attacker[iso] = 0.3
         actor_names.update(k for k, v in force_names.items() if v == iso)
@@ -1049,8 +1053,8 @@ def article_places(
             ]
             if region:
                 place = region[0]
-        if abroad_forces and place.feature == "city" and not named:
-            place = _nearest_namesake(gaz, m, place, abroad_forces)
+        if abroad_sides and place.feature == "city" and not named:
+            place = _nearest_namesake(gaz, m, place, abroad_sides)
         hit = _hit(text, start, end, m.surface, place, m.demonym, low)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
@@ -1102,38 +1106,41 @@ def article_places(
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
 
 
-def _forces_abroad(
+def _demonyms_abroad(
     gaz: Gazetteer,
     text: str,
     found: list[tuple[int, int, Any]],
-    forces: dict[str, float],
+    by_demonym: dict[str, float],
     weights: dict[str, float],
     home_forces: set[str],
     low: str | None,
 ) -> list[str]:
-    """The countries known only by their forces' demonym ("Rwandan troops") in a text that
-    places the event in towns or regions (a name after a preposition) none of whose namesakes
-    lies in that country: their forces are abroad there."""
-    only_forces = [
+    """The countries known only by their demonym ("Rwandan troops", "the Russian crossing") in
+    a text that places the event in a town of 15,000 people or more or a region (a name after a
+    preposition) while no namesake of the places it names so lies in that country: the
+    demonym is a side's nationality, abroad there."""
+    only_demonym = [
         iso
-        for iso, w in forces.items()
+        for iso, w in by_demonym.items()
         if weights[iso] - w < 0.5 and weights[iso] > 0.3 and iso not in home_forces
     ]
-    if not only_forces:
+    if not only_demonym:
         return []
     town_countries: set[str] = set()
-    towns = 0
+    placing = 0
     for start, _end, m in found:
         if m.demonym or not m.ids or not _locative_before(text, start, low):
             continue
         cands = [gaz.place(i) for i in m.ids]
-        if cands[0].feature == "country":
+        first = cands[0]
+        if first.feature == "country":
             continue  # a country named by name weighs as such
-        towns += 1
+        if first.feature != "city" or first.population >= _VILLAGE_POP:
+            placing += 1  # a village's name is too often a namesake of one the index lacks
         town_countries.update(c.country_iso3 for c in cands if c.country_iso3)
-    if not towns:
+    if not placing:
         return []
-    return [iso for iso in only_forces if iso not in town_countries]
+    return [iso for iso in only_demonym if iso not in town_countries]
 
 
 # A town named beside a force abroad: its namesake nearest the force's home of at least this

@@ -49,7 +49,7 @@ def test_a_spanish_side_of_a_town_moves_the_point_like_the_english_one(
     assert abs((loc.lon - lon0) * 111.0 * 0.908 - east_km) < 2.0
 
 
-# --------------------------------------------- a force's nationality beside a town abroad
+# ----------------------------------------------- a side's nationality beside a town abroad
 
 
 @pytest.mark.parametrize(
@@ -61,9 +61,12 @@ def test_a_spanish_side_of_a_town_moves_the_point_like_the_english_one(
             "Rwandan soldiers repelled an attack on Palma, killing nine militants, officials said.",
             "MOZ",
         ),
+        # a nationality word without a forces' noun: a side's, abroad
+        ("A Chadian contingent lost nine soldiers in an ambush in Gao on Monday.", "MLI"),
+        ("Two Burundian peacekeepers were killed in a bomb attack in Beledweyne.", "SOM"),
     ],
 )
-def test_a_named_town_beats_a_forces_nationality_word(text: str, iso3: str) -> None:
+def test_a_named_town_beats_a_sides_nationality_word(text: str, iso3: str) -> None:
     loc = first_location(text, PUB)
     assert loc.precision != "country", loc
     assert loc.country_iso3 == iso3
