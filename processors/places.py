@@ -919,10 +919,10 @@ def article_places(
         # "Rwandan troops killed 12 insurgents in Palma", "shelling opposite Deir Ezzor city
         # before the Russian crossing": a state known only by its demonym, where no town the
         # text places the event in lies, is a side's nationality (a force abroad); the town is
-        # the place (its country would otherwise drop the town as a namesake abroad)
+        # the place (its country would otherwise drop the town as a namesake abroad). The
+        # demonym stays a hit: no place of the event, but whose troops they are (the actors).
         weights[iso] = 0.3
         attacker[iso] = 0.3
-        actor_names.update(k for k, v in force_names.items() if v == iso)
     if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
         names_a_side = _HOME_ANY_RE.search(text) is not None
     if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processors_support import first_location, first_point
+from tests.processors_support import first_incident, first_location, first_point
 
 PUB = "2024-05-10"
 
@@ -84,3 +84,9 @@ def test_a_force_at_home_keeps_its_countrys_town(text: str, iso3: str) -> None:
     loc = first_location(text, PUB)
     assert loc.country_iso3 == iso3
     assert loc.precision != "country"
+
+
+def test_a_forces_nationality_abroad_still_names_the_force() -> None:
+    """The nationality word is not the place, but it still says whose troops they are."""
+    inc = first_incident("Rwandan troops killed 12 insurgents in Palma on Sunday.", PUB)
+    assert [a.name for a in inc.actors if a.role == "actor1"] == ["Rwanda military"]
