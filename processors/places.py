@@ -976,6 +976,7 @@ def article_places(
         arabic_context = context + tuple(sorted(ARABIC_NAME_COUNTRIES - set(context)))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
+    nearest: dict[tuple[str, Place], Place] = {}  # _nearest_namesake's, by name and reading
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if (
@@ -1054,7 +1055,9 @@ def article_places(
             if region:
                 place = region[0]
         if abroad_sides and place.feature == "city" and not named:
-            place = _nearest_namesake(gaz, m, place, abroad_sides)
+            if (m.key, place) not in nearest:  # a long page repeats its towns
+                nearest[m.key, place] = _nearest_namesake(gaz, m, place, abroad_sides)
+            place = nearest[m.key, place]
         hit = _hit(text, start, end, m.surface, place, m.demonym, low)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
@@ -1128,9 +1131,11 @@ def _demonyms_abroad(
         return []
     town_countries: set[str] = set()
     placing = 0
+    read: set[str] = set()  # each name read once (a long page repeats its towns)
     for start, _end, m in found:
-        if m.demonym or not m.ids or not _locative_before(text, start, low):
+        if m.demonym or not m.ids or m.key in read or not _locative_before(text, start, low):
             continue
+        read.add(m.key)
         cands = [gaz.place(i) for i in m.ids]
         first = cands[0]
         if first.feature == "country":
