@@ -313,6 +313,15 @@ _PEOPLE_AFTER_RE = re.compile(
 # A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
 # coalition"), as a group's patron ("gunmen loyal to Iran", "a faction close to Turkey") or as
 # the other side of a border ("near the border with Jordan"): whose, not where
+# "of Iran's elite force", "of Kenya's contingent": a possessive country after "of" owns a unit
+# (whose), unlike "of Syria's Idlib", "of Syria's north" (where)
+_OWNER_AFTER_RE = re.compile(
+    r"['’]s\s+(?!(?:north|south|east|west|northern|southern|eastern|western|central|"
+    r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?|capital|cities|city|towns?|"
+    r"provinces?|regions?|borders?|territory|territories|soil|side|coast|waters|airspace|"
+    r"frontier|interior|countryside|mainland)\b)[a-z]"
+)
+_OF_BEFORE_RE = re.compile(r"\bof\s+$")
 _ACTOR_NOUNS = r"regime|government|coalition|alliance|forces|militias?|factions|rebels|army"
 _COUNTRY_COACTOR_AFTER_RE = re.compile(
     rf"\s+and\s+(?:the\s+)?(?:[\w'’]+\s+)?(?:{_ACTOR_NOUNS})\b", re.IGNORECASE
@@ -806,7 +815,12 @@ def article_places(
                     # it stays weak (the attacker's country is not the place)
                     attacker[iso0] = 0.3
                     continue
-            if not m.demonym and not in_title and _locative_before(text, starts[i], low):
+            if (
+                not m.demonym
+                and not in_title
+                and _locative_before(text, starts[i], low)
+                and not _owner_of_unit(text, starts[i], found[i][1])
+            ):
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
@@ -1658,6 +1672,14 @@ def _side_of(near_m: re.Match[str] | None) -> tuple[str | None, float | None]:
     return (side.lower().replace("-", "") if side else None), (float(dist) if dist else None)
 
 
+def _owner_of_unit(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` follows "of" and owns what comes after it ("members of
+    Iran's elite force"): whose unit, not where."""
+    return bool(
+        _OWNER_AFTER_RE.match(text, end) and _OF_BEFORE_RE.search(text, max(0, start - 4), start)
+    )
+
+
 def _hit(
     text: str,
     start: int,
@@ -1677,7 +1699,9 @@ def _hit(
     else:
         hinted = _NEAR_HINT_RE.search(text, lo, start) is not None
     near_m = _near_before(text, lo, start, low) if hinted else None
-    after_preposition = _locative_before(text, start, low)
+    after_preposition = _locative_before(text, start, low) and not (
+        place.feature == "country" and _owner_of_unit(text, start, end)
+    )
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
     # right after its preposition is that phrase's object, not the auxiliary's subject. ("Police

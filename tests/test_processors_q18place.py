@@ -90,3 +90,26 @@ def test_a_forces_nationality_abroad_still_names_the_force() -> None:
     """The nationality word is not the place, but it still says whose troops they are."""
     inc = first_incident("Rwandan troops killed 12 insurgents in Palma on Sunday.", PUB)
     assert [a.name for a in inc.actors if a.role == "actor1"] == ["Rwanda military"]
+
+
+# ------------------------------------------- a country as the owner of a unit after "of"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("13 members of Iran's elite force were killed in Syria, state media said.", "SYR"),
+        ("Five members of Egypt's security forces were killed in an ambush in Libya.", "LBY"),
+        ("Three soldiers of Kenya's contingent died in an attack in Somalia on Monday.", "SOM"),
+    ],
+)
+def test_a_country_owning_a_unit_is_not_the_place(text: str, iso3: str) -> None:
+    """ "of Iran's elite force": whose force, not where; the country after "in" is the place."""
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == iso3
+
+
+def test_a_countrys_part_after_of_is_still_the_place() -> None:
+    """ "the north of Syria's Idlib", "of Syria's north": the country holds the place."""
+    loc = first_location("Shelling killed four civilians in the north of Syria's Idlib province.")
+    assert loc.country_iso3 == "SYR"
