@@ -86,6 +86,16 @@ _DIRECTIONS = {
     "southeast": (-0.7071, 0.7071),
     "southwest": (-0.7071, -0.7071),
 }
+# the Spanish sides ("al norte de", "en el sur de", "a 30 kilómetros al oeste de"), read as
+# their English twins
+_ES_DIRECTIONS = {
+    "norte": "north", "sur": "south", "este": "east", "oeste": "west", "oriente": "east",
+    "poniente": "west", "noreste": "northeast", "nororiente": "northeast",
+    "noroeste": "northwest", "norponiente": "northwest", "sureste": "southeast",
+    "sudeste": "southeast", "suroriente": "southeast", "suroeste": "southwest",
+    "sudoeste": "southwest", "surponiente": "southwest",
+}  # fmt: skip
+_ES_DIRECTION = "|".join(sorted(_ES_DIRECTIONS, key=len, reverse=True))
 # The nouns that call a name a town ("Killi village", "the town of X"): _MARKED_AFTER_RE and
 # _MARKED_BEFORE_RE add a few of their own to these
 _TOWN_NOUN = r"town|city|village|municipality"
@@ -135,7 +145,13 @@ _NEAR_RE = re.compile(
     r"(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?P<side>(?:rural\s+)?countryside\s+)?of|"
     r"\bnear|\bnearby|\boutside|outskirts of|"
     r"close to|vicinity of|not far from|on the road (?:to|between)|just off)\s+(?:the\s+)?"
-    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$",
+    rf"(?:(?:{_PLACE_NOUN})\s+(?:of\s+)?)?$"
+    # "a 30 kilómetros al norte de", "en el sur del municipio de": the Spanish sides
+    r"|(?:\ba\s+(?:unos\s+|poco\s+más\s+de\s+)?(?P<dist_es>\d+(?:[.,]\d+)?)\s*"
+    r"(?:km|kms|kilómetros?|kilometros?)\s+)?"
+    rf"\b(?:al|hacia\s+el|en\s+el|en\s+la\s+zona|zona)\s+(?P<dir_es>{_ES_DIRECTION})\s+del?\s+"
+    r"(?:(?:la\s+)?(?:ciudad|municipio|localidad|comunidad|poblado|población|cabecera\s+"
+    r"municipal|puerto)\s+(?:de\s+)?)?$",
     re.IGNORECASE,
 )
 # A distance in words before a side ("two kilometres west of X", "a few miles north of X") or a
@@ -296,6 +312,15 @@ _PEOPLE_AFTER_RE = re.compile(
 # A country's name as one of several actors ("the regime and Russia", "Russia, Turkey and the
 # coalition"), as a group's patron ("gunmen loyal to Iran", "a faction close to Turkey") or as
 # the other side of a border ("near the border with Jordan"): whose, not where
+# "of Iran's elite force", "of Kenya's contingent": a possessive country after "of" owns a unit
+# (whose), unlike "of Syria's Idlib", "of Syria's north" (where)
+_OWNER_AFTER_RE = re.compile(
+    r"['’]s\s+(?!(?:north|south|east|west|northern|southern|eastern|western|central|"
+    r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?|capital|cities|city|towns?|"
+    r"provinces?|regions?|borders?|territory|territories|soil|side|coast|waters|airspace|"
+    r"frontier|interior|countryside|mainland)\b)[a-z]"
+)
+_OF_BEFORE_RE = re.compile(r"\bof\s+$")
 _ACTOR_NOUNS = r"regime|government|coalition|alliance|forces|militias?|factions|rebels|army"
 _COUNTRY_COACTOR_AFTER_RE = re.compile(
     rf"\s+and\s+(?:the\s+)?(?:[\w'’]+\s+)?(?:{_ACTOR_NOUNS})\b", re.IGNORECASE
@@ -722,6 +747,7 @@ def article_places(
     # "Jenin"): a foreign force's country, known only by its forces, does not hide them (below)
     place_countries: set[str] = set()
     home_forces: set[str] = set()  # countries whose forces are named by the country's name
+    by_demonym: dict[str, float] = {}  # what a country's demonyms add to its weight
     # a village's country is a weak hint: the name may be a foreign namesake ("Bahan", Israel,
     # in a note on Yangon Region's Bahan township); each village's name counts once. So is a
     # town's when the text names regions or districts of other countries only.
@@ -788,10 +814,17 @@ def article_places(
                     # it stays weak (the attacker's country is not the place)
                     attacker[iso0] = 0.3
                     continue
-            if not m.demonym and not in_title and _locative_before(text, starts[i], low):
+            if (
+                not m.demonym
+                and not in_title
+                and _locative_before(text, starts[i], low)
+                and not _owner_of_unit(text, starts[i], found[i][1])
+            ):
                 w += 1.0
             iso = first.country_iso3
             weights[iso] = weights.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
+            if m.demonym:
+                by_demonym[iso] = by_demonym.get(iso, 0.0) + w * (1.5 if in_title else 1.0)
             if not in_title and _FORCES_AFTER_RE.match(after):
                 forces[iso] = forces.get(iso, 0.0) + w
                 force_names[starts[i]] = iso
@@ -894,6 +927,15 @@ def article_places(
             weights[iso] = 0.3
             attacker[iso] = 0.3
             actor_names.update(k for k, v in force_names.items() if v == iso)
+    abroad_sides = _demonyms_abroad(gaz, text, found, by_demonym, weights, home_forces, low)
+    for iso in abroad_sides:
+        # "Rwandan troops killed 12 insurgents in Palma", "shelling opposite Deir Ezzor city
+        # before the Russian crossing": a state known only by its demonym, where no town the
+        # text places the event in lies, is a side's nationality (a force abroad); the town is
+        # the place (its country would otherwise drop the town as a namesake abroad). The
+        # demonym stays a hit: no place of the event, but whose troops they are (the actors).
+        weights[iso] = 0.3
+        attacker[iso] = 0.3
     if names_a_side is None and not neighbourhoods and all(w < 0.5 for w in weights.values()):
         names_a_side = _HOME_ANY_RE.search(text) is not None
     if all(w < 0.5 for w in weights.values()) and (neighbourhoods or names_a_side):
@@ -947,6 +989,7 @@ def article_places(
         arabic_context = context + tuple(sorted(ARABIC_NAME_COUNTRIES - set(context)))
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
+    nearest: dict[tuple[str, Place], Place] = {}  # _nearest_namesake's, by name and reading
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if (
@@ -1024,6 +1067,10 @@ def article_places(
             ]
             if region:
                 place = region[0]
+        if abroad_sides and place.feature == "city" and not named:
+            if (m.key, place) not in nearest:  # a long page repeats its towns
+                nearest[m.key, place] = _nearest_namesake(gaz, m, place, abroad_sides)
+            place = nearest[m.key, place]
         hit = _hit(text, start, end, m.surface, place, m.demonym, low)
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
@@ -1073,6 +1120,61 @@ def article_places(
     # a country known only from an attacker's demonym is no place of the event
     main = gaz.country(ranked[0]) if ranked and weights[ranked[0]] >= 0.5 else None
     return ArticlePlaces(hits, ranked, main, tuple(dateline))
+
+
+def _demonyms_abroad(
+    gaz: Gazetteer,
+    text: str,
+    found: list[tuple[int, int, Any]],
+    by_demonym: dict[str, float],
+    weights: dict[str, float],
+    home_forces: set[str],
+    low: str | None,
+) -> list[str]:
+    """The countries known only by their demonym ("Rwandan troops", "the Russian crossing") in
+    a text that places the event in a town of 15,000 people or more or a region (a name after a
+    preposition) while no namesake of the places it names so lies in that country: the
+    demonym is a side's nationality, abroad there."""
+    only_demonym = [
+        iso
+        for iso, w in by_demonym.items()
+        if weights[iso] - w < 0.5 and weights[iso] > 0.3 and iso not in home_forces
+    ]
+    if not only_demonym:
+        return []
+    town_countries: set[str] = set()
+    placing = 0
+    read: set[str] = set()  # each name read once (a long page repeats its towns)
+    for start, _end, m in found:
+        if m.demonym or not m.ids or m.key in read or not _locative_before(text, start, low):
+            continue
+        read.add(m.key)
+        cands = [gaz.place(i) for i in m.ids]
+        first = cands[0]
+        if first.feature == "country":
+            continue  # a country named by name weighs as such
+        if first.feature != "city" or first.population >= _VILLAGE_POP:
+            placing += 1  # a village's name is too often a namesake of one the index lacks
+        town_countries.update(c.country_iso3 for c in cands if c.country_iso3)
+    if not placing:
+        return []
+    return [iso for iso in only_demonym if iso not in town_countries]
+
+
+# A town named beside a force abroad: its namesake nearest the force's home of at least this
+# size (a force is sent mostly to a country of its region; a village is more often a namesake)
+def _nearest_namesake(gaz: Gazetteer, mention: Any, place: Place, homes: list[str]) -> Place:
+    """Among the town's namesakes of ``_VILLAGE_POP`` people or more, the one nearest the home
+    country of a force abroad: the nationality is a weak hint among namesakes, not the place."""
+    home_points = [h for h in map(gaz.country, homes) if h is not None and h.lat is not None]
+    namesakes = [
+        c
+        for c in mention.candidates
+        if c.feature == "city" and c.population >= _VILLAGE_POP and _by_own_name(mention, c)
+    ]
+    if not home_points or not namesakes or place not in namesakes:
+        return place
+    return min(namesakes, key=lambda c: min(_km_between(c, h) for h in home_points))
 
 
 # AP-style US datelines name the state in its AP abbreviation: "MADISON, Wis. (AP) —".
@@ -1526,7 +1628,7 @@ def _title_case_line(text: str, pos: int) -> bool:
 
 
 # a word every match of _NEAR_RE holds, searched before it
-_NEAR_HINT = r"\b(?:of|near|nearby|outside|close|vicinity|from|road|off)\s"
+_NEAR_HINT = rf"\b(?:of|near|nearby|outside|close|vicinity|from|road|off|{_ES_DIRECTION})\s"
 _NEAR_HINT_RE = guarded(_NEAR_HINT, re.I)
 _NEAR_HINT_LOW_RE = lowercase_twin(_NEAR_HINT)  # see fastre.lowercase_twin
 
@@ -1555,6 +1657,28 @@ def _near_before(text: str, lo: int, start: int, low: str | None = None) -> re.M
     return found
 
 
+def _side_of(near_m: re.Match[str] | None) -> tuple[str | None, float | None]:
+    """The side (an English key of ``_DIRECTIONS``) and the stated distance (in the text's
+    unit) of a ``_NEAR_RE`` match, English or Spanish."""
+    if near_m is None:
+        return None, None
+    if near_m.group("dir_es"):
+        dist = near_m.group("dist_es")
+        side_es = _ES_DIRECTIONS.get(near_m.group("dir_es").lower())
+        return side_es, float(dist.replace(",", ".")) if dist else None
+    side = near_m.group("dir")
+    dist = near_m.group("dist")
+    return (side.lower().replace("-", "") if side else None), (float(dist) if dist else None)
+
+
+def _owner_of_unit(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` follows "of" and owns what comes after it ("members of
+    Iran's elite force"): whose unit, not where."""
+    return bool(
+        _OWNER_AFTER_RE.match(text, end) and _OF_BEFORE_RE.search(text, max(0, start - 4), start)
+    )
+
+
 def _hit(
     text: str,
     start: int,
@@ -1574,7 +1698,9 @@ def _hit(
     else:
         hinted = _NEAR_HINT_RE.search(text, lo, start) is not None
     near_m = _near_before(text, lo, start, low) if hinted else None
-    after_preposition = _locative_before(text, start, low)
+    after_preposition = _locative_before(text, start, low) and not (
+        place.feature == "country" and _owner_of_unit(text, start, end)
+    )
     locative = after_preposition or bool(_PLACE_NOUN_AFTER_RE.match(text, end))
     # "Kenya has deployed" names a side; "the bomb in Mogadishu has killed" does not: a name
     # right after its preposition is that phrase's object, not the auxiliary's subject. ("Police
@@ -1613,16 +1739,16 @@ def _hit(
     if near_m is not None and _POSSESSIVE_AFTER_RE.match(text, end):
         near_m = None  # "outside Istanbul's city hall": in Istanbul
     offset = None
-    if near_m is not None and near_m.group("dist") and near_m.group("dir"):
-        dist = float(near_m.group("dist")) * (1.609 if near_m.group("mi") else 1.0)
-        key = near_m.group("dir").lower().replace("-", "")
-        dn, de = _DIRECTIONS.get(key, (0.0, 0.0))
+    side, dist_said = _side_of(near_m)
+    if near_m is not None and dist_said is not None and side:
+        dist = dist_said * (1.609 if near_m.group("mi") else 1.0)
+        dn, de = _DIRECTIONS.get(side, (0.0, 0.0))
         # "30 km west of X": the event is west of X, so move from X towards the west
         offset = (dn * dist, de * dist)
-    elif near_m is not None and near_m.group("dir") and place.feature == "city":
+    elif near_m is not None and side and place.feature == "city":
         # "west of X", "the northern countryside of X" without a distance: somewhere on that
         # side of the town, so a point a short way off on that side rather than the town's own
-        dn, de = _DIRECTIONS.get(near_m.group("dir").lower().replace("-", ""), (0.0, 0.0))
+        dn, de = _DIRECTIONS.get(side, (0.0, 0.0))
         side_km = _SIDE_KM
         worded = _WORDED_DISTANCE_BEFORE_RE.search(
             text, max(0, near_m.start() - 30), near_m.start()
@@ -1646,8 +1772,8 @@ def _hit(
         # "west of X" is less sure than X; "the western countryside of X" is as sure as X (the
         # text names where, on that side, less precisely than a village but not vaguely)
         directional=near_m is not None
-        and bool(near_m.group("dir"))
-        and not near_m.group("dist")
+        and bool(side)
+        and dist_said is None
         and not near_m.group("side"),
     )
 

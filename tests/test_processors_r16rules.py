@@ -243,12 +243,7 @@ def test_a_dated_label_line_still_dates_the_story() -> None:
     assert _day(text) == "2021-03-05"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the side of a town is read in English only (_NEAR_RE): 'al norte de Culiacán', "
-    "'a 30 kilómetros al norte de' keep the town's own point; a Spanish twin needs its own hint "
-    "words and a check on the UCDP Mexico subset",
-)
+# the Spanish sides: see tests/test_processors_q18place.py
 @pytest.mark.parametrize(
     "text",
     [
