@@ -1,0 +1,133 @@
+"""Datelines and tolls (issue 18, round q18line): a dateline ("KANDAHAR, 8 March 2021 -",
+"CULIACÁN, Sin., 8 de marzo (EFE).-") is where and when a report was filed. Its day is never a
+count and never the event's own day, but it is the day relative days of the report are counted
+from; its town is the place when the event's sentence names none. Sentences written for this file
+in wire, bulletin and statement styles; none is taken from the evaluation records."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rules import extract_from_text
+from processors.sentences import datelines
+from tests.processors_support import first_incident
+
+# a Wednesday; the datelines below are filed on other days, so a relative day tells which
+# day it was counted from
+PUB = "2021-03-10"
+
+ENGLISH_DATELINES = [
+    "KANDAHAR, 8 March 2021 - ",
+    "Kandahar, 8 March 2021 - ",
+    "KANDAHAR, March 8 (Reuters) - ",
+    "KANDAHAR, Mar. 8, 2021 (AFP) -- ",
+    "KANDAHAR, Afghanistan, 8 March - ",
+    "KANDAHAR, March 8: ",
+    "KANDAHAR, 8 March 2021 (Xinhua) -- ",
+    "KANDAHAR, Monday, 8 March 2021 - ",
+    "KANDAHAR (Afghanistan), 8 March 2021 (AFP) - ",
+]
+
+SPANISH_DATELINES = [
+    "CULIACÁN, Sin., 8 de marzo (EFE).- ",
+    "CULIACÁN, Sinaloa, 8 de marzo de 2021 (EFE).- ",
+    "Culiacán, Sinaloa, 8 de marzo.- ",
+    "CULIACÁN, 8 de marzo de 2021.- ",
+]
+
+
+@pytest.mark.parametrize("head", ENGLISH_DATELINES + SPANISH_DATELINES)
+def test_a_dateline_is_recognised_whole(head: str) -> None:
+    text = head + "Gunmen killed four soldiers."
+    assert [text[a:b] for a, b in datelines(text)] == [head]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline or a sentence that opens with a place is no dateline
+        "Sinaloa: police find three bodies near a highway",
+        "Kandahar: gunmen kill four soldiers",
+        "Gunmen - some of them masked - killed two guards.",
+    ],
+)
+def test_a_place_heading_a_sentence_is_no_dateline(text: str) -> None:
+    assert datelines(text) == []
+
+
+@pytest.mark.parametrize("head", ENGLISH_DATELINES)
+@pytest.mark.parametrize(
+    ("body", "dead"),
+    [
+        ("Gunmen killed four soldiers at a checkpoint.", 4),
+        ("Two policemen were shot dead at a checkpoint, officials said.", 2),
+        ("A roadside bomb killed a district governor and his driver.", 2),
+    ],
+)
+def test_the_datelines_day_is_no_count_and_its_town_the_place(
+    head: str, body: str, dead: int
+) -> None:
+    inc = first_incident(head + body, PUB)
+    assert inc.fatalities == dead
+    assert inc.location is not None and inc.location.country_iso3 == "AFG"
+    assert inc.location.name is not None and inc.location.name.startswith("Kandah")
+
+
+@pytest.mark.parametrize("head", SPANISH_DATELINES)
+def test_a_spanish_datelines_day_is_no_count_and_its_town_the_place(head: str) -> None:
+    inc = first_incident(head + "Hombres armados asesinaron a cuatro policías en un retén.", PUB)
+    assert inc.fatalities == 4
+    assert inc.location is not None and inc.location.name == "Culiacán"
+
+
+def test_a_place_of_the_sentence_beats_the_datelines_town() -> None:
+    inc = first_incident(
+        "KABUL, 8 March 2021 (Reuters) - Gunmen killed four soldiers in Herat.", PUB
+    )
+    assert inc.fatalities == 4
+    assert inc.location is not None and inc.location.name is not None
+    assert inc.location.name.startswith("Her")
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "day"),
+    [
+        # filed on Friday 5 March, published the next Wednesday: "on Monday" is 1 March
+        ("KANDAHAR, 5 March 2021 - ", "Gunmen killed four soldiers on Monday.", "2021-03-01"),
+        ("KANDAHAR, March 5 (Reuters) - ", "Gunmen killed four soldiers yesterday.", "2021-03-04"),
+        ("KANDAHAR, Mar. 5 (AP) - ", "A bomb killed two guards on Saturday night.", "2021-02-27"),
+        (
+            "CULIACÁN, Sin., 5 de marzo (EFE).- ",
+            "Hombres armados asesinaron a cuatro policías el lunes.",
+            "2021-03-01",
+        ),
+        (
+            "CULIACÁN, 5 de marzo de 2021.- ",
+            "Hombres armados asesinaron ayer a cuatro policías.",
+            "2021-03-04",
+        ),
+    ],
+)
+def test_relative_days_count_from_the_datelines_day(head: str, body: str, day: str) -> None:
+    assert first_incident(head + body, PUB).date == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the dateline's day is when it was filed: an event with no day of its own takes the
+        # publication day, as one without a dateline does
+        "KANDAHAR, 5 March 2021 - Gunmen killed four soldiers at a checkpoint.",
+        "CULIACÁN, Sin., 5 de marzo (EFE).- Hombres armados asesinaron a cuatro policías.",
+    ],
+)
+def test_the_datelines_day_is_not_the_events(text: str) -> None:
+    assert first_incident(text, PUB).date == PUB
+
+
+def test_a_dateline_without_a_year_is_read_in_the_year_before_a_january_report() -> None:
+    # filed Wednesday 30 December, published Tuesday 5 January: "on Monday" is 28 December 2020
+    incs = extract_from_text(
+        "KANDAHAR, Dec. 30 (Reuters) - Gunmen killed four soldiers on Monday.", "2021-01-05"
+    )
+    assert incs and incs[0].date == "2020-12-28"
