@@ -606,6 +606,7 @@ def _extract(
     low_text = lowered_document(text)  # once per document: each sentence's cue scan reads it
     trig_pos = [t.start for t in triggers]
     filed = datelines(text)
+    filed_starts = [a for a, _b in filed]
     # relative days ("on Monday", "yesterday") are counted from the day the report was filed,
     # which its dateline names when it was published later
     reference = _filed_day(text, filed, published) or published
@@ -652,10 +653,12 @@ def _extract(
             text_date = text_date or _label_date(sent_dates_all, said, published, text[s0:s1])
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
-        if filed and filed[0][0] < s1:
+        j = bisect_left(filed_starts, s1)
+        if j and filed[j - 1][1] > s0:
             # a dateline's day and town are when and where the report was filed: no count
-            # ("KABUL, 8 March - Gunmen killed four": 4, not 12), no trigger, no date of its own
-            supp = [*supp, *((a, b) for a, b in filed if a < s1 and s0 < b)]
+            # ("KABUL, 8 March - Gunmen killed four": 4, not 12), no trigger, no date of its own.
+            # Datelines open lines and sentences never cross one: one dateline at most.
+            supp = [*supp, filed[j - 1]]
         trigs = [
             t for t in triggers[i0:i1] if not _in_spans(t.start, supp) and not irrealis(text, t, s0)
         ]

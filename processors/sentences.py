@@ -42,7 +42,10 @@ _FURNITURE = re.compile(
 _DL_UPPER = "A-ZÀ-ÖØ-Þ"
 _DL_LOWER = "a-zß-öø-ÿ"
 DATELINE_RE = re.compile(
-    rf"^[ \t]*(?:[{_DL_UPPER}][{_DL_UPPER}.'’/-]+(?:[ -][{_DL_UPPER}][{_DL_UPPER}.'’/-]+)*"
+    # a space or hyphen only before a capital: one way to read each character, so a long line
+    # of capitals and hyphens is read in linear time (a word pattern repeated with the hyphen
+    # both in and between its words backtracked exponentially: 22 "AA-" took 4 s)
+    rf"^[ \t]*(?:[{_DL_UPPER}](?:[{_DL_UPPER}.'’/]|[ -](?=[{_DL_UPPER}]))+"
     rf"|[{_DL_UPPER}][{_DL_LOWER}]+(?: [{_DL_UPPER}][{_DL_LOWER}]+)?)"
     rf"(?:,[ \t]*[{_DL_UPPER}][\w.'’ -]{{1,40}}?|[ \t]*\([{_DL_UPPER}][\w.'’ -]{{1,40}}?\)){{0,2}}"
     r"(?:,[ \t]*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?"

@@ -131,3 +131,13 @@ def test_a_dateline_without_a_year_is_read_in_the_year_before_a_january_report()
         "KANDAHAR, Dec. 30 (Reuters) - Gunmen killed four soldiers on Monday.", "2021-01-05"
     )
     assert incs and incs[0].date == "2020-12-28"
+
+
+@pytest.mark.timeout(20)
+def test_a_long_line_of_hyphenated_capitals_is_read_and_is_no_dateline() -> None:
+    # a page line of capitals joined by hyphens ("AL-...-AL-...") that ends in no dash: the
+    # town pattern once read the hyphen both inside and between words and tried every split
+    # (2^n); the guard above only stops the test, what it checks is the reading
+    text = "AL-" * 60 + "x killed four soldiers."
+    assert datelines(text) == []
+    assert datelines("ALA-" * 60 + "ALA - Gunmen killed four soldiers.") == [(0, 246)]
