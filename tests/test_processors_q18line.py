@@ -141,3 +141,92 @@ def test_a_long_line_of_hyphenated_capitals_is_read_and_is_no_dateline() -> None
     text = "AL-" * 60 + "x killed four soldiers."
     assert datelines(text) == []
     assert datelines("ALA-" * 60 + "ALA - Gunmen killed four soldiers.") == [(0, 246)]
+
+
+# ----------------------------------------------------------------- tolls: kill words (issue 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # a headline's present-tense killing of one named or singular victim
+        ("Unidentified gunmen assassinate a commander of a rebel faction in Daraa", 1),
+        ("Militants execute a local council member in the northern countryside", 1),
+        ("Insurgents behead a village chief near the border", 1),
+        ("Mob lynches a police officer in the market town", 1),
+        ("Militants slaughtered a soldier near the town on Monday", 1),
+        # passive, one victim
+        ("A soldier had been slaughtered by the militants near the town", 1),
+        ("A local journalist was lynched by a crowd in the market town", 1),
+    ],
+)
+def test_one_victim_of_a_kill_verb_is_one_dead(text: str, dead: int) -> None:
+    assert first_incident(text, PUB).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # a killing named by its noun, its victims counted after it (bulletin style)
+        ("An assassination targets 3 members of the local council in the countryside of Daraa", 3),
+        ("Assassination targets two fighters of a rebel brigade in Afrin city", 2),
+        ("A beheading targets 2 members of the faction in Idlib countryside", 2),
+        ("An execution by the militant group against six people in the town square", 6),
+        ("Executions by shooting against 4 persons in the eastern countryside", 4),
+        ("New assassination targets one of the council members in a town of Daraa", 1),
+    ],
+)
+def test_a_killing_noun_with_its_victims_counts_them_dead(text: str, dead: int) -> None:
+    assert first_incident(text, PUB).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an attempt, or a count that is no victims, is no death toll
+        "An assassination attempt targets 3 members of the local council in Daraa",
+        "Gunmen execute a search warrant raid on a house in the town, wounding a guard",
+        "Police foil an attempt to assassinate a commander of a rebel faction in the town",
+        "Militants in the town failed to assassinate a local council member",
+    ],
+)
+def test_an_attempt_or_a_thing_is_no_dead(text: str) -> None:
+    incs = extract_from_text(text, PUB)
+    assert not incs or not incs[0].fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # "casualties" of a massacre are its dead (killed and wounded together otherwise)
+        ("At least 15 casualties in a massacre by warplanes on a village in Idlib", 15),
+        ("A massacre by warplanes leaves 12 casualties in a village in Idlib", 12),
+    ],
+)
+def test_casualties_of_a_massacre_are_dead(text: str, dead: int) -> None:
+    assert first_incident(text, PUB).fatalities == dead
+
+
+def test_casualties_alone_stay_no_death_toll() -> None:
+    assert first_incident("Shelling on the town causes 9 casualties", PUB).fatalities is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the charge a victim was killed on is no second killing
+        "Militants execute a man on charges of assassinating one of their commanders",
+        "The group executes a young man accused of killing a fighter of the group",
+    ],
+)
+def test_a_charge_is_no_second_victim(text: str) -> None:
+    assert first_incident(text, PUB).fatalities == 1
+
+
+def test_a_background_killing_noun_is_not_the_events_toll() -> None:
+    inc = first_incident(
+        "After the assassinations of about 200 people, the group arrests a cell and beheads its"
+        " leader in the town",
+        PUB,
+    )
+    assert inc.fatalities != 200
