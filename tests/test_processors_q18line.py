@@ -230,3 +230,21 @@ def test_a_background_killing_noun_is_not_the_events_toll() -> None:
         PUB,
     )
     assert inc.fatalities != 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same in Spanish: an attempt is no killing, a charge no second victim
+        "Intentan asesinar a un comandante de la policía municipal en Fresnillo",
+        "Sicarios trataron de matar a dos agentes en un retén de Culiacán",
+    ],
+)
+def test_a_spanish_attempt_is_no_dead(text: str) -> None:
+    incs = extract_from_text(text, PUB)
+    assert not incs or not incs[0].fatalities
+
+
+def test_a_spanish_charge_is_no_second_victim() -> None:
+    text = "Ejecutan a un hombre acusado de asesinar a dos policías en Culiacán"
+    assert first_incident(text, PUB).fatalities == 1
