@@ -228,6 +228,35 @@ _DEF_ONE_AFTER_RE = guarded(
     rf"(?P<one>(?:the|their|his|her|its)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS})\b(?!['’]))",
     _F,
 )
+# "gunmen assassinate a commander", "militants execute a council member", "a mob lynches a
+# police officer": a kill verb the one-victim rules above do not read (present tense, or one
+# that also takes things: "execute a warrant"), with one person after it.
+_KILL_ONE_AFTER_RE = guarded(
+    rf"\b(?P<verb>assassinates?|execut(?:es?|ing)|behead(?:s|ed)?|lynch(?:es|ed|ing)?|"
+    rf"slaughter(?:s|ed|ing)?)\s+(?P<one>(?:the|their|his|her|its|a|an|one|another)\s+"
+    rf"(?:[\w'’-]+\s+){{0,2}}?(?:{PERSON_NOUNS}|member|administrator|headman)\b(?!['’]))",
+    _F,
+)
+_KILL_ONE_AFTER_KEYS = ("assassinat", "execut", "behead", "lynch", "slaughter")
+# "an assassination targets 3 members of the council", "a beheading targets two fighters", "an
+# execution by the group of six people": a killing named by its noun, its victims counted after
+# it (not "an assassination attempt targets ...": the word after the noun must be one of these)
+_KILL_NOUN_COUNT_RE = guarded(
+    rf"\b(?:assassination|beheading|execution|liquidation)s?\s+"
+    rf"(?:(?:by|of)\s+(?:[\w'’-]+\s+){{1,5}}?)?"
+    rf"(?:targets?|targeted|targeting|against|kills?|killed)\s+{_NUM}"
+    rf"(?!\s+(?:days?|weeks?|months?|years?|hours?|times?)\b)",
+    _F,
+)
+_KILL_NOUN_KEYS = ("assassination", "beheading", "execution", "liquidation")
+# What makes a kill verb no killing: "an attempt to assassinate a commander", "a plot to
+# execute ...", and a charge: "executes a man on charges of assassinating one of its commanders"
+_NOT_DONE_BEFORE_RE = re.compile(
+    r"(?:\b(?:attempt\w*|tr(?:y|ies|ied|ying)|plot\w*|plan\w*|fail\w*|bid|conspir\w*|"
+    r"threat\w*|vow\w*|intend\w*|sought|seek\w*)\s+to|\bcharges?\s+of|\baccused\s+of|"
+    r"\bcharged\s+with|\bconvicted\s+of|\bsuspected\s+of)\s+[“\"'‘]?$",
+    _F,
+)
 # A headline's present-tense kill with a singular victim and no article ("Military kills
 # civilian", "Troops shoot, kill teacher"): one victim. Not the past form ("killed civilian" may
 # be an adjective before a plural or a possessive).
@@ -286,6 +315,7 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"
     rf"(?:(?P<died>died|succumbed)|(?:was|has been|had been|got)\s+(?:\w+ly\s+)?"
     rf"(?:killed|shot dead|slain|gunned down|murdered|executed|beheaded|assassinated|"
+    rf"slaughtered|lynched|"
     rf"(?:hacked|burned|burnt|beaten|stabbed|clubbed|stoned) to death))\b",
     0,
 )
@@ -302,6 +332,8 @@ _ONE_SUBJECT_KEYS = (
     "executed",
     "beheaded",
     "assassinated",
+    "slaughtered",
+    "lynched",
     " to death",
 )
 # One injured person named by a definite noun phrase: "the owner was injured", "a guard at the
@@ -473,7 +505,10 @@ _ZERO_RE = re.compile(
 _CAS_DEAD_RE = re.compile(
     r"\bcasualt\w*\s+(?:and|,|as well as)\s+(?:[\w-]+\s+){1,4}?(?:injur\w*|wounded|hurt)\b|"
     r"\b(?:injur\w*|wounded)\s+and\s+(?:[\w-]+\s+){0,3}?casualt|"
-    r"\bcasualt\w*\b[^.;:\n]{0,40}?\b(?:killed|dead|martyr\w*|of (?:the same|one) family)\b",
+    r"\bcasualt\w*\b[^.;:\n]{0,40}?\b(?:killed|dead|martyr\w*|massacre\w*|"
+    r"of (?:the same|one) family)\b|"
+    # "a massacre ... leaves 12 casualties": the dead of a massacre
+    r"\bmassacre\w*\b[^.;:\n]{0,40}?\bcasualt",
     _F,
 )
 # A death count over a span of time or over several places: a day's nationwide total ("85 were
@@ -955,6 +990,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
     for m in _LEFT_RE.finditer(seg):
         take(outcome(m.group("out")), m, (_num_start(m), _num_end(m)))
     for m in scan(_AFTER_RE, _AFTER_LOW_RE):
+        if _NOT_DONE_BEFORE_RE.search(seg, max(0, m.start() - 30), m.start()):
+            continue  # "tried to kill 3", "on charges of killing 2": no one killed here
         verb = m.group("verb").lower()
         if verb.startswith(("wound", "injur")):
             if _KILLED_AND_RE.search(seg, max(0, m.start() - 20), m.start()):
@@ -1026,6 +1063,8 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         s = m.start("art")
         if any(a < m.end() and s < b for a, b in used) or _subset_before(seg, s):
             continue
+        if _NOT_DONE_BEFORE_RE.search(seg, max(0, m.start() - 30), m.start()):
+            continue
         used.append((s, m.end("art")))
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
         found[kind] = _add(found.get(kind), Count(1, None))
@@ -1034,10 +1073,23 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
             continue
+        if _NOT_DONE_BEFORE_RE.search(seg, max(0, m.start() - 30), m.start()):
+            continue
         used.append((s, e))
         kind = "inj" if m.group("verb").lower().startswith(("wound", "injur")) else "kill"
         found[kind] = _add(found.get(kind), Count(1, None))
         plus(kind, e)
+    for m in _KILL_ONE_AFTER_RE.finditer(seg) if _has_any(low, _KILL_ONE_AFTER_KEYS) else ():
+        s, e = m.span("one")
+        if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):
+            continue
+        if _NOT_DONE_BEFORE_RE.search(seg, max(0, m.start() - 30), m.start()):
+            continue
+        used.append((s, e))
+        found["kill"] = _add(found.get("kill"), Count(1, None))
+        plus("kill", e)
+    for m in _KILL_NOUN_COUNT_RE.finditer(seg) if _has_any(low, _KILL_NOUN_KEYS) else ():
+        take("kill", m, (_num_start(m), _num_end(m)))
     for m in _BARE_ONE_AFTER_RE.finditer(seg) if "kill" in low else ():
         s, e = m.span("one")
         if any(a < e and s < b for a, b in used) or _subset_before(seg, m.start()):

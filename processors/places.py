@@ -684,6 +684,10 @@ _ADMIN_OF_BEFORE_RE = re.compile(
 )
 
 
+# the bracketed agency that ends a dateline span, right before its dash or colon
+_DATELINE_AGENCY_RE = re.compile(r"\(([^()]{2,20})\)[ \t]*(?:—|–|--|-|\.-|\.—|\.–|:)[ \t]+$")
+
+
 def article_places(
     text: str,
     title: str | None = None,
@@ -713,6 +717,16 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+    if exclude:
+        # the agency of a dateline ("KANDAHAR, March 8 (Xinhua) -"): a name, not a place, and
+        # no country context either (Xinhua is also a town of Yunnan)
+        agencies = [
+            (a + m.start(1), a + m.end(1))
+            for a, b in exclude
+            if (m := _DATELINE_AGENCY_RE.search(text, a, b)) is not None
+        ]
+        if agencies:
+            found = [f for f in found if not any(a <= f[0] < b for a, b in agencies)]
     if event_words:
         # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
         # "Ataque en ..."), which may spell a village abroad: as a context it would outvote
@@ -1942,7 +1956,8 @@ def choose_location(
     if country is None and main_country is not None:
         country = main_country.country_iso3
     for d in dateline:  # "TRIPOLI, Libya — ..." with no town in the report itself
-        if d.place.country_iso3 == country:
+        # "KANDAHAR, March 8 (Reuters) — ..." names no country: the town's own is the one
+        if country is None or d.place.country_iso3 == country:
             return to_location(d), 0.5
     if region is not None:
         return to_location(region), 0.4

@@ -354,6 +354,28 @@ def _masked(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _filed_day(text: str, filed: list[tuple[int, int]], published: date | None) -> date | None:
+    """The day the first dateline names ("KABUL, March 8 (Reuters) -", "CULIACÁN, Sin., 8 de
+    marzo (EFE).-"), read with the publication's year, when it is no later than publication nor
+    older than a background date; None without one."""
+    if not filed:
+        return None
+    a, b = filed[0]
+    head = text[a:b]
+    if not any(c.isdigit() for c in head):
+        return None
+    for read in (find_dates, es_rules.find_dates):
+        for d in read(head, published):
+            if d.kind != "explicit" or d.precision != "day":
+                continue
+            if published is not None and not (
+                published - timedelta(days=_BACKGROUND_DAYS) <= d.date <= published
+            ):
+                return None
+            return d.date
+    return None
+
+
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -645,9 +667,13 @@ def _extract(
     low_text = lowered_document(text)  # once per document: each sentence's cue scan reads it
     trig_pos = [t.start for t in triggers]
     filed = datelines(text)
+    filed_starts = [a for a, _b in filed]
+    # relative days ("on Monday", "yesterday") are counted from the day the report was filed,
+    # which its dateline names when it was published later
+    reference = _filed_day(text, filed, published) or published
     dates = [
         d
-        for d in (es_rules.find_dates if es else find_dates)(text, published)
+        for d in (es_rules.find_dates if es else find_dates)(text, reference)
         if not _in_spans(d.start, filed)
         and not _BORN_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
     ]
@@ -698,6 +724,12 @@ def _extract(
             text_date = text_date or _label_date(sent_dates_all, said, published, text[s0:s1])
             continue
         supp = suppressed_spans(text, s0, s1, low_text)
+        j = bisect_left(filed_starts, s1)
+        if j and filed[j - 1][1] > s0:
+            # a dateline's day and town are when and where the report was filed: no count
+            # ("KABUL, 8 March - Gunmen killed four": 4, not 12), no trigger, no date of its own.
+            # Datelines open lines and sentences never cross one: one dateline at most.
+            supp = [*supp, filed[j - 1]]
         trigs = [
             t
             for t in triggers[i0:i1]

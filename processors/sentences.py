@@ -34,13 +34,26 @@ _FURNITURE = re.compile(
 )
 
 
-# "GOMA, Democratic Republic of Congo, Feb 8 (Reuters) — ...": where and when it was filed, not
-# where and when the event happened.
+# "GOMA, Democratic Republic of Congo, Feb 8 (Reuters) — ...", "CULIACÁN, Sin., 8 de marzo
+# (EFE).- ...": where and when it was filed, not where and when the event happened. A town in
+# capitals or title case (accented letters too), up to two regions or a country (after a comma
+# or in brackets), a weekday, a day in any of the usual orders (English or Spanish, with or
+# without its year, or in digits), an agency in brackets, then a dash, ".-" or a colon.
+_DL_UPPER = "A-ZÀ-ÖØ-Þ"
+_DL_LOWER = "a-zß-öø-ÿ"
 DATELINE_RE = re.compile(
-    r"^[ \t]*(?:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+)*|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
-    r"(?:,[ \t]*[A-Z][\w.' -]{1,40}?)?(?:,[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+"
-    r"[A-Z][a-z]{2,8})(?:,?[ \t]+\d{4})?)?[ \t]*(?:\((?:Reuters|AP|AFP|dpa|Xinhua|IANS|PTI|ANI|UPI|"
-    r"[A-Za-z ]{2,20})\)[ \t]*)?(?:—|–|--|-)[ \t]+",
+    # a space or hyphen only before a capital: one way to read each character, so a long line
+    # of capitals and hyphens is read in linear time (a word pattern repeated with the hyphen
+    # both in and between its words backtracked exponentially: 22 "AA-" took 4 s)
+    rf"^[ \t]*(?:[{_DL_UPPER}](?:[{_DL_UPPER}.'’/]|[ -](?=[{_DL_UPPER}]))+"
+    rf"|[{_DL_UPPER}][{_DL_LOWER}]+(?: [{_DL_UPPER}][{_DL_LOWER}]+)?)"
+    rf"(?:,[ \t]*[{_DL_UPPER}][\w.'’ -]{{1,40}}?|[ \t]*\([{_DL_UPPER}][\w.'’ -]{{1,40}}?\)){{0,2}}"
+    r"(?:,[ \t]*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?"
+    r"(?:,[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}[ \t]+[A-Z][a-z]{2,8}\.?"
+    r"|\d{1,2}[ \t]+de[ \t]+[A-Za-z]{4,10}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"(?:,?[ \t]+(?:de[ \t]+)?\d{4})?)?"
+    r"[ \t]*(?:\([A-Za-z ]{2,20}\)[ \t]*)?"  # (Reuters), (AP), (EFE), (Xinhua), ...
+    r"(?:—|–|--|-|\.-|\.—|\.–|:)[ \t]+",
     re.MULTILINE,
 )
 

@@ -641,6 +641,14 @@ _VERB_NUM_RE = re.compile(
     rf"un balazo|un disparo))?{_ADVERB}\s+(?:a\s+)?(?:(?:los|las|otros|otras)\s+)?{_NUM}(?!\w)",
     _F,
 )
+# What makes a kill verb no killing: an attempt ("intentan asesinar a un comandante", "trató de
+# matar a dos") or a charge ("ejecutan a un hombre acusado de asesinar a un policía")
+_NOT_DONE_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:intent\w*|trat\w*\s+de|pretend\w*|planea\w*|busc\w*|quis\w*|quer\w*|"
+    r"acusad[oa]s?\s+de|(?:por|de)\s+haber|se[ñn]alad[oa]s?\s+(?:de|como\s+responsables?\s+de)|"
+    r"por\s+el\s+delito\s+de)\s+$",
+    _F,
+)
 # one victim named in the singular: "asesinan a hombre", "matan a una mujer", "muere joven",
 # "un hombre asesinado", "hallan cuerpo", "joven fue encontrado muerto"
 # (a nickname in quotes is one person: "asesinan a 'El Gato'")
@@ -755,6 +763,8 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
         c = _count(m)
         if c is None or _not_a_count(text, m):
             continue
+        if _NOT_DONE_BEFORE_RE.search(text, max(start, m.start() - 30), m.start()):
+            continue
         verb = m.group("verb").lower()
         if verb.startswith(("hier", "hiri", "lesion", "bale")):
             injured = _max(injured, c)
@@ -763,7 +773,10 @@ def find_casualties(text: str, start: int = 0, end: int | None = None) -> Casual
     for m in _BODIES_OF_RE.finditer(text, start, end):
         if not _not_a_count(text, m):
             killed = _max(killed, _count(m))
-    if killed is None and _ONE_KILLED_RE.search(text, start, end):
+    if killed is None and any(
+        not _NOT_DONE_BEFORE_RE.search(text, max(start, m.start() - 30), m.start())
+        for m in _ONE_KILLED_RE.finditer(text, start, end)
+    ):
         killed = Count(1, None)
     if injured is None and _ONE_INJURED_RE.search(text, start, end):
         injured = Count(1, None)
