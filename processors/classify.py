@@ -906,6 +906,31 @@ _SUBJECT_END_RE = re.compile(
 _SUBJECT_START_RE = re.compile(r".*(?:[,;:.!?()|\n]|\s[–—-]\s|\b(?:after|as|while|when)\s)", _FLAGS)
 
 
+# The breakdown of a passive toll ("N were killed yesterday, including M soldiers and K other
+# people", "... died, among them ..."): the group it names first says who the dead were
+_BREAKDOWN_RE = re.compile(
+    r"[^.;:()]{0,40}?\b(?:including|among them|among whom|among the dead|of whom)\s+", _FLAGS
+)
+
+
+def _breakdown_kind(seg: str, end: int) -> str | None:
+    """``CLASH`` when the breakdown after a passive killing at ``seg[:end]`` names combatants
+    before any civilians: dead on an armed side make the killing fighting, whoever else died."""
+    m = _BREAKDOWN_RE.match(seg, end)
+    if m is None:
+        return None
+    group = seg[m.end() : m.end() + 90]
+    arm = _ARMED_PERSON_RE.search(group)
+    if may_hold(group, _ARMED_MEMBER_KEYS):
+        member = _ARMED_MEMBER_RE.search(group)
+        if member and (arm is None or member.start() < arm.start()):
+            arm = member
+    if arm is None:
+        return None
+    civ = _civilian(group)
+    return lx.CLASH if civ is None or arm.start() < civ.start() else None
+
+
 def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> str | None:
     """Who died when the first killing is told in the passive with its victims before it ("ten
     fighters of the group were killed", "two soldiers killed in the north"): ``CLASH`` for an
@@ -916,6 +941,8 @@ def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> s
     if t is None or not _DIED_RE.match(t.text):
         return None
     pos, end = t.start - seg_start, t.end - seg_start
+    if _breakdown_kind(seg, end) == lx.CLASH:
+        return lx.CLASH
     after = seg[end : end + 40].lstrip()
     if after and not _NP_STOP_RE.match(after) and not after.startswith("by"):
         return None  # an object follows: "troops killed two" is active, its victims come after

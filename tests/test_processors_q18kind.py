@@ -1,0 +1,47 @@
+"""Issue 18, kind of violence and "no incident" on real reports (q18kind): classes of UCDP dev
+records typed on the wrong side of fighting / one-sided, or given no incident. General phrasing
+written for these tests, not copied from any record."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rules import extract_from_text
+
+ATTACK = "Attack"
+CLASH = "Armed clash"
+
+
+def first_type(text: str) -> str | None:
+    incidents = extract_from_text(text, published_at="2024-03-02")
+    return incidents[0].sub_event_type if incidents else None
+
+
+# A toll told in the passive whose breakdown names combatants among the dead ("N were killed,
+# including M soldiers"): the dead are not all civilians, so the killing is fighting, not an
+# Attack on civilians (before: the people / persons of the subject made it an Attack).
+_TOLLS_WITH_COMBATANTS = [
+    "At least 40 people were killed on Monday, including 12 soldiers and pro-government "
+    "militiamen, and 20 other people.",
+    "Thirty were killed across the province yesterday, including eight members of the security "
+    "forces and 15 other persons.",
+    "Fifty-two persons were killed including 9 fighters of the rebel factions and 30 other people.",
+    "Dozens of people were killed in the north of the country, among them 14 members of the army.",
+]
+
+
+@pytest.mark.parametrize("text", _TOLLS_WITH_COMBATANTS)
+def test_a_toll_that_includes_combatants_is_fighting(text: str) -> None:
+    assert first_type(text) == CLASH
+
+
+_TOLLS_OF_CIVILIANS = [
+    "At least 40 people were killed on Monday, including 12 children and 9 women.",
+    "Thirty civilians were killed yesterday, including eight children, in the shelling.",
+    "Gunmen killed 12 villagers including two police officers on the road to the market.",
+]
+
+
+@pytest.mark.parametrize("text", _TOLLS_OF_CIVILIANS)
+def test_a_toll_whose_breakdown_names_civilians_first_stays_an_attack(text: str) -> None:
+    assert first_type(text) != CLASH
