@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.language import detect_language
 from processors.rules import extract_from_text
 
 ATTACK = "Attack"
@@ -45,3 +46,32 @@ _TOLLS_OF_CIVILIANS = [
 @pytest.mark.parametrize("text", _TOLLS_OF_CIVILIANS)
 def test_a_toll_whose_breakdown_names_civilians_first_stays_an_attack(text: str) -> None:
     assert first_type(text) != CLASH
+
+
+# Headlines in Title Case (the style of many English outlets) have almost no lowercase word, so
+# the headline check that reads lowercase words could not speak and the n-gram model read the
+# names' language: "Resistance Forces Attack Army Base In ..." was skipped as not English.
+_ENGLISH_TITLES = [
+    "Junta Artillery Shelling Kills Three Villagers In Northern Township",
+    "Resistance Fighters Ambush Army Convoy Near Border Town",
+    "Former Police Chief From San Andrés Tuxtla Shot Dead",
+    "Twin Explosions Target Federal Government Soldiers In Capital",
+]
+
+
+@pytest.mark.parametrize("text", _ENGLISH_TITLES)
+def test_an_english_headline_in_title_case_is_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+_NOT_ENGLISH_TITLES = [
+    "Matan A Tres Hombres En Culiacán",
+    "Asesinan a balazos a un comerciante en la colonia Centro",
+    "Enfrentamiento Entre Policías Y Sicarios Deja Cinco Muertos",
+    "Ataque Armado Contra Una Patrulla De La Policía Estatal",
+]
+
+
+@pytest.mark.parametrize("text", _NOT_ENGLISH_TITLES)
+def test_a_spanish_headline_in_title_case_stays_not_english(text: str) -> None:
+    assert detect_language(text) != "en"
