@@ -39,6 +39,7 @@ __all__ = [
     "GENERIC_LABELS",
     "Trigger",
     "cluster",
+    "combatants_among_dead",
     "find_triggers",
     "grievance_arrest",
     "irrealis",
@@ -929,6 +930,13 @@ def _breakdown_kind(seg: str, end: int) -> str | None:
         return None
     civ = _civilian(group)
     return lx.CLASH if civ is None or arm.start() < civ.start() else None
+
+
+def combatants_among_dead(seg: str, end: int) -> bool:
+    """Whether the breakdown after an outcome word ending at ``seg[:end]`` names combatants
+    first ("N died yesterday, including M members of the regime forces ..."): a toll of
+    fighting, an event even when told with a bare "died"."""
+    return _breakdown_kind(seg, end) == lx.CLASH
 
 
 def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> str | None:

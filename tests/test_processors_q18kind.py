@@ -75,3 +75,22 @@ _NOT_ENGLISH_TITLES = [
 @pytest.mark.parametrize("text", _NOT_ENGLISH_TITLES)
 def test_a_spanish_headline_in_title_case_stays_not_english(text: str) -> None:
     assert detect_language(text) != "en"
+
+
+# A toll told with a bare "died" is no incident (a death alone is no event), but one whose
+# breakdown names combatants among the dead is a toll of fighting: "N died yesterday, including M
+# members of the army and K other people" (before: no incident at all).
+_DIED_WITH_COMBATANTS = [
+    "Forty-six people died yesterday, including 12 members of the regime forces and allied "
+    "militiamen, and 20 other persons.",
+    "At least 60 died on Sunday, among them 25 fighters of the rebel brigades.",
+]
+
+
+@pytest.mark.parametrize("text", _DIED_WITH_COMBATANTS)
+def test_a_death_toll_that_includes_combatants_is_fighting(text: str) -> None:
+    assert first_type(text) == CLASH
+
+
+def test_a_death_toll_of_civilians_alone_is_still_no_incident() -> None:
+    assert first_type("Twelve people died yesterday, including four children, in the heat.") is None
