@@ -94,3 +94,31 @@ def test_a_death_toll_that_includes_combatants_is_fighting(text: str) -> None:
 
 def test_a_death_toll_of_civilians_alone_is_still_no_incident() -> None:
     assert first_type("Twelve people died yesterday, including four children, in the heat.") is None
+
+
+# "Junta" names the armed side of the state in Myanmar's news (as "regime" in Syria's): its
+# offices, targets and casualties hit in an attack are an armed target, so the attack is
+# fighting (before: no armed word was read and the attack was one on civilians).
+_ATTACKS_ON_THE_JUNTA = [
+    "Six killed in an attack on junta targets in the township on Monday.",
+    "A local defence group attacked junta offices in the town, the group said.",
+    "Junta casualties in resistance attacks near the town on Sunday.",
+]
+
+
+@pytest.mark.parametrize("text", _ATTACKS_ON_THE_JUNTA)
+def test_an_attack_on_the_junta_is_fighting(text: str) -> None:
+    assert first_type(text) == CLASH
+
+
+_KILLINGS_BY_THE_JUNTA = [
+    "Junta troops killed three villagers in the township on Monday.",
+    "Nine killed in junta raids on two villages near the mine.",
+    "Two men were killed in junta custody, their relatives said.",
+    "A junta informer was shot dead in the town on Monday.",
+]
+
+
+@pytest.mark.parametrize("text", _KILLINGS_BY_THE_JUNTA)
+def test_killings_by_the_junta_or_of_its_informers_stay_an_attack(text: str) -> None:
+    assert first_type(text) == ATTACK
