@@ -122,3 +122,18 @@ _KILLINGS_BY_THE_JUNTA = [
 @pytest.mark.parametrize("text", _KILLINGS_BY_THE_JUNTA)
 def test_killings_by_the_junta_or_of_its_informers_stay_an_attack(text: str) -> None:
     assert first_type(text) == ATTACK
+
+
+# A commander or an emir is a combatant whoever killed him, with or without his group named
+# after him ("a commander in a brigade": the noun phrase stops before "in"); before: read as an
+# unarmed person, an Attack.
+_COMMANDERS_KILLED = [
+    "Unknown gunmen assassinated a local commander near the town on Friday.",
+    "Rival fighters beheaded an emir in the north of the province.",
+    "A senior commander was shot dead in the eastern countryside on Monday.",
+]
+
+
+@pytest.mark.parametrize("text", _COMMANDERS_KILLED)
+def test_a_commander_killed_is_fighting(text: str) -> None:
+    assert first_type(text) == CLASH
