@@ -1051,6 +1051,7 @@ _WEATHER_RE = guarded(
     _FLAGS,
 )
 _TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
+_TRUCE_BREACH_RE = re.compile(r"\b(?:breach(?:es|ed)?|violations?|violat(?:e|es|ed|ing))\b", _FLAGS)
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
@@ -1469,6 +1470,13 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # "two civilians killed in the truce areas": a killing dated or placed by a truce
         return resolve([t for t in triggers if t.label != lx.AGREEMENT], seg, seg_start)
+    elif (
+        top == lx.AGREEMENT
+        and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
+        and _TRUCE_BREACH_RE.search(seg)
+    ):
+        # "breaches of the truce escalate": fighting between its armed parties, not the truce
+        sub = lx.CLASH
     elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
         sub = lx.OTHER  # the release of abductees
     else:

@@ -137,3 +137,23 @@ _COMMANDERS_KILLED = [
 @pytest.mark.parametrize("text", _COMMANDERS_KILLED)
 def test_a_commander_killed_is_fighting(text: str) -> None:
     assert first_type(text) == CLASH
+
+
+# Breaches or violations of a truce told without their weapon ("breaches of the truce escalate",
+# "violations on the third day of the ceasefire"): fighting between the truce's armed parties, not
+# the truce itself (before: an Agreement, "other" for the kind).
+_TRUCE_BREACHES = [
+    "Violations of the ceasefire escalated on the third day of the truce in the south.",
+    "Breaches of the truce continued in several areas of the province on Sunday.",
+    "The truce ends its tenth day with new breaches in the northern countryside.",
+]
+
+
+@pytest.mark.parametrize("text", _TRUCE_BREACHES)
+def test_breaches_of_a_truce_are_fighting(text: str) -> None:
+    assert first_type(text) == CLASH
+
+
+def test_a_truce_agreed_is_still_an_agreement() -> None:
+    text = "The two sides agreed to a ceasefire in the province on Sunday."
+    assert first_type(text) == "Agreement"
