@@ -1059,12 +1059,15 @@ _HARM_RE = re.compile(
 _KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
 
 
-def _killing_before(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
-    """True when the segment tells killings before its first abduction trigger ("killed at
-    least 124 people ..., adding that dozens of women were abducted"): an Attack."""
+def _killing_before(
+    triggers: list[Trigger], seg: str, seg_start: int | None, label: str = lx.ABDUCTION
+) -> bool:
+    """True when the segment tells killings before its first ``label`` trigger ("killed at
+    least 124 people ..., adding that dozens of women were abducted": an Attack; "one killed,
+    four arrested in a raid": the killing, not the arrests)."""
     if seg_start is None:
         return False
-    first = next((t for t in triggers if t.label == lx.ABDUCTION), None)
+    first = next((t for t in triggers if t.label == label), None)
     if first is None:
         return False
     return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
@@ -1336,6 +1339,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     if top == lx.PROTEST and _blast_before_protest(triggers, seg):
         # "a bomb exploded where police were posted to deter the protest": the blast is the event
         return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)
+    if top == lx.ARRESTS and _killing_before(triggers, seg, seg_start, lx.ARRESTS):
+        return resolve([t for t in triggers if t.label != lx.ARRESTS], seg, seg_start)
     if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
         sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
     elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):

@@ -157,3 +157,22 @@ def test_breaches_of_a_truce_are_fighting(text: str) -> None:
 def test_a_truce_agreed_is_still_an_agreement() -> None:
     text = "The two sides agreed to a ceasefire in the province on Sunday."
     assert first_type(text) == "Agreement"
+
+
+# A killing told before arrests in the same report ("one killed, four arrested in a raid"): the
+# killing is the event, the arrests came with it (before: Arrests, which outranks a killing, as
+# an abduction did before the same rule). A killing after the arrest is its background.
+_KILLED_THEN_ARRESTED = [
+    ("One civilian was killed and four were arrested in a police raid on the village.", ATTACK),
+    ("Eight militants killed, four arrested in a security operation in the north.", CLASH),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), _KILLED_THEN_ARRESTED)
+def test_a_killing_told_before_arrests_is_the_event(text: str, expected: str) -> None:
+    assert first_type(text) == expected
+
+
+def test_arrests_over_an_earlier_killing_stay_arrests() -> None:
+    text = "Police arrested four men over the killing of a farmer last week."
+    assert first_type(text) == "Arrests"
