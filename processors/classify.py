@@ -39,6 +39,7 @@ __all__ = [
     "GENERIC_LABELS",
     "Trigger",
     "cluster",
+    "combatants_among_dead",
     "find_triggers",
     "grievance_arrest",
     "irrealis",
@@ -906,6 +907,38 @@ _SUBJECT_END_RE = re.compile(
 _SUBJECT_START_RE = re.compile(r".*(?:[,;:.!?()|\n]|\s[–—-]\s|\b(?:after|as|while|when)\s)", _FLAGS)
 
 
+# The breakdown of a passive toll ("N were killed yesterday, including M soldiers and K other
+# people", "... died, among them ..."): the group it names first says who the dead were
+_BREAKDOWN_RE = re.compile(
+    r"[^.;:()]{0,40}?\b(?:including|among them|among whom|among the dead|of whom)\s+", _FLAGS
+)
+
+
+def _breakdown_kind(seg: str, end: int) -> str | None:
+    """``CLASH`` when the breakdown after a passive killing at ``seg[:end]`` names combatants
+    before any civilians: dead on an armed side make the killing fighting, whoever else died."""
+    m = _BREAKDOWN_RE.match(seg, end)
+    if m is None:
+        return None
+    group = seg[m.end() : m.end() + 90]
+    arm = _ARMED_PERSON_RE.search(group)
+    if may_hold(group, _ARMED_MEMBER_KEYS):
+        member = _ARMED_MEMBER_RE.search(group)
+        if member and (arm is None or member.start() < arm.start()):
+            arm = member
+    if arm is None:
+        return None
+    civ = _civilian(group)
+    return lx.CLASH if civ is None or arm.start() < civ.start() else None
+
+
+def combatants_among_dead(seg: str, end: int) -> bool:
+    """Whether the breakdown after an outcome word ending at ``seg[:end]`` names combatants
+    first ("N died yesterday, including M members of the regime forces ..."): a toll of
+    fighting, an event even when told with a bare "died"."""
+    return _breakdown_kind(seg, end) == lx.CLASH
+
+
 def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> str | None:
     """Who died when the first killing is told in the passive with its victims before it ("ten
     fighters of the group were killed", "two soldiers killed in the north"): ``CLASH`` for an
@@ -916,6 +949,8 @@ def _subject_kind(triggers: list[Trigger], seg: str, seg_start: int | None) -> s
     if t is None or not _DIED_RE.match(t.text):
         return None
     pos, end = t.start - seg_start, t.end - seg_start
+    if _breakdown_kind(seg, end) == lx.CLASH:
+        return lx.CLASH
     after = seg[end : end + 40].lstrip()
     if after and not _NP_STOP_RE.match(after) and not after.startswith("by"):
         return None  # an object follows: "troops killed two" is active, its victims come after
@@ -1016,6 +1051,7 @@ _WEATHER_RE = guarded(
     _FLAGS,
 )
 _TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
+_TRUCE_BREACH_RE = re.compile(r"\b(?:breach(?:es|ed)?|violations?|violat(?:e|es|ed|ing))\b", _FLAGS)
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
@@ -1023,12 +1059,15 @@ _HARM_RE = re.compile(
 _KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
 
 
-def _killing_before(triggers: list[Trigger], seg: str, seg_start: int | None) -> bool:
-    """True when the segment tells killings before its first abduction trigger ("killed at
-    least 124 people ..., adding that dozens of women were abducted"): an Attack."""
+def _killing_before(
+    triggers: list[Trigger], seg: str, seg_start: int | None, label: str = lx.ABDUCTION
+) -> bool:
+    """True when the segment tells killings before its first ``label`` trigger ("killed at
+    least 124 people ..., adding that dozens of women were abducted": an Attack; "one killed,
+    four arrested in a raid": the killing, not the arrests)."""
     if seg_start is None:
         return False
-    first = next((t for t in triggers if t.label == lx.ABDUCTION), None)
+    first = next((t for t in triggers if t.label == label), None)
     if first is None:
         return False
     return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
@@ -1300,6 +1339,8 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     if top == lx.PROTEST and _blast_before_protest(triggers, seg):
         # "a bomb exploded where police were posted to deter the protest": the blast is the event
         return resolve([t for t in triggers if t.label != lx.PROTEST], seg, seg_start)
+    if top == lx.ARRESTS and _killing_before(triggers, seg, seg_start, lx.ARRESTS):
+        return resolve([t for t in triggers if t.label != lx.ARRESTS], seg, seg_start)
     if top == lx.DISRUPTED and lx.ARRESTS in scores and _found_only(triggers):
         sub = lx.ARRESTS  # "arrested 14 suspects and recovered two rifles": the arrests
     elif top == lx.DISRUPTED and lx.SUICIDE not in scores and not _went_off(triggers, seg):
@@ -1434,6 +1475,13 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     ):
         # "two civilians killed in the truce areas": a killing dated or placed by a truce
         return resolve([t for t in triggers if t.label != lx.AGREEMENT], seg, seg_start)
+    elif (
+        top == lx.AGREEMENT
+        and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
+        and _TRUCE_BREACH_RE.search(seg)
+    ):
+        # "breaches of the truce escalate": fighting between its armed parties, not the truce
+        sub = lx.CLASH
     elif top == lx.ABDUCTION and _RELEASED_RE.search(seg):
         sub = lx.OTHER  # the release of abductees
     else:

@@ -44,7 +44,11 @@ def detect_language(text: str, declared: str | None = None) -> str:
         and (english > 0 or lang not in _SPANISH_LIKE)
     ):
         return "en"
-    if lang != "en" and len(words) <= _HEADLINE_WORDS and _english_headline(text[:1200]):
+    if (
+        lang != "en"
+        and len(words) <= _HEADLINE_WORDS
+        and (_english_headline(text[:1200]) or _english_title(text[:1200]))
+    ):
         return "en"
     if lang in _SPANISH_MINOR or (lang in _SPANISH_NEIGHBOURS and len(words) <= _HEADLINE_WORDS):
         return _spanish_or(str(lang), sample, words)
@@ -165,3 +169,32 @@ def _english_headline(text: str) -> bool:
         if w != "a" and gaz.english_zipf(w) < _HEADLINE_MIN_ZIPF:  # "a": both languages
             return False
     return True
+
+
+# A headline in Title Case ("Junta Shelling Kills Three Villagers In ...", "Ex-Police Chief From
+# San Andrés Shot Dead") has almost no lowercase word for _english_headline to read, and the
+# n-gram model reads its names (Nigerian Pidgin, Bikol, Aragonese, Swedish ...). Case-folded,
+# its words say the language: at least _TITLE_MIN_ENGLISH and half of them common English
+# words, and none a function word of a language that shares those names (the connectors inside
+# a name, "Sayula de Alemán", are the name's own).
+_TITLE_WORD_RE = re.compile(r"(?<![\w'’-])[A-Za-zÀ-ÿ][\w'’-]*")
+_TITLE_MIN_ENGLISH = 3
+
+
+def _english_title(text: str) -> bool:
+    plain = _NAME_RUN_RE.sub(
+        lambda m: " ".join(w for w in m.group().split() if w[:1].isupper()), text
+    )
+    words = [w.lower() for w in _TITLE_WORD_RE.findall(plain)]
+    if len(words) < _TITLE_MIN_ENGLISH or any(w in _OTHER_FUNCTION_WORDS for w in words):
+        return False
+    try:
+        from processors.places import gazetteer
+
+        gaz = gazetteer()
+    except Exception:  # the gazetteer is optional here; without it the model decides
+        return False
+    if gaz is None:
+        return False
+    english = sum(1 for w in words if w != "a" and gaz.english_zipf(w) >= _HEADLINE_MIN_ZIPF)
+    return english >= _TITLE_MIN_ENGLISH and 2 * english >= len(words)

@@ -1045,7 +1045,14 @@ ARMED_CUES = (
     r"policemen|gendarmes?|militants?|fighters?|insurgents?|rebels?|jihadists?|militi(?:a|as|amen)|"
     r"security forces|forces|guards?|checkpoints?|bases?|outposts?|barracks|convoys?|patrols?|"
     r"(?:security|military|police|army|border) posts?|"
-    r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel"
+    r"combatants|terrorists?|bandits|gunmen|armed men|armed group|positions?|personnel|"
+    # ranks only armed sides have ("a local commander", "an emir in the group")
+    r"commanders?|emirs?|amirs?|"
+    # Myanmar's military regime as the target of an attack ("attacked junta offices", "junta
+    # casualties"); as the agent ("junta raids", "killed by the junta") it says nothing of who
+    # was hit, nor does a junta informer or custody
+    r"junta(?= (?:targets?|offices?|casualties|members|personnel|positions|camps?|columns?|"
+    r"and (?:its |their )?allies)\b)"
 )
 PROTEST_INTERVENTION_CUES = (
     r"tear ?gas|water cannons?|batons?|baton-charged|rubber bullets|"

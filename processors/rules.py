@@ -37,6 +37,7 @@ from processors.classify import (
     Resolution,
     Trigger,
     cluster,
+    combatants_among_dead,
     find_triggers,
     grievance_arrest,
     irrealis,
@@ -862,6 +863,10 @@ def _extract(
                     m.casualty_only
                     and all(bare_death.fullmatch(t.text) for t in members)
                     and violent_word.search(seg) is None
+                    and not (
+                        not es
+                        and any(combatants_among_dead(seg, t.end - seg_start) for t in members)
+                    )
                 ):
                     continue
                 target = _Incident()
