@@ -77,7 +77,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "wirewatch-rules"
-EXTRACTOR_VERSION = "0.4.5"  # issue 18 fourteenth round: background sentences, datelines, kind, places
+EXTRACTOR_VERSION = "0.4.5"  # issue 18 fourteenth round: background, datelines, kind, places
 _EXTRACTOR = ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION)
 
 # the code before the colon is kept for subscribers who filter on it (it predates the Spanish
