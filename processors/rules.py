@@ -48,7 +48,7 @@ from processors.classify import (
 from processors.dates import NOT_EVENT_KINDS, DateMention, find_dates
 from processors.fastre import guarded, lowered_document, may_hold
 from processors.language import detect_language, english_words_prevail
-from processors.numbers import NUMBER_PATTERN, Count
+from processors.numbers import NUMBER_PATTERN, Count, parse_number
 from processors.places import (
     ArticlePlaces,
     PlaceHit,
@@ -554,6 +554,46 @@ _SAME_DAY_RE = re.compile(
     r"\b(?:that|the\s+same|that\s+same)\s+day\b|\b(?:ese|aquel|el\s+mismo|ese\s+mismo)\s+d[ií]a\b",
     re.IGNORECASE,
 )
+# An event's sentence dated by a step from the day of the sentence before it: "the next day", "two
+# days later", "the day before", "al día siguiente", "tres días después". It tells another event
+# than the one before it (_NEW_EVENT_RE), so it is read as a new incident and dated by the step.
+_DAY_STEP_RE = re.compile(
+    r"\b(?:(?P<next>the\s+(?:next|following)\s+day|the\s+day\s+after|a\s+day\s+later|"
+    r"al\s+d[ií]a\s+siguiente|al\s+otro\s+d[ií]a|un\s+d[ií]a\s+despu[ée]s)|"
+    r"(?P<prev>the\s+(?:previous|preceding)\s+day|the\s+day\s+before|a\s+day\s+earlier|"
+    r"el\s+d[ií]a\s+anterior|un\s+d[ií]a\s+antes)|"
+    r"(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?\s+later|"
+    r"d[ií]as\s+despu[ée]s))\b",
+    re.IGNORECASE,
+)
+
+
+# A killing with its victims after the verb ("troops killed 12 insurgents", "mataron a cinco"): told
+# a day or more after another event, a new killing, where "two of the wounded died the next day"
+# or "were killed" tells more dead of the event before
+_ACTIVE_KILL_RE = re.compile(
+    r"(?<!was )(?<!were )(?<!been )(?<!fue )(?<!fueron )"
+    r"\b(?:kill(?:ed|ing|s)?|mat(?:aron|ó|an)\s+a)\s+(?:at\s+least\s+|al\s+menos\s+)?"
+    r"(?:\d|a\b|an\b|one|two|three|four|five|six|seven|eight|nine|ten|several|dozens|un[oa]?\b|"
+    r"dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios)",
+    re.IGNORECASE,
+)
+
+
+def _day_step(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """The first day step in ``text[start:end]`` (_DAY_STEP_RE): its span and its days."""
+    m = _DAY_STEP_RE.search(text, start, end)
+    if m is None:
+        return None
+    if m.group("next"):
+        days = 1
+    elif m.group("prev"):
+        days = -1
+    else:
+        days = parse_number(m.group("n")) or 0
+    return (m.start(), m.end(), days) if days else None
+
+
 # ... or its place: "there" (not the existential "there were", "there's been", "there appears to
 # be"), "allí", "ahí"
 _THERE_RE = re.compile(
@@ -740,6 +780,16 @@ def _extract(
         ]
         sent_dates = [d for d in sent_dates_all if not _in_spans(d.start, supp)]
         sentence_date = _pick_date(sent_dates, s0, s1, said)
+        step = _day_step(text, s0, s1) if trigs else None
+        if (
+            step is not None
+            and sentence_date is None
+            and latest_date is not None
+            and latest_date.precision == "day"
+        ):
+            stepped = latest_date.date + timedelta(days=step[2])
+            if published is None or stepped <= published:
+                sentence_date = DateMention(step[0], step[1], stepped, "day", "explicit")
         if not trigs:
             latest_date = sentence_date or latest_date
             if _background_sentence(text[s0:s1]):
@@ -801,7 +851,8 @@ def _extract(
                 generic=generic,
                 casualty_only=strength <= _WEAK,
                 anaphoric=anaphoric,
-                new_cue=may_hold(seg, _NEW_EVENT_KEYS) and _NEW_EVENT_RE.search(seg) is not None,
+                new_cue=step is not None
+                or (may_hold(seg, _NEW_EVENT_KEYS) and _NEW_EVENT_RE.search(seg) is not None),
                 own_date=own_date,
                 ctx_date=sent_ctx_date,
                 casualties=cas,
@@ -1182,6 +1233,12 @@ def _attach(
     """The incident a mention continues, or None when it starts a new one."""
     if m.new_cue and not m.casualty_only:
         return None
+    if (
+        m.new_cue
+        and _DAY_STEP_RE.search(m.masked) is not None
+        and _ACTIVE_KILL_RE.search(m.masked) is not None
+    ):
+        return None  # "Two days later, troops killed 12 insurgents": another killing
     compatible = [inc for inc in reversed(incidents) if _compatible(m, inc)]
     # a bare "the strike" goes to the latest incident of its own default kind first
     compatible.sort(key=lambda inc: inc.sub != m.res.sub_event_type)
