@@ -1536,7 +1536,9 @@ def _draft(
             (sentences[k].start, sentences[k].end)
             for k in (own[0] - 1, own[-1] + 1)
             if 0 <= k < len(sentences)
-            and ((there and k < own[0]) if k in background_sents else k not in told)
+            # "there" refers back to the sentence before, even when that one told another
+            # event ("Two days later, troops killed 12 insurgents there")
+            and ((there and k < own[0]) or (k not in background_sents and k not in told))
         ],
         dateline=places.dateline,
     )

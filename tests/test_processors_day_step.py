@@ -72,3 +72,26 @@ def test_a_step_past_publication_dates_nothing() -> None:
         doc_id="step",
     )
     assert all(str(i.date) <= PUBLISHED for i in got)
+
+
+def test_there_takes_the_place_of_the_sentence_before_that_told_another_event() -> None:
+    got = extract_from_text(
+        "Gunmen attacked a village near Kano on 2 March. Two days later, troops killed 12 "
+        "insurgents there.",
+        PUBLISHED,
+        doc_id="step",
+    )
+    later = [i for i in got if str(i.date) == "2021-03-04"]
+    assert len(later) == 1
+    assert later[0].location is not None
+    assert later[0].location.country == "Nigeria"
+    # with no "there", another event's place is not lent
+    got = extract_from_text(
+        "Gunmen attacked a village near Kano on 2 March. Two days later, troops killed 12 "
+        "insurgents.",
+        PUBLISHED,
+        doc_id="step",
+    )
+    later = [i for i in got if str(i.date) == "2021-03-04"]
+    assert len(later) == 1
+    assert later[0].location is None
