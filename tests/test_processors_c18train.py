@@ -1,7 +1,8 @@
 """rules+classifier and the rules' kind (c18train): the model may re-type the rules' Attack
-as an Armed clash, never their Armed clash as an Attack. The rules type an Armed clash only on
-a reading of armed sides (fighting words, combatants among the dead, an armed target), which
-word n-grams cannot overturn: "regime forces" and "killed" are as common in one-sided reports."""
+as an Armed clash, never their Armed clash or Explosions sub-type as an Attack. The rules type
+an Armed clash only on a reading of armed sides (fighting words, combatants among the dead, an
+armed target) and an Explosions sub-type only on a named weapon, which word n-grams cannot
+overturn: "regime forces" and "killed" are as common in one-sided reports."""
 
 from __future__ import annotations
 
@@ -65,3 +66,51 @@ def test_the_shipped_model_keeps_a_breakdown_toll_of_fighting(text: str) -> None
     assert rule_inc.sub_event_type == "Armed clash"  # the rules' structural reading
     [[inc, *_]] = ClassifierExtractor().extract([article])
     assert inc.sub_event_type == "Armed clash"
+
+
+# ACLED codes the means first: a killing by a named weapon is its Explosions sub-type whoever
+# died, and the rules type one only on a named weapon, so the model's Attack does not move it
+WEAPON_TYPES = [
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Suicide bomb",
+]
+
+
+@pytest.mark.parametrize("rule_type", WEAPON_TYPES)
+def test_a_confident_attack_verdict_leaves_the_rules_weapon_type(rule_type: str) -> None:
+    model = EventClassifier.from_bytes(
+        _model_bytes(
+            ["killed"],
+            [[0, 30, 0, 0]],
+            [rule_type, "Attack", "Armed clash", "none"],
+            rerank=[rule_type, "Attack", "Armed clash"],
+        )
+    )
+    assert model.decide("two men killed", rule_type) == rule_type
+    # an Armed clash verdict is not held back by this rule
+    clash = EventClassifier.from_bytes(
+        _model_bytes(
+            ["killed"],
+            [[0, 0, 30, 0]],
+            [rule_type, "Attack", "Armed clash", "none"],
+            rerank=[rule_type, "Attack", "Armed clash"],
+        )
+    )
+    assert clash.decide("two men killed", rule_type) == "Armed clash"
+
+
+BOMBINGS = [
+    "A bombing killed a shopkeeper and his son in Quetta, police said",
+    "Two brothers killed in bombing outside their home in Kandahar",
+]
+
+
+@pytest.mark.parametrize("text", BOMBINGS)
+def test_the_shipped_model_keeps_a_bombing_the_rules_read(text: str) -> None:
+    article = Article(article_id="c18b", url="https://example.org/c18b", text=text)
+    [[rule_inc, *_]] = RuleExtractor().extract([article])
+    assert rule_inc.sub_event_type == "Remote explosive/landmine/IED"
+    [[inc, *_]] = ClassifierExtractor().extract([article])
+    assert inc.sub_event_type == "Remote explosive/landmine/IED"
