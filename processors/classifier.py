@@ -19,6 +19,15 @@ a model and the rule it was tuned with travel together):
   the incident is re-typed (event type from :data:`wirewatch.taxonomy.EVENT_TYPE_OF`). Between
   other types the rules stand: there the model knows only our own written reports, and on our
   regression sets it re-typed more incidents wrongly than rightly;
+* the rules' Armed clash or Explosions sub-type is never re-typed an Attack
+  (:data:`RULES_STAND`). The rules type an Armed clash only on a reading of two armed sides
+  (fighting words, combatants named among the dead, an armed target), and an Explosions
+  sub-type only on a named weapon, which ACLED codes before the victims; their Attack is also
+  their fallback when they read neither. Word n-grams cannot overturn such a reading:
+  "regime forces", "killed", "yesterday" are as common in one-sided reports as in tolls of
+  fighting ("N killed yesterday, including M members of the regime forces" is fighting; the
+  model, trained on both, said Attack). The other way, an Attack re-typed an Armed clash or a
+  weapon's type, stays open: there the rules may have read no side and no weapon;
 * otherwise the rules' type stands.
 
 Spanish incidents (:mod:`processors.spanish`) keep the rules' type and are never dropped: the
@@ -54,6 +63,7 @@ from wirewatch.taxonomy import EVENT_TYPE_OF
 __all__ = [
     "CLASSIFIER_EXTRACTOR",
     "NONE_LABEL",
+    "RULES_STAND",
     "ClassifierExtractor",
     "EventClassifier",
     "features",
@@ -68,6 +78,18 @@ WEIGHTS_FILE = "event_classifier.npz"
 # that could make the greedy ones give back, so the matches are those of the plain
 # ``[a-z]+(?:['’-][a-z]+)*|\d+``, found without the regex engine's backtracking bookkeeping
 _TOKEN_RE = re.compile(r"[a-z]++(?:['’-][a-z]++)*+|\d++")
+# (rules' type, model's type) pairs where the rules' type stands however sure the model is (see
+# the module docstring)
+RULES_STAND: frozenset[tuple[str, str]] = frozenset(
+    (rule_type, "Attack")
+    for rule_type in (
+        "Armed clash",
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+    )
+)
 _MAX_CHARS = 600  # evidence past this adds words, not signal, and costs time
 
 
@@ -215,6 +237,8 @@ class EventClassifier:
         if label == rule_type or p[top] < self.override_threshold:
             return rule_type
         if label not in self.rerank or rule_type not in self.rerank:
+            return rule_type
+        if (rule_type, label) in RULES_STAND:
             return rule_type
         rule_p = p[self.labels.index(rule_type)] if rule_type in self.labels else 0.0
         return label if p[top] - rule_p >= self.override_margin else rule_type
