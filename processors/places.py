@@ -179,8 +179,8 @@ _ROAD_AFTER_RE = re.compile(
 )
 # A street named after a place is no place of that name: "on Michigan Avenue", "Baghdad Street
 # (in Damascus)", "en la Calle Sinaloa", "Avenida Chihuahua", "rue de Paris". The street's town,
-# when the text names it, is the place. (Not Spanish "calle de X": "una calle de Culiacán" is a
-# street in Culiacán.)
+# when the text names it, is the place; the name still says which country. (Not Spanish "calle
+# de X": "una calle de Culiacán" is a street in Culiacán.)
 _STREET_WORDS = (
     "street", "st.", "avenue", "ave.", "boulevard", "blvd", "calle", "avenida", "av.", "avda",
     "bulevar", "calzada", "rue",
@@ -740,8 +740,6 @@ def article_places(
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
         found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
-    if low is None or holds_any(low, _STREET_WORDS):
-        found = [f for f in found if not _names_a_street(text, f[0], f[1])]
     if exclude:
         # the agency of a dateline ("KANDAHAR, March 8 (Xinhua) -"): a name, not a place, and
         # no country context either (Xinhua is also a town of Yunnan)
@@ -752,6 +750,13 @@ def article_places(
         ]
         if agencies:
             found = [f for f in found if not any(a <= f[0] < b for a, b in agencies)]
+    if low is None or holds_any(low, _STREET_WORDS):
+        # a street named after a place is read like a dateline's name: country context, and a
+        # town that stands in only when the text names no other place ("a man shot dead on
+        # Iguala Boulevard" is mostly in Iguala; "Michigan Avenue" is not in the state)
+        streets = [(f[0], f[1]) for f in found if _names_a_street(text, f[0], f[1])]
+        if streets:
+            exclude = [*(exclude or []), *streets]
     if event_words:
         # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
         # "Ataque en ..."), which may spell a village abroad: as a context it would outvote
