@@ -185,7 +185,7 @@ _STREET_WORDS = (
     "street", "st.", "avenue", "ave.", "boulevard", "blvd", "calle", "avenida", "av.", "avda",
     "bulevar", "calzada", "rue",
 )  # fmt: skip
-_STREET_AFTER_RE = re.compile(r"\s+(?i:street|st\.|avenue|ave\.|boulevard|blvd\b)")
+_STREET_AFTER_RE = re.compile(r"\s+(?i:street\b|st\.|avenues?\b|ave\.|boulevards?\b|blvd\b)")
 _STREET_BEFORE_RE = re.compile(
     r"(?i:\b(?:calle|avenida|av\.|avda\.|bulevar|boulevard|blvd\.?|calzada|"
     r"(?:rue|avenue)(?:\s+(?:de\s+la|de|du|des))?))\s+$"

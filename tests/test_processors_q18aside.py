@@ -129,3 +129,12 @@ def test_the_street_s_town_is_the_place(text: str, town: str) -> None:
 def test_a_place_not_in_a_street_name_is_still_the_place() -> None:
     incs = extract_from_text("Gunmen killed a man in Sinaloa on Monday.", PUB)
     assert incs and incs[0].location is not None and incs[0].location.name == "Sinaloa"
+
+
+def test_a_town_s_streets_are_the_town() -> None:
+    # "Khartoum streets" are the streets of Khartoum, not one street named after it
+    loc = first_incident(
+        "Police fired tear gas at protesters in Khartoum streets on Monday, a day after a march "
+        "in Omdurman."
+    ).location
+    assert loc is not None and loc.name == "Khartoum"
