@@ -299,6 +299,17 @@ _AND_ONE_BEFORE_RE = guarded(
 )
 # What a definite victim noun belongs to: "(the owner) of the shop", "(the driver) of the bus".
 _OF_WHAT = r"(?:\s+of\s+(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+)?[\w'’-]+)?"
+# An aside between commas after a singular victim: a relative clause ("the mayor, who was
+# elected in 2018, was shot dead"), an apposition ("a farmer, a father of three, was killed"), a
+# source ("the driver, police said, was ...") or an age ("a man, 45, was ..."). Never a list
+# item: "the mayor, his driver and two guards were killed" has no second comma before the verb,
+# and an apposition holds no "and" / "or".
+_COMMA_ASIDE = (
+    r",\s+(?:(?:who|whose|which)\s[^,;.()]{1,80}|"
+    r"(?:an?|the)\s(?:(?!\b(?:and|or)\b)[^,;.()]){1,50}|"
+    r"(?:[\w'’-]+\s+){1,3}?(?:said|says|say|added|reported|confirmed)|"
+    r"(?:aged\s+)?\d{1,3}),\s+"
+)
 # One victim as the subject of "died" or of a kill verb: "a 10-year-old boy died", "a colonel
 # died and three others were injured", "the driver was killed by the blast". The definite form
 # is read only when nothing else counts that outcome (it may point back to a counted person).
@@ -309,7 +320,7 @@ _ONE_SUBJECT_RE = guarded(
     rf"(?P<def>[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,2}}?"
     rf"(?:{PERSON_NOUNS}|informer|owner|administrator|headman|chairman|ranger|clerk)"
     # "the owner of the shop died", "the driver of the truck was killed": whose they were
-    rf"{_OF_WHAT})\s+"
+    rf"{_OF_WHAT})(?:{_COMMA_ASIDE}|\s+)"
     # "a man (a farmer) was killed": an aside between the victim and the verb
     rf"(?:\([^()]{{1,40}}\)\s+)?"
     rf"(?:(?:also|later|reportedly|allegedly|subsequently)\s+)?"

@@ -177,6 +177,29 @@ _AUXILIARY_AFTER_RE = re.compile(rf"\s*(?:{_AUXILIARY})\b", re.IGNORECASE)
 _ROAD_AFTER_RE = re.compile(
     r"[\s-]+(?:[A-Z][\w'’-]*\s+)?(?i:highway|road|motorway|expressway|freeway)\b"
 )
+# A street named after a place is no place of that name: "on Michigan Avenue", "Baghdad Street
+# (in Damascus)", "en la Calle Sinaloa", "Avenida Chihuahua", "rue de Paris". The street's town,
+# when the text names it, is the place; the name still says which country. (Not Spanish "calle
+# de X": "una calle de Culiacán" is a street in Culiacán.)
+_STREET_WORDS = (
+    "street", "st.", "avenue", "ave.", "boulevard", "blvd", "calle", "avenida", "av.", "avda",
+    "bulevar", "calzada", "rue",
+)  # fmt: skip
+_STREET_AFTER_RE = re.compile(r"\s+(?i:street\b|st\.|avenues?\b|ave\.|boulevards?\b|blvd\b)")
+_STREET_BEFORE_RE = re.compile(
+    r"(?i:\b(?:calle|avenida|av\.|avda\.|bulevar|boulevard|blvd\.?|calzada|"
+    r"(?:rue|avenue)(?:\s+(?:de\s+la|de|du|des))?))\s+$"
+)
+
+
+def _names_a_street(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is part of a street's name."""
+    return (
+        _STREET_AFTER_RE.match(text, end) is not None
+        or _STREET_BEFORE_RE.search(text, max(0, start - 20), start) is not None
+    )
+
+
 # A name that is part of an armed group's name is not a place of the event ("the Sinaloa cartel",
 # "the West Papua National Liberation Army", "Arakan Army").
 _GROUP_AFTER_RE = re.compile(
@@ -727,6 +750,13 @@ def article_places(
         ]
         if agencies:
             found = [f for f in found if not any(a <= f[0] < b for a, b in agencies)]
+    if low is None or holds_any(low, _STREET_WORDS):
+        # a street named after a place is read like a dateline's name: country context, and a
+        # town that stands in only when the text names no other place ("a man shot dead on
+        # Iguala Boulevard" is mostly in Iguala; "Michigan Avenue" is not in the state)
+        streets = [(f[0], f[1]) for f in found if _names_a_street(text, f[0], f[1])]
+        if streets:
+            exclude = [*(exclude or []), *streets]
     if event_words:
         # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
         # "Ataque en ..."), which may spell a village abroad: as a context it would outvote

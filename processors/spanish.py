@@ -144,7 +144,14 @@ def _verb(stem: str) -> str:
 
 
 # "levantar" (to take someone away) is an abduction, not a killing: not among them
-_KILL = "|".join(_verb(s) for s in ("asesin", "ultim", "acribill", "masacr")) + (
+# The verbs of killing the English side reads ("beheaded", "lynched", "strangled", "stoned to
+# death", "throat slit"): decapitar, linchar, estrangular, lapidar, degollar (stem-changing:
+# degüellan, degollaron; the diaeresis is often dropped)
+_KILL = "|".join(
+    _verb(s)
+    for s in ("asesin", "ultim", "acribill", "masacr", "decapit", "linch", "estrangul", "lapid")
+) + (
+    r"|deg[üu]ell(?:an|a|en)|degoll(?:aron|ó|ado|ada|ados|adas|ar|ando)"
     r"|priv(?:an|a|aron|ó|ado|ada|ados|adas) de la vida"
     # "ejecutan a dos", "dos ejecutados", not "ejecuta el penal", "ejecutó un plan"
     r"|ejecut(?:ado|ada|ados|adas)|ejecut(?:an|a|aron|ó|ar|ando)(?!\s+(?:el|la|los|las|un|una|"
@@ -374,6 +381,7 @@ _BARE_OUTCOME_WEIGHT = 0.6
 BARE_DEATH_RE = re.compile(r"muere|muri[oó]|sin vida|fallec(?:e|i[oó])", _F)
 VIOLENT_WORD_RE = re.compile(
     r"(?<!\w)(?:asesin|ejecut|ultim|acribill|masacr|homicid|feminicid|bale|balaz|balacera|"
+    r"degoll|deg[üu]ell|estrangul|lapid|"
     r"disparo|dispar|tiros?\b|tirote|armad|arma\b|armas|sicari|pistoler|ataq|atac|agres|"
     r"enfrent|embosc|crimen|criminal|delincuen|violen|golpiza|golpead|apu[ñn]al|pu[ñn]alad|"
     r"machet|tortur|linch|explos|granad|bomba|narco|c[aá]rtel|secuestr|levant|comando|"
@@ -605,6 +613,7 @@ _KILLED_WORD = (
     r"muert[oa]s?|fallecid[oa]s?|asesinad[oa]s?|ejecutad[oa]s?|ultimad[oa]s?|sin vida|"
     r"calcinad[oa]s?|decapitad[oa]s?|abatid[oa]s?|v[ií]ctimas mortales|cuerpos|cad[aá]veres|"
     r"acribillad[oa]s?|masacrad[oa]s?|desmembrad[oa]s?|muertes|homicidios|asesinatos|"
+    r"degollad[oa]s?|linchad[oa]s?|estrangulad[oa]s?|lapidad[oa]s?|"
     r"ejecuciones|fallecieron|murieron|falleci[oó]|"
     r"muri[oó]|perdieron la vida|perdi[oó] la vida"
 )
@@ -662,7 +671,8 @@ _ONE_KILLED_RE = re.compile(
     rf"{_SINGLE_VICTIM}|(?:{_KILL}|mat(?:an|aron|ó)){_ADVERB}\s+(?:a|de|con)\s+(?:balazos|tiros|"
     rf"golpes|pu[ñn]aladas|machetazos)\s+{_SINGLE_VICTIM}"
     # "asesinado a balazos frente a su casa", "lo matan a tiros", "hombre muere tras ..."
-    rf"|(?:asesin|ejecut|ultim|acribill)ad[oa](?!\w)|(?:lo|la) mat(?:an|aron|ó)(?!\w)|"
+    rf"|(?:asesin|ejecut|ultim|acribill|degoll|linch|estrangul|lapid)ad[oa](?!\w)|"
+    rf"(?:lo|la) mat(?:an|aron|ó)(?!\w)|"
     rf"(?:hombre|mujer|joven|menor|ni[ñn][oa]|adolescente|polic[ií]a|agente|militar|soldado|"
     rf"taxista|chofer|comerciante|persona|sujeto|individuo)\s+(?:muere|muri[oó]|"
     rf"fallece|falleci[oó])(?!\w)"
@@ -698,7 +708,7 @@ _OUTCOME_KEYS = (
     "muert", "muer", "muri", "fallec", "asesin", "ejecut", "ultim", "sin vida", "calcin", "decapit",
     "abat", "mortal", "cuerpo", "cadáver", "cadaver", "herid", "lesion", "hier", "hirie",
     "mat", "acribill", "masacr", "homicid", "bale", "desmembr", "restos", "víctim", "victim",
-    "perdi", "vida", "ejecuc",
+    "perdi", "vida", "ejecuc", "degoll", "degüell", "deguell", "linch", "estrangul", "lapid",
 )  # fmt: skip
 
 
