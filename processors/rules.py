@@ -24,9 +24,10 @@ import dataclasses
 import hashlib
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from processors import lexicon as lx
 from processors import spanish as es_rules
@@ -690,6 +691,10 @@ def _extract(
     reactions: set[int] = set()  # sentences that only react to an event told before
     background: set[int] = set()  # sentences that tell background (_background_sentence)
     closed: set[int] = set()  # ids of incidents a background sentence told: none continues them
+    # the incidents a mention may still continue, oldest first, by id: kept as incidents start
+    # and close (rebuilding it from all incidents for each mention was quadratic on a page of
+    # many events)
+    still_open: dict[int, _Incident] = {}
     # the day of the latest dated sentence, background or not: an event's "that day" refers to it
     latest_date: DateMention | None = None
     current: _Incident | None = None
@@ -704,6 +709,7 @@ def _extract(
         if sent.furniture:
             continue
         s0, s1 = sent.start, sent.end
+        told_here: dict[int, _Incident] = {}  # the incidents this sentence's mentions tell
         if aggregate(sent.text, prev_aggregate):
             prev_aggregate = True
             current = None
@@ -834,10 +840,7 @@ def _extract(
                 if not any(_OBJECT_PLACE_RE.fullmatch(text, first.end, h.start) for h in sent_hits):
                     reactions.add(sent.index)
                 continue
-            open_incidents = (
-                [inc for inc in incidents if id(inc) not in closed] if closed else incidents
-            )
-            target = _attach(m, open_incidents, current, sent.index)
+            target = _attach(m, _latest_open(still_open), current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
                     continue  # "Cholera kills three children": a toll, but of no armed party
@@ -871,22 +874,27 @@ def _extract(
                     continue
                 target = _Incident()
                 incidents.append(target)
+                still_open[id(target)] = target
             if not target.mentions:
                 m.specificity += 0.3  # the first telling of an event is its lead
             target.add(m, sent.index)
+            told_here[id(target)] = target
             current = target
         latest_date = sentence_date or latest_date
-        told_here = [inc for inc in incidents if inc.last_sentence == sent.index]
         if (
             told_here
             and _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
-            and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
+            and all(
+                lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here.values()
+            )
         ):
             # an agreement told with its own triggers is an incident of its own, but neither its
             # day nor the incident itself continues into the next sentence (a violent event's
             # sentence that mentions an anniversary tells that event)
             background.add(sent.index)
-            closed.update(id(inc) for inc in told_here)
+            closed.update(told_here)
+            for key in told_here:
+                still_open.pop(key, None)
             current = None
             continue
         context_date = sentence_date or context_date
@@ -1137,9 +1145,9 @@ def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None
             continue
         a = inc.mentions[0].sentence.index
         b = max(m.sentence.index for m in inc.mentions) + 3
-        nxt = next((f for f in firsts if f > a), None)
-        if nxt is not None:
-            b = min(b, nxt - 1)
+        after_a = bisect_right(firsts, a)  # the next incident's first sentence
+        if after_a < len(firsts):
+            b = min(b, firsts[after_a] - 1)
         b = min(b, len(sentences) - 1)
         inc.zero_region = (sentences[a].start, sentences[max(a, b)].end)
     # the closing lines after the last incident's own sentences, never its sentences (they may
@@ -1176,17 +1184,40 @@ def _place_regions(
     return regions
 
 
+# At most this many open incidents, the latest, are weighed for each mention. A report tells a
+# few events; a page telling more is a roll of attacks (a daily digest, a list scraped whole),
+# where a later mention continues an event told shortly before, not the 65th-latest one. Bounds
+# the work per mention: comparing each mention with every incident was quadratic in a page's
+# events (seconds of one worker on a 60 KB roll).
+MAX_OPEN_INCIDENTS = 64
+
+
+def _latest_open(still_open: dict[int, _Incident]) -> list[_Incident]:
+    """The latest ``MAX_OPEN_INCIDENTS`` open incidents, oldest first."""
+    if len(still_open) <= MAX_OPEN_INCIDENTS:
+        return list(still_open.values())
+    latest = list(islice(reversed(still_open.values()), MAX_OPEN_INCIDENTS))
+    latest.reverse()
+    return latest
+
+
 def _attach(
     m: _Mention, incidents: list[_Incident], current: _Incident | None, sent_index: int
 ) -> _Incident | None:
     """The incident a mention continues, or None when it starts a new one."""
     if m.new_cue and not m.casualty_only:
         return None
-    compatible = [inc for inc in reversed(incidents) if _compatible(m, inc)]
-    # a bare "the strike" goes to the latest incident of its own default kind first
-    compatible.sort(key=lambda inc: inc.sub != m.res.sub_event_type)
-    if compatible:
-        best = compatible[0]
+    # the latest compatible incident, but a bare "the strike" goes to the latest incident of its
+    # own default kind first: the search stops there
+    best: _Incident | None = None
+    for inc in reversed(incidents):
+        if _compatible(m, inc):
+            if inc.sub == m.res.sub_event_type:
+                best = inc
+                break
+            if best is None:
+                best = inc
+    if best is not None:
         if m.anaphoric and (m.generic or m.casualty_only or sent_index - best.last_sentence <= 6):
             return best
         if sent_index - best.last_sentence <= 1 and (

@@ -1,0 +1,92 @@
+"""Bounded work per article on hostile pages: the process stage has no per-article time budget,
+so a page of many events or many place names must cost work in proportion to its length. These
+tests count the work done (comparisons, spans looked at), never time it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from processors import extract_from_text
+from processors import places as pl
+from processors import rules as ex
+from processors.rules import MAX_OPEN_INCIDENTS, MAX_TEXT_CHARS
+
+
+def _roll_of_attacks(chars: int) -> str:
+    """A digest of distinct attacks, one a day: no two can be one incident (each names its own
+    day), so every mention starts an incident of its own."""
+    day = date(2001, 1, 1)
+    lines: list[str] = []
+    total = 0
+    n = 0
+    while total < chars:
+        line = f"On {day.day} {day:%B} {day.year} gunmen killed {3 + n % 40} people in Kano."
+        lines.append(line)
+        total += len(line) + 1
+        day += timedelta(days=1)
+        n += 1
+    return " ".join(lines)
+
+
+def test_a_roll_of_attacks_compares_each_mention_with_a_bounded_number_of_incidents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = 0
+    real = ex._compatible
+
+    def spy(m: ex._Mention, inc: ex._Incident) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(m, inc)
+
+    monkeypatch.setattr(ex, "_compatible", spy)
+    text = _roll_of_attacks(MAX_TEXT_CHARS - 200)
+    got = extract_from_text(text, "2024-05-01", doc_id="roll")
+    assert got
+    mentions = text.count(" killed ")
+    assert mentions > 1000
+    # each mention with at most the latest open incidents (every incident with every later
+    # mention was quadratic: half a million comparisons on this page)
+    assert calls <= MAX_OPEN_INCIDENTS * mentions
+
+
+def test_a_mention_still_continues_the_incident_told_just_before() -> None:
+    text = (
+        "Gunmen killed 12 people in Kano on Monday. "
+        "The attackers also burned houses in the town, police said. "
+        "Separately, soldiers clashed with bandits in Zamfara on Tuesday."
+    )
+    got = extract_from_text(text, "2024-05-01", doc_id="two")
+    assert len(got) == 2
+    assert got[0].fatalities == 12
+
+
+class _CountedSpan(tuple[int, int]):
+    """A (start, end) pair that counts each time it is read."""
+
+    reads = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _CountedSpan.reads += 1
+        return super().__iter__()
+
+
+def test_variant_names_are_checked_against_known_names_once_each() -> None:
+    """Unknown capitalised names of a text that names no country are each checked against the
+    spans already read (known names, groups' names): each span is read a bounded number of times,
+    not once per candidate name (quadratic in a long page's place names)."""
+    gaz = pl.gazetteer()
+    if gaz is None:
+        pytest.skip("no gazetteer")
+    names = ["Qarmoud", "Zahbeen", "Tal Fasra", "Kafr Moun", "Deir Balout"]
+    text = " ".join(f"Families fled from {names[k % len(names)]} {k}." for k in range(400))
+    # spans that no candidate overlaps: each word "Families"
+    orgs = [_CountedSpan((i, i + 8)) for i in range(len(text)) if text.startswith("Families", i)]
+    assert len(orgs) == 400
+    _CountedSpan.reads = 0
+    pl._variant_hits(gaz, text, [], {}, ["SYR"], None, None, list(orgs), anywhere=True)
+    spans = len(pl._variant_spans(gaz, text, ["SYR"]))
+    assert spans >= 400
+    assert _CountedSpan.reads <= 2 * len(orgs)
