@@ -616,14 +616,18 @@ def _variant_hits(
     skeleton of one of its towns ("Menbej" for Manbij). A fallback: names the gazetteer knows
     are never looked at again."""
     out: list[PlaceHit] = []
-    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read
-    taken: list[tuple[int, int]] = [(s, e) for s, e, _m in found] + orgs
+    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read, as
+    # characters covered: each candidate looks at its own characters, not at every name before
+    # it (quadratic in the place names of a long page)
+    taken = _covered(len(text), [(s, e) for s, e, _m in found] + orgs)
+    excluded = _covered(len(text), exclude or [])
+    searched = _covered(len(text), regions) if regions is not None else None
     for a, b, how in _variant_spans(gaz, text, skeleton_countries):
-        if any(s < b and a < e for s, e in taken):
+        if taken.find(1, a, b) >= 0:
             continue
-        if exclude and any(x <= a < y for x, y in exclude):
+        if excluded.find(1, a, a + 1) >= 0:
             continue
-        if regions is not None and not any(x <= a < y for x, y in regions):
+        if searched is not None and searched.find(1, a, a + 1) < 0:
             continue
         surface = text[a:b]
         if how == "township":
@@ -631,7 +635,7 @@ def _variant_hits(
                 cands = gaz.variants_in(surface, iso, sorted(names))
                 if cands:
                     out.append(_hit(text, a, b, surface, cands[0], False, low))
-                    taken.append((a, b))
+                    taken[a:b] = _ONES * (b - a)
                     break
             continue
         if anywhere:
@@ -645,14 +649,27 @@ def _variant_hits(
                 if hit.locative or _STRUCK_BEFORE_RE.search(text, max(0, a - 30), a):
                     # "in Menbej", "raids target Menbej"; not "gunmen killed Khaled"
                     out.append(hit)
-                    taken.append((a, b))
+                    taken[a:b] = _ONES * (b - a)
             continue
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
                 out.append(_hit(text, a, b, surface, cands[0], False, low))
-                taken.append((a, b))
+                taken[a:b] = _ONES * (b - a)
                 break
+    return out
+
+
+_ONES = b"\x01"
+
+
+def _covered(size: int, spans: list[tuple[int, int]]) -> bytearray:
+    """One byte per character of a text of ``size``: 1 where one of ``spans`` covers it."""
+    out = bytearray(size)
+    for a, b in spans:
+        a, b = max(a, 0), min(b, size)
+        if a < b:
+            out[a:b] = _ONES * (b - a)
     return out
 
 
