@@ -17,6 +17,7 @@ import difflib
 import logging
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -1879,6 +1880,7 @@ def choose_location(
     sentences: list[Span] | None = None,
     context: list[Span] | None = None,
     dateline: tuple[PlaceHit, ...] = (),
+    starts: list[int] | None = None,
 ) -> tuple[Location | None, float]:
     """Best location for an incident told in ``spans`` (anchor span first), with a quality 0..1.
 
@@ -1886,7 +1888,8 @@ def choose_location(
     other clauses, their whole ``sentences``, then neighbouring ``context`` sentences (towns
     only); a town or landmark beats a region, a region beats a country. "X km north of Y" is
     ``near`` Y. Without a town, a dateline town in the same country stands in, then the
-    country named in the incident's sentences, then the article's main country.
+    country named in the incident's sentences, then the article's main country. ``starts``,
+    when the caller has them, are the hits' starts, ascending (hits in text order).
     """
     tiers = ([anchor], spans, sentences or [], context or [])
     # every span of every tier lies within [lo, hi): the article's other hits (most of them, in
@@ -1895,7 +1898,10 @@ def choose_location(
     hi = max(b for spans_ in tiers for _a, b in spans_)
     best: tuple[tuple[float, ...], PlaceHit] | None = None  # most specific place
     broad: tuple[tuple[float, ...], PlaceHit] | None = None  # best region or country
-    for hit in hits:
+    # with the starts known, only the hits starting in [lo, hi) are visited: one incident of a
+    # page of many looks at its own places, not at all of the page's
+    near = hits if starts is None else hits[bisect_left(starts, lo) : bisect_left(starts, hi)]
+    for hit in near:
         if hit.demonym or hit.start < lo or hit.end > hi:
             continue
         tier = _tier(hit, tiers)

@@ -1431,6 +1431,7 @@ def _build(
     # another one
     told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
+    hit_starts = [h.start for h in places.hits]  # in text order, as the sentence loop reads them
     for inc in incidents:
         d = _draft(
             inc,
@@ -1443,6 +1444,7 @@ def _build(
             told,
             text_date,
             background,
+            hit_starts,
         )
         drafts.append(d)
         if (
@@ -1474,6 +1476,7 @@ def _draft(
     told: set[int],
     text_date: DateMention | None = None,
     background_sents: frozenset[int] | set[int] = frozenset(),
+    hit_starts: list[int] | None = None,
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
@@ -1513,6 +1516,7 @@ def _draft(
             and ((there and k < own[0]) if k in background_sents else k not in told)
         ],
         dateline=places.dateline,
+        starts=hit_starts,
     )
     if location is None:
         warnings.append("no-location")

@@ -90,3 +90,39 @@ def test_variant_names_are_checked_against_known_names_once_each() -> None:
     spans = len(pl._variant_spans(gaz, text, ["SYR"]))
     assert spans >= 400
     assert _CountedSpan.reads <= 2 * len(orgs)
+
+
+class _CountedHits(list[pl.PlaceHit]):
+    """A page's place hits that count how many are visited."""
+
+    visited = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for hit in super().__iter__():
+            _CountedHits.visited += 1
+            yield hit
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        got = super().__getitem__(key)
+        return _CountedHits(got) if isinstance(key, slice) else got
+
+
+def test_each_incident_of_a_roll_looks_at_its_own_places_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = 0
+    real = ex.choose_location
+
+    def spy(text: str, hits: list[pl.PlaceHit], *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real(text, _CountedHits(hits), *args, **kwargs)
+
+    monkeypatch.setattr(ex, "choose_location", spy)
+    _CountedHits.visited = 0
+    text = _roll_of_attacks(MAX_TEXT_CHARS - 200)
+    assert extract_from_text(text, "2024-05-01", doc_id="roll")
+    assert calls > 1000  # one per incident
+    # the places of an incident's sentence and its neighbours (every place of the page for each
+    # incident was quadratic)
+    assert _CountedHits.visited <= 10 * calls
