@@ -271,6 +271,10 @@ class _Incident:
     """
 
     __slots__ = (
+        "_lead_any",
+        "_lead_main",
+        "_takeover",
+        "_top_protest",
         "anchor",
         "date",
         "generic_only",
@@ -295,13 +299,30 @@ class _Incident:
         self.generic_only = True
         self.date: DateMention | None = None  # the first mention's own date
         self.place: PlaceHit | None = None  # the first specific place of a mention
+        # what the anchor and the type are read from, kept as mentions come (reading every
+        # mention again on each add was quadratic in a page that repeats one event): the most
+        # specific mention that is no support, and of all; the first takeover told; the first
+        # mention of the highest protest rank
+        self._lead_main: _Mention | None = None
+        self._lead_any: _Mention | None = None
+        self._takeover: str | None = None
+        self._top_protest: str | None = None
 
     def add(self, m: _Mention, sent_index: int) -> None:
         """Append a mention (final: its fields must not change afterwards)."""
         self.mentions.append(m)
         self.last_sentence = sent_index
-        main = [x for x in self.mentions if not x.support] or self.mentions
-        self.anchor = max(main, key=lambda x: (x.specificity, -x.start))
+        # the first of the most specific, as max() over the mentions in order
+        if self._lead_any is None or _lead_key(m) > _lead_key(self._lead_any):
+            self._lead_any = m
+        if not m.support and (self._lead_main is None or _lead_key(m) > _lead_key(self._lead_main)):
+            self._lead_main = m
+        self.anchor = self._lead_main or self._lead_any
+        if self._takeover is None and not m.casualty_only and m.res.sub_event_type in _TERRITORY:
+            self._takeover = m.res.sub_event_type
+        protest = _protest_sub(m)
+        if _PROTEST_RANK.get(protest, -1) > _PROTEST_RANK.get(self._top_protest or "", -1):
+            self._top_protest = protest
         self.sub = self._sub()
         self.generic_only = self.generic_only and {t.label for t in m.triggers} <= _BARE
         if self.date is None:
@@ -314,21 +335,27 @@ class _Incident:
         takeover is the takeover; a protest met with arrests or tear gas had an intervention."""
         sub = self.anchor.res.sub_event_type
         if sub == lx.CLASH:
-            subs = (m.res.sub_event_type for m in self.mentions if not m.casualty_only)
-            return next((s for s in subs if s in _TERRITORY), sub)
+            return self._takeover or sub
         if sub in _PROTEST_RANK:
-            best = sub
-            for m in self.mentions:
-                s = m.res.sub_event_type
-                arrests = [t for t in m.triggers if t.label == lx.ARRESTS]
-                if any(
-                    not grievance_arrest(m.masked, t, m.sentence.start) for t in arrests
-                ):  # not "protested against the arrest of ..."
-                    s = lx.INTERVENTION
-                if _PROTEST_RANK.get(s, -1) > _PROTEST_RANK[best]:
-                    best = s
-            return best
+            top = self._top_protest
+            if top is not None and _PROTEST_RANK[top] > _PROTEST_RANK[sub]:
+                return top
+            return sub
         return sub
+
+
+def _lead_key(m: _Mention) -> tuple[float, int]:
+    """How well a mention leads its incident: the most specific, then the earliest."""
+    return (m.specificity, -m.start)
+
+
+def _protest_sub(m: _Mention) -> str:
+    """A mention's type as a protest's: arrests at a protest are an intervention (not
+    "protested against the arrest of ...")."""
+    arrests = [t for t in m.triggers if t.label == lx.ARRESTS]
+    if any(not grievance_arrest(m.masked, t, m.sentence.start) for t in arrests):
+        return lx.INTERVENTION
+    return m.res.sub_event_type
 
 
 def _to_date(value: datetime | date | str | None) -> date | None:

@@ -48,7 +48,7 @@ def test_a_roll_of_attacks_compares_each_mention_with_a_bounded_number_of_incide
     mentions = text.count(" killed ")
     assert mentions > 1000
     # each mention with at most the latest open incidents (every incident with every later
-    # mention was quadratic: half a million comparisons on this page)
+    # mention was quadratic in the page's events)
     assert calls <= MAX_OPEN_INCIDENTS * mentions
 
 
@@ -126,3 +126,56 @@ def test_each_incident_of_a_roll_looks_at_its_own_places_only(
     # the places of an incident's sentence and its neighbours (every place of the page for each
     # incident was quadratic)
     assert _CountedHits.visited <= 10 * calls
+
+
+_PROTEST = (
+    "Hundreds of people protested in Lagos on Monday against fuel prices, and police arrested "
+    "12 protesters. "
+)
+
+
+def test_a_repeated_protest_reads_each_mentions_arrests_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One protest told in every sentence (a mirror loop): whether a mention's arrests are an
+    intervention is read once per mention, not once per mention for every later one."""
+    calls = 0
+    real = ex.grievance_arrest
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ex, "grievance_arrest", spy)
+    text = _PROTEST * (MAX_TEXT_CHARS // len(_PROTEST))
+    got = extract_from_text(text, "2024-05-01", doc_id="protest")
+    assert [inc.sub_event_type for inc in got] == ["Protest with intervention"]
+    mentions = text.count("arrested")
+    assert mentions > 400
+    assert calls <= 2 * mentions
+
+
+def test_a_repeated_toll_picks_its_lead_mention_with_linear_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lead (anchor) mention of one incident of hundreds of mentions is kept as mentions
+    come: the items all max() calls of the extractor read grow with the mentions, not with their
+    square."""
+    items = 0
+    real = max
+
+    def counting_max(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal items
+        seq = list(args[0]) if len(args) == 1 else list(args)
+        items += len(seq)
+        return real(seq, **kwargs)
+
+    monkeypatch.setattr(ex, "max", counting_max, raising=False)
+    sentence = "Gunmen killed four soldiers at a checkpoint near Kandahar on Monday, police said. "
+    text = sentence * (MAX_TEXT_CHARS // len(sentence))
+    got = extract_from_text(text, "2021-03-09", doc_id="repeated")
+    assert len(got) == 1 and got[0].fatalities == 4
+    mentions = text.count("killed")
+    assert mentions > 500
+    assert items <= 40 * mentions
