@@ -674,6 +674,12 @@ def _covered(size: int, spans: list[tuple[int, int]]) -> bytearray:
     return out
 
 
+def _starts_in(covered: bytearray, pos: int) -> bool:
+    """Whether the character at ``pos`` is covered (see :func:`_covered`): one look, where a
+    scan of the spans for each name was quadratic on a long page."""
+    return covered.find(1, pos, pos + 1) >= 0
+
+
 def _cut_at_article(text: str, end: int, mention: Any) -> bool:
     """Whether a mention ends on an Arabic article that the text goes on from ("Jabal al" of
     "Jabal al-Akrad", read as Jebel in Turkmenistan) and its place is some other name: "Daraa
@@ -734,7 +740,8 @@ def article_places(
     ):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
-        found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+        in_org = _covered(len(text), orgs)
+        found = [f for f in found if not _starts_in(in_org, f[0])]
     if exclude:
         # the agency of a dateline ("KANDAHAR, March 8 (Xinhua) -"): a name, not a place, and
         # no country context either (Xinhua is also a town of Yunnan)
@@ -744,7 +751,8 @@ def article_places(
             if (m := _DATELINE_AGENCY_RE.search(text, a, b)) is not None
         ]
         if agencies:
-            found = [f for f in found if not any(a <= f[0] < b for a, b in agencies)]
+            in_agency = _covered(len(text), agencies)
+            found = [f for f in found if not _starts_in(in_agency, f[0])]
     if event_words:
         # a Spanish headline opens with its verb or noun capitalised ("Dejan restos ...",
         # "Ataque en ..."), which may spell a village abroad: as a context it would outvote
@@ -755,7 +763,8 @@ def article_places(
         found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]
     neighbourhoods = _spanish_neighbourhoods(text)
     if neighbourhoods:
-        found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]
+        in_neighbourhood = _covered(len(text), neighbourhoods)
+        found = [f for f in found if not _starts_in(in_neighbourhood, f[0])]
     if " de" in text:
         # "Santa Ana del Conde", "Parajes de San José": a piece of a longer Spanish name the
         # gazetteer lacks, not the namesake town abroad it spells; like a neighbourhood, the
@@ -1022,6 +1031,7 @@ def article_places(
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     nearest: dict[tuple[str, Place], Place] = {}  # _nearest_namesake's, by name and reading
+    in_exclude = _covered(len(text), exclude) if exclude else None
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if (
@@ -1107,7 +1117,7 @@ def article_places(
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
             hit = PlaceHit(start, end, m.surface, place, True, True, False, None, route=True)
-        if exclude and any(a <= start < b for a, b in exclude):
+        if in_exclude is not None and _starts_in(in_exclude, start):
             if place.feature == "city":
                 dateline.append(hit)
             continue

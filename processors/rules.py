@@ -409,6 +409,13 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def _in_sorted_spans(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """:func:`_in_spans` for spans in text order that do not overlap (``starts``: theirs), by
+    bisection: a page of many datelines has many dates too."""
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and pos < spans[k][1]
+
+
 def _compatible(m: _Mention, inc: _Incident) -> bool:
     sub = inc.sub
     if inc.generic_only and not m.casualty_only:
@@ -703,7 +710,7 @@ def _extract(
     dates = [
         d
         for d in (es_rules.find_dates if es else find_dates)(text, reference)
-        if not _in_spans(d.start, filed)
+        if not _in_sorted_spans(d.start, filed_starts, filed)
         and not _BORN_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
     ]
     aggregate = es_rules.is_aggregate if es else is_aggregate

@@ -179,3 +179,30 @@ def test_a_repeated_toll_picks_its_lead_mention_with_linear_work(
     mentions = text.count("killed")
     assert mentions > 500
     assert items <= 40 * mentions
+
+
+class _CountedSpans(list[tuple[int, int]]):
+    """A text's dateline spans that count how many are visited."""
+
+    visited = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for span in super().__iter__():
+            _CountedSpans.visited += 1
+            yield span
+
+
+def test_dates_are_checked_against_many_datelines_by_bisection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page of many filed reports, each with its dateline and a date: whether a date lies in a
+    dateline is looked up, not scanned over every dateline for every date."""
+    real = ex.datelines
+    monkeypatch.setattr(ex, "datelines", lambda text: _CountedSpans(real(text)))
+    _CountedSpans.visited = 0
+    line = "KABUL, March 8 (Reuters) - Gunmen killed 4 people on 7 May 2021.\n"
+    text = line * (MAX_TEXT_CHARS // len(line))
+    assert extract_from_text(text, "2024-05-01", doc_id="filed")
+    lines = text.count("\n")
+    assert lines > 500
+    assert _CountedSpans.visited <= 4 * lines
