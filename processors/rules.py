@@ -266,8 +266,9 @@ class _Mention:
 
 class _Incident:
     """Mentions of one event, with the summaries grouping asks about on every later mention
-    (type, anchor, date, place): recomputed once per added mention instead of once per
-    comparison, which matters on long texts where each mention is compared to every incident.
+    (type, anchor, date, place): updated from each added mention alone, instead of once per
+    comparison or from all mentions, which matters on long texts where each mention is compared
+    with many incidents and one incident may gather hundreds of mentions.
     """
 
     __slots__ = (
