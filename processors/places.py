@@ -17,6 +17,7 @@ import difflib
 import logging
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -639,14 +640,18 @@ def _variant_hits(
     skeleton of one of its towns ("Menbej" for Manbij). A fallback: names the gazetteer knows
     are never looked at again."""
     out: list[PlaceHit] = []
-    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read
-    taken: list[tuple[int, int]] = [(s, e) for s, e, _m in found] + orgs
+    # names the gazetteer knows, groups' names ("Jaish al-Islam"), and variants already read, as
+    # characters covered: each candidate looks at its own characters, not at every name before
+    # it (quadratic in the place names of a long page)
+    taken = _covered(len(text), [(s, e) for s, e, _m in found] + orgs)
+    excluded = _covered(len(text), exclude or [])
+    searched = _covered(len(text), regions) if regions is not None else None
     for a, b, how in _variant_spans(gaz, text, skeleton_countries):
-        if any(s < b and a < e for s, e in taken):
+        if taken.find(1, a, b) >= 0:
             continue
-        if exclude and any(x <= a < y for x, y in exclude):
+        if excluded.find(1, a, a + 1) >= 0:
             continue
-        if regions is not None and not any(x <= a < y for x, y in regions):
+        if searched is not None and searched.find(1, a, a + 1) < 0:
             continue
         surface = text[a:b]
         if how == "township":
@@ -654,7 +659,7 @@ def _variant_hits(
                 cands = gaz.variants_in(surface, iso, sorted(names))
                 if cands:
                     out.append(_hit(text, a, b, surface, cands[0], False, low))
-                    taken.append((a, b))
+                    taken[a:b] = _ONES * (b - a)
                     break
             continue
         if anywhere:
@@ -668,15 +673,34 @@ def _variant_hits(
                 if hit.locative or _STRUCK_BEFORE_RE.search(text, max(0, a - 30), a):
                     # "in Menbej", "raids target Menbej"; not "gunmen killed Khaled"
                     out.append(hit)
-                    taken.append((a, b))
+                    taken[a:b] = _ONES * (b - a)
             continue
         for iso in skeleton_countries:
             cands = gaz.variants_in(surface, iso, None, skeleton=True)
             if cands:
                 out.append(_hit(text, a, b, surface, cands[0], False, low))
-                taken.append((a, b))
+                taken[a:b] = _ONES * (b - a)
                 break
     return out
+
+
+_ONES = b"\x01"
+
+
+def _covered(size: int, spans: list[tuple[int, int]]) -> bytearray:
+    """One byte per character of a text of ``size``: 1 where one of ``spans`` covers it."""
+    out = bytearray(size)
+    for a, b in spans:
+        a, b = max(a, 0), min(b, size)
+        if a < b:
+            out[a:b] = _ONES * (b - a)
+    return out
+
+
+def _starts_in(covered: bytearray, pos: int) -> bool:
+    """Whether the character at ``pos`` is covered (see :func:`_covered`): one look, where a
+    scan of the spans for each name was quadratic on a long page."""
+    return covered.find(1, pos, pos + 1) >= 0
 
 
 def _cut_at_article(text: str, end: int, mention: Any) -> bool:
@@ -739,7 +763,8 @@ def article_places(
     ):
         orgs = [m.span() for m in _ORG_NAME_RE.finditer(text)]
         # "Boko Haram", "Jaish al-Adl": a word of a group's name is not a town
-        found = [f for f in found if not any(a <= f[0] < b for a, b in orgs)]
+        in_org = _covered(len(text), orgs)
+        found = [f for f in found if not _starts_in(in_org, f[0])]
     if exclude:
         # the agency of a dateline ("KANDAHAR, March 8 (Xinhua) -"): a name, not a place, and
         # no country context either (Xinhua is also a town of Yunnan)
@@ -749,7 +774,8 @@ def article_places(
             if (m := _DATELINE_AGENCY_RE.search(text, a, b)) is not None
         ]
         if agencies:
-            found = [f for f in found if not any(a <= f[0] < b for a, b in agencies)]
+            in_agency = _covered(len(text), agencies)
+            found = [f for f in found if not _starts_in(in_agency, f[0])]
     if low is None or holds_any(low, _STREET_WORDS):
         # a street named after a place is read like a dateline's name: country context, and a
         # town that stands in only when the text names no other place ("a man shot dead on
@@ -767,7 +793,8 @@ def article_places(
         found = [f for f in found if not _arabic_name_abroad(gaz, text, f[0], f[2])]
     neighbourhoods = _spanish_neighbourhoods(text)
     if neighbourhoods:
-        found = [f for f in found if not any(a <= f[0] < b for a, b in neighbourhoods)]
+        in_neighbourhood = _covered(len(text), neighbourhoods)
+        found = [f for f in found if not _starts_in(in_neighbourhood, f[0])]
     if " de" in text:
         # "Santa Ana del Conde", "Parajes de San José": a piece of a longer Spanish name the
         # gazetteer lacks, not the namesake town abroad it spells; like a neighbourhood, the
@@ -1034,6 +1061,7 @@ def article_places(
     hits: list[PlaceHit] = []
     dateline: list[PlaceHit] = []
     nearest: dict[tuple[str, Place], Place] = {}  # _nearest_namesake's, by name and reading
+    in_exclude = _covered(len(text), exclude) if exclude else None
     for start, end, m in found:
         place = gaz.resolve(m, context_countries=context, context_admin1=admin1)
         if (
@@ -1119,7 +1147,7 @@ def article_places(
         if hit.partial and place.country_iso3 in named:
             # "the village of Mangu Halle in Plateau state": near the town it is named after
             hit = PlaceHit(start, end, m.surface, place, True, True, False, None, route=True)
-        if exclude and any(a <= start < b for a, b in exclude):
+        if in_exclude is not None and _starts_in(in_exclude, start):
             if place.feature == "city":
                 dateline.append(hit)
             continue
@@ -1892,6 +1920,7 @@ def choose_location(
     sentences: list[Span] | None = None,
     context: list[Span] | None = None,
     dateline: tuple[PlaceHit, ...] = (),
+    starts: list[int] | None = None,
 ) -> tuple[Location | None, float]:
     """Best location for an incident told in ``spans`` (anchor span first), with a quality 0..1.
 
@@ -1899,7 +1928,8 @@ def choose_location(
     other clauses, their whole ``sentences``, then neighbouring ``context`` sentences (towns
     only); a town or landmark beats a region, a region beats a country. "X km north of Y" is
     ``near`` Y. Without a town, a dateline town in the same country stands in, then the
-    country named in the incident's sentences, then the article's main country.
+    country named in the incident's sentences, then the article's main country. ``starts``,
+    when the caller has them, are the hits' starts, ascending (hits in text order).
     """
     tiers = ([anchor], spans, sentences or [], context or [])
     # every span of every tier lies within [lo, hi): the article's other hits (most of them, in
@@ -1908,7 +1938,10 @@ def choose_location(
     hi = max(b for spans_ in tiers for _a, b in spans_)
     best: tuple[tuple[float, ...], PlaceHit] | None = None  # most specific place
     broad: tuple[tuple[float, ...], PlaceHit] | None = None  # best region or country
-    for hit in hits:
+    # with the starts known, only the hits starting in [lo, hi) are visited: one incident of a
+    # page of many looks at its own places, not at all of the page's
+    near = hits if starts is None else hits[bisect_left(starts, lo) : bisect_left(starts, hi)]
+    for hit in near:
         if hit.demonym or hit.start < lo or hit.end > hi:
             continue
         tier = _tier(hit, tiers)

@@ -24,9 +24,10 @@ import dataclasses
 import hashlib
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from processors import lexicon as lx
 from processors import spanish as es_rules
@@ -265,11 +266,16 @@ class _Mention:
 
 class _Incident:
     """Mentions of one event, with the summaries grouping asks about on every later mention
-    (type, anchor, date, place): recomputed once per added mention instead of once per
-    comparison, which matters on long texts where each mention is compared to every incident.
+    (type, anchor, date, place): updated from each added mention alone, instead of once per
+    comparison or from all mentions, which matters on long texts where each mention is compared
+    with many incidents and one incident may gather hundreds of mentions.
     """
 
     __slots__ = (
+        "_lead_any",
+        "_lead_main",
+        "_takeover",
+        "_top_protest",
         "anchor",
         "date",
         "generic_only",
@@ -294,13 +300,30 @@ class _Incident:
         self.generic_only = True
         self.date: DateMention | None = None  # the first mention's own date
         self.place: PlaceHit | None = None  # the first specific place of a mention
+        # what the anchor and the type are read from, kept as mentions come (reading every
+        # mention again on each add was quadratic in a page that repeats one event): the most
+        # specific mention that is no support, and of all; the first takeover told; the first
+        # mention of the highest protest rank
+        self._lead_main: _Mention | None = None
+        self._lead_any: _Mention | None = None
+        self._takeover: str | None = None
+        self._top_protest: str | None = None
 
     def add(self, m: _Mention, sent_index: int) -> None:
         """Append a mention (final: its fields must not change afterwards)."""
         self.mentions.append(m)
         self.last_sentence = sent_index
-        main = [x for x in self.mentions if not x.support] or self.mentions
-        self.anchor = max(main, key=lambda x: (x.specificity, -x.start))
+        # the first of the most specific, as max() over the mentions in order
+        if self._lead_any is None or _lead_key(m) > _lead_key(self._lead_any):
+            self._lead_any = m
+        if not m.support and (self._lead_main is None or _lead_key(m) > _lead_key(self._lead_main)):
+            self._lead_main = m
+        self.anchor = self._lead_main or self._lead_any
+        if self._takeover is None and not m.casualty_only and m.res.sub_event_type in _TERRITORY:
+            self._takeover = m.res.sub_event_type
+        protest = _protest_sub(m)
+        if _PROTEST_RANK.get(protest, -1) > _PROTEST_RANK.get(self._top_protest or "", -1):
+            self._top_protest = protest
         self.sub = self._sub()
         self.generic_only = self.generic_only and {t.label for t in m.triggers} <= _BARE
         if self.date is None:
@@ -313,21 +336,27 @@ class _Incident:
         takeover is the takeover; a protest met with arrests or tear gas had an intervention."""
         sub = self.anchor.res.sub_event_type
         if sub == lx.CLASH:
-            subs = (m.res.sub_event_type for m in self.mentions if not m.casualty_only)
-            return next((s for s in subs if s in _TERRITORY), sub)
+            return self._takeover or sub
         if sub in _PROTEST_RANK:
-            best = sub
-            for m in self.mentions:
-                s = m.res.sub_event_type
-                arrests = [t for t in m.triggers if t.label == lx.ARRESTS]
-                if any(
-                    not grievance_arrest(m.masked, t, m.sentence.start) for t in arrests
-                ):  # not "protested against the arrest of ..."
-                    s = lx.INTERVENTION
-                if _PROTEST_RANK.get(s, -1) > _PROTEST_RANK[best]:
-                    best = s
-            return best
+            top = self._top_protest
+            if top is not None and _PROTEST_RANK[top] > _PROTEST_RANK[sub]:
+                return top
+            return sub
         return sub
+
+
+def _lead_key(m: _Mention) -> tuple[float, int]:
+    """How well a mention leads its incident: the most specific, then the earliest."""
+    return (m.specificity, -m.start)
+
+
+def _protest_sub(m: _Mention) -> str:
+    """A mention's type as a protest's: arrests at a protest are an intervention (not
+    "protested against the arrest of ...")."""
+    arrests = [t for t in m.triggers if t.label == lx.ARRESTS]
+    if any(not grievance_arrest(m.masked, t, m.sentence.start) for t in arrests):
+        return lx.INTERVENTION
+    return m.res.sub_event_type
 
 
 def _to_date(value: datetime | date | str | None) -> date | None:
@@ -379,6 +408,13 @@ def _filed_day(text: str, filed: list[tuple[int, int]], published: date | None) 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
+
+
+def _in_sorted_spans(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """:func:`_in_spans` for spans in text order that do not overlap (``starts``: theirs), by
+    bisection: a page of many datelines has many dates too."""
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and pos < spans[k][1]
 
 
 def _compatible(m: _Mention, inc: _Incident) -> bool:
@@ -715,7 +751,7 @@ def _extract(
     dates = [
         d
         for d in (es_rules.find_dates if es else find_dates)(text, reference)
-        if not _in_spans(d.start, filed)
+        if not _in_sorted_spans(d.start, filed_starts, filed)
         and not _BORN_BEFORE_RE.search(text, max(0, d.start - 24), d.start)
     ]
     aggregate = es_rules.is_aggregate if es else is_aggregate
@@ -730,6 +766,10 @@ def _extract(
     reactions: set[int] = set()  # sentences that only react to an event told before
     background: set[int] = set()  # sentences that tell background (_background_sentence)
     closed: set[int] = set()  # ids of incidents a background sentence told: none continues them
+    # the incidents a mention may still continue, oldest first, by id: kept as incidents start
+    # and close (rebuilding it from all incidents for each mention was quadratic on a page of
+    # many events)
+    still_open: dict[int, _Incident] = {}
     # the day of the latest dated sentence, background or not: an event's "that day" refers to it
     latest_date: DateMention | None = None
     current: _Incident | None = None
@@ -744,6 +784,7 @@ def _extract(
         if sent.furniture:
             continue
         s0, s1 = sent.start, sent.end
+        told_here: dict[int, _Incident] = {}  # the incidents this sentence's mentions tell
         if aggregate(sent.text, prev_aggregate):
             prev_aggregate = True
             current = None
@@ -885,10 +926,7 @@ def _extract(
                 if not any(_OBJECT_PLACE_RE.fullmatch(text, first.end, h.start) for h in sent_hits):
                     reactions.add(sent.index)
                 continue
-            open_incidents = (
-                [inc for inc in incidents if id(inc) not in closed] if closed else incidents
-            )
-            target = _attach(m, open_incidents, current, sent.index)
+            target = _attach(m, _latest_open(still_open), current, sent.index)
             if target is None:
                 if m.casualty_only and not es and _unarmed_killer(text, members):
                     continue  # "Cholera kills three children": a toll, but of no armed party
@@ -922,22 +960,27 @@ def _extract(
                     continue
                 target = _Incident()
                 incidents.append(target)
+                still_open[id(target)] = target
             if not target.mentions:
                 m.specificity += 0.3  # the first telling of an event is its lead
             target.add(m, sent.index)
+            told_here[id(target)] = target
             current = target
         latest_date = sentence_date or latest_date
-        told_here = [inc for inc in incidents if inc.last_sentence == sent.index]
         if (
             told_here
             and _BACKGROUND_SENTENCE_RE.search(text, s0, s1)
-            and all(lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here)
+            and all(
+                lx.EVENT_TYPE_OF[inc.sub] == "Strategic developments" for inc in told_here.values()
+            )
         ):
             # an agreement told with its own triggers is an incident of its own, but neither its
             # day nor the incident itself continues into the next sentence (a violent event's
             # sentence that mentions an anniversary tells that event)
             background.add(sent.index)
-            closed.update(id(inc) for inc in told_here)
+            closed.update(told_here)
+            for key in told_here:
+                still_open.pop(key, None)
             current = None
             continue
         context_date = sentence_date or context_date
@@ -1188,9 +1231,9 @@ def _zero_regions(incidents: list[_Incident], sentences: list[Sentence]) -> None
             continue
         a = inc.mentions[0].sentence.index
         b = max(m.sentence.index for m in inc.mentions) + 3
-        nxt = next((f for f in firsts if f > a), None)
-        if nxt is not None:
-            b = min(b, nxt - 1)
+        after_a = bisect_right(firsts, a)  # the next incident's first sentence
+        if after_a < len(firsts):
+            b = min(b, firsts[after_a] - 1)
         b = min(b, len(sentences) - 1)
         inc.zero_region = (sentences[a].start, sentences[max(a, b)].end)
     # the closing lines after the last incident's own sentences, never its sentences (they may
@@ -1227,6 +1270,23 @@ def _place_regions(
     return regions
 
 
+# At most this many open incidents, the latest, are weighed for each mention. A report tells a
+# few events; a page telling more is a roll of attacks (a daily digest, a list scraped whole),
+# where a later mention continues an event told shortly before, not the 65th-latest one. Bounds
+# the work per mention: comparing each mention with every incident was quadratic in a page's
+# events (seconds of one worker on a 60 KB roll).
+MAX_OPEN_INCIDENTS = 64
+
+
+def _latest_open(still_open: dict[int, _Incident]) -> list[_Incident]:
+    """The latest ``MAX_OPEN_INCIDENTS`` open incidents, oldest first."""
+    if len(still_open) <= MAX_OPEN_INCIDENTS:
+        return list(still_open.values())
+    latest = list(islice(reversed(still_open.values()), MAX_OPEN_INCIDENTS))
+    latest.reverse()
+    return latest
+
+
 def _attach(
     m: _Mention, incidents: list[_Incident], current: _Incident | None, sent_index: int
 ) -> _Incident | None:
@@ -1239,11 +1299,17 @@ def _attach(
         and _ACTIVE_KILL_RE.search(m.masked) is not None
     ):
         return None  # "Two days later, troops killed 12 insurgents": another killing
-    compatible = [inc for inc in reversed(incidents) if _compatible(m, inc)]
-    # a bare "the strike" goes to the latest incident of its own default kind first
-    compatible.sort(key=lambda inc: inc.sub != m.res.sub_event_type)
-    if compatible:
-        best = compatible[0]
+    # the latest compatible incident, but a bare "the strike" goes to the latest incident of its
+    # own default kind first: the search stops there
+    best: _Incident | None = None
+    for inc in reversed(incidents):
+        if _compatible(m, inc):
+            if inc.sub == m.res.sub_event_type:
+                best = inc
+                break
+            if best is None:
+                best = inc
+    if best is not None:
         if m.anaphoric and (m.generic or m.casualty_only or sent_index - best.last_sentence <= 6):
             return best
         if sent_index - best.last_sentence <= 1 and (
@@ -1457,6 +1523,7 @@ def _build(
     # another one
     told = {m.sentence.index for inc in incidents for m in inc.mentions} | reactions
     drafts: list[_Draft] = []
+    hit_starts = [h.start for h in places.hits]  # in text order, as the sentence loop reads them
     for inc in incidents:
         d = _draft(
             inc,
@@ -1469,6 +1536,7 @@ def _build(
             told,
             text_date,
             background,
+            hit_starts,
         )
         drafts.append(d)
         if (
@@ -1500,6 +1568,7 @@ def _draft(
     told: set[int],
     text_date: DateMention | None = None,
     background_sents: frozenset[int] | set[int] = frozenset(),
+    hit_starts: list[int] | None = None,
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
@@ -1541,6 +1610,7 @@ def _draft(
             and ((there and k < own[0]) or (k not in background_sents and k not in told))
         ],
         dateline=places.dateline,
+        starts=hit_starts,
     )
     if location is None:
         warnings.append("no-location")
