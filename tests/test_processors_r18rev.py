@@ -1,0 +1,55 @@
+"""Review of the fourteenth rules round (issue 18, round r18rev): phrasings the rounds q18line,
+q18place and q18kind did not try. Sentences written for this file in wire, bulletin and headline
+styles; none is taken from the evaluation records."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.rules import extract_from_text
+from processors.sentences import datelines
+from tests.processors_support import first_incident
+
+PUB = "2021-03-10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline in capitals before a dash or colon is no dateline: its words are the
+        # report's own (a dateline's words are no trigger and no count)
+        "GUNMEN KILL FOUR SOLDIERS IN KANDAHAR - police said the attack began at dawn.",
+        "TWO KILLED, FOURTEEN WOUNDED IN KANDAHAR: Police said on Monday.",
+        "SOLDIERS KILLED: Police said on Monday that the attack began at dawn.",
+        "TWO SOLDIERS KILLED IN KANDAHAR: Police said on Monday.",
+        "THREE DEAD IN CULIACAN - police found the bodies on Monday.",
+    ],
+)
+def test_a_headline_in_capitals_is_no_dateline(text: str) -> None:
+    assert datelines(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        ("GUNMEN KILL FOUR SOLDIERS IN KANDAHAR - police said the attack began at dawn.", 4),
+        ("TWO SOLDIERS KILLED IN KANDAHAR: Police said the attack began at dawn.", 2),
+    ],
+)
+def test_a_headline_in_capitals_keeps_its_toll(text: str, dead: int) -> None:
+    assert first_incident(text, PUB).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "MEXICO CITY - ",
+        "SAN LUIS POTOSÍ - ",
+        "SAN CRISTÓBAL DE LAS CASAS, Chis., 8 de marzo (EFE).- ",
+        "DERA ISMAIL KHAN, Pakistan, March 8 (Reuters) - ",
+    ],
+)
+def test_a_town_of_several_words_still_heads_a_dateline(head: str) -> None:
+    text = head + "Gunmen killed four soldiers."
+    assert [text[a:b] for a, b in datelines(text)] == [head]
+    assert extract_from_text(text, PUB)[0].fatalities == 4
