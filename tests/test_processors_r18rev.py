@@ -53,3 +53,30 @@ def test_a_town_of_several_words_still_heads_a_dateline(head: str) -> None:
     text = head + "Gunmen killed four soldiers."
     assert [text[a:b] for a, b in datelines(text)] == [head]
     assert extract_from_text(text, PUB)[0].fatalities == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # a town whose name begins like an attempt verb ("Querétaro": quer-, "Buscalán": busc-)
+        # before the kill verb is no attempt
+        ("En Querétaro asesinan a dos policías municipales.", 2),
+        ("En Querétaro matan a un hombre en la colonia Centro.", 1),
+        ("En Buscalán matan a dos hombres.", 2),
+    ],
+)
+def test_a_town_before_a_spanish_kill_verb_is_no_attempt(text: str, dead: int) -> None:
+    assert first_incident(text, PUB).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intentan asesinar a un comandante en Culiacán.",
+        "Buscaban matar a dos policías en Culiacán, dice la fiscalía.",
+        "Quisieron ejecutar a un comandante en Culiacán.",
+    ],
+)
+def test_a_spanish_attempt_to_kill_still_kills_no_one(text: str) -> None:
+    incs = extract_from_text(text, PUB)
+    assert all(not inc.fatalities for inc in incs)
