@@ -1052,6 +1052,20 @@ _WEATHER_RE = guarded(
 )
 _TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
 _TRUCE_BREACH_RE = re.compile(r"\b(?:breach(?:es|ed)?|violations?|violat(?:e|es|ed|ing))\b", _FLAGS)
+# "the truce was not breached", "no violations of the ceasefire", "hasn't been violated": no breach
+_NOT_BEFORE_BREACH_RE = re.compile(
+    r"(?:\b(?:not|never|no|without|nor)|n['’]t)\s+(?:\w+\s+){0,2}$", _FLAGS
+)
+
+
+def _truce_breached(seg: str) -> bool:
+    """Whether ``seg`` tells a breach of a truce that is not denied."""
+    return any(
+        not _NOT_BEFORE_BREACH_RE.search(seg, max(0, m.start() - 30), m.start())
+        for m in _TRUCE_BREACH_RE.finditer(seg)
+    )
+
+
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
@@ -1478,7 +1492,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     elif (
         top == lx.AGREEMENT
         and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
-        and _TRUCE_BREACH_RE.search(seg)
+        and _truce_breached(seg)
     ):
         # "breaches of the truce escalate": fighting between its armed parties, not the truce
         sub = lx.CLASH

@@ -80,3 +80,16 @@ def test_a_town_before_a_spanish_kill_verb_is_no_attempt(text: str, dead: int) -
 def test_a_spanish_attempt_to_kill_still_kills_no_one(text: str) -> None:
     incs = extract_from_text(text, PUB)
     assert all(not inc.fatalities for inc in incs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a breach denied is no fighting: the truce is the news
+        "The truce was not breached, officials said.",
+        "The ceasefire has not been violated since Monday, officials said.",
+        "The ceasefire hasn't been violated, the monitors said.",
+    ],
+)
+def test_a_truce_not_breached_is_no_fighting(text: str) -> None:
+    assert all(inc.sub_event_type != "Armed clash" for inc in extract_from_text(text, PUB))
