@@ -8,7 +8,7 @@ import pytest
 
 from processors.rules import extract_from_text
 from processors.sentences import datelines
-from tests.processors_support import first_incident
+from tests.processors_support import first_incident, first_location
 
 PUB = "2021-03-10"
 
@@ -93,3 +93,17 @@ def test_a_spanish_attempt_to_kill_still_kills_no_one(text: str) -> None:
 )
 def test_a_truce_not_breached_is_no_fighting(text: str) -> None:
     assert all(inc.sub_event_type != "Armed clash" for inc in extract_from_text(text, PUB))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a town the index knows only far from the force's home (Kani, Japan; Myanmar's Kani
+        # township is not a town of the index): a namesake, not a force abroad
+        "Burmese soldiers killed three villagers in Kani on Monday.",
+        "Burmese soldiers killed three villagers in Kani township.",
+    ],
+)
+def test_a_force_is_not_abroad_in_a_far_namesake(text: str) -> None:
+    loc = first_location(text, PUB)
+    assert loc.country_iso3 == "MMR", loc
