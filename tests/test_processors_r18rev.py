@@ -107,3 +107,16 @@ def test_a_truce_not_breached_is_no_fighting(text: str) -> None:
 def test_a_force_is_not_abroad_in_a_far_namesake(text: str) -> None:
     loc = first_location(text, PUB)
     assert loc.country_iso3 == "MMR", loc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "slaughter" of a single animal is no killing of people
+        "Villagers slaughtered a cow for the festival in Kandahar on Monday.",
+        "The family slaughters a goat every year in Kandahar.",
+        "Residents slaughtered a buffalo and a pig for the wedding in Culiacan.",
+    ],
+)
+def test_an_animal_slaughtered_is_no_incident(text: str) -> None:
+    assert extract_from_text(text, PUB) == []
