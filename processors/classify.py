@@ -914,11 +914,28 @@ _BREAKDOWN_RE = re.compile(
 )
 
 
+# A death of a cause other than fighting ("died of COVID-19", "died from an illness"; not "died of
+# their wounds"), told right after the outcome word: its breakdown says nothing of fighting
+_NOT_WAR_CAUSE_RE = re.compile(
+    r"\s+(?:of|from)\s+(?!(?:(?:their|his|her|the)\s+)?(?:[\w-]+\s+)?(?:wounds|injuries|"
+    r"gunshot|bullet|shrapnel)\b)",
+    _FLAGS,
+)
+# Before the armed noun of a breakdown: a civilian it belonged to ("the wife of a soldier") or
+# a service that is over ("a former soldier", "a retired police officer")
+_NOT_SERVING_RE = re.compile(
+    r"\b(?:former|retired|ex|(?:wi(?:fe|ves)|husbands?|sons?|daughters?|child(?:ren)?|"
+    r"mothers?|fathers?|brothers?|sisters?|famil(?:y|ies)|relatives?|widows?)\s+of)\b",
+    _FLAGS,
+)
+_OWNER_AFTER_ARMED_RE = re.compile(r"['’]s?\s", _FLAGS)
+
+
 def _breakdown_kind(seg: str, end: int) -> str | None:
     """``CLASH`` when the breakdown after a passive killing at ``seg[:end]`` names combatants
     before any civilians: dead on an armed side make the killing fighting, whoever else died."""
     m = _BREAKDOWN_RE.match(seg, end)
-    if m is None:
+    if m is None or _NOT_WAR_CAUSE_RE.match(seg, end):
         return None
     group = seg[m.end() : m.end() + 90]
     arm = _ARMED_PERSON_RE.search(group)
@@ -926,8 +943,10 @@ def _breakdown_kind(seg: str, end: int) -> str | None:
         member = _ARMED_MEMBER_RE.search(group)
         if member and (arm is None or member.start() < arm.start()):
             arm = member
-    if arm is None:
+    if arm is None or _NOT_SERVING_RE.search(group, 0, arm.start()):
         return None
+    if _OWNER_AFTER_ARMED_RE.match(group, arm.end()):
+        return None  # "two soldiers' children": whose the dead were, not who
     civ = _civilian(group)
     return lx.CLASH if civ is None or arm.start() < civ.start() else None
 

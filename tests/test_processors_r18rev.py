@@ -120,3 +120,29 @@ def test_a_force_is_not_abroad_in_a_far_namesake(text: str) -> None:
 )
 def test_an_animal_slaughtered_is_no_incident(text: str) -> None:
     assert extract_from_text(text, PUB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a toll's breakdown makes it fighting only when serving combatants are among the dead
+        "Twelve people died yesterday in Idlib, including a retired police officer.",
+        "Twelve people were killed yesterday in Idlib, including the wife of a soldier.",
+        "Twelve people were killed yesterday in Idlib, including two soldiers' children.",
+        "Twelve people died yesterday in Syria, including a former soldier and his wife.",
+        # ... and when they died of violence
+        "Twelve people died of COVID-19 yesterday in Idlib, including three soldiers.",
+    ],
+)
+def test_a_breakdown_without_serving_combatants_is_no_fighting(text: str) -> None:
+    assert all(inc.sub_event_type != "Armed clash" for inc in extract_from_text(text, PUB))
+
+
+def test_a_toll_of_wounds_that_names_soldiers_is_still_fighting() -> None:
+    text = "Twelve people died of their wounds yesterday in Idlib, including three soldiers."
+    assert first_incident(text, PUB).sub_event_type == "Armed clash"
+
+
+def test_a_breakdown_of_dozens_of_soldiers_is_fighting() -> None:
+    text = "Forty people were killed yesterday in Idlib, including dozens of soldiers."
+    assert first_incident(text, PUB).sub_event_type == "Armed clash"
