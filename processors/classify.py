@@ -1090,6 +1090,12 @@ _HARM_RE = re.compile(
     _FLAGS,
 )
 _KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
+# "the killing of a farmer": a killing named, mostly as the cause of what the sentence tells
+_KILLING_NAMED_RE = re.compile(r"\s+of\b", _FLAGS)
+# a clause that tells a killing as the reason or the time of another event
+_CAUSE_BEFORE_KILL_RE = re.compile(
+    r"\b(?:after|over|for|following|since|in connection with)\b[^,;]*$", _FLAGS
+)
 
 
 def _killing_before(
@@ -1103,7 +1109,16 @@ def _killing_before(
     first = next((t for t in triggers if t.label == label), None)
     if first is None:
         return False
-    return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
+    end = first.start - seg_start
+    if label != lx.ARRESTS:
+        return bool(_KILL_WORD_RE.search(seg, 0, end))
+    # arrests after a killing told as their cause ("after the killing of a farmer, police
+    # arrested four", "over the killing of", "after a man was killed, ...") are the event
+    return any(
+        not (m.group().lower() == "killing" and _KILLING_NAMED_RE.match(seg, m.end()))
+        and not _CAUSE_BEFORE_KILL_RE.search(seg, max(0, m.start() - 40), m.start())
+        for m in _KILL_WORD_RE.finditer(seg, 0, end)
+    )
 
 
 _RELEASED_RE = guarded(

@@ -146,3 +146,16 @@ def test_a_toll_of_wounds_that_names_soldiers_is_still_fighting() -> None:
 def test_a_breakdown_of_dozens_of_soldiers_is_fighting() -> None:
     text = "Forty people were killed yesterday in Idlib, including dozens of soldiers."
     assert first_incident(text, PUB).sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a killing told as the cause of the arrests: the arrests are the event
+        "After the killing of a farmer, police arrested four suspects in Culiacan.",
+        "After a man was killed in Culiacan on Monday, police arrested four suspects.",
+        "Following the killing of a journalist, police arrested four suspects in Culiacan.",
+    ],
+)
+def test_arrests_after_a_killing_named_as_their_cause_stay_arrests(text: str) -> None:
+    assert first_incident(text, PUB).sub_event_type == "Arrests"
