@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.language import detect_language
 from processors.rules import extract_from_text
 from processors.sentences import datelines
 from tests.processors_support import first_incident, first_location
@@ -159,3 +160,24 @@ def test_a_breakdown_of_dozens_of_soldiers_is_fighting() -> None:
 )
 def test_arrests_after_a_killing_named_as_their_cause_stay_arrests(text: str) -> None:
     assert first_incident(text, PUB).sub_event_type == "Arrests"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a Spanish headline in Title Case whose words are half English-looking ("Hospital",
+        # "Central", "Attack"): a Spanish function or number word says its language
+        "Hospital General Sin Medicinas Ni Doctores",
+        "Bar Central Attack Deja Tres Heridos",
+    ],
+)
+def test_a_spanish_title_with_english_looking_words_is_not_english(text: str) -> None:
+    assert detect_language(text) != "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Gunmen Kill Three In Culiacán", "Ex-Police Chief From San Andrés Shot Dead"],
+)
+def test_an_english_title_naming_a_spanish_town_stays_english(text: str) -> None:
+    assert detect_language(text) == "en"
