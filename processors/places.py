@@ -1157,7 +1157,7 @@ def _demonyms_abroad(
     if not only_demonym:
         return []
     town_countries: set[str] = set()
-    placing: list[Place] = []  # the namesakes of the towns and regions that place the event
+    placing = 0
     read: set[str] = set()  # each name read once (a long page repeats its towns)
     for start, _end, m in found:
         if m.demonym or not m.ids or m.key in read or not _locative_before(text, start, low):
@@ -1168,28 +1168,11 @@ def _demonyms_abroad(
         if first.feature == "country":
             continue  # a country named by name weighs as such
         if first.feature != "city" or first.population >= _VILLAGE_POP:
-            placing += cands  # a village's name is too often a namesake of one the index lacks
+            placing += 1  # a village's name is too often a namesake of one the index lacks
         town_countries.update(c.country_iso3 for c in cands if c.country_iso3)
     if not placing:
         return []
-    return [
-        iso
-        for iso in only_demonym
-        if iso not in town_countries and _within_reach(gaz.country(iso), placing)
-    ]
-
-
-# A force abroad is sent to a country of its region ("Rwandan troops ... in Palma",
-# Mozambique; "Chadian ... in Gao", Mali): a town this far from the force's home is more likely
-# a namesake of one at home the index lacks ("Burmese soldiers ... in Kani": Kani, Japan)
-_FORCE_ABROAD_KM = 4000.0
-
-
-def _within_reach(home: Place | None, places: list[Place]) -> bool:
-    """Whether one of ``places`` lies within ``_FORCE_ABROAD_KM`` of the country ``home``."""
-    if home is None or home.lat is None:
-        return False
-    return any(p.lat is not None and _km_between(p, home) <= _FORCE_ABROAD_KM for p in places)
+    return [iso for iso in only_demonym if iso not in town_countries]
 
 
 # A town named beside a force abroad: its namesake nearest the force's home of at least this
