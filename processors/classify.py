@@ -1092,9 +1092,10 @@ _HARM_RE = re.compile(
 _KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
 # "the killing of a farmer": a killing named, mostly as the cause of what the sentence tells
 _KILLING_NAMED_RE = re.compile(r"\s+of\b", _FLAGS)
-# a clause that tells a killing as the reason or the time of another event
+# a clause that tells a killing as the reason or the time of another event ("after a man was
+# killed", "over the killing"; not the actor's own "after killing 400 civilians, arresting ...")
 _CAUSE_BEFORE_KILL_RE = re.compile(
-    r"\b(?:after|over|for|following|since|in connection with)\b[^,;]*$", _FLAGS
+    r"\b(?:after|over|for|following|since|in connection with)\s+\S[^,;]*$", _FLAGS
 )
 
 
