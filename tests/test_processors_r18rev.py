@@ -173,3 +173,20 @@ def test_a_killing_the_actor_did_before_arresting_is_the_event() -> None:
     # "after killing ...": the actor's own killing, told before its arrests
     text = "After killing about 40 civilians in Afrin and arresting 200 others, the factions left."
     assert first_incident(text, PUB).sub_event_type != "Arrests"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "execution" of a plan or an operation counts its targets, not dead
+        "The execution of the military operation against 3 positions began in Idlib on Monday.",
+        "The execution of the plan targeted 4 checkpoints of the army in Idlib on Monday.",
+    ],
+)
+def test_an_execution_of_a_plan_counts_no_dead(text: str) -> None:
+    assert all(not inc.fatalities for inc in extract_from_text(text, PUB))
+
+
+def test_an_assassination_that_targets_people_still_counts_them() -> None:
+    text = "An assassination targets 3 members of the council in Kandahar."
+    assert first_incident(text, PUB).fatalities == 3
