@@ -244,8 +244,11 @@ _KILL_ONE_AFTER_KEYS = ("assassinat", "execut", "behead", "lynch", "slaughter")
 _KILL_NOUN_COUNT_RE = guarded(
     rf"\b(?:assassination|beheading|execution|liquidation)s?\s+"
     rf"(?:(?:by|of)\s+(?:[\w'’-]+\s+){{1,5}}?)?"
-    rf"(?:targets?|targeted|targeting|against|kills?|killed)\s+{_NUM}"
-    rf"(?!\s+(?:days?|weeks?|months?|years?|hours?|times?)\b)",
+    rf"(?:targets?|targeted|targeting|against|kills?|killed)\s+{_NUM}{_NOT_VICTIMS}"
+    # "the execution of the operation against 3 positions", "... targeted 4 checkpoints": an
+    # execution of a plan counts its targets, not dead
+    rf"(?!\s+(?:[\w'’-]+\s+)?(?:times?|checkpoints?|posts?|bases?|targets?|sites?|"
+    rf"headquarters|camps?|objectives?)\b)",
     _F,
 )
 _KILL_NOUN_KEYS = ("assassination", "beheading", "execution", "liquidation")

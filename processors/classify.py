@@ -914,11 +914,28 @@ _BREAKDOWN_RE = re.compile(
 )
 
 
+# A death of a cause other than fighting ("died of COVID-19", "died from an illness"; not "died of
+# their wounds"), told right after the outcome word: its breakdown says nothing of fighting
+_NOT_WAR_CAUSE_RE = re.compile(
+    r"\s+(?:of|from)\s+(?!(?:(?:their|his|her|the)\s+)?(?:[\w-]+\s+)?(?:wounds|injuries|"
+    r"gunshot|bullet|shrapnel)\b)",
+    _FLAGS,
+)
+# Before the armed noun of a breakdown: a civilian it belonged to ("the wife of a soldier") or
+# a service that is over ("a former soldier", "a retired police officer")
+_NOT_SERVING_RE = re.compile(
+    r"\b(?:former|retired|ex|(?:wi(?:fe|ves)|husbands?|sons?|daughters?|child(?:ren)?|"
+    r"mothers?|fathers?|brothers?|sisters?|famil(?:y|ies)|relatives?|widows?)\s+of)\b",
+    _FLAGS,
+)
+_OWNER_AFTER_ARMED_RE = re.compile(r"['’]s?\s", _FLAGS)
+
+
 def _breakdown_kind(seg: str, end: int) -> str | None:
     """``CLASH`` when the breakdown after a passive killing at ``seg[:end]`` names combatants
     before any civilians: dead on an armed side make the killing fighting, whoever else died."""
     m = _BREAKDOWN_RE.match(seg, end)
-    if m is None:
+    if m is None or _NOT_WAR_CAUSE_RE.match(seg, end):
         return None
     group = seg[m.end() : m.end() + 90]
     arm = _ARMED_PERSON_RE.search(group)
@@ -926,8 +943,10 @@ def _breakdown_kind(seg: str, end: int) -> str | None:
         member = _ARMED_MEMBER_RE.search(group)
         if member and (arm is None or member.start() < arm.start()):
             arm = member
-    if arm is None:
+    if arm is None or _NOT_SERVING_RE.search(group, 0, arm.start()):
         return None
+    if _OWNER_AFTER_ARMED_RE.match(group, arm.end()):
+        return None  # "two soldiers' children": whose the dead were, not who
     civ = _civilian(group)
     return lx.CLASH if civ is None or arm.start() < civ.start() else None
 
@@ -1052,11 +1071,32 @@ _WEATHER_RE = guarded(
 )
 _TRUCE_WORD_RE = re.compile(r"ceasefires?|cease-fires?|truces?", _FLAGS)
 _TRUCE_BREACH_RE = re.compile(r"\b(?:breach(?:es|ed)?|violations?|violat(?:e|es|ed|ing))\b", _FLAGS)
+# "the truce was not breached", "no violations of the ceasefire", "hasn't been violated": no breach
+_NOT_BEFORE_BREACH_RE = re.compile(
+    r"(?:\b(?:not|never|no|without|nor)|n['’]t)\s+(?:\w+\s+){0,2}$", _FLAGS
+)
+
+
+def _truce_breached(seg: str) -> bool:
+    """Whether ``seg`` tells a breach of a truce that is not denied."""
+    return any(
+        not _NOT_BEFORE_BREACH_RE.search(seg, max(0, m.start() - 30), m.start())
+        for m in _TRUCE_BREACH_RE.finditer(seg)
+    )
+
+
 _HARM_RE = re.compile(
     r"shot|kill|beat|stab|hack|attack|assault|murder|execut|lynch|massacr|behead|open",
     _FLAGS,
 )
 _KILL_WORD_RE = guarded(r"\b(?:killed|killing|shot dead|massacred|beheaded)\b", _FLAGS)
+# "the killing of a farmer": a killing named, mostly as the cause of what the sentence tells
+_KILLING_NAMED_RE = re.compile(r"\s+of\b", _FLAGS)
+# a clause that tells a killing as the reason or the time of another event ("after a man was
+# killed", "over the killing"; not the actor's own "after killing 400 civilians, arresting ...")
+_CAUSE_BEFORE_KILL_RE = re.compile(
+    r"\b(?:after|over|for|following|since|in connection with)\s+\S[^,;]*$", _FLAGS
+)
 
 
 def _killing_before(
@@ -1070,7 +1110,16 @@ def _killing_before(
     first = next((t for t in triggers if t.label == label), None)
     if first is None:
         return False
-    return bool(_KILL_WORD_RE.search(seg, 0, first.start - seg_start))
+    end = first.start - seg_start
+    if label != lx.ARRESTS:
+        return bool(_KILL_WORD_RE.search(seg, 0, end))
+    # arrests after a killing told as their cause ("after the killing of a farmer, police
+    # arrested four", "over the killing of", "after a man was killed, ...") are the event
+    return any(
+        not (m.group().lower() == "killing" and _KILLING_NAMED_RE.match(seg, m.end()))
+        and not _CAUSE_BEFORE_KILL_RE.search(seg, max(0, m.start() - 40), m.start())
+        for m in _KILL_WORD_RE.finditer(seg, 0, end)
+    )
 
 
 _RELEASED_RE = guarded(
@@ -1478,7 +1527,7 @@ def resolve(triggers: list[Trigger], seg: str, seg_start: int | None = None) -> 
     elif (
         top == lx.AGREEMENT
         and all(_TRUCE_WORD_RE.fullmatch(t.text) for t in triggers if t.label == lx.AGREEMENT)
-        and _TRUCE_BREACH_RE.search(seg)
+        and _truce_breached(seg)
     ):
         # "breaches of the truce escalate": fighting between its armed parties, not the truce
         sub = lx.CLASH

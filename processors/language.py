@@ -130,6 +130,7 @@ _OTHER_FUNCTION_WORDS = frozenset(
     # Spanish, Portuguese, French, Italian function words that English text does not use
     "el la los las del al y e o u un una unos unas por para con sobre entre hasta desde de en "
     "que se su sus es fue fueron como pero muy más tras durante contra "
+    "sin ni ante bajo según hacia tres cuatro cinco seis siete ocho nueve diez "
     "da dos das na nos em um uma com pelo pela ao à é são foi "
     "le les du des et ou une dans sur avec sans pour par est sont été "
     "gli della dei delle nel nella tra fra è sono".split()

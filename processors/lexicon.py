@@ -718,8 +718,10 @@ TRIGGERS: tuple[tuple[str, str, float], ...] = (
         r"assailants|militants|unknown|an? )|found shot|"
         r"riddled (?:[\w'’-]+ ){1,3}?with bullets|bullet-riddled|gunshot wounds|"
         r"(?:(?<=\btake )|(?<=\btakes )|(?<=\btook )|(?<=\btaken ))the li(?:fe|ves) of|"
-        r"slaughter(?:s|ed|ing)?(?! (?:of )?(?:\w+ )?(?:cattle|cows|livestock|animals|sheep|goats|"
-        r"pigs|chickens|poultry|camels|lambs)\b)|"
+        # (one animal as well as many: "slaughtered a cow")
+        r"slaughter(?:s|ed|ing)?(?! (?:of )?(?:\w+ )?(?:cattle|cows?|livestock|animals?|sheep|"
+        r"goats?|pigs?|chickens?|poultry|camels?|lambs?|buffalo(?:e?s)?|oxen|ox|bulls?|"
+        r"calf|calves|hens?|rams?)\b)|"
         # "the factions target regime positions": armed targets (places are the missile rule's);
         # present tense only, as headlines tell it: a past "had targeted fighters" is mostly a
         # party's account of a strike told before

@@ -45,7 +45,7 @@ DATELINE_RE = re.compile(
     # a space or hyphen only before a capital: one way to read each character, so a long line
     # of capitals and hyphens is read in linear time (a word pattern repeated with the hyphen
     # both in and between its words backtracked exponentially: 22 "AA-" took 4 s)
-    rf"^[ \t]*(?:[{_DL_UPPER}](?:[{_DL_UPPER}.'’/]|[ -](?=[{_DL_UPPER}]))+"
+    rf"^[ \t]*(?:(?P<caps>[{_DL_UPPER}](?:[{_DL_UPPER}.'’/]|[ -](?=[{_DL_UPPER}]))+)"
     rf"|[{_DL_UPPER}][{_DL_LOWER}]+(?: [{_DL_UPPER}][{_DL_LOWER}]+)?)"
     rf"(?:,[ \t]*[{_DL_UPPER}][\w.'’ -]{{1,40}}?|[ \t]*\([{_DL_UPPER}][\w.'’ -]{{1,40}}?\)){{0,2}}"
     r"(?:,[ \t]*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?"
@@ -58,11 +58,31 @@ DATELINE_RE = re.compile(
 )
 
 
+# A town in capitals runs to a few words besides the connectors inside names ("SAN CRISTÓBAL
+# DE LAS CASAS", "DERA ISMAIL KHAN"); a longer run of capitals is a headline ("GUNMEN KILL FOUR
+# SOLDIERS IN KANDAHAR - police said ..."), and so is one that tells a toll ("TWO KILLED,
+# FOURTEEN WOUNDED IN AFRIN:"): a dateline's words are no trigger and no count (rules._extract)
+_DL_TOWN_MAX_WORDS = 3
+_DL_NAME_CONNECTORS = frozenset(
+    {"DE", "DEL", "LA", "LAS", "LOS", "EL", "AL", "DI", "DA", "DO", "DOS"}
+)
+_DL_HEADLINE_WORD_RE = re.compile(
+    r"\b(?:KILLS?|KILLED|KILLING|DEAD|DIES|DIED|WOUNDED|INJURED|MURDERED|SHOT|ATTACKS?|ATTACKED|"
+    r"BLASTS?|CLASH(?:ES)?|MUERTOS?|HERIDOS?|ASESINA[NDO]*|MATAN)\b"
+)
+
+
 def datelines(text: str) -> list[tuple[int, int]]:
     """Spans of datelines at the start of paragraphs."""
     out = []
     for m in DATELINE_RE.finditer(text):
         head = m.group()
+        caps = m.group("caps")
+        if caps is not None and (
+            sum(w not in _DL_NAME_CONNECTORS for w in re.split(r"[ -]", caps)) > _DL_TOWN_MAX_WORDS
+            or _DL_HEADLINE_WORD_RE.search(head)
+        ):
+            continue
         # a real dateline has an all-caps place, a date or an agency tag
         if re.search(r"[A-Z]{3,}|\d|\(", head):
             out.append(m.span())
