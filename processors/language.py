@@ -8,6 +8,10 @@ A cheap stopword count settles clearly English text without a model; anything el
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from processors.gazetteer import Gazetteer
 
 __all__ = ["detect_language"]
 
@@ -152,16 +156,22 @@ def _english_words(words: list[str]) -> int:
     return sum(map(_EN_STOP.__contains__, words)) - words.count("a")
 
 
+def _word_frequencies() -> Gazetteer | None:
+    """The gazetteer, whose English word frequencies the headline tests read; None without one
+    (it is optional here: without it the model decides)."""
+    try:
+        from processors.places import gazetteer
+
+        return gazetteer()
+    except Exception:
+        return None
+
+
 def _english_headline(text: str) -> bool:
     words = _LOWER_WORD_RE.findall(text)
     if len(words) < 2:
         return False
-    try:
-        from processors.places import gazetteer
-
-        gaz = gazetteer()
-    except Exception:  # the gazetteer is optional here; without it the model decides
-        return False
+    gaz = _word_frequencies()
     if gaz is None:
         return False
     for w in words:
@@ -189,12 +199,7 @@ def _english_title(text: str) -> bool:
     words = [w.lower() for w in _TITLE_WORD_RE.findall(plain)]
     if len(words) < _TITLE_MIN_ENGLISH or any(w in _OTHER_FUNCTION_WORDS for w in words):
         return False
-    try:
-        from processors.places import gazetteer
-
-        gaz = gazetteer()
-    except Exception:  # the gazetteer is optional here; without it the model decides
-        return False
+    gaz = _word_frequencies()
     if gaz is None:
         return False
     english = sum(1 for w in words if w != "a" and gaz.english_zipf(w) >= _HEADLINE_MIN_ZIPF)
