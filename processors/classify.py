@@ -681,8 +681,10 @@ _AGG_CLAUSE_END_RE = re.compile(
 # A finite verb or participle of the clause ("signed", "began", "has"): a clause with one of its
 # own and no subject word or number is what its range word qualifies
 _AGG_CLAUSE_VERB_RE = re.compile(
-    r"\b(?:(?!hundred\b)\w{2,}ed|has|have|had|was|were|is|are|began|begun|broke|came|took|became|"
-    r"made|held|fell|rose|went|won|led|ran|struck|fled|grew|sought|brought|fought|told|said|"
+    # (an "-ed" word after an article, a possessive or "and" is an adjective: "hired gunmen")
+    r"\b(?:(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\btheir )(?<!\bhis )(?<!\bher )"
+    r"(?<!\band )(?<!\bor )(?<!\bof )(?<!\bby )(?!hundred\b)\w{2,}ed|"
+    r"has|have|had|was|were|is|are|began|begun|broke|came|took|became|made|held|fell|rose|went|won|led|ran|struck|fled|grew|sought|brought|fought|told|said|"
     r"wrote|spent|kept|built|chose|drew|froze|gave|sat|stood|lost|met|paid|sent|sold|swore)\b",
     _FLAGS,
 )
@@ -718,17 +720,25 @@ def _qualifies_count(sentence: str, cue: re.Match[str]) -> bool:
     own = sentence[lo : cue.start()] + " " + sentence[cue.end() : hi]
     if _AGG_CLAUSE_VERB_RE.search(own):
         return False  # the range is the time of this clause's own verb, which counts nothing
-    # a range phrase with no verb of its own qualifies a neighbour: the clause after it when it
-    # opens the sentence ("So far this year, ..."), else the words it follows ("the governor, in
-    # office since 2019, ...")
+    # a range phrase with no verb of its own qualifies the clause after it when it opens the
+    # sentence ("So far this year, ..."), else what comes before it back to the nearest verb
+    # ("the governor, in office since 2019, ..." counts nothing; "raise to 475, the number of
+    # casualties of the regime, its allies and the group since July" does)
     if lo == 0:
         if hi >= len(sentence):
             return True
         nlo, nhi = _clause_around(sentence, hi + 1, hi + 1)
-    else:
-        nlo, nhi = _clause_around(sentence, max(0, lo - 2), max(0, lo - 2))
-    near = sentence[nlo:nhi]
-    return bool(_AGG_SUBJECT_RE.search(near) or _AGG_NUMBER_RE.search(near))
+        near = sentence[nlo:nhi]
+        return bool(_AGG_SUBJECT_RE.search(near) or _AGG_NUMBER_RE.search(near))
+    while lo > 0:
+        plo, phi = _clause_around(sentence, max(0, lo - 2), max(0, lo - 2))
+        near = sentence[plo:phi]
+        if _AGG_SUBJECT_RE.search(near) or _AGG_NUMBER_RE.search(near):
+            return True
+        if _AGG_CLAUSE_VERB_RE.search(near) or plo >= lo:
+            return False
+        lo = plo
+    return False
 
 
 def _range_cue(sentence: str) -> bool:

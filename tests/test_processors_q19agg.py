@@ -59,6 +59,11 @@ def test_a_range_word_of_another_clause_keeps_the_event(text: str, dead: int) ->
         "Violence has surged this year, with more than 300 killed in the north.",
         "The war has killed half a million people since 2011, the monitor said.",
         "Militants have carried out more than 40 attacks in the past two months.",
+        # the range after a list that ends the counted noun phrase
+        "The count rose to 300, the number of casualties of the army, the rebels, and their "
+        "allies since the beginning of the offensive.",
+        "The toll rose to 52, the number of civilians killed by the militia, its allies, and "
+        "hired gunmen since the start of the campaign.",
     ],
 )
 def test_statistics_whose_range_qualifies_their_count_stay_statistics(text: str) -> None:
