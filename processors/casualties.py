@@ -470,6 +470,13 @@ _COORD_RE = re.compile(
 _BARE_NUM_RE = re.compile(rf"\s+{_AUX}$", _F)
 # "A soldier and at least three separatists were killed": one person coordinated before a group
 _ONE_COORD_RE = re.compile(rf"(?:^|[^\w'’-])(?P<one>{_ONE_PERSON})\s+and\s+$", _F)
+# An earlier item of that list, ended by a comma: "the mayor, his driver and two guards were
+# killed" (1 + 1 + 2), "two soldiers, a policeman and three civilians" (2 + 1 + 3).
+_LIST_ITEM_BEFORE_RE = re.compile(
+    rf"(?:^|[^\w'’-])(?:(?P<one>{_ONE_PERSON})|{_NUM}{_NOT_VICTIMS}\s+[\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"\s*,\s*$",
+    _F,
+)
 
 
 def _may_coordinate(seg: str, start: int) -> bool:
@@ -992,6 +999,27 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                 return
             pos = _num_end(n)
 
+    def list_items_before(kind: str, pos: int) -> None:
+        """The earlier items of a coordinated list of victims whose item at ``pos`` was
+        counted: "the mayor, his driver and two guards were killed" (the mayor, +1)."""
+        for _ in range(4):
+            i = _LIST_ITEM_BEFORE_RE.search(seg, max(0, pos - 60), pos)
+            if i is None or _subset_before(seg, i.start()):
+                return
+            if i.group("one") is not None:
+                s1, e1 = i.span("one")
+                if any(a < e1 and s1 < b for a, b in used):
+                    return
+                used.append((s1, e1))
+                found[kind] = _add(found.get(kind), Count(1, None))
+            else:
+                s1 = _num_start(i)
+                before = len(used)
+                take(kind, i, (s1, _num_end(i)))
+                if len(used) == before:
+                    return
+            pos = s1
+
     for m in scan(_ZERO_RE, _ZERO_LOW_RE) if _has_any(low, _ZERO_KEYS) else ():
         used.append(m.span())
         word = m.group("o1") or m.group("o2") or m.group("o3") or "killed"
@@ -1071,6 +1099,7 @@ def _find_casualties(text: str, start: int, end: int) -> Casualties:
                     if not any(a < e1 and s1 < b for a, b in used):
                         used.append((s1, e1))
                         found[outcome(out)] = _add(found.get(outcome(out)), Count(1, None))
+                        list_items_before(outcome(out), s1)
     for m in _matches_at(_DEAD_ADJ_RE, seg, starts) if _has_any(low, _DEAD_ADJ_KEYS) else ():
         take("kill", m, (m.start(), _num_end(m)))
     for m in scan(_AFTER_ONE_RE, _AFTER_ONE_LOW_RE):

@@ -668,11 +668,86 @@ _SUPERLATIVE_RE = guarded(
 )
 
 
+# Where a clause ends inside a sentence: punctuation (not before a phrase that carries the
+# clause's own toll on: ", killing 40", ", with 300 dead") and the words that open a subordinate
+# or relative clause ("collapsed when gunmen killed ...", "the war that began ...").
+_AGG_CLAUSE_END_RE = re.compile(
+    r"\s*(?:[;:()\u2013\u2014]|,(?!\s+(?:with|including|bringing|taking|leaving|killing|"
+    r"wounding|injuring|most|many|mostly|among)\b))\s*|"
+    r"\s+(?=(?:when|after|before|while|because|until|who|which|that|where|whereas|but|"
+    r"although|though)\b)",
+    _FLAGS,
+)
+# A finite verb or participle of the clause ("signed", "began", "has"): a clause with one of its
+# own and no subject word or number is what its range word qualifies
+_AGG_CLAUSE_VERB_RE = re.compile(
+    # (an "-ed" word after an article, a possessive or "and" is an adjective: "hired gunmen")
+    r"\b(?:(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\btheir )(?<!\bhis )(?<!\bher )"
+    r"(?<!\band )(?<!\bor )(?<!\bof )(?<!\bby )(?!hundred\b)\w{2,}ed|"
+    r"has|have|had|was|were|is|are|began|begun|broke|came|took|became|made|held|fell|rose|went|won|led|ran|struck|fled|grew|sought|brought|fought|told|said|"
+    r"wrote|spent|kept|built|chose|drew|froze|gave|sat|stood|lost|met|paid|sent|sold|swore)\b",
+    _FLAGS,
+)
+_AGG_NUMBER_RE = re.compile(r"\d|\b(?:dozens|hundreds|thousands|millions)\b", _FLAGS)
+
+
+def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the clause of ``sentence`` that holds the span ``start``-``end``."""
+    lo, hi = 0, len(sentence)
+    for b in _AGG_CLAUSE_END_RE.finditer(sentence):
+        if b.end() <= start:
+            lo = b.end()
+        elif b.start() >= end:
+            hi = b.start()
+            break
+    return lo, hi
+
+
+def _counts_in(sentence: str, lo: int, hi: int, cue: re.Match[str]) -> bool:
+    """Whether the clause ``lo``-``hi`` names what a statistic counts (a subject word or a
+    number outside the range words themselves)."""
+    rest = sentence[lo : cue.start()] + " " + sentence[cue.end() : hi]
+    return bool(_AGG_SUBJECT_RE.search(rest) or _AGG_NUMBER_RE.search(rest))
+
+
+def _qualifies_count(sentence: str, cue: re.Match[str]) -> bool:
+    """Whether the range words ``cue`` qualify a count or its events ("47 people have been
+    killed this year", "attacks since January", "Since January, 200 people ...") rather than
+    another clause's verb ("the ceasefire signed last year collapsed when gunmen killed ...")."""
+    lo, hi = _clause_around(sentence, cue.start(), cue.end())
+    if _counts_in(sentence, lo, hi, cue):
+        return True
+    own = sentence[lo : cue.start()] + " " + sentence[cue.end() : hi]
+    if _AGG_CLAUSE_VERB_RE.search(own):
+        return False  # the range is the time of this clause's own verb, which counts nothing
+    # a range phrase with no verb of its own qualifies the clause after it when it opens the
+    # sentence ("So far this year, ..."), else what comes before it back to the nearest verb
+    # ("the governor, in office since 2019, ..." counts nothing; "raise to 475, the number of
+    # casualties of the regime, its allies and the group since July" does)
+    if lo == 0:
+        if hi >= len(sentence):
+            return True
+        nlo, nhi = _clause_around(sentence, hi + 1, hi + 1)
+        near = sentence[nlo:nhi]
+        return bool(_AGG_SUBJECT_RE.search(near) or _AGG_NUMBER_RE.search(near))
+    while lo > 0:
+        plo, phi = _clause_around(sentence, max(0, lo - 2), max(0, lo - 2))
+        near = sentence[plo:phi]
+        if _AGG_SUBJECT_RE.search(near) or _AGG_NUMBER_RE.search(near):
+            return True
+        if _AGG_CLAUSE_VERB_RE.search(near) or plo >= lo:
+            return False
+        lo = plo
+    return False
+
+
 def _range_cue(sentence: str) -> bool:
     for m in _AGG_RANGE_RE.finditer(sentence):
         if m.group().lower().startswith("since") and _SUPERLATIVE_RE.search(
             sentence, max(0, m.start() - 70), m.start()
         ):
+            continue
+        if not _qualifies_count(sentence, m):
             continue
         return True
     return False

@@ -968,6 +968,12 @@ _STAT_NOUNS = (
     r"homicidios|asesinatos|muertes|muertos|delitos|violencia|cr[ií]menes|ejecuciones|"
     r"v[ií]ctimas|incidencia|feminicidios|secuestros|desaparecidos|personas|casos|robos"
 )
+# What one event is called: the count after it is that event's toll, not a total over a span
+_EVENT_NOUNS = (
+    r"(?:balaceras?|tiroteos?|ataques?|atentados?|enfrentamientos?|emboscadas?|agresi[oó]n|"
+    r"agresiones|explosi[oó]n|explosiones|masacres?|ri[ñn]as?|asaltos?|bombardeos?|"
+    r"incursi[oó]n|choques?|operativos?|accidentes?|incendios?|hechos?|incidentes?)"
+)
 _AGGREGATE_RE = re.compile(
     rf"(?<!\w)(?:en lo que va (?:del?|de la) (?:año|mes|semana|sexenio|administraci[oó]n|"
     rf"gobierno|proceso electoral|campaña|{_MONTH_NAMES})|homicidios dolosos|"
@@ -987,10 +993,14 @@ _AGGREGATE_RE = re.compile(
     rf"(?:van|suman|acumulan?|registran|contabilizan) (?:ya )?(?:m[aá]s de )?"
     rf"(?:(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)})(?: mil)?|mil)(?: \d+)?"
     r"(?: (?:homicidios|asesinatos|muertos|ejecuciones|"
-    r"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:el|la|lo que va|este|esta|"
+    # "en el/la" opens a span or a region ("suman 530 en el año", "en la entidad"), not the
+    # event the count belongs to ("se registran dos muertos en la balacera")
+    rf"v[ií]ctimas|ejecutados|cr[ií]menes))?(?= (?:en (?:(?:el|la)(?! {_EVENT_NOUNS}\b)|"
+    r"lo que va|este|esta|"
     rf"{_MONTH_NAMES})|este año|esta semana|en \d{{4}})|\s*$|\s*[.;,])|"
     rf"(?:van|suman) (?:ya )?(?:m[aá]s de )?(?:\d[\d,.]*|{_alt(_NUMBER_WORDS)}) (?:homicidios|"
-    r"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados))(?!\w)",
+    rf"asesinatos|muertos|ejecuciones|v[ií]ctimas|ejecutados)(?! en (?:el|la) {_EVENT_NOUNS}\b))"
+    r"(?!\w)",
     _F,
 )
 # the boundary after which a headline adds its running total: "Matan a dos en Celaya: ya van 11
