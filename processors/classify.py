@@ -587,7 +587,10 @@ _AGG_RANGE_RE = guarded(
     r"(?:\w+ )?(?:days|weeks|months|years|decade)|over the (?:past|last) (?:\w+ )?(?:days|weeks|"
     r"months|years|decade)|a total of|in total|in all\b|cumulative|tally|tallies|per cent|"
     r"percent|on average|every (?:day|week|month|year)|each (?:day|week|month|year)|"
-    r"the (?:war|conflict|fighting|offensive) (?:has|have) (?:killed|left)|"
+    # a war-wide toll, its aside between commas included ("The conflict, which has raged since
+    # 2011, has killed over 300,000 people")
+    r"the (?:(?:civil )?war|conflict|fighting|offensive|insurgency|violence)"
+    r"(?:,[^,.;]{1,80},)? (?:has|have) (?:killed|left|claimed)|"
     r"the (?:increase|rise|surge|escalation) in|frequency of|statistics|figures show|"
     r"death toll (?:in|of) the (?:war|conflict)|"
     r"(?:in|during|over) the first (?:half|quarter|(?:\w+ )?(?:months|weeks)) of|"

@@ -123,3 +123,18 @@ def test_every_item_of_a_victim_list_before_the_verb_is_counted(text: str, dead:
 )
 def test_what_is_not_a_list_item_is_not_counted(text: str, dead: int) -> None:
     assert first_incident(text).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a war-wide toll is a statistic, an aside between its subject and verb included (the
+        # range "since 2011" qualifies the aside's verb, not the count)
+        "The conflict, which has raged since 2011, has killed over 300,000 people.",
+        "The war, now in its tenth year, has killed more than 350,000 people.",
+        "The insurgency has killed more than 2,000 people since 2017.",
+    ],
+)
+def test_a_war_wide_toll_with_an_aside_is_a_statistic(text: str) -> None:
+    assert is_aggregate(text, False)
+    assert extract_from_text(text, PUB, doc_id="war") == []
