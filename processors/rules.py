@@ -412,11 +412,18 @@ def _dateline_day(text: str, span: tuple[int, int], published: date | None) -> d
     return None
 
 
-def _report_filed_day(filed_days: list[tuple[int, date | None]], pos: int) -> date | None:
-    """The day named by the last dateline before ``pos`` (``filed_days``: each dateline's start
-    and day, in text order): on a page of several filed reports, each event's own report's."""
-    k = bisect_right([a for a, _day in filed_days], pos) - 1
-    return filed_days[k][1] if k >= 0 else None
+def _report_filed_day(
+    text: str,
+    filed: list[tuple[int, int]],
+    filed_starts: list[int],
+    pos: int,
+    published: date | None,
+) -> date | None:
+    """The day named by the last dateline before ``pos`` (``filed``: the text's dateline spans,
+    ``filed_starts`` their starts): on a page of several filed reports, each event's own
+    report's. Looked up by bisection, read only for an event that names no day of its own."""
+    k = bisect_right(filed_starts, pos) - 1
+    return _dateline_day(text, filed[k], published) if k >= 0 else None
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -761,8 +768,6 @@ def _extract(
     # relative days ("on Monday", "yesterday") are counted from the day the report was filed,
     # which its dateline names when it was published later
     reference = _filed_day(text, filed, published) or published
-    # each report's filed day, for its events whose text names none (_draft)
-    filed_days = [(a, _dateline_day(text, (a, b), published)) for a, b in filed]
     dates = [
         d
         for d in (es_rules.find_dates if es else find_dates)(text, reference)
@@ -1015,7 +1020,7 @@ def _extract(
         reactions,
         text_date,
         background,
-        filed_days,
+        (filed, filed_starts),
     )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
@@ -1534,7 +1539,7 @@ def _build(
     reactions: set[int],
     text_date: DateMention | None = None,
     background: frozenset[int] | set[int] = frozenset(),
-    filed_days: list[tuple[int, date | None]] | None = None,
+    filed: tuple[list[tuple[int, int]], list[int]] = ([], []),
 ) -> list[Incident]:
     # sentences that tell some incident, or only react to one: not neighbouring context for
     # another one
@@ -1554,7 +1559,7 @@ def _build(
             text_date,
             background,
             hit_starts,
-            filed_days,
+            filed,
         )
         drafts.append(d)
         if (
@@ -1587,7 +1592,7 @@ def _draft(
     text_date: DateMention | None = None,
     background_sents: frozenset[int] | set[int] = frozenset(),
     hit_starts: list[int] | None = None,
-    filed_days: list[tuple[int, date | None]] | None = None,
+    filed: tuple[list[tuple[int, int]], list[int]] = ([], []),
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
@@ -1603,7 +1608,7 @@ def _draft(
     d = next((m.own_date for m in dated if m.own_date is not None), None)
     d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
     d = d or text_date
-    filed_day = _report_filed_day(filed_days or [], anchor.start)
+    filed_day = None if d is not None else _report_filed_day(text, *filed, anchor.start, published)
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
     elif filed_day is not None:

@@ -70,11 +70,19 @@ def test_without_a_usable_filed_day_the_publication_day_is_assumed(text: str) ->
 def test_each_report_of_a_page_takes_its_own_datelines_day() -> None:
     # a page of several filed reports: an event is dated by the last dateline before it
     # (extract_from_text joins the events of such a page today: see bench/README, q19date)
-    filed = [(0, date(2021, 3, 8)), (80, date(2021, 3, 9)), (160, None)]
-    assert _report_filed_day(filed, 10) == date(2021, 3, 8)
-    assert _report_filed_day(filed, 100) == date(2021, 3, 9)
-    assert _report_filed_day(filed, 170) is None
-    assert _report_filed_day([], 10) is None
+    page = (
+        "KABUL, March 8 (Reuters) - Gunmen killed four soldiers at a checkpoint.\n\n"
+        "MOGADISHU, March 9 (Reuters) - A car bomb killed six people near the port.\n\n"
+        "NAIROBI (Reuters) - Police dispersed a march."
+    )
+    filed = datelines(page)
+    starts = [a for a, _b in filed]
+    mogadishu, nairobi = page.index("A car bomb"), page.index("Police")
+    published = date(2021, 3, 10)
+    assert _report_filed_day(page, filed, starts, 30, published) == date(2021, 3, 8)
+    assert _report_filed_day(page, filed, starts, mogadishu, published) == date(2021, 3, 9)
+    assert _report_filed_day(page, filed, starts, nairobi, published) is None
+    assert _report_filed_day(page, [], [], 30, published) is None
 
 
 def test_the_filed_day_warning_is_a_valid_incident_warning() -> None:
