@@ -88,6 +88,7 @@ from processors.stage import process_article  # noqa: E402
 from wirewatch.config import ClusterSettings, Settings  # noqa: E402
 from wirewatch.contracts import (  # noqa: E402
     DATE_ASSUMED,
+    DATE_ASSUMED_FILED,
     Actor,
     Article,
     Evidence,
@@ -335,6 +336,8 @@ def miss_reason(
             how = (
                 "dated by its publication"
                 if DATE_ASSUMED in later.warnings
+                else "dated by its dateline"
+                if DATE_ASSUMED_FILED in later.warnings
                 else "dated by its text"
             )
             return "date", f"{gap} days apart, the later report {how}"

@@ -111,9 +111,11 @@ from wirewatch.contracts import (
     Location,
     TollReport,
     WireCopy,
+    date_assumed,
 )
 
 __all__ = [
+    "DATE_ASSUMED",
     "PENDING_COPIES",
     "EventIndex",
     "Live",
@@ -845,7 +847,7 @@ class EventIndex:
             return None
         if loc.lat is None or loc.lon is None or place_level(loc) != FINE:
             return None
-        if DATE_ASSUMED in incident.warnings or _NEW_ROUND.search(incident.evidence.text):
+        if date_assumed(incident.warnings) or _NEW_ROUND.search(incident.evidence.text):
             return None
         found: list[Live] = []
         for event_id in self._candidates(incident, day, self.cfg.follow_up_days):

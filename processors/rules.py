@@ -60,6 +60,7 @@ from processors.places import (
 from processors.sentences import Sentence, datelines, split_sentences
 from wirewatch.contracts import (
     DATE_ASSUMED,
+    DATE_ASSUMED_FILED,
     Article,
     Evidence,
     ExtractorInfo,
@@ -390,7 +391,12 @@ def _filed_day(text: str, filed: list[tuple[int, int]], published: date | None) 
     older than a background date; None without one."""
     if not filed:
         return None
-    a, b = filed[0]
+    return _dateline_day(text, filed[0], published)
+
+
+def _dateline_day(text: str, span: tuple[int, int], published: date | None) -> date | None:
+    """The day one dateline names, on the terms of :func:`_filed_day`."""
+    a, b = span
     head = text[a:b]
     if not any(c.isdigit() for c in head):
         return None
@@ -404,6 +410,20 @@ def _filed_day(text: str, filed: list[tuple[int, int]], published: date | None) 
                 return None
             return d.date
     return None
+
+
+def _report_filed_day(
+    text: str,
+    filed: list[tuple[int, int]],
+    filed_starts: list[int],
+    pos: int,
+    published: date | None,
+) -> date | None:
+    """The day named by the last dateline before ``pos`` (``filed``: the text's dateline spans,
+    ``filed_starts`` their starts): on a page of several filed reports, each event's own
+    report's. Looked up by bisection, read only for an event that names no day of its own."""
+    k = bisect_right(filed_starts, pos) - 1
+    return _dateline_day(text, filed[k], published) if k >= 0 else None
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -1000,6 +1020,7 @@ def _extract(
         reactions,
         text_date,
         background,
+        (filed, filed_starts),
     )
     return built if origin is None else [_evidence_in(raw, origin, inc) for inc in built]
 
@@ -1518,6 +1539,7 @@ def _build(
     reactions: set[int],
     text_date: DateMention | None = None,
     background: frozenset[int] | set[int] = frozenset(),
+    filed: tuple[list[tuple[int, int]], list[int]] = ([], []),
 ) -> list[Incident]:
     # sentences that tell some incident, or only react to one: not neighbouring context for
     # another one
@@ -1537,6 +1559,7 @@ def _build(
             text_date,
             background,
             hit_starts,
+            filed,
         )
         drafts.append(d)
         if (
@@ -1569,21 +1592,28 @@ def _draft(
     text_date: DateMention | None = None,
     background_sents: frozenset[int] | set[int] = frozenset(),
     hit_starts: list[int] | None = None,
+    filed: tuple[list[tuple[int, int]], list[int]] = ([], []),
 ) -> _Draft:
     anchor = inc.anchor
     res = anchor.res
     warnings = list(base_warnings)
     ordered = [anchor, *[m for m in inc.mentions if m is not anchor]]
     # date: the anchor's own date, else any mention's, else context, else a dated line that
-    # tells no event (see _label_date), else publication day
+    # tells no event (see _label_date), else the day its report's dateline names (when it was
+    # filed: a subscriber assumes an undated event of a filed report on that day, not on a later
+    # publication day), else publication day
     # a mention on another line of a bare list of headlines (one report each, "\n" between
     # them) dates its own report, not the anchor's: its "yesterday" is another day's
     dated = [m for m in ordered if not _other_headline(text, anchor, m)]
     d = next((m.own_date for m in dated if m.own_date is not None), None)
     d = d or next((m.ctx_date for m in dated if m.ctx_date is not None), None)
     d = d or text_date
+    filed_day = None if d is not None else _report_filed_day(text, *filed, anchor.start, published)
     if d is not None:
         when, precision = d.date.isoformat(), d.precision
+    elif filed_day is not None:
+        when, precision = filed_day.isoformat(), "day"
+        warnings.append(DATE_ASSUMED_FILED)
     elif published is not None:
         when, precision = published.isoformat(), "day"
         warnings.append(DATE_ASSUMED)

@@ -38,7 +38,9 @@ _FURNITURE = re.compile(
 # (EFE).- ...": where and when it was filed, not where and when the event happened. A town in
 # capitals or title case (accented letters too), up to two regions or a country (after a comma
 # or in brackets), a weekday, a day in any of the usual orders (English or Spanish, with or
-# without its year, or in digits), an agency in brackets, then a dash, ".-" or a colon.
+# without its year, or in digits), an agency in brackets, then a dash, ".-" or a colon. Mexican
+# papers write the town and state alone before ".-" ("Culiacán, Sinaloa.- ", "Ciudad de
+# México.- "): a title-case town may hold the connectors inside Spanish names.
 _DL_UPPER = "A-ZÀ-ÖØ-Þ"
 _DL_LOWER = "a-zß-öø-ÿ"
 DATELINE_RE = re.compile(
@@ -46,14 +48,15 @@ DATELINE_RE = re.compile(
     # of capitals and hyphens is read in linear time (a word pattern repeated with the hyphen
     # both in and between its words backtracked exponentially: 22 "AA-" took 4 s)
     rf"^[ \t]*(?:(?P<caps>[{_DL_UPPER}](?:[{_DL_UPPER}.'’/]|[ -](?=[{_DL_UPPER}]))+)"
-    rf"|[{_DL_UPPER}][{_DL_LOWER}]+(?: [{_DL_UPPER}][{_DL_LOWER}]+)?)"
+    rf"|(?P<title>[{_DL_UPPER}][{_DL_LOWER}]+"
+    rf"(?:(?: (?:de|del|la|las|los|el)){{0,2}} [{_DL_UPPER}][{_DL_LOWER}]+){{0,2}}))"
     rf"(?:,[ \t]*[{_DL_UPPER}][\w.'’ -]{{1,40}}?|[ \t]*\([{_DL_UPPER}][\w.'’ -]{{1,40}}?\)){{0,2}}"
     r"(?:,[ \t]*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?"
     r"(?:,[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}[ \t]+[A-Z][a-z]{2,8}\.?"
     r"|\d{1,2}[ \t]+de[ \t]+[A-Za-z]{4,10}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
     r"(?:,?[ \t]+(?:de[ \t]+)?\d{4})?)?"
     r"[ \t]*(?:\([A-Za-z ]{2,20}\)[ \t]*)?"  # (Reuters), (AP), (EFE), (Xinhua), ...
-    r"(?:—|–|--|-|\.-|\.—|\.–|:)[ \t]+",
+    r"(?P<end>—|–|--|-|\.-|\.—|\.–|:)[ \t]+",
     re.MULTILINE,
 )
 
@@ -66,9 +69,21 @@ _DL_TOWN_MAX_WORDS = 3
 _DL_NAME_CONNECTORS = frozenset(
     {"DE", "DEL", "LA", "LAS", "LOS", "EL", "AL", "DI", "DA", "DO", "DOS"}
 )
+# the labels a page puts before a headline as a dateline puts its town ("BREAKING: ...",
+# "WATCH - ...", "Última hora.- ..."): no town
+_DL_LABELS = frozenset(
+    {
+        *"""breaking watch live update updated updates exclusive video videos photo photos
+        analysis opinion explainer factbox urgent alert developing flash editorial comment
+        correction corrected refile feature interview urgente alerta exclusiva exclusivo fotos
+        opinión análisis""".split(),
+        *("breaking news", "just in", "live updates", "última hora", "en vivo", "en directo"),
+    }
+)
 _DL_HEADLINE_WORD_RE = re.compile(
     r"\b(?:KILLS?|KILLED|KILLING|DEAD|DIES|DIED|WOUNDED|INJURED|MURDERED|SHOT|ATTACKS?|ATTACKED|"
-    r"BLASTS?|CLASH(?:ES)?|MUERTOS?|HERIDOS?|ASESINA[NDO]*|MATAN)\b"
+    r"BLASTS?|CLASH(?:ES)?|MUERTOS?|HERIDOS?|ASESINA[NDO]*|MATAN?|EJECUTAN|BALEAN|ATACAN|HALLAN|"
+    r"ENCUENTRAN|LOCALIZAN|DETIENEN|CAPTURAN)\b"
 )
 
 
@@ -83,8 +98,15 @@ def datelines(text: str) -> list[tuple[int, int]]:
             or _DL_HEADLINE_WORD_RE.search(head)
         ):
             continue
-        # a real dateline has an all-caps place, a date or an agency tag
-        if re.search(r"[A-Z]{3,}|\d|\(", head):
+        town = caps if caps is not None else m.group("title")
+        if town is not None and town.rstrip(".").casefold() in _DL_LABELS:
+            continue
+        # a real dateline has an all-caps place, a date or an agency tag; or it is a Mexican
+        # paper's title-case town (and state) before ".-", unless it tells a toll or an event
+        # ("Matan Policías.- ")
+        if re.search(r"[A-Z]{3,}|\d|\(", head) or (
+            m.group("end").startswith(".") and not _DL_HEADLINE_WORD_RE.search(head.upper())
+        ):
             out.append(m.span())
     return out
 

@@ -11,6 +11,7 @@ import pytest
 from processors.rules import extract_from_text
 from processors.sentences import DATELINE_RE, datelines
 from tests.processors_support import first_incident
+from wirewatch.contracts import DATE_ASSUMED_FILED
 
 # a Wednesday; the datelines below are filed on other days, so a relative day tells which
 # day it was counted from
@@ -115,14 +116,16 @@ def test_relative_days_count_from_the_datelines_day(head: str, body: str, day: s
 @pytest.mark.parametrize(
     "text",
     [
-        # the dateline's day is when it was filed: an event with no day of its own takes the
-        # publication day, as one without a dateline does
+        # the dateline's day is when it was filed: an event with no day of its own is assumed
+        # on it, flagged as assumed (q19date: before, the publication day)
         "KANDAHAR, 5 March 2021 - Gunmen killed four soldiers at a checkpoint.",
         "CULIACÁN, Sin., 5 de marzo (EFE).- Hombres armados asesinaron a cuatro policías.",
     ],
 )
 def test_the_datelines_day_is_not_the_events(text: str) -> None:
-    assert first_incident(text, PUB).date == PUB
+    inc = first_incident(text, PUB)
+    assert inc.date == "2021-03-05"
+    assert DATE_ASSUMED_FILED in inc.warnings
 
 
 def test_a_dateline_without_a_year_is_read_in_the_year_before_a_january_report() -> None:

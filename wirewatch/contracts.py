@@ -86,6 +86,20 @@ GENERIC_ACTOR_NAMES: Final = frozenset({UNIDENTIFIED_ARMED_GROUP, PROTESTERS, RI
 #: date: it is dated by its article's publication day. The clusterer reads it (a follow-up must
 #: be dated by its text: clusters.events), so it is here, beside the names above
 DATE_ASSUMED: Final = "date-assumed: publication date"
+#: the warning on an incident whose text states no date of its own but opens with a dateline
+#: naming a day ("KABUL, March 8 (Reuters) -"): it is dated by the day the report was filed, as a
+#: subscriber reads it, not by a later publication day. Added in schema 1.x, so a reader that
+#: knows only DATE_ASSUMED must read any warning starting with DATE_ASSUMED_PREFIX as one
+DATE_ASSUMED_FILED: Final = "date-assumed: dateline date"
+#: what every warning of an assumed date starts with (:func:`date_assumed`)
+DATE_ASSUMED_PREFIX: Final = "date-assumed:"
+
+
+def date_assumed(warnings: list[str]) -> bool:
+    """Whether an incident's date was assumed, not stated by its text (any ``date-assumed:``
+    warning: the publication day, the dateline's day, or one a later 1.x adds)."""
+    return any(w.startswith(DATE_ASSUMED_PREFIX) for w in warnings)
+
 
 #: the size of an event's membership digest (``Event.member_digest``, clusters.events)
 MEMBER_DIGEST_BYTES: Final = 16 * 1024
@@ -338,7 +352,13 @@ class Incident(_Record):
     language: str | None = None
     warnings: list[str] = Field(
         default_factory=list,
-        description="e.g. 'non-english-text: rules read English and Spanish only'",
+        description=(
+            "e.g. 'non-english-text: rules read English and Spanish only'; the text states no "
+            "date of the event: 'date-assumed: publication date' (dated by the article's "
+            "publication day) or 'date-assumed: dateline date' (dated by the day its dateline "
+            "names, when the report was filed); read any 'date-assumed:' warning as an assumed "
+            "date, later 1.x versions may add others"
+        ),
     )
     extractor: ExtractorInfo
     outlet: str | None = Field(
