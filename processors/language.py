@@ -183,7 +183,7 @@ def _english_headline(text: str) -> bool:
 
 
 # A headline in Title Case ("Junta Shelling Kills Three Villagers In ...", "Ex-Police Chief From
-# San Andrés Shot Dead") has almost no lowercase word for _english_headline to read, and the
+# Apatzingán Shot Dead") has almost no lowercase word for _english_headline to read, and the
 # n-gram model reads its names (Nigerian Pidgin, Bikol, Aragonese, Swedish ...). Case-folded,
 # its words say the language: at least _TITLE_MIN_ENGLISH and half of them common English
 # words, and none a function word of a language that shares those names (the connectors inside

@@ -54,7 +54,7 @@ def test_a_toll_whose_breakdown_names_civilians_first_stays_an_attack(text: str)
 _ENGLISH_TITLES = [
     "Junta Artillery Shelling Kills Three Villagers In Northern Township",
     "Resistance Fighters Ambush Army Convoy Near Border Town",
-    "Former Police Chief From San Andrés Tuxtla Shot Dead",
+    "Former Police Chief From Apatzingán Shot Dead",
     "Twin Explosions Target Federal Government Soldiers In Capital",
 ]
 
